@@ -1,0 +1,30 @@
+# Two commands do all the set-up on a fresh machine with Python 3.10+:
+#   make demo   -> creates .venv, installs procex, runs the main job end to end
+#   make test   -> creates .venv, installs procex with test extras, runs the test suite
+PYTHON ?= python3
+VENV   ?= .venv
+BIN     = $(VENV)/bin
+
+.PHONY: demo test install bench clean
+
+$(BIN)/python:
+	$(PYTHON) -m venv $(VENV)
+	$(BIN)/python -m pip install --quiet --upgrade pip
+
+$(VENV)/.installed: $(BIN)/python setup.cfg pyproject.toml
+	$(BIN)/pip install --quiet -e '.[test,postgres,png]'
+	touch $@
+
+install: $(VENV)/.installed
+
+demo: install
+	$(BIN)/procex demo
+
+test: install
+	$(BIN)/python -m pytest -n 2 -q
+
+bench: install
+	for b in bench/*.py; do echo "== $$b"; $(BIN)/python $$b || exit 1; done
+
+clean:
+	rm -rf $(VENV) *.egg-info .pytest_cache

@@ -1,0 +1,1 @@
+"""procex exchange: packages, the library client and server, workspace, catalogue, mapping and reports."""
