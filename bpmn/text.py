@@ -1,0 +1,274 @@
+"""German-aware label normalisation and similarity for BPMN labels and service names.
+
+``normalize_label`` folds case, umlauts and ß, hyphens, soft hyphens, line breaks and punctuation;
+``label_tokens`` turns a label into light stems with German compounds split ("Antragsprüfung" ->
+antrag, pruef); ``label_similarity`` scores two labels in [0, 1] from the overlap of those stems and
+a character-level ratio (rapidfuzz). Everything is local, deterministic and cached per label, so the
+matcher can call it hundreds of thousands of times.
+"""
+import re
+import unicodedata
+from functools import lru_cache
+
+from rapidfuzz.distance import Indel
+
+# --- normalisation ------------------------------------------------------------------------------
+
+_FOLD = str.maketrans({"ä": "ae", "ö": "oe", "ü": "ue", "ß": "ss", "ẞ": "ss"})
+# Soft hyphen and zero-width characters join word parts; they vanish without a trace.
+_INVISIBLE = re.compile("[\u00ad\u200b\u200c\u200d\u2060\ufeff]")
+# A hyphen at a line break ("Antrags-\nprüfung") is a word split by the modelling tool.
+_BROKEN_WORD = re.compile(r"(?<=[^\W\d_])[-\u2010\u2011]\s*[\r\n]+\s*(?=[^\W\d_])")
+# Decimal separators between digits carry meaning (30.5, 1,5); § and % name legal and numeric facts.
+_DECIMAL = re.compile(r"(?<=\d)[.,](?=\d)")
+_NOT_KEPT = re.compile(r"[^\w§%\x00]+|_+")
+
+
+def normalize_label(s):
+    """Return the canonical form of a label: NFC, casefolded, umlauts/ß folded, single spaces.
+
+    Line breaks, tabs, hyphens and punctuation become spaces (a soft hyphen or a hyphen that splits
+    a word at a line break disappears); letters, digits, ``§``, ``%`` and decimal separators stay.
+    "Antrag\\nprüfen" and "antrag  prüfen" both give "antrag pruefen"; "Prüfung" and "Pruefung" both
+    give "pruefung".
+    """
+    if not s:
+        return ""
+    s = unicodedata.normalize("NFC", str(s))
+    s = _INVISIBLE.sub("", s)
+    s = _BROKEN_WORD.sub("", s)
+    s = s.casefold().translate(_FOLD)  # casefold already maps ß to ss; the table covers the rest
+    if not s.isascii():
+        # Other accents (é, č, å) are folded to their base letter; ae/oe/ue are done above.
+        s = "".join(c for c in unicodedata.normalize("NFKD", s) if not unicodedata.combining(c))
+    s = _DECIMAL.sub("\x00", s)
+    s = _NOT_KEPT.sub(" ", s)
+    return " ".join(s.split()).replace("\x00", ".")
+
+
+def compact_label(s):
+    """The normalised label without spaces: "Gewerbe-Anmeldung" and "Gewerbeanmeldung" agree."""
+    return normalize_label(s).replace(" ", "")
+
+
+# --- the lexicon --------------------------------------------------------------------------------
+# Stems of words common in administrative service and task names, written normalised (ae/oe/ue/ss).
+# Nouns in -ung and their verbs share one stem (Prüfung / prüfen -> pruef). A surface form is a stem
+# plus one of _SUFFIXES (inflection or Fugen element), which is what compound splitting looks for.
+_STEMS = """
+abfall abhol ablehn abmeld abnahm abrechn abriss abschluss abschrift absend abstimm abwasser
+abwesen adress aender akte amt anerkenn anfertig anfrag angebot angehoerig anhoer anlag anlass
+anleg anlieger anmeld annahm anordn anpass anschluss anschreib antrag antwort anwalt anwohner
+anzeig arbeit archiv arzt aufenthalt aufgab aufheb aufnahm aufstell auftrag ausbild ausfertig
+ausfuell ausgab auskunft auslaender ausland ausnahm ausschank ausschreib ausschuss aussenbereich
+ausstell ausweis auszahl auszug auto bau bauherr baum beantrag bearbeit bedarf befrei beglaubig
+begleit begruend behinder behoerd beitrag bekanntmach beleg berat bereit bericht berichtig beruf
+beschaff bescheid beschein beschluss beschwerd besitz bestaend bestaetig bestatt bestell betreu
+betrieb beurkund bewerb bewert bewillig bewohner bezahl biblioth bild bohr brand brief buch
+buerger bus daten dauer denkmal dienst dokument dringlich druck durchfuehr ehe eheschliess
+eigentum einbuerger eingang einhalt einleit einreich einschul einsicht eintrag einwohn einzieh
+elter empfaeng empfang energie entgelt entscheid entsorg entwurf erbschaft erfass ergebnis erheb
+erinner erklaer erlaubnis ermaessig erneuer ersatz erstatt erstell erteil erwerb fahr fahrzeug
+fall famili fehl feier festsetz feststell feuer feuerwehr finanz fisch fischerei flaech foerder
+form formular frei fried friedhof frist fuehr fuehrer fund garten gebaeud gebuehr geburt geld
+gemeind genehmig gericht gesetz gestatt gesuch gewaehr gewerb grab gruen grund grundstueck gutacht
+hafen halt handel handwerk haus haushalt heim heirat hilf hinweis hochzeit hund immobili info
+information inventar jagd jugend kasse kauf kenn kennzeich kind kirch klag kontroll kost kraft
+krank kranken kredit kuend kultur land lebens leist lieg liste loesch lohn luft mahn markt
+massnahm meld miet mitteil mittel muell nachweis nam natur nebenkost nutz nutzer obdach ordn ort
+park pass person personal personenstand pfleg plakett plan platz protokoll pruef quittung rad rat
+raum rechn recht register reis renovier rent rueck rueckerstatt ruhe sach satz schad scheidung
+schein schliess schul schutz schwer sicher sitz sitzung sonder sozial spend sperr sport stadt
+stand standes start statist stell sterb steuer stift strass strom stuetz tag termin tier tod
+uebergab ueberpruef ueberweis umbau ummeld umzug unterhalt unterlag unterricht unterschrift urkund
+urlaub veranstalt verband verein verfahr vergab vergnueg verkauf verkehr verlaenger vermerk
+versand versicher versorg vertrag verwalt verzeichnis vollmacht vorgang vorlag vorschuss waffe
+wahl wald wasser weg weiterleit werb widerruf widerspruch wirtschaft wohn wohngeld zahl zeit
+zeugnis zins zulass zuschuss zustaend zustell zustimm zuteil zweit
+""".split()
+# Irregular plurals and forms that no suffix rule reaches.
+_IRREGULAR = {
+    "antraege": "antrag", "aemter": "amt", "baeume": "baum", "haeuser": "haus", "kinder": "kind",
+    "erlaubnisse": "erlaubnis", "nachweise": "nachweis", "zeugnisse": "zeugnis", "bescheide": "bescheid",
+    "unterlagen": "unterlag", "verzeichnisse": "verzeichnis", "gebuehren": "gebuehr", "daten": "daten",
+    "gaerten": "garten", "plaetze": "platz", "staedte": "stadt", "vertraege": "vertrag",
+    "ergebnisse": "ergebnis", "namens": "nam", "name": "nam", "namen": "nam", "eltern": "elter",
+}
+_SUFFIXES = ("", "e", "en", "n", "er", "ern", "es", "s", "ens", "ns", "ung", "ungen", "ungs",
+             "t", "et", "te", "ten", "st", "in", "innen", "lich", "liche", "lichen", "licher")
+_STOPWORDS = frozenset("""
+a ab als am an auf aus bei beim bzw da das dem den der des die durch ein eine einem einen einer
+eines fuer gegen im in ins mit nach ob ohne oder sowie ueber um und unter vom von vor wegen zu zum
+zur zwecks the of and for to
+""".split())
+
+
+def _build_surfaces():
+    surfaces = {}
+    # Longer stems win a shared surface form: "bewohner" beats "be"+"wohn"+"er" readings.
+    for stem in sorted(set(_STEMS), key=len):
+        for suffix in _SUFFIXES:
+            surfaces[stem + suffix] = stem
+    surfaces.update(_IRREGULAR)
+    return surfaces
+
+
+_SURFACE = _build_surfaces()
+_MAX_SURFACE = max(map(len, _SURFACE))
+_VOWEL = re.compile(r"[aeiouy]")
+
+
+# --- stemming and compound splitting ------------------------------------------------------------
+
+def _generic_stem(word):
+    """Light suffix stripping for words outside the lexicon (after the CISTEM stemmer's idea)."""
+    if not word.isalpha():
+        return word
+    if len(word) > 6 and word.endswith("ungen"):
+        word = word[:-5]
+    elif len(word) > 5 and word.endswith("ung"):
+        word = word[:-3]
+    for _ in range(2):
+        if len(word) > 5 and word[-2:] in ("em", "er", "en", "es", "nd"):
+            word = word[:-2]
+        elif len(word) > 4 and word[-1] in "enst":
+            word = word[:-1]
+        else:
+            break
+    return word
+
+
+def _split_compound(word):
+    """Split ``word`` into known lexicon parts (plus unknown parts of at least 4 letters).
+
+    Dynamic programming over split points maximises the letters covered by known parts, then
+    prefers fewer parts. An unknown part must have a vowel, at least 4 letters, and may only sit
+    next to a known part of at least 4 letters (so "Baum" is not read as "Bau" + "m").
+    Returns a list of stems, or None when nothing in the word is known.
+    """
+    n = len(word)
+    # State per position and kind of the last part: S start, K known >= 4, k known short, U unknown.
+    best = [dict() for _ in range(n + 1)]
+    best[0]["S"] = (0, 0, ())
+    for i in range(n):
+        for kind, (covered, parts, path) in list(best[i].items()):
+            for j in range(i + 1, min(n, i + _MAX_SURFACE) + 1):
+                stem = _SURFACE.get(word[i:j])
+                if stem is None:
+                    continue
+                new_kind = "K" if j - i >= 4 else "k"
+                if kind == "U" and new_kind == "k":
+                    continue
+                _offer(best[j], new_kind, (covered + j - i, parts - 1, path + (stem,)))
+            if kind in ("S", "K"):
+                for j in range(i + 4, n + 1):
+                    piece = word[i:j]
+                    if not _VOWEL.search(piece):
+                        continue
+                    # An unknown part that ends the word or is followed by a long known part.
+                    _offer(best[j], "U", (covered, parts - 1, path + ("\x00" + piece,)))
+    finals = [value for kind, value in best[n].items() if kind != "U" or _unknown_ok(value)]
+    if not finals:
+        return None
+    covered, _, path = max(finals)
+    if covered == 0:
+        return None
+    return [_generic_stem(p[1:]) if p.startswith("\x00") else p for p in path]
+
+
+def _offer(slot, kind, value):
+    current = slot.get(kind)
+    if current is None or value[:2] > current[:2]:
+        slot[kind] = value
+
+
+def _unknown_ok(value):
+    # A trailing unknown part is fine when something known came before it.
+    return value[0] > 0
+
+
+def _word_stems(word):
+    if word in _STOPWORDS:
+        return []
+    stem = _SURFACE.get(word)
+    if stem is not None:
+        return [stem]
+    if not word.isalpha():
+        return [word]
+    # Past participles: "geprueft" -> pruef, "genehmigt" stays genehmig (a stem of its own).
+    if word.startswith("ge") and len(word) > 5:
+        stem = _SURFACE.get(word[2:])
+        if stem is not None and len(stem) >= 4:
+            return [stem]
+    if len(word) >= 6 and len(word) <= 60:
+        parts = _split_compound(word)
+        if parts:
+            return parts
+    return [_generic_stem(word)]
+
+
+@lru_cache(maxsize=131072)
+def _tokens(s):
+    words = normalize_label(s).split()
+    stems = []
+    for word in words:
+        stems.extend(_word_stems(word))
+    if not stems and words:
+        # A label of stop words only ("für") still has tokens.
+        stems = [_generic_stem(w) for w in words]
+    return tuple(stems)
+
+
+def label_tokens(s):
+    """The label's normalised stems, compounds split: "Antragsprüfung" -> ["antrag", "pruef"]."""
+    return list(_tokens(s))
+
+
+# --- similarity ---------------------------------------------------------------------------------
+
+@lru_cache(maxsize=131072)
+def _profile(s):
+    norm = normalize_label(s)
+    stems = _tokens(s)
+    return norm, norm.replace(" ", ""), frozenset(stems), " ".join(sorted(set(stems)))
+
+
+_TOKEN_WEIGHT = 0.6
+_CLOSE_TOKEN = 0.75  # two stems this close (Indel ratio) count as a partial match: beantrag ~ antrag
+
+
+def _soft_cover(left, right):
+    total = 0.0
+    for a in left:
+        best = 0.0
+        for b in right:
+            r = Indel.normalized_similarity(a, b, score_cutoff=_CLOSE_TOKEN)
+            if r > best:
+                best = r
+        total += best
+    return total
+
+
+def label_similarity(a, b):
+    """Similarity of two labels in [0, 1]; symmetric and deterministic.
+
+    1.0 exactly when the labels are equal after normalisation, spaces aside ("Gewerbe-Anmeldung" =
+    "Gewerbeanmeldung"). Otherwise 0.6 x stem overlap (Dice over compound-split stems, near-equal
+    stems counting by their closeness) + 0.4 x character similarity (the better of the Indel ratio of
+    the compact labels and of their sorted stems), capped at 0.99.
+    """
+    if a == b:
+        return 1.0
+    _, ca, sa, ja = _profile(a)
+    _, cb, sb, jb = _profile(b)
+    if ca == cb:
+        return 1.0
+    if not sa or not sb:
+        return 0.0
+    common = sa & sb
+    tok = 2 * len(common)
+    if len(common) < len(sa) and len(common) < len(sb):
+        tok += _soft_cover(sa - common, sb - common) + _soft_cover(sb - common, sa - common)
+    tok /= len(sa) + len(sb)
+    char = max(Indel.normalized_similarity(ca, cb), Indel.normalized_similarity(ja, jb))
+    return min(0.99, _TOKEN_WEIGHT * tok + (1 - _TOKEN_WEIGHT) * char)
