@@ -1,0 +1,120 @@
+"""What `procex admin` and `procex serve` do: members, agreements, tokens, schema, integrity, serving.
+
+Each function opens the library database named by ``db`` (a SQLite file path or a
+postgresql:// URL), does one thing and returns plain data for cli.py to print. ``seed`` sets up
+members and tokens in one call, for tests and the demo.
+"""
+import os
+
+from .settings import Settings
+from .store import Store
+
+
+def _store(db):
+    return Store(db)
+
+
+def member_add(db, slug, name, ags, contact=None):
+    store = _store(db)
+    try:
+        return store.add_member(slug, name, ags, contact)
+    finally:
+        store.close()
+
+
+def member_agree(db, slug, license):
+    store = _store(db)
+    try:
+        return store.agree(slug, license)
+    finally:
+        store.close()
+
+
+def member_list(db):
+    store = _store(db)
+    try:
+        return store.list_members()
+    finally:
+        store.close()
+
+
+def token_create(db, slug, label=None):
+    """Returns (token, record); the token is shown once and only its hash is stored."""
+    store = _store(db)
+    try:
+        return store.create_token(slug, label)
+    finally:
+        store.close()
+
+
+def token_list(db, slug=None):
+    store = _store(db)
+    try:
+        return store.list_tokens(slug)
+    finally:
+        store.close()
+
+
+def token_revoke(db, id_or_prefix):
+    store = _store(db)
+    try:
+        return store.revoke_token(id_or_prefix)
+    finally:
+        store.close()
+
+
+def upgrade(db):
+    """Upgrade the database schema; returns (from_version, to_version)."""
+    from . import migrations
+    from .store import make_engine
+
+    engine = make_engine(db)
+    try:
+        return migrations.upgrade(engine)
+    finally:
+        engine.dispose()
+
+
+def check(db):
+    """Every integrity problem of the library (models missing or not matching their sha256)."""
+    store = _store(db)
+    try:
+        return {"problems": store.integrity_problems(), "counts": store.counts(),
+                "schema_version": store.schema_version()}
+    finally:
+        store.close()
+
+
+def seed(db, members):
+    """Add members (dicts: slug, name, ags, contact?, license? = agreed) and one token each.
+
+    Returns {slug: token}. Members that exist already get a new token.
+    """
+    store = _store(db)
+    tokens = {}
+    try:
+        known = {member["slug"] for member in store.list_members()}
+        for member in members:
+            if member["slug"] not in known:
+                store.add_member(member["slug"], member["name"], member["ags"], member.get("contact"))
+            if member.get("license"):
+                store.agree(member["slug"], member["license"])
+            tokens[member["slug"]], _ = store.create_token(member["slug"], member.get("label", "seed"))
+    finally:
+        store.close()
+    return tokens
+
+
+def serve(db, host="127.0.0.1", port=8080, policy="reciprocal", max_upload_mib=32, workers=1,
+          log_level="info"):
+    """Upgrade the schema once, then run uvicorn with ``workers`` processes sharing the database."""
+    import uvicorn
+
+    from .store import database_url
+
+    settings = Settings(db=database_url(db), policy=policy, max_upload_bytes=int(max_upload_mib * 1024 * 1024))
+    upgrade(settings.db)
+    os.environ.update(settings.to_env())
+    uvicorn.run("exchange.server.app:create_app_from_env", factory=True, host=host, port=port,
+                workers=workers if workers > 1 else None, log_level=log_level,
+                proxy_headers=True, server_header=False)

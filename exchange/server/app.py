@@ -1,0 +1,359 @@
+"""The library's HTTP API v1 (FastAPI): search, read, publish, yank and adopt processes.
+
+``create_app(settings)`` builds the app around one Store; ``create_app_from_env()`` is what
+uvicorn workers import (`procex serve`). Every error answer has one shape,
+{"error": {"code", "message", "details"}}, FastAPI's own 404/405/422 included. The OpenAPI
+document is at /openapi.json. HTML pages are added by web.register(app).
+"""
+import json
+import logging
+from typing import Optional
+from urllib.parse import quote
+
+from fastapi import Body, Depends, FastAPI, Header, Path, Query, Request
+from fastapi.exceptions import RequestValidationError
+from fastapi.responses import JSONResponse, Response
+from fastapi.security import HTTPBearer
+from pydantic import BaseModel, Field
+from starlette.concurrency import run_in_threadpool
+from starlette.datastructures import UploadFile
+from starlette.exceptions import HTTPException as StarletteHTTPException
+
+from .. import package
+from . import auth, checks, web
+from .errors import STATUS_CODES, ApiError, error_body
+from .limits import BodyLimit
+from .settings import Settings
+from .store import Store, version_manifest
+
+log = logging.getLogger("procex.server")
+
+SLUG = package.SLUG_PATTERN
+VERSION_OR_LATEST = rf"^(?:{package.VERSION_PATTERN}|latest)$"
+VERSION = rf"^{package.VERSION_PATTERN}$"
+API = "/api/v1"
+BPMN_MEDIA_TYPE = "application/xml"
+
+_bearer = HTTPBearer(auto_error=False, description="A member token: procex admin token create SLUG")
+BEARER = Depends(_bearer)  # documents the scheme in OpenAPI; auth.caller() reads the header itself
+
+PublisherPath = Path(pattern=rf"^{SLUG}$", description="The publishing member's slug, e.g. trier")
+SlugPath = Path(pattern=rf"^{SLUG}$", description="The process slug, e.g. gewerbeanmeldung")
+
+
+class YankRequest(BaseModel):
+    reason: str = Field(min_length=1, max_length=2000, description="Why the version is withdrawn")
+
+
+UPLOAD_BODY = {
+    "requestBody": {
+        "required": True,
+        "content": {"multipart/form-data": {"schema": {
+            "type": "object", "required": ["manifest", "model"],
+            "properties": {
+                "manifest": {"type": "string", "description": "The manifest JSON (schemas/manifest.schema.json)"},
+                "model": {"type": "string", "format": "binary", "description": "The BPMN model file"},
+            }}}},
+    }
+}
+
+
+def create_app(settings=None, store=None):
+    """The FastAPI app for ``settings``; ``store`` defaults to Store(settings.db) (upgraded)."""
+    settings = settings or Settings()
+    store = store or Store(settings.db)
+    app = FastAPI(
+        title="procex process library", version="1",
+        description="Members publish BPMN 2.0 processes and, by the give-to-get rule, read others'.",
+        openapi_url="/openapi.json", docs_url="/api/docs", redoc_url=None)
+    app.state.settings = settings
+    app.state.store = store
+    app.add_middleware(BodyLimit, limit=settings.max_upload_bytes)
+    _install_error_handlers(app)
+    _install_routes(app, settings, store)
+    web.register(app)
+    return app
+
+
+def create_app_from_env():
+    """App factory for uvicorn workers: settings come from PROCEX_* variables."""
+    return create_app(Settings.from_env())
+
+
+def _error_response(status, code, message, details=(), headers=None):
+    return JSONResponse(error_body(code, message, details), status_code=status, headers=headers)
+
+
+def _install_error_handlers(app):
+    @app.exception_handler(ApiError)
+    async def _api_error(_request, error):
+        return _error_response(error.status, error.code, error.message, error.details, error.headers)
+
+    @app.exception_handler(StarletteHTTPException)
+    async def _http_error(_request, error):
+        code = STATUS_CODES.get(error.status_code, "error")
+        message = error.detail if isinstance(error.detail, str) else str(error.detail)
+        if error.status_code == 404 and message == "Not Found":
+            message = "no such resource; the API is under /api/v1 (see /openapi.json)"
+        if error.status_code == 405:
+            message = "this method is not allowed here; see /openapi.json for the API"
+        return _error_response(error.status_code, code, message, headers=getattr(error, "headers", None))
+
+    @app.exception_handler(RequestValidationError)
+    async def _validation_error(_request, error):
+        details = [{"location": ".".join(str(part) for part in item.get("loc", ())),
+                    "message": item.get("msg", ""), "type": item.get("type", "")}
+                   for item in error.errors()]
+        first = details[0] if details else {"location": "", "message": "invalid request"}
+        return _error_response(422, "invalid_request",
+                               f"invalid request: {first['location']}: {first['message']}", details)
+
+    @app.exception_handler(Exception)
+    async def _unexpected(_request, error):
+        log.exception("unexpected error", exc_info=error)
+        return _error_response(500, "internal",
+                               "internal server error; the administrator finds the details in the server log")
+
+
+def _member(store, request):
+    return auth.caller(store, request.headers.get("authorization"))
+
+
+def _if_none_match(header, etag):
+    if not header:
+        return False
+    if header.strip() == "*":
+        return True
+    candidates = [part.strip() for part in header.split(",")]
+    return any(candidate.removeprefix("W/") == etag for candidate in candidates)
+
+
+def _install_routes(app, settings, store):
+    policy = settings.policy
+    security = [{"HTTPBearer": []}]
+
+    def version_row(publisher, slug, version):
+        row = store.find_version(publisher, slug, version)
+        if row is None:
+            what = "has no published, unyanked version" if version == "latest" else f"has no version {version}"
+            raise ApiError(404, "not_found", f"{publisher}/{slug} {what}")
+        return row
+
+    @app.get(f"{API}/health", tags=["service"])
+    def health():
+        """Liveness and schema version (for load balancers and `procex serve` readiness)."""
+        return {"status": "ok", "schema_version": store.schema_version(), "policy": policy}
+
+    @app.get(f"{API}/me", tags=["members"], openapi_extra={"security": security})
+    def me(request: Request, _token=BEARER):
+        """The caller's member record and whether it may read other members' processes."""
+        member = _member(store, request)
+        if policy != "public":
+            auth.require_member(member, "ask who you are")
+        return {"member": member, "policy": policy,
+                "may_read": auth.may_read_others(policy, member),
+                "may_publish": member is not None,
+                "publishes_as": member["slug"] if member else None}
+
+    @app.get(f"{API}/processes", tags=["processes"], openapi_extra={"security": security})
+    def search(request: Request,
+               q: str = Query("", max_length=500, description="Words to find in name, description, keywords and task labels"),
+               leistungsschluessel: Optional[str] = Query(None, pattern=r"^[0-9]{14}$"),
+               publisher: Optional[str] = Query(None, pattern=rf"^{SLUG}$"),
+               page: int = Query(1, ge=1, le=100000),
+               per_page: int = Query(20, ge=1, le=100),
+               _token=BEARER):
+        """Search processes (latest unyanked version of each): {"items": [...], "total": n}."""
+        member = _member(store, request)
+        if not auth.may_read_others(policy, member):
+            # Without the agreement a member searches its own processes only.
+            auth.require_member(member, "search the library")
+            if publisher != member["slug"]:
+                auth.check_read(policy, member, publisher or "")
+        items, total = store.search(q, leistungsschluessel, publisher, page, per_page)
+        return {"items": items, "total": total, "page": page, "per_page": per_page}
+
+    @app.get(f"{API}/processes/{{publisher}}/{{slug}}", tags=["processes"], openapi_extra={"security": security})
+    def process(request: Request, publisher: str = PublisherPath, slug: str = SlugPath, _token=BEARER):
+        """The process with all its versions (newest first) and its latest unyanked version."""
+        auth.check_read(policy, _member(store, request), publisher)
+        found = store.get_process(publisher, slug)
+        if found is None:
+            raise ApiError(404, "not_found", f"no process {publisher}/{slug} in this library")
+        return found
+
+    @app.get(f"{API}/processes/{{publisher}}/{{slug}}/adoptions", tags=["adoptions"],
+             openapi_extra={"security": security})
+    def list_adoptions(request: Request, publisher: str = PublisherPath, slug: str = SlugPath,
+                       _token=BEARER):
+        """Who adopted which version of this process: publishers see their reuse."""
+        auth.check_read(policy, _member(store, request), publisher)
+        if store.get_process(publisher, slug) is None:
+            raise ApiError(404, "not_found", f"no process {publisher}/{slug} in this library")
+        items = store.adoptions(publisher, slug)
+        return {"items": items, "total": len(items)}
+
+    @app.get(f"{API}/processes/{{publisher}}/{{slug}}/{{version}}", tags=["processes"],
+             openapi_extra={"security": security})
+    def manifest(request: Request, publisher: str = PublisherPath, slug: str = SlugPath,
+                 version: str = Path(pattern=VERSION_OR_LATEST), _token=BEARER):
+        """The manifest of one version ('latest' = highest unyanked); a yanked one carries "yanked"."""
+        auth.check_read(policy, _member(store, request), publisher)
+        return version_manifest(version_row(publisher, slug, version))
+
+    @app.get(f"{API}/processes/{{publisher}}/{{slug}}/{{version}}/model", tags=["processes"],
+             openapi_extra={"security": security},
+             responses={200: {"content": {BPMN_MEDIA_TYPE: {}}, "description": "The BPMN model"},
+                        304: {"description": "Not modified (If-None-Match matched the ETag)"}})
+    def model(request: Request, publisher: str = PublisherPath, slug: str = SlugPath,
+              version: str = Path(pattern=VERSION_OR_LATEST),
+              if_none_match: Optional[str] = Header(None), _token=BEARER):
+        """The BPMN bytes; ETag is the model's sha256, If-None-Match answers 304."""
+        auth.check_read(policy, _member(store, request), publisher)
+        row = version_row(publisher, slug, version)
+        etag = f'"{row.model_sha256}"'
+        headers = {"ETag": etag, "Cache-Control": "no-cache" if policy == "public" else "private, no-cache"}
+        if row.yanked_at:
+            headers["X-Procex-Yanked"] = "true"
+        if _if_none_match(if_none_match, etag):
+            return Response(status_code=304, headers=headers)
+        data = store.model(row.id)
+        file_name = json.loads(row.manifest)["model"]["file"]
+        headers["Content-Disposition"] = _attachment(file_name)
+        return Response(data, media_type=BPMN_MEDIA_TYPE, headers=headers)
+
+    @app.put(f"{API}/processes/{{publisher}}/{{slug}}/{{version}}", tags=["publishing"], status_code=201,
+             openapi_extra=dict(UPLOAD_BODY, security=security),
+             responses={200: {"description": "This version exists with the same content"},
+                        409: {"description": "This version exists with other content"},
+                        413: {"description": "Upload larger than the server's limit"},
+                        422: {"description": "Invalid manifest or model; details lists the findings"}})
+    async def publish(request: Request, publisher: str = PublisherPath, slug: str = SlugPath,
+                      version: str = Path(pattern=VERSION), _token=BEARER):
+        """Publish a version: multipart with ``manifest`` (JSON) and ``model`` (the BPMN file)."""
+        member = await run_in_threadpool(_member, store, request)
+        auth.check_write(member, publisher)
+        manifest_data, model_data = await _read_upload(request, settings.max_upload_bytes)
+        outcome, stored, differences = await run_in_threadpool(
+            _publish, store, publisher, slug, version, manifest_data, model_data)
+        if outcome == "conflict":
+            raise ApiError(409, "version_exists",
+                           f"{publisher}/{slug}@{version} is already published with other content "
+                           f"({', '.join(differences)} differ); versions are immutable: publish a new version",
+                           [{"field": field} for field in differences])
+        status = 201 if outcome == "created" else 200
+        return JSONResponse(stored, status_code=status,
+                            headers={"Location": f"{API}/processes/{publisher}/{slug}/{version}"})
+
+    @app.post(f"{API}/processes/{{publisher}}/{{slug}}/{{version}}/yank", tags=["publishing"],
+              openapi_extra={"security": security})
+    def yank(request: Request, publisher: str = PublisherPath, slug: str = SlugPath,
+             version: str = Path(pattern=VERSION), body: YankRequest = Body(...), _token=BEARER):
+        """Withdraw a version (it stays downloadable by exact version and is marked); never a delete."""
+        member = _member(store, request)
+        auth.check_write(member, publisher, "yank")
+        version_row(publisher, slug, version)
+        return store.yank(publisher, slug, version, body.reason.strip() or body.reason, member["slug"])
+
+    @app.post(f"{API}/processes/{{publisher}}/{{slug}}/{{version}}/adoptions", tags=["adoptions"],
+              status_code=201, openapi_extra={"security": security},
+              responses={200: {"description": "The caller had already recorded this adoption"}})
+    def adopt(request: Request, publisher: str = PublisherPath, slug: str = SlugPath,
+              version: str = Path(pattern=VERSION), _token=BEARER):
+        """Record that the caller's municipality adopted this version."""
+        member = _member(store, request)
+        auth.require_member(member, "record an adoption")
+        auth.check_read(policy, member, publisher)
+        if member["slug"] == publisher:
+            raise ApiError(422, "own_process",
+                           f"{publisher} published this process; an adoption records reuse by another member")
+        version_row(publisher, slug, version)
+        created, record = store.adopt(publisher, slug, version, member["slug"])
+        return JSONResponse(record, status_code=201 if created else 200)
+
+
+def _attachment(file_name):
+    ascii_name = file_name.encode("ascii", "replace").decode("ascii").replace('"', "_").replace("?", "_")
+    return f"attachment; filename=\"{ascii_name}\"; filename*=UTF-8''{quote(file_name)}"
+
+
+async def _read_upload(request, limit):
+    """The manifest and model parts of a multipart upload, as bytes."""
+    content_type = request.headers.get("content-type", "")
+    if not content_type.startswith("multipart/form-data"):
+        raise ApiError(415, "unsupported_media_type",
+                       "send the upload as multipart/form-data with parts 'manifest' and 'model'")
+    try:
+        form = await request.form(max_files=4, max_fields=8, max_part_size=limit)
+    except Exception as error:  # python-multipart/starlette parse errors, or the body limit
+        raise ApiError(400, "bad_request", f"the multipart body cannot be read: {error}") from None
+    try:
+        parts = {}
+        for name in ("manifest", "model"):
+            value = form.get(name)
+            if value is None:
+                raise ApiError(422, "missing_part", f"the upload has no '{name}' part; send 'manifest' and 'model'",
+                               [{"part": name}])
+            parts[name] = await value.read() if isinstance(value, UploadFile) else value.encode("utf-8")
+        return parts["manifest"], parts["model"]
+    finally:
+        await form.close()
+
+
+def _publish(store, publisher, slug, version, manifest_data, model_data):
+    """Check an upload and store it: returns store.publish()'s (outcome, manifest, differences)."""
+    try:
+        manifest = json.loads(manifest_data.decode("utf-8"))
+    except (UnicodeDecodeError, ValueError) as error:
+        raise ApiError(422, "invalid_manifest", f"the manifest is not JSON: {error}") from None
+    problems = package.manifest_problems(manifest)
+    if problems:
+        first = problems[0]
+        raise ApiError(422, "invalid_manifest",
+                       f"the manifest does not follow the manifest schema: {first['path'] or '/'}: {first['message']}",
+                       problems)
+    named = (manifest["publisher"], manifest["slug"], manifest["version"])
+    if named != (publisher, slug, version):
+        raise ApiError(422, "manifest_mismatch",
+                       f"the manifest names {named[0]}/{named[1]}@{named[2]} but the upload goes to "
+                       f"{publisher}/{slug}@{version}; they must agree")
+    digest = package.sha256_bytes(model_data)
+    if digest != manifest["model"]["sha256"] or len(model_data) != manifest["model"]["size"]:
+        raise ApiError(422, "sha256_mismatch",
+                       f"the model received ({len(model_data)} bytes, sha256 {digest}) is not the one the "
+                       f"manifest describes ({manifest['model']['size']} bytes, sha256 "
+                       f"{manifest['model']['sha256']}); the upload was damaged or the manifest is stale",
+                       [{"received_sha256": digest, "manifest_sha256": manifest["model"]["sha256"]}])
+    existing = store.find_version(publisher, slug, version)
+    if existing is not None:  # immutable: compare without validating again
+        return store._compare(existing, manifest)
+    _check_derived_from(store, manifest)
+    source = f"{publisher}/{slug}@{version}:{manifest['model']['file']}"
+    findings = checks.check_model(model_data, source)
+    errors = [finding for finding in findings if finding.severity == "error"]
+    if errors:
+        raise ApiError(422, "invalid_model",
+                       f"the model has {len(errors)} error(s) and was refused; first: {_finding_text(errors[0])}",
+                       [checks.finding_dict(finding) for finding in findings])
+    labels = checks.task_labels(model_data, source)
+    return store.publish(manifest, model_data, labels)
+
+
+def _finding_text(finding):
+    where = f"line {finding.line}: " if finding.line else ""
+    return f"{where}{finding.message}"
+
+
+def _check_derived_from(store, manifest):
+    derived = manifest.get("derived_from")
+    if not derived:
+        return
+    ref = package.parse_ref(derived["ref"], require_version=True)
+    row = store.find_version(ref.publisher, ref.slug, ref.version)
+    if row is None:
+        raise ApiError(422, "unknown_derived_from",
+                       f"derived_from names {ref}, which this library does not have")
+    if row.model_sha256 != derived["sha256"]:
+        raise ApiError(422, "derived_from_mismatch",
+                       f"derived_from gives sha256 {derived['sha256']} for {ref}, but its model has "
+                       f"{row.model_sha256}")

@@ -1,0 +1,43 @@
+"""Server settings: one object built from `procex serve` options or from PROCEX_* variables.
+
+uvicorn starts each worker process by importing the app factory, so the options travel to the
+workers through the environment (PROCEX_DB, PROCEX_POLICY, PROCEX_MAX_UPLOAD_MIB).
+"""
+import os
+from dataclasses import dataclass
+
+from bpmn.errors import ProcexError
+
+POLICIES = ("reciprocal", "members", "public")
+DEFAULT_MAX_UPLOAD_MIB = 32
+
+
+class SettingsError(ProcexError):
+    """A server option has a value the server cannot use."""
+
+
+@dataclass(frozen=True)
+class Settings:
+    db: str = "procex-library.sqlite"
+    policy: str = "reciprocal"
+    max_upload_bytes: int = DEFAULT_MAX_UPLOAD_MIB * 1024 * 1024
+
+    def __post_init__(self):
+        if self.policy not in POLICIES:
+            raise SettingsError(f"policy {self.policy!r} is unknown; use one of {', '.join(POLICIES)}")
+        if self.max_upload_bytes <= 0:
+            raise SettingsError("the upload limit must be positive (--max-upload MiB)")
+
+    def to_env(self):
+        return {"PROCEX_DB": self.db, "PROCEX_POLICY": self.policy,
+                "PROCEX_MAX_UPLOAD_BYTES": str(self.max_upload_bytes)}
+
+    @classmethod
+    def from_env(cls, environ=None):
+        env = os.environ if environ is None else environ
+        try:
+            limit = int(env.get("PROCEX_MAX_UPLOAD_BYTES", DEFAULT_MAX_UPLOAD_MIB * 1024 * 1024))
+        except ValueError:
+            raise SettingsError("PROCEX_MAX_UPLOAD_BYTES must be a whole number of bytes") from None
+        return cls(db=env.get("PROCEX_DB", cls.db), policy=env.get("PROCEX_POLICY", cls.policy),
+                   max_upload_bytes=limit)
