@@ -246,7 +246,9 @@ def test_export_follows_the_real_message():
     }
     # Element order: wherever the real message has the same elements, ours come in its order.
     real = etree.parse(str(fim_message())).getroot()
-    for path in ("x:nachrichtenkopf", "x:prozessbibliothek/x:prozess",
+    assert result.data.startswith(b'<?xml version="1.0" encoding="UTF-8" standalone="yes"?>\n<xprozess:')
+    for path in ("x:nachrichtenkopf", "x:prozessbibliothek", "x:prozessbibliothek/x:prozess",
+                 "x:prozessbibliothek/x:prozess/x:klassifikation",
                  "x:prozessbibliothek/x:prozess/x:prozesssteckbrief",
                  "x:prozessbibliothek/x:prozess/x:prozessmodell/x:prozessmodelldatei",
                  "x:prozessbibliothek/x:prozess/x:zustandsangaben"):
@@ -395,6 +397,19 @@ def test_payload_limit_default_is_checked_on_length():
 def test_unreadable_messages_give_clear_errors(data, error, text):
     with pytest.raises(error, match=text):
         xprozess.read_bytes(data, "in.xml")
+
+
+def test_deeply_nested_message_does_not_crash_the_reader():
+    deep = "<xprozess:x>" * 1500 + "</xprozess:x>" * 1500
+    data = message_with(b64_zip([("a.pdf", b"%PDF-1.4")])).replace(
+        b"<xprozess:prozessmodell>",
+        f"<xprozess:zustandsangaben>{deep}</xprozess:zustandsangaben><xprozess:prozessmodell>".encode())
+    try:
+        message = xprozess.read_bytes(data, "deep.xml")
+    except xprozess.XProzessReadError as error:  # libxml2 may refuse the depth: also fine
+        assert "deep.xml" in str(error)
+    else:
+        assert message.processes[0].id == "99000000000001"
 
 
 def test_message_without_bpmn_is_not_imported(tmp_path):

@@ -238,10 +238,11 @@ def _code(element):
     return None
 
 
-def _flatten(element, prefix=""):
+def _flatten(element, prefix="", depth=0):
     """zustandsangaben as {name: text}, codes resolved, nested names joined with '.'."""
     result = {}
-    if element is None:
+    # The real structure is two levels deep; a hostile one could be thousands (huge_tree).
+    if element is None or depth > 8:
         return result
     for child in element:
         if not isinstance(child.tag, str):
@@ -251,7 +252,7 @@ def _flatten(element, prefix=""):
         if code is not None and (len(child) == 0 or any(etree.QName(c).localname == "code" for c in child)):
             result[name] = code
         elif len(child):
-            result.update(_flatten(child, name + "."))
+            result.update(_flatten(child, name + ".", depth + 1))
         elif child.text and child.text.strip():
             result[name] = child.text.strip()
     return result

@@ -103,7 +103,10 @@ def build_export(packages, author, *, now=None, message_uuid=None, library_name=
         left += [f"leistungsschluessel {k}" for k in manifest["leistungsschluessel"][1:]]
         if left:
             omitted[label] = left
-    data = etree.tostring(root.getroottree(), xml_declaration=True, encoding="UTF-8", standalone=True, pretty_print=True)
+    # The declaration written out to match the real message byte for byte (lxml uses ' quotes).
+    data = b'<?xml version="1.0" encoding="UTF-8" standalone="yes"?>\n' + etree.tostring(
+        root, encoding="UTF-8", xml_declaration=False, pretty_print=True
+    )
     return ExportResult(data, message_uuid, omitted)
 
 
@@ -118,6 +121,7 @@ def _prozess(library, manifest, model, author, stamp, method):
         _sub(element, "fachlichFreigebendeStelle", region["name"])
     klasse = _sub(element, "klassifikation")
     _sub(klasse, "ordnungsrahmenName", "FIM Prozesskatalog")
+    _sub(klasse, "ordnungsrahmenVersion", "")  # empty, as in the real message
     _sub(klasse, "klasseID", key)
     _sub(klasse, "klasseName", manifest["name"])
     if manifest.get("keywords"):
