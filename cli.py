@@ -182,7 +182,7 @@ def catalogue_import(file, columns, into):
     for line in catalogue.format_import_report(result):
         click.echo(line)
     if result.errors:
-        raise click.exceptions.Exit(1)
+        sys.exit(1)
 
 
 @catalogue_group.command("match-keys")
@@ -205,7 +205,8 @@ def catalogue_match_keys(accept, as_json, min_score, margin, directory):
         for line in catalogue.format_proposals(proposals, accepted=accept):
             click.echo(line)
     if accept:
-        click.echo(f"wrote {written} keys into {catalogue.catalogue_path(directory)}", err=as_json)
+        noun = "key" if written == 1 else "keys"
+        click.echo(f"wrote {written} {noun} into {catalogue.catalogue_path(directory)}", err=as_json)
 
 
 # --- Library server: serve, admin ---------------------------------------------------------------

@@ -1,0 +1,648 @@
+"""The typed view over a BPMN 2.0 lxml tree.
+
+The tree stays the source of truth: the view indexes it (ids, kinds, lanes, diagrams) and answers
+questions, and edits (bpmn/edit.py) change the tree and then call ``reindex()``. What procex does
+not understand is never dropped, so writing the tree back loses nothing.
+
+Import is tolerant: duplicate ids, dangling references and unknown elements become findings
+(``model.findings``), not exceptions.
+"""
+from dataclasses import dataclass, field
+from functools import cached_property
+from pathlib import Path
+from typing import Optional
+
+import networkx as nx
+from lxml import etree
+
+from . import kinds
+from .findings import Finding
+from .xml import (
+    BPMN_NS, BPMNDI_NS, DC_NS, DI_NS, OMG_NAMESPACES, XML_NS, XSI_NS, DEFAULT_MAX_BYTES,
+    canonical, local_name, parse_bytes, parse_file, serialize,
+)
+
+_BPMN = "{%s}" % BPMN_NS
+_BPMNDI = "{%s}" % BPMNDI_NS
+_DC = "{%s}" % DC_NS
+_DI = "{%s}" % DI_NS
+_STANDARD_NAMESPACES = OMG_NAMESPACES | {XSI_NS, XML_NS}
+# Only ids of OMG-namespace elements are BPMN ids; vendor extensions use "id" for their own ends.
+_OMG_PREFIXES = {"b": BPMN_NS, "bd": BPMNDI_NS, "dc": DC_NS, "di": DI_NS}
+_ID_ELEMENTS = etree.XPath("//b:*[@id] | //bd:*[@id] | //di:*[@id] | //dc:*[@id]", namespaces=_OMG_PREFIXES)
+_ALL_IDS = etree.XPath("(//b:*[@id] | //bd:*[@id] | //di:*[@id] | //dc:*[@id])/@id",
+                       namespaces=_OMG_PREFIXES, smart_strings=False)
+_CACHED = ("_by_id", "_by_kind", "findings", "lanes", "processes", "participants", "flow_nodes",
+           "sequence_flows", "message_flows", "diagrams", "_shape_index", "_edge_index",
+           "vendor_namespaces", "_lanes_of", "_participant_of", "_incoming", "_outgoing")
+# References checked on import (the validator checks all of kinds.REFERENCE_ATTRIBUTES).
+_IMPORT_CHECKED = {
+    "sequenceFlow": ("sourceRef", "targetRef"),
+    "messageFlow": ("sourceRef", "targetRef"),
+    "association": ("sourceRef", "targetRef"),
+    "participant": ("processRef",),
+    "BPMNShape": ("bpmnElement",),
+    "BPMNEdge": ("bpmnElement",),
+    "BPMNPlane": ("bpmnElement",),
+    "boundaryEvent": ("attachedToRef",),
+    "dataObjectReference": ("dataObjectRef",),
+    "dataStoreReference": ("dataStoreRef",),
+    **{kind: ("default",) for kind in {"exclusiveGateway", "inclusiveGateway", "complexGateway"}
+       | kinds.ACTIVITIES},
+}
+
+
+@dataclass(frozen=True)
+class Bounds:
+    x: float
+    y: float
+    width: float
+    height: float
+
+    @property
+    def center(self):
+        return (self.x + self.width / 2, self.y + self.height / 2)
+
+    def contains(self, other):
+        return (self.x <= other.x and self.y <= other.y
+                and other.x + other.width <= self.x + self.width
+                and other.y + other.height <= self.y + self.height)
+
+    def overlaps(self, other):
+        return not (other.x >= self.x + self.width or other.x + other.width <= self.x
+                    or other.y >= self.y + self.height or other.y + other.height <= self.y)
+
+
+def _bounds(el):
+    """dc:Bounds of a shape or label, or None when missing or not numeric."""
+    if el is None:
+        return None
+    try:
+        return Bounds(float(el.get("x")), float(el.get("y")), float(el.get("width")), float(el.get("height")))
+    except (TypeError, ValueError):
+        return None
+
+
+@dataclass
+class Shape:
+    """A BPMNShape: where an element is drawn in one diagram."""
+
+    el: object
+    id: Optional[str]
+    bpmn_element: Optional[str]
+    bounds: Optional[Bounds]
+    label_bounds: Optional[Bounds]
+    is_horizontal: Optional[bool]
+    is_expanded: Optional[bool]
+    is_marker_visible: Optional[bool]
+
+
+@dataclass
+class Edge:
+    """A BPMNEdge: the route of a flow or association in one diagram."""
+
+    el: object
+    id: Optional[str]
+    bpmn_element: Optional[str]
+    waypoints: list
+    label_bounds: Optional[Bounds]
+
+
+@dataclass
+class Diagram:
+    el: object
+    id: Optional[str]
+    name: Optional[str]
+    plane_element: Optional[str]
+    shapes: list = field(default_factory=list)
+    edges: list = field(default_factory=list)
+
+
+def _inside_foreign(el):
+    parent = el.getparent()
+    while parent is not None:
+        tag = parent.tag
+        if isinstance(tag, str) and (tag[0] != "{" or tag[1:tag.index("}")] not in OMG_NAMESPACES):
+            return True
+        parent = parent.getparent()
+    return False
+
+
+def _opt_bool(value):
+    if value is None:
+        return None
+    return value.strip() in ("true", "1")
+
+
+class Element:
+    """A view of one BPMN element; properties that do not apply to its kind are None or empty."""
+
+    __slots__ = ("model", "el")
+
+    def __init__(self, model, el):
+        self.model = model
+        self.el = el
+
+    def __repr__(self):
+        return f"<{self.type} id={self.id!r} name={self.name!r}>"
+
+    def __eq__(self, other):
+        return isinstance(other, Element) and other.el is self.el
+
+    def __hash__(self):
+        return hash(id(self.el))
+
+    @property
+    def id(self):
+        return self.el.get("id")
+
+    @property
+    def type(self):
+        return local_name(self.el.tag)
+
+    @property
+    def category(self):
+        return kinds.category(self.type)
+
+    @property
+    def name(self):
+        return self.el.get("name")
+
+    @property
+    def line(self):
+        return self.el.sourceline
+
+    @property
+    def attributes(self):
+        return dict(self.el.attrib)
+
+    @property
+    def documentation(self):
+        return ["".join(d.itertext()) for d in self.el.findall(_BPMN + "documentation")]
+
+    @property
+    def container(self):
+        """The process or sub-process this element stands in (None for root elements)."""
+        parent = self.el.getparent()
+        while parent is not None:
+            if local_name(parent.tag) in kinds.CONTAINERS:
+                return self.model.view(parent)
+            parent = parent.getparent()
+        return None
+
+    @property
+    def process(self):
+        """The top-level process this element belongs to."""
+        parent = self.el
+        while parent is not None:
+            if parent.tag == _BPMN + "process":
+                return self.model.view(parent)
+            parent = parent.getparent()
+        return None
+
+    @property
+    def lanes(self):
+        """Lanes that list this flow node, innermost last."""
+        return [self.model.view(lane) for lane in self.model._lanes_of.get(self.id, ())]
+
+    @property
+    def lane(self):
+        """The innermost lane holding this node, or None."""
+        lanes = self.model._lanes_of.get(self.id)
+        return self.model.view(lanes[-1]) if lanes else None
+
+    # --- flows -------------------------------------------------------------------------------
+    @property
+    def source(self):
+        ref = self.el.get("sourceRef")
+        return self.model.get(kinds.local_ref(ref)) if ref else None
+
+    @property
+    def target(self):
+        ref = self.el.get("targetRef")
+        return self.model.get(kinds.local_ref(ref)) if ref else None
+
+    @property
+    def condition(self):
+        cond = self.el.find(_BPMN + "conditionExpression")
+        return None if cond is None else "".join(cond.itertext()).strip()
+
+    @property
+    def incoming(self):
+        return [self.model.view(f) for f in self.model._incoming.get(self.id, ())]
+
+    @property
+    def outgoing(self):
+        return [self.model.view(f) for f in self.model._outgoing.get(self.id, ())]
+
+    # --- events, gateways, activities ---------------------------------------------------------
+    @property
+    def event_definitions(self):
+        return [self.model.view(c) for c in self.el if local_name(c.tag) in kinds.EVENT_DEFINITIONS
+                or local_name(c.tag) == "eventDefinitionRef"]
+
+    @property
+    def attached_to(self):
+        ref = self.el.get("attachedToRef")
+        return self.model.get(kinds.local_ref(ref)) if ref else None
+
+    @property
+    def default_flow(self):
+        ref = self.el.get("default")
+        return self.model.get(kinds.local_ref(ref)) if ref else None
+
+    @property
+    def children(self):
+        """Flow elements directly inside a process or sub-process."""
+        return [self.model.view(c) for c in self.el if local_name(c.tag) in kinds.FLOW_ELEMENTS]
+
+    # --- lanes, pools -------------------------------------------------------------------------
+    @property
+    def flow_node_refs(self):
+        return [(r.text or "").strip() for r in self.el.findall(_BPMN + "flowNodeRef")]
+
+    @property
+    def child_lanes(self):
+        return [self.model.view(l) for l in self.el.iterfind(f"{_BPMN}childLaneSet/{_BPMN}lane")]
+
+    @property
+    def parent_lane(self):
+        parent = self.el.getparent()
+        parent = parent.getparent() if parent is not None else None
+        return self.model.view(parent) if parent is not None and parent.tag == _BPMN + "lane" else None
+
+    @property
+    def process_ref(self):
+        ref = self.el.get("processRef")
+        return self.model.get(kinds.local_ref(ref)) if ref else None
+
+    @property
+    def participant(self):
+        """The pool (participant) whose processRef names this process."""
+        return self.model._participant_of.get(self.id)
+
+    @property
+    def shapes(self):
+        return self.model.shapes_of(self.id)
+
+
+class Model:
+    """A BPMN document: its lxml tree, an index over it, and tolerant-import findings."""
+
+    def __init__(self, tree, source=None):
+        self.tree = tree
+        self.root = tree.getroot()
+        self.source = source
+        self.reindex()
+
+    # --- construction -------------------------------------------------------------------------
+    @classmethod
+    def from_bytes(cls, data, source=None, max_bytes=DEFAULT_MAX_BYTES):
+        return cls(parse_bytes(data, source, max_bytes), source)
+
+    @classmethod
+    def from_file(cls, path, max_bytes=DEFAULT_MAX_BYTES):
+        return cls(parse_file(path, max_bytes), str(path))
+
+    def copy(self):
+        from copy import deepcopy
+
+        return Model(deepcopy(self.tree), self.source)
+
+    # --- index --------------------------------------------------------------------------------
+    def reindex(self):
+        """Forget every index; edits call this after changing the tree.
+
+        The indexes are built on first use. Reading a model costs lxml's parse plus one
+        C-level XPath pass for the ids (bench/parse.py measures it); the id map, the kind
+        buckets and the import findings are built when first asked for.
+        """
+        for name in _CACHED:
+            self.__dict__.pop(name, None)
+        self._views = {}
+        self._ids = _ALL_IDS(self.root)
+
+    @cached_property
+    def _by_id(self):
+        ids = list(self._ids)
+        elements = _ID_ELEMENTS(self.root)
+        # Reversed so that, for a duplicated id, the first element in document order wins.
+        ids.reverse()
+        elements.reverse()
+        return dict(zip(ids, elements))
+
+    @cached_property
+    def _by_kind(self):
+        """BPMN and BPMNDI local name -> elements, for every element (with or without id)."""
+        by_kind = {}
+        for el in self.root.iter(_BPMN + "*", _BPMNDI + "*"):
+            kind = el.tag[el.tag.index("}") + 1:]
+            bucket = by_kind.get(kind)
+            if bucket is None:
+                by_kind[kind] = bucket = []
+            bucket.append(el)
+        return by_kind
+
+    @cached_property
+    def findings(self):
+        """Tolerant-import findings: duplicate ids, unresolved references, unknown elements."""
+        findings = []
+        if len(set(self._ids)) != len(self._ids):
+            seen = {}
+            for el in _ID_ELEMENTS(self.root):
+                ident = el.get("id")
+                first = seen.setdefault(ident, el)
+                if first is not el:
+                    findings.append(Finding(
+                        "duplicate-id",
+                        f"id {ident!r} is used again by <{local_name(el.tag)}> (first on line "
+                        f"{first.sourceline}); ids must be unique: give one of them another id",
+                        "error", el.sourceline, ident))
+        known = kinds.known_element_names()
+        for kind, els in self._by_kind.items():
+            if kind in known or not els[0].tag.startswith(_BPMN):
+                continue
+            # Inside a vendor's extension anything goes; only BPMN's own structure is checked.
+            outside = [el for el in els if not _inside_foreign(el)]
+            if outside:
+                findings.append(Finding(
+                    "unknown-element", f"<{kind}> is not a BPMN 2.0 element; it is kept but ignored",
+                    "warning", outside[0].sourceline, outside[0].get("id")))
+        findings.extend(self._reference_findings())
+        findings.sort(key=lambda f: (f.line or 0, f.code))
+        return findings
+
+    def _reference_findings(self):
+        found = []
+        by_id = self._by_id
+        for kind, attrs in _IMPORT_CHECKED.items():
+            for el in self._by_kind.get(kind, ()):
+                for attr in attrs:
+                    value = el.get(attr)
+                    if value is not None and kinds.local_ref(value) not in by_id:
+                        found.append(Finding(
+                            "unresolved-reference",
+                            f"{attr}={value!r} on <{kind}> names no element in this file",
+                            "error", el.sourceline, el.get("id")))
+        for ref in self._by_kind.get("flowNodeRef", ()):
+            value = (ref.text or "").strip()
+            if value not in by_id:
+                lane = ref.getparent()
+                found.append(Finding(
+                    "unresolved-reference",
+                    f"lane {lane.get('name') or lane.get('id')!r} lists flow node {value!r}, which does not exist",
+                    "error", ref.sourceline, lane.get("id")))
+        return found
+
+    # --- look-up ------------------------------------------------------------------------------
+    def element(self, ident):
+        """The lxml element with this id (first one when duplicated), or None."""
+        return self._by_id.get(ident)
+
+    def view(self, el):
+        view = self._views.get(el)
+        if view is None:
+            view = self._views[el] = Element(self, el)
+        return view
+
+    def get(self, ident):
+        el = self._by_id.get(ident)
+        return None if el is None else self.view(el)
+
+    def __getitem__(self, ident):
+        el = self._by_id.get(ident)
+        if el is None:
+            raise KeyError(ident)
+        return self.view(el)
+
+    def __contains__(self, ident):
+        return ident in self._by_id
+
+    @property
+    def ids(self):
+        """Every id in the file, in document order (duplicates repeated)."""
+        return list(self._ids)
+
+    def of_kind(self, *kind_names):
+        """Views of every BPMN element of the given local names, in document order."""
+        if len(kind_names) == 1:
+            return [self.view(el) for el in self._by_kind.get(kind_names[0], ())]
+        els = [el for k in kind_names for el in self._by_kind.get(k, ())]
+        order = {el: i for i, el in enumerate(self.root.iter())} if len(els) > 1 else {}
+        return [self.view(el) for el in sorted(els, key=order.get)] if order else [self.view(e) for e in els]
+
+    def counts(self):
+        """How many elements of each BPMN/BPMNDI kind the file holds (as stored, duplicates included)."""
+        return {kind: len(els) for kind, els in sorted(self._by_kind.items())}
+
+    # --- definitions-level --------------------------------------------------------------------
+    @property
+    def definitions(self):
+        return self.view(self.root)
+
+    @property
+    def target_namespace(self):
+        return self.root.get("targetNamespace")
+
+    @property
+    def imports(self):
+        return [dict(el.attrib) for el in self._by_kind.get("import", ())]
+
+    @cached_property
+    def processes(self):
+        return [self.view(el) for el in self._by_kind.get("process", ())]
+
+    @property
+    def collaborations(self):
+        return [self.view(el) for el in self._by_kind.get("collaboration", ())]
+
+    @cached_property
+    def participants(self):
+        return [self.view(el) for el in self._by_kind.get("participant", ())]
+
+    @cached_property
+    def _participant_of(self):
+        result = {}
+        for part in self.participants:
+            ref = part.el.get("processRef")
+            if ref:
+                result.setdefault(kinds.local_ref(ref), part)
+        return result
+
+    @cached_property
+    def lanes(self):
+        return [self.view(el) for el in self._by_kind.get("lane", ())]
+
+    @cached_property
+    def _lanes_of(self):
+        """flow node id -> lane elements that list it, outermost first."""
+        result = {}
+        for lane in self._by_kind.get("lane", ()):
+            for ref in lane.iterfind(_BPMN + "flowNodeRef"):
+                node = (ref.text or "").strip()
+                if node:
+                    result.setdefault(node, []).append(lane)
+        # outermost first: document order already visits parent lanes before their children
+        return result
+
+    @cached_property
+    def flow_nodes(self):
+        return [self.view(el) for kind in kinds.FLOW_NODES for el in self._by_kind.get(kind, ())]
+
+    @cached_property
+    def sequence_flows(self):
+        return [self.view(el) for el in self._by_kind.get("sequenceFlow", ())]
+
+    @cached_property
+    def message_flows(self):
+        return [self.view(el) for el in self._by_kind.get("messageFlow", ())]
+
+    @property
+    def associations(self):
+        return self.of_kind("association")
+
+    @property
+    def data_objects(self):
+        return self.of_kind("dataObject", "dataObjectReference")
+
+    @property
+    def data_stores(self):
+        return self.of_kind("dataStore", "dataStoreReference")
+
+    @cached_property
+    def _incoming(self):
+        result = {}
+        for flow in self._by_kind.get("sequenceFlow", ()):
+            target = flow.get("targetRef")
+            if target:
+                result.setdefault(kinds.local_ref(target), []).append(flow)
+        return result
+
+    @cached_property
+    def _outgoing(self):
+        result = {}
+        for flow in self._by_kind.get("sequenceFlow", ()):
+            source = flow.get("sourceRef")
+            if source:
+                result.setdefault(kinds.local_ref(source), []).append(flow)
+        return result
+
+    # --- diagrams -----------------------------------------------------------------------------
+    @cached_property
+    def diagrams(self):
+        result = []
+        for diagram_el in self._by_kind.get("BPMNDiagram", ()):
+            plane = diagram_el.find(_BPMNDI + "BPMNPlane")
+            diagram = Diagram(diagram_el, diagram_el.get("id"), diagram_el.get("name"),
+                              kinds.local_ref(plane.get("bpmnElement")) if plane is not None and plane.get("bpmnElement") else None)
+            if plane is not None:
+                for el in plane.iter(_BPMNDI + "BPMNShape", _BPMNDI + "BPMNEdge"):
+                    ref = el.get("bpmnElement")
+                    ref = kinds.local_ref(ref) if ref else None
+                    label = el.find(_BPMNDI + "BPMNLabel")
+                    label_bounds = _bounds(label.find(_DC + "Bounds")) if label is not None else None
+                    if el.tag == _BPMNDI + "BPMNShape":
+                        diagram.shapes.append(Shape(
+                            el, el.get("id"), ref, _bounds(el.find(_DC + "Bounds")), label_bounds,
+                            _opt_bool(el.get("isHorizontal")), _opt_bool(el.get("isExpanded")),
+                            _opt_bool(el.get("isMarkerVisible"))))
+                    else:
+                        points = []
+                        for wp in el.iterfind(_DI + "waypoint"):
+                            try:
+                                points.append((float(wp.get("x")), float(wp.get("y"))))
+                            except (TypeError, ValueError):
+                                pass
+                        diagram.edges.append(Edge(el, el.get("id"), ref, points, label_bounds))
+            result.append(diagram)
+        return result
+
+    @cached_property
+    def _shape_index(self):
+        index = {}
+        for diagram in self.diagrams:
+            for shape in diagram.shapes:
+                index.setdefault(shape.bpmn_element, []).append(shape)
+        return index
+
+    @cached_property
+    def _edge_index(self):
+        index = {}
+        for diagram in self.diagrams:
+            for edge in diagram.edges:
+                index.setdefault(edge.bpmn_element, []).append(edge)
+        return index
+
+    def shapes_of(self, ident):
+        return self._shape_index.get(ident, [])
+
+    def edges_of(self, ident):
+        return self._edge_index.get(ident, [])
+
+    # --- namespaces ---------------------------------------------------------------------------
+    @cached_property
+    def vendor_namespaces(self):
+        """Non-OMG namespaces used by elements or attributes: {uri: sorted prefixes declared for it}."""
+        used = set()
+        for el in self.root.iter():
+            tag = el.tag
+            if isinstance(tag, str) and tag[0] == "{":
+                used.add(tag[1:tag.index("}")])
+            for key in el.attrib:
+                if key[0] == "{":
+                    used.add(key[1:key.index("}")])
+        used -= _STANDARD_NAMESPACES
+        prefixes = {}
+        for el in self.root.iter():
+            if not isinstance(el.tag, str):
+                continue
+            for prefix, uri in el.nsmap.items():
+                if uri in used:
+                    prefixes.setdefault(uri, set()).add(prefix or "")
+            if el is self.root:
+                break  # declarations are almost always on the root; deeper ones are found below
+        for uri in used - prefixes.keys():
+            prefixes[uri] = set()
+        return {uri: sorted(p) for uri, p in sorted(prefixes.items())}
+
+    # --- graph --------------------------------------------------------------------------------
+    def graph(self, process_id=None):
+        """Control flow as a networkx DiGraph, built from sequenceFlow sourceRef/targetRef only.
+
+        With ``process_id``, only that process (its sub-processes at any depth included);
+        without, every process. Nodes carry ``type``, ``name`` and ``container``; edges ``id``.
+        """
+        graph = nx.DiGraph()
+        roots = [self.element(process_id)] if process_id else [p.el for p in self.processes]
+        for root in roots:
+            if root is None:
+                continue
+            for el in root.iter():
+                kind = local_name(el.tag)
+                if kind in kinds.FLOW_NODES and el.get("id"):
+                    container = el.getparent()
+                    graph.add_node(el.get("id"), type=kind, name=el.get("name"),
+                                   container=container.get("id") if container is not None else None)
+            for flow in root.iter(_BPMN + "sequenceFlow"):
+                source, target = flow.get("sourceRef"), flow.get("targetRef")
+                if source and target:
+                    graph.add_edge(kinds.local_ref(source), kinds.local_ref(target),
+                                   id=flow.get("id"), name=flow.get("name"))
+        return graph
+
+    # --- writing ------------------------------------------------------------------------------
+    def to_bytes(self, plain=False):
+        """The document as bytes; ``plain`` removes vendor extensions (see bpmn.plain)."""
+        if plain:
+            from .plain import plain_tree
+
+            return serialize(plain_tree(self.tree))
+        return serialize(self.tree)
+
+    def canonical(self):
+        return canonical(self.tree)
+
+
+def read_model(path, max_bytes=DEFAULT_MAX_BYTES):
+    """Read a BPMN file into a Model (raises BpmnReadError when it cannot be read at all)."""
+    return Model.from_file(Path(path), max_bytes)

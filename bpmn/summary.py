@@ -1,0 +1,78 @@
+"""What a model holds, as plain data: the content of `procex inspect`."""
+from . import kinds
+
+
+def summarize(model):
+    """A JSON-ready summary: counts, processes, pools, lanes, diagrams, vendor namespaces, findings."""
+    root = model.root
+    processes = []
+    for process in model.processes:
+        graph = model.graph(process.id)
+        participant = process.participant
+        processes.append({
+            "id": process.id,
+            "name": process.name,
+            "is_executable": process.el.get("isExecutable"),
+            "pool": participant.id if participant is not None else None,
+            "flow_nodes": graph.number_of_nodes(),
+            "sequence_flows": graph.number_of_edges(),
+        })
+    pools = [{
+        "id": part.id,
+        "name": part.name,
+        "process": part.process_ref.id if part.process_ref is not None else None,
+    } for part in model.participants]
+    lanes = [{
+        "id": lane.id,
+        "name": lane.name,
+        "process": lane.process.id if lane.process is not None else None,
+        "parent": lane.parent_lane.id if lane.parent_lane is not None else None,
+        "members": lane.flow_node_refs,
+    } for lane in model.lanes]
+    diagrams = [{
+        "id": d.id,
+        "name": d.name,
+        "plane_element": d.plane_element,
+        "shapes": len(d.shapes),
+        "edges": len(d.edges),
+    } for d in model.diagrams]
+    return {
+        "file": model.source,
+        "definitions": {key: root.get(key) for key in ("id", "name", "targetNamespace", "exporter", "exporterVersion")},
+        "counts": model.counts(),
+        "flow_nodes": sum(1 for _ in model.flow_nodes),
+        "processes": processes,
+        "pools": pools,
+        "lanes": lanes,
+        "diagrams": diagrams,
+        "vendor_namespaces": model.vendor_namespaces,
+        "findings": [f.to_dict() for f in model.findings],
+    }
+
+
+def format_summary(data):
+    """The summary as text for a terminal."""
+    lines = [f"{data['file']}"]
+    d = data["definitions"]
+    if d.get("exporter"):
+        lines.append(f"  exported by {d['exporter']} {d.get('exporterVersion') or ''}".rstrip())
+    interesting = {k: v for k, v in data["counts"].items() if k in kinds.FLOW_ELEMENTS | kinds.ARTIFACTS
+                   | {"process", "participant", "lane", "messageFlow", "collaboration", "dataStore"}}
+    lines.append("  elements: " + ", ".join(f"{k} {v}" for k, v in sorted(interesting.items())))
+    for p in data["processes"]:
+        pool = f" in pool {p['pool']}" if p["pool"] else ""
+        lines.append(f"  process {p['id']} {p['name'] or ''}{pool}: {p['flow_nodes']} flow nodes, {p['sequence_flows']} sequence flows")
+    for lane in data["lanes"]:
+        lines.append(f"  lane {lane['name'] or lane['id']!s}: {len(lane['members'])} members")
+    for diagram in data["diagrams"]:
+        lines.append(f"  diagram {diagram['id']} {diagram['name'] or ''}: {diagram['shapes']} shapes, {diagram['edges']} edges")
+    if data["vendor_namespaces"]:
+        lines.append("  vendor namespaces: " + ", ".join(data["vendor_namespaces"]))
+    if data["findings"]:
+        lines.append(f"  {len(data['findings'])} import findings:")
+        for f in data["findings"]:
+            where = f"line {f['line']}" if f["line"] else "-"
+            lines.append(f"    {where} {f['severity']} {f['code']}: {f['message']}")
+    else:
+        lines.append("  no import findings")
+    return "\n".join(lines)

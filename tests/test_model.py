@@ -1,0 +1,118 @@
+"""The model view against counts established by hand (grep over the files) for three MIWG models."""
+import json
+
+import pytest
+from click.testing import CliRunner
+
+from cli import procex
+
+from .conftest import need_shared
+
+
+def inspect_json(path):
+    result = CliRunner().invoke(procex, ["inspect", str(path), "--json"])
+    assert result.exit_code == 0, result.output
+    return json.loads(result.output)
+
+
+def test_a10_counts(shared):
+    data = inspect_json(shared / "corpora/miwg/reference/A.1.0.bpmn")
+    counts = data["counts"]
+    assert (counts["task"], counts["startEvent"], counts["endEvent"], counts["sequenceFlow"]) == (3, 1, 1, 4)
+    assert (counts["BPMNShape"], counts["BPMNEdge"]) == (5, 4)
+    assert data["flow_nodes"] == 5
+    assert [p["id"] for p in data["processes"]] == ["WFP-6-"]
+    assert data["processes"][0]["sequence_flows"] == 4
+    assert data["pools"] == [] and data["lanes"] == []
+    assert data["diagrams"][0]["shapes"] == 5 and data["diagrams"][0]["edges"] == 4
+    assert data["vendor_namespaces"] == {}
+    assert data["findings"] == []
+
+
+def test_a40_counts_lanes_and_pools(shared):
+    data = inspect_json(shared / "corpora/miwg/reference/A.4.0.bpmn")
+    counts = data["counts"]
+    assert (counts["task"], counts["startEvent"], counts["endEvent"], counts["subProcess"]) == (6, 4, 5, 2)
+    assert (counts["sequenceFlow"], counts["messageFlow"], counts["lane"], counts["participant"]) == (13, 2, 2, 1)
+    assert data["flow_nodes"] == 17
+    assert len(data["processes"]) == 2
+    assert [(lane["name"], len(lane["members"])) for lane in data["lanes"]] == [("Lane 1", 5), ("Lane 2", 2)]
+    assert data["pools"][0]["name"] == "Pool"
+    assert (data["diagrams"][0]["shapes"], data["diagrams"][0]["edges"]) == (20, 15)
+
+
+def test_b20_counts_latin1_and_event_definitions(shared):
+    from bpmn.model import read_model
+
+    path = shared / "corpora/miwg/reference/B.2.0.bpmn"
+    data = inspect_json(path)
+    counts = data["counts"]
+    expected = {"task": 22, "userTask": 5, "serviceTask": 4, "sendTask": 1, "receiveTask": 1, "startEvent": 9,
+                "endEvent": 14, "intermediateCatchEvent": 6, "intermediateThrowEvent": 5, "boundaryEvent": 11,
+                "exclusiveGateway": 2, "parallelGateway": 3, "inclusiveGateway": 2, "eventBasedGateway": 1,
+                "subProcess": 5, "callActivity": 3, "sequenceFlow": 85, "messageFlow": 2, "lane": 2,
+                "participant": 2, "process": 4, "dataObject": 1, "dataObjectReference": 1,
+                "dataStoreReference": 1, "dataStore": 1, "textAnnotation": 1, "association": 1, "group": 1,
+                "BPMNShape": 99, "BPMNEdge": 87, "timerEventDefinition": 4, "messageEventDefinition": 8,
+                "signalEventDefinition": 7, "escalationEventDefinition": 4, "conditionalEventDefinition": 4}
+    assert {k: counts.get(k, 0) for k in expected} == expected
+    assert data["flow_nodes"] == 94
+    model = read_model(path)
+    assert model.tree.docinfo.encoding.upper() == "ISO-8859-1"
+    boundary = model.of_kind("boundaryEvent")
+    assert all(b.attached_to is not None for b in boundary)
+    graph = model.graph()
+    assert graph.number_of_edges() == 85
+
+
+def test_graph_ignores_incoming_outgoing_children():
+    from bpmn.model import Model
+
+    xml = b"""<definitions xmlns="http://www.omg.org/spec/BPMN/20100524/MODEL" id="d" targetNamespace="t">
+      <process id="p"><startEvent id="s"><outgoing>wrong</outgoing></startEvent><task id="t"/>
+      <sequenceFlow id="f" sourceRef="s" targetRef="t"/></process></definitions>"""
+    model = Model.from_bytes(xml, "inline.bpmn")
+    assert list(model.graph("p").edges(data="id")) == [("s", "t", "f")]
+    assert model.get("t").incoming[0].id == "f"
+
+
+def test_tolerant_import_reports_findings():
+    from bpmn.model import Model
+
+    xml = b"""<definitions xmlns="http://www.omg.org/spec/BPMN/20100524/MODEL" id="d" targetNamespace="t">
+      <process id="p"><task id="a"/><task id="a"/><bogus id="x"/>
+      <sequenceFlow id="f" sourceRef="a" targetRef="nowhere"/>
+      <laneSet><lane id="l"><flowNodeRef>ghost</flowNodeRef></lane></laneSet></process></definitions>"""
+    model = Model.from_bytes(xml, "bad.bpmn")
+    codes = sorted((f.code, f.element) for f in model.findings)
+    assert codes == [("duplicate-id", "a"), ("unknown-element", "x"), ("unresolved-reference", "f"),
+                     ("unresolved-reference", "l")]
+    assert all(f.line for f in model.findings)
+    # nothing is dropped: both tasks and the unknown element are still written back
+    assert model.to_bytes().count(b"<task") == 2 and b"<bogus" in model.to_bytes()
+
+
+def test_vendor_namespaces_reported(shared):
+    data = inspect_json(shared / "corpora/miwg/roundtrip/sap-signavio_19.9.0/B.2.0-roundtrip.bpmn")
+    assert "http://www.signavio.com" in data["vendor_namespaces"]
+    assert any(f["code"] == "duplicate-id" for f in data["findings"])
+
+
+def test_cli_errors_are_one_line(tmp_path):
+    bad = tmp_path / "bad.bpmn"
+    bad.write_text("<definitions")
+    from subprocess import run
+    import sys
+
+    result = run([sys.executable, "-c", "import cli; cli.main()", "inspect", str(bad)], capture_output=True, text=True)
+    assert result.returncode == 2
+    assert result.stderr.count("\n") == 1 and "Traceback" not in result.stderr
+    assert f"{bad}:1:" in result.stderr
+
+
+def test_export_plain_writes_atomically(tmp_path, shared):
+    out = tmp_path / "out.bpmn"
+    result = CliRunner().invoke(procex, ["export", str(shared / "corpora/miwg/roundtrip/sap-signavio_19.9.0/B.2.0-roundtrip.bpmn"), "-o", str(out), "--plain"])
+    assert result.exit_code == 0, result.output
+    assert b"xmlns:signavio" not in out.read_bytes() and b"<signavio:" not in out.read_bytes()
+    assert [p.name for p in tmp_path.iterdir()] == ["out.bpmn"]
