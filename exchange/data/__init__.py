@@ -1,0 +1,1 @@
+"""Reference data shipped with procex (the LeiKa list; see LEIKA_SOURCE.md). No code."""

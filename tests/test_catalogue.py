@@ -1,0 +1,302 @@
+"""Catalogue import (CSV/XLSX municipal lists) and Leistungsschlüssel proposals (exchange/catalogue.py)."""
+import json
+
+import pytest
+from openpyxl import Workbook
+
+import cli
+from exchange.catalogue import (CatalogueEntry, CatalogueError, import_catalogue, parse_status,
+                                propose_keys, read_catalogue, write_catalogue)
+from exchange.leika import check_key, clean_key, load_leika
+
+
+def run(capsys, *args):
+    """Run the real console entry point; return (exit status, stdout, stderr)."""
+    with pytest.raises(SystemExit) as done:
+        cli.main(list(args))
+    out, err = capsys.readouterr()
+    return done.value.code, out, err
+
+
+# --- the reference list -------------------------------------------------------------------------
+
+def test_leika_reference_list():
+    services = load_leika()
+    assert len(services) == 4813
+    gewerbe = services["99050012104000"]
+    assert gewerbe.name == "Gewerbe Anmeldung"
+    assert gewerbe.object_key == "99050012"
+    assert gewerbe.themenfeld and gewerbe.ozg_leistung
+    assert check_key("99050012104000") is None
+    assert check_key("9905001210400") == "malformed"
+    assert check_key("99102013104000") == "unknown"  # Hundesteuer Anmeldung: newer than 2019
+    assert clean_key("99 050 012 104 000") == "99050012104000"
+    assert clean_key(99050012104000.0) == "99050012104000"
+    assert clean_key("'99050012104000") == "99050012104000"
+
+
+@pytest.mark.parametrize("word, status", [
+    ("geplant", "planned"), ("Offen", "planned"), ("in Planung", "planned"),
+    ("In Umsetzung", "in_progress"), ("in Bearbeitung", "in_progress"), ("begonnen", "in_progress"),
+    ("online", "online"), ("Umgesetzt", "online"), ("fertig", "online"), ("LIVE", "online"),
+    ("vielleicht", None),
+])
+def test_status_words(word, status):
+    assert parse_status(word) == status
+
+
+# --- import -------------------------------------------------------------------------------------
+
+CSV_ROWS = [
+    "Übersicht OZG-Leistungen Stadt Koblenz;;;",                                # row 1: a title line
+    "Leistungsschlüssel;Leistung;Status;Amt",                                   # row 2: the header
+    "99050012104000;Gewerbeanmeldung;in Umsetzung;Ordnungsamt",                 # 3
+    "9905001210400;Gewerbeabmeldung;geplant;Ordnungsamt",                       # 4 malformed key
+    "99102013104000;Hundesteuer Anmeldung;umgesetzt;Steueramt",                 # 5 unknown key
+    ";Wohnsitz ummelden;offen;Bürgeramt",                                       # 6 no key
+    ";Parkausweis für Anwohner;vielleicht;Straßenverkehrsbehörde",              # 7 unknown status
+    "99 115 005 104 000;Wohnsitz anmelden;online;Bürgeramt",                    # 8 key with spaces
+    ";;;",                                                                      # 9 empty
+    "99050012104000;Gewerbe anmelden (Duplikat);geplant;Ordnungsamt",          # 10 duplicate key
+    ";Führungszeugnis;;Bürgeramt",                                              # 11 no status
+]
+
+
+def test_import_csv_cp1252_semicolon(tmp_path, capsys):
+    source = tmp_path / "liste.csv"
+    source.write_bytes("\r\n".join(CSV_ROWS).encode("cp1252"))
+    status, out, err = run(capsys, "catalogue", "import", str(source), "--into", str(tmp_path))
+    assert status == 1  # rows with errors were reported; the good rows are imported
+    lines = out.splitlines()
+    assert any(line.startswith("liste.csv row 4: error: Leistungsschlüssel '9905001210400' is malformed")
+               for line in lines)
+    assert any(line.startswith("liste.csv row 5: warning: Leistungsschlüssel 99102013104000 is not in")
+               for line in lines)
+    assert any(line.startswith("liste.csv row 7: error: status 'vielleicht' not understood") for line in lines)
+    assert any(line.startswith("liste.csv row 10: error: Leistungsschlüssel 99050012104000 already in row 3")
+               for line in lines)
+    assert any(line.startswith("liste.csv row 11: warning: no status") for line in lines)
+    assert lines[-1].startswith("imported 6 services into")
+    assert "(3 geplant, 1 in Umsetzung, 2 online)" in lines[-1]
+    assert "2 rows skipped" in lines[-1]
+
+    text = (tmp_path / "catalogue.csv").read_text(encoding="utf-8")
+    assert text == (
+        "leistungsschluessel,title,status,office,process\n"
+        "99050012104000,Gewerbeanmeldung,in_progress,Ordnungsamt,\n"
+        "99102013104000,Hundesteuer Anmeldung,online,Steueramt,\n"
+        "99115005104000,Wohnsitz anmelden,online,Bürgeramt,\n"
+        ",Führungszeugnis,planned,Bürgeramt,\n"
+        ",Gewerbeabmeldung,planned,Ordnungsamt,\n"
+        ",Wohnsitz ummelden,planned,Bürgeramt,\n")
+
+
+def test_import_csv_utf8_bom_comma(tmp_path):
+    source = tmp_path / "list.csv"
+    source.write_bytes("\ufeffLeiKa-Schlüssel,Bezeichnung,Umsetzungsstatus,Fachbereich\n"
+                       '99008001012000,"Personalausweis beantragen",live,"Bürgerdienste, Meldewesen"\n'
+                       .encode("utf-8"))
+    result = import_catalogue(source, tmp_path)
+    assert result.problems == []
+    assert read_catalogue(tmp_path / "catalogue.csv") == [
+        CatalogueEntry("99008001012000", "Personalausweis beantragen", "online", "Bürgerdienste, Meldewesen", "")]
+
+
+def test_import_xlsx_with_german_headers(tmp_path, capsys):
+    book = Workbook()
+    sheet = book.active
+    sheet.title = "Leistungen"
+    sheet.append(["Digitalisierungsplan 2024"])
+    sheet.append([])
+    sheet.append(["LeiKa-Schlüssel", "Bezeichnung der Leistung", "Umsetzungsstand", "Fachbereich"])  # row 3
+    sheet.append([99050012104000, "Gewerbeanmeldung", "in Bearbeitung", "Ordnungsamt"])             # 4 int
+    sheet.append([99107023017000.0, "Wohngeld", "Online", "Sozialamt"])                             # 5 float
+    sheet.append(["99-0-0", "Fischereischein", "geplant", "Ordnungsamt"])                           # 6 malformed
+    sheet.append(["99999999999999", "Erfundene Leistung", "fertig", "Hauptamt"])                    # 7 unknown
+    sheet.append([None, None, None, None])                                                          # 8 empty
+    sheet.append([None, "Hundesteuer anmelden", "in Planung", "Steueramt"])                         # 9
+    source = tmp_path / "liste.xlsx"
+    book.save(source)
+
+    status, out, _ = run(capsys, "catalogue", "import", str(source), "--into", str(tmp_path / "ws"))
+    assert status == 1
+    assert "liste.xlsx [Leistungen] row 6: error: Leistungsschlüssel '99-0-0' is malformed" in out
+    assert "liste.xlsx [Leistungen] row 7: warning: Leistungsschlüssel 99999999999999 is not in" in out
+    entries = read_catalogue(tmp_path / "ws" / "catalogue.csv")
+    assert [(e.leistungsschluessel, e.title, e.status) for e in entries] == [
+        ("99050012104000", "Gewerbeanmeldung", "in_progress"),
+        ("99107023017000", "Wohngeld", "online"),
+        ("99999999999999", "Erfundene Leistung", "online"),
+        ("", "Fischereischein", "planned"),
+        ("", "Hundesteuer anmelden", "planned"),
+    ]
+
+
+def test_import_with_named_columns_keeps_process_links(tmp_path):
+    write_catalogue(tmp_path / "catalogue.csv", [
+        CatalogueEntry("99050012104000", "Gewerbeanmeldung", "online", "Ordnungsamt", "processes/gewerbe.bpmn"),
+        CatalogueEntry("", "Fischereischein", "planned", "", "processes/fischerei.bpmn")])
+    source = tmp_path / "export.csv"
+    source.write_text("Nr.;Was;Wie weit;D\n99050012104000;Gewerbe An;online;OA\n;Fischereischein;offen;OA\n",
+                      encoding="utf-8")
+    result = import_catalogue(source, tmp_path, "key=Nr.,title=Was,status=Wie weit,office=D")
+    assert result.links_kept == 2
+    assert [e.process for e in read_catalogue(tmp_path / "catalogue.csv")] == [
+        "processes/gewerbe.bpmn", "processes/fischerei.bpmn"]
+
+
+def test_import_errors_write_nothing(tmp_path, capsys):
+    source = tmp_path / "notes.csv"
+    source.write_text("a;b\n1;2\n", encoding="utf-8")
+    status, _, err = run(capsys, "catalogue", "import", str(source), "--into", str(tmp_path))
+    assert status == 2
+    assert "no header row found" in err and "Traceback" not in err
+    assert not (tmp_path / "catalogue.csv").exists()
+    with pytest.raises(CatalogueError, match="--columns"):
+        import_catalogue(source, tmp_path, "titel")
+    broken = tmp_path / "broken.xlsx"
+    broken.write_bytes(b"not a zip")
+    with pytest.raises(CatalogueError, match="not a readable .xlsx"):
+        import_catalogue(broken, tmp_path)
+
+
+def test_read_catalogue_reports_line(tmp_path):
+    path = tmp_path / "catalogue.csv"
+    path.write_text("leistungsschluessel,title,status,office,process\n,Hund,geplant,,\n", encoding="utf-8")
+    with pytest.raises(CatalogueError, match=r"catalogue.csv:2: status 'geplant' is not one of"):
+        read_catalogue(path)
+
+
+# --- match-keys ---------------------------------------------------------------------------------
+# Service names as municipal lists write them, each with the key a person chose by reading LeiKa.
+MUNICIPAL_NAMES = [
+    ("Gewerbeanmeldung", "99050012104000"),
+    ("Gewerbeabmeldung", "99050012070000"),
+    ("Gewerbe ummelden", "99050012071000"),
+    ("Hund anmelden", "99110009104000"),
+    ("Hundesteuer", "99102013000000"),
+    ("Befreiung von der Hundesteuer", "99102013010000"),
+    ("Wohnsitz anmelden", "99115005104000"),
+    ("Abmeldung Wohnsitz", "99115005070000"),
+    ("Wohnsitz ummelden", "99115005011000"),
+    ("Nebenwohnsitz anmelden", "99115005104002"),
+    ("Personalausweis beantragen", "99008001012000"),
+    ("Reisepass beantragen", "99085001012000"),
+    ("Verlust Personalausweis melden", "99008001014002"),
+    ("Führungszeugnis", "99049001000000"),
+    ("Erweitertes Führungszeugnis", "99049001001002"),
+    ("Parkausweis für Anwohner", "99108001000000"),
+    ("Bewohnerparkausweis verlängern", "99108001020000"),
+    ("Schwerbehindertenparkausweis", "99108009000000"),
+    ("Fischereischein", "99042001000000"),
+    ("Jagdschein beantragen", "99067004001000"),
+    ("Meldebescheinigung", "99115003000000"),
+    ("Melderegisterauskunft", "99115004000000"),
+    ("Auskunftssperre im Melderegister", "99115002060001"),
+    ("Geburtsurkunde bestellen", "99027002012000"),
+    ("Sterbeurkunde beantragen", "99101004012000"),
+    ("Eheurkunde", "99059004000000"),
+    ("Baugenehmigung beantragen", "99012008001000"),
+    ("Bauvorbescheid beantragen", "99012010001000"),
+    ("Baumfällgenehmigung", "99093003000000"),
+    ("Abgeschlossenheitsbescheinigung", "99012002000000"),
+    ("Sondernutzungserlaubnis Straße", "99108012005000"),
+    ("Halteverbot für Umzug", "99108011000000"),
+    ("Wohngeld beantragen", "99107023017000"),
+    ("Wohnberechtigungsschein", "99107022000000"),
+    ("Elterngeld beantragen", "99041006017000"),
+    ("Unterhaltsvorschuss", "99107021000000"),
+    ("Briefwahlunterlagen anfordern", "99128001120001"),
+    ("Kfz-Zulassung", "99036008007000"),
+    ("Kfz abmelden", "99036008070000"),
+    ("Wunschkennzeichen reservieren", "99036009072003"),
+    ("Führerschein beantragen", "99023001012000"),
+    ("Gaststättenerlaubnis", "99025002005000"),
+    ("Sperrmüllabholung", "99001009004002"),
+    ("Fundsachen", "99089017000000"),
+    ("Waffenbesitzkarte", "99089086000000"),
+    ("Einbürgerung beantragen", "99099002006000"),
+    ("Aufenthaltserlaubnis beantragen", "99010001001000"),
+    ("Vaterschaftsanerkennung", "99133001000000"),
+    ("Kirchenaustritt", "99073001000000"),
+    ("Beglaubigung von Urkunden", "99014002035000"),
+    ("Unterschriftsbeglaubigung", "99014007035000"),
+    ("Schwerbehindertenausweis beantragen", "99015007012000"),
+    ("Kita-Platz Anmeldung", "99041004034000"),
+    ("Reisegewerbekarte", "99050023005000"),
+    ("Taxikonzession", "99084012000000"),
+    ("Spielhallenerlaubnis", "99050028005000"),
+    ("Grundsteuerbescheid", "99102012002000"),
+    ("Zweitwohnungsteuer", "99102017000000"),
+    ("Ehefähigkeitszeugnis", "99059002000000"),
+    ("Auszug aus der Liegenschaftskarte", "99012007033000"),
+    ("Lebensbescheinigung für die Rente", "99114032000000"),
+    ("Grabnutzungsrecht übertragen", "99101001038000"),
+    ("Leichenpass", "99101003000000"),
+]
+
+
+def test_match_keys_on_municipal_names():
+    services = load_leika()
+    assert len(MUNICIPAL_NAMES) >= 50
+    assert all(key in services for _, key in MUNICIPAL_NAMES)
+    entries = [CatalogueEntry("", name, "planned") for name, _ in MUNICIPAL_NAMES]
+    proposals = propose_keys(entries)
+    assert [p.row for p in proposals] == list(range(2, 2 + len(entries)))
+    top3 = top1 = 0
+    misses = []
+    for proposal, (name, key) in zip(proposals, MUNICIPAL_NAMES):
+        keys = [c.service.leistungsschluessel for c in proposal.candidates]
+        top3 += key in keys
+        top1 += keys[:1] == [key]
+        if key not in keys:
+            misses.append(name)
+    confident = [(p, key) for p, (_, key) in zip(proposals, MUNICIPAL_NAMES) if p.confident]
+    right = sum(p.candidates[0].service.leistungsschluessel == key for p, key in confident)
+    share = top3 / len(MUNICIPAL_NAMES)
+    print(f"\nmatch-keys: right key in top 3 for {top3}/{len(MUNICIPAL_NAMES)} = {share:.1%} "
+          f"(top 1: {top1}); confident {len(confident)}, of them right {right}; missed: {misses}")
+    assert share >= 0.9
+    assert right == len(confident)  # what --accept would write is right
+
+
+def test_match_keys_cli_json_and_accept(tmp_path, capsys):
+    write_catalogue(tmp_path / "catalogue.csv", [
+        CatalogueEntry("99050012104000", "Gewerbeanmeldung", "online"),
+        CatalogueEntry("", "Gewerbe Abmeldung", "planned"),
+        CatalogueEntry("", "Hundesteuer anmelden", "planned", "Steueramt"),
+        CatalogueEntry("", "Xyzzy", "planned")])
+    status, out, _ = run(capsys, "catalogue", "match-keys", "--json", "--dir", str(tmp_path))
+    assert status == 0
+    data = json.loads(out)
+    assert [d["row"] for d in data] == [3, 4, 5]
+    assert set(data[0]) == {"row", "title", "candidates"}
+    assert data[0]["title"] == "Gewerbe Abmeldung"
+    first = data[0]["candidates"][0]
+    assert set(first) == {"leistungsschluessel", "name", "score"}
+    assert (first["leistungsschluessel"], first["name"], first["score"]) == ("99050012070000", "Gewerbe Abmeldung", 1.0)
+    assert all(0 <= c["score"] <= 1 for d in data for c in d["candidates"])
+    assert len(data[1]["candidates"]) == 3
+
+    status, out, err = run(capsys, "catalogue", "match-keys", "--accept", "--dir", str(tmp_path))
+    assert status == 0 and "<- accepted" in out and "wrote 1 key into" in out
+    entries = read_catalogue(tmp_path / "catalogue.csv")
+    assert [e.leistungsschluessel for e in entries] == ["99050012104000", "99050012070000", "", ""]
+    assert entries[2].office == "Steueramt"  # nothing else touched, order kept
+
+
+def test_index_speed_smoke():
+    """150 rows against 4,813 names; prints the time (no assertion on it)."""
+    import time
+
+    from bpmn import text
+    from exchange.leika import LeikaIndex
+    text._tokens.cache_clear()  # an honest build time: tokenise every name again
+    start = time.perf_counter()
+    index = LeikaIndex(load_leika().values())
+    built = time.perf_counter() - start
+    names = [name for name, _ in MUNICIPAL_NAMES] * 3
+    start = time.perf_counter()
+    for name in names[:150]:
+        index.search(name)
+    print(f"\nLeiKa index built in {built:.2f} s; 150 searches in {time.perf_counter() - start:.2f} s")
