@@ -360,7 +360,8 @@ def admin_check(obj):
 def main(argv=None):
     """Console entry point: run the click group, turn ProcexError into one line and an exit code."""
     try:
-        procex.main(args=argv, prog_name="procex", standalone_mode=False)
+        # Without standalone mode click returns ctx.exit(n)'s code instead of exiting.
+        status = procex.main(args=argv, prog_name="procex", standalone_mode=False)
     except ProcexError as error:
         click.echo(f"procex: error: {error}", err=True)
         sys.exit(error.exit_code)
@@ -377,7 +378,7 @@ def main(argv=None):
         sys.exit(130)
     except BrokenPipeError:
         sys.exit(0)
-    sys.exit(0)
+    sys.exit(status if isinstance(status, int) else 0)
 
 
 if __name__ == "__main__":
