@@ -1,0 +1,215 @@
+"""Test helpers for the library server: a real `procex serve` subprocess on 127.0.0.1.
+
+``LibraryServer`` starts the server on a free port against a SQLite file or a fresh PostgreSQL
+database, waits until /api/v1/health answers, and kills it at the end. Members and tokens are
+seeded through exchange.server.admin on the same database (as an administrator would).
+``tiny_model`` and ``manifest_for`` make small valid uploads.
+"""
+import itertools
+import json
+import os
+import signal
+import socket
+import subprocess
+import sys
+import time
+import uuid
+from pathlib import Path
+
+import pytest
+import requests
+
+from exchange import package
+from exchange.server import admin
+from tests.conftest import IN_CI, REPO
+
+PG_ADMIN = "postgresql://postgres@127.0.0.1:5432/test"
+_counter = itertools.count(1)
+
+
+def free_port():
+    with socket.socket() as sock:
+        sock.bind(("127.0.0.1", 0))
+        return sock.getsockname()[1]
+
+
+def postgres_available():
+    try:
+        import psycopg
+
+        with psycopg.connect("host=127.0.0.1 port=5432 user=postgres dbname=test", connect_timeout=3):
+            return True
+    except Exception:
+        return False
+
+
+def need_postgres():
+    """Skip without PostgreSQL on 127.0.0.1:5432, but fail in CI where it must be there."""
+    if not postgres_available():
+        if IN_CI:
+            pytest.fail("PostgreSQL at 127.0.0.1:5432 (user postgres, database test) is not reachable in CI")
+        pytest.skip("PostgreSQL at 127.0.0.1:5432 not reachable")
+
+
+class PostgresDatabase:
+    """A fresh database per test run, dropped at the end."""
+
+    def __init__(self):
+        import psycopg
+
+        self.name = f"procex_test_{uuid.uuid4().hex[:12]}"
+        with psycopg.connect("host=127.0.0.1 port=5432 user=postgres dbname=test", autocommit=True) as conn:
+            conn.execute(f'CREATE DATABASE "{self.name}"')
+        self.url = f"postgresql://postgres@127.0.0.1:5432/{self.name}"
+
+    def drop(self):
+        import psycopg
+
+        with psycopg.connect("host=127.0.0.1 port=5432 user=postgres dbname=test", autocommit=True) as conn:
+            conn.execute(f'DROP DATABASE IF EXISTS "{self.name}" WITH (FORCE)')
+
+
+def make_db(backend, tmp_dir):
+    """(db, cleanup) for backend "sqlite" (a file in tmp_dir) or "postgresql" (a fresh database)."""
+    if backend == "postgresql":
+        need_postgres()
+        database = PostgresDatabase()
+        return database.url, database.drop
+    return str(Path(tmp_dir) / f"library-{uuid.uuid4().hex[:8]}.sqlite"), lambda: None
+
+
+class Member:
+    def __init__(self, slug, token):
+        self.slug = slug
+        self.token = token
+
+    @property
+    def headers(self):
+        return {"Authorization": f"Bearer {self.token}"}
+
+
+class LibraryServer:
+    """`procex serve` as a subprocess; use as a context manager."""
+
+    def __init__(self, db, policy="reciprocal", max_upload_mib=None, workers=1, log_dir=None):
+        self.db = db
+        self.policy = policy
+        self.port = free_port()
+        self.url = f"http://127.0.0.1:{self.port}"
+        self.api = f"{self.url}/api/v1"
+        self.args = [sys.executable, "-m", "cli", "serve", "--db", str(db), "--port", str(self.port),
+                     "--policy", policy, "--workers", str(workers)]
+        if max_upload_mib is not None:
+            self.args += ["--max-upload", str(max_upload_mib)]
+        self.log_path = Path(log_dir or "/tmp") / f"procex-serve-{self.port}.log"
+        self.process = None
+        self.session = requests.Session()
+
+    def start(self, timeout=60):
+        env = dict(os.environ, PYTHONUNBUFFERED="1")
+        with open(self.log_path, "wb") as log:
+            self.process = subprocess.Popen(self.args, cwd=REPO, stdout=log, stderr=subprocess.STDOUT,
+                                            env=env, start_new_session=True)
+        deadline = time.monotonic() + timeout
+        while time.monotonic() < deadline:
+            if self.process.poll() is not None:
+                raise RuntimeError(f"procex serve exited with {self.process.returncode}: {self.log()}")
+            try:
+                if requests.get(f"{self.api}/health", timeout=1).status_code == 200:
+                    return self
+            except requests.RequestException:
+                pass
+            time.sleep(0.1)
+        self.stop()
+        raise RuntimeError(f"procex serve did not answer within {timeout}s: {self.log()}")
+
+    def log(self):
+        try:
+            return self.log_path.read_text(errors="replace")[-3000:]
+        except OSError:
+            return ""
+
+    def kill(self, sig=signal.SIGKILL):
+        """Signal the whole server process group (uvicorn workers included) and reap it."""
+        if self.process and self.process.poll() is None:
+            try:
+                os.killpg(self.process.pid, sig)
+            except ProcessLookupError:
+                pass
+            self.process.wait(timeout=30)
+
+    def stop(self):
+        if self.process and self.process.poll() is None:
+            self.kill(signal.SIGTERM)
+        self.session.close()
+
+    def __enter__(self):
+        return self.start()
+
+    def __exit__(self, *_exc):
+        self.stop()
+
+    # --- administrator's side -------------------------------------------------------------
+
+    def member(self, agreed=True, prefix="m"):
+        """A new member with a token (agreed to the sharing agreement unless ``agreed=False``)."""
+        slug = f"{prefix}{next(_counter)}-{uuid.uuid4().hex[:6]}"
+        spec = {"slug": slug, "name": f"Gemeinde {slug}", "ags": "07211000", "contact": f"it@{slug}.example"}
+        if agreed:
+            spec["license"] = "dl-de/by-2-0"
+        tokens = admin.seed(self.db, [spec])
+        return Member(slug, tokens[slug])
+
+    # --- client's side --------------------------------------------------------------------
+
+    def get(self, path, member=None, **kwargs):
+        headers = dict(kwargs.pop("headers", {}), **(member.headers if member else {}))
+        return self.session.get(self.api + path, headers=headers, timeout=60, **kwargs)
+
+    def post(self, path, member=None, **kwargs):
+        headers = dict(kwargs.pop("headers", {}), **(member.headers if member else {}))
+        return self.session.post(self.api + path, headers=headers, timeout=60, **kwargs)
+
+    def put_package(self, member, manifest, model, publisher=None, slug=None, version=None, session=None):
+        path = "/processes/{}/{}/{}".format(publisher or manifest["publisher"], slug or manifest["slug"],
+                                            version or manifest["version"])
+        files = {"manifest": ("manifest.json", json.dumps(manifest), "application/json"),
+                 "model": (manifest["model"]["file"], model, "application/xml")}
+        headers = member.headers if member else {}
+        return (session or requests).put(self.api + path, files=files, headers=headers, timeout=120)
+
+    def publish(self, member, slug="gewerbeanmeldung", version="1.0.0", model=None, **fields):
+        model = model if model is not None else tiny_model()
+        manifest = manifest_for(member.slug, slug, version, model, **fields)
+        return self.put_package(member, manifest, model), manifest, model
+
+
+def tiny_model(name="Gewerbe anmelden", task="Antrag prüfen", padding=0):
+    """A small XSD-valid BPMN 2.0 model (start, one task, end); ``padding`` adds documentation text."""
+    documentation = f"<bpmn:documentation>{'x' * padding}</bpmn:documentation>" if padding else ""
+    return f"""<?xml version="1.0" encoding="UTF-8"?>
+<bpmn:definitions xmlns:bpmn="http://www.omg.org/spec/BPMN/20100524/MODEL" id="defs" targetNamespace="http://procex.test/model">
+  <bpmn:process id="process" name="{name}" isExecutable="false">
+    {documentation}
+    <bpmn:startEvent id="start" name="Antrag eingegangen"><bpmn:outgoing>f1</bpmn:outgoing></bpmn:startEvent>
+    <bpmn:task id="task" name="{task}"><bpmn:incoming>f1</bpmn:incoming><bpmn:outgoing>f2</bpmn:outgoing></bpmn:task>
+    <bpmn:endEvent id="end" name="Bescheid versandt"><bpmn:incoming>f2</bpmn:incoming></bpmn:endEvent>
+    <bpmn:sequenceFlow id="f1" sourceRef="start" targetRef="task"/>
+    <bpmn:sequenceFlow id="f2" sourceRef="task" targetRef="end"/>
+  </bpmn:process>
+</bpmn:definitions>
+""".encode("utf-8")
+
+
+def manifest_for(publisher, slug, version, model, **fields):
+    """A valid manifest for ``model``; keyword arguments override fields."""
+    values = dict(
+        publisher=publisher, slug=slug, version=version, name="Gewerbeanmeldung",
+        model_bytes=model, model_file=f"{slug}.bpmn",
+        region={"ags": "07211000", "name": "Trier"},
+        contact={"office": "Ordnungsamt", "mailbox": "gewerbe@trier.example"},
+        license="dl-de/by-2-0", leistungsschluessel=["99050012104000"],
+        description="Anmeldung eines Gewerbes beim Ordnungsamt", keywords=["Gewerbe", "Anmeldung"],
+        legal_basis=["§ 14 GewO"])
+    values.update(fields)
+    return package.build_manifest(**values)
