@@ -95,7 +95,7 @@ _IRREGULAR = {
     "ergebnisse": "ergebnis", "namens": "nam", "name": "nam", "namen": "nam", "eltern": "elter",
 }
 _SUFFIXES = ("", "e", "en", "n", "er", "ern", "es", "s", "ens", "ns", "ung", "ungen", "ungs",
-             "t", "et", "te", "ten", "st", "in", "innen", "lich", "liche", "lichen", "licher")
+             "t", "et", "te", "ten", "st", "ts", "in", "innen", "lich", "liche", "lichen", "licher")
 _STOPWORDS = frozenset("""
 a ab als am an auf aus bei beim bzw da das dem den der des die durch ein eine einem einen einer
 eines fuer gegen im in ins mit nach ob ohne oder sowie ueber um und unter vom von vor wegen zu zum
