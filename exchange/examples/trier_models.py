@@ -203,10 +203,602 @@ def gewerbeanmeldung_v2():
     return model
 
 
+# --- Hundesteuer Anmeldung ------------------------------------------------------------------
+
+def hundesteuer_anmeldung():
+    T, K, A = "Lane_Steueramt", "Lane_Kasse", None
+    applicant = _applicant(
+        "Hundehalter/in", "Process_Hundehalter",
+        nodes=[
+            start("Start_Hund_aufgenommen", "Hund aufgenommen", A, 0),
+            task("Task_Hund_anmelden", "Hund online zur Hundesteuer anmelden", A, 1,
+                 kind="sendTask", message="Message_Hundeanmeldung",
+                 doc="Innerhalb von zwei Wochen nach Aufnahme des Hundes; Nachweise für eine "
+                     "Ermäßigung als Anlage."),
+            catch("Event_Bescheid_erhalten", "Steuerbescheid und Steuermarke erhalten", A, 8,
+                  message="Message_Steuerbescheid"),
+            end("End_Hund_angemeldet", "Hund angemeldet", A, 9),
+        ],
+        flows=[
+            Flow("Start_Hund_aufgenommen", "Task_Hund_anmelden"),
+            Flow("Task_Hund_anmelden", "Event_Bescheid_erhalten"),
+            Flow("Event_Bescheid_erhalten", "End_Hund_angemeldet"),
+        ])
+    city = Pool(
+        "Participant_Stadt_Trier", "Stadt Trier", "Process_Hundesteuer_Anmeldung",
+        "Hundesteuer Anmeldung",
+        doc="Anmeldung eines Hundes zur Hundesteuer beim Steueramt der Stadt Trier: Prüfung "
+            "der Anmeldung und beantragter Ermäßigungen, Festsetzung, Steuermarke, Bescheid "
+            "und Überwachung der Zahlung durch die Stadtkasse.",
+        lanes=[Lane(T, "Steueramt – Hundesteuer", rows=2), Lane(K, "Stadtkasse", rows=2)],
+        nodes=[
+            start("Start_Anmeldung_eingegangen", "Anmeldung eingegangen", T, 1,
+                  message="Message_Hundeanmeldung"),
+            task("Task_Anmeldung_pruefen", "Anmeldung prüfen und Halter/in zuordnen", T, 2,
+                 doc="Abgleich mit dem Melderegister (Einwohnerverfahren OK.EWO); Prüfung, ob "
+                     "der Hund bereits in einer anderen Gemeinde angemeldet war."),
+            gateway("Gateway_Ermaessigung", "Ermäßigung beantragt?", T, 3,
+                    default="Gateway_Ermaessigung_Ende"),
+            task("Task_Nachweise_pruefen", "Nachweise für Ermäßigung prüfen", T, 4, row=1,
+                 doc="z. B. Blindenführhund, Rettungshund, Bezug von Leistungen nach SGB II "
+                     "oder SGB XII (Hundesteuersatzung der Stadt Trier)."),
+            gateway("Gateway_Ermaessigung_Ende", "", T, 5),
+            task("Task_Steuer_festsetzen", "Hundesteuer festsetzen", T, 6, kind="serviceTask",
+                 doc="IT-System: Fachverfahren Kommunalsteuern. Erhöhter Steuersatz für "
+                     "gefährliche Hunde nach dem Landesgesetz über gefährliche Hunde (LHundG)."),
+            task("Task_Steuermarke_zuteilen", "Hundesteuermarke zuteilen", T, 7,
+                 kind="manualTask"),
+            task("Task_Bescheid_versenden", "Steuerbescheid mit Steuermarke versenden", T, 8,
+                 kind="sendTask", message="Message_Steuerbescheid"),
+            task("Task_Sollstellung_buchen", "Sollstellung buchen", K, 9, kind="serviceTask",
+                 doc="IT-System: SAP-Finanzwesen; SEPA-Lastschrift, wenn ein Mandat erteilt ist."),
+            catch("Event_Faelligkeit", "Fälligkeitstermin erreicht", K, 10,
+                  timer=("timeCycle", "R/2025-02-15T00:00:00/P3M"),
+                  doc="Fällig jeweils zum 15.02., 15.05., 15.08. und 15.11."),
+            gateway("Gateway_Zahlung", "Zahlung eingegangen?", K, 11, default="Task_Mahnung"),
+            end("End_Steuer_bezahlt", "Hundesteuer entrichtet", K, 12),
+            task("Task_Mahnung", "Mahnverfahren einleiten", K, 12, row=1, kind="serviceTask",
+                 doc="IT-System: SAP-Finanzwesen, Mahnlauf nach dem Landesverwaltungs"
+                     "vollstreckungsgesetz (LVwVG)."),
+            end("End_Mahnverfahren", "Mahnverfahren eingeleitet", K, 13, row=1),
+        ],
+        flows=[
+            Flow("Start_Anmeldung_eingegangen", "Task_Anmeldung_pruefen"),
+            Flow("Task_Anmeldung_pruefen", "Gateway_Ermaessigung"),
+            Flow("Gateway_Ermaessigung", "Task_Nachweise_pruefen", "ja",
+                 "ermaessigungBeantragt = true"),
+            Flow("Gateway_Ermaessigung", "Gateway_Ermaessigung_Ende", "nein"),
+            Flow("Task_Nachweise_pruefen", "Gateway_Ermaessigung_Ende"),
+            Flow("Gateway_Ermaessigung_Ende", "Task_Steuer_festsetzen"),
+            Flow("Task_Steuer_festsetzen", "Task_Steuermarke_zuteilen"),
+            Flow("Task_Steuermarke_zuteilen", "Task_Bescheid_versenden"),
+            Flow("Task_Bescheid_versenden", "Task_Sollstellung_buchen"),
+            Flow("Task_Sollstellung_buchen", "Event_Faelligkeit"),
+            Flow("Event_Faelligkeit", "Gateway_Zahlung"),
+            Flow("Gateway_Zahlung", "End_Steuer_bezahlt", "ja", "zahlungEingegangen = true"),
+            Flow("Gateway_Zahlung", "Task_Mahnung", "nein"),
+            Flow("Task_Mahnung", "End_Mahnverfahren"),
+        ])
+    return Model(
+        "hundesteuer-anmeldung", "Hundesteuer Anmeldung", [applicant, city],
+        message_flows=[
+            MessageFlow("MessageFlow_Hundeanmeldung", "Task_Hund_anmelden",
+                        "Start_Anmeldung_eingegangen", "Anmeldung", "Message_Hundeanmeldung"),
+            MessageFlow("MessageFlow_Steuerbescheid", "Task_Bescheid_versenden",
+                        "Event_Bescheid_erhalten", "Steuerbescheid", "Message_Steuerbescheid"),
+        ],
+        messages=[("Message_Hundeanmeldung", "Anmeldung zur Hundesteuer"),
+                  ("Message_Steuerbescheid", "Hundesteuerbescheid mit Steuermarke")],
+        manifest=manifest(
+            "hundesteuer-anmeldung", "Hundesteuer Anmeldung", ["99102013002000"],
+            "Anmeldung eines Hundes zur Hundesteuer bei der Stadt Trier mit Prüfung beantragter "
+            "Ermäßigungen, Festsetzung der Steuer, Ausgabe der Steuermarke und Überwachung der "
+            "Zahlung durch die Stadtkasse.",
+            ["Hund", "Hundesteuer", "Steuermarke", "Hundeanmeldung", "Kommunalsteuer"],
+            ["§ 5 Abs. 3 KAG Rheinland-Pfalz", "Hundesteuersatzung der Stadt Trier", "LHundG"],
+            "Steueramt – Hundesteuer"),
+        target_namespace=_namespace("hundesteuer-anmeldung"))
+
+
+# --- Anmeldung einer Wohnung -----------------------------------------------------------------
+
+def wohnsitz_anmeldung():
+    S, M, A = "Lane_Terminvergabe", "Lane_Meldewesen", None
+    applicant = _applicant(
+        "Meldepflichtige Person", "Process_Meldepflichtige_Person",
+        nodes=[
+            start("Start_Wohnung_bezogen", "Neue Wohnung bezogen", A, 0,
+                  doc="Anmeldung innerhalb von zwei Wochen nach dem Einzug (§ 17 Abs. 1 BMG)."),
+            task("Task_Termin_buchen", "Termin im Bürgeramt online buchen", A, 1,
+                 kind="sendTask", message="Message_Terminanfrage"),
+            catch("Event_Terminbestaetigung", "Terminbestätigung erhalten", A, 2,
+                  message="Message_Terminbestaetigung"),
+            task("Task_Vorsprechen", "Mit Ausweis und Wohnungsgeberbestätigung vorsprechen", A,
+                 4, kind="sendTask", message="Message_Vorsprache"),
+            catch("Event_Meldebestaetigung", "Meldebestätigung erhalten", A, 11,
+                  message="Message_Meldebestaetigung"),
+            end("End_Wohnsitz_angemeldet", "Wohnsitz angemeldet", A, 12),
+        ],
+        flows=[
+            Flow("Start_Wohnung_bezogen", "Task_Termin_buchen"),
+            Flow("Task_Termin_buchen", "Event_Terminbestaetigung"),
+            Flow("Event_Terminbestaetigung", "Task_Vorsprechen"),
+            Flow("Task_Vorsprechen", "Event_Meldebestaetigung"),
+            Flow("Event_Meldebestaetigung", "End_Wohnsitz_angemeldet"),
+        ])
+    city = Pool(
+        "Participant_Stadt_Trier", "Stadt Trier", "Process_Wohnsitz_Anmeldung",
+        "Anmeldung einer Wohnung",
+        doc="Anmeldung einer Wohnung (Haupt- oder Nebenwohnung) im Bürgeramt der Stadt Trier "
+            "mit persönlicher Vorsprache nach Terminvereinbarung, Erfassung im Melderegister, "
+            "Meldebestätigung und Rückmeldung an die Wegzugsbehörde.",
+        lanes=[Lane(S, "Bürgeramt – Terminvergabe", rows=2),
+               Lane(M, "Bürgeramt – Meldewesen", rows=2)],
+        nodes=[
+            start("Start_Terminanfrage", "Terminanfrage eingegangen", S, 1,
+                  message="Message_Terminanfrage"),
+            task("Task_Termin_vergeben", "Termin vergeben und bestätigen", S, 2,
+                 kind="sendTask", message="Message_Terminbestaetigung",
+                 doc="IT-System: Terminvergabe TEVIS; Bestätigung per E-Mail mit "
+                     "Hinweis auf mitzubringende Unterlagen."),
+            gateway("Gateway_Termin", "", S, 3, kind="eventBasedGateway"),
+            catch("Event_Vorsprache", "Vorsprache zum Termin", S, 4,
+                  message="Message_Vorsprache"),
+            catch("Event_Termin_verstrichen", "15 Minuten nach Terminbeginn", S, 4, row=1,
+                  timer=("timeDuration", "PT15M")),
+            end("End_Termin_verfallen", "Termin verfallen", S, 5, row=1),
+            task("Task_Identitaet_pruefen", "Identität anhand des Ausweises prüfen", M, 6),
+            gateway("Gateway_Wohnungsgeber", "Wohnungsgeberbestätigung liegt vor?", M, 7,
+                    default="Task_Nachreichung_vermerken"),
+            task("Task_Nachreichung_vermerken",
+                 "Nachreichung der Wohnungsgeberbestätigung vermerken", M, 8, row=1,
+                 doc="Frist zwei Wochen; bei Nichtvorlage Anhörung wegen "
+                     "Ordnungswidrigkeit nach § 54 BMG."),
+            gateway("Gateway_Wohnungsgeber_Ende", "", M, 9),
+            task("Task_Anmeldung_erfassen", "Anmeldung im Melderegister erfassen", M, 10,
+                 kind="serviceTask",
+                 doc="IT-System: Einwohnerverfahren OK.EWO; Prüfung Haupt-/Nebenwohnung "
+                     "nach § 22 BMG."),
+            task("Task_Meldebestaetigung", "Meldebestätigung aushändigen", M, 11,
+                 kind="sendTask", message="Message_Meldebestaetigung"),
+            task("Task_Rueckmeldung", "Rückmeldung an Wegzugsbehörde übermitteln", M, 12,
+                 kind="serviceTask",
+                 doc="IT-System: Einwohnerverfahren OK.EWO, Datenübermittlung im Standard "
+                     "XMeld (§ 33 BMG, BMeldDÜV); Weitergabe an Bundeszentralamt für Steuern "
+                     "und Beitragsservice."),
+            end("End_Anmeldung_abgeschlossen", "Anmeldung abgeschlossen", M, 13),
+        ],
+        flows=[
+            Flow("Start_Terminanfrage", "Task_Termin_vergeben"),
+            Flow("Task_Termin_vergeben", "Gateway_Termin"),
+            Flow("Gateway_Termin", "Event_Vorsprache"),
+            Flow("Gateway_Termin", "Event_Termin_verstrichen"),
+            Flow("Event_Termin_verstrichen", "End_Termin_verfallen"),
+            Flow("Event_Vorsprache", "Task_Identitaet_pruefen"),
+            Flow("Task_Identitaet_pruefen", "Gateway_Wohnungsgeber"),
+            Flow("Gateway_Wohnungsgeber", "Gateway_Wohnungsgeber_Ende", "ja",
+                 "wohnungsgeberbestaetigungVorhanden = true"),
+            Flow("Gateway_Wohnungsgeber", "Task_Nachreichung_vermerken", "nein"),
+            Flow("Task_Nachreichung_vermerken", "Gateway_Wohnungsgeber_Ende"),
+            Flow("Gateway_Wohnungsgeber_Ende", "Task_Anmeldung_erfassen"),
+            Flow("Task_Anmeldung_erfassen", "Task_Meldebestaetigung"),
+            Flow("Task_Meldebestaetigung", "Task_Rueckmeldung"),
+            Flow("Task_Rueckmeldung", "End_Anmeldung_abgeschlossen"),
+        ])
+    return Model(
+        "wohnsitz-anmeldung", "Anmeldung einer Wohnung", [applicant, city],
+        message_flows=[
+            MessageFlow("MessageFlow_Terminanfrage", "Task_Termin_buchen", "Start_Terminanfrage",
+                        "Terminanfrage", "Message_Terminanfrage"),
+            MessageFlow("MessageFlow_Terminbestaetigung", "Task_Termin_vergeben",
+                        "Event_Terminbestaetigung", "Terminbestätigung",
+                        "Message_Terminbestaetigung"),
+            MessageFlow("MessageFlow_Vorsprache", "Task_Vorsprechen", "Event_Vorsprache",
+                        "Vorsprache", "Message_Vorsprache"),
+            MessageFlow("MessageFlow_Meldebestaetigung", "Task_Meldebestaetigung",
+                        "Event_Meldebestaetigung", "Meldebestätigung",
+                        "Message_Meldebestaetigung"),
+        ],
+        messages=[("Message_Terminanfrage", "Terminanfrage"),
+                  ("Message_Terminbestaetigung", "Terminbestätigung"),
+                  ("Message_Vorsprache", "Persönliche Vorsprache mit Unterlagen"),
+                  ("Message_Meldebestaetigung", "Meldebestätigung nach § 24 Abs. 2 BMG")],
+        manifest=manifest(
+            "wohnsitz-anmeldung", "Anmeldung einer Wohnung", ["99115005104000"],
+            "Anmeldung einer Haupt- oder Nebenwohnung im Bürgeramt der Stadt Trier: "
+            "Terminvergabe, Vorsprache mit Ausweis und Wohnungsgeberbestätigung, Erfassung im "
+            "Melderegister, Meldebestätigung und Rückmeldung an die Wegzugsbehörde.",
+            ["Anmeldung", "Wohnsitz", "Umzug", "Meldebescheinigung", "Bürgeramt"],
+            ["§ 17 BMG", "§ 19 BMG", "§ 23 BMG", "§ 33 BMG", "BMeldDÜV"],
+            "Bürgeramt – Meldewesen"),
+        target_namespace=_namespace("wohnsitz-anmeldung"))
+
+
+# --- Sondernutzungserlaubnis -----------------------------------------------------------------
+
+def sondernutzungserlaubnis():
+    T, V, K, A = "Lane_Tiefbau", "Lane_Verkehr", "Lane_Kasse", None
+    applicant = _applicant(
+        "Antragsteller/in", "Process_Antragsteller",
+        nodes=[
+            start("Start_Nutzung_geplant", "Nutzung öffentlicher Verkehrsfläche geplant", A, 0),
+            task("Task_Antrag_stellen", "Antrag mit Lageplan stellen", A, 1, kind="sendTask",
+                 message="Message_Antrag",
+                 doc="Art, Ort und Dauer der Nutzung (z. B. Außengastronomie, Gerüst, "
+                     "Container) mit Lageplan, spätestens zwei Wochen vor Beginn."),
+            catch("Event_Bescheid_erhalten", "Bescheid erhalten", A, 13,
+                  message="Message_Bescheid"),
+            end("End_Antrag_beschieden", "Antrag beschieden", A, 14),
+        ],
+        flows=[
+            Flow("Start_Nutzung_geplant", "Task_Antrag_stellen"),
+            Flow("Task_Antrag_stellen", "Event_Bescheid_erhalten"),
+            Flow("Event_Bescheid_erhalten", "End_Antrag_beschieden"),
+        ])
+    city = Pool(
+        "Participant_Stadt_Trier", "Stadt Trier", "Process_Sondernutzungserlaubnis",
+        "Sondernutzungserlaubnis",
+        doc="Erteilung einer Sondernutzungserlaubnis für öffentliche Straßen, Wege und Plätze "
+            "im Stadtgebiet Trier: Prüfung, Beteiligung der Straßenverkehrsbehörde und "
+            "weiterer Stellen, Bescheid mit Auflagen und Gebühr nach der "
+            "Sondernutzungssatzung.",
+        lanes=[Lane(V, "Straßenverkehrsbehörde"),
+               Lane(T, "Tiefbauamt – Sondernutzungen", rows=3), Lane(K, "Stadtkasse")],
+        nodes=[
+            start("Start_Antrag_eingegangen", "Antrag eingegangen", T, 1,
+                  message="Message_Antrag"),
+            task("Task_Antrag_pruefen", "Antrag und Lageplan prüfen", T, 2),
+            gateway("Gateway_Vollstaendig", "Unterlagen vollständig?", T, 3,
+                    default="Task_Unterlagen_nachfordern"),
+            task("Task_Unterlagen_nachfordern", "Fehlende Unterlagen nachfordern", T, 4, row=1,
+                 kind="sendTask", message="Message_Nachforderung"),
+            gateway("Gateway_Nachreichung", "", T, 5, row=1, kind="eventBasedGateway"),
+            catch("Event_Unterlagen_nachgereicht", "Unterlagen nachgereicht", T, 6, row=1,
+                  message="Message_Nachreichung"),
+            catch("Event_Frist_abgelaufen", "4 Wochen verstrichen", T, 6, row=2,
+                  timer=("timeDuration", "P4W")),
+            end("End_Antrag_zurueckgenommen", "Antrag gilt als zurückgenommen", T, 7, row=2),
+            gateway("Gateway_Beteiligung", "", T, 7, kind="parallelGateway"),
+            task("Task_Stellen_beteiligen", "Leitungsträger und Grünflächenamt beteiligen", T, 8),
+            task("Task_Verkehrsrecht_pruefen", "Verkehrsrechtliche Anordnung prüfen", V, 8,
+                 doc="Verkehrszeichenplan und Anordnung nach § 45 StVO; bei Arbeitsstellen "
+                     "Abstimmung mit der Polizei."),
+            gateway("Gateway_Beteiligung_Ende", "", T, 9, kind="parallelGateway"),
+            gateway("Gateway_Erteilbar", "Erlaubnis erteilbar?", T, 10, default="Task_Ablehnung"),
+            task("Task_Erlaubnis_erstellen", "Erlaubnisbescheid mit Auflagen erstellen", T, 11,
+                 kind="serviceTask",
+                 doc="IT-System: Fachverfahren Sondernutzung (SNU); Auflagen zu "
+                     "Verkehrssicherung, Haftung und Wiederherstellung der Fläche."),
+            task("Task_Gebuehr_festsetzen", "Sondernutzungsgebühr festsetzen", K, 12,
+                 kind="serviceTask",
+                 doc="Gebühr nach der Sondernutzungssatzung der Stadt Trier; Sollstellung im "
+                     "SAP-Finanzwesen."),
+            task("Task_Bescheid_versenden", "Erlaubnisbescheid versenden", T, 13,
+                 kind="sendTask", message="Message_Bescheid"),
+            end("End_Erlaubnis_erteilt", "Erlaubnis erteilt", T, 14),
+            task("Task_Ablehnung", "Ablehnungsbescheid versenden", T, 12, row=1,
+                 kind="sendTask", message="Message_Bescheid"),
+            end("End_Abgelehnt", "Antrag abgelehnt", T, 13, row=1),
+        ],
+        flows=[
+            Flow("Start_Antrag_eingegangen", "Task_Antrag_pruefen"),
+            Flow("Task_Antrag_pruefen", "Gateway_Vollstaendig"),
+            Flow("Gateway_Vollstaendig", "Gateway_Beteiligung", "ja",
+                 "unterlagenVollstaendig = true"),
+            Flow("Gateway_Vollstaendig", "Task_Unterlagen_nachfordern", "nein"),
+            Flow("Task_Unterlagen_nachfordern", "Gateway_Nachreichung"),
+            Flow("Gateway_Nachreichung", "Event_Unterlagen_nachgereicht"),
+            Flow("Gateway_Nachreichung", "Event_Frist_abgelaufen"),
+            Flow("Event_Unterlagen_nachgereicht", "Task_Antrag_pruefen"),
+            Flow("Event_Frist_abgelaufen", "End_Antrag_zurueckgenommen"),
+            Flow("Gateway_Beteiligung", "Task_Stellen_beteiligen"),
+            Flow("Gateway_Beteiligung", "Task_Verkehrsrecht_pruefen"),
+            Flow("Task_Stellen_beteiligen", "Gateway_Beteiligung_Ende"),
+            Flow("Task_Verkehrsrecht_pruefen", "Gateway_Beteiligung_Ende"),
+            Flow("Gateway_Beteiligung_Ende", "Gateway_Erteilbar"),
+            Flow("Gateway_Erteilbar", "Task_Erlaubnis_erstellen", "ja", "erteilbar = true"),
+            Flow("Gateway_Erteilbar", "Task_Ablehnung", "nein"),
+            Flow("Task_Erlaubnis_erstellen", "Task_Gebuehr_festsetzen"),
+            Flow("Task_Gebuehr_festsetzen", "Task_Bescheid_versenden"),
+            Flow("Task_Bescheid_versenden", "End_Erlaubnis_erteilt"),
+            Flow("Task_Ablehnung", "End_Abgelehnt"),
+        ])
+    return Model(
+        "sondernutzungserlaubnis", "Sondernutzungserlaubnis", [applicant, city],
+        message_flows=[
+            MessageFlow("MessageFlow_Antrag", "Task_Antrag_stellen", "Start_Antrag_eingegangen",
+                        "Antrag", "Message_Antrag"),
+            MessageFlow("MessageFlow_Nachforderung", "Task_Unterlagen_nachfordern",
+                        "Participant_Antragsteller", "Nachforderung", "Message_Nachforderung"),
+            MessageFlow("MessageFlow_Nachreichung", "Participant_Antragsteller",
+                        "Event_Unterlagen_nachgereicht", "Nachreichung", "Message_Nachreichung"),
+            MessageFlow("MessageFlow_Erlaubnisbescheid", "Task_Bescheid_versenden",
+                        "Event_Bescheid_erhalten", "Erlaubnisbescheid", "Message_Bescheid"),
+            MessageFlow("MessageFlow_Ablehnungsbescheid", "Task_Ablehnung",
+                        "Participant_Antragsteller", "Ablehnungsbescheid", "Message_Bescheid"),
+        ],
+        messages=[("Message_Antrag", "Antrag auf Sondernutzungserlaubnis"),
+                  ("Message_Nachforderung", "Nachforderung von Unterlagen"),
+                  ("Message_Nachreichung", "Nachgereichte Unterlagen"),
+                  ("Message_Bescheid", "Bescheid über die Sondernutzung")],
+        manifest=manifest(
+            "sondernutzungserlaubnis", "Sondernutzungserlaubnis", ["99108012005000"],
+            "Erlaubnis für die Sondernutzung öffentlicher Straßen in Trier (z. B. "
+            "Außengastronomie, Gerüste, Container): Prüfung, Nachforderung, Beteiligung der "
+            "Straßenverkehrsbehörde und der Leitungsträger, Bescheid mit Auflagen und Gebühr.",
+            ["Sondernutzung", "Straße", "Außengastronomie", "Gerüst", "Container",
+             "Verkehrsfläche"],
+            ["§ 41 LStrG Rheinland-Pfalz", "§ 8 FStrG", "§ 45 StVO",
+             "Sondernutzungssatzung der Stadt Trier"],
+            "Tiefbauamt – Sondernutzungen"),
+        target_namespace=_namespace("sondernutzungserlaubnis"))
+
+
+# --- Bewohnerparkausweis ---------------------------------------------------------------------
+
+def bewohnerparkausweis():
+    V, K, A = "Lane_Verkehr", "Lane_Kasse", None
+    applicant = _applicant(
+        "Bewohner/in", "Process_Bewohner",
+        nodes=[
+            start("Start_Parkausweis_benoetigt", "Parkausweis benötigt", A, 0),
+            task("Task_Antrag_online", "Parkausweis online beantragen", A, 1, kind="sendTask",
+                 message="Message_Antrag",
+                 doc="Bewohnerparkzone, Kennzeichen und Zulassungsbescheinigung Teil I als "
+                     "Anlage."),
+            catch("Event_Zahlungsaufforderung", "Zahlungsaufforderung erhalten", A, 9,
+                  message="Message_Zahlungsaufforderung"),
+            task("Task_Gebuehr_bezahlen", "Gebühr online bezahlen", A, 10, kind="sendTask",
+                 message="Message_Zahlung", doc="Bezahlung über ePayBL (giropay, Kreditkarte, "
+                                                "PayPal)."),
+            catch("Event_Ausweis_erhalten", "Parkausweis erhalten", A, 12,
+                  message="Message_Parkausweis"),
+            end("End_Parken_moeglich", "Parken in der Zone möglich", A, 13),
+        ],
+        flows=[
+            Flow("Start_Parkausweis_benoetigt", "Task_Antrag_online"),
+            Flow("Task_Antrag_online", "Event_Zahlungsaufforderung"),
+            Flow("Event_Zahlungsaufforderung", "Task_Gebuehr_bezahlen"),
+            Flow("Task_Gebuehr_bezahlen", "Event_Ausweis_erhalten"),
+            Flow("Event_Ausweis_erhalten", "End_Parken_moeglich"),
+        ])
+    city = Pool(
+        "Participant_Stadt_Trier", "Stadt Trier", "Process_Bewohnerparkausweis",
+        "Bewohnerparkausweis",
+        doc="Erteilung eines Bewohnerparkausweises durch die Straßenverkehrsbehörde der Stadt "
+            "Trier: automatisierte Prüfung von Hauptwohnsitz und Fahrzeughaltung, Online-"
+            "Zahlung, Druck und Versand des Ausweises.",
+        lanes=[Lane(V, "Straßenverkehrsbehörde – Bewohnerparken", rows=2),
+               Lane(K, "Stadtkasse", rows=2)],
+        nodes=[
+            start("Start_Antrag_eingegangen", "Antrag eingegangen", V, 1,
+                  message="Message_Antrag"),
+            task("Task_Meldedaten_abgleichen", "Hauptwohnsitz im Melderegister abgleichen", V, 2,
+                 kind="serviceTask",
+                 doc="IT-System: Einwohnerverfahren OK.EWO (automatisierte Abfrage); die "
+                     "Anschrift muss in der beantragten Bewohnerparkzone liegen."),
+            gateway("Gateway_Zone", "Hauptwohnsitz in der Zone?", V, 3, default="Task_Ablehnung"),
+            task("Task_Halterdaten_abfragen", "Halterdaten im ZFZR abfragen", V, 5,
+                 kind="serviceTask",
+                 doc="IT-System: Zentrales Fahrzeugregister des Kraftfahrt-Bundesamts "
+                     "(Online-Abfrage)."),
+            gateway("Gateway_Halter", "Fahrzeug auf Antragsteller/in zugelassen?", V, 6,
+                    default="Task_Nutzungsnachweis_pruefen"),
+            task("Task_Nutzungsnachweis_pruefen", "Nutzungsnachweis prüfen", V, 7, row=1,
+                 doc="Firmen- oder Leasingfahrzeug: Bestätigung des Arbeitgebers oder "
+                     "Leasingvertrag."),
+            gateway("Gateway_Halter_Ende", "", V, 8),
+            task("Task_Zahlung_anfordern", "Zahlung über ePayBL anfordern", K, 9,
+                 kind="sendTask", message="Message_Zahlungsaufforderung",
+                 doc="IT-System: ePayBL; Gebühr nach der Gebührenordnung für das "
+                     "Bewohnerparken der Stadt Trier (Gültigkeit ein Jahr)."),
+            task("Task_Zahlungseingang_abwarten", "Zahlungseingang abwarten", K, 10,
+                 kind="receiveTask", message="Message_Zahlung"),
+            boundary("Boundary_Keine_Zahlung", "30 Tage ohne Zahlung",
+                     "Task_Zahlungseingang_abwarten", timer=("timeDuration", "P30D")),
+            task("Task_Antrag_einstellen", "Forderung stornieren und Antrag einstellen", K, 11, row=1, kind="serviceTask", doc="IT-System: ePayBL, SAP-Finanzwesen."),
+            end("End_Antrag_eingestellt", "Antrag eingestellt", K, 12, row=1),
+            task("Task_Ausweis_drucken", "Parkausweis erstellen und drucken", V, 11,
+                 kind="serviceTask",
+                 doc="IT-System: Fachverfahren Bewohnerparken; Ausweis mit Kennzeichen, Zone "
+                     "und Gültigkeitsdauer."),
+            task("Task_Ausweis_versenden", "Parkausweis per Post versenden", V, 12,
+                 kind="sendTask", message="Message_Parkausweis"),
+            end("End_Ausweis_erteilt", "Parkausweis erteilt", V, 13),
+            task("Task_Ablehnung", "Ablehnung mitteilen", V, 4, row=1, kind="sendTask",
+                 message="Message_Ablehnung"),
+            end("End_Abgelehnt", "Antrag abgelehnt", V, 5, row=1),
+        ],
+        flows=[
+            Flow("Start_Antrag_eingegangen", "Task_Meldedaten_abgleichen"),
+            Flow("Task_Meldedaten_abgleichen", "Gateway_Zone"),
+            Flow("Gateway_Zone", "Task_Halterdaten_abfragen", "ja", "hauptwohnsitzInZone = true"),
+            Flow("Gateway_Zone", "Task_Ablehnung", "nein"),
+            Flow("Task_Ablehnung", "End_Abgelehnt"),
+            Flow("Task_Halterdaten_abfragen", "Gateway_Halter"),
+            Flow("Gateway_Halter", "Gateway_Halter_Ende", "ja", "halterIstAntragsteller = true"),
+            Flow("Gateway_Halter", "Task_Nutzungsnachweis_pruefen", "nein"),
+            Flow("Task_Nutzungsnachweis_pruefen", "Gateway_Halter_Ende"),
+            Flow("Gateway_Halter_Ende", "Task_Zahlung_anfordern"),
+            Flow("Task_Zahlung_anfordern", "Task_Zahlungseingang_abwarten"),
+            Flow("Task_Zahlungseingang_abwarten", "Task_Ausweis_drucken"),
+            Flow("Boundary_Keine_Zahlung", "Task_Antrag_einstellen"),
+            Flow("Task_Antrag_einstellen", "End_Antrag_eingestellt"),
+            Flow("Task_Ausweis_drucken", "Task_Ausweis_versenden"),
+            Flow("Task_Ausweis_versenden", "End_Ausweis_erteilt"),
+        ])
+    return Model(
+        "bewohnerparkausweis", "Bewohnerparkausweis", [applicant, city],
+        message_flows=[
+            MessageFlow("MessageFlow_Antrag", "Task_Antrag_online", "Start_Antrag_eingegangen",
+                        "Antrag", "Message_Antrag"),
+            MessageFlow("MessageFlow_Ablehnung", "Task_Ablehnung", "Participant_Antragsteller",
+                        "Ablehnung", "Message_Ablehnung"),
+            MessageFlow("MessageFlow_Zahlungsaufforderung", "Task_Zahlung_anfordern",
+                        "Event_Zahlungsaufforderung", "Zahlungsaufforderung",
+                        "Message_Zahlungsaufforderung"),
+            MessageFlow("MessageFlow_Zahlung", "Task_Gebuehr_bezahlen",
+                        "Task_Zahlungseingang_abwarten", "Zahlung", "Message_Zahlung"),
+            MessageFlow("MessageFlow_Parkausweis", "Task_Ausweis_versenden",
+                        "Event_Ausweis_erhalten", "Parkausweis", "Message_Parkausweis"),
+        ],
+        messages=[("Message_Antrag", "Antrag auf Bewohnerparkausweis"),
+                  ("Message_Ablehnung", "Ablehnung des Antrags"),
+                  ("Message_Zahlungsaufforderung", "Zahlungsaufforderung (ePayBL)"),
+                  ("Message_Zahlung", "Zahlungsbestätigung"),
+                  ("Message_Parkausweis", "Bewohnerparkausweis")],
+        manifest=manifest(
+            "bewohnerparkausweis", "Bewohnerparkausweis", ["99108001001000"],
+            "Online-Antrag auf einen Bewohnerparkausweis bei der Straßenverkehrsbehörde der "
+            "Stadt Trier mit automatisiertem Abgleich von Melde- und Halterdaten, Online-Zahlung "
+            "und Versand des Ausweises.",
+            ["Bewohnerparken", "Parkausweis", "Anwohnerparken", "Parkzone", "Kfz"],
+            ["§ 45 Abs. 1b Satz 1 Nr. 2a StVO", "§ 6a Abs. 5a StVG",
+             "Gebührenordnung für das Bewohnerparken der Stadt Trier"],
+            "Straßenverkehrsbehörde – Bewohnerparken"),
+        target_namespace=_namespace("bewohnerparkausweis"))
+
+
+# --- Baugenehmigung im vereinfachten Verfahren -----------------------------------------------
+
+def baugenehmigung_vereinfacht():
+    P, B, K, A = "Lane_Stadtplanung", "Lane_Bauaufsicht", "Lane_Kasse", None
+    applicant = _applicant(
+        "Bauherr/in", "Process_Bauherr",
+        nodes=[
+            start("Start_Bauvorhaben", "Bauvorhaben geplant", A, 0),
+            task("Task_Bauantrag_einreichen", "Bauantrag mit Bauvorlagen einreichen", A, 1,
+                 kind="sendTask", message="Message_Bauantrag",
+                 doc="Durch bauvorlageberechtigte Entwurfsverfasser/in (§ 64 LBauO), digital "
+                     "über das Bauportal."),
+            catch("Event_Bescheid_erhalten", "Bescheid erhalten", A, 13,
+                  message="Message_Bescheid"),
+            end("End_Bescheid_erhalten", "Bauantrag beschieden", A, 14),
+        ],
+        flows=[
+            Flow("Start_Bauvorhaben", "Task_Bauantrag_einreichen"),
+            Flow("Task_Bauantrag_einreichen", "Event_Bescheid_erhalten"),
+            Flow("Event_Bescheid_erhalten", "End_Bescheid_erhalten"),
+        ])
+    city = Pool(
+        "Participant_Stadt_Trier", "Stadt Trier", "Process_Baugenehmigung_vereinfacht",
+        "Baugenehmigung im vereinfachten Verfahren",
+        doc="Baugenehmigung im vereinfachten Genehmigungsverfahren durch die Bauaufsicht der "
+            "Stadt Trier: Registrierung, Vollständigkeitsprüfung mit Mängelschreiben, "
+            "planungsrechtliche Beurteilung und Beteiligung der Fachstellen, Entscheidung, "
+            "Gebühr und Zustellung.",
+        lanes=[Lane(P, "Stadtplanungsamt"),
+               Lane(B, "Bauaufsichtsamt – Sachbearbeitung", rows=3),
+               Lane(K, "Stadtkasse")],
+        nodes=[
+            start("Start_Bauantrag_eingegangen", "Bauantrag eingegangen", B, 0,
+                  message="Message_Bauantrag"),
+            task("Task_Bauantrag_registrieren", "Bauantrag im Fachverfahren registrieren", B, 1,
+                 kind="serviceTask",
+                 doc="IT-System: ProBauG (Baugenehmigungsverfahren) mit digitaler Bauakte; "
+                     "Eingangsbestätigung an die Entwurfsverfasser/in."),
+            task("Task_Vollstaendigkeit_pruefen", "Bauvorlagen auf Vollständigkeit prüfen", B, 2,
+                 doc="Prüfung nach der Landesverordnung über Bauunterlagen und die bautechnische "
+                     "Prüfung (BauuntPrüfVO)."),
+            gateway("Gateway_Vollstaendig", "Bauvorlagen vollständig?", B, 3,
+                    default="Task_Maengel_mitteilen"),
+            task("Task_Maengel_mitteilen", "Mängel mitteilen und Frist setzen", B, 4, row=1,
+                 kind="sendTask", message="Message_Maengel"),
+            task("Task_Nachreichung_abwarten", "Ergänzte Bauvorlagen abwarten", B, 5, row=1,
+                 kind="receiveTask", message="Message_Nachreichung"),
+            boundary("Boundary_Frist_abgelaufen", "Frist abgelaufen",
+                     "Task_Nachreichung_abwarten", timer=("timeDuration", "P1M"),
+                     doc="Frist zur Ergänzung in der Regel ein Monat."),
+            task("Task_Ruecknahme_mitteilen", "Rücknahme des Bauantrags mitteilen", B, 6, row=2,
+                 kind="sendTask", message="Message_Ruecknahme"),
+            end("End_Zurueckgenommen", "Bauantrag gilt als zurückgenommen", B, 7, row=2),
+            gateway("Gateway_Beteiligung", "", B, 7, kind="parallelGateway"),
+            task("Task_Planungsrecht_beurteilen", "Planungsrechtliche Zulässigkeit beurteilen",
+                 P, 8, doc="§§ 30–35 BauGB; Bebauungsplan, Innen- oder Außenbereich."),
+            task("Task_Fachstellen_beteiligen", "Fachstellen beteiligen", B, 8,
+                 doc="z. B. Denkmalschutz, Brandschutzdienststelle, Untere Naturschutzbehörde."),
+            gateway("Gateway_Beteiligung_Ende", "", B, 9, kind="parallelGateway"),
+            gateway("Gateway_Genehmigungsfaehig", "Vorhaben genehmigungsfähig?", B, 10,
+                    default="Task_Ablehnung"),
+            task("Task_Bauschein_erstellen", "Baugenehmigung mit Nebenbestimmungen erstellen",
+                 B, 11, kind="serviceTask", doc="IT-System: ProBauG, Bescheidvorlage."),
+            task("Task_Gebuehren_festsetzen", "Baugenehmigungsgebühr festsetzen", K, 12,
+                 kind="serviceTask",
+                 doc="Gebühr nach dem Besonderen Gebührenverzeichnis (nach Baukosten); "
+                     "Sollstellung im SAP-Finanzwesen."),
+            task("Task_Bescheid_zustellen", "Baugenehmigung zustellen", B, 13,
+                 kind="sendTask", message="Message_Bescheid"),
+            end("End_Genehmigt", "Baugenehmigung erteilt", B, 14),
+            task("Task_Ablehnung", "Ablehnungsbescheid zustellen", B, 12, row=1,
+                 kind="sendTask", message="Message_Bescheid"),
+            end("End_Abgelehnt", "Bauantrag abgelehnt", B, 13, row=1),
+        ],
+        flows=[
+            Flow("Start_Bauantrag_eingegangen", "Task_Bauantrag_registrieren"),
+            Flow("Task_Bauantrag_registrieren", "Task_Vollstaendigkeit_pruefen"),
+            Flow("Task_Vollstaendigkeit_pruefen", "Gateway_Vollstaendig"),
+            Flow("Gateway_Vollstaendig", "Gateway_Beteiligung", "ja",
+                 "bauvorlagenVollstaendig = true"),
+            Flow("Gateway_Vollstaendig", "Task_Maengel_mitteilen", "nein"),
+            Flow("Task_Maengel_mitteilen", "Task_Nachreichung_abwarten"),
+            Flow("Task_Nachreichung_abwarten", "Task_Vollstaendigkeit_pruefen"),
+            Flow("Boundary_Frist_abgelaufen", "Task_Ruecknahme_mitteilen"),
+            Flow("Task_Ruecknahme_mitteilen", "End_Zurueckgenommen"),
+            Flow("Gateway_Beteiligung", "Task_Planungsrecht_beurteilen"),
+            Flow("Gateway_Beteiligung", "Task_Fachstellen_beteiligen"),
+            Flow("Task_Planungsrecht_beurteilen", "Gateway_Beteiligung_Ende"),
+            Flow("Task_Fachstellen_beteiligen", "Gateway_Beteiligung_Ende"),
+            Flow("Gateway_Beteiligung_Ende", "Gateway_Genehmigungsfaehig"),
+            Flow("Gateway_Genehmigungsfaehig", "Task_Bauschein_erstellen", "ja",
+                 "genehmigungsfaehig = true"),
+            Flow("Gateway_Genehmigungsfaehig", "Task_Ablehnung", "nein"),
+            Flow("Task_Bauschein_erstellen", "Task_Gebuehren_festsetzen"),
+            Flow("Task_Gebuehren_festsetzen", "Task_Bescheid_zustellen"),
+            Flow("Task_Bescheid_zustellen", "End_Genehmigt"),
+            Flow("Task_Ablehnung", "End_Abgelehnt"),
+        ])
+    return Model(
+        "baugenehmigung-vereinfacht", "Baugenehmigung im vereinfachten Verfahren",
+        [applicant, city],
+        message_flows=[
+            MessageFlow("MessageFlow_Bauantrag", "Task_Bauantrag_einreichen",
+                        "Start_Bauantrag_eingegangen", "Bauantrag", "Message_Bauantrag"),
+            MessageFlow("MessageFlow_Maengel", "Task_Maengel_mitteilen",
+                        "Participant_Antragsteller", "Mängelschreiben", "Message_Maengel"),
+            MessageFlow("MessageFlow_Nachreichung", "Participant_Antragsteller",
+                        "Task_Nachreichung_abwarten", "Ergänzte Bauvorlagen",
+                        "Message_Nachreichung"),
+            MessageFlow("MessageFlow_Ruecknahme", "Task_Ruecknahme_mitteilen",
+                        "Participant_Antragsteller", "Mitteilung Rücknahme", "Message_Ruecknahme"),
+            MessageFlow("MessageFlow_Baugenehmigung", "Task_Bescheid_zustellen",
+                        "Event_Bescheid_erhalten", "Baugenehmigung", "Message_Bescheid"),
+            MessageFlow("MessageFlow_Ablehnung", "Task_Ablehnung", "Participant_Antragsteller",
+                        "Ablehnung", "Message_Bescheid"),
+        ],
+        messages=[("Message_Bauantrag", "Bauantrag mit Bauvorlagen"),
+                  ("Message_Maengel", "Mängelschreiben"),
+                  ("Message_Nachreichung", "Ergänzte Bauvorlagen"),
+                  ("Message_Ruecknahme", "Mitteilung über die Rücknahme"),
+                  ("Message_Bescheid", "Bescheid über den Bauantrag")],
+        manifest=manifest(
+            "baugenehmigung-vereinfacht", "Baugenehmigung im vereinfachten Verfahren",
+            ["99012008001001"],
+            "Baugenehmigung im vereinfachten Genehmigungsverfahren bei der Bauaufsicht der Stadt "
+            "Trier: Registrierung, Vollständigkeitsprüfung mit Mängelschreiben, "
+            "planungsrechtliche Beurteilung, Beteiligung der Fachstellen, Entscheidung, Gebühr "
+            "und Zustellung.",
+            ["Baugenehmigung", "Bauantrag", "vereinfachtes Verfahren", "Bauaufsicht", "LBauO"],
+            ["§ 66 LBauO Rheinland-Pfalz", "§ 63 LBauO Rheinland-Pfalz",
+             "§ 70 LBauO Rheinland-Pfalz", "§§ 29–38 BauGB"],
+            "Bauaufsichtsamt – Sachbearbeitung", status=3),
+        target_namespace=_namespace("baugenehmigung-vereinfacht"))
+
+
 # --- registry --------------------------------------------------------------------------------
 
 def trier_models():
-    return [gewerbeanmeldung()]
+    return [gewerbeanmeldung(), hundesteuer_anmeldung(), wohnsitz_anmeldung(),
+            sondernutzungserlaubnis(), bewohnerparkausweis(), baugenehmigung_vereinfacht()]
 
 
 def trier_v2_models():
