@@ -1,0 +1,147 @@
+"""The library database schema is versioned: a database made by an older release is upgraded
+without losing data, and a database newer than the code is refused."""
+import hashlib
+import json
+
+import pytest
+import sqlalchemy as sa
+
+from exchange.server import migrations
+from exchange.server.store import Store, make_engine, meta
+from tests.libserver import make_db, manifest_for, tiny_model
+
+# The schema as the first release (schema version 1) created it in SQLite, verbatim.
+V1_SQLITE_DDL = """
+CREATE TABLE schema_version (version INTEGER NOT NULL);
+CREATE TABLE members (id INTEGER NOT NULL, slug VARCHAR(64) NOT NULL, name VARCHAR(200) NOT NULL,
+  ags VARCHAR(8) NOT NULL, contact VARCHAR(300), created_at VARCHAR(32) NOT NULL, agreed_at VARCHAR(32),
+  agreement_license VARCHAR(100), PRIMARY KEY (id), UNIQUE (slug));
+CREATE TABLE processes (id INTEGER NOT NULL, publisher VARCHAR(64) NOT NULL, slug VARCHAR(64) NOT NULL,
+  name VARCHAR(300) NOT NULL, created_at VARCHAR(32) NOT NULL, PRIMARY KEY (id),
+  CONSTRAINT uq_processes_publisher_slug UNIQUE (publisher, slug));
+CREATE TABLE tokens (id INTEGER NOT NULL, member_id INTEGER NOT NULL, token_hash VARCHAR(64) NOT NULL,
+  prefix VARCHAR(16) NOT NULL, label VARCHAR(200), created_at VARCHAR(32) NOT NULL, revoked_at VARCHAR(32),
+  PRIMARY KEY (id), FOREIGN KEY(member_id) REFERENCES members (id), UNIQUE (token_hash));
+CREATE TABLE versions (id INTEGER NOT NULL, process_id INTEGER NOT NULL, publisher VARCHAR(64) NOT NULL,
+  slug VARCHAR(64) NOT NULL, version VARCHAR(32) NOT NULL, version_sort VARCHAR(32) NOT NULL,
+  manifest TEXT NOT NULL, model_sha256 VARCHAR(64) NOT NULL, model_size BIGINT NOT NULL,
+  published_at VARCHAR(32) NOT NULL, PRIMARY KEY (id), CONSTRAINT uq_versions_ref UNIQUE (publisher, slug, version),
+  FOREIGN KEY(process_id) REFERENCES processes (id));
+CREATE TABLE models (version_id INTEGER NOT NULL, data BLOB NOT NULL, PRIMARY KEY (version_id),
+  FOREIGN KEY(version_id) REFERENCES versions (id));
+INSERT INTO schema_version (version) VALUES (1);
+"""
+TOKEN = "pxl_old-release-token-of-trier-0123456789"
+
+
+def _insert_v1_data(conn):
+    """What a first-release library held: two members, a token, one process with two versions."""
+    execute = lambda sql, **params: conn.execute(sa.text(sql), params)  # noqa: E731
+    execute("INSERT INTO members (id, slug, name, ags, contact, created_at, agreed_at, agreement_license) "
+            "VALUES (1, 'trier', 'Stadt Trier', '07211000', 'it@trier.de', '2025-01-02T10:00:00Z', "
+            "'2025-01-03T10:00:00Z', 'dl-de/by-2-0')")
+    execute("INSERT INTO members (id, slug, name, ags, created_at) VALUES "
+            "(2, 'koblenz', 'Stadt Koblenz', '07111000', '2025-01-02T10:00:00Z')")
+    execute("INSERT INTO tokens (id, member_id, token_hash, prefix, label, created_at) VALUES "
+            "(1, 1, :hash, :prefix, 'alt', '2025-01-02T10:00:00Z')",
+            hash=hashlib.sha256(TOKEN.encode()).hexdigest(), prefix=TOKEN[:12])
+    execute("INSERT INTO processes (id, publisher, slug, name, created_at) VALUES "
+            "(1, 'trier', 'gewerbe', 'Gewerbeanmeldung', '2025-02-01T10:00:00Z')")
+    models = {}
+    for number, (version, task) in enumerate((("1.0.0", "Antrag prüfen"), ("1.2.0", "Gewerbeerlaubnis erteilen")), 1):
+        model = tiny_model(task=task)
+        manifest = dict(manifest_for("trier", "gewerbe", version, model), published_at="2025-02-01T10:00:00Z")
+        execute("INSERT INTO versions (id, process_id, publisher, slug, version, version_sort, manifest, "
+                "model_sha256, model_size, published_at) VALUES (:id, 1, 'trier', 'gewerbe', :version, :sort, "
+                ":manifest, :sha, :size, '2025-02-01T10:00:00Z')",
+                id=number, version=version, sort=".".join(f"{int(p):09d}" for p in version.split(".")),
+                manifest=json.dumps(manifest), sha=hashlib.sha256(model).hexdigest(), size=len(model))
+        conn.execute(sa.text("INSERT INTO models (version_id, data) VALUES (:id, :data)"),
+                     {"id": number, "data": model})
+        models[version] = model
+    return models
+
+
+def _check_upgraded(db, models):
+    store = Store(db)  # opening upgrades
+    try:
+        assert store.schema_version() == migrations.SCHEMA_VERSION
+        trier = store.member_for_token(TOKEN)
+        assert trier["slug"] == "trier" and trier["agreement"]["license"] == "dl-de/by-2-0"
+        assert store.get_member("koblenz")["agreement"] is None
+        process = store.get_process("trier", "gewerbe")
+        assert process["latest"] == "1.2.0"
+        assert [v["version"] for v in process["versions"]] == ["1.2.0", "1.0.0"]
+        for version, model in models.items():
+            row = store.find_version("trier", "gewerbe", version)
+            assert store.model(row.id) == model
+            assert json.loads(row.manifest)["model"]["sha256"] == hashlib.sha256(model).hexdigest()
+        # The backfill made the old process findable by its model's task labels.
+        items, total = store.search("gewerbeerlaubnis")
+        assert total == 1 and items[0]["ref"] == "trier/gewerbe@1.2.0"
+        assert store.search("antrag pruefen")[1] == 0  # only the latest version is searched
+        # New features work on old data.
+        store.yank("trier", "gewerbe", "1.2.0", "Fehler", "trier")
+        assert store.get_process("trier", "gewerbe")["latest"] == "1.0.0"
+        assert store.adopt("trier", "gewerbe", "1.0.0", "koblenz")[0] is True
+        assert store.integrity_problems() == []
+        # The upgraded schema has exactly the columns the code uses.
+        inspector = sa.inspect(store.engine)
+        for table in meta.sorted_tables:
+            assert {c["name"] for c in inspector.get_columns(table.name)} == set(table.c.keys()), table.name
+    finally:
+        store.close()
+    # Upgrading again changes nothing.
+    engine = make_engine(db)
+    try:
+        assert migrations.upgrade(engine) == (migrations.SCHEMA_VERSION, migrations.SCHEMA_VERSION)
+    finally:
+        engine.dispose()
+
+
+def test_sqlite_database_of_the_first_release_is_upgraded_without_loss(tmp_path):
+    db = tmp_path / "old.sqlite"
+    engine = make_engine(str(db))
+    with engine.begin() as conn:
+        for statement in filter(str.strip, V1_SQLITE_DDL.split(";")):
+            conn.exec_driver_sql(statement)
+        models = _insert_v1_data(conn)
+    engine.dispose()
+    _check_upgraded(str(db), models)
+
+
+def test_postgresql_database_at_version_1_is_upgraded_without_loss(tmp_path):
+    db, cleanup = make_db("postgresql", tmp_path)
+    try:
+        engine = make_engine(db)
+        assert migrations.upgrade(engine, target=1) == (0, 1)
+        with engine.begin() as conn:
+            models = _insert_v1_data(conn)
+            for table in ("members", "tokens", "processes", "versions"):  # ids were given explicitly
+                conn.execute(sa.text(f"SELECT setval(pg_get_serial_sequence('{table}', 'id'), 10)"))
+        engine.dispose()
+        _check_upgraded(db, models)
+    finally:
+        cleanup()
+
+
+def test_a_newer_schema_is_refused_with_a_clear_message(tmp_path):
+    db = str(tmp_path / "future.sqlite")
+    Store(db).close()
+    engine = make_engine(db)
+    with engine.begin() as conn:
+        conn.execute(sa.text("UPDATE schema_version SET version = 99"))
+    engine.dispose()
+    with pytest.raises(migrations.SchemaError, match="schema version 99, newer than this procex"):
+        Store(db)
+
+
+def test_fresh_database_matches_the_code(tmp_path):
+    store = Store(str(tmp_path / "fresh.sqlite"))
+    try:
+        inspector = sa.inspect(store.engine)
+        assert set(inspector.get_table_names()) == set(meta.tables) | {"schema_version"}
+        for table in meta.sorted_tables:
+            assert {c["name"] for c in inspector.get_columns(table.name)} == set(table.c.keys())
+    finally:
+        store.close()
