@@ -354,6 +354,89 @@ def admin_check(obj):
         sys.exit(1)
 
 
+# --- workspace: init, search, import, diff NAME, outdated, update, publish, demo ---------------
+
+def _workspace(path="."):
+    from exchange.workspace import Workspace
+
+    return Workspace.open(path)
+
+
+def _progress(message):
+    click.echo(click.style("· ", fg="cyan") + message, err=True)
+
+
+@procex.command()
+@click.option("--municipality", required=True, help='Name of the municipality, e.g. "Stadt Koblenz".')
+@click.option("--ags", required=True, help="Amtlicher Gemeindeschlüssel (8 digits), e.g. 07111000.")
+@click.option("--library", default="", help="URL of the process library, e.g. https://library.example.")
+@click.option("--slug", default=None, help="The municipality's name in the library (default: from --municipality).")
+@click.option("--mailbox", default=None, help="Functional mailbox for published processes.")
+@click.option("--dir", "directory", default=".", type=click.Path(file_okay=False), show_default=True)
+def init(municipality, ags, library, slug, mailbox, directory):
+    """Create a workspace: procex.toml, catalogue.csv, mapping.toml, processes/, procex.lock."""
+    from exchange.workspace import Workspace
+
+    ws = Workspace.init(directory, municipality, ags, library, slug, mailbox)
+    click.echo(f"created workspace for {municipality} ({ws.slug}) in {ws.root}")
+    click.echo("set the library token in the environment: export PROCEX_TOKEN=...")
+
+
+@procex.command()
+@click.argument("text", required=False, default="")
+@click.option("--leistungsschluessel", "key", default=None, help="Only processes for this 14-digit key.")
+@click.option("--publisher", default=None, help="Only processes of this member.")
+@click.option("--json", "as_json", is_flag=True)
+def search(text, key, publisher, as_json):
+    """Search the library (name, description, keywords and task labels)."""
+    result = _workspace().client().search(text, key, publisher, per_page=100)
+    if as_json:
+        emit_json(result)
+        return
+    for item in result["items"]:
+        keys = ",".join(item.get("leistungsschluessel") or [])
+        click.echo(f"{item['publisher']}/{item['slug']}@{item['version']}  {item.get('name', '')}  [{keys}]")
+    click.echo(f"{result['total']} process(es) found", err=True)
+
+
+@procex.command("import")
+@click.argument("ref")
+@click.option("--entry", "entry_key", default=None, help="Leistungsschlüssel of the catalogue entry it implements.")
+@click.option("--as", "as_name", default=None, help="Local name (default: the package's slug).")
+@click.option("--force", is_flag=True, help="Import even with validation errors, or replace an existing file.")
+def import_(ref, entry_key, as_name, force):
+    """Import PUBLISHER/SLUG[@VERSION]: download, verify, validate, map, record provenance."""
+    from exchange.importing import format_import, import_process
+
+    ask = None
+    if sys.stdin.isatty():
+        def ask(candidates):
+            for number, (score, entry) in enumerate(candidates, 1):
+                click.echo(f"  {number}. {entry.leistungsschluessel or '-'} {entry.title} ({score:.2f})", err=True)
+            choice = click.prompt("which catalogue entry does it implement? (0 = none of these)",
+                                  type=click.IntRange(0, len(candidates)), err=True)
+            return candidates[choice - 1][1] if choice else None
+    result = import_process(_workspace(), ref, entry_key, as_name, force, ask, _progress)
+    click.echo(format_import(result))
+
+
+@procex.command()
+@click.option("--version", "version", default=None, help="Version to publish (default: next patch, or 1.0.0).")
+@click.option("--allow-personal-data", is_flag=True, help="Publish although the model seems to name persons.")
+@click.argument("name")
+def publish(name, version, allow_personal_data):
+    """Validate and publish processes/NAME.bpmn to the library (derived_from for adaptations)."""
+    from exchange.publishing import publish_process
+
+    result = publish_process(_workspace(), name, version, allow_personal_data, _progress)
+    if result.status == "no-op":
+        click.echo(f"{result.ref} is already published with this content; nothing to do")
+    else:
+        what = "published" if result.status == "created" else "already in the library with the same content:"
+        derived = f" (derived from {result.derived_from})" if result.derived_from else ""
+        click.echo(f"{what} {result.ref}{derived}")
+
+
 # --- end of command sections ------------------------------------------------------------------
 
 

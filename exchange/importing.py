@@ -1,0 +1,157 @@
+"""Import a peer's process into the workspace.
+
+download -> sha256 check -> validate -> choose the catalogue entry -> apply the mapping rules ->
+write processes/NAME.bpmn atomically -> record provenance in procex.lock -> link the catalogue
+entry -> record the adoption at the library. The upstream original is cached by sha256 so that
+diffs and updates work offline.
+"""
+from collections import Counter
+from dataclasses import dataclass, field
+
+from bpmn.errors import ProcexError
+from bpmn.fileio import atomic_write
+from bpmn.model import Model
+
+from . import package
+from .mapping import apply_rules
+
+AMBIGUITY_MARGIN = 0.05
+MIN_TITLE_SCORE = 0.55
+
+
+class ImportRefused(ProcexError):
+    """The import would be wrong without a decision: invalid model, no or ambiguous entry."""
+
+    exit_code = 1
+
+
+@dataclass
+class ImportResult:
+    ref: str
+    name: str
+    path: str
+    entry: str
+    entry_title: str
+    applied: list = field(default_factory=list)
+    findings: list = field(default_factory=list)
+    adoption: str = ""
+
+    def mapping_summary(self):
+        return Counter(a.rule for a in self.applied)
+
+
+def validate_model_bytes(data, source):
+    """Validation findings (schema, references, correctness rules), or [] before bpmn.validate exists."""
+    try:
+        from bpmn.validate import validate_bytes
+    except ImportError:  # pragma: no cover - only while the validator is not there
+        return list(Model.from_bytes(data, source).findings)
+    return list(validate_bytes(data, source, rules="correctness").findings)
+
+
+def choose_entry(entries, manifest, entry_key=None, ask=None):
+    """The catalogue entry the process implements.
+
+    ``entry_key`` wins; else the entry with one of the manifest's Leistungsschlüssel; else the best
+    title match. When that is ambiguous or weak, ``ask(candidates)`` decides (interactive), or
+    the import is refused with the candidates named.
+    """
+    from bpmn.text import label_similarity
+
+    if entry_key:
+        for entry in entries:
+            if entry.leistungsschluessel == entry_key:
+                return entry
+        raise ImportRefused(f"the catalogue has no entry with Leistungsschlüssel {entry_key}; "
+                            "add it to catalogue.csv or pick another with --entry")
+    keys = set(manifest.get("leistungsschluessel") or [])
+    exact = [e for e in entries if e.leistungsschluessel and e.leistungsschluessel in keys]
+    if len(exact) == 1:
+        return exact[0]
+    pool = exact or entries
+    scored = sorted(((label_similarity(manifest.get("name", ""), e.title), e.leistungsschluessel or "", e)
+                     for e in pool if e.title), key=lambda t: (-t[0], t[1]))
+    if scored and scored[0][0] >= MIN_TITLE_SCORE and (len(scored) == 1 or scored[0][0] - scored[1][0] >= AMBIGUITY_MARGIN):
+        return scored[0][2]
+    candidates = [(score, e) for score, _, e in scored[:5]]
+    if ask is not None and candidates:
+        chosen = ask(candidates)
+        if chosen is not None:
+            return chosen
+    names = "; ".join(f"{e.leistungsschluessel or '-'} {e.title} ({score:.2f})" for score, e in candidates[:3])
+    raise ImportRefused(f"no catalogue entry clearly matches {manifest.get('name')!r}"
+                        + (f" (closest: {names})" if names else "")
+                        + "; choose one with --entry LEISTUNGSSCHLUESSEL")
+
+
+def import_process(ws, ref_text, entry_key=None, as_name=None, force=False, ask=None, progress=None):
+    """Import ``publisher/slug[@version]`` into the workspace ``ws``; returns an ImportResult."""
+    say = progress or (lambda message: None)
+    ref = package.parse_ref(ref_text)
+    client = ws.client()
+    say(f"fetching {ref} from {client.base_url}")
+    manifest = client.manifest(ref)
+    ref = package.ref_of(manifest)
+    data = client.download_model(manifest)  # sha256-checked
+    say(f"downloaded {manifest['model']['file']} ({len(data):,} bytes, sha256 verified)")
+    findings = validate_model_bytes(data, f"{ref}")
+    errors = [f for f in findings if f.severity == "error"]
+    if errors and not force:
+        listed = "; ".join(f"{f.element or '-'}: {f.message}" for f in errors[:3])
+        raise ImportRefused(f"{ref} has {len(errors)} validation error(s) ({listed}); "
+                            "import anyway with --force")
+    entries = ws.catalogue()
+    entry = choose_entry(entries, manifest, entry_key, ask)
+    name = as_name or manifest["slug"]
+    target = ws.process_path(name)
+    lock = ws.lock()
+    previous = lock["processes"].get(name)
+    if target.exists() and not force and (previous is None or previous.get("upstream") != str(ref)):
+        raise ImportRefused(f"{target.relative_to(ws.root)} exists already; choose another name with --as "
+                            "or replace it with --force")
+    model = Model.from_bytes(data, str(ref))
+    applied = apply_rules(model, ws.mapping_rules())
+    local_bytes = model.to_bytes()
+    sha = ws.cache_put(data, manifest)
+    atomic_write(target, local_bytes)
+    lock["processes"][name] = {
+        "upstream": str(ref),
+        "sha256": sha,
+        "mapping": sorted({a.rule for a in applied}),
+        "imported_at": package.utc_now(),
+        "entry": entry.leistungsschluessel,
+    }
+    ws.save_lock(lock)
+    relative = f"processes/{name}.bpmn"
+    for e in entries:
+        if e is entry:
+            e.process = relative
+            if e.status == "planned":
+                e.status = "in_progress"
+    ws.save_catalogue(entries)
+    adoption = ""
+    if manifest["publisher"] != ws.slug:
+        try:
+            client.adopt(ref)
+            adoption = "recorded at the library"
+        except ProcexError as error:
+            adoption = f"not recorded: {error}"
+    return ImportResult(str(ref), name, relative, entry.leistungsschluessel, entry.title, applied, findings, adoption)
+
+
+def format_import(result):
+    lines = [f"imported {result.ref} as {result.path}",
+             f"  catalogue entry: {result.entry or '-'} {result.entry_title}"]
+    errors = sum(1 for f in result.findings if f.severity == "error")
+    warnings = sum(1 for f in result.findings if f.severity == "warning")
+    lines.append(f"  validation: {errors} errors, {warnings} warnings")
+    summary = result.mapping_summary()
+    if summary:
+        lines.append("  mapping changed " + ", ".join(f"{n} × {rule}" for rule, n in sorted(summary.items())) + ":")
+        for a in result.applied:
+            lines.append(f"    {a.rule}: {a.element_type} {a.element} {a.property}: {a.old!r} → {a.new!r}")
+    else:
+        lines.append("  mapping changed nothing")
+    if result.adoption:
+        lines.append(f"  adoption {result.adoption}")
+    return "\n".join(lines)
