@@ -74,7 +74,7 @@ def gewerbeanmeldung():
         rows=2,
         doc="Gewerbetreibende Person oder vertretungsberechtigte Person einer Gesellschaft.")
     city = Pool(
-        "Participant_Stadt_Trier", "Stadt Trier", "Process_Gewerbeanmeldung",
+        "Participant_Stadtverwaltung", "Stadt Trier", "Process_Gewerbeanmeldung",
         "Gewerbeanmeldung",
         doc="Bearbeitung einer Gewerbeanmeldung nach § 14 GewO durch das Ordnungsamt der Stadt "
             "Trier: Prüfung der Anzeige, bei erlaubnispflichtigen Gewerben Prüfung der "
@@ -225,7 +225,7 @@ def hundesteuer_anmeldung():
             Flow("Event_Bescheid_erhalten", "End_Hund_angemeldet"),
         ])
     city = Pool(
-        "Participant_Stadt_Trier", "Stadt Trier", "Process_Hundesteuer_Anmeldung",
+        "Participant_Stadtverwaltung", "Stadt Trier", "Process_Hundesteuer_Anmeldung",
         "Hundesteuer Anmeldung",
         doc="Anmeldung eines Hundes zur Hundesteuer beim Steueramt der Stadt Trier: Prüfung "
             "der Anmeldung und beantragter Ermäßigungen, Festsetzung, Steuermarke, Bescheid "
@@ -327,7 +327,7 @@ def wohnsitz_anmeldung():
             Flow("Event_Meldebestaetigung", "End_Wohnsitz_angemeldet"),
         ])
     city = Pool(
-        "Participant_Stadt_Trier", "Stadt Trier", "Process_Wohnsitz_Anmeldung",
+        "Participant_Stadtverwaltung", "Stadt Trier", "Process_Wohnsitz_Anmeldung",
         "Anmeldung einer Wohnung",
         doc="Anmeldung einer Wohnung (Haupt- oder Nebenwohnung) im Bürgeramt der Stadt Trier "
             "mit persönlicher Vorsprache nach Terminvereinbarung, Erfassung im Melderegister, "
@@ -436,7 +436,7 @@ def sondernutzungserlaubnis():
             Flow("Event_Bescheid_erhalten", "End_Antrag_beschieden"),
         ])
     city = Pool(
-        "Participant_Stadt_Trier", "Stadt Trier", "Process_Sondernutzungserlaubnis",
+        "Participant_Stadtverwaltung", "Stadt Trier", "Process_Sondernutzungserlaubnis",
         "Sondernutzungserlaubnis",
         doc="Erteilung einer Sondernutzungserlaubnis für öffentliche Straßen, Wege und Plätze "
             "im Stadtgebiet Trier: Prüfung, Beteiligung der Straßenverkehrsbehörde und "
@@ -563,7 +563,7 @@ def bewohnerparkausweis():
             Flow("Event_Ausweis_erhalten", "End_Parken_moeglich"),
         ])
     city = Pool(
-        "Participant_Stadt_Trier", "Stadt Trier", "Process_Bewohnerparkausweis",
+        "Participant_Stadtverwaltung", "Stadt Trier", "Process_Bewohnerparkausweis",
         "Bewohnerparkausweis",
         doc="Erteilung eines Bewohnerparkausweises durch die Straßenverkehrsbehörde der Stadt "
             "Trier: automatisierte Prüfung von Hauptwohnsitz und Fahrzeughaltung, Online-"
@@ -681,7 +681,7 @@ def baugenehmigung_vereinfacht():
             Flow("Event_Bescheid_erhalten", "End_Bescheid_erhalten"),
         ])
     city = Pool(
-        "Participant_Stadt_Trier", "Stadt Trier", "Process_Baugenehmigung_vereinfacht",
+        "Participant_Stadtverwaltung", "Stadt Trier", "Process_Baugenehmigung_vereinfacht",
         "Baugenehmigung im vereinfachten Verfahren",
         doc="Baugenehmigung im vereinfachten Genehmigungsverfahren durch die Bauaufsicht der "
             "Stadt Trier: Registrierung, Vollständigkeitsprüfung mit Mängelschreiben, "
