@@ -1,0 +1,288 @@
+"""The adaptation diff: what changed between two BPMN models, element by element.
+
+``diff_models(old, new)`` pairs the elements (bpmn/match.py), compares every pair's normalised
+properties (bpmn/normalize.py) and reports ``Change`` objects of these kinds:
+
+- ``added`` / ``removed``: an element without partner;
+- ``renamed``: the label (name; text of a text annotation);
+- ``retyped``: the kind within its category (task -> userTask, exclusive -> parallel gateway);
+- ``changed``: any other property (attributes with schema defaults, event definitions such as
+  timer durations, conditions, documentation, loop characteristics, references such as a
+  gateway's default flow or a boundary event's host, foreign attributes, extension elements);
+- ``moved``: another parent (process/pool or sub-process; for a lane its parent lane);
+- ``relaned``: another (innermost) lane;
+- ``rewired``: a flow's source or target;
+- ``layout``: only bounds or waypoints, beyond ``TOLERANCE`` px. Layout is kept apart from the
+  semantic kinds; one pair can give several changes (renamed and relaned, changed and layout …).
+
+A pair matched by similarity may differ in id; that alone is no change. References are compared
+through the matching (a default flow whose id was regenerated is the same default flow).
+"""
+from dataclasses import dataclass, field
+from typing import Optional
+
+from . import kinds
+from .match import FLOW_KINDS, NODE_KINDS, matchable, match_models
+from .normalize import Value, element_properties
+from .xml import local_name
+
+KINDS = ("added", "removed", "renamed", "retyped", "changed", "moved", "relaned", "rewired", "layout")
+SEMANTIC_KINDS = KINDS[:-1]
+TOLERANCE = 0.5
+
+
+@dataclass
+class Change:
+    """One change of one element (or of one pair of elements)."""
+
+    kind: str
+    element_type: str
+    old_id: Optional[str]
+    new_id: Optional[str]
+    name: Optional[str]
+    details: list = field(default_factory=list)   # [{"property", "old", "new"}]
+    match: Optional[str] = None                    # "id" | "similarity" | None (added/removed)
+    score: Optional[float] = None
+
+    @property
+    def semantic(self):
+        return self.kind != "layout"
+
+    def to_dict(self):
+        return {"kind": self.kind, "element_type": self.element_type, "old_id": self.old_id,
+                "new_id": self.new_id, "name": self.name, "details": self.details,
+                "match": self.match, "score": None if self.score is None else round(self.score, 3)}
+
+
+@dataclass
+class Diff:
+    """All changes between two models, and the matching they rest on."""
+
+    old_path: Optional[str]
+    new_path: Optional[str]
+    changes: list
+    matching: object
+
+    @property
+    def summary(self):
+        counts = dict.fromkeys(KINDS, 0)
+        for change in self.changes:
+            counts[change.kind] += 1
+        return counts
+
+    @property
+    def semantic_changes(self):
+        return [c for c in self.changes if c.semantic]
+
+    @property
+    def layout_changes(self):
+        return [c for c in self.changes if not c.semantic]
+
+    def changes_of(self, old_id=None, new_id=None):
+        """The changes that concern the old element ``old_id`` or the new element ``new_id``."""
+        return [c for c in self.changes
+                if (old_id is not None and c.old_id == old_id) or (new_id is not None and c.new_id == new_id)]
+
+    def to_dict(self):
+        return {"old": self.old_path, "new": self.new_path, "summary": self.summary,
+                "changes": [c.to_dict() for c in self.changes],
+                "matches": [p.to_dict() for p in self.matching.pairs]}
+
+
+def diff_files(old_path, new_path, mode="auto", max_bytes=None):
+    """Read two files and diff them (raises BpmnReadError when one cannot be read)."""
+    from .model import read_model
+    from .xml import DEFAULT_MAX_BYTES
+
+    limit = max_bytes or DEFAULT_MAX_BYTES
+    return diff_models(read_model(old_path, limit), read_model(new_path, limit), mode)
+
+
+def diff_models(old, new, mode="auto"):
+    """The Diff between two Models (``mode``: "auto" pairs by id, then by similarity; "id" only by id)."""
+    matching = match_models(old, new, mode)
+    a, b = matchable(old), matchable(new)
+    ctx = _Context(old, new, a, b, matching)
+    changes = []
+    for ident in matching.old_only:
+        item = a[ident]
+        changes.append(Change("removed", item.type, ident, None, item.label))
+    for ident in matching.new_only:
+        item = b[ident]
+        changes.append(Change("added", item.type, None, ident, item.label))
+    for pair in matching.pairs:
+        changes.extend(_pair_changes(ctx, a[pair.old_id], b[pair.new_id], pair))
+    order = {kind: i for i, kind in enumerate(KINDS)}
+    changes.sort(key=lambda c: (order[c.kind], c.new_id or c.old_id or "", c.old_id or ""))
+    return Diff(old.source, new.source, changes, matching)
+
+
+class _Context:
+    def __init__(self, old, new, a, b, matching):
+        self.old, self.new, self.a, self.b, self.matching = old, new, a, b, matching
+
+    def resolver(self, side):
+        model, items = (self.old, self.a) if side == "old" else (self.new, self.b)
+        to_new = self.matching.old_to_new
+
+        def resolve(ident, raw):
+            item = items.get(ident)
+            if item is not None:
+                if side == "old":
+                    token = to_new.get(ident, "old:" + ident)
+                else:
+                    token = ident if ident in self.matching.new_to_old else "new:" + ident
+                return Value(("el", token), self.display(item, side))
+            el = model.element(ident)
+            if el is None:
+                return Value(("raw", raw.strip()), raw.strip())
+            text = describe(el, model)
+            return Value(("desc", text), text)
+        return resolve
+
+    def display(self, item, side):
+        """How a person recognises an element: its label, for a flow 'source → target'."""
+        if item is None:
+            return None
+        if item.label:
+            return item.label
+        items = self.a if side == "old" else self.b
+        if item.type in FLOW_KINDS:
+            ends = [items.get(item.source), items.get(item.target)]
+            names = [(e.label or e.id) if e is not None else "?" for e in ends]
+            return f"{names[0]} → {names[1]}"
+        return item.id
+
+    def parent_display(self, ident, side):
+        """A container's name: a process shows as its pool's name when it has one."""
+        if ident is None:
+            return None
+        model, items = (self.old, self.a) if side == "old" else (self.new, self.b)
+        item = items.get(ident)
+        if item is not None and item.type == "process":
+            pool = model._participant_of.get(ident)
+            if pool is not None and pool.name:
+                return " ".join(pool.name.split())
+        return self.display(item, side) if item is not None else ident
+
+    def same(self, old_ref, new_ref):
+        """Do two references name paired elements (or both nothing)?"""
+        if old_ref is None or new_ref is None:
+            return old_ref is None and new_ref is None
+        return self.matching.old_to_new.get(old_ref) == new_ref
+
+
+def _pair_changes(ctx, o, n, pair):
+    base = dict(element_type=n.type, old_id=o.id, new_id=n.id, match=pair.how, score=pair.score)
+    name = n.label if n.label is not None else o.label
+    out = []
+    if o.type != n.type:
+        out.append(Change("retyped", name=name, details=[_detail("type", o.type, n.type)], **base))
+    if o.label != n.label:
+        prop = "text" if n.type == "textAnnotation" else "name"
+        out.append(Change("renamed", name=name, details=[_detail(prop, o.label, n.label)], **base))
+    is_flow = n.type in FLOW_KINDS
+    details = _property_details(ctx, o, n, is_flow)
+    if details:
+        out.append(Change("changed", name=name, details=details, **base))
+    parent_old, parent_new = (o.parent, n.parent) if n.type == "lane" else (o.container, n.container)
+    if n.type != "participant" and not ctx.same(parent_old, parent_new):
+        out.append(Change("moved", name=name, details=[_detail(
+            "parent", ctx.parent_display(parent_old, "old"), ctx.parent_display(parent_new, "new"))], **base))
+    if n.type in NODE_KINDS and (o.lane or n.lane) and not ctx.same(o.lane, n.lane):
+        out.append(Change("relaned", name=name, details=[_detail(
+            "lane", ctx.display(ctx.a.get(o.lane), "old"), ctx.display(ctx.b.get(n.lane), "new"))], **base))
+    if is_flow:
+        wiring = []
+        for prop, old_end, new_end in (("sourceRef", o.source, n.source), ("targetRef", o.target, n.target)):
+            if not ctx.same(old_end, new_end):
+                wiring.append(_detail(prop, ctx.display(ctx.a.get(old_end), "old") or old_end,
+                                      ctx.display(ctx.b.get(new_end), "new") or new_end))
+        if wiring:
+            out.append(Change("rewired", name=name, details=wiring, **base))
+    layout = _layout_details(ctx, o.id, n.id)
+    if layout:
+        out.append(Change("layout", name=name, details=layout, **base))
+    return out
+
+
+def _detail(prop, old, new):
+    return {"property": prop, "old": old, "new": new}
+
+
+def _property_details(ctx, o, n, is_flow):
+    old = element_properties(o.el, ctx.resolver("old"), is_flow)
+    new = element_properties(n.el, ctx.resolver("new"), is_flow)
+    details = []
+    for key in sorted(set(old) | set(new)):
+        a, b = old.get(key), new.get(key)
+        if a is not None and b is not None and a.cmp == b.cmp:
+            continue
+        details.append(_detail(key, None if a is None else _jsonable(a.show), None if b is None else _jsonable(b.show)))
+    return details
+
+
+def _jsonable(value):
+    return list(value) if isinstance(value, tuple) else value
+
+
+# --- layout ---------------------------------------------------------------------------------------
+
+def _layout_details(ctx, old_id, new_id):
+    details = []
+    old_shapes, new_shapes = ctx.old.shapes_of(old_id), ctx.new.shapes_of(new_id)
+    if old_shapes or new_shapes:
+        ob = old_shapes[0].bounds if old_shapes else None
+        nb = new_shapes[0].bounds if new_shapes else None
+        if (ob is None) != (nb is None) or (ob is not None and not _close(
+                (ob.x, ob.y, ob.width, ob.height), (nb.x, nb.y, nb.width, nb.height))):
+            details.append(_detail("bounds", _bounds(ob), _bounds(nb)))
+    old_edges, new_edges = ctx.old.edges_of(old_id), ctx.new.edges_of(new_id)
+    if old_edges or new_edges:
+        ow = old_edges[0].waypoints if old_edges else None
+        nw = new_edges[0].waypoints if new_edges else None
+        if (ow is None) != (nw is None) or (ow is not None and (len(ow) != len(nw) or not _close(
+                [c for p in ow for c in p], [c for p in nw for c in p]))):
+            details.append(_detail("waypoints", _points(ow), _points(nw)))
+    return details
+
+
+def _close(left, right):
+    return all(abs(x - y) <= TOLERANCE for x, y in zip(left, right))
+
+
+def _num(value):
+    return int(value) if float(value).is_integer() else round(value, 2)
+
+
+def _bounds(b):
+    return None if b is None else {"x": _num(b.x), "y": _num(b.y), "width": _num(b.width), "height": _num(b.height)}
+
+
+def _points(points):
+    return None if points is None else [[_num(x), _num(y)] for x, y in points]
+
+
+# --- references to elements that are not diffed themselves ---------------------------------------
+
+def describe(el, model, depth=0):
+    """A comparable description of a non-diffed element (message, signal, error, item definition …):
+    its kind and name plus the codes that identify it, never its id."""
+    kind = local_name(el.tag)
+    name = el.get("name")
+    parts = [kind]
+    if name and name.strip():
+        parts.append(" ".join(name.split()))
+    for attr in ("errorCode", "escalationCode", "itemKind", "isCollection"):
+        if el.get(attr):
+            parts.append(f"{attr}={el.get(attr).strip()}")
+    if el.get("structureRef"):
+        parts.append("structureRef=" + kinds.local_ref(el.get("structureRef")))
+    for attr in ("itemRef", "itemSubjectRef", "structureRef"):
+        ref = el.get(attr)
+        if ref and depth == 0 and attr != "structureRef":
+            target = model.element(kinds.local_ref(ref))
+            parts.append(f"{attr}=" + (describe(target, model, 1) if target is not None else kinds.local_ref(ref)))
+    if kind == "message" and name and name.strip():
+        return " ".join(name.split())
+    return " ".join(parts)
