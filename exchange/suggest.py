@@ -1,0 +1,384 @@
+"""Which library processes could serve the catalogue's waiting services (``procex suggest``).
+
+For every catalogue entry that waits (planned or in progress) and has no local process yet, the
+library's processes are ranked in tiers by Leistungsschlüssel (``99 GGG OOO VVV DDD``): the same
+key, then the same object and action with another detail (11 digits), then the same object with
+another action (8 digits), then the same group (5 digits) with a similar name, then a similar name
+alone; within a tier by title and task-label similarity (bpmn.text), then by adoptions. A
+``LibraryIndex`` is built once from the library listing (by key prefix and by label stem), so 148
+entries against 100,000 processes take well under two seconds. Processes of the municipality's own
+publisher are left out: a suggestion is always a peer's process.
+"""
+import heapq
+import math
+from collections import defaultdict
+from dataclasses import dataclass
+
+from bpmn.text import label_similarity, label_tokens, normalize_label
+
+from .leika import load_leika
+
+WAITING = ("planned", "in_progress")
+TIERS = ("exact", "action", "object", "group", "similar")
+_TIER_RANK = {tier: rank for rank, tier in enumerate(TIERS)}
+_PREFIXES = (("exact", 14), ("action", 11), ("object", 8))
+GROUP_DIGITS = 5
+SIMILAR_MIN = 0.7   # a name alone must be this close to be suggested
+GROUP_MIN = 0.5     # ... or this close when the process is in the same LeiKa group
+_TITLE_WEIGHT = 0.6  # score = 0.6 x label similarity of the names + 0.4 x share of query stems found
+_NAME_CANDIDATES = 200  # distinct names scored in full per entry after the cheap stem ranking
+
+TEXTS = {
+    "de": {
+        "exact": "gleicher Leistungsschlüssel",
+        "action": "gleiche Leistung, anderes Detail",
+        "object": "gleicher Leistungsgegenstand, andere Verrichtung",
+        "group": "gleiche Leistungsgruppe, ähnlicher Name",
+        "similar": "ähnlicher Name",
+        "planned": "geplant", "in_progress": "in Umsetzung", "online": "online",
+        "no_key": "ohne Schlüssel",
+        "none": "keine passenden Prozesse in der Bibliothek",
+        "more": "… und {n} weitere",
+        "adoptions": "{n} Übernahmen", "adoption": "1 Übernahme", "adoptions_unknown": "Übernahmen unbekannt",
+        "accepted": "von der Bibliothek angenommen",
+        "validation": "{errors} Fehler, {warnings} Warnungen",
+        "coverage": "für {covered} von {waiting} wartenden Leistungen gibt es einen Prozess einer "
+                    "anderen Kommune ({exact} exakt)",
+    },
+    "en": {
+        "exact": "same Leistungsschlüssel",
+        "action": "same service, other detail",
+        "object": "same object, other action",
+        "group": "same service group, similar name",
+        "similar": "similar name",
+        "planned": "planned", "in_progress": "in progress", "online": "online",
+        "no_key": "no key",
+        "none": "no matching process in the library",
+        "more": "… and {n} more",
+        "adoptions": "{n} adoptions", "adoption": "1 adoption", "adoptions_unknown": "adoptions unknown",
+        "accepted": "accepted by the library",
+        "validation": "{errors} errors, {warnings} warnings",
+        "coverage": "for {covered} of {waiting} waiting services a peer process exists ({exact} exact)",
+    },
+}
+
+
+@dataclass
+class Candidate:
+    """A library process proposed for one catalogue entry."""
+
+    item: dict
+    tier: str
+    score: float
+    adoptions: int = None  # distinct municipalities that adopted it; None when not known
+
+    @property
+    def publisher(self):
+        return self.item["publisher"]
+
+    @property
+    def slug(self):
+        return self.item["slug"]
+
+    @property
+    def version(self):
+        return self.item.get("version") or self.item.get("latest")
+
+    @property
+    def ref(self):
+        return self.item.get("ref") or f"{self.publisher}/{self.slug}@{self.version}"
+
+    @property
+    def validation(self):
+        """{"errors": n, "warnings": n} when the library says, else "accepted" (it refuses errors)."""
+        return self.item.get("validation") or "accepted"
+
+    def as_json(self):
+        return {"ref": self.ref, "publisher": self.publisher, "slug": self.slug, "version": self.version,
+                "name": self.item.get("name", ""),
+                "leistungsschluessel": list(self.item.get("leistungsschluessel") or []),
+                "match": self.tier, "score": round(self.score, 4),
+                "adoptions": self.adoptions, "validation": self.validation}
+
+
+@dataclass
+class Suggestion:
+    """The ranked candidates of one waiting entry (``candidates`` holds the best ``limit``)."""
+
+    entry: object  # CatalogueEntry
+    candidates: list
+    total: int
+    by_tier: dict
+
+    @property
+    def exact(self):
+        return self.by_tier.get("exact", 0) > 0
+
+    def as_json(self):
+        e = self.entry
+        return {"leistungsschluessel": e.leistungsschluessel, "title": e.title, "status": e.status,
+                "office": e.office, "total": self.total,
+                "by_match": {tier: self.by_tier.get(tier, 0) for tier in TIERS},
+                "candidates": [c.as_json() for c in self.candidates]}
+
+
+@dataclass
+class SuggestResult:
+    suggestions: list
+    statuses: tuple = WAITING
+    library_size: int = 0
+
+    @property
+    def coverage(self):
+        """{"waiting": n, "covered": n, "exact": n}: entries with any candidate / an exact one."""
+        return {"waiting": len(self.suggestions),
+                "covered": sum(1 for s in self.suggestions if s.total),
+                "exact": sum(1 for s in self.suggestions if s.exact)}
+
+    def as_json(self):
+        return {"statuses": list(self.statuses), "library_processes": self.library_size,
+                "coverage": self.coverage, "entries": [s.as_json() for s in self.suggestions]}
+
+
+def _keys(item):
+    return [k for k in (item.get("leistungsschluessel") or []) if isinstance(k, str) and len(k) == 14]
+
+
+class LibraryIndex:
+    """The library listing indexed once: by key prefix (14/11/8/5 digits) and by name stems.
+
+    Names repeat across municipalities ("Gewerbeanmeldung" is published many times), so similarity
+    is computed once per distinct name and shared by its processes. Every list in the index holds
+    processes in one fixed order (most adopted first, then publisher and slug), so the best of a
+    group of equal score is its head and nothing is sorted per entry.
+    """
+
+    def __init__(self, items, own_publisher=None):
+        items = [item for item in items if item.get("publisher") != own_publisher]
+
+        def adopted(item):
+            n = item.get("adoptions")
+            return n if isinstance(n, int) else 0
+
+        self.items = sorted(items, key=lambda i: (-adopted(i), i.get("publisher", ""), i.get("slug", "")))
+        self._prefix = {digits: defaultdict(list) for digits in (14, 11, 8, GROUP_DIGITS)}
+        name_ids = {}
+        self._item_name = []
+        self._name_items = []
+        self._names = []
+        self._extra = {}  # position -> stems of keywords and task labels, when it has any
+        for position, item in enumerate(self.items):
+            keys = _keys(item)
+            for digits, table in self._prefix.items():
+                for prefix in dict.fromkeys(k[:digits] for k in keys):
+                    table[prefix].append(position)
+            name = normalize_label(item.get("name", ""))
+            nid = name_ids.get(name)
+            if nid is None:
+                nid = name_ids[name] = len(self._names)
+                self._names.append(item.get("name", ""))
+                self._name_items.append([])
+            self._item_name.append(nid)
+            self._name_items[nid].append(position)
+            labels = list(item.get("keywords") or []) + list(item.get("tasks") or [])
+            if labels:
+                stems = set()
+                for label in labels:
+                    stems.update(label_tokens(label))
+                self._extra[position] = frozenset(stems)
+        self._name_tokens = [frozenset(label_tokens(n)) for n in self._names]
+        postings = defaultdict(list)
+        for nid, tokens in enumerate(self._name_tokens):
+            for token in tokens:
+                postings[token].append(nid)
+        self._postings = dict(postings)
+        total = len(self._names) or 1
+        self._idf = {t: math.log(1 + total / len(p)) for t, p in postings.items()}
+
+    def __len__(self):
+        return len(self.items)
+
+    # --- scoring ------------------------------------------------------------------------------
+    def _title(self, queries, nid, cache):
+        """The best label similarity of the entry's names to a distinct library name (cached)."""
+        found = cache.get(nid)
+        if found is None:
+            name = self._names[nid]
+            found = cache[nid] = max((label_similarity(q, name) for q in queries), default=0.0)
+        return found
+
+    def _score(self, title, query_stems, nid, position=None):
+        """0.6 x title similarity + 0.4 x share of the query's stems found in the name (and, for
+        ``position``, in that process's keywords and task labels)."""
+        if not query_stems:
+            return _TITLE_WEIGHT * title
+        stems = self._name_tokens[nid]
+        if position is not None:
+            stems = stems | self._extra[position]
+        return _TITLE_WEIGHT * title + (1 - _TITLE_WEIGHT) * len(query_stems & stems) / len(query_stems)
+
+    def _similar_names(self, query_stems):
+        """The distinct names sharing the rarest query stems, best first (cheap pre-ranking)."""
+        weights = defaultdict(float)
+        for token in query_stems:
+            idf = self._idf.get(token)
+            if idf is None:
+                continue
+            for nid in self._postings[token]:
+                weights[nid] += idf
+        if len(weights) <= _NAME_CANDIDATES:
+            return list(weights)
+        return heapq.nlargest(_NAME_CANDIDATES, weights,
+                              key=lambda n: weights[n] / math.sqrt(len(self._name_tokens[n]) or 1))
+
+    # --- ranking ------------------------------------------------------------------------------
+    def rank(self, entry, leika=None, limit=5):
+        """The Suggestion for one catalogue entry: its best ``limit`` candidates and the counts."""
+        key = entry.leistungsschluessel if len(entry.leistungsschluessel or "") == 14 else ""
+        leika = load_leika() if leika is None else leika
+        queries = [entry.title] if entry.title else []
+        service = leika.get(key) if key else None
+        if service is not None and normalize_label(service.name) != normalize_label(entry.title):
+            queries.append(service.name)
+        query_stems = frozenset(s for q in queries for s in label_tokens(q))
+        cache = {}
+        # Groups of processes with one tier and one score: (tier, name id) or (tier, ~position)
+        # for a process whose keywords or tasks give it a score of its own.
+        groups = defaultdict(list)
+        scores = {}
+        extra = self._extra
+        taken = set()
+        if key:
+            # The longest shared prefix wins: a process in the exact list is not also an object match.
+            for tier, digits in _PREFIXES:
+                for position in self._prefix[digits].get(key[:digits], ()):
+                    if position in taken:
+                        continue
+                    taken.add(position)
+                    nid = self._item_name[position]
+                    group = (tier, ~position if position in extra else nid)
+                    if group not in scores:
+                        title = self._title(queries, nid, cache)
+                        scores[group] = self._score(title, query_stems, nid,
+                                                    position if position in extra else None)
+                    groups[group].append(position)
+        in_group = set(self._prefix[GROUP_DIGITS].get(key[:GROUP_DIGITS], ())) if key else set()
+        for nid in self._similar_names(query_stems):
+            title = self._title(queries, nid, cache)
+            # Keywords and tasks add at most 0.4: skip names that cannot reach GROUP_MIN at all.
+            if _TITLE_WEIGHT * title + (1 - _TITLE_WEIGHT) < GROUP_MIN:
+                continue
+            base = self._score(title, query_stems, nid)
+            for position in self._name_items[nid]:
+                if position in taken:
+                    continue
+                own = position in extra
+                score = self._score(title, query_stems, nid, position) if own else base
+                if score >= SIMILAR_MIN:
+                    tier = "group" if position in in_group else "similar"
+                elif score >= GROUP_MIN and position in in_group:
+                    tier = "group"
+                else:
+                    continue
+                group = (tier, ~position if own else nid)
+                scores[group] = score
+                groups[group].append(position)
+        by_tier = defaultdict(int)
+        heads = []
+        for group, positions in groups.items():
+            by_tier[group[0]] += len(positions)
+            rank, score = _TIER_RANK[group[0]], -round(scores[group], 6)
+            # Each list is in the index's fixed order, so its head is its best.
+            heads.extend((rank, score, p, group[0]) for p in positions[:limit or None])
+        heads.sort()
+        best = heads[:limit] if limit else heads
+        candidates = [Candidate(self.items[p], tier, -negative, _adoptions(self.items[p]))
+                      for _, negative, p, tier in best]
+        return Suggestion(entry, candidates, sum(by_tier.values()), dict(by_tier))
+
+
+def _adoptions(item):
+    n = item.get("adoptions")
+    return n if isinstance(n, int) else None
+
+
+# --- which entries wait --------------------------------------------------------------------------
+
+def local_entry_keys(lock):
+    """Leistungsschlüssel that a process of the workspace (procex.lock) already serves."""
+    processes = (lock or {}).get("processes") or {}
+    return {p.get("entry") for p in processes.values() if isinstance(p, dict) and p.get("entry")}
+
+
+def waiting_entries(entries, lock=None, statuses=WAITING):
+    """Entries with one of ``statuses`` and no local process (no process file, no lock entry)."""
+    served = local_entry_keys(lock)
+    return [e for e in entries
+            if e.status in statuses and not e.process
+            and not (e.leistungsschluessel and e.leistungsschluessel in served)]
+
+
+def suggest(entries, index, lock=None, statuses=WAITING, limit=5, leika=None):
+    """Rank the library's processes for every waiting entry; the result knows the coverage."""
+    statuses = tuple(statuses)
+    leika = load_leika() if leika is None else leika
+    suggestions = [index.rank(e, leika, limit) for e in waiting_entries(entries, lock, statuses)]
+    return SuggestResult(suggestions, statuses, len(index))
+
+
+def fill_adoptions(result, adoptions_of):
+    """Ask ``adoptions_of(publisher, slug)`` (a list of adoption records) for shown candidates
+    whose search item did not carry a count. Counts distinct adopting municipalities."""
+    seen = {}
+    for suggestion in result.suggestions:
+        for candidate in suggestion.candidates:
+            if candidate.adoptions is not None:
+                continue
+            key = (candidate.publisher, candidate.slug)
+            if key not in seen:
+                records = adoptions_of(*key)
+                seen[key] = None if records is None else len(
+                    {(r.get("adopter") or {}).get("slug") for r in records})
+            candidate.adoptions = seen[key]
+    return result
+
+
+# --- output --------------------------------------------------------------------------------------
+
+def coverage_sentence(coverage, lang="de"):
+    return TEXTS[lang]["coverage"].format(**coverage)
+
+
+def _validation_text(validation, t):
+    if isinstance(validation, dict):
+        return t["validation"].format(errors=validation.get("errors", 0), warnings=validation.get("warnings", 0))
+    return t["accepted"]
+
+
+def _adoptions_text(n, t):
+    if n is None:
+        return t["adoptions_unknown"]
+    return t["adoption"] if n == 1 else t["adoptions"].format(n=n)
+
+
+def format_text(result, lang="de"):
+    """Lines for the terminal: per entry its candidates, then the coverage sentence."""
+    t = TEXTS[lang]
+    lines = []
+    for s in result.suggestions:
+        e = s.entry
+        head = [e.leistungsschluessel or f"({t['no_key']})", e.title, t.get(e.status, e.status)]
+        if e.office:
+            head.append(e.office)
+        lines.append("  ".join(head[:2]) + "  · " + " · ".join(head[2:]))
+        if not s.candidates:
+            lines.append(f"    {t['none']}")
+        for number, c in enumerate(s.candidates, start=1):
+            lines.append(f"    {number}. {c.ref}  {c.item.get('name', '')}  [{t[c.tier]}]  "
+                         f"{_adoptions_text(c.adoptions, t)} · {_validation_text(c.validation, t)}")
+        if s.total > len(s.candidates):
+            lines.append(f"       {t['more'].format(n=s.total - len(s.candidates))}")
+    if lines:
+        lines.append("")
+    lines.append(coverage_sentence(result.coverage, lang))
+    return lines

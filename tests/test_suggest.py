@@ -1,0 +1,157 @@
+"""procex suggest (exchange/suggest.py): a catalogue and a library whose right answers are known."""
+import json
+
+import pytest
+
+import cli
+from exchange.catalogue import CatalogueEntry as E
+from exchange.suggest import (LibraryIndex, coverage_sentence, fill_adoptions, format_text, suggest,
+                              waiting_entries)
+
+
+def item(publisher, slug, version, name, keys=(), adoptions=None, keywords=(), validation=None):
+    """A library search item as the server's _search_item gives it (version under "latest")."""
+    data = {"publisher": publisher, "slug": slug, "latest": version, "ref": f"{publisher}/{slug}@{version}",
+            "name": name, "leistungsschluessel": list(keys), "keywords": list(keywords), "description": ""}
+    if adoptions is not None:
+        data["adoptions"] = adoptions
+    if validation is not None:
+        data["validation"] = validation
+    return data
+
+
+CATALOGUE = [
+    E("99050012104000", "Gewerbeanmeldung", "planned", "Ordnungsamt"),
+    E("99102013104000", "Hundesteuer Anmeldung", "in_progress", "Steueramt"),
+    E("", "Wohnsitz ummelden", "planned", "Bürgeramt"),
+    E("99050012070000", "Gewerbeabmeldung", "online", "Ordnungsamt"),            # online: not waiting
+    E("99050012071000", "Gewerbeummeldung", "planned", "Ordnungsamt",
+      "processes/gewerbe-ummeldung.bpmn"),                                       # has a process file
+    E("99102017002000", "Zweitwohnungsteuer", "planned", "Steueramt"),            # served per procex.lock
+    E("99066006000000", "Fischereischein", "planned", "Ordnungsamt"),            # nothing in the library
+]
+LOCK = {"processes": {"zweitwohnungsteuer": {"upstream": None, "entry": "99102017002000", "sha256": "0" * 64}}}
+
+LIBRARY = [
+    item("trier", "gewerbeanmeldung", "1.1.0", "Gewerbeanmeldung", ["99050012104000"], 3),
+    item("mainz", "gewerbe-anmeldung", "2.0.0", "Gewerbe-Anmeldung", ["99050012104000"], 5),
+    item("koblenz", "gewerbeanmeldung", "1.0.0", "Gewerbeanmeldung", ["99050012104000"], 9),   # our own
+    item("speyer", "gewerbeanmeldung-online", "0.3.0", "Gewerbeanmeldung online", [], 0),
+    item("bonn", "gewerbe-lf", "1.0.0", "Gewerbeanmeldung Land- und Forstwirtschaft", ["99050012104001"], 1),
+    item("bonn", "gewerbeabmeldung", "1.0.0", "Gewerbeabmeldung", ["99050012070000"], 2),
+    item("trier", "hundesteuer-anmeldung", "1.0.0", "Hundesteuer Anmeldung", ["99102013104000"], 0,
+         validation={"errors": 0, "warnings": 2}),
+    item("worms", "hundesteuer-abmeldung", "1.2.0", "Abmeldung eines Hundes", ["99102013070000"], 1,
+         keywords=["Hundesteuer"]),
+    item("mainz", "zweitwohnungsteuer", "1.0.0", "Zweitwohnungsteuer Anmeldung", ["99102017104000"], 4),
+    item("trier", "wohnsitz-ummeldung", "1.0.0", "Ummeldung des Wohnsitzes", [], 2),
+    item("mainz", "baumfaellung", "1.0.0", "Baumfällgenehmigung", ["99089010006000"], 7),
+]
+
+
+@pytest.fixture(scope="module")
+def result():
+    return suggest(CATALOGUE, LibraryIndex(LIBRARY, own_publisher="koblenz"), LOCK, limit=10)
+
+
+def ranking(suggestion):
+    return [(c.ref, c.tier) for c in suggestion.candidates]
+
+
+def test_waiting_entries_leave_out_online_and_served_ones():
+    titles = [e.title for e in waiting_entries(CATALOGUE, LOCK)]
+    assert titles == ["Gewerbeanmeldung", "Hundesteuer Anmeldung", "Wohnsitz ummelden", "Fischereischein"]
+    assert [e.title for e in waiting_entries(CATALOGUE, LOCK, ("in_progress",))] == ["Hundesteuer Anmeldung"]
+
+
+def test_ranking_by_key_then_object_then_similarity(result):
+    gewerbe, hund, wohnsitz, fischerei = result.suggestions
+    # Same key first (more adoptions first among equal names), our own process never appears;
+    # then the same object and action with another detail, then another action, then a name alone.
+    assert ranking(gewerbe) == [
+        ("mainz/gewerbe-anmeldung@2.0.0", "exact"),
+        ("trier/gewerbeanmeldung@1.1.0", "exact"),
+        ("bonn/gewerbe-lf@1.0.0", "action"),
+        ("bonn/gewerbeabmeldung@1.0.0", "object"),
+        ("speyer/gewerbeanmeldung-online@0.3.0", "similar"),
+    ]
+    # Same object found through the key although the name shares little ("Abmeldung eines Hundes");
+    # another tax of the same LeiKa group only through its similar name; Baumfällung never.
+    assert ranking(hund) == [
+        ("trier/hundesteuer-anmeldung@1.0.0", "exact"),
+        ("worms/hundesteuer-abmeldung@1.2.0", "object"),
+        ("mainz/zweitwohnungsteuer@1.0.0", "group"),
+    ]
+    # No key: the name alone, German-aware ("Wohnsitz ummelden" ~ "Ummeldung des Wohnsitzes").
+    assert ranking(wohnsitz) == [("trier/wohnsitz-ummeldung@1.0.0", "similar")]
+    assert wohnsitz.candidates[0].score > 0.9
+    assert fischerei.candidates == [] and fischerei.total == 0
+
+
+def test_limit_keeps_counts(result):
+    limited = suggest(CATALOGUE, LibraryIndex(LIBRARY, own_publisher="koblenz"), LOCK, limit=2)
+    gewerbe = limited.suggestions[0]
+    assert len(gewerbe.candidates) == 2 and gewerbe.total == 5
+    assert gewerbe.by_tier == {"exact": 2, "action": 1, "object": 1, "similar": 1}
+    assert limited.coverage == result.coverage
+
+
+def test_coverage_figure(result):
+    assert result.coverage == {"waiting": 4, "covered": 3, "exact": 2}
+    assert coverage_sentence({"waiting": 148, "covered": 97, "exact": 61}) == (
+        "für 97 von 148 wartenden Leistungen gibt es einen Prozess einer anderen Kommune (61 exakt)")
+    assert coverage_sentence({"waiting": 148, "covered": 97, "exact": 61}, "en") == (
+        "for 97 of 148 waiting services a peer process exists (61 exact)")
+    lines = format_text(result)
+    assert lines[-1] == "für 3 von 4 wartenden Leistungen gibt es einen Prozess einer anderen Kommune (2 exakt)"
+
+
+def test_text_and_json_show_publisher_version_validation_adoptions(result):
+    text = "\n".join(format_text(result))
+    assert "1. trier/hundesteuer-anmeldung@1.0.0  Hundesteuer Anmeldung  [gleicher Leistungsschlüssel]" in text
+    assert "0 Übernahmen · 0 Fehler, 2 Warnungen" in text
+    assert "5 Übernahmen · von der Bibliothek angenommen" in text
+    assert "keine passenden Prozesse in der Bibliothek" in text
+    english = "\n".join(format_text(result, "en"))
+    assert "[same Leistungsschlüssel]" in english and "1 adoption · accepted by the library" in english
+    data = json.loads(json.dumps(result.as_json()))
+    first = data["entries"][0]["candidates"][0]
+    assert first == {"ref": "mainz/gewerbe-anmeldung@2.0.0", "publisher": "mainz", "slug": "gewerbe-anmeldung",
+                     "version": "2.0.0", "name": "Gewerbe-Anmeldung", "leistungsschluessel": ["99050012104000"],
+                     "match": "exact", "score": 1.0, "adoptions": 5, "validation": "accepted"}
+    assert data["coverage"] == {"waiting": 4, "covered": 3, "exact": 2}
+
+
+def test_adoptions_asked_per_shown_candidate_when_the_listing_lacks_them():
+    bare = [{k: v for k, v in i.items() if k != "adoptions"} for i in LIBRARY]
+    result = suggest(CATALOGUE, LibraryIndex(bare, own_publisher="koblenz"), LOCK, limit=1)
+    asked = []
+
+    def adoptions_of(publisher, slug):
+        asked.append(f"{publisher}/{slug}")
+        # two versions adopted by the same municipality count once
+        return [{"version": "1.0.0", "adopter": {"slug": "bonn"}}, {"version": "1.1.0", "adopter": {"slug": "bonn"}},
+                {"version": "1.1.0", "adopter": {"slug": "worms"}}]
+
+    fill_adoptions(result, adoptions_of)
+    assert sorted(asked) == ["mainz/gewerbe-anmeldung", "trier/hundesteuer-anmeldung", "trier/wohnsitz-ummeldung"]
+    assert [s.candidates[0].adoptions for s in result.suggestions[:3]] == [2, 2, 2]
+
+
+def test_index_is_reused_and_scales():
+    """Many municipalities publishing the same names: similarity is computed once per name."""
+    import time
+
+    library = []
+    for n in range(20000):
+        library.append(item(f"kommune-{n % 400}", f"p{n}", "1.0.0",
+                            ["Gewerbeanmeldung", "Hundesteuer Anmeldung", "Baumfällgenehmigung",
+                             "Ummeldung des Wohnsitzes"][n % 4],
+                            [["99050012104000"], ["99102013104000"], ["99089010006000"], []][n % 4], n % 7))
+    index = LibraryIndex(library, own_publisher="koblenz")
+    start = time.perf_counter()
+    result = suggest(CATALOGUE * 20, index, LOCK, limit=5)
+    elapsed = time.perf_counter() - start
+    assert result.coverage == {"waiting": 80, "covered": 60, "exact": 40}
+    assert result.suggestions[0].total == 5000  # every Gewerbeanmeldung, nothing else
+    assert elapsed < 2.0, elapsed
