@@ -1,0 +1,179 @@
+"""The lint rules, their presets and their configuration.
+
+Each rule is one module here, named after its kebab-case id with underscores
+(``start_event_required.py`` is ``start-event-required``). A rule module has a docstring (what,
+why, how to fix), ``PRESET`` (the smallest preset it belongs to: ``correctness`` ⊂
+``recommended`` ⊂ ``all``), ``SEVERITY`` (``error`` or ``warn``) and ``check(model)``, which
+yields Findings. The runner sets each finding's code to the rule id and its severity to the
+configured one.
+
+Configuration: the ``[lint]`` table of procex.toml (found in the current directory or a parent)
+or of the file given with ``--config``::
+
+    [lint]
+    preset = "recommended"          # optional; --rules overrides it
+    label-required = "off"          # off | warn | error, per rule
+    no-inclusive-gateway = "error"  # a rule outside the preset is switched on like this
+"""
+import difflib
+import importlib
+import pkgutil
+from dataclasses import dataclass, field, replace
+from functools import lru_cache
+from pathlib import Path
+
+from ..errors import ProcexError
+
+PRESETS = ("correctness", "recommended", "all", "none")
+_PRESET_RANK = {"correctness": 0, "recommended": 1, "all": 2}
+LEVELS = ("off", "warn", "error")
+_FINDING_SEVERITY = {"warn": "warning", "error": "error"}
+CONFIG_NAME = "procex.toml"
+
+
+class ConfigError(ProcexError):
+    """The lint configuration (``[lint]`` of procex.toml, --config, --rules) is wrong."""
+
+
+@dataclass(frozen=True)
+class Rule:
+    id: str
+    module: object
+    preset: str
+    severity: str
+
+    @property
+    def doc(self):
+        return (self.module.__doc__ or "").strip()
+
+    @property
+    def summary(self):
+        return self.doc.splitlines()[0] if self.doc else self.id
+
+
+@dataclass
+class LintConfig:
+    """A preset (or None) and per-rule levels; ``source`` names where it was read."""
+
+    preset: str = None
+    levels: dict = field(default_factory=dict)
+    source: str = None
+
+
+@lru_cache(maxsize=1)
+def registry():
+    """rule id -> Rule, for every rule module in this package, sorted by id."""
+    found = {}
+    for info in pkgutil.iter_modules(__path__):
+        if info.name.startswith("_"):
+            continue
+        module = importlib.import_module(f"{__name__}.{info.name}")
+        rule_id = info.name.replace("_", "-")
+        assert module.ID == rule_id, f"{info.name}.py declares id {module.ID!r}"
+        assert module.PRESET in _PRESET_RANK and module.SEVERITY in ("warn", "error"), rule_id
+        found[rule_id] = Rule(rule_id, module, module.PRESET, module.SEVERITY)
+    return dict(sorted(found.items()))
+
+
+def in_preset(rule, preset):
+    return preset != "none" and _PRESET_RANK[rule.preset] <= _PRESET_RANK[preset]
+
+
+def _unknown(kind, name, known, source):
+    close = difflib.get_close_matches(name, known, n=1)
+    hint = f"did you mean {close[0]!r}? " if close else ""
+    where = f"{source}: " if source else ""
+    return ConfigError(f"{where}unknown {kind} {name!r}; {hint}known: {', '.join(known)}")
+
+
+def parse_config(table, source=None):
+    """A LintConfig from the ``[lint]`` table (a dict); raises ConfigError on unknown names."""
+    if table is None:
+        return LintConfig(source=source)
+    if not isinstance(table, dict):
+        raise ConfigError(f"{source or 'config'}: [lint] must be a table of rule = \"off|warn|error\"")
+    rules = registry()
+    config = LintConfig(source=source)
+    for key, value in table.items():
+        if key == "preset":
+            if value not in PRESETS:
+                raise _unknown("preset", str(value), PRESETS, source)
+            config.preset = value
+            continue
+        if key == "rules" and isinstance(value, dict):  # also accept a [lint.rules] sub-table
+            for name, level in value.items():
+                config.levels[name] = level
+            continue
+        config.levels[key] = value
+    for name, level in config.levels.items():
+        if name not in rules:
+            raise _unknown("rule", name, list(rules), source)
+        if level == "warning":
+            config.levels[name] = level = "warn"
+        if level not in LEVELS:
+            raise ConfigError(f"{source or 'config'}: rule {name!r} has level {level!r}; use off, warn or error")
+    return config
+
+
+def load_config(path):
+    """The ``[lint]`` table of a TOML file as a LintConfig (an empty one when it has none)."""
+    import tomllib
+
+    path = Path(path)
+    try:
+        data = tomllib.loads(path.read_text(encoding="utf-8"))
+    except FileNotFoundError:
+        raise ConfigError(f"{path}: no such config file; check the path given with --config") from None
+    except (OSError, UnicodeDecodeError) as error:
+        raise ConfigError(f"{path}: cannot read the config file ({error})") from None
+    except tomllib.TOMLDecodeError as error:
+        raise ConfigError(f"{path}: not valid TOML ({error}); fix the syntax") from None
+    return parse_config(data.get("lint"), str(path))
+
+
+def find_config(start=None):
+    """procex.toml in ``start`` (default: the current directory) or its nearest parent, or None."""
+    here = Path(start or Path.cwd()).resolve()
+    for folder in (here, *here.parents):
+        candidate = folder / CONFIG_NAME
+        if candidate.is_file():
+            return candidate
+    return None
+
+
+def _as_config(config):
+    if config is None or isinstance(config, LintConfig):
+        return config or LintConfig()
+    if isinstance(config, dict):
+        return parse_config(config.get("lint", config) if "lint" in config else config)
+    return load_config(config)
+
+
+def resolve(preset="correctness", config=None):
+    """{rule id: "warn"|"error"} for the rules to run. ``preset`` None takes the config's preset,
+    else correctness. ``none`` runs no rules, whatever the config says."""
+    config = _as_config(config)
+    preset = preset or config.preset or "correctness"
+    if preset not in PRESETS:
+        raise _unknown("preset", str(preset), PRESETS, None)
+    if preset == "none":
+        return {}
+    chosen = {}
+    for rule_id, rule in registry().items():
+        level = config.levels.get(rule_id)
+        if level is None:
+            level = rule.severity if in_preset(rule, preset) else "off"
+        if level != "off":
+            chosen[rule_id] = level
+    return chosen
+
+
+def run(model, chosen):
+    """The findings of the chosen rules ({id: level}) on a model."""
+    findings = []
+    rules = registry()
+    for rule_id, level in chosen.items():
+        severity = _FINDING_SEVERITY[level]
+        for found in rules[rule_id].module.check(model):
+            findings.append(replace(found, code=rule_id, severity=severity))
+    return findings
