@@ -437,6 +437,29 @@ def publish(name, version, allow_personal_data):
         click.echo(f"{what} {result.ref}{derived}")
 
 
+# --- render: draw a model as SVG or PNG ----------------------------------------------------------
+
+
+@procex.command()
+@click.argument("file", type=click.Path(dir_okay=False))
+@click.option("-o", "--output", type=click.Path(dir_okay=False),
+              help="Write to OUT.svg or OUT.png (default: SVG to standard output).")
+@click.option("--diagram", default=0, show_default=True, type=click.IntRange(min=0),
+              help="Which diagram of the file to draw (0 = the first).")
+@click.option("--lang", type=click.Choice(["de", "en"]), default="de", show_default=True,
+              help="Language of the tooltips.")
+@MAX_BYTES_OPTION
+def render(file, output, diagram, lang, max_bytes):
+    """Draw a model from its diagram interchange as SVG (or PNG with -o OUT.png)."""
+    from bpmn.render import render_file
+
+    data = render_file(file, output, diagram=diagram, lang=lang, max_bytes=max_bytes)
+    if output is None:
+        click.echo(data)
+    else:
+        click.echo(f"wrote {output}", err=True)
+
+
 # --- end of command sections ------------------------------------------------------------------
 
 
