@@ -134,8 +134,6 @@ def layout(model):
 
     nodes = [n for p in model.pools for n in p.nodes]
     _check_overlaps(nodes, shapes)
-    labels = {n.id: _node_label(n, shapes[n.id]) for n in nodes
-              if n.name and (n.kind in EVENT_KINDS or n.kind in GATEWAY_KINDS)}
     router = _Router(model, shapes, rows)
     edges = {}
     # message flows first: they have only the top and bottom of a shape to use, so sequence
@@ -147,6 +145,9 @@ def layout(model):
         for flow in pool.flows:
             edges[flow.id] = router.route(flow.id, flow.source, flow.target, kinds,
                                           area=shapes[pool.id])
+    ends = [point for points in edges.values() for point in (points[0], points[-1])]
+    labels = {n.id: _node_label(n, shapes[n.id], ends) for n in nodes
+              if n.name and (n.kind in EVENT_KINDS or n.kind in GATEWAY_KINDS)}
     sources = {f.id: f.source for p in model.pools for f in p.flows}
     sources.update({m.id: m.source for m in model.message_flows})
     names = {f.id: f.name for p in model.pools for f in p.flows}
@@ -167,13 +168,23 @@ def _check_overlaps(nodes, shapes):
                 raise LayoutError(f"{a.id} and {b.id} overlap (same grid cell?)")
 
 
-def _node_label(node, rect):
+def _node_label(node, rect, edge_ends):
+    """Below the shape, or above when an edge uses the bottom; gateways prefer above."""
     width = 110 if node.kind in GATEWAY_KINDS else 100
     lines = max(1, -(-len(node.name) // 18))
     h = 14 * lines
-    if node.kind in GATEWAY_KINDS:   # above, so the lower exit stays readable
-        return Rect(rect.cx - width / 2, rect.y - h - 6, width, h)
-    return Rect(rect.cx - width / 2, rect.bottom + 6, width, h)
+    below = Rect(rect.cx - width / 2, rect.bottom + 6, width, h)
+    above = Rect(rect.cx - width / 2, rect.y - h - 6, width, h)
+    top_used = any(abs(x - rect.cx) < 1 and abs(y - rect.y) < 1 for x, y in edge_ends)
+    bottom_used = any(abs(x - rect.cx) < 1 and abs(y - rect.bottom) < 1 for x, y in edge_ends)
+    if node.kind == "boundaryEvent":   # beside, below the host's edge
+        return Rect(rect.right + 4, rect.cy + 2, width, h)
+    order = [above, below] if node.kind in GATEWAY_KINDS else [below, above]
+    if top_used and bottom_used:   # beside, up and to the left, clear of both vertical exits
+        return Rect(rect.x - width - 4, rect.y - h, width, h)
+    if (order[0] is above and top_used) or (order[0] is below and bottom_used):
+        return order[1]
+    return order[0]
 
 
 def _edge_label(name, points, siblings):
