@@ -460,6 +460,61 @@ def render(file, output, diagram, lang, max_bytes):
         click.echo(f"wrote {output}", err=True)
 
 
+# --- diff: diff, textconv ---------------------------------------------------------------------
+
+
+@procex.command()
+@click.argument("old", type=click.Path(dir_okay=False))
+@click.argument("new", type=click.Path(dir_okay=False))
+@click.option("--format", "fmt", type=click.Choice(["text", "json", "html"]), default="text", show_default=True,
+              help="text report, JSON (format in the README) or a self-contained HTML report.")
+@click.option("-o", "--output", type=click.Path(dir_okay=False), help="Write the report to FILE instead of stdout.")
+@click.option("--lang", type=click.Choice(["de", "en"]), default="de", show_default=True,
+              help="Language of the text and HTML report.")
+@click.option("--match", "mode", type=click.Choice(["auto", "id"]), default="auto", show_default=True,
+              help="auto: pair by id, then by similarity; id: pair by id only.")
+@click.option("--extensions", type=click.Choice(["shared", "all"]), default="shared", show_default=True,
+              help="Compare extensions of the namespaces both models use, or of all namespaces.")
+@click.option("--no-layout", is_flag=True, help="Leave layout-only changes out of the text report.")
+@click.option("--exit-code", is_flag=True, help="Exit with status 1 when there are semantic changes.")
+@MAX_BYTES_OPTION
+def diff(old, new, fmt, output, lang, mode, extensions, no_layout, exit_code, max_bytes):
+    """Show what changed between two BPMN models (also works as a git difftool)."""
+    from bpmn.diff import diff_models
+    from bpmn.fileio import atomic_write
+    from bpmn.model import read_model
+
+    result = diff_models(read_model(old, max_bytes), read_model(new, max_bytes), mode, extensions)
+    if fmt == "json":
+        text = json.dumps(result.to_dict(), ensure_ascii=False, indent=2) + "\n"
+    elif fmt == "html":
+        from bpmn.report_html import diff_report
+
+        text = diff_report(result, lang=lang)
+    else:
+        from bpmn.diff_text import format_text
+
+        color = output is None and sys.stdout.isatty()
+        text = format_text(result, lang=lang, color=color, layout=not no_layout) + "\n"
+    if output:
+        atomic_write(output, text)
+    else:
+        click.echo(text, nl=False)
+    if exit_code and result.semantic_changes:
+        sys.exit(1)
+
+
+@procex.command()
+@click.argument("file", type=click.Path(dir_okay=False))
+@MAX_BYTES_OPTION
+def textconv(file, max_bytes):
+    """Print one model as stable semantic lines (git textconv driver for *.bpmn)."""
+    from bpmn.diff_text import describe_model
+    from bpmn.model import read_model
+
+    click.echo(describe_model(read_model(file, max_bytes)), nl=False)
+
+
 # --- end of command sections ------------------------------------------------------------------
 
 

@@ -62,6 +62,7 @@ class Diff:
     new_path: Optional[str]
     changes: list
     matching: object
+    unshared_namespaces: dict = field(default_factory=lambda: {"old": [], "new": []})
 
     @property
     def summary(self):
@@ -98,11 +99,24 @@ def diff_files(old_path, new_path, mode="auto", max_bytes=None):
     return diff_models(read_model(old_path, limit), read_model(new_path, limit), mode)
 
 
-def diff_models(old, new, mode="auto"):
-    """The Diff between two Models (``mode``: "auto" pairs by id, then by similarity; "id" only by id)."""
+def diff_models(old, new, mode="auto", extensions="shared"):
+    """The Diff between two Models.
+
+    ``mode``: "auto" pairs by id, then by similarity; "id" only by id. ``extensions``: "shared"
+    compares foreign attributes and extension elements of the namespaces both models use (a
+    namespace only one side uses is the writing tool's own bookkeeping: Signavio, ADONIS,
+    Trisotech … add theirs to every element; it is listed in ``Diff.unshared_namespaces``);
+    "all" compares every namespace.
+    """
+    if extensions not in ("shared", "all"):
+        raise ValueError(f"extensions must be 'shared' or 'all', not {extensions!r}")
     matching = match_models(old, new, mode)
     a, b = matchable(old), matchable(new)
     ctx = _Context(old, new, a, b, matching)
+    ns_old, ns_new = set(old.vendor_namespaces), set(new.vendor_namespaces)
+    shared = ns_old & ns_new
+    if extensions == "shared":
+        ctx.foreign = shared.__contains__
     changes = []
     for ident in matching.old_only:
         item = a[ident]
@@ -114,12 +128,14 @@ def diff_models(old, new, mode="auto"):
         changes.extend(_pair_changes(ctx, a[pair.old_id], b[pair.new_id], pair))
     order = {kind: i for i, kind in enumerate(KINDS)}
     changes.sort(key=lambda c: (order[c.kind], c.new_id or c.old_id or "", c.old_id or ""))
-    return Diff(old.source, new.source, changes, matching)
+    unshared = {"old": sorted(ns_old - shared), "new": sorted(ns_new - shared)} if extensions == "shared" else {"old": [], "new": []}
+    return Diff(old.source, new.source, changes, matching, unshared)
 
 
 class _Context:
     def __init__(self, old, new, a, b, matching):
         self.old, self.new, self.a, self.b, self.matching = old, new, a, b, matching
+        self.foreign = None
 
     def resolver(self, side):
         model, items = (self.old, self.a) if side == "old" else (self.new, self.b)
@@ -211,8 +227,8 @@ def _detail(prop, old, new):
 
 
 def _property_details(ctx, o, n, is_flow):
-    old = element_properties(o.el, ctx.resolver("old"), is_flow)
-    new = element_properties(n.el, ctx.resolver("new"), is_flow)
+    old = element_properties(o.el, ctx.resolver("old"), is_flow, ctx.foreign)
+    new = element_properties(n.el, ctx.resolver("new"), is_flow, ctx.foreign)
     details = []
     for key in sorted(set(old) | set(new)):
         a, b = old.get(key), new.get(key)

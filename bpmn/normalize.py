@@ -175,15 +175,23 @@ def label_of(el):
     return normalize_text(name) if name is not None and name.strip() else None
 
 
-def element_properties(el, resolve, is_flow=False):
+def element_properties(el, resolve, is_flow=False, foreign=None):
     """The normalised comparable properties of ``el`` (name and id excluded; see module doc).
 
-    ``resolve(id) -> Value`` turns a referenced id into a comparable token; ``is_flow`` drops
-    sourceRef/targetRef, which the differ compares as wiring.
+    ``resolve(id, raw) -> Value`` turns a referenced id into a comparable token; ``is_flow`` drops
+    sourceRef/targetRef, which the differ compares as wiring; ``foreign(uri) -> bool`` says which
+    foreign namespaces to compare (default: all).
     """
     props = {}
     skip = SKIPPED_ATTRIBUTES | (FLOW_END_ATTRIBUTES if is_flow else frozenset())
     _attributes(el, "", props, resolve, skip)
+    if foreign is not None:
+        keep = {}
+        for key, value in props.items():
+            uri = _foreign_uri(key)
+            if uri is None or foreign(uri):
+                keep[key] = value
+        props = keep
     docs = [normalize_text("".join(d.itertext())) for d in el.iterfind(f"{{{BPMN_NS}}}documentation")]
     docs = [d for d in docs if d]
     if docs:
@@ -195,30 +203,40 @@ def element_properties(el, resolve, is_flow=False):
         ns, kind = namespace(child.tag), local_name(child.tag)
         if ns == BPMN_NS:
             if kind == "extensionElements":
-                _extensions(child, props)
+                _extensions(child, props, foreign)
                 continue
             if kind in SKIPPED_CHILDREN or (kind == "text" and local_name(el.tag) == "textAnnotation"):
                 continue
             groups.setdefault(kind, []).append(child)
         else:
             # Foreign content directly inside a BPMN element (not XSD-valid, but tools write it).
+            if foreign is not None and not foreign(ns):
+                continue
             key = child.tag
             forms = props.get(key)
             form = canonical_form(child)
             props[key] = Value.plain(form if forms is None else "; ".join(sorted([forms.cmp, form])))
     for kind, children in groups.items():
         if len(children) == 1:
-            _flatten(children[0], kind, props, resolve)
+            _flatten(children[0], kind, props, resolve, foreign)
         else:
             members = []
             for child in children:
                 sub = {}
-                _flatten(child, "", sub, resolve)
+                _flatten(child, "", sub, resolve, foreign)
                 members.append(sub)
             cmp = tuple(sorted(_member_key(m, "cmp") for m in members))
             show = "; ".join(sorted(_member_key(m, "show") for m in members))
             props[kind] = Value(cmp, show)
     return props
+
+
+def _foreign_uri(key):
+    """The namespace of a foreign attribute or extension key, else None."""
+    start = key.find("{")
+    if start < 0:
+        return None
+    return key[start + 1:key.index("}", start)]
 
 
 def _member_key(sub, which):
@@ -264,12 +282,27 @@ def _attributes(el, prefix, props, resolve, skip):
     if kind == "process" and "isExecutable" not in el.attrib and not prefix:
         # No default in the XSD; a process that does not say it is executable is not.
         props["isExecutable"] = Value.plain("false")
+    if kind == "sequenceFlow" and "isImmediate" not in el.attrib and not prefix:
+        # BPMN 2.0 section 10.5.1: no value means false in a non-executable process, true in an
+        # executable one.
+        props["isImmediate"] = Value.plain("true" if _in_executable_process(el) else "false")
 
 
-def _flatten(el, path, props, resolve):
+def _in_executable_process(el):
+    for parent in el.iterancestors(f"{{{BPMN_NS}}}process"):
+        return normalize_value(parent.get("isExecutable", "false"), "boolean") == "true"
+    return False
+
+
+def _flatten(el, path, props, resolve, foreign=None):
     """Flatten a non-diffed BPMN child into ``path``-prefixed properties."""
     kind = local_name(el.tag)
-    _attributes(el, path, props, resolve, SKIPPED_ATTRIBUTES)
+    sub = {}
+    _attributes(el, path, sub, resolve, SKIPPED_ATTRIBUTES)
+    for key, value in sub.items():
+        uri = _foreign_uri(key) if foreign is not None else None
+        if uri is None or foreign(uri):
+            props[key] = value
     if kind in kinds.REFERENCE_TEXT_ELEMENTS:
         text = (el.text or "").strip()
         if text:
@@ -283,13 +316,15 @@ def _flatten(el, path, props, resolve):
         if not isinstance(child.tag, str):
             continue
         if namespace(child.tag) != BPMN_NS:
+            if foreign is not None and not foreign(namespace(child.tag)):
+                continue
             key = f"{path}/{child.tag}"
             props[key] = Value.plain(canonical_form(child))
             continue
         ckind = local_name(child.tag)
         if ckind == "extensionElements":
             sub = {}
-            _extensions(child, sub)
+            _extensions(child, sub, foreign)
             for key, value in sub.items():
                 props[f"{path}/{key}"] = value
             continue
@@ -302,21 +337,21 @@ def _flatten(el, path, props, resolve):
     for ckind, children in groups.items():
         key = f"{path}/{ckind}" if path else ckind
         if len(children) == 1:
-            _flatten(children[0], key, props, resolve)
+            _flatten(children[0], key, props, resolve, foreign)
         else:
             members = []
             for child in children:
                 sub = {}
-                _flatten(child, "", sub, resolve)
+                _flatten(child, "", sub, resolve, foreign)
                 members.append(sub)
             props[key] = Value(tuple(sorted(_member_key(m, "cmp") for m in members)),
                                "; ".join(sorted(_member_key(m, "show") for m in members)))
 
 
-def _extensions(ext, props):
+def _extensions(ext, props, foreign=None):
     by_tag = {}
     for child in ext:
-        if isinstance(child.tag, str):
+        if isinstance(child.tag, str) and (foreign is None or foreign(namespace(child.tag))):
             by_tag.setdefault(child.tag, []).append(canonical_form(child))
     for tag, forms in by_tag.items():
         forms.sort()

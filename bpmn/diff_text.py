@@ -1,0 +1,154 @@
+"""Text forms of the adaptation diff: the report ``procex diff`` prints, and the line-oriented
+description of one model that ``procex textconv`` gives git.
+
+German by default (reviewers in German municipalities read it), English with ``lang="en"``.
+"""
+import click
+
+from . import kinds
+from .match import MATCHED_KINDS, matchable
+from .normalize import element_properties, Value
+
+KIND_WORDS = {
+    "de": {"added": "hinzugefügt", "removed": "entfernt", "renamed": "umbenannt", "retyped": "Typ geändert",
+           "changed": "geändert", "moved": "verschoben", "relaned": "Lane gewechselt",
+           "rewired": "neu verbunden", "layout": "nur Layout"},
+    "en": {"added": "added", "removed": "removed", "renamed": "renamed", "retyped": "retyped",
+           "changed": "changed", "moved": "moved", "relaned": "relaned", "rewired": "rewired",
+           "layout": "layout only"},
+}
+TYPE_WORDS_DE = {
+    "task": "Aufgabe", "userTask": "Benutzeraufgabe", "serviceTask": "Serviceaufgabe",
+    "sendTask": "Sendeaufgabe", "receiveTask": "Empfangsaufgabe", "manualTask": "manuelle Aufgabe",
+    "businessRuleTask": "Geschäftsregelaufgabe", "scriptTask": "Skriptaufgabe",
+    "subProcess": "Teilprozess", "adHocSubProcess": "Ad-hoc-Teilprozess", "transaction": "Transaktion",
+    "callActivity": "Aufrufaktivität", "startEvent": "Startereignis", "endEvent": "Endereignis",
+    "intermediateCatchEvent": "Zwischenereignis (eintretend)",
+    "intermediateThrowEvent": "Zwischenereignis (auslösend)", "boundaryEvent": "angeheftetes Ereignis",
+    "exclusiveGateway": "exklusives Gateway", "inclusiveGateway": "inklusives Gateway",
+    "parallelGateway": "paralleles Gateway", "eventBasedGateway": "ereignisbasiertes Gateway",
+    "complexGateway": "komplexes Gateway", "dataObject": "Datenobjekt",
+    "dataObjectReference": "Datenobjekt", "dataStoreReference": "Datenspeicher", "dataStore": "Datenspeicher",
+    "sequenceFlow": "Sequenzfluss", "messageFlow": "Nachrichtenfluss", "association": "Assoziation",
+    "lane": "Lane", "participant": "Pool", "process": "Prozess", "textAnnotation": "Textanmerkung",
+    "group": "Gruppe",
+}
+PROPERTY_WORDS_DE = {"name": "Name", "text": "Text", "type": "Typ", "lane": "Lane", "parent": "Ort",
+                     "sourceRef": "Quelle", "targetRef": "Ziel", "documentation": "Dokumentation",
+                     "bounds": "Position/Größe", "waypoints": "Verlauf", "default": "Standardfluss",
+                     "conditionExpression": "Bedingung"}
+COLOURS = {"added": "green", "removed": "red", "renamed": "yellow", "retyped": "yellow", "changed": "yellow",
+           "moved": "cyan", "relaned": "cyan", "rewired": "magenta", "layout": "bright_black"}
+
+
+def type_word(element_type, lang="de"):
+    return TYPE_WORDS_DE.get(element_type, element_type) if lang == "de" else element_type
+
+
+def _value(value):
+    if value is None:
+        return "–"
+    if isinstance(value, dict):
+        return ",".join(f"{v}" for v in value.values())
+    if isinstance(value, list):
+        return " ".join(",".join(str(c) for c in p) if isinstance(p, list) else str(p) for p in value)
+    text = str(value)
+    return f"„{text}“" if text else "„“"
+
+
+def format_summary(diff, lang="de"):
+    words = KIND_WORDS[lang]
+    counts = diff.summary
+    semantic = sum(counts[k] for k in counts if k != "layout")
+    parts = [f"{counts[k]} {words[k]}" for k in counts if k != "layout" and counts[k]]
+    if lang == "de":
+        head = "keine inhaltlichen Änderungen" if not semantic else f"{semantic} inhaltliche Änderung{'en' if semantic != 1 else ''}"
+        tail = f"; {counts['layout']} nur Layout" if counts["layout"] else ""
+    else:
+        head = "no semantic changes" if not semantic else f"{semantic} semantic change{'s' if semantic != 1 else ''}"
+        tail = f"; {counts['layout']} layout only" if counts["layout"] else ""
+    return head + (": " + ", ".join(parts) if parts else "") + tail
+
+
+def format_text(diff, lang="de", color=False, layout=True):
+    """The report: a summary line, then the changes grouped by kind, with names and ids."""
+    style = (lambda text, kind: click.style(text, fg=COLOURS[kind])) if color else (lambda text, kind: text)
+    words = KIND_WORDS[lang]
+    lines = [f"{diff.old_path or 'alt'} → {diff.new_path or 'neu'}" if lang == "de"
+             else f"{diff.old_path or 'old'} → {diff.new_path or 'new'}", format_summary(diff, lang)]
+    for kind in words:
+        group = [c for c in diff.changes if c.kind == kind]
+        if not group or (kind == "layout" and not layout):
+            continue
+        lines.append("")
+        lines.append(style(f"{words[kind]} ({len(group)}):", kind))
+        for change in group:
+            ident = change.new_id or change.old_id
+            if change.old_id and change.new_id and change.old_id != change.new_id:
+                ident = f"{change.old_id} → {change.new_id}"
+            label = f"„{change.name}“ " if change.name else ""
+            how = ""
+            if change.match == "similarity":
+                how = f" (ähnlich {change.score:.2f})" if lang == "de" else f" (similar {change.score:.2f})"
+            lines.append(style(f"  {type_word(change.element_type, lang)} {label}[{ident}]{how}", kind))
+            for detail in change.details:
+                prop = detail["property"]
+                if lang == "de":
+                    prop = PROPERTY_WORDS_DE.get(prop, prop)
+                lines.append(f"      {prop}: {_value(detail['old'])} → {_value(detail['new'])}")
+    for side, uris in diff.unshared_namespaces.items():
+        if uris:
+            if lang == "de":
+                lines.append(f"\nHinweis: Erweiterungen nur im {'alten' if side == 'old' else 'neuen'} Modell, nicht "
+                             f"verglichen (Werkzeug-eigene Namensräume; --extensions all vergleicht sie): "
+                             + ", ".join(uris))
+            else:
+                lines.append(f"\nnote: extensions only in the {side} model, not compared (the writing tool's own "
+                             "namespaces; --extensions all compares them): " + ", ".join(uris))
+    return "\n".join(lines)
+
+
+# --- textconv: one model as stable lines ---------------------------------------------------------
+
+def describe_model(model):
+    """A stable, line-oriented semantic description of one model, for ``git diff`` (textconv).
+
+    One line per element (sorted by container, kind, id), then one indented line per property, so a
+    rename, a relane or a changed timer changes one line. Layout is left out.
+    """
+    items = matchable(model)
+    lines = []
+
+    def resolve(ident, raw):
+        item = items.get(ident)
+        if item is not None:
+            return Value(ident, f"{item.label or ident} [{ident}]")
+        el = model.element(ident)
+        from .diff import describe
+
+        text = describe(el, model) if el is not None else raw.strip()
+        return Value(text, text)
+
+    def name_of(ident):
+        item = items.get(ident)
+        return f"\"{item.label}\" [{ident}]" if item is not None and item.label else f"[{ident}]"
+
+    order = {k: i for i, k in enumerate(("participant", "process", "lane"))}
+    for item in sorted(items.values(), key=lambda it: (it.container or "", order.get(it.type, 9),
+                                                      it.type in ("sequenceFlow", "messageFlow", "association"), it.id)):
+        head = f"{item.type} {name_of(item.id)}"
+        if item.container:
+            head += f" in [{item.container}]"  # by id: renaming a process must not touch every line
+        lines.append(head)
+        if item.lane:
+            lines.append(f"    lane: {name_of(item.lane)}")
+        if item.type == "lane" and item.parent:
+            lines.append(f"    parent: {name_of(item.parent)}")
+        if item.source or item.target:
+            lines.append(f"    {name_of(item.source)} -> {name_of(item.target)}")
+        props = element_properties(item.el, resolve, item.type in ("sequenceFlow", "messageFlow", "association"))
+        for key in sorted(props):
+            show = props[key].show
+            show = " ".join(str(show).split())
+            lines.append(f"    {key}: {show}")
+    return "\n".join(lines) + "\n"
