@@ -203,6 +203,98 @@ def gewerbeanmeldung_v2():
     return model
 
 
+# --- Gewerbeabmeldung -----------------------------------------------------------------------
+
+def gewerbeabmeldung():
+    G, K, A = "Lane_Gewerbe", "Lane_Kasse", None
+    applicant = _applicant(
+        "Antragsteller/in", "Process_Antragsteller",
+        nodes=[
+            start("Start_Gewerbe_aufgeben", "Gewerbe wird aufgegeben", A, 0),
+            task("Task_Abmeldung_einreichen", "Gewerbeabmeldung im Serviceportal einreichen", A, 1,
+                 kind="sendTask", message="Message_Abmeldung",
+                 doc="Formular GewA 3, spätestens mit der Aufgabe des Betriebs."),
+            catch("Event_Bestaetigung_erhalten", "Abmeldebestätigung erhalten", A, 7,
+                  message="Message_Abmeldebestaetigung"),
+            end("End_Gewerbe_abgemeldet", "Gewerbe abgemeldet", A, 8),
+        ],
+        flows=[
+            Flow("Start_Gewerbe_aufgeben", "Task_Abmeldung_einreichen"),
+            Flow("Task_Abmeldung_einreichen", "Event_Bestaetigung_erhalten"),
+            Flow("Event_Bestaetigung_erhalten", "End_Gewerbe_abgemeldet"),
+        ])
+    city = Pool(
+        "Participant_Stadtverwaltung", "Stadt Trier", "Process_Gewerbeabmeldung",
+        "Gewerbeabmeldung",
+        doc="Bearbeitung einer Gewerbeabmeldung nach § 14 GewO durch das Ordnungsamt der Stadt "
+            "Trier bis zur Löschung des Vorgangs nach Ablauf der Aufbewahrungsfrist.",
+        lanes=[Lane(G, "Ordnungsamt – Gewerbeangelegenheiten", rows=2), Lane(K, "Stadtkasse")],
+        nodes=[
+            start("Start_Abmeldung_eingegangen", "Gewerbeabmeldung eingegangen", G, 1,
+                  message="Message_Abmeldung"),
+            task("Task_Abmeldung_pruefen", "Abmeldung prüfen und Betrieb zuordnen", G, 2,
+                 doc="Abgleich mit dem Gewerberegister: Betriebsstätte, Inhaber/in, Datum der "
+                     "Aufgabe."),
+            gateway("Gateway_Gewerbe_gefunden", "Gewerbe im Register vorhanden?", G, 3,
+                    default="Task_Hinweis_senden"),
+            task("Task_Hinweis_senden", "Hinweis an Antragsteller/in senden", G, 4, row=1,
+                 kind="sendTask", message="Message_Hinweis"),
+            end("End_Nicht_abgemeldet", "Keine Abmeldung möglich", G, 5, row=1),
+            task("Task_Abmeldung_erfassen", "Abmeldung in GewAn erfassen", G, 5,
+                 kind="serviceTask",
+                 doc="IT-System: Fachverfahren GewAn (Gewerberegister der Stadt Trier)."),
+            task("Task_Gebuehr_buchen", "Gebühr über ePayBL vereinnahmen", K, 6,
+                 kind="serviceTask", doc="IT-System: ePayBL; Buchung im SAP-Finanzwesen."),
+            task("Task_Bestaetigung_senden", "Abmeldebestätigung versenden", G, 7,
+                 kind="sendTask", message="Message_Abmeldebestaetigung"),
+            task("Task_Daten_uebermitteln", "Daten an empfangsberechtigte Stellen übermitteln",
+                 G, 8, kind="serviceTask",
+                 doc="IT-System: Fachverfahren GewAn, XGewerbeanzeige an Finanzamt, IHK/HWK "
+                     "und Statistisches Landesamt (§ 14 Abs. 8 GewO)."),
+            catch("Event_Aufbewahrungsfrist", "Aufbewahrungsfrist abgelaufen", G, 9,
+                  timer=("timeDuration", "P5Y")),
+            task("Task_Vorgang_loeschen", "Vorgang löschen", G, 10, kind="serviceTask",
+                 doc="IT-System: Fachverfahren GewAn, Löschlauf nach Ablauf der Frist."),
+            end("End_Abmeldung_abgeschlossen", "Gewerbeabmeldung abgeschlossen", G, 11),
+        ],
+        flows=[
+            Flow("Start_Abmeldung_eingegangen", "Task_Abmeldung_pruefen"),
+            Flow("Task_Abmeldung_pruefen", "Gateway_Gewerbe_gefunden"),
+            Flow("Gateway_Gewerbe_gefunden", "Task_Abmeldung_erfassen", "ja",
+                 "gewerbeGefunden = true"),
+            Flow("Gateway_Gewerbe_gefunden", "Task_Hinweis_senden", "nein"),
+            Flow("Task_Hinweis_senden", "End_Nicht_abgemeldet"),
+            Flow("Task_Abmeldung_erfassen", "Task_Gebuehr_buchen"),
+            Flow("Task_Gebuehr_buchen", "Task_Bestaetigung_senden"),
+            Flow("Task_Bestaetigung_senden", "Task_Daten_uebermitteln"),
+            Flow("Task_Daten_uebermitteln", "Event_Aufbewahrungsfrist"),
+            Flow("Event_Aufbewahrungsfrist", "Task_Vorgang_loeschen"),
+            Flow("Task_Vorgang_loeschen", "End_Abmeldung_abgeschlossen"),
+        ])
+    return Model(
+        "gewerbeabmeldung", "Gewerbeabmeldung", [applicant, city],
+        message_flows=[
+            MessageFlow("MessageFlow_Abmeldung", "Task_Abmeldung_einreichen",
+                        "Start_Abmeldung_eingegangen", "Gewerbeabmeldung", "Message_Abmeldung"),
+            MessageFlow("MessageFlow_Hinweis", "Task_Hinweis_senden", "Participant_Antragsteller",
+                        "Hinweis", "Message_Hinweis"),
+            MessageFlow("MessageFlow_Abmeldebestaetigung", "Task_Bestaetigung_senden",
+                        "Event_Bestaetigung_erhalten", "Abmeldebestätigung",
+                        "Message_Abmeldebestaetigung"),
+        ],
+        messages=[("Message_Abmeldung", "Gewerbeabmeldung (GewA 3)"),
+                  ("Message_Hinweis", "Hinweis: kein Gewerbe registriert"),
+                  ("Message_Abmeldebestaetigung", "Bestätigung der Gewerbeabmeldung")],
+        manifest=manifest(
+            "gewerbeabmeldung", "Gewerbeabmeldung", ["99050012070000"],
+            "Abmeldung eines Gewerbes beim Ordnungsamt der Stadt Trier: Prüfung gegen das "
+            "Gewerberegister, Erfassung, Gebühr, Bestätigung, Datenübermittlung und Löschung "
+            "nach Ablauf der Aufbewahrungsfrist.",
+            ["Gewerbe", "Gewerbeabmeldung", "GewA 3", "Betriebsaufgabe"],
+            ["§ 14 GewO", "GewAnzV"], "Ordnungsamt – Gewerbeangelegenheiten"),
+        target_namespace=_namespace("gewerbeabmeldung"))
+
+
 # --- Hundesteuer Anmeldung ------------------------------------------------------------------
 
 def hundesteuer_anmeldung():
@@ -797,7 +889,7 @@ def baugenehmigung_vereinfacht():
 # --- registry --------------------------------------------------------------------------------
 
 def trier_models():
-    return [gewerbeanmeldung(), hundesteuer_anmeldung(), wohnsitz_anmeldung(),
+    return [gewerbeanmeldung(), gewerbeabmeldung(), hundesteuer_anmeldung(), wohnsitz_anmeldung(),
             sondernutzungserlaubnis(), bewohnerparkausweis(), baugenehmigung_vereinfacht()]
 
 
