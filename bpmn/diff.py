@@ -234,6 +234,8 @@ def _property_details(ctx, o, n, is_flow):
         a, b = old.get(key), new.get(key)
         if a is not None and b is not None and a.cmp == b.cmp:
             continue
+        if (a is None and b.default) or (b is None and a.default):
+            continue  # a default of the new (or old) type only: part of the retyping
         details.append(_detail(key, None if a is None else _jsonable(a.show), None if b is None else _jsonable(b.show)))
     return details
 

@@ -52,6 +52,7 @@ class Value:
 
     cmp: object
     show: object
+    default: bool = False   # filled in from the schema, not written in the file
 
     @staticmethod
     def plain(text):
@@ -278,7 +279,8 @@ def _attributes(el, prefix, props, resolve, skip):
     for key, (xsd_type, default) in spec.items():
         if default is None or key in el.attrib or key in skip:
             continue
-        props[prefix + "@" + key if prefix else key] = Value.plain(normalize_value(default, xsd_type))
+        value = normalize_value(default, xsd_type)
+        props[prefix + "@" + key if prefix else key] = Value(value, value, True)
     if kind == "process" and "isExecutable" not in el.attrib and not prefix:
         # No default in the XSD; a process that does not say it is executable is not.
         props["isExecutable"] = Value.plain("false")

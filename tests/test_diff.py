@@ -1,0 +1,294 @@
+"""The adaptation diff: each kind of edit, applied with bpmn.edit, gives exactly the expected changes."""
+import json
+
+import pytest
+
+from bpmn import edit
+from bpmn.diff import KINDS, diff_models
+from bpmn.model import Model, read_model
+from tests.conftest import REPO
+
+V = "{http://vendor.example/ext}"
+
+MODEL = """<?xml version="1.0" encoding="UTF-8"?>
+<bpmn:definitions xmlns:bpmn="http://www.omg.org/spec/BPMN/20100524/MODEL"
+  xmlns:bpmndi="http://www.omg.org/spec/BPMN/20100524/DI" xmlns:dc="http://www.omg.org/spec/DD/20100524/DC"
+  xmlns:di="http://www.omg.org/spec/DD/20100524/DI" xmlns:xsi="http://www.w3.org/2001/XMLSchema-instance"
+  xmlns:vendor="http://vendor.example/ext" id="defs" targetNamespace="http://example.org">
+  <bpmn:message id="msg_antrag" name="Gewerbeanzeige"/>
+  <bpmn:collaboration id="collab">
+    <bpmn:participant id="pool" name="Stadt Trier" processRef="proc"/>
+  </bpmn:collaboration>
+  <bpmn:process id="proc" isExecutable="false">
+    <bpmn:laneSet id="ls">
+      <bpmn:lane id="lane_a" name="Bürgerbüro"><bpmn:flowNodeRef>start</bpmn:flowNodeRef><bpmn:flowNodeRef>check</bpmn:flowNodeRef><bpmn:flowNodeRef>timer</bpmn:flowNodeRef><bpmn:flowNodeRef>late</bpmn:flowNodeRef></bpmn:lane>
+      <bpmn:lane id="lane_b" name="Ordnungsamt"><bpmn:flowNodeRef>gw</bpmn:flowNodeRef><bpmn:flowNodeRef>end</bpmn:flowNodeRef><bpmn:flowNodeRef>fee</bpmn:flowNodeRef><bpmn:flowNodeRef>sub</bpmn:flowNodeRef></bpmn:lane>
+    </bpmn:laneSet>
+    <bpmn:startEvent id="start" name="Antrag eingegangen"><bpmn:outgoing>f1</bpmn:outgoing><bpmn:messageEventDefinition id="start_md" messageRef="msg_antrag"/></bpmn:startEvent>
+    <bpmn:task id="check" name="Antrag prüfen" vendor:color="red"><bpmn:incoming>f1</bpmn:incoming><bpmn:outgoing>f2</bpmn:outgoing></bpmn:task>
+    <bpmn:boundaryEvent id="timer" name="Frist abgelaufen" attachedToRef="check"><bpmn:outgoing>f6</bpmn:outgoing><bpmn:timerEventDefinition id="timer_def"><bpmn:timeDuration xsi:type="bpmn:tFormalExpression">PT30M</bpmn:timeDuration></bpmn:timerEventDefinition></bpmn:boundaryEvent>
+    <bpmn:endEvent id="late" name="Frist versäumt"><bpmn:incoming>f6</bpmn:incoming></bpmn:endEvent>
+    <bpmn:exclusiveGateway id="gw" name="vollständig?" default="f3"><bpmn:incoming>f2</bpmn:incoming><bpmn:outgoing>f3</bpmn:outgoing><bpmn:outgoing>f4</bpmn:outgoing></bpmn:exclusiveGateway>
+    <bpmn:endEvent id="end" name="erledigt"><bpmn:incoming>f3</bpmn:incoming><bpmn:incoming>f5</bpmn:incoming></bpmn:endEvent>
+    <bpmn:userTask id="fee" name="Gebühr erheben"><bpmn:extensionElements><vendor:properties><vendor:property name="konto" value="4711"/></vendor:properties></bpmn:extensionElements><bpmn:incoming>f4</bpmn:incoming><bpmn:outgoing>f5</bpmn:outgoing></bpmn:userTask>
+    <bpmn:subProcess id="sub" name="Nachforderung">
+      <bpmn:startEvent id="sub_start" name="Nachforderung nötig"/>
+      <bpmn:task id="sub_task" name="Unterlagen anfordern"/>
+      <bpmn:sequenceFlow id="sf1" sourceRef="sub_start" targetRef="sub_task"/>
+    </bpmn:subProcess>
+    <bpmn:sequenceFlow id="f1" sourceRef="start" targetRef="check"/>
+    <bpmn:sequenceFlow id="f2" sourceRef="check" targetRef="gw"/>
+    <bpmn:sequenceFlow id="f3" sourceRef="gw" targetRef="end"/>
+    <bpmn:sequenceFlow id="f4" name="Gebühr fällig" sourceRef="gw" targetRef="fee"><bpmn:conditionExpression xsi:type="bpmn:tFormalExpression">gebuehr &gt; 0</bpmn:conditionExpression></bpmn:sequenceFlow>
+    <bpmn:sequenceFlow id="f5" sourceRef="fee" targetRef="end"/>
+    <bpmn:sequenceFlow id="f6" sourceRef="timer" targetRef="late"/>
+  </bpmn:process>
+  <bpmndi:BPMNDiagram id="dia">
+    <bpmndi:BPMNPlane id="plane" bpmnElement="collab">
+      <bpmndi:BPMNShape id="pool_di" bpmnElement="pool" isHorizontal="true"><dc:Bounds x="0" y="0" width="1000" height="400"/></bpmndi:BPMNShape>
+      <bpmndi:BPMNShape id="lane_a_di" bpmnElement="lane_a" isHorizontal="true"><dc:Bounds x="30" y="0" width="970" height="150"/></bpmndi:BPMNShape>
+      <bpmndi:BPMNShape id="lane_b_di" bpmnElement="lane_b" isHorizontal="true"><dc:Bounds x="30" y="150" width="970" height="250"/></bpmndi:BPMNShape>
+      <bpmndi:BPMNShape id="start_di" bpmnElement="start"><dc:Bounds x="80" y="57" width="36" height="36"/></bpmndi:BPMNShape>
+      <bpmndi:BPMNShape id="check_di" bpmnElement="check"><dc:Bounds x="160" y="35" width="100" height="80"/></bpmndi:BPMNShape>
+      <bpmndi:BPMNShape id="timer_di" bpmnElement="timer"><dc:Bounds x="222" y="97" width="36" height="36"/></bpmndi:BPMNShape>
+      <bpmndi:BPMNShape id="late_di" bpmnElement="late"><dc:Bounds x="320" y="97" width="36" height="36"/></bpmndi:BPMNShape>
+      <bpmndi:BPMNShape id="gw_di" bpmnElement="gw" isMarkerVisible="true"><dc:Bounds x="300" y="200" width="50" height="50"/></bpmndi:BPMNShape>
+      <bpmndi:BPMNShape id="end_di" bpmnElement="end"><dc:Bounds x="600" y="207" width="36" height="36"/></bpmndi:BPMNShape>
+      <bpmndi:BPMNShape id="fee_di" bpmnElement="fee"><dc:Bounds x="420" y="290" width="100" height="80"/></bpmndi:BPMNShape>
+      <bpmndi:BPMNShape id="sub_di" bpmnElement="sub" isExpanded="true"><dc:Bounds x="660" y="170" width="320" height="200"/></bpmndi:BPMNShape>
+      <bpmndi:BPMNShape id="sub_start_di" bpmnElement="sub_start"><dc:Bounds x="690" y="252" width="36" height="36"/></bpmndi:BPMNShape>
+      <bpmndi:BPMNShape id="sub_task_di" bpmnElement="sub_task"><dc:Bounds x="780" y="230" width="100" height="80"/></bpmndi:BPMNShape>
+      <bpmndi:BPMNEdge id="f1_di" bpmnElement="f1"><di:waypoint x="116" y="75"/><di:waypoint x="160" y="75"/></bpmndi:BPMNEdge>
+      <bpmndi:BPMNEdge id="f2_di" bpmnElement="f2"><di:waypoint x="260" y="75"/><di:waypoint x="325" y="75"/><di:waypoint x="325" y="200"/></bpmndi:BPMNEdge>
+      <bpmndi:BPMNEdge id="f3_di" bpmnElement="f3"><di:waypoint x="350" y="225"/><di:waypoint x="600" y="225"/></bpmndi:BPMNEdge>
+      <bpmndi:BPMNEdge id="f4_di" bpmnElement="f4"><di:waypoint x="325" y="250"/><di:waypoint x="325" y="330"/><di:waypoint x="420" y="330"/></bpmndi:BPMNEdge>
+      <bpmndi:BPMNEdge id="f5_di" bpmnElement="f5"><di:waypoint x="520" y="330"/><di:waypoint x="618" y="330"/><di:waypoint x="618" y="243"/></bpmndi:BPMNEdge>
+      <bpmndi:BPMNEdge id="f6_di" bpmnElement="f6"><di:waypoint x="258" y="115"/><di:waypoint x="320" y="115"/></bpmndi:BPMNEdge>
+      <bpmndi:BPMNEdge id="sf1_di" bpmnElement="sf1"><di:waypoint x="726" y="270"/><di:waypoint x="780" y="270"/></bpmndi:BPMNEdge>
+    </bpmndi:BPMNPlane>
+  </bpmndi:BPMNDiagram>
+</bpmn:definitions>"""
+
+
+@pytest.fixture
+def old():
+    return Model.from_bytes(MODEL.encode(), "alt.bpmn")
+
+
+@pytest.fixture
+def new(old):
+    return old.copy()
+
+
+def semantic(diff):
+    """(kind, element_type, old_id, new_id, details) of every semantic change."""
+    return [(c.kind, c.element_type, c.old_id, c.new_id, c.details) for c in diff.semantic_changes]
+
+
+def detail(prop, old, new):
+    return [{"property": prop, "old": old, "new": new}]
+
+
+def test_identical_models_have_no_changes_and_every_element_is_paired_by_id(old, new):
+    d = diff_models(old, new)
+    assert d.changes == []
+    assert d.summary == dict.fromkeys(KINDS, 0)
+    # 1 pool, 1 process, 2 lanes, 10 flow nodes, 7 sequence flows
+    assert len(d.matching.pairs) == 21
+    assert {p.how for p in d.matching.pairs} == {"id"} and {p.score for p in d.matching.pairs} == {1.0}
+
+
+def test_rename(old, new):
+    edit.rename(new, "check", "Antrag auf Vollständigkeit prüfen")
+    assert semantic(diff_models(old, new)) == [
+        ("renamed", "task", "check", "check", detail("name", "Antrag prüfen", "Antrag auf Vollständigkeit prüfen"))]
+
+
+def test_lane_move_without_shape_move_is_relaned_and_not_layout(old, new):
+    edit.move_to_lane(new, "check", "lane_b")
+    d = diff_models(old, new)
+    assert semantic(d) == [("relaned", "task", "check", "check", detail("lane", "Bürgerbüro", "Ordnungsamt"))]
+    assert d.layout_changes == []
+
+
+def test_move_into_sub_process_is_moved_not_removed_and_added(old, new):
+    removed_flows = edit.move_to_container(new, "fee", "sub")
+    assert removed_flows == ["f4", "f5"]
+    d = diff_models(old, new)
+    assert semantic(d) == [
+        ("removed", "sequenceFlow", "f4", None, []),
+        ("removed", "sequenceFlow", "f5", None, []),
+        ("moved", "userTask", "fee", "fee", detail("parent", "Stadt Trier", "Nachforderung")),
+    ]
+
+
+def test_move_into_sub_process_with_regenerated_ids_is_still_moved(old, new):
+    edit.move_to_container(new, "fee", "sub")
+    mapping = edit.regenerate_ids(new)
+    d = diff_models(old, new)
+    assert [(c.kind, c.old_id) for c in d.semantic_changes] == [("removed", "f4"), ("removed", "f5"), ("moved", "fee")]
+    moved = d.semantic_changes[-1]
+    assert moved.new_id == mapping["fee"] and moved.match == "similarity"
+
+
+def test_timer_duration_change(old, new):
+    edit.set_timer(new, "timer", "P14D")
+    assert semantic(diff_models(old, new)) == [
+        ("changed", "boundaryEvent", "timer", "timer", detail("timerEventDefinition/timeDuration", "PT30M", "P14D"))]
+
+
+def test_timer_kind_change(old, new):
+    edit.set_timer(new, "timer", "R3/PT1H", kind="timeCycle")
+    assert semantic(diff_models(old, new)) == [("changed", "boundaryEvent", "timer", "timer", [
+        {"property": "timerEventDefinition/timeCycle", "old": None, "new": "R3/PT1H"},
+        {"property": "timerEventDefinition/timeDuration", "old": "PT30M", "new": None}])]
+
+
+def test_extension_attribute_change(old, new):
+    edit.set_attribute(new, "check", V + "color", "blue")
+    assert semantic(diff_models(old, new)) == [
+        ("changed", "task", "check", "check", detail(V + "color", "red", "blue"))]
+
+
+def test_extension_element_change(old, new):
+    new["fee"].el.find(".//" + V + "property").set("value", "4712")
+    (change,) = diff_models(old, new).semantic_changes
+    assert (change.kind, change.old_id) == ("changed", "fee")
+    assert change.details == detail(
+        "extensionElements/{http://vendor.example/ext}properties",
+        "{http://vendor.example/ext}properties{{http://vendor.example/ext}property[name=konto,value=4711]}",
+        "{http://vendor.example/ext}properties{{http://vendor.example/ext}property[name=konto,value=4712]}")
+
+
+def test_gateway_default_flow_change(old, new):
+    edit.set_default_flow(new, "gw", "f4")
+    assert semantic(diff_models(old, new)) == [
+        ("changed", "exclusiveGateway", "gw", "gw", detail("default", "vollständig? → erledigt", "Gebühr fällig"))]
+
+
+def test_retyped_task_and_gateway(old, new):
+    edit.change_type(new, "check", "userTask")
+    edit.change_type(new, "gw", "parallelGateway")  # a parallel gateway has no default flow
+    assert semantic(diff_models(old, new)) == [
+        ("retyped", "userTask", "check", "check", detail("type", "task", "userTask")),
+        ("retyped", "parallelGateway", "gw", "gw", detail("type", "exclusiveGateway", "parallelGateway")),
+        ("changed", "parallelGateway", "gw", "gw", detail("default", "vollständig? → erledigt", None)),
+    ]
+
+
+def test_condition_and_documentation_and_message_change(old, new):
+    edit.set_condition(new, "f4", "gebuehr >= 10")
+    edit.set_documentation(new, "fee", "Gebühr nach   Gebührenordnung\n erheben")
+    new.element("msg_antrag").set("name", "Gewerbeanzeige (GewA 1)")
+    assert semantic(diff_models(old, new)) == [
+        ("changed", "sequenceFlow", "f4", "f4", detail("conditionExpression", "gebuehr > 0", "gebuehr >= 10")),
+        ("changed", "userTask", "fee", "fee", detail("documentation", None, "Gebühr nach Gebührenordnung erheben")),
+        ("changed", "startEvent", "start", "start",
+         detail("messageEventDefinition@messageRef", "Gewerbeanzeige", "Gewerbeanzeige (GewA 1)")),
+    ]
+
+
+def test_rewired_flow(old, new):
+    edit.reconnect(new, "f3", target_id="late")
+    d = diff_models(old, new)
+    assert semantic(d) == [("rewired", "sequenceFlow", "f3", "f3", detail("targetRef", "erledigt", "Frist versäumt"))]
+    # reconnect re-routes the edge: that is layout, reported apart
+    assert [(c.kind, c.old_id, [x["property"] for x in c.details]) for c in d.layout_changes] == [
+        ("layout", "f3", ["waypoints"])]
+
+
+def test_added_and_removed(old, new):
+    task = edit.add_flow_node(new, "proc", "userTask", "Bescheid erstellen", ident="notice", lane_id="lane_b")
+    edit.remove_element(new, "late")  # takes flow f6 with it
+    d = diff_models(old, new)
+    assert semantic(d) == [
+        ("added", "userTask", None, task, []),
+        ("removed", "sequenceFlow", "f6", None, []),
+        ("removed", "endEvent", "late", None, []),
+    ]
+    assert [c.name for c in d.semantic_changes] == ["Bescheid erstellen", None, "Frist versäumt"]
+
+
+def test_lane_and_pool_renamed(old, new):
+    edit.rename(new, "lane_a", "Bürgeramt")
+    edit.rename(new, "pool", "Stadt Koblenz")
+    assert semantic(diff_models(old, new)) == [
+        ("renamed", "lane", "lane_a", "lane_a", detail("name", "Bürgerbüro", "Bürgeramt")),
+        ("renamed", "participant", "pool", "pool", detail("name", "Stadt Trier", "Stadt Koblenz")),
+    ]
+
+
+def test_rename_and_relane_of_one_element_give_two_changes(old, new):
+    edit.rename(new, "check", "Antrag sichten")
+    edit.move_to_lane(new, "check", "lane_b")
+    assert [(c.kind, c.old_id) for c in diff_models(old, new).changes] == [("renamed", "check"), ("relaned", "check")]
+
+
+def test_layout_only_within_tolerance(old, new):
+    bounds = new.shapes_of("check")[0].el.find("{http://www.omg.org/spec/DD/20100524/DC}Bounds")
+    bounds.set("x", "160.4")
+    assert diff_models(old, new).changes == []
+    bounds.set("x", "200")
+    new.reindex()
+    (change,) = diff_models(old, new).changes
+    assert change.kind == "layout" and change.details == detail(
+        "bounds", {"x": 160, "y": 35, "width": 100, "height": 80}, {"x": 200, "y": 35, "width": 100, "height": 80})
+
+
+def test_same_model_written_differently_has_no_semantic_change(old):
+    """Other prefixes, explicit defaults, 30 vs 30.0, whitespace in labels, other child order."""
+    text = MODEL.replace("bpmn:", "semantic:").replace("xmlns:bpmn=", "xmlns:semantic=")
+    text = text.replace('xsi:type="semantic:tFormalExpression"', 'xsi:type="semantic:tFormalExpression"')
+    text = text.replace('name="Antrag prüfen" vendor:color="red"',
+                        'name="Antrag\n   prüfen" vendor:color="red" completionQuantity="1" startQuantity="1.0" '
+                        'isForCompensation="false"')
+    text = text.replace('default="f3"', 'default="f3" gatewayDirection="Unspecified"')
+    text = text.replace('attachedToRef="check"', 'attachedToRef="check" cancelActivity="1" parallelMultiple="false"')
+    text = text.replace('<semantic:process id="proc" isExecutable="false">', '<semantic:process id="proc">')
+    text = text.replace('<vendor:property name="konto" value="4711"/>', '<vendor:property value="4711.0" name="konto"/>')
+    text = text.replace("xmlns:vendor=", "xmlns:v=").replace("vendor:", "v:")
+    other = Model.from_bytes(text.encode(), "other.bpmn")
+    assert other.root.nsmap["semantic"] == "http://www.omg.org/spec/BPMN/20100524/MODEL"
+    assert diff_models(old, other).changes == []
+
+
+def test_regenerated_ids_pair_everything_by_similarity_with_no_change(old, new):
+    mapping = edit.regenerate_ids(new)
+    d = diff_models(old, new)
+    assert d.changes == []
+    assert len(d.matching.pairs) == 21
+    assert all(p.how == "similarity" and mapping[p.old_id] == p.new_id for p in d.matching.pairs)
+    # by id only, nothing pairs
+    by_id = diff_models(old, new, mode="id")
+    assert by_id.summary["added"] == by_id.summary["removed"] == 21 and by_id.matching.pairs == []
+
+
+def test_to_dict_has_the_documented_shape(old, new):
+    edit.rename(new, "check", "Antrag sichten")
+    data = json.loads(json.dumps(diff_models(old, new).to_dict()))
+    assert list(data) == ["old", "new", "summary", "changes", "matches"]
+    assert data["old"] == "alt.bpmn" and list(data["summary"]) == list(KINDS)
+    assert data["changes"] == [{"kind": "renamed", "element_type": "task", "old_id": "check", "new_id": "check",
+                                "name": "Antrag sichten", "match": "id", "score": 1.0,
+                                "details": [{"property": "name", "old": "Antrag prüfen", "new": "Antrag sichten"}]}]
+    assert data["matches"][0] == {"old_id": "check", "new_id": "check", "element_type": "task",
+                                  "match": "id", "score": 1.0}
+    assert len(data["matches"]) == 21
+
+
+def test_trier_example_versions():
+    """Gewerbeanmeldung 1.0.0 -> 1.1.0 as published by Trier (exchange/examples)."""
+    a = read_model(REPO / "exchange/examples/trier/gewerbeanmeldung.bpmn")
+    b = read_model(REPO / "exchange/examples/trier-v2/gewerbeanmeldung.bpmn")
+    d = diff_models(a, b)
+    assert [(c.kind, c.element_type, c.old_id, c.new_id) for c in d.semantic_changes] == [
+        ("added", "sequenceFlow", None, "Flow_Vorgang_archivieren_Gewerbe_angemeldet"),
+        ("added", "serviceTask", None, "Task_Vorgang_archivieren"),
+        ("renamed", "userTask", "Task_Anzeige_pruefen", "Task_Anzeige_pruefen"),
+        ("changed", "sequenceFlow", "Flow_Erlaubnispflicht_Zuverlaessigkeit_pruefen",
+         "Flow_Erlaubnispflicht_Zuverlaessigkeit_pruefen"),
+        ("rewired", "sequenceFlow", "Flow_Daten_uebermitteln_Gewerbe_angemeldet",
+         "Flow_Daten_uebermitteln_Vorgang_archivieren"),
+    ]
+    assert d.semantic_changes[-1].details == detail("targetRef", "Gewerbeanmeldung abgeschlossen",
+                                                    "Vorgang in der E-Akte ablegen")
