@@ -44,7 +44,7 @@ def _run(lib, member, tmp, name, config=""):
                "--checks", "not_a_server_error", "--max-examples", "15", "--seed", "20240601",
                "--generation-database", "none", "--no-color", "--request-timeout", "30",
                "--phases", "coverage,fuzzing", "-H", f"Authorization: Bearer {member.token}"]
-    result = subprocess.run(command, capture_output=True, text=True, timeout=300)
+    result = subprocess.run(command, capture_output=True, text=True, timeout=300, cwd=tmp)  # its cache stays in tmp
     assert result.returncode == 0, result.stdout[-6000:] + result.stderr[-2000:] + lib.log()
     assert "passed" in result.stdout
     return result.stdout

@@ -456,19 +456,23 @@ class Store:
         """Processes whose latest unyanked version matches every word of ``q``: (items, total)."""
         where = [processes.c.latest_version_id.is_not(None)]
         for word in normalize(q).split():
-            where.append(processes.c.search_text.contains(word, autoescape=True))
+            # The pattern is built here, not in SQL, so PostgreSQL's trigram index can serve it.
+            where.append(processes.c.search_text.like(f"%{_like_escape(word)}%", escape="\\"))
         if leistungsschluessel:
-            where.append(processes.c.keys_text.contains(f" {leistungsschluessel} ", autoescape=True))
+            where.append(processes.c.keys_text.like(f"% {_like_escape(leistungsschluessel)} %", escape="\\"))
         if publisher:
             where.append(processes.c.publisher == publisher)
         with self.read() as conn:
             total = conn.execute(sa.select(sa.func.count()).select_from(processes).where(*where)).scalar()
+            # Page through the narrow processes table first, then read the manifests of one page.
+            page_ids = (sa.select(processes.c.latest_version_id.label("version_id"), processes.c.name,
+                                  processes.c.publisher, processes.c.slug)
+                        .where(*where).order_by(processes.c.name, processes.c.publisher, processes.c.slug)
+                        .limit(per_page).offset((page - 1) * per_page).subquery())
             rows = conn.execute(
-                sa.select(processes.c.publisher, processes.c.slug, versions.c.manifest,
-                          versions.c.published_at)
-                .join(versions, versions.c.id == processes.c.latest_version_id).where(*where)
-                .order_by(processes.c.name, processes.c.publisher, processes.c.slug)
-                .limit(per_page).offset((page - 1) * per_page)).fetchall()
+                sa.select(versions.c.publisher, versions.c.slug, versions.c.manifest, versions.c.published_at)
+                .join(page_ids, page_ids.c.version_id == versions.c.id)
+                .order_by(page_ids.c.name, page_ids.c.publisher, page_ids.c.slug)).fetchall()
         return [_search_item(row) for row in rows], total
 
     def integrity_problems(self):
@@ -499,6 +503,10 @@ class Store:
             return {name: conn.execute(sa.select(sa.func.count()).select_from(table)).scalar()
                     for name, table in (("members", members), ("processes", processes),
                                         ("versions", versions), ("adoptions", adoptions))}
+
+
+def _like_escape(text):
+    return text.replace("\\", "\\\\").replace("%", "\\%").replace("_", "\\_")
 
 
 def _adopter(row):
