@@ -515,6 +515,47 @@ def textconv(file, max_bytes):
     click.echo(describe_model(read_model(file, max_bytes)), nl=False)
 
 
+# --- suggest and report: catalogue coverage, council report -----------------------------------
+
+@procex.command()
+@click.option("--status", "statuses", type=click.Choice(["planned", "in_progress"]), multiple=True,
+              help="Only entries with this status (repeatable; default: planned and in_progress).")
+@click.option("--limit", type=click.IntRange(min=1), default=5, show_default=True,
+              help="Candidates shown per entry.")
+@click.option("--json", "as_json", is_flag=True, help="Print the suggestions and the coverage as JSON.")
+@click.option("--lang", type=click.Choice(["de", "en"]), default="de", show_default=True)
+def suggest(statuses, limit, as_json, lang):
+    """Library processes that could serve the catalogue's waiting services, best first."""
+    from exchange.suggest import WAITING, format_text, suggest_for_workspace
+
+    result = suggest_for_workspace(_workspace(), statuses or WAITING, limit)
+    if as_json:
+        emit_json(result.as_json())
+    else:
+        for line in format_text(result, lang):
+            click.echo(line)
+
+
+@procex.command()
+@click.option("--format", "fmt", type=click.Choice(["md", "html", "csv", "json"]), default="md",
+              show_default=True, help="Markdown, HTML page with charts, CSV of the counts, or JSON.")
+@click.option("--save", is_flag=True, help="Keep today's snapshot in .procex/reports/ for the next comparison.")
+@click.option("--lang", type=click.Choice(["de", "en"]), default="de", show_default=True)
+@click.option("-o", "--output", type=click.Path(dir_okay=False), default=None,
+              help="Write the report to this file (default: standard output).")
+def report(fmt, save, lang, output):
+    """Counts by status and topic, adopted and own processes, and the changes since the last saved report."""
+    from exchange.report import report_for_workspace
+
+    text, saved, written = report_for_workspace(_workspace(), fmt, lang, save, output)
+    if written is None:
+        click.echo(text, nl=False)
+    else:
+        click.echo(f"wrote {written}", err=True)
+    if saved is not None:
+        click.echo(f"saved {saved}", err=True)
+
+
 # --- end of command sections ------------------------------------------------------------------
 
 

@@ -382,3 +382,33 @@ def format_text(result, lang="de"):
         lines.append("")
     lines.append(coverage_sentence(result.coverage, lang))
     return lines
+
+
+# --- the workspace's view -----------------------------------------------------------------------
+
+def suggest_for_workspace(ws, statuses=WAITING, limit=5, client=None):
+    """Read the workspace's catalogue and lock, fetch the library listing once, rank, fill adoptions.
+
+    The library is only asked when some entry waits; adoption counts the listing does not carry
+    are asked per shown candidate, and given up (shown as unknown) after the first refusal.
+    """
+    from .client import LibraryError
+
+    entries, lock = ws.catalogue(), ws.lock()
+    if not waiting_entries(entries, lock, statuses):
+        return SuggestResult([], tuple(statuses), 0)
+    client = client or ws.client()
+    index = LibraryIndex(client.search_all(), own_publisher=ws.slug)
+    result = suggest(entries, index, lock, statuses, limit)
+    refused = []
+
+    def adoptions_of(publisher, slug):
+        if refused:
+            return None
+        try:
+            return client.adoptions(publisher, slug)
+        except LibraryError as error:
+            refused.append(error)
+            return None
+
+    return fill_adoptions(result, adoptions_of)

@@ -45,7 +45,7 @@ LIBRARY = [
          keywords=["Hundesteuer"]),
     item("mainz", "zweitwohnungsteuer", "1.0.0", "Zweitwohnungsteuer Anmeldung", ["99102017104000"], 4),
     item("trier", "wohnsitz-ummeldung", "1.0.0", "Ummeldung des Wohnsitzes", [], 2),
-    item("mainz", "baumfaellung", "1.0.0", "Baumfällgenehmigung", ["99089010006000"], 7),
+    item("mainz", "baumfaellung", "1.0.0", "Baumfällgenehmigung", ["99093003001000"], 7),
 ]
 
 
@@ -147,7 +147,7 @@ def test_index_is_reused_and_scales():
         library.append(item(f"kommune-{n % 400}", f"p{n}", "1.0.0",
                             ["Gewerbeanmeldung", "Hundesteuer Anmeldung", "Baumfällgenehmigung",
                              "Ummeldung des Wohnsitzes"][n % 4],
-                            [["99050012104000"], ["99102013104000"], ["99089010006000"], []][n % 4], n % 7))
+                            [["99050012104000"], ["99102013104000"], ["99093003001000"], []][n % 4], n % 7))
     index = LibraryIndex(library, own_publisher="koblenz")
     start = time.perf_counter()
     result = suggest(CATALOGUE * 20, index, LOCK, limit=5)
