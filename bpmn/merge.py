@@ -401,6 +401,13 @@ class _Classifier:
                     conflict("layout", b, l_item, u)
                     gone_l.add(id(l_item))
             applicable.append(u)
+        # An attribute that only exists because of the new type (userTask's implementation) is
+        # part of the type conflict, not a property conflict of its own.
+        typed = {c.element for c in conflicts if c.kind == "type"}
+        for c in conflicts:
+            if c.kind == "property" and c.element in typed and all(
+                    i.change["details"][0]["old"] is None for i in (c.local, c.upstream)):
+                c.kind = "type"
         kept = [i for i in self.items_l if id(i) not in gone_l]
         return ThreeWay(applicable, kept, pseudo, conflicts, self.base, self.local, self.upstream,
                         self.dl, self.du, dict(self.pair_ul), lost)

@@ -515,8 +515,9 @@ class Applier:
                     continue
                 element = self.local.element(shape.bpmn_element) if shape.bpmn_element else None
                 kind = local_name(element.tag) if element is not None else ""
-                if kind in ("lane", "participant") or sb.contains(wanted) or (sb.width > 3 * wanted.width and sb.height > 3 * wanted.height and sb.overlaps(wanted) and kind in kinds.SUB_PROCESSES):
-                    continue  # frames around the spot are not obstacles
+                if kind in ("lane", "participant") or (kind in kinds.SUB_PROCESSES and sb.contains(wanted)
+                                                        and sb.width > wanted.width and sb.height > wanted.height):
+                    continue  # frames around the spot (pool, lane, the sub-process it goes into) are no obstacles
                 if sb.y < wanted.y + wanted.height + _GAP / 2 and wanted.y < sb.y + sb.height + _GAP / 2:
                     busy.append((sb.x - _GAP / 2, sb.x + sb.width + _GAP / 2))
         left_limit = frame.x + 40 if frame is not None else float("-inf")
