@@ -16,7 +16,7 @@ from bpmn.fileio import atomic_write
 from bpmn.xml import BPMN_NS, BPMNDI_NS, DC_NS, DI_NS, XSI_NS
 
 from .layout import layout
-from .spec import EVENT_KINDS, GATEWAY_KINDS, TASK_KINDS, flow_id
+from .spec import EVENT_KINDS, GATEWAY_KINDS, flow_id
 
 HERE = Path(__file__).resolve().parent
 NSMAP = {"bpmn": BPMN_NS, "bpmndi": BPMNDI_NS, "dc": DC_NS, "di": DI_NS, "xsi": XSI_NS}
