@@ -195,6 +195,7 @@ def test_sha256_mismatch_is_refused_and_nothing_stored(lib):
     (b"<not xml", "not-readable"),
     (tiny_model().replace(b'<bpmn:task id="task"', b'<bpmn:task id="task" bogus="1"'), None),
     (tiny_model().replace(b"</bpmn:process>", b"<bpmn:notAnElement/></bpmn:process>"), None),
+    (tiny_model().replace(b'targetRef="end"', b'targetRef="nowhere"'), None),  # dangling reference
 ])
 def test_invalid_model_is_refused_with_findings(lib, model, code):
     trier = lib.member()

@@ -282,15 +282,16 @@ class Store:
                     for row in conn.execute(query)]
 
     def revoke_token(self, id_or_prefix):
-        """Revoke one token named by its id or by the start of the token (at least 8 characters)."""
+        """Revoke one token named by its id, by the whole token, or by its first 8 to 12 characters."""
         text = str(id_or_prefix).strip()
         with self.write() as conn:
             if text.isdigit():
                 rows = conn.execute(tokens.select().where(tokens.c.id == int(text))).fetchall()
+            elif len(text) > 12:  # the whole token
+                rows = conn.execute(tokens.select().where(tokens.c.token_hash == hash_token(text))).fetchall()
             elif len(text) >= 8:
-                rows = [row for row in conn.execute(tokens.select().where(
-                    tokens.c.prefix == text[:12]))
-                    if text.startswith(row.prefix) or row.prefix.startswith(text)]
+                rows = conn.execute(tokens.select().where(
+                    tokens.c.prefix.like(f"{_like_escape(text)}%", escape="\\"))).fetchall()
             else:
                 raise StoreError("name the token by its id or by its first 8 or more characters")
             if not rows:

@@ -1,0 +1,71 @@
+"""`procex admin` and the store's member and token functions, through the real CLI."""
+import json
+
+import pytest
+from click.testing import CliRunner
+
+import cli
+from exchange.server import admin
+from exchange.server.store import Store
+
+
+def run(*args):
+    result = CliRunner().invoke(cli.procex, list(args), standalone_mode=False, catch_exceptions=True)
+    return result
+
+
+def test_member_and_token_lifecycle(tmp_path):
+    db = str(tmp_path / "lib.sqlite")
+    result = run("admin", "--db", db, "member", "add", "trier", "--name", "Stadt Trier", "--ags", "07211000",
+                 "--contact", "digitalisierung@trier.de")
+    assert result.exception is None and "added member trier (Stadt Trier, AGS 07211000)" in result.output
+    result = run("admin", "--db", db, "member", "agree", "trier", "--license", "dl-de/by-2-0")
+    assert "accepted the sharing agreement under dl-de/by-2-0" in result.output
+    result = run("admin", "--db", db, "token", "create", "trier", "--label", "Ordnungsamt")
+    token = result.output.strip().splitlines()[0]
+    assert token.startswith("pxl_") and len(token) > 30
+    store = Store(db)
+    try:
+        assert store.member_for_token(token)["slug"] == "trier"
+        with store.read() as conn:  # only the hash is stored
+            stored = [tuple(row) for row in conn.exec_driver_sql("SELECT * FROM tokens")]
+        assert token not in json.dumps(stored)
+    finally:
+        store.close()
+    listing = json.loads(run("admin", "--db", db, "member", "list", "--json").output)
+    assert listing[0]["slug"] == "trier" and listing[0]["tokens"] == 1
+    assert listing[0]["agreement"]["license"] == "dl-de/by-2-0"
+    assert "revoked" in run("admin", "--db", db, "token", "revoke", token[:10]).output
+    assert admin.token_list(db)[0]["revoked_at"]
+    assert Store(db).member_for_token(token) is None
+    assert "0 problems" in run("admin", "--db", db, "check").output
+
+
+@pytest.mark.parametrize("args, message", [
+    (["member", "add", "Trier", "--name", "x", "--ags", "07211000"], "member slug 'Trier' is not valid"),
+    (["member", "add", "trier", "--name", "x", "--ags", "7211"], "AGS '7211' is not valid"),
+    (["member", "agree", "nobody", "--license", "dl-de/by-2-0"], "no member 'nobody'"),
+    (["token", "create", "nobody"], "no member 'nobody'"),
+    (["token", "revoke", "pxl_unknown"], "no token"),
+])
+def test_admin_errors_are_one_line(tmp_path, capsys, args, message):
+    db = str(tmp_path / "lib.sqlite")
+    with pytest.raises(SystemExit) as done:
+        cli.main(["admin", "--db", db, *args])
+    assert done.value.code == 2
+    err = capsys.readouterr().err
+    assert err.startswith("procex: error: ") and message in err and len(err.strip().splitlines()) == 1
+
+
+def test_duplicate_member_is_refused(tmp_path):
+    db = str(tmp_path / "lib.sqlite")
+    admin.member_add(db, "trier", "Stadt Trier", "07211000")
+    with pytest.raises(Exception, match="exists already"):
+        admin.member_add(db, "trier", "Stadt Trier", "07211000")
+
+
+def test_serve_refuses_a_bad_policy_and_documents_defaults():
+    result = CliRunner().invoke(cli.procex, ["serve", "--help"])
+    assert "--max-upload" in result.output and "32" in result.output and "reciprocal" in result.output
+    result = CliRunner().invoke(cli.procex, ["serve", "--policy", "everyone"])
+    assert result.exit_code == 2
