@@ -63,6 +63,8 @@ class Diff:
     changes: list
     matching: object
     unshared_namespaces: dict = field(default_factory=lambda: {"old": [], "new": []})
+    old_model: object = field(default=None, repr=False, compare=False)
+    new_model: object = field(default=None, repr=False, compare=False)
 
     @property
     def summary(self):
@@ -129,7 +131,7 @@ def diff_models(old, new, mode="auto", extensions="shared"):
     order = {kind: i for i, kind in enumerate(KINDS)}
     changes.sort(key=lambda c: (order[c.kind], c.new_id or c.old_id or "", c.old_id or ""))
     unshared = {"old": sorted(ns_old - shared), "new": sorted(ns_new - shared)} if extensions == "shared" else {"old": [], "new": []}
-    return Diff(old.source, new.source, changes, matching, unshared)
+    return Diff(old.source, new.source, changes, matching, unshared, old, new)
 
 
 class _Context:

@@ -1,0 +1,156 @@
+"""The HTML diff report: one self-contained file (no network, no script) for reviewers.
+
+Both models are drawn side by side as SVG from their diagram interchange (bpmn/render.py), the
+changes highlighted: added elements in the new diagram, removed ones in the old, renamed,
+retyped, changed, moved, relaned and rewired ones in both, layout-only changes muted. Below, a
+table of the changes; each row links to the element in the diagrams (``#old0-el-…``,
+``#new0-el-…``). A model without diagram interchange gets the table and a note. German by default.
+"""
+import re
+from html import escape
+
+from .diff_text import KIND_WORDS, PROPERTY_WORDS_DE, format_summary, type_word
+from .render import NoDiagramError, _dom_id, render_svg
+
+TEXT = {
+    "de": {"title": "Vergleich", "old": "Alt", "new": "Neu", "kind": "Änderung", "type": "Element",
+           "name": "Name", "details": "Details", "ids": "Element-IDs", "none": "Keine Änderungen.",
+           "no_di": "Dieses Modell enthält kein Diagramm (BPMNDI); die Änderungen stehen nur in der Tabelle.",
+           "legend": "Legende", "similar": "per Ähnlichkeit zugeordnet", "changes": "Änderungen",
+           "added": "hinzugefügt (im neuen Diagramm)", "removed": "entfernt (im alten Diagramm)",
+           "changed_l": "geändert (in beiden)", "layout_l": "nur Layout", "diagram": "Diagramm",
+           "notes": "Hinweis: Erweiterungen dieser Namensräume stehen nur in einem Modell und wurden nicht verglichen: "},
+    "en": {"title": "Comparison", "old": "Old", "new": "New", "kind": "Change", "type": "Element",
+           "name": "Name", "details": "Details", "ids": "Element ids", "none": "No changes.",
+           "no_di": "This model has no diagram (BPMNDI); the changes are listed in the table only.",
+           "legend": "Legend", "similar": "paired by similarity", "changes": "Changes",
+           "added": "added (in the new diagram)", "removed": "removed (in the old diagram)",
+           "changed_l": "changed (in both)", "layout_l": "layout only", "diagram": "Diagram",
+           "notes": "Note: extensions of these namespaces are in one model only and were not compared: "},
+}
+
+PAGE_STYLE = """
+body { font-family: Arial, Helvetica, 'Liberation Sans', sans-serif; margin: 1.5em; color: #22242a; }
+h1 { font-size: 1.4em; margin: 0 0 .3em; }
+.summary { font-size: 1.1em; margin: .2em 0 1em; }
+.sides { display: flex; gap: 1em; align-items: flex-start; }
+.side { flex: 1 1 0; min-width: 0; border: 1px solid #d0d7de; border-radius: 6px; padding: .5em; }
+.side h2 { font-size: 1.1em; margin: 0 0 .4em; }
+.side .canvas { overflow: auto; max-height: 80vh; }
+.side svg { max-width: 100%; height: auto; }
+.note { background: #fff8c5; border: 1px solid #d4a72c; padding: .5em; border-radius: 4px; }
+.legend span { display: inline-block; margin-right: 1.2em; }
+.legend i { display: inline-block; width: 1em; height: 1em; vertical-align: middle; margin-right: .3em; border: 3px solid; }
+.legend .l-added { border-color: #1a7f37; } .legend .l-removed { border-color: #cf222e; border-style: dashed; }
+.legend .l-changed { border-color: #9a6700; } .legend .l-layout { border-color: #0969da; border-style: dotted; }
+table { border-collapse: collapse; margin-top: 1em; width: 100%; }
+th, td { border: 1px solid #d0d7de; padding: .3em .5em; text-align: left; vertical-align: top; font-size: .92em; }
+th { background: #f6f8fa; }
+tr.kind-added td:first-child { border-left: 5px solid #1a7f37; }
+tr.kind-removed td:first-child { border-left: 5px solid #cf222e; }
+tr.semantic td:first-child { border-left: 5px solid #9a6700; }
+tr.kind-layout { color: #57606a; } tr.kind-layout td:first-child { border-left: 5px solid #0969da; }
+td.details div { white-space: pre-wrap; }
+:target { outline: 3px solid #0969da; }
+.bpmn-diagram .diff-layout { opacity: .75; }
+""".strip()
+
+SEMANTIC_CLASSES = {"added": "diff-added", "removed": "diff-removed"}
+
+
+def highlights(diff):
+    """({old id: css class}, {new id: css class}) for the two diagrams."""
+    old, new = {}, {}
+    for change in diff.changes:
+        cls = SEMANTIC_CLASSES.get(change.kind, "diff-changed" if change.semantic else "diff-layout")
+        for ident, side in ((change.old_id, old), (change.new_id, new)):
+            if ident is None:
+                continue
+            if side.get(ident) in (None, "diff-layout"):
+                side[ident] = cls
+    return old, new
+
+
+def _prefix_ids(svg, prefix):
+    """Make the SVG's DOM ids unique in a page that holds several diagrams."""
+    svg = re.sub(r'(?<=\s)id="', f'id="{prefix}', svg)
+    return svg.replace('aria-labelledby="', f'aria-labelledby="{prefix}')
+
+
+def _side(model, path, marks, side, lang):
+    """HTML of one side: every diagram of the model, or the note; plus {element id: anchor}."""
+    t = TEXT[lang]
+    anchors = {}
+    parts = [f'<section class="side" id="{side}"><h2>{escape(t[side])}: {escape(str(path or ""))}</h2>']
+    try:
+        count = len(model.diagrams)
+        if not count:
+            raise NoDiagramError("no BPMNDI")
+        for index in range(count):
+            prefix = f"{side}{index}-"
+            svg = _prefix_ids(render_svg(model, index, highlight=marks, lang=lang), prefix)
+            diagram = model.diagrams[index]
+            for di in list(diagram.shapes) + list(diagram.edges):
+                if di.bpmn_element and di.bpmn_element not in anchors:
+                    anchors[di.bpmn_element] = prefix + _dom_id(di.bpmn_element)
+            heading = f"<h3>{escape(t['diagram'])} {index + 1}: {escape(diagram.name or diagram.id or '')}</h3>" if count > 1 else ""
+            parts.append(f'{heading}<div class="canvas">{svg}</div>')
+    except NoDiagramError:
+        parts.append(f'<p class="note">{escape(t["no_di"])}</p>')
+    parts.append("</section>")
+    return "".join(parts), anchors
+
+
+def _value(value):
+    if value is None:
+        return "–"
+    if isinstance(value, dict):
+        return ", ".join(f"{k}={v}" for k, v in value.items())
+    if isinstance(value, list):
+        return " ".join(",".join(str(c) for c in p) if isinstance(p, list) else str(p) for p in value)
+    return f"„{value}“"
+
+
+def diff_report(diff, lang="de", old_model=None, new_model=None):
+    """The report as one HTML document (str). The models default to those the diff was made from."""
+    lang = "en" if lang == "en" else "de"
+    t = TEXT[lang]
+    old_model = old_model or diff.old_model
+    new_model = new_model or diff.new_model
+    marks_old, marks_new = highlights(diff)
+    old_html, old_anchors = _side(old_model, diff.old_path, marks_old, "old", lang)
+    new_html, new_anchors = _side(new_model, diff.new_path, marks_new, "new", lang)
+    rows = []
+    for number, change in enumerate(diff.changes, 1):
+        links = []
+        for ident, anchors, label in ((change.old_id, old_anchors, t["old"]), (change.new_id, new_anchors, t["new"])):
+            if ident is None:
+                continue
+            if ident in anchors:
+                links.append(f'<a href="#{escape(anchors[ident])}">{escape(label)}: {escape(ident)}</a>')
+            else:
+                links.append(f"{escape(label)}: {escape(ident)}")
+        details = []
+        for d in change.details:
+            prop = PROPERTY_WORDS_DE.get(d["property"], d["property"]) if lang == "de" else d["property"]
+            details.append(f"<div>{escape(prop)}: {escape(_value(d['old']))} → {escape(_value(d['new']))}</div>")
+        how = f' <small title="{escape(t["similar"])}">≈ {change.score:.2f}</small>' if change.match == "similarity" else ""
+        cls = f"kind-{change.kind}" + (" semantic" if change.semantic and change.kind not in ("added", "removed") else "")
+        rows.append(
+            f'<tr id="change-{number}" class="{cls}" data-old-id="{escape(change.old_id or "")}" '
+            f'data-new-id="{escape(change.new_id or "")}"><td>{escape(KIND_WORDS[lang][change.kind])}</td>'
+            f"<td>{escape(type_word(change.element_type, lang))}</td><td>{escape(change.name or '')}</td>"
+            f'<td class="details">{"".join(details)}</td><td>{"<br>".join(links)}{how}</td></tr>')
+    table = (f"<table><thead><tr><th>{t['kind']}</th><th>{t['type']}</th><th>{t['name']}</th>"
+             f"<th>{t['details']}</th><th>{t['ids']}</th></tr></thead><tbody>{''.join(rows)}</tbody></table>"
+             if rows else f"<p>{escape(t['none'])}</p>")
+    notes = [u for side in ("old", "new") for u in diff.unshared_namespaces.get(side, [])]
+    note = f'<p class="note">{escape(t["notes"] + ", ".join(notes))}</p>' if notes else ""
+    legend = (f'<p class="legend"><b>{t["legend"]}:</b> <span><i class="l-added"></i>{t["added"]}</span>'
+              f'<span><i class="l-removed"></i>{t["removed"]}</span><span><i class="l-changed"></i>{t["changed_l"]}</span>'
+              f'<span><i class="l-layout"></i>{t["layout_l"]}</span></p>')
+    title = f"{t['title']}: {diff.old_path or ''} → {diff.new_path or ''}"
+    return (f'<!DOCTYPE html>\n<html lang="{lang}"><head><meta charset="utf-8">'
+            f"<title>{escape(title)}</title><style>{PAGE_STYLE}</style></head><body>"
+            f"<h1>{escape(title)}</h1><p class=\"summary\">{escape(format_summary(diff, lang))}</p>{legend}{note}"
+            f'<div class="sides">{old_html}{new_html}</div><h2>{t["changes"]}</h2>{table}</body></html>\n')
