@@ -9,7 +9,7 @@ _CAMEL = re.compile(r"(?<=[a-z])(?=[A-Z])")
 _KIND_WORDS = {"participant": "pool", "BPMNShape": "shape", "BPMNEdge": "edge", "BPMNPlane": "diagram plane",
                "BPMNDiagram": "diagram", "BPMNLabel": "label", "dataObjectReference": "data object",
                "dataStoreReference": "data store", "subProcess": "sub-process",
-               "adHocSubProcess": "ad-hoc sub-process"}
+               "adHocSubProcess": "ad-hoc sub-process", "eventBasedGateway": "event-based gateway"}
 
 
 def kind_words(kind):

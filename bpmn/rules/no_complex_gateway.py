@@ -13,5 +13,6 @@ SEVERITY = "warn"
 
 def check(model):
     for gateway in model.of_kind("complexGateway"):
-        yield finding(ID, gateway, f"{describe(gateway)} is a complex gateway, which few readers or tools "
-                                   "understand; use exclusive, parallel or inclusive gateways")
+        yield finding(ID, gateway, f"{describe(gateway)} hides its behaviour in a free-text activation "
+                                   "condition that few readers or tools understand; use exclusive, parallel or "
+                                   "inclusive gateways")

@@ -15,5 +15,5 @@ SEVERITY = "warn"
 
 def check(model):
     for gateway in model.of_kind("inclusiveGateway"):
-        yield finding(ID, gateway, f"{describe(gateway)} is an inclusive gateway; use an exclusive or parallel "
-                                   "gateway if one or all branches are meant")
+        yield finding(ID, gateway, f"{describe(gateway)} takes one or more branches, which is hard to "
+                                   "follow; use an exclusive or parallel gateway if one or all branches are meant")
