@@ -556,6 +556,42 @@ def report(fmt, save, lang, output):
         click.echo(f"saved {saved}", err=True)
 
 
+# --- validate and lint ---------------------------------------------------------------------------
+
+
+@procex.command("validate")
+@click.argument("files", nargs=-1, required=True, type=click.Path(dir_okay=False))
+@click.option("--format", "fmt", type=click.Choice(["text", "json", "sarif"]), default="text", show_default=True,
+              help="Report as a table, as JSON or as SARIF 2.1.0 (code-scanning tools).")
+@click.option("--rules", type=click.Choice(["correctness", "recommended", "all", "none"]), default=None,
+              help="Lint preset (default: preset of the config, else correctness); none = schema and references only.")
+@click.option("--config", type=click.Path(dir_okay=False),
+              help="TOML file with a [lint] table (default: procex.toml here or in a parent folder).")
+@MAX_BYTES_OPTION
+def validate_command(files, fmt, rules, config, max_bytes):
+    """Check BPMN files: OMG schema, references, and lint rules.
+
+    Exit status 0 without errors, 1 with errors, 2 when a file cannot be read or the call is wrong.
+    """
+    from bpmn import validate
+
+    try:
+        lint_config = validate.config_for(config)
+        reports, unreadable = validate.validate_paths(files, rules, lint_config, max_bytes)
+    except ProcexError as error:  # a wrong config: nothing was checked
+        click.echo(f"procex: error: {error}", err=True)
+        sys.exit(error.exit_code)
+    for error in unreadable:
+        click.echo(f"procex: error: {error}", err=True)
+    if fmt == "json":
+        emit_json(validate.to_json(reports))
+    elif fmt == "sarif":
+        emit_json(validate.to_sarif(reports, rules, lint_config))
+    else:
+        click.echo(validate.format_text(reports))
+    sys.exit(validate.exit_status(reports, unreadable))
+
+
 # --- end of command sections ------------------------------------------------------------------
 
 

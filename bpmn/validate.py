@@ -501,3 +501,141 @@ def _walk_drawn(model, container, drawn, planes):
             # Drawn inside (expanded, or on a plane of its own) when any direct child is drawn.
             if child.get("id") in planes or any(c.get("id") in drawn for c in child):
                 yield from _walk_drawn(model, child, drawn, planes)
+
+
+# --- several files and the report formats (text, JSON, SARIF 2.1.0) ----------------------------
+
+XSD_HELP = ("The file does not match the OMG BPMN 2.0 XML Schema (BPMN20.xsd). Tools that validate on "
+            "import may refuse it. How to fix: correct the element named in the message; "
+            "`procex export --plain` removes misplaced vendor extensions.")
+REFERENCE_HELP = ("A reference names no element, or an element of the wrong kind; ids are not unique; a "
+                  "sequence flow crosses a (sub-)process boundary; a message flow stays inside one pool; or "
+                  "a diagram does not match the model. How to fix: point the reference to the right "
+                  "element or remove it, as the message says.")
+
+
+def config_for(config=None):
+    """A LintConfig: ``config`` as given (a LintConfig or a TOML path), else procex.toml in the
+    current directory or its nearest parent, else the empty config."""
+    if isinstance(config, LintConfig):
+        return config
+    if config is None:
+        found = find_config()
+        return load_config(found) if found else LintConfig()
+    return load_config(config)
+
+
+def validate_paths(paths, rules=None, config=None, max_bytes=DEFAULT_MAX_BYTES):
+    """(reports, read errors) for several files, with one configuration.
+
+    ``config`` None means: procex.toml in the current directory or a parent, if any. A file that
+    cannot be read gives a BpmnReadError in the second list; the others are still validated."""
+    from . import rules as lint
+    from .errors import BpmnReadError
+
+    config = config_for(config)
+    lint.resolve(rules, config)  # a wrong preset or config fails before any file is read
+    reports, unreadable = [], []
+    for path in paths:
+        try:
+            reports.append(validate_file(path, rules, config, max_bytes))
+        except BpmnReadError as error:
+            unreadable.append(error)
+    return reports, unreadable
+
+
+def exit_status(reports, unreadable):
+    """0 without errors, 1 with errors, 2 when a file could not be read."""
+    if unreadable:
+        return 2
+    return 1 if any(not r.ok for r in reports) else 0
+
+
+def _plural(n, word):
+    return f"{n} {word}{'' if n == 1 else 's'}"
+
+
+def format_text(reports):
+    """A table (file, line, element, severity, rule, message) and a total line."""
+    rows = [(r.path or "-", str(f.line or "-"), f.element or "-", f.severity, f.code, f.message)
+            for r in reports for f in r.findings]
+    lines = []
+    if rows:
+        header = ("FILE", "LINE", "ELEMENT", "SEVERITY", "RULE", "MESSAGE")
+        widths = [max(len(row[i]) for row in rows + [header]) for i in range(5)]
+        for row in [header] + rows:
+            lines.append("  ".join(cell.ljust(width) for cell, width in zip(row, widths)) + "  " + row[5])
+    errors = sum(r.errors for r in reports)
+    warnings = sum(r.warnings for r in reports)
+    infos = sum(1 for r in reports for f in r.findings if f.severity == "info")
+    failed = sum(1 for r in reports if not r.ok)
+    total = (f"{_plural(len(reports), 'file')} checked: {_plural(errors, 'error')}, "
+             f"{_plural(warnings, 'warning')}, {infos} info")
+    if failed:
+        total += f" ({_plural(failed, 'file')} with errors)"
+    lines.append(total)
+    return "\n".join(lines)
+
+
+def to_json(reports):
+    return {"files": [r.to_dict() for r in reports]}
+
+
+def _rule_descriptor(rule_id, rules_used):
+    from . import rules as lint
+
+    if rule_id == "xsd":
+        short, full, level = "Schema (OMG BPMN 2.0 XSD)", XSD_HELP, "error"
+    elif rule_id == "reference":
+        short, full, level = "References and structure", REFERENCE_HELP, "error"
+    else:
+        rule = lint.registry()[rule_id]
+        short, full = rule.summary, rule.doc
+        level = "error" if rules_used.get(rule_id, rule.severity) == "error" else "warning"
+    return {"id": rule_id, "name": "".join(part.capitalize() for part in rule_id.split("-")),
+            "shortDescription": {"text": short}, "fullDescription": {"text": full},
+            "help": {"text": full}, "defaultConfiguration": {"level": level}}
+
+
+def _artifact_uri(path):
+    if not path:
+        return "unknown"
+    p = Path(path)
+    return p.as_uri() if p.is_absolute() else p.as_posix()
+
+
+def to_sarif(reports, rules=None, config=None):
+    """A SARIF 2.1.0 log: one run, the rules that were applied (with help texts), one result per
+    finding with its file and line, and the element id as logical location."""
+    from importlib import metadata
+
+    from . import rules as lint
+
+    try:
+        version = metadata.version("procex")
+    except metadata.PackageNotFoundError:
+        version = "0"
+    used = lint.resolve(rules, config) if rules != "none" else {}
+    rule_ids = ["xsd", "reference"] + list(used)
+    for report in reports:
+        for f in report.findings:
+            if f.code not in rule_ids:
+                rule_ids.append(f.code)
+    index = {rule_id: i for i, rule_id in enumerate(rule_ids)}
+    artifacts = [{"location": {"uri": _artifact_uri(r.path)}} for r in reports]
+    results = []
+    for i, report in enumerate(reports):
+        for f in report.findings:
+            physical = {"artifactLocation": {"uri": _artifact_uri(report.path), "index": i}}
+            if f.line:
+                physical["region"] = {"startLine": f.line}
+            location = {"physicalLocation": physical}
+            if f.element:
+                location["logicalLocations"] = [{"name": f.element, "kind": "element"}]
+            results.append({"ruleId": f.code, "ruleIndex": index[f.code],
+                            "level": {"error": "error", "warning": "warning"}.get(f.severity, "note"),
+                            "message": {"text": f.message}, "locations": [location]})
+    return {"$schema": "https://json.schemastore.org/sarif-2.1.0.json", "version": "2.1.0",
+            "runs": [{"tool": {"driver": {"name": "procex", "version": version,
+                                          "rules": [_rule_descriptor(r, used) for r in rule_ids]}},
+                      "artifacts": artifacts, "results": results}]}
