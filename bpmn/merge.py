@@ -20,7 +20,8 @@ peer's new version. Library API (all arguments are ``bpmn.model.Model`` objects)
     ``result.applied`` the upstream changes applied, ``result.resolved`` the blocking conflicts
     that ``prefer`` ("local" or "upstream") decided. With blocking conflicts and no ``prefer``,
     ``result.ok`` is False, ``result.model``/``data`` are None and ``result.conflicts`` lists them.
-    ``result.threeway`` is the classification.
+    ``result.threeway`` is the classification; ``result.skipped`` lists (id, reason) for
+    upstream sides of conflicts that ``prefer="upstream"`` could not take into LOCAL.
 
 ``merge_files(base, local, upstream, out, prefer=None)`` reads three files and writes OUT
 atomically only when the merge succeeded.
@@ -42,7 +43,7 @@ from typing import Optional
 
 from . import kinds
 from .diff import describe, diff_models
-from .errors import ProcexError
+from .errors import EditError, ProcexError
 from .match import FLOW_KINDS, MATCHED_KINDS, match_models
 from .merge_apply import Applier
 from .normalize import Value, element_properties, label_of
@@ -130,6 +131,7 @@ class MergeResult:
     conflicts: list = field(default_factory=list)   # blocking conflicts left undecided
     applied: list = field(default_factory=list)     # upstream Items applied
     resolved: list = field(default_factory=list)    # blocking conflicts decided by prefer
+    skipped: list = field(default_factory=list)     # (id, reason): upstream wins that LOCAL cannot take
 
     @property
     def ok(self):
@@ -289,7 +291,12 @@ class _Classifier:
             for attr in ("sourceRef", "targetRef", "attachedToRef", "processRef"):
                 if view.el.get(attr):
                     tokens.append(self.canon(item.side, kinds.local_ref(view.el.get(attr))))
-        elif item.aspect in ("lane", "parent", "sourceRef", "targetRef"):
+        elif item.aspect in ("sourceRef", "targetRef"):
+            # A rewired flow needs both of its ends, the one it kept as well.
+            for attr in ("sourceRef", "targetRef"):
+                if view.el.get(attr):
+                    tokens.append(self.canon(item.side, kinds.local_ref(view.el.get(attr))))
+        elif item.aspect in ("lane", "parent"):
             tokens.append(self.value(item))
         return [t[2:] for t in tokens if t and t.startswith("b:")]
 
@@ -455,17 +462,27 @@ def merge(base, local, upstream, prefer=None, mode="auto"):
         el = upstream.element(item.own_id) if item.own_id else None
         return (phase, rank, doc_order.get(el, -1))
 
+    chosen = {id(item) for _, item in actions[len(three.applicable):]}
     applied, done = [], set()
     for what, item in sorted(actions, key=order):
         key = (what, item.own_id or item.base_id, item.aspect)
         if key in done:
             continue
         done.add(key)
-        _apply(applier, what, item, three)
+        if id(item) in chosen:
+            # A conflict decided for UPSTREAM: what cannot be done in LOCAL any more is reported.
+            try:
+                _apply(applier, what, item, three)
+            except EditError as error:
+                applier.skipped.append((item.own_id or item.base_id, str(error)))
+                continue
+        else:
+            _apply(applier, what, item, three)
         if what not in ("restore", "adopt"):
             applied.append(item)
     merged.reindex()
-    return MergeResult(three, merged, merged.to_bytes(), [], applied, resolved if prefer else [])
+    return MergeResult(three, merged, merged.to_bytes(), [], applied, resolved if prefer else [],
+                       list(applier.skipped))
 
 
 def _upstream_wins(three):
@@ -500,7 +517,8 @@ def _apply(applier, what, item, three):
     elif what == "layout":
         applier.layout(up_id)
     elif what == "added":
-        applier.add(up_id)
+        if applier.loc(up_id) is None:  # a restored flow may have brought it already
+            applier.add(up_id)
     elif what == "restore":
         if applier.loc(up_id) is None:
             applier.restore(up_id)

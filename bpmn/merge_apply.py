@@ -48,6 +48,7 @@ class Applier:
         self.upstream = upstream
         self.ids = dict(ids)  # upstream id -> local id
         self._pending = set()  # ids given to copies not yet indexed by the model
+        self.skipped = []      # (upstream id, reason) of what could not be applied
 
     # --- helpers ---------------------------------------------------------------------------
     def loc(self, up_id):
@@ -290,15 +291,34 @@ class Applier:
         self.local.reindex()
         return new_id
 
-    def restore(self, up_id):
-        """Bring back an element LOCAL removed, as UPSTREAM has it, with UPSTREAM's flows to
-        elements LOCAL still has."""
-        lid = self.add(up_id)
+    def restore(self, up_id, depth=0):
+        """Bring back an element LOCAL removed, as UPSTREAM has it (``prefer="upstream"``): a flow
+        with the ends LOCAL removed, a node with UPSTREAM's flows to elements LOCAL still has.
+        Returns the LOCAL id, or None when it cannot come back (its ends now stand in different
+        sub-processes or pools); the reason is added to ``self.skipped``."""
+        if self.loc(up_id) is not None:
+            return self.loc(up_id)
         up = self._up(up_id)
+        if up.type in FLOW_ENDS_KINDS:
+            ends = [kinds.local_ref(up.el.get(a, "")) for a in ("sourceRef", "targetRef")]
+            for end in ends:
+                if self.loc(end) is None and depth < 2:
+                    self.restore(end, depth + 1)
+            local_ends = [self.local.get(self.loc(e)) if self.loc(e) else None for e in ends]
+            if None in local_ends:
+                self.skipped.append((up_id, "an end of it is missing in the local model"))
+                return None
+            if up.type == "sequenceFlow" and local_ends[0].container.el is not local_ends[1].container.el:
+                self.skipped.append((up_id, "its ends stand in different (sub-)processes in the local model"))
+                return None
+            return self.add(up_id)
+        if up.container is not None and self.loc(up.container.id) is None:
+            self.skipped.append((up_id, "its (sub-)process is missing in the local model"))
+            return None
+        lid = self.add(up_id)
         for flow in up.incoming + up.outgoing:
-            ends = (kinds.local_ref(flow.el.get("sourceRef", "")), kinds.local_ref(flow.el.get("targetRef", "")))
-            if self.loc(flow.id) is None and all(self.loc(e) is not None for e in ends):
-                self.add(flow.id)
+            if self.loc(flow.id) is None and depth == 0:
+                self.restore(flow.id, depth + 1)
         return lid
 
     def adopt(self, up_id, local_id):

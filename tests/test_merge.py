@@ -370,15 +370,15 @@ EDITS = {"rename": do_rename, "retype": do_retype, "property": do_property, "rel
 
 # Expected outcome when LOCAL (row) and UPSTREAM (column) edit the SAME task X:
 # "merged", or the conflict kinds reported. The rewire and add edits change X's outgoing flow.
-M, RC, MC = "merged", {"removed-changed"}, {"moved-changed"}
-#            rename     retype     property      relane    rewire        add           remove  move
+M, RC, MC, RR = "merged", {"removed-changed"}, {"moved-changed"}, {"removed-referenced"}
+#            rename     retype     property      relane    rewire        add           remove   move
 SAME = {
     "rename":   [{"label"}, M,         M,            M,        M,            M,            RC,     MC],
     "retype":   [M,         {"type"},  M,            M,        M,            M,            RC,     MC],
     "property": [M,         M,         {"property"}, M,        M,            M,            RC,     MC],
     "relane":   [M,         M,         M,            {"lane"}, M,            M,            RC,     MC],
-    "rewire":   [M,         M,         M,            M,        {"rewire"},   {"rewire"},   RC,     RC],
-    "add":      [M,         M,         M,            M,        {"rewire"},   {"added"},    RC,     RC],
+    "rewire":   [M,         M,         M,            M,        {"rewire"},   {"rewire"},   RC | RR, RC | MC],
+    "add":      [M,         M,         M,            M,        {"rewire"},   {"added"},    RC | RR, RC | MC],
     "remove":   [RC,        RC,        RC,           RC,       RC,           RC,           M,      RC],
     "move":     [M,         M,         M,            M,        RC,           RC,           RC,     M],
 }
@@ -406,11 +406,28 @@ def test_edit_table(local_edit, upstream_edit, where, expected):
     else:
         assert found == expected, [c.to_dict() for c in three.blocking]
         assert merge(base, local, upstream).data is None
-        for prefer in ("local", "upstream"):
+        for prefer, winner in (("local", local), ("upstream", upstream)):
             result = merge(base, local, upstream, prefer=prefer)
             merged = validate(result.model)
-            if prefer == "local":
-                assert semantic(base, local) <= semantic(base, merged)
+            assert_side_won(three, prefer, winner, merged)
+
+
+def assert_side_won(three, side, winner, merged):
+    """Each blocking conflict was decided as ``side`` had it: what it removed is gone, what it added
+    is there, and the property it changed is as in ``winner``."""
+    after = diff_models(winner, merged)
+    for conflict in three.blocking:
+        item = getattr(conflict, side)
+        if item.aspect == "removed":
+            assert item.base_id not in merged, conflict.to_dict()
+        elif item.aspect == "added":
+            if side == "local":
+                assert item.own_id in merged, conflict.to_dict()
+        else:
+            prop = item.change["details"][0]["property"]
+            left = [c for c in after.changes_of(old_id=item.own_id) if c.kind == item.change["kind"]
+                    and any(d["property"] == prop for d in c.details)]
+            assert left == [], (conflict.to_dict(), [c.to_dict() for c in left])
 
 
 # --- the Trier example: Koblenz's adaptation of Gewerbeanmeldung 1.0.0, Trier's 1.1.0 ------------
