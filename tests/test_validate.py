@@ -1,0 +1,293 @@
+"""bpmn.validate: schema findings on the real corpus, reference checks, config, and `procex validate`."""
+import json
+
+import pytest
+from click.testing import CliRunner
+
+from bpmn.errors import BpmnReadError
+from bpmn.rules import ConfigError, find_config, load_config, parse_config, resolve
+from bpmn.validate import validate_bytes, validate_file
+
+from .conftest import SHARED, miwg_reference_files, miwg_roundtrip_files, need_shared
+
+ROUNDTRIP = SHARED / "corpora/miwg/roundtrip"
+HEAD = (b'<?xml version="1.0" encoding="UTF-8"?>\n<definitions xmlns="http://www.omg.org/spec/BPMN/20100524/MODEL" '
+        b'xmlns:bpmndi="http://www.omg.org/spec/BPMN/20100524/DI" xmlns:dc="http://www.omg.org/spec/DD/20100524/DC" '
+        b'xmlns:di="http://www.omg.org/spec/DD/20100524/DI" '
+        b'xmlns:xsi="http://www.w3.org/2001/XMLSchema-instance" id="Defs" targetNamespace="https://example.org/t">\n')
+
+
+def doc(body):
+    return HEAD + body.encode() + b"\n</definitions>\n"
+
+
+def by_rule(report, rule, severity=None):
+    return [f for f in report.findings if f.code == rule and (severity is None or f.severity == severity)]
+
+
+# --- the corpus ---------------------------------------------------------------------------------
+
+@pytest.mark.parametrize("path", miwg_reference_files(), ids=lambda p: p.name)
+def test_miwg_reference_models_have_no_schema_or_reference_errors(path):
+    report = validate_file(path, rules="none")
+    assert [str(f) for f in report.findings if f.severity == "error"] == []
+    assert report.ok
+
+
+def test_there_are_21_reference_models():
+    need_shared()
+    assert len(miwg_reference_files()) == 21
+
+
+# The 10 real exports that fail the OMG XSD, each with its cause: (file, elements, words of the
+# message, number of xsd findings). Causes were found with lxml XMLSchema and read in the files.
+INVALID = [
+    ("adonis_17.0/C.8.1", ["Participant_04dpvds"], ["bpmn:Assignee", "extensionElements", "vendor"], 1),
+    ("bic-cloud-design_6.2.0/C.1.1", ["UUID_5c317e37-2ae9-4b11-820f-9dcd0f981f58",
+                                      "UUID_92daf871-d411-4980-8a9c-3d61aff69724",
+                                      "UUID_9257be3f-b9a2-4af3-be9a-99608e696f1e"],
+     ["dataOutputAssociation", "bpmn:targetRef"], 3),
+    ("open-bpmn_1.2.8_2/B.1.0", ["BPMNEdge_bEFIoQ", "BPMNEdge_rqLA2g"], ["waypoint"], 2),
+    ("open-bpmn_1.2.8_2/B.2.0", ["BPMNEdge_BiUdxQ", "BPMNEdge_aoU4sg"], ["waypoint"], 2),
+    ("open-bpmn_1.2.8_2/C.4.0", ["BPMNEdge_C7cIIg"], ["waypoint"], 16),
+    ("open-bpmn_1.2.8_2/C.5.0", ["BPMNEdge_mvcBPw"], ["waypoint"], 6),
+    ("open-bpmn_1.2.8_2/C.6.0", ["BPMNPlane_a0PZ5A"], ["BPMNPlane", "exactly one plane"], 1),
+    ("sap-signavio_19.9.0/B.1.0", ["Process_ba16239e-181e-4b9f-bc5b-0bb2ee973450"], ["duplicated", "unique"], 1),
+    ("sap-signavio_19.9.0/B.2.0", ["Process_ba16239e-181e-4b9f-bc5b-0bb2ee973450"], ["duplicated", "unique"], 1),
+    ("sap-signavio_19.9.0/C.8.1", ["_83f1c680-7e06-4a9a-9206-396ed8155a71", "_cedf6a3e-14a4-4a3e-9050-3bcdcaf5e5d4",
+                                   "sid-99d98da9-8851-41f8-a0f2-8efde51e348c"], ["inMessageRef"], 7),
+]
+
+
+@pytest.mark.parametrize("name,elements,words,count", INVALID, ids=[i[0] for i in INVALID])
+def test_xsd_invalid_exports_are_reported_with_their_cause(name, elements, words, count):
+    need_shared()
+    report = validate_file(ROUNDTRIP / f"{name}-roundtrip.bpmn", rules="none")
+    xsd = by_rule(report, "xsd", "error")
+    assert len(xsd) == count, [str(f) for f in xsd]
+    assert set(elements) <= {f.element for f in xsd}
+    assert all(f.line for f in xsd)
+    first = next(f for f in xsd if f.element == elements[0])
+    for word in words:
+        assert word in first.message, first.message
+    assert not report.ok
+
+
+def test_sap_duplicate_process_id_is_also_a_reference_error():
+    need_shared()
+    report = validate_file(ROUNDTRIP / "sap-signavio_19.9.0/B.1.0-roundtrip.bpmn", rules="none")
+    dup = by_rule(report, "reference", "error")
+    assert [(f.element, f.line) for f in dup] == [("Process_ba16239e-181e-4b9f-bc5b-0bb2ee973450", 413)]
+    assert "already used by global task on line 14" in dup[0].message
+
+
+def test_exactly_those_ten_roundtrip_files_fail_the_schema():
+    need_shared()
+    failing = sorted(f"{p.parent.name}/{p.name.replace('-roundtrip.bpmn', '')}" for p in miwg_roundtrip_files()
+                     if by_rule(validate_file(p, rules="none"), "xsd"))
+    assert failing == sorted(i[0] for i in INVALID)
+
+
+# --- schema: the crash guard --------------------------------------------------------------------
+
+def test_undeclared_xsi_type_prefix_is_a_finding_not_a_crash():
+    data = doc('<process id="P"><startEvent id="S"/><endEvent id="E"/>'
+               '<sequenceFlow id="F" sourceRef="S" targetRef="E">'
+               '<conditionExpression xsi:type="foo:tFormalExpression">x</conditionExpression></sequenceFlow>'
+               '</process>')
+    report = validate_bytes(data, "inline.bpmn", rules="none")
+    xsd = by_rule(report, "xsd")
+    assert xsd and xsd[0].element == "F" and "not declared" in xsd[0].message and "foo:" in xsd[0].message
+    assert xsd[0].line == 3
+
+
+# --- references ---------------------------------------------------------------------------------
+
+def ref_errors(body, severity="error"):
+    return [(f.element, f.message) for f in by_rule(validate_bytes(doc(body), "t.bpmn", rules="none"), "reference", severity)]
+
+
+def test_dangling_source_ref():
+    found = ref_errors('<process id="P"><startEvent id="S"/><sequenceFlow id="F" sourceRef="S" targetRef="Gone"/></process>')
+    assert found[0][0] == "F" and "'Gone' names no element" in found[0][1]
+
+
+def test_reference_of_the_wrong_kind():
+    found = ref_errors('<collaboration id="C"><participant id="Pool" name="Amt" processRef="T"/></collaboration>'
+                       '<process id="P"><task id="T" name="x"/></process>')
+    assert found[0][0] == "Pool" and "processRef names task 'x' (T)" in found[0][1]
+
+
+def test_default_must_be_an_outgoing_flow():
+    found = ref_errors('<process id="P"><startEvent id="S"/><exclusiveGateway id="G" default="F1"/><task id="T" name="t"/>'
+                       '<sequenceFlow id="F1" sourceRef="S" targetRef="G"/><sequenceFlow id="F2" sourceRef="G" targetRef="T"/>'
+                       '</process>')
+    assert [e for e, _ in found] == ["G"] and "does not leave it" in found[0][1]
+
+
+def test_sequence_flow_crossing_a_sub_process_boundary():
+    found = ref_errors('<process id="P"><startEvent id="S"/><subProcess id="Sub"><task id="Inner" name="i"/></subProcess>'
+                       '<sequenceFlow id="F" sourceRef="S" targetRef="Inner"/></process>')
+    assert [e for e, _ in found] == ["F"] and "cannot cross" in found[0][1]
+
+
+def test_message_flow_inside_one_pool():
+    found = ref_errors('<collaboration id="C"><participant id="Pool" name="Amt" processRef="P"/>'
+                       '<messageFlow id="M" sourceRef="A" targetRef="B"/></collaboration>'
+                       '<process id="P"><task id="A" name="a"/><task id="B" name="b"/></process>')
+    assert [e for e, _ in found] == ["M"] and "both in pool 'Amt'" in found[0][1]
+
+
+def test_duplicate_ids():
+    found = ref_errors('<process id="P"><task id="T" name="a"/><task id="T" name="b"/></process>')
+    assert found == [("T", found[0][1])] and "already used" in found[0][1]
+
+
+def test_diagram_shapes_for_missing_elements_and_elements_without_shape():
+    body = ('<process id="P"><task id="T" name="a"/><task id="Undrawn" name="b"/></process>'
+            '<bpmndi:BPMNDiagram id="D"><bpmndi:BPMNPlane id="PL" bpmnElement="P">'
+            '<bpmndi:BPMNShape id="T_di" bpmnElement="T"><dc:Bounds x="0" y="0" width="10" height="10"/></bpmndi:BPMNShape>'
+            '<bpmndi:BPMNShape id="Ghost_di" bpmnElement="Ghost"><dc:Bounds x="0" y="0" width="10" height="10"/></bpmndi:BPMNShape>'
+            '</bpmndi:BPMNPlane></bpmndi:BPMNDiagram>')
+    assert [e for e, _ in ref_errors(body)] == ["Ghost_di"]
+    assert [e for e, _ in ref_errors(body, "warning")] == ["Undrawn"]
+
+
+def test_called_element_external_is_info_local_must_be_a_process():
+    external = ref_errors('<process id="P"><callActivity id="CA" name="c" calledElement="other-file-process"/></process>',
+                          "info")
+    assert external and external[0][0] == "CA"
+    local = ref_errors('<process id="P"><task id="T" name="t"/><callActivity id="CA" name="c" calledElement="T"/></process>')
+    assert [e for e, _ in local] == ["CA"] and "a process or a global task" in local[0][1]
+
+
+def test_unreadable_input_raises():
+    with pytest.raises(BpmnReadError):
+        validate_bytes(b"<not-bpmn/>", "x.bpmn")
+
+
+# --- presets and configuration ------------------------------------------------------------------
+
+UNLABELLED = '<process id="P"><startEvent id="S" name="s"/><task id="T"/><endEvent id="E" name="e"/>' \
+             '<sequenceFlow id="F1" sourceRef="S" targetRef="T"/><sequenceFlow id="F2" sourceRef="T" targetRef="E"/></process>'
+
+
+def test_presets_and_levels():
+    assert resolve("none") == {}
+    correctness = resolve("correctness")
+    assert "link-event" in correctness and "label-required" not in correctness
+    recommended = resolve("recommended")
+    assert set(correctness) < set(recommended) and recommended["fake-join"] == "warn"
+    assert set(recommended) < set(resolve("all"))
+    config = parse_config({"label-required": "off", "no-inclusive-gateway": "error"})
+    chosen = resolve("recommended", config)
+    assert "label-required" not in chosen and chosen["no-inclusive-gateway"] == "error"
+
+
+def test_config_severity_applies_to_findings():
+    report = validate_bytes(doc(UNLABELLED), rules="correctness", config={"label-required": "warn"})
+    assert [(f.code, f.severity, f.element) for f in report.findings] == [("label-required", "warning", "T")]
+    assert report.ok and report.warnings == 1
+    assert validate_bytes(doc(UNLABELLED), rules="none", config={"label-required": "error"}).findings == []
+
+
+def test_unknown_rule_in_config_is_a_clear_error(tmp_path):
+    path = tmp_path / "procex.toml"
+    path.write_text('[lint]\nlable-required = "off"\n', encoding="utf-8")
+    with pytest.raises(ConfigError, match=r"unknown rule 'lable-required'; did you mean 'label-required'"):
+        load_config(path)
+    path.write_text('[lint]\nlabel-required = "loud"\n', encoding="utf-8")
+    with pytest.raises(ConfigError, match="use off, warn or error"):
+        load_config(path)
+    path.write_text('[lint\n', encoding="utf-8")
+    with pytest.raises(ConfigError, match="not valid TOML"):
+        load_config(path)
+
+
+def test_config_is_found_in_a_parent_folder(tmp_path):
+    (tmp_path / "procex.toml").write_text('municipality = "Koblenz"\n[lint]\npreset = "all"\n', encoding="utf-8")
+    (tmp_path / "processes").mkdir()
+    assert find_config(tmp_path / "processes") == tmp_path / "procex.toml"
+    assert load_config(tmp_path / "procex.toml").preset == "all"
+
+
+# --- the command --------------------------------------------------------------------------------
+
+def run(*args):
+    from cli import procex
+
+    return CliRunner().invoke(procex, ["validate", *args])  # click 8.2+: stdout and stderr apart
+
+
+@pytest.fixture
+def files(tmp_path, monkeypatch):
+    monkeypatch.chdir(tmp_path)  # no procex.toml of the developer's checkout
+    good = tmp_path / "good.bpmn"
+    good.write_bytes(doc(UNLABELLED.replace('<task id="T"/>', '<task id="T" name="t"/>')))
+    bad = tmp_path / "bad.bpmn"
+    bad.write_bytes(doc(UNLABELLED.replace('targetRef="E"', 'targetRef="Nowhere"')))
+    return good, bad
+
+
+def test_cli_exit_codes_and_text(files):
+    good, bad = files
+    ok = run(str(good))
+    assert ok.exit_code == 0 and ok.stdout.strip() == "1 file checked: 0 errors, 0 warnings, 0 info"
+    failed = run(str(good), str(bad))
+    assert failed.exit_code == 1
+    header, row, total = failed.stdout.strip().splitlines()
+    assert header.split()[:6] == ["FILE", "LINE", "ELEMENT", "SEVERITY", "RULE", "MESSAGE"]
+    assert row.split()[1:5] == ["3", "F2", "error", "reference"] and "'Nowhere' names no element" in row
+    assert total == "2 files checked: 1 error, 0 warnings, 0 info (1 file with errors)"
+    missing = run(str(good), "missing.bpmn")
+    assert missing.exit_code == 2 and "missing.bpmn: no such file" in missing.stderr
+    assert run("--rules", "bogus", str(good)).exit_code == 2
+
+
+def test_cli_json_shape(files):
+    good, bad = files
+    result = run("--format", "json", "--rules", "recommended", str(bad))
+    assert result.exit_code == 1
+    data = json.loads(result.stdout)
+    assert list(data) == ["files"]
+    entry = data["files"][0]
+    assert list(entry) == ["path", "ok", "errors", "warnings", "findings"]
+    assert entry["ok"] is False and entry["errors"] == sum(f["severity"] == "error" for f in entry["findings"])
+    for finding in entry["findings"]:
+        assert list(finding) == ["rule", "severity", "message", "line", "element"]
+        assert finding["severity"] in ("error", "warning", "info")
+    reference = [f for f in entry["findings"] if f["rule"] == "reference"]
+    assert [(f["severity"], f["line"], f["element"]) for f in reference] == [("error", 3, "F2")]
+    assert "Nowhere" in reference[0]["message"]
+
+
+def test_cli_sarif(files):
+    good, bad = files
+    result = run("--format", "sarif", "--rules", "recommended", str(bad))
+    assert result.exit_code == 1
+    sarif = json.loads(result.stdout)
+    assert sarif["version"] == "2.1.0" and sarif["$schema"].endswith("sarif-2.1.0.json")
+    run_ = sarif["runs"][0]
+    rules = run_["tool"]["driver"]["rules"]
+    ids = [r["id"] for r in rules]
+    assert ids[:2] == ["xsd", "reference"] and "label-required" in ids
+    assert all(r["help"]["text"] and r["shortDescription"]["text"] for r in rules)
+    result_ = next(r for r in run_["results"] if r["ruleId"] == "reference")
+    assert ids[result_["ruleIndex"]] == "reference" and result_["level"] == "error"
+    location = result_["locations"][0]
+    assert location["physicalLocation"]["region"]["startLine"] == 3
+    assert location["physicalLocation"]["artifactLocation"]["uri"].endswith("bad.bpmn")
+    assert location["logicalLocations"][0]["name"] == "F2"
+
+
+def test_cli_reads_procex_toml(files, tmp_path):
+    good, _ = files
+    unlabelled = tmp_path / "unlabelled.bpmn"
+    unlabelled.write_bytes(doc(UNLABELLED))
+    assert run(str(unlabelled)).exit_code == 0  # correctness: labels are not required
+    (tmp_path / "procex.toml").write_text('[lint]\nlabel-required = "error"\n', encoding="utf-8")
+    result = run(str(unlabelled))
+    assert result.exit_code == 1 and "label-required" in result.stdout
+    (tmp_path / "procex.toml").write_text('[lint]\nnot-a-rule = "error"\n', encoding="utf-8")
+    result = run(str(unlabelled))
+    assert result.exit_code == 2 and "unknown rule 'not-a-rule'" in result.stderr
