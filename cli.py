@@ -592,6 +592,85 @@ def validate_command(files, fmt, rules, config, max_bytes):
     sys.exit(validate.exit_status(reports, unreadable))
 
 
+# --- three-way diff and merge: diff3, merge ----------------------------------------------------
+
+
+@procex.command("diff3")
+@click.argument("base", type=click.Path(dir_okay=False))
+@click.argument("local", type=click.Path(dir_okay=False))
+@click.argument("upstream", type=click.Path(dir_okay=False))
+@click.option("--format", "fmt", type=click.Choice(["text", "json", "html"]), default="text", show_default=True,
+              help="text report, JSON (format in the README) or a self-contained HTML report.")
+@click.option("-o", "--output", type=click.Path(dir_okay=False), help="Write the report to FILE instead of stdout.")
+@click.option("--lang", type=click.Choice(["de", "en"]), default="de", show_default=True,
+              help="Language of the text and HTML report.")
+@click.option("--match", "mode", type=click.Choice(["auto", "id"]), default="auto", show_default=True,
+              help="auto: pair by id, then by similarity; id: pair by id only.")
+@MAX_BYTES_OPTION
+def diff3(base, local, upstream, fmt, output, lang, mode, max_bytes):
+    """Classify LOCAL's and UPSTREAM's changes since BASE: applicable, local, pseudo, conflicts.
+
+    Exit status 1 when conflicts remain that block a merge.
+    """
+    from bpmn.fileio import atomic_write
+    from bpmn.merge import diff3 as three_way, read_three
+
+    models = read_three(base, local, upstream, max_bytes)
+    three = three_way(*models, mode=mode)
+    paths = (base, local, upstream)
+    if fmt == "json":
+        text = json.dumps(three.to_dict(), ensure_ascii=False, indent=2) + "\n"
+    elif fmt == "html":
+        from bpmn.merge_report import html_report
+
+        text = html_report(three, lang, paths)
+    else:
+        from bpmn.merge_report import format_text
+
+        text = format_text(three, lang, paths) + "\n"
+    if output:
+        atomic_write(output, text)
+    else:
+        click.echo(text, nl=False)
+    if three.blocking:
+        sys.exit(1)
+
+
+@procex.command("merge")
+@click.argument("base", type=click.Path(dir_okay=False))
+@click.argument("local", type=click.Path(dir_okay=False))
+@click.argument("upstream", type=click.Path(dir_okay=False))
+@click.option("-o", "--output", required=True, type=click.Path(dir_okay=False), help="Where to write the merged model.")
+@click.option("--prefer", type=click.Choice(["local", "upstream"]), help="Decide every conflict for this side.")
+@click.option("--lang", type=click.Choice(["de", "en"]), default="de", show_default=True,
+              help="Language of the conflict list.")
+@click.option("--match", "mode", type=click.Choice(["auto", "id"]), default="auto", show_default=True,
+              help="auto: pair by id, then by similarity; id: pair by id only.")
+@MAX_BYTES_OPTION
+def merge(base, local, upstream, output, prefer, lang, mode, max_bytes):
+    """Write LOCAL with UPSTREAM's changes since BASE applied (nothing is written on conflicts)."""
+    from bpmn.merge import merge_files
+    from bpmn.merge_report import conflict_lines, summary_line
+
+    result = merge_files(base, local, upstream, output, prefer, mode, max_bytes)
+    three = result.threeway
+    if not result.ok:
+        head = (f"procex: {len(result.conflicts)} Konflikt(e), nichts geschrieben; --prefer local|upstream entscheidet sie"
+                if lang == "de" else
+                f"procex: {len(result.conflicts)} conflict(s), nothing written; --prefer local|upstream decides them")
+        click.echo(head, err=True)
+        for line in conflict_lines(result.conflicts, lang):
+            click.echo(line, err=True)
+        sys.exit(1)
+    decided = ""
+    if result.resolved:
+        decided = (f"; {len(result.resolved)} Konflikt(e) für {prefer} entschieden" if lang == "de"
+                   else f"; {len(result.resolved)} conflict(s) decided for {prefer}")
+    click.echo(f"wrote {output}: {summary_line(three, lang)}{decided}", err=True)
+    for ident, reason in result.skipped:
+        click.echo(f"note: upstream {ident} not taken: {reason}", err=True)
+
+
 # --- end of command sections ------------------------------------------------------------------
 
 
