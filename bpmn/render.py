@@ -66,8 +66,8 @@ def text_width(text, size=FONT_SIZE):
 def wrap_text(text, width, size=FONT_SIZE):
     """Break ``text`` into lines no wider than ``width`` as modelling tools do.
 
-    Explicit line breaks are kept; lines break at spaces (and after hyphens); a word longer than
-    the line is cut where it no longer fits.
+    Explicit line breaks are kept; lines break at spaces (and after hyphens); a word much longer
+    than the line is cut where it no longer fits.
     """
     width = max(width, size)
     lines = []
@@ -87,7 +87,9 @@ def wrap_text(text, width, size=FONT_SIZE):
             if line:
                 lines.append(line)
             line = ""
-            while text_width(word, size) > width:
+            # A word only a little too long stays whole (tools let it touch the padding); a
+            # really long one is cut where it no longer fits.
+            while text_width(word, size) > width * 1.12:
                 cut = 1
                 while cut < len(word) and text_width(word[:cut + 1], size) <= width:
                     cut += 1
@@ -213,7 +215,7 @@ STYLE = f"""
 .bpmn-diagram .diff-added .halo {{ stroke: #1a7f37; stroke-width: 4px; fill: #1a7f37; fill-opacity: .10; }}
 .bpmn-diagram .diff-removed .halo {{ stroke: #cf222e; stroke-width: 4px; stroke-dasharray: 8 4; fill: #cf222e; fill-opacity: .10; }}
 .bpmn-diagram .diff-changed .halo {{ stroke: #9a6700; stroke-width: 4px; fill: #d4a72c; fill-opacity: .15; }}
-.bpmn-diagram .diff-layout .halo {{ stroke: #0969da; stroke-width: 2px; stroke-dasharray: 3 3; }}
+.bpmn-diagram .diff-layout .halo {{ stroke: #0969da; stroke-width: 1.5px; stroke-dasharray: 3 3; stroke-opacity: .7; }}
 .bpmn-diagram .diff-added .outline, .bpmn-diagram .diff-added .line {{ stroke: #1a7f37; }}
 .bpmn-diagram .diff-removed .outline, .bpmn-diagram .diff-removed .line {{ stroke: #cf222e; }}
 .bpmn-diagram .diff-changed .outline, .bpmn-diagram .diff-changed .line {{ stroke: #9a6700; }}
@@ -222,6 +224,7 @@ STYLE = f"""
 .bpmn-diagram .diff-changed .head {{ fill: #9a6700; stroke: #9a6700; }}
 .bpmn-diagram .diff-removed text {{ text-decoration: line-through; }}
 .bpmn-diagram .highlight .halo {{ stroke: #0969da; stroke-width: 4px; fill: #0969da; fill-opacity: .08; }}
+.bpmn-diagram path.halo {{ fill: none !important; stroke-width: 10px; stroke-opacity: .3; stroke-dasharray: none; }}
 """.strip()
 
 
@@ -530,9 +533,15 @@ class _Renderer:
             body += f'<g class="task-icon" transform="translate({_num(b.x + 6)},{_num(b.y + 6)})">{icon}</g>'
         collapsed = kind == "callActivity" and di.is_expanded is not True and self._calls_process(element)
         body += self.markers(element, kind, b, collapsed=collapsed)
-        # Tools keep the label clear of the type icon by padding the text box.
-        pad_b = replace_bounds(b, y=b.y, height=b.height - (14 if self._has_markers(element, kind, collapsed) else 0))
-        return body + self.centred_label(self.label_of(element, kind), pad_b)
+        bottom = 14 if self._has_markers(element, kind, collapsed) else 0
+        label = self.label_of(element, kind)
+        box = replace_bounds(b, height=b.height - bottom)
+        if icon:
+            # Keep the label clear of the type icon when the lines fit below it.
+            below = replace_bounds(b, y=b.y + 16, height=b.height - 16 - bottom)
+            if len(wrap_text(label, b.width - 10)) * LINE_HEIGHT <= below.height - 6:
+                box = below
+        return body + self.centred_label(label, box)
 
     def _calls_process(self, element):
         ref = element.el.get("calledElement")

@@ -1,0 +1,381 @@
+"""The library's web pages in headless Chromium against a real `procex serve`, and their access rules.
+
+A library with Trier's Gewerbeanmeldung 1.0.0, 1.1.0 and a yanked 1.0.1, Koblenz's adaptation
+(derived_from Trier 1.0.0, adopted), and Mayen, a member that has not accepted the sharing
+agreement. The browser signs in, searches, opens the process and its diagram, and compares
+versions; screenshots and a printed PDF go to test-artifacts/. Access rules are checked on every
+page over HTTP and compared with the API's answers for the same caller.
+"""
+import base64
+import json
+import os
+import re
+import shutil
+from pathlib import Path
+
+import pytest
+import requests
+
+from bpmn import edit
+from bpmn.model import Model
+from exchange import package
+from exchange.server import admin
+from tests.conftest import IN_CI, REPO
+from tests.libserver import LibraryServer, make_db
+
+EXAMPLES = REPO / "exchange" / "examples"
+ARTIFACTS = REPO / "test-artifacts"
+CHROMIUM = shutil.which("chromium") or "/usr/bin/chromium"
+CHROMEDRIVER = shutil.which("chromedriver") or "/usr/bin/chromedriver"
+
+
+def _example(folder):
+    model = (EXAMPLES / folder / "gewerbeanmeldung.bpmn").read_bytes()
+    manifest = json.loads((EXAMPLES / folder / "gewerbeanmeldung.json").read_text("utf-8"))
+    return manifest, model
+
+
+def _publish(lib, member, manifest, model, **changes):
+    manifest = dict(manifest, **changes)
+    manifest["publisher"] = member.slug
+    manifest["model"] = {"file": f"{manifest['slug']}.bpmn", "size": len(model), "sha256": package.sha256_bytes(model)}
+    response = lib.put_package(member, manifest, model)
+    assert response.status_code == 201, response.text
+    return manifest
+
+
+@pytest.fixture(scope="module")
+def library(tmp_path_factory):
+    tmp = tmp_path_factory.mktemp("web")
+    db, cleanup = make_db("sqlite", tmp)
+    lib = LibraryServer(db, log_dir=tmp).start()
+    tokens = admin.seed(db, [
+        {"slug": "trier", "name": "Stadt Trier", "ags": "07211000", "license": "dl-de/by-2-0"},
+        {"slug": "koblenz", "name": "Stadt Koblenz", "ags": "07111000", "license": "dl-de/by-2-0"},
+        {"slug": "mayen", "name": "Stadt Mayen", "ags": "07137068"},
+    ])
+    from tests.libserver import Member
+
+    members = {slug: Member(slug, token) for slug, token in tokens.items()}
+    trier, koblenz, mayen = members["trier"], members["koblenz"], members["mayen"]
+    v1, model1 = _example("trier")
+    v2, model2 = _example("trier-v2")
+    _publish(lib, trier, v1, model1)
+    _publish(lib, trier, v1, model1.replace(b"Gewerbe soll", b"Gewerbe will"), version="1.0.1")
+    assert lib.post("/processes/trier/gewerbeanmeldung/1.0.1/yank", trier,
+                    json={"reason": "Tippfehler im Startereignis"}).status_code == 200
+    _publish(lib, trier, v2, model2)
+    # Koblenz adapts Trier 1.0.0: its own name on the pool, a renamed lane
+    adapted = Model.from_bytes(model1, "koblenz.bpmn")
+    edit.rename(adapted, "Participant_Stadtverwaltung", "Stadt Koblenz")
+    edit.rename(adapted, "Lane_Gewerbe", "Ordnungsamt – Gewerbestelle")
+    koblenz_model = adapted.to_bytes()
+    _publish(lib, koblenz, v1, koblenz_model, region={"ags": "07111000", "name": "Stadt Koblenz"},
+             derived_from={"ref": "trier/gewerbeanmeldung@1.0.0", "sha256": package.sha256_bytes(model1)})
+    assert lib.post("/processes/trier/gewerbeanmeldung/1.0.0/adoptions", koblenz).status_code == 201
+    # Mayen (no agreement) publishes its own process
+    _publish(lib, mayen, v1, model1, slug="gewerbe-mayen", name="Gewerbeanmeldung Mayen",
+             region={"ags": "07137068", "name": "Stadt Mayen"})
+    lib.members = members
+    yield lib
+    lib.stop()
+    cleanup()
+
+
+def _session(lib, member):
+    """A requests session signed in through the sign-in form."""
+    session = requests.Session()
+    response = session.post(f"{lib.url}/signin", data={"token": member.token, "next": "/"}, allow_redirects=False)
+    assert response.status_code == 303, response.text
+    return session
+
+
+# --- browser ----------------------------------------------------------------------------------------
+
+@pytest.fixture(scope="module")
+def browser():
+    if not (Path(CHROMIUM).exists() and Path(CHROMEDRIVER).exists()):
+        if IN_CI:
+            pytest.fail("chromium and chromium-driver must be installed in CI (.ci/run installs them)")
+        pytest.skip("chromium / chromedriver not installed")
+    from selenium import webdriver
+    from selenium.webdriver.chrome.service import Service
+
+    options = webdriver.ChromeOptions()
+    options.binary_location = CHROMIUM
+    for arg in ("--headless=new", "--no-sandbox", "--disable-gpu", "--disable-dev-shm-usage",
+                "--window-size=1366,900", "--lang=de-DE"):
+        options.add_argument(arg)
+    driver = webdriver.Chrome(service=Service(CHROMEDRIVER), options=options)
+    driver.set_page_load_timeout(60)
+    ARTIFACTS.mkdir(exist_ok=True)
+    yield driver
+    driver.quit()
+
+
+def _shot(driver, name):
+    path = ARTIFACTS / f"web-{name}.png"
+    driver.save_screenshot(str(path))
+    assert path.stat().st_size > 5000
+    return path
+
+
+def _sign_in(driver, lib, member):
+    driver.delete_all_cookies()
+    driver.get(f"{lib.url}/")
+    assert "/signin" in driver.current_url  # not signed in: sent to the sign-in form
+    driver.find_element("id", "token").send_keys(member.token)
+    driver.find_element("css selector", "form.stack button[type=submit]").click()
+    assert driver.find_element("css selector", "header.site .who strong").text == {
+        "trier": "Stadt Trier", "koblenz": "Stadt Koblenz", "mayen": "Stadt Mayen"}[member.slug]
+
+
+def test_sign_in_search_open_process_see_diagram(library, browser):
+    driver = browser
+    _sign_in(driver, library, library.members["koblenz"])
+    _shot(driver, "start")
+    # search by text
+    driver.find_element("id", "q").send_keys("Gewerbe Vollständigkeit")
+    driver.find_element("css selector", "form.search button[type=submit]").click()
+    results = driver.find_elements("css selector", "ol.results li.result h3 a")
+    # Trier's, Koblenz's and Mayen's (Mayen may not read others' yet, but others read Mayen's)
+    assert sorted(a.get_attribute("href").split("/p/")[1] for a in results) == [
+        "koblenz/gewerbeanmeldung", "mayen/gewerbe-mayen", "trier/gewerbeanmeldung"]
+    # search by Leistungsschlüssel and publisher
+    driver.get(f"{library.url}/?leistungsschluessel=99050012104000&publisher=trier")
+    results = driver.find_elements("css selector", "ol.results li.result")
+    assert len(results) == 1 and "Stadt Trier" in results[0].text and "1.1.0" in results[0].text
+    _shot(driver, "search")
+    results[0].find_element("css selector", "h3 a").click()
+    assert driver.current_url.endswith("/p/trier/gewerbeanmeldung")
+    # the diagram: SVG groups for known tasks, with kind classes and tooltips
+    task = driver.find_element("css selector", "figure.diagram svg g[data-element-id='Task_Anzeige_pruefen']")
+    assert "bpmn-task" in task.get_attribute("class")
+    assert task.find_element("css selector", "title").get_attribute("textContent").startswith("Benutzeraufgabe: ")
+    assert driver.find_element("css selector", "svg g[data-element-id='Task_Vorgang_archivieren']")  # new in 1.1.0
+    assert len(driver.find_elements("css selector", "svg g.bpmn-gateway")) >= 3
+    assert task.size["width"] > 50  # actually drawn, not collapsed
+    # text alternative lists the same task
+    rows = driver.find_elements("css selector", "details.elements tbody tr")
+    assert any("Gewerbeanzeige auf Vollständigkeit und Plausibilität prüfen" in r.get_attribute("textContent") for r in rows)
+    # manifest in readable form, versions with the yanked one marked, validation, adoptions, downloads
+    details = driver.find_element("css selector", "dl.manifest").text
+    assert "99050012104000 – Gewerbe Anmeldung" in details and "fachlich freigegeben (silber)" in details
+    yanked = driver.find_element("css selector", "table.versions tr.yanked")
+    assert "1.0.1" in yanked.text and "zurückgezogen" in yanked.text and "Tippfehler" in yanked.text
+    assert "Gültig" in driver.find_element("id", "validation").text
+    assert "Stadt Koblenz" in driver.find_element("id", "adoptions").text
+    assert "koblenz/gewerbeanmeldung@1.0.0" in driver.find_element("id", "adoptions").text
+    link = driver.find_element("css selector", "#downloads a[href$='/1.1.0/model']")
+    model = requests.get(link.get_attribute("href"), cookies={c["name"]: c["value"] for c in driver.get_cookies()})
+    assert model.status_code == 200 and b"Task_Vorgang_archivieren" in model.content
+    _shot(driver, "process")
+    driver.execute_script("document.getElementById('diagram').scrollIntoView()")
+    _shot(driver, "process-diagram")
+
+
+def test_compare_two_versions_shows_the_highlighted_change(library, browser):
+    driver = browser
+    _sign_in(driver, library, library.members["trier"])
+    driver.get(f"{library.url}/p/trier/gewerbeanmeldung")
+    driver.find_element("css selector", "table.versions a[href$='/1.0.1/compare?to=1.1.0']").click()
+    # 1.0.1 -> 1.1.0: compare from the versions table (neighbours); now 1.0.0 -> 1.1.0 directly
+    driver.get(f"{library.url}/p/trier/gewerbeanmeldung/1.0.0/compare?to=1.1.0")
+    added = driver.find_element("css selector", "#diagram-new svg g[data-element-id='Task_Vorgang_archivieren']")
+    assert "diff-added" in added.get_attribute("class")
+    renamed = driver.find_element("css selector", "#diagram-new svg g[data-element-id='Task_Anzeige_pruefen']")
+    assert "diff-changed" in renamed.get_attribute("class")
+    old_task = driver.find_element("css selector", "#diagram-old svg g[data-element-id='Task_Anzeige_pruefen']")
+    assert "diff-changed" in old_task.get_attribute("class")
+    assert not driver.find_elements("css selector", "#diagram-old svg g[data-element-id='Task_Vorgang_archivieren']")
+    # the halo of a highlighted element is visibly coloured (the embedded CSS applies)
+    halo = added.find_element("css selector", ".halo")
+    assert driver.execute_script("return getComputedStyle(arguments[0]).stroke", halo) == "rgb(26, 127, 55)"
+    rows = {r.get_attribute("data-kind") for r in driver.find_elements("css selector", "table.changes tr.change")}
+    assert {"added", "renamed", "changed", "rewired"} <= rows
+    assert "Vorgang in der E-Akte ablegen" in driver.find_element("css selector", "table.changes").text
+    driver.execute_script("document.getElementById('diagram-new').scrollIntoView()")
+    _shot(driver, "compare")
+
+
+def test_compare_with_the_original_it_was_derived_from(library, browser):
+    driver = browser
+    _sign_in(driver, library, library.members["koblenz"])
+    driver.get(f"{library.url}/p/koblenz/gewerbeanmeldung")
+    driver.find_element("css selector", "a[href$='/compare?origin=1']").click()
+    assert driver.find_element("tag name", "h1").text == "Anpassung gegenüber dem Original"
+    pool = driver.find_element("css selector", "#diagram-new svg g[data-element-id='Participant_Stadtverwaltung']")
+    assert "diff-changed" in pool.get_attribute("class")
+    lane = driver.find_element("css selector", "#diagram-old svg g[data-element-id='Lane_Gewerbe']")
+    assert "diff-changed" in lane.get_attribute("class")
+    assert "Stadt Koblenz" in driver.find_element("css selector", "table.changes").text
+    _shot(driver, "compare-origin")
+
+
+def test_non_participating_member_sees_the_agreement_message(library, browser):
+    driver = browser
+    _sign_in(driver, library, library.members["mayen"])
+    notice = driver.find_element("css selector", ".notice").text
+    assert "noch nicht zugestimmt" in notice
+    titles = [a.text for a in driver.find_elements("css selector", "ol.results h3 a")]
+    assert titles == ["Gewerbeanmeldung Mayen"]  # only its own
+    for path in ("/p/trier/gewerbeanmeldung", "/p/trier/gewerbeanmeldung/1.0.0/compare?to=1.1.0",
+                 "/p/koblenz/gewerbeanmeldung/1.0.0/compare?origin=1"):
+        driver.get(library.url + path)
+        assert driver.find_element("tag name", "h1").text == "Zustimmung zur Vereinbarung fehlt"
+        assert "procex admin member agree mayen" in driver.find_element("css selector", ".notice").text
+        assert not driver.find_elements("css selector", "svg")
+    _shot(driver, "agreement")
+    driver.get(f"{library.url}/p/mayen/gewerbe-mayen")
+    assert driver.find_elements("css selector", "figure.diagram svg")  # its own process it sees
+
+
+def test_english_is_remembered_and_keyboard_works(library, browser):
+    from selenium.webdriver.common.keys import Keys
+
+    driver = browser
+    _sign_in(driver, library, library.members["trier"])
+    driver.get(f"{library.url}/p/trier/gewerbeanmeldung?lang=en")
+    assert driver.find_element("tag name", "html").get_attribute("lang") == "en"
+    assert driver.find_element("id", "diagram-heading").text == "Diagram"
+    driver.get(f"{library.url}/")  # no parameter: the cookie keeps English
+    assert driver.find_element("tag name", "h1").text == "Search processes"
+    task = driver.execute_script(
+        "return document.querySelector(\"svg g[data-element-id='Task_Anzeige_pruefen'] title\")")
+    assert task is None  # start page has no diagram
+    driver.get(f"{library.url}/p/trier/gewerbeanmeldung")
+    title = driver.find_element("css selector", "svg g[data-element-id='Task_Anzeige_pruefen'] title")
+    assert title.get_attribute("textContent").startswith("User task: ")
+    # keyboard: the first Tab reaches the skip link, which leads to the main content
+    body = driver.find_element("tag name", "body")
+    body.send_keys(Keys.TAB)
+    active = driver.switch_to.active_element
+    assert active.get_attribute("class") == "skip"
+    active.send_keys(Keys.ENTER)
+    assert driver.current_url.endswith("#main")
+    # the diagram is focusable (it scrolls with the arrow keys) and labelled
+    canvas = driver.find_element("css selector", "figure.diagram .canvas")
+    assert canvas.get_attribute("tabindex") == "0" and canvas.get_attribute("aria-label")
+    driver.get(f"{library.url}/?lang=de")
+
+
+def test_printed_process_page(library, browser):
+    driver = browser
+    _sign_in(driver, library, library.members["trier"])
+    driver.get(f"{library.url}/p/trier/gewerbeanmeldung")
+    driver.execute_cdp_cmd("Emulation.setEmulatedMedia", {"media": "print"})
+    try:
+        header = driver.find_element("css selector", "header.site")
+        assert header.value_of_css_property("display") == "none"
+        svg = driver.find_element("css selector", "figure.diagram svg")
+        main = driver.find_element("tag name", "main")
+        assert svg.size["width"] <= main.size["width"] + 1  # the whole diagram fits the page width
+    finally:
+        driver.execute_cdp_cmd("Emulation.setEmulatedMedia", {"media": ""})
+    pdf = base64.b64decode(driver.execute_cdp_cmd("Page.printToPDF", {"printBackground": True})["data"])
+    assert pdf.startswith(b"%PDF")
+    (ARTIFACTS / "web-process-print.pdf").write_bytes(pdf)
+
+
+# --- access rules over HTTP ---------------------------------------------------------------------------
+
+PAGES = [
+    ("/p/trier/gewerbeanmeldung", "/processes/trier/gewerbeanmeldung"),
+    ("/p/trier/gewerbeanmeldung/1.0.0", "/processes/trier/gewerbeanmeldung/1.0.0"),
+    ("/p/trier/gewerbeanmeldung/1.0.0/model", "/processes/trier/gewerbeanmeldung/1.0.0/model"),
+    ("/p/trier/gewerbeanmeldung/1.0.0/manifest.json", "/processes/trier/gewerbeanmeldung/1.0.0"),
+    ("/p/trier/gewerbeanmeldung/1.0.0/diagram.svg", "/processes/trier/gewerbeanmeldung/1.0.0/model"),
+    ("/p/trier/gewerbeanmeldung/1.0.0/compare?to=1.1.0", "/processes/trier/gewerbeanmeldung/1.1.0/model"),
+    ("/p/koblenz/gewerbeanmeldung/1.0.0/compare?origin=1", "/processes/trier/gewerbeanmeldung/1.0.0/model"),
+]
+
+
+def test_access_rules_on_every_page_match_the_api(library):
+    lib = library
+    mayen, koblenz = lib.members["mayen"], lib.members["koblenz"]
+    anonymous = requests.Session()
+    for page, api in PAGES + [("/", "/processes")]:
+        # no sign-in: sent to the sign-in form (the API answers 401)
+        response = anonymous.get(lib.url + page, allow_redirects=False)
+        assert response.status_code == 303 and response.headers["location"].startswith("/signin?next="), page
+        assert lib.get(api).status_code == 401
+    for member, expected in ((mayen, 403), (koblenz, 200)):
+        session = _session(lib, member)
+        for page, api in PAGES:
+            response = session.get(lib.url + page, allow_redirects=False)
+            assert lib.get(api, member).status_code == expected, api
+            assert response.status_code == expected, (member.slug, page, response.status_code)
+            if expected == 403:
+                assert "Zustimmung zur Vereinbarung fehlt" in response.text
+                assert "Task_Anzeige_pruefen" not in response.text and "<svg" not in response.text
+    # Mayen's own process is readable by Mayen, as in the API
+    session = _session(lib, mayen)
+    assert session.get(f"{lib.url}/p/mayen/gewerbe-mayen").status_code == 200
+    assert lib.get("/processes/mayen/gewerbe-mayen", mayen).status_code == 200
+    # a non-participating member's search shows its own processes only, like the API's
+    page = session.get(f"{lib.url}/?q=Gewerbe").text
+    assert "/p/mayen/gewerbe-mayen" in page and "/p/trier/" not in page and "/p/koblenz/" not in page
+    page = session.get(f"{lib.url}/?publisher=trier")
+    assert page.status_code == 403 and "Zustimmung" in page.text
+    assert lib.get("/processes?publisher=trier", mayen).status_code == 403
+
+
+def test_session_cookie_is_signed_httponly_and_ends_with_the_token(library):
+    lib = library
+    member = lib.member(prefix="cookie")
+    _publish(lib, member, *_example("trier"), slug="eigener-prozess")
+    session = requests.Session()
+    response = session.post(f"{lib.url}/signin", data={"token": member.token, "next": "/p/x"}, allow_redirects=False)
+    assert response.status_code == 303 and response.headers["location"] == "/p/x"
+    cookie = response.headers["set-cookie"]
+    assert "HttpOnly" in cookie and "SameSite=lax" in cookie.replace("Lax", "lax") and "procex_session=" in cookie
+    assert member.token not in cookie
+    assert session.get(f"{lib.url}/p/{member.slug}/eigener-prozess").status_code == 200
+    # a tampered cookie is no session
+    value = session.cookies.get("procex_session")
+    forged = requests.Session()
+    forged.cookies.set("procex_session", value[:-3] + ("AAA" if not value.endswith("AAA") else "BBB"))
+    assert forged.get(f"{lib.url}/p/{member.slug}/eigener-prozess", allow_redirects=False).status_code == 303
+    # an open redirect after sign-in is refused
+    response = requests.post(f"{lib.url}/signin", data={"token": member.token, "next": "//evil.example/"},
+                             allow_redirects=False)
+    assert response.headers["location"] == "/"
+    # a wrong token: the form again, with a message, status 401
+    response = requests.post(f"{lib.url}/signin", data={"token": "pxl_wrong"}, allow_redirects=False)
+    assert response.status_code == 401 and "unbekannt oder wurde widerrufen" in response.text
+    # revoking the token ends the session at once
+    admin.token_revoke(lib.db, member.token[:12])
+    assert session.get(f"{lib.url}/p/{member.slug}/eigener-prozess", allow_redirects=False).status_code == 303
+    # signing out clears the cookie
+    response = session.post(f"{lib.url}/signout", allow_redirects=False)
+    assert response.status_code == 303 and "procex_session=" in response.headers["set-cookie"]
+
+
+def test_pages_load_nothing_from_elsewhere_and_escape_text(library):
+    lib = library
+    session = _session(lib, lib.members["trier"])
+    for path in ("/", "/p/trier/gewerbeanmeldung", "/p/trier/gewerbeanmeldung/1.0.0/compare?to=1.1.0", "/signin"):
+        response = session.get(lib.url + path)
+        assert response.status_code == 200
+        assert "default-src 'none'" in response.headers["content-security-policy"]
+        html = response.text
+        assert "<script" not in html
+        for url in re.findall(r'(?:src|href)="([^"]+)"', html):
+            assert url.startswith(("/", "#", "mailto:", "?")), url
+    # a search word with markup comes back escaped
+    response = session.get(lib.url + "/", params={"q": '<img src=x onerror=alert(1)>'})
+    assert "<img src=x" not in response.text and "&lt;img src=x onerror=alert(1)&gt;" in response.text
+
+
+def test_public_policy_needs_no_sign_in(tmp_path):
+    db, cleanup = make_db("sqlite", tmp_path)
+    try:
+        with LibraryServer(db, policy="public", log_dir=tmp_path) as lib:
+            trier = lib.member(prefix="pub")
+            _publish(lib, trier, *_example("trier"))
+            response = requests.get(f"{lib.url}/p/{trier.slug}/gewerbeanmeldung")
+            assert response.status_code == 200 and "Task_Anzeige_pruefen" in response.text
+            assert "Gewerbeanmeldung" in requests.get(f"{lib.url}/?q=gewerbe").text
+            assert lib.get(f"/processes/{trier.slug}/gewerbeanmeldung").status_code == 200
+    finally:
+        cleanup()
