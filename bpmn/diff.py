@@ -23,7 +23,7 @@ from typing import Optional
 
 from . import kinds
 from .match import FLOW_KINDS, NODE_KINDS, matchable, match_models
-from .normalize import Value, element_properties
+from .normalize import Value, element_properties, element_type_name, normalize_value, schema_attributes
 from .xml import local_name
 
 KINDS = ("added", "removed", "renamed", "retyped", "changed", "moved", "relaned", "rewired", "layout")
@@ -187,7 +187,13 @@ class _Context:
         """Do two references name paired elements (or both nothing)?"""
         if old_ref is None or new_ref is None:
             return old_ref is None and new_ref is None
-        return self.matching.old_to_new.get(old_ref) == new_ref
+        if old_ref in self.matching.old_to_new:
+            return self.matching.old_to_new[old_ref] == new_ref
+        if old_ref not in self.a or new_ref not in self.b:
+            # one side does not compare it as an element (its id is duplicated there, or it is of
+            # a kind not diffed): the same id is the best evidence there is
+            return old_ref == new_ref
+        return False
 
 
 def _pair_changes(ctx, o, n, pair):
@@ -205,17 +211,19 @@ def _pair_changes(ctx, o, n, pair):
         out.append(Change("changed", name=name, details=details, **base))
     parent_old, parent_new = (o.parent, n.parent) if n.type == "lane" else (o.container, n.container)
     if n.type != "participant" and not ctx.same(parent_old, parent_new):
-        out.append(Change("moved", name=name, details=[_detail(
-            "parent", ctx.parent_display(parent_old, "old"), ctx.parent_display(parent_new, "new"))], **base))
+        out.append(Change("moved", name=name, details=[_ref_detail(
+            "parent", ctx.parent_display(parent_old, "old"), ctx.parent_display(parent_new, "new"),
+            parent_old, parent_new)], **base))
     if n.type in NODE_KINDS and (o.lane or n.lane) and not ctx.same(o.lane, n.lane):
-        out.append(Change("relaned", name=name, details=[_detail(
-            "lane", ctx.display(ctx.a.get(o.lane), "old"), ctx.display(ctx.b.get(n.lane), "new"))], **base))
+        out.append(Change("relaned", name=name, details=[_ref_detail(
+            "lane", ctx.display(ctx.a.get(o.lane), "old"), ctx.display(ctx.b.get(n.lane), "new"),
+            o.lane, n.lane)], **base))
     if is_flow:
         wiring = []
         for prop, old_end, new_end in (("sourceRef", o.source, n.source), ("targetRef", o.target, n.target)):
             if not ctx.same(old_end, new_end):
-                wiring.append(_detail(prop, ctx.display(ctx.a.get(old_end), "old") or old_end,
-                                      ctx.display(ctx.b.get(new_end), "new") or new_end))
+                wiring.append(_ref_detail(prop, ctx.display(ctx.a.get(old_end), "old") or old_end,
+                                          ctx.display(ctx.b.get(new_end), "new") or new_end, old_end, new_end))
         if wiring:
             out.append(Change("rewired", name=name, details=wiring, **base))
     layout = _layout_details(ctx, o.id, n.id)
@@ -228,6 +236,13 @@ def _detail(prop, old, new):
     return {"property": prop, "old": old, "new": new}
 
 
+def _ref_detail(prop, old_show, new_show, old_ref, new_ref):
+    """A reference detail; two different elements with the same name are told apart by id."""
+    if old_show == new_show:
+        old_show, new_show = f"{old_show} [{old_ref}]", f"{new_show} [{new_ref}]"
+    return _detail(prop, old_show, new_show)
+
+
 def _property_details(ctx, o, n, is_flow):
     old = element_properties(o.el, ctx.resolver("old"), is_flow, ctx.foreign)
     new = element_properties(n.el, ctx.resolver("new"), is_flow, ctx.foreign)
@@ -238,8 +253,17 @@ def _property_details(ctx, o, n, is_flow):
             continue
         if (a is None and b.default) or (b is None and a.default):
             continue  # a default of the new (or old) type only: part of the retyping
-        details.append(_detail(key, None if a is None else _jsonable(a.show), None if b is None else _jsonable(b.show)))
+        old_show = None if a is None else _jsonable(a.show)
+        new_show = None if b is None else _jsonable(b.show)
+        if old_show == new_show and a is not None and b is not None:
+            # same words, other element (e.g. a called process that was replaced): say which
+            old_show, new_show = f"{old_show} ({_token(a.cmp)})", f"{new_show} ({_token(b.cmp)})"
+        details.append(_detail(key, old_show, new_show))
     return details
+
+
+def _token(cmp):
+    return cmp[1] if isinstance(cmp, tuple) and len(cmp) == 2 else cmp
 
 
 def _jsonable(value):
@@ -293,9 +317,13 @@ def describe(el, model, depth=0):
     parts = [kind]
     if name and name.strip():
         parts.append(" ".join(name.split()))
+    spec = schema_attributes(element_type_name(el) or "")
     for attr in ("errorCode", "escalationCode", "itemKind", "isCollection"):
         if el.get(attr):
-            parts.append(f"{attr}={el.get(attr).strip()}")
+            xsd_type, default = spec.get(attr, (None, None))
+            value = normalize_value(el.get(attr), xsd_type)
+            if default is None or value != normalize_value(default, xsd_type):
+                parts.append(f"{attr}={value}")
     if el.get("structureRef"):
         parts.append("structureRef=" + kinds.local_ref(el.get("structureRef")))
     for attr in ("itemRef", "itemSubjectRef", "structureRef"):
