@@ -395,7 +395,7 @@ def search(text, key, publisher, as_json):
         return
     for item in result["items"]:
         keys = ",".join(item.get("leistungsschluessel") or [])
-        click.echo(f"{item['publisher']}/{item['slug']}@{item['version']}  {item.get('name', '')}  [{keys}]")
+        click.echo(f"{item['ref']}  {item.get('name', '')}  [{keys}]")
     click.echo(f"{result['total']} process(es) found", err=True)
 
 
@@ -418,6 +418,44 @@ def import_(ref, entry_key, as_name, force):
             return candidates[choice - 1][1] if choice else None
     result = import_process(_workspace(), ref, entry_key, as_name, force, ask, _progress)
     click.echo(format_import(result))
+
+
+@procex.command()
+@click.option("--json", "as_json", is_flag=True)
+def outdated(as_json):
+    """List imported processes whose publisher has a newer version."""
+    from exchange.tracking import format_outdated, outdated as find_outdated
+
+    items = find_outdated(_workspace())
+    if as_json:
+        emit_json([{"name": o.name, "current": o.current, "latest": o.latest} for o in items])
+    else:
+        click.echo(format_outdated(items))
+
+
+@procex.command()
+@click.argument("name")
+@click.option("--version", default=None, help="Upstream version to take (default: the newest).")
+@click.option("--prefer", type=click.Choice(["local", "upstream"]), default=None,
+              help="Decide every conflict for this side instead of stopping.")
+def update(name, version, prefer):
+    """Merge the newest upstream version into processes/NAME.bpmn (three-way merge)."""
+    from exchange.tracking import update_process
+
+    result = update_process(_workspace(), name, version, prefer)
+    click.echo(result.summary())
+    if not result.written:
+        sys.exit(1)
+
+
+@procex.command()
+@click.option("--dir", "directory", default="demo-output", show_default=True, type=click.Path(file_okay=False),
+              help="Folder for the library database, the Koblenz workspace and the report (remade each run).")
+def demo(directory):
+    """Run the main job end to end on a local SQLite library seeded with the example processes."""
+    from exchange.demo import run_demo
+
+    run_demo(directory, echo=click.echo, step=lambda title: click.echo(click.style(f"\n== {title}", bold=True)))
 
 
 @procex.command()
@@ -462,10 +500,30 @@ def render(file, output, diagram, lang, max_bytes):
 
 # --- diff: diff, textconv ---------------------------------------------------------------------
 
+def _diff_workspace_process(name, fmt, output, lang, mode):
+    from bpmn.fileio import atomic_write
+    from exchange.tracking import diff_process, format_diff_text
+
+    ws = _workspace()
+    attributed, result = diff_process(ws, name, mode)
+    if fmt == "json":
+        text = json.dumps(attributed, ensure_ascii=False, indent=2) + "\n"
+    elif fmt == "html":
+        from bpmn.report_html import diff_report
+
+        text = diff_report(result, lang=lang)
+    else:
+        text = format_diff_text(attributed, color=output is None and sys.stdout.isatty(), lang=lang) + "\n"
+    if output:
+        atomic_write(output, text)
+    else:
+        click.echo(text, nl=False)
+
+
 
 @procex.command()
 @click.argument("old", type=click.Path(dir_okay=False))
-@click.argument("new", type=click.Path(dir_okay=False))
+@click.argument("new", type=click.Path(dir_okay=False), required=False)
 @click.option("--format", "fmt", type=click.Choice(["text", "json", "html"]), default="text", show_default=True,
               help="text report, JSON (format in the README) or a self-contained HTML report.")
 @click.option("-o", "--output", type=click.Path(dir_okay=False), help="Write the report to FILE instead of stdout.")
@@ -479,11 +537,18 @@ def render(file, output, diagram, lang, max_bytes):
 @click.option("--exit-code", is_flag=True, help="Exit with status 1 when there are semantic changes.")
 @MAX_BYTES_OPTION
 def diff(old, new, fmt, output, lang, mode, extensions, no_layout, exit_code, max_bytes):
-    """Show what changed between two BPMN models (also works as a git difftool)."""
+    """Show what changed between two BPMN models (also works as a git difftool).
+
+    With one argument, OLD is the NAME of a workspace process: the adaptation diff between its
+    cached upstream original and processes/NAME.bpmn, each change with its cause.
+    """
     from bpmn.diff import diff_models
     from bpmn.fileio import atomic_write
     from bpmn.model import read_model
 
+    if new is None:
+        _diff_workspace_process(old, fmt, output, lang, mode)
+        return
     result = diff_models(read_model(old, max_bytes), read_model(new, max_bytes), mode, extensions)
     if fmt == "json":
         text = json.dumps(result.to_dict(), ensure_ascii=False, indent=2) + "\n"

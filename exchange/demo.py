@@ -153,7 +153,7 @@ def run_demo(out="demo-output", echo=print, step=None):
             echo("  the library operator records the agreement: procex admin member agree koblenz")
             hits = ws.client().search("Gewerbe")
             for item in hits["items"]:
-                echo(f"  found {item['publisher']}/{item['slug']}@{item['version']}  {item['name']}")
+                echo(f"  found {item['ref']}  {item['name']}")
 
             step("Koblenz importiert Triers Gewerbeanmeldung mit seinen Zuordnungsregeln")
             result = import_process(ws, "trier/gewerbeanmeldung@1.0.0", progress=lambda m: echo(f"  · {m}"))
@@ -168,7 +168,7 @@ def run_demo(out="demo-output", echo=print, step=None):
             atomic_write(local_path, model.to_bytes())
 
             step("Anpassungsdiff: Triers Original gegen Koblenz' Fassung")
-            diff = diff_process(ws, "gewerbeanmeldung")
+            diff, _ = diff_process(ws, "gewerbeanmeldung")
             from .tracking import format_diff_text
 
             echo(format_diff_text(diff, color=False))
@@ -195,7 +195,9 @@ def run_demo(out="demo-output", echo=print, step=None):
 
         step("Trier sieht, wer seinen Prozess übernommen hat")
         for adoption in trier.adoptions("trier", "gewerbeanmeldung")["items"]:
-            echo(f"  {adoption}")
+            adopter = adoption["adopter"]
+            echo(f"  {adopter['name']} ({adopter['slug']}, AGS {adopter['ags']}) übernahm Version "
+                 f"{adoption['version']} am {adoption['adopted_at']}")
     echo("\nEverything is in " + str(out) + ":")
     echo(f"  library database   {db}")
     echo(f"  Koblenz workspace  {ws.root}  (procex.toml, catalogue.csv, mapping.toml, processes/, procex.lock)")
@@ -204,9 +206,10 @@ def run_demo(out="demo-output", echo=print, step=None):
 
 
 def _local_edit(model, edit, echo):
-    """Koblenz's own changes: a task renamed, one added in the Gewerbe lane, a condition kept."""
-    tasks = [n for n in model.flow_nodes if n.category == "activity"]
-    target = next((t for t in tasks if t.name and "prüfen" in t.name), tasks[0])
-    new_name = (target.name or "Aufgabe") + " (mit Checkliste Koblenz)"
-    edit.rename(model, target.id, new_name)
-    echo(f"  renamed {target.id}: {new_name!r}")
+    """Koblenz's own changes: the receipt goes out by De-Mail, and the Gewerbestelle itself checks
+    reliability (no separate team lead step in Koblenz)."""
+    edit.rename(model, "Task_Bescheinigung_senden", "Empfangsbescheinigung per De-Mail versenden")
+    echo("  renamed Task_Bescheinigung_senden: 'Empfangsbescheinigung per De-Mail versenden'")
+    gewerbe = next(lane for lane in model.lanes if lane.id == "Lane_Gewerbe")
+    edit.move_to_lane(model, "Task_Zuverlaessigkeit_pruefen", gewerbe.id)
+    echo(f"  moved Task_Zuverlaessigkeit_pruefen to lane {gewerbe.name!r}")

@@ -1,0 +1,219 @@
+"""Keeping an adaptation in step: the attributed adaptation diff, outdated, update.
+
+- ``diff_process``: the adaptation diff between the cached upstream original and the local file,
+  each change attributed to the mapping rule that explains it (``cause: "mapping:<rule>"``) or to
+  a local edit (``cause: "local"``). It calls the same diff engine as ``procex diff OLD NEW``.
+- ``outdated``: imported processes whose publisher has a newer, unyanked version.
+- ``update_process``: three-way merge of the new upstream version into the local adaptation.
+  BASE and UPSTREAM are both seen through the mapping rules, so the merge sees only the real
+  local edits as local changes and new upstream elements arrive with local names. On conflicts
+  the local file is left untouched and the conflicts are returned.
+"""
+from dataclasses import dataclass, field
+
+from bpmn.errors import ProcexError
+from bpmn.fileio import atomic_write
+from bpmn.model import Model
+
+from . import package
+from .mapping import apply_rules
+
+
+class UpdateConflict(ProcexError):
+    """The upstream version conflicts with local edits; nothing was written."""
+
+    exit_code = 1
+
+
+def _mapped(ws, data, source):
+    model = Model.from_bytes(data, source)
+    applied = apply_rules(model, ws.mapping_rules())
+    return model, applied
+
+
+def _normal(value):
+    return " ".join(value.split()) if isinstance(value, str) else value
+
+
+def _detail_key(change):
+    return tuple(sorted((d.get("property"), repr(_normal(d.get("new")))) for d in change.get("details") or []))
+
+
+def diff_process(ws, name, mode="auto"):
+    """(attributed JSON, Diff): the adaptation diff of a workspace process; each change in the JSON
+    has a ``cause``, and the Diff object feeds the HTML report."""
+    from bpmn.diff import diff_models
+
+    entry = ws.lock_entry(name)
+    if not entry.get("upstream"):
+        raise ProcexError(f"{name} is the municipality's own process; there is no upstream original to diff against")
+    base_bytes = ws.cache_get(entry["sha256"])
+    local_path = ws.process_path(name)
+    base = Model.from_bytes(base_bytes, f"{entry['upstream']} (original)")
+    local = Model.from_file(local_path)
+    mapped, applied = _mapped(ws, base_bytes, f"{entry['upstream']} (mapped)")
+    rules_by_element = {}
+    for record in applied:
+        rules_by_element.setdefault(record.element, [])
+        if record.rule not in rules_by_element[record.element]:
+            rules_by_element[record.element].append(record.rule)
+    explained = {}
+    for change in diff_models(base, mapped, mode="id").to_dict()["changes"]:
+        explained[(change["kind"], change.get("old_id"))] = change
+    diff = diff_models(base, local, mode=mode)
+    result = diff.to_dict()
+    for change in result["changes"]:
+        expected = explained.get((change["kind"], change.get("old_id")))
+        rules = rules_by_element.get(change.get("old_id"), [])
+        if expected is not None and rules and _detail_key(expected) == _detail_key(change):
+            change["cause"] = "mapping:" + "+".join(rules)
+        else:
+            change["cause"] = "local"
+    result["old"] = f"{entry['upstream']} (original, cached {entry['sha256'][:12]})"
+    result["new"] = str(local_path.relative_to(ws.root))
+    result["causes"] = _cause_counts(result["changes"])
+    return result, diff
+
+
+def _cause_counts(changes):
+    counts = {}
+    for change in changes:
+        counts[change["cause"]] = counts.get(change["cause"], 0) + 1
+    return dict(sorted(counts.items()))
+
+
+KIND_LABELS_DE = {
+    "added": "hinzugefügt", "removed": "entfernt", "renamed": "umbenannt", "retyped": "Typ geändert",
+    "changed": "geändert", "moved": "verschoben", "relaned": "Lane gewechselt", "rewired": "neu verbunden",
+    "layout": "nur Layout",
+}
+
+
+def format_diff_text(result, color=False, lang="de"):
+    """The attributed diff as lines for a terminal: summary, then changes grouped by cause."""
+    import click
+
+    labels = KIND_LABELS_DE if lang == "de" else {k: k for k in KIND_LABELS_DE}
+    summary = result["summary"]
+    parts = [f"{n} {labels.get(k, k)}" for k, n in summary.items() if n]
+    head = (f"{result['old']} → {result['new']}: " + (", ".join(parts) if parts else
+            ("keine Änderungen" if lang == "de" else "no changes")))
+    lines = [head]
+    by_cause = {}
+    for change in result["changes"]:
+        by_cause.setdefault(change["cause"], []).append(change)
+    for cause in sorted(by_cause, key=lambda c: (c == "local", c)):
+        title = (("lokale Bearbeitung" if lang == "de" else "local edit") if cause == "local"
+                 else (f"Zuordnungsregel {cause[8:]}" if lang == "de" else f"mapping rule {cause[8:]}"))
+        lines.append(click.style(f"  {title}:", bold=True) if color else f"  {title}:")
+        for change in by_cause[cause]:
+            element = change.get("name") or change.get("new_id") or change.get("old_id")
+            details = "; ".join(f"{d.get('property')}: {d.get('old')!r} → {d.get('new')!r}"
+                                for d in change.get("details") or [])
+            kind = labels.get(change["kind"], change["kind"])
+            text = f"    {kind:16s} {change.get('element_type', '')} {element!r}" + (f"  ({details})" if details else "")
+            if color:
+                text = click.style(text, fg={"added": "green", "removed": "red", "layout": "bright_black"}.get(change["kind"], "yellow"))
+            lines.append(text)
+    return "\n".join(lines)
+
+
+def write_diff_report(ws, name, output, lang="de"):
+    """The HTML report of the adaptation diff (the diff engine's report, original vs local)."""
+    from bpmn.report_html import diff_report
+
+    _attributed, diff = diff_process(ws, name)
+    atomic_write(output, diff_report(diff, lang=lang))
+    return output
+
+
+@dataclass
+class Outdated:
+    name: str
+    current: str
+    latest: str
+
+
+def outdated(ws):
+    """Imported processes with a newer upstream version, in name order."""
+    client = ws.client()
+    found = []
+    for name, entry in sorted(ws.lock()["processes"].items()):
+        upstream = entry.get("upstream")
+        if not upstream or upstream.startswith("xprozess:"):
+            continue
+        ref = package.parse_ref(upstream)
+        latest = client.manifest(package.Ref(ref.publisher, ref.slug, None))["version"]
+        if package.version_key(latest) > package.version_key(ref.version):
+            found.append(Outdated(name, upstream, f"{ref.publisher}/{ref.slug}@{latest}"))
+    return found
+
+
+def format_outdated(items, lang="de"):
+    if not items:
+        return "alle übernommenen Prozesse sind aktuell" if lang == "de" else "every imported process is up to date"
+    return "\n".join(f"{o.name}: {o.current} → {o.latest}" for o in items)
+
+
+@dataclass
+class UpdateResult:
+    name: str
+    old: str
+    new: str
+    applied: list = field(default_factory=list)
+    kept: list = field(default_factory=list)
+    pseudo: list = field(default_factory=list)
+    conflicts: list = field(default_factory=list)
+    written: bool = False
+
+    def summary(self, lang="de"):
+        if not self.written:
+            lines = [f"{self.name}: {self.old} → {self.new}: {len(self.conflicts)} Konflikt(e); "
+                     "die lokale Datei bleibt unverändert:"]
+            for conflict in self.conflicts:
+                lines.append(f"  {conflict.get('kind')}: {conflict.get('element')}")
+            return "\n".join(lines)
+        return (f"{self.name}: {self.old} → {self.new} übernommen: {len(self.applied)} Änderungen von oben "
+                f"angewendet, {len(self.kept)} lokale behalten, {len(self.pseudo)} auf beiden Seiten gleich")
+
+
+def update_process(ws, name, version=None, prefer=None):
+    """Merge the newest (or the given) upstream version into processes/NAME.bpmn."""
+    from bpmn.merge import merge
+
+    entry = ws.lock_entry(name)
+    if not entry.get("upstream"):
+        raise ProcexError(f"{name} has no upstream process to update from")
+    current = package.parse_ref(entry["upstream"])
+    client = ws.client()
+    manifest = client.manifest(package.Ref(current.publisher, current.slug, version))
+    new_ref = package.ref_of(manifest)
+    if new_ref.version == current.version:
+        return UpdateResult(name, str(current), str(new_ref), written=True)
+    upstream_bytes = client.download_model(manifest)
+    base, _ = _mapped(ws, ws.cache_get(entry["sha256"]), f"{current} (mapped)")
+    upstream, applied_rules = _mapped(ws, upstream_bytes, f"{new_ref} (mapped)")
+    local_path = ws.process_path(name)
+    local = Model.from_file(local_path)
+    outcome = merge(base, local, upstream, prefer=prefer)
+    three_way = outcome.threeway.to_dict()
+    result = UpdateResult(name, str(current), str(new_ref), three_way["applicable"], three_way["local"],
+                          three_way["pseudo"], three_way["conflicts"] if not outcome.ok else [])
+    if not outcome.ok:
+        return result
+    sha = ws.cache_put(upstream_bytes, manifest)
+    atomic_write(local_path, outcome.data)
+    lock = ws.lock()
+    lock["processes"][name].update({
+        "upstream": str(new_ref), "sha256": sha,
+        "mapping": sorted(set(lock["processes"][name].get("mapping", [])) | {a.rule for a in applied_rules}),
+        "imported_at": package.utc_now(),
+    })
+    ws.save_lock(lock)
+    result.written = True
+    if new_ref.publisher != ws.slug:
+        try:
+            client.adopt(new_ref)
+        except ProcexError:
+            pass  # the merge stands; the adoption record is a courtesy to the publisher
+    return result

@@ -1,0 +1,172 @@
+"""The everyday job end to end, through the CLI, against a real library server on 127.0.0.1."""
+import json
+import os
+import shutil
+import subprocess
+import sys
+
+import pytest
+
+from exchange.server import admin
+
+from .conftest import REPO
+from .libserver import LibraryServer, make_db
+
+EXAMPLES = REPO / "exchange" / "examples"
+
+
+def procex(args, cwd, token=None, check=True):
+    env = dict(os.environ)
+    env.pop("PROCEX_TOKEN", None)
+    if token:
+        env["PROCEX_TOKEN"] = token
+    result = subprocess.run([sys.executable, str(REPO / "cli.py"), *args], cwd=cwd, env=env,
+                            capture_output=True, text=True, stdin=subprocess.DEVNULL, timeout=120)
+    if check and result.returncode != 0:
+        raise AssertionError(f"procex {' '.join(args)} exited {result.returncode}:\n{result.stdout}\n{result.stderr}")
+    return result
+
+
+@pytest.fixture
+def library(tmp_path):
+    db, cleanup = make_db("sqlite", tmp_path)
+    admin.upgrade(db)
+    tokens = admin.seed(db, [
+        {"slug": "trier", "name": "Stadt Trier", "ags": "07211000", "license": "dl-de/by-2-0"},
+        {"slug": "koblenz", "name": "Stadt Koblenz", "ags": "07111000"},
+    ])
+    with LibraryServer(db, log_dir=tmp_path) as server:
+        yield server, db, tokens
+    cleanup()
+
+
+def publish_example(server, token, folder, slug):
+    from exchange.client import LibraryClient
+    from exchange.demo import manifest_from_example
+
+    fields = json.loads((folder / f"{slug}.json").read_text("utf-8"))
+    data = (folder / f"{slug}.bpmn").read_bytes()
+    return LibraryClient(server.url, token).publish(manifest_from_example(fields, data), data)
+
+
+def test_koblenz_adopts_adapts_updates_and_shares_back(library, tmp_path):
+    server, db, tokens = library
+    trier, koblenz = tokens["trier"], tokens["koblenz"]
+    assert publish_example(server, trier, EXAMPLES / "trier", "gewerbeanmeldung")[0] == 201
+    assert publish_example(server, trier, EXAMPLES / "trier", "hundesteuer-anmeldung")[0] == 201
+
+    ws = tmp_path / "koblenz"
+    procex(["init", "--municipality", "Stadt Koblenz", "--ags", "07111000", "--library", server.url,
+            "--dir", str(ws)], tmp_path)
+    for name in ("catalogue.csv", "mapping.toml"):
+        shutil.copyfile(EXAMPLES / "koblenz" / name, ws / name)
+
+    # not yet participating: refused with the give-to-get sentence, nothing imported
+    refused = procex(["import", "trier/gewerbeanmeldung@1.0.0"], ws, koblenz, check=False)
+    assert refused.returncode == 1
+    assert "has not accepted the sharing agreement" in refused.stderr and "Traceback" not in refused.stderr
+    assert list((ws / "processes").iterdir()) == []
+
+    admin.member_agree(db, "koblenz", "dl-de/by-2-0")
+    found = json.loads(procex(["search", "Gewerbe", "--json"], ws, koblenz).stdout)
+    assert [item["ref"] for item in found["items"]] == ["trier/gewerbeanmeldung@1.0.0"]
+
+    imported = procex(["import", "trier/gewerbeanmeldung@1.0.0"], ws, koblenz).stdout
+    assert "imported trier/gewerbeanmeldung@1.0.0 as processes/gewerbeanmeldung.bpmn" in imported
+    assert "99050012104000" in imported and "stadt: participant" in imported
+    local = ws / "processes" / "gewerbeanmeldung.bpmn"
+    assert b"Stadt Koblenz" in local.read_bytes() and b"Stadt Trier" not in local.read_bytes()
+    lock = json.loads((ws / "procex.lock").read_text())["processes"]["gewerbeanmeldung"]
+    assert lock["upstream"] == "trier/gewerbeanmeldung@1.0.0" and lock["entry"] == "99050012104000"
+    assert "stadt" in lock["mapping"]
+    assert (ws / ".procex" / "cache" / f"{lock['sha256']}.bpmn").exists()
+    from exchange.catalogue import read_catalogue
+
+    linked = [e for e in read_catalogue(ws / "catalogue.csv") if e.leistungsschluessel == "99050012104000"]
+    assert [(e.process, e.status) for e in linked] == [("processes/gewerbeanmeldung.bpmn", "in_progress")]
+
+    # a local edit: rename one task, move another to another lane
+    from bpmn import edit
+    from bpmn.fileio import atomic_write
+    from bpmn.model import read_model
+
+    model = read_model(local)
+    edit.rename(model, "Task_Bescheinigung_senden", "Empfangsbescheinigung per De-Mail versenden")
+    edit.move_to_lane(model, "Task_Zuverlaessigkeit_pruefen", "Lane_Gewerbe")
+    atomic_write(local, model.to_bytes())
+
+    diff = json.loads(procex(["diff", "gewerbeanmeldung", "--format", "json"], ws, koblenz).stdout)
+    causes = {(c["kind"], c["old_id"]): c["cause"] for c in diff["changes"]}
+    assert causes[("renamed", "Task_Bescheinigung_senden")] == "local"
+    assert causes[("relaned", "Task_Zuverlaessigkeit_pruefen")] == "local"
+    assert causes[("renamed", "Participant_Stadtverwaltung")] == "mapping:stadt"
+    assert causes[("renamed", "Lane_Kasse")] == "mapping:stadtkasse"
+    assert sum(1 for c in diff["changes"] if c["cause"] == "local") == 2
+    assert all(c["cause"].startswith("mapping:") for c in diff["changes"] if c["old_id"] not in
+               ("Task_Bescheinigung_senden", "Task_Zuverlaessigkeit_pruefen"))
+    text = procex(["diff", "gewerbeanmeldung"], ws, koblenz).stdout
+    assert "lokale Bearbeitung" in text and "Zuordnungsregel stadt" in text
+
+    # Trier publishes 1.1.0; Koblenz sees it and merges it
+    assert publish_example(server, trier, EXAMPLES / "trier-v2", "gewerbeanmeldung")[0] == 201
+    out = procex(["outdated"], ws, koblenz).stdout
+    assert "gewerbeanmeldung: trier/gewerbeanmeldung@1.0.0 → trier/gewerbeanmeldung@1.1.0" in out
+    procex(["update", "gewerbeanmeldung"], ws, koblenz)
+    merged = read_model(local)
+    assert merged["Task_Anzeige_pruefen"].name == "Gewerbeanzeige auf Vollständigkeit und Plausibilität prüfen"
+    assert "Task_Vorgang_archivieren" in merged and merged.shapes_of("Task_Vorgang_archivieren")
+    assert merged["Task_Bescheinigung_senden"].name == "Empfangsbescheinigung per De-Mail versenden"
+    assert merged["Task_Zuverlaessigkeit_pruefen"].lane.id == "Lane_Gewerbe"
+    assert merged["Participant_Stadtverwaltung"].name == "Stadt Koblenz"
+    lock = json.loads((ws / "procex.lock").read_text())["processes"]["gewerbeanmeldung"]
+    assert lock["upstream"] == "trier/gewerbeanmeldung@1.1.0"
+    assert "alle übernommenen Prozesse sind aktuell" in procex(["outdated"], ws, koblenz).stdout
+
+    # Koblenz shares its adaptation back; a re-run is a no-op
+    published = procex(["publish", "gewerbeanmeldung"], ws, koblenz).stdout
+    assert "published koblenz/gewerbeanmeldung@1.0.0 (derived from trier/gewerbeanmeldung@1.1.0)" in published
+    assert "nothing to do" in procex(["publish", "gewerbeanmeldung"], ws, koblenz).stdout
+    manifest = server.get("/processes/koblenz/gewerbeanmeldung/1.0.0", server_member(koblenz)).json()
+    assert manifest["derived_from"]["ref"] == "trier/gewerbeanmeldung@1.1.0"
+    assert manifest["region"] == {"ags": "07111000", "name": "Stadt Koblenz"}
+
+    adoptions = server.get("/processes/trier/gewerbeanmeldung/adoptions", server_member(trier)).json()
+    assert {(a["adopter"]["slug"], a["version"]) for a in adoptions["items"]} == {("koblenz", "1.0.0"), ("koblenz", "1.1.0")}
+
+
+def server_member(token):
+    from .libserver import Member
+
+    return Member("x", token)
+
+
+def test_publish_refuses_personal_data_and_validation_errors(library, tmp_path):
+    server, db, tokens = library
+    ws = tmp_path / "ws"
+    procex(["init", "--municipality", "Stadt Koblenz", "--ags", "07111000", "--library", server.url,
+            "--dir", str(ws)], tmp_path)
+    from bpmn import edit
+    from bpmn.model import read_model
+
+    data = (EXAMPLES / "trier" / "hundesteuer-anmeldung.bpmn").read_bytes()
+    model = read_model(EXAMPLES / "trier" / "hundesteuer-anmeldung.bpmn")
+    edit.rename(model, model.lanes[0].id, "Frau Meier")
+    (ws / "processes" / "hundesteuer.bpmn").write_bytes(model.to_bytes())
+    refused = procex(["publish", "hundesteuer"], ws, tokens["koblenz"], check=False)
+    assert refused.returncode == 1 and "personal data" in refused.stderr and "Frau Meier" in refused.stderr
+    bad = data.replace(b'targetRef="', b'targetRef="missing_', 1)
+    (ws / "processes" / "kaputt.bpmn").write_bytes(bad)
+    refused = procex(["publish", "kaputt"], ws, tokens["koblenz"], check=False)
+    assert refused.returncode == 1 and "validation error" in refused.stderr
+
+
+def test_demo_runs_end_to_end(tmp_path):
+    result = subprocess.run([sys.executable, str(REPO / "cli.py"), "demo", "--dir", str(tmp_path / "demo")],
+                            cwd=tmp_path, capture_output=True, text=True, timeout=300)
+    assert result.returncode == 0, result.stdout + result.stderr
+    out = result.stdout
+    assert "refused: your municipality has not accepted the sharing agreement" in out
+    assert "imported trier/gewerbeanmeldung@1.0.0" in out
+    assert "übernommen:" in out and "published koblenz/gewerbeanmeldung@1.0.0" in out
+    report = tmp_path / "demo" / "gewerbeanmeldung-anpassung.html"
+    assert report.exists() and "<svg" in report.read_text()
