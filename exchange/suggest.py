@@ -26,7 +26,7 @@ GROUP_DIGITS = 5
 SIMILAR_MIN = 0.7   # a name alone must be this close to be suggested
 GROUP_MIN = 0.5     # ... or this close when the process is in the same LeiKa group
 _TITLE_WEIGHT = 0.6  # score = 0.6 x label similarity of the names + 0.4 x share of query stems found
-_NAME_CANDIDATES = 200  # distinct names scored in full per entry after the cheap stem ranking
+_NAME_CANDIDATES = 80  # distinct names scored in full per entry after the cheap stem ranking
 
 TEXTS = {
     "de": {
@@ -147,46 +147,50 @@ def _keys(item):
 class LibraryIndex:
     """The library listing indexed once: by key prefix (14/11/8/5 digits) and by name stems.
 
-    Names repeat across municipalities ("Gewerbeanmeldung" is published many times), so similarity
-    is computed once per distinct name and shared by its processes. Every list in the index holds
-    processes in one fixed order (most adopted first, then publisher and slug), so the best of a
-    group of equal score is its head and nothing is sorted per entry.
+    Processes that agree in name, keywords/tasks and keys score alike for every entry, so they are
+    kept as one group ("Gewerbeanmeldung" with key 99050012104000 is published by many
+    municipalities) and similarity is computed once per distinct name. Each group lists its
+    processes in one fixed order (most adopted first, then publisher and slug), so its best is its
+    head and nothing is sorted per entry.
     """
 
     def __init__(self, items, own_publisher=None):
         items = [item for item in items if item.get("publisher") != own_publisher]
-
-        def adopted(item):
-            n = item.get("adoptions")
-            return n if isinstance(n, int) else 0
-
-        self.items = sorted(items, key=lambda i: (-adopted(i), i.get("publisher", ""), i.get("slug", "")))
-        self._prefix = {digits: defaultdict(list) for digits in (14, 11, 8, GROUP_DIGITS)}
-        name_ids = {}
-        self._item_name = []
-        self._name_items = []
-        self._names = []
-        self._extra = {}  # position -> stems of keywords and task labels, when it has any
+        self.items = sorted(items, key=lambda i: (-(_adoptions(i) or 0), i.get("publisher", ""), i.get("slug", "")))
+        name_ids, extra_ids, group_ids = {}, {}, {}
+        self._names = []        # name id -> the name as published (first seen)
+        self._extras = []       # extra id -> stems of keywords and task labels
+        self._groups = []       # group id -> positions of its processes, in the fixed order
+        self._group_of = []     # group id -> (name id, extra id, keys)
+        raw_ids = {}  # the same name string is normalised once
         for position, item in enumerate(self.items):
-            keys = _keys(item)
+            name = item.get("name", "")
+            nid = raw_ids.get(name)
+            if nid is None:
+                nid = raw_ids[name] = name_ids.setdefault(normalize_label(name), len(name_ids))
+                if nid == len(self._names):
+                    self._names.append(name)
+            labels = tuple(item.get("keywords") or ()) + tuple(item.get("tasks") or ())
+            extra = extra_ids.get(labels)
+            if extra is None:
+                extra = extra_ids[labels] = len(self._extras)
+                self._extras.append(frozenset(s for label in labels for s in label_tokens(label)))
+            signature = (nid, extra, tuple(_keys(item)))
+            gid = group_ids.get(signature)
+            if gid is None:
+                gid = group_ids[signature] = len(self._groups)
+                self._groups.append([])
+                self._group_of.append(signature)
+            self._groups[gid].append(position)
+        self._prefix = {digits: defaultdict(list) for digits in (14, 11, 8)}
+        self._name_groups = [[] for _ in self._names]
+        for gid, (nid, _, keys) in enumerate(self._group_of):
+            self._name_groups[nid].append(gid)
             for digits, table in self._prefix.items():
                 for prefix in dict.fromkeys(k[:digits] for k in keys):
-                    table[prefix].append(position)
-            name = normalize_label(item.get("name", ""))
-            nid = name_ids.get(name)
-            if nid is None:
-                nid = name_ids[name] = len(self._names)
-                self._names.append(item.get("name", ""))
-                self._name_items.append([])
-            self._item_name.append(nid)
-            self._name_items[nid].append(position)
-            labels = list(item.get("keywords") or []) + list(item.get("tasks") or [])
-            if labels:
-                stems = set()
-                for label in labels:
-                    stems.update(label_tokens(label))
-                self._extra[position] = frozenset(stems)
-        self._name_tokens = [frozenset(label_tokens(n)) for n in self._names]
+                    table[prefix].append(gid)
+        words = {}
+        self._name_tokens = [name_stems(n, words) for n in self._names]
         postings = defaultdict(list)
         for nid, tokens in enumerate(self._name_tokens):
             for token in tokens:
@@ -194,6 +198,7 @@ class LibraryIndex:
         self._postings = dict(postings)
         total = len(self._names) or 1
         self._idf = {t: math.log(1 + total / len(p)) for t, p in postings.items()}
+        self._norm = [1 / math.sqrt(len(tokens) or 1) for tokens in self._name_tokens]
 
     def __len__(self):
         return len(self.items)
@@ -207,29 +212,30 @@ class LibraryIndex:
             found = cache[nid] = max((label_similarity(q, name) for q in queries), default=0.0)
         return found
 
-    def _score(self, title, query_stems, nid, position=None):
-        """0.6 x title similarity + 0.4 x share of the query's stems found in the name (and, for
-        ``position``, in that process's keywords and task labels)."""
+    def _score(self, title, query_stems, nid, extra):
+        """0.6 x title similarity + 0.4 x share of the query's stems found in the name, keywords
+        and task labels."""
         if not query_stems:
             return _TITLE_WEIGHT * title
         stems = self._name_tokens[nid]
-        if position is not None:
-            stems = stems | self._extra[position]
+        if self._extras[extra]:
+            stems = stems | self._extras[extra]
         return _TITLE_WEIGHT * title + (1 - _TITLE_WEIGHT) * len(query_stems & stems) / len(query_stems)
 
     def _similar_names(self, query_stems):
-        """The distinct names sharing the rarest query stems, best first (cheap pre-ranking)."""
+        """The distinct names sharing the rarest query stems, best first (cheap pre-ranking:
+        summed inverse document frequency of the shared stems over the root of the name's length)."""
         weights = defaultdict(float)
+        norm = self._norm
         for token in query_stems:
             idf = self._idf.get(token)
             if idf is None:
                 continue
             for nid in self._postings[token]:
-                weights[nid] += idf
+                weights[nid] += idf * norm[nid]
         if len(weights) <= _NAME_CANDIDATES:
             return list(weights)
-        return heapq.nlargest(_NAME_CANDIDATES, weights,
-                              key=lambda n: weights[n] / math.sqrt(len(self._name_tokens[n]) or 1))
+        return heapq.nlargest(_NAME_CANDIDATES, weights, key=weights.__getitem__)
 
     # --- ranking ------------------------------------------------------------------------------
     def rank(self, entry, leika=None, limit=5):
@@ -242,59 +248,62 @@ class LibraryIndex:
             queries.append(service.name)
         query_stems = frozenset(s for q in queries for s in label_tokens(q))
         cache = {}
-        # Groups of processes with one tier and one score: (tier, name id) or (tier, ~position)
-        # for a process whose keywords or tasks give it a score of its own.
-        groups = defaultdict(list)
-        scores = {}
-        extra = self._extra
-        taken = set()
+        chosen = {}  # group id -> (tier, score)
         if key:
-            # The longest shared prefix wins: a process in the exact list is not also an object match.
+            # Longest shared prefix first: a group met in the exact list is not an object match too.
             for tier, digits in _PREFIXES:
-                for position in self._prefix[digits].get(key[:digits], ()):
-                    if position in taken:
-                        continue
-                    taken.add(position)
-                    nid = self._item_name[position]
-                    group = (tier, ~position if position in extra else nid)
-                    if group not in scores:
-                        title = self._title(queries, nid, cache)
-                        scores[group] = self._score(title, query_stems, nid,
-                                                    position if position in extra else None)
-                    groups[group].append(position)
-        in_group = set(self._prefix[GROUP_DIGITS].get(key[:GROUP_DIGITS], ())) if key else set()
+                for gid in self._prefix[digits].get(key[:digits], ()):
+                    if gid not in chosen:
+                        nid, extra, _ = self._group_of[gid]
+                        chosen[gid] = (tier, self._score(self._title(queries, nid, cache), query_stems, nid, extra))
+        group_prefix = key[:GROUP_DIGITS] if key else None
         for nid in self._similar_names(query_stems):
             title = self._title(queries, nid, cache)
             # Keywords and tasks add at most 0.4: skip names that cannot reach GROUP_MIN at all.
             if _TITLE_WEIGHT * title + (1 - _TITLE_WEIGHT) < GROUP_MIN:
                 continue
-            base = self._score(title, query_stems, nid)
-            for position in self._name_items[nid]:
-                if position in taken:
+            for gid in self._name_groups[nid]:
+                if gid in chosen:
                     continue
-                own = position in extra
-                score = self._score(title, query_stems, nid, position) if own else base
+                _, extra, keys = self._group_of[gid]
+                score = self._score(title, query_stems, nid, extra)
+                same_group = group_prefix is not None and any(k[:GROUP_DIGITS] == group_prefix for k in keys)
                 if score >= SIMILAR_MIN:
-                    tier = "group" if position in in_group else "similar"
-                elif score >= GROUP_MIN and position in in_group:
-                    tier = "group"
-                else:
-                    continue
-                group = (tier, ~position if own else nid)
-                scores[group] = score
-                groups[group].append(position)
+                    chosen[gid] = ("group" if same_group else "similar", score)
+                elif score >= GROUP_MIN and same_group:
+                    chosen[gid] = ("group", score)
         by_tier = defaultdict(int)
         heads = []
-        for group, positions in groups.items():
-            by_tier[group[0]] += len(positions)
-            rank, score = _TIER_RANK[group[0]], -round(scores[group], 6)
-            # Each list is in the index's fixed order, so its head is its best.
-            heads.extend((rank, score, p, group[0]) for p in positions[:limit or None])
+        for gid, (tier, score) in chosen.items():
+            positions = self._groups[gid]
+            by_tier[tier] += len(positions)
+            rank, negative = _TIER_RANK[tier], -round(score, 6)
+            heads.extend((rank, negative, p, tier) for p in positions[:limit or None])
         heads.sort()
         best = heads[:limit] if limit else heads
         candidates = [Candidate(self.items[p], tier, -negative, _adoptions(self.items[p]))
                       for _, negative, p, tier in best]
         return Suggestion(entry, candidates, sum(by_tier.values()), dict(by_tier))
+
+
+def name_stems(name, cache):
+    """frozenset(label_tokens(name)), computed word by word with ``cache`` shared across names.
+
+    Library names repeat their words ("Gewerbe", "Anmeldung", "Antrag auf"), and splitting German
+    compounds is the costly part of label_tokens; each word is split once. A word's stems are
+    those label_tokens gives it inside a label ("WORD amt" minus the anchor), so stop words drop
+    out exactly as in label_tokens (tests check the equality on the whole LeiKa list).
+    """
+    stems = []
+    for word in normalize_label(name).split():
+        found = cache.get(word)
+        if found is None:
+            found = cache[word] = tuple(label_tokens(f"{word} {_ANCHOR}")[:-1])
+        stems.extend(found)
+    return frozenset(stems) if stems else frozenset(label_tokens(name))
+
+
+_ANCHOR = "amt"  # a plain lexicon word: its one stem closes every "WORD amt" label
 
 
 def _adoptions(item):
@@ -327,8 +336,11 @@ def suggest(entries, index, lock=None, statuses=WAITING, limit=5, leika=None):
 
 
 def fill_adoptions(result, adoptions_of):
-    """Ask ``adoptions_of(publisher, slug)`` (a list of adoption records) for shown candidates
-    whose search item did not carry a count. Counts distinct adopting municipalities."""
+    """Fill the adoption counts the library listing did not carry, for shown candidates only.
+
+    ``adoptions_of(publisher, slug)`` gives adoption records (or the API's {"items": [...]}),
+    or None when unknown; a count is the number of distinct adopting municipalities.
+    """
     seen = {}
     for suggestion in result.suggestions:
         for candidate in suggestion.candidates:
@@ -337,6 +349,8 @@ def fill_adoptions(result, adoptions_of):
             key = (candidate.publisher, candidate.slug)
             if key not in seen:
                 records = adoptions_of(*key)
+                if isinstance(records, dict):  # the API's answer: {"items": [...], "total": n}
+                    records = records.get("items")
                 seen[key] = None if records is None else len(
                     {(r.get("adopter") or {}).get("slug") for r in records})
             candidate.adoptions = seen[key]

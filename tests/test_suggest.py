@@ -138,6 +138,17 @@ def test_adoptions_asked_per_shown_candidate_when_the_listing_lacks_them():
     assert [s.candidates[0].adoptions for s in result.suggestions[:3]] == [2, 2, 2]
 
 
+def test_name_stems_equal_label_tokens_on_the_leika_list():
+    from bpmn.text import label_tokens
+    from exchange.leika import load_leika
+    from exchange.suggest import name_stems
+
+    cache = {}
+    names = [s.name for s in load_leika().values()]
+    names += [f"Antrag auf {n}" for n in names[:500]] + ["für", "der und die", "Gewerbe-Anmeldung (online)"]
+    assert [n for n in names if name_stems(n, cache) != frozenset(label_tokens(n))] == []
+
+
 def test_index_is_reused_and_scales():
     """Many municipalities publishing the same names: similarity is computed once per name."""
     import time
@@ -155,3 +166,64 @@ def test_index_is_reused_and_scales():
     assert result.coverage == {"waiting": 80, "covered": 60, "exact": 40}
     assert result.suggestions[0].total == 5000  # every Gewerbeanmeldung, nothing else
     assert elapsed < 2.0, elapsed
+
+
+# --- against a real library server --------------------------------------------------------------
+
+def test_cli_suggest_against_a_real_library(tmp_path, monkeypatch, capsys):
+    from exchange.catalogue import write_catalogue
+    from exchange.workspace import Workspace
+    from tests.libserver import LibraryServer, make_db
+
+    db, cleanup = make_db("sqlite", tmp_path)
+    try:
+        with LibraryServer(db) as server:
+            trier, mainz, bonn, koblenz = (server.member(prefix=p) for p in ("trier", "mainz", "bonn", "koblenz"))
+            published = [
+                server.publish(trier, "gewerbeanmeldung", "1.0.0"),
+                server.publish(trier, "gewerbeanmeldung", "1.1.0"),
+                server.publish(mainz, "gewerbeabmeldung", "1.0.0", name="Gewerbeabmeldung",
+                               leistungsschluessel=["99050012070000"]),
+                server.publish(mainz, "wohnsitz-ummeldung", "2.0.0", name="Ummeldung des Wohnsitzes",
+                               leistungsschluessel=[], keywords=["Meldewesen"]),
+                server.publish(koblenz, "gewerbeanmeldung", "1.0.0"),  # our own: never suggested
+            ]
+            assert [r.status_code for r, _, _ in published] == [201] * 5
+            for member in (bonn, mainz):
+                assert server.post(f"/processes/{trier.slug}/gewerbeanmeldung/1.0.0/adoptions",
+                                   member).status_code == 201
+            assert server.post(f"/processes/{trier.slug}/gewerbeanmeldung/1.1.0/adoptions",
+                               bonn).status_code == 201
+
+            Workspace.init(tmp_path / "ws", "Stadt Koblenz", "07111000", server.url, slug=koblenz.slug)
+            write_catalogue(tmp_path / "ws/catalogue.csv", [
+                E("99050012104000", "Gewerbeanmeldung", "planned", "Ordnungsamt"),
+                E("", "Wohnsitz ummelden", "in_progress", "Bürgeramt"),
+                E("99066006000000", "Fischereischein", "planned", "Ordnungsamt"),
+                E("99115005104000", "Wohnsitz anmelden", "online", "Bürgeramt"),
+            ])
+            monkeypatch.chdir(tmp_path / "ws")
+            monkeypatch.setenv("PROCEX_TOKEN", koblenz.token)
+            with pytest.raises(SystemExit) as done:
+                cli.main(["suggest", "--json"])
+            out, err = capsys.readouterr()
+            assert done.value.code == 0, err
+            data = json.loads(out)
+            assert data["coverage"] == {"waiting": 3, "covered": 2, "exact": 1}
+            gewerbe, wohnsitz, fischerei = data["entries"]
+            assert [(c["ref"], c["match"], c["adoptions"]) for c in gewerbe["candidates"]] == [
+                (f"{trier.slug}/gewerbeanmeldung@1.1.0", "exact", 2),   # bonn (twice) and mainz: 2 municipalities
+                (f"{mainz.slug}/gewerbeabmeldung@1.0.0", "object", 0),
+            ]
+            assert gewerbe["candidates"][0]["validation"] == "accepted"
+            assert [(c["ref"], c["match"]) for c in wohnsitz["candidates"]] == [
+                (f"{mainz.slug}/wohnsitz-ummeldung@2.0.0", "similar")]
+            assert fischerei["candidates"] == []
+
+            with pytest.raises(SystemExit) as done:
+                cli.main(["suggest", "--status", "in_progress", "--lang", "en"])
+            out, err = capsys.readouterr()
+            assert done.value.code == 0, err
+            assert out.splitlines()[-1] == "for 1 of 1 waiting services a peer process exists (0 exact)"
+    finally:
+        cleanup()
