@@ -28,7 +28,7 @@ CATALOGUE = [
     E("99050012071000", "Gewerbeummeldung", "planned", "Ordnungsamt",
       "processes/gewerbe-ummeldung.bpmn"),                                       # has a process file
     E("99102017002000", "Zweitwohnungsteuer", "planned", "Steueramt"),            # served per procex.lock
-    E("99066006000000", "Fischereischein", "planned", "Ordnungsamt"),            # nothing in the library
+    E("99042001012000", "Fischereischein", "planned", "Ordnungsamt"),            # nothing in the library
 ]
 LOCK = {"processes": {"zweitwohnungsteuer": {"upstream": None, "entry": "99102017002000", "sha256": "0" * 64}}}
 
@@ -199,7 +199,7 @@ def test_cli_suggest_against_a_real_library(tmp_path, monkeypatch, capsys):
             write_catalogue(tmp_path / "ws/catalogue.csv", [
                 E("99050012104000", "Gewerbeanmeldung", "planned", "Ordnungsamt"),
                 E("", "Wohnsitz ummelden", "in_progress", "Bürgeramt"),
-                E("99066006000000", "Fischereischein", "planned", "Ordnungsamt"),
+                E("99042001012000", "Fischereischein", "planned", "Ordnungsamt"),
                 E("99115005104000", "Wohnsitz anmelden", "online", "Bürgeramt"),
             ])
             monkeypatch.chdir(tmp_path / "ws")
