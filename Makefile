@@ -17,8 +17,10 @@ $(VENV)/.installed: $(BIN)/python setup.cfg pyproject.toml
 
 install: $(VENV)/.installed
 
+DEMO_DIR ?= demo-output
+
 demo: install
-	$(BIN)/procex demo
+	$(BIN)/procex demo --dir $(DEMO_DIR)
 
 test: install
 	$(BIN)/python -m pytest -n 2 -q

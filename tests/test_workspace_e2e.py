@@ -80,6 +80,8 @@ def test_koblenz_adopts_adapts_updates_and_shares_back(library, tmp_path):
     assert lock["upstream"] == "trier/gewerbeanmeldung@1.0.0" and lock["entry"] == "99050012104000"
     assert "stadt" in lock["mapping"]
     assert (ws / ".procex" / "cache" / f"{lock['sha256']}.bpmn").exists()
+    found = json.loads(procex(["search", "Gewerbe", "--json"], ws, koblenz).stdout)
+    assert found["items"][0]["adoptions"] == 1  # the import recorded Koblenz's adoption
     from exchange.catalogue import read_catalogue
 
     linked = [e for e in read_catalogue(ws / "catalogue.csv") if e.leistungsschluessel == "99050012104000"]

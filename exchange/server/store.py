@@ -474,7 +474,22 @@ class Store:
                 sa.select(versions.c.publisher, versions.c.slug, versions.c.manifest, versions.c.published_at)
                 .join(page_ids, page_ids.c.version_id == versions.c.id)
                 .order_by(page_ids.c.name, page_ids.c.publisher, page_ids.c.slug)).fetchall()
-        return [_search_item(row) for row in rows], total
+            counts = self._adoption_counts(conn, [(row.publisher, row.slug) for row in rows])
+        items = [_search_item(row) for row in rows]
+        for item in items:
+            item["adoptions"] = counts.get((item["publisher"], item["slug"]), 0)
+        return items, total
+
+    def _adoption_counts(self, conn, keys):
+        """(publisher, slug) -> how many members adopted any version of it, for one page of hits."""
+        if not keys:
+            return {}
+        query = (sa.select(versions.c.publisher, versions.c.slug,
+                           sa.func.count(sa.distinct(adoptions.c.member_id)))
+                 .join(adoptions, adoptions.c.version_id == versions.c.id)
+                 .where(sa.tuple_(versions.c.publisher, versions.c.slug).in_(keys))
+                 .group_by(versions.c.publisher, versions.c.slug))
+        return {(p, s): n for p, s, n in conn.execute(query)}
 
     def integrity_problems(self):
         """Every version whose model is missing or does not match its recorded sha256 and size."""
