@@ -10,6 +10,7 @@ counts) or a self-contained HTML page with SVG charts (no network). German label
 import csv
 import io
 import json
+import re
 from datetime import date
 from html import escape
 from pathlib import Path
@@ -242,7 +243,8 @@ TEXTS = {
         "no_key": "ohne Schlüssel",
         "chart_status": "Leistungen nach Status: aktuell und im letzten Bericht",
         "chart_topic": "Leistungen nach Themenfeld und Status",
-        "section": "Bereich", "item": "Thema", "col_status": "Status", "value_now": "aktuell", "value_previous": "vorher",
+        "section": "Bereich", "item": "Thema", "col_status": "Status",
+        "value_now": "aktuell", "value_previous": "vorher",
         "sections": {"services": "Leistungen", "status": "Status", "topic": "Themenfeld", "processes": "Prozesse"},
         "generated": "erstellt mit procex",
     },
@@ -431,10 +433,12 @@ def render_csv(report, lang="de"):
 
 COLOURS = {"planned": "#8d99a6", "in_progress": "#e0a100", "online": "#2e7d32"}
 _CSS = """
-body{font-family:"Segoe UI",Arial,sans-serif;color:#1d2327;max-width:58rem;margin:2rem auto;padding:0 1rem;line-height:1.45}
-h1{font-size:1.6rem;margin-bottom:.2rem}h2{font-size:1.2rem;margin-top:2rem;border-bottom:1px solid #ccd;padding-bottom:.2rem}
+body{font-family:"Segoe UI",Arial,sans-serif;color:#1d2327;max-width:58rem;margin:2rem auto;padding:0 1rem;
+line-height:1.45}h1{font-size:1.6rem;margin-bottom:.2rem}
+h2{font-size:1.2rem;margin-top:2rem;border-bottom:1px solid #ccd;padding-bottom:.2rem}
 h3{font-size:1rem;margin-bottom:.3rem}.sub{color:#555;margin-top:0}
-table{border-collapse:collapse;margin:.5rem 0}th,td{padding:.25rem .7rem;border-bottom:1px solid #e3e6ea;text-align:left}
+table{border-collapse:collapse;margin:.5rem 0}
+th,td{padding:.25rem .7rem;border-bottom:1px solid #e3e6ea;text-align:left}
 td.n,th.n{text-align:right;font-variant-numeric:tabular-nums}tr.total td{font-weight:600}
 .up{color:#2e7d32}.down{color:#b3261e}.same{color:#777}svg{max-width:100%;height:auto}
 footer{margin-top:3rem;color:#777;font-size:.85rem}
@@ -542,6 +546,11 @@ def svg_topic_chart(report, lang="de"):
     return "".join(out)
 
 
+def _code(text):
+    """`command` in a (escaped) sentence as <code>."""
+    return re.sub(r"`([^`]+)`", r"<code>\1</code>", text)
+
+
 def _html_change(delta):
     if delta is None:
         return ""
@@ -563,7 +572,7 @@ def render_html(report, lang="de"):
              f'<title>{escape(t["title"] + who)}</title><style>{_CSS}</style></head><body>',
              f'<h1>{escape(t["title"] + who)}</h1><p class="sub">{escape(subtitle)}</p>']
     if not has_previous:
-        parts.append(f"<p>{escape(t['no_previous'])}</p>")
+        parts.append(f"<p>{_code(escape(t['no_previous']))}</p>")
 
     def table(title, head, rows):
         extra = (f'<th class="n">{escape(t["previous"])}</th><th class="n">{escape(t["change"])}</th>'
@@ -597,7 +606,8 @@ def render_html(report, lang="de"):
         parts.append(f"<h2>{escape(t['changes'])}</h2>")
         for heading, items in _change_lines(report, t):
             listed = "".join(f"<li>{escape(i)}</li>" for i in items) if items else None
-            parts.append(f"<h3>{escape(heading)}</h3>" + (f"<ul>{listed}</ul>" if listed else f"<p>{escape(t['none'])}</p>"))
+            body = f"<ul>{listed}</ul>" if listed else f"<p>{escape(t['none'])}</p>"
+            parts.append(f"<h3>{escape(heading)}</h3>{body}")
     parts.append(f"<footer>{escape(t['generated'])} · {escape(_date(report['date'], lang))}</footer></body></html>\n")
     return "".join(parts)
 
