@@ -136,9 +136,19 @@ def xprozess_import(file, into, entry, force):
     """Import each prozess of an XProzess message as a local process with its manifest."""
     from exchange import xprozess
 
-    for done in xprozess.import_file(file, into, entry, force):
+    imported = xprozess.import_file(file, into, entry, force)
+    for done in imported:
         extra = f", {len(done.attachments)} attachment(s) in {done.files_dir}" if done.attachments else ""
         click.echo(f"imported {done.manifest['provenance']} as {done.bpmn_path} (+ {done.manifest_path.name}{extra})")
+    from pathlib import Path
+
+    if (Path(into) / "procex.toml").is_file():
+        from exchange.importing import record_xprozess_imports
+        from exchange.workspace import Workspace
+
+        for slug, catalogue_entry in record_xprozess_imports(Workspace.open(into), imported):
+            click.echo(f"  linked catalogue entry {catalogue_entry.leistungsschluessel} "
+                       f"{catalogue_entry.title} to processes/{slug}.bpmn")
 
 
 @xprozess_group.command("export")

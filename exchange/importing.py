@@ -155,3 +155,37 @@ def format_import(result):
     if result.adoption:
         lines.append(f"  adoption {result.adoption}")
     return "\n".join(lines)
+
+
+def record_xprozess_imports(ws, imported):
+    """Register processes imported from an XProzess message in the workspace.
+
+    Each gets a lock entry with provenance ``xprozess:<id>@<version>`` and its original in the
+    cache (so ``procex diff NAME`` shows what was adapted since), and the catalogue entry with
+    its Leistungsschlüssel is linked to it (planned becomes in_progress).
+    """
+    lock = ws.lock()
+    entries = ws.catalogue()
+    linked = []
+    for done in imported:
+        manifest = done.manifest
+        sha = ws.cache_put(done.model, manifest)
+        keys = manifest.get("leistungsschluessel") or []
+        lock["processes"][done.slug] = {
+            "upstream": manifest["provenance"],
+            "sha256": sha,
+            "mapping": [],
+            "imported_at": package.utc_now(),
+            "entry": keys[0] if keys else None,
+        }
+        relative = f"processes/{done.slug}.bpmn"
+        for entry in entries:
+            if entry.leistungsschluessel in keys and not entry.process:
+                entry.process = relative
+                if entry.status == "planned":
+                    entry.status = "in_progress"
+                linked.append((done.slug, entry))
+                break
+    ws.save_lock(lock)
+    ws.save_catalogue(entries)
+    return linked

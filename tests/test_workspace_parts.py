@@ -168,3 +168,21 @@ def test_workspace_init_and_open(tmp_path):
 def test_slugify():
     assert slugify("Stadt Koblenz") == "koblenz"
     assert slugify("Gemeinde Bad Dürkheim") == "bad-duerkheim"
+
+
+def test_xprozess_import_into_a_workspace_links_catalogue_and_lock(tmp_path, shared):
+    from click.testing import CliRunner
+
+    from cli import procex
+    from exchange.catalogue import CatalogueEntry
+
+    ws = Workspace.init(tmp_path / "ws", "Stadt Koblenz", "07111000")
+    ws.save_catalogue([CatalogueEntry("99006028261000", "Schwangere Beschäftigte anzeigen", "planned", "Amt 32", "")])
+    message = shared / "corpora/fim/99006028261000_Anzeige_Beschaeftigung_schwangere_stillende_Frau.xprozess2.xml"
+    result = CliRunner().invoke(procex, ["xprozess", "import", str(message), "--into", str(ws.root)])
+    assert result.exit_code == 0, result.output
+    slug = "anzeige-zur-beschaeftigung-einer-schwangeren-oder-stillenden"
+    entry = ws.lock()["processes"][slug]
+    assert entry["upstream"] == "xprozess:99006028261000@01.00.00" and entry["entry"] == "99006028261000"
+    assert ws.cache_get(entry["sha256"]) == ws.process_path(slug).read_bytes()
+    assert [(e.process, e.status) for e in ws.catalogue()] == [(f"processes/{slug}.bpmn", "in_progress")]
