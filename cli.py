@@ -157,10 +157,26 @@ def xprozess_import(file, into, entry, force):
 @click.option("--author", help="Author of the message (default: municipality in ./procex.toml).")
 @_xprozess_errors
 def xprozess_export(names, output, author):
-    """Write packages (NAME.bpmn beside NAME.json) as a prozessbibliothek.export.0203 message."""
+    """Write packages as a prozessbibliothek.export.0203 message.
+
+    A NAME is a workspace process (processes/NAME.bpmn, manifest built as publish builds it) or
+    the path of a NAME.bpmn with its manifest NAME.json beside it.
+    """
     from exchange import xprozess
 
-    result = xprozess.export_packages(names, output, _xprozess_author(author))
+    from bpmn.fileio import atomic_write
+    from exchange.xprozess.write import build_export, load_package
+
+    packages = []
+    for name in names:
+        if "/" not in name and not name.endswith((".bpmn", ".json")):
+            from exchange.publishing import workspace_package
+
+            packages.append(workspace_package(_workspace(), name))  # a workspace process by NAME
+        else:
+            packages.append(load_package(name))
+    result = build_export(packages, _xprozess_author(author))
+    atomic_write(output, result.data)
     click.echo(f"wrote {output}: {len(names)} prozess(e), message {result.message_uuid}")
     for label, fields in result.omitted.items():
         click.echo(f"note: {label}: not carried by XProzess: {', '.join(fields)}", err=True)

@@ -110,3 +110,21 @@ def publish_process(ws, name, version=None, allow_personal_data=False, progress=
     return PublishResult(str(package.ref_of(manifest)), "created" if status == 201 else "unchanged",
                          (lock_entry or {}).get("upstream") or "",
                          sum(1 for f in findings if f.severity == "warning"))
+
+
+def workspace_package(ws, name):
+    """(manifest, model bytes, label) of a workspace process, as publish would build it.
+
+    The version is the one last published, else 1.0.0; used by `procex xprozess export NAME`.
+    """
+    path = ws.process_path(name)
+    if not path.is_file():
+        raise PublishRefused(f"{path.relative_to(ws.root)} does not exist; known processes: "
+                             f"{', '.join(ws.process_names()) or 'none'}")
+    data = path.read_bytes()
+    lock_entry = ws.lock()["processes"].get(name)
+    published = (lock_entry or {}).get("published")
+    version = published["ref"].rsplit("@", 1)[1] if published else "1.0.0"
+    if lock_entry and str(lock_entry.get("upstream") or "").startswith("xprozess:"):
+        lock_entry = dict(lock_entry, upstream=None)  # an XProzess origin is not a library package
+    return build_manifest(ws, name, data, version, lock_entry), data, str(path)
