@@ -120,12 +120,23 @@ def _shot(driver, name):
     return path
 
 
+def _follow(driver, element):
+    """Click a link or submit button and wait until the next page has replaced this one."""
+    from selenium.webdriver.support import expected_conditions
+    from selenium.webdriver.support.ui import WebDriverWait
+
+    page = driver.find_element("tag name", "html")
+    element.click()
+    WebDriverWait(driver, 30).until(expected_conditions.staleness_of(page))
+    WebDriverWait(driver, 30).until(lambda d: d.execute_script("return document.readyState") == "complete")
+
+
 def _sign_in(driver, lib, member):
     driver.delete_all_cookies()
     driver.get(f"{lib.url}/")
     assert "/signin" in driver.current_url  # not signed in: sent to the sign-in form
     driver.find_element("id", "token").send_keys(member.token)
-    driver.find_element("css selector", "form.stack button[type=submit]").click()
+    _follow(driver, driver.find_element("css selector", "form.stack button[type=submit]"))
     assert driver.find_element("css selector", "header.site .who strong").text == {
         "trier": "Stadt Trier", "koblenz": "Stadt Koblenz", "mayen": "Stadt Mayen"}[member.slug]
 
@@ -136,7 +147,7 @@ def test_sign_in_search_open_process_see_diagram(library, browser):
     _shot(driver, "start")
     # search by text
     driver.find_element("id", "q").send_keys("Gewerbe Vollständigkeit")
-    driver.find_element("css selector", "form.search button[type=submit]").click()
+    _follow(driver, driver.find_element("css selector", "form.search button[type=submit]"))
     results = driver.find_elements("css selector", "ol.results li.result h3 a")
     # Trier's, Koblenz's and Mayen's (Mayen may not read others' yet, but others read Mayen's)
     assert sorted(a.get_attribute("href").split("/p/")[1] for a in results) == [
@@ -146,7 +157,7 @@ def test_sign_in_search_open_process_see_diagram(library, browser):
     results = driver.find_elements("css selector", "ol.results li.result")
     assert len(results) == 1 and "Stadt Trier" in results[0].text and "1.1.0" in results[0].text
     _shot(driver, "search")
-    results[0].find_element("css selector", "h3 a").click()
+    _follow(driver, results[0].find_element("css selector", "h3 a"))
     assert driver.current_url.endswith("/p/trier/gewerbeanmeldung")
     # the diagram: SVG groups for known tasks, with kind classes and tooltips
     task = driver.find_element("css selector", "figure.diagram svg g[data-element-id='Task_Anzeige_pruefen']")
@@ -178,7 +189,7 @@ def test_compare_two_versions_shows_the_highlighted_change(library, browser):
     driver = browser
     _sign_in(driver, library, library.members["trier"])
     driver.get(f"{library.url}/p/trier/gewerbeanmeldung")
-    driver.find_element("css selector", "table.versions a[href$='/1.0.1/compare?to=1.1.0']").click()
+    _follow(driver, driver.find_element("css selector", "table.versions a[href$='/1.0.1/compare?to=1.1.0']"))
     # 1.0.1 -> 1.1.0: compare from the versions table (neighbours); now 1.0.0 -> 1.1.0 directly
     driver.get(f"{library.url}/p/trier/gewerbeanmeldung/1.0.0/compare?to=1.1.0")
     added = driver.find_element("css selector", "#diagram-new svg g[data-element-id='Task_Vorgang_archivieren']")
@@ -196,13 +207,18 @@ def test_compare_two_versions_shows_the_highlighted_change(library, browser):
     assert "Vorgang in der E-Akte ablegen" in driver.find_element("css selector", "table.changes").text
     driver.execute_script("document.getElementById('diagram-new').scrollIntoView()")
     _shot(driver, "compare")
+    # the same comparison as the diff report's self-contained HTML file
+    href = driver.find_element("css selector", "a[href*='/compare/report.html']").get_attribute("href")
+    report = requests.get(href, cookies={c["name"]: c["value"] for c in driver.get_cookies()})
+    assert report.status_code == 200 and "attachment" in report.headers["content-disposition"]
+    assert 'data-element-id="Task_Vorgang_archivieren"' in report.text and "diff-added" in report.text
 
 
 def test_compare_with_the_original_it_was_derived_from(library, browser):
     driver = browser
     _sign_in(driver, library, library.members["koblenz"])
     driver.get(f"{library.url}/p/koblenz/gewerbeanmeldung")
-    driver.find_element("css selector", "a[href$='/compare?origin=1']").click()
+    _follow(driver, driver.find_element("css selector", "a[href$='/compare?origin=1']"))
     assert driver.find_element("tag name", "h1").text == "Anpassung gegenüber dem Original"
     pool = driver.find_element("css selector", "#diagram-new svg g[data-element-id='Participant_Stadtverwaltung']")
     assert "diff-changed" in pool.get_attribute("class")
@@ -287,6 +303,7 @@ PAGES = [
     ("/p/trier/gewerbeanmeldung/1.0.0/diagram.svg", "/processes/trier/gewerbeanmeldung/1.0.0/model"),
     ("/p/trier/gewerbeanmeldung/1.0.0/compare?to=1.1.0", "/processes/trier/gewerbeanmeldung/1.1.0/model"),
     ("/p/koblenz/gewerbeanmeldung/1.0.0/compare?origin=1", "/processes/trier/gewerbeanmeldung/1.0.0/model"),
+    ("/p/trier/gewerbeanmeldung/1.0.0/compare/report.html?to=1.1.0", "/processes/trier/gewerbeanmeldung/1.1.0/model"),
 ]
 
 

@@ -118,7 +118,7 @@ T = {
         "no_adoptions": "Noch keine Kommune hat eine Version dieses Prozesses übernommen.",
         "adopter": "Kommune", "adopted_at": "übernommen am", "derivations": "Abgeleitete Prozesse",
         "derived_from_version": "von Version {v}",
-        "dl_model": "BPMN-Modell", "dl_manifest": "Manifest (JSON)", "dl_svg": "Diagramm (SVG)",
+        "dl_report": "Vergleichsbericht als HTML-Datei herunterladen", "dl_model": "BPMN-Modell", "dl_manifest": "Manifest (JSON)", "dl_svg": "Diagramm (SVG)",
         "compare_heading": "Vergleich", "old": "vorher", "new": "nachher",
         "changes": "Änderungen", "no_changes": "Keine Änderungen: die Modelle sind inhaltlich gleich.",
         "only_layout": "Nur das Layout hat sich geändert.",
@@ -181,7 +181,7 @@ T = {
         "no_adoptions": "No municipality has adopted a version of this process yet.",
         "adopter": "Municipality", "adopted_at": "adopted", "derivations": "Derived processes",
         "derived_from_version": "from version {v}",
-        "dl_model": "BPMN model", "dl_manifest": "Manifest (JSON)", "dl_svg": "Diagram (SVG)",
+        "dl_report": "Download the comparison report as an HTML file", "dl_model": "BPMN model", "dl_manifest": "Manifest (JSON)", "dl_svg": "Diagram (SVG)",
         "compare_heading": "Comparison", "old": "before", "new": "after",
         "changes": "Changes", "no_changes": "No changes: the models have the same content.",
         "only_layout": "Only the layout changed.",
@@ -199,7 +199,7 @@ STATUS_LABELS = {
            5: "released by the department (silver)", 6: "released by the department (gold)", 7: "inactive",
            8: "to be deleted"},
 }
-KIND_LABELS = {
+KIND_LABELS = {  # fallback; the diff report's own words (bpmn.diff_text.KIND_WORDS) are preferred
     "de": {"added": "hinzugefügt", "removed": "entfernt", "renamed": "umbenannt", "retyped": "Typ geändert",
            "changed": "geändert", "moved": "verschoben", "relaned": "Lane gewechselt",
            "rewired": "neu verbunden", "layout": "nur Layout"},
@@ -745,7 +745,8 @@ def _attachment(file_name):
 
 
 @router.get("/p/{publisher}/{slug}/{version}/compare")
-def compare(request: Request, publisher: str, slug: str, version: str, to: str = "", origin: int = 0):
+def compare(request: Request, publisher: str, slug: str, version: str, to: str = "", origin: int = 0,
+            report: bool = False):
     """Compare ``version`` (old) with ``to`` (new) of one process, or (origin=1) the version this
     one was derived from (old) with this version (new)."""
     view, refused = _page(request)
@@ -781,24 +782,40 @@ def compare(request: Request, publisher: str, slug: str, version: str, to: str =
         if new_row is None:
             return _not_found(view, f"{publisher}/{slug}@{to}")
         old_row = this
+    if report:
+        from bpmn.report_html import diff_report
+
+        old, new, diff = _diff_of(store, old_row, new_row)
+        html = diff_report(diff, lang=view.lang, old_model=old, new_model=new)
+        name = f"vergleich-{old_row.slug}-{old_row.version}-{new_row.version}.html"
+        return Response(html.encode("utf-8"), media_type="text/html; charset=utf-8", headers=dict(
+            _SECURITY_HEADERS, **{"Content-Disposition": _attachment(name), "Cache-Control": "private, no-cache"}))
     return view.render("compare.html", **_compare_context(store, view, old_row, new_row, bool(origin)))
 
 
-def _compare_context(store, view, old_row, new_row, origin):
+@router.get("/p/{publisher}/{slug}/{version}/compare/report.html")
+def compare_report(request: Request, publisher: str, slug: str, version: str, to: str = "", origin: int = 0):
+    """The diff report (bpmn/report_html.py) of the same comparison, as a file to keep or mail."""
+    return compare(request, publisher, slug, version, to, origin, report=True)
+
+
+def _diff_of(store, old_row, new_row):
+    """(old model, new model, Diff) of two stored versions: the same engine as `procex diff`."""
     from bpmn.diff import diff_models
 
     old = _load_model(store.model(old_row.id), f"{old_row.publisher}/{old_row.slug}@{old_row.version}")
     new = _load_model(store.model(new_row.id), f"{new_row.publisher}/{new_row.slug}@{new_row.version}")
-    diff = diff_models(old, new)
-    old_marks, new_marks = {}, {}
-    for change in diff.changes:
-        css = {"added": "diff-added", "removed": "diff-removed", "layout": "diff-layout"}.get(change.kind, "diff-changed")
-        for marks, ident in ((old_marks, change.old_id), (new_marks, change.new_id)):
-            # a semantic change wins over a layout-only mark on the same element
-            if ident and (marks.get(ident) in (None, "diff-layout")):
-                marks[ident] = css
+    return old, new, diff_models(old, new)
+
+
+def _compare_context(store, view, old_row, new_row, origin):
+    from bpmn.report_html import highlights
+
+    old, new, diff = _diff_of(store, old_row, new_row)
+    # the diff report's marks: added/removed, semantic changes, layout-only
+    old_marks, new_marks = highlights(diff)
     lang = view.lang
-    words = KIND_LABELS[lang]
+    words = _kind_words(lang)
     from bpmn.render import type_label
 
     changes = []
@@ -815,6 +832,7 @@ def _compare_context(store, view, old_row, new_row, origin):
         "old_row": old_row, "new_row": new_row, "origin": origin,
         "old_view": _diagram_view(store, old_row, 0, lang, model=old, highlight=old_marks, cache=False),
         "new_view": _diagram_view(store, new_row, 0, lang, model=new, highlight=new_marks, cache=False),
+        "report_url": _report_url(old_row, new_row, origin),
         "changes": [c for c in changes if c["kind"] != "layout"],
         "layout_changes": [c for c in changes if c["kind"] == "layout"], "summary": summary, "semantic": len(diff.semantic_changes), "kind_words": words,
     }
@@ -845,3 +863,17 @@ def _shown(value):
 
 def _n(number):
     return f"{number:g}" if isinstance(number, float) else str(number)
+
+
+def _kind_words(lang):
+    try:
+        from bpmn.diff_text import KIND_WORDS
+    except ImportError:
+        return KIND_LABELS[lang]
+    return KIND_WORDS.get(lang, KIND_LABELS[lang])
+
+
+def _report_url(old_row, new_row, origin):
+    base = f"/p/{new_row.publisher}/{new_row.slug}/{new_row.version}" if origin else \
+        f"/p/{old_row.publisher}/{old_row.slug}/{old_row.version}"
+    return base + ("/compare/report.html?origin=1" if origin else f"/compare/report.html?to={new_row.version}")
