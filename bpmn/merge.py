@@ -427,10 +427,12 @@ def diff3(base, local, upstream, mode="auto"):
 
 # --- merging -----------------------------------------------------------------------------------
 
-# Order in which upstream changes are applied: removals free the space additions take; elements
-# exist before they are moved, renamed or wired to.
-_PHASES = {"restore": 0, "removed": 1, "layout": 2, "added": 3, "parent": 4, "name": 5, "type": 5,
-           "lane": 6, "sourceRef": 7, "targetRef": 7, "adopt": 8}
+# Order in which upstream changes are applied: UPSTREAM's redrawing first (it makes room for what
+# it adds), then additions, moves and property changes, rewiring, and removals last, so that a
+# removed node does not take along a flow UPSTREAM kept and rewired. Additions keep clear of the
+# shapes that are about to go.
+_PHASES = {"restore": 0, "layout": 1, "added": 2, "parent": 3, "name": 4, "type": 4, "prop": 4,
+           "lane": 5, "sourceRef": 6, "targetRef": 6, "removed": 7, "adopt": 8}
 _ADD_ORDER = {"process": 0, "participant": 1, "lane": 2, "boundaryEvent": 4, "dataObject": 4,
               "dataObjectReference": 4, "dataStoreReference": 4, "textAnnotation": 5, "group": 5,
               "sequenceFlow": 6, "messageFlow": 7, "association": 8}
@@ -450,13 +452,15 @@ def merge(base, local, upstream, prefer=None, mode="auto"):
         actions += _upstream_wins(three)
     merged = local.copy()
     applier = Applier(merged, upstream, three.upstream_to_local())
+    to_local = three.local_diff.matching.old_to_new
+    applier.doomed = {to_local[i.base_id] for w, i in actions if w == "removed" and i.base_id in to_local}
     doc_order = {el: n for n, el in enumerate(upstream.root.iter())}
 
     def order(action):
         what, item = action
         phase = _PHASES.get(what, 5)
         rank = 0
-        if what in ("added", "restore"):
+        if what in ("added", "restore", "parent"):
             view = upstream.get(item.own_id)
             rank = _ADD_ORDER.get(view.type, 3) if view is not None else 9
         el = upstream.element(item.own_id) if item.own_id else None
