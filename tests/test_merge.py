@@ -462,3 +462,89 @@ def test_trier_update_into_koblenz_adaptation():
     assert [p.name for p in merged.participants if "Stadt" in p.name] == ["Stadt Koblenz"]
     assert merged["Task_Anzeige_pruefen"].name == upstream["Task_Anzeige_pruefen"].name
     assert merged.shapes_of("Task_Vorgang_archivieren")[0].bounds == upstream.shapes_of("Task_Vorgang_archivieren")[0].bounds
+
+
+# --- random adaptations of a larger base (the benchmark's generator) ------------------------------
+
+def _bench_module():
+    import importlib.util
+
+    spec = importlib.util.spec_from_file_location("bench_merge", ROOT / "bench" / "merge.py")
+    module = importlib.util.module_from_spec(spec)
+    spec.loader.exec_module(module)
+    return module
+
+
+@pytest.mark.parametrize("seed", [1, 2, 3])
+def test_random_adaptations_merge_valid_and_keep_local(seed):
+    import random
+
+    bench = _bench_module()
+    rng = random.Random(seed)
+    base = bench.base_model(120)
+    local = bench.adapt(base, 12, rng, "local")
+    upstream = bench.adapt(base, 12, rng, "upstream")
+    result = merge(base, local, upstream, prefer="local")
+    merged = validate(result.model)
+    assert_side_won(result.threeway, "local", local, merged)
+    # Every upstream change that was applicable is in the merged model.
+    after = diff_models(upstream, merged)
+    for item in result.applied:
+        if item.aspect in ("layout", "added", "removed"):
+            continue
+        prop = item.change["details"][0]["property"]
+        left = [c for c in after.changes_of(old_id=item.own_id) if c.kind == item.change["kind"]
+                and any(d["property"] == prop for d in c.details)]
+        assert left == [], item.change
+
+
+# --- command line -----------------------------------------------------------------------------------
+
+def test_cli_diff3_and_merge(tmp_path):
+    from click.testing import CliRunner
+
+    from cli import procex
+
+    base, local, upstream = known_sides()
+    paths = []
+    for name, model in (("base", base), ("local", local), ("upstream", upstream)):
+        path = tmp_path / f"{name}.bpmn"
+        path.write_bytes(model.to_bytes())
+        paths.append(str(path))
+    runner = CliRunner()
+    out = tmp_path / "merged.bpmn"
+
+    result = runner.invoke(procex, ["diff3", *paths, "--format", "json"])
+    assert result.exit_code == 1
+    import json
+
+    data = json.loads(result.stdout)
+    assert [c["kind"] for c in data["conflicts"]] == ["condition", "removed-changed"]
+
+    result = runner.invoke(procex, ["diff3", *paths])
+    assert "Konflikte (2, 2 blockierend)" in result.stdout and "Bedingung unterschiedlich geändert" in result.stdout
+    result = runner.invoke(procex, ["diff3", *paths, "--lang", "en"])
+    assert "condition changed differently" in result.stdout
+
+    result = runner.invoke(procex, ["diff3", *paths, "--format", "html", "-o", str(tmp_path / "r.html")])
+    html = (tmp_path / "r.html").read_text()
+    assert html.startswith("<!DOCTYPE html>") and 'data-element="f4"' in html and "<script" not in html
+
+    result = runner.invoke(procex, ["merge", *paths, "-o", str(out)])
+    assert result.exit_code == 1 and not out.exists()
+    assert "2 Konflikt(e), nichts geschrieben" in result.stderr and "[tm]" in result.stderr
+
+    result = runner.invoke(procex, ["merge", *paths, "-o", str(out), "--prefer", "local"])
+    assert result.exit_code == 0, result.stderr
+    merged = validate(read_model(out))
+    assert merged["fee"].name == "Gebühr erheben" and merged["pool"].name == "Stadt Koblenz"
+    assert [p.name for p in tmp_path.iterdir() if p.name.startswith(".")] == []   # no temp file left
+
+    import subprocess
+    import sys
+
+    gone = subprocess.run([sys.executable, "-c", "import cli; cli.main()", "merge", paths[0],
+                           str(tmp_path / "nope.bpmn"), paths[2], "-o", str(tmp_path / "x.bpmn")],
+                          capture_output=True, text=True, cwd=ROOT)
+    assert gone.returncode == 2 and not (tmp_path / "x.bpmn").exists()
+    assert gone.stderr.strip() == f"procex: error: {tmp_path / 'nope.bpmn'}: no such file; check the path"
