@@ -396,3 +396,19 @@ def test_public_policy_needs_no_sign_in(tmp_path):
             assert lib.get(f"/processes/{trier.slug}/gewerbeanmeldung").status_code == 200
     finally:
         cleanup()
+
+
+def test_model_without_diagram_gets_the_note_and_the_element_list(library):
+    from tests.libserver import manifest_for, tiny_model
+
+    lib = library
+    trier = lib.members["trier"]
+    model = tiny_model(task="Antrag &lt;prüfen&gt; &amp; bescheiden")  # XML-escaped in the file
+    assert lib.put_package(trier, manifest_for(trier.slug, "ohne-layout", "1.0.0", model), model).status_code == 201
+    session = _session(lib, trier)
+    page = session.get(f"{lib.url}/p/trier/ohne-layout")
+    assert page.status_code == 200
+    assert "Dieses Modell enthält kein Diagramm-Layout (BPMNDI)" in page.text
+    assert "<svg" not in page.text
+    assert "<td>Antrag &lt;prüfen&gt; &amp; bescheiden</td>" in page.text  # listed, escaped
+    assert session.get(f"{lib.url}/p/trier/ohne-layout/1.0.0/diagram.svg").status_code == 404

@@ -91,6 +91,8 @@ T = {
         "unauthorized_heading": "Anmeldung nötig", "not_found_heading": "Nicht gefunden",
         "error_heading": "Fehler", "not_found": "Diese Bibliothek hat {what} nicht.",
         "no_diagram_heading": "Kein Diagramm",
+        "no_di": "Dieses Modell enthält kein Diagramm-Layout (BPMNDI), und procex erfindet keines. Die Elemente "
+        "stehen in der Liste darunter.",
         "not_derived": "{ref} ist von keinem anderen Prozess abgeleitet.",
         "back_to_search": "Zurück zur Suche",
         "version": "Version", "latest": "aktuell", "yanked": "zurückgezogen", "yanked_banner":
@@ -154,6 +156,8 @@ T = {
         "unauthorized_heading": "Sign-in needed", "not_found_heading": "Not found",
         "error_heading": "Error", "not_found": "This library has no {what}.",
         "no_diagram_heading": "No diagram",
+        "no_di": "This model has no diagram interchange (BPMNDI), and procex does not invent a layout. Its "
+        "elements are listed below.",
         "not_derived": "{ref} is not derived from another process.",
         "back_to_search": "Back to search",
         "version": "Version", "latest": "latest", "yanked": "yanked", "yanked_banner": "This version was yanked",
@@ -422,7 +426,7 @@ def _load_model(data, source):
 
 def _diagram_view(store, row, diagram, lang, model=None, highlight=None, cache=True):
     """{"svg", "elements", "diagrams", "error"} for one stored version (rendered once, then cached)."""
-    from bpmn.render import RenderError, element_list, render_svg
+    from bpmn.render import NoDiagramError, RenderError, element_list, render_svg
 
     key = (row.model_sha256, diagram, lang)
     if cache and highlight is None:
@@ -441,7 +445,7 @@ def _diagram_view(store, row, diagram, lang, model=None, highlight=None, cache=T
         view["width"] = float(size.group(1)) if size else 0
         view["elements"] = element_list(model, lang=lang, diagram=diagram)
     except RenderError as error:
-        view["error"] = str(error)
+        view["error"] = T[lang]["no_di"] if isinstance(error, NoDiagramError) else str(error)
         view["elements"] = _elements_without_diagram(model, lang)
     if cache and highlight is None:
         _diagrams.put(key, view)
