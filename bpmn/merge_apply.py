@@ -860,8 +860,9 @@ class Applier:
             fb = _bounds_of(shape)
             if fb is None or fb.contains(placed):
                 continue
-            right = max(fb.x + fb.width, placed.x + placed.width + 40)
-            bottom = max(fb.y + fb.height, placed.y + placed.height + (0 if local_name(el.tag) == "lane" else 20))
+            band = local_name(el.tag) in ("lane", "participant")
+            right = max(fb.x + fb.width, placed.x + placed.width + (0 if band else 40))
+            bottom = max(fb.y + fb.height, placed.y + placed.height + (0 if band else 20))
             _set_bounds(shape.find(_DC + "Bounds"), Bounds(fb.x, fb.y, right - fb.x, bottom - fb.y))
             if local_name(self._el(ref).tag) in ("participant", "lane"):
                 self._widen_band(self._el(ref), right)

@@ -312,6 +312,34 @@ def test_both_sides_add_different_tasks_in_one_place():
     assert [n.name for n in merged.flow_nodes if "Gebühr" in (n.name or "")] == ["Gebühren erheben und buchen"]
 
 
+def _add_lane(model, ident, name, y, height):
+    """A lane below the others, drawn across the pool (bpmn.edit has no lane editing)."""
+    bpmn, di, dc = ("{http://www.omg.org/spec/BPMN/20100524/MODEL}", "{http://www.omg.org/spec/BPMN/20100524/DI}",
+                    "{http://www.omg.org/spec/DD/20100524/DC}")
+    etree.SubElement(model.element("ls"), bpmn + "lane", id=ident, name=name)
+    shape = etree.SubElement(model.root.find(f".//{di}BPMNPlane"), di + "BPMNShape", id=ident + "_di",
+                             bpmnElement=ident, isHorizontal="true")
+    etree.SubElement(shape, dc + "Bounds", x="30", y=str(y), width="1170", height=str(height))
+    model.shapes_of("pool")[0].el.find(dc + "Bounds").set("height", str(y + height))
+    model.reindex()
+
+
+def test_lane_added_on_both_sides_goes_below_and_the_pool_grows():
+    base = base_model()
+    local, upstream = base.copy(), base.copy()
+    _add_lane(local, "lane_k", "Bürgerservice Koblenz", 450, 100)
+    _add_lane(upstream, "lane_d", "Kasse", 450, 150)
+    edit.move_to_lane(upstream, "t3", "lane_d")
+    three = diff3(base, local, upstream)
+    assert kinds_of(three.applicable) == [("added", "lane_d", "added"), ("relaned", "t3", "lane")]
+    assert [(c.kind, c.element, c.blocking) for c in three.conflicts] == [("layout", "pool", False)]
+    merged = validate(merge(base, local, upstream).model)
+    bounds = {ident: merged.shapes_of(ident)[0].bounds for ident in ("pool", "lane_k", "lane_d")}
+    assert (bounds["lane_k"].y, bounds["lane_d"].y, bounds["lane_d"].height) == (450, 550, 150)
+    assert (bounds["pool"].height, bounds["pool"].width, bounds["lane_d"].width) == (700, 1200, 1170)
+    assert merged["t3"].lane.id == "lane_d" and merged["lane_d"].flow_node_refs == ["t3"]
+
+
 # --- the table: one local and one upstream edit of each kind --------------------------------------
 
 X, Y = "t1", "t3"     # the task both sides edit ("same"), the task upstream edits ("different")
