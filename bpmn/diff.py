@@ -24,6 +24,8 @@ from typing import Optional
 from . import kinds
 from .match import FLOW_KINDS, NODE_KINDS, matchable, match_models
 from .normalize import Value, element_properties, element_type_name, normalize_value, schema_attributes
+from lxml import etree
+
 from .xml import local_name
 
 KINDS = ("added", "removed", "renamed", "retyped", "changed", "moved", "relaned", "rewired", "layout")
@@ -113,7 +115,7 @@ def diff_models(old, new, mode="auto", extensions="shared"):
     if extensions not in ("shared", "all"):
         raise ValueError(f"extensions must be 'shared' or 'all', not {extensions!r}")
     matching = match_models(old, new, mode)
-    a, b = matchable(old), matchable(new)
+    a, b = matching.old_items, matching.new_items
     ctx = _Context(old, new, a, b, matching)
     ns_old, ns_new = set(old.vendor_namespaces), set(new.vendor_namespaces)
     shared = ns_old & ns_new
@@ -243,7 +245,33 @@ def _ref_detail(prop, old_show, new_show, old_ref, new_ref):
     return _detail(prop, old_show, new_show)
 
 
+def _unchanged_copy(ctx, o, n):
+    """True when ``n`` is byte for byte ``o`` and every reference inside names an element paired
+    by the same id, so their properties are equal without normalising (the common case)."""
+    if o.id != n.id or o.type in ("process", "subProcess", "adHocSubProcess", "transaction"):
+        return False
+    if etree.tostring(o.el) != etree.tostring(n.el):
+        return False
+    to_new = ctx.matching.old_to_new
+    for el in o.el.iter():
+        if not isinstance(el.tag, str):
+            continue
+        for attr, value in el.attrib.items():
+            if attr in kinds.REFERENCE_ATTRIBUTES:
+                for part in value.split():
+                    ref = kinds.local_ref(part)
+                    if to_new.get(ref) != ref:
+                        return False
+        if el is not o.el and local_name(el.tag) in kinds.REFERENCE_TEXT_ELEMENTS:
+            ref = (el.text or "").strip()
+            if to_new.get(ref) != ref:
+                return False
+    return True
+
+
 def _property_details(ctx, o, n, is_flow):
+    if _unchanged_copy(ctx, o, n):
+        return []
     old = element_properties(o.el, ctx.resolver("old"), is_flow, ctx.foreign)
     new = element_properties(n.el, ctx.resolver("new"), is_flow, ctx.foreign)
     details = []

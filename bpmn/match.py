@@ -22,11 +22,9 @@ sure the pairing is (``score`` in 0..1).
 """
 from dataclasses import dataclass, field
 
-import numpy as np
-
 from . import kinds
 from .normalize import label_of
-from .text import label_similarity, normalize_label
+from .text import compact_label, label_similarity, label_tokens, normalize_label
 from .xml import BPMN_NS, local_name
 
 _B = "{%s}" % BPMN_NS
@@ -72,6 +70,8 @@ class Matching:
     pairs: list
     old_only: list = field(default_factory=list)   # ids of old elements without partner
     new_only: list = field(default_factory=list)   # ids of new elements without partner
+    old_items: dict = field(default=None, repr=False, compare=False)  # matchable(old), reused by the diff
+    new_items: dict = field(default=None, repr=False, compare=False)
 
     def __post_init__(self):
         self.old_to_new = {p.old_id: p.new_id for p in self.pairs}
@@ -113,12 +113,13 @@ def matchable(model):
             if ref.text and ref.text.strip():
                 lanes_of[ref.text.strip()] = lane.get("id")  # document order: innermost last
     neighbours = {}
+    duplicated = len(set(model._ids)) != len(model._ids)  # the first in document order wins
     for kind in model._by_kind:
         if kind not in MATCHED_KINDS:
             continue
         for el in model._by_kind[kind]:
             ident = el.get("id")
-            if not ident or ident in items or model.element(ident) is not el:
+            if not ident or ident in items or (duplicated and model.element(ident) is not el):
                 continue
             if kind != "lane" and kind not in CONTAINER_KINDS and _inside_foreign_or_di(el):
                 continue
@@ -206,7 +207,7 @@ def match_models(old, new, mode="auto", threshold=THRESHOLD):
     if mode == "auto":
         _Similarity(a, b, id_pairs, threshold).run(pairs)
     result = [Pair(o, n, b[n].type, how, float(score)) for o, (n, how, score) in sorted(pairs.items())]
-    return Matching(result, sorted(set(a) - set(pairs)), sorted(set(b) - {p.new_id for p in result}))
+    return Matching(result, sorted(set(a) - set(pairs)), sorted(set(b) - {p.new_id for p in result}), a, b)
 
 
 class _Similarity:
@@ -250,6 +251,7 @@ class _Similarity:
         pairs.update(current)
 
     def _assign(self, cat, mapping):
+        import numpy as np  # imported late: `procex diff` of id-equal models never needs it
         from scipy.optimize import linear_sum_assignment
 
         olds, news = self.free_a[cat], self.free_b[cat]
@@ -273,23 +275,9 @@ class _Similarity:
     def _label_matrix(self, cat, olds, news):
         key = (cat, len(olds), len(news))
         cached = self._labels.get(key)
-        if cached is not None:
-            return cached
-        matrix = np.empty((len(olds), len(news)))
-        by_label = {}
-        for j, item in enumerate(news):
-            by_label.setdefault(item.label, []).append(j)
-        for i, o in enumerate(olds):
-            for label, cols in by_label.items():
-                if o.label is None and label is None:
-                    s = 0.5      # both unnamed: no evidence either way
-                elif o.label is None or label is None:
-                    s = 0.2
-                else:
-                    s = label_similarity(o.label, label)
-                matrix[i, cols] = s
-        self._labels[key] = matrix
-        return matrix
+        if cached is None:
+            cached = self._labels[key] = label_matrix([o.label for o in olds], [n.label for n in news])
+        return cached
 
     def _key(self, ident, side_items, mapping, other_items, reverse):
         """A comparable token for a referenced element: its new id when paired, else its name."""
@@ -312,18 +300,15 @@ class _Similarity:
     @staticmethod
     def _equal(left, right):
         """Matrix of left[i] == right[j] (None never equals)."""
-        out = np.zeros((len(left), len(right)))
-        index = {}
-        for j, value in enumerate(right):
-            if value is not None:
-                index.setdefault(value, []).append(j)
-        for i, value in enumerate(left):
-            if value is not None and value in index:
-                out[i, index[value]] = 1.0
-        return out
+        import numpy as np  # imported late: `procex diff` of id-equal models never needs it
+        codes = {}
+        ca = np.array([-1 if v is None else codes.setdefault(v, len(codes)) for v in left], dtype=np.int64)
+        cb = np.array([-1 if v is None else codes.setdefault(v, len(codes)) for v in right], dtype=np.int64)
+        return ((ca[:, None] == cb[None, :]) & (ca[:, None] >= 0)).astype(float)
 
     def _neighbour_matrix(self, olds, news, mapping, reverse):
         """Dice overlap of paired neighbours (matrix), and where it applies (mask)."""
+        import numpy as np  # imported late: `procex diff` of id-equal models never needs it
         col = {}
         rows_a, rows_b = [], []
         for o in olds:
@@ -348,6 +333,7 @@ class _Similarity:
         return dice, mask
 
     def _node_scores(self, cat, olds, news, mapping):
+        import numpy as np  # imported late: `procex diff` of id-equal models never needs it
         reverse = set(mapping.values())
         num = W_LABEL * self._label_matrix(cat, olds, news)
         den = np.full(num.shape, W_LABEL)
@@ -384,6 +370,7 @@ class _Similarity:
         return num / den
 
     def _pool_scores(self, olds, news, mapping):
+        import numpy as np  # imported late: `procex diff` of id-equal models never needs it
         reverse = set(mapping.values())
         label = self._label_matrix(olds[0].category, olds, news)
         if olds[0].category == "participant":
@@ -401,6 +388,7 @@ class _Similarity:
         return 0.4 * label + 0.6 * content
 
     def _lane_scores(self, olds, news, mapping):
+        import numpy as np  # imported late: `procex diff` of id-equal models never needs it
         reverse = set(mapping.values())
         label = self._label_matrix("lane", olds, news)
         members_a = [{mapping[r] for r in _members(o) if r in mapping} for o in olds]
@@ -419,6 +407,7 @@ class _Similarity:
         return num / den
 
     def _flow_scores(self, olds, news, mapping):
+        import numpy as np  # imported late: `procex diff` of id-equal models never needs it
         reverse = set(mapping.values())
         src = self._equal([mapping.get(o.source) for o in olds], [n.source if n.source in reverse else None for n in news])
         tgt = self._equal([mapping.get(o.target) for o in olds], [n.target if n.target in reverse else None for n in news])
@@ -428,6 +417,53 @@ class _Similarity:
         label = np.where(unnamed, 1.0, label)  # two unnamed flows agree on their name
         cond = self._equal([o.condition or "" for o in olds], [n.condition or "" for n in news])
         return 0.35 * src + 0.35 * tgt + 0.2 * label + 0.1 * cond
+
+
+ESTIMATE_FLOOR = 0.3  # below this lower bound a pair's label similarity is not computed exactly
+
+
+def label_matrix(left, right):
+    """Label similarity of every pair (``bpmn.text.label_similarity``); None is no label.
+
+    Both unnamed: 0.5 (no evidence); one unnamed: 0.2. For speed the exact similarity is computed
+    only where a cheap lower bound (0.6 x Dice of shared stems + 0.4 x character similarity of the
+    compact labels, the two parts of label_similarity without its partial stem credit) reaches
+    ESTIMATE_FLOOR or the characters are alike; elsewhere the bound stands in, which changes no
+    pairing (such pairs are far below any partner with a similar label).
+    """
+    import numpy as np  # imported late: `procex diff` of id-equal models never needs it
+    from rapidfuzz.distance import Indel
+    from rapidfuzz.process import cdist
+
+    la = sorted({x for x in left if x is not None})
+    lb = sorted({x for x in right if x is not None})
+    exact = np.zeros((len(la), len(lb)))
+    if la and lb:
+        char = cdist([compact_label(x) for x in la], [compact_label(x) for x in lb],
+                     scorer=Indel.normalized_similarity, dtype=np.float64)
+        stems = {}
+        rows_a = [{stems.setdefault(t, len(stems)) for t in label_tokens(x)} for x in la]
+        rows_b = [{stems.setdefault(t, len(stems)) for t in label_tokens(x)} for x in lb]
+        A = np.zeros((len(la), max(len(stems), 1)))
+        B = np.zeros((len(lb), max(len(stems), 1)))
+        for i, row in enumerate(rows_a):
+            A[i, list(row)] = 1.0
+        for j, row in enumerate(rows_b):
+            B[j, list(row)] = 1.0
+        size = A.sum(1)[:, None] + B.sum(1)[None, :]
+        dice = np.divide(2 * (A @ B.T), size, out=np.zeros_like(char), where=size > 0)
+        exact = np.minimum(0.99, 0.6 * dice + 0.4 * char)
+        for i, j in zip(*np.nonzero((exact >= ESTIMATE_FLOOR) | (char >= 0.5))):
+            exact[i, j] = label_similarity(la[i], lb[j])
+    ia = {x: i for i, x in enumerate(la)}
+    ib = {x: j for j, x in enumerate(lb)}
+    rows = np.array([ia.get(x, -1) for x in left])
+    cols = np.array([ib.get(x, -1) for x in right])
+    out = exact[np.ix_(np.maximum(rows, 0), np.maximum(cols, 0))] if la and lb else np.zeros((len(left), len(right)))
+    none_a = (rows < 0)[:, None]
+    none_b = (cols < 0)[None, :]
+    out = np.where(none_a & none_b, 0.5, np.where(none_a | none_b, 0.2, out))
+    return out
 
 
 def _members(lane_item):
