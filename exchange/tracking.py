@@ -82,39 +82,41 @@ def _cause_counts(changes):
     return dict(sorted(counts.items()))
 
 
-KIND_LABELS_DE = {
-    "added": "hinzugefügt", "removed": "entfernt", "renamed": "umbenannt", "retyped": "Typ geändert",
-    "changed": "geändert", "moved": "verschoben", "relaned": "Lane gewechselt", "rewired": "neu verbunden",
-    "layout": "nur Layout",
-}
-
-
 def format_diff_text(result, color=False, lang="de"):
-    """The attributed diff as lines for a terminal: summary, then changes grouped by cause."""
-    import click
+    """The attributed diff as lines for a terminal: summary, then changes grouped by cause.
 
-    labels = KIND_LABELS_DE if lang == "de" else {k: k for k in KIND_LABELS_DE}
+    Uses the diff report's own words (bpmn.diff_text), so both read alike.
+    """
+    import click
+    from bpmn.diff_text import COLOURS, KIND_WORDS, PROPERTY_WORDS_DE, TYPE_WORDS_DE
+
+    german = lang != "en"
+    words = KIND_WORDS["de" if german else "en"]
     summary = result["summary"]
-    parts = [f"{n} {labels.get(k, k)}" for k, n in summary.items() if n]
-    head = (f"{result['old']} → {result['new']}: " + (", ".join(parts) if parts else
-            ("keine Änderungen" if lang == "de" else "no changes")))
-    lines = [head]
+    parts = [f"{n} {words.get(k, k)}" for k, n in summary.items() if n]
+    none = "keine Änderungen" if german else "no changes"
+    lines = [f"{result['old']} → {result['new']}: " + (", ".join(parts) if parts else none)]
     by_cause = {}
     for change in result["changes"]:
         by_cause.setdefault(change["cause"], []).append(change)
     for cause in sorted(by_cause, key=lambda c: (c == "local", c)):
-        title = (("lokale Bearbeitung" if lang == "de" else "local edit") if cause == "local"
-                 else (f"Zuordnungsregel {cause[8:]}" if lang == "de" else f"mapping rule {cause[8:]}"))
+        if cause == "local":
+            title = "lokale Bearbeitung" if german else "local edit"
+        else:
+            title = (f"Zuordnungsregel {cause[8:]}" if german else f"mapping rule {cause[8:]}")
         lines.append(click.style(f"  {title}:", bold=True) if color else f"  {title}:")
         for change in by_cause[cause]:
             element = change.get("name") or change.get("new_id") or change.get("old_id")
-            details = "; ".join(f"{d.get('property')}: {d.get('old')!r} → {d.get('new')!r}"
-                                for d in change.get("details") or [])
-            kind = labels.get(change["kind"], change["kind"])
-            text = f"    {kind:16s} {change.get('element_type', '')} {element!r}" + (f"  ({details})" if details else "")
-            if color:
-                text = click.style(text, fg={"added": "green", "removed": "red", "layout": "bright_black"}.get(change["kind"], "yellow"))
-            lines.append(text)
+            kind_type = change.get("element_type", "")
+            if german:
+                kind_type = TYPE_WORDS_DE.get(kind_type, kind_type)
+            details = "; ".join(
+                f"{PROPERTY_WORDS_DE.get(d.get('property'), d.get('property')) if german else d.get('property')}: "
+                f"{d.get('old')!r} → {d.get('new')!r}" for d in change.get("details") or [])
+            text = f"    {words.get(change['kind'], change['kind']):16s} {kind_type} {element!r}"
+            if details:
+                text += f"  ({details})"
+            lines.append(click.style(text, fg=COLOURS.get(change["kind"])) if color else text)
     return "\n".join(lines)
 
 
