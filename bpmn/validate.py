@@ -13,7 +13,6 @@ A file that cannot be read at all raises BpmnReadError (the CLI exits 2).
 """
 import re
 import threading
-from collections import Counter
 from dataclasses import dataclass, field
 from functools import lru_cache
 from pathlib import Path
@@ -26,7 +25,8 @@ from .findings import Finding
 from .model import Model
 from .rules import ConfigError, LintConfig, find_config, load_config  # noqa: F401 - re-exported
 from .rules._util import describe, kind_words, nearest_id
-from .xml import BPMN_NS, BPMNDI_NS, DC_NS, DEFAULT_MAX_BYTES, DI_NS, OMG_NAMESPACES, local_name
+from .xml import (BPMN_NS, BPMNDI_NS, DC_NS, DEFAULT_MAX_BYTES, DI_NS, OMG_NAMESPACES, local_name, parse_bytes,
+                  parse_file)
 
 XSD_NS = "http://www.w3.org/2001/XMLSchema"
 _BPMN = "{%s}" % BPMN_NS
@@ -64,12 +64,12 @@ class Report:
 
 def validate_file(path, rules="correctness", config=None, max_bytes=DEFAULT_MAX_BYTES):
     """Validate a BPMN file; raises BpmnReadError when it cannot be read at all."""
-    return validate_model(Model.from_file(Path(path), max_bytes), rules, config)
+    return _validate(parse_file(Path(path), max_bytes), str(path), rules, config)
 
 
 def validate_bytes(data, source=None, rules="correctness", config=None, max_bytes=DEFAULT_MAX_BYTES):
     """Validate the bytes of a BPMN file (``source`` names it in messages)."""
-    return validate_model(Model.from_bytes(data, source, max_bytes), rules, config)
+    return _validate(parse_bytes(data, source, max_bytes), source, rules, config)
 
 
 def validate_model(model, rules="correctness", config=None):
@@ -79,14 +79,19 @@ def validate_model(model, rules="correctness", config=None):
     ``config``: None, a LintConfig, the ``[lint]`` table as a dict, or a TOML file path.
     ``none`` runs the schema and reference checks only.
     """
+    return _validate(model.tree, model.source, rules, config, model)
+
+
+def _validate(tree, source, rules, config, model=None):
     from . import rules as lint
 
     chosen = lint.resolve(rules, config)  # first, so a wrong config fails before any work
-    findings = schema_findings(model.tree)
-    findings += reference_findings(model)
-    findings += lint.run(model, chosen)
+    findings = schema_findings(tree)
+    findings += reference_findings(tree.getroot())
+    if chosen:  # the typed model is only built when lint rules need it
+        findings += lint.run(model if model is not None else Model(tree, source), chosen)
     findings.sort(key=lambda f: (f.line or 0, SEVERITY_ORDER.get(f.severity, 3), f.code))
-    return Report(model.source, findings)
+    return Report(source, findings)
 
 
 # --- schema -------------------------------------------------------------------------------------
@@ -249,13 +254,8 @@ _TYPE_NAMES = frozenset({"structureRef", "implementationRef", "evaluatesToTypeRe
 # Extra IDREF attributes of BPMN DI that bpmn/kinds.py does not list.
 _EXTRA_ATTRIBUTES = frozenset({"labelStyle", "choreographyActivityShape"})
 _ATTRIBUTES = (kinds.REFERENCE_ATTRIBUTES - _TYPE_NAMES) | _EXTRA_ATTRIBUTES
-_REF_ATTRS = etree.XPath(
-    "//*[not(ancestor::b:extensionElements) and not(ancestor::di:extension)]/@*[namespace-uri()='' and ("
-    + " or ".join(f"local-name()='{a}'" for a in sorted(_ATTRIBUTES)) + ")]",
-    namespaces=_NS)
-_REF_TEXTS = etree.XPath(
-    " | ".join(f"//b:{name}[not(ancestor::b:extensionElements)]" for name in sorted(kinds.REFERENCE_TEXT_ELEMENTS)),
-    namespaces=_NS)
+_TEXT_REFS = kinds.REFERENCE_TEXT_ELEMENTS
+_EXTENSION_TAGS = frozenset({_BPMN + "extensionElements", "{%s}extension" % DI_NS})
 _INTERACTION_NODES = kinds.FLOW_NODES | {"participant", "conversation", "subConversation", "callConversation"}
 _CALLABLE = frozenset({"process", "globalTask", "globalUserTask", "globalManualTask", "globalScriptTask",
                        "globalBusinessRuleTask"})
@@ -280,6 +280,8 @@ _EXPECTED = {
     (None, "incoming"): kinds.FLOWS,
     (None, "outgoing"): kinds.FLOWS,
 }
+_EXPECTED_BY_TAG = {(_BPMN + kind, name): allowed for (kind, name), allowed in _EXPECTED.items() if kind}
+_EXPECTED_ANY = {name: allowed for (kind, name), allowed in _EXPECTED.items() if kind is None}
 _FIX = {
     "sourceRef": "connect the flow to an existing element or remove it",
     "targetRef": "connect the flow to an existing element or remove it",
@@ -293,62 +295,120 @@ _FIX = {
 }
 
 
-def _split_qname(value):
-    value = value.strip()
-    if ":" in value:
-        prefix, local = value.split(":", 1)
-        return prefix, local
-    return None, value
+class _Index:
+    """What the reference checks need, gathered in one pass over the BPMN and BPMN DI elements
+    (vendor elements, dc:Bounds and di:waypoint are skipped by the tag filter). Cheaper than the
+    model's lazy indexes, which build views, bounds and buckets the checks do not need;
+    bench/validate.py measures it."""
+
+    def __init__(self, root):
+        self.by_id, self.duplicates = {}, []
+        self.refs, self.texts = [], []  # (element, attribute, value); elements whose text is a reference
+        self.sequence_flows, self.message_flows, self.processes, self.defaults = [], [], [], []
+        self.drawn, self.planes, self.pool_of_process = set(), set(), {}
+        by_id, refs, texts, attributes, text_tags = self.by_id, self.refs, self.texts, _ATTRIBUTES, _TEXT_TAGS
+        lists = {_SEQUENCE_FLOW: self.sequence_flows, _MESSAGE_FLOW: self.message_flows, _PROCESS: self.processes}
+        for el in root.iter(_BPMN + "*", _BPMNDI + "*"):
+            tag = el.tag
+            for key, value in el.items():
+                if key == "id":
+                    if value in by_id:
+                        self.duplicates.append(el)
+                    else:
+                        by_id[value] = el
+                elif key in attributes:
+                    refs.append((el, key, value))
+                    if key == "bpmnElement":
+                        (self.planes if tag == _PLANE else self.drawn).add(kinds.local_ref(value))
+                    elif key == "default":
+                        self.defaults.append(el)
+                    elif key == "processRef" and tag == _PARTICIPANT:
+                        self.pool_of_process.setdefault(kinds.local_ref(value), el)
+            if tag in text_tags:
+                texts.append(el)
+            else:
+                bucket = lists.get(tag)
+                if bucket is not None:
+                    bucket.append(el)
+
+    def get(self, ref):
+        return self.by_id.get(kinds.local_ref(ref)) if ref else None
 
 
-def reference_findings(model):
+_SEQUENCE_FLOW, _MESSAGE_FLOW = _BPMN + "sequenceFlow", _BPMN + "messageFlow"
+_PROCESS, _PARTICIPANT = _BPMN + "process", _BPMN + "participant"
+_PLANE = _BPMNDI + "BPMNPlane"
+_TEXT_TAGS = frozenset(_BPMN + name for name in _TEXT_REFS)
+
+
+def reference_findings(root):
     """``reference`` findings: dangling or ill-typed references, duplicate ids, flows across
     boundaries, message flows within one pool, diagram elements without model element, and
     (when the file has diagrams) flow elements without any shape."""
-    found = []
-    by_id = model._by_id  # noqa: SLF001 - the model's own id index, first element per id
-    tns = model.root.get("targetNamespace")
-    found += _duplicate_ids(model)
-    for attr in _REF_ATTRS(model.root):
-        owner = attr.getparent()
-        tag = owner.tag
-        if not isinstance(tag, str) or tag[0] != "{" or tag[1:tag.index("}")] not in OMG_NAMESPACES:
-            continue
-        name = attr.attrname
-        result = _check_ref(by_id, tns, owner, local_name(tag), name, str(attr))
-        if result:
+    if isinstance(root, Model):
+        root = root.root
+    index = _Index(root)
+    found = _duplicate_ids(index)
+    by_id = index.by_id
+    tns = root.get("targetNamespace")
+    by_tag, by_name = _EXPECTED_BY_TAG, _EXPECTED_ANY
+    for el, name, value in index.refs:
+        target = by_id.get(value)
+        if target is not None:  # the common case, decided here without a call
+            expected = by_tag.get((el.tag, name)) or by_name.get(name)
+            if expected is None or target.tag.rsplit("}", 1)[-1] in expected:
+                continue
+        result = _check_ref(by_id, tns, el, el.tag, name, value)
+        if result and not _in_extension(el):
             found.append(result)
-    for ref in _REF_TEXTS(model.root):
-        parent = ref.getparent()
-        text = (ref.text or "").strip()
-        kind = local_name(ref.tag)
+    for el in index.texts:
+        kind = local_name(el.tag)
+        parent = el.getparent()
+        text = (el.text or "").strip()
         if not text:
-            if kind in ("flowNodeRef", "sourceRef", "targetRef", "incoming", "outgoing"):
+            if kind in ("flowNodeRef", "sourceRef", "targetRef", "incoming", "outgoing") and not _in_extension(el):
                 found.append(Finding("reference", f"{describe(parent)} has an empty <{kind}>; "
-                                     "remove it or name an element", "error", ref.sourceline, nearest_id(parent)))
+                                     "remove it or name an element", "error", el.sourceline, nearest_id(parent)))
             continue
-        result = _check_ref(by_id, tns, ref, local_name(parent.tag), kind, text, owner=parent)
-        if result:
+        result = _check_ref(by_id, tns, el, parent.tag, kind, text, owner=parent)
+        if result and not _in_extension(el):
             found.append(result)
-    found += _default_flows(model)
-    found += _crossing_sequence_flows(model)
-    found += _message_flows_in_one_pool(model)
-    found += _elements_without_shape(model)
+    found += _default_flows(index)
+    found += _crossing_sequence_flows(index)
+    found += _message_flows_in_one_pool(index)
+    found += _elements_without_shape(index)
     return found
 
 
-def _check_ref(by_id, tns, el, owner_kind, name, value, owner=None):
+def _in_extension(el):
+    """Inside extensionElements or di:extension, where vendors may reuse BPMN names freely."""
+    parent = el.getparent()
+    while parent is not None:
+        if parent.tag in _EXTENSION_TAGS:
+            return True
+        parent = parent.getparent()
+    return False
+
+
+def _check_ref(by_id, tns, el, owner_tag, name, value, owner=None):
     """None when ``value`` resolves to an element of an expected kind; else a Finding."""
     owner = owner if owner is not None else el
-    prefix, local = _split_qname(value)
-    target = by_id.get(local)
-    if target is None and prefix is not None:
-        target = by_id.get(value.strip())  # an id with a colon in it
+    value = value.strip()
+    if ":" in value:
+        prefix, local = value.split(":", 1)[0], value.rsplit(":", 1)[1]
+        target = by_id.get(local)
+        if target is None:
+            target = by_id.get(value)  # an id with a colon in it
+    else:
+        prefix, local = None, value
+        target = by_id.get(value)
     if target is not None:
-        expected = _EXPECTED.get((owner_kind, name)) or _EXPECTED.get((None, name))
+        expected = _EXPECTED_BY_TAG.get((owner_tag, name)) or _EXPECTED_ANY.get(name)
+        if expected is None:
+            return None
         kind = local_name(target.tag)
-        if expected and kind not in expected:
-            if name == "flowNodeRef" and kind in kinds.FLOW_ELEMENTS:
+        if kind not in expected:
+            if name == "flowNodeRef":
                 return Finding(  # common in exports (data objects in lanes); harmless to the flow
                     "reference", f"{describe(owner)} lists {describe(target)}, which is not a flow node; lanes "
                     "hold activities, events and gateways only: remove the entry", "warning",
@@ -386,33 +446,23 @@ def _group_words(expected):
     return "an element of another kind"
 
 
-def _duplicate_ids(model):
-    counts = Counter(model.ids)
-    dups = {ident for ident, n in counts.items() if n > 1}
-    if not dups:
-        return []
-    found, first = [], {}
-    for el in model.root.iter():
-        if not isinstance(el.tag, str) or el.tag[1:el.tag.find("}")] not in OMG_NAMESPACES:
-            continue
+def _duplicate_ids(index):
+    found = []
+    for el in index.duplicates:
         ident = el.get("id")
-        if ident in dups:
-            if ident in first:
-                found.append(Finding(
-                    "reference", f"id {ident!r} of {describe(el, kind=True)} is already used by "
-                    f"{kind_words(local_name(first[ident].tag))} on line {first[ident].sourceline}; ids must be "
-                    "unique: give one of them another id", "error", el.sourceline, ident))
-            else:
-                first[ident] = el
+        first = index.by_id[ident]
+        found.append(Finding(
+            "reference", f"id {ident!r} of {describe(el)} is already used by "
+            f"{kind_words(local_name(first.tag))} on line {first.sourceline}; ids must be "
+            "unique: give one of them another id", "error", el.sourceline, ident))
     return found
 
 
-def _default_flows(model):
+def _default_flows(index):
     found = []
-    for attr in model.root.xpath("//b:*/@default", namespaces=_NS):
-        node = attr.getparent()
-        flow = model.element(kinds.local_ref(str(attr)))
-        if flow is None or local_name(flow.tag) != "sequenceFlow":
+    for node in index.defaults:
+        flow = index.get(node.get("default"))
+        if flow is None or flow.tag != _SEQUENCE_FLOW:
             continue  # reported as a dangling or ill-typed reference
         source = flow.get("sourceRef")
         if source is None or kinds.local_ref(source) != node.get("id"):
@@ -423,13 +473,12 @@ def _default_flows(model):
     return found
 
 
-def _crossing_sequence_flows(model):
+def _crossing_sequence_flows(index):
     found = []
-    for flow in model._by_kind.get("sequenceFlow", ()):  # noqa: SLF001
+    for flow in index.sequence_flows:
         container = flow.getparent()
         for end in ("sourceRef", "targetRef"):
-            ref = flow.get(end)
-            node = model.element(kinds.local_ref(ref)) if ref else None
+            node = index.get(flow.get(end))
             if node is None or local_name(node.tag) not in kinds.FLOW_NODES:
                 continue
             if node.getparent() is not container:
@@ -443,25 +492,22 @@ def _crossing_sequence_flows(model):
     return found
 
 
-def _pool_of(model, el):
-    if local_name(el.tag) == "participant":
+def _pool_of(index, el):
+    if el.tag == _PARTICIPANT:
         return el
     process = el
-    while process is not None and process.tag != _BPMN + "process":
+    while process is not None and process.tag != _PROCESS:
         process = process.getparent()
-    if process is None:
-        return None
-    part = model._participant_of.get(process.get("id"))  # noqa: SLF001
-    return part.el if part is not None else None
+    return None if process is None else index.pool_of_process.get(process.get("id"))
 
 
-def _message_flows_in_one_pool(model):
+def _message_flows_in_one_pool(index):
     found = []
-    for flow in model._by_kind.get("messageFlow", ()):  # noqa: SLF001
-        ends = [model.element(kinds.local_ref(flow.get(e))) if flow.get(e) else None for e in ("sourceRef", "targetRef")]
+    for flow in index.message_flows:
+        ends = [index.get(flow.get(e)) for e in ("sourceRef", "targetRef")]
         if None in ends:
             continue
-        pools = [_pool_of(model, e) for e in ends]
+        pools = [_pool_of(index, e) for e in ends]
         if pools[0] is not None and pools[0] is pools[1]:
             found.append(Finding(
                 "reference", f"message flow {describe(flow, kind=False)} connects {describe(ends[0])} and "
@@ -473,26 +519,25 @@ def _message_flows_in_one_pool(model):
 _DRAWN = kinds.FLOW_NODES | {"sequenceFlow", "dataObjectReference", "dataStoreReference"}
 
 
-def _elements_without_shape(model):
+def _elements_without_shape(index):
     """Warnings for flow elements no diagram draws (only when the file has a diagram).
 
     Children of a sub-process none of whose children is drawn are left alone: many tools draw
     a collapsed sub-process as a box only."""
-    if not any(d.shapes or d.edges for d in model.diagrams):
+    if not index.drawn:
         return []
-    drawn = model._shape_index.keys() | model._edge_index.keys()  # noqa: SLF001
-    planes = {d.plane_element for d in model.diagrams}
     found = []
-    for process in model.processes:
-        for el in _walk_drawn(model, process.el, drawn, planes):
-            if el.get("id") and el.get("id") not in drawn and local_name(el.tag) in _DRAWN:
+    for process in index.processes:
+        for el in _walk_drawn(process, index.drawn, index.planes):
+            ident = el.get("id")
+            if ident and ident not in index.drawn and local_name(el.tag) in _DRAWN:
                 found.append(Finding(
                     "reference", f"{describe(el)} is in no diagram; draw it (or remove it if it is left over)",
-                    "warning", el.sourceline, el.get("id")))
+                    "warning", el.sourceline, ident))
     return found
 
 
-def _walk_drawn(model, container, drawn, planes):
+def _walk_drawn(container, drawn, planes):
     for child in container:
         if not isinstance(child.tag, str) or not child.tag.startswith(_BPMN):
             continue
@@ -500,7 +545,7 @@ def _walk_drawn(model, container, drawn, planes):
         if local_name(child.tag) in kinds.SUB_PROCESSES:
             # Drawn inside (expanded, or on a plane of its own) when any direct child is drawn.
             if child.get("id") in planes or any(c.get("id") in drawn for c in child):
-                yield from _walk_drawn(model, child, drawn, planes)
+                yield from _walk_drawn(child, drawn, planes)
 
 
 # --- several files and the report formats (text, JSON, SARIF 2.1.0) ----------------------------
