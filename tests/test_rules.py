@@ -69,3 +69,14 @@ def test_person_heuristics():
     for role in ("Sachbearbeitung Gewerbe", "Ordnungsamt", "Stadt Trier", "Frau Sachbearbeiterin",
                  "Herr Bürgermeister", "Amt für Stadtentwicklung", "Bürgerbüro Koblenz", ""):
         assert person_in(role) is None, role
+
+
+def test_readme_lists_every_rule_with_its_presets():
+    readme = (Path(__file__).resolve().parent.parent / "README.md").read_text(encoding="utf-8")
+    for rule_id, rule in rules.registry().items():
+        row = next((line for line in readme.splitlines() if line.startswith(f"| `{rule_id}` |")), None)
+        assert row, f"README has no row for {rule_id}"
+        cells = [c.strip() for c in row.strip("|").split("|")]
+        marks = tuple(cells[1:4])
+        expected = {"correctness": ("✓", "✓", "✓"), "recommended": ("", "✓", "✓"), "all": ("", "", "✓")}[rule.preset]
+        assert marks == expected and cells[4] == rule.severity, row
