@@ -11,7 +11,6 @@ not cached), and render_svg alone in-process.
 """
 import argparse
 import http.client
-import json
 import statistics
 import sys
 import tempfile

@@ -8,7 +8,6 @@ page over HTTP and compared with the API's answers for the same caller.
 """
 import base64
 import json
-import os
 import re
 import shutil
 from pathlib import Path
