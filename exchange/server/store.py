@@ -307,8 +307,12 @@ class Store:
         """The member dict for a valid, unrevoked token; None for anything else."""
         if not token or not token.startswith(TOKEN_PREFIX) or len(token) > 200:
             return None
+        return self.member_for_token_hash(hash_token(token))
+
+    def member_for_token_hash(self, token_hash):
+        """The member of an unrevoked token given by its sha256 (what a web session holds)."""
         query = (sa.select(members).join(tokens, tokens.c.member_id == members.c.id)
-                 .where(tokens.c.token_hash == hash_token(token), tokens.c.revoked_at.is_(None)))
+                 .where(tokens.c.token_hash == token_hash, tokens.c.revoked_at.is_(None)))
         with self.read() as conn:
             row = conn.execute(query).first()
         return _member_dict(row) if row else None

@@ -203,14 +203,6 @@ STATUS_LABELS = {
            5: "released by the department (silver)", 6: "released by the department (gold)", 7: "inactive",
            8: "to be deleted"},
 }
-KIND_LABELS = {  # fallback; the diff report's own words (bpmn.diff_text.KIND_WORDS) are preferred
-    "de": {"added": "hinzugefügt", "removed": "entfernt", "renamed": "umbenannt", "retyped": "Typ geändert",
-           "changed": "geändert", "moved": "verschoben", "relaned": "Lane gewechselt",
-           "rewired": "neu verbunden", "layout": "nur Layout"},
-    "en": {"added": "added", "removed": "removed", "renamed": "renamed", "retyped": "retyped",
-           "changed": "changed", "moved": "moved", "relaned": "relaned", "rewired": "rewired",
-           "layout": "layout only"},
-}
 
 
 def _t(lang):
@@ -290,16 +282,6 @@ def _unsign(secret, value):
     return payload
 
 
-def _member_for_hash(store, token_hash):
-    """The member of an unrevoked token given by its sha256 (what the session cookie holds)."""
-    tokens, members = store_module.tokens, store_module.members
-    query = (sa.select(members).join(tokens, tokens.c.member_id == members.c.id)
-             .where(tokens.c.token_hash == token_hash, tokens.c.revoked_at.is_(None)))
-    with store.read() as conn:
-        row = conn.execute(query).first()
-    return store_module._member_dict(row) if row else None
-
-
 def _caller(request):
     """The signed-in member (session cookie, else an Authorization header as the API reads it)."""
     store, settings = request.app.state.store, request.app.state.settings
@@ -312,7 +294,7 @@ def _caller(request):
     payload = _unsign(_session_secret(settings), cookie)
     if not payload or not isinstance(payload.get("h"), str):
         return None
-    return _member_for_hash(store, payload["h"])
+    return store.member_for_token_hash(payload["h"])
 
 
 # --- page context --------------------------------------------------------------------------------
@@ -870,11 +852,9 @@ def _n(number):
 
 
 def _kind_words(lang):
-    try:
-        from bpmn.diff_text import KIND_WORDS
-    except ImportError:
-        return KIND_LABELS[lang]
-    return KIND_WORDS.get(lang, KIND_LABELS[lang])
+    from bpmn.diff_text import KIND_WORDS
+
+    return KIND_WORDS["en" if lang == "en" else "de"]
 
 
 def _report_url(old_row, new_row, origin):
