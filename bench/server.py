@@ -233,6 +233,7 @@ def main():
     parser.add_argument("--processes", type=int, default=10_000)
     parser.add_argument("--requests", type=int, default=2_000, help="model GETs per backend (search: half)")
     parser.add_argument("--workers", type=int, default=1, help="server worker processes")
+    parser.add_argument("--no-pages", action="store_true", help="skip the web page timing (bench/pages.py)")
     args = parser.parse_args()
     rows = []
     with tempfile.TemporaryDirectory() as tmp:
@@ -255,6 +256,11 @@ def main():
         if what == "model GET":
             print(f"ratio {backend} model GET / static file: {rate / static:.2f} "
                   f"(static serves {static / rate:.1f}x as many requests per second)")
+    if not args.no_pages:
+        # Issue 10's page timing (process page with a 500-node model, 8 clients) lives in
+        # bench/pages.py; run it as part of the server benchmark so one run gives every figure.
+        print()
+        subprocess.run([sys.executable, str(Path(__file__).with_name("pages.py"))], check=True)
 
 
 if __name__ == "__main__":
