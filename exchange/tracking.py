@@ -200,7 +200,7 @@ def update_process(ws, name, version=None, prefer=None):
     outcome = merge(base, local, upstream, prefer=prefer)
     three_way = outcome.threeway.to_dict()
     result = UpdateResult(name, str(current), str(new_ref), three_way["applicable"], three_way["local"],
-                          three_way["pseudo"], three_way["conflicts"] if not outcome.ok else [])
+                          three_way["pseudo"], [] if outcome.ok else [c.to_dict() for c in outcome.conflicts])
     if not outcome.ok:
         return result
     sha = ws.cache_put(upstream_bytes, manifest)

@@ -172,3 +172,31 @@ def test_demo_runs_end_to_end(tmp_path):
     assert "übernommen:" in out and "published koblenz/gewerbeanmeldung@1.0.0" in out
     report = tmp_path / "demo" / "gewerbeanmeldung-anpassung.html"
     assert report.exists() and "<svg" in report.read_text()
+
+
+def test_update_with_a_conflict_leaves_the_local_file_untouched(library, tmp_path):
+    server, db, tokens = library
+    admin.member_agree(db, "koblenz", "dl-de/by-2-0")
+    publish_example(server, tokens["trier"], EXAMPLES / "trier", "gewerbeanmeldung")
+    ws = tmp_path / "koblenz"
+    procex(["init", "--municipality", "Stadt Koblenz", "--ags", "07111000", "--library", server.url,
+            "--dir", str(ws)], tmp_path)
+    shutil.copyfile(EXAMPLES / "koblenz" / "catalogue.csv", ws / "catalogue.csv")
+    procex(["import", "trier/gewerbeanmeldung@1.0.0"], ws, tokens["koblenz"])
+    from bpmn import edit
+    from bpmn.fileio import atomic_write
+    from bpmn.model import read_model
+
+    local = ws / "processes" / "gewerbeanmeldung.bpmn"
+    model = read_model(local)
+    edit.rename(model, "Task_Anzeige_pruefen", "Gewerbeanzeige nach Checkliste prüfen")  # Trier renames it too
+    atomic_write(local, model.to_bytes())
+    before_file, before_lock = local.read_bytes(), (ws / "procex.lock").read_bytes()
+    publish_example(server, tokens["trier"], EXAMPLES / "trier-v2", "gewerbeanmeldung")
+    result = procex(["update", "gewerbeanmeldung"], ws, tokens["koblenz"], check=False)
+    assert result.returncode == 1
+    assert "1 Konflikt(e)" in result.stdout and "label: Task_Anzeige_pruefen" in result.stdout
+    assert local.read_bytes() == before_file and (ws / "procex.lock").read_bytes() == before_lock
+    # deciding for the upstream side takes Trier's label
+    procex(["update", "gewerbeanmeldung", "--prefer", "upstream"], ws, tokens["koblenz"])
+    assert read_model(local)["Task_Anzeige_pruefen"].name == "Gewerbeanzeige auf Vollständigkeit und Plausibilität prüfen"
