@@ -679,7 +679,7 @@ def validate_command(files, fmt, rules, config, max_bytes):
     elif fmt == "sarif":
         emit_json(validate.to_sarif(reports, rules, lint_config))
     else:
-        click.echo(validate.format_text(reports))
+        click.echo(validate.format_text(reports, unreadable))
     sys.exit(validate.exit_status(reports, unreadable))
 
 

@@ -600,7 +600,7 @@ def _plural(n, word):
     return f"{n} {word}{'' if n == 1 else 's'}"
 
 
-def format_text(reports):
+def format_text(reports, unreadable=()):
     """A table (file, line, element, severity, rule, message) and a total line."""
     rows = [(r.path or "-", str(f.line or "-"), f.element or "-", f.severity, f.code, f.message)
             for r in reports for f in r.findings]
@@ -618,6 +618,8 @@ def format_text(reports):
              f"{_plural(warnings, 'warning')}, {infos} info")
     if failed:
         total += f" ({_plural(failed, 'file')} with errors)"
+    if unreadable:
+        total += f"; {_plural(len(unreadable), 'file')} could not be read"
     lines.append(total)
     return "\n".join(lines)
 

@@ -241,6 +241,7 @@ def test_cli_exit_codes_and_text(files):
     assert total == "2 files checked: 1 error, 0 warnings, 0 info (1 file with errors)"
     missing = run(str(good), "missing.bpmn")
     assert missing.exit_code == 2 and "missing.bpmn: no such file" in missing.stderr
+    assert missing.stdout.strip().endswith("1 file checked: 0 errors, 0 warnings, 0 info; 1 file could not be read")
     assert run("--rules", "bogus", str(good)).exit_code == 2
 
 
