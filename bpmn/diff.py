@@ -22,7 +22,7 @@ from dataclasses import dataclass, field
 from typing import Optional
 
 from . import kinds
-from .match import FLOW_KINDS, NODE_KINDS, matchable, match_models
+from .match import FLOW_KINDS, NODE_KINDS, match_models
 from .normalize import Value, element_properties, element_type_name, normalize_value, schema_attributes
 from lxml import etree
 

@@ -5,8 +5,7 @@ German by default (reviewers in German municipalities read it), English with ``l
 """
 import click
 
-from . import kinds
-from .match import MATCHED_KINDS, matchable
+from .match import matchable
 from .normalize import element_properties, Value
 
 KIND_WORDS = {
