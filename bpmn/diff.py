@@ -21,11 +21,11 @@ through the matching (a default flow whose id was regenerated is the same defaul
 from dataclasses import dataclass, field
 from typing import Optional
 
+from lxml import etree
+
 from . import kinds
 from .match import FLOW_KINDS, NODE_KINDS, match_models
 from .normalize import Value, element_properties, element_type_name, normalize_value, schema_attributes
-from lxml import etree
-
 from .xml import local_name
 
 KINDS = ("added", "removed", "renamed", "retyped", "changed", "moved", "relaned", "rewired", "layout")
