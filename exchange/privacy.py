@@ -8,20 +8,12 @@ Functional mailboxes (gewerbe@, poststelle@, info@ ...) are not personal.
 import re
 from dataclasses import dataclass
 
+from bpmn.rules.person_named_lane import person_in
 from bpmn.xml import BPMN_NS, local_name
 
 EMAIL = re.compile(r"[\w.+-]+@[\w-]+(?:\.[\w-]+)+")
 # German and international phone numbers: +49 261 129-0, (0651) 718-0, 0261/1291234 ...
 PHONE = re.compile(r"(?<![\w/.-])(?:\+\d{2}[\s/-]?|\(0\d{2,5}\)\s?|0\d{2,5}[\s/-])\d[\d\s/-]{4,}\d(?![\w.])")
-TITLE_NAME = re.compile(r"\b(?:Herr|Frau|Hr\.|Fr\.|Dr\.|Prof\.)\s+[A-ZÄÖÜ][a-zäöüß]+")
-# A small list of common German first names: "Hans Schmidt" as a lane is a person, "Amt 32" is not.
-FIRST_NAMES = frozenset("""
-anna andrea andreas angelika anja annette barbara bernd birgit brigitte christian christina christine
-claudia daniel daniela dieter dirk doris elke eva frank gabriele gerhard gisela hans heike heinz helga
-helmut ingrid jan jens joachim jörg jürgen karin karl katharina klaus lena lisa manfred maria marion
-markus martin matthias michael monika nicole olaf peter petra ralf renate sabine sandra sebastian stefan
-stephan susanne thomas torsten ursula uta uwe werner wolfgang tobias julia laura sarah lukas felix
-""".split())
 FUNCTIONAL_MAILBOX = re.compile(r"^(?:info|post|poststelle|buergerbuero|bürgerbüro|service|kontakt|prozesse|"
                                 r"[a-z]*amt|gewerbe|ordnung|bauamt|steuer|kasse|it|verwaltung|[a-z-]+\.[a-z-]+amt|"
                                 r"noreply|no-reply)[\w.-]*@", re.IGNORECASE)
@@ -39,17 +31,8 @@ class PersonalData:
 
 
 def person_name(text):
-    """The part of ``text`` that looks like a person's name, or None."""
-    if not text:
-        return None
-    match = TITLE_NAME.search(text)
-    if match:
-        return match.group(0)
-    words = re.findall(r"[A-Za-zÄÖÜäöüß-]+", text)
-    for first, last in zip(words, words[1:]):
-        if first.lower() in FIRST_NAMES and last[:1].isupper() and len(last) > 1:
-            return f"{first} {last}"
-    return None
+    """The part of ``text`` that looks like a person's name, or None (the lint rule's heuristics)."""
+    return person_in(text)
 
 
 def find_personal_data(model):
