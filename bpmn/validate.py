@@ -31,7 +31,6 @@ from .xml import (BPMN_NS, BPMNDI_NS, DC_NS, DEFAULT_MAX_BYTES, DI_NS, OMG_NAMES
 XSD_NS = "http://www.w3.org/2001/XMLSchema"
 _BPMN = "{%s}" % BPMN_NS
 _BPMNDI = "{%s}" % BPMNDI_NS
-_NS = {"b": BPMN_NS, "bd": BPMNDI_NS, "di": DI_NS, "dc": DC_NS}
 SEVERITY_ORDER = {"error": 0, "warning": 1, "info": 2}
 
 
