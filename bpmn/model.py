@@ -12,7 +12,6 @@ from functools import cached_property
 from pathlib import Path
 from typing import Optional
 
-import networkx as nx
 from lxml import etree
 
 from . import kinds
@@ -612,6 +611,8 @@ class Model:
         With ``process_id``, only that process (its sub-processes at any depth included);
         without, every process. Nodes carry ``type``, ``name`` and ``container``; edges ``id``.
         """
+        import networkx as nx  # imported here: it costs ~0.1 s of start-up that most commands never need
+
         graph = nx.DiGraph()
         roots = [self.element(process_id)] if process_id else [p.el for p in self.processes]
         for root in roots:
