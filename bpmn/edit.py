@@ -514,7 +514,7 @@ def rename_ids(model, mapping):
             el.set("id", mapping[ident])
         for attr in kinds.REFERENCE_ATTRIBUTES:
             value = el.get(attr)
-            if value is None or (attr == "type" and local_name(el.tag) not in kinds.TYPE_IS_REFERENCE):
+            if value is None:
                 continue
             parts = value.split()
             changed = [_renamed(p, mapping) for p in parts]

@@ -55,8 +55,10 @@ REFERENCE_ATTRIBUTES = frozenset({
     "structureRef", "inMessageRef", "outMessageRef", "implementationRef", "sourceElement",
     "targetElement", "definitionalCollaborationRef", "partitionElementRef", "choreographyRef",
     "calledChoreographyRef", "interfaceRef", "evaluatesToTypeRef", "attributeRef",
-    "correlationPropertyRef", "type", "parameterRef", "processRef", "participantRef",
-    "linkedEventDefinitionRef", "dataStoreRef", "messageVisibleRef",
+    "correlationPropertyRef", "parameterRef", "participantRef", "linkedEventDefinitionRef",
+    "messageVisibleRef",
+    # BPMN DI: a label's style and a choreography participant band's activity shape
+    "labelStyle", "choreographyActivityShape",
 })
 # Child elements whose text names another element.
 REFERENCE_TEXT_ELEMENTS = frozenset({
@@ -70,8 +72,6 @@ REFERENCE_TEXT_ELEMENTS = frozenset({
     "inputDataRef", "outputDataRef", "endPointRef", "errorRef", "dataInputRef", "dataOutputRef",
     "choreographyRef",
 })
-# 'type' on a BPMN element is only a reference on a few kinds; it is ignored elsewhere.
-TYPE_IS_REFERENCE = frozenset({"participantAssociation"})
 
 
 def local_ref(value):

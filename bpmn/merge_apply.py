@@ -689,7 +689,7 @@ class Applier:
                 continue
             for attr in kinds.REFERENCE_ATTRIBUTES:
                 value = node.get(attr)
-                if value is None or (attr == "type" and local_name(node.tag) not in kinds.TYPE_IS_REFERENCE):
+                if value is None:
                     continue
                 mapped = self._map_reference_value(value, drop_unknown=True)
                 if mapped is None:

@@ -28,6 +28,7 @@ _DI = "{%s}" % DI_NS
 _STANDARD_NAMESPACES = OMG_NAMESPACES | {XSI_NS, XML_NS}
 # Only ids of OMG-namespace elements are BPMN ids; vendor extensions use "id" for their own ends.
 _OMG_PREFIXES = {"b": BPMN_NS, "bd": BPMNDI_NS, "dc": DC_NS, "di": DI_NS}
+_OMG_WILDCARDS = tuple("{%s}*" % ns for ns in _OMG_PREFIXES.values())
 _ID_ELEMENTS = etree.XPath("//b:*[@id] | //bd:*[@id] | //di:*[@id] | //dc:*[@id]", namespaces=_OMG_PREFIXES)
 _ALL_IDS = etree.XPath("(//b:*[@id] | //bd:*[@id] | //di:*[@id] | //dc:*[@id])/@id",
                        namespaces=_OMG_PREFIXES, smart_strings=False)
@@ -237,8 +238,17 @@ class Element:
     # --- events, gateways, activities ---------------------------------------------------------
     @property
     def event_definitions(self):
-        return [self.model.view(c) for c in self.el if local_name(c.tag) in kinds.EVENT_DEFINITIONS
-                or local_name(c.tag) == "eventDefinitionRef"]
+        """The event's definitions: its own children, and global ones named by eventDefinitionRef."""
+        found = []
+        for child in self.el:
+            kind = local_name(child.tag)
+            if kind in kinds.EVENT_DEFINITIONS:
+                found.append(self.model.view(child))
+            elif kind == "eventDefinitionRef":
+                target = self.model.get(kinds.local_ref(child.text or ""))
+                if target is not None:
+                    found.append(target)
+        return found
 
     @property
     def attached_to(self):
@@ -323,12 +333,14 @@ class Model:
 
     @cached_property
     def _by_id(self):
-        ids = list(self._ids)
-        elements = _ID_ELEMENTS(self.root)
-        # Reversed so that, for a duplicated id, the first element in document order wins.
-        ids.reverse()
-        elements.reverse()
-        return dict(zip(ids, elements))
+        # One tag-filtered pass (libxml2 does the filtering); setdefault keeps, for a duplicated
+        # id, the first element in document order.
+        by_id = {}
+        for el in self.root.iter(*_OMG_WILDCARDS):
+            ident = el.get("id")
+            if ident is not None:
+                by_id.setdefault(ident, el)
+        return by_id
 
     @cached_property
     def _by_kind(self):

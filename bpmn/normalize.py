@@ -264,7 +264,7 @@ def _attributes(el, prefix, props, resolve, skip):
             props[prefix + "@xsi:type" if prefix else "xsi:type"] = Value.plain(_qname_to_clark(raw, el))
             continue
         name = prefix + "@" + key if prefix else key
-        if key[0] != "{" and (key in kinds.REFERENCE_ATTRIBUTES and not (key == "type" and kind not in kinds.TYPE_IS_REFERENCE)):
+        if key[0] != "{" and key in kinds.REFERENCE_ATTRIBUTES:
             if key == "calledElement" or key == "implementationRef":
                 props[name] = resolve(kinds.local_ref(raw), raw)
             else:

@@ -249,10 +249,8 @@ def _undeclared_xsi_types(tree):
 # A call activity may call a process of another file (by id or an engine's key): information.
 _MAY_BE_EXTERNAL = frozenset({"calledElement", "calledChoreographyRef"})
 # Names of data types (an XSD type, a Java class, a FEEL type), not of BPMN elements: not checked.
-_TYPE_NAMES = frozenset({"structureRef", "implementationRef", "evaluatesToTypeRef", "type"})
-# Extra IDREF attributes of BPMN DI that bpmn/kinds.py does not list.
-_EXTRA_ATTRIBUTES = frozenset({"labelStyle", "choreographyActivityShape"})
-_ATTRIBUTES = (kinds.REFERENCE_ATTRIBUTES - _TYPE_NAMES) | _EXTRA_ATTRIBUTES
+_TYPE_NAMES = frozenset({"structureRef", "implementationRef", "evaluatesToTypeRef"})
+_ATTRIBUTES = kinds.REFERENCE_ATTRIBUTES - _TYPE_NAMES
 _TEXT_REFS = kinds.REFERENCE_TEXT_ELEMENTS
 _EXTENSION_TAGS = frozenset({_BPMN + "extensionElements", "{%s}extension" % DI_NS})
 _INTERACTION_NODES = kinds.FLOW_NODES | {"participant", "conversation", "subConversation", "callConversation"}
