@@ -537,7 +537,7 @@ def _diff_workspace_process(name, fmt, output, lang, mode):
     elif fmt == "html":
         from bpmn.report_html import diff_report
 
-        text = diff_report(result, lang=lang)
+        text = diff_report(result, lang=lang, causes=[change["cause"] for change in attributed["changes"]])
     else:
         text = format_diff_text(attributed, color=output is None and sys.stdout.isatty(), lang=lang) + "\n"
     if output:

@@ -14,14 +14,14 @@ from .render import NoDiagramError, _dom_id, render_svg
 
 TEXT = {
     "de": {"title": "Vergleich", "old": "Alt", "new": "Neu", "kind": "Änderung", "type": "Element",
-           "name": "Name", "details": "Details", "ids": "Element-IDs", "none": "Keine Änderungen.",
+           "name": "Name", "details": "Details", "ids": "Element-IDs", "cause": "Ursache", "none": "Keine Änderungen.",
            "no_di": "Dieses Modell enthält kein Diagramm (BPMNDI); die Änderungen stehen nur in der Tabelle.",
            "legend": "Legende", "similar": "per Ähnlichkeit zugeordnet", "changes": "Änderungen",
            "added": "hinzugefügt (im neuen Diagramm)", "removed": "entfernt (im alten Diagramm)",
            "changed_l": "geändert (in beiden)", "layout_l": "nur Layout", "diagram": "Diagramm",
            "notes": "Hinweis: Erweiterungen dieser Namensräume stehen nur in einem Modell und wurden nicht verglichen: "},
     "en": {"title": "Comparison", "old": "Old", "new": "New", "kind": "Change", "type": "Element",
-           "name": "Name", "details": "Details", "ids": "Element ids", "none": "No changes.",
+           "name": "Name", "details": "Details", "ids": "Element ids", "cause": "Cause", "none": "No changes.",
            "no_di": "This model has no diagram (BPMNDI); the changes are listed in the table only.",
            "legend": "Legend", "similar": "paired by similarity", "changes": "Changes",
            "added": "added (in the new diagram)", "removed": "removed (in the old diagram)",
@@ -111,8 +111,20 @@ def _value(value):
     return f"„{value}“"
 
 
-def diff_report(diff, lang="de", old_model=None, new_model=None):
-    """The report as one HTML document (str). The models default to those the diff was made from."""
+def _cause_text(cause, lang):
+    if cause == "local":
+        return "lokale Bearbeitung" if lang == "de" else "local edit"
+    if cause and cause.startswith("mapping:"):
+        return ("Zuordnungsregel " if lang == "de" else "mapping rule ") + cause[len("mapping:"):]
+    return cause or ""
+
+
+def diff_report(diff, lang="de", old_model=None, new_model=None, causes=None):
+    """The report as one HTML document (str). The models default to those the diff was made from.
+
+    ``causes`` (one text per change, in ``diff.changes`` order) adds a column saying why each
+    change was made; the workspace passes "mapping:<rule>" or "local" there.
+    """
     lang = "en" if lang == "en" else "de"
     t = TEXT[lang]
     old_model = old_model or diff.old_model
@@ -140,9 +152,12 @@ def diff_report(diff, lang="de", old_model=None, new_model=None):
             f'<tr id="change-{number}" class="{cls}" data-old-id="{escape(change.old_id or "")}" '
             f'data-new-id="{escape(change.new_id or "")}"><td>{escape(KIND_WORDS[lang][change.kind])}</td>'
             f"<td>{escape(type_word(change.element_type, lang))}</td><td>{escape(change.name or '')}</td>"
-            f'<td class="details">{"".join(details)}</td><td>{"<br>".join(links)}{how}</td></tr>')
+            f'<td class="details">{"".join(details)}</td><td>{"<br>".join(links)}{how}</td>'
+            + (f'<td class="cause">{escape(_cause_text(causes[number - 1], lang))}</td>' if causes else "")
+            + "</tr>")
+    cause_head = f"<th>{t['cause']}</th>" if causes else ""
     table = (f"<table><thead><tr><th>{t['kind']}</th><th>{t['type']}</th><th>{t['name']}</th>"
-             f"<th>{t['details']}</th><th>{t['ids']}</th></tr></thead><tbody>{''.join(rows)}</tbody></table>"
+             f"<th>{t['details']}</th><th>{t['ids']}</th>{cause_head}</tr></thead><tbody>{''.join(rows)}</tbody></table>"
              if rows else f"<p>{escape(t['none'])}</p>")
     notes = [u for side in ("old", "new") for u in diff.unshared_namespaces.get(side, [])]
     note = f'<p class="note">{escape(t["notes"] + ", ".join(notes))}</p>' if notes else ""

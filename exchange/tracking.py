@@ -124,8 +124,9 @@ def write_diff_report(ws, name, output, lang="de"):
     """The HTML report of the adaptation diff (the diff engine's report, original vs local)."""
     from bpmn.report_html import diff_report
 
-    _attributed, diff = diff_process(ws, name)
-    atomic_write(output, diff_report(diff, lang=lang))
+    attributed, diff = diff_process(ws, name)
+    causes = [change["cause"] for change in attributed["changes"]]
+    atomic_write(output, diff_report(diff, lang=lang, causes=causes))
     return output
 
 

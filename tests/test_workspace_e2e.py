@@ -108,6 +108,10 @@ def test_koblenz_adopts_adapts_updates_and_shares_back(library, tmp_path):
                ("Task_Bescheinigung_senden", "Task_Zuverlaessigkeit_pruefen"))
     text = procex(["diff", "gewerbeanmeldung"], ws, koblenz).stdout
     assert "lokale Bearbeitung" in text and "Zuordnungsregel stadt" in text
+    procex(["diff", "gewerbeanmeldung", "--format", "html", "-o", str(tmp_path / "report.html")], ws, koblenz)
+    html = (tmp_path / "report.html").read_text()
+    assert "<th>Ursache</th>" in html and '<td class="cause">Zuordnungsregel stadt</td>' in html
+    assert html.count('<td class="cause">lokale Bearbeitung</td>') == 2
 
     # Trier publishes 1.1.0; Koblenz sees it and merges it
     assert publish_example(server, trier, EXAMPLES / "trier-v2", "gewerbeanmeldung")[0] == 201
