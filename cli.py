@@ -37,11 +37,12 @@ def inspect(file, as_json, max_bytes):
     from bpmn.model import read_model
     from bpmn.summary import format_summary, summarize
 
-    data = summarize(read_model(file, max_bytes))
+    model = read_model(file, max_bytes)
+    data = summarize(model)
     if as_json:
         emit_json(data)
     else:
-        click.echo(format_summary(data))
+        click.echo(format_summary(data, model))
 
 
 @procex.command()

@@ -50,8 +50,15 @@ def summarize(model):
     }
 
 
-def format_summary(data):
-    """The summary as text for a terminal."""
+def _member_names(model):
+    """flow node id -> label, for the lanes' members in the text form."""
+    return {node.id: node.name for node in model.flow_nodes if node.name}
+
+
+def format_summary(data, model=None):
+    """The summary as text for a terminal; with ``model``, lane members are shown by label."""
+    if model is not None:
+        data = dict(data, names=_member_names(model))
     lines = [f"{data['file']}"]
     d = data["definitions"]
     if d.get("exporter"):
@@ -62,8 +69,11 @@ def format_summary(data):
     for p in data["processes"]:
         pool = f" in pool {p['pool']}" if p["pool"] else ""
         lines.append(f"  process {p['id']} {p['name'] or ''}{pool}: {p['flow_nodes']} flow nodes, {p['sequence_flows']} sequence flows")
+    names = data.get("names", {})
     for lane in data["lanes"]:
-        lines.append(f"  lane {lane['name'] or lane['id']!s}: {len(lane['members'])} members")
+        members = ", ".join(names.get(m) or m for m in lane["members"])
+        lines.append(f"  lane {lane['name'] or lane['id']!s}: {len(lane['members'])} members"
+                     + (f" ({members})" if members else ""))
     for diagram in data["diagrams"]:
         lines.append(f"  diagram {diagram['id']} {diagram['name'] or ''}: {diagram['shapes']} shapes, {diagram['edges']} edges")
     if data["vendor_namespaces"]:
