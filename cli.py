@@ -389,6 +389,25 @@ def _workspace(path="."):
     return Workspace.open(path)
 
 
+class _listing_progress:
+    """A progress bar on stderr while a long listing downloads (only on a terminal)."""
+
+    def __enter__(self):
+        self.bar = None
+        return self.update if sys.stderr.isatty() else None
+
+    def update(self, fetched, total):
+        if self.bar is None and total > 100:
+            self.bar = click.progressbar(length=total, label="library listing", file=sys.stderr)
+            self.bar.__enter__()
+        if self.bar is not None:
+            self.bar.update(fetched - self.bar.pos)
+
+    def __exit__(self, *exc):
+        if self.bar is not None:
+            self.bar.__exit__(*exc)
+
+
 def _progress(message):
     click.echo(click.style("· ", fg="cyan") + message, err=True)
 
@@ -620,7 +639,8 @@ def suggest(statuses, limit, as_json, lang):
     """Library processes that could serve the catalogue's waiting services, best first."""
     from exchange.suggest import WAITING, format_text, suggest_for_workspace
 
-    result = suggest_for_workspace(_workspace(), statuses or WAITING, limit)
+    with _listing_progress() as progress:
+        result = suggest_for_workspace(_workspace(), statuses or WAITING, limit, progress=progress)
     if as_json:
         emit_json(result.as_json())
     else:

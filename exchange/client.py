@@ -137,12 +137,14 @@ class LibraryClient:
             params["publisher"] = publisher
         return self._request("GET", "/processes", "search the library", params=params).json()
 
-    def search_all(self, **kwargs):
-        """Every search hit, following pages."""
+    def search_all(self, progress=None, **kwargs):
+        """Every search hit, following pages; ``progress(fetched, total)`` after each page."""
         page, items = 1, []
         while True:
             result = self.search(page=page, per_page=100, **kwargs)
             items.extend(result["items"])
+            if progress is not None:
+                progress(len(items), result["total"])
             if len(items) >= result["total"] or not result["items"]:
                 return items
             page += 1

@@ -400,11 +400,12 @@ def format_text(result, lang="de"):
 
 # --- the workspace's view -----------------------------------------------------------------------
 
-def suggest_for_workspace(ws, statuses=WAITING, limit=5, client=None):
+def suggest_for_workspace(ws, statuses=WAITING, limit=5, client=None, progress=None):
     """Read the workspace's catalogue and lock, fetch the library listing once, rank, fill adoptions.
 
     The library is only asked when some entry waits; adoption counts the listing does not carry
     are asked per shown candidate, and given up (shown as unknown) after the first refusal.
+    ``progress(fetched, total)`` follows the download of the listing.
     """
     from .client import LibraryError
 
@@ -412,7 +413,7 @@ def suggest_for_workspace(ws, statuses=WAITING, limit=5, client=None):
     if not waiting_entries(entries, lock, statuses):
         return SuggestResult([], tuple(statuses), 0)
     client = client or ws.client()
-    index = LibraryIndex(client.search_all(), own_publisher=ws.slug)
+    index = LibraryIndex(client.search_all(progress=progress), own_publisher=ws.slug)
     result = suggest(entries, index, lock, statuses, limit)
     refused = []
 
