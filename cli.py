@@ -4,6 +4,7 @@ Each command parses its arguments, calls one function in bpmn/ or exchange/, pri
 the exit status. Every ProcexError is caught once in main() and printed as one line.
 """
 import json
+import os
 import sys
 
 import click
@@ -807,6 +808,17 @@ def main(argv=None):
         sys.exit(130)
     except BrokenPipeError:
         sys.exit(0)
+    except OSError as error:
+        # A file that cannot be read or written (permissions, a missing folder, a full disk).
+        where = f"{error.filename}: " if error.filename else ""
+        click.echo(f"procex: error: {where}{error.strerror or error}; check the path and its permissions", err=True)
+        sys.exit(2)
+    except Exception as error:  # noqa: BLE001 - the last line of defence: no traceback for users
+        if os.environ.get("PROCEX_DEBUG"):
+            raise
+        click.echo(f"procex: internal error: {type(error).__name__}: {error} "
+                   "(this is a bug in procex; run with PROCEX_DEBUG=1 for details and report it)", err=True)
+        sys.exit(3)
     sys.exit(status if isinstance(status, int) else 0)
 
 

@@ -66,11 +66,12 @@ def token_revoke(db, id_or_prefix):
 def upgrade(db):
     """Upgrade the database schema; returns (from_version, to_version)."""
     from . import migrations
-    from .store import make_engine
+    from .store import database_errors, make_engine
 
     engine = make_engine(db)
     try:
-        return migrations.upgrade(engine)
+        with database_errors(engine):
+            return migrations.upgrade(engine)
     finally:
         engine.dispose()
 

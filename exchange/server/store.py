@@ -182,6 +182,20 @@ def version_manifest(row):
     return manifest
 
 
+@contextmanager
+def database_errors(engine):
+    """Turn "cannot connect / cannot open" into one StoreError sentence naming the database."""
+    try:
+        yield
+    except sa.exc.OperationalError as error:
+        engine.dispose()
+        reason = str(error.orig).strip().splitlines()[0] if error.orig else str(error).splitlines()[0]
+        where = engine.url.render_as_string(hide_password=True)
+        raise StoreError(f"cannot open the library database {where}: {reason}; check --db (a SQLite "
+                         "file's folder must exist and be writable; a PostgreSQL server must be "
+                         "reachable and the database exist)") from None
+
+
 class Store:
     """One library database. ``upgrade=True`` brings an older schema up to date on open."""
 
@@ -189,8 +203,12 @@ class Store:
         self.url = database_url(db)
         self.engine = make_engine(db)
         self.dialect = self.engine.dialect.name
-        if upgrade:
-            migrations.upgrade(self.engine)
+        with database_errors(self.engine):
+            if upgrade:
+                migrations.upgrade(self.engine)
+            else:
+                with self.engine.connect():
+                    pass
 
     def close(self):
         self.engine.dispose()
