@@ -1,0 +1,60 @@
+"""Activities: tasks (with their type icon), call activities and sub-processes (plain, event,
+ad hoc, transaction; collapsed or expanded), each with its bottom markers."""
+from .. import kinds
+from .canvas import halo, rect
+from .geometry import num, replace_bounds
+from .labels import label_of, wrap_text
+from .markers import activity_markers, marker_names, task_icon
+from .semantics import is_true
+from .style import LINE_HEIGHT
+
+
+def activity(canvas, di, element, kind, b):
+    """A task or call activity (thick border); an expanded call activity shows its content."""
+    stroke = 4 if kind == "callActivity" else 1.5
+    if kind == "callActivity" and di.is_expanded:
+        # an expanded call activity shows the called process inside it, like a sub-process
+        body = halo(b) + rect(b, rx=10, stroke_width=stroke, fill="none")
+        body += activity_markers(element, kind, b)
+        return body + canvas.centred_label(label_of(canvas.model, element, kind),
+                                           replace_bounds(b, height=min(b.height, 60)), valign="top")
+    body = halo(b) + rect(b, rx=10, stroke_width=stroke)
+    icon = task_icon(kind)
+    if icon:
+        body += f'<g class="task-icon" transform="translate({num(b.x + 6)},{num(b.y + 6)})">{icon}</g>'
+    collapsed = kind == "callActivity" and di.is_expanded is not True and _calls_process(canvas.model, element)
+    body += activity_markers(element, kind, b, collapsed=collapsed)
+    bottom = 14 if marker_names(element, kind, collapsed) else 0
+    label = label_of(canvas.model, element, kind)
+    box = replace_bounds(b, height=b.height - bottom)
+    if icon:
+        # Keep the label clear of the type icon when the lines fit below it.
+        below = replace_bounds(b, y=b.y + 16, height=b.height - 16 - bottom)
+        if len(wrap_text(label, b.width - 10)) * LINE_HEIGHT <= below.height - 6:
+            box = below
+    return body + canvas.centred_label(label, box)
+
+
+def _calls_process(model, element):
+    """Whether a call activity calls a process of this model (drawn collapsed with a plus)."""
+    ref = element.el.get("calledElement")
+    target = model.get(kinds.local_ref(ref)) if ref else None
+    return target is not None and target.type == "process"
+
+
+def sub_process(canvas, di, element, kind, b):
+    """A sub-process, event sub-process (dotted), ad-hoc sub-process or transaction (double)."""
+    expanded = canvas.is_expanded(di, element)
+    event_sub = is_true(element.el, "triggeredByEvent")
+    body = halo(b) + rect(b, rx=10, stroke_width=1.5, fill="#fff" if not expanded else "none",
+                      dash="2 3" if event_sub else None)
+    if kind == "transaction":
+        inner = replace_bounds(b, x=b.x + 3, y=b.y + 3, width=b.width - 6, height=b.height - 6)
+        body += rect(inner, rx=8, stroke_width=1.2, fill="none", cls="outline-inner")
+    body += activity_markers(element, kind, b, collapsed=not expanded)
+    label = label_of(canvas.model, element, kind)
+    if expanded:
+        body += canvas.centred_label(label, replace_bounds(b, height=min(b.height, 60)), valign="top")
+    else:
+        body += canvas.centred_label(label, replace_bounds(b, height=b.height - 14))
+    return body

@@ -1,0 +1,108 @@
+"""Labels: which text an element shows, how wide it is, where it wraps, and escaping it for SVG.
+
+Text is measured with the standard metrics of Helvetica/Arial, so labels wrap where modelling
+tools wrap them without a font on the server.
+"""
+import re
+from html import escape
+
+from .. import kinds
+from ..xml import BPMN_NS
+from .style import FONT_SIZE
+
+_BPMN = "{%s}" % BPMN_NS
+
+# Advance widths of Helvetica/Arial in 1/1000 em (the standard AFM metrics of the font).
+_AFM = {
+    " ": 278, "!": 278, '"': 355, "#": 556, "$": 556, "%": 889, "&": 667, "'": 191, "(": 333,
+    ")": 333, "*": 389, "+": 584, ",": 278, "-": 333, ".": 278, "/": 278, ":": 278, ";": 278,
+    "<": 584, "=": 584, ">": 584, "?": 556, "@": 1015, "A": 667, "B": 667, "C": 722, "D": 722,
+    "E": 667, "F": 611, "G": 778, "H": 722, "I": 278, "J": 500, "K": 667, "L": 556, "M": 833,
+    "N": 722, "O": 778, "P": 667, "Q": 778, "R": 722, "S": 667, "T": 611, "U": 722, "V": 667,
+    "W": 944, "X": 667, "Y": 667, "Z": 611, "[": 278, "\\": 278, "]": 278, "^": 469, "_": 556,
+    "`": 333, "a": 556, "b": 556, "c": 500, "d": 556, "e": 556, "f": 278, "g": 556, "h": 556,
+    "i": 222, "j": 222, "k": 500, "l": 222, "m": 833, "n": 556, "o": 556, "p": 556, "q": 556,
+    "r": 333, "s": 500, "t": 278, "u": 556, "v": 500, "w": 722, "x": 500, "y": 500, "z": 500,
+    "{": 334, "|": 260, "}": 334, "~": 584, "ä": 556, "ö": 556, "ü": 556, "Ä": 667, "Ö": 778,
+    "Ü": 722, "ß": 611, "é": 556, "è": 556, "€": 556, "§": 556, "–": 556, "—": 1000, "„": 333,
+    "“": 333, "”": 333, "…": 1000, "°": 400,
+}
+_AFM.update({str(d): 556 for d in range(10)})
+_DEFAULT_WIDTH = 556
+
+
+def text_width(text, size=FONT_SIZE):
+    """Approximate rendered width in px of ``text`` in a sans font of ``size`` px."""
+    return sum(_AFM.get(ch, _DEFAULT_WIDTH) for ch in text) * size / 1000.0
+
+
+def wrap_text(text, width, size=FONT_SIZE):
+    """Break ``text`` into lines no wider than ``width`` as modelling tools do.
+
+    Explicit line breaks are kept; lines break at spaces (and after hyphens); a word much longer
+    than the line is cut where it no longer fits.
+    """
+    width = max(width, size)
+    lines = []
+    for paragraph in text.replace("\r\n", "\n").replace("\r", "\n").split("\n"):
+        words = re.findall(r"\S+?-(?=\S)|\S+", paragraph)
+        if not words:
+            lines.append("")
+            continue
+        line = ""
+        for word in words:
+            # A hyphen-ended piece joins the next word without a space.
+            glue = "" if not line or line.endswith("-") and not line.endswith(" -") else " "
+            candidate = line + glue + word if line else word
+            if text_width(candidate, size) <= width:
+                line = candidate
+                continue
+            if line:
+                lines.append(line)
+            line = ""
+            # A word only a little too long stays whole (tools let it touch the padding); a
+            # really long one is cut where it no longer fits.
+            while text_width(word, size) > width * 1.12:
+                cut = 1
+                while cut < len(word) and text_width(word[:cut + 1], size) <= width:
+                    cut += 1
+                lines.append(word[:cut])
+                word = word[cut:]
+            line = word
+        lines.append(line)
+    while lines and not lines[-1]:
+        lines.pop()
+    return lines
+
+
+_CONTROL = re.compile(r"[\x00-\x08\x0b\x0c\x0e-\x1f]")
+
+
+def esc(text):
+    """``text`` escaped for SVG text and attributes, without the control characters XML forbids."""
+    return escape(_CONTROL.sub("", text or ""), quote=True)
+
+
+def label_of(model, element, kind):
+    """The text ``element`` (of ``kind``) shows: its name, an annotation's text, a group's category
+    value, a pool's process name, a data object's name and ``[state]``."""
+    el = element.el
+    if kind == "textAnnotation":
+        text = el.find(_BPMN + "text")
+        return "".join(text.itertext()).strip() if text is not None else ""
+    if kind == "group":
+        ref = el.get("categoryValueRef")
+        value = model.get(kinds.local_ref(ref)) if ref else None
+        return (value.el.get("value") or "") if value is not None else (el.get("name") or "")
+    name = el.get("name") or ""
+    if kind == "participant" and not name and element.process_ref is not None:
+        name = element.process_ref.name or ""
+    if kind == "dataObjectReference" and not name:
+        ref = el.get("dataObjectRef")
+        target = model.get(kinds.local_ref(ref)) if ref else None
+        name = (target.name or "") if target is not None else ""
+    if kind in ("dataObjectReference", "dataStoreReference", "dataInput", "dataOutput", "dataObject"):
+        state = el.find(_BPMN + "dataState")
+        if state is not None and state.get("name"):
+            name = f"{name}\n[{state.get('name')}]" if name else f"[{state.get('name')}]"
+    return name

@@ -1,0 +1,26 @@
+"""``procex render``: read a model file and write its diagram to an .svg or .png file."""
+from pathlib import Path
+
+from ..fileio import atomic_write
+from ..model import read_model
+from ..xml import DEFAULT_MAX_BYTES
+from .errors import RenderError
+from .png import svg_to_png
+from .svg import render_svg
+
+
+def render_file(path, output=None, diagram=0, lang="de", max_bytes=None):
+    """Render the model at ``path``; write it atomically to ``output`` (.svg or .png) when given.
+
+    Returns the SVG text when ``output`` is None, else the bytes written.
+    """
+    suffix = Path(output).suffix.lower() if output else ".svg"
+    if suffix not in (".svg", ".png"):
+        raise RenderError(f"{output}: cannot write {suffix or 'files without a suffix'}; name the output *.svg or *.png")
+    model = read_model(path, max_bytes or DEFAULT_MAX_BYTES)
+    svg = render_svg(model, diagram=diagram, lang=lang)
+    if output is None:
+        return svg
+    data = svg_to_png(svg) if suffix == ".png" else svg.encode("utf-8")
+    atomic_write(output, data)
+    return data

@@ -1,0 +1,13 @@
+"""SVG to PNG through cairosvg (which needs the cairo C library, so it is imported on use)."""
+from .errors import RenderError
+
+
+def svg_to_png(svg):
+    """PNG bytes of an SVG document, through cairosvg (needs the cairo library)."""
+    try:
+        import cairosvg
+    except (ImportError, OSError) as error:
+        raise RenderError(
+            f"PNG output needs cairosvg and the cairo library ({error}); install the 'libcairo2' "
+            "package (Debian/Ubuntu) or write SVG instead (-o out.svg)") from None
+    return cairosvg.svg2png(bytestring=svg.encode("utf-8"))

@@ -1,0 +1,68 @@
+"""How the drawing looks: colour, font and sizes, the embedded style sheet, and the class and DOM id
+of each element's group.
+
+Shapes carry presentation attributes as well (for converters without CSS such as cairosvg); the
+style sheet adds what only CSS can: the diff and search highlights.
+"""
+import re
+
+from .. import kinds
+from .geometry import num
+
+FONT_SIZE = 12.0
+LINE_HEIGHT = 14.0
+FONT_FAMILY = "Arial, Helvetica, 'Liberation Sans', sans-serif"
+MARGIN = 20.0
+EXTERNAL_LABEL_WIDTH = 90.0   # bpmn.io wraps labels of events, gateways and data at 90 px
+POOL_HEADER = 30.0            # width of the name band of pools and lanes
+
+STROKE = "#22242a"
+
+STYLE = f"""
+.bpmn-diagram {{ background: #fff; }}
+.bpmn-diagram text {{ font-family: {FONT_FAMILY}; font-size: {num(FONT_SIZE)}px; fill: {STROKE}; }}
+.bpmn-diagram .halo {{ fill: none; stroke: none; }}
+.bpmn-diagram .diff-added .halo {{ stroke: #1a7f37; stroke-width: 4px; fill: #1a7f37; fill-opacity: .10; }}
+.bpmn-diagram .diff-removed .halo {{ stroke: #cf222e; stroke-width: 4px; stroke-dasharray: 8 4; fill: #cf222e; fill-opacity: .10; }}
+.bpmn-diagram .diff-changed .halo {{ stroke: #9a6700; stroke-width: 4px; fill: #d4a72c; fill-opacity: .15; }}
+.bpmn-diagram .diff-layout .halo {{ stroke: #0969da; stroke-width: 1.5px; stroke-dasharray: 3 3; stroke-opacity: .7; }}
+.bpmn-diagram .diff-added .outline, .bpmn-diagram .diff-added .line {{ stroke: #1a7f37; }}
+.bpmn-diagram .diff-removed .outline, .bpmn-diagram .diff-removed .line {{ stroke: #cf222e; }}
+.bpmn-diagram .diff-changed .outline, .bpmn-diagram .diff-changed .line {{ stroke: #9a6700; }}
+.bpmn-diagram .diff-added .head {{ fill: #1a7f37; stroke: #1a7f37; }}
+.bpmn-diagram .diff-removed .head {{ fill: #cf222e; stroke: #cf222e; }}
+.bpmn-diagram .diff-changed .head {{ fill: #9a6700; stroke: #9a6700; }}
+.bpmn-diagram .diff-removed text {{ text-decoration: line-through; }}
+.bpmn-diagram .highlight .halo {{ stroke: #0969da; stroke-width: 4px; fill: #0969da; fill-opacity: .08; }}
+.bpmn-diagram path.halo {{ fill: none !important; stroke-width: 10px; stroke-opacity: .3; stroke-dasharray: none; }}
+""".strip()
+
+_CLASSES = {
+    "dataObjectReference": "bpmn-data-object", "dataObject": "bpmn-data-object",
+    "dataInput": "bpmn-data-object", "dataOutput": "bpmn-data-object",
+    "dataStoreReference": "bpmn-data-store", "dataStore": "bpmn-data-store",
+    "textAnnotation": "bpmn-annotation", "group": "bpmn-group", "participant": "bpmn-pool",
+    "lane": "bpmn-lane", "sequenceFlow": "bpmn-sequence-flow", "messageFlow": "bpmn-message-flow",
+    "association": "bpmn-association", "dataInputAssociation": "bpmn-data-association",
+    "dataOutputAssociation": "bpmn-data-association", "message": "bpmn-message",
+}
+
+
+def css_class(kind):
+    """The class of an element's group by its kind (``bpmn-task``, ``bpmn-event``, …)."""
+    if kind in kinds.TASKS:
+        return "bpmn-task"
+    if kind == "callActivity":
+        return "bpmn-call-activity"
+    if kind in kinds.SUB_PROCESSES:
+        return "bpmn-subprocess"
+    if kind in kinds.EVENTS:
+        return "bpmn-event"
+    if kind in kinds.GATEWAYS:
+        return "bpmn-gateway"
+    return _CLASSES.get(kind, "bpmn-other")
+
+
+def dom_id(ident):
+    """The sanitised ``id`` of an element's group: ``el-`` and the BPMN id (``unnamed`` if none)."""
+    return "el-" + re.sub(r"[^A-Za-z0-9_.-]", "_", ident or "unnamed")
