@@ -680,17 +680,26 @@ def report(fmt, save, lang, output):
               help="Lint preset (default: preset of the config, else correctness); none = schema and references only.")
 @click.option("--config", type=click.Path(dir_okay=False),
               help="TOML file with a [lint] table (default: procex.toml here or in a parent folder).")
+@click.option("--lang", type=click.Choice(["de", "en"]), default="de", show_default=True,
+              help="Language of the messages, the table and the SARIF rule help (JSON keys stay English).")
 @MAX_BYTES_OPTION
-def validate_command(files, fmt, rules, config, max_bytes):
+def validate_command(files, fmt, rules, config, lang, max_bytes):
     """Check BPMN files: OMG schema, references, and lint rules.
 
     Exit status 0 without errors, 1 with errors, 2 when a file cannot be read or the call is wrong.
     """
+    import contextlib
+
     from bpmn import validate
 
+    # A progress bar on stderr for many files, on a terminal only (never mixed into the report).
+    show = sys.stderr.isatty() and len(files) > 3
+    bar = click.progressbar(files, label="Prüfe Dateien" if lang == "de" else "checking files",
+                            file=sys.stderr) if show else contextlib.nullcontext(files)
     try:
         lint_config = validate.config_for(config)
-        reports, unreadable = validate.validate_paths(files, rules, lint_config, max_bytes)
+        with bar as paths:
+            reports, unreadable = validate.validate_paths(paths, rules, lint_config, max_bytes, lang)
     except ProcexError as error:  # a wrong config: nothing was checked
         click.echo(f"procex: error: {error}", err=True)
         sys.exit(error.exit_code)
@@ -699,9 +708,9 @@ def validate_command(files, fmt, rules, config, max_bytes):
     if fmt == "json":
         emit_json(validate.to_json(reports))
     elif fmt == "sarif":
-        emit_json(validate.to_sarif(reports, rules, lint_config))
+        emit_json(validate.to_sarif(reports, rules, lint_config, lang))
     else:
-        click.echo(validate.format_text(reports, unreadable))
+        click.echo(validate.format_text(reports, unreadable, lang))
     sys.exit(validate.exit_status(reports, unreadable))
 
 

@@ -62,7 +62,7 @@ INVALID = [
 @pytest.mark.parametrize("name,elements,words,count", INVALID, ids=[i[0] for i in INVALID])
 def test_xsd_invalid_exports_are_reported_with_their_cause(name, elements, words, count):
     need_shared()
-    report = validate_file(ROUNDTRIP / f"{name}-roundtrip.bpmn", rules="none")
+    report = validate_file(ROUNDTRIP / f"{name}-roundtrip.bpmn", rules="none", lang="en")
     xsd = by_rule(report, "xsd", "error")
     assert len(xsd) == count, [str(f) for f in xsd]
     assert set(elements) <= {f.element for f in xsd}
@@ -75,7 +75,7 @@ def test_xsd_invalid_exports_are_reported_with_their_cause(name, elements, words
 
 def test_sap_duplicate_process_id_is_also_a_reference_error():
     need_shared()
-    report = validate_file(ROUNDTRIP / "sap-signavio_19.9.0/B.1.0-roundtrip.bpmn", rules="none")
+    report = validate_file(ROUNDTRIP / "sap-signavio_19.9.0/B.1.0-roundtrip.bpmn", rules="none", lang="en")
     dup = by_rule(report, "reference", "error")
     assert [(f.element, f.line) for f in dup] == [("Process_ba16239e-181e-4b9f-bc5b-0bb2ee973450", 413)]
     assert "already used by global task on line 14" in dup[0].message
@@ -95,7 +95,7 @@ def test_undeclared_xsi_type_prefix_is_a_finding_not_a_crash():
                '<sequenceFlow id="F" sourceRef="S" targetRef="E">'
                '<conditionExpression xsi:type="foo:tFormalExpression">x</conditionExpression></sequenceFlow>'
                '</process>')
-    report = validate_bytes(data, "inline.bpmn", rules="none")
+    report = validate_bytes(data, "inline.bpmn", rules="none", lang="en")
     xsd = by_rule(report, "xsd")
     assert xsd and xsd[0].element == "F" and "not declared" in xsd[0].message and "foo:" in xsd[0].message
     assert xsd[0].line == 3
@@ -103,8 +103,9 @@ def test_undeclared_xsi_type_prefix_is_a_finding_not_a_crash():
 
 # --- references ---------------------------------------------------------------------------------
 
-def ref_errors(body, severity="error"):
-    return [(f.element, f.message) for f in by_rule(validate_bytes(doc(body), "t.bpmn", rules="none"), "reference", severity)]
+def ref_errors(body, severity="error", lang="en"):
+    report = validate_bytes(doc(body), "t.bpmn", rules="none", lang=lang)
+    return [(f.element, f.message) for f in by_rule(report, "reference", severity)]
 
 
 def test_dangling_source_ref():
@@ -231,15 +232,15 @@ def files(tmp_path, monkeypatch):
 
 def test_cli_exit_codes_and_text(files):
     good, bad = files
-    ok = run(str(good))
+    ok = run("--lang", "en", str(good))
     assert ok.exit_code == 0 and ok.stdout.strip() == "1 file checked: 0 errors, 0 warnings, 0 info"
-    failed = run(str(good), str(bad))
+    failed = run("--lang", "en", str(good), str(bad))
     assert failed.exit_code == 1
     header, row, total = failed.stdout.strip().splitlines()
     assert header.split()[:6] == ["FILE", "LINE", "ELEMENT", "SEVERITY", "RULE", "MESSAGE"]
     assert row.split()[1:5] == ["3", "F2", "error", "reference"] and "'Nowhere' names no element" in row
     assert total == "2 files checked: 1 error, 0 warnings, 0 info (1 file with errors)"
-    missing = run(str(good), "missing.bpmn")
+    missing = run("--lang", "en", str(good), "missing.bpmn")
     assert missing.exit_code == 2 and "missing.bpmn: no such file" in missing.stderr
     assert missing.stdout.strip().endswith("1 file checked: 0 errors, 0 warnings, 0 info; 1 file could not be read")
     assert run("--rules", "bogus", str(good)).exit_code == 2

@@ -2,10 +2,12 @@
 
 Each rule is one module here, named after its kebab-case id with underscores
 (``start_event_required.py`` is ``start-event-required``). A rule module has a docstring (what,
-why, how to fix), ``PRESET`` (the smallest preset it belongs to: ``correctness`` ⊂
-``recommended`` ⊂ ``all``), ``SEVERITY`` (``error`` or ``warn``) and ``check(model)``, which
-yields Findings. The runner sets each finding's code to the rule id and its severity to the
-configured one.
+why, how to fix) and the same in German as ``DOC_DE`` (Warum:, Abhilfe:), ``PRESET`` (the
+smallest preset it belongs to: ``correctness`` ⊂ ``recommended`` ⊂ ``all``), ``SEVERITY``
+(``error`` or ``warn``), ``MESSAGES`` (key -> {"de": template, "en": template}) and
+``check(model)``, which yields ``_util.problem(element, key, **params)``. The runner puts each
+problem into words in the chosen language (German by default) and makes it a Finding with the
+rule id as code and the configured severity.
 
 Configuration: the ``[lint]`` table of procex.toml (found in the current directory or a parent)
 or of the file given with ``--config``::
@@ -18,11 +20,12 @@ or of the file given with ``--config``::
 import difflib
 import importlib
 import pkgutil
-from dataclasses import dataclass, field, replace
+from dataclasses import dataclass, field
 from functools import lru_cache
 from pathlib import Path
 
 from ..errors import ProcexError
+from ._util import check_messages, finding, say
 
 PRESETS = ("correctness", "recommended", "all", "none")
 _PRESET_RANK = {"correctness": 0, "recommended": 1, "all": 2}
@@ -50,6 +53,14 @@ class Rule:
     def summary(self):
         return self.doc.splitlines()[0] if self.doc else self.id
 
+    def help(self, lang="de"):
+        """What, why and how to fix, in German (DOC_DE) or English (the docstring)."""
+        return self.module.DOC_DE.strip() if lang == "de" else self.doc
+
+    def title(self, lang="de"):
+        """The first line of help(lang)."""
+        return self.help(lang).splitlines()[0]
+
 
 @dataclass
 class LintConfig:
@@ -71,6 +82,8 @@ def registry():
         rule_id = info.name.replace("_", "-")
         assert module.ID == rule_id, f"{info.name}.py declares id {module.ID!r}"
         assert module.PRESET in _PRESET_RANK and module.SEVERITY in ("warn", "error"), rule_id
+        assert module.DOC_DE.strip(), f"{rule_id}: DOC_DE is empty"
+        check_messages(module.MESSAGES, rule_id)
         found[rule_id] = Rule(rule_id, module, module.PRESET, module.SEVERITY)
     return dict(sorted(found.items()))
 
@@ -168,12 +181,14 @@ def resolve(preset="correctness", config=None):
     return chosen
 
 
-def run(model, chosen):
-    """The findings of the chosen rules ({id: level}) on a model."""
+def run(model, chosen, lang="de"):
+    """The findings of the chosen rules ({id: level}) on a model, in German or English (``lang``)."""
     findings = []
     rules = registry()
     for rule_id, level in chosen.items():
         severity = _FINDING_SEVERITY[level]
-        for found in rules[rule_id].module.check(model):
-            findings.append(replace(found, code=rule_id, severity=severity))
+        module = rules[rule_id].module
+        for found in module.check(model):
+            text = say(module.MESSAGES, found.key, lang, **found.params)
+            findings.append(finding(rule_id, found.el, text, severity))
     return findings

@@ -1,19 +1,50 @@
-"""Helpers shared by the lint rules and the validator: naming elements in messages, reporting."""
+"""Helpers shared by the lint rules and the validator: naming elements in messages, and putting
+findings into words in German (the default: councils and reviewers read them) or English.
+
+A rule's ``check(model)`` yields ``problem(element, key, **params)``; its module's ``MESSAGES``
+maps each key to a German and an English template, side by side, and the runner renders the
+chosen language with ``say``. In a template an element parameter is named as ``{node}`` (kind,
+label, id), ``{node:bare}`` (label and id), ``{node:kind}`` (the kind word) or
+``{node:container}`` (a process without a name by its pool); ``Words(de=..., en=...)`` is a
+parameter spelled per language; anything else is formatted as it is.
+"""
 import re
+from dataclasses import dataclass, field
 
 from ..findings import Finding
 from ..xml import local_name
 
+LANGS = ("de", "en")
 _CAMEL = re.compile(r"(?<=[a-z])(?=[A-Z])")
 # Words for kinds whose split camelCase reads badly.
 _KIND_WORDS = {"participant": "pool", "BPMNShape": "shape", "BPMNEdge": "edge", "BPMNPlane": "diagram plane",
                "BPMNDiagram": "diagram", "BPMNLabel": "label", "dataObjectReference": "data object",
                "dataStoreReference": "data store", "subProcess": "sub-process",
                "adHocSubProcess": "ad-hoc sub-process", "eventBasedGateway": "event-based gateway"}
+# German words for kinds that bpmn.diff_text.TYPE_WORDS_DE (the flow elements) does not name.
+_KIND_WORDS_DE = {"BPMNShape": "Form", "BPMNEdge": "Kante", "BPMNPlane": "Diagrammebene",
+                  "BPMNDiagram": "Diagramm", "BPMNLabel": "Beschriftung", "definitions": "Definitionen",
+                  "collaboration": "Kollaboration", "message": "Nachricht", "error": "Fehler",
+                  "signal": "Signal", "escalation": "Eskalation", "laneSet": "Lane-Gruppe",
+                  "globalTask": "globale Aufgabe", "dataInput": "Dateneingabe", "dataOutput": "Datenausgabe",
+                  "dataInputAssociation": "Dateneingabe-Assoziation",
+                  "dataOutputAssociation": "Datenausgabe-Assoziation", "category": "Kategorie",
+                  "categoryValue": "Kategoriewert", "conversation": "Konversation",
+                  "itemDefinition": "Datentyp", "interface": "Schnittstelle", "operation": "Operation",
+                  "property": "Eigenschaft", "ioSpecification": "Ein-/Ausgabespezifikation",
+                  "extensionElements": "Erweiterungen", "documentation": "Dokumentation"}
+# Event definitions by their trigger ("messageEventDefinition" -> message / Nachricht).
+_TRIGGER_WORDS_DE = {"message": "Nachricht", "timer": "Timer", "signal": "Signal", "error": "Fehler",
+                     "escalation": "Eskalation", "conditional": "Bedingung", "compensate": "Kompensation",
+                     "link": "Link", "terminate": "Terminierung", "cancel": "Abbruch"}
 
 
-def kind_words(kind):
-    """'userTask' -> 'user task'."""
+def kind_words(kind, lang="en"):
+    """'userTask' -> 'user task' / 'Benutzeraufgabe'."""
+    if lang == "de":
+        from ..diff_text import TYPE_WORDS_DE
+
+        return TYPE_WORDS_DE.get(kind) or _KIND_WORDS_DE.get(kind) or kind
     return _KIND_WORDS.get(kind) or _CAMEL.sub(" ", kind).lower()
 
 
@@ -26,19 +57,88 @@ def label(el):
     return name or None
 
 
-def describe(el, kind=True):
-    """How a message names an element: "user task 'Antrag prüfen' (Task_1)"; lxml element or view."""
+def describe(el, kind=True, lang="en"):
+    """How a message names an element: "user task 'Antrag prüfen' (Task_1)", in German
+    "Benutzeraufgabe „Antrag prüfen“ [Task_1]"; lxml element or view."""
     el = getattr(el, "el", el)
     parts = []
     if kind:
-        parts.append(kind_words(local_name(el.tag)))
+        parts.append(kind_words(local_name(el.tag), lang))
     name = label(el)
+    ident = el.get("id")
+    if lang == "de":
+        if name:
+            parts.append(f"„{name}“")
+        if ident:
+            parts.append(f"[{ident}]")
+        return " ".join(parts) or "Element"
     if name:
         parts.append(f"'{name}'")
-    ident = el.get("id")
     if ident:
         parts.append(f"({ident})" if name or kind else ident)
     return " ".join(parts) or "element"
+
+
+@dataclass(frozen=True)
+class Words:
+    """A message parameter spelled per language."""
+
+    de: str
+    en: str
+
+
+def trigger_words(definition_kinds):
+    """Words(...) for event definition kinds: 'message, timer' / 'Nachricht, Timer'."""
+    short = [k.replace("EventDefinition", "") for k in definition_kinds]
+    return Words(de=", ".join(_TRIGGER_WORDS_DE.get(k, k) for k in short), en=", ".join(short))
+
+
+@dataclass(frozen=True)
+class Problem:
+    """What a rule found, before it is put into words: where, a key of the rule's MESSAGES, and
+    the parameters of its templates."""
+
+    el: object
+    key: str
+    params: dict = field(default_factory=dict)
+
+
+def problem(at, key, /, **params):
+    """What a rule's check yields: ``problem(node, "no-label", node=node)`` (at ``node``)."""
+    return Problem(at, key, params)
+
+
+class _Param:
+    """A parameter rendered in one language; the format spec chooses how an element is named."""
+
+    def __init__(self, value, lang):
+        self.value, self.lang = value, lang
+
+    def __format__(self, spec):
+        value, lang = self.value, self.lang
+        if isinstance(value, Words):
+            return format(getattr(value, lang), spec)
+        el = getattr(value, "el", value)
+        if hasattr(el, "tag") and hasattr(el, "get"):
+            if spec == "bare":
+                return describe(el, kind=False, lang=lang)
+            if spec == "kind":
+                return kind_words(local_name(el.tag), lang)
+            if spec == "container":
+                return describe_container(value, lang)
+            return describe(el, lang=lang)
+        return format(value, spec)
+
+
+def say(messages, key, lang="de", /, **params):
+    """The message ``key`` of a MESSAGES table in ``lang`` (de or en), its parameters filled in."""
+    if lang not in LANGS:
+        raise ValueError(f"unknown language {lang!r}; use de or en")
+    template = messages[key][lang]
+    text = template.format(**{name: _Param(value, lang) for name, value in params.items()})
+    if lang == "de" and template.startswith("{"):
+        text = text[:1].upper() + text[1:]  # "exklusives Gateway ..." opens a sentence
+    return text
 
 
 def nearest_id(el):
@@ -55,6 +155,16 @@ def finding(rule, el, message, severity="warning"):
     """A Finding located at an element (lxml element or model view)."""
     el = getattr(el, "el", el)
     return Finding(rule, message, severity, el.sourceline, nearest_id(el))
+
+
+def check_messages(messages, where):
+    """Every template has a German and an English text naming the same parameters."""
+    import string
+
+    for key, texts in messages.items():
+        assert set(texts) == set(LANGS), f"{where}: message {key!r} needs de and en"
+        names = [{f for _, f, _, _ in string.Formatter().parse(texts[lang]) if f} for lang in LANGS]
+        assert names[0] == names[1], f"{where}: message {key!r} names {names[0]} in de but {names[1]} in en"
 
 
 def is_triggered_by_event(el):
@@ -131,14 +241,12 @@ def is_default(flow):
     return default is not None and default.strip().rsplit(":", 1)[-1] == flow.id
 
 
-def container_word(container):
-    return "Process" if container.type == "process" else "Sub-process"
-
-
-def describe_container(container):
+def describe_container(container, lang="en"):
     """Like describe(), and for a process that has no name, the pool it is drawn as."""
     if container.type == "process" and not label(container.el):
         pool = container.participant
         if pool is not None and label(pool.el):
+            if lang == "de":
+                return f"Prozess des Pools „{label(pool.el)}“ [{container.id}]"
             return f"process of pool '{label(pool.el)}' ({container.id})"
-    return describe(container)
+    return describe(container, lang=lang)

@@ -5,16 +5,29 @@ BPMN 2.0 (10.2.5) does not allow start or end events in it.
 How to fix: remove the start and end events from the ad-hoc sub-process (its completion
 condition says when it is done), or make it an ordinary sub-process.
 """
-from ._util import describe, finding, flow_nodes_in
+from ._util import flow_nodes_in, problem
 
 ID = "ad-hoc-sub-process"
 PRESET = "correctness"
 SEVERITY = "error"
+DOC_DE = """Ein Ad-hoc-Teilprozess hat keine Start- und keine Endereignisse.
+
+Warum: Die Aktivitäten eines Ad-hoc-Teilprozesses laufen in beliebiger Reihenfolge, wie die
+Bearbeitenden entscheiden; BPMN 2.0 (10.2.5) erlaubt darin keine Start- oder Endereignisse.
+Abhilfe: Entfernen Sie die Start- und Endereignisse aus dem Ad-hoc-Teilprozess (seine
+Abschlussbedingung sagt, wann er fertig ist), oder machen Sie ihn zu einem gewöhnlichen Teilprozess.
+"""
+MESSAGES = {
+    "start-or-end": {
+        "de": "{node} liegt in {sub}; ein Ad-hoc-Teilprozess hat keine Start- oder Endereignisse: entfernen "
+              "Sie das Ereignis",
+        "en": "{node} is inside {sub}; ad-hoc sub-processes have no start or end events: remove it",
+    },
+}
 
 
 def check(model):
     for sub in model.of_kind("adHocSubProcess"):
         for node in flow_nodes_in(sub):
             if node.type in ("startEvent", "endEvent"):
-                yield finding(ID, node, f"{describe(node)} is inside {describe(sub)}; ad-hoc sub-processes have no "
-                                        "start or end events: remove it")
+                yield problem(node, "start-or-end", node=node, sub=sub)

@@ -9,11 +9,37 @@ is the condition; an executable process needs a conditionExpression.
 How to fix: label each such flow with its condition (and, for an executable process, give it a
 conditionExpression), or mark one flow as the default.
 """
-from ._util import describe, finding, is_conditional, is_default, is_true, label
+from ._util import is_conditional, is_default, is_true, label, problem
 
 ID = "conditional-flows"
 PRESET = "recommended"
 SEVERITY = "error"
+DOC_DE = """Flüsse aus einem verzweigenden exklusiven, inklusiven oder komplexen Gateway brauchen Bedingungen.
+
+Warum: Nach einer Entscheidung muss jeder ausgehende Sequenzfluss außer dem Standardfluss sagen,
+wann er genommen wird; ohne Bedingung lässt sich die Verzweigung nicht ausführen, und Lesende
+müssen raten. Dasselbe gilt für eine Aktivität oder ein Ereignis, von dessen ausgehenden
+Flüssen einige bedingt sind: dann müssen es alle sein (oder der Standardfluss). In einem nicht
+ausführbaren Prozess (isExecutable ist nicht "true"; die meisten kommunalen Modelle beschreiben
+Arbeit von Menschen) ist die Beschriftung des Flusses ("ja", "nein", "unvollständig") die
+Bedingung; ein ausführbarer Prozess braucht eine conditionExpression.
+Abhilfe: Beschriften Sie jeden solchen Fluss mit seiner Bedingung (und geben Sie ihm in einem
+ausführbaren Prozess eine conditionExpression), oder machen Sie einen Fluss zum Standardfluss.
+"""
+MESSAGES = {
+    "no-condition": {
+        "de": "Sequenzfluss {flow:bare} (Quelle: {node}) hat keine Bedingung: beschriften Sie ihn mit seiner Bedingung "
+              "(z. B. „ja“, „nein“) oder machen Sie ihn zum Standardfluss",
+        "en": "sequence flow {flow:bare} out of {node} has no condition; label it with its condition or make it "
+              "the default flow",
+    },
+    "no-expression": {
+        "de": "Sequenzfluss {flow:bare} (Quelle: {node}) hat keinen Bedingungsausdruck (der Prozess ist ausführbar): "
+              "geben Sie ihm eine conditionExpression oder machen Sie ihn zum Standardfluss",
+        "en": "sequence flow {flow:bare} out of {node} has no condition expression (the process is executable); "
+              "add a conditionExpression or make it the default flow",
+    },
+}
 _DECIDING = ("exclusiveGateway", "inclusiveGateway", "complexGateway")
 
 
@@ -35,7 +61,5 @@ def check(model):
         for flow in outgoing:
             if is_conditional(flow) or is_default(flow) or (not executable and label(flow.el)):
                 continue
-            what = "no condition expression (the process is executable)" if executable else "no condition"
-            yield finding(ID, flow, f"sequence flow {describe(flow, kind=False)} out of {describe(node)} has "
-                                    f"{what}; {'add a conditionExpression' if executable else 'label it with its condition'} "
-                                    "or make it the default flow")
+            key = "no-expression" if executable else "no-condition"
+            yield problem(flow, key, flow=flow, node=node)

@@ -6,11 +6,32 @@ references ambiguous for people (who see names, not ids).
 How to fix: delete the unused definition, or refer to it; rename or merge duplicates.
 """
 from .. import kinds
-from ._util import describe, finding, label
+from ._util import label, problem
 
 ID = "global"
 PRESET = "recommended"
 SEVERITY = "warn"
+DOC_DE = """Globale Elemente (Nachrichten, Fehler, Signale, Eskalationen) werden benutzt und eindeutig benannt.
+
+Warum: Eine Nachricht, ein Fehler, ein Signal oder eine Eskalation, auf die kein Ereignis, keine
+Aufgabe und kein Nachrichtenfluss verweist, ist ein Überbleibsel, das Lesende und Import-Werkzeuge
+verwirrt; zwei gleichnamige derselben Art machen Verweise für Menschen (die Namen sehen, keine
+Ids) mehrdeutig.
+Abhilfe: Löschen Sie die unbenutzte Definition oder verweisen Sie auf sie; benennen Sie Dubletten
+um oder führen Sie sie zusammen.
+"""
+MESSAGES = {
+    "unused": {
+        "de": "{el} wird von keinem Ereignis, keiner Aufgabe und keinem Nachrichtenfluss benutzt: löschen Sie "
+              "die Definition oder verweisen Sie auf sie",
+        "en": "{el} is not used by any event, task or message flow; delete it or refer to it",
+    },
+    "same-name": {
+        "de": "{el} heißt genauso wie {first:bare}: benennen Sie eines davon um oder verwenden Sie eine "
+              "Definition ({el:kind}) für beide",
+        "en": "{el} has the same name as {first:bare}; rename one of them or use one {el:kind} for both",
+    },
+}
 _GLOBALS = {"message": ("messageRef", "inMessageRef", "outMessageRef"), "error": ("errorRef",),
             "signal": ("signalRef",), "escalation": ("escalationRef",)}
 _REF_NAMES = {name for names in _GLOBALS.values() for name in names}
@@ -40,11 +61,9 @@ def check(model):
             if used is None:
                 used = _referenced(model)
             if el.id not in used:
-                yield finding(ID, el, f"{describe(el)} is not used by any event, task or message flow; "
-                                      "delete it or refer to it")
+                yield problem(el, "unused", el=el)
             name = label(el.el)
             if name:
                 first = names.setdefault(name.casefold(), el)
                 if first is not el:
-                    yield finding(ID, el, f"{describe(el)} has the same name as {describe(first, kind=False)}; "
-                                          f"rename one of them or use one {kind} for both")
+                    yield problem(el, "same-name", el=el, first=first)

@@ -5,11 +5,26 @@ scope and legal basis before it adopts it; the diagram alone rarely says that.
 How to fix: add a documentation text to the process or its pool (in most editors: the
 "Documentation" field of the process or pool).
 """
-from ._util import describe_container, finding
+from ._util import problem
 
 ID = "missing-documentation"
 PRESET = "all"
 SEVERITY = "warn"
+DOC_DE = """Ein Prozess (oder sein Pool) hat eine Dokumentation.
+
+Warum: Eine Kommune, die den Prozess in der Bibliothek findet, braucht ein paar Sätze zu Zweck,
+Umfang und Rechtsgrundlage, bevor sie ihn übernimmt; das Diagramm allein sagt das selten.
+Abhilfe: Fügen Sie dem Prozess oder seinem Pool einen Dokumentationstext hinzu (in den meisten
+Editoren: das Feld "Dokumentation" des Prozesses oder Pools).
+"""
+MESSAGES = {
+    "undocumented": {
+        "de": "{process:container} hat keine Dokumentation: beschreiben Sie Zweck, Umfang und Rechtsgrundlage in "
+              "der Dokumentation des Prozesses oder Pools",
+        "en": "{process:container} has no documentation; describe its purpose, scope and legal basis in the "
+              "process or pool documentation",
+    },
+}
 
 
 def _documented(element):
@@ -22,5 +37,4 @@ def check(model):
             continue  # an empty process (a black-box pool's placeholder)
         if _documented(process) or _documented(process.participant):
             continue
-        yield finding(ID, process, f"{describe_container(process)} has no documentation; describe its purpose, "
-                                   "scope and legal basis in the process or pool documentation")
+        yield problem(process, "undocumented", process=process)

@@ -7,11 +7,28 @@ elements of ad-hoc sub-processes (they need no flows). Connections are read from
 flows' sourceRef/targetRef only.
 How to fix: connect the element with sequence flows, or remove it.
 """
-from ._util import describe, finding, has_definition, in_ad_hoc, is_compensation, is_true
+from ._util import has_definition, in_ad_hoc, is_compensation, is_true, problem
 
 ID = "no-disconnected"
 PRESET = "recommended"
 SEVERITY = "error"
+DOC_DE = """Flussknoten müssen durch Sequenzflüsse verbunden sein.
+
+Warum: Eine Aktivität, ein Ereignis oder ein Gateway ohne eingehenden und ohne ausgehenden
+Sequenzfluss wird nie erreicht und führt nirgendwohin; meist wurde ein Fluss versehentlich
+gelöscht oder das Element ist übrig geblieben. Ausgenommen: Ereignis-Teilprozesse,
+Kompensationsaktivitäten, angeheftete Kompensationsereignisse und Elemente von
+Ad-hoc-Teilprozessen (sie brauchen keine Flüsse). Verbindungen werden nur aus
+sourceRef/targetRef der Sequenzflüsse gelesen.
+Abhilfe: Verbinden Sie das Element mit Sequenzflüssen oder entfernen Sie es.
+"""
+MESSAGES = {
+    "disconnected": {
+        "de": "{node} ist mit keinem Sequenzfluss verbunden: verbinden Sie das Element mit dem vorigen und dem "
+              "nächsten Schritt oder entfernen Sie es",
+        "en": "{node} is not connected to any sequence flow; connect it or remove it",
+    },
+}
 
 
 def exempt(node):
@@ -29,5 +46,4 @@ def check(model):
         if node.type == "boundaryEvent":
             continue  # a boundary event has no incoming flow; no-implicit-end reports it without outgoing
         if not node.incoming and not node.outgoing:
-            yield finding(ID, node, f"{describe(node)} is not connected to any sequence flow; "
-                                    "connect it or remove it")
+            yield problem(node, "disconnected", node=node)

@@ -4,11 +4,25 @@ Why: a duplicated flow sends two tokens along the same path, so the next step ru
 nearly always a leftover of editing (often drawn on top of the first, invisible).
 How to fix: delete one of the two flows.
 """
-from ._util import describe, finding
+from ._util import problem
 
 ID = "no-duplicate-sequence-flows"
 PRESET = "recommended"
 SEVERITY = "error"
+DOC_DE = """Zwei Sequenzflüsse dürfen nicht dieselben zwei Elemente mit derselben Bedingung verbinden.
+
+Warum: Ein doppelter Fluss schickt zwei Token denselben Weg, der nächste Schritt läuft also
+zweimal; fast immer ist es ein Überbleibsel der Bearbeitung (oft genau über dem ersten
+gezeichnet und unsichtbar).
+Abhilfe: Löschen Sie einen der beiden Flüsse.
+"""
+MESSAGES = {
+    "duplicate": {
+        "de": "Sequenzfluss {flow:bare} verbindet dieselben Elemente ({source} → {target}) wie {first:bare}: "
+              "löschen Sie einen der beiden",
+        "en": "sequence flow {flow:bare} duplicates {first:bare} from {source} to {target}; delete one of them",
+    },
+}
 
 
 def check(model):
@@ -19,5 +33,4 @@ def check(model):
             continue
         first = seen.setdefault(key, flow)
         if first is not flow:
-            yield finding(ID, flow, f"sequence flow {describe(flow, kind=False)} duplicates {describe(first, kind=False)} "
-                                    f"from {key[0]} to {key[1]}; delete one of them")
+            yield problem(flow, "duplicate", flow=flow, first=first, source=key[0], target=key[1])

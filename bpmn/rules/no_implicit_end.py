@@ -6,12 +6,30 @@ throw events, event sub-processes, compensation activities and boundary events, 
 ad-hoc sub-processes. Elements with no flows at all are reported by no-disconnected instead.
 How to fix: connect it to the next step, or add an end event after it.
 """
-from ._util import describe, finding, has_definition
+from ._util import has_definition, problem
 from .no_disconnected import exempt
 
 ID = "no-implicit-end"
 PRESET = "recommended"
 SEVERITY = "error"
+DOC_DE = """Jeder Flussknoten außer Endereignissen braucht einen ausgehenden Sequenzfluss.
+
+Warum: Ein Weg, der an einer Aktivität oder einem Gateway aufhört, endet stillschweigend (ein
+implizites Ende); Lesende können nicht sehen, ob der Prozess dort fertig ist oder ein Fluss
+fehlt. Ausgenommen: Endereignisse, auslösende Link-Ereignisse, Ereignis-Teilprozesse,
+Kompensationsaktivitäten und -ereignisse, Elemente von Ad-hoc-Teilprozessen. Elemente ganz ohne
+Flüsse meldet stattdessen no-disconnected.
+Abhilfe: Verbinden Sie das Element mit dem nächsten Schritt oder setzen Sie ein Endereignis
+dahinter.
+"""
+MESSAGES = {
+    "implicit-end": {
+        "de": "{node} hat keinen ausgehenden Sequenzfluss, der Weg endet dort stillschweigend: verbinden Sie das "
+              "Element mit dem nächsten Schritt oder einem Endereignis",
+        "en": "{node} has no outgoing sequence flow, so the path ends there silently; connect it to the next step "
+              "or add an end event",
+    },
+}
 
 
 def check(model):
@@ -23,5 +41,4 @@ def check(model):
         if node.outgoing:
             continue
         if node.type == "boundaryEvent" or node.incoming:
-            yield finding(ID, node, f"{describe(node)} has no outgoing sequence flow, so the path ends there "
-                                    "silently; connect it to the next step or add an end event")
+            yield problem(node, "implicit-end", node=node)

@@ -6,12 +6,29 @@ event sub-processes, compensation activities, elements of ad-hoc sub-processes. 
 flows at all are reported by no-disconnected instead.
 How to fix: connect it from the step before, or make it a start event.
 """
-from ._util import describe, finding, has_definition
+from ._util import has_definition, problem
 from .no_disconnected import exempt
 
 ID = "no-implicit-start"
 PRESET = "recommended"
 SEVERITY = "error"
+DOC_DE = """Jeder Flussknoten außer Start- und angehefteten Ereignissen braucht einen eingehenden Sequenzfluss.
+
+Warum: Ein Element ohne eingehenden Fluss startet von selbst, wenn der Prozess startet (ein
+impliziter Start); meist fehlt ein Fluss. Ausgenommen: Startereignisse, angeheftete Ereignisse,
+eintretende Link-Ereignisse, Ereignis-Teilprozesse, Kompensationsaktivitäten, Elemente von
+Ad-hoc-Teilprozessen. Elemente ganz ohne Flüsse meldet stattdessen no-disconnected.
+Abhilfe: Verbinden Sie das Element vom vorigen Schritt aus, oder machen Sie es zu einem
+Startereignis.
+"""
+MESSAGES = {
+    "implicit-start": {
+        "de": "{node} hat keinen eingehenden Sequenzfluss und startet deshalb von selbst: verbinden Sie das Element "
+              "vom vorigen Schritt aus oder verwenden Sie ein Startereignis",
+        "en": "{node} has no incoming sequence flow, so it starts on its own; connect it from the step before or "
+              "use a start event",
+    },
+}
 
 
 def check(model):
@@ -21,5 +38,4 @@ def check(model):
         if node.type == "intermediateCatchEvent" and has_definition(node, "linkEventDefinition"):
             continue
         if not node.incoming and node.outgoing:
-            yield finding(ID, node, f"{describe(node)} has no incoming sequence flow, so it starts on its own; "
-                                    "connect it from the step before or use a start event")
+            yield problem(node, "implicit-start", node=node)

@@ -6,11 +6,25 @@ are elements inside an expanded sub-process drawn over it.
 How to fix: move the shapes apart in the editor.
 """
 from .. import kinds
-from ._util import describe, finding
+from ._util import Words, problem
 
 ID = "no-overlapping-elements"
 PRESET = "recommended"
 SEVERITY = "warn"
+DOC_DE = """Formen von Flussknoten dürfen sich in einem Diagramm nicht überlappen.
+
+Warum: Überlappende Formen verdecken einander (und oft ein doppeltes Element darunter); die
+Zeichnung zeigt das Modell nicht mehr. Angeheftete Ereignisse sitzen absichtlich auf ihrer
+Aktivität und werden ausgelassen, ebenso Elemente in einem aufgeklappten Teilprozess, der über
+ihnen gezeichnet ist.
+Abhilfe: Schieben Sie die Formen im Editor auseinander.
+"""
+MESSAGES = {
+    "overlap": {
+        "de": "{el} überlappt {other}{diagram}: schieben Sie die beiden Formen im Editor auseinander",
+        "en": "{el} overlaps {other}{diagram}; move them apart",
+    },
+}
 
 
 def _ancestors(el):
@@ -22,6 +36,11 @@ def _ancestors(el):
 
 def _holds(el):
     return el.tag.rsplit("}", 1)[-1] in kinds.SUB_PROCESSES | {"callActivity"}
+
+
+def _diagram_words(diagram):
+    name = diagram.name or diagram.id
+    return Words(de=f" im Diagramm {name}" if name else "", en=f" in diagram {name}" if name else " in diagram")
 
 
 def check(model):
@@ -49,5 +68,4 @@ def check(model):
                 if (shape.bounds.contains(other.bounds) and _holds(element)) or \
                         (other.bounds.contains(shape.bounds) and _holds(other_el)):
                     continue
-                yield finding(ID, other_el, f"{describe(other_el)} overlaps {describe(element)} in diagram "
-                                            f"{diagram.name or diagram.id or ''}".rstrip() + "; move them apart")
+                yield problem(other_el, "overlap", el=other_el, other=element, diagram=_diagram_words(diagram))

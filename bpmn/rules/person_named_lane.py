@@ -9,11 +9,29 @@ How to fix: name the role or office ("Sachbearbeitung Gewerbe", "Ordnungsamt").
 """
 import re
 
-from ._util import describe, finding, label
+from ._util import label, problem
 
 ID = "person-named-lane"
 PRESET = "recommended"
 SEVERITY = "warn"
+DOC_DE = """Pools und Lanes benennen Rollen oder Stellen, keine Personen.
+
+Warum: Ein über die Bibliothek geteiltes Modell geht an andere Kommunen. Eine Lane "Frau
+Schmidt" oder "Thomas Müller" veröffentlicht den Namen einer Kollegin oder eines Kollegen
+(personenbezogene Daten nach der DSGVO) und sagt der übernehmenden Kommune nichts, die Rollen
+zuordnen muss, keine Personen.
+Heuristik: eine Anrede oder ein Titel mit Namen ("Herr Meier", "Fr. Dr. Koch"), ein häufiger
+Vorname mit einem großgeschriebenen Wort ("Thomas Müller") oder "Nachname, Vorname".
+Abhilfe: Benennen Sie die Rolle oder Stelle ("Sachbearbeitung Gewerbe", "Ordnungsamt").
+"""
+MESSAGES = {
+    "person": {
+        "de": "{el} scheint eine Person zu nennen („{person}“): benennen Sie stattdessen die Rolle oder Stelle, "
+              "damit kein Personenname geteilt wird",
+        "en": "{el} seems to name a person ('{person}'); name the role or office instead, so no personal name is "
+              "shared",
+    },
+}
 
 # Frequent German first names (and some common in German administrations); no ordinary words.
 FIRST_NAMES = frozenset("""
@@ -60,5 +78,4 @@ def check(model):
     for el in model.of_kind("participant", "lane"):
         person = person_in(label(el.el))
         if person:
-            yield finding(ID, el, f"{describe(el)} seems to name a person ('{person}'); name the role or "
-                                  "office instead, so no personal name is shared")
+            yield problem(el, "person", el=el, person=person)

@@ -5,11 +5,26 @@ is unclear which one starts the process, or whether both do.
 How to fix: keep one blank start event and give the others a trigger (message, timer, ...), or
 merge them.
 """
-from ._util import containers, describe_container, event_definition_kinds, finding, flow_nodes_in
+from ._util import containers, event_definition_kinds, flow_nodes_in, problem
 
 ID = "single-blank-start-event"
 PRESET = "recommended"
 SEVERITY = "error"
+DOC_DE = """Ein Prozess oder Teilprozess hat höchstens ein Startereignis ohne Auslöser.
+
+Warum: Startereignisse ohne Auslöser lassen sich nicht an ihrem Auslöser unterscheiden; bei
+zweien ist unklar, welches den Prozess startet oder ob beide es tun.
+Abhilfe: Behalten Sie ein Startereignis ohne Auslöser und geben Sie den anderen einen Auslöser
+(Nachricht, Timer, ...), oder führen Sie sie zusammen.
+"""
+MESSAGES = {
+    "several": {
+        "de": "{container:container} hat {count} Startereignisse ohne Auslöser ({ids}): behalten Sie eines und "
+              "geben Sie den anderen einen Auslöser",
+        "en": "{container:container} has {count} blank start events ({ids}); keep one and give the others a "
+              "trigger",
+    },
+}
 
 
 def check(model):
@@ -18,5 +33,4 @@ def check(model):
                  if n.type == "startEvent" and not event_definition_kinds(n)]
         if len(blank) > 1:
             ids = ", ".join(n.id or "?" for n in blank)
-            yield finding(ID, container, f"{describe_container(container)} has {len(blank)} blank start events "
-                                         f"({ids}); keep one and give the others a trigger")
+            yield problem(container, "several", container=container, count=len(blank), ids=ids)

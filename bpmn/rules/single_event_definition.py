@@ -5,11 +5,25 @@ by all of them when parallelMultiple is set; few readers and fewer tools underst
 How to fix: split it into separate events (an event-based gateway in front of several catch
 events), or keep the one trigger that is meant.
 """
-from ._util import describe, event_definition_kinds, finding
+from ._util import event_definition_kinds, problem, trigger_words
 
 ID = "single-event-definition"
 PRESET = "recommended"
 SEVERITY = "error"
+DOC_DE = """Ein Ereignis hat höchstens eine Ereignisdefinition.
+
+Warum: Ein Ereignis mit mehreren Definitionen (ein "Mehrfach"-Ereignis) wird durch eine davon
+ausgelöst, oder durch alle, wenn parallelMultiple gesetzt ist; wenige Lesende und noch weniger
+Werkzeuge verstehen das.
+Abhilfe: Teilen Sie es in getrennte Ereignisse (ein ereignisbasiertes Gateway vor mehreren
+eintretenden Ereignissen), oder behalten Sie den einen gemeinten Auslöser.
+"""
+MESSAGES = {
+    "several": {
+        "de": "{node} hat {count} Ereignisdefinitionen ({names}): verwenden Sie ein Ereignis je Auslöser",
+        "en": "{node} has {count} event definitions ({names}); use one event per trigger",
+    },
+}
 
 
 def check(model):
@@ -18,6 +32,4 @@ def check(model):
             continue
         defs = event_definition_kinds(node)
         if len(defs) > 1:
-            names = ", ".join(d.replace("EventDefinition", "") for d in defs)
-            yield finding(ID, node, f"{describe(node)} has {len(defs)} event definitions ({names}); "
-                                    "use one event per trigger")
+            yield problem(node, "several", node=node, count=len(defs), names=trigger_words(defs))

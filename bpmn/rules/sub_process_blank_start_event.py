@@ -6,11 +6,27 @@ sub-process or in the parent process.
 How to fix: remove the event definition, or model the trigger as an intermediate event before
 the sub-process.
 """
-from ._util import describe, event_definition_kinds, finding, flow_nodes_in, is_true
+from ._util import event_definition_kinds, flow_nodes_in, is_true, problem, trigger_words
 
 ID = "sub-process-blank-start-event"
 PRESET = "correctness"
 SEVERITY = "error"
+DOC_DE = """Das Startereignis eines eingebetteten Teilprozesses hat keinen Auslöser.
+
+Warum: BPMN 2.0 (10.5.2) startet einen eingebetteten Teilprozess, wenn der Fluss ihn erreicht;
+sein Startereignis kann keinen Auslöser (Nachricht, Timer, ...) haben. Ein Startereignis mit
+Auslöser gehört in einen Ereignis-Teilprozess oder in den übergeordneten Prozess.
+Abhilfe: Entfernen Sie die Ereignisdefinition, oder modellieren Sie den Auslöser als
+Zwischenereignis vor dem Teilprozess.
+"""
+MESSAGES = {
+    "typed": {
+        "de": "{node} in {sub} hat einen Auslöser ({trigger}); das Startereignis eines Teilprozesses hat keinen: "
+              "entfernen Sie den Auslöser oder setzen Sie ihn als Zwischenereignis vor den Teilprozess",
+        "en": "{node} in {sub} has a trigger ({trigger}); a sub-process's start event must be blank: remove the "
+              "trigger or move it before the sub-process",
+    },
+}
 
 
 def check(model):
@@ -20,6 +36,4 @@ def check(model):
         for node in flow_nodes_in(sub):
             defs = event_definition_kinds(node)
             if node.type == "startEvent" and defs:
-                yield finding(ID, node, f"{describe(node)} in {describe(sub)} has a trigger "
-                                        f"({defs[0].replace('EventDefinition', '')}); a sub-process's start event "
-                                        "must be blank: remove the trigger or move it before the sub-process")
+                yield problem(node, "typed", node=node, sub=sub, trigger=trigger_words(defs[:1]))

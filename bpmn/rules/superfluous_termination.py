@@ -5,12 +5,27 @@ nothing can run in parallel (no parallel or inclusive split, no implicit split, 
 non-interrupting event) a plain end event does the same and does not alarm the reader.
 How to fix: use a plain end event.
 """
-from ._util import containers, describe, event_definition_kinds, finding, flow_nodes_in, is_conditional, \
-    is_default, is_true
+from ._util import containers, event_definition_kinds, flow_nodes_in, is_conditional, is_default, is_true, \
+    problem
 
 ID = "superfluous-termination"
 PRESET = "recommended"
 SEVERITY = "warn"
+DOC_DE = """Ein Terminierungs-Endereignis ist überflüssig, wo nichts parallel läuft.
+
+Warum: Ein Terminierungs-Endereignis beendet jeden anderen Weg, der in seinem (Teil-)Prozess
+noch läuft. Wo nichts parallel laufen kann (keine parallele oder inklusive Verzweigung, keine
+implizite Verzweigung, kein nicht unterbrechendes Ereignis), tut ein einfaches Endereignis
+dasselbe und beunruhigt Lesende nicht.
+Abhilfe: Verwenden Sie ein einfaches Endereignis.
+"""
+MESSAGES = {
+    "superfluous": {
+        "de": "{node} terminiert, aber in {container} kann sonst nichts laufen: verwenden Sie ein einfaches "
+              "Endereignis",
+        "en": "{node} terminates, but nothing else can be running in {container}; use a plain end event",
+    },
+}
 
 
 def _concurrent(container):
@@ -36,5 +51,4 @@ def check(model):
                       if n.type == "endEvent" and "terminateEventDefinition" in event_definition_kinds(n)]
         if terminates and not _concurrent(container):
             for node in terminates:
-                yield finding(ID, node, f"{describe(node)} terminates, but nothing else can be running in "
-                                        f"{describe(container)}; use a plain end event")
+                yield problem(node, "superfluous", node=node, container=container)

@@ -48,7 +48,7 @@ def check_model(data, source="model"):
     validate_bytes = _validator()
     if validate_bytes is not None:
         try:
-            result = validate_bytes(data, source, rules="none")
+            result = validate_bytes(data, source, rules="none", lang="en")  # API consumers read English
         except BpmnReadError as error:
             return [_unreadable(error)]
         return list(result.findings)
