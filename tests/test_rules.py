@@ -1,6 +1,7 @@
 """Each lint rule on its own fixtures: it reports the expected elements on invalid-*.bpmn and
-nothing on valid-*.bpmn. The fixtures (tests/fixtures/rules/<rule-id>/) name the expected element
-ids in their leading comment (``expect: Task_1``)."""
+nothing on valid-*.bpmn, in German (the default) and in English. The fixtures
+(tests/fixtures/rules/<rule-id>/) name the expected element ids in their leading comment
+(``expect: Task_1``)."""
 import re
 from pathlib import Path
 
@@ -43,6 +44,11 @@ def test_rule_on_fixture(path):
         for f in found:
             assert f.line == model.get(f.element).line
             assert f.element in f.message or rule_id == "no-bpmndi"  # messages name the element
+        english = rules.run(model, {rule_id: "error"}, lang="en")
+        assert [(f.element, f.line) for f in english] == [(f.element, f.line) for f in found]
+        for de, en in zip(found, english):
+            assert de.message != en.message and de.message[0].isupper(), de.message
+            assert "{" not in de.message and "{" not in en.message  # every placeholder filled
 
 
 @pytest.mark.parametrize("path", CASES, ids=lambda p: f"{p.parent.name}/{p.name}")
@@ -56,7 +62,29 @@ def test_rule_modules_document_themselves():
     for rule_id, rule in rules.registry().items():
         doc = rule.doc
         assert "Why:" in doc and "How to fix:" in doc, rule_id
+        assert "Warum:" in rule.help("de") and "Abhilfe:" in rule.help("de"), rule_id
+        assert rule.title("de") != rule.title("en"), rule_id
+        used = {key for key in rule.module.MESSAGES if f'"{key}"' in _source_without_messages(rule.module)}
+        assert used == set(rule.module.MESSAGES), f"{rule_id}: unused messages {set(rule.module.MESSAGES) - used}"
         assert rule.preset in ("correctness", "recommended", "all") and rule.severity in ("warn", "error")
+
+
+def _source_without_messages(module):
+    import inspect
+
+    source = inspect.getsource(module)
+    return source[source.index("\n}\n", source.index("MESSAGES = {")):]
+
+
+def test_german_element_names():
+    from bpmn.rules._util import Words, describe, say
+
+    model = read_model(FIXTURES / "label-required" / "invalid-task.bpmn")
+    task = model.get("Task_1")
+    assert describe(task, lang="de") == "Aufgabe [Task_1]" and describe(task) == "task (Task_1)"
+    table = {"m": {"de": "{node} ist {what}; {node:bare} / {node:kind}", "en": "{node} is {what}; {node:bare} / {node:kind}"}}
+    assert say(table, "m", "de", node=task, what=Words(de="neu", en="new")) == "Aufgabe [Task_1] ist neu; [Task_1] / Aufgabe"
+    assert say(table, "m", "en", node=task, what=Words(de="neu", en="new")) == "task (Task_1) is new; Task_1 / task"
 
 
 def test_person_heuristics():

@@ -293,3 +293,160 @@ def test_cli_reads_procex_toml(files, tmp_path):
     (tmp_path / "procex.toml").write_text('[lint]\nnot-a-rule = "error"\n', encoding="utf-8")
     result = run(str(unlabelled))
     assert result.exit_code == 2 and "unknown rule 'not-a-rule'" in result.stderr
+
+
+# --- German (the default) and English -----------------------------------------------------------
+
+def messages(body, rule, lang="de", rules="none"):
+    return [(f.element, f.message) for f in by_rule(validate_bytes(doc(body), "t.bpmn", rules=rules, lang=lang), rule)]
+
+
+def test_reference_error_in_german_by_default():
+    body = '<process id="P"><startEvent id="S"/><sequenceFlow id="F" sourceRef="S" targetRef="Gone"/></process>'
+    default = [(f.element, f.message) for f in by_rule(validate_bytes(doc(body), "t.bpmn", rules="none"), "reference")]
+    assert default == messages(body, "reference") == [(
+        "F", "Sequenzfluss [F]: targetRef „Gone“ verweist auf kein Element dieser Datei; verbinden Sie den Fluss "
+             "mit einem vorhandenen Element oder entfernen Sie ihn")]
+    assert messages(body, "reference", "en") == [(
+        "F", "sequence flow (F): targetRef 'Gone' names no element in this file; connect the flow to an existing "
+             "element or remove it")]
+
+
+def test_german_reference_messages_name_kind_label_and_id():
+    wrong_kind = messages('<collaboration id="C"><participant id="Pool" name="Amt" processRef="T"/></collaboration>'
+                          '<process id="P"><task id="T" name="x"/></process>', "reference")
+    assert wrong_kind == [("Pool", "Pool „Amt“ [Pool]: processRef verweist auf Aufgabe „x“ [T], muss aber auf Prozess "
+                                   "verweisen; lassen Sie den Pool auf einen vorhandenen Prozess zeigen oder entfernen "
+                                   "Sie das Attribut (ein Pool ohne Inhalt)")]
+    duplicate = messages('<process id="P"><task id="T" name="a"/><manualTask id="T" name="b"/></process>', "reference")
+    assert duplicate == [("T", "Manuelle Aufgabe „b“ [T]: die Id „T“ ist schon vergeben (Zeile 3: Aufgabe); Ids "
+                               "müssen eindeutig sein: geben Sie einem der beiden Elemente eine andere Id")]
+
+
+def test_xsd_finding_has_a_german_hint_and_quotes_the_schema_reason():
+    body = '<process id="P"><extensionElements><task id="X"/></extensionElements></process>'
+    [(element, text)] = messages(body, "xsd")
+    assert element == "X"
+    assert text.startswith("Aufgabe [X]: Unexpected child with tag 'bpmn:task'")  # xmlschema's own words
+    assert text.endswith("; extensionElements darf nur Elemente eines herstellereigenen Namensraums enthalten: "
+                         "verschieben Sie das Element in einen Hersteller-Namensraum oder entfernen Sie es "
+                         "(procex export --plain entfernt Erweiterungen)")
+    [(_, english)] = messages(body, "xsd", "en")
+    assert "vendor's own namespace" in english
+
+
+def test_xsd_crash_finding_in_german():
+    data = doc('<process id="P"><startEvent id="S"/><endEvent id="E"/>'
+               '<sequenceFlow id="F" sourceRef="S" targetRef="E">'
+               '<conditionExpression xsi:type="foo:tFormalExpression">x</conditionExpression></sequenceFlow>'
+               '</process>')
+    first = by_rule(validate_bytes(data, "inline.bpmn", rules="none"), "xsd")[0]
+    assert first.element == "F" and first.message.startswith(
+        "Sequenzfluss [F], Kindelement <bpmn:conditionExpression>: xsi:type=„foo:tFormalExpression“ verwendet ein "
+        "Namensraum-Präfix, das nicht deklariert ist: deklarieren Sie das Präfix (xmlns:foo=")
+
+
+def test_lint_messages_in_german():
+    body = ('<process id="P" name="Gewerbeanmeldung"><startEvent id="S" name="Antrag eingegangen"/>'
+            '<task id="T" name="Antrag prüfen"/><task id="U"/><exclusiveGateway id="G" name="Vollständig?"/>'
+            '<endEvent id="E" name="erledigt"/>'
+            '<sequenceFlow id="F1" sourceRef="S" targetRef="G"/><sequenceFlow id="F2" sourceRef="G" targetRef="T"/>'
+            '<sequenceFlow id="F3" sourceRef="G" targetRef="U" name="nein"/><sequenceFlow id="F4" sourceRef="U" targetRef="E"/>'
+            '</process>')
+    assert messages(body, "no-implicit-end", rules="recommended") == [(
+        "T", "Aufgabe „Antrag prüfen“ [T] hat keinen ausgehenden Sequenzfluss, der Weg endet dort stillschweigend: "
+             "verbinden Sie das Element mit dem nächsten Schritt oder einem Endereignis")]
+    assert messages(body, "label-required", rules="recommended") == [(
+        "U", "Aufgabe [U] hat keine Beschriftung: geben Sie dem Element einen Namen, damit Lesende wissen, was geschieht")]
+    assert messages(body, "conditional-flows", rules="recommended") == [(
+        "F2", "Sequenzfluss [F2] (Quelle: exklusives Gateway „Vollständig?“ [G]) hat keine Bedingung: beschriften Sie "
+              "ihn mit seiner Bedingung (z. B. „ja“, „nein“) oder machen Sie ihn zum Standardfluss")]
+    assert messages(body, "no-bpmndi", rules="recommended")[0][1].startswith("Die Datei hat kein Diagramm")
+    english = messages(body, "no-implicit-end", "en", rules="recommended")
+    assert english == [("T", "task 'Antrag prüfen' (T) has no outgoing sequence flow, so the path ends there "
+                             "silently; connect it to the next step or add an end event")]
+
+
+def test_unknown_language_is_refused():
+    with pytest.raises(ValueError, match="use de or en"):
+        validate_bytes(doc(UNLABELLED), lang="fr")
+
+
+def test_cli_is_german_by_default(files):
+    good, bad = files
+    ok = run(str(good))
+    assert ok.exit_code == 0 and ok.stdout.strip() == "1 Datei geprüft: 0 Fehler, 0 Warnungen, 0 Hinweise"
+    failed = run(str(good), str(bad))
+    header, row, total = failed.stdout.strip().splitlines()
+    assert header.split() == ["DATEI", "ZEILE", "ELEMENT", "SCHWERE", "REGEL", "MELDUNG"]
+    assert row.split()[1:5] == ["3", "F2", "Fehler", "reference"]
+    assert "Sequenzfluss [F2]: targetRef „Nowhere“ verweist auf kein Element dieser Datei" in row
+    assert total == "2 Dateien geprüft: 1 Fehler, 0 Warnungen, 0 Hinweise (1 Datei mit Fehlern)"
+    missing = run(str(good), "missing.bpmn")
+    assert missing.stdout.strip().endswith("; 1 Datei nicht lesbar")
+
+
+def test_cli_json_keys_stay_english_messages_follow_lang(files):
+    _, bad = files
+    german = json.loads(run("--format", "json", str(bad)).stdout)
+    english = json.loads(run("--format", "json", "--lang", "en", str(bad)).stdout)
+    for data in (german, english):
+        assert list(data["files"][0]["findings"][0]) == ["rule", "severity", "message", "line", "element"]
+        assert data["files"][0]["findings"][0]["severity"] == "error"
+    assert "verweist auf kein Element" in german["files"][0]["findings"][0]["message"]
+    assert "names no element" in english["files"][0]["findings"][0]["message"]
+
+
+def test_cli_sarif_follows_lang(files):
+    _, bad = files
+    for lang, help_word, message_word in (("de", "Abhilfe", "verweist auf kein Element"),
+                                          ("en", "How to fix", "names no element")):
+        args = ["--format", "sarif", "--rules", "recommended", str(bad)]
+        sarif = json.loads(run(*(args if lang == "de" else ["--lang", "en", *args])).stdout)
+        run_ = sarif["runs"][0]
+        assert run_["language"] == lang
+        rules = {r["id"]: r for r in run_["tool"]["driver"]["rules"]}
+        assert help_word in rules["reference"]["help"]["text"] and help_word in rules["label-required"]["help"]["text"]
+        assert message_word in next(r for r in run_["results"] if r["ruleId"] == "reference")["message"]["text"]
+    assert rules["label-required"]["shortDescription"]["text"].startswith("Activities, events")
+
+
+def test_progress_bar_on_a_terminal_only(tmp_path):
+    """Over a pseudo-terminal stderr shows a progress bar; stdout (the JSON) stays clean; without
+    a terminal (CliRunner) nothing is drawn."""
+    import os
+    import pty
+    import subprocess
+    import sys
+    from pathlib import Path
+
+    paths = []
+    for i in range(5):
+        path = tmp_path / f"m{i}.bpmn"
+        path.write_bytes(doc(UNLABELLED))
+        paths.append(str(path))
+    script = Path(sys.executable).with_name("procex")
+    leader, follower = pty.openpty()
+    try:
+        done = subprocess.run([str(script), "validate", "--format", "json", *paths], cwd=tmp_path,
+                              stdout=subprocess.PIPE, stderr=follower, timeout=120)
+        os.close(follower)
+        follower = None
+        drawn = b""
+        while True:
+            try:
+                chunk = os.read(leader, 65536)
+            except OSError:
+                break
+            if not chunk:
+                break
+            drawn += chunk
+    finally:
+        if follower is not None:
+            os.close(follower)
+        os.close(leader)
+    assert done.returncode == 0
+    assert len(json.loads(done.stdout)["files"]) == 5
+    assert "Prüfe Dateien".encode() in drawn and b"100%" in drawn
+    quiet = CliRunner().invoke(__import__("cli").procex, ["validate", "--format", "json", *paths])
+    assert quiet.stderr == "" and len(json.loads(quiet.stdout)["files"]) == 5
