@@ -24,8 +24,8 @@ Abhilfe: Verbinden Sie das Element mit Sequenzflüssen oder entfernen Sie es.
 """
 MESSAGES = {
     "disconnected": {
-        "de": "{node} ist mit keinem Sequenzfluss verbunden: verbinden Sie das Element mit dem vorigen und dem "
-              "nächsten Schritt oder entfernen Sie es",
+        "de": "{node} ist mit keinem Sequenzfluss verbunden: verbinden Sie das Element mit Sequenzflüssen oder "
+              "entfernen Sie es",
         "en": "{node} is not connected to any sequence flow; connect it or remove it",
     },
 }
