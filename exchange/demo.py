@@ -155,6 +155,16 @@ def run_demo(out="demo-output", echo=print, step=None):
             for item in hits["items"]:
                 echo(f"  found {item['ref']}  {item['name']}")
 
+            step("Welche wartenden Leistungen hat eine andere Kommune schon gelöst?")
+            from .suggest import format_text as format_suggestions, suggest_for_workspace
+
+            lines = format_suggestions(suggest_for_workspace(ws, limit=1))
+            for line in lines[:8]:
+                echo(f"  {line}")
+            if len(lines) > 9:
+                echo("  …")
+            echo(f"  {lines[-1]}")
+
             step("Koblenz importiert Triers Gewerbeanmeldung mit seinen Zuordnungsregeln")
             result = import_process(ws, "trier/gewerbeanmeldung@1.0.0", progress=lambda m: echo(f"  · {m}"))
             echo(format_import(result))
@@ -193,6 +203,13 @@ def run_demo(out="demo-output", echo=print, step=None):
             again = publish_process(ws, "gewerbeanmeldung")
             echo(f"  publishing again without changes: {again.status}")
 
+            step("Bericht für den Rat")
+            from .report import report_for_workspace
+
+            council = out / "ratsbericht.html"
+            report_for_workspace(ws, "html", "de", save=True, output=council)
+            echo(f"  {council} (saved under .procex/reports/ for the next report's comparison)")
+
         step("Trier sieht, wer seinen Prozess übernommen hat")
         for adoption in trier.adoptions("trier", "gewerbeanmeldung")["items"]:
             adopter = adoption["adopter"]
@@ -202,6 +219,7 @@ def run_demo(out="demo-output", echo=print, step=None):
     echo(f"  library database   {db}")
     echo(f"  Koblenz workspace  {ws.root}  (procex.toml, catalogue.csv, mapping.toml, processes/, procex.lock)")
     echo(f"  adaptation report  {report}  (open it in a browser)")
+    echo(f"  council report     {council}")
     return out
 
 
