@@ -41,11 +41,9 @@ class ImportResult:
 
 
 def validate_model_bytes(data, source):
-    """Validation findings (schema, references, correctness rules), or [] before bpmn.validate exists."""
-    try:
-        from bpmn.validate import validate_bytes
-    except ImportError:  # pragma: no cover - only while the validator is not there
-        return list(Model.from_bytes(data, source).findings)
+    """Validation findings: schema, references and the correctness rules (the standard's own)."""
+    from bpmn.validate import validate_bytes
+
     return list(validate_bytes(data, source, rules="correctness").findings)
 
 
