@@ -164,8 +164,6 @@ def xprozess_export(names, output, author):
     A NAME is a workspace process (processes/NAME.bpmn, manifest built as publish builds it) or
     the path of a NAME.bpmn with its manifest NAME.json beside it.
     """
-    from exchange import xprozess
-
     from bpmn.fileio import atomic_write
     from exchange.xprozess.write import build_export, load_package
 
@@ -446,6 +444,15 @@ def search(text, key, publisher, as_json):
     click.echo(f"{result['total']} process(es) found", err=True)
 
 
+def _ask_for_entry(candidates):
+    """On a terminal: which of the closest catalogue entries does the process implement?"""
+    for number, (score, entry) in enumerate(candidates, 1):
+        click.echo(f"  {number}. {entry.leistungsschluessel or '-'} {entry.title} ({score:.2f})", err=True)
+    choice = click.prompt("which catalogue entry does it implement? (0 = none of these)",
+                          type=click.IntRange(0, len(candidates)), err=True)
+    return candidates[choice - 1][1] if choice else None
+
+
 @procex.command("import")
 @click.argument("ref")
 @click.option("--entry", "entry_key", default=None, help="Leistungsschlüssel of the catalogue entry it implements.")
@@ -455,14 +462,7 @@ def import_(ref, entry_key, as_name, force):
     """Import PUBLISHER/SLUG[@VERSION]: download, verify, validate, map, record provenance."""
     from exchange.importing import format_import, import_process
 
-    ask = None
-    if sys.stdin.isatty():
-        def ask(candidates):
-            for number, (score, entry) in enumerate(candidates, 1):
-                click.echo(f"  {number}. {entry.leistungsschluessel or '-'} {entry.title} ({score:.2f})", err=True)
-            choice = click.prompt("which catalogue entry does it implement? (0 = none of these)",
-                                  type=click.IntRange(0, len(candidates)), err=True)
-            return candidates[choice - 1][1] if choice else None
+    ask = _ask_for_entry if sys.stdin.isatty() else None  # non-interactive runs refuse instead
     result = import_process(_workspace(), ref, entry_key, as_name, force, ask, _progress)
     click.echo(format_import(result))
 
@@ -547,8 +547,32 @@ def render(file, output, diagram, lang, max_bytes):
 
 # --- diff: diff, textconv ---------------------------------------------------------------------
 
+def REPORT_OPTIONS(command):  # noqa: N802 - used like a constant option bundle
+    """--format, -o, --lang and --match, shared by diff and diff3."""
+    for option in reversed([
+        click.option("--format", "fmt", type=click.Choice(["text", "json", "html"]), default="text",
+                     show_default=True, help="text report, JSON (format in the README) or a self-contained HTML report."),
+        click.option("-o", "--output", type=click.Path(dir_okay=False), help="Write the report to FILE instead of stdout."),
+        click.option("--lang", type=click.Choice(["de", "en"]), default="de", show_default=True,
+                     help="Language of the text and HTML report."),
+        click.option("--match", "mode", type=click.Choice(["auto", "id"]), default="auto", show_default=True,
+                     help="auto: pair by id, then by similarity; id: pair by id only."),
+    ]):
+        command = option(command)
+    return command
+
+
+def _emit_report(text, output):
+    """A report to FILE (atomically) or to stdout."""
+    if output:
+        from bpmn.fileio import atomic_write
+
+        atomic_write(output, text)
+    else:
+        click.echo(text, nl=False)
+
+
 def _diff_workspace_process(name, fmt, output, lang, mode):
-    from bpmn.fileio import atomic_write
     from exchange.tracking import diff_process, format_diff_text
 
     ws = _workspace()
@@ -561,23 +585,14 @@ def _diff_workspace_process(name, fmt, output, lang, mode):
         text = diff_report(result, lang=lang, causes=[change["cause"] for change in attributed["changes"]])
     else:
         text = format_diff_text(attributed, color=output is None and sys.stdout.isatty(), lang=lang) + "\n"
-    if output:
-        atomic_write(output, text)
-    else:
-        click.echo(text, nl=False)
+    _emit_report(text, output)
 
 
 
 @procex.command()
 @click.argument("old", type=click.Path(dir_okay=False))
 @click.argument("new", type=click.Path(dir_okay=False), required=False)
-@click.option("--format", "fmt", type=click.Choice(["text", "json", "html"]), default="text", show_default=True,
-              help="text report, JSON (format in the README) or a self-contained HTML report.")
-@click.option("-o", "--output", type=click.Path(dir_okay=False), help="Write the report to FILE instead of stdout.")
-@click.option("--lang", type=click.Choice(["de", "en"]), default="de", show_default=True,
-              help="Language of the text and HTML report.")
-@click.option("--match", "mode", type=click.Choice(["auto", "id"]), default="auto", show_default=True,
-              help="auto: pair by id, then by similarity; id: pair by id only.")
+@REPORT_OPTIONS
 @click.option("--extensions", type=click.Choice(["shared", "all"]), default="shared", show_default=True,
               help="Compare extensions of the namespaces both models use, or of all namespaces.")
 @click.option("--no-layout", is_flag=True, help="Leave layout-only changes out of the text report.")
@@ -590,7 +605,6 @@ def diff(old, new, fmt, output, lang, mode, extensions, no_layout, exit_code, ma
     cached upstream original and processes/NAME.bpmn, each change with its cause.
     """
     from bpmn.diff import diff_models
-    from bpmn.fileio import atomic_write
     from bpmn.model import read_model
 
     if new is None:
@@ -608,10 +622,7 @@ def diff(old, new, fmt, output, lang, mode, extensions, no_layout, exit_code, ma
 
         color = output is None and sys.stdout.isatty()
         text = format_text(result, lang=lang, color=color, layout=not no_layout) + "\n"
-    if output:
-        atomic_write(output, text)
-    else:
-        click.echo(text, nl=False)
+    _emit_report(text, output)
     if exit_code and result.semantic_changes:
         sys.exit(1)
 
@@ -721,20 +732,13 @@ def validate_command(files, fmt, rules, config, lang, max_bytes):
 @click.argument("base", type=click.Path(dir_okay=False))
 @click.argument("local", type=click.Path(dir_okay=False))
 @click.argument("upstream", type=click.Path(dir_okay=False))
-@click.option("--format", "fmt", type=click.Choice(["text", "json", "html"]), default="text", show_default=True,
-              help="text report, JSON (format in the README) or a self-contained HTML report.")
-@click.option("-o", "--output", type=click.Path(dir_okay=False), help="Write the report to FILE instead of stdout.")
-@click.option("--lang", type=click.Choice(["de", "en"]), default="de", show_default=True,
-              help="Language of the text and HTML report.")
-@click.option("--match", "mode", type=click.Choice(["auto", "id"]), default="auto", show_default=True,
-              help="auto: pair by id, then by similarity; id: pair by id only.")
+@REPORT_OPTIONS
 @MAX_BYTES_OPTION
 def diff3(base, local, upstream, fmt, output, lang, mode, max_bytes):
     """Classify LOCAL's and UPSTREAM's changes since BASE: applicable, local, pseudo, conflicts.
 
     Exit status 1 when conflicts remain that block a merge.
     """
-    from bpmn.fileio import atomic_write
     from bpmn.merge import diff3 as three_way, read_three
 
     models = read_three(base, local, upstream, max_bytes)
@@ -750,10 +754,7 @@ def diff3(base, local, upstream, fmt, output, lang, mode, max_bytes):
         from bpmn.merge_report import format_text
 
         text = format_text(three, lang, paths) + "\n"
-    if output:
-        atomic_write(output, text)
-    else:
-        click.echo(text, nl=False)
+    _emit_report(text, output)
     if three.blocking:
         sys.exit(1)
 

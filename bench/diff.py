@@ -112,7 +112,7 @@ def build(n_tasks, n_gateway_pairs, n_events, rng):
     for fid, a, b in flows:
         name = ' name="nein"' if fid.endswith("_skip") else ""
         flow_xml.append(f'<bpmn:sequenceFlow id="{fid}"{name} sourceRef="{a}" targetRef="{b}"/>')
-        (ax, ay, aw, ah), (bx, by, bw, bh) = positions[a], positions[b]
+        (ax, ay, aw, ah), (bx, by, _bw, bh) = positions[a], positions[b]
         edges.append(f'<bpmndi:BPMNEdge id="{fid}_di" bpmnElement="{fid}"><di:waypoint x="{ax + aw}" y="{ay + ah / 2}"/>'
                      f'<di:waypoint x="{bx}" y="{by + bh / 2}"/></bpmndi:BPMNEdge>')
     lanes = "".join(

@@ -56,10 +56,10 @@ def base_model(nodes):
         x = 80 + (k % PER_ROW) * 150
         y = lane * lane_height + 20 + (k // PER_ROW) * 120
         if ident == "start":
-            sem.append(f'<bpmn:startEvent id="start" name="Antrag eingegangen"/>')
+            sem.append('<bpmn:startEvent id="start" name="Antrag eingegangen"/>')
             w, h = 36, 36
         elif ident == "end":
-            sem.append(f'<bpmn:endEvent id="end" name="erledigt"/>')
+            sem.append('<bpmn:endEvent id="end" name="erledigt"/>')
             w, h = 36, 36
         elif i % 10 == 0:
             sem.append(f'<bpmn:exclusiveGateway id="{ident}" name="{NOUNS[i % len(NOUNS)]} vollständig {i}?"/>')

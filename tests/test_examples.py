@@ -9,7 +9,6 @@ import json
 import re
 import tomllib
 from functools import lru_cache
-from pathlib import Path
 
 import pytest
 from lxml import etree

@@ -1,12 +1,9 @@
 """The model view against counts established by hand (grep over the files) for three MIWG models."""
 import json
 
-import pytest
 from click.testing import CliRunner
 
 from cli import procex
-
-from .conftest import need_shared
 
 
 def inspect_json(path):

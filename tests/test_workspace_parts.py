@@ -6,13 +6,12 @@ import sys
 import threading
 import time
 from http.server import BaseHTTPRequestHandler, ThreadingHTTPServer
-from pathlib import Path
 
 import pytest
 
 from bpmn.model import Model
 from exchange import mapping
-from exchange.client import IntegrityError, LibraryClient, LibraryError
+from exchange.client import IntegrityError
 from exchange.privacy import find_personal_data
 from exchange.workspace import Workspace, WorkspaceError, slugify
 
