@@ -1,0 +1,130 @@
+"""The report formats of several validated files: a text table, JSON and SARIF 2.1.0.
+
+The text table's words and the help texts of the ``xsd`` and ``reference`` checks are in German
+or English; each lint rule brings its own help texts (bpmn/rules/).
+"""
+from pathlib import Path
+
+XSD_HELP = ("The file does not match the OMG BPMN 2.0 XML Schema (BPMN20.xsd). Tools that validate on "
+            "import may refuse it. How to fix: correct the element named in the message; "
+            "`procex export --plain` removes misplaced vendor extensions.")
+REFERENCE_HELP = ("A reference names no element, or an element of the wrong kind; ids are not unique; a "
+                  "sequence flow crosses a (sub-)process boundary; a message flow stays inside one pool; or "
+                  "a diagram does not match the model. How to fix: point the reference to the right "
+                  "element or remove it, as the message says.")
+XSD_HELP_DE = ("Die Datei entspricht nicht dem XML-Schema von OMG BPMN 2.0 (BPMN20.xsd). Werkzeuge, die beim "
+               "Import prüfen, können sie ablehnen. Abhilfe: Korrigieren Sie das in der Meldung genannte "
+               "Element; `procex export --plain` entfernt falsch platzierte Hersteller-Erweiterungen.")
+REFERENCE_HELP_DE = ("Ein Verweis zeigt auf kein Element oder auf ein Element der falschen Art; Ids sind nicht "
+                     "eindeutig; ein Sequenzfluss überquert die Grenze eines (Teil-)Prozesses; ein "
+                     "Nachrichtenfluss bleibt in einem Pool; oder ein Diagramm passt nicht zum Modell. Abhilfe: "
+                     "Lassen Sie den Verweis auf das richtige Element zeigen oder entfernen Sie ihn, wie die "
+                     "Meldung sagt.")
+# Text report words: table header, severities, the total line.
+_TEXT = {
+    "de": {"header": ("DATEI", "ZEILE", "ELEMENT", "SCHWERE", "REGEL", "MELDUNG"),
+           "severity": {"error": "Fehler", "warning": "Warnung", "info": "Hinweis"},
+           "file": ("Datei", "Dateien"), "error": ("Fehler", "Fehler"), "warning": ("Warnung", "Warnungen"),
+           "info": ("Hinweis", "Hinweise"), "checked": "{files} geprüft: {errors}, {warnings}, {infos}",
+           "failed": " ({files} mit Fehlern)", "unreadable": "; {files} nicht lesbar"},
+    "en": {"header": ("FILE", "LINE", "ELEMENT", "SEVERITY", "RULE", "MESSAGE"),
+           "severity": {"error": "error", "warning": "warning", "info": "info"},
+           "file": ("file", "files"), "error": ("error", "errors"), "warning": ("warning", "warnings"),
+           "info": ("info", "info"), "checked": "{files} checked: {errors}, {warnings}, {infos}",
+           "failed": " ({files} with errors)", "unreadable": "; {files} could not be read"},
+}
+
+def format_text(reports, unreadable=(), lang="de"):
+    """A table (file, line, element, severity, rule, message) and a total line, in German or English."""
+    words = _TEXT[lang]
+
+    def count(n, word):
+        return f"{n} {words[word][0 if n == 1 else 1]}"
+
+    rows = [(r.path or "-", str(f.line or "-"), f.element or "-", words["severity"].get(f.severity, f.severity),
+             f.code, f.message) for r in reports for f in r.findings]
+    lines = []
+    if rows:
+        header = words["header"]
+        widths = [max(len(row[i]) for row in rows + [header]) for i in range(5)]
+        for row in [header] + rows:
+            lines.append("  ".join(cell.ljust(width) for cell, width in zip(row, widths)) + "  " + row[5])
+    errors = sum(r.errors for r in reports)
+    warnings = sum(r.warnings for r in reports)
+    infos = sum(1 for r in reports for f in r.findings if f.severity == "info")
+    failed = sum(1 for r in reports if not r.ok)
+    total = words["checked"].format(files=count(len(reports), "file"), errors=count(errors, "error"),
+                                    warnings=count(warnings, "warning"), infos=count(infos, "info"))
+    if failed:
+        total += words["failed"].format(files=count(failed, "file"))
+    if unreadable:
+        total += words["unreadable"].format(files=count(len(unreadable), "file"))
+    lines.append(total)
+    return "\n".join(lines)
+
+
+def to_json(reports):
+    return {"files": [r.to_dict() for r in reports]}
+
+
+def _rule_descriptor(rule_id, rules_used, lang="de"):
+    from .. import rules as lint
+
+    de = lang == "de"
+    if rule_id == "xsd":
+        short, full, level = "Schema (OMG BPMN 2.0 XSD)", XSD_HELP_DE if de else XSD_HELP, "error"
+    elif rule_id == "reference":
+        short = "Verweise und Struktur" if de else "References and structure"
+        full, level = REFERENCE_HELP_DE if de else REFERENCE_HELP, "error"
+    else:
+        rule = lint.registry()[rule_id]
+        short, full = rule.title(lang), rule.help(lang)
+        level = "error" if rules_used.get(rule_id, rule.severity) == "error" else "warning"
+    return {"id": rule_id, "name": "".join(part.capitalize() for part in rule_id.split("-")),
+            "shortDescription": {"text": short}, "fullDescription": {"text": full},
+            "help": {"text": full}, "defaultConfiguration": {"level": level}}
+
+
+def _artifact_uri(path):
+    if not path:
+        return "unknown"
+    p = Path(path)
+    return p.as_uri() if p.is_absolute() else p.as_posix()
+
+
+def to_sarif(reports, rules=None, config=None, lang="de"):
+    """A SARIF 2.1.0 log: one run, the rules that were applied (with help texts in ``lang``; the
+    results' messages are the findings' own), one result per finding with its file and line, and
+    the element id as logical location."""
+    from importlib import metadata
+
+    from .. import rules as lint
+
+    try:
+        version = metadata.version("procex")
+    except metadata.PackageNotFoundError:
+        version = "0"
+    used = lint.resolve(rules, config) if rules != "none" else {}
+    rule_ids = ["xsd", "reference"] + list(used)
+    for report in reports:
+        for f in report.findings:
+            if f.code not in rule_ids:
+                rule_ids.append(f.code)
+    index = {rule_id: i for i, rule_id in enumerate(rule_ids)}
+    artifacts = [{"location": {"uri": _artifact_uri(r.path)}} for r in reports]
+    results = []
+    for i, report in enumerate(reports):
+        for f in report.findings:
+            physical = {"artifactLocation": {"uri": _artifact_uri(report.path), "index": i}}
+            if f.line:
+                physical["region"] = {"startLine": f.line}
+            location = {"physicalLocation": physical}
+            if f.element:
+                location["logicalLocations"] = [{"name": f.element, "kind": "element"}]
+            results.append({"ruleId": f.code, "ruleIndex": index[f.code],
+                            "level": {"error": "error", "warning": "warning"}.get(f.severity, "note"),
+                            "message": {"text": f.message}, "locations": [location]})
+    return {"$schema": "https://json.schemastore.org/sarif-2.1.0.json", "version": "2.1.0",
+            "runs": [{"tool": {"driver": {"name": "procex", "version": version,
+                                          "rules": [_rule_descriptor(r, used, lang) for r in rule_ids]}},
+                      "language": lang, "artifacts": artifacts, "results": results}]}

@@ -1,0 +1,54 @@
+"""What the reference checks need, gathered in one pass over a BPMN tree (``ReferenceIndex``)."""
+from .. import kinds
+from ..xml import BPMN_NS, BPMNDI_NS
+
+_BPMN = "{%s}" % BPMN_NS
+_BPMNDI = "{%s}" % BPMNDI_NS
+# Names of data types (an XSD type, a Java class, a FEEL type), not of BPMN elements: not checked.
+_TYPE_NAMES = frozenset({"structureRef", "implementationRef", "evaluatesToTypeRef"})
+_ATTRIBUTES = kinds.REFERENCE_ATTRIBUTES - _TYPE_NAMES
+SEQUENCE_FLOW, MESSAGE_FLOW = _BPMN + "sequenceFlow", _BPMN + "messageFlow"
+PROCESS, PARTICIPANT = _BPMN + "process", _BPMN + "participant"
+_PLANE = _BPMNDI + "BPMNPlane"
+_TEXT_TAGS = frozenset(_BPMN + name for name in kinds.REFERENCE_TEXT_ELEMENTS)
+
+
+class ReferenceIndex:
+    """What the reference checks need, gathered in one pass over the BPMN and BPMN DI elements
+    (vendor elements, dc:Bounds and di:waypoint are skipped by the tag filter). Cheaper than the
+    model's lazy indexes, which build views, bounds and buckets the checks do not need;
+    bench/validate.py measures it."""
+
+    def __init__(self, root):
+        self.by_id, self.duplicates = {}, []
+        self.refs, self.texts = [], []  # (element, attribute, value); elements whose text is a reference
+        self.sequence_flows, self.message_flows, self.processes, self.defaults = [], [], [], []
+        self.drawn, self.planes, self.pool_of_process = set(), set(), {}
+        by_id, refs, texts, attributes, text_tags = self.by_id, self.refs, self.texts, _ATTRIBUTES, _TEXT_TAGS
+        lists = {SEQUENCE_FLOW: self.sequence_flows, MESSAGE_FLOW: self.message_flows, PROCESS: self.processes}
+        for el in root.iter(_BPMN + "*", _BPMNDI + "*"):
+            tag = el.tag
+            for key, value in el.items():
+                if key == "id":
+                    if value in by_id:
+                        self.duplicates.append(el)
+                    else:
+                        by_id[value] = el
+                elif key in attributes:
+                    refs.append((el, key, value))
+                    if key == "bpmnElement":
+                        (self.planes if tag == _PLANE else self.drawn).add(kinds.local_ref(value))
+                    elif key == "default":
+                        self.defaults.append(el)
+                    elif key == "processRef" and tag == PARTICIPANT:
+                        self.pool_of_process.setdefault(kinds.local_ref(value), el)
+            if tag in text_tags:
+                texts.append(el)
+            else:
+                bucket = lists.get(tag)
+                if bucket is not None:
+                    bucket.append(el)
+
+    def get(self, ref):
+        return self.by_id.get(kinds.local_ref(ref)) if ref else None
+

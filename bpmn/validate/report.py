@@ -1,0 +1,30 @@
+"""The Report of one validated file: its findings, the error and warning counts, and its dict form."""
+from dataclasses import dataclass, field
+from typing import Optional
+
+# How findings of one line are ordered: errors first.
+SEVERITY_ORDER = {"error": 0, "warning": 1, "info": 2}
+
+@dataclass
+class Report:
+    """The findings for one file. ``errors``/``warnings`` are counts; ``ok`` means no errors."""
+
+    path: Optional[str]
+    findings: list = field(default_factory=list)
+
+    @property
+    def errors(self):
+        return sum(1 for f in self.findings if f.severity == "error")
+
+    @property
+    def warnings(self):
+        return sum(1 for f in self.findings if f.severity == "warning")
+
+    @property
+    def ok(self):
+        return self.errors == 0
+
+    def to_dict(self):
+        return {"path": self.path, "ok": self.ok, "errors": self.errors, "warnings": self.warnings,
+                "findings": [{"rule": f.code, "severity": f.severity, "message": f.message,
+                              "line": f.line, "element": f.element} for f in self.findings]}

@@ -1,0 +1,169 @@
+"""The ``xsd`` findings: the OMG BPMN 2.0 XSDs.
+
+libxml2 (lxml) is the fast gate, compiled once per process; only a file that fails it is read
+again by xmlschema, whose ``iter_errors`` lists every error with its path and line (libxml2 may
+stop early and does not resolve IDREFs). When xmlschema cannot process a file at all (e.g. an
+xsi:type with an undeclared prefix) the cause is put into words and libxml2's list is kept.
+"""
+import re
+import threading
+from functools import lru_cache
+
+from lxml import etree
+
+from ..findings import Finding
+from ..rules._util import Words, describe, nearest_id
+from ..xml import BPMN_NS, BPMNDI_NS, DC_NS, DI_NS, local_name
+from .messages import say
+
+XSD_NS = "http://www.w3.org/2001/XMLSchema"
+_BPMN = "{%s}" % BPMN_NS
+
+_lxml_lock = threading.Lock()
+_xmlschema_lock = threading.Lock()
+_MAX_XSD_FINDINGS = 200
+
+
+@lru_cache(maxsize=1)
+def lxml_schema():
+    """The OMG BPMN 2.0 schema for libxml2, compiled once per process."""
+    from schemas import BPMN_XSD
+
+    parser = etree.XMLParser(resolve_entities=False, no_network=True)
+    return etree.XMLSchema(etree.parse(str(BPMN_XSD), parser))
+
+
+@lru_cache(maxsize=1)
+def xmlschema_schema():
+    """The same schema for xmlschema (built once, only when a file fails the lxml gate)."""
+    import xmlschema
+
+    from schemas import BPMN_XSD
+
+    return xmlschema.XMLSchema(str(BPMN_XSD), allow="local")
+
+
+def schema_findings(tree, lang="de"):
+    """``xsd`` findings for an lxml tree; [] when the OMG schema accepts it."""
+    schema = lxml_schema()
+    with _lxml_lock:  # the compiled schema and its error log are shared by all threads
+        if schema.validate(tree):
+            return []
+        gate_log = [(entry.line, entry.message) for entry in schema.error_log]
+    try:
+        with _xmlschema_lock:
+            errors = list(_iter_xmlschema_errors(tree, lang))
+    except Exception as crash:  # noqa: BLE001 - xmlschema raises on input it cannot handle
+        return _crash_findings(tree, crash, gate_log, lang)
+    if not errors:  # the two validators disagree; keep libxml2's word
+        return [Finding("xsd", _tidy(message), "error", line or None, None) for line, message in gate_log]
+    return errors
+
+
+def _iter_xmlschema_errors(tree, lang):
+    count = 0
+    for error in xmlschema_schema().iter_errors(tree, use_location_hints=False):
+        reason = error.reason or error.message or "invalid"
+        if reason.startswith("IDREF "):
+            continue  # dangling IDREFs: the reference checks report them at their element
+        count += 1
+        if count > _MAX_XSD_FINDINGS:
+            yield Finding("xsd", say("xsd-too-many", lang, count=_MAX_XSD_FINDINGS), "error", None, None)
+            return
+        yield _xsd_finding(error, reason, lang)
+
+
+_CLARK = re.compile(r"\{([^}]*)\}([\w.-]+)")
+_PREFIX_OF = {BPMN_NS: "bpmn", BPMNDI_NS: "bpmndi", DI_NS: "di", DC_NS: "dc", XSD_NS: "xsd"}
+
+
+def _tidy(text):
+    """Clark names as prefixed names, and no libxml2 noise."""
+    text = _CLARK.sub(lambda m: f"{_PREFIX_OF.get(m.group(1), '{' + m.group(1) + '}')}:{m.group(2)}"
+                      if m.group(1) in _PREFIX_OF else m.group(0), text)
+    return text.strip().rstrip(".")
+
+
+def _xsd_finding(error, reason, lang):
+    elem = error.elem
+    target = elem
+    index = getattr(error, "index", None)
+    unexpected = reason.startswith("Unexpected child")
+    if unexpected and elem is not None and isinstance(index, int) and 0 <= index < len(elem):
+        target = elem[index]
+    if target is None or not hasattr(target, "sourceline"):
+        return Finding("xsd", say("xsd-at-path", lang, reason=_tidy(reason), path=error.path), "error", None, None)
+    text = say("xsd", lang, where=_where(target, lang), reason=_tidy(reason),
+               hint=say(_xsd_hint(reason, elem, target), lang, what=_missing_child(reason)))
+    return Finding("xsd", text, "error", target.sourceline, nearest_id(target))
+
+
+def _where(el, lang):
+    """'<bpmn:dataOutputAssociation> in user task 'X' (id)' or "user task 'X' (id)"."""
+    if el.get("id"):
+        return describe(el, lang=lang)
+    owner = el.getparent()
+    while owner is not None and not owner.get("id"):
+        owner = owner.getparent()
+    tag = f"<{_tidy(el.tag) if el.tag.startswith('{') else el.tag}>"
+    return say("xsd-inside", lang, tag=tag, owner=owner) if owner is not None else tag
+
+
+def _xsd_hint(reason, parent, target):
+    """The key of the hint for an xmlschema reason."""
+    if "duplicated xs:ID" in reason:
+        return "hint-duplicate-id"
+    if reason.startswith("Unexpected child"):
+        if local_name(parent.tag) == "extensionElements" and target.tag.startswith(_BPMN):
+            return "hint-extension"
+        if local_name(target.tag) == "BPMNPlane":
+            return "hint-plane"
+        return "hint-unexpected"
+    if "not complete" in reason:
+        return "hint-edge" if local_name(parent.tag) == "BPMNEdge" else "hint-incomplete"
+    if "missing required attribute" in reason or "missing required" in reason:
+        return "hint-attribute"
+    if "not an element of the schema" in reason or "is not an element" in reason:
+        return "hint-not-bpmn"
+    return "hint-other"
+
+
+def _missing_child(reason):
+    missing = re.search(r"Tag '([^']+)' expected", reason)
+    if missing:
+        return f"<{_tidy(missing.group(1))}>"
+    return Words(de="das fehlende Kindelement", en="the missing child element")
+
+
+def _crash_findings(tree, crash, gate_log, lang):
+    """xmlschema could not process the file (e.g. an xsi:type with an undeclared prefix): report
+    the cause in words and fall back to libxml2's error list."""
+    text = str(crash).strip().strip('"')
+    findings = []
+    undeclared = _undeclared_xsi_types(tree)
+    for el, value in undeclared:
+        findings.append(Finding(
+            "xsd", say("xsi-type", lang, where=_where(el, lang), value=value, prefix=value.split(":", 1)[0],
+                       namespace=BPMN_NS), "error", el.sourceline, nearest_id(el)))
+    if not undeclared:
+        findings.append(Finding(
+            "xsd", say("xsd-crash", lang, crash=f"{type(crash).__name__}: {text}"), "error", None, None))
+    seen = {(f.line, "xsi:type") for f in findings}
+    for line, message in gate_log:
+        if "xsi" in message and "no corresponding namespace declaration" in message and (line, "xsi:type") in seen:
+            continue
+        findings.append(Finding("xsd", _tidy(message), "error", line or None, None))
+    return findings
+
+
+_XSI_TYPE = "{http://www.w3.org/2001/XMLSchema-instance}type"
+
+
+def _undeclared_xsi_types(tree):
+    found = []
+    for el in tree.getroot().iter():
+        value = el.get(_XSI_TYPE) if isinstance(el.tag, str) else None
+        if value and ":" in value and value.split(":", 1)[0] not in el.nsmap:
+            found.append((el, value))
+    return found
+
