@@ -149,6 +149,66 @@ class LibraryClient:
                 return items
             page += 1
 
+    def index(self, progress=None, etag=None):
+        """The whole library listing from GET /index: (items, etag), items None when ``etag`` is current.
+
+        One streamed answer (JSON lines) instead of a search page per hundred processes; each item
+        holds publisher, slug, latest, name, leistungsschluessel, keywords, adoptions and tasks.
+        The closing line carries the count: a stream that breaks off or disagrees with it raises
+        LibraryError, never returns part of the library. ``progress(fetched, total)`` follows the
+        download. A server without the endpoint (older than it) answers LibraryError status 404.
+        """
+        headers = {"If-None-Match": etag} if etag else {}
+        action = "download the library index"
+        for attempt in range(self.retries + 1):
+            response = self._request("GET", "/index", action, expect=(200, 304), headers=headers, stream=True)
+            with response:
+                if response.status_code == 304:
+                    return None, etag
+                try:
+                    return self._read_index(response, progress), response.headers.get("ETag")
+                except (requests.ConnectionError, requests.Timeout, requests.exceptions.ChunkedEncodingError):
+                    if attempt == self.retries:
+                        raise LibraryError(f"the library index from {self.base_url} broke off during the "
+                                           "download; try again later") from None
+                    time.sleep(self.backoff * 2 ** attempt)
+        raise AssertionError("unreachable")
+
+    def _read_index(self, response, progress):
+        try:
+            total = int(response.headers.get("X-Procex-Count", "0"))
+        except ValueError:
+            total = 0
+        items, end = [], None
+        for line in response.iter_lines(chunk_size=1 << 16, delimiter=b"\n"):
+            if not line.strip():
+                continue
+            if end is not None:
+                raise LibraryError("the library index has lines after its closing line; the server is "
+                                   "faulty: tell its operator")
+            try:
+                item = json.loads(line)
+            except ValueError:
+                raise LibraryError(f"line {len(items) + 1} of the library index is not JSON; the download "
+                                   "was damaged: try again") from None
+            if not isinstance(item, dict):
+                raise LibraryError(f"line {len(items) + 1} of the library index is not a JSON object")
+            if item.get("end") is True:
+                end = item
+                continue
+            items.append(item)
+            if progress is not None and len(items) % 1000 == 0:
+                progress(len(items), max(total, len(items)))
+        if end is None:
+            raise LibraryError(f"the library index from {self.base_url} ended after {len(items)} processes "
+                               "without its closing line (the download was cut off); try again")
+        if end.get("count") != len(items):
+            raise LibraryError(f"the library index announced {end.get('count')} processes but "
+                               f"{len(items)} arrived; try again")
+        if progress is not None:
+            progress(len(items), len(items))
+        return items
+
     def process(self, publisher, slug):
         return self._request("GET", f"/processes/{publisher}/{slug}", f"read {publisher}/{slug}").json()
 

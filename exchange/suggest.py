@@ -10,6 +10,7 @@ entries against 100,000 processes take well under two seconds. Processes of the 
 publisher are left out: a suggestion is always a peer's process.
 """
 import heapq
+import json
 import math
 from collections import defaultdict
 from dataclasses import dataclass
@@ -413,7 +414,7 @@ def suggest_for_workspace(ws, statuses=WAITING, limit=5, client=None, progress=N
     if not waiting_entries(entries, lock, statuses):
         return SuggestResult([], tuple(statuses), 0)
     client = client or ws.client()
-    index = LibraryIndex(client.search_all(progress=progress), own_publisher=ws.slug)
+    index = LibraryIndex(library_listing(ws, client, progress), own_publisher=ws.slug)
     result = suggest(entries, index, lock, statuses, limit)
     refused = []
 
@@ -427,3 +428,50 @@ def suggest_for_workspace(ws, statuses=WAITING, limit=5, client=None, progress=N
             return None
 
     return fill_adoptions(result, adoptions_of)
+
+
+# --- the library listing, cached in the workspace -----------------------------------------------
+
+INDEX_CACHE = (".procex", "cache", "index.json")
+
+
+def library_listing(ws, client, progress=None):
+    """Every library process suggest may propose, fetched once per change of the library.
+
+    From GET /api/v1/index, kept with its ETag in .procex/cache/index.json: when nothing changed
+    the library answers 304 and the cached listing is used. A library older than the index
+    endpoint (404) is listed through search, page by page, and nothing is cached.
+    """
+    from bpmn.fileio import atomic_write
+
+    from .client import LibraryError
+
+    path = ws.path(*INDEX_CACHE)
+    cached = _read_listing_cache(path, client.base_url)
+    try:
+        items, etag = client.index(progress, etag=cached["etag"] if cached else None)
+    except LibraryError as error:
+        if error.status == 404:
+            return client.search_all(progress=progress)
+        raise
+    if items is None:
+        return cached["items"]
+    if etag:
+        data = {"library": client.base_url, "etag": etag, "count": len(items), "items": items}
+        try:
+            atomic_write(path, json.dumps(data, ensure_ascii=False, separators=(",", ":")).encode("utf-8"))
+        except OSError:
+            pass  # a cache that cannot be written costs one download next time, nothing else
+    return items
+
+
+def _read_listing_cache(path, library):
+    """The cached listing of ``library`` ({"etag", "items", ...}), or None when absent or unusable."""
+    try:
+        data = json.loads(path.read_bytes())
+    except (OSError, ValueError):
+        return None
+    if (not isinstance(data, dict) or data.get("library") != library or not isinstance(data.get("etag"), str)
+            or not isinstance(data.get("items"), list) or data.get("count") != len(data["items"])):
+        return None
+    return data

@@ -7,12 +7,13 @@ document is at /openapi.json. HTML pages are added by web.register(app).
 """
 import json
 import logging
+import sys
 from typing import Optional
 from urllib.parse import quote
 
 from fastapi import Body, Depends, FastAPI, Header, Path, Query, Request
 from fastapi.exceptions import RequestValidationError
-from fastapi.responses import JSONResponse, Response
+from fastapi.responses import JSONResponse, Response, StreamingResponse
 from fastapi.security import HTTPBearer
 from pydantic import BaseModel, Field
 from starlette.concurrency import run_in_threadpool
@@ -33,6 +34,19 @@ VERSION_OR_LATEST = rf"^(?:{package.VERSION_PATTERN}|latest)$"
 VERSION = rf"^{package.VERSION_PATTERN}$"
 API = "/api/v1"
 BPMN_MEDIA_TYPE = "application/xml"
+INDEX_MEDIA_TYPE = "application/x-ndjson"
+INDEX_LINE_SCHEMA = {
+    "type": "object", "description": "A process line (or the closing line {\"end\": true, \"count\": n})",
+    "properties": {
+        "publisher": {"type": "string"}, "slug": {"type": "string"},
+        "latest": {"type": "string", "description": "The latest unyanked version"},
+        "name": {"type": "string"},
+        "leistungsschluessel": {"type": "array", "items": {"type": "string"}},
+        "keywords": {"type": "array", "items": {"type": "string"}},
+        "adoptions": {"type": "integer", "description": "Members that adopted any version"},
+        "tasks": {"type": "array", "items": {"type": "string"},
+                  "description": "The model's activity, event, gateway and lane labels (at most 50)"},
+        "end": {"type": "boolean"}, "count": {"type": "integer"}}}
 
 _bearer = HTTPBearer(auto_error=False, description="A member token: procex admin token create SLUG")
 BEARER = Depends(_bearer)  # documents the scheme in OpenAPI; auth.caller() reads the header itself
@@ -128,6 +142,20 @@ def _if_none_match(header, etag):
     return any(candidate.removeprefix("W/") == etag for candidate in candidates)
 
 
+def _cached_sha256(header, limit=16):
+    """The sha256 values (or "*") an If-None-Match header names, for the model query."""
+    if not header:
+        return ()
+    if header.strip() == "*":
+        return ("*",)
+    found = []
+    for part in header.split(",")[:limit]:
+        tag = part.strip().removeprefix("W/")  # exactly what _if_none_match compares
+        if len(tag) == 66 and tag[0] == tag[-1] == '"' and all(c in "0123456789abcdef" for c in tag[1:-1]):
+            found.append(tag[1:-1])
+    return tuple(found)
+
+
 def _install_routes(app, settings, store):
     policy = settings.policy
     security = [{"HTTPBearer": []}]
@@ -173,6 +201,35 @@ def _install_routes(app, settings, store):
         items, total = store.search(q, leistungsschluessel, publisher, page, per_page)
         return {"items": items, "total": total, "page": page, "per_page": per_page}
 
+    @app.get(f"{API}/index", tags=["processes"], openapi_extra={"security": security},
+             response_class=StreamingResponse,
+             responses={200: {"content": {INDEX_MEDIA_TYPE: {"schema": INDEX_LINE_SCHEMA}},
+                              "description": "One JSON object per line: every process's latest unyanked "
+                                             "version, then the closing line {\"end\": true, \"count\": n}",
+                              "headers": {"ETag": {"schema": {"type": "string"}},
+                                          "X-Procex-Count": {"schema": {"type": "integer"}}}},
+                        304: {"description": "Not modified (If-None-Match matched the ETag)"}})
+    def index(request: Request, if_none_match: Optional[str] = Header(None), _token=BEARER):
+        """The whole library in one streamed answer, for clients that index it (procex suggest)."""
+        member = _member(store, request)
+        if not auth.may_read_others(policy, member):
+            auth.require_member(member, "download the library index")
+            auth.check_read(policy, member, "")  # the 403 that names the sharing agreement
+        snapshot = store.snapshot()
+        conn = snapshot.__enter__()
+        try:
+            etag, count = store.index_state(conn)
+            headers = {"ETag": etag, "X-Procex-Count": str(count),
+                       "Cache-Control": "no-cache" if policy == "public" else "private, no-cache"}
+            if _if_none_match(if_none_match, etag):
+                snapshot.__exit__(None, None, None)
+                return Response(status_code=304, headers=headers)
+        except BaseException:
+            snapshot.__exit__(*sys.exc_info())
+            raise
+        return StreamingResponse(_index_lines(store, conn, snapshot), media_type=INDEX_MEDIA_TYPE,
+                                 headers=headers)
+
     @app.get(f"{API}/processes/{{publisher}}/{{slug}}", tags=["processes"], openapi_extra={"security": security})
     def process(request: Request, publisher: str = PublisherPath, slug: str = SlugPath, _token=BEARER):
         """The process with all its versions (newest first) and its latest unyanked version."""
@@ -210,14 +267,19 @@ def _install_routes(app, settings, store):
               if_none_match: Optional[str] = Header(None), _token=BEARER):
         """The BPMN bytes; ETag is the model's sha256, If-None-Match answers 304."""
         auth.check_read(policy, _member(store, request), publisher)
-        row = version_row(publisher, slug, version)
+        # Version row and bytes in one statement; a current client copy (304) skips the bytes.
+        row, data = store.version_and_model(publisher, slug, version, _cached_sha256(if_none_match))
+        if row is None:
+            version_row(publisher, slug, version)  # the 404 with its sentence
         etag = f'"{row.model_sha256}"'
         headers = {"ETag": etag, "Cache-Control": "no-cache" if policy == "public" else "private, no-cache"}
         if row.yanked_at:
             headers["X-Procex-Yanked"] = "true"
         if _if_none_match(if_none_match, etag):
             return Response(status_code=304, headers=headers)
-        data = store.model(row.id)
+        if data is None:
+            raise ApiError(500, "internal", f"the model of {publisher}/{slug}@{row.version} is missing from "
+                           "the library database; tell its administrator (procex admin check)")
         file_name = json.loads(row.manifest)["model"]["file"]
         headers["Content-Disposition"] = _attachment(file_name)
         return Response(data, media_type=BPMN_MEDIA_TYPE, headers=headers)
@@ -270,6 +332,22 @@ def _install_routes(app, settings, store):
         version_row(publisher, slug, version)
         created, record = store.adopt(publisher, slug, version, member["slug"])
         return JSONResponse(record, status_code=201 if created else 200)
+
+
+def _index_lines(store, conn, snapshot):
+    """The index as JSON lines, one chunk of processes per yield, then the closing count line.
+
+    The read transaction (one snapshot: the lines agree with the ETag) ends with the stream; a
+    stream that breaks off has no closing line, which is how the client knows it is incomplete.
+    """
+    count = 0
+    try:
+        for items in store.index_items(conn):
+            count += len(items)
+            yield "".join(json.dumps(item, ensure_ascii=False, separators=(",", ":")) + "\n" for item in items)
+        yield json.dumps({"end": True, "count": count}) + "\n"
+    finally:
+        snapshot.__exit__(None, None, None)
 
 
 def _attachment(file_name):

@@ -20,6 +20,9 @@ from .. import package
 from . import migrations
 
 DEFAULT_DB = "procex-library.sqlite"
+INDEX_FORMAT = 1        # bump when the index items change shape: every cached copy is then stale
+INDEX_TASKS = 50        # activity labels per process in the index (suggest needs the first few)
+INDEX_LABEL_CHARS = 200
 TOKEN_PREFIX = "pxl_"
 
 meta = sa.MetaData()
@@ -417,6 +420,35 @@ class Store:
             data = conn.execute(sa.select(models.c.data).where(models.c.version_id == version_id)).scalar()
         return bytes(data) if data is not None else None
 
+    def version_and_model(self, publisher, slug, version, cached_sha256=()):
+        """(version row, model bytes) in one statement; (None, None) when there is no such version.
+
+        The bytes are None when the version's sha256 is in ``cached_sha256`` (or it holds "*"):
+        the client's copy is current (304), and the database never reads the blob, since the
+        CASE leaves the column unevaluated (SQLite) or un-detoasted (PostgreSQL).
+        """
+        cached = [sha for sha in cached_sha256 if sha != "*"]
+        if "*" in cached_sha256:
+            data = sa.null()
+        elif cached:
+            data = sa.case((versions.c.model_sha256.in_(cached), sa.null()), else_=models.c.data)
+        else:
+            data = models.c.data
+        query = sa.select(versions, data.label("model_data"))
+        if version == "latest":
+            query = (query.select_from(processes)
+                     .join(versions, processes.c.latest_version_id == versions.c.id)
+                     .where(processes.c.publisher == publisher, processes.c.slug == slug))
+        else:
+            query = query.where(versions.c.publisher == publisher, versions.c.slug == slug,
+                                versions.c.version == version)
+        query = query.outerjoin(models, models.c.version_id == versions.c.id)
+        with self.read() as conn:
+            row = conn.execute(query).first()
+        if row is None:
+            return None, None
+        return row, (bytes(row.model_data) if row.model_data is not None else None)
+
     def yank(self, publisher, slug, version, reason, by):
         """Mark a version as withdrawn (it stays downloadable by exact version)."""
         with self.write() as conn:
@@ -513,6 +545,61 @@ class Store:
                  .group_by(versions.c.publisher, versions.c.slug))
         return {(p, s): n for p, s, n in conn.execute(query)}
 
+    @contextmanager
+    def snapshot(self):
+        """A read transaction that sees one state throughout (PostgreSQL: REPEATABLE READ; SQLite
+        in WAL mode gives every read transaction one snapshot anyway)."""
+        with self.engine.connect() as conn:
+            if self.dialect == "postgresql":
+                conn = conn.execution_options(isolation_level="REPEATABLE READ")
+            with conn.begin():
+                yield conn
+
+    def index_state(self, conn):
+        """(ETag, count) of the library index as ``conn`` sees it, without reading the listing.
+
+        Nothing is ever deleted, so the listing changes only when a version is published (the
+        number of versions grows), an adoption is recorded (the number of adoptions grows) or a
+        latest version is yanked (its process points at a lower version id or at none: the sum or
+        the number of latest version ids falls; between two states with the same numbers of
+        versions and adoptions only yanks happened, so the sum cannot come back). Those four
+        numbers, with the schema version and the listing's format, name the state; the ETag is
+        their hash. Counting (not the highest id) stays right when transactions commit out of
+        id order.
+        """
+        latest = processes.c.latest_version_id
+        version_count, listed, latest_sum, adoption_count = conn.execute(sa.select(
+            sa.select(sa.func.count()).select_from(versions).scalar_subquery(),
+            sa.select(sa.func.count(latest)).scalar_subquery(),
+            sa.select(sa.func.coalesce(sa.func.sum(latest), 0)).scalar_subquery(),
+            sa.select(sa.func.count()).select_from(adoptions).scalar_subquery(),
+        )).one()
+        state = [INDEX_FORMAT, migrations.SCHEMA_VERSION, version_count, listed, int(latest_sum),
+                 adoption_count]
+        digest = hashlib.sha256(json.dumps(state).encode("ascii")).hexdigest()[:32]
+        return f'"ix-{digest}"', listed
+
+    def index_items(self, conn, chunk=500):
+        """Every process's latest unyanked version in the compact form of the index, by publisher
+        and slug, read in chunks through ``conn`` (a server-side cursor on PostgreSQL), so memory
+        stays flat however large the library is."""
+        adopted = (sa.select(versions.c.process_id,
+                             sa.func.count(sa.distinct(adoptions.c.member_id)).label("adoptions"))
+                   .join(adoptions, adoptions.c.version_id == versions.c.id)
+                   .group_by(versions.c.process_id).subquery())
+        query = (sa.select(processes.c.publisher, processes.c.slug, versions.c.manifest,
+                           versions.c.task_labels, adopted.c.adoptions)
+                 .join(versions, versions.c.id == processes.c.latest_version_id)
+                 .outerjoin(adopted, adopted.c.process_id == processes.c.id)
+                 .order_by(processes.c.publisher, processes.c.slug)
+                 .execution_options(stream_results=True, max_row_buffer=chunk))
+        result = conn.execute(query)
+        try:
+            for rows in result.partitions(chunk):
+                yield [_index_item(row) for row in rows]
+        finally:
+            result.close()
+
     def integrity_problems(self):
         """Every version whose model is missing or does not match its recorded sha256 and size."""
         problems = []
@@ -549,6 +636,15 @@ def _like_escape(text):
 
 def _adopter(row):
     return {"slug": row.slug, "name": row.name, "ags": row.ags}
+
+
+def _index_item(row):
+    manifest = json.loads(row.manifest)
+    tasks = [label[:INDEX_LABEL_CHARS] for label in (row.task_labels or "").split("\n") if label]
+    return {"publisher": row.publisher, "slug": row.slug, "latest": manifest["version"],
+            "name": manifest["name"], "leistungsschluessel": manifest.get("leistungsschluessel", []),
+            "keywords": manifest.get("keywords", []), "adoptions": row.adoptions or 0,
+            "tasks": tasks[:INDEX_TASKS]}
 
 
 def _search_item(row):
