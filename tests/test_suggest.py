@@ -227,3 +227,98 @@ def test_cli_suggest_against_a_real_library(tmp_path, monkeypatch, capsys):
             assert out.splitlines()[-1] == "for 1 of 1 waiting services a peer process exists (0 exact)"
     finally:
         cleanup()
+
+
+# --- the library listing: index endpoint, cache, fallback ---------------------------------------
+
+def test_suggest_reads_the_index_once_and_reuses_the_cache(tmp_path, monkeypatch, capsys):
+    from exchange.catalogue import write_catalogue
+    from exchange.suggest import INDEX_CACHE
+    from exchange.workspace import Workspace
+    from tests.libserver import LibraryServer, make_db
+
+    db, cleanup = make_db("sqlite", tmp_path)
+    try:
+        with LibraryServer(db, log_dir=tmp_path) as server:
+            trier, koblenz = server.member(prefix="trier"), server.member(prefix="koblenz")
+            assert server.publish(trier, "gewerbeanmeldung", "1.0.0")[0].status_code == 201
+            ws = Workspace.init(tmp_path / "ws", "Stadt Koblenz", "07111000", server.url, slug=koblenz.slug)
+            write_catalogue(tmp_path / "ws/catalogue.csv", [
+                E("99050012104000", "Gewerbeanmeldung", "planned", "Ordnungsamt"),
+                E("99102013104000", "Hundesteuer Anmeldung", "planned", "Steueramt")])
+            monkeypatch.chdir(tmp_path / "ws")
+            monkeypatch.setenv("PROCEX_TOKEN", koblenz.token)
+
+            def run():
+                with pytest.raises(SystemExit) as done:
+                    cli.main(["suggest", "--json"])
+                out, err = capsys.readouterr()
+                assert done.value.code == 0, err
+                return json.loads(out)
+
+            def requests_logged():
+                return [line.split('"')[1] for line in server.log().splitlines()
+                        if '"GET /api/v1/' in line and "/health" not in line]
+
+            first = run()
+            assert first["coverage"] == {"waiting": 2, "covered": 1, "exact": 1}
+            # One request for the whole listing; adoption counts come with it (no per-candidate calls).
+            assert requests_logged() == ["GET /api/v1/index HTTP/1.1"]
+            cache = json.loads(ws.path(*INDEX_CACHE).read_text("utf-8"))
+            assert cache["library"] == server.url and cache["etag"].startswith('"ix-')
+            assert [(i["publisher"], i["slug"], i["latest"]) for i in cache["items"]] == [
+                (trier.slug, "gewerbeanmeldung", "1.0.0")]
+
+            assert run() == first
+            assert " 304 " in server.log().splitlines()[-1] and server.log().count("GET /api/v1/index") == 2
+
+            # A change in the library: the next suggest downloads again and refreshes the cache.
+            assert server.publish(trier, "hundesteuer", "1.0.0", name="Hundesteuer Anmeldung",
+                                  leistungsschluessel=["99102013104000"])[0].status_code == 201
+            assert run()["coverage"] == {"waiting": 2, "covered": 2, "exact": 2}
+            assert '/index HTTP/1.1" 200' in server.log().splitlines()[-1]
+            refreshed = json.loads(ws.path(*INDEX_CACHE).read_text("utf-8"))
+            assert refreshed["etag"] != cache["etag"] and refreshed["count"] == 2
+
+            # A damaged cache is ignored (and replaced), never trusted.
+            ws.path(*INDEX_CACHE).write_text('{"library": "x", "etag": ', "utf-8")
+            assert run()["coverage"]["covered"] == 2
+            assert json.loads(ws.path(*INDEX_CACHE).read_text("utf-8"))["etag"] == refreshed["etag"]
+    finally:
+        cleanup()
+
+
+class _OlderLibrary:
+    """A client of a library older than GET /index: it answers 404 there, and pages search."""
+
+    base_url = "http://library.invalid"
+
+    def __init__(self):
+        self.paged = 0
+
+    def index(self, progress=None, etag=None):
+        from exchange.client import LibraryError
+
+        raise LibraryError("not found: no such resource", status=404, code="not_found")
+
+    def search_all(self, progress=None):
+        self.paged += 1
+        return LIBRARY
+
+
+def test_listing_falls_back_to_search_on_an_older_library(tmp_path):
+    from exchange.client import LibraryError
+    from exchange.suggest import INDEX_CACHE, library_listing
+    from exchange.workspace import Workspace
+
+    ws = Workspace.init(tmp_path / "ws", "Stadt Koblenz", "07111000", "http://library.invalid", slug="koblenz")
+    older = _OlderLibrary()
+    assert library_listing(ws, older) == LIBRARY and older.paged == 1
+    assert not ws.path(*INDEX_CACHE).exists()
+
+    class Refusing(_OlderLibrary):
+        def index(self, progress=None, etag=None):
+            raise LibraryError("your municipality has not accepted the sharing agreement", status=403)
+
+    with pytest.raises(LibraryError, match="sharing agreement"):  # only a 404 means "older library"
+        library_listing(ws, Refusing())
