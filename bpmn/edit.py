@@ -40,7 +40,7 @@ def new_id(model, prefix):
             return ident
 
 
-def _insert_child(parent, child, after_kinds=(), before_kinds=()):
+def insert_child(parent, child, after_kinds=(), before_kinds=()):
     """Insert ``child`` after the last child whose kind is in ``after_kinds``, else before the
     first child whose kind is in ``before_kinds``, else after the leading documentation/extensions."""
     children = [c for c in parent if isinstance(c.tag, str)]
@@ -120,7 +120,7 @@ def set_condition(model, flow_id, expression):
         cond = etree.Element(_B + "conditionExpression")
         cond.set(f"{{{XSI_NS}}}type", _qname(flow.el, BPMN_NS, "tFormalExpression"))
         cond.text = expression
-        _insert_child(flow.el, cond, after_kinds=_HEAD)
+        insert_child(flow.el, cond, after_kinds=_HEAD)
     model.reindex()
 
 
@@ -196,7 +196,7 @@ def move_to_lane(model, node_id, lane_id):
     for lane in lanes:
         ref = etree.Element(_B + "flowNodeRef")
         ref.text = node_id
-        _insert_child(lane, ref, after_kinds=("flowNodeRef", "partitionElement"), before_kinds=("childLaneSet",))
+        insert_child(lane, ref, after_kinds=("flowNodeRef", "partitionElement"), before_kinds=("childLaneSet",))
     model.reindex()
 
 
@@ -222,8 +222,8 @@ def add_flow_node(model, container_id, kind, name=None, ident=None, lane_id=None
     if event_definition:
         definition = etree.SubElement(el, _B + event_definition)
         definition.set("id", new_id(model, event_definition[0].upper() + event_definition[1:]))
-    _insert_child(container.el, el, after_kinds=kinds.FLOW_ELEMENTS,
-                  before_kinds=kinds.ARTIFACTS | {"resourceRole", "correlationSubscription", "supports"})
+    insert_child(container.el, el, after_kinds=kinds.FLOW_ELEMENTS,
+                 before_kinds=kinds.ARTIFACTS | {"resourceRole", "correlationSubscription", "supports"})
     model.reindex()
     if lane_id:
         move_to_lane(model, ident, lane_id)
@@ -263,8 +263,8 @@ def _add_shape(model, ident, kind, container_id, lane_id, bounds):
         shape.set("isExpanded", "false")
     dc = etree.SubElement(shape, "{%s}Bounds" % DC_NS)
     for key, value in zip(("x", "y", "width", "height"), bounds):
-        dc.set(key, _num(value))
-    _insert_child(plane, shape, after_kinds=("BPMNShape",), before_kinds=("BPMNEdge",))
+        dc.set(key, format_number(value))
+    insert_child(plane, shape, after_kinds=("BPMNShape",), before_kinds=("BPMNEdge",))
 
 
 def _free_spot(model, plane, container_id, lane_id, width, height):
@@ -291,7 +291,8 @@ def _free_spot(model, plane, container_id, lane_id, width, height):
     return (x, y, width, height)
 
 
-def _num(value):
+def format_number(value):
+    """A coordinate as BPMN DI writes it: ``100`` for 100.0, else the shortest exact float."""
     value = float(value)
     return str(int(value)) if value.is_integer() else repr(value)
 
@@ -311,9 +312,9 @@ def add_sequence_flow(model, source_id, target_id, name=None, ident=None, condit
         flow.set("name", name)
     flow.set("sourceRef", source_id)
     flow.set("targetRef", target_id)
-    _insert_child(container.el, flow, after_kinds=kinds.FLOW_ELEMENTS,
-                  before_kinds=kinds.ARTIFACTS | {"resourceRole", "correlationSubscription", "supports"})
-    _link_incoming_outgoing(source.el, target.el, ident)
+    insert_child(container.el, flow, after_kinds=kinds.FLOW_ELEMENTS,
+                 before_kinds=kinds.ARTIFACTS | {"resourceRole", "correlationSubscription", "supports"})
+    link_incoming_outgoing(source.el, target.el, ident)
     model.reindex()
     if condition is not None:
         set_condition(model, ident, condition)
@@ -322,7 +323,7 @@ def add_sequence_flow(model, source_id, target_id, name=None, ident=None, condit
     return ident
 
 
-def _link_incoming_outgoing(source_el, target_el, flow_id):
+def link_incoming_outgoing(source_el, target_el, flow_id):
     """Keep the optional incoming/outgoing children in step where the file uses them."""
     for node, child_kind in ((source_el, "outgoing"), (target_el, "incoming")):
         if node.find(_B + "incoming") is None and node.find(_B + "outgoing") is None:
@@ -332,7 +333,7 @@ def _link_incoming_outgoing(source_el, target_el, flow_id):
         after = ("documentation", "extensionElements", "auditing", "monitoring", "categoryValueRef", "incoming")
         if child_kind == "outgoing":
             after += ("outgoing",)
-        _insert_child(node, ref, after_kinds=after)
+        insert_child(node, ref, after_kinds=after)
 
 
 def _add_edge(model, flow_id, source_id, target_id, container_id):
@@ -345,9 +346,9 @@ def _add_edge(model, flow_id, source_id, target_id, container_id):
     edge.set("bpmnElement", flow_id)
     for x, y in route(source_shapes[0].bounds, target_shapes[0].bounds):
         wp = etree.SubElement(edge, "{%s}waypoint" % DI_NS)
-        wp.set("x", _num(x))
-        wp.set("y", _num(y))
-    _insert_child(plane, edge, after_kinds=("BPMNShape", "BPMNEdge"))
+        wp.set("x", format_number(x))
+        wp.set("y", format_number(y))
+    insert_child(plane, edge, after_kinds=("BPMNShape", "BPMNEdge"))
 
 
 def route(a, b):
@@ -384,9 +385,9 @@ def reconnect(model, flow_id, source_id=None, target_id=None):
         flow.el.set(attr, new)
         src, tgt = (node.el, None) if attr == "sourceRef" else (None, node.el)
         if src is not None and (src.find(_B + "incoming") is not None or src.find(_B + "outgoing") is not None):
-            _link_incoming_outgoing(src, etree.Element("dummy"), flow_id)
+            link_incoming_outgoing(src, etree.Element("dummy"), flow_id)
         if tgt is not None and (tgt.find(_B + "incoming") is not None or tgt.find(_B + "outgoing") is not None):
-            _link_incoming_outgoing(etree.Element("dummy"), tgt, flow_id)
+            link_incoming_outgoing(etree.Element("dummy"), tgt, flow_id)
     model.reindex()
     for edge in model.edges_of(flow_id):
         source_shapes = model.shapes_of(kinds.local_ref(flow.el.get("sourceRef")))
@@ -397,8 +398,8 @@ def reconnect(model, flow_id, source_id=None, target_id=None):
             label = edge.el.find(_BPMNDI + "BPMNLabel")
             for x, y in route(source_shapes[0].bounds, target_shapes[0].bounds):
                 wp = etree.Element("{%s}waypoint" % DI_NS)
-                wp.set("x", _num(x))
-                wp.set("y", _num(y))
+                wp.set("x", format_number(x))
+                wp.set("y", format_number(y))
                 if label is not None:
                     label.addprevious(wp)
                 else:
@@ -420,8 +421,8 @@ def move_to_container(model, node_id, container_id):
         raise EditError(f"cannot move {node_id!r} into itself")
     node.el.getparent().remove(node.el)
     node.el.tail = None
-    _insert_child(container.el, node.el, after_kinds=kinds.FLOW_ELEMENTS,
-                  before_kinds=kinds.ARTIFACTS | {"resourceRole", "correlationSubscription", "supports"})
+    insert_child(container.el, node.el, after_kinds=kinds.FLOW_ELEMENTS,
+                 before_kinds=kinds.ARTIFACTS | {"resourceRole", "correlationSubscription", "supports"})
     model.reindex()
     removed = []
     for flow in list(model.sequence_flows):
@@ -437,7 +438,7 @@ def move_to_container(model, node_id, container_id):
     for boundary in model.of_kind("boundaryEvent"):
         if kinds.local_ref(boundary.el.get("attachedToRef", "")) == node_id:
             boundary.el.getparent().remove(boundary.el)
-            _insert_child(container.el, boundary.el, after_kinds=kinds.FLOW_ELEMENTS)
+            insert_child(container.el, boundary.el, after_kinds=kinds.FLOW_ELEMENTS)
     model.reindex()
     return removed
 
@@ -549,4 +550,5 @@ __all__ = [
     "rename", "set_attribute", "set_documentation", "set_condition", "set_timer", "set_default_flow",
     "change_type", "move_to_lane", "add_flow_node", "add_sequence_flow", "reconnect",
     "move_to_container", "remove_element", "rename_ids", "regenerate_ids", "new_id", "route", "Bounds",
+    "insert_child", "link_incoming_outgoing", "format_number",
 ]

@@ -1,0 +1,58 @@
+"""Applier: the merge's writing state (LOCAL and UPSTREAM with their indexes, the id map) and
+the lookups every kind of change uses; the changes themselves come from one mixin per concern."""
+import uuid
+
+from .adding import Adding
+from .changes import Changes
+from .copying import Copying
+from .diagram import Diagram
+from .errors import MergeApplyError
+from .placement import Placement
+from .properties import Properties
+from .removal import Removal
+from .tree_index import TreeIndex
+
+
+class Applier(Adding, Copying, Changes, Properties, Removal, Diagram, Placement):
+    """Applies UPSTREAM elements' state onto LOCAL, element by element (see the package doc)."""
+
+    def __init__(self, local, upstream, ids):
+        self.local = local
+        self.upstream = upstream
+        self.ids = dict(ids)   # upstream id -> local id
+        self.ix = TreeIndex(local.root)
+        self.up_ix = TreeIndex(upstream.root)
+        self.skipped = []      # (upstream id, reason) of what could not be applied
+        self.doomed = set()    # LOCAL ids about to be removed: their shapes are no obstacles
+
+    def finish(self):
+        """Re-index the LOCAL model once, after the last edit."""
+        self.local.reindex()
+        return self.local
+
+    # --- helpers -----------------------------------------------------------------------------
+    def loc(self, up_id):
+        """The LOCAL id of an UPSTREAM element, or None when LOCAL has no counterpart."""
+        lid = self.ids.get(up_id) if up_id is not None else None
+        return lid if lid is not None and self.ix.get(lid) is not None else None
+
+    def _up(self, up_id):
+        el = self.up_ix.get(up_id)
+        if el is None:
+            raise MergeApplyError(f"{up_id!r} is not in the upstream model")
+        return el
+
+    def _local_of(self, up_id):
+        lid = self.loc(up_id)
+        if lid is None:
+            raise MergeApplyError(f"upstream element {up_id!r} has no counterpart in the local model")
+        return lid
+
+    def _el(self, lid):
+        return self.ix.get(lid)
+
+    def new_id(self, prefix):
+        while True:
+            ident = f"{prefix}_{uuid.uuid4().hex[:8]}"
+            if ident not in self.ix.by_id:
+                return ident

@@ -1,0 +1,6 @@
+"""The error of an upstream change that cannot be applied."""
+from ..errors import EditError
+
+
+class MergeApplyError(EditError):
+    """An upstream change cannot be applied to the local model (what it needs is missing there)."""

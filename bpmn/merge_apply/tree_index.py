@@ -1,0 +1,157 @@
+"""TreeIndex: ids, shapes, edges and back-references of one BPMN tree, kept up to date edit by edit."""
+from .. import kinds
+from ..model import Bounds
+from ..xml import local_name
+from .names import BPMN, DC, OMG_PREFIXES
+
+REF_ATTRS = ("sourceRef", "targetRef", "attachedToRef", "default", "processRef")
+_REF_TEXTS = frozenset({"flowNodeRef", "incoming", "outgoing", "sourceRef", "targetRef"})
+
+
+def bounds_of(shape_el):
+    """The dc:Bounds of a BPMNShape element, or None when it has none (or unreadable ones)."""
+    b = shape_el.find(DC + "Bounds") if shape_el is not None else None
+    if b is None:
+        return None
+    try:
+        return Bounds(float(b.get("x")), float(b.get("y")), float(b.get("width")), float(b.get("height")))
+    except (TypeError, ValueError):
+        return None
+
+
+class TreeIndex:
+    """Ids, shapes, edges and back-references of one BPMN tree, updated as the merge edits it."""
+
+    def __init__(self, root):
+        self.root = root
+        self.rebuild()
+
+    def rebuild(self):
+        self.by_id, self.shapes, self.edges, self.refs = {}, {}, {}, {}
+        for el in self.root.iter():
+            self._add(el)
+
+    def _add(self, el):
+        tag = el.tag
+        if not isinstance(tag, str) or not tag.startswith(OMG_PREFIXES):
+            return
+        ident = el.get("id")
+        if ident and ident not in self.by_id:
+            self.by_id[ident] = el
+        kind = tag[tag.index("}") + 1:]
+        if kind in ("BPMNShape", "BPMNEdge"):
+            ref = el.get("bpmnElement")
+            if ref:
+                (self.shapes if kind == "BPMNShape" else self.edges).setdefault(kinds.local_ref(ref), []).append(el)
+            return
+        for attr in REF_ATTRS:
+            value = el.get(attr)
+            if value:
+                self.refs.setdefault(kinds.local_ref(value), []).append(el)
+        if kind in _REF_TEXTS and el.text and el.text.strip():
+            self.refs.setdefault(el.text.strip(), []).append(el)
+
+    def add_tree(self, el):
+        for node in el.iter():
+            self._add(node)
+
+    def drop_tree(self, el):
+        for node in el.iter():
+            if not isinstance(node.tag, str):
+                continue
+            ident = node.get("id")
+            if ident and self.by_id.get(ident) is node:
+                del self.by_id[ident]
+            ref = node.get("bpmnElement")
+            if ref:
+                for table in (self.shapes, self.edges):
+                    lst = table.get(kinds.local_ref(ref))
+                    if lst and node in lst:
+                        lst.remove(node)
+
+    def set_ref(self, el, attr, value):
+        """Set a reference attribute and keep the back-references right."""
+        el.set(attr, value)
+        self.refs.setdefault(kinds.local_ref(value), []).append(el)
+
+    def attached(self, el):
+        for ancestor in el.iterancestors():
+            if ancestor is self.root:
+                return True
+        return el is self.root
+
+    def users(self, ident):
+        """Live elements that reference ``ident`` (attribute or reference text)."""
+        found = []
+        for el in self.refs.get(ident, ()):
+            if el in found or not self.attached(el):
+                continue
+            if local_name(el.tag) in _REF_TEXTS and el.text is not None and el.text.strip() == ident:
+                found.append(el)
+            elif any(el.get(a) and kinds.local_ref(el.get(a)) == ident for a in REF_ATTRS):
+                found.append(el)
+        return found
+
+    def get(self, ident):
+        el = self.by_id.get(ident) if ident else None
+        if el is not None and not self.attached(el):
+            del self.by_id[ident]
+            return None
+        return el
+
+    def shape(self, ident):
+        shapes = [s for s in self.shapes.get(ident, ()) if self.attached(s)]
+        return shapes[0] if shapes else None
+
+    def bounds(self, ident):
+        return bounds_of(self.shape(ident))
+
+    # --- structure ---------------------------------------------------------------------------
+    def container(self, el):
+        """The process or sub-process ``el`` stands in."""
+        for ancestor in el.iterancestors():
+            if local_name(ancestor.tag) in kinds.CONTAINERS and ancestor.tag.startswith(BPMN):
+                return ancestor
+        return None
+
+    def process(self, el):
+        for ancestor in [el] + list(el.iterancestors()):
+            if ancestor.tag == BPMN + "process":
+                return ancestor
+        return None
+
+    def lanes_of(self, ident):
+        """Lanes listing the flow node, innermost first."""
+        lanes = [r.getparent() for r in self.users(ident) if local_name(r.tag) == "flowNodeRef"]
+        return sorted(lanes, key=lambda lane: -sum(1 for _ in lane.iterancestors()))
+
+    def participant_of(self, process_el):
+        if process_el is None:
+            return None
+        for user in self.users(process_el.get("id")):
+            if local_name(user.tag) == "participant":
+                return user
+        return None
+
+    def holders(self, el):
+        """Ids of what frames an element, innermost first: lanes, its sub-process, its pool."""
+        out = []
+        kind = local_name(el.tag)
+        if kind == "lane":
+            parent = el.getparent().getparent()
+            if parent is not None and local_name(parent.tag) == "lane":
+                out.append(parent.get("id"))
+        else:
+            out.extend(lane.get("id") for lane in self.lanes_of(el.get("id")))
+        container = self.container(el)
+        if container is not None and local_name(container.tag) in kinds.SUB_PROCESSES:
+            out.insert(0, container.get("id"))
+        participant = self.participant_of(self.process(el))
+        if participant is not None:
+            out.append(participant.get("id"))
+        return out
+
+
+def inside(el, ancestor):
+    """``el`` is ``ancestor`` or stands inside it."""
+    return el is ancestor or any(a is ancestor for a in el.iterancestors())
