@@ -73,14 +73,19 @@ class Bounds:
                     or other.y >= self.y + self.height or other.y + other.height <= self.y)
 
 
-def _bounds(el):
-    """dc:Bounds of a shape or label, or None when missing or not numeric."""
+def parse_bounds(el):
+    """A dc:Bounds element as Bounds, or None when missing or not numeric."""
     if el is None:
         return None
     try:
         return Bounds(float(el.get("x")), float(el.get("y")), float(el.get("width")), float(el.get("height")))
     except (TypeError, ValueError):
         return None
+
+
+def shape_bounds(shape_el):
+    """The bounds of a BPMNShape (or BPMNLabel) element, or None."""
+    return parse_bounds(shape_el.find(_DC + "Bounds")) if shape_el is not None else None
 
 
 @dataclass
@@ -551,10 +556,10 @@ class Model:
                     ref = el.get("bpmnElement")
                     ref = kinds.local_ref(ref) if ref else None
                     label = el.find(_BPMNDI + "BPMNLabel")
-                    label_bounds = _bounds(label.find(_DC + "Bounds")) if label is not None else None
+                    label_bounds = shape_bounds(label)
                     if el.tag == _BPMNDI + "BPMNShape":
                         diagram.shapes.append(Shape(
-                            el, el.get("id"), ref, _bounds(el.find(_DC + "Bounds")), label_bounds,
+                            el, el.get("id"), ref, shape_bounds(el), label_bounds,
                             _opt_bool(el.get("isHorizontal")), _opt_bool(el.get("isExpanded")),
                             _opt_bool(el.get("isMarkerVisible"))))
                     else:

@@ -1,22 +1,14 @@
 """TreeIndex: ids, shapes, edges and back-references of one BPMN tree, kept up to date edit by edit."""
 from .. import kinds
-from ..model import Bounds
+from ..model import shape_bounds
 from ..xml import local_name
-from .names import BPMN, DC, OMG_PREFIXES
+from .names import BPMN, OMG_PREFIXES
 
 REF_ATTRS = ("sourceRef", "targetRef", "attachedToRef", "default", "processRef")
 _REF_TEXTS = frozenset({"flowNodeRef", "incoming", "outgoing", "sourceRef", "targetRef"})
 
 
-def bounds_of(shape_el):
-    """The dc:Bounds of a BPMNShape element, or None when it has none (or unreadable ones)."""
-    b = shape_el.find(DC + "Bounds") if shape_el is not None else None
-    if b is None:
-        return None
-    try:
-        return Bounds(float(b.get("x")), float(b.get("y")), float(b.get("width")), float(b.get("height")))
-    except (TypeError, ValueError):
-        return None
+bounds_of = shape_bounds  # the model's own reading of dc:Bounds
 
 
 class TreeIndex:
