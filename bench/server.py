@@ -5,7 +5,8 @@ starts `procex serve` on 127.0.0.1, and drives it with 8 concurrent keep-alive c
 per second and p50/p99 latency for GET .../model and for GET /processes?q=..., on SQLite and on
 PostgreSQL (skipped when 127.0.0.1:5432 is not reachable). As a reference, the same model file
 is served by `python -m http.server` in the same run; the ratio says what the library costs over
-a plain static file server.
+a plain static file server. Last, the time to fetch the whole listing the way `procex suggest`
+does: GET /api/v1/index (one streamed answer) against paging search, 100 per page.
 
     .venv/bin/python bench/server.py [--processes 10000] [--requests 2000] [--workers 1]
 """
@@ -168,7 +169,7 @@ def load(port, paths, headers, total, expect=200):
     return len(latencies) / elapsed, statistics.median(latencies) * 1000, p99 * 1000
 
 
-def run_backend(label, db, count, total, workers, rows):
+def run_backend(label, db, count, total, workers, rows, listings):
     began = time.perf_counter()
     refs, token = seed(db, count)
     seeded = time.perf_counter() - began
@@ -185,11 +186,32 @@ def run_backend(label, db, count, total, workers, rows):
         load(port, model_paths[:50], headers, 200)  # warm-up
         rows.append((label, "model GET", *load(port, model_paths, headers, total)))
         rows.append((label, "search", *load(port, search_paths, headers, total // 2)))
+        listings.append((label, *listing_times(port, token, count)))
         print(f"  {label}: seeded {count:,} processes in {seeded:.1f}s", file=sys.stderr)
     finally:
         os.killpg(server.pid, signal.SIGTERM)
         server.wait(30)
     return refs
+
+
+def listing_times(port, token, count, rounds=3):
+    """Seconds to fetch the whole listing as `procex suggest` does: GET /index (one streamed
+    answer) against paging search 100 per page; medians of ``rounds``, one client, no cache."""
+    from exchange.client import LibraryClient
+
+    client = LibraryClient(f"http://127.0.0.1:{port}", token)
+    timings = {"index": [], "search": []}
+    try:
+        for _ in range(rounds):
+            for how, fetch in (("index", lambda: client.index()[0]), ("search", client.search_all)):
+                began = time.perf_counter()
+                items = fetch()
+                timings[how].append(time.perf_counter() - began)
+                if len(items) != count:
+                    raise RuntimeError(f"the {how} listing has {len(items)} processes, not {count}")
+    finally:
+        client.close()
+    return statistics.median(timings["index"]), statistics.median(timings["search"]), -(-count // 100)
 
 
 def run_static(total, rows, tmp):
@@ -235,15 +257,16 @@ def main():
     parser.add_argument("--workers", type=int, default=1, help="server worker processes")
     parser.add_argument("--no-pages", action="store_true", help="skip the web page timing (bench/pages.py)")
     args = parser.parse_args()
-    rows = []
+    rows, listings = [], []
     with tempfile.TemporaryDirectory() as tmp:
         run_static(args.requests, rows, tmp)
-        run_backend("SQLite", str(Path(tmp) / "bench.sqlite"), args.processes, args.requests, args.workers, rows)
+        run_backend("SQLite", str(Path(tmp) / "bench.sqlite"), args.processes, args.requests, args.workers,
+                    rows, listings)
         pg = postgres_url()
         if pg:
             try:
                 run_backend("PostgreSQL", f"postgresql://postgres@127.0.0.1:5432/{pg}", args.processes,
-                            args.requests, args.workers, rows)
+                            args.requests, args.workers, rows, listings)
             finally:
                 drop_postgres(pg)
     print(f"library server, {args.processes:,} processes, {CLIENTS} concurrent clients, "
@@ -256,6 +279,10 @@ def main():
         if what == "model GET":
             print(f"ratio {backend} model GET / static file: {rate / static:.2f} "
                   f"(static serves {static / rate:.1f}x as many requests per second)")
+    print(f"whole listing of {args.processes:,} processes, one client (procex suggest), median of 3:")
+    for backend, index_s, search_s, pages in listings:
+        print(f"{backend:<12} GET /index {index_s:.2f} s   paging search ({pages} requests) {search_s:.2f} s   "
+              f"ratio {search_s / index_s:.1f}x")
     if not args.no_pages:
         # Issue 10's page timing (process page with a 500-node model, 8 clients) lives in
         # bench/pages.py; run it as part of the server benchmark so one run gives every figure.

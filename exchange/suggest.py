@@ -7,7 +7,8 @@ another action (8 digits), then the same group (5 digits) with a similar name, t
 alone; within a tier by title and task-label similarity (bpmn.text), then by adoptions. A
 ``LibraryIndex`` is built once from the library listing (by key prefix and by label stem), so 148
 entries against 100,000 processes take well under two seconds. Processes of the municipality's own
-publisher are left out: a suggestion is always a peer's process.
+publisher are left out: a suggestion is always a peer's process. The listing itself comes in one
+request from the library's index endpoint and is cached with its ETag (``library_listing``).
 """
 import heapq
 import json
