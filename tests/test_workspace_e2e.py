@@ -176,7 +176,7 @@ def test_demo_runs_end_to_end(tmp_path):
     assert "übernommen:" in out and "published koblenz/gewerbeanmeldung@1.0.0" in out
     report = tmp_path / "demo" / "gewerbeanmeldung-anpassung.html"
     assert report.exists() and "<svg" in report.read_text()
-    assert "für 20 von 148 wartenden Leistungen gibt es einen Prozess einer anderen Kommune (7 exakt)" in out
+    assert "für 24 von 148 wartenden Leistungen gibt es einen Prozess einer anderen Kommune (7 exakt)" in out
     council = tmp_path / "demo" / "ratsbericht.html"
     assert council.exists() and "<svg" in council.read_text() and "Stadt Koblenz" in council.read_text()
 
