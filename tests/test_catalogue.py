@@ -300,3 +300,10 @@ def test_index_speed_smoke():
     for name in names[:150]:
         index.search(name)
     print(f"\nLeiKa index built in {built:.2f} s; 150 searches in {time.perf_counter() - start:.2f} s")
+
+
+def test_spreadsheets_are_read_with_defused_xml():
+    """An .xlsx is a ZIP of XML from outside: openpyxl parses it through defusedxml when installed."""
+    import openpyxl.xml
+
+    assert openpyxl.xml.DEFUSEDXML is True
