@@ -469,6 +469,20 @@ def import_(ref, entry_key, as_name, force):
 
 @procex.command()
 @click.option("--json", "as_json", is_flag=True)
+@click.option("--lang", type=click.Choice(["de", "en"]), default="de", show_default=True)
+def status(as_json, lang):
+    """Each process: origin, catalogue entry, edited since import/update, published or not (offline)."""
+    from exchange.status import format_status, status_json, workspace_status
+
+    rows = workspace_status(_workspace())
+    if as_json:
+        emit_json(status_json(rows))
+    else:
+        click.echo(format_status(rows, lang))
+
+
+@procex.command()
+@click.option("--json", "as_json", is_flag=True)
 def outdated(as_json):
     """List imported processes whose publisher has a newer version."""
     from exchange.tracking import format_outdated, outdated as find_outdated

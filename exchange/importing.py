@@ -118,6 +118,7 @@ def import_process(ws, ref_text, entry_key=None, as_name=None, force=False, ask=
         "mapping": sorted({a.rule for a in applied}),
         "imported_at": package.utc_now(),
         "entry": entry.leistungsschluessel,
+        "local_sha256": package.sha256_bytes(local_bytes),  # what procex wrote: later edits show in status
     }
     ws.save_lock(lock)
     relative = f"processes/{name}.bpmn"
@@ -175,6 +176,7 @@ def record_xprozess_imports(ws, imported):
             "mapping": [],
             "imported_at": package.utc_now(),
             "entry": keys[0] if keys else None,
+            "local_sha256": sha,
         }
         relative = f"processes/{done.slug}.bpmn"
         for entry in entries:

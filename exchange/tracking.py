@@ -211,6 +211,7 @@ def update_process(ws, name, version=None, prefer=None):
         "upstream": str(new_ref), "sha256": sha,
         "mapping": sorted(set(lock["processes"][name].get("mapping", [])) | {a.rule for a in applied_rules}),
         "imported_at": package.utc_now(),
+        "local_sha256": package.sha256_bytes(outcome.data),
     })
     ws.save_lock(lock)
     result.written = True

@@ -97,6 +97,10 @@ def test_koblenz_adopts_adapts_updates_and_shares_back(library, tmp_path):
     edit.move_to_lane(model, "Task_Zuverlaessigkeit_pruefen", "Lane_Gewerbe")
     atomic_write(local, model.to_bytes())
 
+    status = json.loads(procex(["status", "--json"], ws).stdout)
+    assert [(s["name"], s["origin"], s["entry"], s["edited"], s["published"], s["unpublished_changes"])
+            for s in status] == [("gewerbeanmeldung", "trier/gewerbeanmeldung@1.0.0", "99050012104000", True, None, True)]
+
     diff = json.loads(procex(["diff", "gewerbeanmeldung", "--format", "json"], ws, koblenz).stdout)
     causes = {(c["kind"], c["old_id"]): c["cause"] for c in diff["changes"]}
     assert causes[("renamed", "Task_Bescheinigung_senden")] == "local"
@@ -132,6 +136,9 @@ def test_koblenz_adopts_adapts_updates_and_shares_back(library, tmp_path):
     published = procex(["publish", "gewerbeanmeldung"], ws, koblenz).stdout
     assert "published koblenz/gewerbeanmeldung@1.0.0 (derived from trier/gewerbeanmeldung@1.1.0)" in published
     assert "nothing to do" in procex(["publish", "gewerbeanmeldung"], ws, koblenz).stdout
+    assert procex(["status"], ws).stdout.strip() == (
+        "gewerbeanmeldung  [99050012104000 Gewerbeanmeldung]  aus trier/gewerbeanmeldung@1.1.0; "
+        "unverändert seit Import/Update; veröffentlicht als koblenz/gewerbeanmeldung@1.0.0")
     manifest = server.get("/processes/koblenz/gewerbeanmeldung/1.0.0", server_member(koblenz)).json()
     assert manifest["derived_from"]["ref"] == "trier/gewerbeanmeldung@1.1.0"
     assert manifest["region"] == {"ags": "07111000", "name": "Stadt Koblenz"}
