@@ -93,10 +93,8 @@ def _xprozess_author(author):
     config = Path("procex.toml")
     if not config.is_file():
         return None
-    try:
-        import tomllib
-    except ModuleNotFoundError:  # Python 3.10
-        import tomli as tomllib
+    from bpmn.compat import tomllib
+
     try:
         data = tomllib.loads(config.read_text(encoding="utf-8"))
     except (tomllib.TOMLDecodeError, UnicodeDecodeError):

@@ -19,11 +19,11 @@ elements in document order) and idempotent: text that already reads ``to`` is le
 applying the rules twice changes nothing the second time.
 """
 import re
-import tomllib
 from dataclasses import dataclass
 from pathlib import Path
 
 from bpmn import kinds
+from bpmn.compat import tomllib
 from bpmn.errors import ProcexError
 from bpmn.xml import BPMN_NS, local_name
 

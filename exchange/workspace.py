@@ -14,11 +14,11 @@ Every write is atomic; JSON and TOML are written with stable key order.
 import json
 import os
 import re
-import tomllib
 import unicodedata
 from dataclasses import dataclass, field
 from pathlib import Path
 
+from bpmn.compat import tomllib
 from bpmn.errors import ProcexError
 from bpmn.fileio import atomic_write
 

@@ -7,13 +7,13 @@ around shapes), and every Leistungsschlüssel must be a real one from the LeiKa 
 import csv
 import json
 import re
-import tomllib
 from functools import lru_cache
 
 import pytest
 from lxml import etree
 
 from bpmn import xml as bxml
+from bpmn.compat import tomllib
 from exchange.examples import build_examples
 from exchange.package import manifest_problems
 from tests.conftest import REPO, need_shared

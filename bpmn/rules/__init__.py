@@ -130,7 +130,7 @@ def parse_config(table, source=None):
 
 def load_config(path):
     """The ``[lint]`` table of a TOML file as a LintConfig (an empty one when it has none)."""
-    import tomllib
+    from ..compat import tomllib
 
     path = Path(path)
     try:
