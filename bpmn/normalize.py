@@ -218,18 +218,23 @@ def element_properties(el, resolve, is_flow=False, foreign=None):
             form = canonical_form(child)
             props[key] = Value.plain(form if forms is None else "; ".join(sorted([forms.cmp, form])))
     for kind, children in groups.items():
-        if len(children) == 1:
-            _flatten(children[0], kind, props, resolve, foreign)
-        else:
-            members = []
-            for child in children:
-                sub = {}
-                _flatten(child, "", sub, resolve, foreign)
-                members.append(sub)
-            cmp = tuple(sorted(_member_key(m, "cmp") for m in members))
-            show = "; ".join(sorted(_member_key(m, "show") for m in members))
-            props[kind] = Value(cmp, show)
+        _flatten_group(children, kind, props, resolve, foreign)
     return props
+
+
+def _flatten_group(children, key, props, resolve, foreign):
+    """Children of one kind under ``key``: one is flattened in place; several become one value
+    that ignores their order (child order is not a change)."""
+    if len(children) == 1:
+        _flatten(children[0], key, props, resolve, foreign)
+        return
+    members = []
+    for child in children:
+        sub = {}
+        _flatten(child, "", sub, resolve, foreign)
+        members.append(sub)
+    props[key] = Value(tuple(sorted(_member_key(m, "cmp") for m in members)),
+                       "; ".join(sorted(_member_key(m, "show") for m in members)))
 
 
 def _foreign_uri(key):
@@ -337,17 +342,7 @@ def _flatten(el, path, props, resolve, foreign=None):
             continue
         groups.setdefault(ckind, []).append(child)
     for ckind, children in groups.items():
-        key = f"{path}/{ckind}" if path else ckind
-        if len(children) == 1:
-            _flatten(children[0], key, props, resolve, foreign)
-        else:
-            members = []
-            for child in children:
-                sub = {}
-                _flatten(child, "", sub, resolve, foreign)
-                members.append(sub)
-            props[key] = Value(tuple(sorted(_member_key(m, "cmp") for m in members)),
-                               "; ".join(sorted(_member_key(m, "show") for m in members)))
+        _flatten_group(children, f"{path}/{ckind}" if path else ckind, props, resolve, foreign)
 
 
 def _extensions(ext, props, foreign=None):

@@ -213,3 +213,29 @@ def manifest_for(publisher, slug, version, model, **fields):
         legal_basis=["§ 14 GewO"])
     values.update(fields)
     return package.build_manifest(**values)
+
+
+BACKENDS = ["sqlite", "postgresql"]
+
+
+@pytest.fixture(scope="module", params=BACKENDS)
+def servers(request, tmp_path_factory):
+    """servers(policy) -> a running LibraryServer for this backend (one per policy, module-wide).
+
+    Test modules use it by importing it: ``from tests.libserver import servers``.
+    """
+    started, cleanups = {}, []
+    tmp = tmp_path_factory.mktemp(f"lib-{request.param}")
+
+    def get(policy="reciprocal"):
+        if policy not in started:
+            db, cleanup = make_db(request.param, tmp)
+            cleanups.append(cleanup)
+            started[policy] = LibraryServer(db, policy=policy, log_dir=tmp).start()
+        return started[policy]
+
+    yield get
+    for server in started.values():
+        server.stop()
+    for cleanup in cleanups:
+        cleanup()

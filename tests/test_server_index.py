@@ -14,29 +14,7 @@ import pytest
 from exchange.client import LibraryClient, LibraryError
 from exchange.server import admin
 from exchange.server.store import Store
-from tests.libserver import LibraryServer, make_db, manifest_for, tiny_model
-
-BACKENDS = ["sqlite", "postgresql"]
-
-
-@pytest.fixture(scope="module", params=BACKENDS)
-def servers(request, tmp_path_factory):
-    """servers(policy) -> a running LibraryServer of its own database, one per policy."""
-    started, cleanups = {}, []
-    tmp = tmp_path_factory.mktemp(f"index-{request.param}")
-
-    def get(policy="reciprocal"):
-        if policy not in started:
-            db, cleanup = make_db(request.param, tmp)
-            cleanups.append(cleanup)
-            started[policy] = LibraryServer(db, policy=policy, log_dir=tmp).start()
-        return started[policy]
-
-    yield get
-    for server in started.values():
-        server.stop()
-    for cleanup in cleanups:
-        cleanup()
+from tests.libserver import manifest_for, servers, tiny_model  # noqa: F401 (servers is a fixture)
 
 
 def lines(response):
