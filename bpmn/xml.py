@@ -29,18 +29,26 @@ _DOCTYPE_MARKERS = (b"<!DOCTYPE", "<!DOCTYPE".encode("utf-16-le"), "<!DOCTYPE".e
 _LIBXML_POSITION = re.compile(r",? line (\d+), column (\d+)\)?$")
 
 
-def _parser():
-    # A new parser per call: lxml parsers are not thread-safe and this one is cheap to make.
+def hardened_parser(huge_tree=False, remove_comments=False):
+    """An lxml parser for untrusted XML: no entities, no DTD, no network.
+
+    ``huge_tree=False`` keeps libxml2's depth (256) and text-size (10 MB) limits; a caller that
+    needs larger text nodes (XProzess's base64 payloads) must enforce its own limits. A new parser
+    per call: lxml parsers are not thread-safe, and this one is cheap to make.
+    """
     return etree.XMLParser(
         resolve_entities=False,
         load_dtd=False,
         dtd_validation=False,
         no_network=True,
-        huge_tree=False,  # keeps libxml2's depth (256) and text-size limits
+        huge_tree=huge_tree,
         remove_blank_text=False,
-        remove_comments=False,
+        remove_comments=remove_comments,
         collect_ids=False,
     )
+
+
+_parser = hardened_parser
 
 
 def _has_doctype(data):

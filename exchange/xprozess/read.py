@@ -12,6 +12,8 @@ from pathlib import Path
 
 from lxml import etree
 
+from bpmn.xml import hardened_parser
+
 from .errors import XProzessReadError
 from .files import DEFAULT_LIMITS, ROLES, load_embedded
 
@@ -87,16 +89,8 @@ class Message:
 
 
 def _parser():
-    return etree.XMLParser(
-        resolve_entities=False,
-        load_dtd=False,
-        dtd_validation=False,
-        no_network=True,
-        # Base64 payloads exceed libxml2's 10 MB text-node limit; procex's own limits apply instead.
-        huge_tree=True,
-        remove_comments=True,
-        collect_ids=False,
-    )
+    # Base64 payloads exceed libxml2's 10 MB text-node limit; procex's own limits apply instead.
+    return hardened_parser(huge_tree=True, remove_comments=True)
 
 
 def read_file(path, limits=DEFAULT_LIMITS):
