@@ -112,7 +112,7 @@ def build(n_tasks, n_gateway_pairs, n_events, rng):
     for fid, a, b in flows:
         name = ' name="nein"' if fid.endswith("_skip") else ""
         flow_xml.append(f'<bpmn:sequenceFlow id="{fid}"{name} sourceRef="{a}" targetRef="{b}"/>')
-        (ax, ay, aw, ah), (bx, by, _bw, bh) = positions[a], positions[b]
+        (ax, ay, aw, ah), (bx, by, bh) = positions[a], positions[b][:2] + positions[b][3:]
         edges.append(f'<bpmndi:BPMNEdge id="{fid}_di" bpmnElement="{fid}"><di:waypoint x="{ax + aw}" y="{ay + ah / 2}"/>'
                      f'<di:waypoint x="{bx}" y="{by + bh / 2}"/></bpmndi:BPMNEdge>')
     lanes = "".join(
@@ -137,6 +137,16 @@ def build(n_tasks, n_gateway_pairs, n_events, rng):
 CPU = []  # CPU seconds (user + system) of each procex process: wall time suffers on a shared machine
 
 
+def timed_runs(old, new, runs):
+    """(wall times, median CPU seconds, last JSON) of ``runs`` whole `procex diff` processes."""
+    times = []
+    CPU.clear()
+    for _ in range(runs):
+        t, data = procex_json(old, new)
+        times.append(t)
+    return times, statistics.median(CPU), data
+
+
 def procex_json(old, new):
     before = resource.getrusage(resource.RUSAGE_CHILDREN)
     start = time.perf_counter()
@@ -159,12 +169,7 @@ def bench_a(tmp, runs, rng):
     edit.rename(model, tasks[1234], "Gewerbeanzeige auf Plausibilität prüfen")
     new = tmp / "a_new.bpmn"
     new.write_bytes(model.to_bytes())
-    times = []
-    CPU.clear()
-    for _ in range(runs):
-        t, data = procex_json(old, new)
-        times.append(t)
-    cpu = statistics.median(CPU)
+    times, cpu, data = timed_runs(old, new, runs)
     assert data["summary"]["renamed"] == 1 and sum(data["summary"].values()) == 1, data["summary"]
     median = statistics.median(times)
     print(f"(a) 2,000 tasks, one label changed: procex diff --format json median {median:.3f} s wall "
@@ -189,12 +194,7 @@ def bench_b(tmp, runs, rng):
     old, new = tmp / "b_old.bpmn", tmp / "b_new.bpmn"
     old.write_text(xml, encoding="utf-8")
     new.write_bytes(model.to_bytes())
-    times = []
-    CPU.clear()
-    for _ in range(runs):
-        t, data = procex_json(old, new)
-        times.append(t)
-    cpu = statistics.median(CPU)
+    times, cpu, data = timed_runs(old, new, runs)
     start = time.perf_counter()
     diff = diff_models(Model.from_bytes(old.read_bytes(), "o"), Model.from_bytes(new.read_bytes(), "n"))
     in_process = time.perf_counter() - start
