@@ -120,14 +120,21 @@ def _shot(driver, name):
 
 
 def _follow(driver, element):
-    """Click a link or submit button and wait until the next page has replaced this one."""
-    from selenium.webdriver.support import expected_conditions
+    """Click a link or submit button and wait until the next page has replaced this one.
+
+    The old page is marked with a flag on its window object; the next document does not have it.
+    Selenium's staleness_of is not used: while Chromium swaps documents it may answer with an
+    "unknown error" (node does not belong to the document) instead of a stale-element error, so
+    any WebDriverException during the swap just means "not there yet".
+    """
+    from selenium.common.exceptions import WebDriverException
     from selenium.webdriver.support.ui import WebDriverWait
 
-    page = driver.find_element("tag name", "html")
+    driver.execute_script("window.__procexOldPage = true;")
     element.click()
-    WebDriverWait(driver, 30).until(expected_conditions.staleness_of(page))
-    WebDriverWait(driver, 30).until(lambda d: d.execute_script("return document.readyState") == "complete")
+    wait = WebDriverWait(driver, 30, ignored_exceptions=(WebDriverException,))
+    wait.until(lambda d: d.execute_script(
+        "return !window.__procexOldPage && document.readyState === 'complete';"))
 
 
 def _sign_in(driver, lib, member):
