@@ -196,22 +196,35 @@ def run_backend(label, db, count, total, workers, rows, listings):
 
 def listing_times(port, token, count, rounds=3):
     """Seconds to fetch the whole listing as `procex suggest` does: GET /index (one streamed
-    answer) against paging search 100 per page; medians of ``rounds``, one client, no cache."""
+    answer, gzip as the client asks by default, and uncompressed) against paging search 100 per
+    page; medians of ``rounds``, one client, no cache. Also the bytes each encoding puts on the wire."""
     from exchange.client import LibraryClient
 
     client = LibraryClient(f"http://127.0.0.1:{port}", token)
-    timings = {"index": [], "search": []}
+    plain = LibraryClient(f"http://127.0.0.1:{port}", token)
+    plain.session.headers["Accept-Encoding"] = "identity"
+    timings = {"index": [], "index identity": [], "search": []}
     try:
         for _ in range(rounds):
-            for how, fetch in (("index", lambda: client.index()[0]), ("search", client.search_all)):
+            for how, fetch in (("index", lambda: client.index()[0]), ("index identity", lambda: plain.index()[0]),
+                               ("search", client.search_all)):
                 began = time.perf_counter()
                 items = fetch()
                 timings[how].append(time.perf_counter() - began)
                 if len(items) != count:
                     raise RuntimeError(f"the {how} listing has {len(items)} processes, not {count}")
+        sizes = {}
+        for encoding in ("gzip", "identity"):
+            response = client.session.get(f"http://127.0.0.1:{port}/api/v1/index", stream=True,
+                                          headers={"Accept-Encoding": encoding})
+            sizes[encoding] = len(response.raw.read(decode_content=False))
+            response.close()
     finally:
         client.close()
-    return statistics.median(timings["index"]), statistics.median(timings["search"]), -(-count // 100)
+        plain.close()
+    medians = {how: statistics.median(values) for how, values in timings.items()}
+    return (medians["index"], medians["index identity"], medians["search"], -(-count // 100),
+            sizes["gzip"], sizes["identity"])
 
 
 def run_static(total, rows, tmp):
@@ -280,9 +293,11 @@ def main():
             print(f"ratio {backend} model GET / static file: {rate / static:.2f} "
                   f"(static serves {static / rate:.1f}x as many requests per second)")
     print(f"whole listing of {args.processes:,} processes, one client (procex suggest), median of 3:")
-    for backend, index_s, search_s, pages in listings:
-        print(f"{backend:<12} GET /index {index_s:.2f} s   paging search ({pages} requests) {search_s:.2f} s   "
-              f"ratio {search_s / index_s:.1f}x")
+    for backend, index_s, identity_s, search_s, pages, gzip_bytes, identity_bytes in listings:
+        print(f"{backend:<12} GET /index {index_s:.2f} s (uncompressed {identity_s:.2f} s)   "
+              f"paging search ({pages} requests) {search_s:.2f} s   ratio {search_s / index_s:.1f}x")
+        print(f"{'':<12} on the wire: gzip {gzip_bytes / 1e6:.2f} MB, uncompressed {identity_bytes / 1e6:.2f} MB "
+              f"({identity_bytes / gzip_bytes:.1f}x)")
     if not args.no_pages:
         # Issue 10's page timing (process page with a 500-node model, 8 clients) lives in
         # bench/pages.py; run it as part of the server benchmark so one run gives every figure.

@@ -5,6 +5,7 @@ the closing count line), ETag and 304, the access matrix (search's rules), the c
 over more processes than one chunk, on SQLite and PostgreSQL; and LibraryClient.index(): the
 closing line checked, a cut-off stream refused, 304 with the cached ETag.
 """
+import gzip
 import http.server
 import json
 import threading
@@ -12,7 +13,7 @@ import threading
 import pytest
 
 from exchange.client import LibraryClient, LibraryError
-from exchange.server import admin
+from exchange.server import admin, compression
 from exchange.server.store import Store
 from tests.libserver import manifest_for, servers, tiny_model  # noqa: F401 (servers is a fixture)
 
@@ -98,6 +99,39 @@ def test_etag_and_conditional_get(servers):
         assert lib.get("/index", mainz, headers={"If-None-Match": etag}).status_code == 200
     item, = [i for i in lines(lib.get("/index", mainz))[:-1] if i["publisher"] == trier.slug]
     assert (item["latest"], item["adoptions"]) == ("1.0.0", 1)  # 1.1.0 yanked, its adoption counts
+
+
+def test_gzip_when_asked_and_the_same_listing_either_way(servers):
+    """gzip only when Accept-Encoding admits it; each representation has its own ETag, and either
+    ETag answers 304 (a client cache written before gzip keeps working)."""
+    lib = servers("members")
+    trier = lib.member()
+    for n in range(30):
+        assert lib.publish(trier, f"gewerbe-{n}", "1.0.0")[0].status_code == 201
+
+    def raw(accept, **headers):
+        response = lib.get("/index", trier, headers={"Accept-Encoding": accept, **headers}, stream=True)
+        body = response.raw.read(decode_content=False)
+        response.close()
+        return response, body
+
+    plain, plain_body = raw("identity")
+    packed, packed_body = raw("br, gzip;q=0.8")
+    refused, refused_body = raw("gzip;q=0, identity")
+    assert "Content-Encoding" not in plain.headers and "Content-Encoding" not in refused.headers
+    assert packed.headers["Content-Encoding"] == "gzip" and packed.headers["Vary"] == "Accept-Encoding"
+    assert gzip.decompress(packed_body) == plain_body == refused_body
+    assert len(packed_body) * 4 < len(plain_body)  # JSON lines of look-alike processes compress well
+    assert plain.headers["ETag"] != packed.headers["ETag"] == plain.headers["ETag"][:-1] + '-gzip"'
+    for asked, etag in (("gzip", plain.headers["ETag"]), ("identity", packed.headers["ETag"])):
+        assert raw(asked, **{"If-None-Match": etag})[0].status_code == 304
+
+
+def test_accept_encoding_parsing():
+    assert compression.accepts_gzip("gzip, deflate") and compression.accepts_gzip("GZIP;q=0.5")
+    assert compression.accepts_gzip("*") and not compression.accepts_gzip("*, gzip;q=0")
+    assert not compression.accepts_gzip(None) and not compression.accepts_gzip("identity")
+    assert not compression.accepts_gzip("gzip;q=0.0") and not compression.accepts_gzip("gzip;q=x")
 
 
 def test_access_matrix(servers):

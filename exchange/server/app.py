@@ -21,7 +21,7 @@ from starlette.datastructures import UploadFile
 from starlette.exceptions import HTTPException as StarletteHTTPException
 
 from .. import package
-from . import auth, checks, web
+from . import auth, checks, compression, web
 from .errors import STATUS_CODES, ApiError, error_body
 from .limits import BodyLimit
 from .settings import Settings
@@ -207,7 +207,10 @@ def _install_routes(app, settings, store):
                               "description": "One JSON object per line: every process's latest unyanked "
                                              "version, then the closing line {\"end\": true, \"count\": n}",
                               "headers": {"ETag": {"schema": {"type": "string"}},
-                                          "X-Procex-Count": {"schema": {"type": "integer"}}}},
+                                          "X-Procex-Count": {"schema": {"type": "integer"}},
+                                          "Content-Encoding": {"schema": {"type": "string"},
+                                                               "description": "gzip when the request's "
+                                                                              "Accept-Encoding admits it"}}},
                         304: {"description": "Not modified (If-None-Match matched the ETag)"}})
     def index(request: Request, if_none_match: Optional[str] = Header(None), _token=BEARER):
         """The whole library in one streamed answer, for clients that index it (procex suggest)."""
@@ -215,20 +218,26 @@ def _install_routes(app, settings, store):
         if not auth.may_read_others(policy, member):
             auth.require_member(member, "download the library index")
             auth.check_read(policy, member, "")  # the 403 that names the sharing agreement
+        gzip = compression.accepts_gzip(request.headers.get("accept-encoding"))
         snapshot = store.snapshot()
         conn = snapshot.__enter__()
         try:
             etag, count = store.index_state(conn)
-            headers = {"ETag": etag, "X-Procex-Count": str(count),
+            served_etag = compression.gzip_etag(etag) if gzip else etag
+            headers = {"ETag": served_etag, "X-Procex-Count": str(count), "Vary": "Accept-Encoding",
                        "Cache-Control": "no-cache" if policy == "public" else "private, no-cache"}
-            if _if_none_match(if_none_match, etag):
+            # Either representation's ETag names the same listing.
+            if any(_if_none_match(if_none_match, tag) for tag in (etag, compression.gzip_etag(etag))):
                 snapshot.__exit__(None, None, None)
                 return Response(status_code=304, headers=headers)
         except BaseException:
             snapshot.__exit__(*sys.exc_info())
             raise
-        return StreamingResponse(_index_lines(store, conn, snapshot), media_type=INDEX_MEDIA_TYPE,
-                                 headers=headers)
+        lines = _index_lines(store, conn, snapshot)
+        if gzip:
+            headers["Content-Encoding"] = "gzip"
+            lines = compression.gzipped(lines)
+        return StreamingResponse(lines, media_type=INDEX_MEDIA_TYPE, headers=headers)
 
     @app.get(f"{API}/processes/{{publisher}}/{{slug}}", tags=["processes"], openapi_extra={"security": security})
     def process(request: Request, publisher: str = PublisherPath, slug: str = SlugPath, _token=BEARER):
