@@ -442,12 +442,27 @@ def test_cli_inspect_json():
     assert result.exit_code == 0, result.output
     assert json.loads(result.stdout) == {
         "message_type": "alleInhalte.export.0303",
+        "uuid": "7a90138d-c30e-44b9-8058-fc48be05d8ec",
+        "product": "ADONIS NP",
         "processes": [{
             "id": "99006028261000",
             "version": "01.00.00",
             "name": FIM_NAME,
+            "bezeichnung": "Benachrichtigung über die Beschäftigung einer schwangeren oder stillenden Frau "
+                           "Entgegennahme",
             "detaillierungsstufe": "101",
             "status": "2",
+            "releasing_body": "Bundesministerium für Familie, Senioren, Frauen und Jugend (BMFSFJ)",
+            "regions": [{"kind": "bundesland", "code": f"{n:02d}"} for n in range(1, 17)],
+            "zustandsangaben": {
+                "letzterAenderungszeitpunkt": "2022-04-04T16:00:00.000Z",
+                "letzterBearbeiter": "FIM-Baustein Prozesse",
+                "status": "2",
+                "anmerkungLetzteAenderung": 'Dokumentsteckbrief unter "Auslöser" im Prozesssteckbrief ergänzt.',
+                "gueltigkeitszeitraum.beginn": "2019-12-31T23:00:00.000Z",
+                "fachlicherFreigabezeitpunkt": "2021-08-13T12:00:00.000Z",
+                "formellerFreigabezeitpunkt": "2021-08-19T09:45:00.000Z",
+            },
             "files": [
                 {"role": "model", "name": "BPMN DI-Export", "content_type": "application/zip", "size": 19369},
                 {"role": "visualisation", "name": "Modellgrafik", "content_type": "application/zip", "size": 545194},
@@ -462,6 +477,11 @@ def test_cli_inspect_table():
     assert result.exit_code == 0, result.output
     assert "Leistungsschlüssel   99006028261000" in result.stdout
     assert "Status               2 in Bearbeitung" in result.stdout
+    assert "Freigebende Stelle   Bundesministerium für Familie, Senioren, Frauen und Jugend (BMFSFJ)" in result.stdout
+    assert "Gilt für             bundesweit (alle 16 Länder)" in result.stdout
+    # 2019-12-31T23:00:00.000Z is midnight of 1 January 2020 in Germany
+    assert "Gültig ab            2020-01-01" in result.stdout
+    assert "Formell freigegeben  2021-08-19" in result.stdout
     assert "BPMN DI-Export.xml" in result.stdout and "(BPMN-Modell)" in result.stdout
 
 
