@@ -684,7 +684,9 @@ def report(fmt, save, lang, output):
     from exchange.report import report_for_workspace
 
     text, saved, written = report_for_workspace(_workspace(), fmt, lang, save, output)
-    if written is None:
+    if written is None and fmt == "csv":
+        click.echo(text.encode("utf-8"), nl=False)  # UTF-8 (with its BOM) whatever the console's encoding
+    elif written is None:
         click.echo(text, nl=False)
     else:
         click.echo(f"wrote {written}", err=True)

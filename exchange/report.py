@@ -1,11 +1,13 @@
 """The council report (``procex report``): where the catalogue stands and what changed since the last one.
 
 A report counts the catalogue's services by status and by OZG Themenfeld (from the LeiKa list),
-the workspace's processes adopted from peers against its own and the published ones, and compares
-everything with the previous saved report (``.procex/reports/<date>.json``): the change of each
-count, the services whose status changed, and the processes newly adopted or newly published.
-It is written as JSON (also the saved snapshot), Markdown (for the council's documents), CSV (the
-counts) or a self-contained HTML page with SVG charts (no network). German labels by default.
+the workspace's processes adopted from peers, taken from FIM master processes (XProzess imports)
+and its own, and the published ones, and compares everything with the latest saved report
+(``.procex/reports/<date>.json``, further saves of a day ``<date>-2.json`` …): the change of each
+count, the services whose status changed, and the processes newly adopted, newly taken from FIM
+or newly published. It is written as JSON (also the saved snapshot), Markdown (for the council's
+documents), CSV (the counts; ``;`` and a UTF-8 BOM with German labels, for German Excel) or a
+self-contained HTML page with SVG charts (no network). German labels by default.
 """
 import csv
 import io
@@ -58,6 +60,26 @@ def _package(ref):
     return (ref or "").split("@", 1)[0] or None
 
 
+FIM_PREFIX = "xprozess:"  # procex.lock upstream of an XProzess import: xprozess:<id>@<version>
+
+
+def is_fim(upstream):
+    """Whether a lock ``upstream`` is a FIM master process (XProzess import), not a peer's package."""
+    return bool(upstream) and str(upstream).startswith(FIM_PREFIX)
+
+
+def process_counts(processes):
+    """{"adopted", "fim", "own", "published"} of a snapshot's per-process records.
+
+    adopted: from another municipality (a library package upstream); fim: from a FIM master
+    process (upstream ``xprozess:…``); own: everything else.
+    """
+    fim = sum(1 for p in processes.values() if is_fim(p.get("upstream")))
+    adopted = sum(1 for p in processes.values() if p.get("upstream") and not is_fim(p.get("upstream")))
+    return {"adopted": adopted, "fim": fim, "own": len(processes) - adopted - fim,
+            "published": sum(1 for p in processes.values() if p.get("published"))}
+
+
 def snapshot(entries, lock, when, municipality=None, process_names=(), leika=None):
     """The counts and the per-service and per-process state the next report compares with."""
     leika = load_leika() if leika is None else leika
@@ -82,7 +104,6 @@ def snapshot(entries, lock, when, municipality=None, process_names=(), leika=Non
     for name in process_names:
         processes.setdefault(name, {"upstream": None, "published": None, "entry": None})
     processes = dict(sorted(processes.items()))
-    adopted = sum(1 for p in processes.values() if p["upstream"])
     return {
         "format": FORMAT,
         "date": when.isoformat(),
@@ -91,8 +112,7 @@ def snapshot(entries, lock, when, municipality=None, process_names=(), leika=Non
             "services": len(services),
             "by_status": by_status,
             "by_topic": {t: dict(c, total=sum(c.values())) for t, c in sorted(by_topic.items(), key=_topic_order)},
-            "processes": {"adopted": adopted, "own": len(processes) - adopted,
-                          "published": sum(1 for p in processes.values() if p["published"])},
+            "processes": process_counts(processes),
         },
         "services": services,
         "processes": processes,
@@ -116,16 +136,35 @@ def compare(now, previous):
     added = [_brief(s) for i, s in new_services.items() if i not in old_services]
     removed = [_brief(s) for i, s in old_services.items() if i not in new_services]
     old_processes = previous.get("processes", {})
-    newly_adopted, newly_published = [], []
+    newly_adopted, newly_from_fim, newly_published = [], [], []
     for name, p in now["processes"].items():
         before = old_processes.get(name) or {}
         if p["upstream"] and _package(p["upstream"]) != _package(before.get("upstream")):
-            newly_adopted.append({"process": name, "upstream": p["upstream"], "entry": p["entry"]})
+            taken = {"process": name, "upstream": p["upstream"], "entry": p["entry"]}
+            (newly_from_fim if is_fim(p["upstream"]) else newly_adopted).append(taken)
         if p["published"] and p["published"] != before.get("published"):
             newly_published.append({"process": name, "ref": p["published"], "first": not before.get("published")})
     return {"previous_date": previous.get("date"), "counts": count_changes(now["counts"], previous.get("counts", {})),
             "status_changed": status_changed, "added": added, "removed": removed,
-            "newly_adopted": newly_adopted, "newly_published": newly_published}
+            "newly_adopted": newly_adopted, "newly_from_fim": newly_from_fim,
+            "newly_published": newly_published}
+
+
+def nothing_changed(changes):
+    """Whether a comparison found no change at all (every count the same, every list empty)."""
+    if not changes:
+        return False
+
+    def deltas(node):
+        if "change" in node:
+            yield node["change"]
+        else:
+            for child in node.values():
+                yield from deltas(child)
+
+    return not any(deltas(changes["counts"])) and not any(
+        changes.get(k) for k in ("status_changed", "added", "removed", "newly_adopted", "newly_from_fim",
+                                 "newly_published"))
 
 
 def _brief(service):
@@ -189,20 +228,37 @@ def reports_dir(root):
     return Path(root) / REPORT_DIR
 
 
-def previous_report(root, when):
-    """The newest saved report dated before ``when`` (a report saved today is replaced, not compared)."""
+_SNAPSHOT_NAME = re.compile(r"(\d{4}-\d{2}-\d{2})(?:-(\d+))?")
+
+
+def saved_reports(root):
+    """The saved snapshots as [((date, number), path)] in the order they were saved.
+
+    The first save of a day is ``<date>.json`` (number 1), further ones ``<date>-2.json``, … .
+    Other files in the folder are not ours and are left alone.
+    """
     folder = reports_dir(root)
-    dated = []
+    found = []
     for path in folder.glob("*.json") if folder.is_dir() else ():
+        match = _SNAPSHOT_NAME.fullmatch(path.stem)
+        if not match:
+            continue
         try:
-            day = date.fromisoformat(path.stem)
+            day = date.fromisoformat(match[1])
         except ValueError:
-            continue  # not one of ours
-        if day < when:
-            dated.append((day, path))
+            continue
+        found.append(((day, int(match[2] or 1)), path))
+    return sorted(found)
+
+
+def previous_report(root, when):
+    """The latest report saved before this run: the newest snapshot dated ``when`` or earlier, the
+    last of its day when there are several (so a second report on the same day compares with the
+    first). Snapshots dated after ``when`` are not "before" it and are skipped."""
+    dated = [(key, path) for key, path in saved_reports(root) if key[0] <= when]
     if not dated:
         return None
-    path = max(dated)[1]
+    path = dated[-1][1]
     try:
         data = json.loads(path.read_text("utf-8"))
     except (OSError, ValueError) as error:
@@ -210,12 +266,26 @@ def previous_report(root, when):
                           "move it away to compare with the one before") from None
     if not isinstance(data, dict) or data.get("format") != FORMAT or "counts" not in data:
         raise ReportError(f"{path}: not a procex report ({FORMAT}); move it out of {REPORT_DIR}")
+    return _upgrade(data)
+
+
+def _upgrade(data):
+    """An older snapshot in today's terms: reports before the FIM figure counted XProzess imports as
+    adopted; their process counts are recounted from their per-process records."""
+    counts = data["counts"]
+    if isinstance(counts, dict) and isinstance(counts.get("processes"), dict) \
+            and "fim" not in counts["processes"] and isinstance(data.get("processes"), dict):
+        counts["processes"] = process_counts({n: p for n, p in data["processes"].items() if isinstance(p, dict)})
     return data
 
 
 def save_report(root, report):
-    """Store the report as .procex/reports/<date>.json atomically; return the path."""
-    path = reports_dir(root) / f"{report['date']}.json"
+    """Store the report as .procex/reports/<date>.json atomically (``<date>-2.json``, … when that
+    day already has one: every saved report is kept); return the path."""
+    day = report["date"]
+    taken = [number for (when, number), _ in saved_reports(root) if when.isoformat() == day]
+    number = max(taken, default=0) + 1
+    path = reports_dir(root) / (f"{day}.json" if number == 1 else f"{day}-{number}.json")
     data = json.dumps(report, ensure_ascii=False, indent=2, sort_keys=False) + "\n"
     atomic_write(path, data)
     return path
@@ -227,6 +297,8 @@ TEXTS = {
     "de": {
         "title": "Umsetzungsstand der Verwaltungsleistungen",
         "as_of": "Stand {date}", "compared": "Vergleich mit dem Bericht vom {date}",
+        "compared_same_day": "Vergleich mit dem früheren Bericht vom selben Tag",
+        "unchanged": "Seit dem letzten Bericht hat sich nichts geändert.",
         "no_previous": "Kein früherer Bericht gespeichert; `procex report --save` speichert diesen Stand "
                        "für den Vergleich im nächsten Bericht.",
         "by_status": "Leistungen nach Status", "by_topic": "Leistungen nach Themenfeld (OZG)",
@@ -234,12 +306,15 @@ TEXTS = {
         "status": "Status", "topic": "Themenfeld", "now": "aktuell", "previous": "vorher",
         "change": "Veränderung", "total": "gesamt", "services": "Leistungen",
         "planned": "geplant", "in_progress": "in Umsetzung", "online": "online",
-        "adopted": "von anderen Kommunen übernommen", "own": "eigene", "published": "veröffentlicht",
+        "adopted": "von anderen Kommunen übernommen", "fim": "aus FIM-Stammprozessen übernommen",
+        "own": "eigene", "published": "veröffentlicht",
         "unassigned": "ohne Zuordnung",
         "status_changed": "Leistungen mit neuem Status", "added": "Neu im Katalog",
-        "removed": "Nicht mehr im Katalog", "newly_adopted": "Neu übernommene Prozesse",
+        "removed": "Nicht mehr im Katalog", "newly_adopted": "Neu von anderen Kommunen übernommene Prozesse",
+        "newly_from_fim": "Neu aus FIM-Stammprozessen übernommene Prozesse",
         "newly_published": "Neu veröffentlichte Prozesse", "none": "keine",
-        "from_upstream": "übernommen von {ref}", "first": "erstmals", "new_version": "neue Version",
+        "from_upstream": "übernommen von {ref}", "from_fim": "FIM-Stammprozess {id}", "fim_version": "Version {version}",
+        "first": "erstmals", "new_version": "neue Version",
         "no_key": "ohne Schlüssel",
         "chart_status": "Leistungen nach Status: aktuell und im letzten Bericht",
         "chart_topic": "Leistungen nach Themenfeld und Status",
@@ -251,6 +326,8 @@ TEXTS = {
     "en": {
         "title": "Implementation of administrative services",
         "as_of": "As of {date}", "compared": "Compared with the report of {date}",
+        "compared_same_day": "Compared with the earlier report of the same day",
+        "unchanged": "Nothing has changed since the last report.",
         "no_previous": "No earlier report saved; `procex report --save` keeps this state for the next "
                        "report's comparison.",
         "by_status": "Services by status", "by_topic": "Services by topic (OZG Themenfeld)",
@@ -258,12 +335,16 @@ TEXTS = {
         "status": "Status", "topic": "Topic", "now": "now", "previous": "previous",
         "change": "change", "total": "total", "services": "services",
         "planned": "planned", "in_progress": "in progress", "online": "online",
-        "adopted": "adopted from other municipalities", "own": "own", "published": "published",
+        "adopted": "adopted from other municipalities", "fim": "taken from FIM master processes",
+        "own": "own", "published": "published",
         "unassigned": "unassigned",
         "status_changed": "Services whose status changed", "added": "New in the catalogue",
-        "removed": "No longer in the catalogue", "newly_adopted": "Newly adopted processes",
+        "removed": "No longer in the catalogue",
+        "newly_adopted": "Processes newly adopted from other municipalities",
+        "newly_from_fim": "Processes newly taken from FIM master processes",
         "newly_published": "Newly published processes", "none": "none",
-        "from_upstream": "adopted from {ref}", "first": "first time", "new_version": "new version",
+        "from_upstream": "adopted from {ref}", "from_fim": "FIM master process {id}", "fim_version": "version {version}",
+        "first": "first time", "new_version": "new version",
         "no_key": "no key",
         "chart_status": "Services by status: now and in the last report",
         "chart_topic": "Services by topic and status",
@@ -310,9 +391,30 @@ def _change_lines(report, t):
         (t["removed"], [f"{_service_line(s, t)} ({_label(t, s['status'])})" for s in changes.get("removed", [])]),
         (t["newly_adopted"], [f"{a['process']} ({t['from_upstream'].format(ref=a['upstream'])})"
                               for a in changes.get("newly_adopted", [])]),
+        (t["newly_from_fim"], [f"{a['process']} ({_fim_origin(a['upstream'], t)})"
+                               for a in changes.get("newly_from_fim", [])]),
         (t["newly_published"], [f"{p['ref']} ({t['first'] if p['first'] else t['new_version']})"
                                 for p in changes.get("newly_published", [])]),
     ]
+
+
+def _fim_origin(upstream, t):
+    """'xprozess:99006028261000@01.00.00' -> 'FIM-Stammprozess 99006028261000, Version 01.00.00'."""
+    ident, _, version = upstream[len(FIM_PREFIX):].partition("@")
+    text = t["from_fim"].format(id=ident)
+    return f"{text}, {t['fim_version'].format(version=version)}" if version else text
+
+
+def _subtitle(report, lang):
+    """"Stand …" and which report it is compared with."""
+    t = TEXTS[lang]
+    text = t["as_of"].format(date=_date(report["date"], lang))
+    if report["changes"] is not None:
+        if report["previous"] == report["date"]:
+            text += " · " + t["compared_same_day"]
+        else:
+            text += " · " + t["compared"].format(date=_date(report["previous"], lang))
+    return text
 
 
 def _delta(report, section, item, status):
@@ -325,6 +427,9 @@ def _delta(report, section, item, status):
 
 # --- Markdown -----------------------------------------------------------------------------------
 
+PROCESS_COUNTS = ("adopted", "fim", "own", "published")
+
+
 def _md_cell(text):
     return str(text).replace("|", "\\|").replace("\n", " ")
 
@@ -336,12 +441,12 @@ def render_markdown(report, lang="de"):
     who = f" – {report['municipality']}" if report.get("municipality") else ""
     lines.append(f"# {t['title']}{who}")
     lines.append("")
-    subtitle = t["as_of"].format(date=_date(report["date"], lang))
-    if has_previous:
-        subtitle += " · " + t["compared"].format(date=_date(report["previous"], lang))
-    lines += [subtitle, ""]
+    lines += [_subtitle(report, lang), ""]
     if not has_previous:
         lines += [t["no_previous"], ""]
+    unchanged = nothing_changed(report["changes"])
+    if unchanged:
+        lines += [t["unchanged"], ""]
 
     def count_table(title, head, rows):
         lines.append(f"## {title}")
@@ -371,8 +476,8 @@ def render_markdown(report, lang="de"):
             cells.append(_with_change(report, "topic", topic, status))
         lines.append("| " + " | ".join(cells) + " |")
     lines.append("")
-    count_table(t["processes"], "", [(t[k], "processes", "", k) for k in ("adopted", "own", "published")])
-    if has_previous:
+    count_table(t["processes"], "", [(t[k], "processes", "", k) for k in PROCESS_COUNTS])
+    if has_previous and not unchanged:
         lines += [f"## {t['changes']}", ""]
         for heading, items in _change_lines(report, t):
             lines += [f"### {heading}", ""]
@@ -408,12 +513,21 @@ def _with_change(report, section, item, status):
 
 # --- CSV ----------------------------------------------------------------------------------------
 
+CSV_DIALECT = {"de": (";", "\ufeff"), "en": (",", "")}  # separator, byte order mark
+
+
 def render_csv(report, lang="de"):
     """The counts, one per line: section, item, status, now, previous, change (previous and change
-    empty without a previous report). Labels in ``lang``; topic names are LeiKa's."""
+    empty without a previous report). Labels in ``lang``; topic names are LeiKa's.
+
+    German: ``;``-separated and starting with a UTF-8 byte order mark, which is what Excel in a
+    German locale needs to split the columns and read the umlauts; English: ``,`` and no BOM.
+    """
     t = TEXTS[lang]
+    separator, bom = CSV_DIALECT[lang]
     out = io.StringIO(newline="")
-    writer = csv.writer(out, lineterminator="\n")
+    out.write(bom)
+    writer = csv.writer(out, delimiter=separator, lineterminator="\n")
     writer.writerow([t["section"], t["item"], t["col_status"], t["value_now"], t["value_previous"], t["change"]])
     previous = report["changes"] is not None
     for section, item, status, value in count_rows(report["counts"]):
@@ -564,15 +678,16 @@ def render_html(report, lang="de"):
     t = TEXTS[lang]
     has_previous = report["changes"] is not None
     who = f" – {report['municipality']}" if report.get("municipality") else ""
-    subtitle = t["as_of"].format(date=_date(report["date"], lang))
-    if has_previous:
-        subtitle += " · " + t["compared"].format(date=_date(report["previous"], lang))
+    subtitle = _subtitle(report, lang)
+    unchanged = nothing_changed(report["changes"])
     parts = [f'<!DOCTYPE html>\n<html lang="{lang}"><head><meta charset="utf-8">'
              f'<meta name="viewport" content="width=device-width, initial-scale=1">'
              f'<title>{escape(t["title"] + who)}</title><style>{_CSS}</style></head><body>',
              f'<h1>{escape(t["title"] + who)}</h1><p class="sub">{escape(subtitle)}</p>']
     if not has_previous:
         parts.append(f"<p>{_code(escape(t['no_previous']))}</p>")
+    if unchanged:
+        parts.append(f"<p>{escape(t['unchanged'])}</p>")
 
     def table(title, head, rows):
         extra = (f'<th class="n">{escape(t["previous"])}</th><th class="n">{escape(t["change"])}</th>'
@@ -601,8 +716,8 @@ def render_html(report, lang="de"):
         rows.append(f"<tr><td>{escape(_topic_label(topic, t))}</td>{cells}</tr>")
     parts.append(f"<table><thead><tr><th>{escape(t['topic'])}</th>{head}</tr></thead>"
                  f"<tbody>{''.join(rows)}</tbody></table>")
-    parts.append(table(t["processes"], "", [(t[k], "processes", "", k, "") for k in ("adopted", "own", "published")]))
-    if has_previous:
+    parts.append(table(t["processes"], "", [(t[k], "processes", "", k, "") for k in PROCESS_COUNTS]))
+    if has_previous and not unchanged:
         parts.append(f"<h2>{escape(t['changes'])}</h2>")
         for heading, items in _change_lines(report, t):
             listed = "".join(f"<li>{escape(i)}</li>" for i in items) if items else None
