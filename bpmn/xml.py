@@ -23,9 +23,8 @@ OMG_NAMESPACES = frozenset({BPMN_NS, BPMNDI_NS, DC_NS, DI_NS})
 DEFINITIONS = f"{{{BPMN_NS}}}definitions"
 DEFAULT_MAX_BYTES = 64 * 1024 * 1024
 
-# A DOCTYPE may only appear before the root element; look for it in the prolog in the
-# encodings a BPMN file can have (UTF-8/ASCII/Latin-1 share the bytes, UTF-16 both orders).
-_DOCTYPE_MARKERS = (b"<!DOCTYPE", "<!DOCTYPE".encode("utf-16-le"), "<!DOCTYPE".encode("utf-16-be"))
+_UTF16_BOMS = {b"\xff\xfe": "utf-16-le", b"\xfe\xff": "utf-16-be"}
+_UTF16_NO_BOM = {b"<\x00": "utf-16-le", b"\x00<": "utf-16-be"}
 _LIBXML_POSITION = re.compile(r",? line (\d+), column (\d+)\)?$")
 
 
@@ -36,7 +35,7 @@ def hardened_parser(huge_tree=False, remove_comments=False):
     needs larger text nodes (XProzess's base64 payloads) must enforce its own limits. A new parser
     per call: lxml parsers are not thread-safe, and this one is cheap to make.
     """
-    return etree.XMLParser(
+    parser = etree.XMLParser(
         resolve_entities=False,
         load_dtd=False,
         dtd_validation=False,
@@ -46,14 +45,66 @@ def hardened_parser(huge_tree=False, remove_comments=False):
         remove_comments=remove_comments,
         collect_ids=False,
     )
+    # libxml2 still loads an external parameter entity named in an internal subset, whatever
+    # load_dtd says; every external load goes through the resolvers, and this one refuses it.
+    parser.resolvers.add(_RefuseExternal())
+    return parser
+
+
+class ExternalReferenceRefused(Exception):
+    """The document asked the parser to load a file or URL; raised out of the parse."""
+
+
+class _RefuseExternal(etree.Resolver):
+    def resolve(self, url, public_id, context):
+        raise ExternalReferenceRefused(url or public_id or "?")
+
+
+def has_doctype(data):
+    """Whether the prolog of the document ``data`` (bytes) declares a DOCTYPE.
+
+    Walks the whole prolog (XML declaration, comments, processing instructions, white space) up
+    to the first other markup, so padding before the DOCTYPE does not hide it. UTF-16 (either
+    byte order, with or without BOM) is decoded first; the other encodings a BPMN file has agree
+    with ASCII on the prolog's bytes, which are walked as they are.
+    """
+    data = bytes(data)
+    for bom, encoding in _UTF16_BOMS.items():
+        if data.startswith(bom):
+            return _prolog_has_doctype(data[2:].decode(encoding, "replace"), _TEXT_TOKENS)
+    encoding = _UTF16_NO_BOM.get(data[:2])
+    if encoding:
+        return _prolog_has_doctype(data.decode(encoding, "replace"), _TEXT_TOKENS)
+    return _prolog_has_doctype(data[3:] if data.startswith(b"\xef\xbb\xbf") else data, _BYTE_TOKENS)
+
+
+# (white space, PI open, PI close, comment open, comment close, DOCTYPE) as text and as bytes
+_TEXT_TOKENS = (frozenset(" \t\r\n"), "<?", "?>", "<!--", "-->", "<!DOCTYPE")
+_BYTE_TOKENS = (frozenset(b" \t\r\n"), b"<?", b"?>", b"<!--", b"-->", b"<!DOCTYPE")
+
+
+def _prolog_has_doctype(text, tokens):
+    space, pi_open, pi_close, comment_open, comment_close, doctype = tokens
+    position, end = 0, len(text)
+    while position < end:
+        if text[position] in space:
+            position += 1
+        elif text.startswith(pi_open, position):
+            close = text.find(pi_close, position + 2)
+            if close < 0:
+                return False  # unterminated: the parser reports it
+            position = close + 2
+        elif text.startswith(comment_open, position):
+            close = text.find(comment_close, position + 4)
+            if close < 0:
+                return False
+            position = close + 3
+        else:
+            return text[position:position + 9].upper() == doctype
+    return False
 
 
 _parser = hardened_parser
-
-
-def _has_doctype(data):
-    head = data[:4096]
-    return any(marker in head for marker in _DOCTYPE_MARKERS)
 
 
 def parse_bytes(data, source=None, max_bytes=DEFAULT_MAX_BYTES):
@@ -70,7 +121,7 @@ def parse_bytes(data, source=None, max_bytes=DEFAULT_MAX_BYTES):
             "raise the limit (--max-bytes) if the file is trusted",
             source,
         )
-    if _has_doctype(bytes(data)):
+    if has_doctype(data):
         raise BpmnReadError(
             "document has a DOCTYPE declaration; BPMN files never need one and entities are "
             "refused for safety; remove the DOCTYPE",
@@ -84,6 +135,9 @@ def parse_bytes(data, source=None, max_bytes=DEFAULT_MAX_BYTES):
         if "Excessive depth" in reason or "Maximum depth" in reason:
             reason = "elements are nested too deeply (over 256 levels); the file is not a usable BPMN model"
         raise BpmnReadError(f"not well-formed XML: {reason}", source, line or None, column or None) from None
+    except ExternalReferenceRefused as refused:
+        raise BpmnReadError(f"document refers to an external file or URL ({refused}); BPMN files never "
+                            "need one and it is refused for safety; remove the reference", source) from None
     tree = root.getroottree()
     if tree.docinfo.doctype or tree.docinfo.internalDTD is not None:
         raise BpmnReadError("document has a DOCTYPE declaration; remove it", source)

@@ -6,7 +6,9 @@ import time
 import pytest
 
 from bpmn.errors import BpmnReadError
-from bpmn.xml import parse_bytes
+from lxml import etree
+
+from bpmn.xml import ExternalReferenceRefused, hardened_parser, has_doctype, parse_bytes
 
 DEFS = '<definitions xmlns="http://www.omg.org/spec/BPMN/20100524/MODEL" targetNamespace="t" id="d">{body}</definitions>'
 
@@ -94,11 +96,22 @@ def cases(secret, port):
     }
 
 
+def padded(data, size=64 * 1024):
+    """The same document with a long prolog (a comment, a processing instruction, white space)
+    between the XML declaration and the DOCTYPE, so a check of the first kilobytes misses it."""
+    declaration_end = data.index(b"?>") + 2
+    padding = b"\n<!--" + b"x" * size + b"-->\n<?tool run?>\n  \t\n"
+    return data[:declaration_end] + padding + data[declaration_end:]
+
+
+@pytest.mark.parametrize("pad", [False, True], ids=["plain", "padded prolog"])
 @pytest.mark.parametrize("name", ["billion laughs", "quadratic blowup", "external entity (file)",
                                   "external entity (http)", "external DTD", "parameter entities"])
-def test_entity_attacks_are_refused_fast_without_io(name, secret, listener):
+def test_entity_attacks_are_refused_fast_without_io(name, pad, secret, listener):
     port, hits = listener
     data = cases(secret, port)[name]
+    if pad:
+        data = padded(data)
     start = time.perf_counter()
     with pytest.raises(BpmnReadError) as caught:
         parse_bytes(data, "evil.bpmn")
@@ -163,3 +176,31 @@ def test_any_prefix_default_namespace_and_latin1():
     tree = parse_bytes(latin1, "latin1.bpmn")
     assert tree.getroot().find(".//{http://www.omg.org/spec/BPMN/20100524/MODEL}task").get("name") == "Antrag prüfen"
     assert tree.docinfo.encoding.upper() == "ISO-8859-1"
+
+
+@pytest.mark.parametrize("target", ["secret", "/dev/zero"])
+def test_parser_itself_refuses_external_parameter_entities(target, secret):
+    """Behind the DOCTYPE check: libxml2 loads an external parameter entity even with load_dtd off
+    (from /dev/zero it would read forever); the hardened parser's resolver refuses every load."""
+    url = f"file://{secret}" if target == "secret" else "file:///dev/zero"
+    data = (f'<?xml version="1.0"?><!DOCTYPE definitions [<!ENTITY % p SYSTEM "{url}"> %p;]>'
+            + DEFS.format(body="")).encode()
+    start = time.perf_counter()
+    with pytest.raises(ExternalReferenceRefused, match=url.split("//")[1]):
+        etree.fromstring(data, hardened_parser())
+    assert time.perf_counter() - start < 1.0
+
+
+@pytest.mark.parametrize("data, expected", [
+    (b'<?xml version="1.0"?><definitions/>', False),
+    (b'\xef\xbb\xbf<?xml version="1.0"?>\n<!-- <!DOCTYPE in a comment --><definitions/>', False),
+    (b'<!-- c --><?pi x?>\r\n\t<!DOCTYPE d><definitions/>', True),
+    (b'<?xml version="1.0"?>' + b"<!--" + b"-" * 10_000 + b"x-->" + b"<!doctype d><definitions/>", True),
+    (b'<definitions><!DOCTYPE d></definitions>', False),  # not in the prolog: the parser rejects it
+    (('<?xml version="1.0" encoding="UTF-16"?><!--' + "x" * 5000 + '--><!DOCTYPE d><definitions/>').encode("utf-16"),
+     True),
+    ('<?xml version="1.0" encoding="UTF-16BE"?><!DOCTYPE d><definitions/>'.encode("utf-16-be"), True),
+], ids=["none", "bom and comment", "after comment and pi", "after a long comment", "in the body",
+        "utf-16 padded", "utf-16-be without bom"])
+def test_has_doctype_walks_the_whole_prolog(data, expected):
+    assert has_doctype(data) is expected

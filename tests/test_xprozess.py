@@ -389,6 +389,9 @@ def test_payload_limit_default_is_checked_on_length():
     (b'<?xml version="1.0"?><!DOCTYPE x [<!ENTITY e SYSTEM "file:///etc/passwd">]>'
      b'<x:alleInhalte.export.0303 xmlns:x="http://www.regierung-mv.de/xprozess/2">&e;</x:alleInhalte.export.0303>',
      xprozess.XProzessReadError, "DOCTYPE"),
+    (b'<?xml version="1.0"?><!--' + b"x" * 8192 + b'--><!DOCTYPE x [<!ENTITY % p SYSTEM "file:///dev/zero"> %p;]>'
+     b'<x:alleInhalte.export.0303 xmlns:x="http://www.regierung-mv.de/xprozess/2"/>',
+     xprozess.XProzessReadError, "DOCTYPE"),
     (b"<root/>", xprozess.XProzessReadError, "not in the XProzess 2.0 namespace"),
     (b"not xml at all", xprozess.XProzessReadError, "not well-formed XML"),
     (message_with("@@@not base64@@@"), xprozess.EmbeddedFileError, "not valid base64"),

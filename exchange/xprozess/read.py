@@ -12,7 +12,7 @@ from pathlib import Path
 
 from lxml import etree
 
-from bpmn.xml import hardened_parser
+from bpmn.xml import ExternalReferenceRefused, has_doctype, hardened_parser
 
 from .errors import XProzessReadError
 from .files import DEFAULT_LIMITS, ROLES, load_embedded
@@ -29,7 +29,6 @@ STATUS_LABELS = {
     "7": "inaktiv",
     "8": "vorgesehen zum Löschen",
 }
-_DOCTYPE_MARKERS = (b"<!DOCTYPE", "<!DOCTYPE".encode("utf-16-le"), "<!DOCTYPE".encode("utf-16-be"))
 
 
 def q(local):
@@ -116,7 +115,7 @@ def read_bytes(data, source="<input>", limits=DEFAULT_LIMITS):
     """Parse an XProzess 2.0 message and decode every embedded file -> Message."""
     if len(data) > limits.max_message_bytes:
         raise XProzessReadError(f"{source}: message is {len(data):,} bytes, over the limit of {limits.max_message_bytes:,}")
-    if any(marker in bytes(data[:4096]) for marker in _DOCTYPE_MARKERS):
+    if has_doctype(data):
         raise XProzessReadError(
             f"{source}: message has a DOCTYPE declaration; XProzess never needs one and entities "
             "are refused for safety"
@@ -127,6 +126,9 @@ def read_bytes(data, source="<input>", limits=DEFAULT_LIMITS):
         line = error.position[0] if error.position else None
         where = f"{source}:{line}" if line else source
         raise XProzessReadError(f"{where}: not well-formed XML: {error.msg}; is this an XProzess message?") from None
+    except ExternalReferenceRefused as refused:
+        raise XProzessReadError(f"{source}: message refers to an external file or URL ({refused}); XProzess "
+                                "never needs one and it is refused for safety") from None
     tree = root.getroottree()
     if tree.docinfo.doctype:
         raise XProzessReadError(f"{source}: message has a DOCTYPE declaration; remove it")
