@@ -264,7 +264,27 @@ def _column_index(value, header):
     return None
 
 
-def _find_header(rows, overrides, limit=20):
+def _column_letter(index):
+    """0 -> A, 25 -> Z, 26 -> AA: the column as the spreadsheet program shows it."""
+    letters = ""
+    index += 1
+    while index:
+        index, rest = divmod(index - 1, 26)
+        letters = chr(65 + rest) + letters
+    return letters
+
+
+def _table_width(rows):
+    """Columns the table uses: up to its last non-empty cell in the header row or any row below."""
+    width = 0
+    for _, values in rows:
+        filled = [i for i, v in enumerate(values) if v is not None and str(v).strip()]
+        if filled:
+            width = max(width, filled[-1] + 1)
+    return width
+
+
+def _find_header(rows, overrides, source, limit=20):
     """(position in rows, {field: column}) of the header row, or None."""
     for position, (_, values) in enumerate(rows[:limit]):
         found = {}
@@ -277,11 +297,20 @@ def _find_header(rows, overrides, limit=20):
             normalize_label(v) in {normalize_label("" if c is None else str(c)) for c in values}
             for v in overrides.values())
         if names_here or ("title" in found or "key" in found) and len(found) >= 2:
-            found.update({f: i for f, i in named.items() if i is not None})
             missing = [f"{f}={overrides[f]}" for f, i in named.items() if i is None]
             if missing:
-                raise CatalogueError(f"--columns {', '.join(missing)}: no such column in the header "
-                                     f"row ({', '.join(str(c) for c in values if c not in (None, ''))})")
+                raise CatalogueError(f"{source}: --columns {', '.join(missing)}: no such column in the "
+                                     f"header row ({', '.join(str(c) for c in values if c not in (None, ''))})")
+            width = _table_width(rows[position:])
+            outside = [f"{f}={overrides[f]}" for f, i in named.items() if i >= width]
+            if outside:
+                # A letter or number past the last column would import every row with that field empty.
+                columns = ", ".join(f"{_column_letter(i)} {'' if c is None else c}".strip()
+                                    for i, c in enumerate(values[:width]))
+                raise CatalogueError(
+                    f"{source}: --columns {', '.join(outside)}: no such column; the file has "
+                    f"{width} {'column' if width == 1 else 'columns'} ({columns})")
+            found.update(named)
             return position, found
     return None
 
@@ -336,7 +365,7 @@ def import_catalogue(source, into=".", columns=None):
     overrides = parse_columns(columns) if isinstance(columns, str) else dict(columns or {})
     sheets = read_table(source)
     for sheet_name, rows in sheets:
-        found = _find_header(rows, overrides)
+        found = _find_header(rows, overrides, source)
         if found:
             break
     else:

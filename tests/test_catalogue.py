@@ -160,6 +160,47 @@ def test_import_errors_write_nothing(tmp_path, capsys):
         import_catalogue(broken, tmp_path)
 
 
+@pytest.mark.parametrize("spec, shown", [
+    ("key=Q", "key=Q"), ("status=Z", "status=Z"), ("title=Leistung,status=3", "status=3"),
+    ("key=AA", "key=AA")])
+def test_import_refuses_a_column_outside_the_table_csv(tmp_path, capsys, spec, shown):
+    source = tmp_path / "liste.csv"
+    source.write_text("Leistung;Status\nGewerbeanmeldung;geplant\nHund anmelden;online\n;\n", encoding="utf-8")
+    status, out, err = run(capsys, "catalogue", "import", str(source), "--columns", spec,
+                           "--into", str(tmp_path))
+    assert status == 2 and out == ""
+    assert err.strip().splitlines() == [
+        f"procex: error: {source}: --columns {shown}: no such column; the file has 2 columns "
+        "(A Leistung, B Status)"]
+    assert not (tmp_path / "catalogue.csv").exists()
+    # inside the table a letter or number still works, also for a column without a header
+    source.write_text("Leistung;Status;\nGewerbeanmeldung;geplant;OA\n", encoding="utf-8")
+    result = import_catalogue(source, tmp_path, "office=C,status=2")
+    assert [(e.title, e.status, e.office) for e in result.entries] == [("Gewerbeanmeldung", "planned", "OA")]
+
+
+def test_import_refuses_a_column_outside_the_table_xlsx(tmp_path, capsys):
+    book = Workbook()
+    sheet = book.active
+    sheet.title = "OZG"
+    sheet.append(["Umsetzungsplan"])
+    sheet.append(["Leistung", "Stand", "Amt"])
+    sheet.append(["Gewerbeanmeldung", "online", "Ordnungsamt"])
+    sheet.cell(row=6, column=6).number_format = "0"  # a formatted, empty cell widens the sheet
+    source = tmp_path / "liste.xlsx"
+    book.save(source)
+    for spec in ("key=F", "key=4", "status=Stand,key=Z"):
+        status, out, err = run(capsys, "catalogue", "import", str(source), "--columns", spec,
+                               "--into", str(tmp_path))
+        assert status == 2 and out == ""
+        assert err.startswith(f"procex: error: {source}: --columns key=")
+        assert err.rstrip().endswith("no such column; the file has 3 columns (A Leistung, B Stand, C Amt)")
+        assert len(err.strip().splitlines()) == 1
+    assert not (tmp_path / "catalogue.csv").exists()
+    result = import_catalogue(source, tmp_path, "title=A,status=2,office=C")
+    assert [(e.title, e.status, e.office) for e in result.entries] == [("Gewerbeanmeldung", "online", "Ordnungsamt")]
+
+
 def test_read_catalogue_reports_line(tmp_path):
     path = tmp_path / "catalogue.csv"
     path.write_text("leistungsschluessel,title,status,office,process\n,Hund,geplant,,\n", encoding="utf-8")
