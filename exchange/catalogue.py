@@ -508,31 +508,56 @@ DEFAULT_MARGIN = 0.05
 
 
 def propose_keys(entries, min_score=DEFAULT_MIN_SCORE, margin=DEFAULT_MARGIN, limit=3, index=None):
-    """Top candidates for every entry without a key; confident when the best is clear enough."""
+    """Top candidates for every entry without a key; confident when the best is clear enough.
+
+    Confident (what ``--accept`` writes) means: the best score is at least ``min_score`` and leads
+    the next other service by ``margin`` (its own object key does not count as another service);
+    the best name accounts for every content word of the title, verb particles included ("Gewerbe
+    ab" is not "Gewerbe"); its action is written in the title, not assumed; it is not an object
+    key (…000000) for which LeiKa has action keys; and no other row has it.
+    """
     index = index or leika_index()
     used = {e.leistungsschluessel: row for row, e in enumerate(entries, start=2) if e.leistungsschluessel}
     proposals = []
     for row, entry in enumerate(entries, start=2):
         if entry.leistungsschluessel or not entry.title.strip():
             continue
-        candidates = index.search(entry.title, limit=limit)
+        found = index.search(entry.title, limit=limit + 1)
+        candidates = found[:limit]
         proposal = KeyProposal(row, entry.title, candidates)
         if candidates:
-            best = candidates[0]
-            second = candidates[1].score if len(candidates) > 1 else 0.0
-            taken = used.get(best.service.leistungsschluessel)
-            if taken:
-                proposal.note = f"{best.service.leistungsschluessel} is already used in row {taken}"
-            elif best.score < min_score:
-                proposal.note = f"best score {best.score:.2f} is below {min_score:.2f}"
-            elif best.score - second < margin:
-                proposal.note = f"the two best are too close ({best.score:.2f} / {second:.2f})"
-            else:
-                proposal.confident = True
+            proposal.note = _doubt(index, entry.title, found, used, min_score, margin)
+            proposal.confident = not proposal.note
         else:
             proposal.note = "no candidate"
         proposals.append(proposal)
     return proposals
+
+
+def _doubt(index, title, candidates, used, min_score, margin):
+    """Why the best candidate must not be written without a person, or '' when it may."""
+    best = candidates[0]
+    key = best.service.leistungsschluessel
+    others = [c for c in candidates[1:] if c.service.leistungsschluessel != best.service.object_key + "000000"]
+    second = others[0].score if others else 0.0
+    if used.get(key):
+        return f"{key} is already used in row {used[key]}"
+    if best.score < min_score:
+        return f"best score {best.score:.2f} is below {min_score:.2f}"
+    ignored = index.ignored_words(title, best.service)
+    if ignored:
+        words = ", ".join(repr(w) for w in ignored)
+        return f"{words} of the name {'is' if len(ignored) == 1 else 'are'} not in {best.service.name!r}"
+    if best.implied:
+        return f"the name does not say what is done; {best.service.name!r} is assumed"
+    actions = index.actions_of(best.service)
+    if actions:
+        shown = ", ".join(a.name for a in actions[:3]) + (", …" if len(actions) > 3 else "")
+        return (f"{key} is an object key; LeiKa has {len(actions)} action keys for it "
+                f"({shown}): choose one")
+    if best.score - second < margin:
+        return f"the two best are too close ({best.score:.2f} / {second:.2f})"
+    return ""
 
 
 def match_keys(directory=".", accept=False, min_score=DEFAULT_MIN_SCORE, margin=DEFAULT_MARGIN):
