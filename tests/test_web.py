@@ -194,6 +194,12 @@ def test_sign_in_search_open_process_see_diagram(library, browser):
 def test_compare_two_versions_shows_the_highlighted_change(library, browser):
     driver = browser
     _sign_in(driver, library, library.members["trier"])
+    # without a version to compare with, the page asks for one and offers the others
+    driver.get(f"{library.url}/p/trier/gewerbeanmeldung/1.1.0/compare")
+    assert driver.find_element("tag name", "h1").text == "Version zum Vergleich wählen"
+    _shot(driver, "compare-choose")
+    _follow(driver, driver.find_element("link text", "1.0.0 mit 1.1.0 vergleichen"))
+    assert driver.current_url.endswith("/p/trier/gewerbeanmeldung/1.0.0/compare?to=1.1.0")
     driver.get(f"{library.url}/p/trier/gewerbeanmeldung")
     _follow(driver, driver.find_element("css selector", "table.versions a[href$='/1.0.1/compare?to=1.1.0']"))
     # 1.0.1 -> 1.1.0: compare from the versions table (neighbours); now 1.0.0 -> 1.1.0 directly
@@ -225,7 +231,12 @@ def test_compare_with_the_original_it_was_derived_from(library, browser):
     _sign_in(driver, library, library.members["koblenz"])
     driver.get(f"{library.url}/p/koblenz/gewerbeanmeldung")
     _follow(driver, driver.find_element("css selector", "a[href$='/compare?origin=1']"))
-    assert driver.find_element("tag name", "h1").text == "Anpassung gegenüber dem Original"
+    # both sides named in full: Koblenz's adaptation and Trier's original
+    assert driver.find_element("tag name", "h1").text == (
+        "Anpassung koblenz/gewerbeanmeldung@1.0.0 gegenüber dem Original trier/gewerbeanmeldung@1.0.0")
+    assert driver.find_element("id", "old-heading").text == "vorher (Original): Stadt Trier · trier/gewerbeanmeldung@1.0.0"
+    assert driver.find_element("id", "new-heading").text == (
+        "nachher (Anpassung): Stadt Koblenz · koblenz/gewerbeanmeldung@1.0.0")
     pool = driver.find_element("css selector", "#diagram-new svg g[data-element-id='Participant_Stadtverwaltung']")
     assert "diff-changed" in pool.get_attribute("class")
     lane = driver.find_element("css selector", "#diagram-old svg g[data-element-id='Lane_Gewerbe']")

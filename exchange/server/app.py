@@ -1,9 +1,10 @@
 """The library's HTTP API v1 (FastAPI): search, read, publish, yank and adopt processes.
 
 ``create_app(settings)`` builds the app around one Store; ``create_app_from_env()`` is what
-uvicorn workers import (`procex serve`). Every error answer has one shape,
+uvicorn workers import (`procex serve`). Every error answer of the API has one shape,
 {"error": {"code", "message", "details"}}, FastAPI's own 404/405/422 included. The OpenAPI
-document is at /openapi.json. HTML pages are added by web.register(app).
+document is at /openapi.json. HTML pages are added by web.register(app); errors of requests outside
+/api/ (the website) are HTML pages in the reader's language instead (web_errors).
 """
 import json
 import logging
@@ -21,7 +22,7 @@ from starlette.datastructures import UploadFile
 from starlette.exceptions import HTTPException as StarletteHTTPException
 
 from .. import package
-from . import auth, checks, compression, web
+from . import auth, checks, compression, web, web_errors
 from .errors import STATUS_CODES, ApiError, error_body
 from .limits import BodyLimit
 from .settings import Settings
@@ -99,12 +100,18 @@ def _error_response(status, code, message, details=(), headers=None):
 
 
 def _install_error_handlers(app):
+    # Requests for the website (outside /api/) get HTML error pages; the API keeps its JSON.
     @app.exception_handler(ApiError)
-    async def _api_error(_request, error):
+    async def _api_error(request, error):
+        if web_errors.is_page(request):
+            return await run_in_threadpool(web_errors.api_error_page, request, error)
         return _error_response(error.status, error.code, error.message, error.details, error.headers)
 
     @app.exception_handler(StarletteHTTPException)
-    async def _http_error(_request, error):
+    async def _http_error(request, error):
+        if web_errors.is_page(request):
+            return await run_in_threadpool(web_errors.http_error_page, request, error.status_code,
+                                           getattr(error, "headers", None))
         code = STATUS_CODES.get(error.status_code, "error")
         message = error.detail if isinstance(error.detail, str) else str(error.detail)
         if error.status_code == 404 and message == "Not Found":
@@ -114,7 +121,9 @@ def _install_error_handlers(app):
         return _error_response(error.status_code, code, message, headers=getattr(error, "headers", None))
 
     @app.exception_handler(RequestValidationError)
-    async def _validation_error(_request, error):
+    async def _validation_error(request, error):
+        if web_errors.is_page(request):
+            return await run_in_threadpool(web_errors.validation_error_page, request, error)
         details = [{"location": ".".join(str(part) for part in item.get("loc", ())),
                     "message": item.get("msg", ""), "type": item.get("type", "")}
                    for item in error.errors()]
@@ -123,8 +132,10 @@ def _install_error_handlers(app):
                                f"invalid request: {first['location']}: {first['message']}", details)
 
     @app.exception_handler(Exception)
-    async def _unexpected(_request, error):
+    async def _unexpected(request, error):
         log.exception("unexpected error", exc_info=error)
+        if web_errors.is_page(request):
+            return web_errors.internal_error_page(request)
         return _error_response(500, "internal",
                                "internal server error; the administrator finds the details in the server log")
 

@@ -9,25 +9,32 @@ is looked up again on every request, so a revoked token ends the session at once
 and is remembered in a cookie.
 
 This module holds the routes; beside it: web_session (cookie signing, key file), web_page (page
-context, templates, refusals), web_texts (German/English texts), web_cache (drawn diagrams and
-validation reports), web_queries (store reads), web_compare (the compare page's content).
+context, templates, refusals), web_errors (error pages: bad query values, unknown pages), web_texts
+(German/English texts), web_cache (drawn diagrams and validation reports), web_queries (store
+reads), web_compare (the compare page's content).
+
+Query values arrive as text and are checked here, after the access check, so a bad one gets a page
+in the reader's language naming the parameter and what it may be (never the API's JSON 422).
 """
 import hashlib
 import json
 import re
 from pathlib import Path
-from urllib.parse import quote
+from urllib.parse import quote, urlencode
 
 from fastapi import APIRouter, Request
 from fastapi.responses import RedirectResponse, Response
 from starlette.concurrency import run_in_threadpool
+from starlette.exceptions import HTTPException
 
 from .. import package
 from . import auth, store as store_module
 from .errors import ApiError
 from .web_cache import diagram_view, validation_report
-from .web_compare import compare_context, diff_of
-from .web_page import SECURITY_HEADERS, Page, not_found, page_for, refusal, signin_redirect
+from .web_compare import compare_choices, compare_context, diff_of, report_file_name
+from .web_errors import (MAX_PAGE, PageError, allowed_text, bad_parameter, parse_whole_number, shown,
+                         whole_number)
+from .web_page import SECURITY_HEADERS, Page, message, not_found, page_for, refusal, signin_redirect
 from .web_queries import derived_processes, leika_names, member_name, version_rows
 from .web_session import SESSION_COOKIE, SESSION_SECONDS, session_cookie, session_secret
 from .web_texts import STATUS_LABELS, translator
@@ -42,8 +49,9 @@ router = APIRouter(include_in_schema=False)
 
 
 def register(app):
-    """Add the HTML routes to ``app``."""
+    """Add the HTML routes to ``app`` (and the answer to PageError, which page routes raise)."""
     app.include_router(router)
+    app.add_exception_handler(PageError, lambda _request, error: error.response)
     return app
 
 
@@ -79,12 +87,15 @@ def _safe_next(target):
 
 @router.post("/signin")
 async def signin(request: Request):
-    form = await request.form(max_files=0, max_fields=4, max_part_size=4096)
+    page = Page(request, None)
+    try:
+        form = await request.form(max_files=0, max_fields=4, max_part_size=4096)
+    except HTTPException:  # too many fields, a part too large, a broken multipart body
+        return page.render("signin.html", status=400, next="/", error=page.t("form_unreadable"))
     token = str(form.get("token") or "").strip()
     target = _safe_next(str(form.get("next") or "/"))
     store, settings = request.app.state.store, request.app.state.settings
     member = await run_in_threadpool(store.member_for_token, token) if token else None
-    page = Page(request, None)
     if member is None:
         page.lang = form.get("lang") if form.get("lang") in ("de", "en") else page.lang
         page.t = translator(page.lang)
@@ -105,7 +116,7 @@ def signout(request: Request):
 
 
 @router.get("/")
-def start(request: Request, q: str = "", leistungsschluessel: str = "", publisher: str = "", page: int = 1):
+def start(request: Request, q: str = "", leistungsschluessel: str = "", publisher: str = "", page: str = ""):
     view, refused = page_for(request)
     if refused:
         return refused
@@ -118,7 +129,10 @@ def start(request: Request, q: str = "", leistungsschluessel: str = "", publishe
         problems.append(view.t("bad_key"))
     if publisher and not _SLUG_RE.match(publisher):
         problems.append(view.t("bad_publisher"))
-    page = min(max(page, 1), 100000)
+    page_number = parse_whole_number(page, 1, 1, MAX_PAGE)
+    if page_number is None:
+        problems.append(view.t("bad_param", name="page", value=shown(page), allowed=allowed_text(view.t, "page")))
+        page_number = 1
     own_only = False
     # The API's search rule: without the agreement a member searches its own processes only.
     if not auth.may_read_others(policy, member):
@@ -129,16 +143,41 @@ def start(request: Request, q: str = "", leistungsschluessel: str = "", publishe
             except ApiError as error:
                 return refusal(view, error)
         publisher = member["slug"]
-    items, total = ([], 0) if problems else store.search(q, key or None, publisher or None, page, PER_PAGE)
     members = store.list_members() if not own_only else []
     names = {m["slug"]: m["name"] for m in members}
+    if publisher and not own_only and not problems and publisher not in names:
+        problems.append(view.t("unknown_publisher", slug=publisher))
+    items, total = ([], 0) if problems else store.search(q, key or None, publisher or None, page_number, PER_PAGE)
     for item in items:
         item["publisher_name"] = names.get(item["publisher"], item["publisher"])
     searched = bool(q or key or (publisher and not own_only) or "q" in request.query_params)
     pages = (total + PER_PAGE - 1) // PER_PAGE
-    return view.render("index.html", items=items, total=total, q=q, key=key, publisher=publisher,
-                       members=members, problems=problems, own_only=own_only, searched=searched,
-                       page_number=page, pages=pages, status_labels=STATUS_LABELS[view.lang])
+    status, onward = (400 if problems else 200), []
+    if not problems and page_number > max(pages, 1):
+        # a page past the last one: say so instead of "no processes found" under a count of them
+        status = 404
+        if pages:
+            last = view.t("page_beyond_one") if pages == 1 else view.t("page_beyond_many", m=pages)
+            problems.append(view.t("page_beyond", n=page_number, total=total, last=last))
+            onward.append((view.url_with(page=pages if pages > 1 else None), view.t("go_to_page", n=pages)))
+        else:
+            problems.append(view.t("page_beyond_none", n=page_number))
+            onward.append((view.url_with(page=None), view.t("go_to_page", n=1)))
+    return view.render("index.html", status=status, items=items, total=total, q=q, key=key, publisher=publisher,
+                       members=members, problems=problems, onward=onward, own_only=own_only, searched=searched,
+                       page_number=page_number, pages=pages, status_labels=STATUS_LABELS[view.lang])
+
+
+@router.get("/p/{publisher}")
+def publisher_processes(request: Request, publisher: str):
+    """A publisher's address: its processes are the search filtered by that publisher."""
+    if not _SLUG_RE.match(publisher):
+        view, refused = page_for(request)
+        return refused or message(view, 404, view.t("not_found_heading"), view.t("bad_name", what=shown(publisher)))
+    query = {"publisher": publisher}
+    if request.query_params.get("lang") in ("de", "en"):
+        query["lang"] = request.query_params["lang"]
+    return RedirectResponse("/?" + urlencode(query), status_code=302)
 
 
 def _read_access(view, publisher):
@@ -159,25 +198,76 @@ def _readable_page(request, publisher):
     return (None, refused) if refused else (view, None)
 
 
+def _process_link(view, publisher, slug):
+    """(href, label) of a process page's versions table: where to go from a wrong version."""
+    return f"/p/{publisher}/{slug}#versions", view.t("to_process", process=f"{publisher}/{slug}")
+
+
+def _missing_version(view, store, publisher, slug, sentence):
+    """404 for a version a process does not have: the sentence, the versions it has, the way to them;
+    when the process itself is missing, that the library does not have it."""
+    rows = version_rows(store, publisher, slug)
+    if not rows:
+        return not_found(view, f"{publisher}/{slug}")
+    versions = ", ".join(r.version for r in reversed(rows))
+    text = f"{sentence} {view.t('existing_versions', process=f'{publisher}/{slug}', versions=versions)}"
+    return message(view, 404, view.t("not_found_heading"), text, links=[_process_link(view, publisher, slug)])
+
+
+def _version_row(request, view, publisher, slug, version):
+    """The stored row of the version a URL names. Raises PageError: 404 with a sentence saying what is
+    wrong with the address, or the redirect of ``latest`` to the version it stands for (as in the API)."""
+    store = request.app.state.store
+    process = f"{publisher}/{slug}"
+    if not _valid_name(publisher, slug):
+        raise PageError(message(view, 404, view.t("not_found_heading"), view.t("bad_name", what=shown(process))))
+    if version == "latest":
+        row = store.find_version(publisher, slug, "latest")
+        if row is None:
+            raise PageError(_missing_version(view, store, publisher, slug, view.t("no_latest", process=process)))
+        prefix = f"/p/{publisher}/{slug}/latest"
+        target = f"/p/{publisher}/{slug}/{row.version}{request.url.path[len(prefix):]}"
+        raise PageError(RedirectResponse(target + (f"?{request.url.query}" if request.url.query else ""),
+                                         status_code=307))
+    if not _VERSION_RE.match(version):
+        raise PageError(_missing_version(view, store, publisher, slug, view.t("bad_version", version=shown(version))))
+    row = store.find_version(publisher, slug, version)
+    if row is None:
+        raise PageError(_missing_version(view, store, publisher, slug,
+                                         view.t("no_such_version", process=process, version=version)))
+    return row
+
+
 def _stored_version(request, publisher, slug, version):
-    """(Page, version row, None), or (…, None, the response) when refused or not found."""
+    """(Page, version row, None), or (…, None, the refusal) when the caller may not read it.
+    An address naming no stored version raises PageError (see _version_row)."""
     view, refused = _readable_page(request, publisher)
     if refused:
         return None, None, refused
-    store = request.app.state.store
-    row = store.find_version(publisher, slug, version) if _valid_name(publisher, slug, version) else None
-    if row is None:
-        return view, None, not_found(view, f"{publisher}/{slug}@{version}")
-    return view, row, None
+    return view, _version_row(request, view, publisher, slug, version), None
+
+
+def _diagram_number(view, store, row, raw):
+    """The ``diagram`` query value: a diagram the model has, 0 by default; else PageError 400."""
+    number = whole_number(view, "diagram", raw, 0, 0, 10 ** 6, allowed_text(view.t, "diagram"))
+    if number == 0:
+        return 0
+    count = len(diagram_view(store, row, 0, view.lang)["diagrams"])
+    if number < count:
+        return number
+    allowed = (view.t("allowed_diagram_none") if count == 0 else view.t("allowed_diagram_one") if count == 1
+               else view.t("allowed_diagram_n", max=count - 1, n=count))
+    ref = f"{row.publisher}/{row.slug}@{row.version}"
+    raise bad_parameter(view, "diagram", raw, allowed, links=[(f"/p/{row.publisher}/{row.slug}/{row.version}", ref)])
 
 
 @router.get("/p/{publisher}/{slug}")
-def process_latest(request: Request, publisher: str, slug: str, diagram: int = 0):
+def process_latest(request: Request, publisher: str, slug: str, diagram: str = ""):
     return _process_page(request, publisher, slug, None, diagram)
 
 
 @router.get("/p/{publisher}/{slug}/{version}")
-def process_version(request: Request, publisher: str, slug: str, version: str, diagram: int = 0):
+def process_version(request: Request, publisher: str, slug: str, version: str, diagram: str = ""):
     return _process_page(request, publisher, slug, version, diagram)
 
 
@@ -185,23 +275,23 @@ def _process_page(request, publisher, slug, version, diagram):
     view, refused = _readable_page(request, publisher)
     if refused:
         return refused
-    if not _valid_name(publisher, slug, version):
-        return not_found(view, f"{publisher}/{slug}")
     store = request.app.state.store
-    process = store.get_process(publisher, slug)
-    rows = version_rows(store, publisher, slug)
-    if process is None or not rows:
-        return not_found(view, f"{publisher}/{slug}")
     if version is None:
+        if not _valid_name(publisher, slug):
+            return message(view, 404, view.t("not_found_heading"),
+                           view.t("bad_name", what=shown(f"{publisher}/{slug}")))
+        process = store.get_process(publisher, slug)
+        rows = version_rows(store, publisher, slug)
+        if process is None or not rows:
+            return not_found(view, f"{publisher}/{slug}")
         # the latest unyanked version, else (all yanked) the newest
         row = next((r for r in rows if r.version == process["latest"]), rows[0])
     else:
-        row = next((r for r in rows if r.version == version), None)
-        if row is None:
-            return not_found(view, f"{publisher}/{slug}@{version}")
+        row = _version_row(request, view, publisher, slug, version)
+        process = store.get_process(publisher, slug)
+        rows = version_rows(store, publisher, slug)
     manifest = store_module.version_manifest(row)
-    diagram = max(diagram, 0)
-    drawing = diagram_view(store, row, diagram, view.lang)
+    drawing = diagram_view(store, row, _diagram_number(view, store, row, diagram), view.lang)
     validation = validation_report(store, row)
     adoptions = store.adoptions(publisher, slug)
     derived = None
@@ -247,15 +337,15 @@ def download_manifest(request: Request, publisher: str, slug: str, version: str)
 
 
 @router.get("/p/{publisher}/{slug}/{version}/diagram.svg")
-def download_svg(request: Request, publisher: str, slug: str, version: str, diagram: int = 0):
+def download_svg(request: Request, publisher: str, slug: str, version: str, diagram: str = ""):
     view, row, refused = _stored_version(request, publisher, slug, version)
     if refused:
         return refused
     store = request.app.state.store
-    drawing = diagram_view(store, row, max(diagram, 0), view.lang)
+    drawing = diagram_view(store, row, _diagram_number(view, store, row, diagram), view.lang)
     if drawing["svg"] is None:
-        return view.render("message.html", status=404, heading=view.t("no_diagram_heading"),
-                           text=drawing["error"], command=None)
+        return message(view, 404, view.t("no_diagram_heading"), drawing["error"],
+                       links=[(f"/p/{publisher}/{slug}/{version}", f"{publisher}/{slug}@{version}")])
     return Response(str(drawing["svg"]), media_type="image/svg+xml", headers={
         "Content-Disposition": _attachment(f"{slug}-{version}.svg"), "Cache-Control": "private, no-cache",
         "Content-Security-Policy": "default-src 'none'; style-src 'unsafe-inline'", "X-Content-Type-Options": "nosniff"})
@@ -267,19 +357,47 @@ def _attachment(file_name):
 
 
 @router.get("/p/{publisher}/{slug}/{version}/compare")
-def compare(request: Request, publisher: str, slug: str, version: str, to: str = "", origin: int = 0,
-            report: bool = False):
+def compare(request: Request, publisher: str, slug: str, version: str, to: str = "", origin: str = ""):
     """Compare ``version`` (old) with ``to`` (new) of one process, or (origin=1) the version this
-    one was derived from (old) with this version (new)."""
+    one was derived from (old) with this version (new). Without either: choose what to compare with."""
+    return _compare(request, publisher, slug, version, to, origin, report=False)
+
+
+@router.get("/p/{publisher}/{slug}/{version}/compare/report.html")
+def compare_report(request: Request, publisher: str, slug: str, version: str, to: str = "", origin: str = ""):
+    """The diff report (bpmn/report_html.py) of the same comparison, as a file to keep or mail."""
+    return _compare(request, publisher, slug, version, to, origin, report=True)
+
+
+def _origin_flag(view, raw):
+    """The ``origin`` query value: 1 compares with the original, absent (or 0) compares versions."""
+    value = raw.strip()
+    if value in ("", "0"):
+        return False
+    if value == "1":
+        return True
+    raise bad_parameter(view, "origin", raw, allowed_text(view.t, "origin"))
+
+
+def _choose(view, store, row, status=200, problem=None):
+    """The compare page without a version to compare with: the other versions (and the original of
+    an adaptation) as links, after ``problem`` when the request named a wrong one."""
+    return view.render("compare_choice.html", status=status, problem=problem, **compare_choices(store, row))
+
+
+def _compare(request, publisher, slug, version, to, origin, report):
     view, this, refused = _stored_version(request, publisher, slug, version)
     if refused:
         return refused
     store = request.app.state.store
-    if origin:
+    with_origin, to = _origin_flag(view, origin), to.strip()
+    this_ref = f"{publisher}/{slug}@{this.version}"
+    if with_origin and to:
+        return _choose(view, store, this, 400, view.t("to_and_origin"))
+    if with_origin:
         derived = json.loads(this.manifest).get("derived_from")
         if not derived:
-            return view.render("message.html", status=404, heading=view.t("not_found_heading"),
-                               text=view.t("not_derived", ref=f"{publisher}/{slug}@{version}"), command=None)
+            return _choose(view, store, this, 404, view.t("not_derived", ref=this_ref))
         ref = package.parse_ref(derived["ref"], require_version=True)
         # Reading the original needs access to its publisher too (the same rule as the API).
         refused = _read_access(view, ref.publisher)
@@ -290,24 +408,24 @@ def compare(request: Request, publisher: str, slug: str, version: str, to: str =
             return not_found(view, str(ref))
         new_row = this
     else:
-        if not _VERSION_RE.match(to or ""):
-            return not_found(view, f"{publisher}/{slug}@{to or '?'}")
+        if not to:
+            return _choose(view, store, this)
+        if not _VERSION_RE.match(to):
+            return _choose(view, store, this, 400, view.t("bad_param", name="to", value=shown(to),
+                                                               allowed=allowed_text(view.t, "to")))
+        if to == this.version:
+            return _choose(view, store, this, 400, view.t("same_version", version=to))
         new_row = store.find_version(publisher, slug, to)
         if new_row is None:
-            return not_found(view, f"{publisher}/{slug}@{to}")
+            return _choose(view, store, this, 404,
+                           view.t("no_such_version", process=f"{publisher}/{slug}", version=to))
         old_row = this
     if report:
         from bpmn.report_html import diff_report
 
         old, new, diff = diff_of(store, old_row, new_row)
         html = diff_report(diff, lang=view.lang, old_model=old, new_model=new)
-        name = f"vergleich-{old_row.slug}-{old_row.version}-{new_row.version}.html"
         return Response(html.encode("utf-8"), media_type="text/html; charset=utf-8", headers=dict(
-            SECURITY_HEADERS, **{"Content-Disposition": _attachment(name), "Cache-Control": "private, no-cache"}))
-    return view.render("compare.html", **compare_context(store, view, old_row, new_row, bool(origin)))
-
-
-@router.get("/p/{publisher}/{slug}/{version}/compare/report.html")
-def compare_report(request: Request, publisher: str, slug: str, version: str, to: str = "", origin: int = 0):
-    """The diff report (bpmn/report_html.py) of the same comparison, as a file to keep or mail."""
-    return compare(request, publisher, slug, version, to, origin, report=True)
+            SECURITY_HEADERS, **{"Content-Disposition": _attachment(report_file_name(old_row, new_row)),
+                                 "Cache-Control": "private, no-cache"}))
+    return view.render("compare.html", **compare_context(store, view, old_row, new_row, with_origin))

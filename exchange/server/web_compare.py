@@ -1,6 +1,11 @@
 """The compare page's content: the diff of two stored versions (the engine of `procex diff`), both
-diagrams with the diff report's marks, and the changes worded for readers."""
+diagrams with the diff report's marks, and the changes worded for readers; and what to compare a
+version with when the address does not say."""
+import json
+
+from .. import package
 from .web_cache import diagram_view, load_model
+from .web_queries import member_name, version_rows
 
 
 def diff_of(store, old_row, new_row):
@@ -34,6 +39,9 @@ def compare_context(store, view, old_row, new_row, origin):
     summary = [(words[k], n, k) for k, n in diff.summary.items() if n]
     return {
         "old_row": old_row, "new_row": new_row, "origin": origin,
+        # both sides named in full: an adaptation and its original differ in publisher (and maybe slug)
+        "old_ref": _ref(old_row), "new_ref": _ref(new_row),
+        "old_name": member_name(store, old_row.publisher), "new_name": member_name(store, new_row.publisher),
         "old_view": diagram_view(store, old_row, 0, lang, model=old, highlight=old_marks, cache=False),
         "new_view": diagram_view(store, new_row, 0, lang, model=new, highlight=new_marks, cache=False),
         "report_url": _report_url(old_row, new_row, origin),
@@ -84,3 +92,32 @@ def _report_url(old_row, new_row, origin):
     base = f"/p/{new_row.publisher}/{new_row.slug}/{new_row.version}" if origin else \
         f"/p/{old_row.publisher}/{old_row.slug}/{old_row.version}"
     return base + ("/compare/report.html?origin=1" if origin else f"/compare/report.html?to={new_row.version}")
+
+
+def _ref(row):
+    return f"{row.publisher}/{row.slug}@{row.version}"
+
+
+def report_file_name(old_row, new_row):
+    """The downloaded diff report's file name: both sides, the publisher and process once when shared."""
+    if (old_row.publisher, old_row.slug) == (new_row.publisher, new_row.slug):
+        return f"vergleich-{old_row.publisher}-{old_row.slug}-{old_row.version}-{new_row.version}.html"
+    return (f"vergleich-{old_row.publisher}-{old_row.slug}-{old_row.version}-"
+            f"{new_row.publisher}-{new_row.slug}-{new_row.version}.html")
+
+
+def compare_choices(store, row):
+    """What the version ``row`` can be compared with: the process's other versions (each link with
+    the older version first, as the versions table links them) and the original it was derived from."""
+    key = package.version_key(row.version)
+    choices = []
+    for other in version_rows(store, row.publisher, row.slug):  # newest first
+        if other.version == row.version:
+            continue
+        old, new = (other, row) if package.version_key(other.version) < key else (row, other)
+        choices.append({"old": old.version, "new": new.version, "yanked": bool(other.yanked_at),
+                        "href": f"/p/{row.publisher}/{row.slug}/{old.version}/compare?to={new.version}"})
+    derived = json.loads(row.manifest).get("derived_from")
+    return {"row": row, "ref": _ref(row), "process": f"{row.publisher}/{row.slug}", "choices": choices,
+            "original": derived["ref"] if derived else None,
+            "origin_href": f"/p/{row.publisher}/{row.slug}/{row.version}/compare?origin=1"}

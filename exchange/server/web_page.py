@@ -77,8 +77,7 @@ def refusal(page, error):
                            command=f"procex admin member agree {page.member['slug']} --license dl-de/by-2-0"
                            if page.member else None)
     heading = {401: page.t("unauthorized_heading"), 404: page.t("not_found_heading")}.get(error.status, page.t("error_heading"))
-    return page.render("message.html", status=error.status, heading=heading,
-                       text=error.message if page.lang == "en" else _german_message(page, error), command=None)
+    return message(page, error.status, heading, error.message if page.lang == "en" else _german_message(page, error))
 
 
 def _german_message(page, error):
@@ -87,7 +86,7 @@ def _german_message(page, error):
         return page.t("not_found", what=error.message)
     if error.status == 401:
         return page.t("token_invalid")
-    return error.message
+    return page.t("status_error", status=error.status)
 
 
 def page_for(request):
@@ -100,7 +99,15 @@ def page_for(request):
     return Page(request, member), None
 
 
-def not_found(page, what):
+def message(page, status, heading, text, links=(), command=None, tone=None):
+    """The site's message page: a heading, one sentence, optionally a command and links onward.
+
+    ``links`` are (href, label) pairs; ``tone`` "error" marks a mistake in the request.
+    """
+    return page.render("message.html", status=status, heading=heading, text=text, command=command,
+                       links=list(links), tone=tone)
+
+
+def not_found(page, what, links=()):
     """The 404 page naming what was not found."""
-    return page.render("message.html", status=404, heading=page.t("not_found_heading"),
-                       text=page.t("not_found", what=what), command=None)
+    return message(page, 404, page.t("not_found_heading"), page.t("not_found", what=what), links=links)
