@@ -1,6 +1,15 @@
 """What a model holds, as plain data: the content of `procex inspect`."""
 from . import kinds
 
+# xsd:boolean's lexical forms (the schema collapses whitespace around them).
+_BOOLEANS = {"true": True, "1": True, "false": False, "0": False}
+
+
+def _boolean(value):
+    """True/False for an xsd:boolean attribute value; None when it is absent or not a boolean
+    (``procex validate`` reports a value such as 'ja' as an xsd error)."""
+    return None if value is None else _BOOLEANS.get(value.strip())
+
 
 def summarize(model):
     """A JSON-ready summary: counts, processes, pools, lanes, diagrams, vendor namespaces, findings."""
@@ -12,7 +21,7 @@ def summarize(model):
         processes.append({
             "id": process.id,
             "name": process.name,
-            "is_executable": process.el.get("isExecutable"),
+            "is_executable": _boolean(process.el.get("isExecutable")),
             "pool": participant.id if participant is not None else None,
             "flow_nodes": graph.number_of_nodes(),
             "sequence_flows": graph.number_of_edges(),
@@ -55,6 +64,12 @@ def _member_names(model):
     return {node.id: node.name for node in model.flow_nodes if node.name}
 
 
+def _named(item):
+    """'Process_1 "Gewerbe anmelden"', or the id alone when there is no name."""
+    name = " ".join((item.get("name") or "").split())
+    return f'{item["id"]} "{name}"' if name else f'{item["id"]}'
+
+
 def format_summary(data, model=None):
     """The summary as text for a terminal; with ``model``, lane members are shown by label."""
     if model is not None:
@@ -68,14 +83,14 @@ def format_summary(data, model=None):
     lines.append("  elements: " + ", ".join(f"{k} {v}" for k, v in sorted(interesting.items())))
     for p in data["processes"]:
         pool = f" in pool {p['pool']}" if p["pool"] else ""
-        lines.append(f"  process {p['id']} {p['name'] or ''}{pool}: {p['flow_nodes']} flow nodes, {p['sequence_flows']} sequence flows")
+        lines.append(f"  process {_named(p)}{pool}: {p['flow_nodes']} flow nodes, {p['sequence_flows']} sequence flows")
     names = data.get("names", {})
     for lane in data["lanes"]:
         members = ", ".join(names.get(m) or m for m in lane["members"])
         lines.append(f"  lane {lane['name'] or lane['id']!s}: {len(lane['members'])} members"
                      + (f" ({members})" if members else ""))
     for diagram in data["diagrams"]:
-        lines.append(f"  diagram {diagram['id']} {diagram['name'] or ''}: {diagram['shapes']} shapes, {diagram['edges']} edges")
+        lines.append(f"  diagram {_named(diagram)}: {diagram['shapes']} shapes, {diagram['edges']} edges")
     if data["vendor_namespaces"]:
         lines.append("  vendor namespaces: " + ", ".join(data["vendor_namespaces"]))
     if data["findings"]:

@@ -19,6 +19,7 @@ def test_a10_counts(shared):
     assert (counts["BPMNShape"], counts["BPMNEdge"]) == (5, 4)
     assert data["flow_nodes"] == 5
     assert [p["id"] for p in data["processes"]] == ["WFP-6-"]
+    assert data["processes"][0]["is_executable"] is False  # isExecutable="false": a JSON boolean
     assert data["processes"][0]["sequence_flows"] == 4
     assert data["pools"] == [] and data["lanes"] == []
     assert data["diagrams"][0]["shapes"] == 5 and data["diagrams"][0]["edges"] == 4
@@ -60,6 +61,22 @@ def test_b20_counts_latin1_and_event_definitions(shared):
     assert all(b.attached_to is not None for b in boundary)
     graph = model.graph()
     assert graph.number_of_edges() == 85
+
+
+def test_inspect_is_executable_is_a_boolean_or_null(tmp_path):
+    xml = b"""<definitions xmlns="http://www.omg.org/spec/BPMN/20100524/MODEL" id="d" targetNamespace="t">
+      <collaboration id="c"><participant id="pool" name="Stadt Trier" processRef="yes"/></collaboration>
+      <process id="yes" name="Gewerbe anmelden" isExecutable=" true "/><process id="one" isExecutable="1"/>
+      <process id="no" isExecutable="false"/><process id="zero" isExecutable="0"/>
+      <process id="absent"/><process id="wrong" isExecutable="ja"/></definitions>"""
+    path = tmp_path / "exec.bpmn"
+    path.write_bytes(xml)
+    data = inspect_json(path)
+    assert [(p["id"], p["is_executable"]) for p in data["processes"]] == [
+        ("yes", True), ("one", True), ("no", False), ("zero", False), ("absent", None), ("wrong", None)]
+    text = CliRunner().invoke(procex, ["inspect", str(path)]).output.splitlines()
+    assert '  process yes "Gewerbe anmelden" in pool pool: 0 flow nodes, 0 sequence flows' in text
+    assert "  process absent: 0 flow nodes, 0 sequence flows" in text  # no name, no pool: no stray " :"
 
 
 def test_graph_ignores_incoming_outgoing_children():
