@@ -14,6 +14,7 @@ from lxml import etree
 
 from bpmn import xml as bxml
 from bpmn.compat import tomllib
+from bpmn.validate import validate_file
 from exchange.examples import build_examples
 from exchange.package import manifest_problems
 from tests.conftest import REPO, need_shared
@@ -129,6 +130,14 @@ def test_model_is_xsd_valid(path, schema):
 
 
 @pytest.mark.parametrize("path", MODELS, ids=ids(MODELS))
+def test_model_lints_clean_with_the_recommended_rules(path):
+    # procex's own examples show the style its linter asks for (e.g. a loop re-enters its check
+    # task through a merging gateway, not as a second incoming flow: fake-join)
+    report = validate_file(path, rules="recommended", config={})
+    assert [(f.code, f.severity, f.element) for f in report.findings] == []
+
+
+@pytest.mark.parametrize("path", MODELS, ids=ids(MODELS))
 def test_every_reference_resolves_and_ids_are_unique(path):
     doc = load(path)
     all_ids = [e.get("id") for e in doc.root.iter() if isinstance(e.tag, str) and e.get("id")]
@@ -161,7 +170,9 @@ def test_every_reference_resolves_and_ids_are_unique(path):
 @pytest.mark.parametrize("path", MODELS, ids=ids(MODELS))
 def test_model_has_the_expected_shape(path):
     doc = load(path)
-    assert 8 <= len(doc.nodes) <= 25, f"{len(doc.nodes)} flow nodes"
+    # small enough to read on one screen; the largest, Gewerbeanmeldung 1.1.0, has 26 (its loop
+    # re-enters the check through a merging gateway, and 1.1.0 adds the archiving task)
+    assert 8 <= len(doc.nodes) <= 30, f"{len(doc.nodes)} flow nodes"
     participants = doc.root.findall(".//bpmn:collaboration/bpmn:participant", NS)
     assert len(participants) == 2
     city = [p for p in participants if p.get("name") == "Stadt Trier"]
