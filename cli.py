@@ -731,9 +731,9 @@ def validate_command(files, fmt, rules, config, lang, max_bytes):
     for error in unreadable:
         click.echo(f"procex: error: {error}", err=True)
     if fmt == "json":
-        emit_json(validate.to_json(reports))
+        emit_json(validate.to_json(reports, unreadable))
     elif fmt == "sarif":
-        emit_json(validate.to_sarif(reports, rules, lint_config, lang))
+        emit_json(validate.to_sarif(reports, rules, lint_config, lang, unreadable))
     else:
         click.echo(validate.format_text(reports, unreadable, lang))
     sys.exit(validate.exit_status(reports, unreadable))

@@ -12,14 +12,16 @@
 Messages are German by default (``lang="de"``; councils and reviewers read them) or English
 (``lang="en"``); the templates of the schema and reference findings are in ``MESSAGES``
 (messages.py), each rule's in its module. xmlschema's and libxml2's own reasons are quoted as
-they come. A file that cannot be read at all raises BpmnReadError (the CLI exits 2).
+they come. A file that cannot be read at all raises BpmnReadError (the CLI exits 2); in the JSON
+and SARIF reports it is a file with one ``not-readable`` error.
 
 Modules: run (one model, several files, the exit status), schema (xsd), references and
 reference_index (reference), messages (their German and English words), report (Report),
 formats (text table, JSON, SARIF).
 """
 from ..rules import ConfigError, LintConfig, find_config, load_config
-from .formats import REFERENCE_HELP, REFERENCE_HELP_DE, XSD_HELP, XSD_HELP_DE, format_text, to_json, to_sarif
+from .formats import (READ_RULE, REFERENCE_HELP, REFERENCE_HELP_DE, XSD_HELP, XSD_HELP_DE, format_text, to_json,
+                      to_sarif)
 from .messages import MESSAGES
 from .references import reference_findings
 from .report import SEVERITY_ORDER, Report
@@ -27,7 +29,7 @@ from .run import config_for, exit_status, validate_bytes, validate_file, validat
 from .schema import XSD_NS, lxml_schema, schema_findings, xmlschema_schema
 
 __all__ = [
-    "MESSAGES", "REFERENCE_HELP", "REFERENCE_HELP_DE", "SEVERITY_ORDER", "XSD_HELP", "XSD_HELP_DE", "XSD_NS",
+    "MESSAGES", "READ_RULE", "REFERENCE_HELP", "REFERENCE_HELP_DE", "SEVERITY_ORDER", "XSD_HELP", "XSD_HELP_DE", "XSD_NS",
     "ConfigError", "LintConfig", "Report", "config_for", "exit_status", "find_config", "format_text",
     "load_config", "lxml_schema", "reference_findings", "schema_findings", "to_json", "to_sarif",
     "validate_bytes", "validate_file", "validate_model", "validate_paths", "xmlschema_schema",

@@ -20,6 +20,14 @@ REFERENCE_HELP_DE = ("Ein Verweis zeigt auf kein Element oder auf ein Element de
                      "Nachrichtenfluss bleibt in einem Pool; oder ein Diagramm passt nicht zum Modell. Abhilfe: "
                      "Lassen Sie den Verweis auf das richtige Element zeigen oder entfernen Sie ihn, wie die "
                      "Meldung sagt.")
+READ_RULE = "not-readable"  # the rule id of a file that cannot be read (as the library server's review)
+READ_HELP = ("The file cannot be read as BPMN 2.0 at all: it is not well-formed XML, its root is not BPMN 2.0 "
+             "definitions, it has a DOCTYPE, or it is too large. Nothing else was checked. How to fix: save "
+             "the model again from a BPMN editor, or correct the place the message names.")
+READ_HELP_DE = ("Die Datei lässt sich überhaupt nicht als BPMN 2.0 lesen: sie ist kein wohlgeformtes XML, ihr "
+                "Wurzelelement ist nicht BPMN-2.0-definitions, sie hat eine DOCTYPE-Deklaration oder ist zu groß. "
+                "Nichts anderes wurde geprüft. Abhilfe: Speichern Sie das Modell erneut aus einem BPMN-Editor "
+                "oder korrigieren Sie die in der Meldung genannte Stelle.")
 # Text report words: table header, severities, the total line.
 _TEXT = {
     "de": {"header": ("DATEI", "ZEILE", "ELEMENT", "SCHWERE", "REGEL", "MELDUNG"),
@@ -63,8 +71,17 @@ def format_text(reports, unreadable=(), lang="de"):
     return "\n".join(lines)
 
 
-def to_json(reports):
-    return {"files": [r.to_dict() for r in reports]}
+def read_error_entry(error):
+    """The JSON file entry of a file that could not be read (a BpmnReadError): not ok, one error
+    finding of rule ``not-readable`` with the reason, and the line and column when known."""
+    finding = {"rule": READ_RULE, "severity": "error", "message": error.reason, "line": error.line,
+               "column": error.column, "element": None}
+    return {"path": error.source, "ok": False, "errors": 1, "warnings": 0, "findings": [finding]}
+
+
+def to_json(reports, unreadable=()):
+    """``{"files": [...]}``: the checked files, then one entry per file that could not be read."""
+    return {"files": [r.to_dict() for r in reports] + [read_error_entry(e) for e in unreadable]}
 
 
 def _rule_descriptor(rule_id, rules_used, lang="de"):
@@ -76,6 +93,9 @@ def _rule_descriptor(rule_id, rules_used, lang="de"):
     elif rule_id == "reference":
         short = "Verweise und Struktur" if de else "References and structure"
         full, level = REFERENCE_HELP_DE if de else REFERENCE_HELP, "error"
+    elif rule_id == READ_RULE:
+        short = "Datei nicht lesbar" if de else "File not readable"
+        full, level = READ_HELP_DE if de else READ_HELP, "error"
     else:
         rule = lint.registry()[rule_id]
         short, full = rule.title(lang), rule.help(lang)
@@ -92,13 +112,27 @@ def _artifact_uri(path):
     return p.as_uri() if p.is_absolute() else p.as_posix()
 
 
-def to_sarif(reports, rules=None, config=None, lang="de"):
+def _read_location(error, index):
+    physical = {"artifactLocation": {"uri": _artifact_uri(error.source), "index": index}}
+    if error.line:
+        physical["region"] = {"startLine": error.line}
+        if error.column:
+            physical["region"]["startColumn"] = error.column
+    return {"physicalLocation": physical}
+
+
+def to_sarif(reports, rules=None, config=None, lang="de", unreadable=()):
     """A SARIF 2.1.0 log: one run, the rules that were applied (with help texts in ``lang``; the
     results' messages are the findings' own), one result per finding with its file and line, and
-    the element id as logical location."""
+    the element id as logical location.
+
+    A file that could not be read (``unreadable``: BpmnReadErrors) is an artifact with one
+    ``not-readable`` error result, and a tool execution notification of the one invocation, whose
+    ``executionSuccessful`` is then false (``exitCode`` is procex validate's exit status)."""
     from importlib import metadata
 
     from .. import rules as lint
+    from .run import exit_status
 
     try:
         version = metadata.version("procex")
@@ -110,6 +144,8 @@ def to_sarif(reports, rules=None, config=None, lang="de"):
         for f in report.findings:
             if f.code not in rule_ids:
                 rule_ids.append(f.code)
+    if unreadable and READ_RULE not in rule_ids:
+        rule_ids.append(READ_RULE)
     index = {rule_id: i for i, rule_id in enumerate(rule_ids)}
     artifacts = [{"location": {"uri": _artifact_uri(r.path)}} for r in reports]
     results = []
@@ -124,7 +160,19 @@ def to_sarif(reports, rules=None, config=None, lang="de"):
             results.append({"ruleId": f.code, "ruleIndex": index[f.code],
                             "level": {"error": "error", "warning": "warning"}.get(f.severity, "note"),
                             "message": {"text": f.message}, "locations": [location]})
+    notifications = []
+    for error in unreadable:
+        artifacts.append({"location": {"uri": _artifact_uri(error.source)}})
+        location = _read_location(error, len(artifacts) - 1)
+        results.append({"ruleId": READ_RULE, "ruleIndex": index[READ_RULE], "level": "error",
+                        "message": {"text": error.reason}, "locations": [location]})
+        notifications.append({"level": "error", "message": {"text": str(error)}, "locations": [location],
+                              "associatedRule": {"id": READ_RULE, "index": index[READ_RULE]}})
+    invocation = {"executionSuccessful": not unreadable, "exitCode": exit_status(reports, unreadable)}
+    if notifications:
+        invocation["toolExecutionNotifications"] = notifications
     return {"$schema": "https://json.schemastore.org/sarif-2.1.0.json", "version": "2.1.0",
             "runs": [{"tool": {"driver": {"name": "procex", "version": version,
                                           "rules": [_rule_descriptor(r, used, lang) for r in rule_ids]}},
-                      "language": lang, "artifacts": artifacts, "results": results}]}
+                      "invocations": [invocation], "language": lang, "artifacts": artifacts,
+                      "results": results}]}

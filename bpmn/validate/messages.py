@@ -3,14 +3,18 @@
 See bpmn/rules/_util.py for how parameters are named; each lint rule keeps its own table in its
 module. ``say`` puts one message into words in the chosen language.
 """
-from ..rules._util import Words, check_messages
+from .. import kinds
+from ..rules._util import Words, check_messages, describe, label, trigger_words
 from ..rules._util import say as _say_in
+from ..xml import BPMN_NS, BPMNDI_NS, local_name
 
 MESSAGES = {
     # schema (xsd): "{where}: {reason}; {hint}", reason as xmlschema gives it
     "xsd": {"de": "{where}: {reason}; {hint}", "en": "{where}: {reason}; {hint}"},
     "xsd-at-path": {"de": "{reason} (bei {path})", "en": "{reason} (at {path})"},
     "xsd-inside": {"de": "{owner}, Kindelement {tag}", "en": "{tag} in {owner}"},
+    # an element a reader cannot find by itself (an event definition …), named with its owner
+    "inside": {"de": "{owner}, {child}", "en": "{child} in {owner}"},
     "xsd-too-many": {"de": "mehr als {count} Schemafehler; die übrigen sind nicht aufgeführt",
                      "en": "more than {count} schema errors; the rest are not listed"},
     "hint-duplicate-id": {"de": "Ids müssen in einer Datei eindeutig sein: geben Sie einem der Elemente eine "
@@ -135,3 +139,66 @@ GROUP_WORDS = {
 def say(key, lang, /, **params):
     """The message ``key`` of this table in ``lang`` (de or en), with ``params`` filled in."""
     return _say_in(MESSAGES, key, lang, **params)
+
+
+# --- naming an element together with the flow element that carries it ---------------------------
+
+# Elements a message can name by themselves: flow elements, artifacts, pools, lanes, processes,
+# message flows and conversations, and the diagram's shapes and edges. Global elements (children
+# of definitions: messages, errors, signals, global event definitions …) and any element with a
+# label (an operation, a data input …) name themselves too.
+SELF_NAMED = kinds.FLOW_ELEMENTS | kinds.ARTIFACTS | {
+    "definitions", "process", "collaboration", "participant", "laneSet", "lane", "messageFlow",
+    "conversation", "subConversation", "callConversation", "conversationLink", "choreography",
+    "subChoreography", "callChoreography", "choreographyTask", "BPMNDiagram", "BPMNPlane", "BPMNShape",
+    "BPMNEdge"}
+_OMG = ("{%s}" % BPMN_NS, "{%s}" % BPMNDI_NS)
+
+
+def self_named(el):
+    """Whether a message can name ``el`` alone: a flow element, pool, lane, process, global
+    element, shape or edge, or an element with a label; not an unnamed event definition, loop
+    characteristics, data association …"""
+    if not isinstance(el.tag, str) or not el.tag.startswith(_OMG):
+        return False
+    if local_name(el.tag) in SELF_NAMED or label(el):
+        return True
+    parent = el.getparent()
+    return parent is not None and local_name(parent.tag) == "definitions"
+
+
+def owner_of(el):
+    """The nearest ancestor a message can name by itself (``self_named``), else the nearest one
+    with an id, else None."""
+    parent = el.getparent()
+    with_id = None
+    while parent is not None:
+        if self_named(parent):
+            return parent
+        if with_id is None and isinstance(parent.tag, str) and parent.get("id"):
+            with_id = parent
+        parent = parent.getparent()
+    return with_id
+
+
+def _child_words(el, lang):
+    """An element described alone; an event definition by its trigger ('Ereignisdefinition (Fehler)')."""
+    kind = local_name(el.tag)
+    if lang == "de" and kind in kinds.EVENT_DEFINITIONS:
+        text = f"Ereignisdefinition ({trigger_words([kind]).de})"
+        ident = el.get("id")
+        return f"{text} [{ident}]" if ident else text
+    return describe(el, lang=lang)
+
+
+def named(el):
+    """A message parameter for ``el``: the element itself when it names itself, else its
+    description with the flow element (pool, lane …) that carries it, in both languages:
+    "error event definition (Def_1) in boundary event 'Prüfung gescheitert' (Fail_1)" /
+    "Angeheftetes Ereignis „Prüfung gescheitert“ [Fail_1], Ereignisdefinition (Fehler) [Def_1]"."""
+    if self_named(el):
+        return el
+    owner = owner_of(el)
+    if owner is None:
+        return Words(**{lang: _child_words(el, lang) for lang in ("de", "en")})
+    return Words(**{lang: say("inside", lang, owner=owner, child=_child_words(el, lang)) for lang in ("de", "en")})

@@ -10,7 +10,7 @@ from ..findings import Finding
 from ..model import Model
 from ..rules._util import Words, kind_words, nearest_id
 from ..xml import BPMN_NS, DI_NS, OMG_NAMESPACES, local_name
-from .messages import FIX_KEYS, GROUP_WORDS, say
+from .messages import FIX_KEYS, GROUP_WORDS, named, say
 from .reference_index import PARTICIPANT, PROCESS, SEQUENCE_FLOW, ReferenceIndex
 
 _BPMN = "{%s}" % BPMN_NS
@@ -71,7 +71,7 @@ def reference_findings(root, lang="de"):
         text = (el.text or "").strip()
         if not text:
             if kind in ("flowNodeRef", "sourceRef", "targetRef", "incoming", "outgoing") and not _in_extension(el):
-                found.append(Finding("reference", say("empty-ref", lang, owner=parent, kind=kind), "error",
+                found.append(Finding("reference", say("empty-ref", lang, owner=named(parent), kind=kind), "error",
                                      el.sourceline, nearest_id(parent)))
             continue
         result = _check_ref(by_id, tns, el, parent.tag, kind, text, owner=parent, lang=lang)
@@ -118,28 +118,28 @@ def _check_ref(by_id, tns, el, owner_tag, name, value, owner=None, lang="de"):
         if kind not in expected:
             if name == "flowNodeRef":
                 return Finding(  # common in exports (data objects in lanes); harmless to the flow
-                    "reference", say("lane-lists-non-node", lang, owner=owner, target=target), "warning",
+                    "reference", say("lane-lists-non-node", lang, owner=named(owner), target=target), "warning",
                     el.sourceline, nearest_id(owner))
             if len(expected) <= 4:
                 allowed = Words(**{lg: ", ".join(sorted(kind_words(k, lg) for k in expected)) for lg in ("de", "en")})
             else:
                 allowed = GROUP_WORDS[_group(expected)]
             return Finding(
-                "reference", say("wrong-kind", lang, owner=owner, name=name, target=target, allowed=allowed,
+                "reference", say("wrong-kind", lang, owner=named(owner), name=name, target=target, allowed=allowed,
                                  fix=_fix(name, "fix-wrong-kind", lang)),
                 "error", el.sourceline, nearest_id(owner))
         return None
     namespace = el.nsmap.get(prefix) if prefix is not None else None
     external = prefix is not None and namespace is not None and namespace != tns and namespace not in OMG_NAMESPACES
     if name in _MAY_BE_EXTERNAL:
-        return Finding("reference", say("external", lang, owner=owner, name=name, value=value), "info",
+        return Finding("reference", say("external", lang, owner=named(owner), name=name, value=value), "info",
                        el.sourceline, nearest_id(owner))
     if external:
         return None  # a QName of an imported document: nothing here to check it against
     undeclared = prefix is not None and namespace is None
     extra = say("undeclared-prefix", lang, prefix=prefix) if undeclared else ""
     return Finding(
-        "reference", say("dangling", lang, owner=owner, name=name, value=value, extra=extra,
+        "reference", say("dangling", lang, owner=named(owner), name=name, value=value, extra=extra,
                          fix=_fix(name, "fix-dangling", lang)),
         "error", el.sourceline, nearest_id(owner))
 
@@ -160,7 +160,7 @@ def _duplicate_ids(index, lang):
         ident = el.get("id")
         first = index.by_id[ident]
         found.append(Finding(
-            "reference", say("duplicate-id", lang, ident=ident, el=el, first=first, line=first.sourceline),
+            "reference", say("duplicate-id", lang, ident=ident, el=named(el), first=first, line=first.sourceline),
             "error", el.sourceline, ident))
     return found
 

@@ -14,7 +14,7 @@ from lxml import etree
 from ..findings import Finding
 from ..rules._util import Words, describe, nearest_id
 from ..xml import BPMN_NS, BPMNDI_NS, DC_NS, DI_NS, local_name
-from .messages import say
+from .messages import named, owner_of, say
 
 XSD_NS = "http://www.w3.org/2001/XMLSchema"
 _BPMN = "{%s}" % BPMN_NS
@@ -62,15 +62,46 @@ def schema_findings(tree, lang="de"):
 
 def _iter_xmlschema_errors(tree, lang):
     count = 0
-    for error in xmlschema_schema().iter_errors(tree, use_location_hints=False):
-        reason = error.reason or error.message or "invalid"
-        if reason.startswith("IDREF "):
-            continue  # dangling IDREFs: the reference checks report them at their element
+    for error in _one_per_cause(xmlschema_schema().iter_errors(tree, use_location_hints=False)):
         count += 1
         if count > _MAX_XSD_FINDINGS:
             yield Finding("xsd", say("xsd-too-many", lang, count=_MAX_XSD_FINDINGS), "error", None, None)
             return
-        yield _xsd_finding(error, reason, lang)
+        yield _xsd_finding(error, _reason(error), lang)
+
+
+def _reason(error):
+    return error.reason or error.message or "invalid"
+
+
+_ATTRIBUTE = re.compile(r"attribute ([^\s=]+)=")
+
+
+def _one_per_cause(errors):
+    """xmlschema's errors without dangling IDREFs (the reference checks report those at their
+    element), one per element or attribute and cause, in document order.
+
+    A value the schema refuses is reported once per attribute (or element text): xmlschema
+    reports a number such as x='abc' twice, as a pattern mismatch and as a failed conversion; the
+    conversion ("could not convert string to float: 'abc'") is kept, the pattern listing dropped.
+    Other causes stay apart; the same reason twice at one element is reported once.
+    """
+    kept, where = [], {}
+    for error in errors:
+        reason = _reason(error)
+        if reason.startswith("IDREF "):
+            continue
+        if isinstance(getattr(error, "obj", None), str):  # a refused value: one finding per attribute/text
+            attribute = _ATTRIBUTE.match(reason)
+            key = ("value", id(error.elem), attribute.group(1) if attribute else None, error.obj)
+        else:
+            key = ("other", id(error.elem), getattr(error, "index", None), reason)
+        if key not in where:
+            where[key] = len(kept)
+            kept.append(error)
+        elif "match any pattern" in _reason(kept[where[key]]) and "match any pattern" not in reason:
+            kept[where[key]] = error  # the type's own words say more than a regular expression
+    return kept
 
 
 _CLARK = re.compile(r"\{([^}]*)\}([\w.-]+)")
@@ -99,12 +130,14 @@ def _xsd_finding(error, reason, lang):
 
 
 def _where(el, lang):
-    """'<bpmn:dataOutputAssociation> in user task 'X' (id)' or "user task 'X' (id)"."""
+    """How an xsd finding names where it is: the element itself when it names itself ("user task
+    'X' (id)"); an event definition or other child with an id together with its flow element
+    ("timer event definition (T1) in boundary event 'Frist' (B1)"); an element without id by its
+    tag in its flow element ("<bpmn:timeDuration> in boundary event 'Frist' (B1)")."""
     if el.get("id"):
-        return describe(el, lang=lang)
-    owner = el.getparent()
-    while owner is not None and not owner.get("id"):
-        owner = owner.getparent()
+        value = named(el)
+        return getattr(value, lang) if isinstance(value, Words) else describe(value, lang=lang)
+    owner = owner_of(el)
     tag = f"<{_tidy(el.tag) if el.tag.startswith('{') else el.tag}>"
     return say("xsd-inside", lang, tag=tag, owner=owner) if owner is not None else tag
 
