@@ -502,9 +502,12 @@ def update(name, version, prefer):
     from exchange.tracking import update_process
 
     result = update_process(_workspace(), name, version, prefer)
-    click.echo(result.summary())
     if not result.written:
+        click.echo(result.summary(), err=True)  # each conflict with both sides' values, as `merge` lists them
         sys.exit(1)
+    click.echo(result.summary())
+    for line in result.notes():
+        click.echo(line, err=True)
 
 
 @procex.command()

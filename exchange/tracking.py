@@ -7,9 +7,11 @@
 - ``update_process``: three-way merge of the new upstream version into the local adaptation.
   BASE and UPSTREAM are both seen through the mapping rules, so the merge sees only the real
   local edits as local changes and new upstream elements arrive with local names. On conflicts
-  the local file is left untouched and the conflicts are returned.
+  the local file is left untouched and the conflicts are returned, each with its values on
+  both sides (the conflict list of ``procex merge``).
 """
 from dataclasses import dataclass, field
+from typing import Optional
 
 from bpmn.errors import ProcexError
 from bpmn.fileio import atomic_write
@@ -166,18 +168,40 @@ class UpdateResult:
     applied: list = field(default_factory=list)
     kept: list = field(default_factory=list)
     pseudo: list = field(default_factory=list)
-    conflicts: list = field(default_factory=list)
+    conflicts: list = field(default_factory=list)   # the blocking conflicts as JSON (diff3's form)
     written: bool = False
+    conflict_items: list = field(default_factory=list)   # the same as bpmn.merge.Conflict objects
+    resolved: list = field(default_factory=list)         # conflicts decided by ``prefer``
+    prefer: Optional[str] = None
+    skipped: list = field(default_factory=list)          # (id, reason): upstream wins LOCAL could not take
 
     def summary(self, lang="de"):
+        """German by default: on conflicts the head line and each conflict with the values of both
+        sides against BASE (the list ``procex merge`` prints); else what was taken."""
+        from bpmn.merge_report import conflict_lines
+
+        lang = "en" if lang == "en" else "de"
         if not self.written:
-            lines = [f"{self.name}: {self.old} → {self.new}: {len(self.conflicts)} Konflikt(e); "
-                     "die lokale Datei bleibt unverändert:"]
-            for conflict in self.conflicts:
-                lines.append(f"  {conflict.get('kind')}: {conflict.get('element')}")
-            return "\n".join(lines)
-        return (f"{self.name}: {self.old} → {self.new} übernommen: {len(self.applied)} Änderungen von oben "
-                f"angewendet, {len(self.kept)} lokale behalten, {len(self.pseudo)} auf beiden Seiten gleich")
+            head = (f"{self.name}: {self.old} → {self.new}: {len(self.conflicts)} Konflikt(e); die lokale Datei "
+                    "bleibt unverändert; --prefer local|upstream entscheidet sie" if lang == "de" else
+                    f"{self.name}: {self.old} → {self.new}: {len(self.conflicts)} conflict(s); the local file is "
+                    "left untouched; --prefer local|upstream decides them")
+            return "\n".join([head, *conflict_lines(self.conflict_items, lang)])
+        if lang == "de":
+            text = (f"{self.name}: {self.old} → {self.new} übernommen: {len(self.applied)} Änderungen von oben "
+                    f"angewendet, {len(self.kept)} lokale behalten, {len(self.pseudo)} auf beiden Seiten gleich")
+            if self.resolved:
+                text += f", {len(self.resolved)} Konflikt(e) mit --prefer {self.prefer} entschieden"
+        else:
+            text = (f"{self.name}: {self.old} → {self.new} taken: {len(self.applied)} upstream changes applied, "
+                    f"{len(self.kept)} local ones kept, {len(self.pseudo)} the same on both sides")
+            if self.resolved:
+                text += f", {len(self.resolved)} conflict(s) decided with --prefer {self.prefer}"
+        return text
+
+    def notes(self, lang="de"):
+        """Lines for stderr after a written update: what --prefer upstream could not take."""
+        return [f"note: upstream {ident} not taken: {reason}" for ident, reason in self.skipped]
 
 
 def update_process(ws, name, version=None, prefer=None):
@@ -201,7 +225,9 @@ def update_process(ws, name, version=None, prefer=None):
     outcome = merge(base, local, upstream, prefer=prefer)
     three_way = outcome.threeway.to_dict()
     result = UpdateResult(name, str(current), str(new_ref), three_way["applicable"], three_way["local"],
-                          three_way["pseudo"], [] if outcome.ok else [c.to_dict() for c in outcome.conflicts])
+                          three_way["pseudo"], [] if outcome.ok else [c.to_dict() for c in outcome.conflicts],
+                          conflict_items=list(outcome.conflicts), resolved=list(outcome.resolved), prefer=prefer,
+                          skipped=list(outcome.skipped))
     if not outcome.ok:
         return result
     sha = ws.cache_put(upstream_bytes, manifest)

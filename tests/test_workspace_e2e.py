@@ -208,9 +208,29 @@ def test_update_with_a_conflict_leaves_the_local_file_untouched(library, tmp_pat
     before_file, before_lock = local.read_bytes(), (ws / "procex.lock").read_bytes()
     publish_example(server, tokens["trier"], EXAMPLES / "trier-v2", "gewerbeanmeldung")
     result = procex(["update", "gewerbeanmeldung"], ws, tokens["koblenz"], check=False)
-    assert result.returncode == 1
-    assert "1 Konflikt(e)" in result.stdout and "label: Task_Anzeige_pruefen" in result.stdout
+    assert result.returncode == 1 and result.stdout == ""
+    # each conflict with BASE's value and the value of each side, as `procex merge` lists it
+    assert result.stderr.splitlines() == [
+        "gewerbeanmeldung: trier/gewerbeanmeldung@1.0.0 → trier/gewerbeanmeldung@1.1.0: 1 Konflikt(e); "
+        "die lokale Datei bleibt unverändert; --prefer local|upstream entscheidet sie",
+        "  [Task_Anzeige_pruefen] Bezeichnung unterschiedlich geändert (label)",
+        "      lokal:     umbenannt: Benutzeraufgabe „Gewerbeanzeige nach Checkliste prüfen“ [Task_Anzeige_pruefen]",
+        "                   Name: „Gewerbeanzeige auf Vollständigkeit prüfen“ → „Gewerbeanzeige nach Checkliste prüfen“",
+        "      upstream:  umbenannt: Benutzeraufgabe „Gewerbeanzeige auf Vollständigkeit und Plausibilität prüfen“ "
+        "[Task_Anzeige_pruefen]",
+        "                   Name: „Gewerbeanzeige auf Vollständigkeit prüfen“ → "
+        "„Gewerbeanzeige auf Vollständigkeit und Plausibilität prüfen“"]
     assert local.read_bytes() == before_file and (ws / "procex.lock").read_bytes() == before_lock
-    # deciding for the upstream side takes Trier's label
-    procex(["update", "gewerbeanmeldung", "--prefer", "upstream"], ws, tokens["koblenz"])
-    assert read_model(local)["Task_Anzeige_pruefen"].name == "Gewerbeanzeige auf Vollständigkeit und Plausibilität prüfen"
+    # deciding for the upstream side takes Trier's label (in a copy of the workspace) ...
+    other = tmp_path / "koblenz-upstream"
+    shutil.copytree(ws, other)
+    out = procex(["update", "gewerbeanmeldung", "--prefer", "upstream"], other, tokens["koblenz"]).stdout
+    assert out.strip().endswith(", 1 Konflikt(e) mit --prefer upstream entschieden")
+    assert read_model(other / "processes" / "gewerbeanmeldung.bpmn")["Task_Anzeige_pruefen"].name == (
+        "Gewerbeanzeige auf Vollständigkeit und Plausibilität prüfen")
+    # ... for the local side keeps Koblenz's, and the summary counts the decided conflict
+    out = procex(["update", "gewerbeanmeldung", "--prefer", "local"], ws, tokens["koblenz"]).stdout
+    assert out.strip() == ("gewerbeanmeldung: trier/gewerbeanmeldung@1.0.0 → trier/gewerbeanmeldung@1.1.0 übernommen: "
+                           "11 Änderungen von oben angewendet, 0 lokale behalten, 0 auf beiden Seiten gleich, "
+                           "1 Konflikt(e) mit --prefer local entschieden")
+    assert read_model(local)["Task_Anzeige_pruefen"].name == "Gewerbeanzeige nach Checkliste prüfen"
