@@ -43,7 +43,9 @@ TEXTS = {
         "more": "… und {n} weitere",
         "adoptions": "{n} Übernahmen", "adoption": "1 Übernahme", "adoptions_unknown": "Übernahmen unbekannt",
         "accepted": "von der Bibliothek angenommen",
-        "validation": "{errors} Fehler, {warnings} Warnungen",
+        "checked": "geprüft: {errors}, {warnings}",
+        "errors": ("keine Fehler", "1 Fehler", "{n} Fehler"),
+        "warnings": ("keine Warnungen", "1 Warnung", "{n} Warnungen"),
         "coverage": "für {covered} von {waiting} wartenden Leistungen gibt es einen Prozess einer "
                     "anderen Kommune ({exact} exakt)",
     },
@@ -59,7 +61,9 @@ TEXTS = {
         "more": "… and {n} more",
         "adoptions": "{n} adoptions", "adoption": "1 adoption", "adoptions_unknown": "adoptions unknown",
         "accepted": "accepted by the library",
-        "validation": "{errors} errors, {warnings} warnings",
+        "checked": "checked: {errors}, {warnings}",
+        "errors": ("no errors", "1 error", "{n} errors"),
+        "warnings": ("no warnings", "1 warning", "{n} warnings"),
         "coverage": "for {covered} of {waiting} waiting services a peer process exists ({exact} exact)",
     },
 }
@@ -92,8 +96,12 @@ class Candidate:
 
     @property
     def validation(self):
-        """{"errors": n, "warnings": n} when the library says, else "accepted" (it refuses errors)."""
-        return self.item.get("validation") or "accepted"
+        """{"errors": n, "warnings": n} of the recommended lint preset when the library lists it
+        (counted at publish), else "accepted" (the library refuses schema and reference errors)."""
+        found = self.item.get("validation")
+        if isinstance(found, dict) and all(_count(found.get(k)) for k in ("errors", "warnings")):
+            return {"errors": found["errors"], "warnings": found["warnings"]}
+        return "accepted"
 
     def as_json(self):
         return {"ref": self.ref, "publisher": self.publisher, "slug": self.slug, "version": self.version,
@@ -308,6 +316,10 @@ def name_stems(name, cache):
 _ANCHOR = "amt"  # a plain lexicon word: its one stem closes every "WORD amt" label
 
 
+def _count(value):
+    return isinstance(value, int) and not isinstance(value, bool) and value >= 0
+
+
 def _adoptions(item):
     n = item.get("adoptions")
     return n if isinstance(n, int) else None
@@ -365,9 +377,16 @@ def coverage_sentence(coverage, lang="de"):
     return TEXTS[lang]["coverage"].format(**coverage)
 
 
+def _count_text(n, forms):
+    return forms[min(n, 2)].format(n=n)
+
+
 def _validation_text(validation, t):
+    """"geprüft: keine Fehler, 2 Warnungen" from the library's summary, else "von der Bibliothek
+    angenommen" (a library that does not list it: it accepted the model, nothing more is known)."""
     if isinstance(validation, dict):
-        return t["validation"].format(errors=validation.get("errors", 0), warnings=validation.get("warnings", 0))
+        return t["checked"].format(errors=_count_text(validation["errors"], t["errors"]),
+                                   warnings=_count_text(validation["warnings"], t["warnings"]))
     return t["accepted"]
 
 

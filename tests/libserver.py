@@ -3,7 +3,7 @@
 ``LibraryServer`` starts the server on a free port against a SQLite file or a fresh PostgreSQL
 database, waits until /api/v1/health answers, and kills it at the end. Members and tokens are
 seeded through exchange.server.admin on the same database (as an administrator would).
-``tiny_model`` and ``manifest_for`` make small valid uploads.
+``tiny_model``, ``warned_model`` and ``manifest_for`` make small valid uploads.
 """
 import itertools
 import json
@@ -197,6 +197,34 @@ def tiny_model(name="Gewerbe anmelden", task="Antrag prüfen", padding=0):
     <bpmn:sequenceFlow id="f1" sourceRef="start" targetRef="task"/>
     <bpmn:sequenceFlow id="f2" sourceRef="task" targetRef="end"/>
   </bpmn:process>
+</bpmn:definitions>
+""".encode("utf-8")
+
+
+def warned_model():
+    """A valid model with a diagram whose check by the recommended lint preset finds no errors and
+    exactly 2 warnings: a superfluous gateway (one way in, one out) and a lane without members.
+    (tiny_model, without a diagram, finds 1 error there: no-bpmndi.)"""
+    shapes = {"start": (100, 100, 36, 36), "gw": (180, 93, 50, 50), "task": (280, 78, 100, 80),
+              "end": (430, 100, 36, 36)}
+    edges = {"f1": ((136, 118), (180, 118)), "f2": ((230, 118), (280, 118)), "f3": ((380, 118), (430, 118))}
+    di = "".join(f'<bpmndi:BPMNShape id="{k}_di" bpmnElement="{k}"><dc:Bounds x="{x}" y="{y}" width="{w}" '
+                 f'height="{h}"/></bpmndi:BPMNShape>' for k, (x, y, w, h) in shapes.items())
+    di += "".join(f'<bpmndi:BPMNEdge id="{k}_di" bpmnElement="{k}"><di:waypoint x="{a[0]}" y="{a[1]}"/>'
+                  f'<di:waypoint x="{b[0]}" y="{b[1]}"/></bpmndi:BPMNEdge>' for k, (a, b) in edges.items())
+    return f"""<?xml version="1.0" encoding="UTF-8"?>
+<bpmn:definitions xmlns:bpmn="http://www.omg.org/spec/BPMN/20100524/MODEL" xmlns:bpmndi="http://www.omg.org/spec/BPMN/20100524/DI" xmlns:dc="http://www.omg.org/spec/DD/20100524/DC" xmlns:di="http://www.omg.org/spec/DD/20100524/DI" id="defs" targetNamespace="http://procex.test/model">
+  <bpmn:process id="process" name="Gewerbe anmelden" isExecutable="false">
+    <bpmn:laneSet id="ls"><bpmn:lane id="lane" name="Ordnungsamt"/></bpmn:laneSet>
+    <bpmn:startEvent id="start" name="Antrag eingegangen"><bpmn:outgoing>f1</bpmn:outgoing></bpmn:startEvent>
+    <bpmn:exclusiveGateway id="gw" name="Vollständig?"><bpmn:incoming>f1</bpmn:incoming><bpmn:outgoing>f2</bpmn:outgoing></bpmn:exclusiveGateway>
+    <bpmn:task id="task" name="Antrag prüfen"><bpmn:incoming>f2</bpmn:incoming><bpmn:outgoing>f3</bpmn:outgoing></bpmn:task>
+    <bpmn:endEvent id="end" name="Bescheid versandt"><bpmn:incoming>f3</bpmn:incoming></bpmn:endEvent>
+    <bpmn:sequenceFlow id="f1" sourceRef="start" targetRef="gw"/>
+    <bpmn:sequenceFlow id="f2" sourceRef="gw" targetRef="task"/>
+    <bpmn:sequenceFlow id="f3" sourceRef="task" targetRef="end"/>
+  </bpmn:process>
+  <bpmndi:BPMNDiagram id="diagram"><bpmndi:BPMNPlane id="plane" bpmnElement="process">{di}</bpmndi:BPMNPlane></bpmndi:BPMNDiagram>
 </bpmn:definitions>
 """.encode("utf-8")
 

@@ -1,7 +1,7 @@
 """GET /api/v1/index: the whole library listing in one streamed answer, against a real server.
 
 The listing's content (latest unyanked version per process, adoptions, task labels capped at 50,
-the closing count line), ETag and 304, the access matrix (search's rules), the chunked stream
+the validation summary counted at publish, the closing count line), ETag and 304, the access matrix (search's rules), the chunked stream
 over more processes than one chunk, on SQLite and PostgreSQL; and LibraryClient.index(): the
 closing line checked, a cut-off stream refused, 304 with the cached ETag.
 """
@@ -15,7 +15,7 @@ import pytest
 from exchange.client import LibraryClient, LibraryError
 from exchange.server import admin, compression
 from exchange.server.store import Store
-from tests.libserver import manifest_for, servers, tiny_model  # noqa: F401 (servers is a fixture)
+from tests.libserver import manifest_for, servers, tiny_model, warned_model  # noqa: F401 (servers is a fixture)
 
 
 def lines(response):
@@ -64,11 +64,66 @@ def test_listing_holds_every_latest_unyanked_version(servers):
         "publisher": trier.slug, "slug": "gewerbeanmeldung", "latest": "1.1.0", "name": "Gewerbeanmeldung",
         "leistungsschluessel": ["99050012104000"], "keywords": ["Gewerbe"],
         "adoptions": 2,  # mainz and bonn; bonn's two versions count once
-        "tasks": ["Gewerbe anmelden", "Antrag eingegangen", "Gewerbe prüfen", "Bescheid versandt"]}
+        "tasks": ["Gewerbe anmelden", "Antrag eingegangen", "Gewerbe prüfen", "Bescheid versandt"],
+        "validation": {"errors": 1, "warnings": 0}}  # tiny_model has no diagram: no-bpmndi
     hund = mine[(mainz.slug, "hundesteuer")]
     assert hund["adoptions"] == 0 and hund["keywords"] == []
     assert hund["leistungsschluessel"] == ["99102013104000", "99102013070000"]
     assert hund["tasks"] == [f"Schritt {i}" for i in range(1, 51)]  # capped at 50, in model order
+
+
+def test_validation_summary_is_counted_at_publish_and_listed(servers):
+    """Index lines and search items carry the recommended preset's counts of the latest version;
+    the stored counts are the validator's (warnings do not refuse, neither do lint errors)."""
+    from bpmn.validate import validate_bytes
+
+    lib = servers("reciprocal")
+    trier, reader = lib.member(prefix="a"), lib.member(prefix="b")
+    report = validate_bytes(warned_model(), "x.bpmn", rules="recommended")
+    assert (report.errors, report.warnings) == (0, 2)
+    assert lib.publish(trier, "gewerbe", "1.0.0")[0].status_code == 201
+    assert lib.publish(trier, "gewerbe", "1.1.0", model=warned_model())[0].status_code == 201
+    assert lib.publish(trier, "abriss", "1.0.0", name="Abrissgenehmigung")[0].status_code == 201
+
+    listed = {i["slug"]: i["validation"] for i in lines(lib.get("/index", reader))[:-1]
+              if i["publisher"] == trier.slug}
+    assert listed == {"abriss": {"errors": 1, "warnings": 0}, "gewerbe": {"errors": 0, "warnings": 2}}
+    found = lib.get("/processes", reader, params={"publisher": trier.slug}).json()["items"]
+    assert {i["slug"]: i["validation"] for i in found} == listed
+    # A yank makes 1.0.0 the latest again: its own summary, kept since its publish, is listed.
+    assert lib.post(f"/processes/{trier.slug}/gewerbe/1.1.0/yank", trier, json={"reason": "x"}).status_code == 200
+    item, = [i for i in lines(lib.get("/index", reader))[:-1]
+             if i["slug"] == "gewerbe" and i["publisher"] == trier.slug]
+    assert (item["latest"], item["validation"]) == ("1.0.0", {"errors": 1, "warnings": 0})
+
+
+def test_the_publish_check_refuses_exactly_what_schema_and_references_refuse():
+    """review_model checks once with the recommended preset; the findings that decide acceptance
+    are still exactly those of rules="none" (lint errors never refuse)."""
+    from pathlib import Path
+
+    from bpmn.errors import BpmnReadError
+    from bpmn.validate import validate_bytes
+    from exchange.server.checks import review_model
+
+    models = [tiny_model(), warned_model(),
+              tiny_model().replace(b'<bpmn:task id="task"', b'<bpmn:task id="task" bogus="1"'),
+              tiny_model().replace(b'targetRef="end"', b'targetRef="nowhere"')]
+    models += [p.read_bytes() for p in sorted(Path(__file__).parent.glob("fixtures/rules/*/*.bpmn"))]
+    assert len(models) > 20
+    lint_errors = 0
+    for data in models:
+        findings, summary = review_model(data, "m.bpmn")
+        try:
+            expected = validate_bytes(data, "m.bpmn", rules="none", lang="en").findings
+            full = validate_bytes(data, "m.bpmn", rules="recommended", lang="en")
+        except BpmnReadError:
+            assert summary is None and findings[0].code == "not-readable"
+            continue
+        assert findings == expected
+        assert summary == {"errors": full.errors, "warnings": full.warnings}
+        lint_errors += not any(f.severity == "error" for f in findings) and full.errors > 0
+    assert lint_errors > 5  # models the library accepts although the recommended rules find errors
 
 
 def test_etag_and_conditional_get(servers):

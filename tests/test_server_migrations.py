@@ -80,6 +80,15 @@ def _check_upgraded(db, models):
         items, total = store.search("gewerbeerlaubnis")
         assert total == 1 and items[0]["ref"] == "trier/gewerbe@1.2.0"
         assert store.search("antrag pruefen")[1] == 0  # only the latest version is searched
+        # Step 3 checked every stored model once: its validation summary (recommended preset;
+        # tiny_model has no diagram, one no-bpmndi error) is listed in search and the index.
+        for version in models:
+            row = store.find_version("trier", "gewerbe", version)
+            assert (row.validation_errors, row.validation_warnings) == (1, 0)
+        assert items[0]["validation"] == {"errors": 1, "warnings": 0}
+        with store.snapshot() as conn:
+            assert [item["validation"] for chunk in store.index_items(conn) for item in chunk] == [
+                {"errors": 1, "warnings": 0}]
         # New features work on old data.
         store.yank("trier", "gewerbe", "1.2.0", "Fehler", "trier")
         assert store.get_process("trier", "gewerbe")["latest"] == "1.0.0"

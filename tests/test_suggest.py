@@ -10,7 +10,8 @@ from exchange.suggest import (LibraryIndex, coverage_sentence, fill_adoptions, f
 
 
 def item(publisher, slug, version, name, keys=(), adoptions=None, keywords=(), validation=None):
-    """A library search item as the server's _search_item gives it (version under "latest")."""
+    """A library search item as the server's _search_item gives it (version under "latest");
+    without ``validation`` as a library older than the validation summary lists it."""
     data = {"publisher": publisher, "slug": slug, "latest": version, "ref": f"{publisher}/{slug}@{version}",
             "name": name, "leistungsschluessel": list(keys), "keywords": list(keywords), "description": ""}
     if adoptions is not None:
@@ -109,17 +110,37 @@ def test_coverage_figure(result):
 def test_text_and_json_show_publisher_version_validation_adoptions(result):
     text = "\n".join(format_text(result))
     assert "1. trier/hundesteuer-anmeldung@1.0.0  Hundesteuer Anmeldung  [gleicher Leistungsschlüssel]" in text
-    assert "0 Übernahmen · 0 Fehler, 2 Warnungen" in text
-    assert "5 Übernahmen · von der Bibliothek angenommen" in text
+    assert "0 Übernahmen · geprüft: keine Fehler, 2 Warnungen" in text
+    assert "5 Übernahmen · von der Bibliothek angenommen" in text  # the listing has no summary for it
     assert "keine passenden Prozesse in der Bibliothek" in text
     english = "\n".join(format_text(result, "en"))
     assert "[same Leistungsschlüssel]" in english and "1 adoption · accepted by the library" in english
+    assert "0 adoptions · checked: no errors, 2 warnings" in english
     data = json.loads(json.dumps(result.as_json()))
     first = data["entries"][0]["candidates"][0]
     assert first == {"ref": "mainz/gewerbe-anmeldung@2.0.0", "publisher": "mainz", "slug": "gewerbe-anmeldung",
                      "version": "2.0.0", "name": "Gewerbe-Anmeldung", "leistungsschluessel": ["99050012104000"],
                      "match": "exact", "score": 1.0, "adoptions": 5, "validation": "accepted"}
     assert data["coverage"] == {"waiting": 4, "covered": 3, "exact": 2}
+    hund = data["entries"][1]["candidates"][0]
+    assert (hund["ref"], hund["validation"]) == ("trier/hundesteuer-anmeldung@1.0.0", {"errors": 0, "warnings": 2})
+
+
+def test_validation_state_in_words():
+    from exchange.suggest import TEXTS, Candidate, _validation_text
+
+    def words(validation, lang="de"):
+        return _validation_text(Candidate({"publisher": "p", "slug": "s", "validation": validation},
+                                          "exact", 1.0).validation, TEXTS[lang])
+
+    assert words({"errors": 0, "warnings": 0}) == "geprüft: keine Fehler, keine Warnungen"
+    assert words({"errors": 1, "warnings": 1}) == "geprüft: 1 Fehler, 1 Warnung"
+    assert words({"errors": 3, "warnings": 12}) == "geprüft: 3 Fehler, 12 Warnungen"
+    assert words({"errors": 1, "warnings": 0}, "en") == "checked: 1 error, no warnings"
+    assert words({"errors": 0, "warnings": 2}, "en") == "checked: no errors, 2 warnings"
+    # Nothing known (an older library, or null for a model it could not check), or nonsense: accepted.
+    for unknown in (None, {}, {"errors": 0}, {"errors": -1, "warnings": 0}, {"errors": True, "warnings": 0}, "ok"):
+        assert words(unknown) == "von der Bibliothek angenommen"
 
 
 def test_adoptions_asked_per_shown_candidate_when_the_listing_lacks_them():
@@ -173,7 +194,7 @@ def test_index_is_reused_and_scales():
 def test_cli_suggest_against_a_real_library(tmp_path, monkeypatch, capsys):
     from exchange.catalogue import write_catalogue
     from exchange.workspace import Workspace
-    from tests.libserver import LibraryServer, make_db
+    from tests.libserver import LibraryServer, make_db, warned_model
 
     db, cleanup = make_db("sqlite", tmp_path)
     try:
@@ -181,7 +202,8 @@ def test_cli_suggest_against_a_real_library(tmp_path, monkeypatch, capsys):
             trier, mainz, bonn, koblenz = (server.member(prefix=p) for p in ("trier", "mainz", "bonn", "koblenz"))
             published = [
                 server.publish(trier, "gewerbeanmeldung", "1.0.0"),
-                server.publish(trier, "gewerbeanmeldung", "1.1.0"),
+                # The recommended rules find 2 warnings and no error in it (the others: no diagram, 1 error).
+                server.publish(trier, "gewerbeanmeldung", "1.1.0", model=warned_model()),
                 server.publish(mainz, "gewerbeabmeldung", "1.0.0", name="Gewerbeabmeldung",
                                leistungsschluessel=["99050012070000"]),
                 server.publish(mainz, "wohnsitz-ummeldung", "2.0.0", name="Ummeldung des Wohnsitzes",
@@ -215,10 +237,21 @@ def test_cli_suggest_against_a_real_library(tmp_path, monkeypatch, capsys):
                 (f"{trier.slug}/gewerbeanmeldung@1.1.0", "exact", 2),   # bonn (twice) and mainz: 2 municipalities
                 (f"{mainz.slug}/gewerbeabmeldung@1.0.0", "object", 0),
             ]
-            assert gewerbe["candidates"][0]["validation"] == "accepted"
+            # The validation summary the library counted at publish arrives with the listing.
+            assert [c["validation"] for c in gewerbe["candidates"]] == [
+                {"errors": 0, "warnings": 2}, {"errors": 1, "warnings": 0}]
             assert [(c["ref"], c["match"]) for c in wohnsitz["candidates"]] == [
                 (f"{mainz.slug}/wohnsitz-ummeldung@2.0.0", "similar")]
             assert fischerei["candidates"] == []
+
+            with pytest.raises(SystemExit) as done:
+                cli.main(["suggest"])
+            out, err = capsys.readouterr()
+            assert done.value.code == 0, err
+            lines = out.splitlines()
+            assert lines[1] == (f"    1. {trier.slug}/gewerbeanmeldung@1.1.0  Gewerbeanmeldung  "
+                                "[gleicher Leistungsschlüssel]  2 Übernahmen · geprüft: keine Fehler, 2 Warnungen")
+            assert lines[2].endswith("0 Übernahmen · geprüft: 1 Fehler, keine Warnungen")
 
             with pytest.raises(SystemExit) as done:
                 cli.main(["suggest", "--status", "in_progress", "--lang", "en"])

@@ -47,6 +47,11 @@ INDEX_LINE_SCHEMA = {
         "adoptions": {"type": "integer", "description": "Members that adopted any version"},
         "tasks": {"type": "array", "items": {"type": "string"},
                   "description": "The model's activity, event, gateway and lane labels (at most 50)"},
+        "validation": {"type": ["object", "null"],
+                       "properties": {"errors": {"type": "integer"}, "warnings": {"type": "integer"}},
+                       "description": "Errors and warnings of the recommended lint preset, counted once "
+                                      "when the version was published (the library refuses schema and "
+                                      "reference errors only); null when not known"},
         "end": {"type": "boolean"}, "count": {"type": "integer"}}}
 
 _bearer = HTTPBearer(auto_error=False, description="A member token: procex admin token create SLUG")
@@ -427,14 +432,14 @@ def _publish(store, publisher, slug, version, manifest_data, model_data):
         return store._compare(existing, manifest)
     _check_derived_from(store, manifest)
     source = f"{publisher}/{slug}@{version}:{manifest['model']['file']}"
-    findings = checks.check_model(model_data, source)
+    findings, validation = checks.review_model(model_data, source)
     errors = [finding for finding in findings if finding.severity == "error"]
     if errors:
         raise ApiError(422, "invalid_model",
                        f"the model has {len(errors)} error(s) and was refused; first: {_finding_text(errors[0])}",
                        [checks.finding_dict(finding) for finding in findings])
     labels = checks.task_labels(model_data, source)
-    return store.publish(manifest, model_data, labels)
+    return store.publish(manifest, model_data, labels, validation)
 
 
 def _finding_text(finding):

@@ -3,7 +3,13 @@
 ``check_model`` calls the project's validator (bpmn.validate, schema and reference checks) when
 it is installed; until then it parses with the hardened reader and validates against the OMG
 XSDs itself. Either way it returns Findings; any of severity "error" refuses the upload.
+
+``review_model`` does the same check and, in the same pass, counts the findings of the
+recommended lint preset: the validation summary {"errors": n, "warnings": n} the library keeps
+with each version (computed once at publish, listed in search and the index). Lint findings never
+refuse an upload; the summary is None when it cannot be computed.
 """
+import logging
 import threading
 from functools import lru_cache
 from importlib import resources
@@ -25,6 +31,8 @@ _LABELLED = (
 _LABEL_XPATH = etree.XPath(
     " | ".join(f"//b:{name}[@name]" for name in _LABELLED), namespaces={"b": bxml.BPMN_NS})
 _xsd_lock = threading.Lock()
+SUMMARY_RULES = "recommended"  # the lint preset whose counts the library keeps per version
+_log = logging.getLogger("procex.server")
 
 
 @lru_cache(maxsize=1)
@@ -45,13 +53,51 @@ def _validator():
 
 def check_model(data, source="model"):
     """Findings for ``data`` (bytes of a BPMN file). Severity "error" means: refuse it."""
+    return review_model(data, source)[0]
+
+
+def review_model(data, source="model"):
+    """(findings, summary) for ``data`` in one validation pass.
+
+    ``findings`` are the schema and reference findings that decide acceptance (exactly what
+    ``rules="none"`` gives; severity "error" refuses). ``summary`` is {"errors": n, "warnings": n}
+    over everything the recommended preset finds (schema, references and its lint rules, with the
+    rules' default severities: a missing diagram or label counts as an error there although the
+    library accepts the model), or None when it cannot be computed.
+    """
     validate_bytes = _validator()
     if validate_bytes is not None:
         try:
-            result = validate_bytes(data, source, rules="none", lang="en")  # API consumers read English
+            result = validate_bytes(data, source, rules=SUMMARY_RULES, lang="en")  # API consumers read English
         except BpmnReadError as error:
-            return [_unreadable(error)]
-        return list(result.findings)
+            return [_unreadable(error)], None
+        except Exception:  # a lint rule failing on an odd model must not change what is accepted
+            _log.exception("the %s lint rules failed on %s; checking schema and references only",
+                          SUMMARY_RULES, source)
+            try:
+                result = validate_bytes(data, source, rules="none", lang="en")
+            except BpmnReadError as error:
+                return [_unreadable(error)], None
+            return list(result.findings), None
+        lint_ids = _lint_rule_ids()
+        summary = {"errors": result.errors, "warnings": result.warnings}
+        return [f for f in result.findings if f.code not in lint_ids], summary
+    return _xsd_findings(data, source), None
+
+
+def validation_summary(data, source="model"):
+    """The validation summary of a stored model ({"errors", "warnings"}), or None (schema upgrade)."""
+    return review_model(data, source)[1]
+
+
+@lru_cache(maxsize=1)
+def _lint_rule_ids():
+    from bpmn import rules
+
+    return frozenset(rules.registry())
+
+
+def _xsd_findings(data, source):
     try:
         tree = bxml.parse_bytes(data, source, max_bytes=None)
     except BpmnReadError as error:

@@ -20,7 +20,7 @@ from .. import package
 from . import migrations
 
 DEFAULT_DB = "procex-library.sqlite"
-INDEX_FORMAT = 1        # bump when the index items change shape: every cached copy is then stale
+INDEX_FORMAT = 2        # bump when the index items change shape: every cached copy is then stale
 INDEX_TASKS = 50        # activity labels per process in the index (suggest needs the first few)
 INDEX_LABEL_CHARS = 200
 TOKEN_PREFIX = "pxl_"
@@ -76,6 +76,9 @@ versions = sa.Table(
     sa.Column("yank_reason", sa.Text),
     sa.Column("yanked_by", sa.String(64)),
     sa.Column("task_labels", sa.Text),
+    # The validation summary, fixed at publish (checks.review_model): NULL when not known.
+    sa.Column("validation_errors", sa.Integer),
+    sa.Column("validation_warnings", sa.Integer),
 )
 models = sa.Table(
     "models", meta,
@@ -352,21 +355,23 @@ class Store:
         return conn.execute(versions.select().where(
             versions.c.publisher == publisher, versions.c.slug == slug, versions.c.version == version)).first()
 
-    def publish(self, manifest, model, labels=()):
+    def publish(self, manifest, model, labels=(), validation=None):
         """Store a validated manifest and its model bytes as a new version.
 
+        ``labels`` are the model's task labels (search, index), ``validation`` its validation
+        summary {"errors": n, "warnings": n} (checks.review_model) or None when not known.
         Returns (outcome, manifest, differences): outcome "created", "same" (this version exists
         with the same model and manifest) or "conflict" (it exists with other content).
         """
         for _attempt in range(5):
             try:
-                return self._publish_once(manifest, model, labels)
+                return self._publish_once(manifest, model, labels, validation)
             except sa.exc.IntegrityError:
                 continue  # a concurrent publisher created the process row first: look again
         raise StoreError(f"could not publish {package.ref_of(manifest)}: the database kept refusing "
                          "the new rows; try again")
 
-    def _publish_once(self, manifest, model, labels):
+    def _publish_once(self, manifest, model, labels, validation):
         publisher, slug, version = manifest["publisher"], manifest["slug"], manifest["version"]
         now = package.utc_now()
         with self.write() as conn:
@@ -388,7 +393,7 @@ class Store:
                 version_sort=package.version_sort_text(version),
                 manifest=json.dumps(stored, ensure_ascii=False, sort_keys=True),
                 model_sha256=package.sha256_bytes(model), model_size=len(model), published_at=now,
-                task_labels="\n".join(labels))).inserted_primary_key[0]
+                task_labels="\n".join(labels), **_validation_columns(validation))).inserted_primary_key[0]
             conn.execute(models.insert().values(version_id=version_id, data=model))
             self._refresh_latest(conn, process_id)
         return "created", stored, []
@@ -525,7 +530,8 @@ class Store:
                         .where(*where).order_by(processes.c.name, processes.c.publisher, processes.c.slug)
                         .limit(per_page).offset((page - 1) * per_page).subquery())
             rows = conn.execute(
-                sa.select(versions.c.publisher, versions.c.slug, versions.c.manifest, versions.c.published_at)
+                sa.select(versions.c.publisher, versions.c.slug, versions.c.manifest, versions.c.published_at,
+                          versions.c.validation_errors, versions.c.validation_warnings)
                 .join(page_ids, page_ids.c.version_id == versions.c.id)
                 .order_by(page_ids.c.name, page_ids.c.publisher, page_ids.c.slug)).fetchall()
             counts = self._adoption_counts(conn, [(row.publisher, row.slug) for row in rows])
@@ -565,7 +571,8 @@ class Store:
         versions and adoptions only yanks happened, so the sum cannot come back). Those four
         numbers, with the schema version and the listing's format, name the state; the ETag is
         their hash. Counting (not the highest id) stays right when transactions commit out of
-        id order.
+        id order. A version's validation summary is fixed when it is published (or by the schema
+        upgrade that added it, which changes the schema version), so it needs no number of its own.
         """
         latest = processes.c.latest_version_id
         version_count, listed, latest_sum, adoption_count = conn.execute(sa.select(
@@ -588,7 +595,8 @@ class Store:
                    .join(adoptions, adoptions.c.version_id == versions.c.id)
                    .group_by(versions.c.process_id).subquery())
         query = (sa.select(processes.c.publisher, processes.c.slug, versions.c.manifest,
-                           versions.c.task_labels, adopted.c.adoptions)
+                           versions.c.task_labels, versions.c.validation_errors,
+                           versions.c.validation_warnings, adopted.c.adoptions)
                  .join(versions, versions.c.id == processes.c.latest_version_id)
                  .outerjoin(adopted, adopted.c.process_id == processes.c.id)
                  .order_by(processes.c.publisher, processes.c.slug)
@@ -644,7 +652,7 @@ def _index_item(row):
     return {"publisher": row.publisher, "slug": row.slug, "latest": manifest["version"],
             "name": manifest["name"], "leistungsschluessel": manifest.get("leistungsschluessel", []),
             "keywords": manifest.get("keywords", []), "adoptions": row.adoptions or 0,
-            "tasks": tasks[:INDEX_TASKS]}
+            "tasks": tasks[:INDEX_TASKS], "validation": _validation(row)}
 
 
 def _search_item(row):
@@ -656,4 +664,17 @@ def _search_item(row):
             "keywords": manifest.get("keywords", []), "region": manifest.get("region"),
             "status": manifest.get("status"), "detaillierungsstufe": manifest.get("detaillierungsstufe"),
             "published_at": row.published_at,
-            "derived_from": manifest.get("derived_from")}
+            "derived_from": manifest.get("derived_from"), "validation": _validation(row)}
+
+
+def _validation(row):
+    """The version's validation summary {"errors", "warnings"} (recommended preset), or None."""
+    if row.validation_errors is None:
+        return None
+    return {"errors": row.validation_errors, "warnings": row.validation_warnings or 0}
+
+
+def _validation_columns(summary):
+    if not summary:
+        return {"validation_errors": None, "validation_warnings": None}
+    return {"validation_errors": int(summary["errors"]), "validation_warnings": int(summary["warnings"])}
