@@ -103,6 +103,39 @@ def diff_files(old_path, new_path, mode="auto", max_bytes=None):
     return diff_models(read_model(old_path, limit), read_model(new_path, limit), mode)
 
 
+# A model with nothing in it: the side of a diff where the file does not exist.
+EMPTY_MODEL = (b'<definitions xmlns="http://www.omg.org/spec/BPMN/20100524/MODEL" id="empty" '
+               b'targetNamespace="urn:procex:empty"/>')
+
+
+def is_absent(path, empty_file=False):
+    """Whether ``path`` stands for a file that does not exist on its side of a diff: /dev/null
+    (git's name for it), or with ``empty_file`` an empty file (what a git difftool may be given)."""
+    import os
+
+    name = os.fspath(path)
+    if name in ("/dev/null", os.devnull):
+        return True
+    if empty_file:
+        try:
+            return os.path.isfile(name) and os.path.getsize(name) == 0
+        except OSError:
+            return False
+    return False
+
+
+def read_side(path, max_bytes=None, empty_file=False):
+    """(model, absent) for one side of a diff: an empty model for /dev/null (and, with
+    ``empty_file``, for an empty file), so that every element of the other side shows as added or
+    removed; else the file read as BPMN (raises BpmnReadError when it cannot be)."""
+    from .model import Model, read_model
+    from .xml import DEFAULT_MAX_BYTES
+
+    if is_absent(path, empty_file):
+        return Model.from_bytes(EMPTY_MODEL, str(path)), True
+    return read_model(path, max_bytes or DEFAULT_MAX_BYTES), False
+
+
 def diff_models(old, new, mode="auto", extensions="shared"):
     """The Diff between two Models.
 

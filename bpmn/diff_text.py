@@ -1,8 +1,11 @@
 """Text forms of the adaptation diff: the report ``procex diff`` prints, and the line-oriented
-description of one model that ``procex textconv`` gives git.
+description of one model that ``procex textconv`` gives git (with a readable fallback for a file
+that is not readable BPMN, so that one broken file does not stop ``git diff`` or ``git log -p``).
 
 German by default (reviewers in German municipalities read it), English with ``lang="en"``.
 """
+import re
+
 import click
 
 from .match import matchable
@@ -151,3 +154,95 @@ def describe_model(model):
             show = " ".join(str(show).split())
             lines.append(f"    {key}: {show}")
     return "\n".join(lines) + "\n"
+
+
+# --- textconv of a file that is not readable BPMN ------------------------------------------------
+
+_FALLBACK = {
+    "de": {"head": "procex: keine lesbare BPMN-Datei: {reason}{where}; {what}",
+           "where": " (Zeile {line}{column})", "column": ", Spalte {column}",
+           "text": "es folgt der Rohtext", "binary": "Binärdaten", "large": "nur Größe und Prüfsumme", "empty": "die Datei ist leer",
+           "size": "Größe: {size} Bytes, sha256: {digest}"},
+    "en": {"head": "procex: not readable as BPMN: {reason}{where}; {what}",
+           "where": " (line {line}{column})", "column": ", column {column}",
+           "text": "the raw text follows", "binary": "binary data", "large": "size and checksum only", "empty": "the file is empty",
+           "size": "size: {size} bytes, sha256: {digest}"},
+}
+_DECLARED_ENCODING = re.compile(rb"""^\s*<\?xml[^>]*?encoding\s*=\s*["']([A-Za-z][A-Za-z0-9._-]*)["']""")
+
+
+def textconv_text(path, max_bytes=None, lang="de"):
+    """What ``procex textconv`` prints for a file: ``describe_model`` of the model, or, when the
+    file cannot be read as BPMN, one line saying so and why, then the raw text (or, for binary
+    data and files over ``max_bytes``, a line with the size and sha256). git shows this in
+    ``git diff`` and ``git log -p``; it never names the (temporary) path, so two versions of a
+    broken file differ only where their content does. A file that cannot be opened at all raises
+    OSError (there is nothing to show)."""
+    from pathlib import Path
+
+    from .errors import BpmnReadError
+    from .model import Model
+    from .xml import DEFAULT_MAX_BYTES
+
+    path = Path(path)
+    limit = DEFAULT_MAX_BYTES if max_bytes is None else max_bytes
+    size = path.stat().st_size
+    if size > limit:
+        reason = f"file is {size:,} bytes, over the limit of {limit:,} (--max-bytes)"
+        return _fallback(BpmnReadError(reason), None, lang, digest=_sha256_of(path), size=size)
+    data = path.read_bytes()
+    try:
+        model = Model.from_bytes(data, str(path), limit)
+    except BpmnReadError as error:
+        return _fallback(error, data, lang)
+    return describe_model(model)
+
+
+def _sha256_of(path):
+    import hashlib
+
+    digest = hashlib.sha256()
+    with open(path, "rb") as stream:
+        for block in iter(lambda: stream.read(1 << 20), b""):
+            digest.update(block)
+    return digest.hexdigest()
+
+
+def _as_text(data):
+    """The bytes as text (UTF-8, or the encoding the XML declaration names), or None for binary data."""
+    if b"\0" in data:
+        return None
+    try:
+        return data.decode("utf-8-sig")
+    except UnicodeDecodeError:
+        pass
+    declared = _DECLARED_ENCODING.match(data)
+    if declared:
+        try:
+            return data.decode(declared.group(1).decode("ascii"))
+        except (LookupError, UnicodeDecodeError):
+            return None
+    return None
+
+
+def _fallback(error, data, lang, digest=None, size=None):
+    import hashlib
+
+    words = _FALLBACK[lang]
+    where = ""
+    if error.line:
+        column = words["column"].format(column=error.column) if error.column else ""
+        where = words["where"].format(line=error.line, column=column)
+    text = _as_text(data) if data is not None else None
+    if data is None:
+        what = words["large"]
+    else:
+        what = words["binary"] if text is None else words["text"] if text else words["empty"]
+    head = words["head"].format(reason=error.reason, where=where, what=what)
+    if text is None:
+        if digest is None:
+            digest, size = hashlib.sha256(data).hexdigest(), len(data)
+        return head + "\n" + words["size"].format(size=size, digest=digest) + "\n"
+    if text and not text.endswith("\n"):
+        text += "\n"
+    return head + "\n" + text
