@@ -455,13 +455,16 @@ def _ask_for_entry(candidates):
 @click.argument("ref")
 @click.option("--entry", "entry_key", default=None, help="Leistungsschlüssel of the catalogue entry it implements.")
 @click.option("--as", "as_name", default=None, help="Local name (default: the package's slug).")
-@click.option("--force", is_flag=True, help="Import even with validation errors, or replace an existing file.")
+@click.option("--force", is_flag=True, help="Import even with validation errors or a yanked version, or replace "
+              "an existing or locally edited file.")
 def import_(ref, entry_key, as_name, force):
     """Import PUBLISHER/SLUG[@VERSION]: download, verify, validate, map, record provenance."""
     from exchange.importing import format_import, import_process
 
     ask = _ask_for_entry if sys.stdin.isatty() else None  # non-interactive runs refuse instead
     result = import_process(_workspace(), ref, entry_key, as_name, force, ask, _progress)
+    for warning in result.warnings:
+        click.echo(f"procex: warning: {warning}", err=True)
     click.echo(format_import(result))
 
 
@@ -481,15 +484,16 @@ def status(as_json, lang):
 
 @procex.command()
 @click.option("--json", "as_json", is_flag=True)
-def outdated(as_json):
-    """List imported processes whose publisher has a newer version."""
+@click.option("--lang", type=click.Choice(["de", "en"]), default="de", show_default=True)
+def outdated(as_json, lang):
+    """List imported processes whose publisher has a newer version or yanked theirs."""
     from exchange.tracking import format_outdated, outdated as find_outdated
 
     items = find_outdated(_workspace())
     if as_json:
-        emit_json([{"name": o.name, "current": o.current, "latest": o.latest} for o in items])
+        emit_json([o.to_dict() for o in items])
     else:
-        click.echo(format_outdated(items))
+        click.echo(format_outdated(items, lang))
 
 
 @procex.command()
@@ -612,27 +616,20 @@ def _diff_workspace_process(name, fmt, output, lang, mode):
               help="Compare extensions of the namespaces both models use, or of all namespaces.")
 @click.option("--no-layout", is_flag=True, help="Leave layout-only changes out of the text report.")
 @click.option("--exit-code", is_flag=True, help="Exit with status 1 when there are semantic changes.")
-@click.option("--difftool", is_flag=True,
-              help="Called as git difftool: an empty file, like /dev/null, is a model that does not exist "
-                   "on that side (everything added or removed).")
 @MAX_BYTES_OPTION
-def diff(old, new, fmt, output, lang, mode, extensions, no_layout, exit_code, difftool, max_bytes):
+def diff(old, new, fmt, output, lang, mode, extensions, no_layout, exit_code, max_bytes):
     """Show what changed between two BPMN models (also works as a git difftool).
 
     With one argument, OLD is the NAME of a workspace process: the adaptation diff between its
-    cached upstream original and processes/NAME.bpmn, each change with its cause. /dev/null as
-    OLD or NEW is an empty model: a model git added or deleted shows as all added or all removed.
+    cached upstream original and processes/NAME.bpmn, each change with its cause.
     """
-    from bpmn.diff import diff_models, read_side
+    from bpmn.diff import diff_models
+    from bpmn.model import read_model
 
     if new is None:
         _diff_workspace_process(old, fmt, output, lang, mode)
         return
-    (old_model, old_absent), (new_model, new_absent) = (read_side(old, max_bytes, difftool),
-                                                        read_side(new, max_bytes, difftool))
-    if old_absent or new_absent:
-        extensions = "all"  # nothing is paired: no note about namespaces only one side uses
-    result = diff_models(old_model, new_model, mode, extensions)
+    result = diff_models(read_model(old, max_bytes), read_model(new, max_bytes), mode, extensions)
     if fmt == "json":
         text = json.dumps(result.to_dict(), ensure_ascii=False, indent=2) + "\n"
     elif fmt == "html":
@@ -651,19 +648,13 @@ def diff(old, new, fmt, output, lang, mode, extensions, no_layout, exit_code, di
 
 @procex.command()
 @click.argument("file", type=click.Path(dir_okay=False))
-@click.option("--lang", type=click.Choice(["de", "en"]), default="de", show_default=True,
-              help="Language of the line that says a file is not readable BPMN.")
 @MAX_BYTES_OPTION
-def textconv(file, lang, max_bytes):
-    """Print one model as stable semantic lines (git textconv driver for *.bpmn).
+def textconv(file, max_bytes):
+    """Print one model as stable semantic lines (git textconv driver for *.bpmn)."""
+    from bpmn.diff_text import describe_model
+    from bpmn.model import read_model
 
-    A file that is not readable BPMN gives one line saying why, then its raw text (or its size and
-    sha256 when it is binary), and exit status 0, so one broken file does not stop git diff or
-    git log -p.
-    """
-    from bpmn.diff_text import textconv_text
-
-    click.echo(textconv_text(file, max_bytes, lang), nl=False)
+    click.echo(describe_model(read_model(file, max_bytes)), nl=False)
 
 
 # --- suggest and report: catalogue coverage, council report -----------------------------------

@@ -4,6 +4,11 @@ Offline: it reads procex.lock, catalogue.csv and processes/ only. For each proce
 origin (a library package, an XProzess message, or the municipality's own), its catalogue entry,
 whether the file was edited since procex last wrote it (import or update), and whether the
 current content is what was last published.
+
+A yank of the upstream version is shown when the lock records it (``upstream_yanked``): an import
+with --force of a yanked version records it, and so does ``procex outdated`` (online) when it
+finds that the publisher yanked the version since. status itself asks the library nothing, so a
+yank nobody has looked up yet does not show here; ``procex outdated`` finds it.
 """
 from dataclasses import asdict, dataclass
 from typing import Optional
@@ -21,6 +26,7 @@ class ProcessStatus:
     published: Optional[str]       # last published ref
     unpublished_changes: bool      # the file differs from what was last published (or never was)
     missing: bool = False          # in the lock, but processes/NAME.bpmn is gone
+    upstream_yanked: Optional[dict] = None  # {"reason", "at"}: the publisher withdrew the origin version
 
 
 def workspace_status(ws):
@@ -46,6 +52,7 @@ def workspace_status(ws):
             published=published.get("ref"),
             unpublished_changes=current is not None and current != published.get("sha256"),
             missing=current is None,
+            upstream_yanked=record.get("upstream_yanked") or None,
         ))
     return rows
 
@@ -54,11 +61,11 @@ TEXT = {
     "de": {"own": "eigener Prozess", "edited": "lokal geändert", "unchanged": "unverändert seit Import/Update",
            "unknown": "Änderungsstand unbekannt", "published": "veröffentlicht als", "unpublished": "nicht veröffentlicht",
            "pending": "Änderungen noch nicht veröffentlicht", "missing": "Datei fehlt", "none": "keine Prozesse im Arbeitsbereich",
-           "from": "aus"},
+           "from": "aus", "yanked": "zurückgezogen", "no_reason": "ohne Begründung"},
     "en": {"own": "own process", "edited": "edited locally", "unchanged": "unchanged since import/update",
            "unknown": "edit state unknown", "published": "published as", "unpublished": "not published",
            "pending": "changes not yet published", "missing": "file missing", "none": "no processes in the workspace",
-           "from": "from"},
+           "from": "from", "yanked": "yanked", "no_reason": "no reason given"},
 }
 
 
@@ -69,6 +76,9 @@ def format_status(rows, lang="de"):
     lines = []
     for row in rows:
         origin = f"{t['from']} {row.origin}" if row.origin else t["own"]
+        if row.upstream_yanked:
+            reason = row.upstream_yanked.get("reason") or t["no_reason"]
+            origin += f" ({t['yanked']}: „{reason}“)" if lang != "en" else f" ({t['yanked']}: “{reason}”)"
         entry = f"{row.entry} {row.title or ''}".strip() if row.entry else "-"
         if row.missing:
             state = t["missing"]

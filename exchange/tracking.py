@@ -3,7 +3,9 @@
 - ``diff_process``: the adaptation diff between the cached upstream original and the local file,
   each change attributed to the mapping rule that explains it (``cause: "mapping:<rule>"``) or to
   a local edit (``cause: "local"``). It calls the same diff engine as ``procex diff OLD NEW``.
-- ``outdated``: imported processes whose publisher has a newer, unyanked version.
+- ``outdated``: imported processes whose publisher has a newer, unyanked version, or has yanked
+  the version they are based on (with the reason). A yank it learns of is recorded in the lock
+  entry (``upstream_yanked``), so that the offline ``procex status`` can show it.
 - ``update_process``: three-way merge of the new upstream version into the local adaptation.
   BASE and UPSTREAM are both seen through the mapping rules, so the merge sees only the real
   local edits as local changes and new upstream elements arrive with local names. On conflicts
@@ -136,28 +138,96 @@ def write_diff_report(ws, name, output, lang="de"):
 class Outdated:
     name: str
     current: str
-    latest: str
+    latest: Optional[str]           # the newest unyanked version's ref (None: every version is yanked)
+    yanked: Optional[dict] = None   # {"reason", "at"} when the publisher yanked ``current``
+
+    @property
+    def newer(self):
+        return bool(self.latest) and package.version_key(package.parse_ref(self.latest).version) > \
+            package.version_key(package.parse_ref(self.current).version)
+
+    def to_dict(self):
+        return {"name": self.name, "current": self.current, "latest": self.latest, "yanked": self.yanked}
 
 
 def outdated(ws):
-    """Imported processes with a newer upstream version, in name order."""
+    """Imported processes with a newer upstream version or a yanked one, in name order.
+
+    One request per process (its version list). A yank of the version a process is based on is
+    written into its lock entry as ``upstream_yanked`` (and removed should the library no longer
+    report it), so that ``procex status`` shows it offline; the lock is written only when that changes.
+    """
     client = ws.client()
-    found = []
+    found, seen = [], {}
     for name, entry in sorted(ws.lock()["processes"].items()):
         upstream = entry.get("upstream")
         if not upstream or upstream.startswith("xprozess:"):
             continue
         ref = package.parse_ref(upstream)
-        latest = client.manifest(package.Ref(ref.publisher, ref.slug, None))["version"]
-        if package.version_key(latest) > package.version_key(ref.version):
-            found.append(Outdated(name, upstream, f"{ref.publisher}/{ref.slug}@{latest}"))
+        process = client.process(ref.publisher, ref.slug)
+        latest = process.get("latest")
+        yanked = next((v.get("yanked") for v in process.get("versions") or []
+                       if v.get("version") == ref.version), None) or None
+        seen[name] = (upstream, yanked)
+        item = Outdated(name, upstream, f"{ref.publisher}/{ref.slug}@{latest}" if latest else None, yanked)
+        if item.newer or yanked:
+            found.append(item)
+    _record_yanks(ws, seen)
     return found
 
 
+def _record_yanks(ws, seen):
+    """Write what the library said about yanks into the lock entries (re-read: keep others' changes)."""
+    lock = ws.lock()
+    changed = False
+    for name, (upstream, yanked) in seen.items():
+        entry = lock["processes"].get(name)
+        if entry is None or entry.get("upstream") != upstream or (entry.get("upstream_yanked") or None) == yanked:
+            continue
+        if yanked:
+            entry["upstream_yanked"] = yanked
+        else:
+            entry.pop("upstream_yanked", None)
+        changed = True
+    if changed:
+        ws.save_lock(lock)
+
+
+OUTDATED_TEXT = {
+    "de": {"current": "alle übernommenen Prozesse sind aktuell",
+           "yanked": "vom Herausgeber zurückgezogen{when}: „{reason}“", "on": " am {date}",
+           "no_reason": "ohne Begründung", "none_left": "keine gültige Version mehr in der Bibliothek",
+           "older": "neueste gültige Version: {latest}"},
+    "en": {"current": "every imported process is up to date",
+           "yanked": "yanked by its publisher{when}: “{reason}”", "on": " on {date}",
+           "no_reason": "no reason given", "none_left": "no unyanked version left in the library",
+           "older": "newest unyanked version: {latest}"},
+}
+
+
+def yank_words(yanked, lang="de"):
+    """'vom Herausgeber zurückgezogen am 2024-05-02: „reason“' (or in English)."""
+    t = OUTDATED_TEXT["en" if lang == "en" else "de"]
+    date = str(yanked.get("at") or "")[:10]
+    return t["yanked"].format(when=t["on"].format(date=date) if date else "",
+                              reason=yanked.get("reason") or t["no_reason"])
+
+
 def format_outdated(items, lang="de"):
+    t = OUTDATED_TEXT["en" if lang == "en" else "de"]
     if not items:
-        return "alle übernommenen Prozesse sind aktuell" if lang == "de" else "every imported process is up to date"
-    return "\n".join(f"{o.name}: {o.current} → {o.latest}" for o in items)
+        return t["current"]
+    lines = []
+    for o in items:
+        if not o.yanked:
+            lines.append(f"{o.name}: {o.current} → {o.latest}")
+        elif o.newer:
+            version = package.parse_ref(o.current).version
+            lines.append(f"{o.name}: {o.current} → {o.latest}; {version} {yank_words(o.yanked, lang)}")
+        else:
+            rest = t["older"].format(latest=o.latest) if o.latest else t["none_left"]
+            lines.append(f"{o.name}: {o.current} {yank_words(o.yanked, lang)}; {rest}")
+    return "\n".join(lines)
 
 
 @dataclass
@@ -174,6 +244,7 @@ class UpdateResult:
     resolved: list = field(default_factory=list)         # conflicts decided by ``prefer``
     prefer: Optional[str] = None
     skipped: list = field(default_factory=list)          # (id, reason): upstream wins LOCAL could not take
+    yanked: Optional[dict] = None                        # the version taken was yanked by its publisher
 
     def summary(self, lang="de"):
         """German by default: on conflicts the head line and each conflict with the values of both
@@ -200,8 +271,11 @@ class UpdateResult:
         return text
 
     def notes(self, lang="de"):
-        """Lines for stderr after a written update: what --prefer upstream could not take."""
-        return [f"note: upstream {ident} not taken: {reason}" for ident, reason in self.skipped]
+        """Lines for stderr after a written update: what --prefer upstream could not take, a yank."""
+        lines = [f"note: upstream {ident} not taken: {reason}" for ident, reason in self.skipped]
+        if self.yanked:
+            lines.append(f"warning: {self.new} {yank_words(self.yanked, lang)}")
+        return lines
 
 
 def update_process(ws, name, version=None, prefer=None):
@@ -227,18 +301,24 @@ def update_process(ws, name, version=None, prefer=None):
     result = UpdateResult(name, str(current), str(new_ref), three_way["applicable"], three_way["local"],
                           three_way["pseudo"], [] if outcome.ok else [c.to_dict() for c in outcome.conflicts],
                           conflict_items=list(outcome.conflicts), resolved=list(outcome.resolved), prefer=prefer,
-                          skipped=list(outcome.skipped))
+                          skipped=list(outcome.skipped), yanked=manifest.get("yanked") or None)
     if not outcome.ok:
         return result
     sha = ws.cache_put(upstream_bytes, manifest)
     atomic_write(local_path, outcome.data)
     lock = ws.lock()
-    lock["processes"][name].update({
+    record = lock["processes"][name]
+    record.update({
         "upstream": str(new_ref), "sha256": sha,
-        "mapping": sorted(set(lock["processes"][name].get("mapping", [])) | {a.rule for a in applied_rules}),
+        "mapping": sorted(set(record.get("mapping", [])) | {a.rule for a in applied_rules}),
         "imported_at": package.utc_now(),
         "local_sha256": package.sha256_bytes(outcome.data),
     })
+    # A yank recorded for the old version no longer holds; one of the version taken (named with
+    # --version) is recorded instead.
+    record.pop("upstream_yanked", None)
+    if result.yanked:
+        record["upstream_yanked"] = result.yanked
     ws.save_lock(lock)
     result.written = True
     if new_ref.publisher != ws.slug:
