@@ -616,20 +616,27 @@ def _diff_workspace_process(name, fmt, output, lang, mode):
               help="Compare extensions of the namespaces both models use, or of all namespaces.")
 @click.option("--no-layout", is_flag=True, help="Leave layout-only changes out of the text report.")
 @click.option("--exit-code", is_flag=True, help="Exit with status 1 when there are semantic changes.")
+@click.option("--difftool", is_flag=True,
+              help="Called as git difftool: an empty file, like /dev/null, is a model that does not exist "
+                   "on that side (everything added or removed).")
 @MAX_BYTES_OPTION
-def diff(old, new, fmt, output, lang, mode, extensions, no_layout, exit_code, max_bytes):
+def diff(old, new, fmt, output, lang, mode, extensions, no_layout, exit_code, difftool, max_bytes):
     """Show what changed between two BPMN models (also works as a git difftool).
 
     With one argument, OLD is the NAME of a workspace process: the adaptation diff between its
-    cached upstream original and processes/NAME.bpmn, each change with its cause.
+    cached upstream original and processes/NAME.bpmn, each change with its cause. /dev/null as
+    OLD or NEW is an empty model: a model git added or deleted shows as all added or all removed.
     """
-    from bpmn.diff import diff_models
-    from bpmn.model import read_model
+    from bpmn.diff import diff_models, read_side
 
     if new is None:
         _diff_workspace_process(old, fmt, output, lang, mode)
         return
-    result = diff_models(read_model(old, max_bytes), read_model(new, max_bytes), mode, extensions)
+    (old_model, old_absent), (new_model, new_absent) = (read_side(old, max_bytes, difftool),
+                                                        read_side(new, max_bytes, difftool))
+    if old_absent or new_absent:
+        extensions = "all"  # nothing is paired: no note about namespaces only one side uses
+    result = diff_models(old_model, new_model, mode, extensions)
     if fmt == "json":
         text = json.dumps(result.to_dict(), ensure_ascii=False, indent=2) + "\n"
     elif fmt == "html":
@@ -648,13 +655,19 @@ def diff(old, new, fmt, output, lang, mode, extensions, no_layout, exit_code, ma
 
 @procex.command()
 @click.argument("file", type=click.Path(dir_okay=False))
+@click.option("--lang", type=click.Choice(["de", "en"]), default="de", show_default=True,
+              help="Language of the line that says a file is not readable BPMN.")
 @MAX_BYTES_OPTION
-def textconv(file, max_bytes):
-    """Print one model as stable semantic lines (git textconv driver for *.bpmn)."""
-    from bpmn.diff_text import describe_model
-    from bpmn.model import read_model
+def textconv(file, lang, max_bytes):
+    """Print one model as stable semantic lines (git textconv driver for *.bpmn).
 
-    click.echo(describe_model(read_model(file, max_bytes)), nl=False)
+    A file that is not readable BPMN gives one line saying why, then its raw text (or its size and
+    sha256 when it is binary), and exit status 0, so one broken file does not stop git diff or
+    git log -p.
+    """
+    from bpmn.diff_text import textconv_text
+
+    click.echo(textconv_text(file, max_bytes, lang), nl=False)
 
 
 # --- suggest and report: catalogue coverage, council report -----------------------------------
