@@ -18,8 +18,15 @@ DEFAULT_TIMEOUT = (5, 60)  # connect, read seconds
 RETRY_STATUSES = {502, 503, 504}
 
 
+UNREACHABLE = "unreachable"  # LibraryError.code when no answer came (no connection, timeout)
+
+
 class LibraryError(ProcexError):
-    """The library refused a request or could not be reached; the message says what to do."""
+    """The library refused a request or could not be reached; the message says what to do.
+
+    ``status`` is the HTTP status of a refusal; ``code`` the API's error code, or UNREACHABLE when
+    the library gave no answer at all (callers with a cached copy may fall back to it then).
+    """
 
     exit_code = 1
 
@@ -105,13 +112,13 @@ class LibraryClient:
                     continue
                 raise LibraryError(f"the library at {self.base_url} did not answer within "
                                    f"{self.timeout[1] if isinstance(self.timeout, tuple) else self.timeout} s "
-                                   f"while trying to {action}; try again later") from None
+                                   f"while trying to {action}; try again later", code=UNREACHABLE) from None
             except requests.ConnectionError:
                 if attempt + 1 < attempts:
                     time.sleep(self.backoff * 2 ** attempt)
                     continue
                 raise LibraryError(f"cannot reach the library at {self.base_url} to {action}: is the URL "
-                                   "right and the server running?") from None
+                                   "right and the server running?", code=UNREACHABLE) from None
             if response.status_code in RETRY_STATUSES and attempt + 1 < attempts:
                 time.sleep(self.backoff * 2 ** attempt)
                 continue

@@ -421,12 +421,13 @@ def format_text(result, lang="de"):
 
 # --- the workspace's view -----------------------------------------------------------------------
 
-def suggest_for_workspace(ws, statuses=WAITING, limit=5, client=None, progress=None):
+def suggest_for_workspace(ws, statuses=WAITING, limit=5, client=None, progress=None, notice=None):
     """Read the workspace's catalogue and lock, fetch the library listing once, rank, fill adoptions.
 
     The library is only asked when some entry waits; adoption counts the listing does not carry
     are asked per shown candidate, and given up (shown as unknown) after the first refusal.
-    ``progress(fetched, total)`` follows the download of the listing.
+    ``progress(fetched, total)`` follows the download of the listing; ``notice(line)`` tells
+    that the cached listing stood in for an unreachable library (default: a line on stderr).
     """
     from .client import LibraryError
 
@@ -434,7 +435,7 @@ def suggest_for_workspace(ws, statuses=WAITING, limit=5, client=None, progress=N
     if not waiting_entries(entries, lock, statuses):
         return SuggestResult([], tuple(statuses), 0)
     client = client or ws.client()
-    index = LibraryIndex(library_listing(ws, client, progress), own_publisher=ws.slug)
+    index = LibraryIndex(library_listing(ws, client, progress, notice), own_publisher=ws.slug)
     result = suggest(entries, index, lock, statuses, limit)
     refused = []
 
@@ -455,16 +456,20 @@ def suggest_for_workspace(ws, statuses=WAITING, limit=5, client=None, progress=N
 INDEX_CACHE = (".procex", "cache", "index.json")
 
 
-def library_listing(ws, client, progress=None):
+def library_listing(ws, client, progress=None, notice=None):
     """Every library process suggest may propose, fetched once per change of the library.
 
-    From GET /api/v1/index, kept with its ETag in .procex/cache/index.json: when nothing changed
-    the library answers 304 and the cached listing is used. A library older than the index
-    endpoint (404) is listed through search, page by page, and nothing is cached.
+    From GET /api/v1/index, kept with its ETag and download time in .procex/cache/index.json:
+    when nothing changed the library answers 304 and the cached listing is used. When the library
+    cannot be reached at all (no connection, timeout; not a refusal such as 401 or 403), the
+    cached listing stands in and ``notice`` gets one line saying so and from when it is. A library
+    older than the index endpoint (404) is listed through search, page by page, and nothing is
+    cached.
     """
     from bpmn.fileio import atomic_write
 
-    from .client import LibraryError
+    from . import package
+    from .client import UNREACHABLE, LibraryError
 
     path = ws.path(*INDEX_CACHE)
     cached = _read_listing_cache(path, client.base_url)
@@ -473,16 +478,47 @@ def library_listing(ws, client, progress=None):
     except LibraryError as error:
         if error.status == 404:
             return client.search_all(progress=progress)
+        if error.code == UNREACHABLE and cached is not None:
+            (notice or _notice)(f"note: the library at {client.base_url} cannot be reached; using the cached "
+                                f"listing downloaded {_local_time(cached.get('fetched_at'), path)} "
+                                f"({_processes(len(cached['items']))})")
+            return cached["items"]
         raise
     if items is None:
         return cached["items"]
     if etag:
-        data = {"library": client.base_url, "etag": etag, "count": len(items), "items": items}
+        data = {"library": client.base_url, "etag": etag, "fetched_at": package.utc_now(),
+                "count": len(items), "items": items}
         try:
             atomic_write(path, json.dumps(data, ensure_ascii=False, separators=(",", ":")).encode("utf-8"))
         except OSError:
             pass  # a cache that cannot be written costs one download next time, nothing else
     return items
+
+
+def _processes(n):
+    return "1 process" if n == 1 else f"{n:,} processes"
+
+
+def _notice(line):
+    import click
+
+    click.echo(line, err=True)
+
+
+def _local_time(stamp, path):
+    """The cache's download time ("2025-03-04 14:05 CET", local time); the file's time for a
+    cache written before the download time was kept."""
+    from datetime import datetime
+
+    try:
+        moment = datetime.fromisoformat(stamp.replace("Z", "+00:00"))
+    except (AttributeError, ValueError):
+        try:
+            moment = datetime.fromtimestamp(path.stat().st_mtime).astimezone()
+        except OSError:
+            return "unknown time"
+    return moment.astimezone().strftime("%Y-%m-%d %H:%M %Z").strip()
 
 
 def _read_listing_cache(path, library):

@@ -321,6 +321,65 @@ def test_suggest_reads_the_index_once_and_reuses_the_cache(tmp_path, monkeypatch
         cleanup()
 
 
+def test_suggest_offline_uses_the_cached_listing(tmp_path, monkeypatch, capsys):
+    """A first suggest caches the listing; with the library stopped, suggest answers from the cache
+    and says so in one line on stderr. A refusal (401) is never answered from the cache, and
+    without a cache an unreachable library is the error it always was."""
+    from datetime import datetime
+
+    from exchange.catalogue import write_catalogue
+    from exchange.suggest import INDEX_CACHE
+    from exchange.workspace import Workspace
+    from tests.libserver import LibraryServer, make_db, warned_model
+
+    def run(*args):
+        with pytest.raises(SystemExit) as done:
+            cli.main(["suggest", *args])
+        out, err = capsys.readouterr()
+        return done.value.code, out, err
+
+    db, cleanup = make_db("sqlite", tmp_path)
+    try:
+        server = LibraryServer(db, log_dir=tmp_path).start()
+        try:
+            trier, koblenz = server.member(prefix="trier"), server.member(prefix="koblenz")
+            assert server.publish(trier, "gewerbeanmeldung", "1.0.0", model=warned_model())[0].status_code == 201
+            ws = Workspace.init(tmp_path / "ws", "Stadt Koblenz", "07111000", server.url, slug=koblenz.slug)
+            write_catalogue(tmp_path / "ws/catalogue.csv", [
+                E("99050012104000", "Gewerbeanmeldung", "planned", "Ordnungsamt")])
+            monkeypatch.chdir(tmp_path / "ws")
+            monkeypatch.setenv("PROCEX_TOKEN", koblenz.token)
+            code, online, err = run("--json")
+            assert code == 0 and err == "", err
+            cache = json.loads(ws.path(*INDEX_CACHE).read_text("utf-8"))
+            fetched = datetime.fromisoformat(cache["fetched_at"].replace("Z", "+00:00"))
+            assert abs((datetime.now(fetched.tzinfo) - fetched).total_seconds()) < 120
+
+            monkeypatch.setenv("PROCEX_TOKEN", "pxl_not-a-token-of-this-library")
+            code, out, err = run("--json")
+            assert code == 1 and out == "" and "did not accept your token" in err  # no fallback
+            monkeypatch.setenv("PROCEX_TOKEN", koblenz.token)
+        finally:
+            server.stop()
+
+        code, offline, err = run("--json")
+        assert code == 0, err
+        assert json.loads(offline) == json.loads(online)
+        assert json.loads(offline)["entries"][0]["candidates"][0]["validation"] == {"errors": 0, "warnings": 2}
+        when = fetched.astimezone().strftime("%Y-%m-%d %H:%M")
+        assert err.splitlines() == [f"note: the library at {server.url} cannot be reached; using the cached "
+                                    f"listing downloaded {when} {fetched.astimezone().strftime('%Z')} (1 process)"]
+        code, out, err = run()
+        assert code == 0 and "geprüft: keine Fehler, 2 Warnungen" in out and len(err.splitlines()) == 1
+
+        ws.path(*INDEX_CACHE).unlink()
+        code, out, err = run()
+        assert code == 1 and out == ""
+        assert f"cannot reach the library at {server.url} to download the library index" in err
+    finally:
+        cleanup()
+
+
 class _OlderLibrary:
     """A client of a library older than GET /index: it answers 404 there, and pages search."""
 
