@@ -284,7 +284,8 @@ def admin_member_add(obj, slug, name, ags, contact):
 
 @admin_member.command("agree")
 @click.argument("slug")
-@click.option("--license", "license_", required=True, help="licence of the agreement, e.g. dl-de/by-2-0")
+@click.option("--license", "license_", required=True,
+              help="licence of the agreement: dl-de/by-2-0, dl-de/zero-2-0, CC-BY-4.0, CC-BY-SA-4.0, CC0-1.0 or EUPL-1.2")
 @click.pass_obj
 def admin_member_agree(obj, slug, license_):
     """Record that a member accepted the sharing agreement (when, under which licence)."""
@@ -414,7 +415,9 @@ def _progress(message):
 @click.option("--ags", required=True, help="Amtlicher Gemeindeschlüssel (8 digits), e.g. 07111000.")
 @click.option("--library", default="", help="URL of the process library, e.g. https://library.example.")
 @click.option("--slug", default=None, help="The municipality's name in the library (default: from --municipality).")
-@click.option("--mailbox", default=None, help="Functional mailbox for published processes.")
+@click.option("--mailbox", default=None,
+              help="Functional mailbox for published processes (default: the placeholder prozesse@SLUG.example, "
+                   "which publish refuses until it is replaced).")
 @click.option("--dir", "directory", default=".", type=click.Path(file_okay=False), show_default=True)
 def init(municipality, ags, library, slug, mailbox, directory):
     """Create a workspace: procex.toml, catalogue.csv, mapping.toml, processes/, procex.lock."""
@@ -423,6 +426,12 @@ def init(municipality, ags, library, slug, mailbox, directory):
     ws = Workspace.init(directory, municipality, ags, library, slug, mailbox)
     click.echo(f"created workspace for {municipality} ({ws.slug}) in {ws.root}")
     click.echo("set the library token in the environment: export PROCEX_TOKEN=...")
+    from exchange.publishing import reserved_mail_domain
+
+    placeholder = ws.config["publish"]["mailbox"]
+    if reserved_mail_domain(placeholder):
+        click.echo(f"before publishing, replace the placeholder mailbox {placeholder} with your functional "
+                   f"mailbox: [publish] mailbox in {ws.root / 'procex.toml'}")
 
 
 @procex.command()

@@ -198,9 +198,11 @@ def run_demo(out="demo-output", echo=print, step=None):
             echo(merged.summary())
 
             step("Koblenz veröffentlicht seine Anpassung zurück in die Bibliothek")
-            published = publish_process(ws, "gewerbeanmeldung", progress=lambda m: echo(f"  · {m}"))
+            # the demo's towns have placeholder mailboxes (prozesse@koblenz.example) on purpose
+            published = publish_process(ws, "gewerbeanmeldung", progress=lambda m: echo(f"  · {m}"),
+                                        allow_example_mailbox=True)
             echo(f"  published {published.ref} (derived from {published.derived_from})")
-            again = publish_process(ws, "gewerbeanmeldung")
+            again = publish_process(ws, "gewerbeanmeldung", allow_example_mailbox=True)
             echo(f"  publishing again without changes: {again.status}")
 
             step("Bericht für den Rat")

@@ -166,6 +166,24 @@ def apply_rules(model, rules):
     return applied
 
 
+def map_text(text, rules):
+    """``text`` with the ``text`` rules applied in file order, and the names of the rules that
+    changed it: for free text outside a model (a manifest's name, description, legal bases).
+
+    Only ``text`` rules apply: participant, lane and system rules are tied to model elements.
+    Idempotent like apply_rules.
+    """
+    changed_by = []
+    for rule in rules:
+        if rule.kind != "text":
+            continue
+        new = replace_text(rule, text)
+        if new != text:
+            changed_by.append(rule.name)
+            text = new
+    return text, changed_by
+
+
 def explain(applied_records):
     """{(element id, property): rule name}: which rule explains a changed property."""
     return {(a.element, a.property): a.rule for a in applied_records}

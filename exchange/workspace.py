@@ -24,6 +24,7 @@ from bpmn.fileio import atomic_write
 
 from . import catalogue as cat
 from . import package
+from .licenses import check_license
 
 CONFIG_FILE = "procex.toml"
 LOCK_FILE = "procex.lock"
@@ -115,6 +116,7 @@ class Workspace:
         if (root / CONFIG_FILE).exists():
             raise WorkspaceError(f"{root / CONFIG_FILE} already exists; this folder is a workspace already")
         slug = package.check_slug(slug or slugify(municipality), "municipality slug")
+        license = check_license(license, "licence")
         config = {
             "municipality": {"name": municipality, "ags": ags, "slug": slug},
             "library": {"url": library or "", "token_file": token_file or ""},
@@ -151,7 +153,8 @@ class Workspace:
             return token.strip()
         token_file = self.config.get("library", {}).get("token_file")
         if token_file:
-            path = (self.root / token_file) if not os.path.isabs(token_file) else Path(token_file)
+            path = Path(token_file).expanduser()  # "~/x.token" is the user's home, not the workspace's
+            path = path if path.is_absolute() else self.root / path
             try:
                 return path.read_text("utf-8").strip()
             except OSError as error:

@@ -45,6 +45,9 @@ def test_member_and_token_lifecycle(tmp_path):
     (["member", "add", "Trier", "--name", "x", "--ags", "07211000"], "member slug 'Trier' is not valid"),
     (["member", "add", "trier", "--name", "x", "--ags", "7211"], "AGS '7211' is not valid"),
     (["member", "agree", "nobody", "--license", "dl-de/by-2-0"], "no member 'nobody'"),
+    (["member", "agree", "trier", "--license", "whatever"],
+     "--license: 'whatever' is not an accepted licence for shared process models; use one of dl-de/by-2-0, "
+     "dl-de/zero-2-0, CC-BY-4.0, CC-BY-SA-4.0, CC0-1.0, EUPL-1.2"),
     (["token", "create", "nobody"], "no member 'nobody'"),
     (["token", "revoke", "pxl_unknown"], "no token"),
 ])
@@ -69,3 +72,14 @@ def test_serve_refuses_a_bad_policy_and_documents_defaults():
     assert "--max-upload" in result.output and "32" in result.output and "reciprocal" in result.output
     result = CliRunner().invoke(cli.procex, ["serve", "--policy", "everyone"])
     assert result.exit_code == 2
+
+
+def test_agreement_licence_is_stored_in_its_canonical_spelling(tmp_path):
+    db = str(tmp_path / "lib.sqlite")
+    admin.member_add(db, "mainz", "Stadt Mainz", "07315000")
+    result = run("admin", "--db", db, "member", "agree", "mainz", "--license", "cc-by-4.0")
+    assert "mainz accepted the sharing agreement under CC-BY-4.0" in result.output
+    assert admin.member_list(db)[0]["agreement"]["license"] == "CC-BY-4.0"
+    with pytest.raises(Exception, match="'whatever' is not an accepted licence"):
+        admin.seed(db, [{"slug": "bonn", "name": "Stadt Bonn", "ags": "05314000", "license": "whatever"}])
+    assert [m["slug"] for m in admin.member_list(db)] == ["mainz"]  # nothing written

@@ -56,8 +56,10 @@ def test_koblenz_adopts_adapts_updates_and_shares_back(library, tmp_path):
     assert publish_example(server, trier, EXAMPLES / "trier", "hundesteuer-anmeldung")[0] == 201
 
     ws = tmp_path / "koblenz"
-    procex(["init", "--municipality", "Stadt Koblenz", "--ags", "07111000", "--library", server.url,
-            "--dir", str(ws)], tmp_path)
+    created = procex(["init", "--municipality", "Stadt Koblenz", "--ags", "07111000", "--library", server.url,
+                      "--dir", str(ws)], tmp_path).stdout
+    assert ("before publishing, replace the placeholder mailbox prozesse@koblenz.example with your functional "
+            f"mailbox: [publish] mailbox in {ws / 'procex.toml'}") in created
     for name in ("catalogue.csv", "mapping.toml"):
         shutil.copyfile(EXAMPLES / "koblenz" / name, ws / name)
 
@@ -132,8 +134,17 @@ def test_koblenz_adopts_adapts_updates_and_shares_back(library, tmp_path):
     assert lock["upstream"] == "trier/gewerbeanmeldung@1.1.0"
     assert "alle übernommenen Prozesse sind aktuell" in procex(["outdated"], ws, koblenz).stdout
 
-    # Koblenz shares its adaptation back; a re-run is a no-op
-    published = procex(["publish", "gewerbeanmeldung"], ws, koblenz).stdout
+    # Koblenz shares its adaptation back: not with init's placeholder mailbox; a re-run is a no-op
+    refused = procex(["publish", "gewerbeanmeldung"], ws, koblenz, check=False)
+    assert refused.returncode == 1 and refused.stderr.strip() == (
+        "procex: error: the contact mailbox prozesse@koblenz.example is a placeholder on the reserved example "
+        f"domain koblenz.example; set the municipality's functional mailbox as [publish] mailbox in {ws / 'procex.toml'}")
+    config = (ws / "procex.toml").read_text("utf-8")
+    (ws / "procex.toml").write_text(config.replace("prozesse@koblenz.example", "gewerbe@koblenz.de"), "utf-8")
+    publishing = procex(["publish", "gewerbeanmeldung"], ws, koblenz)
+    published = publishing.stdout
+    assert "manifest description adapted by mapping rules stadt-text" in publishing.stderr
+    assert "warning:" not in publishing.stderr
     assert "published koblenz/gewerbeanmeldung@1.0.0 (derived from trier/gewerbeanmeldung@1.1.0)" in published
     assert "nothing to do" in procex(["publish", "gewerbeanmeldung"], ws, koblenz).stdout
     assert procex(["status"], ws).stdout.strip() == (
@@ -142,6 +153,9 @@ def test_koblenz_adopts_adapts_updates_and_shares_back(library, tmp_path):
     manifest = server.get("/processes/koblenz/gewerbeanmeldung/1.0.0", server_member(koblenz)).json()
     assert manifest["derived_from"]["ref"] == "trier/gewerbeanmeldung@1.1.0"
     assert manifest["region"] == {"ags": "07111000", "name": "Stadt Koblenz"}
+    assert manifest["contact"]["mailbox"] == "gewerbe@koblenz.de"
+    assert "beim Ordnungsamt der Stadt Koblenz:" in manifest["description"] and "Trier" not in json.dumps(
+        {key: manifest[key] for key in ("name", "description", "keywords", "legal_basis")}, ensure_ascii=False)
 
     adoptions = server.get("/processes/trier/gewerbeanmeldung/adoptions", server_member(trier)).json()
     assert {(a["adopter"]["slug"], a["version"]) for a in adoptions["items"]} == {("koblenz", "1.0.0"), ("koblenz", "1.1.0")}
@@ -157,7 +171,7 @@ def test_publish_refuses_personal_data_and_validation_errors(library, tmp_path):
     server, db, tokens = library
     ws = tmp_path / "ws"
     procex(["init", "--municipality", "Stadt Koblenz", "--ags", "07111000", "--library", server.url,
-            "--dir", str(ws)], tmp_path)
+            "--mailbox", "steueramt@koblenz.de", "--dir", str(ws)], tmp_path)
     from bpmn import edit
     from bpmn.model import read_model
 
@@ -181,6 +195,7 @@ def test_demo_runs_end_to_end(tmp_path):
     assert "refused: your municipality has not accepted the sharing agreement" in out
     assert "imported trier/gewerbeanmeldung@1.0.0" in out
     assert "übernommen:" in out and "published koblenz/gewerbeanmeldung@1.0.0" in out
+    assert "· manifest description adapted by mapping rules stadt-text" in out and "warning:" not in out
     report = tmp_path / "demo" / "gewerbeanmeldung-anpassung.html"
     assert report.exists() and "<svg" in report.read_text()
     assert "für 24 von 148 wartenden Leistungen gibt es einen Prozess einer anderen Kommune (7 exakt)" in out

@@ -6,6 +6,7 @@ members and tokens in one call, for tests and the demo.
 """
 import os
 
+from ..licenses import check_license
 from .settings import Settings
 from .store import Store
 
@@ -23,6 +24,9 @@ def member_add(db, slug, name, ags, contact=None):
 
 
 def member_agree(db, slug, license):
+    """Record the sharing agreement under ``license``, one of exchange.licenses.LICENSES (any case;
+    stored in its canonical spelling). Any other id is refused before the database is opened."""
+    license = check_license(license, "--license")
     store = _store(db)
     try:
         return store.agree(slug, license)
@@ -91,6 +95,7 @@ def seed(db, members):
 
     Returns {slug: token}. Members that exist already get a new token.
     """
+    licenses = {m["slug"]: check_license(m["license"], f"member {m['slug']}") for m in members if m.get("license")}
     store = _store(db)
     tokens = {}
     try:
@@ -99,7 +104,7 @@ def seed(db, members):
             if member["slug"] not in known:
                 store.add_member(member["slug"], member["name"], member["ags"], member.get("contact"))
             if member.get("license"):
-                store.agree(member["slug"], member["license"])
+                store.agree(member["slug"], licenses[member["slug"]])
             tokens[member["slug"]], _ = store.create_token(member["slug"], member.get("label", "seed"))
     finally:
         store.close()
