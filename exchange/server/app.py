@@ -24,6 +24,7 @@ from starlette.exceptions import HTTPException as StarletteHTTPException
 from .. import package
 from . import auth, checks, compression, web, web_errors
 from .errors import STATUS_CODES, ApiError, error_body
+from .head import HeadAsGet
 from .limits import BodyLimit
 from .settings import Settings
 from .store import Store, version_manifest
@@ -84,11 +85,13 @@ def create_app(settings=None, store=None):
     store = store or Store(settings.db)
     app = FastAPI(
         title="procex process library", version="1",
-        description="Members publish BPMN 2.0 processes and, by the give-to-get rule, read others'.",
+        description="Members publish BPMN 2.0 processes and, by the give-to-get rule, read others'. "
+                    "Every GET operation also answers HEAD: the same status and headers, no body.",
         openapi_url="/openapi.json", docs_url="/api/docs", redoc_url=None)
     app.state.settings = settings
     app.state.store = store
     app.add_middleware(BodyLimit, limit=settings.max_upload_bytes)
+    app.add_middleware(HeadAsGet)
     _install_error_handlers(app)
     _install_routes(app, settings, store)
     web.register(app)
