@@ -3,9 +3,14 @@
 One requests.Session with a User-Agent and timeouts; GETs are retried with backoff on
 connection errors and 502/503/504 (never uploads); every error status becomes a sentence that
 says what to do; every download is checked against its sha256 before anyone sees the bytes.
+
+Timeouts are about silence, not about size (``Timeouts``): a call waits at most ``total`` seconds
+for the library to start answering, over all its attempts and the pauses between them; once an
+answer flows, it may take as long as it needs, as long as no pause lasts ``read`` seconds.
 """
 import json
 import time
+from typing import NamedTuple
 
 import requests
 
@@ -14,8 +19,76 @@ from bpmn.errors import ProcexError
 from . import package
 
 USER_AGENT = "procex/0.1 (+https://example.invalid/procex)"
-DEFAULT_TIMEOUT = (5, 60)  # connect, read seconds
 RETRY_STATUSES = {502, 503, 504}
+
+
+class Timeouts(NamedTuple):
+    """Seconds: ``connect`` for a connection, ``read`` for the longest silence within an attempt
+    (before the answer starts, and between two pieces of it), ``total`` for the longest wait for
+    an answer to start over all attempts of one call (procex.toml ``[library] timeout``). A call
+    of one attempt only (an upload) may wait the whole ``total`` for its answer to start."""
+
+    connect: float = 10.0
+    read: float = 30.0
+    total: float = 60.0
+
+    @classmethod
+    def of(cls, value):
+        """Timeouts from None (the defaults), a number (the total: connect 10 s and read 30 s at
+        most that, read half of it when that is more, so that a larger total also waits longer
+        for a slow answer), a (connect, read) or (connect, read, total) tuple, or Timeouts."""
+        if value is None:
+            return cls()
+        if isinstance(value, cls):
+            return value
+        if isinstance(value, (int, float)):
+            total = float(value)
+            read = min(total, max(cls._field_defaults["read"], total / 2))
+            return cls(min(cls._field_defaults["connect"], total), read, total)
+        parts = [float(part) for part in value]
+        if len(parts) == 2:
+            parts.append(max(cls._field_defaults["total"], parts[0] + parts[1]))
+        return cls(*parts)
+
+
+DEFAULT_TIMEOUT = Timeouts()
+MIN_ATTEMPT = 0.2  # seconds: no further attempt when less than this is left of a call's time
+
+# What reading a started answer raises when the library falls silent or drops the connection.
+_BROKEN_BODY = (requests.ConnectionError, requests.Timeout, requests.exceptions.ChunkedEncodingError)
+
+
+def _seconds(value):
+    return f"{value:.1f} s" if value < 10 else f"{value:.0f} s"
+
+
+def _attempts(count):
+    return "1 attempt" if count == 1 else f"{count} attempts"
+
+
+def _why_broken(error, response):
+    """Why reading an answer failed: the library fell silent, or the connection went."""
+    if isinstance(error, requests.Timeout) or "timed out" in str(error).lower():
+        return f"no data for {_seconds(response.pause_limit)}"
+    return "the connection was closed"
+
+
+def _allow_pauses(response, seconds, attempt_read):
+    """Once an answer has started, let its body pause up to ``seconds`` between pieces: the
+    attempt's read timeout (``attempt_read``) may have been shortened to what was left of the
+    call's deadline, which bounds the wait for an answer, not how long a flowing one may take.
+    Sets ``response.pause_limit`` to the limit in force."""
+    raw = response.raw
+    # The socket the body comes from: the connection's, or (after "Connection: close", when
+    # http.client has let go of it) the one under the response's file.
+    sock = getattr(getattr(raw, "connection", None), "sock", None)
+    if sock is None:
+        sock = getattr(getattr(getattr(getattr(raw, "_fp", None), "fp", None), "raw", None), "_sock", None)
+    if sock is not None and hasattr(sock, "settimeout"):
+        sock.settimeout(seconds)
+        response.pause_limit = seconds
+    else:
+        response.pause_limit = attempt_read
 
 
 UNREACHABLE = "unreachable"  # LibraryError.code when no answer came (no connection, timeout)
@@ -57,8 +130,13 @@ def _sentence(status, error, url, action):
     if status == 404:
         return f"not found: {message or url}"
     if status == 409:
-        return (f"{message or 'this version is already published with other content'}; "
-                "versions are immutable: publish with a new --version")
+        # The server may already say "versions are immutable: publish a new version"; say it once,
+        # with the option that does it.
+        text = message or "this version is already published with other content"
+        said = text.lower().find("versions are immutable")
+        if said >= 0:
+            text = text[:said].rstrip(" ;:,.") or "this version is already published with other content"
+        return f"{text}; versions are immutable: publish with a new --version"
     if status == 413:
         return f"the upload is too large for this library: {message}"
     if status == 422:
@@ -81,14 +159,14 @@ def _detail_text(detail):
 
 
 class LibraryClient:
-    """Talks to one library. ``token`` may be None for a public library."""
+    """Talks to one library. ``token`` may be None for a public library; ``timeout`` as Timeouts.of takes it."""
 
-    def __init__(self, base_url, token=None, timeout=DEFAULT_TIMEOUT, retries=3, backoff=0.5):
+    def __init__(self, base_url, token=None, timeout=None, retries=3, backoff=0.5):
         if not base_url:
             raise LibraryError("no library URL: set it with procex init --library URL or in procex.toml")
         self.base_url = base_url.rstrip("/")
         self.api = self.base_url + "/api/v1"
-        self.timeout = timeout
+        self.timeout = Timeouts.of(timeout)
         self.retries = retries
         self.backoff = backoff
         self.session = requests.Session()
@@ -100,37 +178,78 @@ class LibraryClient:
         self.session.close()
 
     # --- plumbing -----------------------------------------------------------------------------
-    def _request(self, method, path, action, expect=(200,), **kwargs):
+    def _request(self, method, path, action, expect=(200,), stream=False, deadline=None, **kwargs):
+        """One call. Its attempts (GET only: 1 + retries) share one deadline: ``deadline``
+        (time.monotonic()), by default now + timeout.total. Waiting for an answer to start ends
+        there; an answer that has started may pause up to timeout.read between pieces, so a big,
+        slow but flowing download is never cut off. With ``stream`` the caller reads the body."""
         url = self.api + path
         attempts = self.retries + 1 if method == "GET" else 1
-        for attempt in range(attempts):
+        # One attempt (an upload, or a client without retries) may spend the whole time waiting.
+        answer_wait = self.timeout.read if attempts > 1 else max(self.timeout.read, self.timeout.total)
+        started = time.monotonic()
+        deadline = started + self.timeout.total if deadline is None else deadline
+        attempt = 0
+        while True:
+            attempt += 1
+            left = max(deadline - time.monotonic(), MIN_ATTEMPT)
+            wait = (min(self.timeout.connect, left), min(answer_wait, left))
             try:
-                response = self.session.request(method, url, timeout=self.timeout, **kwargs)
-            except requests.Timeout:
-                if attempt + 1 < attempts:
-                    time.sleep(self.backoff * 2 ** attempt)
+                response = self.session.request(method, url, stream=True, timeout=wait, **kwargs)
+            except requests.ConnectTimeout:  # before ConnectionError and Timeout: it is both
+                if self._another_attempt(attempt, attempts, deadline):
                     continue
-                raise LibraryError(f"the library at {self.base_url} did not answer within "
-                                   f"{self.timeout[1] if isinstance(self.timeout, tuple) else self.timeout} s "
-                                   f"while trying to {action}; try again later", code=UNREACHABLE) from None
+                raise LibraryError(
+                    f"cannot reach the library at {self.base_url} to {action}: no connection within "
+                    f"{_seconds(time.monotonic() - started)} ({_attempts(attempt)}); is the URL right, the "
+                    "server running and the network (proxy, firewall) open?", code=UNREACHABLE) from None
+            except requests.Timeout:
+                if self._another_attempt(attempt, attempts, deadline):
+                    continue
+                raise LibraryError(
+                    f"the library at {self.base_url} accepted the connection but did not answer within "
+                    f"{_seconds(time.monotonic() - started)} ({_attempts(attempt)}) while trying to {action}; "
+                    "it may be overloaded or stuck: try again later or tell its operator (to wait longer, "
+                    "raise [library] timeout in procex.toml or PROCEX_TIMEOUT)", code=UNREACHABLE) from None
             except requests.ConnectionError:
-                if attempt + 1 < attempts:
-                    time.sleep(self.backoff * 2 ** attempt)
+                if self._another_attempt(attempt, attempts, deadline):
                     continue
                 raise LibraryError(f"cannot reach the library at {self.base_url} to {action}: is the URL "
                                    "right and the server running?", code=UNREACHABLE) from None
-            if response.status_code in RETRY_STATUSES and attempt + 1 < attempts:
-                time.sleep(self.backoff * 2 ** attempt)
+            _allow_pauses(response, self.timeout.read, wait[1])
+            if response.status_code in RETRY_STATUSES and self._another_attempt(attempt, attempts, deadline):
+                response.close()
                 continue
+            if stream and response.status_code in expect:
+                return response
+            try:
+                response.content  # read the whole body now (requests keeps it)
+            except _BROKEN_BODY as error:
+                response.close()
+                if self._another_attempt(attempt, attempts, deadline):
+                    continue
+                raise LibraryError(
+                    f"the answer of the library at {self.base_url} broke off ({_why_broken(error, response)}) "
+                    f"while trying to {action}; try again later or tell its operator", code=UNREACHABLE) from None
             if response.status_code in expect:
                 return response
             try:
                 error = response.json().get("error")
-            except ValueError:
+            except (ValueError, AttributeError):
                 error = None
             raise LibraryError(_sentence(response.status_code, error, url, action), response.status_code,
                                (error or {}).get("code"), (error or {}).get("details"))
-        raise AssertionError("unreachable")
+
+    def _another_attempt(self, attempt, attempts, deadline):
+        """After failed attempt number ``attempt``: pause (backoff) and say yes when another attempt
+        is allowed and the call's deadline leaves time for it."""
+        if attempt >= attempts:
+            return False
+        pause = self.backoff * 2 ** (attempt - 1)
+        if time.monotonic() + pause + MIN_ATTEMPT > deadline:
+            return False
+        time.sleep(pause)
+        return True
 
     # --- reading ------------------------------------------------------------------------------
     def me(self):
@@ -167,19 +286,23 @@ class LibraryClient:
         """
         headers = {"If-None-Match": etag} if etag else {}
         action = "download the library index"
-        for attempt in range(self.retries + 1):
-            response = self._request("GET", "/index", action, expect=(200, 304), headers=headers, stream=True)
+        # A download that breaks off is tried again while the call's time (timeout.total) lasts;
+        # while it flows, it may take as long as it needs.
+        deadline = time.monotonic() + self.timeout.total
+        attempt = 0
+        while True:
+            attempt += 1
+            response = self._request("GET", "/index", action, expect=(200, 304), headers=headers, stream=True,
+                                     deadline=deadline)
             with response:
                 if response.status_code == 304:
                     return None, etag
                 try:
                     return self._read_index(response, progress), response.headers.get("ETag")
-                except (requests.ConnectionError, requests.Timeout, requests.exceptions.ChunkedEncodingError):
-                    if attempt == self.retries:
+                except _BROKEN_BODY as error:
+                    if not self._another_attempt(attempt, self.retries + 1, deadline):
                         raise LibraryError(f"the library index from {self.base_url} broke off during the "
-                                           "download; try again later") from None
-                    time.sleep(self.backoff * 2 ** attempt)
-        raise AssertionError("unreachable")
+                                           f"download ({_why_broken(error, response)}); try again later") from None
 
     def _read_index(self, response, progress):
         try:

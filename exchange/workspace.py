@@ -162,10 +162,28 @@ class Workspace:
                                      f"{error.strerror}") from None
         return None
 
+    def library_timeout(self):
+        """Seconds to wait for the library to answer a call, over all its attempts:
+        PROCEX_TIMEOUT, else ``[library] timeout`` in procex.toml, else None (the client's 60 s)."""
+        value = os.environ.get("PROCEX_TIMEOUT")
+        where = "PROCEX_TIMEOUT"
+        if value is None or not value.strip():
+            value = self.config.get("library", {}).get("timeout")
+            where = f"[library] timeout in {self.root / CONFIG_FILE}"
+        if value is None or value == "":
+            return None
+        try:
+            seconds = float(value)
+        except (TypeError, ValueError):
+            seconds = None
+        if seconds is None or not 0 < seconds < float("inf") or isinstance(value, bool):
+            raise WorkspaceError(f"{where} must be a number of seconds above 0 (for example 60), not {value!r}")
+        return seconds
+
     def client(self):
         from .client import LibraryClient
 
-        return LibraryClient(self.library_url, self.token())
+        return LibraryClient(self.library_url, self.token(), timeout=self.library_timeout())
 
     # --- files ----------------------------------------------------------------------------------
     def path(self, *parts):

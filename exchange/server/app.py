@@ -329,7 +329,8 @@ def _install_routes(app, settings, store):
         if outcome == "conflict":
             raise ApiError(409, "version_exists",
                            f"{publisher}/{slug}@{version} is already published with other content "
-                           f"({', '.join(differences)} differ); versions are immutable: publish a new version",
+                           f"({', '.join(differences)} {'differs' if len(differences) == 1 else 'differ'}); "
+                           "versions are immutable: publish a new version",
                            [{"field": field} for field in differences])
         status = 201 if outcome == "created" else 200
         return JSONResponse(stored, status_code=status,
