@@ -245,6 +245,7 @@ class UpdateResult:
     prefer: Optional[str] = None
     skipped: list = field(default_factory=list)          # (id, reason): upstream wins LOCAL could not take
     yanked: Optional[dict] = None                        # the version taken was yanked by its publisher
+    current: bool = False                                # already on that version: nothing to do
 
     def summary(self, lang="de"):
         """German by default: on conflicts the head line and each conflict with the values of both
@@ -258,6 +259,9 @@ class UpdateResult:
                     f"{self.name}: {self.old} → {self.new}: {len(self.conflicts)} conflict(s); the local file is "
                     "left untouched; --prefer local|upstream decides them")
             return "\n".join([head, *conflict_lines(self.conflict_items, lang)])
+        if self.current:
+            return (f"{self.name}: bereits auf {self.old}; nichts zu tun" if lang == "de" else
+                    f"{self.name}: already on {self.old}; nothing to do")
         if lang == "de":
             text = (f"{self.name}: {self.old} → {self.new} übernommen: {len(self.applied)} Änderungen von oben "
                     f"angewendet, {len(self.kept)} lokale behalten, {len(self.pseudo)} auf beiden Seiten gleich")
@@ -290,7 +294,14 @@ def update_process(ws, name, version=None, prefer=None):
     manifest = client.manifest(package.Ref(current.publisher, current.slug, version))
     new_ref = package.ref_of(manifest)
     if new_ref.version == current.version:
-        return UpdateResult(name, str(current), str(new_ref), written=True)
+        return UpdateResult(name, str(current), str(new_ref), written=True, current=True)
+    if version is None and package.version_key(new_ref.version) < package.version_key(current.version):
+        # The base was yanked and the newest valid version is older: "update" would undo upstream's
+        # later changes. Only an explicit --version does that.
+        raise ProcexError(
+            f"{name} is based on {current}, which its publisher withdrew; the newest valid version "
+            f"{new_ref.version} is older, so update would take changes back. Keep your version, or "
+            f"take the older one on purpose: procex update {name} --version {new_ref.version}")
     upstream_bytes = client.download_model(manifest)
     base, _ = _mapped(ws, ws.cache_get(entry["sha256"]), f"{current} (mapped)")
     upstream, applied_rules = _mapped(ws, upstream_bytes, f"{new_ref} (mapped)")

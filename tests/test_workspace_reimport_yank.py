@@ -128,6 +128,19 @@ def test_yanked_versions_are_refused_flagged_and_shown(library, tmp_path):
         f"hund-neu  [{KEY} Hundesteuer – Anmeldung eines Hundes]  aus trier/{HUND}@1.1.0 (zurückgezogen: "
         "„Steuersatz für gefährliche Hunde falsch“); unverändert seit Import/Update; nicht veröffentlicht")
 
+    # update never goes back silently: hund-neu's base 1.1.0 is withdrawn and 1.0.0 is older
+    before = {p: p.read_bytes() for p in ws.rglob("*") if p.is_file()}
+    back = procex(["update", "hund-neu"], ws, koblenz, check=False)
+    assert back.returncode != 0
+    assert back.stderr.strip().splitlines()[-1] == (
+        f"procex: error: hund-neu is based on trier/{HUND}@1.1.0, which its publisher withdrew; the newest valid "
+        "version 1.0.0 is older, so update would take changes back. Keep your version, or take the older one on "
+        "purpose: procex update hund-neu --version 1.0.0")
+    assert {p: p.read_bytes() for p in ws.rglob("*") if p.is_file()} == before
+    # and a process already on the newest version says so
+    assert procex(["update", HUND], ws, koblenz).stdout.strip() == (
+        f"{HUND}: bereits auf trier/{HUND}@1.0.0; nichts zu tun")
+
     # Trier yanks 1.0.0 as well: status (offline) cannot know yet; outdated flags it and records it
     yank(server, trier, "1.0.0", "Ermäßigung für Rettungshunde fehlt")
     assert "zurückgezogen" not in procex(["status"], ws).stdout.splitlines()[1]
