@@ -161,6 +161,9 @@ def _readable(error):
         "ref": "a reference is publisher/slug@MAJOR.MINOR.PATCH",
         "file": "a file name without directories or control characters, e.g. gewerbeanmeldung.bpmn",
     }
+    if error.validator == "enum" and field == "license":
+        return (f"{error.instance!r} is not an accepted licence for shared process models; use one of "
+                + ", ".join(error.validator_value))
     if error.validator == "pattern":
         key = field if isinstance(field, str) else error.absolute_path[-2] if len(error.absolute_path) > 1 else ""
         hint = hints.get(key)
