@@ -111,6 +111,9 @@ def seed(db, members):
     return tokens
 
 
+GRACEFUL_SHUTDOWN_S = 30
+
+
 def serve(db, host="127.0.0.1", port=8080, policy="reciprocal", max_upload_mib=32, workers=1,
           log_level="info"):
     """Upgrade the schema once, then run uvicorn with ``workers`` processes sharing the database."""
@@ -123,4 +126,7 @@ def serve(db, host="127.0.0.1", port=8080, policy="reciprocal", max_upload_mib=3
     os.environ.update(settings.to_env())
     uvicorn.run("exchange.server.app:create_app_from_env", factory=True, host=host, port=port,
                 workers=workers if workers > 1 else None, log_level=log_level,
-                proxy_headers=True, server_header=False)
+                proxy_headers=True, server_header=False,
+                # On SIGTERM, requests in flight get this long; a client that stopped reading a
+                # streamed answer would otherwise keep the server from ever exiting.
+                timeout_graceful_shutdown=GRACEFUL_SHUTDOWN_S)
