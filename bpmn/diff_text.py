@@ -47,15 +47,19 @@ def type_word(element_type, lang="de"):
     return TYPE_WORDS_DE.get(element_type, element_type) if lang == "de" else element_type
 
 
-def _value(value):
+def quote(text, lang="de"):
+    """A name or value in quotes: „…“ in German, '…' in English (as the validation messages quote)."""
+    return f"„{text}“" if lang == "de" else f"'{text}'"
+
+
+def _value(value, lang="de"):
     if value is None:
         return "–"
     if isinstance(value, dict):
         return ",".join(f"{v}" for v in value.values())
     if isinstance(value, list):
         return " ".join(",".join(str(c) for c in p) if isinstance(p, list) else str(p) for p in value)
-    text = str(value)
-    return f"„{text}“" if text else "„“"
+    return quote(str(value), lang)
 
 
 def format_summary(diff, lang="de"):
@@ -88,7 +92,7 @@ def format_text(diff, lang="de", color=False, layout=True):
             ident = change.new_id or change.old_id
             if change.old_id and change.new_id and change.old_id != change.new_id:
                 ident = f"{change.old_id} → {change.new_id}"
-            label = f"„{change.name}“ " if change.name else ""
+            label = f"{quote(change.name, lang)} " if change.name else ""
             how = ""
             if change.match == "similarity":
                 how = f" (ähnlich {change.score:.2f})" if lang == "de" else f" (similar {change.score:.2f})"
@@ -97,7 +101,7 @@ def format_text(diff, lang="de", color=False, layout=True):
                 prop = detail["property"]
                 if lang == "de":
                     prop = PROPERTY_WORDS_DE.get(prop, prop)
-                lines.append(f"      {prop}: {_value(detail['old'])} → {_value(detail['new'])}")
+                lines.append(f"      {prop}: {_value(detail['old'], lang)} → {_value(detail['new'], lang)}")
     for side, uris in diff.unshared_namespaces.items():
         if uris:
             if lang == "de":

@@ -7,7 +7,7 @@ are kept or taken marked as the diff report marks them, and one table per class 
 """
 from html import escape
 
-from .diff_text import KIND_WORDS, PROPERTY_WORDS_DE, _value, type_word
+from .diff_text import KIND_WORDS, PROPERTY_WORDS_DE, _value, quote, type_word
 
 WORDS = {
     "de": {"title": "Dreiwege-Vergleich", "applicable": "Übernehmbar von UPSTREAM",
@@ -54,7 +54,7 @@ def _change_line(change, lang):
     ident = change["new_id"] or change["old_id"]
     if change["old_id"] and change["new_id"] and change["old_id"] != change["new_id"]:
         ident = f"{change['old_id']} → {change['new_id']}"
-    label = f"„{change['name']}“ " if change.get("name") else ""
+    label = f"{quote(change['name'], lang)} " if change.get("name") else ""
     return f"{kind}: {type_word(change['element_type'], lang)} {label}[{ident}]"
 
 
@@ -64,7 +64,7 @@ def _detail_lines(change, lang):
         prop = detail["property"]
         if lang == "de":
             prop = PROPERTY_WORDS_DE.get(prop, prop)
-        lines.append(f"{prop}: {_value(detail['old'])} → {_value(detail['new'])}")
+        lines.append(f"{prop}: {_value(detail['old'], lang)} → {_value(detail['new'], lang)}")
     return lines
 
 

@@ -9,7 +9,7 @@ table of the changes; each row links to the element in the diagrams (``#old0-el-
 import re
 from html import escape
 
-from .diff_text import KIND_WORDS, PROPERTY_WORDS_DE, format_summary, type_word
+from .diff_text import KIND_WORDS, PROPERTY_WORDS_DE, format_summary, quote, type_word
 from .render import NoDiagramError, _dom_id, render_svg
 
 TEXT = {
@@ -101,14 +101,14 @@ def _side(model, path, marks, side, lang):
     return "".join(parts), anchors
 
 
-def _value(value):
+def _value(value, lang="de"):
     if value is None:
         return "–"
     if isinstance(value, dict):
         return ", ".join(f"{k}={v}" for k, v in value.items())
     if isinstance(value, list):
         return " ".join(",".join(str(c) for c in p) if isinstance(p, list) else str(p) for p in value)
-    return f"„{value}“"
+    return quote(value, lang)
 
 
 def _cause_text(cause, lang):
@@ -145,7 +145,8 @@ def diff_report(diff, lang="de", old_model=None, new_model=None, causes=None):
         details = []
         for d in change.details:
             prop = PROPERTY_WORDS_DE.get(d["property"], d["property"]) if lang == "de" else d["property"]
-            details.append(f"<div>{escape(prop)}: {escape(_value(d['old']))} → {escape(_value(d['new']))}</div>")
+            details.append(f"<div>{escape(prop)}: {escape(_value(d['old'], lang))} → "
+                           f"{escape(_value(d['new'], lang))}</div>")
         how = f' <small title="{escape(t["similar"])}">≈ {change.score:.2f}</small>' if change.match == "similarity" else ""
         cls = f"kind-{change.kind}" + (" semantic" if change.semantic and change.kind not in ("added", "removed") else "")
         rows.append(

@@ -92,10 +92,11 @@ def format_diff_text(result, color=False, lang="de"):
     Uses the diff report's own words (bpmn.diff_text), so both read alike.
     """
     import click
-    from bpmn.diff_text import COLOURS, KIND_WORDS, PROPERTY_WORDS_DE, TYPE_WORDS_DE
+    from bpmn.diff_text import COLOURS, KIND_WORDS, PROPERTY_WORDS_DE, TYPE_WORDS_DE, _value, quote
 
     german = lang != "en"
-    words = KIND_WORDS["de" if german else "en"]
+    lang = "de" if german else "en"
+    words = KIND_WORDS[lang]
     summary = result["summary"]
     parts = [f"{n} {words.get(k, k)}" for k, n in summary.items() if n]
     none = "keine Änderungen" if german else "no changes"
@@ -116,8 +117,8 @@ def format_diff_text(result, color=False, lang="de"):
                 kind_type = TYPE_WORDS_DE.get(kind_type, kind_type)
             details = "; ".join(
                 f"{PROPERTY_WORDS_DE.get(d.get('property'), d.get('property')) if german else d.get('property')}: "
-                f"{d.get('old')!r} → {d.get('new')!r}" for d in change.get("details") or [])
-            text = f"    {words.get(change['kind'], change['kind']):16s} {kind_type} {element!r}"
+                f"{_value(d.get('old'), lang)} → {_value(d.get('new'), lang)}" for d in change.get("details") or [])
+            text = f"    {words.get(change['kind'], change['kind']):16s} {kind_type} {quote(element, lang)}"
             if details:
                 text += f"  ({details})"
             lines.append(click.style(text, fg=COLOURS.get(change["kind"])) if color else text)

@@ -49,6 +49,10 @@ def test_text_report_in_english_and_exit_code(pair):
     result = run("diff", str(pair[0]), str(pair[1]), "--lang", "en", "--exit-code")
     assert result.returncode == 1
     assert result.stdout.splitlines()[1] == "3 semantic changes: 1 renamed, 1 changed, 1 relaned"
+    # names and values in English quotes, as `validate --lang en` quotes them; German keeps „…“
+    assert "  task 'Antrag sichten' [check]" in result.stdout.splitlines()
+    assert "      name: 'Antrag prüfen' → 'Antrag sichten'" in result.stdout.splitlines()
+    assert "„" not in result.stdout
     same = run("diff", str(pair[0]), str(pair[0]), "--exit-code")
     assert same.returncode == 0 and same.stdout.splitlines()[1] == "keine inhaltlichen Änderungen"
 

@@ -79,7 +79,7 @@ def test_diff_against_dev_null_is_all_added_or_all_removed(pair):  # noqa: F811
     assert removed.returncode == 0, removed.stderr
     lines = removed.stdout.splitlines()
     assert lines[1] == "21 semantic changes: 21 removed" and "note:" not in removed.stdout
-    assert '  task „Antrag prüfen“ [check]' in lines
+    assert "  task 'Antrag prüfen' [check]" in lines  # English quotes as the English validation messages
 
 
 def test_an_empty_file_is_an_empty_model_for_the_difftool_only(pair, tmp_path):  # noqa: F811
