@@ -9,6 +9,7 @@ for the library to start answering, over all its attempts and the pauses between
 answer flows, it may take as long as it needs, as long as no pause lasts ``read`` seconds.
 """
 import json
+import re
 import time
 from typing import NamedTuple
 
@@ -123,9 +124,12 @@ def _sentence(status, error, url, action):
                 "set PROCEX_TOKEN or the token file named in procex.toml")
     if status == 403:
         if "agree" in message.lower() or (error or {}).get("code") in ("agreement_required", "not_participating"):
+            # the server's message names the member (and the command); the client itself does not know its slug
+            named = re.search(r"member agree ([a-z0-9-]+)", message) or re.search(r"member '([a-z0-9-]+)'", message)
+            slug = named.group(1) if named else "SLUG"
             return ("your municipality has not accepted the sharing agreement yet, so it may not use other "
                     "members' processes (give-to-get rule); ask the library operator to record it "
-                    f"(procex admin member agree). Library said: {message}")
+                    f"(procex admin member agree {slug} --license dl-de/by-2-0). Library said: {message}")
         return f"not allowed to {action}: {message}"
     if status == 404:
         return f"not found: {message or url}"

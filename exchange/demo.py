@@ -150,7 +150,7 @@ def run_demo(out="demo-output", echo=print, step=None):
             except LibraryError as refused:
                 echo(f"  refused: {refused}")
             admin.member_agree(str(db), "koblenz", "dl-de/by-2-0")
-            echo("  the library operator records the agreement: procex admin member agree koblenz")
+            echo("  the library operator records the agreement: procex admin member agree koblenz --license dl-de/by-2-0")
             hits = ws.client().search("Gewerbe")
             for item in hits["items"]:
                 echo(f"  found {item['ref']}  {item['name']}")

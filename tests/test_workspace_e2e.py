@@ -67,6 +67,8 @@ def test_koblenz_adopts_adapts_updates_and_shares_back(library, tmp_path):
     refused = procex(["import", "trier/gewerbeanmeldung@1.0.0"], ws, koblenz, check=False)
     assert refused.returncode == 1
     assert "has not accepted the sharing agreement" in refused.stderr and "Traceback" not in refused.stderr
+    assert "ask the library operator to record it (procex admin member agree koblenz --license dl-de/by-2-0)" in (
+        refused.stderr)
     assert list((ws / "processes").iterdir()) == []
 
     admin.member_agree(db, "koblenz", "dl-de/by-2-0")
@@ -193,6 +195,9 @@ def test_demo_runs_end_to_end(tmp_path):
     assert result.returncode == 0, result.stdout + result.stderr
     out = result.stdout
     assert "refused: your municipality has not accepted the sharing agreement" in out
+    # the command the demo shows (and the client's sentence names) is one that works as printed
+    assert "records the agreement: procex admin member agree koblenz --license dl-de/by-2-0\n" in out
+    assert "(procex admin member agree koblenz --license dl-de/by-2-0)" in out
     assert "imported trier/gewerbeanmeldung@1.0.0" in out
     assert "übernommen:" in out and "published koblenz/gewerbeanmeldung@1.0.0" in out
     assert "· manifest description adapted by mapping rules stadt-text" in out and "warning:" not in out

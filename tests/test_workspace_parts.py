@@ -141,6 +141,12 @@ def test_client_sentences_for_status_codes():
     assert "PROCEX_TOKEN" in _sentence(401, {"message": "x"}, "u", "read")
     assert "has not accepted the sharing agreement" in _sentence(
         403, {"code": "agreement_required", "message": "no"}, "u", "read")
+    # the full command, with the member the server named and the licence the agreement needs
+    assert "(procex admin member agree koblenz --license dl-de/by-2-0)" in _sentence(
+        403, {"code": "agreement_required", "message": "member 'koblenz' has not accepted the library's sharing "
+              "agreement: ... with: procex admin member agree koblenz --license dl-de/by-2-0"}, "u", "read")
+    assert "(procex admin member agree SLUG --license dl-de/by-2-0)" in _sentence(
+        403, {"code": "agreement_required", "message": "no"}, "u", "read")
     assert "new --version" in _sentence(409, {"message": "exists"}, "u", "publish")
     assert "line 3 [t1] label missing" in _sentence(
         422, {"message": "invalid", "details": [{"line": 3, "element": "t1", "message": "label missing"}]}, "u", "publish")
