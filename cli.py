@@ -510,16 +510,18 @@ def outdated(as_json, lang):
 @click.option("--version", default=None, help="Upstream version to take (default: the newest).")
 @click.option("--prefer", type=click.Choice(["local", "upstream"]), default=None,
               help="Decide every conflict for this side instead of stopping.")
-def update(name, version, prefer):
+@click.option("--lang", type=click.Choice(["de", "en"]), default="de", show_default=True,
+              help="Language of the summary and the conflict list.")
+def update(name, version, prefer, lang):
     """Merge the newest upstream version into processes/NAME.bpmn (three-way merge)."""
     from exchange.tracking import update_process
 
     result = update_process(_workspace(), name, version, prefer)
     if not result.written:
-        click.echo(result.summary(), err=True)  # each conflict with both sides' values, as `merge` lists them
+        click.echo(result.summary(lang), err=True)  # each conflict with both sides' values, as `merge` lists them
         sys.exit(1)
-    click.echo(result.summary())
-    for line in result.notes():
+    click.echo(result.summary(lang))
+    for line in result.notes(lang):
         click.echo(line, err=True)
 
 

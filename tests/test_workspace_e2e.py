@@ -241,6 +241,28 @@ def test_update_with_a_conflict_leaves_the_local_file_untouched(library, tmp_pat
         "                   Name: „Gewerbeanzeige auf Vollständigkeit prüfen“ → "
         "„Gewerbeanzeige auf Vollständigkeit und Plausibilität prüfen“"]
     assert local.read_bytes() == before_file and (ws / "procex.lock").read_bytes() == before_lock
+    # --lang en: the same list in English, names quoted as the English validation messages quote them
+    english = procex(["update", "gewerbeanmeldung", "--lang", "en"], ws, tokens["koblenz"], check=False)
+    assert english.returncode == 1 and english.stdout == ""
+    assert english.stderr.splitlines() == [
+        "gewerbeanmeldung: trier/gewerbeanmeldung@1.0.0 → trier/gewerbeanmeldung@1.1.0: 1 conflict(s); "
+        "the local file is left untouched; --prefer local|upstream decides them",
+        "  [Task_Anzeige_pruefen] label changed differently (label)",
+        "      local:     renamed: userTask 'Gewerbeanzeige nach Checkliste prüfen' [Task_Anzeige_pruefen]",
+        "                   name: 'Gewerbeanzeige auf Vollständigkeit prüfen' → 'Gewerbeanzeige nach Checkliste prüfen'",
+        "      upstream:  renamed: userTask 'Gewerbeanzeige auf Vollständigkeit und Plausibilität prüfen' "
+        "[Task_Anzeige_pruefen]",
+        "                   name: 'Gewerbeanzeige auf Vollständigkeit prüfen' → "
+        "'Gewerbeanzeige auf Vollständigkeit und Plausibilität prüfen'"]
+    assert local.read_bytes() == before_file and (ws / "procex.lock").read_bytes() == before_lock
+    # the English summary of a written update (in a copy of the workspace)
+    english_copy = tmp_path / "koblenz-english"
+    shutil.copytree(ws, english_copy)
+    out = procex(["update", "gewerbeanmeldung", "--prefer", "local", "--lang", "en"], english_copy,
+                 tokens["koblenz"]).stdout
+    assert out.strip() == ("gewerbeanmeldung: trier/gewerbeanmeldung@1.0.0 → trier/gewerbeanmeldung@1.1.0 taken: "
+                           "11 upstream changes applied, 0 local ones kept, 0 the same on both sides, "
+                           "1 conflict(s) decided with --prefer local")
     # deciding for the upstream side takes Trier's label (in a copy of the workspace) ...
     other = tmp_path / "koblenz-upstream"
     shutil.copytree(ws, other)

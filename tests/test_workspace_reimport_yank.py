@@ -140,6 +140,8 @@ def test_yanked_versions_are_refused_flagged_and_shown(library, tmp_path):
     # and a process already on the newest version says so
     assert procex(["update", HUND], ws, koblenz).stdout.strip() == (
         f"{HUND}: bereits auf trier/{HUND}@1.0.0; nichts zu tun")
+    assert procex(["update", HUND, "--lang", "en"], ws, koblenz).stdout.strip() == (
+        f"{HUND}: already on trier/{HUND}@1.0.0; nothing to do")
 
     # Trier yanks 1.0.0 as well: status (offline) cannot know yet; outdated flags it and records it
     yank(server, trier, "1.0.0", "Ermäßigung für Rettungshunde fehlt")
