@@ -1,4 +1,6 @@
-"""The README documents every command: a command without an example there fails this test."""
+"""The README documents every command and every option: a command without an example there, or an
+option the README never names where it describes that command, fails these tests."""
+import json
 import re
 
 import click
@@ -17,12 +19,97 @@ def commands(group, prefix="procex"):
             yield path
 
 
-def test_every_command_has_an_example_in_the_readme():
+def command_objects(group, prefix=()):
+    for name, command in sorted(group.commands.items()):
+        path = (*prefix, name)
+        if isinstance(command, click.Group):
+            yield from command_objects(command, path)
+        else:
+            yield path, command
+
+
+def readme_text():
     readme = (REPO / "README.md").read_text("utf-8")
     # `procex admin --db URL member add` is written with its option in the middle
-    normalised = re.sub(r"procex admin --db \S+ ", "procex admin ", readme)
+    return re.sub(r"procex admin --db \S+ ", "procex admin ", readme)
+
+
+def test_every_command_has_an_example_in_the_readme():
+    normalised = readme_text()
     missing = [path for path in commands(procex) if path not in normalised]
     assert missing == [], f"README has no example for: {', '.join(missing)}"
+
+
+def readme_units(text):
+    """The README cut where a reader takes one statement: each line of a code block, each
+    paragraph, list item run or table. A paragraph ending in ':' introduces the block after it
+    ("Options of `procex diff`:" and its table), so the two form one unit."""
+    units, block, fenced = [], [], False
+    for line in text.splitlines():
+        if line.strip().startswith("```"):
+            if block:
+                units.append("\n".join(block))
+                block = []
+            fenced = not fenced
+            continue
+        if fenced:
+            units.append(line)
+        elif line.strip():
+            block.append(line)
+        elif block:
+            units.append("\n".join(block))
+            block = []
+    if block:
+        units.append("\n".join(block))
+    joined = []
+    for unit in units:
+        if joined and joined[-1].rstrip().endswith(":") and not joined[-1].startswith(("procex", "#")):
+            joined[-1] += "\n" + unit
+        else:
+            joined.append(unit)
+    return joined
+
+
+def names_command(unit, path):
+    """Does this part of the README speak of the command? An example (`procex diff …`) or the
+    command written as code or in bold (`` `outdated` ``, `` `update NAME` ``, **match-keys**)."""
+    if re.search(r"procex " + re.escape(" ".join(path)) + r"(?![\w-])", unit):
+        return True
+    forms = {" ".join(path), " ".join(path[-2:]), path[-1]}
+    return any(re.search(r"(?:`|\*\*)" + re.escape(form) + r"(?=[\s`*])", unit) for form in forms)
+
+
+def test_every_option_is_named_where_the_readme_describes_its_command():
+    units = readme_units(readme_text())
+    missing = []
+    for path, command in command_objects(procex):
+        for param in command.params:
+            if not isinstance(param, click.Option):
+                continue
+            spellings = [re.escape(o) + r"(?![\w-])" for o in param.opts]
+            if not any(names_command(unit, path) and any(re.search(s, unit) for s in spellings)
+                       for unit in units):
+                missing.append(f"procex {' '.join(path)} {max(param.opts, key=len)}")
+    assert missing == [], "README never names these options beside their command: " + ", ".join(missing)
+
+
+def test_the_option_check_finds_a_missing_option():
+    units = readme_units("`status` reads only the workspace (`--json` for scripts).\n\n"
+                         "`outdated` (`--json`, `--lang en`) lists newer versions.\n")
+    assert any(names_command(u, ("status",)) and "--json" in u for u in units)
+    assert not any(names_command(u, ("status",)) and "--lang" in u for u in units)
+    assert not names_command("procex diff3 a b c", ("diff",))
+
+
+def test_the_manifest_example_follows_the_schema():
+    from exchange.package import manifest_problems
+
+    readme = (REPO / "README.md").read_text("utf-8")
+    section = readme.split("### Package manifest", 1)[1]
+    example = json.loads(section.split("```json", 1)[1].split("```", 1)[0].replace("…64 hex…", "0" * 64))
+    assert manifest_problems(example) == []
+    # the demo's story: Koblenz's adaptation, derived from Trier's process
+    assert example["publisher"] == "koblenz" and example["derived_from"]["ref"].startswith("trier/")
 
 
 def test_every_command_has_help_text():
