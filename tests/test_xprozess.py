@@ -350,6 +350,94 @@ def test_zip_with_too_many_entries_is_refused():
         xprozess.read_bytes(message, "many.xml", xfiles.Limits(max_zip_entries=10))
 
 
+def message_with_files(inhalts):
+    """message_with, but the prozess carries one prozessmodelldatei per base64 text in ``inhalts``."""
+    files = "".join(
+        f"<xprozess:prozessmodelldatei><xprozess:dateiname>Datei{n}</xprozess:dateiname>"
+        f"<xprozess:inhalt>{inhalt}</xprozess:inhalt></xprozess:prozessmodelldatei>"
+        for n, inhalt in enumerate(inhalts)
+    )
+    one = message_with("X")
+    start = one.index(b"<xprozess:prozessmodelldatei>")
+    end = one.index(b"</xprozess:prozessmodell>")
+    return one[:start] + files.encode() + one[end:]
+
+
+def test_many_small_entries_in_many_zips_are_refused_by_the_archive_ratio(tmp_path):
+    # The review's bomb: 4 ZIPs of 255 entries just under 1 MiB of zeros (1.5 MB of message,
+    # 1 GiB unpacked). No entry passes the 1 MiB floor of the per-entry ratio check and each ZIP
+    # stays under the 256 MiB per-ZIP cap; the ratio of each archive's total catches it.
+    bomb = b64_zip([(f"teil{n}.bin", bytes(xfiles.MiB - 1)) for n in range(255)])
+    message = message_with_files([bomb] * 4)
+    assert len(message) < 1_600_000
+    with pytest.raises(xprozess.ZipBombError, match=r"Datei0': embedded ZIP unpacks over 200x its size "
+                                                    r"\(.*bytes packed, over .* unpacked so far, at entry 'teil\d+.bin'\)"):
+        xprozess.read_bytes(message, "bomb.xml")
+    with pytest.raises(xprozess.ZipBombError):
+        xprozess.import_file(_write(tmp_path / "bomb.xml", message), tmp_path / "ws")
+    assert not (tmp_path / "ws").exists()
+
+
+def test_the_unpacked_budget_counts_the_whole_message():
+    # Incompressible entries, so no ratio check applies: 3 ZIPs of 400 kB, each under a 1 MB
+    # per-ZIP cap. Each costs 800 kB of the budget (the ZIP decoded, then its entry unpacked):
+    # 2.5 MB lets them through, 1.5 MB refuses them together, in the second file.
+    zips = [b64_zip([(f"teil{n}.bin", os.urandom(400_000))]) for n in range(3)]
+    message = message_with_files(zips)
+    limits = xfiles.Limits(max_unzipped_bytes=1_000_000, max_unpacked_bytes=2_500_000)
+    assert len(xprozess.read_bytes(message, "ok.xml", limits).processes[0].files) == 3
+    limits = xfiles.Limits(max_unzipped_bytes=1_000_000, max_unpacked_bytes=1_500_000)
+    with pytest.raises(xprozess.ZipBombError) as caught:
+        xprozess.read_bytes(message, "three.xml", limits)
+    assert str(caught.value).startswith("three.xml:")
+    assert ("'Datei1': the message's embedded files unpack to more than 1,500,000 bytes together "
+            "(entry 'teil1.bin'); refused as a possible ZIP bomb") in str(caught.value)
+    assert "\n" not in str(caught.value)
+    # Decoded files count too; one that cannot fit is refused by its base64 length, undecoded.
+    plain = base64.b64encode(os.urandom(300_000)).decode()
+    with pytest.raises(xprozess.PayloadTooLargeError, match=r"'Datei3': embedded file holds about 300,000 bytes, "
+                                                           r"more than the .* left of the message's limit"):
+        xprozess.read_bytes(message_with_files([plain] * 4), "plain.xml", xfiles.Limits(max_unpacked_bytes=1_000_000))
+
+
+def test_zip_members_are_not_held_unpacked(tmp_path):
+    import tracemalloc
+
+    # 40 MiB of zeros in 40 entries; a lenient ratio lets them through to show the memory use.
+    entries = [(f"anlage{n}.bin", bytes(xfiles.MiB)) for n in range(40)]
+    model = small_model(PACKAGES[0])
+    message = message_with(b64_zip([("modell.bpmn", model)] + entries))
+    limits = xfiles.Limits(max_ratio=10_000)
+    tracemalloc.start()
+    try:
+        read = xprozess.read_bytes(message, "gross.xml", limits)
+        peak = tracemalloc.get_traced_memory()[1]
+    finally:
+        tracemalloc.stop()
+    members = read.processes[0].files[0].members
+    assert [m.size for m in members] == [len(model)] + [xfiles.MiB] * 40
+    assert members[0].is_bpmn and members[1].content_type == "application/octet-stream"
+    assert peak < 8 * xfiles.MiB, f"reading held {peak:,} bytes"
+    assert members[7].read() == bytes(xfiles.MiB)
+    [done] = xprozess.import_message(read, tmp_path / "ws")
+    assert done.bpmn_path.read_bytes() == model
+    assert sorted(p.name for p in done.files_dir.iterdir()) == sorted(name for name, _ in entries)
+    assert (done.files_dir / "anlage39.bin").read_bytes() == bytes(xfiles.MiB)
+
+
+def test_an_xml_member_too_large_for_a_model_says_so(tmp_path):
+    model = small_model(PACKAGES[0]).replace(b"</bpmn:definitions>", b"<!--" + b"x" * 200_000 + b"--></bpmn:definitions>")
+    message = message_with(b64_zip([("modell.bpmn", model)]))
+    limits = xfiles.Limits(max_payload_bytes=100_000)
+    [member] = xprozess.read_bytes(message, "m.xml", limits).processes[0].files[0].members
+    assert (member.content_type, member.size) == ("application/xml", len(model))
+    with pytest.raises(xprozess.XProzessImportError,
+                       match=rf"no readable BPMN 2.0 model .*'modell.bpmn': XML entry of {len(model):,} bytes, "
+                             r"over the limit of 100,000 for a model read from a ZIP"):
+        xprozess.import_message(xprozess.read_bytes(message, "m.xml", limits), tmp_path / "ws")
+    assert xprozess.read_bytes(message, "m.xml").processes[0].files[0].members[0].is_bpmn
+
+
 @pytest.mark.parametrize("name, reason", [
     ("../../etc/cron.d/evil", "climbs out"),
     ("modell/../../evil.bpmn", "climbs out"),

@@ -4,7 +4,10 @@ XProzess carries every file (model, visualisation, description) as base64 text i
 the mimeType code does not say what it is (the real FIM message marks a ZIP of BPMN and a ZIP of
 PDF alike), so the content is recognised by its bytes. Untrusted input meets hard limits here:
 the base64 text length is checked before decoding, ZIP entries are read in chunks while the
-unpacked size and the ratio are counted, and entry names that could leave a folder are refused.
+unpacked size and the ratio are counted (per entry, per archive and, through one Budget, per
+message), and entry names that could leave a folder are refused. ZIP members are not kept
+unpacked: reading a message records each member's name, size and kind, and ``ZipMember.read()``
+unpacks one member again (never past the size counted the first time) when import needs its bytes.
 """
 import base64
 import binascii
@@ -45,9 +48,14 @@ class Limits:
     """Hard limits for untrusted messages; the defaults fit every real FIM export seen so far."""
 
     max_message_bytes: int = 256 * MiB  # the XML message itself
-    max_payload_bytes: int = 64 * MiB  # one decoded ``inhalt``
+    max_payload_bytes: int = 64 * MiB  # one decoded ``inhalt``; also the most of a ZIP member read as XML
     max_unzipped_bytes: int = 256 * MiB  # all entries of one ZIP together, unpacked
-    max_ratio: int = 200  # unpacked / packed, checked once an entry passes ratio_floor
+    # The whole message: every decoded ``inhalt`` plus every unpacked ZIP member, together. The
+    # largest message allowed (256 MiB of XML) decodes to at most 192 MiB; 512 MiB leaves room for
+    # ZIPs of PDFs and XML of that size, while many ZIPs each under the per-ZIP cap cannot add up.
+    max_unpacked_bytes: int = 512 * MiB
+    # unpacked / packed, checked for each entry and for each archive's total once past ratio_floor
+    max_ratio: int = 200
     ratio_floor: int = 1 * MiB  # small entries may compress very well without being a bomb
     max_zip_entries: int = 1000
 
@@ -55,22 +63,63 @@ class Limits:
 DEFAULT_LIMITS = Limits()
 
 
+class Budget:
+    """The unpacked bytes one message may use: every decoded ``inhalt`` and every ZIP member."""
+
+    def __init__(self, limits=DEFAULT_LIMITS):
+        self.limit = limits.max_unpacked_bytes
+        self.used = 0
+
+    @property
+    def left(self):
+        return self.limit - self.used
+
+    def spend(self, count, where, what):
+        """Count ``count`` more bytes; refuse the message once the total passes the limit."""
+        self.used += count
+        if self.used > self.limit:
+            raise ZipBombError(
+                f"{where}: the message's embedded files unpack to more than {self.limit:,} bytes "
+                f"together ({what}); refused as a possible ZIP bomb (ask the sender to split the export)"
+            )
+
+
 @dataclass
 class ZipMember:
-    """One file inside an embedded ZIP."""
+    """One file inside an embedded ZIP: what it is and how large; ``read()`` unpacks it."""
 
     name: str
     content_type: str
-    data: bytes = field(repr=False)
+    size: int
     bpmn_error: str | None = None  # why a BPMN-looking XML entry could not be read
-
-    @property
-    def size(self):
-        return len(self.data)
+    archive: bytes = field(default=b"", repr=False, compare=False)  # the packed ZIP it is in
+    index: int = field(default=0, repr=False, compare=False)  # its place in the archive (names may repeat)
+    where: str = field(default="", repr=False, compare=False)
 
     @property
     def is_bpmn(self):
         return self.content_type == "application/bpmn+xml"
+
+    def read(self):
+        """The member's bytes, unpacked again from its archive (never more than its recorded size)."""
+        try:
+            archive = zipfile.ZipFile(io.BytesIO(self.archive))
+            info = archive.infolist()[self.index]
+        except (zipfile.BadZipFile, IndexError, ValueError, OSError) as error:
+            raise EmbeddedFileError(f"{self.where}: ZIP entry {self.name!r} cannot be read again ({error})") from None
+        chunks = []
+        size = 0
+        with _unpacking(info, self.where):
+            with archive.open(info) as stream:
+                while chunk := stream.read(_CHUNK):
+                    size += len(chunk)
+                    if size > self.size:
+                        raise ZipBombError(
+                            f"{self.where}: ZIP entry {self.name!r} unpacks to more than the {self.size:,} "
+                            "bytes it did when the message was read; refused"
+                        )
+                    chunks.append(chunk)
+        return b"".join(chunks)
 
 
 @dataclass
@@ -92,13 +141,13 @@ class EmbeddedFile:
         return len(self.data)
 
     def bpmn_models(self):
-        """(name, bytes) of every BPMN 2.0 model in this file, in order."""
+        """(name, bytes) of every BPMN 2.0 model in this file, in order (ZIP members unpacked now)."""
         if self.content_type == "application/bpmn+xml":
             return [(self.name, self.data)]
-        return [(m.name, m.data) for m in self.members if m.is_bpmn]
+        return [(m.name, m.read()) for m in self.members if m.is_bpmn]
 
 
-def decode_inhalt(text, where, limits=DEFAULT_LIMITS):
+def decode_inhalt(text, where, limits=DEFAULT_LIMITS, budget=None):
     """Base64 text of an ``inhalt`` element -> bytes; the length is checked before decoding."""
     text = text or ""
     # 4 base64 characters carry 3 bytes; whitespace only makes this estimate larger (safe side).
@@ -108,6 +157,12 @@ def decode_inhalt(text, where, limits=DEFAULT_LIMITS):
             f"{where}: embedded file holds {len(text):,} characters of base64 (about "
             f"{estimate:,} bytes), over the limit of {limits.max_payload_bytes:,} bytes; "
             "refused without decoding (raise the limit only for a trusted message)"
+        )
+    if budget is not None and estimate > budget.left:
+        raise PayloadTooLargeError(
+            f"{where}: embedded file holds about {estimate:,} bytes, more than the "
+            f"{max(budget.left, 0):,} left of the message's limit of {budget.limit:,} bytes for all "
+            "embedded files together; refused without decoding (ask the sender to split the export)"
         )
     compact = "".join(text.split())
     try:
@@ -185,8 +240,34 @@ def check_entry_name(name, where):
         )
 
 
-def read_zip(data, where, limits=DEFAULT_LIMITS):
-    """The members of a ZIP as ZipMember list, read in chunks under the size and ratio limits."""
+class _unpacking:
+    """Turns what zipfile and zlib raise for a damaged or unsupported entry into one-line errors."""
+
+    def __init__(self, info, where):
+        self.info, self.where = info, where
+
+    def __enter__(self):
+        return self
+
+    def __exit__(self, kind, error, traceback):
+        if kind is not None and issubclass(kind, (zipfile.BadZipFile, zlib.error, EOFError, OSError)):
+            raise EmbeddedFileError(
+                f"{self.where}: ZIP entry {self.info.filename!r} cannot be unpacked ({error}); the file is damaged"
+            ) from None
+        if kind is not None and issubclass(kind, NotImplementedError):
+            raise EmbeddedFileError(
+                f"{self.where}: ZIP entry {self.info.filename!r} uses a compression method procex cannot read"
+            ) from None
+        return False
+
+
+def read_zip(data, where, limits=DEFAULT_LIMITS, budget=None):
+    """The members of a ZIP as ZipMember list, read in chunks under the size and ratio limits.
+
+    Each member is unpacked once to count it and recognise it, then let go: only its first bytes
+    are kept, or all of it while it looks like XML (up to max_payload_bytes) to try it as BPMN.
+    """
+    budget = budget if budget is not None else Budget(limits)
     try:
         archive = zipfile.ZipFile(io.BytesIO(data))
         infos = archive.infolist()
@@ -201,7 +282,8 @@ def read_zip(data, where, limits=DEFAULT_LIMITS):
         check_entry_name(info.filename, where)
     members = []
     total = 0
-    for info in infos:
+    archive_packed = max(1, len(data))
+    for index, info in enumerate(infos):
         if info.is_dir():
             continue
         if info.flag_bits & 0x1:
@@ -209,16 +291,16 @@ def read_zip(data, where, limits=DEFAULT_LIMITS):
                 f"{where}: ZIP entry {info.filename!r} is encrypted; procex cannot read it, ask for an unencrypted export"
             )
         packed = max(1, min(info.compress_size, len(data)))
-        chunks = []
+        kept = []  # the head for sniffing; the whole entry while it may be XML
+        keep_all = None  # decided once the head is there
+        oversized_xml = False
         size = 0
-        try:
+        with _unpacking(info, where):
             with archive.open(info) as stream:
-                while True:
-                    chunk = stream.read(_CHUNK)
-                    if not chunk:
-                        break
+                while chunk := stream.read(_CHUNK):
                     size += len(chunk)
                     total += len(chunk)
+                    budget.spend(len(chunk), where, f"entry {info.filename!r}")
                     if total > limits.max_unzipped_bytes:
                         raise ZipBombError(
                             f"{where}: embedded ZIP unpacks to more than {limits.max_unzipped_bytes:,} "
@@ -230,26 +312,47 @@ def read_zip(data, where, limits=DEFAULT_LIMITS):
                             f"packed size ({packed:,} bytes packed, over {size:,} unpacked so far); "
                             "refused as a possible ZIP bomb"
                         )
-                    chunks.append(chunk)
-        except (zipfile.BadZipFile, zlib.error, EOFError, OSError) as error:
-            raise EmbeddedFileError(
-                f"{where}: ZIP entry {info.filename!r} cannot be unpacked ({error}); the file is damaged"
-            ) from None
-        except NotImplementedError:
-            raise EmbeddedFileError(
-                f"{where}: ZIP entry {info.filename!r} uses a compression method procex cannot read"
-            ) from None
-        content = b"".join(chunks)
-        kind, bpmn_error = classify(content, info.filename, where)
-        members.append(ZipMember(info.filename, kind, content, bpmn_error))
+                    if total > limits.ratio_floor and total > limits.max_ratio * archive_packed:
+                        raise ZipBombError(
+                            f"{where}: embedded ZIP unpacks over {limits.max_ratio}x its size "
+                            f"({archive_packed:,} bytes packed, over {total:,} unpacked so far, at entry "
+                            f"{info.filename!r}); refused as a possible ZIP bomb"
+                        )
+                    if keep_all is False or oversized_xml:
+                        continue
+                    kept.append(chunk)
+                    if keep_all is None and size >= 512:
+                        keep_all = _looks_like_xml(b"".join(kept))
+                        if not keep_all:
+                            kept = [b"".join(kept)[:512]]
+                    if keep_all and size > limits.max_payload_bytes:
+                        oversized_xml = True
+                        kept = [b"".join(kept)[:8192]]
+        content = b"".join(kept)
+        if oversized_xml:
+            kind, bpmn_error = "application/xml", None
+            if bxml.BPMN_NS.encode() in content or info.filename.lower().endswith(".bpmn"):
+                bpmn_error = (
+                    f"{where} {info.filename!r}: XML entry of {size:,} bytes, over the limit of "
+                    f"{limits.max_payload_bytes:,} for a model read from a ZIP"
+                )
+        else:
+            kind, bpmn_error = classify(content, info.filename, where)
+        members.append(ZipMember(info.filename, kind, size, bpmn_error, data, index, where))
     return members
 
 
-def load_embedded(role, name, text, where, limits=DEFAULT_LIMITS, mime_code=None, method=None, line=None):
-    """Decode one ``inhalt`` and look inside it (one level of ZIP) -> EmbeddedFile."""
-    data = decode_inhalt(text, where, limits)
+def load_embedded(role, name, text, where, limits=DEFAULT_LIMITS, mime_code=None, method=None, line=None,
+                  budget=None):
+    """Decode one ``inhalt`` and look inside it (one level of ZIP) -> EmbeddedFile.
+
+    ``budget`` is the message's Budget, shared by all its embedded files (a new one when None).
+    """
+    budget = budget if budget is not None else Budget(limits)
+    data = decode_inhalt(text, where, limits, budget)
+    budget.spend(len(data), where, "decoded")
     kind, bpmn_error = classify(data, name, where)
-    members = read_zip(data, where, limits) if kind == "application/zip" else []
+    members = read_zip(data, where, limits, budget) if kind == "application/zip" else []
     return EmbeddedFile(role, name, kind, data, mime_code, method, members, line, bpmn_error)
 
 

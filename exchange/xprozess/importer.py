@@ -33,7 +33,9 @@ class ImportedProcess:
     files_dir: Path
     attachments: list = field(default_factory=list)  # Paths inside files_dir
     model: bytes = field(default=b"", repr=False)  # the BPMN bytes, unchanged
-    files: list = field(default_factory=list, repr=False)  # (name, bytes) of the attachments
+    # (name, read) of the attachments: read() gives the bytes, a ZIP member is unpacked only then,
+    # so import holds one attachment at a time, never all of them
+    files: list = field(default_factory=list, repr=False)
 
 
 def slugify(text, limit=64):
@@ -97,10 +99,11 @@ def _slug_for(prozess, taken):
 
 
 def _attachments(prozess, model_name):
-    """(file name, bytes) of every embedded file except the chosen model, names made safe and unique."""
+    """(file name, read) of every embedded file except the chosen model, names made safe and unique;
+    read() returns the file's bytes."""
     out, used = [], set()
 
-    def add(name, data):
+    def add(name, read):
         name = safe_filename(name)
         stem, dot, ext = name.rpartition(".")
         candidate, n = name, 2
@@ -108,17 +111,17 @@ def _attachments(prozess, model_name):
             candidate = f"{stem}-{n}.{ext}" if dot else f"{name}-{n}"
             n += 1
         used.add(candidate.lower())
-        out.append((candidate, data))
+        out.append((candidate, read))
 
     for embedded in prozess.files:
         if embedded.members:
             for member in embedded.members:
                 if (embedded.role, member.name) != model_name:
-                    add(member.name, member.data)
+                    add(member.name, member.read)
         elif (embedded.role, embedded.name) != model_name:
             ext = EXTENSIONS.get(embedded.content_type, ".bin")
             name = embedded.name if embedded.name.lower().endswith(ext) else embedded.name + ext
-            add(name, embedded.data)
+            add(name, lambda data=embedded.data: data)
     return out
 
 
@@ -130,7 +133,7 @@ def _choose_model(prozess, source):
             return (embedded.role, embedded.name), embedded.data
         for member in embedded.members:
             if member.is_bpmn:
-                return (embedded.role, member.name), member.data
+                return (embedded.role, member.name), member.read()
     reasons = [f.bpmn_error for f in prozess.files if f.bpmn_error]
     reasons += [m.bpmn_error for f in prozess.files for m in f.members if m.bpmn_error]
     listed = ", ".join(f"{f.name} ({f.content_type})" for f in prozess.files) or "no files"
@@ -184,17 +187,18 @@ def import_message(message, into=".", entry=None, force=False):
     plans = plan_import(message, into, entry)
     if not force:
         for plan in plans:
-            writes = [(plan.bpmn_path, plan.model), (plan.manifest_path, _manifest_bytes(plan.manifest))]
-            writes += list(zip(plan.attachments, (data for _, data in plan.files)))
-            for path, data in writes:
-                if path.exists() and (not path.is_file() or path.read_bytes() != data):
+            model, manifest = plan.model, _manifest_bytes(plan.manifest)
+            writes = [(plan.bpmn_path, lambda: model), (plan.manifest_path, lambda: manifest)]
+            writes += list(zip(plan.attachments, (read for _, read in plan.files)))
+            for path, read in writes:
+                if path.exists() and (not path.is_file() or path.read_bytes() != read()):
                     raise XProzessImportError(
                         f"{path}: already exists with other content; nothing was imported "
                         "(use --force to replace it, or import into another folder with --into)"
                     )
     for plan in plans:
-        for path, (_, data) in zip(plan.attachments, plan.files):
-            atomic_write(path, data)
+        for path, (_, read) in zip(plan.attachments, plan.files):
+            atomic_write(path, read())
         atomic_write(plan.bpmn_path, plan.model)
         # The manifest last: its presence says the process is complete.
         atomic_write(plan.manifest_path, _manifest_bytes(plan.manifest))

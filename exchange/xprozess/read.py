@@ -15,7 +15,7 @@ from lxml import etree
 from bpmn.xml import ExternalReferenceRefused, has_doctype, hardened_parser
 
 from .errors import XProzessReadError
-from .files import DEFAULT_LIMITS, ROLES, load_embedded
+from .files import DEFAULT_LIMITS, ROLES, Budget, load_embedded
 
 XPROZESS_NS = "http://www.regierung-mv.de/xprozess/2"
 KNOWN_MESSAGES = ("alleInhalte.export.0303", "prozessbibliothek.export.0203", "prozessbibliothek.antwort.0202")
@@ -146,12 +146,13 @@ def read_bytes(data, source="<input>", limits=DEFAULT_LIMITS):
     classes = {}
     for klasse in root.iter(q("prozessklasse")):
         classes.setdefault(_text(klasse, "id"), klasse)
+    budget = Budget(limits)  # one for the whole message: many small ZIPs cannot add up unchecked
     for element in root.iter(q("prozess")):
-        message.processes.append(_read_prozess(element, classes, source, limits))
+        message.processes.append(_read_prozess(element, classes, source, limits, budget))
     return message
 
 
-def _read_prozess(element, classes, source, limits):
+def _read_prozess(element, classes, source, limits, budget):
     pid = _text(element, "id")
     if not pid:
         raise XProzessReadError(f"{source}:{element.sourceline}: prozess without id (Leistungsschlüssel); the message is incomplete")
@@ -207,6 +208,7 @@ def _read_prozess(element, classes, source, limits):
                     mime_code=_code(datei.find(q("mimeType"))),
                     method=_text(method, "freitext") or _code(method.find(q("code"))) if method is not None else None,
                     line=datei.sourceline,
+                    budget=budget,
                 )
             )
     return prozess
