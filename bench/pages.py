@@ -93,7 +93,7 @@ def big_model(nodes, renamed=False):
 def sign_in(lib, token):
     conn = http.client.HTTPConnection("127.0.0.1", lib.port, timeout=60)
     conn.request("POST", "/signin", urlencode({"token": token, "next": "/"}),
-                 {"Content-Type": "application/x-www-form-urlencoded"})
+                 {"Content-Type": "application/x-www-form-urlencoded", "Origin": lib.url})
     response = conn.getresponse()
     response.read()
     cookie = response.getheader("Set-Cookie").split(";", 1)[0]

@@ -93,6 +93,16 @@ def _check_upgraded(db, models):
         store.yank("trier", "gewerbe", "1.2.0", "Fehler", "trier")
         assert store.get_process("trier", "gewerbe")["latest"] == "1.0.0"
         assert store.adopt("trier", "gewerbe", "1.0.0", "koblenz")[0] is True
+        # Step 4: the old token opens a web session; ending it (sign-out) makes its id no session.
+        member, session_id = store.start_session(TOKEN, 3600)
+        assert member["slug"] == "trier" and TOKEN not in session_id
+        assert store.member_for_session(session_id, 3600)["slug"] == "trier"
+        with store.read() as conn:  # only the id's sha256 is stored, as for tokens
+            assert conn.execute(sa.text("SELECT session_hash FROM web_sessions")).scalars().all() == [
+                hashlib.sha256(session_id.encode()).hexdigest()]
+        assert store.end_session(session_id) is True and store.member_for_session(session_id, 3600) is None
+        assert store.end_session(session_id) is False
+        assert store.start_session("pxl_unknown-token", 3600) is None
         assert store.integrity_problems() == []
         # The upgraded schema has exactly the columns the code uses.
         inspector = sa.inspect(store.engine)

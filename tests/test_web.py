@@ -84,7 +84,8 @@ def library(tmp_path_factory):
 def _session(lib, member):
     """A requests session signed in through the sign-in form."""
     session = requests.Session()
-    response = session.post(f"{lib.url}/signin", data={"token": member.token, "next": "/"}, allow_redirects=False)
+    response = session.post(f"{lib.url}/signin", data={"token": member.token, "next": "/"},
+                            headers={"Origin": lib.url}, allow_redirects=False)
     assert response.status_code == 303, response.text
     return session
 
@@ -263,6 +264,20 @@ def test_non_participating_member_sees_the_agreement_message(library, browser):
     assert driver.find_elements("css selector", "figure.diagram svg")  # its own process it sees
 
 
+def test_browser_sign_out_ends_the_session_on_the_server(library, browser):
+    """The browser's own forms pass the same-site check (Chromium sends Origin), and its sign-out
+    button ends the session: a copy of the cookie taken before is no session afterwards."""
+    driver = browser
+    _sign_in(driver, library, library.members["trier"])
+    copied = {c["name"]: c["value"] for c in driver.get_cookies() if c["name"] == "procex_session"}
+    page = f"{library.url}/p/trier/gewerbeanmeldung"
+    assert requests.get(page, cookies=copied, allow_redirects=False).status_code == 200
+    _follow(driver, driver.find_element("css selector", "header.site form button[type=submit]"))
+    assert driver.find_element("css selector", "header.site a[href='/signin']")
+    response = requests.get(page, cookies=copied, allow_redirects=False)
+    assert response.status_code == 303 and response.headers["location"].startswith("/signin?next=")
+
+
 def test_english_is_remembered_and_keyboard_works(library, browser):
     from selenium.webdriver.common.keys import Keys
 
@@ -359,7 +374,8 @@ def test_session_cookie_is_signed_httponly_and_ends_with_the_token(library):
     member = lib.member(prefix="cookie")
     _publish(lib, member, *_example("trier"), slug="eigener-prozess")
     session = requests.Session()
-    response = session.post(f"{lib.url}/signin", data={"token": member.token, "next": "/p/x"}, allow_redirects=False)
+    response = session.post(f"{lib.url}/signin", data={"token": member.token, "next": "/p/x"},
+                            headers={"Origin": lib.url}, allow_redirects=False)
     assert response.status_code == 303 and response.headers["location"] == "/p/x"
     cookie = response.headers["set-cookie"]
     assert "HttpOnly" in cookie and "SameSite=lax" in cookie.replace("Lax", "lax") and "procex_session=" in cookie
@@ -372,16 +388,17 @@ def test_session_cookie_is_signed_httponly_and_ends_with_the_token(library):
     assert forged.get(f"{lib.url}/p/{member.slug}/eigener-prozess", allow_redirects=False).status_code == 303
     # an open redirect after sign-in is refused
     response = requests.post(f"{lib.url}/signin", data={"token": member.token, "next": "//evil.example/"},
-                             allow_redirects=False)
+                             headers={"Origin": lib.url}, allow_redirects=False)
     assert response.headers["location"] == "/"
     # a wrong token: the form again, with a message, status 401
-    response = requests.post(f"{lib.url}/signin", data={"token": "pxl_wrong"}, allow_redirects=False)
+    response = requests.post(f"{lib.url}/signin", data={"token": "pxl_wrong"}, headers={"Origin": lib.url},
+                             allow_redirects=False)
     assert response.status_code == 401 and "unbekannt oder wurde widerrufen" in response.text
     # revoking the token ends the session at once
     admin.token_revoke(lib.db, member.token[:12])
     assert session.get(f"{lib.url}/p/{member.slug}/eigener-prozess", allow_redirects=False).status_code == 303
     # signing out clears the cookie
-    response = session.post(f"{lib.url}/signout", allow_redirects=False)
+    response = session.post(f"{lib.url}/signout", headers={"Origin": lib.url}, allow_redirects=False)
     assert response.status_code == 303 and "procex_session=" in response.headers["set-cookie"]
 
 

@@ -254,7 +254,8 @@ def test_origin_compare_names_both_sides(library, trier):  # noqa: F811
 
 def test_unreadable_sign_in_form(library):  # noqa: F811
     fields = {f"field{i}": "x" for i in range(10)}
-    response = requests.post(f"{library.url}/signin", data=fields, allow_redirects=False)
+    response = requests.post(f"{library.url}/signin", data=fields, headers={"Origin": library.url},
+                             allow_redirects=False)
     _assert_page(response, 400)
     assert "Das Formular konnte nicht gelesen werden." in _text(response.text)
 

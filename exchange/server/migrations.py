@@ -13,6 +13,10 @@ Step 3 adds each version's validation summary (errors and warnings of the recomm
 preset, which publish computes from then on) and backfills it by checking every stored model once
 (about 30 ms per version of municipal size on a busy 2-core machine: 500 versions of the example
 models in 16 s); NULL where a model cannot be checked.
+Step 4 adds the web sessions (``web_sessions``: the sha256 of each signed-in browser's random
+session id, its token, when it began), so that signing out ends a session for every worker and
+host sharing the database. Session cookies issued before it hold no session id: their members sign
+in once more.
 """
 import json
 
@@ -183,7 +187,21 @@ def _step3(conn):
                 "WHERE id = :id"), dict(summary, id=version_id))
 
 
-STEPS = [(1, _step1), (2, _step2), (3, _step3)]
+def _step4(conn):
+    # A row per signed-in browser; signing out deletes it. Only the session id's sha256 is kept, as
+    # for tokens. Revoking the token ends its sessions through the join, so no cascade is needed.
+    meta = sa.MetaData()
+    sa.Table("tokens", meta, sa.Column("id", sa.Integer, primary_key=True))
+    sa.Table(
+        "web_sessions", meta,
+        sa.Column("id", sa.Integer, primary_key=True),
+        sa.Column("session_hash", sa.String(64), nullable=False, unique=True),
+        sa.Column("token_id", sa.Integer, sa.ForeignKey("tokens.id"), nullable=False),
+        sa.Column("created_at", sa.String(32), nullable=False),
+    ).create(conn)
+
+
+STEPS = [(1, _step1), (2, _step2), (3, _step3), (4, _step4)]
 SCHEMA_VERSION = STEPS[-1][0]
 
 

@@ -10,6 +10,7 @@ import hashlib
 import json
 import secrets
 from contextlib import contextmanager
+from datetime import datetime, timedelta, timezone
 from pathlib import Path
 
 import sqlalchemy as sa
@@ -84,6 +85,14 @@ models = sa.Table(
     "models", meta,
     sa.Column("version_id", sa.Integer, sa.ForeignKey("versions.id"), primary_key=True, autoincrement=False),
     sa.Column("data", sa.LargeBinary, nullable=False),
+)
+# One row per signed-in browser (web pages): the sha256 of the random session id its cookie holds.
+web_sessions = sa.Table(
+    "web_sessions", meta,
+    sa.Column("id", sa.Integer, primary_key=True),
+    sa.Column("session_hash", sa.String(64), nullable=False, unique=True),
+    sa.Column("token_id", sa.Integer, sa.ForeignKey("tokens.id"), nullable=False),
+    sa.Column("created_at", sa.String(32), nullable=False),
 )
 adoptions = sa.Table(
     "adoptions", meta,
@@ -334,12 +343,54 @@ class Store:
         return self.member_for_token_hash(hash_token(token))
 
     def member_for_token_hash(self, token_hash):
-        """The member of an unrevoked token given by its sha256 (what a web session holds)."""
+        """The member of an unrevoked token given by its sha256."""
         query = (sa.select(members).join(tokens, tokens.c.member_id == members.c.id)
                  .where(tokens.c.token_hash == token_hash, tokens.c.revoked_at.is_(None)))
         with self.read() as conn:
             row = conn.execute(query).first()
         return _member_dict(row) if row else None
+
+    # --- web sessions ---------------------------------------------------------------------
+
+    def start_session(self, token, lifetime):
+        """A new web session for an unrevoked ``token``: (member dict, session id), None for a bad token.
+
+        The id is random (256 bits); only its sha256 is stored. Sessions older than ``lifetime``
+        seconds are deleted on the way, so the table holds at most one lifetime of sign-ins.
+        """
+        if not token or not token.startswith(TOKEN_PREFIX) or len(token) > 200:
+            return None
+        query = (sa.select(members, tokens.c.id.label("token_id"))
+                 .join(tokens, tokens.c.member_id == members.c.id)
+                 .where(tokens.c.token_hash == hash_token(token), tokens.c.revoked_at.is_(None)))
+        with self.read() as conn:  # a wrong token costs a read, never the write lock
+            row = conn.execute(query).first()
+        if row is None:
+            return None
+        session_id = secrets.token_urlsafe(32)
+        with self.write() as conn:
+            conn.execute(web_sessions.delete().where(web_sessions.c.created_at < _utc_before(lifetime)))
+            conn.execute(web_sessions.insert().values(
+                session_hash=hash_token(session_id), token_id=row.token_id, created_at=package.utc_now()))
+        return _member_dict(row), session_id
+
+    def member_for_session(self, session_id, lifetime):
+        """The member of a live web session: started less than ``lifetime`` seconds ago, not ended,
+        its token not revoked; None for anything else."""
+        query = (sa.select(members).join(tokens, tokens.c.member_id == members.c.id)
+                 .join(web_sessions, web_sessions.c.token_id == tokens.c.id)
+                 .where(web_sessions.c.session_hash == hash_token(session_id), tokens.c.revoked_at.is_(None),
+                        web_sessions.c.created_at >= _utc_before(lifetime)))
+        with self.read() as conn:
+            row = conn.execute(query).first()
+        return _member_dict(row) if row else None
+
+    def end_session(self, session_id):
+        """End one web session (sign-out): its cookie is no session from now on, on every worker
+        and host sharing this database. Whether there was one to end."""
+        with self.write() as conn:
+            result = conn.execute(web_sessions.delete().where(web_sessions.c.session_hash == hash_token(session_id)))
+        return result.rowcount > 0
 
     # --- publishing -----------------------------------------------------------------------
 
@@ -636,6 +687,12 @@ class Store:
             return {name: conn.execute(sa.select(sa.func.count()).select_from(table)).scalar()
                     for name, table in (("members", members), ("processes", processes),
                                         ("versions", versions), ("adoptions", adoptions))}
+
+
+def _utc_before(seconds):
+    """The time ``seconds`` ago in utc_now's format (ISO 8601, 'Z'), which sorts as text."""
+    when = datetime.now(timezone.utc) - timedelta(seconds=seconds)
+    return when.replace(microsecond=0).isoformat().replace("+00:00", "Z")
 
 
 def _like_escape(text):

@@ -3,15 +3,16 @@
 app.create_app() calls register(app); the pages share the app's store and settings and the very
 access functions the API calls (auth.caller, auth.check_read, auth.may_read_others), so a page
 shows exactly what the API would answer. A member signs in once with its token and gets a signed,
-HttpOnly, SameSite=Lax session cookie that holds the token's sha256 (never the token); the member
-is looked up again on every request, so a revoked token ends the session at once. With the
-``public`` policy nobody needs to sign in. German by default; ``?lang=en`` switches to English
-and is remembered in a cookie.
+HttpOnly, SameSite=Lax session cookie that holds a random session id (never the token) of a
+session kept in the database; the member is looked up through it on every request, so signing
+out or revoking the token ends the session at once. Every form post (sign-in, sign-out) must come
+from the site's own pages (web_session.same_site), else 403. With the ``public`` policy nobody
+needs to sign in. German by default; ``?lang=en`` switches to English and is remembered in a cookie.
 
-This module holds the routes; beside it: web_session (cookie signing, key file), web_page (page
-context, templates, refusals), web_errors (error pages: bad query values, unknown pages), web_texts
-(German/English texts), web_cache (drawn diagrams and validation reports), web_queries (store
-reads), web_compare (the compare page's content).
+This module holds the routes; beside it: web_session (sessions, cookie signing, key file, the
+same-site check), web_page (page context, templates, refusals), web_errors (error pages: bad query
+values, unknown pages), web_texts (German/English texts), web_cache (drawn diagrams and validation
+reports), web_queries (store reads), web_compare (the compare page's content).
 
 Query values arrive as text and are checked here, after the access check, so a bad one gets a page
 in the reader's language naming the parameter and what it may be (never the API's JSON 422).
@@ -20,9 +21,9 @@ import hashlib
 import json
 import re
 from pathlib import Path
-from urllib.parse import quote, urlencode
+from urllib.parse import quote, urlencode, urlsplit
 
-from fastapi import APIRouter, Request
+from fastapi import APIRouter, Depends, Request
 from fastapi.responses import RedirectResponse, Response
 from starlette.concurrency import run_in_threadpool
 from starlette.exceptions import HTTPException
@@ -36,7 +37,7 @@ from .web_errors import (MAX_PAGE, PageError, allowed_text, bad_parameter, parse
                          whole_number)
 from .web_page import SECURITY_HEADERS, Page, message, not_found, page_for, refusal, signin_redirect
 from .web_queries import derived_processes, leika_names, member_name, version_rows
-from .web_session import SESSION_COOKIE, SESSION_SECONDS, session_cookie, session_secret
+from .web_session import SESSION_COOKIE, SESSION_SECONDS, same_site, session_cookie, session_id, session_secret
 from .web_texts import STATUS_LABELS, translator
 
 HERE = Path(__file__).resolve().parent
@@ -45,7 +46,33 @@ _SLUG_RE = re.compile(rf"^{package.SLUG_PATTERN}$")
 _VERSION_RE = re.compile(rf"^{package.VERSION_PATTERN}$")
 _KEY_RE = re.compile(r"^[0-9]{14}$")
 
-router = APIRouter(include_in_schema=False)
+
+async def _form_from_this_site(request: Request):
+    """Every request that changes something (sign-in, sign-out, any later form) must come from the
+    site's own pages: a cross-site form could sign a visitor in as the attacker (login CSRF) or out.
+    Refused with the site's 403 page in the reader's language."""
+    if request.method in ("GET", "HEAD", "OPTIONS") or same_site(request):
+        return
+    page = Page(request, None)
+    own = f"{request.url.scheme}://{request.url.netloc}/"
+    sent = request.headers.get("origin")
+    if sent is None and request.headers.get("referer"):
+        sent = request.headers["referer"]
+        try:  # the Referer's site only, not its path
+            parts = urlsplit(sent)
+            sent = f"{parts.scheme}://{parts.netloc}" if parts.scheme and parts.netloc else sent
+        except ValueError:
+            pass
+    if sent is None:
+        text = page.t("cross_site_unknown", site=own)
+    else:
+        text = page.t("cross_site", origin=page.t("hidden_origin") if sent.strip() == "null" else shown(sent),
+                      site=own)
+    onward = ("/signin", page.t("signin")) if request.url.path == "/signin" else ("/", page.t("back_to_search"))
+    raise PageError(message(page, 403, page.t("cross_site_heading"), text, links=[onward], tone="error"))
+
+
+router = APIRouter(include_in_schema=False, dependencies=[Depends(_form_from_this_site)])
 
 
 def register(app):
@@ -95,13 +122,16 @@ async def signin(request: Request):
     token = str(form.get("token") or "").strip()
     target = _safe_next(str(form.get("next") or "/"))
     store, settings = request.app.state.store, request.app.state.settings
-    member = await run_in_threadpool(store.member_for_token, token) if token else None
-    if member is None:
+    started = await run_in_threadpool(store.start_session, token, SESSION_SECONDS) if token else None
+    if started is None:
         page.lang = form.get("lang") if form.get("lang") in ("de", "en") else page.lang
         page.t = translator(page.lang)
         return page.render("signin.html", status=401, next=target, error=page.t("token_invalid"))
+    previous = await run_in_threadpool(session_id, request)
+    if previous:  # signing in again (perhaps as another member) ends this browser's old session
+        await run_in_threadpool(store.end_session, previous)
     secret = await run_in_threadpool(session_secret, settings)
-    cookie = session_cookie(secret, token)
+    cookie = session_cookie(secret, started[1])
     response = RedirectResponse(target, status_code=303)
     response.set_cookie(SESSION_COOKIE, cookie, max_age=SESSION_SECONDS, httponly=True, samesite="lax",
                         secure=request.url.scheme == "https", path="/")
@@ -110,6 +140,11 @@ async def signin(request: Request):
 
 @router.post("/signout")
 def signout(request: Request):
+    """End this browser's session in the database (its cookie, even a copy, is no session from now
+    on) and delete the cookie. Other browsers of the member keep theirs; revoking the token ends all."""
+    sid = session_id(request)
+    if sid:
+        request.app.state.store.end_session(sid)
     response = RedirectResponse("/", status_code=303)
     response.delete_cookie(SESSION_COOKIE, path="/", httponly=True, samesite="lax")
     return response

@@ -1,8 +1,15 @@
-"""The sign-in session: a signed, HttpOnly cookie holding the sha256 of the member's token.
+"""The sign-in session, and the same-site check of the pages' form posts.
 
-The signing key is the same for every worker of one library (an environment variable or a key
-file created once); the member is looked up again on every request, so revoking the token ends
-the session at once.
+A session is a row in the database (``web_sessions``: the sha256 of a random session id, the
+token it was opened with, when) and a signed, HttpOnly cookie holding that id, never the token.
+The member is looked up through the row on every request, so signing out (the row is deleted) or
+revoking the token ends the session at once, on every worker and host sharing the database. The
+signing key is the same for every worker of one library (an environment variable or a key file
+created once); the signature only spares the database lookups of forged cookies.
+
+Form posts of the pages must come from the site's own pages (``same_site``): their Origin, or
+without one their Referer, names this site. A cross-site form can otherwise sign a visitor in as
+someone else (login CSRF) or out.
 """
 import base64
 import hashlib
@@ -13,8 +20,9 @@ import secrets
 import threading
 import time
 from pathlib import Path
+from urllib.parse import urlsplit
 
-from . import auth, store as store_module
+from . import auth
 
 SESSION_COOKIE = "procex_session"
 SESSION_SECONDS = 12 * 3600
@@ -92,21 +100,66 @@ def unsign(secret, value):
     return payload
 
 
-def caller(request):
-    """The signed-in member (session cookie, else an Authorization header as the API reads it)."""
-    store, settings = request.app.state.store, request.app.state.settings
-    header = request.headers.get("authorization")
-    if header:
-        return auth.caller(store, header)  # raises ApiError 401 for a bad token, as the API does
+def session_id(request):
+    """The session id the request's cookie holds when its signature holds and it is not too old;
+    None otherwise (also for cookies of before the session table, which held a token's sha256)."""
     cookie = request.cookies.get(SESSION_COOKIE)
     if not cookie:
         return None
-    payload = unsign(session_secret(settings), cookie)
-    if not payload or not isinstance(payload.get("h"), str):
+    payload = unsign(session_secret(request.app.state.settings), cookie)
+    if not payload or not isinstance(payload.get("s"), str) or not 20 <= len(payload["s"]) <= 100:
         return None
-    return store.member_for_token_hash(payload["h"])
+    return payload["s"]
 
 
-def session_cookie(secret, token):
-    """The cookie value of a new session for the member holding ``token``."""
-    return sign(secret, {"h": store_module.hash_token(token), "t": int(time.time())})
+def caller(request):
+    """The signed-in member (session cookie, else an Authorization header as the API reads it)."""
+    store = request.app.state.store
+    header = request.headers.get("authorization")
+    if header:
+        return auth.caller(store, header)  # raises ApiError 401 for a bad token, as the API does
+    sid = session_id(request)
+    return store.member_for_session(sid, SESSION_SECONDS) if sid else None
+
+
+def session_cookie(secret, sid):
+    """The cookie value of the session ``sid`` (from Store.start_session)."""
+    return sign(secret, {"s": sid, "t": int(time.time())})
+
+
+_DEFAULT_PORTS = {"http": 80, "https": 443}
+
+
+def _origin(url):
+    """(scheme, host, port) of an absolute http(s) URL; None for anything else (also "null")."""
+    try:
+        parts = urlsplit(url.strip())
+        scheme, host, port = parts.scheme.lower(), parts.hostname, parts.port
+    except ValueError:  # a port that is no number or out of range
+        return None
+    if scheme not in _DEFAULT_PORTS or not host:
+        return None
+    return scheme, host.lower(), port or _DEFAULT_PORTS[scheme]
+
+
+def same_site(request):
+    """Whether a form post comes from this site: its Origin header (or, when a browser sent none,
+    its Referer) has the request's own scheme, host and port.
+
+    The request's scheme and host are what the app already trusts: the Host header, and the scheme
+    uvicorn sets from X-Forwarded-Proto when a trusted proxy sends it (``procex serve`` turns proxy
+    headers on; ``FORWARDED_ALLOW_IPS`` names the proxies, 127.0.0.1 and ::1 by default).
+    X-Forwarded-Host is read nowhere, so a proxy passes the site's name in Host.
+
+    ``Origin: null`` (a page that hid where it is) and a post with neither header are refused:
+    browsers send Origin with every form post, so only old browsers and scripts send neither, and
+    an old browser's missing Referer can be the attacking page's doing (``referrerpolicy=
+    "no-referrer"``).
+    """
+    sent = request.headers.get("origin")
+    if sent is None:
+        sent = request.headers.get("referer")
+    if not sent:
+        return False
+    own = _origin(str(request.url))  # None for a Host header that is no host[:port]
+    return own is not None and _origin(sent) == own

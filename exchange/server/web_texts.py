@@ -104,6 +104,15 @@ T = {
         "status_error": "Die Anfrage wurde mit Status {status} abgelehnt.",
         "form_unreadable": "Das Formular konnte nicht gelesen werden. Laden Sie die Anmeldeseite neu und versuchen "
         "Sie es noch einmal.",
+        "cross_site_heading": "Formular von einer fremden Seite",
+        "cross_site": "Dieses Formular kam von {origin}, nicht von den Seiten der Bibliothek; zum Schutz Ihrer "
+        "Anmeldung nimmt sie Formulare nur von ihren eigenen Seiten an. Öffnen Sie {site} direkt und schicken Sie "
+        "das Formular dort ab.",
+        "cross_site_unknown": "Ihr Browser hat nicht mitgeteilt, von welcher Seite dieses Formular kam (weder "
+        "Origin noch Referer); zum Schutz Ihrer Anmeldung nimmt die Bibliothek Formulare nur von ihren eigenen "
+        "Seiten an. Öffnen Sie {site} in einem aktuellen Browser und schicken Sie das Formular dort ab; Programme "
+        "benutzen die API mit dem Token.",
+        "hidden_origin": "einer Seite, die ihre Adresse verbirgt",
         # the compare pages
         "compare_title": "Vergleich {old} → {new}",
         "origin_title": "Anpassung {new} gegenüber dem Original {old}",
@@ -215,6 +224,13 @@ T = {
         "log; please try again later.",
         "status_error": "The request was refused with status {status}.",
         "form_unreadable": "The form could not be read. Reload the sign-in page and try again.",
+        "cross_site_heading": "Form from another site",
+        "cross_site": "This form came from {origin}, not from the library's pages; to protect your sign-in the "
+        "library accepts forms from its own pages only. Open {site} directly and send the form there.",
+        "cross_site_unknown": "Your browser did not say which page this form came from (neither Origin nor "
+        "Referer); to protect your sign-in the library accepts forms from its own pages only. Open {site} in a "
+        "current browser and send the form there; programs use the API with the token.",
+        "hidden_origin": "a page that hides its address",
         # the compare pages
         "compare_title": "Comparison {old} → {new}",
         "origin_title": "Adaptation {new} compared with the original {old}",
