@@ -135,21 +135,78 @@ def read_table(path):
                          "save the list as .xlsx or .csv")
 
 
+# An .xlsx is a ZIP from outside; its sizes are checked before openpyxl unpacks anything. A large
+# municipal list (10,000 services x 20 columns) is about 30 MB of sheet XML packed to 2-3 MB, and
+# Excel keeps a cell under 32,767 characters, so these limits leave real workbooks far behind.
+XLSX_MAX_ENTRIES = 10_000  # parts in the ZIP (sheets, styles, images, ...)
+XLSX_MAX_PART_BYTES = 64 * 1024 * 1024  # one part, unpacked
+XLSX_MAX_TOTAL_BYTES = 256 * 1024 * 1024  # all parts together, unpacked
+XLSX_MAX_RATIO = 200  # unpacked / packed, for each part and the whole file ...
+XLSX_RATIO_FLOOR = 1024 * 1024  # ... once past 1 MiB: small XML parts may pack very well
+
+
+def check_xlsx_archive(path):
+    """Refuse an .xlsx whose ZIP would unpack to too much, before any of it is unpacked.
+
+    The sizes come from the ZIP's directory; zipfile never unpacks more than a part's declared
+    size (a part that claims less fails its CRC), so openpyxl cannot be made to read more.
+    """
+    import zipfile
+
+    what_to_do = ("procex refuses it as a possible ZIP bomb; save the service list again from the "
+                  "spreadsheet program (only the list), or as .csv")
+    try:
+        packed_total = path.stat().st_size
+        with zipfile.ZipFile(path) as archive:
+            infos = archive.infolist()
+    except (zipfile.BadZipFile, OSError, ValueError) as error:
+        raise CatalogueError(f"{path}: not a readable .xlsx workbook ({error}); "
+                             "save it again from the spreadsheet program as .xlsx or .csv") from None
+    if len(infos) > XLSX_MAX_ENTRIES:
+        raise CatalogueError(f"{path}: the workbook holds {len(infos):,} parts, over the limit of "
+                             f"{XLSX_MAX_ENTRIES:,}; {what_to_do}")
+    total = 0
+    for info in infos:
+        size = info.file_size
+        packed = max(1, min(info.compress_size, packed_total))
+        if size > XLSX_MAX_PART_BYTES:
+            raise CatalogueError(f"{path}: part {info.filename!r} of the workbook unpacks to {size:,} bytes, "
+                                 f"over the limit of {XLSX_MAX_PART_BYTES:,} for one part; {what_to_do}")
+        if size > XLSX_RATIO_FLOOR and size > XLSX_MAX_RATIO * packed:
+            raise CatalogueError(f"{path}: part {info.filename!r} of the workbook unpacks to {size:,} bytes "
+                                 f"from {packed:,}, over {XLSX_MAX_RATIO}x; {what_to_do}")
+        total += size
+    if total > XLSX_MAX_TOTAL_BYTES:
+        raise CatalogueError(f"{path}: the workbook unpacks to {total:,} bytes, over the limit of "
+                             f"{XLSX_MAX_TOTAL_BYTES:,}; {what_to_do}")
+    if total > XLSX_RATIO_FLOOR and total > XLSX_MAX_RATIO * max(1, packed_total):
+        raise CatalogueError(f"{path}: the workbook unpacks to {total:,} bytes from {packed_total:,}, over "
+                             f"{XLSX_MAX_RATIO}x; {what_to_do}")
+
+
 def _read_xlsx(path):
     import zipfile
 
     from openpyxl import load_workbook
     from openpyxl.utils.exceptions import InvalidFileException
+
+    check_xlsx_archive(path)
     try:
-        book = load_workbook(path, read_only=False, data_only=True)
-    except (InvalidFileException, zipfile.BadZipFile, KeyError, OSError, ValueError) as error:
+        # read_only streams each sheet's rows instead of building every cell of the workbook.
+        book = load_workbook(path, read_only=True, data_only=True)
+        try:
+            sheets = []
+            for sheet in book.worksheets:
+                # The size a sheet declares can be wrong (some exporters write A1); read every row.
+                sheet.reset_dimensions()
+                rows = [(number, list(values)) for number, values in
+                        enumerate(sheet.iter_rows(values_only=True), start=1)]
+                sheets.append((sheet.title, rows))
+        finally:
+            book.close()
+    except (InvalidFileException, zipfile.BadZipFile, KeyError, OSError, ValueError, SyntaxError) as error:
         raise CatalogueError(f"{path}: not a readable .xlsx workbook ({error}); "
                              "save it again from the spreadsheet program as .xlsx or .csv") from None
-    sheets = []
-    for sheet in book.worksheets:
-        rows = [(number, list(values)) for number, values in
-                enumerate(sheet.iter_rows(values_only=True), start=1)]
-        sheets.append((sheet.title, rows))
     return sheets
 
 

@@ -401,3 +401,132 @@ def test_spreadsheets_are_read_with_defused_xml():
     import openpyxl.xml
 
     assert openpyxl.xml.DEFUSEDXML is True
+
+
+# --- hostile workbooks --------------------------------------------------------------------------
+
+def _xlsx_with_a_long_cell(path, length):
+    """A minimal .xlsx whose second row has one inline string of ``length`` 'A's, packed small."""
+    import zipfile
+
+    main = "http://schemas.openxmlformats.org/spreadsheetml/2006/main"
+    rel = "http://schemas.openxmlformats.org/officeDocument/2006/relationships"
+    pkg = "http://schemas.openxmlformats.org/package/2006/relationships"
+    parts = {
+        "[Content_Types].xml": (
+            '<Types xmlns="http://schemas.openxmlformats.org/package/2006/content-types">'
+            '<Default Extension="rels" ContentType="application/vnd.openxmlformats-package.relationships+xml"/>'
+            '<Default Extension="xml" ContentType="application/xml"/>'
+            '<Override PartName="/xl/workbook.xml" ContentType="application/vnd.openxmlformats-officedocument.'
+            'spreadsheetml.sheet.main+xml"/><Override PartName="/xl/worksheets/sheet1.xml" ContentType='
+            '"application/vnd.openxmlformats-officedocument.spreadsheetml.worksheet+xml"/></Types>'),
+        "_rels/.rels": f'<Relationships xmlns="{pkg}"><Relationship Id="rId1" Type="{rel}/officeDocument" '
+                       'Target="xl/workbook.xml"/></Relationships>',
+        "xl/workbook.xml": f'<workbook xmlns="{main}" xmlns:r="{rel}"><sheets><sheet name="Leistungen" '
+                           'sheetId="1" r:id="rId1"/></sheets></workbook>',
+        "xl/_rels/workbook.xml.rels": f'<Relationships xmlns="{pkg}"><Relationship Id="rId1" '
+                                      f'Type="{rel}/worksheet" Target="worksheets/sheet1.xml"/></Relationships>',
+    }
+    cells = "".join(f'<c r="{c}1" t="inlineStr"><is><t>{t}</t></is></c>'
+                    for c, t in zip("ABC", ("Leistungsschlüssel", "Status", "Leistung")))
+    head = (f'<worksheet xmlns="{main}"><sheetData><row r="1">{cells}</row><row r="2">'
+            '<c r="A2" t="inlineStr"><is><t>99050012104000</t></is></c>'
+            '<c r="B2" t="inlineStr"><is><t>geplant</t></is></c><c r="C2" t="inlineStr"><is><t>')
+    with zipfile.ZipFile(path, "w", zipfile.ZIP_DEFLATED) as archive:
+        for name, text in parts.items():
+            archive.writestr(name, text)
+        with archive.open("xl/worksheets/sheet1.xml", "w", force_zip64=True) as part:
+            part.write(head.encode())
+            block = b"A" * (1 << 20)
+            for start in range(0, length, len(block)):
+                part.write(block[:min(len(block), length - start)])
+            part.write(b"</t></is></c></row></sheetData></worksheet>")
+    return path
+
+
+@pytest.fixture
+def no_openpyxl(monkeypatch):
+    import openpyxl
+
+    def refuse(*args, **kwargs):
+        raise AssertionError("openpyxl opened a workbook that should have been refused first")
+
+    monkeypatch.setattr(openpyxl, "load_workbook", refuse)
+
+
+def test_xlsx_with_a_huge_part_is_refused_before_openpyxl(tmp_path, capsys, no_openpyxl):
+    # The review's workbook, scaled down: one 70 MB inline string packs into about 70 kB.
+    source = _xlsx_with_a_long_cell(tmp_path / "liste.xlsx", 70_000_000)
+    assert source.stat().st_size < 200_000
+    status, out, err = run(capsys, "catalogue", "import", str(source), "--into", str(tmp_path))
+    assert status == 2 and out == ""
+    [line] = err.strip().splitlines()
+    assert line.startswith(f"procex: error: {source}: part 'xl/worksheets/sheet1.xml' of the workbook unpacks "
+                           "to 70,000,")
+    assert "over the limit of 67,108,864 for one part; procex refuses it as a possible ZIP bomb; save the " \
+           "service list again from the spreadsheet program (only the list), or as .csv" in line
+    assert not (tmp_path / "catalogue.csv").exists()
+
+
+def test_xlsx_packed_over_200_times_is_refused(tmp_path, no_openpyxl):
+    source = _xlsx_with_a_long_cell(tmp_path / "liste.xlsx", 5_000_000)  # 5 MB from a few kB
+    with pytest.raises(CatalogueError, match=r"liste.xlsx: part 'xl/worksheets/sheet1.xml' of the workbook "
+                                             r"unpacks to 5,000,\d+ bytes from [\d,]+, over 200x; procex refuses"):
+        import_catalogue(source, tmp_path)
+
+
+def test_xlsx_limits_on_parts_and_total(tmp_path, monkeypatch, no_openpyxl):
+    from exchange import catalogue
+
+    book = Workbook()
+    book.active.append(["Leistung", "Status"])
+    book.active.append(["Gewerbeanmeldung", "geplant"])
+    source = tmp_path / "liste.xlsx"
+    book.save(source)
+    monkeypatch.setattr(catalogue, "XLSX_MAX_ENTRIES", 5)
+    with pytest.raises(CatalogueError, match=r"liste.xlsx: the workbook holds \d+ parts, over the limit of 5; "):
+        import_catalogue(source, tmp_path)
+    monkeypatch.setattr(catalogue, "XLSX_MAX_ENTRIES", 10_000)
+    monkeypatch.setattr(catalogue, "XLSX_MAX_TOTAL_BYTES", 2_000)
+    with pytest.raises(CatalogueError, match=r"liste.xlsx: the workbook unpacks to [\d,]+ bytes, over the "
+                                             r"limit of 2,000; procex refuses it"):
+        import_catalogue(source, tmp_path)
+
+
+def test_xlsx_with_a_wrong_declared_size_is_read_to_the_end(tmp_path):
+    # read_only mode trusts a sheet's <dimension>; exporters that write "A1" must not lose rows.
+    import zipfile
+
+    book = Workbook()
+    sheet = book.active
+    sheet.append(["Leistung", "Status", "Amt"])
+    for n in range(1, 6):
+        sheet.append([f"Leistung {n}", "geplant", "Hauptamt"])
+    source = tmp_path / "voll.xlsx"
+    book.save(source)
+    wrong = tmp_path / "liste.xlsx"
+    with zipfile.ZipFile(source) as zin, zipfile.ZipFile(wrong, "w", zipfile.ZIP_DEFLATED) as zout:
+        for info in zin.infolist():
+            data = zin.read(info)
+            if info.filename == "xl/worksheets/sheet1.xml":
+                assert b'<dimension ref="A1:C6"/>' in data
+                data = data.replace(b'<dimension ref="A1:C6"/>', b'<dimension ref="A1"/>')
+            zout.writestr(info, data)
+    result = import_catalogue(wrong, tmp_path)
+    assert [(e.title, e.office) for e in result.entries] == [(f"Leistung {n}", "Hauptamt") for n in range(1, 6)]
+
+
+def test_xlsx_with_broken_sheet_xml_gives_one_line(tmp_path):
+    import zipfile
+
+    book = Workbook()
+    book.active.append(["Leistung", "Status"])
+    source = tmp_path / "ok.xlsx"
+    book.save(source)
+    broken = tmp_path / "kaputt.xlsx"
+    with zipfile.ZipFile(source) as zin, zipfile.ZipFile(broken, "w") as zout:
+        for info in zin.infolist():
+            data = zin.read(info)
+            zout.writestr(info, data[: len(data) // 2] if info.filename == "xl/worksheets/sheet1.xml" else data)
+    with pytest.raises(CatalogueError, match=r"kaputt.xlsx: not a readable .xlsx workbook \(.*\); save it again"):
+        import_catalogue(broken, tmp_path)
