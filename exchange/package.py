@@ -147,8 +147,22 @@ def manifest_problems(manifest):
     return problems
 
 
+QUOTE_LIMIT = 200  # characters of a quoted value in an error message
+MESSAGE_LIMIT = 500  # characters of one problem's message
+
+
+def quoted(value, limit=QUOTE_LIMIT):
+    """repr(value), cut to ``limit`` characters with "…" and the full length: error messages quote
+    what was sent, and a 3 MB list must not come back in a 422."""
+    text = repr(value)
+    if len(text) <= limit:
+        return text
+    return f"{text[:limit]}… ({len(text):,} characters)"
+
+
 def _readable(error):
-    # jsonschema's regex messages quote the whole pattern; say what the field needs instead.
+    # jsonschema's messages quote the whole value (and regex messages the whole pattern); say what
+    # the field needs instead, and quote at most QUOTE_LIMIT characters of what was sent.
     field = error.absolute_path[-1] if error.absolute_path else ""
     hints = {
         "leistungsschluessel": "a Leistungsschlüssel has exactly 14 digits, e.g. 99050012104000",
@@ -157,19 +171,41 @@ def _readable(error):
         "version": "a version is MAJOR.MINOR.PATCH, e.g. 1.0.0",
         "publisher": "a slug has 1-64 lower-case letters, digits and hyphens",
         "slug": "a slug has 1-64 lower-case letters, digits and hyphens",
-        "mailbox": "a mailbox is an e-mail address, e.g. gewerbe@trier.de",
+        "mailbox": "a mailbox is a plain e-mail address (letters, digits, . _ + - before the @; "
+                   "no scheme, spaces, slashes or colons), e.g. gewerbe@trier.de",
         "ref": "a reference is publisher/slug@MAJOR.MINOR.PATCH",
         "file": "a file name without directories or control characters, e.g. gewerbeanmeldung.bpmn",
     }
+    instance, limit = error.instance, error.validator_value
     if error.validator == "enum" and field == "license":
-        return (f"{error.instance!r} is not an accepted licence for shared process models; use one of "
-                + ", ".join(error.validator_value))
+        return (f"{quoted(instance)} is not an accepted licence for shared process models; use one of "
+                + ", ".join(limit))
     if error.validator == "pattern":
         key = field if isinstance(field, str) else error.absolute_path[-2] if len(error.absolute_path) > 1 else ""
         hint = hints.get(key)
         if hint:
-            return f"{error.instance!r} is not valid: {hint}"
-    return error.message
+            return f"{quoted(instance)} is not valid: {hint}"
+        return f"{quoted(instance)} does not have the required form"
+    if error.validator == "maxItems" and isinstance(instance, list):
+        return f"the list has {len(instance):,} entries; at most {limit} are allowed"
+    if error.validator == "maxLength" and isinstance(instance, str):
+        return f"{quoted(instance)} has {len(instance):,} characters; at most {limit} are allowed"
+    if error.validator == "uniqueItems" and isinstance(instance, list):
+        seen = set()
+        for item in instance:
+            try:
+                if item in seen:
+                    return f"{quoted(item)} is listed more than once; list each entry once"
+                seen.add(item)
+            except TypeError:  # unhashable entries (the type check reports them too)
+                break
+        return f"{quoted(instance)} lists an entry more than once; list each entry once"
+    message = error.message
+    if len(message) > MESSAGE_LIMIT:
+        message = message.replace(repr(instance), quoted(instance))
+    if len(message) > MESSAGE_LIMIT:
+        message = message[:MESSAGE_LIMIT] + "…"
+    return message
 
 
 def validate_manifest(manifest, source="manifest"):

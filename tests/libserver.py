@@ -151,10 +151,11 @@ class LibraryServer:
 
     # --- administrator's side -------------------------------------------------------------
 
-    def member(self, agreed=True, prefix="m"):
-        """A new member with a token (agreed to the sharing agreement unless ``agreed=False``)."""
+    def member(self, agreed=True, prefix="m", ags="07211000"):
+        """A new member with a token (agreed to the sharing agreement unless ``agreed=False``),
+        registered with ``ags``: manifest_for's region AGS, which the library requires."""
         slug = f"{prefix}{next(_counter)}-{uuid.uuid4().hex[:6]}"
-        spec = {"slug": slug, "name": f"Gemeinde {slug}", "ags": "07211000", "contact": f"it@{slug}.example"}
+        spec = {"slug": slug, "name": f"Gemeinde {slug}", "ags": ags, "contact": f"it@{slug}.example"}
         if agreed:
             spec["license"] = "dl-de/by-2-0"
         tokens = admin.seed(self.db, [spec])

@@ -3,8 +3,10 @@
 ``create_app(settings)`` builds the app around one Store; ``create_app_from_env()`` is what
 uvicorn workers import (`procex serve`). Every error answer of the API has one shape,
 {"error": {"code", "message", "details"}}, FastAPI's own 404/405/422 included. The OpenAPI
-document is at /openapi.json. HTML pages are added by web.register(app); errors of requests outside
-/api/ (the website) are HTML pages in the reader's language instead (web_errors).
+document is at /openapi.json; there is no Swagger UI or ReDoc page, which would load JavaScript
+from a CDN into the library's origin, where members paste their tokens. HTML pages are added by
+web.register(app); errors of requests outside /api/ (the website) are HTML pages in the reader's
+language instead (web_errors).
 """
 import json
 import logging
@@ -12,20 +14,20 @@ import sys
 from typing import Optional
 from urllib.parse import quote
 
-from fastapi import Body, Depends, FastAPI, Header, Path, Query, Request
+from fastapi import Depends, FastAPI, Header, Path, Query, Request
 from fastapi.exceptions import RequestValidationError
 from fastapi.responses import JSONResponse, Response, StreamingResponse
 from fastapi.security import HTTPBearer
-from pydantic import BaseModel, Field
+from pydantic import BaseModel, Field, ValidationError
 from starlette.concurrency import run_in_threadpool
 from starlette.datastructures import UploadFile
 from starlette.exceptions import HTTPException as StarletteHTTPException
 
 from .. import package
 from . import auth, checks, compression, web, web_errors
-from .errors import STATUS_CODES, ApiError, error_body
+from .errors import STATUS_CODES, ApiError, error_body, shorten
 from .head import HeadAsGet
-from .limits import BodyLimit
+from .limits import SMALL_BODY_LIMIT, BodyLimit
 from .settings import Settings
 from .store import Store, version_manifest
 
@@ -66,6 +68,20 @@ class YankRequest(BaseModel):
     reason: str = Field(min_length=1, max_length=2000, description="Why the version is withdrawn")
 
 
+# JSON bodies are read by the handler after the caller is known (FastAPI would parse a declared
+# Body before any dependency or handler code runs); this documents them in OpenAPI instead.
+YANK_BODY = {
+    "requestBody": {
+        "required": True,
+        "content": {"application/json": {"schema": YankRequest.model_json_schema()}},
+        "description": f"At most {SMALL_BODY_LIMIT // 1024} KiB (413 beyond)",
+    }
+}
+MANIFEST_LIMIT = 1024 * 1024  # bytes; the largest valid manifest is some 300 KB even with every character \u-escaped
+MANIFEST_DEPTH = 8  # a valid manifest nests 3 levels (root, derived_from, ref)
+MAX_DETAILS = 50  # problems listed in one 422
+
+
 UPLOAD_BODY = {
     "requestBody": {
         "required": True,
@@ -87,7 +103,9 @@ def create_app(settings=None, store=None):
         title="procex process library", version="1",
         description="Members publish BPMN 2.0 processes and, by the give-to-get rule, read others'. "
                     "Every GET operation also answers HEAD: the same status and headers, no body.",
-        openapi_url="/openapi.json", docs_url="/api/docs", redoc_url=None)
+        # No /docs or /redoc: those pages load Swagger UI/ReDoc from cdn.jsdelivr.net into this
+        # origin. Any OpenAPI viewer reads /openapi.json.
+        openapi_url="/openapi.json", docs_url=None, redoc_url=None)
     app.state.settings = settings
     app.state.store = store
     app.add_middleware(BodyLimit, limit=settings.max_upload_bytes)
@@ -104,7 +122,7 @@ def create_app_from_env():
 
 
 def _error_response(status, code, message, details=(), headers=None):
-    return JSONResponse(error_body(code, message, details), status_code=status, headers=headers)
+    return JSONResponse(error_body(code, shorten(message), details), status_code=status, headers=headers)
 
 
 def _install_error_handlers(app):
@@ -137,7 +155,7 @@ def _install_error_handlers(app):
                    for item in error.errors()]
         first = details[0] if details else {"location": "", "message": "invalid request"}
         return _error_response(422, "invalid_request",
-                               f"invalid request: {first['location']}: {first['message']}", details)
+                               f"invalid request: {first['location']}: {first['message']}", details[:MAX_DETAILS])
 
     @app.exception_handler(Exception)
     async def _unexpected(request, error):
@@ -325,7 +343,7 @@ def _install_routes(app, settings, store):
         auth.check_write(member, publisher)
         manifest_data, model_data = await _read_upload(request, settings.max_upload_bytes)
         outcome, stored, differences = await run_in_threadpool(
-            _publish, store, publisher, slug, version, manifest_data, model_data)
+            _publish, store, policy, member, publisher, slug, version, manifest_data, model_data)
         if outcome == "conflict":
             raise ApiError(409, "version_exists",
                            f"{publisher}/{slug}@{version} is already published with other content "
@@ -337,14 +355,18 @@ def _install_routes(app, settings, store):
                             headers={"Location": f"{API}/processes/{publisher}/{slug}/{version}"})
 
     @app.post(f"{API}/processes/{{publisher}}/{{slug}}/{{version}}/yank", tags=["publishing"],
-              openapi_extra={"security": security})
-    def yank(request: Request, publisher: str = PublisherPath, slug: str = SlugPath,
-             version: str = Path(pattern=VERSION), body: YankRequest = Body(...), _token=BEARER):
+              openapi_extra=dict(YANK_BODY, security=security),
+              responses={413: {"description": f"Body larger than {SMALL_BODY_LIMIT // 1024} KiB"},
+                         415: {"description": "Body not sent as application/json"}})
+    async def yank(request: Request, publisher: str = PublisherPath, slug: str = SlugPath,
+                   version: str = Path(pattern=VERSION), _token=BEARER):
         """Withdraw a version (it stays downloadable by exact version and is marked); never a delete."""
-        member = _member(store, request)
-        auth.check_write(member, publisher, "yank")
-        version_row(publisher, slug, version)
-        return store.yank(publisher, slug, version, body.reason.strip() or body.reason, member["slug"])
+        member = await run_in_threadpool(_member, store, request)
+        auth.check_write(member, publisher, "yank")  # before a byte of the body is read
+        body = await _json_body(request, YankRequest, '{"reason": "…"}')
+        await run_in_threadpool(version_row, publisher, slug, version)
+        return await run_in_threadpool(store.yank, publisher, slug, version,
+                                       body.reason.strip() or body.reason, member["slug"])
 
     @app.post(f"{API}/processes/{{publisher}}/{{slug}}/{{version}}/adoptions", tags=["adoptions"],
               status_code=201, openapi_extra={"security": security},
@@ -384,6 +406,50 @@ def _attachment(file_name):
     return f"attachment; filename=\"{ascii_name}\"; filename*=UTF-8''{quote(file_name)}"
 
 
+def _too_deep(value, limit):
+    """Whether ``value`` (parsed JSON) nests lists and objects deeper than ``limit``; no recursion."""
+    stack = [(value, 1)]
+    while stack:
+        item, depth = stack.pop()
+        if isinstance(item, (dict, list)):
+            if depth > limit:
+                return True
+            stack.extend((child, depth + 1) for child in (item.values() if isinstance(item, dict) else item))
+    return False
+
+
+def _parse_json(data):
+    """json.loads that answers a document nested beyond the parser's recursion limit like any other
+    bad JSON (ValueError), instead of a RecursionError that would become a 500."""
+    try:
+        return json.loads(data)
+    except RecursionError:
+        raise ValueError("the JSON is nested too deeply") from None
+
+
+async def _json_body(request, model, example):
+    """The request's JSON body checked against the pydantic ``model``; call it after authentication.
+
+    The body is at most limits.SMALL_BODY_LIMIT bytes (BodyLimit answers 413 beyond).
+    """
+    content_type = request.headers.get("content-type", "")
+    media = content_type.split(";", 1)[0].strip().lower()
+    if media and media != "application/json" and not (media.startswith("application/") and media.endswith("+json")):
+        raise ApiError(415, "unsupported_media_type",
+                       f"send the body as JSON (Content-Type: application/json), e.g. {example}")
+    raw = await request.body()
+    try:
+        data = _parse_json(raw) if raw else None
+    except ValueError as error:  # UnicodeDecodeError and JSONDecodeError included
+        raise ApiError(422, "invalid_request", f"invalid request: body: not JSON ({error}); send e.g. {example}",
+                       [{"location": "body", "message": "not JSON", "type": "json_invalid"}]) from None
+    try:
+        return model.model_validate(data)
+    except ValidationError as error:
+        raise RequestValidationError(
+            [dict(item, loc=("body", *item.get("loc", ()))) for item in error.errors()]) from None
+
+
 async def _read_upload(request, limit):
     """The manifest and model parts of a multipart upload, as bytes."""
     content_type = request.headers.get("content-type", "")
@@ -407,23 +473,34 @@ async def _read_upload(request, limit):
         await form.close()
 
 
-def _publish(store, publisher, slug, version, manifest_data, model_data):
-    """Check an upload and store it: returns store.publish()'s (outcome, manifest, differences)."""
+def _publish(store, policy, member, publisher, slug, version, manifest_data, model_data):
+    """Check an upload by ``member`` and store it: returns store.publish()'s (outcome, manifest, differences)."""
+    if len(manifest_data) > MANIFEST_LIMIT:
+        raise ApiError(413, "too_large",
+                       f"the manifest part has {len(manifest_data):,} bytes; a manifest has at most "
+                       f"{MANIFEST_LIMIT // 1024} KiB (the model goes in the 'model' part)",
+                       [{"limit_bytes": MANIFEST_LIMIT}])
     try:
-        manifest = json.loads(manifest_data.decode("utf-8"))
-    except (UnicodeDecodeError, ValueError) as error:
+        manifest = _parse_json(manifest_data.decode("utf-8"))
+    except ValueError as error:  # UnicodeDecodeError and JSONDecodeError included
         raise ApiError(422, "invalid_manifest", f"the manifest is not JSON: {error}") from None
+    if _too_deep(manifest, MANIFEST_DEPTH):
+        raise ApiError(422, "invalid_manifest",
+                       f"the manifest nests lists and objects more than {MANIFEST_DEPTH} levels deep; a "
+                       "manifest follows schemas/manifest.schema.json (3 levels)")
     problems = package.manifest_problems(manifest)
     if problems:
         first = problems[0]
+        more = f" (and {len(problems) - 1} more)" if len(problems) > 1 else ""
         raise ApiError(422, "invalid_manifest",
-                       f"the manifest does not follow the manifest schema: {first['path'] or '/'}: {first['message']}",
-                       problems)
+                       f"the manifest does not follow the manifest schema: {first['path'] or '/'}: "
+                       f"{first['message']}{more}", problems[:MAX_DETAILS])
     named = (manifest["publisher"], manifest["slug"], manifest["version"])
     if named != (publisher, slug, version):
         raise ApiError(422, "manifest_mismatch",
                        f"the manifest names {named[0]}/{named[1]}@{named[2]} but the upload goes to "
                        f"{publisher}/{slug}@{version}; they must agree")
+    _check_region(member, manifest)
     digest = package.sha256_bytes(model_data)
     if digest != manifest["model"]["sha256"] or len(model_data) != manifest["model"]["size"]:
         raise ApiError(422, "sha256_mismatch",
@@ -434,7 +511,7 @@ def _publish(store, publisher, slug, version, manifest_data, model_data):
     existing = store.find_version(publisher, slug, version)
     if existing is not None:  # immutable: compare without validating again
         return store._compare(existing, manifest)
-    _check_derived_from(store, manifest)
+    _check_derived_from(store, policy, member, manifest)
     source = f"{publisher}/{slug}@{version}:{manifest['model']['file']}"
     findings, validation = checks.review_model(model_data, source)
     errors = [finding for finding in findings if finding.severity == "error"]
@@ -451,16 +528,41 @@ def _finding_text(finding):
     return f"{where}{finding.message}"
 
 
-def _check_derived_from(store, manifest):
+def _check_region(member, manifest):
+    """The manifest's region must be the publishing member's own: its AGS as the library recorded
+    it (procex admin member add --ags). Nobody publishes in another municipality's name."""
+    registered = member.get("ags") or ""
+    region = manifest["region"]
+    if not (len(registered) == 8 and registered.isdigit()):
+        # procex never records a member without an 8-digit AGS (NOT NULL, checked by member add);
+        # a row edited by hand could lack one, and then nothing can be checked: refuse.
+        raise ApiError(403, "member_without_ags",
+                       f"member {member['slug']!r} has no valid AGS recorded in this library, so the "
+                       f"region of its manifests (AGS {region['ags']}) cannot be checked; ask the "
+                       "library's administrator to record the member's 8-digit AGS")
+    if region["ags"] != registered:
+        raise ApiError(422, "region_mismatch",
+                       f"the manifest's region names AGS {region['ags']} ({package.quoted(region['name'], 80)}), "
+                       f"but member {member['slug']!r} is registered as {package.quoted(member['name'], 80)} "
+                       f"with AGS {registered}; a member publishes only for its own area: set region.ags "
+                       f"to {registered} (in a workspace: ags under [municipality] in procex.toml)",
+                       [{"manifest_ags": region["ags"], "member_ags": registered}])
+
+
+def _check_derived_from(store, policy, member, manifest):
     derived = manifest.get("derived_from")
     if not derived:
         return
     ref = package.parse_ref(derived["ref"], require_version=True)
+    # Only what the publisher may read can be named, and that before anything is looked up:
+    # otherwise the answers would tell a member without the sharing agreement which versions
+    # exist and, by trial, their models' sha256.
+    auth.check_read(policy, member, ref.publisher)
     row = store.find_version(ref.publisher, ref.slug, ref.version)
     if row is None:
         raise ApiError(422, "unknown_derived_from",
                        f"derived_from names {ref}, which this library does not have")
     if row.model_sha256 != derived["sha256"]:
         raise ApiError(422, "derived_from_mismatch",
-                       f"derived_from gives sha256 {derived['sha256']} for {ref}, but its model has "
-                       f"{row.model_sha256}")
+                       f"derived_from gives sha256 {derived['sha256']} for {ref}, which does not match that "
+                       "version's model; name the sha256 of the model you adapted (procex.lock records it)")

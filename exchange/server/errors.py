@@ -17,6 +17,14 @@ class ApiError(Exception):
         self.headers = headers or {}
 
 
+MESSAGE_LIMIT = 1000  # characters of an error message; quoted values are cut at 200 before that
+
+
+def shorten(message, limit=MESSAGE_LIMIT):
+    """``message`` cut to ``limit`` characters: a safety net, so no answer echoes megabytes."""
+    return message if len(message) <= limit else message[:limit] + "…"
+
+
 def error_body(code, message, details=()):
     return {"error": {"code": code, "message": message, "details": list(details)}}
 

@@ -1,4 +1,9 @@
-"""The upload limit: a clear 413 for any request body over the configured size.
+"""Request body limits: a clear 413 for any request body over the limit of its route class.
+
+Two classes: the package upload (PUT /api/v1/processes/{publisher}/{slug}/{version}, multipart
+with the model) may send up to the configured upload limit (32 MiB by default); every other
+request (yank reasons, the sign-in form, anything else) at most SMALL_BODY_LIMIT (64 KiB), so
+that nobody, with or without a token, makes the server parse megabytes of JSON it never needed.
 
 A pure ASGI middleware. It refuses early on Content-Length, and counts while the body streams in
 (chunked uploads have no Content-Length). Before answering it reads and discards the rest of the
@@ -6,10 +11,21 @@ body, up to a cap, because a client that is still sending when the server closes
 sees "connection reset" instead of the 413 and its message.
 """
 import json
+import re
 
 from .errors import error_body
 
 DRAIN_CAP = 256 * 1024 * 1024  # beyond this much extra, answer at once and let the socket close
+SMALL_BODY_LIMIT = 64 * 1024  # the largest valid yank body is {"reason": 2,000 characters}: ~12 KiB
+UPLOAD_PATH = re.compile(r"^/api/v1/processes/[^/]+/[^/]+/[^/]+/?$")
+
+
+def is_upload(scope):
+    """Whether the request is a package upload, the one route that takes a large body."""
+    path, root = scope.get("path", ""), scope.get("root_path", "")
+    if root and path.startswith(root):
+        path = path[len(root):]
+    return scope.get("method") == "PUT" and UPLOAD_PATH.match(path) is not None
 
 
 class BodyTooLarge(Exception):
@@ -17,14 +33,19 @@ class BodyTooLarge(Exception):
 
 
 class BodyLimit:
-    def __init__(self, app, limit):
+    """``limit`` for package uploads, ``small_limit`` (at most ``limit``) for every other request."""
+
+    def __init__(self, app, limit, small_limit=SMALL_BODY_LIMIT):
         self.app = app
-        self.limit = limit
+        self.upload_limit = limit
+        self.small_limit = min(small_limit, limit)
 
     async def __call__(self, scope, receive, send):
         if scope["type"] != "http":
             await self.app(scope, receive, send)
             return
+        upload = is_upload(scope)
+        limit = self.upload_limit if upload else self.small_limit
         headers = dict(scope.get("headers") or ())
         declared = headers.get(b"content-length")
         if declared is not None:
@@ -32,10 +53,10 @@ class BodyLimit:
                 size = int(declared)
             except ValueError:
                 size = -1
-            if size > self.limit:
-                if headers.get(b"expect", b"").lower() != b"100-continue" and size - self.limit <= DRAIN_CAP:
+            if size > limit:
+                if headers.get(b"expect", b"").lower() != b"100-continue" and size - limit <= DRAIN_CAP:
                     await _drain(receive, 0)
-                await self._refuse(send, size)
+                await self._refuse(send, size, upload)
                 return
         state = {"received": 0, "exceeded": False, "started": False}
 
@@ -43,7 +64,7 @@ class BodyLimit:
             message = await receive()
             if message["type"] == "http.request":
                 state["received"] += len(message.get("body", b""))
-                if state["received"] > self.limit:
+                if state["received"] > limit:
                     state["exceeded"] = True
                     if message.get("more_body"):
                         await _drain(receive, state["received"])
@@ -63,17 +84,21 @@ class BodyLimit:
             if not state["exceeded"]:
                 raise
         if state["exceeded"] and not state["started"]:
-            await self._refuse(send, None)
+            await self._refuse(send, None, upload)
 
-    async def _refuse(self, send, size):
-        mib = self.limit / (1024 * 1024)
+    async def _refuse(self, send, size, upload):
         got = f" ({size:,} bytes)" if size and size > 0 else ""
-        body = json.dumps(error_body(
-            "too_large",
-            f"the request body{got} is larger than this library's upload limit of {mib:g} MiB "
-            f"({self.limit:,} bytes); make the model smaller or ask the administrator to raise "
-            "the limit (procex serve --max-upload MiB)",
-            [{"limit_bytes": self.limit}])).encode("utf-8")
+        if upload:
+            limit = self.upload_limit
+            message = (f"the request body{got} is larger than this library's upload limit of "
+                       f"{limit / (1024 * 1024):g} MiB ({limit:,} bytes); make the model smaller or ask the "
+                       "administrator to raise the limit (procex serve --max-upload MiB)")
+        else:
+            limit = self.small_limit
+            message = (f"the request body{got} is larger than the {limit / 1024:g} KiB ({limit:,} bytes) "
+                       "this request accepts; only a package upload (PUT /api/v1/processes/PUBLISHER/"
+                       "SLUG/VERSION) may be larger")
+        body = json.dumps(error_body("too_large", message, [{"limit_bytes": limit}])).encode("utf-8")
         await send({"type": "http.response.start", "status": 413,
                     "headers": [(b"content-type", b"application/json"),
                                 (b"content-length", str(len(body)).encode()),
