@@ -3,17 +3,23 @@
 One requests.Session with a User-Agent and timeouts; GETs are retried with backoff on
 connection errors and 502/503/504 (never uploads); every error status becomes a sentence that
 says what to do; every download is checked against its sha256 before anyone sees the bytes.
+A token travels only over https://, or over plain http:// to this computer (loopback) or to a
+host the user named in PROCEX_ALLOW_HTTP: a workspace from someone else cannot collect it.
 
 Timeouts are about silence, not about size (``Timeouts``): a call waits at most ``total`` seconds
 for the library to start answering, over all its attempts and the pauses between them; once an
 answer flows, it may take as long as it needs, as long as no pause lasts ``read`` seconds.
 """
+import ipaddress
 import json
+import os
 import re
 import time
 from typing import NamedTuple
 
 import requests
+from urllib3.exceptions import LocationParseError
+from urllib3.util import parse_url
 
 from bpmn.errors import ProcexError
 
@@ -93,6 +99,46 @@ def _allow_pauses(response, seconds, attempt_read):
 
 
 UNREACHABLE = "unreachable"  # LibraryError.code when no answer came (no connection, timeout)
+INSECURE_URL = "insecure_url"  # LibraryError.code when a token would go out over plain http://
+ALLOW_HTTP_ENV = "PROCEX_ALLOW_HTTP"  # host names (comma-separated) that may get a token over http://
+
+
+def is_loopback(host):
+    """True for localhost, 127.0.0.0/8 and ::1 (also as ::ffff:127.x.y.z): this computer only."""
+    host = (host or "").strip("[]").lower()
+    if host == "localhost":
+        return True
+    try:
+        address = ipaddress.ip_address(host)
+    except ValueError:
+        return False
+    mapped = getattr(address, "ipv4_mapped", None)
+    return address.is_loopback or (mapped is not None and mapped.is_loopback)
+
+
+def insecure_token_url(base_url, allowed_hosts=()):
+    """The host name when a token must not be sent to ``base_url`` (plain http:// to another
+    computer that is not in ``allowed_hosts``), else None. The URL is read as urllib.parse and as
+    urllib3 (which requests connects with) read it; where they differ, both must be safe."""
+    try:
+        ours = requests.utils.urlparse(base_url)
+        theirs = parse_url(base_url)
+    except (ValueError, LocationParseError):
+        return base_url
+    schemes = {(ours.scheme or "").lower(), (theirs.scheme or "").lower()}
+    if schemes == {"https"}:
+        return None
+    hosts = [(ours.hostname or "").lower(), (theirs.host or "").strip("[]").lower()]
+    unsafe = [host for host in hosts if not host or not (is_loopback(host) or host in allowed_hosts)]
+    if schemes == {"http"} and not unsafe:
+        return None
+    return next((host for host in unsafe if host), None) or hosts[0] or base_url
+
+
+def allowed_http_hosts(value=None):
+    """Host names from PROCEX_ALLOW_HTTP (or ``value``): 'a.intern, b.intern' -> {'a.intern', 'b.intern'}."""
+    value = os.environ.get(ALLOW_HTTP_ENV, "") if value is None else value
+    return {host.strip().lower() for host in value.split(",") if host.strip()}
 
 
 class LibraryError(ProcexError):
@@ -163,11 +209,25 @@ def _detail_text(detail):
 
 
 class LibraryClient:
-    """Talks to one library. ``token`` may be None for a public library; ``timeout`` as Timeouts.of takes it."""
+    """Talks to one library. ``token`` may be None for a public library; ``timeout`` as Timeouts.of takes it.
 
-    def __init__(self, base_url, token=None, timeout=None, retries=3, backoff=0.5):
+    A token is refused for a plain http:// URL unless it names this computer (127.0.0.0/8, ::1,
+    localhost) or a host in ``allow_http`` (by default the names in PROCEX_ALLOW_HTTP).
+    """
+
+    def __init__(self, base_url, token=None, timeout=None, retries=3, backoff=0.5, allow_http=None):
         if not base_url:
             raise LibraryError("no library URL: set it with procex init --library URL or in procex.toml")
+        if token:
+            allowed = allowed_http_hosts() if allow_http is None else {h.lower() for h in allow_http}
+            host = insecure_token_url(base_url, allowed)
+            if host is not None:
+                raise LibraryError(
+                    f"refusing to send your library token to {base_url}: plain http:// would show it to "
+                    "anyone on the way; use an https:// URL ([library] url in procex.toml or "
+                    "PROCEX_LIBRARY; http:// is only for this computer: 127.0.0.1, ::1, localhost), or, "
+                    f"for a library on a closed network without TLS, set {ALLOW_HTTP_ENV}={host}",
+                    code=INSECURE_URL)
         self.base_url = base_url.rstrip("/")
         self.api = self.base_url + "/api/v1"
         self.timeout = Timeouts.of(timeout)

@@ -253,6 +253,7 @@ def test_timeouts_from_a_number_and_their_defaults():
 
 def test_workspace_timeout_from_procex_toml_or_the_environment(tmp_path, monkeypatch):
     monkeypatch.delenv("PROCEX_TIMEOUT", raising=False)
+    monkeypatch.delenv("PROCEX_TOKEN", raising=False)  # no token may go to http://lib.example
     ws = Workspace.init(tmp_path, "Stadt Koblenz", "07111000", "http://lib.example")
     assert ws.library_timeout() is None and ws.client().timeout == Timeouts()
     ws.config["library"]["timeout"] = 120
