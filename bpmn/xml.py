@@ -2,8 +2,12 @@
 
 Untrusted input is parsed with entity resolution, DTD loading and network access off; a document
 with a DOCTYPE is refused (BPMN never needs one, and every entity attack starts with one).
-The lxml tree is kept as read, so writing an unmodified tree gives the same document after
-canonicalisation: prefixes, foreign namespaces, extensions, comments and child order included.
+A document within the size limit may still be built to make later steps slow (200,000 attributes
+on one element kept the library server busy for minutes), so a parsed document must also stay
+within the structural limits below (attributes per element and in all, namespace declarations in
+scope, elements). The lxml tree is kept as read, so writing an unmodified tree gives the same
+document after canonicalisation: prefixes, foreign namespaces, extensions, comments and child
+order included.
 """
 import re
 from pathlib import Path
@@ -22,6 +26,20 @@ OMG_NAMESPACES = frozenset({BPMN_NS, BPMNDI_NS, DC_NS, DI_NS})
 
 DEFINITIONS = f"{{{BPMN_NS}}}definitions"
 DEFAULT_MAX_BYTES = 64 * 1024 * 1024
+
+# Structural limits for every document read (parse_bytes). Some costs grow faster than the file:
+# lxml reads an attribute's value by searching its element's attribute list, so listing one
+# element's attributes is quadratic (20,000 attributes: 1.5 s; 40,000: 8.5 s), xmlschema decodes
+# each attribute against the schema's wildcards, and every lxml/xmlschema namespace map walks all
+# declarations in scope. Real models stay far below the limits: the 175 BPMN files of the MIWG
+# corpus (21 reference models, 153 exports of 8 tools) and the FIM Stammprozess have at most
+# 16 attributes on one element, 34 namespace declarations on one element and 35 in scope
+# (redeclarations counted), 6,907 elements and 11,441 attributes in one document
+# (bench/hostile.py prints these maxima).
+MAX_ATTRIBUTES_PER_ELEMENT = 512  # 32x the corpus maximum (16); bounds the quadratic listing to ~1 ms
+MAX_NAMESPACES_IN_SCOPE = 256  # declarations on an element and its ancestors; 7x the corpus (35)
+MAX_ELEMENTS = 100_000  # 14x the corpus (6,907); 100,000 tasks are a 4.5 MB file
+MAX_ATTRIBUTES = 400_000  # 35x the corpus (11,441); 4 per element at MAX_ELEMENTS (corpus: 3.0 at most)
 
 _UTF16_BOMS = {b"\xff\xfe": "utf-16-le", b"\xfe\xff": "utf-16-be"}
 _UTF16_NO_BOM = {b"<\x00": "utf-16-le", b"\x00<": "utf-16-be"}
@@ -149,7 +167,157 @@ def parse_bytes(data, source=None, max_bytes=DEFAULT_MAX_BYTES):
             source,
             root.sourceline,
         )
+    check_structure(tree, data, source)
     return tree
+
+
+# Encodings in which every "<", "=" and "xmlns" of the markup is that ASCII byte sequence.
+_ASCII_COMPATIBLE = re.compile(r"(?i)(utf-?8|(us-)?ascii|iso-?8859-\d+|latin-?1|windows-125\d|cp125\d)")
+# Each attribute or namespace declaration takes at least 5 bytes (' a=""'), an element at least 4
+# ('<a/>'): a start tag over MAX_ATTRIBUTES_PER_ELEMENT is followed by _SPAN bytes without a "<".
+_SPAN = (MAX_ATTRIBUTES_PER_ELEMENT + 1) * 5
+_CROWDED = re.compile(rb"<(?:[^<=]*+=){%d}" % (MAX_ATTRIBUTES_PER_ELEMENT + 1))
+_START_TAG = re.compile(rb"""<([^\s/>!?]++)((?>\s++[^\s=/>]++\s*+=\s*+(?>"[^"]*+"|'[^']*+'))*+)""")
+_ATTRIBUTE_NAME = re.compile(rb"""\s([^\s=/>]++)\s*+=\s*+(?>"[^"]*+"|'[^']*+')""")
+
+
+def check_structure(tree, data=None, source=None):
+    """Raise BpmnReadError if the document exceeds a structural limit (MAX_ATTRIBUTES_PER_ELEMENT
+    and the others above), naming the first element over it and its line.
+
+    Decided from the bytes ``data`` the tree was parsed from where it can be: every element has a
+    "<", every attribute and namespace declaration an "=", all of one element's lie between its "<"
+    and the next (an attribute value cannot hold a "<"), every declaration has "xmlns". While these
+    upper bounds stay within the limits (as for every file of the corpus but 7 that redeclare
+    namespaces on many elements and have their declarations walked) the tree is not walked;
+    otherwise one walk counts exactly. Linear in the size of the document: lxml's namespace
+    events are quadratic in one element's declarations, so a start tag with over 512 "=" has its
+    declarations counted in its bytes first.
+    """
+    root = tree.getroot()
+    data = _ascii_markup(tree, data)
+    size = len(data)
+    crowded = _crowded(data)
+    if (not crowded and (size <= 4 * MAX_ELEMENTS or data.count(b"<") <= MAX_ELEMENTS)
+            and (size <= 5 * MAX_ATTRIBUTES or data.count(b"=") <= MAX_ATTRIBUTES)):
+        if data.count(b"xmlns") <= MAX_NAMESPACES_IN_SCOPE or _namespaces_in_scope(root) <= MAX_NAMESPACES_IN_SCOPE:
+            return
+    if crowded:
+        _check_crowded_tags(data, source)
+    _count_exactly(root, source)
+
+
+def _crowded(data):
+    """Whether some "<" of ``data`` is followed by over MAX_ATTRIBUTES_PER_ELEMENT "=" before the
+    next "<" (a start tag that may hold too many attributes). Jumps from "<" to the last "<" less
+    than _SPAN bytes ahead (memrchr speed) and counts "=" only after a longer run without one
+    (long text, or such a tag)."""
+    find, rfind, size = data.find, data.rfind, len(data)
+    at = find(b"<")
+    while 0 <= at < size - _SPAN:
+        ahead = rfind(b"<", at + 1, at + _SPAN)
+        if ahead >= 0:
+            at = ahead
+            continue
+        end = find(b"<", at + _SPAN)
+        if data.count(b"=", at, size if end < 0 else end) > MAX_ATTRIBUTES_PER_ELEMENT:
+            return True
+        at = end
+    return False
+
+
+def _ascii_markup(tree, data):
+    """``data`` in an encoding whose markup is ASCII bytes (as read, or re-encoded as UTF-8 with the
+    same lines), or the tree serialised when there are no bytes or their encoding is unknown."""
+    encoding = tree.docinfo.encoding or "UTF-8"
+    if data is not None:
+        data = bytes(data)
+        head = data[:4]
+        if (_ASCII_COMPATIBLE.fullmatch(encoding) and head[:2] not in _UTF16_BOMS
+                and head[:2] not in _UTF16_NO_BOM and b"\x00" not in head):
+            return data
+        try:
+            return data.decode(encoding).encode("utf-8")
+        except (LookupError, UnicodeError):
+            pass
+    return etree.tostring(tree)
+
+
+def _check_crowded_tags(data, source):
+    """Refuse a start tag with more than 512 "=" that declares too many namespaces (counted in its
+    bytes: lxml's walk would take quadratic time over them). Comments, CDATA and text with many "="
+    are passed over."""
+    for crowded in _CROWDED.finditer(data):
+        tag = _START_TAG.match(data, crowded.start())
+        if tag is None:
+            continue
+        names = _ATTRIBUTE_NAME.findall(tag.group(2))
+        declared = sum(1 for name in names if name == b"xmlns" or name.startswith(b"xmlns:"))
+        if declared > MAX_NAMESPACES_IN_SCOPE:
+            name = tag.group(1).decode("utf-8", "replace")
+            raise BpmnReadError(f"<{name}> {_too_many_declared(declared)}", source,
+                                data.count(b"\n", 0, crowded.start()) + 1)
+
+
+def _too_many_declared(declared):
+    return (f"declares {declared:,} namespaces, over the limit of {MAX_NAMESPACES_IN_SCOPE}; "
+            "declare each namespace once, on <definitions>")
+
+
+def _namespaces_in_scope(root):
+    """The most namespace declarations in scope at any element (a redeclared prefix counts again:
+    lxml's and xmlschema's namespace maps walk every one). Walks the declarations only."""
+    in_scope = most = 0
+    for event, _ in etree.iterwalk(root, events=("start-ns", "end-ns")):
+        if event == "start-ns":
+            in_scope += 1
+            if in_scope > most:
+                most = in_scope
+        else:
+            in_scope -= 1
+    return most
+
+
+def _count_exactly(root, source):
+    elements = attributes = declared = in_scope = 0
+    for event, el in etree.iterwalk(root, events=("start", "start-ns", "end-ns")):
+        if event == "start-ns":
+            declared += 1
+            in_scope += 1
+            continue
+        if event == "end-ns":
+            in_scope -= 1
+            continue
+        elements += 1
+        count = len(el.attrib)  # counting is linear; listing them is what is quadratic
+        attributes += count
+        if count > MAX_ATTRIBUTES_PER_ELEMENT:
+            _over_limit(el, source, f"has {count:,} attributes, over the limit of {MAX_ATTRIBUTES_PER_ELEMENT} "
+                        "per element (BPMN elements have fewer than 20); remove the surplus attributes")
+        if declared > MAX_NAMESPACES_IN_SCOPE:
+            _over_limit(el, source, _too_many_declared(declared))
+        if in_scope > MAX_NAMESPACES_IN_SCOPE:
+            _over_limit(el, source, f"has {in_scope:,} namespace declarations in scope (its own and its "
+                        f"ancestors'), over the limit of {MAX_NAMESPACES_IN_SCOPE}; declare each namespace once, "
+                        "on <definitions>")
+        if elements > MAX_ELEMENTS:
+            _over_limit(el, source, f"is element {elements:,}, past the limit of {MAX_ELEMENTS:,} elements "
+                        "in one document (the largest MIWG test models have about 7,000); split the model, "
+                        "e.g. into called processes")
+        if attributes > MAX_ATTRIBUTES:
+            _over_limit(el, source, f"brings the document to {attributes:,} attributes, over the limit of "
+                        f"{MAX_ATTRIBUTES:,} (the largest MIWG test models have about 11,000); split the model, "
+                        "e.g. into called processes")
+        declared = 0
+
+
+def _over_limit(el, source, what):
+    raise BpmnReadError(f"{_prefixed(el)} {what}", source, el.sourceline)
+
+
+def _prefixed(el):
+    local = local_name(el.tag)
+    return f"<{el.prefix}:{local}>" if el.prefix else f"<{local}>"
 
 
 def _readable_tag(tag):

@@ -5,6 +5,7 @@ import time
 
 import pytest
 
+from bpmn import xml as bx
 from bpmn.errors import BpmnReadError
 from lxml import etree
 
@@ -204,3 +205,106 @@ def test_parser_itself_refuses_external_parameter_entities(target, secret):
         "utf-16 padded", "utf-16-be without bom"])
 def test_has_doctype_walks_the_whole_prolog(data, expected):
     assert has_doctype(data) is expected
+
+
+# --- structural limits: attributes, namespace declarations, elements (bpmn.xml.check_structure) ---
+
+BPMN_DEFS = ('<?xml version="1.0" encoding="UTF-8"?>\n'
+             '<bpmn:definitions xmlns:bpmn="http://www.omg.org/spec/BPMN/20100524/MODEL" id="D" '
+             'targetNamespace="t"{attrs}>\n<bpmn:process id="P">{body}</bpmn:process>\n</bpmn:definitions>\n')
+
+
+def bpmn_doc(attrs="", body='<bpmn:startEvent id="S"/>', encoding=None):
+    text = BPMN_DEFS.format(attrs=attrs, body=body)
+    if encoding:
+        return text.replace('encoding="UTF-8"', f'encoding="{encoding}"').encode(encoding)
+    return text.encode()
+
+
+def extra_attributes(n):
+    return "".join(f' a{i}="x"' for i in range(n))
+
+
+@pytest.mark.parametrize("encoding", [None, "utf-16"], ids=["utf-8", "utf-16"])
+def test_an_element_with_too_many_attributes_is_refused(encoding):
+    """What the security review sent: 200,000 attributes on <bpmn:definitions> (2.3 MB)."""
+    data = bpmn_doc(attrs=extra_attributes(200_000), encoding=encoding)
+    with pytest.raises(BpmnReadError) as caught:
+        parse_bytes(data, "evil.bpmn")
+    message = str(caught.value)
+    assert message.startswith("evil.bpmn:2: <bpmn:definitions> has 200,002 attributes, over the limit of 512 per "
+                              "element")
+    assert "\n" not in message
+
+
+def test_attributes_up_to_the_limit_are_read():
+    assert bx.MAX_ATTRIBUTES_PER_ELEMENT == 512
+    root = parse_bytes(bpmn_doc(attrs=extra_attributes(510)), "wide.bpmn").getroot()  # + id, targetNamespace
+    assert len(root.attrib) == 512
+    with pytest.raises(BpmnReadError, match="has 513 attributes, over the limit of 512"):
+        parse_bytes(bpmn_doc(attrs=extra_attributes(511)), "wide.bpmn")
+
+
+def test_a_start_tag_with_many_equals_signs_in_its_text_is_read():
+    """The byte count that spares the walk is only a bound: '=' in text sends it to an exact count."""
+    body = '<bpmn:task id="T"><bpmn:documentation>' + "a=b " * 2000 + "</bpmn:documentation></bpmn:task>"
+    assert parse_bytes(bpmn_doc(body=body), "text.bpmn").getroot().get("id") == "D"
+
+
+@pytest.mark.parametrize("encoding", [None, "utf-16"], ids=["utf-8", "utf-16"])
+def test_too_many_namespace_declarations_on_one_element_are_refused(encoding):
+    data = bpmn_doc(attrs="".join(f' xmlns:p{i}="urn:x:{i}"' for i in range(20_000)), encoding=encoding)
+    with pytest.raises(BpmnReadError) as caught:
+        parse_bytes(data, "ns.bpmn")
+    assert str(caught.value) == ("ns.bpmn:2: <bpmn:definitions> declares 20,001 namespaces, over the limit of 256; "
+                                 "declare each namespace once, on <definitions>")
+
+
+def test_namespace_declarations_piling_up_in_nested_elements_are_refused():
+    """lxml's and xmlschema's namespace maps walk every declaration in scope, on every element."""
+    opening = "".join(f'<bpmn:subProcess id="S{d}"' + "".join(f' xmlns:q{i}="urn:q:{d}:{i}"' for i in range(60))
+                      + ">" for d in range(5))
+    data = bpmn_doc(body=opening + '<bpmn:task id="T"/>' + "</bpmn:subProcess>" * 5)
+    with pytest.raises(BpmnReadError) as caught:
+        parse_bytes(data, "nested.bpmn")
+    assert str(caught.value).startswith(
+        "nested.bpmn:3: <bpmn:subProcess> has 301 namespace declarations in scope (its own and its ancestors'), "
+        "over the limit of 256")
+    four_levels = "".join(f'<bpmn:subProcess id="S{d}"' + "".join(f' xmlns:q{i}="urn:q:{d}:{i}"' for i in range(60))
+                          + ">" for d in range(4))
+    parse_bytes(bpmn_doc(body=four_levels + "</bpmn:subProcess>" * 4), "nested.bpmn")  # 241 in scope
+
+
+def test_too_many_elements_are_refused():
+    data = bpmn_doc(body='<bpmn:task id="T"/>' * 100_000)
+    with pytest.raises(BpmnReadError) as caught:
+        parse_bytes(data, "many.bpmn")
+    assert str(caught.value).startswith("many.bpmn:3: <bpmn:task> is element 100,001, past the limit of 100,000 "
+                                        "elements in one document")
+
+
+def test_too_many_attributes_in_a_document_are_refused():
+    one = extra_attributes(500)
+    data = bpmn_doc(body="".join(f'<bpmn:task id="T{j}"{one}/>' for j in range(800)))
+    with pytest.raises(BpmnReadError, match=r"^big\.bpmn:3: <bpmn:task> brings the document to 400,\d+ attributes, "
+                                            r"over the limit of 400,000"):
+        parse_bytes(data, "big.bpmn")
+
+
+def test_the_library_refuses_the_review_upload_in_one_line():
+    """exchange.server.checks.review_model, what a PUT of a model runs: one not-readable finding."""
+    from exchange.server import checks
+
+    findings, summary = checks.review_model(bpmn_doc(attrs=extra_attributes(200_000)), "x7.bpmn")
+    assert summary is None
+    assert [(f.code, f.severity, f.line) for f in findings] == [("not-readable", "error", 2)]
+    assert "over the limit of 512 per element" in findings[0].message
+
+
+def test_every_corpus_file_is_within_the_limits_by_bytes_and_by_walking(shared):
+    """The MIWG corpus is read, and the byte-counting decision agrees with the exact walk."""
+    files = sorted((shared / "corpora/miwg").glob("**/*.bpmn")) + sorted((shared / "corpora/fim").glob("*.bpmn"))
+    assert len(files) > 170
+    for path in files:
+        tree = parse_bytes(path.read_bytes(), str(path))
+        bx._count_exactly(tree.getroot(), str(path))
