@@ -28,13 +28,17 @@ class ReferenceIndex:
         lists = {SEQUENCE_FLOW: self.sequence_flows, MESSAGE_FLOW: self.message_flows, PROCESS: self.processes}
         for el in root.iter(_BPMN + "*", _BPMNDI + "*"):
             tag = el.tag
-            for key, value in el.items():
+            # keys() and get() for the few names wanted: lxml's items() looks every value up by
+            # name, which is quadratic in the element's attributes (40,000 on one element: 8 s).
+            for key in el.keys():
                 if key == "id":
+                    value = el.get(key)
                     if value in by_id:
                         self.duplicates.append(el)
                     else:
                         by_id[value] = el
                 elif key in attributes:
+                    value = el.get(key)
                     refs.append((el, key, value))
                     if key == "bpmnElement":
                         (self.planes if tag == _PLANE else self.drawn).add(kinds.local_ref(value))

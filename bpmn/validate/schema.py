@@ -1,13 +1,23 @@
 """The ``xsd`` findings: the OMG BPMN 2.0 XSDs.
 
-libxml2 (lxml) is the fast gate, compiled once per process; only a file that fails it is read
-again by xmlschema, whose ``iter_errors`` lists every error with its path and line (libxml2 may
-stop early and does not resolve IDREFs). When xmlschema cannot process a file at all (e.g. an
-xsi:type with an undeclared prefix) the cause is put into words and libxml2's list is kept.
+libxml2 (lxml) is the fast gate; only a file that fails it is read again by xmlschema, whose
+``iter_errors`` lists every error with its path and line (libxml2 may stop early and does not
+resolve IDREFs). When xmlschema cannot process a file at all (e.g. an xsi:type with an undeclared
+prefix) the cause is put into words and libxml2's list is kept; a file too large for xmlschema
+(XMLSCHEMA_MAX_ELEMENTS, XMLSCHEMA_MAX_ATTRIBUTES) gets libxml2's list with a note.
+
+Threads: each validation takes a compiled libxml2 schema of its own from a pool (a schema's error
+log belongs to the object, so one shared schema needed a lock, and one long validation held up
+every other); libxml2 validates without the GIL. xmlschema runs under one lock: its schema loads
+namespaces into its global maps while it validates (XsdGlobals.load_namespace), so one schema
+must not validate two documents at once. The time that lock is held is bounded by the size
+limits and by stopping after _MAX_XSD_FINDINGS errors.
 """
+import queue
 import re
 import threading
 from functools import lru_cache
+from itertools import islice
 
 from lxml import etree
 
@@ -19,18 +29,39 @@ from .messages import named, owner_of, say
 XSD_NS = "http://www.w3.org/2001/XMLSchema"
 _BPMN = "{%s}" % BPMN_NS
 
-_lxml_lock = threading.Lock()
+_lxml_schemas = queue.SimpleQueue()  # compiled schemas not in use; one more is compiled when empty
 _xmlschema_lock = threading.Lock()
 _MAX_XSD_FINDINGS = 200
+# xmlschema takes about 0.2-0.3 ms per element and up to 0.07 ms per attribute that falls to a
+# wildcard; above these sizes (1.4x and 1.7x the largest model of the MIWG corpus: 6,907 elements,
+# 11,441 attributes) it would hold the lock for seconds (100,000 tasks: 50 s), and libxml2's list
+# is reported instead.
+XMLSCHEMA_MAX_ELEMENTS = 10_000
+XMLSCHEMA_MAX_ATTRIBUTES = 20_000
+# libxml2's errors each carry the element's path, which lxml builds by counting the element's
+# earlier siblings (xmlGetNodePath), so many errors among many siblings cost errors x siblings
+# (20,000 tasks with an unknown attribute each: 5.5 s; 100,000: minutes). Where the bound
+# (2 x elements + attributes) x (most children of one element) exceeds this, the gate parses the
+# document's serialisation again with the schema attached instead: linear, but its errors have
+# neither path nor line, and it does not check that xs:ID values are unique (the reference checks
+# do). MIWG corpus maximum: 4.7 million (B.2.0: 6,907 elements, 11,441 attributes, 195 children).
+GATE_MAX_WORK = 50_000_000
+_COUNT_ELEMENTS = etree.XPath("count(//*)")
+_COUNT_ATTRIBUTES = etree.XPath("count(//@*)")
 
 
-@lru_cache(maxsize=1)
-def lxml_schema():
-    """The OMG BPMN 2.0 schema for libxml2, compiled once per process."""
+def _compile_lxml_schema():
     from schemas import BPMN_XSD
 
     parser = etree.XMLParser(resolve_entities=False, no_network=True)
     return etree.XMLSchema(etree.parse(str(BPMN_XSD), parser))
+
+
+@lru_cache(maxsize=1)
+def lxml_schema():
+    """The OMG BPMN 2.0 schema for libxml2, compiled once per process (about 25 ms), for a caller
+    that validates in one thread; schema_findings takes its own from a pool."""
+    return _compile_lxml_schema()
 
 
 @lru_cache(maxsize=1)
@@ -43,31 +74,82 @@ def xmlschema_schema():
     return xmlschema.XMLSchema(str(BPMN_XSD), allow="local")
 
 
+def _size(tree):
+    """(elements, attributes, most children of one element) of ``tree``."""
+    return (int(_COUNT_ELEMENTS(tree)), int(_COUNT_ATTRIBUTES(tree)),
+            max(map(len, tree.getroot().iter(etree.Element)), default=0))
+
+
+def _gate(tree, reparse=False):
+    """libxml2's verdict: [] when the schema accepts ``tree``, else [(line, message)]."""
+    try:
+        schema = _lxml_schemas.get_nowait()
+    except queue.Empty:
+        schema = _compile_lxml_schema()
+    try:
+        if not reparse:
+            if schema.validate(tree):
+                return []
+            return [(entry.line, entry.message) for entry in schema.error_log]
+        parser = etree.XMLParser(schema=schema, resolve_entities=False, load_dtd=False, no_network=True,
+                                 collect_ids=False, huge_tree=True)
+        try:
+            etree.fromstring(etree.tostring(tree.getroot()), parser)
+            return []
+        except etree.XMLSyntaxError:
+            return [(None, entry.message) for entry in parser.error_log
+                    if entry.domain == etree.ErrorDomains.SCHEMASV] or [(None, "invalid")]
+    finally:
+        _lxml_schemas.put(schema)
+
+
 def schema_findings(tree, lang="de"):
     """``xsd`` findings for an lxml tree; [] when the OMG schema accepts it."""
-    schema = lxml_schema()
-    with _lxml_lock:  # the compiled schema and its error log are shared by all threads
-        if schema.validate(tree):
-            return []
-        gate_log = [(entry.line, entry.message) for entry in schema.error_log]
+    elements, attributes, widest = _size(tree)
+    gate_log = _gate(tree, reparse=(2 * elements + attributes) * widest > GATE_MAX_WORK)
+    if not gate_log:
+        return []
+    if elements > XMLSCHEMA_MAX_ELEMENTS or attributes > XMLSCHEMA_MAX_ATTRIBUTES:
+        size = Words(de=_de(f"{elements:,} Elemente und {attributes:,} Attribute; sie prüft höchstens "
+                            f"{XMLSCHEMA_MAX_ELEMENTS:,} und {XMLSCHEMA_MAX_ATTRIBUTES:,}"),
+                     en=f"{elements:,} elements and {attributes:,} attributes; it takes at most "
+                        f"{XMLSCHEMA_MAX_ELEMENTS:,} and {XMLSCHEMA_MAX_ATTRIBUTES:,}")
+        note = Finding("xsd", say("xsd-crash", lang, crash=size), "info", None, None)
+        return [note] + _gate_findings(gate_log, lang)
     try:
         with _xmlschema_lock:
             errors = list(_iter_xmlschema_errors(tree, lang))
     except Exception as crash:  # noqa: BLE001 - xmlschema raises on input it cannot handle
         return _crash_findings(tree, crash, gate_log, lang)
     if not errors:  # the two validators disagree; keep libxml2's word
-        return [Finding("xsd", _tidy(message), "error", line or None, None) for line, message in gate_log]
+        return _gate_findings(gate_log, lang)
     return errors
 
 
+def _de(text):
+    return text.replace(",", ".")  # 12.345: German digit grouping
+
+
+def _gate_findings(gate_log, lang):
+    findings = [Finding("xsd", _tidy(message), "error", line or None, None)
+                for line, message in gate_log[:_MAX_XSD_FINDINGS]]
+    if len(gate_log) > _MAX_XSD_FINDINGS:
+        findings.append(Finding("xsd", say("xsd-too-many", lang, count=_MAX_XSD_FINDINGS), "error", None, None))
+    return findings
+
+
 def _iter_xmlschema_errors(tree, lang):
-    count = 0
-    for error in _one_per_cause(xmlschema_schema().iter_errors(tree, use_location_hints=False)):
-        count += 1
-        if count > _MAX_XSD_FINDINGS:
-            yield Finding("xsd", say("xsd-too-many", lang, count=_MAX_XSD_FINDINGS), "error", None, None)
-            return
+    """Findings for xmlschema's first _MAX_XSD_FINDINGS errors (one per cause), and a note if there
+    are more; xmlschema stops there (its errors are read lazily)."""
+    raw = xmlschema_schema().iter_errors(tree, use_location_hints=False)
+    try:
+        errors = list(islice(_one_per_cause(raw), _MAX_XSD_FINDINGS + 1))
+    finally:
+        raw.close()
+    for error in errors[:_MAX_XSD_FINDINGS]:
         yield _xsd_finding(error, _reason(error), lang)
+    if len(errors) > _MAX_XSD_FINDINGS:
+        yield Finding("xsd", say("xsd-too-many", lang, count=_MAX_XSD_FINDINGS), "error", None, None)
 
 
 def _reason(error):
@@ -79,29 +161,38 @@ _ATTRIBUTE = re.compile(r"attribute ([^\s=]+)=")
 
 def _one_per_cause(errors):
     """xmlschema's errors without dangling IDREFs (the reference checks report those at their
-    element), one per element or attribute and cause, in document order.
+    element), one per element or attribute and cause, in document order; lazily, so that reading
+    stops when the caller has enough.
 
     A value the schema refuses is reported once per attribute (or element text): xmlschema
     reports a number such as x='abc' twice, as a pattern mismatch and as a failed conversion; the
     conversion ("could not convert string to float: 'abc'") is kept, the pattern listing dropped.
-    Other causes stay apart; the same reason twice at one element is reported once.
+    Other causes stay apart; the same reason twice at one element is reported once. An element's
+    errors are held back until xmlschema moves on to another element (xmlschema reports the two
+    causes of one value together).
     """
-    kept, where = [], {}
+    where, held, current = {}, [], None
     for error in errors:
         reason = _reason(error)
         if reason.startswith("IDREF "):
             continue
+        elem = error.elem  # the element itself in the keys: it stays alive, so its id is not reused
+        if elem is not current:
+            yield from held
+            held, current = [], elem
         if isinstance(getattr(error, "obj", None), str):  # a refused value: one finding per attribute/text
             attribute = _ATTRIBUTE.match(reason)
-            key = ("value", id(error.elem), attribute.group(1) if attribute else None, error.obj)
+            key = ("value", elem, attribute.group(1) if attribute else None, error.obj)
         else:
-            key = ("other", id(error.elem), getattr(error, "index", None), reason)
+            key = ("other", elem, getattr(error, "index", None), reason)
         if key not in where:
-            where[key] = len(kept)
-            kept.append(error)
-        elif "match any pattern" in _reason(kept[where[key]]) and "match any pattern" not in reason:
-            kept[where[key]] = error  # the type's own words say more than a regular expression
-    return kept
+            where[key] = (held, len(held))
+            held.append(error)
+            continue
+        group, index = where[key]
+        if group is held and "match any pattern" in _reason(held[index]) and "match any pattern" not in reason:
+            held[index] = error  # the type's own words say more than a regular expression
+    yield from held
 
 
 _CLARK = re.compile(r"\{([^}]*)\}([\w.-]+)")
