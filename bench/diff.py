@@ -159,8 +159,8 @@ def procex_json(old, new):
 
 
 def bench_a(tmp, runs, rng):
-    from bpmn import edit
-    from bpmn.model import Model
+    from procex.bpmn import edit
+    from procex.bpmn.model import Model
 
     xml, tasks = build(2000, 0, 0, rng)
     old = tmp / "a_old.bpmn"
@@ -179,9 +179,9 @@ def bench_a(tmp, runs, rng):
 
 
 def bench_b(tmp, runs, rng):
-    from bpmn import edit
-    from bpmn.diff import diff_models
-    from bpmn.model import Model
+    from procex.bpmn import edit
+    from procex.bpmn.diff import diff_models
+    from procex.bpmn.model import Model
 
     xml, tasks = build(400, 40, 20, rng)   # 400 tasks + 80 gateways + 20 events = 500 flow nodes
     old_model = Model.from_bytes(xml.encode(), "b_old")
@@ -199,7 +199,7 @@ def bench_b(tmp, runs, rng):
     diff = diff_models(Model.from_bytes(old.read_bytes(), "o"), Model.from_bytes(new.read_bytes(), "n"))
     in_process = time.perf_counter() - start
     pairs = {m["old_id"]: m["new_id"] for m in data["matches"]}
-    from bpmn.match import matchable
+    from procex.bpmn.match import matchable
 
     items = matchable(old_model)
     nodes = [i for i, it in items.items() if it.type in ("task", "exclusiveGateway", "intermediateCatchEvent", "startEvent", "endEvent")]

@@ -76,11 +76,10 @@ CASES = {
 
 CHILD = """
 import sys, time
-sys.path.insert(0, {root!r})
-from exchange.server import checks
+from procex.exchange.server import checks
 checks.review_model(b'<x/>')  # imports and schemas before the clock starts
 try:
-    from bpmn.validate import lxml_schema, xmlschema_schema
+    from procex.bpmn.validate import lxml_schema, xmlschema_schema
     lxml_schema(); xmlschema_schema()
 except ImportError:
     pass
@@ -97,7 +96,7 @@ def run_case(root, name, data, deadline):
         path = handle.name
     try:
         review = _child([sys.executable, "-c", CHILD.format(root=str(root), path=path)], root, deadline)
-        cli = ("import sys; sys.path.insert(0, {root!r}); from cli import main; "
+        cli = ("import sys; from procex.cli import main; "
                "sys.argv = ['procex', 'validate', '--lang', 'en', {path!r}]; main()").format(root=str(root), path=path)
         start = time.perf_counter()
         validate = _child([sys.executable, "-c", cli], root, deadline)

@@ -19,9 +19,9 @@ from pathlib import Path
 
 sys.path.insert(0, str(Path(__file__).resolve().parent.parent))
 
-from bpmn import edit  # noqa: E402
-from bpmn.merge import diff3, merge  # noqa: E402
-from bpmn.model import Model  # noqa: E402
+from procex.bpmn import edit  # noqa: E402
+from procex.bpmn.merge import diff3, merge  # noqa: E402
+from procex.bpmn.model import Model  # noqa: E402
 
 HEAD = """<?xml version="1.0" encoding="UTF-8"?>
 <bpmn:definitions xmlns:bpmn="http://www.omg.org/spec/BPMN/20100524/MODEL"
@@ -172,7 +172,7 @@ def main():
           f"conflicts {len(three.conflicts)} ({len(three.blocking)} blocking)")
     print(f"merged: {len(result.model.flow_nodes)} flow nodes, {len(result.applied)} upstream changes applied, "
           f"{len(result.resolved)} conflicts decided for local")
-    from bpmn.validate import validate_model
+    from procex.bpmn.validate import validate_model
 
     report = validate_model(Model.from_bytes(result.data, "merged.bpmn"), rules="correctness")
     print(f"merged model: {report.errors} errors under the correctness preset (XSD, references, rules)")

@@ -22,8 +22,8 @@ from urllib.parse import urlencode
 REPO = Path(__file__).resolve().parent.parent
 sys.path.insert(0, str(REPO))
 
-from exchange import package  # noqa: E402
-from exchange.server import admin  # noqa: E402
+from procex.exchange.library import package  # noqa: E402
+from procex.exchange.server import admin  # noqa: E402
 from tests.libserver import LibraryServer  # noqa: E402
 
 CLIENTS = 8
@@ -152,8 +152,8 @@ def main():
 
     model = big_model(args.nodes)
     model2 = big_model(args.nodes, renamed=True)
-    from bpmn.model import Model
-    from bpmn.render import render_svg
+    from procex.bpmn.model import Model
+    from procex.bpmn.render import render_svg
 
     parsed = Model.from_bytes(model, "bench.bpmn")
     runs = []

@@ -13,7 +13,7 @@ from pathlib import Path
 from lxml import etree
 
 sys.path.insert(0, str(Path(__file__).resolve().parent.parent))
-from bpmn.model import Model  # noqa: E402
+from procex.bpmn.model import Model  # noqa: E402
 
 SHARED = Path(__file__).resolve().parent.parent.parent / "shared" / "corpora" / "miwg"
 ROUNDS = 15

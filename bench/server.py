@@ -32,9 +32,16 @@ sys.path.insert(0, str(REPO))
 
 import sqlalchemy as sa  # noqa: E402
 
-from exchange import package  # noqa: E402
-from exchange.server import admin  # noqa: E402
-from exchange.server.store import Store, members, models, process_search_fields, processes, versions  # noqa: E402
+from procex.exchange.library import package  # noqa: E402
+from procex.exchange.server import admin  # noqa: E402
+from procex.exchange.server.storage.store import (
+    Store,
+    members,
+    models,
+    process_search_fields,
+    processes,
+    versions,
+)  # noqa: E402
 
 LEIKA = REPO.parent / "shared" / "data" / "leika" / "leika_2019.csv"
 CLIENTS = 8
@@ -174,7 +181,7 @@ def run_backend(label, db, count, total, workers, rows, listings):
     refs, token = seed(db, count)
     seeded = time.perf_counter() - began
     port = free_port()
-    server = subprocess.Popen([sys.executable, "-m", "cli", "serve", "--db", db, "--port", str(port),
+    server = subprocess.Popen([sys.executable, "-m", "procex.cli", "serve", "--db", db, "--port", str(port),
                                "--workers", str(workers)], cwd=REPO, stdout=subprocess.DEVNULL,
                               stderr=subprocess.DEVNULL, start_new_session=True)
     try:
@@ -198,7 +205,7 @@ def listing_times(port, token, count, rounds=3):
     """Seconds to fetch the whole listing as `procex suggest` does: GET /index (one streamed
     answer, gzip as the client asks by default, and uncompressed) against paging search 100 per
     page; medians of ``rounds``, one client, no cache. Also the bytes each encoding puts on the wire."""
-    from exchange.client import LibraryClient
+    from procex.exchange.library.client import LibraryClient
 
     client = LibraryClient(f"http://127.0.0.1:{port}", token)
     plain = LibraryClient(f"http://127.0.0.1:{port}", token)

@@ -15,10 +15,10 @@ import time
 from pathlib import Path
 
 sys.path.insert(0, str(Path(__file__).resolve().parent.parent))
-from bpmn import text as btext  # noqa: E402
-from exchange.catalogue import CatalogueEntry  # noqa: E402
-from exchange.leika import load_leika  # noqa: E402
-from exchange.suggest import LibraryIndex, coverage_sentence, suggest  # noqa: E402
+from procex.bpmn import text as btext  # noqa: E402
+from procex.exchange.catalogue.entries import CatalogueEntry  # noqa: E402
+from procex.exchange.catalogue.leika import load_leika  # noqa: E402
+from procex.exchange.catalogue.suggest import LibraryIndex, coverage_sentence, suggest  # noqa: E402
 
 LIBRARY_SIZE = 100_000
 CATALOGUE_SIZE = 148

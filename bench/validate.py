@@ -14,7 +14,7 @@ from pathlib import Path
 from lxml import etree
 
 sys.path.insert(0, str(Path(__file__).resolve().parent.parent))
-from bpmn.validate import lxml_schema, validate_bytes, xmlschema_schema  # noqa: E402
+from procex.bpmn.validate import lxml_schema, validate_bytes, xmlschema_schema  # noqa: E402
 
 SHARED = Path(__file__).resolve().parent.parent.parent / "shared" / "corpora" / "miwg"
 ROUNDS = 11

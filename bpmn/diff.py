@@ -23,10 +23,16 @@ from typing import Optional
 
 from lxml import etree
 
-from . import kinds
-from .match import FLOW_KINDS, NODE_KINDS, match_models
-from .normalize import Value, element_properties, element_type_name, normalize_value, schema_attributes
-from .xml import local_name
+from procex.bpmn import kinds
+from procex.bpmn.match import FLOW_KINDS, NODE_KINDS, match_models
+from procex.bpmn.normalize import (
+    Value,
+    element_properties,
+    element_type_name,
+    normalize_value,
+    schema_attributes,
+)
+from procex.bpmn.xml import local_name
 
 KINDS = ("added", "removed", "renamed", "retyped", "changed", "moved", "relaned", "rewired", "layout")
 SEMANTIC_KINDS = KINDS[:-1]
@@ -96,8 +102,8 @@ class Diff:
 
 def diff_files(old_path, new_path, mode="auto", max_bytes=None):
     """Read two files and diff them (raises BpmnReadError when one cannot be read)."""
-    from .model import read_model
-    from .xml import DEFAULT_MAX_BYTES
+    from procex.bpmn.model import read_model
+    from procex.bpmn.xml import DEFAULT_MAX_BYTES
 
     limit = max_bytes or DEFAULT_MAX_BYTES
     return diff_models(read_model(old_path, limit), read_model(new_path, limit), mode)
@@ -128,8 +134,8 @@ def read_side(path, max_bytes=None, empty_file=False):
     """(model, absent) for one side of a diff: an empty model for /dev/null (and, with
     ``empty_file``, for an empty file), so that every element of the other side shows as added or
     removed; else the file read as BPMN (raises BpmnReadError when it cannot be)."""
-    from .model import Model, read_model
-    from .xml import DEFAULT_MAX_BYTES
+    from procex.bpmn.model import Model, read_model
+    from procex.bpmn.xml import DEFAULT_MAX_BYTES
 
     if is_absent(path, empty_file):
         return Model.from_bytes(EMPTY_MODEL, str(path)), True

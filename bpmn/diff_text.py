@@ -8,8 +8,8 @@ import re
 
 import click
 
-from .match import matchable
-from .normalize import element_properties, Value
+from procex.bpmn.match import matchable
+from procex.bpmn.normalize import element_properties, Value
 
 KIND_WORDS = {
     "de": {"added": "hinzugefügt", "removed": "entfernt", "renamed": "umbenannt", "retyped": "Typ geändert",
@@ -130,7 +130,7 @@ def describe_model(model):
         if item is not None:
             return Value(ident, f"{item.label or ident} [{ident}]")
         el = model.element(ident)
-        from .diff import describe
+        from procex.bpmn.diff import describe
 
         text = describe(el, model) if el is not None else raw.strip()
         return Value(text, text)
@@ -184,9 +184,9 @@ def textconv_text(path, max_bytes=None, lang="de"):
     OSError (there is nothing to show)."""
     from pathlib import Path
 
-    from .errors import BpmnReadError
-    from .model import Model
-    from .xml import DEFAULT_MAX_BYTES
+    from procex.bpmn.errors import BpmnReadError
+    from procex.bpmn.model import Model
+    from procex.bpmn.xml import DEFAULT_MAX_BYTES
 
     path = Path(path)
     limit = DEFAULT_MAX_BYTES if max_bytes is None else max_bytes

@@ -10,10 +10,10 @@ import uuid
 
 from lxml import etree
 
-from . import kinds
-from .errors import EditError
-from .model import Bounds
-from .xml import BPMN_NS, BPMNDI_NS, DC_NS, DI_NS, XSI_NS, local_name
+from procex.bpmn import kinds
+from procex.bpmn.errors import EditError
+from procex.bpmn.model import Bounds
+from procex.bpmn.xml import BPMN_NS, BPMNDI_NS, DC_NS, DI_NS, XSI_NS, local_name
 
 _B = "{%s}" % BPMN_NS
 _BPMNDI = "{%s}" % BPMNDI_NS

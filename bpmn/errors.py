@@ -1,15 +1,5 @@
-"""The one exception family of procex.
-
-Every error a user can cause (a file that cannot be read, a wrong argument, a refused upload)
-derives from ProcexError. cli.py catches it once and prints ``str(error)`` as one line; nothing
-else reaches the user as a traceback.
-"""
-
-
-class ProcexError(Exception):
-    """Base of all errors procex reports to a person. The message says what and what to do."""
-
-    exit_code = 2
+"""The errors of reading and editing BPMN models, part of procex's one exception family."""
+from procex.core.errors import ProcexError
 
 
 class BpmnReadError(ProcexError):

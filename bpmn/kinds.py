@@ -83,7 +83,7 @@ def local_ref(value):
 @lru_cache(maxsize=1)
 def known_element_names():
     """Every element name declared in the OMG BPMN 2.0 XSDs (global and local declarations)."""
-    from schemas import SCHEMA_DIR
+    from procex.schemas import SCHEMA_DIR
 
     names = set()
     for xsd in ("BPMN20.xsd", "Semantic.xsd", "BPMNDI.xsd", "DC.xsd", "DI.xsd"):

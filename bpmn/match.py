@@ -22,10 +22,10 @@ sure the pairing is (``score`` in 0..1).
 """
 from dataclasses import dataclass, field
 
-from . import kinds
-from .normalize import label_of
-from .text import compact_label, label_similarity, label_tokens, normalize_label
-from .xml import BPMN_NS, local_name
+from procex.bpmn import kinds
+from procex.bpmn.normalize import label_of
+from procex.bpmn.text import compact_label, label_similarity, label_tokens, normalize_label
+from procex.bpmn.xml import BPMN_NS, local_name
 
 _B = "{%s}" % BPMN_NS
 THRESHOLD = 0.5

@@ -41,13 +41,14 @@ from dataclasses import dataclass, field
 from pathlib import Path
 from typing import Optional
 
-from . import kinds
-from .diff import describe, diff_models
-from .errors import EditError, ProcexError
-from .match import FLOW_KINDS, MATCHED_KINDS, match_models
-from .merge_apply import Applier
-from .normalize import Value, element_properties, label_of
-from .xml import BPMN_NS, local_name
+from procex.bpmn import kinds
+from procex.bpmn.diff import describe, diff_models
+from procex.bpmn.errors import EditError
+from procex.core.errors import ProcexError
+from procex.bpmn.match import FLOW_KINDS, MATCHED_KINDS, match_models
+from procex.bpmn.merge_apply import Applier
+from procex.bpmn.normalize import Value, element_properties, label_of
+from procex.bpmn.xml import BPMN_NS, local_name
 
 _B = "{%s}" % BPMN_NS
 NON_BLOCKING = frozenset({"layout"})
@@ -546,8 +547,8 @@ def _apply(applier, what, item, three):
 
 def read_three(base_path, local_path, upstream_path, max_bytes=None):
     """Read BASE, LOCAL and UPSTREAM files as Models (BpmnReadError names the file that fails)."""
-    from .model import read_model
-    from .xml import DEFAULT_MAX_BYTES
+    from procex.bpmn.model import read_model
+    from procex.bpmn.xml import DEFAULT_MAX_BYTES
 
     limit = max_bytes or DEFAULT_MAX_BYTES
     return tuple(read_model(p, limit) for p in (base_path, local_path, upstream_path))
@@ -556,7 +557,7 @@ def read_three(base_path, local_path, upstream_path, max_bytes=None):
 def merge_files(base_path, local_path, upstream_path, out_path, prefer=None, mode="auto", max_bytes=None):
     """Merge three files and write OUT atomically; with blocking conflicts (and no ``prefer``)
     nothing is written and the result lists them."""
-    from .fileio import atomic_write
+    from procex.core.files import atomic_write
 
     base, local, upstream = read_three(base_path, local_path, upstream_path, max_bytes)
     result = merge(base, local, upstream, prefer, mode)

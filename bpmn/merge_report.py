@@ -7,7 +7,7 @@ are kept or taken marked as the diff report marks them, and one table per class 
 """
 from html import escape
 
-from .diff_text import KIND_WORDS, PROPERTY_WORDS_DE, _value, quote, type_word
+from procex.bpmn.diff_text import KIND_WORDS, PROPERTY_WORDS_DE, _value, quote, type_word
 
 WORDS = {
     "de": {"title": "Dreiwege-Vergleich", "applicable": "Übernehmbar von UPSTREAM",
@@ -145,7 +145,7 @@ def _marks(three):
 
 def html_report(three, lang="de", paths=(None, None, None)):
     """The HTML report of ``procex diff3``: one self-contained document (str)."""
-    from .report_html import PAGE_STYLE, _side
+    from procex.bpmn.report_html import PAGE_STYLE, _side
 
     lang = "en" if lang == "en" else "de"
     w, words = WORDS[lang], CONFLICT_WORDS[lang]

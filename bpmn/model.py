@@ -14,11 +14,22 @@ from typing import Optional
 
 from lxml import etree
 
-from . import kinds
-from .findings import Finding
-from .xml import (
-    BPMN_NS, BPMNDI_NS, DC_NS, DI_NS, OMG_NAMESPACES, XML_NS, XSI_NS, DEFAULT_MAX_BYTES,
-    canonical, local_name, parse_bytes, parse_file, serialize,
+from procex.bpmn import kinds
+from procex.bpmn.findings import Finding
+from procex.bpmn.xml import (
+    BPMN_NS,
+    BPMNDI_NS,
+    DC_NS,
+    DI_NS,
+    OMG_NAMESPACES,
+    XML_NS,
+    XSI_NS,
+    DEFAULT_MAX_BYTES,
+    canonical,
+    local_name,
+    parse_bytes,
+    parse_file,
+    serialize,
 )
 
 _BPMN = "{%s}" % BPMN_NS
@@ -652,7 +663,7 @@ class Model:
     def to_bytes(self, plain=False):
         """The document as bytes; ``plain`` removes vendor extensions (see bpmn.plain)."""
         if plain:
-            from .plain import plain_tree
+            from procex.bpmn.plain import plain_tree
 
             return serialize(plain_tree(self.tree))
         return serialize(self.tree)

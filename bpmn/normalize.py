@@ -25,8 +25,8 @@ from functools import lru_cache
 
 from lxml import etree
 
-from . import kinds
-from .xml import BPMN_NS, XSI_NS, local_name, namespace
+from procex.bpmn import kinds
+from procex.bpmn.xml import BPMN_NS, XSI_NS, local_name, namespace
 
 _XSD = "{http://www.w3.org/2001/XMLSchema}"
 _XSI_TYPE = f"{{{XSI_NS}}}type"
@@ -64,7 +64,7 @@ class Value:
 @lru_cache(maxsize=1)
 def _schema():
     """(element name -> type name, type name -> (base, {attribute: (xsd type, default)}))."""
-    from schemas import SCHEMA_DIR
+    from procex.schemas import SCHEMA_DIR
 
     parser = etree.XMLParser(resolve_entities=False, no_network=True)
     tree = etree.parse(str(SCHEMA_DIR / "bpmn20" / "Semantic.xsd"), parser)

@@ -11,7 +11,7 @@ from copy import deepcopy
 
 from lxml import etree
 
-from .xml import BPMN_NS, OMG_NAMESPACES, XML_NS, XSI_NS, local_name
+from procex.bpmn.xml import BPMN_NS, OMG_NAMESPACES, XML_NS, XSI_NS, local_name
 
 _KEEP_ATTRIBUTE_NAMESPACES = OMG_NAMESPACES | {XSI_NS, XML_NS}
 # Mixed content the standard opens to any namespace for human-readable or executable text.

@@ -9,8 +9,8 @@ table of the changes; each row links to the element in the diagrams (``#old0-el-
 import re
 from html import escape
 
-from .diff_text import KIND_WORDS, PROPERTY_WORDS_DE, format_summary, quote, type_word
-from .render import NoDiagramError, _dom_id, render_svg
+from procex.bpmn.diff_text import KIND_WORDS, PROPERTY_WORDS_DE, format_summary, quote, type_word
+from procex.bpmn.render import NoDiagramError, _dom_id, render_svg
 
 TEXT = {
     "de": {"title": "Vergleich", "old": "Alt", "new": "Neu", "kind": "Änderung", "type": "Element",

@@ -1,5 +1,5 @@
 """What a model holds, as plain data: the content of `procex inspect`."""
-from . import kinds
+from procex.bpmn import kinds
 
 # xsd:boolean's lexical forms (the schema collapses whitespace around them).
 _BOOLEANS = {"true": True, "1": True, "false": False, "0": False}

@@ -14,7 +14,7 @@ from pathlib import Path
 
 from lxml import etree
 
-from .errors import BpmnReadError
+from procex.bpmn.errors import BpmnReadError
 
 BPMN_NS = "http://www.omg.org/spec/BPMN/20100524/MODEL"
 BPMNDI_NS = "http://www.omg.org/spec/BPMN/20100524/DI"

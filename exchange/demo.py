@@ -18,9 +18,9 @@ from pathlib import Path
 
 import requests
 
-from bpmn.errors import ProcexError
+from procex.core.errors import ProcexError
 
-from . import package
+from procex.exchange.library import package
 
 EXAMPLES = Path(__file__).resolve().parent / "examples"
 MARKER = ".procex-demo"
@@ -42,9 +42,8 @@ def library_server(db, log_path, policy="reciprocal"):
     port = _free_port()
     url = f"http://127.0.0.1:{port}"
     with open(log_path, "wb") as log:
-        process = subprocess.Popen([sys.executable, "-m", "cli", "serve", "--db", str(db), "--port", str(port),
-                                    "--policy", policy], stdout=log, stderr=subprocess.STDOUT,
-                                   cwd=Path(__file__).resolve().parent.parent, start_new_session=True)
+        process = subprocess.Popen([sys.executable, "-m", "procex.cli", "serve", "--db", str(db), "--port", str(port),
+                                    "--policy", policy], stdout=log, stderr=subprocess.STDOUT, start_new_session=True)
     try:
         deadline = time.monotonic() + 60
         while True:
@@ -105,15 +104,17 @@ def _prepare(out):
 
 def run_demo(out="demo-output", echo=print, step=None):
     """Run the whole story; ``step(title)`` announces each step (progress on a terminal)."""
-    from bpmn import edit
-    from bpmn.model import read_model
+    from procex.bpmn import edit
+    from procex.bpmn.model import read_model
 
-    from .client import LibraryClient, LibraryError
-    from .importing import format_import, import_process
-    from .publishing import publish_process
-    from .server import admin
-    from .tracking import diff_process, format_outdated, outdated, update_process, write_diff_report
-    from .workspace import Workspace
+    from procex.exchange.library.client import LibraryClient, LibraryError
+    from procex.exchange.workspace.importing import format_import, import_process
+    from procex.exchange.workspace.publishing import publish_process
+    from procex.exchange.server import admin
+    from procex.exchange.workspace.adaptation_diff import diff_process, write_diff_report
+    from procex.exchange.workspace.outdated import format_outdated, outdated
+    from procex.exchange.workspace.update import update_process
+    from procex.exchange.workspace.folder import Workspace
 
     step = step or (lambda title: echo(f"\n== {title}"))
     out = _prepare(out)
@@ -156,7 +157,10 @@ def run_demo(out="demo-output", echo=print, step=None):
                 echo(f"  found {item['ref']}  {item['name']}")
 
             step("Welche wartenden Leistungen hat eine andere Kommune schon gelöst?")
-            from .suggest import format_text as format_suggestions, suggest_for_workspace
+            from procex.exchange.catalogue.suggest import (
+                format_text as format_suggestions,
+                suggest_for_workspace,
+            )
 
             lines = format_suggestions(suggest_for_workspace(ws, limit=1))
             for line in lines[:8]:
@@ -173,13 +177,13 @@ def run_demo(out="demo-output", echo=print, step=None):
             local_path = ws.process_path("gewerbeanmeldung")
             model = read_model(local_path)
             _local_edit(model, edit, echo)
-            from bpmn.fileio import atomic_write
+            from procex.core.files import atomic_write
 
             atomic_write(local_path, model.to_bytes())
 
             step("Anpassungsdiff: Triers Original gegen Koblenz' Fassung")
             diff, _ = diff_process(ws, "gewerbeanmeldung")
-            from .tracking import format_diff_text
+            from procex.exchange.workspace.adaptation_diff import format_diff_text
 
             echo(format_diff_text(diff, color=False))
             report = out / "gewerbeanmeldung-anpassung.html"
@@ -206,7 +210,7 @@ def run_demo(out="demo-output", echo=print, step=None):
             echo(f"  publishing again without changes: {again.status}")
 
             step("Bericht für den Rat")
-            from .report import report_for_workspace
+            from procex.exchange.catalogue.report import report_for_workspace
 
             council = out / "ratsbericht.html"
             report_for_workspace(ws, "html", "de", save=True, output=council)

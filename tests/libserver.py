@@ -19,8 +19,8 @@ from pathlib import Path
 import pytest
 import requests
 
-from exchange import package
-from exchange.server import admin
+from procex.exchange.library import package
+from procex.exchange.server import admin
 from tests.conftest import IN_CI, REPO
 
 PG_ADMIN = "postgresql://postgres@127.0.0.1:5432/test"
@@ -97,7 +97,7 @@ class LibraryServer:
         self.port = free_port()
         self.url = f"http://127.0.0.1:{self.port}"
         self.api = f"{self.url}/api/v1"
-        self.args = [sys.executable, "-m", "cli", "serve", "--db", str(db), "--port", str(self.port),
+        self.args = [sys.executable, "-m", "procex.cli", "serve", "--db", str(db), "--port", str(self.port),
                      "--policy", policy, "--workers", str(workers)]
         if max_upload_mib is not None:
             self.args += ["--max-upload", str(max_upload_mib)]

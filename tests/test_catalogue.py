@@ -4,10 +4,17 @@ import json
 import pytest
 from openpyxl import Workbook
 
-import cli
-from exchange.catalogue import (CatalogueEntry, CatalogueError, import_catalogue, parse_status,
-                                propose_keys, read_catalogue, write_catalogue)
-from exchange.leika import check_key, clean_key, load_leika
+from procex import cli
+from procex.exchange.catalogue.entries import (
+    CatalogueEntry,
+    CatalogueError,
+    import_catalogue,
+    parse_status,
+    propose_keys,
+    read_catalogue,
+    write_catalogue,
+)
+from procex.exchange.catalogue.leika import check_key, clean_key, load_leika
 
 
 def run(capsys, *args):
@@ -313,7 +320,7 @@ def test_match_keys_on_municipal_names():
 
 def test_municipal_names_are_not_leika_names():
     """The known answers test the matcher only if the names are not LeiKa's own spellings."""
-    from bpmn.text import compact_label
+    from procex.bpmn.text import compact_label
     leika_names = {compact_label(s.name) for s in load_leika().values()}
     assert [name for name, _ in MUNICIPAL_NAMES if compact_label(name) in leika_names] == []
     assert len({name for name, _ in MUNICIPAL_NAMES}) == len(MUNICIPAL_NAMES)
@@ -383,8 +390,8 @@ def test_index_speed_smoke():
     """150 rows against 4,813 names; prints the time (no assertion on it)."""
     import time
 
-    from bpmn import text
-    from exchange.leika import LeikaIndex
+    from procex.bpmn import text
+    from procex.exchange.catalogue.leika import LeikaIndex
     text._tokens.cache_clear()  # an honest build time: tokenise every name again
     start = time.perf_counter()
     index = LeikaIndex(load_leika().values())
@@ -476,7 +483,7 @@ def test_xlsx_packed_over_200_times_is_refused(tmp_path, no_openpyxl):
 
 
 def test_xlsx_limits_on_parts_and_total(tmp_path, monkeypatch, no_openpyxl):
-    from exchange import catalogue
+    from procex.exchange.catalogue import entries as catalogue
 
     book = Workbook()
     book.active.append(["Leistung", "Status"])

@@ -16,9 +16,9 @@ import time
 
 import pytest
 
-from exchange import package
-from exchange.client import UNREACHABLE, LibraryClient, LibraryError, Timeouts, _sentence
-from exchange.workspace import Workspace, WorkspaceError
+from procex.exchange.library import package
+from procex.exchange.library.client import UNREACHABLE, LibraryClient, LibraryError, Timeouts, _sentence
+from procex.exchange.workspace.folder import Workspace, WorkspaceError
 from tests.conftest import REPO
 from tests.libserver import LibraryServer, manifest_for, tiny_model
 

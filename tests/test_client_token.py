@@ -14,9 +14,9 @@ from http.server import BaseHTTPRequestHandler, ThreadingHTTPServer
 import pytest
 import requests
 
-import cli
-from exchange.client import INSECURE_URL, LibraryClient, LibraryError, insecure_token_url
-from exchange.workspace import Workspace
+from procex import cli
+from procex.exchange.library.client import INSECURE_URL, LibraryClient, LibraryError, insecure_token_url
+from procex.exchange.workspace.folder import Workspace
 
 
 class RecordingLibrary:

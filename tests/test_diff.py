@@ -3,9 +3,9 @@ import json
 
 import pytest
 
-from bpmn import edit
-from bpmn.diff import KINDS, diff_models
-from bpmn.model import Model, read_model
+from procex.bpmn import edit
+from procex.bpmn.diff import KINDS, diff_models
+from procex.bpmn.model import Model, read_model
 from tests.conftest import REPO
 
 V = "{http://vendor.example/ext}"

@@ -7,8 +7,8 @@ import sys
 
 import pytest
 
-from bpmn import edit
-from bpmn.model import Model
+from procex.bpmn import edit
+from procex.bpmn.model import Model
 from tests.conftest import REPO
 from tests.test_diff import MODEL
 

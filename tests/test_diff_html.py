@@ -8,10 +8,10 @@ import shutil
 
 import pytest
 
-from bpmn import edit
-from bpmn.diff import diff_models
-from bpmn.model import Model
-from bpmn.report_html import diff_report
+from procex.bpmn import edit
+from procex.bpmn.diff import diff_models
+from procex.bpmn.model import Model
+from procex.bpmn.report_html import diff_report
 from tests.conftest import IN_CI
 from tests.test_diff import MODEL
 

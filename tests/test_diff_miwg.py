@@ -13,8 +13,8 @@ import re
 
 import pytest
 
-from bpmn.diff import diff_models
-from bpmn.model import read_model
+from procex.bpmn.diff import diff_models
+from procex.bpmn.model import read_model
 from tests.conftest import need_shared
 
 # cause class: (pattern on "kind:element_type" or "changed:property", why tools do it)

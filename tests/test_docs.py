@@ -5,7 +5,7 @@ import re
 
 import click
 
-from cli import procex
+from procex.cli import procex
 
 from .conftest import REPO
 
@@ -102,7 +102,7 @@ def test_the_option_check_finds_a_missing_option():
 
 
 def test_the_manifest_example_follows_the_schema():
-    from exchange.package import manifest_problems
+    from procex.exchange.library.package import manifest_problems
 
     readme = (REPO / "README.md").read_text("utf-8")
     section = readme.split("### Package manifest", 1)[1]

@@ -2,10 +2,10 @@
 import pytest
 from lxml import etree
 
-from bpmn import edit
-from bpmn.errors import EditError
-from bpmn.model import Model, read_model
-from schemas import BPMN_XSD
+from procex.bpmn import edit
+from procex.bpmn.errors import EditError
+from procex.bpmn.model import Model, read_model
+from procex.schemas import BPMN_XSD
 
 SCHEMA = etree.XMLSchema(etree.parse(str(BPMN_XSD)))
 

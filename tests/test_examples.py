@@ -12,11 +12,11 @@ from functools import lru_cache
 import pytest
 from lxml import etree
 
-from bpmn import xml as bxml
-from bpmn.compat import tomllib
-from bpmn.validate import validate_file
-from exchange.examples import build_examples
-from exchange.package import manifest_problems
+from procex.bpmn import xml as bxml
+from procex.core.compat import tomllib
+from procex.bpmn.validate import validate_file
+from procex.exchange.examples import build_examples
+from procex.exchange.library.package import manifest_problems
 from tests.conftest import REPO, need_shared
 
 EXAMPLES = REPO / "exchange" / "examples"
@@ -349,8 +349,8 @@ def test_catalogue_holds_148_waiting_services_and_the_trier_ones_among_them():
 
 
 def test_mapping_rules_turn_every_trier_name_into_a_koblenz_one():
-    from bpmn.model import read_model
-    from exchange.mapping import apply_rules, load_rules
+    from procex.bpmn.model import read_model
+    from procex.exchange.workspace.mapping import apply_rules, load_rules
 
     data = tomllib.loads(MAPPING.read_text(encoding="utf-8"))
     names = [rule["name"] for rule in data["rule"]]

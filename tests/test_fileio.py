@@ -5,7 +5,7 @@ import threading
 
 import pytest
 
-from bpmn.fileio import atomic_write
+from procex.core.files import atomic_write
 
 
 def test_replaces_a_file_and_leaves_no_temporary_file(tmp_path):

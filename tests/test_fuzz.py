@@ -5,9 +5,9 @@ import pytest
 from hypothesis import HealthCheck, given, settings, strategies as st
 from lxml import etree
 
-from bpmn.errors import ProcexError
-from bpmn.model import Model
-from bpmn.summary import summarize
+from procex.core.errors import ProcexError
+from procex.bpmn.model import Model
+from procex.bpmn.summary import summarize
 
 from .conftest import IN_CI, SHARED, miwg_reference_files, miwg_roundtrip_files
 

@@ -1,7 +1,7 @@
 """The manifest schema's licence list is exchange.licenses' list: the server refuses what the client would."""
 import json
 
-from exchange import licenses, package
+from procex.exchange.library import licenses, package
 from tests.conftest import REPO
 
 

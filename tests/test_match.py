@@ -5,9 +5,9 @@ from pathlib import Path
 import numpy as np
 import pytest
 
-from bpmn import edit
-from bpmn.match import THRESHOLD, _Similarity, match_models, matchable
-from bpmn.model import Model, read_model
+from procex.bpmn import edit
+from procex.bpmn.match import THRESHOLD, _Similarity, match_models, matchable
+from procex.bpmn.model import Model, read_model
 from tests.conftest import miwg_reference_files, need_shared
 from tests.test_diff import MODEL
 
@@ -128,7 +128,7 @@ def test_regenerated_ids_on_miwg_reference_models(path):
     need_shared()
     if path is None:
         pytest.fail("no MIWG reference models found")
-    from bpmn.diff import diff_models
+    from procex.bpmn.diff import diff_models
 
     old = read_model(path)
     new = old.copy()

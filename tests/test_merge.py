@@ -9,11 +9,11 @@ from pathlib import Path
 import pytest
 from lxml import etree
 
-from bpmn import edit
-from bpmn.diff import diff_models
-from bpmn.merge import diff3, merge
-from bpmn.model import Model, read_model
-from schemas import BPMN_XSD
+from procex.bpmn import edit
+from procex.bpmn.diff import diff_models
+from procex.bpmn.merge import diff3, merge
+from procex.bpmn.model import Model, read_model
+from procex.schemas import BPMN_XSD
 
 SCHEMA = etree.XMLSchema(etree.parse(str(BPMN_XSD)))
 ROOT = Path(__file__).resolve().parent.parent
@@ -114,7 +114,7 @@ def base_model():
 
 def validate(model):
     """XSD-valid and no error under the correctness preset."""
-    from bpmn.validate import validate_model
+    from procex.bpmn.validate import validate_model
 
     reparsed = Model.from_bytes(model.to_bytes(), "merged.bpmn")
     assert SCHEMA.validate(reparsed.tree), SCHEMA.error_log.last_error
@@ -528,7 +528,7 @@ def test_random_adaptations_merge_valid_and_keep_local(seed):
 def test_cli_diff3_and_merge(tmp_path):
     from click.testing import CliRunner
 
-    from cli import procex
+    from procex.cli import procex
 
     base, local, upstream = known_sides()
     paths = []

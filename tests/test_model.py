@@ -3,7 +3,7 @@ import json
 
 from click.testing import CliRunner
 
-from cli import procex
+from procex.cli import procex
 
 
 def inspect_json(path):
@@ -40,7 +40,7 @@ def test_a40_counts_lanes_and_pools(shared):
 
 
 def test_b20_counts_latin1_and_event_definitions(shared):
-    from bpmn.model import read_model
+    from procex.bpmn.model import read_model
 
     path = shared / "corpora/miwg/reference/B.2.0.bpmn"
     data = inspect_json(path)
@@ -80,7 +80,7 @@ def test_inspect_is_executable_is_a_boolean_or_null(tmp_path):
 
 
 def test_graph_ignores_incoming_outgoing_children():
-    from bpmn.model import Model
+    from procex.bpmn.model import Model
 
     xml = b"""<definitions xmlns="http://www.omg.org/spec/BPMN/20100524/MODEL" id="d" targetNamespace="t">
       <process id="p"><startEvent id="s"><outgoing>wrong</outgoing></startEvent><task id="t"/>
@@ -91,7 +91,7 @@ def test_graph_ignores_incoming_outgoing_children():
 
 
 def test_tolerant_import_reports_findings():
-    from bpmn.model import Model
+    from procex.bpmn.model import Model
 
     xml = b"""<definitions xmlns="http://www.omg.org/spec/BPMN/20100524/MODEL" id="d" targetNamespace="t">
       <process id="p"><task id="a"/><task id="a"/><bogus id="x"/>

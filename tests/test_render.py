@@ -6,9 +6,15 @@ import sys
 import pytest
 from lxml import etree
 
-from bpmn.model import Model, read_model
-from bpmn.render import (
-    NoDiagramError, RenderError, element_list, render_svg, svg_to_png, text_width, wrap_text,
+from procex.bpmn.model import Model, read_model
+from procex.bpmn.render import (
+    NoDiagramError,
+    RenderError,
+    element_list,
+    render_svg,
+    svg_to_png,
+    text_width,
+    wrap_text,
 )
 from tests.conftest import REPO, miwg_reference_files, need_shared
 
@@ -59,7 +65,7 @@ def test_cli_render_all_reference_models_to_svg(tmp_path):
     need_shared()
     for path in REFERENCE:
         out = tmp_path / f"{path.stem}.svg"
-        result = subprocess.run([sys.executable, "-m", "cli", "render", str(path), "-o", str(out)],
+        result = subprocess.run([sys.executable, "-m", "procex.cli", "render", str(path), "-o", str(out)],
                                 cwd=REPO, capture_output=True, text=True)
         assert result.returncode == 0, result.stderr
         model = read_model(path)
@@ -154,13 +160,13 @@ def test_model_without_diagram_interchange_is_refused():
 def test_cli_errors_are_one_line(tmp_path):
     no_di = tmp_path / "antrag.bpmn"
     no_di.write_bytes(_model("", di=False).to_bytes())
-    result = subprocess.run([sys.executable, "-m", "cli", "render", str(no_di), "-o", str(tmp_path / "out.svg")],
+    result = subprocess.run([sys.executable, "-m", "procex.cli", "render", str(no_di), "-o", str(tmp_path / "out.svg")],
                             cwd=REPO, capture_output=True, text=True)
     assert result.returncode == 2
     assert result.stderr.startswith("procex: error: ") and "no diagram interchange" in result.stderr
     assert len(result.stderr.strip().splitlines()) == 1
     assert not (tmp_path / "out.svg").exists()
-    result = subprocess.run([sys.executable, "-m", "cli", "render", str(no_di), "-o", str(tmp_path / "out.pdf")],
+    result = subprocess.run([sys.executable, "-m", "procex.cli", "render", str(no_di), "-o", str(tmp_path / "out.pdf")],
                             cwd=REPO, capture_output=True, text=True)
     assert result.returncode == 2 and "*.svg or *.png" in result.stderr
 
@@ -168,7 +174,7 @@ def test_cli_errors_are_one_line(tmp_path):
 def test_png_output(tmp_path):
     need_shared()
     out = tmp_path / "c20.png"
-    result = subprocess.run([sys.executable, "-m", "cli", "render",
+    result = subprocess.run([sys.executable, "-m", "procex.cli", "render",
                              str(need_shared() / "corpora/miwg/reference/C.2.0.bpmn"), "-o", str(out)],
                             cwd=REPO, capture_output=True, text=True)
     assert result.returncode == 0, result.stderr

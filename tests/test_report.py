@@ -11,11 +11,11 @@ from datetime import date
 import pytest
 from lxml import etree
 
-import cli
-from exchange import report as rep
-from exchange.catalogue import CatalogueEntry as E
-from exchange.catalogue import write_catalogue
-from exchange.workspace import Workspace
+from procex import cli
+from procex.exchange.catalogue import report as rep
+from procex.exchange.catalogue.entries import CatalogueEntry as E
+from procex.exchange.catalogue.entries import write_catalogue
+from procex.exchange.workspace.folder import Workspace
 
 from .conftest import REPO
 

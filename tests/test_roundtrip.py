@@ -2,9 +2,9 @@
 import pytest
 from lxml import etree
 
-from bpmn.model import read_model
-from bpmn.xml import canonical, parse_bytes
-from schemas import BPMN_XSD
+from procex.bpmn.model import read_model
+from procex.bpmn.xml import canonical, parse_bytes
+from procex.schemas import BPMN_XSD
 
 from .conftest import miwg_reference_files, miwg_roundtrip_files, need_shared
 
@@ -35,7 +35,7 @@ def test_plain_export_of_valid_files_is_valid_and_vendor_free(path, schema):
         pytest.skip("input is not XSD-valid (10 real exports are not)")
     plain = parse_bytes(model.to_bytes(plain=True), "plain")
     assert schema.validate(plain), schema.error_log.last_error
-    from bpmn.model import Model
+    from procex.bpmn.model import Model
 
     plain_model = Model(plain)
     assert plain_model.vendor_namespaces == {}

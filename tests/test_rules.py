@@ -7,9 +7,9 @@ from pathlib import Path
 
 import pytest
 
-from bpmn import rules
-from bpmn.model import read_model
-from bpmn.validate import validate_model
+from procex.bpmn import rules
+from procex.bpmn.model import read_model
+from procex.bpmn.validate import validate_model
 
 FIXTURES = Path(__file__).resolve().parent / "fixtures" / "rules"
 CASES = sorted(FIXTURES.glob("*/*.bpmn"))
@@ -77,7 +77,7 @@ def _source_without_messages(module):
 
 
 def test_german_element_names():
-    from bpmn.rules._util import Words, describe, say
+    from procex.bpmn.rules._util import Words, describe, say
 
     model = read_model(FIXTURES / "label-required" / "invalid-task.bpmn")
     task = model.get("Task_1")
@@ -88,7 +88,7 @@ def test_german_element_names():
 
 
 def test_person_heuristics():
-    from bpmn.rules.person_named_lane import person_in
+    from procex.bpmn.rules.person_named_lane import person_in
 
     assert person_in("Frau Schmidt") == "Frau Schmidt"
     assert person_in("Herr Dr. Meier") == "Herr Dr. Meier"

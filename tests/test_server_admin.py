@@ -4,9 +4,9 @@ import json
 import pytest
 from click.testing import CliRunner
 
-import cli
-from exchange.server import admin
-from exchange.server.store import Store
+from procex import cli
+from procex.exchange.server import admin
+from procex.exchange.server.storage.store import Store
 
 
 def run(*args):

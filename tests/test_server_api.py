@@ -11,8 +11,8 @@ import json
 import pytest
 import requests
 
-from exchange import package
-from exchange.server import admin
+from procex.exchange.library import package
+from procex.exchange.server import admin
 from tests.libserver import manifest_for, servers, tiny_model  # noqa: F401 (servers is a fixture)
 
 

@@ -13,7 +13,7 @@ import pytest
 import requests
 import sqlalchemy as sa
 
-from exchange.server.store import Store, versions
+from procex.exchange.server.storage.store import Store, versions
 from tests.libserver import LibraryServer, make_db, manifest_for, tiny_model
 
 

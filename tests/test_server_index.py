@@ -12,9 +12,10 @@ import threading
 
 import pytest
 
-from exchange.client import LibraryClient, LibraryError
-from exchange.server import admin, compression
-from exchange.server.store import Store
+from procex.exchange.library.client import LibraryClient, LibraryError
+from procex.exchange.server import admin
+from procex.exchange.server.api import compression
+from procex.exchange.server.storage.store import Store
 from tests.libserver import manifest_for, servers, tiny_model, warned_model  # noqa: F401 (servers is a fixture)
 
 
@@ -75,7 +76,7 @@ def test_listing_holds_every_latest_unyanked_version(servers):
 def test_validation_summary_is_counted_at_publish_and_listed(servers):
     """Index lines and search items carry the recommended preset's counts of the latest version;
     the stored counts are the validator's (warnings do not refuse, neither do lint errors)."""
-    from bpmn.validate import validate_bytes
+    from procex.bpmn.validate import validate_bytes
 
     lib = servers("reciprocal")
     trier, reader = lib.member(prefix="a"), lib.member(prefix="b")
@@ -102,9 +103,9 @@ def test_the_publish_check_refuses_exactly_what_schema_and_references_refuse():
     are still exactly those of rules="none" (lint errors never refuse)."""
     from pathlib import Path
 
-    from bpmn.errors import BpmnReadError
-    from bpmn.validate import validate_bytes
-    from exchange.server.checks import review_model
+    from procex.bpmn.errors import BpmnReadError
+    from procex.bpmn.validate import validate_bytes
+    from procex.exchange.server.checks import review_model
 
     models = [tiny_model(), warned_model(),
               tiny_model().replace(b'<bpmn:task id="task"', b'<bpmn:task id="task" bogus="1"'),

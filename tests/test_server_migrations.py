@@ -6,8 +6,8 @@ import json
 import pytest
 import sqlalchemy as sa
 
-from exchange.server import migrations
-from exchange.server.store import Store, make_engine, meta
+from procex.exchange.server.storage import migrations
+from procex.exchange.server.storage.store import Store, make_engine, meta
 from tests.libserver import make_db, manifest_for, tiny_model
 
 # The schema as the first release (schema version 1) created it in SQLite, verbatim.

@@ -3,7 +3,7 @@ import hashlib
 
 import pytest
 
-from exchange import package
+from procex.exchange.library import package
 from tests.libserver import manifest_for, tiny_model
 
 

@@ -11,7 +11,7 @@ from pathlib import Path
 
 import pytest
 
-from exchange.server import admin
+from procex.exchange.server import admin
 from tests.libserver import LibraryServer, tiny_model, manifest_for, Member
 
 

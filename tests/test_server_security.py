@@ -16,8 +16,8 @@ import json
 import pytest
 import requests
 
-from exchange import package
-from exchange.server.store import Store, members
+from procex.exchange.library import package
+from procex.exchange.server.storage.store import Store, members
 from tests.libserver import manifest_for, servers, tiny_model  # noqa: F401 (servers is a fixture)
 from tests.test_server_api import assert_error
 

@@ -3,10 +3,16 @@ import json
 
 import pytest
 
-import cli
-from exchange.catalogue import CatalogueEntry as E
-from exchange.suggest import (LibraryIndex, coverage_sentence, fill_adoptions, format_text, suggest,
-                              waiting_entries)
+from procex import cli
+from procex.exchange.catalogue.entries import CatalogueEntry as E
+from procex.exchange.catalogue.suggest import (
+    LibraryIndex,
+    coverage_sentence,
+    fill_adoptions,
+    format_text,
+    suggest,
+    waiting_entries,
+)
 
 
 def item(publisher, slug, version, name, keys=(), adoptions=None, keywords=(), validation=None):
@@ -127,7 +133,7 @@ def test_text_and_json_show_publisher_version_validation_adoptions(result):
 
 
 def test_validation_state_in_words():
-    from exchange.suggest import TEXTS, Candidate, _validation_text
+    from procex.exchange.catalogue.suggest import TEXTS, Candidate, _validation_text
 
     def words(validation, lang="de"):
         return _validation_text(Candidate({"publisher": "p", "slug": "s", "validation": validation},
@@ -160,9 +166,9 @@ def test_adoptions_asked_per_shown_candidate_when_the_listing_lacks_them():
 
 
 def test_name_stems_equal_label_tokens_on_the_leika_list():
-    from bpmn.text import label_tokens
-    from exchange.leika import load_leika
-    from exchange.suggest import name_stems
+    from procex.bpmn.text import label_tokens
+    from procex.exchange.catalogue.leika import load_leika
+    from procex.exchange.catalogue.suggest import name_stems
 
     cache = {}
     names = [s.name for s in load_leika().values()]
@@ -192,8 +198,8 @@ def test_index_is_reused_and_scales():
 # --- against a real library server --------------------------------------------------------------
 
 def test_cli_suggest_against_a_real_library(tmp_path, monkeypatch, capsys):
-    from exchange.catalogue import write_catalogue
-    from exchange.workspace import Workspace
+    from procex.exchange.catalogue.entries import write_catalogue
+    from procex.exchange.workspace.folder import Workspace
     from tests.libserver import LibraryServer, make_db, warned_model
 
     db, cleanup = make_db("sqlite", tmp_path)
@@ -265,9 +271,9 @@ def test_cli_suggest_against_a_real_library(tmp_path, monkeypatch, capsys):
 # --- the library listing: index endpoint, cache, fallback ---------------------------------------
 
 def test_suggest_reads_the_index_once_and_reuses_the_cache(tmp_path, monkeypatch, capsys):
-    from exchange.catalogue import write_catalogue
-    from exchange.suggest import INDEX_CACHE
-    from exchange.workspace import Workspace
+    from procex.exchange.catalogue.entries import write_catalogue
+    from procex.exchange.catalogue.suggest import INDEX_CACHE
+    from procex.exchange.workspace.folder import Workspace
     from tests.libserver import LibraryServer, make_db
 
     db, cleanup = make_db("sqlite", tmp_path)
@@ -327,9 +333,9 @@ def test_suggest_offline_uses_the_cached_listing(tmp_path, monkeypatch, capsys):
     without a cache an unreachable library is the error it always was."""
     from datetime import datetime
 
-    from exchange.catalogue import write_catalogue
-    from exchange.suggest import INDEX_CACHE
-    from exchange.workspace import Workspace
+    from procex.exchange.catalogue.entries import write_catalogue
+    from procex.exchange.catalogue.suggest import INDEX_CACHE
+    from procex.exchange.workspace.folder import Workspace
     from tests.libserver import LibraryServer, make_db, warned_model
 
     def run(*args):
@@ -389,7 +395,7 @@ class _OlderLibrary:
         self.paged = 0
 
     def index(self, progress=None, etag=None):
-        from exchange.client import LibraryError
+        from procex.exchange.library.client import LibraryError
 
         raise LibraryError("not found: no such resource", status=404, code="not_found")
 
@@ -399,9 +405,9 @@ class _OlderLibrary:
 
 
 def test_listing_falls_back_to_search_on_an_older_library(tmp_path):
-    from exchange.client import LibraryError
-    from exchange.suggest import INDEX_CACHE, library_listing
-    from exchange.workspace import Workspace
+    from procex.exchange.library.client import LibraryError
+    from procex.exchange.catalogue.suggest import INDEX_CACHE, library_listing
+    from procex.exchange.workspace.folder import Workspace
 
     ws = Workspace.init(tmp_path / "ws", "Stadt Koblenz", "07111000", "http://library.invalid", slug="koblenz")
     older = _OlderLibrary()

@@ -5,7 +5,7 @@ import pytest
 from hypothesis import given, settings
 from hypothesis import strategies as st
 
-from bpmn.text import compact_label, label_similarity, label_tokens, normalize_label
+from procex.bpmn.text import compact_label, label_similarity, label_tokens, normalize_label
 
 
 @pytest.mark.parametrize("raw, expected", [

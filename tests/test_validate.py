@@ -4,9 +4,9 @@ import json
 import pytest
 from click.testing import CliRunner
 
-from bpmn.errors import BpmnReadError
-from bpmn.rules import ConfigError, find_config, load_config, parse_config, resolve
-from bpmn.validate import validate_bytes, validate_file
+from procex.bpmn.errors import BpmnReadError
+from procex.bpmn.rules import ConfigError, find_config, load_config, parse_config, resolve
+from procex.bpmn.validate import validate_bytes, validate_file
 
 from .conftest import SHARED, miwg_reference_files, miwg_roundtrip_files, need_shared
 
@@ -215,7 +215,7 @@ def test_config_is_found_in_a_parent_folder(tmp_path):
 # --- the command --------------------------------------------------------------------------------
 
 def run(*args):
-    from cli import procex
+    from procex.cli import procex
 
     return CliRunner().invoke(procex, ["validate", *args])  # click 8.2+: stdout and stderr apart
 
@@ -448,5 +448,5 @@ def test_progress_bar_on_a_terminal_only(tmp_path):
     assert done.returncode == 0
     assert len(json.loads(done.stdout)["files"]) == 5
     assert "Prüfe Dateien".encode() in drawn and b"100%" in drawn
-    quiet = CliRunner().invoke(__import__("cli").procex, ["validate", "--format", "json", *paths])
+    quiet = CliRunner().invoke(__import__("procex.cli", fromlist=["procex"]).procex, ["validate", "--format", "json", *paths])
     assert quiet.stderr == "" and len(json.loads(quiet.stdout)["files"]) == 5

@@ -4,9 +4,9 @@ import threading
 
 import pytest
 
-from bpmn.validate import schema as xsd
-from bpmn.validate import validate_bytes
-from bpmn.xml import parse_bytes
+from procex.bpmn.validate import schema as xsd
+from procex.bpmn.validate import validate_bytes
+from procex.bpmn.xml import parse_bytes
 
 HEAD = ('<?xml version="1.0" encoding="UTF-8"?>\n'
         '<bpmn:definitions xmlns:bpmn="http://www.omg.org/spec/BPMN/20100524/MODEL" id="D" targetNamespace="t">\n'
@@ -137,7 +137,7 @@ def test_a_validation_stuck_in_libxml2_does_not_hold_up_another(monkeypatch):
 @pytest.mark.parametrize("per_element", [1, 510])
 def test_attributes_are_indexed_once_each(per_element):
     """reference_index reads only the attributes it needs, by name (lxml's items() is quadratic)."""
-    from bpmn.validate.reference_index import ReferenceIndex
+    from procex.bpmn.validate.reference_index import ReferenceIndex
 
     extra = "".join(f' a{i}="x"' for i in range(per_element))
     root = parse_bytes(doc(f'<bpmn:task id="T"{extra} default="F"/><bpmn:sequenceFlow id="F" sourceRef="T" '

@@ -5,13 +5,13 @@ import json
 import pytest
 from click.testing import CliRunner
 
-from bpmn.validate import validate_bytes
+from procex.bpmn.validate import validate_bytes
 
 from .test_validate import doc
 
 
 def run(*args):
-    from cli import procex
+    from procex.cli import procex
 
     return CliRunner().invoke(procex, ["validate", *args])  # click 8.2+: stdout and stderr apart
 
@@ -153,8 +153,8 @@ BOUNDS = """<process id="P"><task id="T" name="Antrag prüfen" completionQuantit
 
 
 def test_a_refused_number_is_one_xsd_finding_per_attribute():
-    from bpmn.validate import xmlschema_schema
-    from bpmn.xml import parse_bytes
+    from procex.bpmn.validate import xmlschema_schema
+    from procex.bpmn.xml import parse_bytes
 
     raw = [e.reason for e in xmlschema_schema().iter_errors(parse_bytes(doc(BOUNDS)), use_location_hints=False)]
     assert len(raw) == 5  # xmlschema: x and width each as a pattern mismatch and as a failed conversion

@@ -15,10 +15,10 @@ from pathlib import Path
 import pytest
 import requests
 
-from bpmn import edit
-from bpmn.model import Model
-from exchange import package
-from exchange.server import admin
+from procex.bpmn import edit
+from procex.bpmn.model import Model
+from procex.exchange.library import package
+from procex.exchange.server import admin
 from tests.conftest import IN_CI, REPO
 from tests.libserver import LibraryServer, make_db
 

@@ -265,8 +265,8 @@ def test_unexpected_error_on_a_page_is_html_and_in_the_api_json(tmp_path, monkey
     FastAPI's own validation of a typed query value on a page route is a page too."""
     from fastapi.testclient import TestClient
 
-    from exchange.server.app import create_app
-    from exchange.server.settings import Settings
+    from procex.exchange.server.api.app import create_app
+    from procex.exchange.server.settings import Settings
 
     app = create_app(Settings(db=str(tmp_path / "library.sqlite"), policy="public"))
 

@@ -17,9 +17,9 @@ import pytest
 import requests
 import sqlalchemy as sa
 
-from exchange.server import admin
-from exchange.server.store import make_engine
-from exchange.server.web_session import SESSION_COOKIE, SESSION_SECONDS, session_secret, sign
+from procex.exchange.server import admin
+from procex.exchange.server.storage.store import make_engine
+from procex.exchange.server.web.session import SESSION_COOKIE, SESSION_SECONDS, session_secret, sign
 from tests.libserver import LibraryServer, make_db, manifest_for, tiny_model
 
 PROCESS = "/p/{slug}/antrag"
@@ -251,9 +251,9 @@ def test_sign_out_from_another_site_is_refused(servers, member):
 def test_every_form_post_of_the_pages_checks_the_origin(servers, tmp_path):
     """Each page route that takes a POST (or another method that changes something) refuses a
     cross-site request: a form added later is covered without remembering to."""
-    from exchange.server.app import create_app
-    from exchange.server.settings import Settings
-    from exchange.server.web_errors import is_page
+    from procex.exchange.server.api.app import create_app
+    from procex.exchange.server.settings import Settings
+    from procex.exchange.server.web.errors import is_page
 
     def routes(container):  # included routers may be kept as one entry holding the original router
         for route in container.routes:

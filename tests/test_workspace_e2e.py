@@ -7,7 +7,7 @@ import sys
 
 import pytest
 
-from exchange.server import admin
+from procex.exchange.server import admin
 
 from .conftest import REPO
 from .libserver import LibraryServer, make_db
@@ -41,8 +41,8 @@ def library(tmp_path):
 
 
 def publish_example(server, token, folder, slug):
-    from exchange.client import LibraryClient
-    from exchange.demo import manifest_from_example
+    from procex.exchange.library.client import LibraryClient
+    from procex.exchange.demo import manifest_from_example
 
     fields = json.loads((folder / f"{slug}.json").read_text("utf-8"))
     data = (folder / f"{slug}.bpmn").read_bytes()
@@ -86,15 +86,15 @@ def test_koblenz_adopts_adapts_updates_and_shares_back(library, tmp_path):
     assert (ws / ".procex" / "cache" / f"{lock['sha256']}.bpmn").exists()
     found = json.loads(procex(["search", "Gewerbe", "--json"], ws, koblenz).stdout)
     assert found["items"][0]["adoptions"] == 1  # the import recorded Koblenz's adoption
-    from exchange.catalogue import read_catalogue
+    from procex.exchange.catalogue.entries import read_catalogue
 
     linked = [e for e in read_catalogue(ws / "catalogue.csv") if e.leistungsschluessel == "99050012104000"]
     assert [(e.process, e.status) for e in linked] == [("processes/gewerbeanmeldung.bpmn", "in_progress")]
 
     # a local edit: rename one task, move another to another lane
-    from bpmn import edit
-    from bpmn.fileio import atomic_write
-    from bpmn.model import read_model
+    from procex.bpmn import edit
+    from procex.core.files import atomic_write
+    from procex.bpmn.model import read_model
 
     model = read_model(local)
     edit.rename(model, "Task_Bescheinigung_senden", "Empfangsbescheinigung per De-Mail versenden")
@@ -174,8 +174,8 @@ def test_publish_refuses_personal_data_and_validation_errors(library, tmp_path):
     ws = tmp_path / "ws"
     procex(["init", "--municipality", "Stadt Koblenz", "--ags", "07111000", "--library", server.url,
             "--mailbox", "steueramt@koblenz.de", "--dir", str(ws)], tmp_path)
-    from bpmn import edit
-    from bpmn.model import read_model
+    from procex.bpmn import edit
+    from procex.bpmn.model import read_model
 
     data = (EXAMPLES / "trier" / "hundesteuer-anmeldung.bpmn").read_bytes()
     model = read_model(EXAMPLES / "trier" / "hundesteuer-anmeldung.bpmn")
@@ -217,9 +217,9 @@ def test_update_with_a_conflict_leaves_the_local_file_untouched(library, tmp_pat
             "--dir", str(ws)], tmp_path)
     shutil.copyfile(EXAMPLES / "koblenz" / "catalogue.csv", ws / "catalogue.csv")
     procex(["import", "trier/gewerbeanmeldung@1.0.0"], ws, tokens["koblenz"])
-    from bpmn import edit
-    from bpmn.fileio import atomic_write
-    from bpmn.model import read_model
+    from procex.bpmn import edit
+    from procex.core.files import atomic_write
+    from procex.bpmn.model import read_model
 
     local = ws / "processes" / "gewerbeanmeldung.bpmn"
     model = read_model(local)

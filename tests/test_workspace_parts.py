@@ -9,11 +9,11 @@ from http.server import BaseHTTPRequestHandler, ThreadingHTTPServer
 
 import pytest
 
-from bpmn.model import Model
-from exchange import mapping
-from exchange.client import IntegrityError
-from exchange.privacy import find_personal_data
-from exchange.workspace import Workspace, WorkspaceError, slugify
+from procex.bpmn.model import Model
+from procex.exchange.workspace import mapping
+from procex.exchange.library.client import IntegrityError
+from procex.exchange.workspace.privacy import find_personal_data
+from procex.exchange.workspace.folder import Workspace, WorkspaceError, slugify
 
 from .conftest import REPO
 from .test_edit import SMALL
@@ -111,7 +111,7 @@ def test_tampered_download_is_refused_and_nothing_written(tampering_server, tmp_
     ws = Workspace.init(tmp_path / "ws", "Stadt Koblenz", "07111000", tampering_server)
     before = {p: p.read_bytes() for p in ws.root.rglob("*") if p.is_file()}
     monkeypatch.setenv("PROCEX_TOKEN", "t")
-    from exchange.importing import import_process
+    from procex.exchange.workspace.importing import import_process
 
     with pytest.raises(IntegrityError, match="does not match its sha256"):
         import_process(ws, "trier/x@1.0.0")
@@ -136,7 +136,7 @@ def test_server_down_gives_one_line_within_timeout(tmp_path):
 
 
 def test_client_sentences_for_status_codes():
-    from exchange.client import _sentence
+    from procex.exchange.library.client import _sentence
 
     assert "PROCEX_TOKEN" in _sentence(401, {"message": "x"}, "u", "read")
     assert "has not accepted the sharing agreement" in _sentence(
@@ -178,8 +178,8 @@ def test_slugify():
 def test_xprozess_import_into_a_workspace_links_catalogue_and_lock(tmp_path, shared):
     from click.testing import CliRunner
 
-    from cli import procex
-    from exchange.catalogue import CatalogueEntry
+    from procex.cli import procex
+    from procex.exchange.catalogue.entries import CatalogueEntry
 
     ws = Workspace.init(tmp_path / "ws", "Stadt Koblenz", "07111000")
     ws.save_catalogue([CatalogueEntry("99006028261000", "Schwangere Beschäftigte anzeigen", "planned", "Amt 32", "")])

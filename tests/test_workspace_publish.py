@@ -5,11 +5,16 @@ import json
 
 import pytest
 
-from bpmn.model import Model
-from exchange import privacy, publishing
-from exchange.licenses import LicenseError, check_license
-from exchange.publishing import PublishRefused, build_manifest, publish_process, upstream_town_warnings
-from exchange.workspace import Workspace, WorkspaceError
+from procex.bpmn.model import Model
+from procex.exchange.workspace import privacy, publishing
+from procex.exchange.library.licenses import LicenseError, check_license
+from procex.exchange.workspace.publishing import (
+    PublishRefused,
+    build_manifest,
+    publish_process,
+    upstream_town_warnings,
+)
+from procex.exchange.workspace.folder import Workspace, WorkspaceError
 
 from .conftest import REPO
 from .test_edit import SMALL

@@ -2,8 +2,8 @@
 import json
 import shutil
 
-from exchange.client import LibraryClient
-from exchange.server import admin
+from procex.exchange.library.client import LibraryClient
+from procex.exchange.server import admin
 
 from .test_workspace_e2e import EXAMPLES, procex
 from .test_workspace_e2e import library  # noqa: F401 - the fixture: a real server with Trier and Koblenz
@@ -14,7 +14,7 @@ KEY = "99102013002000"
 
 def publish_hundesteuer(server, token, version="1.0.0", rename=None):
     """Trier's Hundesteuer example as ``version``; ``rename`` = (old label, new label) changes the model."""
-    from exchange.demo import manifest_from_example
+    from procex.exchange.demo import manifest_from_example
 
     fields = json.loads((EXAMPLES / "trier" / f"{HUND}.json").read_text("utf-8"))
     data = (EXAMPLES / "trier" / f"{HUND}.bpmn").read_bytes()
@@ -28,7 +28,7 @@ def publish_hundesteuer(server, token, version="1.0.0", rename=None):
 
 
 def yank(server, token, version, reason):
-    from exchange import package
+    from procex.exchange.library import package
 
     LibraryClient(server.url, token).yank(package.parse_ref(f"trier/{HUND}@{version}"), reason)
 

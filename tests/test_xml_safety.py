@@ -5,11 +5,11 @@ import time
 
 import pytest
 
-from bpmn import xml as bx
-from bpmn.errors import BpmnReadError
+from procex.bpmn import xml as bx
+from procex.bpmn.errors import BpmnReadError
 from lxml import etree
 
-from bpmn.xml import ExternalReferenceRefused, hardened_parser, has_doctype, parse_bytes
+from procex.bpmn.xml import ExternalReferenceRefused, hardened_parser, has_doctype, parse_bytes
 
 DEFS = '<definitions xmlns="http://www.omg.org/spec/BPMN/20100524/MODEL" targetNamespace="t" id="d">{body}</definitions>'
 
@@ -293,7 +293,7 @@ def test_too_many_attributes_in_a_document_are_refused():
 
 def test_the_library_refuses_the_review_upload_in_one_line():
     """exchange.server.checks.review_model, what a PUT of a model runs: one not-readable finding."""
-    from exchange.server import checks
+    from procex.exchange.server import checks
 
     findings, summary = checks.review_model(bpmn_doc(attrs=extra_attributes(200_000)), "x7.bpmn")
     assert summary is None

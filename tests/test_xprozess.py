@@ -11,11 +11,11 @@ import pytest
 from click.testing import CliRunner
 from lxml import etree
 
-import cli
-from bpmn import xml as bxml
-from exchange import xprozess
-from exchange.xprozess import files as xfiles
-from exchange.xprozess.read import XPROZESS_NS
+from procex import cli
+from procex.bpmn import xml as bxml
+from procex.exchange import xprozess
+from procex.exchange.xprozess import files as xfiles
+from procex.exchange.xprozess.read import XPROZESS_NS
 
 from .conftest import REPO, need_shared
 

@@ -2,10 +2,10 @@
 element both sides added (mixed into Applier)."""
 from lxml import etree
 
-from .. import edit, kinds
-from ..xml import local_name
-from .errors import MergeApplyError
-from .names import BPMN, CONTAINER_BEFORE, FLOW_ENDS_KINDS, ROOT_BEFORE
+from procex.bpmn import edit, kinds
+from procex.bpmn.xml import local_name
+from procex.bpmn.merge_apply.errors import MergeApplyError
+from procex.bpmn.merge_apply.names import BPMN, CONTAINER_BEFORE, FLOW_ENDS_KINDS, ROOT_BEFORE
 
 
 class Adding:

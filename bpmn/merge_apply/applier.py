@@ -2,15 +2,15 @@
 the lookups every kind of change uses; the changes themselves come from one mixin per concern."""
 import uuid
 
-from .adding import Adding
-from .changes import Changes
-from .copying import Copying
-from .diagram import Diagram
-from .errors import MergeApplyError
-from .placement import Placement
-from .properties import Properties
-from .removal import Removal
-from .tree_index import TreeIndex
+from procex.bpmn.merge_apply.adding import Adding
+from procex.bpmn.merge_apply.changes import Changes
+from procex.bpmn.merge_apply.copying import Copying
+from procex.bpmn.merge_apply.diagram import Diagram
+from procex.bpmn.merge_apply.errors import MergeApplyError
+from procex.bpmn.merge_apply.placement import Placement
+from procex.bpmn.merge_apply.properties import Properties
+from procex.bpmn.merge_apply.removal import Removal
+from procex.bpmn.merge_apply.tree_index import TreeIndex
 
 
 class Applier(Adding, Copying, Changes, Properties, Removal, Diagram, Placement):

@@ -1,12 +1,12 @@
 """Applying names, types, lanes, flow ends and moves of elements both models have (mixed into Applier)."""
 from lxml import etree
 
-from .. import edit, kinds
-from ..xml import local_name
-from .diagram import vertical_route
-from .errors import MergeApplyError
-from .names import BPMN, BPMNDI, CONTAINER_BEFORE, DI, FLOW_ENDS_KINDS
-from .tree_index import inside
+from procex.bpmn import edit, kinds
+from procex.bpmn.xml import local_name
+from procex.bpmn.merge_apply.diagram import vertical_route
+from procex.bpmn.merge_apply.errors import MergeApplyError
+from procex.bpmn.merge_apply.names import BPMN, BPMNDI, CONTAINER_BEFORE, DI, FLOW_ENDS_KINDS
+from procex.bpmn.merge_apply.tree_index import inside
 
 
 class Changes:

@@ -2,10 +2,10 @@
 elements it needs copied too (mixed into Applier)."""
 import copy
 
-from .. import edit, kinds
-from ..xml import local_name
-from .errors import MergeApplyError
-from .names import BPMN, OMG_PREFIXES, ROOT_BEFORE, STRUCTURAL
+from procex.bpmn import edit, kinds
+from procex.bpmn.xml import local_name
+from procex.bpmn.merge_apply.errors import MergeApplyError
+from procex.bpmn.merge_apply.names import BPMN, OMG_PREFIXES, ROOT_BEFORE, STRUCTURAL
 
 
 class Copying:

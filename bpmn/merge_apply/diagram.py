@@ -4,9 +4,9 @@ import copy
 
 from lxml import etree
 
-from .. import edit, kinds
-from ..xml import local_name
-from .names import BPMNDI, DC, DI
+from procex.bpmn import edit, kinds
+from procex.bpmn.xml import local_name
+from procex.bpmn.merge_apply.names import BPMNDI, DC, DI
 
 
 class Diagram:

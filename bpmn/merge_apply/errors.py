@@ -1,5 +1,5 @@
 """The error of an upstream change that cannot be applied."""
-from ..errors import EditError
+from procex.bpmn.errors import EditError
 
 
 class MergeApplyError(EditError):

@@ -1,6 +1,6 @@
 """Namespace prefixes and the element-kind sets the modules of the merge applier share."""
-from .. import kinds
-from ..xml import BPMN_NS, BPMNDI_NS, DC_NS, DI_NS
+from procex.bpmn import kinds
+from procex.bpmn.xml import BPMN_NS, BPMNDI_NS, DC_NS, DI_NS
 
 BPMN = "{%s}" % BPMN_NS
 BPMNDI = "{%s}" % BPMNDI_NS

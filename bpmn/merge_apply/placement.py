@@ -1,10 +1,10 @@
 """Placing a copied shape where UPSTREAM drew it, clear of LOCAL's shapes, and growing lanes and
 pools to hold it (mixed into Applier)."""
-from .. import edit, kinds
-from ..model import Bounds
-from ..xml import local_name
-from .names import BPMN, BPMNDI, DC
-from .tree_index import bounds_of
+from procex.bpmn import edit, kinds
+from procex.bpmn.model import Bounds
+from procex.bpmn.xml import local_name
+from procex.bpmn.merge_apply.names import BPMN, BPMNDI, DC
+from procex.bpmn.merge_apply.tree_index import bounds_of
 
 _GAP = 20.0
 

@@ -1,10 +1,10 @@
 """Applying a property (attribute, child element, vendor extension) as UPSTREAM has it (mixed into Applier)."""
 from lxml import etree
 
-from .. import kinds
-from ..xml import local_name
-from .names import BPMN, STRUCTURAL
-from .tree_index import REF_ATTRS
+from procex.bpmn import kinds
+from procex.bpmn.xml import local_name
+from procex.bpmn.merge_apply.names import BPMN, STRUCTURAL
+from procex.bpmn.merge_apply.tree_index import REF_ATTRS
 
 
 class Properties:

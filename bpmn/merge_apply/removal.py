@@ -1,7 +1,7 @@
 """Removing an element from LOCAL, and what would dangle without it (mixed into Applier)."""
-from .. import kinds
-from ..xml import local_name
-from .tree_index import inside
+from procex.bpmn import kinds
+from procex.bpmn.xml import local_name
+from procex.bpmn.merge_apply.tree_index import inside
 
 _CONNECTORS = frozenset({"sequenceFlow", "messageFlow", "association", "conversationLink"})
 

@@ -1,8 +1,8 @@
 """TreeIndex: ids, shapes, edges and back-references of one BPMN tree, kept up to date edit by edit."""
-from .. import kinds
-from ..model import shape_bounds
-from ..xml import local_name
-from .names import BPMN, OMG_PREFIXES
+from procex.bpmn import kinds
+from procex.bpmn.model import shape_bounds
+from procex.bpmn.xml import local_name
+from procex.bpmn.merge_apply.names import BPMN, OMG_PREFIXES
 
 REF_ATTRS = ("sourceRef", "targetRef", "attachedToRef", "default", "processRef")
 _REF_TEXTS = frozenset({"flowNodeRef", "incoming", "outgoing", "sourceRef", "targetRef"})

@@ -15,13 +15,13 @@ events, gateways, data, pools, artifacts; edges (flows); markers (icons); canvas
 text placement, element groups); labels (text, metrics, wrapping); style; geometry; vocabulary
 (German/English names); png and output (files).
 """
-from .errors import NoDiagramError, RenderError
-from .labels import text_width, wrap_text
-from .output import render_file
-from .png import svg_to_png
-from .style import dom_id
-from .svg import element_list, render_svg
-from .vocabulary import DEFINITION_LABELS, TYPE_LABELS, type_label
+from procex.bpmn.render.errors import NoDiagramError, RenderError
+from procex.bpmn.render.labels import text_width, wrap_text
+from procex.bpmn.render.output import render_file
+from procex.bpmn.render.png import svg_to_png
+from procex.bpmn.render.style import dom_id
+from procex.bpmn.render.svg import element_list, render_svg
+from procex.bpmn.render.vocabulary import DEFINITION_LABELS, TYPE_LABELS, type_label
 
 _dom_id = dom_id  # the diff report's name for it
 

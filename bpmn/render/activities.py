@@ -1,12 +1,12 @@
 """Activities: tasks (with their type icon), call activities and sub-processes (plain, event,
 ad hoc, transaction; collapsed or expanded), each with its bottom markers."""
-from .. import kinds
-from .canvas import halo, rect
-from .geometry import num, replace_bounds
-from .labels import label_of, wrap_text
-from .markers import activity_markers, marker_names, task_icon
-from .semantics import is_true
-from .style import LINE_HEIGHT
+from procex.bpmn import kinds
+from procex.bpmn.render.canvas import halo, rect
+from procex.bpmn.render.geometry import num, replace_bounds
+from procex.bpmn.render.labels import label_of, wrap_text
+from procex.bpmn.render.markers import activity_markers, marker_names, task_icon
+from procex.bpmn.render.semantics import is_true
+from procex.bpmn.render.style import LINE_HEIGHT
 
 
 def activity(canvas, di, element, kind, b):

@@ -1,8 +1,8 @@
 """Artifacts and messages: text annotations, groups and message envelopes."""
-from .canvas import halo, rect
-from .geometry import num, replace_bounds
-from .labels import label_of, wrap_text
-from .style import LINE_HEIGHT, STROKE
+from procex.bpmn.render.canvas import halo, rect
+from procex.bpmn.render.geometry import num, replace_bounds
+from procex.bpmn.render.labels import label_of, wrap_text
+from procex.bpmn.render.style import LINE_HEIGHT, STROKE
 
 
 def annotation(canvas, element, b):

@@ -3,10 +3,18 @@ the extent drawn so far, the DOM ids handed out, and placing text and element gr
 
 Shapes (shapes.py) and flows (edges.py) draw onto a Canvas; svg.py assembles the document.
 """
-from .geometry import Extent, num
-from .labels import esc, label_of, text_width, wrap_text
-from .style import EXTERNAL_LABEL_WIDTH, FONT_FAMILY, FONT_SIZE, LINE_HEIGHT, STROKE, css_class, dom_id
-from .vocabulary import type_label
+from procex.bpmn.render.geometry import Extent, num
+from procex.bpmn.render.labels import esc, label_of, text_width, wrap_text
+from procex.bpmn.render.style import (
+    EXTERNAL_LABEL_WIDTH,
+    FONT_FAMILY,
+    FONT_SIZE,
+    LINE_HEIGHT,
+    STROKE,
+    css_class,
+    dom_id,
+)
+from procex.bpmn.render.vocabulary import type_label
 
 
 class Canvas:

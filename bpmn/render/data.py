@@ -1,10 +1,10 @@
 """Data: data objects (with input/output arrow and collection marker) and data stores."""
-from .. import kinds
-from .canvas import halo
-from .geometry import num
-from .labels import label_of
-from .semantics import is_true
-from .style import STROKE
+from procex.bpmn import kinds
+from procex.bpmn.render.canvas import halo
+from procex.bpmn.render.geometry import num
+from procex.bpmn.render.labels import label_of
+from procex.bpmn.render.semantics import is_true
+from procex.bpmn.render.style import STROKE
 
 
 def data_object(canvas, di, element, kind, b):

@@ -1,10 +1,10 @@
 """Sequence, message and data flows: the line, its arrowhead or start decoration (conditional
 diamond, default slash, message circle) and its label."""
-from .. import kinds
-from ..xml import BPMN_NS
-from .geometry import dedupe, midpoint_segment, num, unit
-from .labels import wrap_text
-from .style import EXTERNAL_LABEL_WIDTH, LINE_HEIGHT, STROKE
+from procex.bpmn import kinds
+from procex.bpmn.xml import BPMN_NS
+from procex.bpmn.render.geometry import dedupe, midpoint_segment, num, unit
+from procex.bpmn.render.labels import wrap_text
+from procex.bpmn.render.style import EXTERNAL_LABEL_WIDTH, LINE_HEIGHT, STROKE
 
 _BPMN = "{%s}" % BPMN_NS
 

@@ -1,5 +1,5 @@
 """Why a model cannot be drawn: the renderer's two user-facing errors."""
-from ..errors import ProcexError
+from procex.core.errors import ProcexError
 
 
 class RenderError(ProcexError):

@@ -1,11 +1,11 @@
 """Events: the circle (thin, thick or double by kind, dashed when non-interrupting), the icon of
 its event definition (filled when throwing) and the label outside."""
-from .canvas import halo
-from .geometry import num
-from .labels import label_of
-from .markers import event_icon
-from .semantics import event_definitions, is_true
-from .style import STROKE
+from procex.bpmn.render.canvas import halo
+from procex.bpmn.render.geometry import num
+from procex.bpmn.render.labels import label_of
+from procex.bpmn.render.markers import event_icon
+from procex.bpmn.render.semantics import event_definitions, is_true
+from procex.bpmn.render.style import STROKE
 
 
 def event(canvas, di, element, kind, b):

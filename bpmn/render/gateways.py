@@ -1,10 +1,10 @@
 """Gateways: the diamond and the marker of its kind (exclusive, parallel, inclusive, complex,
 event-based), drawn in a 50x50 frame scaled to the shape."""
-from .canvas import halo
-from .geometry import num, star_points
-from .labels import label_of
-from .semantics import is_true
-from .style import STROKE
+from procex.bpmn.render.canvas import halo
+from procex.bpmn.render.geometry import num, star_points
+from procex.bpmn.render.labels import label_of
+from procex.bpmn.render.semantics import is_true
+from procex.bpmn.render.style import STROKE
 
 
 def gateway(canvas, di, element, kind, b):

@@ -6,9 +6,9 @@ tools wrap them without a font on the server.
 import re
 from html import escape
 
-from .. import kinds
-from ..xml import BPMN_NS
-from .style import FONT_SIZE
+from procex.bpmn import kinds
+from procex.bpmn.xml import BPMN_NS
+from procex.bpmn.render.style import FONT_SIZE
 
 _BPMN = "{%s}" % BPMN_NS
 

@@ -3,10 +3,10 @@ bottom of a task or sub-process (loop, multi-instance, compensation, collapsed, 
 
 Icons are drawn in a small local frame and placed by the caller with a transform.
 """
-from ..xml import BPMN_NS
-from .geometry import num, spokes, star_points
-from .semantics import is_true
-from .style import STROKE
+from procex.bpmn.xml import BPMN_NS
+from procex.bpmn.render.geometry import num, spokes, star_points
+from procex.bpmn.render.semantics import is_true
+from procex.bpmn.render.style import STROKE
 
 _BPMN = "{%s}" % BPMN_NS
 

@@ -1,12 +1,12 @@
 """``procex render``: read a model file and write its diagram to an .svg or .png file."""
 from pathlib import Path
 
-from ..fileio import atomic_write
-from ..model import read_model
-from ..xml import DEFAULT_MAX_BYTES
-from .errors import RenderError
-from .png import svg_to_png
-from .svg import render_svg
+from procex.core.files import atomic_write
+from procex.bpmn.model import read_model
+from procex.bpmn.xml import DEFAULT_MAX_BYTES
+from procex.bpmn.render.errors import RenderError
+from procex.bpmn.render.png import svg_to_png
+from procex.bpmn.render.svg import render_svg
 
 
 def render_file(path, output=None, diagram=0, lang="de", max_bytes=None):

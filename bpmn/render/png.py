@@ -1,5 +1,5 @@
 """SVG to PNG through cairosvg (which needs the cairo C library, so it is imported on use)."""
-from .errors import RenderError
+from procex.bpmn.render.errors import RenderError
 
 
 def svg_to_png(svg):

@@ -1,9 +1,9 @@
 """Pools and lanes: the rectangle, the name band and its (rotated) name; black-box pools show
 their name in the middle."""
-from .canvas import halo, rect
-from .geometry import num, replace_bounds
-from .labels import esc, label_of, wrap_text
-from .style import FONT_FAMILY, FONT_SIZE, LINE_HEIGHT, POOL_HEADER, STROKE
+from procex.bpmn.render.canvas import halo, rect
+from procex.bpmn.render.geometry import num, replace_bounds
+from procex.bpmn.render.labels import esc, label_of, wrap_text
+from procex.bpmn.render.style import FONT_FAMILY, FONT_SIZE, LINE_HEIGHT, POOL_HEADER, STROKE
 
 
 def pool(canvas, di, element, b):

@@ -1,5 +1,5 @@
 """What the drawing reads from a BPMN element beyond its kind: event definitions and flags."""
-from ..xml import local_name
+from procex.bpmn.xml import local_name
 
 
 def event_definitions(el):

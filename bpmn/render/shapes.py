@@ -3,19 +3,19 @@
 Unknown kinds (and shapes whose element is missing) get a dashed box, so nothing the diagram
 holds disappears silently.
 """
-from .. import kinds
-from .activities import activity, sub_process
-from .artifacts import annotation, bpmn_group, message
-from .canvas import halo
-from .data import data_object, data_store
-from .events import event
-from .gateways import gateway
-from .geometry import num
-from .labels import label_of
-from .pools import lane, pool
-from .semantics import event_definitions
-from .style import STROKE
-from .vocabulary import definitions_suffix
+from procex.bpmn import kinds
+from procex.bpmn.render.activities import activity, sub_process
+from procex.bpmn.render.artifacts import annotation, bpmn_group, message
+from procex.bpmn.render.canvas import halo
+from procex.bpmn.render.data import data_object, data_store
+from procex.bpmn.render.events import event
+from procex.bpmn.render.gateways import gateway
+from procex.bpmn.render.geometry import num
+from procex.bpmn.render.labels import label_of
+from procex.bpmn.render.pools import lane, pool
+from procex.bpmn.render.semantics import event_definitions
+from procex.bpmn.render.style import STROKE
+from procex.bpmn.render.vocabulary import definitions_suffix
 
 
 def shape(canvas, di):

@@ -6,8 +6,8 @@ style sheet adds what only CSS can: the diff and search highlights.
 """
 import re
 
-from .. import kinds
-from .geometry import num
+from procex.bpmn import kinds
+from procex.bpmn.render.geometry import num
 
 FONT_SIZE = 12.0
 LINE_HEIGHT = 14.0

@@ -6,16 +6,16 @@ plus a margin.
 """
 import math
 
-from .. import kinds
-from .canvas import Canvas
-from .edges import edge
-from .errors import NoDiagramError, RenderError
-from .geometry import num
-from .labels import esc, label_of
-from .semantics import event_definitions
-from .shapes import shape
-from .style import MARGIN, STYLE
-from .vocabulary import definitions_suffix, type_label
+from procex.bpmn import kinds
+from procex.bpmn.render.canvas import Canvas
+from procex.bpmn.render.edges import edge
+from procex.bpmn.render.errors import NoDiagramError, RenderError
+from procex.bpmn.render.geometry import num
+from procex.bpmn.render.labels import esc, label_of
+from procex.bpmn.render.semantics import event_definitions
+from procex.bpmn.render.shapes import shape
+from procex.bpmn.render.style import MARGIN, STYLE
+from procex.bpmn.render.vocabulary import definitions_suffix, type_label
 
 _LAYERS = ("pool", "lane", "group-sub", "node", "edge", "boundary", "top")
 

@@ -24,8 +24,8 @@ from dataclasses import dataclass, field
 from functools import lru_cache
 from pathlib import Path
 
-from ..errors import ProcexError
-from ._util import check_messages, finding, say
+from procex.core.errors import ProcexError
+from procex.bpmn.rules._util import check_messages, finding, say
 
 PRESETS = ("correctness", "recommended", "all", "none")
 _PRESET_RANK = {"correctness": 0, "recommended": 1, "all": 2}
@@ -130,7 +130,7 @@ def parse_config(table, source=None):
 
 def load_config(path):
     """The ``[lint]`` table of a TOML file as a LintConfig (an empty one when it has none)."""
-    from ..compat import tomllib
+    from procex.core.compat import tomllib
 
     path = Path(path)
     try:

@@ -11,8 +11,8 @@ parameter spelled per language; anything else is formatted as it is.
 import re
 from dataclasses import dataclass, field
 
-from ..findings import Finding
-from ..xml import local_name
+from procex.bpmn.findings import Finding
+from procex.bpmn.xml import local_name
 
 LANGS = ("de", "en")
 _CAMEL = re.compile(r"(?<=[a-z])(?=[A-Z])")
@@ -42,7 +42,7 @@ _TRIGGER_WORDS_DE = {"message": "Nachricht", "timer": "Timer", "signal": "Signal
 def kind_words(kind, lang="en"):
     """'userTask' -> 'user task' / 'Benutzeraufgabe'."""
     if lang == "de":
-        from ..diff_text import TYPE_WORDS_DE
+        from procex.bpmn.diff_text import TYPE_WORDS_DE
 
         return TYPE_WORDS_DE.get(kind) or _KIND_WORDS_DE.get(kind) or kind
     return _KIND_WORDS.get(kind) or _CAMEL.sub(" ", kind).lower()
@@ -177,7 +177,7 @@ def event_definition_kinds(el):
     <eventDefinitionRef> to a global definition counts as that definition's kind when it resolves."""
     model = getattr(el, "model", None)
     el = getattr(el, "el", el)
-    from .. import kinds
+    from procex.bpmn import kinds
 
     found = []
     for child in el:
@@ -193,7 +193,7 @@ def event_definition_kinds(el):
 # --- flow structure shared by the rules (built from sourceRef/targetRef, never <incoming>) -----
 
 def _kinds():
-    from .. import kinds
+    from procex.bpmn import kinds
 
     return kinds
 

@@ -5,7 +5,7 @@ BPMN 2.0 (10.2.5) does not allow start or end events in it.
 How to fix: remove the start and end events from the ad-hoc sub-process (its completion
 condition says when it is done), or make it an ordinary sub-process.
 """
-from ._util import flow_nodes_in, problem
+from procex.bpmn.rules._util import flow_nodes_in, problem
 
 ID = "ad-hoc-sub-process"
 PRESET = "correctness"

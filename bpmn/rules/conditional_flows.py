@@ -9,7 +9,7 @@ is the condition; an executable process needs a conditionExpression.
 How to fix: label each such flow with its condition (and, for an executable process, give it a
 conditionExpression), or mark one flow as the default.
 """
-from ._util import is_conditional, is_default, is_true, label, problem
+from procex.bpmn.rules._util import is_conditional, is_default, is_true, label, problem
 
 ID = "conditional-flows"
 PRESET = "recommended"

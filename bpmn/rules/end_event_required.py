@@ -5,7 +5,7 @@ has to guess which step is the last (an implicit end).
 Ad-hoc sub-processes are exempt (they must not have end events).
 How to fix: add an end event after the last step, named after the result ("Bescheid versandt").
 """
-from ._util import containers, flow_nodes_in, problem
+from procex.bpmn.rules._util import containers, flow_nodes_in, problem
 
 ID = "end-event-required"
 PRESET = "recommended"

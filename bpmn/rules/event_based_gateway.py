@@ -7,7 +7,7 @@ chooses the path.
 How to fix: put a catch event (e.g. "Antwort eingegangen", "Frist abgelaufen") right after the
 gateway on each path, or use an exclusive gateway for a decision on data.
 """
-from ._util import event_definition_kinds, is_conditional, problem
+from procex.bpmn.rules._util import event_definition_kinds, is_conditional, problem
 
 ID = "event-based-gateway"
 PRESET = "correctness"

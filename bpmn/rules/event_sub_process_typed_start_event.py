@@ -4,7 +4,7 @@ Why: BPMN 2.0 (10.2.5) starts an event sub-process only by its start event's tri
 timer, error, signal, ...); a blank start event would never fire.
 How to fix: give the start event the trigger the event sub-process reacts to.
 """
-from ._util import event_definition_kinds, flow_nodes_in, is_true, problem
+from procex.bpmn.rules._util import event_definition_kinds, flow_nodes_in, is_true, problem
 
 ID = "event-sub-process-typed-start-event"
 PRESET = "correctness"

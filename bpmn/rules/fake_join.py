@@ -5,7 +5,7 @@ not wait for the others. Modellers usually mean a join, which needs a gateway.
 How to fix: merge the flows with a gateway (parallel to wait for all, exclusive to pass each
 through) in front of the activity.
 """
-from ._util import problem
+from procex.bpmn.rules._util import problem
 
 ID = "fake-join"
 PRESET = "recommended"

@@ -5,8 +5,8 @@ leftover that confuses readers and importers; two of the same kind with the same
 references ambiguous for people (who see names, not ids).
 How to fix: delete the unused definition, or refer to it; rename or merge duplicates.
 """
-from .. import kinds
-from ._util import label, problem
+from procex.bpmn import kinds
+from procex.bpmn.rules._util import label, problem
 
 ID = "global"
 PRESET = "recommended"

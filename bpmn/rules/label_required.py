@@ -5,7 +5,7 @@ search and the adaptation diff compare. Parallel and event-based gateways and jo
 exclusive, inclusive or complex gateway should ask its question.
 How to fix: give the element a name ("Antrag prüfen", "Unterlagen vollständig?").
 """
-from ._util import label, problem
+from procex.bpmn.rules._util import label, problem
 
 ID = "label-required"
 PRESET = "recommended"

@@ -5,7 +5,7 @@ with no work in it, often left over when steps were moved, and it misleads whoev
 model to their own offices. Lanes that only hold child lanes are not checked themselves.
 How to fix: move the steps of that role into the lane (flowNodeRef), or delete the lane.
 """
-from ._util import problem
+from procex.bpmn.rules._util import problem
 
 ID = "lane-without-members"
 PRESET = "recommended"

@@ -8,7 +8,7 @@ both in the same process or sub-process.
 """
 from collections import defaultdict
 
-from ._util import containers, flow_nodes_in, problem
+from procex.bpmn.rules._util import containers, flow_nodes_in, problem
 
 ID = "link-event"
 PRESET = "correctness"

@@ -5,7 +5,7 @@ scope and legal basis before it adopts it; the diagram alone rarely says that.
 How to fix: add a documentation text to the process or its pool (in most editors: the
 "Documentation" field of the process or pool).
 """
-from ._util import problem
+from procex.bpmn.rules._util import problem
 
 ID = "missing-documentation"
 PRESET = "all"

@@ -6,7 +6,7 @@ that a diagram leaves out are reported by the reference checks, when the file ha
 How to fix: export the model from the modelling tool with diagram information, or lay it out
 once in a BPMN editor and save it.
 """
-from ._util import problem
+from procex.bpmn.rules._util import problem
 
 ID = "no-bpmndi"
 PRESET = "recommended"

@@ -4,7 +4,7 @@ Why: a complex gateway's behaviour lives in a free-text activation condition tha
 most tools (and process engines) cannot interpret; the diagram alone does not say what happens.
 How to fix: express the logic with exclusive, parallel or inclusive gateways and conditions.
 """
-from ._util import problem
+from procex.bpmn.rules._util import problem
 
 ID = "no-complex-gateway"
 PRESET = "all"

@@ -7,7 +7,7 @@ elements of ad-hoc sub-processes (they need no flows). Connections are read from
 flows' sourceRef/targetRef only.
 How to fix: connect the element with sequence flows, or remove it.
 """
-from ._util import has_definition, in_ad_hoc, is_compensation, is_true, problem
+from procex.bpmn.rules._util import has_definition, in_ad_hoc, is_compensation, is_true, problem
 
 ID = "no-disconnected"
 PRESET = "recommended"

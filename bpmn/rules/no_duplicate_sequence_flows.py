@@ -4,7 +4,7 @@ Why: a duplicated flow sends two tokens along the same path, so the next step ru
 nearly always a leftover of editing (often drawn on top of the first, invisible).
 How to fix: delete one of the two flows.
 """
-from ._util import problem
+from procex.bpmn.rules._util import problem
 
 ID = "no-duplicate-sequence-flows"
 PRESET = "recommended"

@@ -4,7 +4,7 @@ Why: a gateway with several incoming and several outgoing flows hides two decisi
 symbol; its behaviour (wait for whom, then go where) is hard to read and easy to get wrong.
 How to fix: use two gateways, one that joins and one after it that splits.
 """
-from ._util import problem
+from procex.bpmn.rules._util import problem
 
 ID = "no-gateway-join-fork"
 PRESET = "recommended"

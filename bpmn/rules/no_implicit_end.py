@@ -6,8 +6,8 @@ throw events, event sub-processes, compensation activities and boundary events, 
 ad-hoc sub-processes. Elements with no flows at all are reported by no-disconnected instead.
 How to fix: connect it to the next step, or add an end event after it.
 """
-from ._util import has_definition, problem
-from .no_disconnected import exempt
+from procex.bpmn.rules._util import has_definition, problem
+from procex.bpmn.rules.no_disconnected import exempt
 
 ID = "no-implicit-end"
 PRESET = "recommended"

@@ -5,7 +5,7 @@ implicit parallel split). Readers often take them for a decision. A gateway says
 How to fix: add a parallel gateway (all branches) or an exclusive gateway (one branch) after the
 element, or give the flows conditions.
 """
-from ._util import is_conditional, is_default, problem
+from procex.bpmn.rules._util import is_conditional, is_default, problem
 
 ID = "no-implicit-split"
 PRESET = "recommended"

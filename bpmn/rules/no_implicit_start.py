@@ -6,8 +6,8 @@ event sub-processes, compensation activities, elements of ad-hoc sub-processes. 
 flows at all are reported by no-disconnected instead.
 How to fix: connect it from the step before, or make it a start event.
 """
-from ._util import has_definition, problem
-from .no_disconnected import exempt
+from procex.bpmn.rules._util import has_definition, problem
+from procex.bpmn.rules.no_disconnected import exempt
 
 ID = "no-implicit-start"
 PRESET = "recommended"

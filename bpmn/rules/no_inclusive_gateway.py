@@ -6,7 +6,7 @@ not supported by every process engine. Only in "all": municipal models use OR sp
 How to fix: where only one branch is taken use an exclusive gateway; where all are, a parallel
 one; keep the inclusive gateway where "one or more" is really meant.
 """
-from ._util import problem
+from procex.bpmn.rules._util import problem
 
 ID = "no-inclusive-gateway"
 PRESET = "all"

@@ -5,8 +5,8 @@ no longer shows the model. Boundary events sit on their activity by design and a
 are elements inside an expanded sub-process drawn over it.
 How to fix: move the shapes apart in the editor.
 """
-from .. import kinds
-from ._util import Words, problem
+from procex.bpmn import kinds
+from procex.bpmn.rules._util import Words, problem
 
 ID = "no-overlapping-elements"
 PRESET = "recommended"

@@ -9,7 +9,7 @@ How to fix: name the role or office ("Sachbearbeitung Gewerbe", "Ordnungsamt").
 """
 import re
 
-from ._util import label, problem
+from procex.bpmn.rules._util import label, problem
 
 ID = "person-named-lane"
 PRESET = "recommended"

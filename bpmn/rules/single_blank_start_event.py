@@ -5,7 +5,7 @@ is unclear which one starts the process, or whether both do.
 How to fix: keep one blank start event and give the others a trigger (message, timer, ...), or
 merge them.
 """
-from ._util import containers, event_definition_kinds, flow_nodes_in, problem
+from procex.bpmn.rules._util import containers, event_definition_kinds, flow_nodes_in, problem
 
 ID = "single-blank-start-event"
 PRESET = "recommended"

@@ -5,7 +5,7 @@ element without incoming flow at once (an implicit start), which is rarely what 
 Ad-hoc sub-processes are exempt (they must not have start events).
 How to fix: add a (blank) start event and connect it to the first step.
 """
-from ._util import containers, flow_nodes_in, problem
+from procex.bpmn.rules._util import containers, flow_nodes_in, problem
 
 ID = "start-event-required"
 PRESET = "recommended"

@@ -6,7 +6,7 @@ sub-process or in the parent process.
 How to fix: remove the event definition, or model the trigger as an intermediate event before
 the sub-process.
 """
-from ._util import event_definition_kinds, flow_nodes_in, is_true, problem, trigger_words
+from procex.bpmn.rules._util import event_definition_kinds, flow_nodes_in, is_true, problem, trigger_words
 
 ID = "sub-process-blank-start-event"
 PRESET = "correctness"

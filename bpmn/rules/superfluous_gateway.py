@@ -3,7 +3,7 @@
 Why: it neither decides nor joins; it only adds a symbol the reader has to interpret.
 How to fix: remove the gateway and connect its neighbours directly.
 """
-from ._util import problem
+from procex.bpmn.rules._util import problem
 
 ID = "superfluous-gateway"
 PRESET = "recommended"

@@ -5,8 +5,15 @@ nothing can run in parallel (no parallel or inclusive split, no implicit split, 
 non-interrupting event) a plain end event does the same and does not alarm the reader.
 How to fix: use a plain end event.
 """
-from ._util import containers, event_definition_kinds, flow_nodes_in, is_conditional, is_default, is_true, \
-    problem
+from procex.bpmn.rules._util import (
+    containers,
+    event_definition_kinds,
+    flow_nodes_in,
+    is_conditional,
+    is_default,
+    is_true,
+    problem,
+)
 
 ID = "superfluous-termination"
 PRESET = "recommended"

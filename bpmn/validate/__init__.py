@@ -19,14 +19,29 @@ Modules: run (one model, several files, the exit status), schema (xsd), referenc
 reference_index (reference), messages (their German and English words), report (Report),
 formats (text table, JSON, SARIF).
 """
-from ..rules import ConfigError, LintConfig, find_config, load_config
-from .formats import (READ_RULE, REFERENCE_HELP, REFERENCE_HELP_DE, XSD_HELP, XSD_HELP_DE, format_text, to_json,
-                      to_sarif)
-from .messages import MESSAGES
-from .references import reference_findings
-from .report import SEVERITY_ORDER, Report
-from .run import config_for, exit_status, validate_bytes, validate_file, validate_model, validate_paths
-from .schema import XSD_NS, lxml_schema, schema_findings, xmlschema_schema
+from procex.bpmn.rules import ConfigError, LintConfig, find_config, load_config
+from procex.bpmn.validate.formats import (
+    READ_RULE,
+    REFERENCE_HELP,
+    REFERENCE_HELP_DE,
+    XSD_HELP,
+    XSD_HELP_DE,
+    format_text,
+    to_json,
+    to_sarif,
+)
+from procex.bpmn.validate.messages import MESSAGES
+from procex.bpmn.validate.references import reference_findings
+from procex.bpmn.validate.report import SEVERITY_ORDER, Report
+from procex.bpmn.validate.run import (
+    config_for,
+    exit_status,
+    validate_bytes,
+    validate_file,
+    validate_model,
+    validate_paths,
+)
+from procex.bpmn.validate.schema import XSD_NS, lxml_schema, schema_findings, xmlschema_schema
 
 __all__ = [
     "MESSAGES", "READ_RULE", "REFERENCE_HELP", "REFERENCE_HELP_DE", "SEVERITY_ORDER", "XSD_HELP", "XSD_HELP_DE", "XSD_NS",

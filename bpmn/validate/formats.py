@@ -85,7 +85,7 @@ def to_json(reports, unreadable=()):
 
 
 def _rule_descriptor(rule_id, rules_used, lang="de"):
-    from .. import rules as lint
+    from procex.bpmn import rules as lint
 
     de = lang == "de"
     if rule_id == "xsd":
@@ -131,8 +131,8 @@ def to_sarif(reports, rules=None, config=None, lang="de", unreadable=()):
     ``executionSuccessful`` is then false (``exitCode`` is procex validate's exit status)."""
     from importlib import metadata
 
-    from .. import rules as lint
-    from .run import exit_status
+    from procex.bpmn import rules as lint
+    from procex.bpmn.validate.run import exit_status
 
     try:
         version = metadata.version("procex")

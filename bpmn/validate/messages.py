@@ -3,10 +3,10 @@
 See bpmn/rules/_util.py for how parameters are named; each lint rule keeps its own table in its
 module. ``say`` puts one message into words in the chosen language.
 """
-from .. import kinds
-from ..rules._util import Words, check_messages, describe, label, trigger_words
-from ..rules._util import say as _say_in
-from ..xml import BPMN_NS, BPMNDI_NS, local_name
+from procex.bpmn import kinds
+from procex.bpmn.rules._util import Words, check_messages, describe, label, trigger_words
+from procex.bpmn.rules._util import say as _say_in
+from procex.bpmn.xml import BPMN_NS, BPMNDI_NS, local_name
 
 MESSAGES = {
     # schema (xsd): "{where}: {reason}; {hint}", reason as xmlschema gives it

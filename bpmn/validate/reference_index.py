@@ -1,6 +1,6 @@
 """What the reference checks need, gathered in one pass over a BPMN tree (``ReferenceIndex``)."""
-from .. import kinds
-from ..xml import BPMN_NS, BPMNDI_NS
+from procex.bpmn import kinds
+from procex.bpmn.xml import BPMN_NS, BPMNDI_NS
 
 _BPMN = "{%s}" % BPMN_NS
 _BPMNDI = "{%s}" % BPMNDI_NS

@@ -5,13 +5,13 @@ kind, ids are unique, defaults are outgoing flows, sequence flows stay in their 
 message flows join two pools, and diagram shapes match elements (when the file has diagrams,
 flow elements without any shape are warned about).
 """
-from .. import kinds
-from ..findings import Finding
-from ..model import Model
-from ..rules._util import Words, kind_words, nearest_id
-from ..xml import BPMN_NS, DI_NS, OMG_NAMESPACES, local_name
-from .messages import FIX_KEYS, GROUP_WORDS, named, say
-from .reference_index import PARTICIPANT, PROCESS, SEQUENCE_FLOW, ReferenceIndex
+from procex.bpmn import kinds
+from procex.bpmn.findings import Finding
+from procex.bpmn.model import Model
+from procex.bpmn.rules._util import Words, kind_words, nearest_id
+from procex.bpmn.xml import BPMN_NS, DI_NS, OMG_NAMESPACES, local_name
+from procex.bpmn.validate.messages import FIX_KEYS, GROUP_WORDS, named, say
+from procex.bpmn.validate.reference_index import PARTICIPANT, PROCESS, SEQUENCE_FLOW, ReferenceIndex
 
 _BPMN = "{%s}" % BPMN_NS
 # A call activity may call a process of another file (by id or an engine's key): information.

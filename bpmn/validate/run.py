@@ -1,12 +1,12 @@
 """Validate one model (schema, references, lint rules) or several files with one configuration."""
 from pathlib import Path
 
-from ..model import Model
-from ..rules import LintConfig, find_config, load_config
-from ..xml import DEFAULT_MAX_BYTES, parse_bytes, parse_file
-from .references import reference_findings
-from .report import SEVERITY_ORDER, Report
-from .schema import schema_findings
+from procex.bpmn.model import Model
+from procex.bpmn.rules import LintConfig, find_config, load_config
+from procex.bpmn.xml import DEFAULT_MAX_BYTES, parse_bytes, parse_file
+from procex.bpmn.validate.references import reference_findings
+from procex.bpmn.validate.report import SEVERITY_ORDER, Report
+from procex.bpmn.validate.schema import schema_findings
 
 
 def validate_file(path, rules="correctness", config=None, max_bytes=DEFAULT_MAX_BYTES, lang="de"):
@@ -31,7 +31,7 @@ def validate_model(model, rules="correctness", config=None, lang="de"):
 
 
 def _validate(tree, source, rules, config, lang="de", model=None):
-    from .. import rules as lint
+    from procex.bpmn import rules as lint
 
     if lang not in ("de", "en"):
         raise ValueError(f"unknown language {lang!r}; use de or en")
@@ -60,8 +60,8 @@ def validate_paths(paths, rules=None, config=None, max_bytes=DEFAULT_MAX_BYTES, 
     ``paths`` is any iterable of paths (the CLI passes a progress bar over them). ``config`` None
     means: procex.toml in the current directory or a parent, if any. A file that cannot be read
     gives a BpmnReadError in the second list; the others are still validated."""
-    from .. import rules as lint
-    from ..errors import BpmnReadError
+    from procex.bpmn import rules as lint
+    from procex.bpmn.errors import BpmnReadError
 
     config = config_for(config)
     lint.resolve(rules, config)  # a wrong preset or config fails before any file is read

@@ -21,10 +21,10 @@ from itertools import islice
 
 from lxml import etree
 
-from ..findings import Finding
-from ..rules._util import Words, describe, nearest_id
-from ..xml import BPMN_NS, BPMNDI_NS, DC_NS, DI_NS, local_name
-from .messages import named, owner_of, say
+from procex.bpmn.findings import Finding
+from procex.bpmn.rules._util import Words, describe, nearest_id
+from procex.bpmn.xml import BPMN_NS, BPMNDI_NS, DC_NS, DI_NS, local_name
+from procex.bpmn.validate.messages import named, owner_of, say
 
 XSD_NS = "http://www.w3.org/2001/XMLSchema"
 _BPMN = "{%s}" % BPMN_NS
@@ -51,7 +51,7 @@ _COUNT_ATTRIBUTES = etree.XPath("count(//@*)")
 
 
 def _compile_lxml_schema():
-    from schemas import BPMN_XSD
+    from procex.schemas import BPMN_XSD
 
     parser = etree.XMLParser(resolve_entities=False, no_network=True)
     return etree.XMLSchema(etree.parse(str(BPMN_XSD), parser))
@@ -69,7 +69,7 @@ def xmlschema_schema():
     """The same schema for xmlschema (built once, only when a file fails the lxml gate)."""
     import xmlschema
 
-    from schemas import BPMN_XSD
+    from procex.schemas import BPMN_XSD
 
     return xmlschema.XMLSchema(str(BPMN_XSD), allow="local")
 

@@ -12,11 +12,11 @@ from pathlib import Path
 
 from lxml import etree
 
-from bpmn.fileio import atomic_write
-from bpmn.xml import BPMN_NS, BPMNDI_NS, DC_NS, DI_NS, XSI_NS
+from procex.core.files import atomic_write
+from procex.bpmn.xml import BPMN_NS, BPMNDI_NS, DC_NS, DI_NS, XSI_NS
 
-from .layout import layout
-from .spec import EVENT_KINDS, GATEWAY_KINDS, flow_id
+from procex.exchange.examples.layout import layout
+from procex.exchange.examples.spec import EVENT_KINDS, GATEWAY_KINDS, flow_id
 
 HERE = Path(__file__).resolve().parent
 NSMAP = {"bpmn": BPMN_NS, "bpmndi": BPMNDI_NS, "dc": DC_NS, "di": DI_NS, "xsi": XSI_NS}
@@ -200,7 +200,7 @@ def manifest_json(model):
 
 def build(out_root=HERE):
     """Write every example; return the paths written."""
-    from .trier_models import trier_models, trier_v2_models
+    from procex.exchange.examples.trier_models import trier_models, trier_v2_models
     written = []
     for folder, models in (("trier", trier_models()), ("trier-v2", trier_v2_models())):
         for model in models:

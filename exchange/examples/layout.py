@@ -10,7 +10,7 @@ other than its own two ends. A flow that cannot be routed is an error in the des
 import heapq
 from dataclasses import dataclass
 
-from .spec import EVENT_KINDS, GATEWAY_KINDS
+from procex.exchange.examples.spec import EVENT_KINDS, GATEWAY_KINDS
 
 POOL_X = 160
 POOL_Y = 80

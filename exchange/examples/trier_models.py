@@ -4,8 +4,20 @@ Each function returns one `spec.Model`: a pool for the applicant and a pool for 
 lanes named after offices, nodes on a grid, flows, message flows and the package manifest.
 The organisation, IT systems and fees are realistic but invented for the examples.
 """
-from .spec import (Flow, Lane, MessageFlow, Model, Pool, boundary, catch, copy_model, end,
-                   gateway, start, task)
+from procex.exchange.examples.spec import (
+    Flow,
+    Lane,
+    MessageFlow,
+    Model,
+    Pool,
+    boundary,
+    catch,
+    copy_model,
+    end,
+    gateway,
+    start,
+    task,
+)
 
 AGS = "07211000"
 MAILBOX = "prozesse@trier.example"

@@ -1,6 +1,7 @@
 """The process library server: members publish processes and, by the give-to-get rule, read others'.
 
-app.py (HTTP API v1, FastAPI), store.py (SQLAlchemy storage), migrations.py (versioned schema),
-auth.py (tokens and read policies), checks.py (model validation on publish), admin.py (what
-`procex admin` does), settings.py (configuration), web.py (HTML pages, hooked into the app).
+api/ (HTTP API v1, FastAPI, and its middleware), storage/ (SQLAlchemy storage and the versioned
+schema), web/ (HTML pages, hooked into the app), auth.py (tokens and read policies), checks.py
+(model validation on publish), admin.py (what `procex admin` does), settings.py (configuration),
+errors.py (the one error shape of API and pages).
 """

@@ -6,9 +6,9 @@ members and tokens in one call, for tests and the demo.
 """
 import os
 
-from ..licenses import check_license
-from .settings import Settings
-from .store import Store
+from procex.exchange.library.licenses import check_license
+from procex.exchange.server.settings import Settings
+from procex.exchange.server.storage.store import Store
 
 
 def _store(db):
@@ -69,8 +69,8 @@ def token_revoke(db, id_or_prefix):
 
 def upgrade(db):
     """Upgrade the database schema; returns (from_version, to_version)."""
-    from . import migrations
-    from .store import database_errors, make_engine
+    from procex.exchange.server.storage import migrations
+    from procex.exchange.server.storage.store import database_errors, make_engine
 
     engine = make_engine(db)
     try:
@@ -119,12 +119,12 @@ def serve(db, host="127.0.0.1", port=8080, policy="reciprocal", max_upload_mib=3
     """Upgrade the schema once, then run uvicorn with ``workers`` processes sharing the database."""
     import uvicorn
 
-    from .store import database_url
+    from procex.exchange.server.storage.store import database_url
 
     settings = Settings(db=database_url(db), policy=policy, max_upload_bytes=int(max_upload_mib * 1024 * 1024))
     upgrade(settings.db)
     os.environ.update(settings.to_env())
-    uvicorn.run("exchange.server.app:create_app_from_env", factory=True, host=host, port=port,
+    uvicorn.run("procex.exchange.server.api.app:create_app_from_env", factory=True, host=host, port=port,
                 workers=workers if workers > 1 else None, log_level=log_level,
                 proxy_headers=True, server_header=False,
                 # On SIGTERM, requests in flight get this long; a client that stopped reading a

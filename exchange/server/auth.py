@@ -5,7 +5,7 @@ Policies: ``reciprocal`` (default; the give-to-get rule: a member reads other me
 only after accepting the sharing agreement, its own always), ``members`` (any member reads),
 ``public`` (reads need no token). Writing always needs a token, and only in one's own namespace.
 """
-from .errors import ApiError
+from procex.exchange.server.errors import ApiError
 
 _CHALLENGE = {"WWW-Authenticate": 'Bearer realm="procex library"'}
 

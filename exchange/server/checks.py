@@ -16,9 +16,9 @@ from importlib import resources
 
 from lxml import etree
 
-from bpmn import xml as bxml
-from bpmn.errors import BpmnReadError
-from bpmn.findings import Finding
+from procex.bpmn import xml as bxml
+from procex.bpmn.errors import BpmnReadError
+from procex.bpmn.findings import Finding
 
 # Elements whose names people search for: activities, events, gateways, lanes, participants.
 _LABELLED = (
@@ -38,14 +38,14 @@ _log = logging.getLogger("procex.server")
 @lru_cache(maxsize=1)
 def _bpmn_schema():
     # The OMG schema is trusted and local; it imports its siblings by relative path.
-    path = resources.files("schemas").joinpath("bpmn20", "BPMN20.xsd")
+    path = resources.files("procex.schemas").joinpath("bpmn20", "BPMN20.xsd")
     parser = etree.XMLParser(resolve_entities=False, no_network=True)
     return etree.XMLSchema(etree.parse(str(path), parser))
 
 
 def _validator():
     try:
-        from bpmn import validate
+        from procex.bpmn import validate
     except ImportError:
         return None
     return getattr(validate, "validate_bytes", None)
@@ -92,7 +92,7 @@ def validation_summary(data, source="model"):
 
 @lru_cache(maxsize=1)
 def _lint_rule_ids():
-    from bpmn import rules
+    from procex.bpmn import rules
 
     return frozenset(rules.registry())
 

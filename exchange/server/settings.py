@@ -6,7 +6,7 @@ workers through the environment (PROCEX_DB, PROCEX_POLICY, PROCEX_MAX_UPLOAD_MIB
 import os
 from dataclasses import dataclass
 
-from bpmn.errors import ProcexError
+from procex.core.errors import ProcexError
 
 POLICIES = ("reciprocal", "members", "public")
 DEFAULT_MAX_UPLOAD_MIB = 32

@@ -4,7 +4,7 @@ read.py reads a message (hardened XML), files.py decodes embedded files safely (
 ZIP bombs, path traversal), importer.py writes local processes, write.py builds a
 ``prozessbibliothek.export.0203`` message, summary.py says what a message holds.
 """
-from .errors import (
+from procex.exchange.xprozess.errors import (
     EmbeddedFileError,
     PayloadTooLargeError,
     UnsafeZipEntryError,
@@ -14,11 +14,11 @@ from .errors import (
     XProzessReadError,
     ZipBombError,
 )
-from .files import DEFAULT_LIMITS, Limits
-from .importer import import_message
-from .read import XPROZESS_NS, Message, Prozess, read_bytes, read_file
-from .summary import format_table, summarise
-from .write import build_export, export_packages
+from procex.exchange.xprozess.files import DEFAULT_LIMITS, Limits
+from procex.exchange.xprozess.importer import import_message
+from procex.exchange.xprozess.read import XPROZESS_NS, Message, Prozess, read_bytes, read_file
+from procex.exchange.xprozess.summary import format_table, summarise
+from procex.exchange.xprozess.write import build_export, export_packages
 
 __all__ = [
     "DEFAULT_LIMITS", "EmbeddedFileError", "Limits", "Message", "PayloadTooLargeError", "Prozess",

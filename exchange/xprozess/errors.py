@@ -1,5 +1,5 @@
 """Errors of the XProzess 2.0 bridge; every one is a ProcexError and reads as one line."""
-from bpmn.errors import ProcexError
+from procex.core.errors import ProcexError
 
 
 class XProzessError(ProcexError):

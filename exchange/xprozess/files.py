@@ -17,10 +17,15 @@ import zipfile
 import zlib
 from dataclasses import dataclass, field
 
-from bpmn import xml as bxml
-from bpmn.errors import BpmnReadError
+from procex.bpmn import xml as bxml
+from procex.bpmn.errors import BpmnReadError
 
-from .errors import EmbeddedFileError, PayloadTooLargeError, UnsafeZipEntryError, ZipBombError
+from procex.exchange.xprozess.errors import (
+    EmbeddedFileError,
+    PayloadTooLargeError,
+    UnsafeZipEntryError,
+    ZipBombError,
+)
 
 MiB = 1024 * 1024
 ROLES = {  # XProzess element -> role in procex's inspect output

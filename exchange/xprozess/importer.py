@@ -12,10 +12,10 @@ import unicodedata
 from dataclasses import dataclass, field
 from pathlib import Path
 
-from bpmn.fileio import atomic_write
+from procex.core.files import atomic_write
 
-from .errors import XProzessImportError
-from .files import EXTENSIONS, safe_filename
+from procex.exchange.xprozess.errors import XProzessImportError
+from procex.exchange.xprozess.files import EXTENSIONS, safe_filename
 
 _SLUG_OK = re.compile(r"^[a-z0-9](?:[a-z0-9-]{0,62}[a-z0-9])?$")
 _KEY = re.compile(r"^[0-9]{14}$")

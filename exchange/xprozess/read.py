@@ -12,10 +12,10 @@ from pathlib import Path
 
 from lxml import etree
 
-from bpmn.xml import ExternalReferenceRefused, has_doctype, hardened_parser
+from procex.bpmn.xml import ExternalReferenceRefused, has_doctype, hardened_parser
 
-from .errors import XProzessReadError
-from .files import DEFAULT_LIMITS, ROLES, Budget, load_embedded
+from procex.exchange.xprozess.errors import XProzessReadError
+from procex.exchange.xprozess.files import DEFAULT_LIMITS, ROLES, Budget, load_embedded
 
 XPROZESS_NS = "http://www.regierung-mv.de/xprozess/2"
 KNOWN_MESSAGES = ("alleInhalte.export.0303", "prozessbibliothek.export.0203", "prozessbibliothek.antwort.0202")

@@ -1,7 +1,7 @@
 """What a message holds, as the JSON of ``procex xprozess inspect --json`` and as a text table."""
 from datetime import datetime
 
-from .read import STATUS_LABELS
+from procex.exchange.xprozess.read import STATUS_LABELS
 
 try:
     from zoneinfo import ZoneInfo

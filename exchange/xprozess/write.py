@@ -15,13 +15,13 @@ from pathlib import Path
 
 from lxml import etree
 
-from bpmn import xml as bxml
-from bpmn.errors import BpmnReadError
-from bpmn.fileio import atomic_write
+from procex.bpmn import xml as bxml
+from procex.bpmn.errors import BpmnReadError
+from procex.core.files import atomic_write
 
-from .errors import XProzessExportError
-from .files import make_zip
-from .read import XPROZESS_NS, q
+from procex.exchange.xprozess.errors import XProzessExportError
+from procex.exchange.xprozess.files import make_zip
+from procex.exchange.xprozess.read import XPROZESS_NS, q
 
 MESSAGE_TYPE = "prozessbibliothek.export.0203"
 # listURI / listVersionID pairs exactly as the real message uses them.

@@ -1,0 +1,1 @@
+"""The command line, one module per group of commands; cli.py puts them together."""

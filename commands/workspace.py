@@ -1,0 +1,150 @@
+"""The workspace: init, search, import, status, outdated, update, publish, demo."""
+import sys
+
+import click
+from procex.commands.common import emit_json, open_workspace, progress_line
+
+
+@click.command()
+@click.option("--municipality", required=True, help='Name of the municipality, e.g. "Stadt Koblenz".')
+@click.option("--ags", required=True, help="Amtlicher Gemeindeschlüssel (8 digits), e.g. 07111000.")
+@click.option("--library", default="", help="URL of the process library, e.g. https://library.example.")
+@click.option("--slug", default=None, help="The municipality's name in the library (default: from --municipality).")
+@click.option("--mailbox", default=None,
+              help="Functional mailbox for published processes (default: the placeholder prozesse@SLUG.example, "
+                   "which publish refuses until it is replaced).")
+@click.option("--dir", "directory", default=".", type=click.Path(file_okay=False), show_default=True)
+def init(municipality, ags, library, slug, mailbox, directory):
+    """Create a workspace: procex.toml, catalogue.csv, mapping.toml, processes/, procex.lock."""
+    from procex.exchange.workspace.folder import Workspace
+
+    ws = Workspace.init(directory, municipality, ags, library, slug, mailbox)
+    click.echo(f"created workspace for {municipality} ({ws.slug}) in {ws.root}")
+    click.echo("set the library token in the environment: export PROCEX_TOKEN=...")
+    from procex.exchange.workspace.publishing import reserved_mail_domain
+
+    placeholder = ws.config["publish"]["mailbox"]
+    if reserved_mail_domain(placeholder):
+        click.echo(f"before publishing, replace the placeholder mailbox {placeholder} with your functional "
+                   f"mailbox: [publish] mailbox in {ws.root / 'procex.toml'}")
+
+
+@click.command()
+@click.argument("text", required=False, default="")
+@click.option("--leistungsschluessel", "key", default=None, help="Only processes for this 14-digit key.")
+@click.option("--publisher", default=None, help="Only processes of this member.")
+@click.option("--json", "as_json", is_flag=True)
+def search(text, key, publisher, as_json):
+    """Search the library (name, description, keywords and task labels)."""
+    result = open_workspace().client().search(text, key, publisher, per_page=100)
+    if as_json:
+        emit_json(result)
+        return
+    for item in result["items"]:
+        keys = ",".join(item.get("leistungsschluessel") or [])
+        click.echo(f"{item['ref']}  {item.get('name', '')}  [{keys}]")
+    click.echo(f"{result['total']} process(es) found", err=True)
+
+
+def _ask_for_entry(candidates):
+    """On a terminal: which of the closest catalogue entries does the process implement?"""
+    for number, (score, entry) in enumerate(candidates, 1):
+        click.echo(f"  {number}. {entry.leistungsschluessel or '-'} {entry.title} ({score:.2f})", err=True)
+    choice = click.prompt("which catalogue entry does it implement? (0 = none of these)",
+                          type=click.IntRange(0, len(candidates)), err=True)
+    return candidates[choice - 1][1] if choice else None
+
+
+@click.command("import")
+@click.argument("ref")
+@click.option("--entry", "entry_key", default=None, help="Leistungsschlüssel of the catalogue entry it implements.")
+@click.option("--as", "as_name", default=None, help="Local name (default: the package's slug).")
+@click.option("--force", is_flag=True, help="Import even with validation errors or a yanked version, or replace "
+              "an existing or locally edited file.")
+def import_(ref, entry_key, as_name, force):
+    """Import PUBLISHER/SLUG[@VERSION]: download, verify, validate, map, record provenance."""
+    from procex.exchange.workspace.importing import format_import, import_process
+
+    ask = _ask_for_entry if sys.stdin.isatty() else None  # non-interactive runs refuse instead
+    result = import_process(open_workspace(), ref, entry_key, as_name, force, ask, progress_line)
+    for warning in result.warnings:
+        click.echo(f"procex: warning: {warning}", err=True)
+    click.echo(format_import(result))
+
+
+@click.command()
+@click.option("--json", "as_json", is_flag=True)
+@click.option("--lang", type=click.Choice(["de", "en"]), default="de", show_default=True)
+def status(as_json, lang):
+    """Each process: origin, catalogue entry, edited since import/update, published or not (offline)."""
+    from procex.exchange.workspace.status import format_status, status_json, workspace_status
+
+    rows = workspace_status(open_workspace())
+    if as_json:
+        emit_json(status_json(rows))
+    else:
+        click.echo(format_status(rows, lang))
+
+
+@click.command()
+@click.option("--json", "as_json", is_flag=True)
+@click.option("--lang", type=click.Choice(["de", "en"]), default="de", show_default=True)
+def outdated(as_json, lang):
+    """List imported processes whose publisher has a newer version or yanked theirs."""
+    from procex.exchange.workspace.outdated import format_outdated, outdated as find_outdated
+
+    items = find_outdated(open_workspace())
+    if as_json:
+        emit_json([o.to_dict() for o in items])
+    else:
+        click.echo(format_outdated(items, lang))
+
+
+@click.command()
+@click.argument("name")
+@click.option("--version", default=None, help="Upstream version to take (default: the newest).")
+@click.option("--prefer", type=click.Choice(["local", "upstream"]), default=None,
+              help="Decide every conflict for this side instead of stopping.")
+@click.option("--lang", type=click.Choice(["de", "en"]), default="de", show_default=True,
+              help="Language of the summary and the conflict list.")
+def update(name, version, prefer, lang):
+    """Merge the newest upstream version into processes/NAME.bpmn (three-way merge)."""
+    from procex.exchange.workspace.update import update_process
+
+    result = update_process(open_workspace(), name, version, prefer)
+    if not result.written:
+        click.echo(result.summary(lang), err=True)  # each conflict with both sides' values, as `merge` lists them
+        sys.exit(1)
+    click.echo(result.summary(lang))
+    for line in result.notes(lang):
+        click.echo(line, err=True)
+
+
+@click.command()
+@click.option("--dir", "directory", default="demo-output", show_default=True, type=click.Path(file_okay=False),
+              help="Folder for the library database, the Koblenz workspace and the report (remade each run).")
+def demo(directory):
+    """Run the main job end to end on a local SQLite library seeded with the example processes."""
+    from procex.exchange.demo import run_demo
+
+    run_demo(directory, echo=click.echo, step=lambda title: click.echo(click.style(f"\n== {title}", bold=True)))
+
+
+@click.command()
+@click.option("--version", "version", default=None, help="Version to publish (default: next patch, or 1.0.0).")
+@click.option("--allow-personal-data", is_flag=True, help="Publish although the model seems to name persons.")
+@click.argument("name")
+def publish(name, version, allow_personal_data):
+    """Validate and publish processes/NAME.bpmn to the library (derived_from for adaptations)."""
+    from procex.exchange.workspace.publishing import publish_process
+
+    result = publish_process(open_workspace(), name, version, allow_personal_data, progress_line)
+    if result.status == "no-op":
+        click.echo(f"{result.ref} is already published with this content; nothing to do")
+    else:
+        what = "published" if result.status == "created" else "already in the library with the same content:"
+        derived = f" (derived from {result.derived_from})" if result.derived_from else ""
+        click.echo(f"{what} {result.ref}{derived}")
+
+
+COMMANDS = [init, search, import_, status, outdated, update, demo, publish]

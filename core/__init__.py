@@ -1,0 +1,1 @@
+"""What every part of procex shares: the exception family, atomic file writes, version shims."""

@@ -1,0 +1,1 @@
+"""The service catalogue: catalogue.csv, the LeiKa list, suggest, and the council report."""

@@ -1,0 +1,1 @@
+"""The library client and the package format: manifests, references, versions, licences."""

@@ -1,0 +1,450 @@
+"""The library client: one HTTP session to a procex library server (API v1).
+
+One requests.Session with a User-Agent and timeouts; GETs are retried with backoff on
+connection errors and 502/503/504 (never uploads); every error status becomes a sentence that
+says what to do; every download is checked against its sha256 before anyone sees the bytes.
+A token travels only over https://, or over plain http:// to this computer (loopback) or to a
+host the user named in PROCEX_ALLOW_HTTP: a workspace from someone else cannot collect it.
+
+Timeouts are about silence, not about size (``Timeouts``): a call waits at most ``total`` seconds
+for the library to start answering, over all its attempts and the pauses between them; once an
+answer flows, it may take as long as it needs, as long as no pause lasts ``read`` seconds.
+"""
+import ipaddress
+import json
+import os
+import re
+import time
+from typing import NamedTuple
+
+import requests
+from urllib3.exceptions import LocationParseError
+from urllib3.util import parse_url
+
+from procex.core.errors import ProcexError
+
+from procex.exchange.library import package
+
+USER_AGENT = "procex/0.1 (+https://example.invalid/procex)"
+RETRY_STATUSES = {502, 503, 504}
+
+
+class Timeouts(NamedTuple):
+    """Seconds: ``connect`` for a connection, ``read`` for the longest silence within an attempt
+    (before the answer starts, and between two pieces of it), ``total`` for the longest wait for
+    an answer to start over all attempts of one call (procex.toml ``[library] timeout``). A call
+    of one attempt only (an upload) may wait the whole ``total`` for its answer to start."""
+
+    connect: float = 10.0
+    read: float = 30.0
+    total: float = 60.0
+
+    @classmethod
+    def of(cls, value):
+        """Timeouts from None (the defaults), a number (the total: connect 10 s and read 30 s at
+        most that, read half of it when that is more, so that a larger total also waits longer
+        for a slow answer), a (connect, read) or (connect, read, total) tuple, or Timeouts."""
+        if value is None:
+            return cls()
+        if isinstance(value, cls):
+            return value
+        if isinstance(value, (int, float)):
+            total = float(value)
+            read = min(total, max(cls._field_defaults["read"], total / 2))
+            return cls(min(cls._field_defaults["connect"], total), read, total)
+        parts = [float(part) for part in value]
+        if len(parts) == 2:
+            parts.append(max(cls._field_defaults["total"], parts[0] + parts[1]))
+        return cls(*parts)
+
+
+DEFAULT_TIMEOUT = Timeouts()
+MIN_ATTEMPT = 0.2  # seconds: no further attempt when less than this is left of a call's time
+
+# What reading a started answer raises when the library falls silent or drops the connection.
+_BROKEN_BODY = (requests.ConnectionError, requests.Timeout, requests.exceptions.ChunkedEncodingError)
+
+
+def _seconds(value):
+    return f"{value:.1f} s" if value < 10 else f"{value:.0f} s"
+
+
+def _attempts(count):
+    return "1 attempt" if count == 1 else f"{count} attempts"
+
+
+def _why_broken(error, response):
+    """Why reading an answer failed: the library fell silent, or the connection went."""
+    if isinstance(error, requests.Timeout) or "timed out" in str(error).lower():
+        return f"no data for {_seconds(response.pause_limit)}"
+    return "the connection was closed"
+
+
+def _allow_pauses(response, seconds, attempt_read):
+    """Once an answer has started, let its body pause up to ``seconds`` between pieces: the
+    attempt's read timeout (``attempt_read``) may have been shortened to what was left of the
+    call's deadline, which bounds the wait for an answer, not how long a flowing one may take.
+    Sets ``response.pause_limit`` to the limit in force."""
+    raw = response.raw
+    # The socket the body comes from: the connection's, or (after "Connection: close", when
+    # http.client has let go of it) the one under the response's file.
+    sock = getattr(getattr(raw, "connection", None), "sock", None)
+    if sock is None:
+        sock = getattr(getattr(getattr(getattr(raw, "_fp", None), "fp", None), "raw", None), "_sock", None)
+    if sock is not None and hasattr(sock, "settimeout"):
+        sock.settimeout(seconds)
+        response.pause_limit = seconds
+    else:
+        response.pause_limit = attempt_read
+
+
+UNREACHABLE = "unreachable"  # LibraryError.code when no answer came (no connection, timeout)
+INSECURE_URL = "insecure_url"  # LibraryError.code when a token would go out over plain http://
+ALLOW_HTTP_ENV = "PROCEX_ALLOW_HTTP"  # host names (comma-separated) that may get a token over http://
+
+
+def is_loopback(host):
+    """True for localhost, 127.0.0.0/8 and ::1 (also as ::ffff:127.x.y.z): this computer only."""
+    host = (host or "").strip("[]").lower()
+    if host == "localhost":
+        return True
+    try:
+        address = ipaddress.ip_address(host)
+    except ValueError:
+        return False
+    mapped = getattr(address, "ipv4_mapped", None)
+    return address.is_loopback or (mapped is not None and mapped.is_loopback)
+
+
+def insecure_token_url(base_url, allowed_hosts=()):
+    """The host name when a token must not be sent to ``base_url`` (plain http:// to another
+    computer that is not in ``allowed_hosts``), else None. The URL is read as urllib.parse and as
+    urllib3 (which requests connects with) read it; where they differ, both must be safe."""
+    try:
+        ours = requests.utils.urlparse(base_url)
+        theirs = parse_url(base_url)
+    except (ValueError, LocationParseError):
+        return base_url
+    schemes = {(ours.scheme or "").lower(), (theirs.scheme or "").lower()}
+    if schemes == {"https"}:
+        return None
+    hosts = [(ours.hostname or "").lower(), (theirs.host or "").strip("[]").lower()]
+    unsafe = [host for host in hosts if not host or not (is_loopback(host) or host in allowed_hosts)]
+    if schemes == {"http"} and not unsafe:
+        return None
+    return next((host for host in unsafe if host), None) or hosts[0] or base_url
+
+
+def allowed_http_hosts(value=None):
+    """Host names from PROCEX_ALLOW_HTTP (or ``value``): 'a.intern, b.intern' -> {'a.intern', 'b.intern'}."""
+    value = os.environ.get(ALLOW_HTTP_ENV, "") if value is None else value
+    return {host.strip().lower() for host in value.split(",") if host.strip()}
+
+
+class LibraryError(ProcexError):
+    """The library refused a request or could not be reached; the message says what to do.
+
+    ``status`` is the HTTP status of a refusal; ``code`` the API's error code, or UNREACHABLE when
+    the library gave no answer at all (callers with a cached copy may fall back to it then).
+    """
+
+    exit_code = 1
+
+    def __init__(self, message, status=None, code=None, details=None):
+        super().__init__(message)
+        self.status = status
+        self.code = code
+        self.details = details or []
+
+
+class IntegrityError(LibraryError):
+    """Downloaded bytes do not match the sha256 the library announced: nothing is written."""
+
+
+def _sentence(status, error, url, action):
+    """Turn an error answer into a sentence for a person."""
+    message = (error or {}).get("message") or ""
+    details = (error or {}).get("details") or []
+    if status == 401:
+        return ("the library did not accept your token (it is missing, revoked or wrong): "
+                "set PROCEX_TOKEN or the token file named in procex.toml")
+    if status == 403:
+        if "agree" in message.lower() or (error or {}).get("code") in ("agreement_required", "not_participating"):
+            # the server's message names the member (and the command); the client itself does not know its slug
+            named = re.search(r"member agree ([a-z0-9-]+)", message) or re.search(r"member '([a-z0-9-]+)'", message)
+            slug = named.group(1) if named else "SLUG"
+            return ("your municipality has not accepted the sharing agreement yet, so it may not use other "
+                    "members' processes (give-to-get rule); ask the library operator to record it "
+                    f"(procex admin member agree {slug} --license dl-de/by-2-0). Library said: {message}")
+        return f"not allowed to {action}: {message}"
+    if status == 404:
+        return f"not found: {message or url}"
+    if status == 409:
+        # The server may already say "versions are immutable: publish a new version"; say it once,
+        # with the option that does it.
+        text = message or "this version is already published with other content"
+        said = text.lower().find("versions are immutable")
+        if said >= 0:
+            text = text[:said].rstrip(" ;:,.") or "this version is already published with other content"
+        return f"{text}; versions are immutable: publish with a new --version"
+    if status == 413:
+        return f"the upload is too large for this library: {message}"
+    if status == 422:
+        lines = [_detail_text(d) for d in details[:10]]
+        more = f" (and {len(details) - 10} more)" if len(details) > 10 else ""
+        return f"the library refused it: {message}" + (": " + "; ".join(lines) + more if lines else "")
+    if status and status >= 500:
+        return f"the library failed ({status}) while trying to {action}; try again later or tell its operator"
+    return f"{action} failed with HTTP {status}: {message}"
+
+
+def _detail_text(detail):
+    if isinstance(detail, dict):
+        where = detail.get("line")
+        elem = detail.get("element")
+        text = detail.get("message") or json.dumps(detail, ensure_ascii=False)
+        prefix = " ".join(p for p in (f"line {where}" if where else "", f"[{elem}]" if elem else "") if p)
+        return f"{prefix} {text}".strip()
+    return str(detail)
+
+
+class LibraryClient:
+    """Talks to one library. ``token`` may be None for a public library; ``timeout`` as Timeouts.of takes it.
+
+    A token is refused for a plain http:// URL unless it names this computer (127.0.0.0/8, ::1,
+    localhost) or a host in ``allow_http`` (by default the names in PROCEX_ALLOW_HTTP).
+    """
+
+    def __init__(self, base_url, token=None, timeout=None, retries=3, backoff=0.5, allow_http=None):
+        if not base_url:
+            raise LibraryError("no library URL: set it with procex init --library URL or in procex.toml")
+        if token:
+            allowed = allowed_http_hosts() if allow_http is None else {h.lower() for h in allow_http}
+            host = insecure_token_url(base_url, allowed)
+            if host is not None:
+                raise LibraryError(
+                    f"refusing to send your library token to {base_url}: plain http:// would show it to "
+                    "anyone on the way; use an https:// URL ([library] url in procex.toml or "
+                    "PROCEX_LIBRARY; http:// is only for this computer: 127.0.0.1, ::1, localhost), or, "
+                    f"for a library on a closed network without TLS, set {ALLOW_HTTP_ENV}={host}",
+                    code=INSECURE_URL)
+        self.base_url = base_url.rstrip("/")
+        self.api = self.base_url + "/api/v1"
+        self.timeout = Timeouts.of(timeout)
+        self.retries = retries
+        self.backoff = backoff
+        self.session = requests.Session()
+        self.session.headers["User-Agent"] = USER_AGENT
+        if token:
+            self.session.headers["Authorization"] = f"Bearer {token}"
+
+    def close(self):
+        self.session.close()
+
+    # --- plumbing -----------------------------------------------------------------------------
+    def _request(self, method, path, action, expect=(200,), stream=False, deadline=None, **kwargs):
+        """One call. Its attempts (GET only: 1 + retries) share one deadline: ``deadline``
+        (time.monotonic()), by default now + timeout.total. Waiting for an answer to start ends
+        there; an answer that has started may pause up to timeout.read between pieces, so a big,
+        slow but flowing download is never cut off. With ``stream`` the caller reads the body."""
+        url = self.api + path
+        attempts = self.retries + 1 if method == "GET" else 1
+        # One attempt (an upload, or a client without retries) may spend the whole time waiting.
+        answer_wait = self.timeout.read if attempts > 1 else max(self.timeout.read, self.timeout.total)
+        started = time.monotonic()
+        deadline = started + self.timeout.total if deadline is None else deadline
+        attempt = 0
+        while True:
+            attempt += 1
+            left = max(deadline - time.monotonic(), MIN_ATTEMPT)
+            wait = (min(self.timeout.connect, left), min(answer_wait, left))
+            try:
+                response = self.session.request(method, url, stream=True, timeout=wait, **kwargs)
+            except requests.ConnectTimeout:  # before ConnectionError and Timeout: it is both
+                if self._another_attempt(attempt, attempts, deadline):
+                    continue
+                raise LibraryError(
+                    f"cannot reach the library at {self.base_url} to {action}: no connection within "
+                    f"{_seconds(time.monotonic() - started)} ({_attempts(attempt)}); is the URL right, the "
+                    "server running and the network (proxy, firewall) open?", code=UNREACHABLE) from None
+            except requests.Timeout:
+                if self._another_attempt(attempt, attempts, deadline):
+                    continue
+                raise LibraryError(
+                    f"the library at {self.base_url} accepted the connection but did not answer within "
+                    f"{_seconds(time.monotonic() - started)} ({_attempts(attempt)}) while trying to {action}; "
+                    "it may be overloaded or stuck: try again later or tell its operator (to wait longer, "
+                    "raise [library] timeout in procex.toml or PROCEX_TIMEOUT)", code=UNREACHABLE) from None
+            except requests.ConnectionError:
+                if self._another_attempt(attempt, attempts, deadline):
+                    continue
+                raise LibraryError(f"cannot reach the library at {self.base_url} to {action}: is the URL "
+                                   "right and the server running?", code=UNREACHABLE) from None
+            _allow_pauses(response, self.timeout.read, wait[1])
+            if response.status_code in RETRY_STATUSES and self._another_attempt(attempt, attempts, deadline):
+                response.close()
+                continue
+            if stream and response.status_code in expect:
+                return response
+            try:
+                response.content  # read the whole body now (requests keeps it)
+            except _BROKEN_BODY as error:
+                response.close()
+                if self._another_attempt(attempt, attempts, deadline):
+                    continue
+                raise LibraryError(
+                    f"the answer of the library at {self.base_url} broke off ({_why_broken(error, response)}) "
+                    f"while trying to {action}; try again later or tell its operator", code=UNREACHABLE) from None
+            if response.status_code in expect:
+                return response
+            try:
+                error = response.json().get("error")
+            except (ValueError, AttributeError):
+                error = None
+            raise LibraryError(_sentence(response.status_code, error, url, action), response.status_code,
+                               (error or {}).get("code"), (error or {}).get("details"))
+
+    def _another_attempt(self, attempt, attempts, deadline):
+        """After failed attempt number ``attempt``: pause (backoff) and say yes when another attempt
+        is allowed and the call's deadline leaves time for it."""
+        if attempt >= attempts:
+            return False
+        pause = self.backoff * 2 ** (attempt - 1)
+        if time.monotonic() + pause + MIN_ATTEMPT > deadline:
+            return False
+        time.sleep(pause)
+        return True
+
+    # --- reading ------------------------------------------------------------------------------
+    def me(self):
+        return self._request("GET", "/me", "ask who you are").json()
+
+    def search(self, text="", leistungsschluessel=None, publisher=None, page=1, per_page=20):
+        params = {"q": text or "", "page": page, "per_page": per_page}
+        if leistungsschluessel:
+            params["leistungsschluessel"] = leistungsschluessel
+        if publisher:
+            params["publisher"] = publisher
+        return self._request("GET", "/processes", "search the library", params=params).json()
+
+    def search_all(self, progress=None, **kwargs):
+        """Every search hit, following pages; ``progress(fetched, total)`` after each page."""
+        page, items = 1, []
+        while True:
+            result = self.search(page=page, per_page=100, **kwargs)
+            items.extend(result["items"])
+            if progress is not None:
+                progress(len(items), result["total"])
+            if len(items) >= result["total"] or not result["items"]:
+                return items
+            page += 1
+
+    def index(self, progress=None, etag=None):
+        """The whole library listing from GET /index: (items, etag), items None when ``etag`` is current.
+
+        One streamed answer (JSON lines) instead of a search page per hundred processes; each item
+        holds publisher, slug, latest, name, leistungsschluessel, keywords, adoptions and tasks.
+        The closing line carries the count: a stream that breaks off or disagrees with it raises
+        LibraryError, never returns part of the library. ``progress(fetched, total)`` follows the
+        download. A server without the endpoint (older than it) answers LibraryError status 404.
+        """
+        headers = {"If-None-Match": etag} if etag else {}
+        action = "download the library index"
+        # A download that breaks off is tried again while the call's time (timeout.total) lasts;
+        # while it flows, it may take as long as it needs.
+        deadline = time.monotonic() + self.timeout.total
+        attempt = 0
+        while True:
+            attempt += 1
+            response = self._request("GET", "/index", action, expect=(200, 304), headers=headers, stream=True,
+                                     deadline=deadline)
+            with response:
+                if response.status_code == 304:
+                    return None, etag
+                try:
+                    return self._read_index(response, progress), response.headers.get("ETag")
+                except _BROKEN_BODY as error:
+                    if not self._another_attempt(attempt, self.retries + 1, deadline):
+                        raise LibraryError(f"the library index from {self.base_url} broke off during the "
+                                           f"download ({_why_broken(error, response)}); try again later") from None
+
+    def _read_index(self, response, progress):
+        try:
+            total = int(response.headers.get("X-Procex-Count", "0"))
+        except ValueError:
+            total = 0
+        items, end = [], None
+        for line in response.iter_lines(chunk_size=1 << 16, delimiter=b"\n"):
+            if not line.strip():
+                continue
+            if end is not None:
+                raise LibraryError("the library index has lines after its closing line; the server is "
+                                   "faulty: tell its operator")
+            try:
+                item = json.loads(line)
+            except ValueError:
+                raise LibraryError(f"line {len(items) + 1} of the library index is not JSON; the download "
+                                   "was damaged: try again") from None
+            if not isinstance(item, dict):
+                raise LibraryError(f"line {len(items) + 1} of the library index is not a JSON object")
+            if item.get("end") is True:
+                end = item
+                continue
+            items.append(item)
+            if progress is not None and len(items) % 1000 == 0:
+                progress(len(items), max(total, len(items)))
+        if end is None:
+            raise LibraryError(f"the library index from {self.base_url} ended after {len(items)} processes "
+                               "without its closing line (the download was cut off); try again")
+        if end.get("count") != len(items):
+            raise LibraryError(f"the library index announced {end.get('count')} processes but "
+                               f"{len(items)} arrived; try again")
+        if progress is not None:
+            progress(len(items), len(items))
+        return items
+
+    def process(self, publisher, slug):
+        return self._request("GET", f"/processes/{publisher}/{slug}", f"read {publisher}/{slug}").json()
+
+    def manifest(self, ref):
+        version = ref.version or "latest"
+        return self._request("GET", f"/processes/{ref.publisher}/{ref.slug}/{version}",
+                             f"read {ref}").json()
+
+    def download_model(self, manifest):
+        """The model bytes of a manifest, verified against its sha256 (IntegrityError otherwise)."""
+        ref = package.ref_of(manifest)
+        response = self._request("GET", f"/processes/{ref.publisher}/{ref.slug}/{ref.version}/model",
+                                 f"download {ref}")
+        data = response.content
+        expected = manifest["model"]["sha256"]
+        actual = package.sha256_bytes(data)
+        if actual != expected:
+            raise IntegrityError(f"download of {ref} does not match its sha256 (expected {expected[:12]}…, "
+                                 f"got {actual[:12]}…); nothing was written. The library or the network "
+                                 "altered the file: try again, or tell the library operator")
+        return data
+
+    def adoptions(self, publisher, slug):
+        return self._request("GET", f"/processes/{publisher}/{slug}/adoptions",
+                             f"list adoptions of {publisher}/{slug}").json()
+
+    # --- writing ------------------------------------------------------------------------------
+    def publish(self, manifest, model_bytes):
+        """Upload a version. Returns (status, stored manifest): 201 created, 200 already there."""
+        ref = package.ref_of(manifest)
+        files = {"manifest": ("manifest.json", json.dumps(manifest, ensure_ascii=False).encode("utf-8"),
+                              "application/json"),
+                 "model": (manifest["model"]["file"], model_bytes, "application/xml")}
+        response = self._request("PUT", f"/processes/{ref.publisher}/{ref.slug}/{ref.version}",
+                                 f"publish {ref}", expect=(200, 201), files=files)
+        return response.status_code, response.json()
+
+    def adopt(self, ref):
+        response = self._request("POST", f"/processes/{ref.publisher}/{ref.slug}/{ref.version}/adoptions",
+                                 f"record the adoption of {ref}", expect=(200, 201))
+        return response.json()
+
+    def yank(self, ref, reason):
+        return self._request("POST", f"/processes/{ref.publisher}/{ref.slug}/{ref.version}/yank",
+                             f"yank {ref}", json={"reason": reason}).json()

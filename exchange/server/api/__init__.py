@@ -1,0 +1,1 @@
+"""The library's HTTP API v1 (FastAPI) and the ASGI middleware around it."""

@@ -1,0 +1,737 @@
+"""The library's storage: members, tokens, processes, versions with their models, yanks, adoptions.
+
+SQLAlchemy Core over SQLite (the embedded default: one file, WAL mode) or PostgreSQL (psycopg 3),
+where several server processes share one database. A version row and its model blob are written
+in one transaction, so a crash at any moment leaves every version with its model. Versions are
+immutable: a second publish of the same version is compared with the stored one, never written.
+All functions return plain dicts; the HTTP layer (app.py) and `procex admin` (admin.py) share them.
+"""
+import hashlib
+import json
+import secrets
+from contextlib import contextmanager
+from datetime import datetime, timedelta, timezone
+from pathlib import Path
+
+import sqlalchemy as sa
+
+from procex.core.errors import ProcexError
+
+from procex.exchange.library import package
+from procex.exchange.server.storage import migrations
+
+DEFAULT_DB = "procex-library.sqlite"
+INDEX_FORMAT = 2        # bump when the index items change shape: every cached copy is then stale
+INDEX_TASKS = 50        # activity labels per process in the index (suggest needs the first few)
+INDEX_LABEL_CHARS = 200
+TOKEN_PREFIX = "pxl_"
+
+meta = sa.MetaData()
+members = sa.Table(
+    "members", meta,
+    sa.Column("id", sa.Integer, primary_key=True),
+    sa.Column("slug", sa.String(64), nullable=False, unique=True),
+    sa.Column("name", sa.String(200), nullable=False),
+    sa.Column("ags", sa.String(8), nullable=False),
+    sa.Column("contact", sa.String(300)),
+    sa.Column("created_at", sa.String(32), nullable=False),
+    sa.Column("agreed_at", sa.String(32)),
+    sa.Column("agreement_license", sa.String(100)),
+)
+tokens = sa.Table(
+    "tokens", meta,
+    sa.Column("id", sa.Integer, primary_key=True),
+    sa.Column("member_id", sa.Integer, sa.ForeignKey("members.id"), nullable=False),
+    sa.Column("token_hash", sa.String(64), nullable=False, unique=True),
+    sa.Column("prefix", sa.String(16), nullable=False),
+    sa.Column("label", sa.String(200)),
+    sa.Column("created_at", sa.String(32), nullable=False),
+    sa.Column("revoked_at", sa.String(32)),
+)
+processes = sa.Table(
+    "processes", meta,
+    sa.Column("id", sa.Integer, primary_key=True),
+    sa.Column("publisher", sa.String(64), nullable=False),
+    sa.Column("slug", sa.String(64), nullable=False),
+    sa.Column("name", sa.String(300), nullable=False),
+    sa.Column("created_at", sa.String(32), nullable=False),
+    sa.Column("latest_version", sa.String(32)),
+    sa.Column("latest_version_id", sa.Integer),
+    sa.Column("search_text", sa.Text),
+    sa.Column("keys_text", sa.Text),
+    sa.Column("updated_at", sa.String(32)),
+)
+versions = sa.Table(
+    "versions", meta,
+    sa.Column("id", sa.Integer, primary_key=True),
+    sa.Column("process_id", sa.Integer, sa.ForeignKey("processes.id"), nullable=False),
+    sa.Column("publisher", sa.String(64), nullable=False),
+    sa.Column("slug", sa.String(64), nullable=False),
+    sa.Column("version", sa.String(32), nullable=False),
+    sa.Column("version_sort", sa.String(32), nullable=False),
+    sa.Column("manifest", sa.Text, nullable=False),
+    sa.Column("model_sha256", sa.String(64), nullable=False),
+    sa.Column("model_size", sa.BigInteger, nullable=False),
+    sa.Column("published_at", sa.String(32), nullable=False),
+    sa.Column("yanked_at", sa.String(32)),
+    sa.Column("yank_reason", sa.Text),
+    sa.Column("yanked_by", sa.String(64)),
+    sa.Column("task_labels", sa.Text),
+    # The validation summary, fixed at publish (checks.review_model): NULL when not known.
+    sa.Column("validation_errors", sa.Integer),
+    sa.Column("validation_warnings", sa.Integer),
+)
+models = sa.Table(
+    "models", meta,
+    sa.Column("version_id", sa.Integer, sa.ForeignKey("versions.id"), primary_key=True, autoincrement=False),
+    sa.Column("data", sa.LargeBinary, nullable=False),
+)
+# One row per signed-in browser (web pages): the sha256 of the random session id its cookie holds.
+web_sessions = sa.Table(
+    "web_sessions", meta,
+    sa.Column("id", sa.Integer, primary_key=True),
+    sa.Column("session_hash", sa.String(64), nullable=False, unique=True),
+    sa.Column("token_id", sa.Integer, sa.ForeignKey("tokens.id"), nullable=False),
+    sa.Column("created_at", sa.String(32), nullable=False),
+)
+adoptions = sa.Table(
+    "adoptions", meta,
+    sa.Column("id", sa.Integer, primary_key=True),
+    sa.Column("version_id", sa.Integer, sa.ForeignKey("versions.id"), nullable=False),
+    sa.Column("member_id", sa.Integer, sa.ForeignKey("members.id"), nullable=False),
+    sa.Column("adopted_at", sa.String(32), nullable=False),
+)
+
+
+class StoreError(ProcexError):
+    """A library database operation was refused (unknown member, duplicate slug, bad URL, ...)."""
+
+
+class NotFound(StoreError):
+    """The member, token, process or version named does not exist."""
+
+
+def database_url(db):
+    """Turn ``--db`` into an SQLAlchemy URL: a file path means SQLite, postgresql:// uses psycopg 3."""
+    db = str(db or DEFAULT_DB)
+    if db.startswith(("postgresql://", "postgres://")):
+        return "postgresql+psycopg://" + db.split("://", 1)[1]
+    if "://" in db:
+        return db
+    return "sqlite:///" + str(Path(db).expanduser().resolve())
+
+
+def make_engine(db):
+    url = database_url(db)
+    if url.startswith("sqlite"):
+        if url in ("sqlite://", "sqlite:///:memory:"):
+            raise StoreError("an in-memory SQLite database cannot be shared; give a file path to --db")
+        engine = sa.create_engine(url, pool_size=8, max_overflow=32, pool_timeout=60,
+                                  connect_args={"timeout": 60, "check_same_thread": False})
+
+        @sa.event.listens_for(engine, "connect")
+        def _sqlite_connect(dbapi_connection, _record):
+            # Take over transaction control so that writers can BEGIN IMMEDIATE (below).
+            dbapi_connection.isolation_level = None
+            cursor = dbapi_connection.cursor()
+            cursor.execute("PRAGMA busy_timeout = 60000")
+            cursor.execute("PRAGMA journal_mode = WAL")
+            cursor.execute("PRAGMA synchronous = NORMAL")  # WAL + NORMAL survives process crashes
+            cursor.execute("PRAGMA foreign_keys = ON")
+            cursor.close()
+
+        @sa.event.listens_for(engine, "begin")
+        def _sqlite_begin(conn):
+            # A writer takes the write lock at BEGIN: no deadlock upgrading a read lock later.
+            immediate = conn.get_execution_options().get("procex_write")
+            conn.exec_driver_sql("BEGIN IMMEDIATE" if immediate else "BEGIN")
+
+        return engine
+    try:
+        return sa.create_engine(url, pool_size=10, max_overflow=20, pool_pre_ping=True)
+    except (sa.exc.ArgumentError, ModuleNotFoundError) as error:
+        raise StoreError(f"cannot use database URL {db!r}: {error}") from None
+
+
+def normalize(text):
+    """Search form of a text: case-folded, umlauts spelled out, whitespace collapsed."""
+    folded = (text or "").casefold()
+    for umlaut, spelled in (("ä", "ae"), ("ö", "oe"), ("ü", "ue")):
+        folded = folded.replace(umlaut, spelled)
+    return " ".join(folded.split())
+
+
+def process_search_fields(manifest, labels):
+    """What search reads for a process: its latest manifest's texts and its model's task labels."""
+    parts = [manifest.get("name", ""), manifest.get("description", ""),
+             " ".join(manifest.get("keywords", [])), " ".join(label for label in labels if label),
+             manifest.get("publisher", ""), manifest.get("slug", ""),
+             manifest.get("region", {}).get("name", ""),
+             " ".join(manifest.get("leistungsschluessel", []))]
+    keys = manifest.get("leistungsschluessel", [])
+    return {"search_text": normalize(" ".join(parts)), "keys_text": " " + " ".join(keys) + " "}
+
+
+def hash_token(token):
+    return hashlib.sha256(token.encode("utf-8")).hexdigest()
+
+
+def _member_dict(row):
+    return {"slug": row.slug, "name": row.name, "ags": row.ags, "contact": row.contact,
+            "created_at": row.created_at,
+            "agreement": ({"accepted_at": row.agreed_at, "license": row.agreement_license}
+                          if row.agreed_at else None)}
+
+
+def _version_summary(row):
+    return {"version": row.version, "published_at": row.published_at,
+            "yanked": {"reason": row.yank_reason, "at": row.yanked_at} if row.yanked_at else None,
+            "model": {"sha256": row.model_sha256, "size": row.model_size}}
+
+
+def version_manifest(row):
+    """The manifest of a version row as served: stored fields plus the yank mark, if any."""
+    manifest = json.loads(row.manifest)
+    if row.yanked_at:
+        manifest["yanked"] = {"reason": row.yank_reason, "at": row.yanked_at}
+    return manifest
+
+
+@contextmanager
+def database_errors(engine):
+    """Turn "cannot connect / cannot open" into one StoreError sentence naming the database."""
+    try:
+        yield
+    except sa.exc.OperationalError as error:
+        engine.dispose()
+        reason = str(error.orig).strip().splitlines()[0] if error.orig else str(error).splitlines()[0]
+        where = engine.url.render_as_string(hide_password=True)
+        raise StoreError(f"cannot open the library database {where}: {reason}; check --db (a SQLite "
+                         "file's folder must exist and be writable; a PostgreSQL server must be "
+                         "reachable and the database exist)") from None
+
+
+class Store:
+    """One library database. ``upgrade=True`` brings an older schema up to date on open."""
+
+    def __init__(self, db=None, upgrade=True):
+        self.url = database_url(db)
+        self.engine = make_engine(db)
+        self.dialect = self.engine.dialect.name
+        with database_errors(self.engine):
+            if upgrade:
+                migrations.upgrade(self.engine)
+            else:
+                with self.engine.connect():
+                    pass
+
+    def close(self):
+        self.engine.dispose()
+
+    @contextmanager
+    def write(self):
+        """A write transaction (SQLite: BEGIN IMMEDIATE)."""
+        with self.engine.connect() as conn:
+            conn = conn.execution_options(procex_write=True)
+            with conn.begin():
+                yield conn
+
+    @contextmanager
+    def read(self):
+        with self.engine.connect() as conn:
+            with conn.begin():
+                yield conn
+
+    def schema_version(self):
+        with self.read() as conn:
+            return migrations.current_version(conn)
+
+    # --- members and tokens ---------------------------------------------------------------
+
+    def add_member(self, slug, name, ags, contact=None):
+        package.check_slug(slug, "member slug")
+        if not (isinstance(ags, str) and len(ags) == 8 and ags.isdigit()):
+            raise StoreError(f"AGS {ags!r} is not valid: an AGS has exactly 8 digits, e.g. 07211000")
+        if not name or not name.strip():
+            raise StoreError("a member needs a name, e.g. --name 'Stadt Trier'")
+        try:
+            with self.write() as conn:
+                conn.execute(members.insert().values(
+                    slug=slug, name=name.strip(), ags=ags, contact=contact, created_at=package.utc_now()))
+        except sa.exc.IntegrityError:
+            raise StoreError(f"member {slug!r} exists already; see `procex admin member list`") from None
+        return self.get_member(slug)
+
+    def _member_row(self, conn, slug):
+        row = conn.execute(members.select().where(members.c.slug == slug)).first()
+        if row is None:
+            raise NotFound(f"no member {slug!r}; add it with `procex admin member add {slug} ...`")
+        return row
+
+    def get_member(self, slug):
+        with self.read() as conn:
+            return _member_dict(self._member_row(conn, slug))
+
+    def agree(self, slug, license):
+        """Record that member ``slug`` accepted the sharing agreement under ``license``."""
+        if not license or not license.strip():
+            raise StoreError("name the licence the member accepted, e.g. --license dl-de/by-2-0")
+        with self.write() as conn:
+            self._member_row(conn, slug)
+            conn.execute(members.update().where(members.c.slug == slug).values(
+                agreed_at=package.utc_now(), agreement_license=license.strip()))
+        return self.get_member(slug)
+
+    def list_members(self):
+        with self.read() as conn:
+            rows = conn.execute(members.select().order_by(members.c.slug)).fetchall()
+            counts = dict(conn.execute(
+                sa.select(processes.c.publisher, sa.func.count()).group_by(processes.c.publisher)).fetchall())
+            active = dict(conn.execute(
+                sa.select(tokens.c.member_id, sa.func.count()).where(tokens.c.revoked_at.is_(None))
+                .group_by(tokens.c.member_id)).fetchall())
+        return [dict(_member_dict(row), processes=counts.get(row.slug, 0), tokens=active.get(row.id, 0))
+                for row in rows]
+
+    def create_token(self, slug, label=None):
+        """Create a token for member ``slug``: returns (token, record). Only its hash is stored."""
+        token = TOKEN_PREFIX + secrets.token_urlsafe(30)
+        with self.write() as conn:
+            member = self._member_row(conn, slug)
+            result = conn.execute(tokens.insert().values(
+                member_id=member.id, token_hash=hash_token(token), prefix=token[:12], label=label,
+                created_at=package.utc_now()))
+            token_id = result.inserted_primary_key[0]
+        return token, {"id": token_id, "member": slug, "prefix": token[:12], "label": label}
+
+    def list_tokens(self, slug=None):
+        query = (sa.select(tokens, members.c.slug).join(members, members.c.id == tokens.c.member_id)
+                 .order_by(tokens.c.id))
+        if slug:
+            query = query.where(members.c.slug == slug)
+        with self.read() as conn:
+            return [{"id": row.id, "member": row.slug, "prefix": row.prefix, "label": row.label,
+                     "created_at": row.created_at, "revoked_at": row.revoked_at}
+                    for row in conn.execute(query)]
+
+    def revoke_token(self, id_or_prefix):
+        """Revoke one token named by its id, by the whole token, or by its first 8 to 12 characters."""
+        text = str(id_or_prefix).strip()
+        with self.write() as conn:
+            if text.isdigit():
+                rows = conn.execute(tokens.select().where(tokens.c.id == int(text))).fetchall()
+            elif len(text) > 12:  # the whole token
+                rows = conn.execute(tokens.select().where(tokens.c.token_hash == hash_token(text))).fetchall()
+            elif len(text) >= 8:
+                rows = conn.execute(tokens.select().where(
+                    tokens.c.prefix.like(f"{_like_escape(text)}%", escape="\\"))).fetchall()
+            else:
+                raise StoreError("name the token by its id or by its first 8 or more characters")
+            if not rows:
+                raise NotFound(f"no token {text!r}; see `procex admin token list`")
+            if len(rows) > 1:
+                raise StoreError(f"{text!r} matches {len(rows)} tokens; name it by its id")
+            row = rows[0]
+            if row.revoked_at is None:
+                conn.execute(tokens.update().where(tokens.c.id == row.id).values(revoked_at=package.utc_now()))
+        return {"id": row.id, "prefix": row.prefix, "label": row.label}
+
+    def member_for_token(self, token):
+        """The member dict for a valid, unrevoked token; None for anything else."""
+        if not token or not token.startswith(TOKEN_PREFIX) or len(token) > 200:
+            return None
+        return self.member_for_token_hash(hash_token(token))
+
+    def member_for_token_hash(self, token_hash):
+        """The member of an unrevoked token given by its sha256."""
+        query = (sa.select(members).join(tokens, tokens.c.member_id == members.c.id)
+                 .where(tokens.c.token_hash == token_hash, tokens.c.revoked_at.is_(None)))
+        with self.read() as conn:
+            row = conn.execute(query).first()
+        return _member_dict(row) if row else None
+
+    # --- web sessions ---------------------------------------------------------------------
+
+    def start_session(self, token, lifetime):
+        """A new web session for an unrevoked ``token``: (member dict, session id), None for a bad token.
+
+        The id is random (256 bits); only its sha256 is stored. Sessions older than ``lifetime``
+        seconds are deleted on the way, so the table holds at most one lifetime of sign-ins.
+        """
+        if not token or not token.startswith(TOKEN_PREFIX) or len(token) > 200:
+            return None
+        query = (sa.select(members, tokens.c.id.label("token_id"))
+                 .join(tokens, tokens.c.member_id == members.c.id)
+                 .where(tokens.c.token_hash == hash_token(token), tokens.c.revoked_at.is_(None)))
+        with self.read() as conn:  # a wrong token costs a read, never the write lock
+            row = conn.execute(query).first()
+        if row is None:
+            return None
+        session_id = secrets.token_urlsafe(32)
+        with self.write() as conn:
+            conn.execute(web_sessions.delete().where(web_sessions.c.created_at < _utc_before(lifetime)))
+            conn.execute(web_sessions.insert().values(
+                session_hash=hash_token(session_id), token_id=row.token_id, created_at=package.utc_now()))
+        return _member_dict(row), session_id
+
+    def member_for_session(self, session_id, lifetime):
+        """The member of a live web session: started less than ``lifetime`` seconds ago, not ended,
+        its token not revoked; None for anything else."""
+        query = (sa.select(members).join(tokens, tokens.c.member_id == members.c.id)
+                 .join(web_sessions, web_sessions.c.token_id == tokens.c.id)
+                 .where(web_sessions.c.session_hash == hash_token(session_id), tokens.c.revoked_at.is_(None),
+                        web_sessions.c.created_at >= _utc_before(lifetime)))
+        with self.read() as conn:
+            row = conn.execute(query).first()
+        return _member_dict(row) if row else None
+
+    def end_session(self, session_id):
+        """End one web session (sign-out): its cookie is no session from now on, on every worker
+        and host sharing this database. Whether there was one to end."""
+        with self.write() as conn:
+            result = conn.execute(web_sessions.delete().where(web_sessions.c.session_hash == hash_token(session_id)))
+        return result.rowcount > 0
+
+    # --- publishing -----------------------------------------------------------------------
+
+    def find_version(self, publisher, slug, version, conn=None):
+        """The version row (without its model), or None. ``version`` may be 'latest'."""
+        if conn is None:
+            with self.read() as conn:
+                return self.find_version(publisher, slug, version, conn)
+        if version == "latest":
+            return conn.execute(
+                versions.select().join(processes, processes.c.latest_version_id == versions.c.id)
+                .where(processes.c.publisher == publisher, processes.c.slug == slug)).first()
+        return conn.execute(versions.select().where(
+            versions.c.publisher == publisher, versions.c.slug == slug, versions.c.version == version)).first()
+
+    def publish(self, manifest, model, labels=(), validation=None):
+        """Store a validated manifest and its model bytes as a new version.
+
+        ``labels`` are the model's task labels (search, index), ``validation`` its validation
+        summary {"errors": n, "warnings": n} (checks.review_model) or None when not known.
+        Returns (outcome, manifest, differences): outcome "created", "same" (this version exists
+        with the same model and manifest) or "conflict" (it exists with other content).
+        """
+        for _attempt in range(5):
+            try:
+                return self._publish_once(manifest, model, labels, validation)
+            except sa.exc.IntegrityError:
+                continue  # a concurrent publisher created the process row first: look again
+        raise StoreError(f"could not publish {package.ref_of(manifest)}: the database kept refusing "
+                         "the new rows; try again")
+
+    def _publish_once(self, manifest, model, labels, validation):
+        publisher, slug, version = manifest["publisher"], manifest["slug"], manifest["version"]
+        now = package.utc_now()
+        with self.write() as conn:
+            # Lock the process row: publishers of one process take turns (PostgreSQL).
+            process = conn.execute(processes.select().where(
+                processes.c.publisher == publisher, processes.c.slug == slug).with_for_update()).first()
+            if process is None:
+                process_id = conn.execute(processes.insert().values(
+                    publisher=publisher, slug=slug, name=manifest["name"], created_at=now,
+                    updated_at=now)).inserted_primary_key[0]
+            else:
+                process_id = process.id
+                existing = self.find_version(publisher, slug, version, conn)
+                if existing is not None:
+                    return self._compare(existing, manifest)
+            stored = dict(package.publisher_fields(manifest), published_at=now)
+            version_id = conn.execute(versions.insert().values(
+                process_id=process_id, publisher=publisher, slug=slug, version=version,
+                version_sort=package.version_sort_text(version),
+                manifest=json.dumps(stored, ensure_ascii=False, sort_keys=True),
+                model_sha256=package.sha256_bytes(model), model_size=len(model), published_at=now,
+                task_labels="\n".join(labels), **_validation_columns(validation))).inserted_primary_key[0]
+            conn.execute(models.insert().values(version_id=version_id, data=model))
+            self._refresh_latest(conn, process_id)
+        return "created", stored, []
+
+    @staticmethod
+    def _compare(row, manifest):
+        stored = version_manifest(row)
+        differences = package.differing_fields(stored, manifest)
+        return ("same" if not differences else "conflict"), stored, differences
+
+    def _refresh_latest(self, conn, process_id):
+        """Point the process at its highest unyanked version and refresh its search fields."""
+        latest = conn.execute(
+            versions.select().where(versions.c.process_id == process_id, versions.c.yanked_at.is_(None))
+            .order_by(versions.c.version_sort.desc()).limit(1)).first()
+        if latest is None:
+            conn.execute(processes.update().where(processes.c.id == process_id).values(
+                latest_version=None, latest_version_id=None, search_text=None, keys_text=None,
+                updated_at=package.utc_now()))
+            return
+        manifest = json.loads(latest.manifest)
+        fields = process_search_fields(manifest, (latest.task_labels or "").split("\n"))
+        conn.execute(processes.update().where(processes.c.id == process_id).values(
+            latest_version=latest.version, latest_version_id=latest.id, name=manifest["name"],
+            updated_at=package.utc_now(), **fields))
+
+    def model(self, version_id):
+        with self.read() as conn:
+            data = conn.execute(sa.select(models.c.data).where(models.c.version_id == version_id)).scalar()
+        return bytes(data) if data is not None else None
+
+    def version_and_model(self, publisher, slug, version, cached_sha256=()):
+        """(version row, model bytes) in one statement; (None, None) when there is no such version.
+
+        The bytes are None when the version's sha256 is in ``cached_sha256`` (or it holds "*"):
+        the client's copy is current (304), and the database never reads the blob, since the
+        CASE leaves the column unevaluated (SQLite) or un-detoasted (PostgreSQL).
+        """
+        cached = [sha for sha in cached_sha256 if sha != "*"]
+        if "*" in cached_sha256:
+            data = sa.null()
+        elif cached:
+            data = sa.case((versions.c.model_sha256.in_(cached), sa.null()), else_=models.c.data)
+        else:
+            data = models.c.data
+        query = sa.select(versions, data.label("model_data"))
+        if version == "latest":
+            query = (query.select_from(processes)
+                     .join(versions, processes.c.latest_version_id == versions.c.id)
+                     .where(processes.c.publisher == publisher, processes.c.slug == slug))
+        else:
+            query = query.where(versions.c.publisher == publisher, versions.c.slug == slug,
+                                versions.c.version == version)
+        query = query.outerjoin(models, models.c.version_id == versions.c.id)
+        with self.read() as conn:
+            row = conn.execute(query).first()
+        if row is None:
+            return None, None
+        return row, (bytes(row.model_data) if row.model_data is not None else None)
+
+    def yank(self, publisher, slug, version, reason, by):
+        """Mark a version as withdrawn (it stays downloadable by exact version)."""
+        with self.write() as conn:
+            row = self.find_version(publisher, slug, version, conn)
+            if row is None:
+                raise NotFound(f"no version {publisher}/{slug}@{version}")
+            if row.yanked_at is None:
+                conn.execute(versions.update().where(versions.c.id == row.id).values(
+                    yanked_at=package.utc_now(), yank_reason=reason, yanked_by=by))
+                self._refresh_latest(conn, row.process_id)
+            return version_manifest(self.find_version(publisher, slug, version, conn))
+
+    def adopt(self, publisher, slug, version, adopter):
+        """Record that member ``adopter`` adopted a version: returns (created, record)."""
+        with self.write() as conn:
+            row = self.find_version(publisher, slug, version, conn)
+            if row is None:
+                raise NotFound(f"no version {publisher}/{slug}@{version}")
+            member = self._member_row(conn, adopter)
+            found = conn.execute(adoptions.select().where(
+                adoptions.c.version_id == row.id, adoptions.c.member_id == member.id)).first()
+            created = found is None
+            if created:
+                conn.execute(adoptions.insert().values(
+                    version_id=row.id, member_id=member.id, adopted_at=package.utc_now()))
+                found = conn.execute(adoptions.select().where(
+                    adoptions.c.version_id == row.id, adoptions.c.member_id == member.id)).first()
+        return created, {"version": row.version, "adopter": _adopter(member), "adopted_at": found.adopted_at}
+
+    def adoptions(self, publisher, slug):
+        query = (sa.select(versions.c.version, adoptions.c.adopted_at, members)
+                 .join(versions, versions.c.id == adoptions.c.version_id)
+                 .join(members, members.c.id == adoptions.c.member_id)
+                 .where(versions.c.publisher == publisher, versions.c.slug == slug)
+                 .order_by(adoptions.c.adopted_at, adoptions.c.id))
+        with self.read() as conn:
+            return [{"version": row.version, "adopter": _adopter(row), "adopted_at": row.adopted_at}
+                    for row in conn.execute(query)]
+
+    # --- reading ---------------------------------------------------------------------------
+
+    def get_process(self, publisher, slug):
+        with self.read() as conn:
+            process = conn.execute(processes.select().where(
+                processes.c.publisher == publisher, processes.c.slug == slug)).first()
+            if process is None:
+                return None
+            rows = conn.execute(versions.select().where(versions.c.process_id == process.id)
+                                .order_by(versions.c.version_sort.desc())).fetchall()
+            adopted = conn.execute(
+                sa.select(sa.func.count()).select_from(adoptions)
+                .join(versions, versions.c.id == adoptions.c.version_id)
+                .where(versions.c.process_id == process.id)).scalar()
+        return {"publisher": publisher, "slug": slug, "name": process.name,
+                "latest": process.latest_version, "created_at": process.created_at,
+                "updated_at": process.updated_at, "adoptions": adopted,
+                "versions": [_version_summary(row) for row in rows]}
+
+    def search(self, q="", leistungsschluessel=None, publisher=None, page=1, per_page=20):
+        """Processes whose latest unyanked version matches every word of ``q``: (items, total)."""
+        where = [processes.c.latest_version_id.is_not(None)]
+        for word in normalize(q).split():
+            # The pattern is built here, not in SQL, so PostgreSQL's trigram index can serve it.
+            where.append(processes.c.search_text.like(f"%{_like_escape(word)}%", escape="\\"))
+        if leistungsschluessel:
+            where.append(processes.c.keys_text.like(f"% {_like_escape(leistungsschluessel)} %", escape="\\"))
+        if publisher:
+            where.append(processes.c.publisher == publisher)
+        with self.read() as conn:
+            total = conn.execute(sa.select(sa.func.count()).select_from(processes).where(*where)).scalar()
+            # Page through the narrow processes table first, then read the manifests of one page.
+            page_ids = (sa.select(processes.c.latest_version_id.label("version_id"), processes.c.name,
+                                  processes.c.publisher, processes.c.slug)
+                        .where(*where).order_by(processes.c.name, processes.c.publisher, processes.c.slug)
+                        .limit(per_page).offset((page - 1) * per_page).subquery())
+            rows = conn.execute(
+                sa.select(versions.c.publisher, versions.c.slug, versions.c.manifest, versions.c.published_at,
+                          versions.c.validation_errors, versions.c.validation_warnings)
+                .join(page_ids, page_ids.c.version_id == versions.c.id)
+                .order_by(page_ids.c.name, page_ids.c.publisher, page_ids.c.slug)).fetchall()
+            counts = self._adoption_counts(conn, [(row.publisher, row.slug) for row in rows])
+        items = [_search_item(row) for row in rows]
+        for item in items:
+            item["adoptions"] = counts.get((item["publisher"], item["slug"]), 0)
+        return items, total
+
+    def _adoption_counts(self, conn, keys):
+        """(publisher, slug) -> how many members adopted any version of it, for one page of hits."""
+        if not keys:
+            return {}
+        query = (sa.select(versions.c.publisher, versions.c.slug,
+                           sa.func.count(sa.distinct(adoptions.c.member_id)))
+                 .join(adoptions, adoptions.c.version_id == versions.c.id)
+                 .where(sa.tuple_(versions.c.publisher, versions.c.slug).in_(keys))
+                 .group_by(versions.c.publisher, versions.c.slug))
+        return {(p, s): n for p, s, n in conn.execute(query)}
+
+    @contextmanager
+    def snapshot(self):
+        """A read transaction that sees one state throughout (PostgreSQL: REPEATABLE READ; SQLite
+        in WAL mode gives every read transaction one snapshot anyway)."""
+        with self.engine.connect() as conn:
+            if self.dialect == "postgresql":
+                conn = conn.execution_options(isolation_level="REPEATABLE READ")
+            with conn.begin():
+                yield conn
+
+    def index_state(self, conn):
+        """(ETag, count) of the library index as ``conn`` sees it, without reading the listing.
+
+        Nothing is ever deleted, so the listing changes only when a version is published (the
+        number of versions grows), an adoption is recorded (the number of adoptions grows) or a
+        latest version is yanked (its process points at a lower version id or at none: the sum or
+        the number of latest version ids falls; between two states with the same numbers of
+        versions and adoptions only yanks happened, so the sum cannot come back). Those four
+        numbers, with the schema version and the listing's format, name the state; the ETag is
+        their hash. Counting (not the highest id) stays right when transactions commit out of
+        id order. A version's validation summary is fixed when it is published (or by the schema
+        upgrade that added it, which changes the schema version), so it needs no number of its own.
+        """
+        latest = processes.c.latest_version_id
+        version_count, listed, latest_sum, adoption_count = conn.execute(sa.select(
+            sa.select(sa.func.count()).select_from(versions).scalar_subquery(),
+            sa.select(sa.func.count(latest)).scalar_subquery(),
+            sa.select(sa.func.coalesce(sa.func.sum(latest), 0)).scalar_subquery(),
+            sa.select(sa.func.count()).select_from(adoptions).scalar_subquery(),
+        )).one()
+        state = [INDEX_FORMAT, migrations.SCHEMA_VERSION, version_count, listed, int(latest_sum),
+                 adoption_count]
+        digest = hashlib.sha256(json.dumps(state).encode("ascii")).hexdigest()[:32]
+        return f'"ix-{digest}"', listed
+
+    def index_items(self, conn, chunk=500):
+        """Every process's latest unyanked version in the compact form of the index, by publisher
+        and slug, read in chunks through ``conn`` (a server-side cursor on PostgreSQL), so memory
+        stays flat however large the library is."""
+        adopted = (sa.select(versions.c.process_id,
+                             sa.func.count(sa.distinct(adoptions.c.member_id)).label("adoptions"))
+                   .join(adoptions, adoptions.c.version_id == versions.c.id)
+                   .group_by(versions.c.process_id).subquery())
+        query = (sa.select(processes.c.publisher, processes.c.slug, versions.c.manifest,
+                           versions.c.task_labels, versions.c.validation_errors,
+                           versions.c.validation_warnings, adopted.c.adoptions)
+                 .join(versions, versions.c.id == processes.c.latest_version_id)
+                 .outerjoin(adopted, adopted.c.process_id == processes.c.id)
+                 .order_by(processes.c.publisher, processes.c.slug)
+                 .execution_options(stream_results=True, max_row_buffer=chunk))
+        result = conn.execute(query)
+        try:
+            for rows in result.partitions(chunk):
+                yield [_index_item(row) for row in rows]
+        finally:
+            result.close()
+
+    def integrity_problems(self):
+        """Every version whose model is missing or does not match its recorded sha256 and size."""
+        problems = []
+        query = (sa.select(versions.c.id, versions.c.publisher, versions.c.slug, versions.c.version,
+                           versions.c.model_sha256, versions.c.model_size, versions.c.manifest, models.c.data)
+                 .outerjoin(models, models.c.version_id == versions.c.id).order_by(versions.c.id))
+        with self.read() as conn:
+            for row in conn.execute(query):
+                ref = f"{row.publisher}/{row.slug}@{row.version}"
+                if row.data is None:
+                    problems.append(f"{ref}: model missing")
+                    continue
+                data = bytes(row.data)
+                if package.sha256_bytes(data) != row.model_sha256 or len(data) != row.model_size:
+                    problems.append(f"{ref}: model does not match its sha256/size")
+                if json.loads(row.manifest)["model"]["sha256"] != row.model_sha256:
+                    problems.append(f"{ref}: manifest sha256 differs from the stored model's")
+            orphans = conn.execute(sa.select(sa.func.count()).select_from(models).outerjoin(
+                versions, versions.c.id == models.c.version_id).where(versions.c.id.is_(None))).scalar()
+            if orphans:
+                problems.append(f"{orphans} model(s) without a version")
+        return problems
+
+    def counts(self):
+        with self.read() as conn:
+            return {name: conn.execute(sa.select(sa.func.count()).select_from(table)).scalar()
+                    for name, table in (("members", members), ("processes", processes),
+                                        ("versions", versions), ("adoptions", adoptions))}
+
+
+def _utc_before(seconds):
+    """The time ``seconds`` ago in utc_now's format (ISO 8601, 'Z'), which sorts as text."""
+    when = datetime.now(timezone.utc) - timedelta(seconds=seconds)
+    return when.replace(microsecond=0).isoformat().replace("+00:00", "Z")
+
+
+def _like_escape(text):
+    return text.replace("\\", "\\\\").replace("%", "\\%").replace("_", "\\_")
+
+
+def _adopter(row):
+    return {"slug": row.slug, "name": row.name, "ags": row.ags}
+
+
+def _index_item(row):
+    manifest = json.loads(row.manifest)
+    tasks = [label[:INDEX_LABEL_CHARS] for label in (row.task_labels or "").split("\n") if label]
+    return {"publisher": row.publisher, "slug": row.slug, "latest": manifest["version"],
+            "name": manifest["name"], "leistungsschluessel": manifest.get("leistungsschluessel", []),
+            "keywords": manifest.get("keywords", []), "adoptions": row.adoptions or 0,
+            "tasks": tasks[:INDEX_TASKS], "validation": _validation(row)}
+
+
+def _search_item(row):
+    manifest = json.loads(row.manifest)
+    return {"publisher": row.publisher, "slug": row.slug, "name": manifest["name"],
+            "latest": manifest["version"], "ref": f"{row.publisher}/{row.slug}@{manifest['version']}",
+            "description": manifest.get("description", ""),
+            "leistungsschluessel": manifest.get("leistungsschluessel", []),
+            "keywords": manifest.get("keywords", []), "region": manifest.get("region"),
+            "status": manifest.get("status"), "detaillierungsstufe": manifest.get("detaillierungsstufe"),
+            "published_at": row.published_at,
+            "derived_from": manifest.get("derived_from"), "validation": _validation(row)}
+
+
+def _validation(row):
+    """The version's validation summary {"errors", "warnings"} (recommended preset), or None."""
+    if row.validation_errors is None:
+        return None
+    return {"errors": row.validation_errors, "warnings": row.validation_warnings or 0}
+
+
+def _validation_columns(summary):
+    if not summary:
+        return {"validation_errors": None, "validation_warnings": None}
+    return {"validation_errors": int(summary["errors"]), "validation_warnings": int(summary["warnings"])}

@@ -1,0 +1,1 @@
+"""The library's web pages for people: search, process pages, compare, sign-in."""

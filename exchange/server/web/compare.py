@@ -1,0 +1,123 @@
+"""The compare page's content: the diff of two stored versions (the engine of `procex diff`), both
+diagrams with the diff report's marks, and the changes worded for readers; and what to compare a
+version with when the address does not say."""
+import json
+
+from procex.exchange.library import package
+from procex.exchange.server.web.cache import diagram_view, load_model
+from procex.exchange.server.web.queries import member_name, version_rows
+
+
+def diff_of(store, old_row, new_row):
+    """(old model, new model, Diff) of two stored versions: the same engine as `procex diff`."""
+    from procex.bpmn.diff import diff_models
+
+    old = load_model(store.model(old_row.id), f"{old_row.publisher}/{old_row.slug}@{old_row.version}")
+    new = load_model(store.model(new_row.id), f"{new_row.publisher}/{new_row.slug}@{new_row.version}")
+    return old, new, diff_models(old, new)
+
+
+def compare_context(store, view, old_row, new_row, origin):
+    """The compare page's template context: both drawings marked, the changes in words, the summary."""
+    from procex.bpmn.render import type_label
+    from procex.bpmn.report_html import highlights
+
+    old, new, diff = diff_of(store, old_row, new_row)
+    # the diff report's marks: added/removed, semantic changes, layout-only
+    old_marks, new_marks = highlights(diff)
+    lang = view.lang
+    words = _kind_words(lang)
+    changes = []
+    for change in diff.changes:
+        details = [{"property": _property_word(d["property"], lang), "old": _shown(d.get("old")),
+                    "new": _shown(d.get("new"))} for d in change.details]
+        changes.append({"kind": change.kind, "kind_label": words.get(change.kind, change.kind),
+                        "type": type_label(change.element_type, lang), "name": change.name or "",
+                        "old_id": change.old_id, "new_id": change.new_id, "details": details,
+                        "css": {"added": "diff-added", "removed": "diff-removed",
+                                "layout": "diff-layout"}.get(change.kind, "diff-changed")})
+    summary = [(words[k], n, k) for k, n in diff.summary.items() if n]
+    return {
+        "old_row": old_row, "new_row": new_row, "origin": origin,
+        # both sides named in full: an adaptation and its original differ in publisher (and maybe slug)
+        "old_ref": _ref(old_row), "new_ref": _ref(new_row),
+        "old_name": member_name(store, old_row.publisher), "new_name": member_name(store, new_row.publisher),
+        "old_view": diagram_view(store, old_row, 0, lang, model=old, highlight=old_marks, cache=False),
+        "new_view": diagram_view(store, new_row, 0, lang, model=new, highlight=new_marks, cache=False),
+        "report_url": _report_url(old_row, new_row, origin),
+        "changes": [c for c in changes if c["kind"] != "layout"],
+        "layout_changes": [c for c in changes if c["kind"] == "layout"], "summary": summary,
+        "semantic": len(diff.semantic_changes), "kind_words": words,
+    }
+
+
+def _property_word(prop, lang):
+    """A diff property name as the diff report words it in German."""
+    if lang != "de":
+        return prop
+    try:  # the diff report's German property names, when that module is installed
+        from procex.bpmn.diff_text import PROPERTY_WORDS_DE
+    except ImportError:
+        return prop
+    return PROPERTY_WORDS_DE.get(prop, prop)
+
+
+def _shown(value):
+    """A diff value as short text: bounds as 'x,y w×h', waypoints as 'x,y – x,y', None as '–'."""
+    if value is None or value == "":
+        return "–"
+    if isinstance(value, dict) and {"x", "y", "width", "height"} <= set(value):
+        return f"{_n(value['x'])},{_n(value['y'])} {_n(value['width'])}×{_n(value['height'])}"
+    if isinstance(value, (list, tuple)) and value and all(isinstance(p, (list, tuple)) and len(p) == 2 for p in value):
+        return " – ".join(f"{_n(x)},{_n(y)}" for x, y in value)
+    if isinstance(value, (list, tuple)):
+        return ", ".join(str(v) for v in value)
+    return str(value)
+
+
+def _n(number):
+    """A coordinate without a needless ".0"."""
+    return f"{number:g}" if isinstance(number, float) else str(number)
+
+
+def _kind_words(lang):
+    """The words for added, removed, changed … in the page's language."""
+    from procex.bpmn.diff_text import KIND_WORDS
+
+    return KIND_WORDS["en" if lang == "en" else "de"]
+
+
+def _report_url(old_row, new_row, origin):
+    """Where the downloadable diff report of the same comparison is."""
+    base = f"/p/{new_row.publisher}/{new_row.slug}/{new_row.version}" if origin else \
+        f"/p/{old_row.publisher}/{old_row.slug}/{old_row.version}"
+    return base + ("/compare/report.html?origin=1" if origin else f"/compare/report.html?to={new_row.version}")
+
+
+def _ref(row):
+    return f"{row.publisher}/{row.slug}@{row.version}"
+
+
+def report_file_name(old_row, new_row):
+    """The downloaded diff report's file name: both sides, the publisher and process once when shared."""
+    if (old_row.publisher, old_row.slug) == (new_row.publisher, new_row.slug):
+        return f"vergleich-{old_row.publisher}-{old_row.slug}-{old_row.version}-{new_row.version}.html"
+    return (f"vergleich-{old_row.publisher}-{old_row.slug}-{old_row.version}-"
+            f"{new_row.publisher}-{new_row.slug}-{new_row.version}.html")
+
+
+def compare_choices(store, row):
+    """What the version ``row`` can be compared with: the process's other versions (each link with
+    the older version first, as the versions table links them) and the original it was derived from."""
+    key = package.version_key(row.version)
+    choices = []
+    for other in version_rows(store, row.publisher, row.slug):  # newest first
+        if other.version == row.version:
+            continue
+        old, new = (other, row) if package.version_key(other.version) < key else (row, other)
+        choices.append({"old": old.version, "new": new.version, "yanked": bool(other.yanked_at),
+                        "href": f"/p/{row.publisher}/{row.slug}/{old.version}/compare?to={new.version}"})
+    derived = json.loads(row.manifest).get("derived_from")
+    return {"row": row, "ref": _ref(row), "process": f"{row.publisher}/{row.slug}", "choices": choices,
+            "original": derived["ref"] if derived else None,
+            "origin_href": f"/p/{row.publisher}/{row.slug}/{row.version}/compare?origin=1"}

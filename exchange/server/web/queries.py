@@ -1,0 +1,52 @@
+"""What the pages read from the store beyond the API's functions: a process's versions, member
+names, LeiKa service names and the processes derived from one."""
+import json
+
+import sqlalchemy as sa
+
+from procex.exchange.server.storage import store as store_module
+
+
+def version_rows(store, publisher, slug):
+    """Every version row of one process, newest first (yanked ones too)."""
+    versions = store_module.versions
+    with store.read() as conn:
+        return conn.execute(versions.select().where(versions.c.publisher == publisher, versions.c.slug == slug)
+                            .order_by(versions.c.version_sort.desc())).fetchall()
+
+
+def member_name(store, slug):
+    """The display name of a member (its slug when unknown)."""
+    try:
+        return store.get_member(slug)["name"]
+    except store_module.StoreError:
+        return slug
+
+
+def leika_names(keys):
+    """The LeiKa service names of Leistungsschlüssel ("" where unknown or the list is missing)."""
+    try:
+        from procex.exchange.catalogue.leika import load_leika
+
+        services = load_leika()
+    except Exception:  # the reference list is optional for the page: show bare keys
+        return {key: "" for key in keys}
+    return {key: services[key].name if key in services else "" for key in keys}
+
+
+def derived_processes(store, publisher, slug):
+    """Processes of this library whose latest version names a version of this one in derived_from."""
+    processes, versions = store_module.processes, store_module.versions
+    pattern = f'%"ref": "{publisher}/{slug}@%'
+    with store.read() as conn:
+        rows = conn.execute(
+            sa.select(versions.c.publisher, versions.c.slug, versions.c.version, versions.c.manifest)
+            .join(processes, processes.c.latest_version_id == versions.c.id)
+            .where(versions.c.manifest.like(pattern))).fetchall()
+    found = []
+    for row in rows:
+        ref = json.loads(row.manifest).get("derived_from", {}).get("ref", "")
+        if ref.startswith(f"{publisher}/{slug}@"):
+            found.append({"publisher": row.publisher, "slug": row.slug, "version": row.version,
+                          "from_version": ref.rsplit("@", 1)[1]})
+    return found

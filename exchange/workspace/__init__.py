@@ -1,0 +1,1 @@
+"""The municipality's workspace: import, publish, status, the adaptation diff, outdated, update."""

@@ -1,0 +1,118 @@
+"""The attributed adaptation diff of a workspace process (``procex diff NAME``).
+
+The diff between the cached upstream original and the local file, each change attributed to the
+mapping rule that explains it (``cause: "mapping:<rule>"``) or to a local edit (``cause: "local"``).
+It calls the same diff engine as ``procex diff OLD NEW``.
+"""
+
+from procex.core.errors import ProcexError
+from procex.core.files import atomic_write
+from procex.bpmn.model import Model
+
+from procex.exchange.workspace.mapping import apply_rules
+
+
+def _mapped(ws, data, source):
+    model = Model.from_bytes(data, source)
+    applied = apply_rules(model, ws.mapping_rules())
+    return model, applied
+
+
+def _normal(value):
+    return " ".join(value.split()) if isinstance(value, str) else value
+
+
+def _detail_key(change):
+    return tuple(sorted((d.get("property"), repr(_normal(d.get("new")))) for d in change.get("details") or []))
+
+
+def diff_process(ws, name, mode="auto"):
+    """(attributed JSON, Diff): the adaptation diff of a workspace process; each change in the JSON
+    has a ``cause``, and the Diff object feeds the HTML report."""
+    from procex.bpmn.diff import diff_models
+
+    entry = ws.lock_entry(name)
+    if not entry.get("upstream"):
+        raise ProcexError(f"{name} is the municipality's own process; there is no upstream original to diff against")
+    base_bytes = ws.cache_get(entry["sha256"])
+    local_path = ws.process_path(name)
+    base = Model.from_bytes(base_bytes, f"{entry['upstream']} (original)")
+    local = Model.from_file(local_path)
+    mapped, applied = _mapped(ws, base_bytes, f"{entry['upstream']} (mapped)")
+    rules_by_element = {}
+    for record in applied:
+        rules_by_element.setdefault(record.element, [])
+        if record.rule not in rules_by_element[record.element]:
+            rules_by_element[record.element].append(record.rule)
+    explained = {}
+    for change in diff_models(base, mapped, mode="id").to_dict()["changes"]:
+        explained[(change["kind"], change.get("old_id"))] = change
+    diff = diff_models(base, local, mode=mode)
+    result = diff.to_dict()
+    for change in result["changes"]:
+        expected = explained.get((change["kind"], change.get("old_id")))
+        rules = rules_by_element.get(change.get("old_id"), [])
+        if expected is not None and rules and _detail_key(expected) == _detail_key(change):
+            change["cause"] = "mapping:" + "+".join(rules)
+        else:
+            change["cause"] = "local"
+    result["old"] = f"{entry['upstream']} (original, cached {entry['sha256'][:12]})"
+    result["new"] = str(local_path.relative_to(ws.root))
+    result["causes"] = _cause_counts(result["changes"])
+    return result, diff
+
+
+def _cause_counts(changes):
+    counts = {}
+    for change in changes:
+        counts[change["cause"]] = counts.get(change["cause"], 0) + 1
+    return dict(sorted(counts.items()))
+
+
+def format_diff_text(result, color=False, lang="de"):
+    """The attributed diff as lines for a terminal: summary, then changes grouped by cause.
+
+    Uses the diff report's own words (bpmn.diff_text), so both read alike.
+    """
+    import click
+    from procex.bpmn.diff_text import COLOURS, KIND_WORDS, PROPERTY_WORDS_DE, TYPE_WORDS_DE, _value, quote
+
+    german = lang != "en"
+    lang = "de" if german else "en"
+    words = KIND_WORDS[lang]
+    summary = result["summary"]
+    parts = [f"{n} {words.get(k, k)}" for k, n in summary.items() if n]
+    none = "keine Änderungen" if german else "no changes"
+    lines = [f"{result['old']} → {result['new']}: " + (", ".join(parts) if parts else none)]
+    by_cause = {}
+    for change in result["changes"]:
+        by_cause.setdefault(change["cause"], []).append(change)
+    for cause in sorted(by_cause, key=lambda c: (c == "local", c)):
+        if cause == "local":
+            title = "lokale Bearbeitung" if german else "local edit"
+        else:
+            title = (f"Zuordnungsregel {cause[8:]}" if german else f"mapping rule {cause[8:]}")
+        lines.append(click.style(f"  {title}:", bold=True) if color else f"  {title}:")
+        for change in by_cause[cause]:
+            element = change.get("name") or change.get("new_id") or change.get("old_id")
+            kind_type = change.get("element_type", "")
+            if german:
+                kind_type = TYPE_WORDS_DE.get(kind_type, kind_type)
+            details = "; ".join(
+                f"{PROPERTY_WORDS_DE.get(d.get('property'), d.get('property')) if german else d.get('property')}: "
+                f"{_value(d.get('old'), lang)} → {_value(d.get('new'), lang)}" for d in change.get("details") or [])
+            text = f"    {words.get(change['kind'], change['kind']):16s} {kind_type} {quote(element, lang)}"
+            if details:
+                text += f"  ({details})"
+            lines.append(click.style(text, fg=COLOURS.get(change["kind"])) if color else text)
+    return "\n".join(lines)
+
+
+def write_diff_report(ws, name, output, lang="de"):
+    """The HTML report of the adaptation diff (the diff engine's report, original vs local)."""
+    from procex.bpmn.report_html import diff_report
+
+    attributed, diff = diff_process(ws, name)
+    causes = [change["cause"] for change in attributed["changes"]]
+    atomic_write(output, diff_report(diff, lang=lang, causes=causes))
+    return output

@@ -1,0 +1,250 @@
+"""Import a peer's process into the workspace.
+
+download -> sha256 check -> validate -> choose the catalogue entry -> apply the mapping rules ->
+write processes/NAME.bpmn atomically -> record provenance in procex.lock -> link the catalogue
+entry -> record the adoption at the library. The upstream original is cached by sha256 so that
+diffs and updates work offline.
+
+Re-importing never loses work silently: a file edited since procex wrote it (its sha256 differs
+from the lock's ``local_sha256``) is replaced only with ``force``; importing the identical state
+again writes nothing; the lock entry keeps the fields the import does not own (``published``).
+A version its publisher yanked is imported only with ``force`` (with a warning), and the yank
+is recorded in the lock entry (``upstream_yanked``) so that the offline ``procex status`` shows it.
+"""
+from collections import Counter
+from dataclasses import dataclass, field
+
+from procex.core.errors import ProcexError
+from procex.core.files import atomic_write
+from procex.bpmn.model import Model
+
+from procex.exchange.library import package
+from procex.exchange.workspace.mapping import apply_rules
+
+AMBIGUITY_MARGIN = 0.05
+MIN_TITLE_SCORE = 0.55
+# The lock-entry fields an import (or an update) owns and rewrites; every other field of an entry,
+# such as "published" (what this workspace published under the name), is kept.
+IMPORT_FIELDS = ("upstream", "sha256", "mapping", "imported_at", "entry", "local_sha256", "upstream_yanked")
+
+
+class ImportRefused(ProcexError):
+    """The import would be wrong without a decision: invalid model, no or ambiguous entry."""
+
+    exit_code = 1
+
+
+@dataclass
+class ImportResult:
+    ref: str
+    name: str
+    path: str
+    entry: str
+    entry_title: str
+    applied: list = field(default_factory=list)
+    findings: list = field(default_factory=list)
+    adoption: str = ""
+    unchanged: bool = False        # the identical state was imported already: nothing written
+    warnings: list = field(default_factory=list)
+
+    def mapping_summary(self):
+        return Counter(a.rule for a in self.applied)
+
+
+def validate_model_bytes(data, source):
+    """Validation findings: schema, references and the correctness rules (the standard's own)."""
+    from procex.bpmn.validate import validate_bytes
+
+    return list(validate_bytes(data, source, rules="correctness").findings)
+
+
+def choose_entry(entries, manifest, entry_key=None, ask=None):
+    """The catalogue entry the process implements.
+
+    ``entry_key`` wins; else the entry with one of the manifest's Leistungsschlüssel; else the best
+    title match. When that is ambiguous or weak, ``ask(candidates)`` decides (interactive), or
+    the import is refused with the candidates named.
+    """
+    from procex.bpmn.text import label_similarity
+
+    if entry_key:
+        for entry in entries:
+            if entry.leistungsschluessel == entry_key:
+                return entry
+        raise ImportRefused(f"the catalogue has no entry with Leistungsschlüssel {entry_key}; "
+                            "add it to catalogue.csv or pick another with --entry")
+    keys = set(manifest.get("leistungsschluessel") or [])
+    exact = [e for e in entries if e.leistungsschluessel and e.leistungsschluessel in keys]
+    if len(exact) == 1:
+        return exact[0]
+    pool = exact or entries
+    scored = sorted(((label_similarity(manifest.get("name", ""), e.title), e.leistungsschluessel or "", e)
+                     for e in pool if e.title), key=lambda t: (-t[0], t[1]))
+    if scored and scored[0][0] >= MIN_TITLE_SCORE and (len(scored) == 1 or scored[0][0] - scored[1][0] >= AMBIGUITY_MARGIN):
+        return scored[0][2]
+    candidates = [(score, e) for score, _, e in scored[:5]]
+    if ask is not None and candidates:
+        chosen = ask(candidates)
+        if chosen is not None:
+            return chosen
+    names = "; ".join(f"{e.leistungsschluessel or '-'} {e.title} ({score:.2f})" for score, e in candidates[:3])
+    raise ImportRefused(f"no catalogue entry clearly matches {manifest.get('name')!r}"
+                        + (f" (closest: {names})" if names else "")
+                        + "; choose one with --entry LEISTUNGSSCHLUESSEL")
+
+
+def yank_text(yanked):
+    """'yanked 2024-05-02: reason' for a manifest's or a lock entry's ``yanked`` mark."""
+    when = str(yanked.get("at") or "")[:10]
+    reason = yanked.get("reason") or "no reason given"
+    return f"yanked{' ' + when if when else ''}: {reason}"
+
+
+def lock_entry_for(previous, fields):
+    """The new lock entry: ``fields`` over the previous entry's fields that the import does not own."""
+    entry = {**{k: v for k, v in (previous or {}).items() if k not in IMPORT_FIELDS}, **fields}
+    if entry.get("upstream_yanked") is None:
+        entry.pop("upstream_yanked", None)
+    return entry
+
+
+def import_process(ws, ref_text, entry_key=None, as_name=None, force=False, ask=None, progress=None):
+    """Import ``publisher/slug[@version]`` into the workspace ``ws``; returns an ImportResult."""
+    say = progress or (lambda message: None)
+    asked = package.parse_ref(ref_text)
+    client = ws.client()
+    say(f"fetching {asked} from {client.base_url}")
+    manifest = client.manifest(asked)
+    ref = package.ref_of(manifest)
+    warnings = []
+    yanked = manifest.get("yanked")
+    if yanked:
+        if asked.version is None:
+            # The library's "latest" is its highest unyanked version; never take a yanked one unasked.
+            raise ImportRefused(f"the library offered {ref} as the latest version, but it is {yank_text(yanked)}; "
+                                "name the version to import with PUBLISHER/SLUG@VERSION")
+        if not force:
+            raise ImportRefused(f"{ref} was withdrawn by its publisher ({yank_text(yanked)}); import another "
+                                "version, or this one anyway with --force")
+        warnings.append(f"importing {ref} although its publisher withdrew it ({yank_text(yanked)})")
+    name = as_name or manifest["slug"]
+    target = ws.process_path(name)
+    relative = f"processes/{name}.bpmn"
+    lock = ws.lock()
+    previous = lock["processes"].get(name)
+    current_sha = package.sha256_file(target) if target.exists() else None
+    if current_sha is not None and not force:
+        if previous is None or previous.get("upstream") != str(ref):
+            raise ImportRefused(f"{relative} exists already; choose another name with --as "
+                                "or replace it with --force")
+        written = previous.get("local_sha256")
+        if written and written != current_sha:
+            raise ImportRefused(f"{relative} was edited since procex wrote it; re-importing {ref} would "
+                                "replace the edit: keep the file, or replace it with --force")
+    data = client.download_model(manifest)  # sha256-checked
+    say(f"downloaded {manifest['model']['file']} ({len(data):,} bytes, sha256 verified)")
+    findings = validate_model_bytes(data, f"{ref}")
+    errors = [f for f in findings if f.severity == "error"]
+    if errors and not force:
+        listed = "; ".join(f"{f.element or '-'}: {f.message}" for f in errors[:3])
+        raise ImportRefused(f"{ref} has {len(errors)} validation error(s) ({listed}); "
+                            "import anyway with --force")
+    entries = ws.catalogue()
+    entry = choose_entry(entries, manifest, entry_key, ask)
+    model = Model.from_bytes(data, str(ref))
+    applied = apply_rules(model, ws.mapping_rules())
+    local_bytes = model.to_bytes()
+    local_sha = package.sha256_bytes(local_bytes)
+    sha = package.sha256_bytes(data)
+    if current_sha is not None and current_sha != local_sha and not force and not (previous or {}).get("local_sha256"):
+        # An old lock entry without local_sha256: whether the file was edited cannot be told.
+        raise ImportRefused(f"{relative} differs from what re-importing {ref} writes, and procex.lock does not "
+                            "record what procex wrote (it may hold local edits): keep it, or replace it with --force")
+    if (previous is not None and current_sha == local_sha and previous.get("upstream") == str(ref)
+            and previous.get("sha256") == sha and previous.get("entry") == entry.leistungsschluessel
+            and entry.process == relative and (previous.get("upstream_yanked") or None) == (yanked or None)):
+        return ImportResult(str(ref), name, relative, entry.leistungsschluessel, entry.title, applied, findings,
+                            unchanged=True, warnings=warnings)
+    ws.cache_put(data, manifest)
+    atomic_write(target, local_bytes)
+    lock["processes"][name] = lock_entry_for(previous, {
+        "upstream": str(ref),
+        "sha256": sha,
+        "mapping": sorted({a.rule for a in applied}),
+        "imported_at": package.utc_now(),
+        "entry": entry.leistungsschluessel,
+        "local_sha256": local_sha,  # what procex wrote: later edits show in status
+        "upstream_yanked": yanked or None,  # the publisher withdrew this version (imported with --force)
+    })
+    ws.save_lock(lock)
+    for e in entries:
+        if e is entry:
+            e.process = relative
+            if e.status == "planned":
+                e.status = "in_progress"
+    ws.save_catalogue(entries)
+    adoption = ""
+    if manifest["publisher"] != ws.slug:
+        try:
+            client.adopt(ref)
+            adoption = "recorded at the library"
+        except ProcexError as error:
+            adoption = f"not recorded: {error}"
+    return ImportResult(str(ref), name, relative, entry.leistungsschluessel, entry.title, applied, findings, adoption,
+                        warnings=warnings)
+
+
+def format_import(result):
+    if result.unchanged:
+        return (f"{result.ref} is already imported as {result.path} with this content and catalogue entry; "
+                "nothing to do")
+    lines = [f"imported {result.ref} as {result.path}",
+             f"  catalogue entry: {result.entry or '-'} {result.entry_title}"]
+    errors = sum(1 for f in result.findings if f.severity == "error")
+    warnings = sum(1 for f in result.findings if f.severity == "warning")
+    lines.append(f"  validation: {errors} errors, {warnings} warnings")
+    summary = result.mapping_summary()
+    if summary:
+        lines.append("  mapping changed " + ", ".join(f"{n} × {rule}" for rule, n in sorted(summary.items())) + ":")
+        for a in result.applied:
+            lines.append(f"    {a.rule}: {a.element_type} {a.element} {a.property}: {a.old!r} → {a.new!r}")
+    else:
+        lines.append("  mapping changed nothing")
+    if result.adoption:
+        lines.append(f"  adoption {result.adoption}")
+    return "\n".join(lines)
+
+
+def record_xprozess_imports(ws, imported):
+    """Register processes imported from an XProzess message in the workspace.
+
+    Each gets a lock entry with provenance ``xprozess:<id>@<version>`` and its original in the
+    cache (so ``procex diff NAME`` shows what was adapted since), and the catalogue entry with
+    its Leistungsschlüssel is linked to it (planned becomes in_progress).
+    """
+    lock = ws.lock()
+    entries = ws.catalogue()
+    linked = []
+    for done in imported:
+        manifest = done.manifest
+        sha = ws.cache_put(done.model, manifest)
+        keys = manifest.get("leistungsschluessel") or []
+        lock["processes"][done.slug] = lock_entry_for(lock["processes"].get(done.slug), {
+            "upstream": manifest["provenance"],
+            "sha256": sha,
+            "mapping": [],
+            "imported_at": package.utc_now(),
+            "entry": keys[0] if keys else None,
+            "local_sha256": sha,
+        })
+        relative = f"processes/{done.slug}.bpmn"
+        for entry in entries:
+            if entry.leistungsschluessel in keys and not entry.process:
+                entry.process = relative
+                if entry.status == "planned":
+                    entry.status = "in_progress"
+                linked.append((done.slug, entry))
+                break
+    ws.save_lock(lock)
+    ws.save_catalogue(entries)
+    return linked

@@ -1,0 +1,107 @@
+"""Which imported processes are outdated (``procex outdated``).
+
+Imported processes whose publisher has a newer, unyanked version, or has yanked the version they
+are based on (with the reason). A yank it learns of is recorded in the lock entry
+(``upstream_yanked``), so that the offline ``procex status`` can show it.
+"""
+from dataclasses import dataclass
+from typing import Optional
+
+
+from procex.exchange.library import package
+
+
+@dataclass
+class Outdated:
+    name: str
+    current: str
+    latest: Optional[str]           # the newest unyanked version's ref (None: every version is yanked)
+    yanked: Optional[dict] = None   # {"reason", "at"} when the publisher yanked ``current``
+
+    @property
+    def newer(self):
+        return bool(self.latest) and package.version_key(package.parse_ref(self.latest).version) > \
+            package.version_key(package.parse_ref(self.current).version)
+
+    def to_dict(self):
+        return {"name": self.name, "current": self.current, "latest": self.latest, "yanked": self.yanked}
+
+
+def outdated(ws):
+    """Imported processes with a newer upstream version or a yanked one, in name order.
+
+    One request per process (its version list). A yank of the version a process is based on is
+    written into its lock entry as ``upstream_yanked`` (and removed should the library no longer
+    report it), so that ``procex status`` shows it offline; the lock is written only when that changes.
+    """
+    client = ws.client()
+    found, seen = [], {}
+    for name, entry in sorted(ws.lock()["processes"].items()):
+        upstream = entry.get("upstream")
+        if not upstream or upstream.startswith("xprozess:"):
+            continue
+        ref = package.parse_ref(upstream)
+        process = client.process(ref.publisher, ref.slug)
+        latest = process.get("latest")
+        yanked = next((v.get("yanked") for v in process.get("versions") or []
+                       if v.get("version") == ref.version), None) or None
+        seen[name] = (upstream, yanked)
+        item = Outdated(name, upstream, f"{ref.publisher}/{ref.slug}@{latest}" if latest else None, yanked)
+        if item.newer or yanked:
+            found.append(item)
+    _record_yanks(ws, seen)
+    return found
+
+
+def _record_yanks(ws, seen):
+    """Write what the library said about yanks into the lock entries (re-read: keep others' changes)."""
+    lock = ws.lock()
+    changed = False
+    for name, (upstream, yanked) in seen.items():
+        entry = lock["processes"].get(name)
+        if entry is None or entry.get("upstream") != upstream or (entry.get("upstream_yanked") or None) == yanked:
+            continue
+        if yanked:
+            entry["upstream_yanked"] = yanked
+        else:
+            entry.pop("upstream_yanked", None)
+        changed = True
+    if changed:
+        ws.save_lock(lock)
+
+
+OUTDATED_TEXT = {
+    "de": {"current": "alle übernommenen Prozesse sind aktuell",
+           "yanked": "vom Herausgeber zurückgezogen{when}: „{reason}“", "on": " am {date}",
+           "no_reason": "ohne Begründung", "none_left": "keine gültige Version mehr in der Bibliothek",
+           "older": "neueste gültige Version: {latest}"},
+    "en": {"current": "every imported process is up to date",
+           "yanked": "yanked by its publisher{when}: “{reason}”", "on": " on {date}",
+           "no_reason": "no reason given", "none_left": "no unyanked version left in the library",
+           "older": "newest unyanked version: {latest}"},
+}
+
+
+def yank_words(yanked, lang="de"):
+    """'vom Herausgeber zurückgezogen am 2024-05-02: „reason“' (or in English)."""
+    t = OUTDATED_TEXT["en" if lang == "en" else "de"]
+    date = str(yanked.get("at") or "")[:10]
+    return t["yanked"].format(when=t["on"].format(date=date) if date else "",
+                              reason=yanked.get("reason") or t["no_reason"])
+
+
+def format_outdated(items, lang="de"):
+    t = OUTDATED_TEXT["en" if lang == "en" else "de"]
+    if not items:
+        return t["current"]
+    lines = []
+    for o in items:
+        if not o.yanked:
+            lines.append(f"{o.name}: {o.current} → {o.latest}")
+        elif o.newer:
+            version = package.parse_ref(o.current).version
+            lines.append(f"{o.name}: {o.current} → {o.latest}; {version} {yank_words(o.yanked, lang)}")
+        else:
+            rest = t["older"].format(latest=o.latest) if o.latest else t["none_left"]
+            lines.append(f"{o.name}: {o.current} {yank_words(o.yanked, lang)}; {rest}")
+    return "\n".join(lines)

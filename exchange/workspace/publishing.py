@@ -1,0 +1,267 @@
+"""Publish a local process to the library.
+
+licence and mailbox of procex.toml checked -> validate (errors block) -> personal-data check of
+the model and of the manifest's contact (refused unless allowed) -> manifest from the catalogue
+entry, procex.toml and the lock (derived_from for adaptations; the upstream manifest's name,
+description, keywords and legal bases pass through the workspace's text mapping rules, and
+what still names the upstream town is warned about) -> upload. Publishing unchanged content
+again is a no-op that does not even contact the library.
+"""
+import re
+from dataclasses import dataclass, field
+
+from procex.core.errors import ProcexError
+from procex.bpmn.model import Model
+
+from procex.exchange.library import package
+from procex.exchange.workspace.importing import validate_model_bytes
+from procex.exchange.library.licenses import LicenseError, check_license
+from procex.exchange.workspace.mapping import map_text
+from procex.exchange.workspace.privacy import check_contact, find_personal_data
+from procex.exchange.workspace.folder import CONFIG_FILE, DEFAULT_LICENSE
+
+# RFC 2606 / RFC 6761: top-level domains and second-level domains reserved for examples and tests
+RESERVED_TLDS = ("example", "invalid", "test", "localhost")
+RESERVED_DOMAINS = ("example.org", "example.com", "example.net")
+# what precedes a municipality's own name in a region name ("Stadt Trier" -> "Trier")
+_REGION_PREFIX = re.compile(r"^(?:(?:Kreisfreie|Große|Verbandsfreie)\s+)?(?:Stadt|Gemeinde|Landkreis|Kreis|"
+                            r"Verbandsgemeinde|Samtgemeinde|Ortsgemeinde|Markt|Hansestadt|Kreisstadt|"
+                            r"Universitätsstadt)\s+", re.IGNORECASE)
+MAPPED_FIELDS = ("name", "description", "keywords", "legal_basis")
+
+
+class PublishRefused(ProcexError):
+    """The model may not be published as it is; the message says why and what to do."""
+
+    exit_code = 1
+
+
+@dataclass
+class PublishResult:
+    ref: str
+    status: str  # "created", "unchanged" (server had it), "no-op" (nothing changed locally)
+    derived_from: str = ""
+    warnings: int = 0
+    manifest_warnings: list = field(default_factory=list)  # texts that still name the upstream town
+
+
+def _entry_for(ws, name, lock_entry):
+    relative = f"processes/{name}.bpmn"
+    entries = ws.catalogue()
+    key = (lock_entry or {}).get("entry")
+    for entry in entries:
+        if entry.process == relative or (key and entry.leistungsschluessel == key):
+            return entry
+    return None
+
+
+def _next_version(previous):
+    major, minor, patch = package.parse_version(previous)
+    return f"{major}.{minor}.{patch + 1}"
+
+
+def reserved_mail_domain(mailbox):
+    """The reserved example/test domain of ``mailbox`` (e.g. 'koblenz.example'), or None."""
+    domain = (mailbox or "").rpartition("@")[2].strip().rstrip(".").casefold()
+    if not domain:
+        return None
+    if domain.rsplit(".", 1)[-1] in RESERVED_TLDS:
+        return domain
+    if any(domain == reserved or domain.endswith("." + reserved) for reserved in RESERVED_DOMAINS):
+        return domain
+    return None
+
+
+def town_of(region_name):
+    """'Stadt Trier' -> 'Trier': the name a text uses for a municipality."""
+    return _REGION_PREFIX.sub("", (region_name or "").strip()).strip()
+
+
+def _license(ws):
+    try:
+        return check_license(ws.config.get("publish", {}).get("license") or DEFAULT_LICENSE,
+                             f"{ws.root / CONFIG_FILE} [publish] license")
+    except LicenseError as error:
+        raise PublishRefused(str(error)) from None
+
+
+def _map_fields(fields, rules):
+    """The manifest texts with the text mapping rules applied, and {field: [rule names]}."""
+    mapped, changed = {}, {}
+    for key, value in fields.items():
+        if isinstance(value, list):
+            results = [map_text(item, rules) for item in value]
+            mapped[key] = [text for text, _ in results]
+            names = [rule for _, used in results for rule in used]
+        else:
+            mapped[key], names = map_text(value or "", rules)
+        if names:
+            changed[key] = list(dict.fromkeys(names))
+    return mapped, changed
+
+
+def upstream_town_warnings(manifest, upstream_manifest):
+    """One line per manifest field (name, description, keywords, legal_basis) that still names the
+    upstream publisher's town (its region name without "Stadt", "Gemeinde" ...)."""
+    town = town_of(((upstream_manifest or {}).get("region") or {}).get("name"))
+    own = town_of((manifest.get("region") or {}).get("name"))
+    if not town or town.casefold() == own.casefold():
+        return []
+    pattern = re.compile(r"(?<!\w)" + re.escape(town) + r"(?:er|erin|ern|s)?(?!\w)")
+    lines = []
+    for key in MAPPED_FIELDS:
+        value = manifest.get(key)
+        texts = value if isinstance(value, list) else [value or ""]
+        hits = [text for text in texts if pattern.search(text)]
+        if not hits:
+            continue
+        fix = ("the catalogue entry's title in catalogue.csv or a text rule in mapping.toml" if key == "name"
+               else "a text rule in mapping.toml")
+        shown = "; ".join(_excerpt(text, pattern) for text in hits)
+        word = pattern.search(hits[0]).group(0)
+        lines.append(f"manifest {key} still names {town}, the upstream publisher's town ({shown}); "
+                     f"adapt it with {fix} (kind = \"text\", from = \"{word}\")")
+    return lines
+
+
+def _excerpt(text, pattern, width=30):
+    match = pattern.search(text)
+    start, end = max(0, match.start() - width), min(len(text), match.end() + width)
+    return ("…" if start else "") + text[start:end] + ("…" if end < len(text) else "")
+
+
+def build_manifest(ws, name, data, version, lock_entry, changes=None):
+    """The manifest of processes/NAME.bpmn; ``changes`` (a dict), when given, receives
+    {field: [mapping rule names]} for the upstream texts the mapping rules adapted."""
+    entry = _entry_for(ws, name, lock_entry)
+    upstream_manifest = ws.cached_manifest(lock_entry["sha256"]) if lock_entry and lock_entry.get("upstream") else None
+    model = Model.from_bytes(data, name)
+    first_process = model.processes[0] if model.processes else None
+    documentation = " ".join(first_process.documentation).strip() if first_process is not None else ""
+    texts = {
+        "name": entry.title if entry and entry.title else (upstream_manifest or {}).get("name") or name,
+        "description": (upstream_manifest or {}).get("description") or documentation,
+        "keywords": list((upstream_manifest or {}).get("keywords", [])),
+        "legal_basis": list((upstream_manifest or {}).get("legal_basis", [])),
+    }
+    if upstream_manifest:  # an adaptation: the peer's texts get the same mapping as its model
+        texts, changed = _map_fields(texts, ws.mapping_rules())
+        if changes is not None:
+            changes.update(changed)
+    upstream_manifest = upstream_manifest or {}
+    publish = ws.config.get("publish", {})
+    keys = [entry.leistungsschluessel] if entry and entry.leistungsschluessel else list(upstream_manifest.get("leistungsschluessel", []))
+    derived = None
+    if lock_entry and lock_entry.get("upstream"):
+        derived = {"ref": lock_entry["upstream"], "sha256": lock_entry["sha256"]}
+    return package.build_manifest(
+        publisher=ws.slug, slug=name, version=version,
+        name=texts["name"],
+        model_bytes=data, model_file=f"{name}.bpmn",
+        region={"ags": ws.municipality.get("ags"), "name": ws.municipality.get("name")},
+        contact={"office": (entry.office if entry and entry.office else publish.get("office") or ws.municipality.get("name")),
+                 "mailbox": publish.get("mailbox")},
+        license=_license(ws),
+        leistungsschluessel=keys,
+        description=texts["description"],
+        keywords=texts["keywords"],
+        detaillierungsstufe=upstream_manifest.get("detaillierungsstufe"),
+        status=upstream_manifest.get("status"),
+        legal_basis=texts["legal_basis"],
+        derived_from=derived,
+    )
+
+
+def _check_mailbox(ws, allow_example_mailbox):
+    mailbox = (ws.config.get("publish", {}).get("mailbox") or "").strip()
+    where = f"[publish] mailbox in {ws.root / CONFIG_FILE}"
+    if not mailbox:
+        raise PublishRefused(f"no contact mailbox: set the municipality's functional mailbox as {where}")
+    domain = reserved_mail_domain(mailbox)
+    if domain and not allow_example_mailbox:
+        raise PublishRefused(f"the contact mailbox {mailbox} is a placeholder on the reserved example domain "
+                             f"{domain}; set the municipality's functional mailbox as {where}")
+
+
+def _contact_sources(ws, name, lock_entry):
+    entry = _entry_for(ws, name, lock_entry)
+    if entry and entry.office:
+        office = f"catalogue.csv office ({entry.leistungsschluessel or entry.title})"
+    elif ws.config.get("publish", {}).get("office"):
+        office = f"{CONFIG_FILE} [publish] office"
+    else:
+        office = f"{CONFIG_FILE} [municipality] name"
+    return office, f"{CONFIG_FILE} [publish] mailbox"
+
+
+def publish_process(ws, name, version=None, allow_personal_data=False, progress=None,
+                    allow_example_mailbox=False):
+    """Publish processes/NAME.bpmn. ``allow_example_mailbox`` lets a contact mailbox on a reserved
+    example domain through; only `procex demo` uses it (its library and towns are examples)."""
+    say = progress or (lambda message: None)
+    path = ws.process_path(name)
+    try:
+        data = path.read_bytes()
+    except FileNotFoundError:
+        raise PublishRefused(f"{path.relative_to(ws.root)} does not exist; known processes: "
+                             f"{', '.join(ws.process_names()) or 'none'}") from None
+    lock = ws.lock()
+    lock_entry = lock["processes"].get(name)
+    sha = package.sha256_bytes(data)
+    published = (lock_entry or {}).get("published")
+    if published and published.get("sha256") == sha and (version is None or published["ref"].endswith("@" + version)):
+        return PublishResult(published["ref"], "no-op", (lock_entry or {}).get("upstream") or "")
+    _license(ws)
+    _check_mailbox(ws, allow_example_mailbox)
+    findings = validate_model_bytes(data, str(path))
+    errors = [f for f in findings if f.severity == "error"]
+    if errors:
+        listed = "; ".join(f"line {f.line or '-'} {f.element or ''}: {f.message}" for f in errors[:3])
+        raise PublishRefused(f"{path.name} has {len(errors)} validation error(s), fix them first: {listed}")
+    if version is None:
+        version = _next_version(published["ref"].rsplit("@", 1)[1]) if published else "1.0.0"
+    package.parse_version(version)
+    changes = {}
+    manifest = build_manifest(ws, name, data, version, lock_entry, changes)
+    personal = find_personal_data(Model.from_bytes(data, str(path)))
+    office_source, mailbox_source = _contact_sources(ws, name, lock_entry)
+    personal += check_contact(manifest["contact"], office_source, mailbox_source)
+    if personal and not allow_personal_data:
+        listed = "; ".join(str(p) for p in personal[:3])
+        more = f" and {len(personal) - 3} more" if len(personal) > 3 else ""
+        raise PublishRefused(f"{path.name} seems to contain personal data ({listed}{more}); name offices, roles "
+                             "and functional mailboxes instead, or publish with --allow-personal-data if this "
+                             "is intended")
+    if changes:
+        rules = list(dict.fromkeys(rule for names in changes.values() for rule in names))
+        say(f"manifest {', '.join(changes)} adapted by mapping rules {', '.join(rules)}")
+    upstream_manifest = ws.cached_manifest(lock_entry["sha256"]) if lock_entry and lock_entry.get("upstream") else None
+    town_warnings = upstream_town_warnings(manifest, upstream_manifest)
+    for line in town_warnings:
+        say(f"warning: {line}")
+    say(f"publishing {ws.slug}/{name}@{version} to {ws.library_url}")
+    status, _stored = ws.client().publish(manifest, data)
+    entry = lock["processes"].setdefault(name, {"upstream": None, "sha256": None, "mapping": [], "entry": None})
+    entry["published"] = {"ref": str(package.ref_of(manifest)), "sha256": sha}
+    ws.save_lock(lock)
+    return PublishResult(str(package.ref_of(manifest)), "created" if status == 201 else "unchanged",
+                         (lock_entry or {}).get("upstream") or "",
+                         sum(1 for f in findings if f.severity == "warning"), town_warnings)
+
+
+def workspace_package(ws, name):
+    """(manifest, model bytes, label) of a workspace process, as publish would build it.
+
+    The version is the one last published, else 1.0.0; used by `procex xprozess export NAME`.
+    """
+    path = ws.process_path(name)
+    if not path.is_file():
+        raise PublishRefused(f"{path.relative_to(ws.root)} does not exist; known processes: "
+                             f"{', '.join(ws.process_names()) or 'none'}")
+    data = path.read_bytes()
+    lock_entry = ws.lock()["processes"].get(name)
+    published = (lock_entry or {}).get("published")
+    version = published["ref"].rsplit("@", 1)[1] if published else "1.0.0"
+    if lock_entry and str(lock_entry.get("upstream") or "").startswith("xprozess:"):
+        lock_entry = dict(lock_entry, upstream=None)  # an XProzess origin is not a library package
+    return build_manifest(ws, name, data, version, lock_entry), data, str(path)
