@@ -3,13 +3,13 @@
 Each command parses its arguments, calls one function in bpmn/ or exchange/, prints, and sets
 the exit status. Every ProcexError is caught once in main() and printed as one line.
 """
+
 import os
 import sys
 
 import click
 
 from procex.commands import catalogue, diffing, model_files, server, workspace, xprozess
-
 from procex.core.errors import ProcexError
 
 
@@ -51,11 +51,14 @@ def main(argv=None):
         where = f"{error.filename}: " if error.filename else ""
         click.echo(f"procex: error: {where}{error.strerror or error}; check the path and its permissions", err=True)
         sys.exit(2)
-    except Exception as error:  # noqa: BLE001 - the last line of defence: no traceback for users
+    except Exception as error:
         if os.environ.get("PROCEX_DEBUG"):
             raise
-        click.echo(f"procex: internal error: {type(error).__name__}: {error} "
-                   "(this is a bug in procex; run with PROCEX_DEBUG=1 for details and report it)", err=True)
+        click.echo(
+            f"procex: internal error: {type(error).__name__}: {error} "
+            "(this is a bug in procex; run with PROCEX_DEBUG=1 for details and report it)",
+            err=True,
+        )
         sys.exit(3)
     sys.exit(status if isinstance(status, int) else 0)
 

@@ -3,6 +3,7 @@
 setup.cfg cannot prefix what ``find:`` finds, so the list is made here; tests/, bench/ and docs/
 stay out of the wheel.
 """
+
 from setuptools import find_packages, setup
 
 TOP_LEVEL = ["bpmn", "commands", "core", "exchange", "schemas"]

@@ -11,6 +11,7 @@ split/join pairs and intermediate events, realistic German labels, diagram inter
 
 Run: .venv/bin/python bench/diff.py [--runs 7]
 """
+
 import argparse
 import json
 import os
@@ -26,22 +27,92 @@ from pathlib import Path
 REPO = Path(__file__).resolve().parent.parent
 sys.path.insert(0, str(REPO))
 
-VERBS = ["prüfen", "erfassen", "bearbeiten", "weiterleiten", "versenden", "anfordern", "archivieren",
-         "freigeben", "bewerten", "ablehnen", "bestätigen", "berechnen", "buchen", "erstellen", "abstimmen",
-         "nachfordern", "genehmigen", "dokumentieren", "anlegen", "zustellen", "eintragen", "abgleichen",
-         "beglaubigen", "auszahlen", "festsetzen", "anhören", "übermitteln", "einholen", "mitteilen", "löschen"]
-OBJECTS = ["Antrag", "Gebühr", "Bescheid", "Unterlagen", "Gewerbeanzeige", "Stellungnahme", "Meldedaten",
-           "Zahlung", "Akte", "Vollmacht", "Führungszeugnis", "Auszug aus dem Gewerbezentralregister",
-           "Empfangsbescheinigung", "Nachweis", "Widerspruch", "Personalausweis", "Baugenehmigung",
-           "Sondernutzungserlaubnis", "Hundesteuer", "Wohngeld", "Kita-Platz", "Anhörung", "Frist",
-           "Datensatz", "Registereintrag", "Rechnung", "Kostenbescheid", "Zustellungsurkunde",
-           "Erlaubnis", "Mitteilung an das Finanzamt", "Auskunft", "Vorgang", "Prüfvermerk",
-           "Gutachten", "Lageplan", "Bauantrag", "Ummeldung", "Reisepass", "Melderegisterauskunft",
-           "Bewohnerparkausweis", "Verpflichtungserklärung", "Einbürgerungsantrag"]
+VERBS = [
+    "prüfen",
+    "erfassen",
+    "bearbeiten",
+    "weiterleiten",
+    "versenden",
+    "anfordern",
+    "archivieren",
+    "freigeben",
+    "bewerten",
+    "ablehnen",
+    "bestätigen",
+    "berechnen",
+    "buchen",
+    "erstellen",
+    "abstimmen",
+    "nachfordern",
+    "genehmigen",
+    "dokumentieren",
+    "anlegen",
+    "zustellen",
+    "eintragen",
+    "abgleichen",
+    "beglaubigen",
+    "auszahlen",
+    "festsetzen",
+    "anhören",
+    "übermitteln",
+    "einholen",
+    "mitteilen",
+    "löschen",
+]
+OBJECTS = [
+    "Antrag",
+    "Gebühr",
+    "Bescheid",
+    "Unterlagen",
+    "Gewerbeanzeige",
+    "Stellungnahme",
+    "Meldedaten",
+    "Zahlung",
+    "Akte",
+    "Vollmacht",
+    "Führungszeugnis",
+    "Auszug aus dem Gewerbezentralregister",
+    "Empfangsbescheinigung",
+    "Nachweis",
+    "Widerspruch",
+    "Personalausweis",
+    "Baugenehmigung",
+    "Sondernutzungserlaubnis",
+    "Hundesteuer",
+    "Wohngeld",
+    "Kita-Platz",
+    "Anhörung",
+    "Frist",
+    "Datensatz",
+    "Registereintrag",
+    "Rechnung",
+    "Kostenbescheid",
+    "Zustellungsurkunde",
+    "Erlaubnis",
+    "Mitteilung an das Finanzamt",
+    "Auskunft",
+    "Vorgang",
+    "Prüfvermerk",
+    "Gutachten",
+    "Lageplan",
+    "Bauantrag",
+    "Ummeldung",
+    "Reisepass",
+    "Melderegisterauskunft",
+    "Bewohnerparkausweis",
+    "Verpflichtungserklärung",
+    "Einbürgerungsantrag",
+]
 QUALIFIERS = ["vollständig", "sorgfältig", "erneut", "digital", "schriftlich", "fristgerecht"]
 LANES = ["Bürgerbüro", "Ordnungsamt – Gewerbe", "Stadtkasse", "Sachgebietsleitung"]
-EVENTS = ["Frist abgelaufen", "Unterlagen eingegangen", "Zahlung eingegangen", "Rückmeldung erhalten",
-          "Stellungnahme liegt vor", "Termin erreicht"]
+EVENTS = [
+    "Frist abgelaufen",
+    "Unterlagen eingegangen",
+    "Zahlung eingegangen",
+    "Rückmeldung erhalten",
+    "Stellungnahme liegt vor",
+    "Termin erreicht",
+]
 
 
 def labels(count, rng):
@@ -93,14 +164,19 @@ def build(n_tasks, n_gateway_pairs, n_events, rng):
         lane = (k // 7) % len(LANES)
         per_lane.setdefault(lane, []).append(ident)
         attr = f' name="{name}"' if name else ""
-        body = '<bpmn:timerEventDefinition><bpmn:timeDuration>PT1H</bpmn:timeDuration></bpmn:timerEventDefinition>' \
-            if kind == "intermediateCatchEvent" else ""
+        body = (
+            "<bpmn:timerEventDefinition><bpmn:timeDuration>PT1H</bpmn:timeDuration></bpmn:timerEventDefinition>"
+            if kind == "intermediateCatchEvent"
+            else ""
+        )
         flow_nodes.append(f'<bpmn:{kind} id="{ident}"{attr}>{body}</bpmn:{kind}>')
         w, h = (100, 80) if kind == "task" else (50, 50) if "Gateway" in kind else (36, 36)
         row, col = divmod(k, cols)
         x, y = 80 + col * 150, 40 + (row * len(LANES) + lane) * 120 + (80 - h) / 2
         positions[ident] = (x, y, w, h)
-        shapes.append(f'<bpmndi:BPMNShape id="{ident}_di" bpmnElement="{ident}"><dc:Bounds x="{x}" y="{y}" width="{w}" height="{h}"/></bpmndi:BPMNShape>')
+        shapes.append(
+            f'<bpmndi:BPMNShape id="{ident}_di" bpmnElement="{ident}"><dc:Bounds x="{x}" y="{y}" width="{w}" height="{h}"/></bpmndi:BPMNShape>'
+        )
     ids = [n[1] for n in nodes]
     for a, b in zip(ids, ids[1:]):
         flows.append((f"Flow_{a}_{b}", a, b))
@@ -113,11 +189,16 @@ def build(n_tasks, n_gateway_pairs, n_events, rng):
         name = ' name="nein"' if fid.endswith("_skip") else ""
         flow_xml.append(f'<bpmn:sequenceFlow id="{fid}"{name} sourceRef="{a}" targetRef="{b}"/>')
         (ax, ay, aw, ah), (bx, by, bh) = positions[a], positions[b][:2] + positions[b][3:]
-        edges.append(f'<bpmndi:BPMNEdge id="{fid}_di" bpmnElement="{fid}"><di:waypoint x="{ax + aw}" y="{ay + ah / 2}"/>'
-                     f'<di:waypoint x="{bx}" y="{by + bh / 2}"/></bpmndi:BPMNEdge>')
+        edges.append(
+            f'<bpmndi:BPMNEdge id="{fid}_di" bpmnElement="{fid}"><di:waypoint x="{ax + aw}" y="{ay + ah / 2}"/>'
+            f'<di:waypoint x="{bx}" y="{by + bh / 2}"/></bpmndi:BPMNEdge>'
+        )
     lanes = "".join(
-        f'<bpmn:lane id="Lane_{i}" name="{LANES[i]}">' + "".join(f"<bpmn:flowNodeRef>{r}</bpmn:flowNodeRef>" for r in refs) + "</bpmn:lane>"
-        for i, refs in sorted(per_lane.items()))
+        f'<bpmn:lane id="Lane_{i}" name="{LANES[i]}">'
+        + "".join(f"<bpmn:flowNodeRef>{r}</bpmn:flowNodeRef>" for r in refs)
+        + "</bpmn:lane>"
+        for i, refs in sorted(per_lane.items())
+    )
     xml = f"""<?xml version="1.0" encoding="UTF-8"?>
 <bpmn:definitions xmlns:bpmn="http://www.omg.org/spec/BPMN/20100524/MODEL" xmlns:bpmndi="http://www.omg.org/spec/BPMN/20100524/DI" xmlns:dc="http://www.omg.org/spec/DD/20100524/DC" xmlns:di="http://www.omg.org/spec/DD/20100524/DI" id="Defs" targetNamespace="http://example.org/bench">
 <bpmn:collaboration id="Collab"><bpmn:participant id="Pool" name="Stadt Trier" processRef="Proc"/></bpmn:collaboration>
@@ -150,8 +231,12 @@ def timed_runs(old, new, runs):
 def procex_json(old, new):
     before = resource.getrusage(resource.RUSAGE_CHILDREN)
     start = time.perf_counter()
-    done = subprocess.run([str(REPO / ".venv/bin/procex"), "diff", "--format", "json", str(old), str(new)],
-                          capture_output=True, text=True, check=True)
+    done = subprocess.run(
+        [str(REPO / ".venv/bin/procex"), "diff", "--format", "json", str(old), str(new)],
+        capture_output=True,
+        text=True,
+        check=True,
+    )
     wall = time.perf_counter() - start
     after = resource.getrusage(resource.RUSAGE_CHILDREN)
     CPU.append(after.ru_utime - before.ru_utime + after.ru_stime - before.ru_stime)
@@ -172,9 +257,11 @@ def bench_a(tmp, runs, rng):
     times, cpu, data = timed_runs(old, new, runs)
     assert data["summary"]["renamed"] == 1 and sum(data["summary"].values()) == 1, data["summary"]
     median = statistics.median(times)
-    print(f"(a) 2,000 tasks, one label changed: procex diff --format json median {median:.3f} s wall "
-          f"(min {min(times):.3f}, max {max(times):.3f}), {cpu:.3f} s CPU, {runs} runs, load {os.getloadavg()[0]:.1f}; "
-          f"target < 0.5 s: {'met' if median < 0.5 else 'met in CPU time' if cpu < 0.5 else 'MISSED'}")
+    print(
+        f"(a) 2,000 tasks, one label changed: procex diff --format json median {median:.3f} s wall "
+        f"(min {min(times):.3f}, max {max(times):.3f}), {cpu:.3f} s CPU, {runs} runs, load {os.getloadavg()[0]:.1f}; "
+        f"target < 0.5 s: {'met' if median < 0.5 else 'met in CPU time' if cpu < 0.5 else 'MISSED'}"
+    )
     return median
 
 
@@ -183,11 +270,11 @@ def bench_b(tmp, runs, rng):
     from procex.bpmn.diff import diff_models
     from procex.bpmn.model import Model
 
-    xml, tasks = build(400, 40, 20, rng)   # 400 tasks + 80 gateways + 20 events = 500 flow nodes
+    xml, tasks = build(400, 40, 20, rng)  # 400 tasks + 80 gateways + 20 events = 500 flow nodes
     old_model = Model.from_bytes(xml.encode(), "b_old")
     assert len(old_model.flow_nodes) == 502  # plus start and end event
     model = old_model.copy()
-    reworded = rng.sample(tasks, len(tasks) // 10 + 10)   # ~10 % of the 500 labels
+    reworded = rng.sample(tasks, len(tasks) // 10 + 10)  # ~10 % of the 500 labels
     for ident in reworded:
         edit.rename(model, ident, reword(model[ident].name, rng))
     mapping = edit.regenerate_ids(model, seed=1)
@@ -202,17 +289,23 @@ def bench_b(tmp, runs, rng):
     from procex.bpmn.match import matchable
 
     items = matchable(old_model)
-    nodes = [i for i, it in items.items() if it.type in ("task", "exclusiveGateway", "intermediateCatchEvent", "startEvent", "endEvent")]
+    nodes = [
+        i
+        for i, it in items.items()
+        if it.type in ("task", "exclusiveGateway", "intermediateCatchEvent", "startEvent", "endEvent")
+    ]
     correct = sum(pairs.get(i) == mapping[i] for i in items)
     correct_nodes = sum(pairs.get(i) == mapping[i] for i in nodes)
     renamed_right = sum(pairs.get(i) == mapping[i] for i in reworded)
     median = statistics.median(times)
     share = correct / len(items)
-    print(f"(b) 502 flow nodes, all ids regenerated, {len(reworded)} labels reworded: procex diff --format json "
-          f"median {median:.3f} s wall, {cpu:.3f} s CPU (in-process diff {in_process:.3f} s), load {os.getloadavg()[0]:.1f}; correctly paired {correct}/{len(items)} "
-          f"elements = {share:.1%} (flow nodes {correct_nodes}/{len(nodes)}, reworded {renamed_right}/{len(reworded)}); "
-          f"reported: {diff.summary['renamed']} renamed, {diff.summary['added']} added, {diff.summary['removed']} removed; "
-          f"target < 2 s and >= 98 %: {'met' if median < 2 and share >= 0.98 else 'met in CPU time' if cpu < 2 and share >= 0.98 else 'MISSED'}")
+    print(
+        f"(b) 502 flow nodes, all ids regenerated, {len(reworded)} labels reworded: procex diff --format json "
+        f"median {median:.3f} s wall, {cpu:.3f} s CPU (in-process diff {in_process:.3f} s), load {os.getloadavg()[0]:.1f}; correctly paired {correct}/{len(items)} "
+        f"elements = {share:.1%} (flow nodes {correct_nodes}/{len(nodes)}, reworded {renamed_right}/{len(reworded)}); "
+        f"reported: {diff.summary['renamed']} renamed, {diff.summary['added']} added, {diff.summary['removed']} removed; "
+        f"target < 2 s and >= 98 %: {'met' if median < 2 and share >= 0.98 else 'met in CPU time' if cpu < 2 and share >= 0.98 else 'MISSED'}"
+    )
     return median, share
 
 

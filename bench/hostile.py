@@ -13,6 +13,7 @@ in bpmn/xml.py were set.
     python bench/hostile.py --root OTHER_CHECKOUT  # e.g. an export of an older commit, for "before"
     python bench/hostile.py --cases attrs-40k,tasks-100k --deadline 60
 """
+
 import argparse
 import io
 import subprocess
@@ -24,10 +25,12 @@ from pathlib import Path
 HERE = Path(__file__).resolve().parent.parent
 SHARED = HERE.parent / "shared" / "corpora"
 
-HEAD = ('<?xml version="1.0" encoding="UTF-8"?>\n'
-        '<bpmn:definitions xmlns:bpmn="http://www.omg.org/spec/BPMN/20100524/MODEL" '
-        'id="D" targetNamespace="http://example.org/x"{attrs}>\n'
-        '<bpmn:process id="P" isExecutable="false">{body}</bpmn:process>\n</bpmn:definitions>\n')
+HEAD = (
+    '<?xml version="1.0" encoding="UTF-8"?>\n'
+    '<bpmn:definitions xmlns:bpmn="http://www.omg.org/spec/BPMN/20100524/MODEL" '
+    'id="D" targetNamespace="http://example.org/x"{attrs}>\n'
+    '<bpmn:process id="P" isExecutable="false">{body}</bpmn:process>\n</bpmn:definitions>\n'
+)
 
 
 def model(attrs="", body='<bpmn:startEvent id="S"/>'):
@@ -52,9 +55,13 @@ def namespaces_on_definitions(n):
 
 
 def nested_namespaces(depth, per, leaves):
-    opening = "".join(f'<bpmn:subProcess id="S{d}"' + "".join(f' xmlns:q{i}="urn:q:{d}:{i}"' for i in range(per)) + ">"
-                      for d in range(depth))
-    return model(body=opening + "".join(f'<bpmn:task id="L{i}"/>' for i in range(leaves)) + "</bpmn:subProcess>" * depth)
+    opening = "".join(
+        f'<bpmn:subProcess id="S{d}"' + "".join(f' xmlns:q{i}="urn:q:{d}:{i}"' for i in range(per)) + ">"
+        for d in range(depth)
+    )
+    return model(
+        body=opening + "".join(f'<bpmn:task id="L{i}"/>' for i in range(leaves)) + "</bpmn:subProcess>" * depth
+    )
 
 
 CASES = {
@@ -68,9 +75,10 @@ CASES = {
     "tasks-30k-unknown-attr": lambda: tasks(30_000, extra=' a="x"'),  # one libxml2 error per task
     "spread-510x780": lambda: spread(510, 397_800),  # attributes at the limits, none of them allowed
     "namespaces-200k": lambda: namespaces_on_definitions(200_000),
-    "namespaces-20k-invalid": lambda: model(attrs="".join(f' xmlns:p{i}="urn:x:{i}"' for i in range(20_000)),
-                                            body="".join(f'<bpmn:task id="T{i}"/>' for i in range(1000))
-                                            + "<bpmn:bogus/>"),  # xmlschema maps all of them on every element
+    "namespaces-20k-invalid": lambda: model(
+        attrs="".join(f' xmlns:p{i}="urn:x:{i}"' for i in range(20_000)),
+        body="".join(f'<bpmn:task id="T{i}"/>' for i in range(1000)) + "<bpmn:bogus/>",
+    ),  # xmlschema maps all of them on every element
     "nested-namespaces": lambda: nested_namespaces(20, 20, 20_000),  # 400 declarations in scope
 }
 
@@ -96,8 +104,10 @@ def run_case(root, name, data, deadline):
         path = handle.name
     try:
         review = _child([sys.executable, "-c", CHILD.format(root=str(root), path=path)], root, deadline)
-        cli = ("import sys; from procex.cli import main; "
-               "sys.argv = ['procex', 'validate', '--lang', 'en', {path!r}]; main()").format(root=str(root), path=path)
+        cli = (
+            "import sys; from procex.cli import main; "
+            f"sys.argv = ['procex', 'validate', '--lang', 'en', {path!r}]; main()"
+        )
         start = time.perf_counter()
         validate = _child([sys.executable, "-c", cli], root, deadline)
         seconds = time.perf_counter() - start
@@ -133,12 +143,20 @@ def corpus_maxima():
     files = sorted(SHARED.glob("miwg/**/*.bpmn")) + sorted(SHARED.glob("fim/*.bpmn"))
     best = {}
     for path in files:
-        counts = {"attributes on one element": 0, "namespace declarations on one element": 0,
-                  "namespace declarations in scope": 0, "elements in a document": 0,
-                  "attributes in a document": 0}
+        counts = {
+            "attributes on one element": 0,
+            "namespace declarations on one element": 0,
+            "namespace declarations in scope": 0,
+            "elements in a document": 0,
+            "attributes in a document": 0,
+        }
         declared = in_scope = 0
-        events = etree.iterparse(io.BytesIO(path.read_bytes()), events=("start", "start-ns", "end-ns"),
-                                 resolve_entities=False, no_network=True)
+        events = etree.iterparse(
+            io.BytesIO(path.read_bytes()),
+            events=("start", "start-ns", "end-ns"),
+            resolve_entities=False,
+            no_network=True,
+        )
         for event, item in events:
             if event == "start-ns":
                 declared += 1
@@ -149,9 +167,11 @@ def corpus_maxima():
                 attributes = len(item.attrib)
                 counts["elements in a document"] += 1
                 counts["attributes in a document"] += attributes
-                for key, value in (("attributes on one element", attributes),
-                                   ("namespace declarations on one element", declared),
-                                   ("namespace declarations in scope", in_scope)):
+                for key, value in (
+                    ("attributes on one element", attributes),
+                    ("namespace declarations on one element", declared),
+                    ("namespace declarations in scope", in_scope),
+                ):
                     counts[key] = max(counts[key], value)
                 declared = 0
         for key, value in counts.items():

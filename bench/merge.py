@@ -10,6 +10,7 @@ Target: merge under 2 s.
 
     .venv/bin/python bench/merge.py [--nodes 1000] [--edits 50] [--runs 5]
 """
+
 import argparse
 import random
 import statistics
@@ -19,9 +20,9 @@ from pathlib import Path
 
 sys.path.insert(0, str(Path(__file__).resolve().parent.parent))
 
-from procex.bpmn import edit  # noqa: E402
-from procex.bpmn.merge import diff3, merge  # noqa: E402
-from procex.bpmn.model import Model  # noqa: E402
+from procex.bpmn import edit
+from procex.bpmn.merge import diff3, merge
+from procex.bpmn.model import Model
 
 HEAD = """<?xml version="1.0" encoding="UTF-8"?>
 <bpmn:definitions xmlns:bpmn="http://www.omg.org/spec/BPMN/20100524/MODEL"
@@ -31,8 +32,20 @@ HEAD = """<?xml version="1.0" encoding="UTF-8"?>
   <bpmn:collaboration id="collab"><bpmn:participant id="pool" name="Stadt" processRef="proc"/></bpmn:collaboration>
 """
 VERBS = ["prüfen", "erfassen", "bescheiden", "weiterleiten", "anfordern", "archivieren", "berechnen", "zustellen"]
-NOUNS = ["Antrag", "Unterlagen", "Gebühr", "Bescheid", "Akte", "Nachweis", "Anzeige", "Stellungnahme",
-         "Erlaubnis", "Vollmacht", "Register", "Zahlung"]
+NOUNS = [
+    "Antrag",
+    "Unterlagen",
+    "Gebühr",
+    "Bescheid",
+    "Akte",
+    "Nachweis",
+    "Anzeige",
+    "Stellungnahme",
+    "Erlaubnis",
+    "Vollmacht",
+    "Register",
+    "Zahlung",
+]
 LANES = 4
 PER_ROW = 25
 
@@ -68,30 +81,48 @@ def base_model(nodes):
             sem.append(f'<bpmn:task id="{ident}" name="{NOUNS[i % len(NOUNS)]} {i} {VERBS[i % len(VERBS)]}"/>')
             w, h = 100, 80
         pos[ident] = (x, y, w, h)
-        shapes.append(f'<bpmndi:BPMNShape id="{ident}_di" bpmnElement="{ident}"><dc:Bounds x="{x}" y="{y}" '
-                      f'width="{w}" height="{h}"/></bpmndi:BPMNShape>')
+        shapes.append(
+            f'<bpmndi:BPMNShape id="{ident}_di" bpmnElement="{ident}"><dc:Bounds x="{x}" y="{y}" '
+            f'width="{w}" height="{h}"/></bpmndi:BPMNShape>'
+        )
     for a, b in zip(ids, ids[1:]):
         fid = f"f_{a}_{b}"
         cond = ""
         if a.startswith("n") and int(a[1:]) % 10 == 0:
-            cond = f'<bpmn:conditionExpression xsi:type="bpmn:tFormalExpression">ok_{a} = true</bpmn:conditionExpression>'
+            cond = (
+                f'<bpmn:conditionExpression xsi:type="bpmn:tFormalExpression">ok_{a} = true</bpmn:conditionExpression>'
+            )
         sem.append(f'<bpmn:sequenceFlow id="{fid}" sourceRef="{a}" targetRef="{b}">{cond}</bpmn:sequenceFlow>')
         ax, ay, aw, ah = pos[a]
         bx, by, bw, bh = pos[b]
-        edges.append(f'<bpmndi:BPMNEdge id="{fid}_di" bpmnElement="{fid}"><di:waypoint x="{ax + aw}" y="{ay + ah / 2}"/>'
-                     f'<di:waypoint x="{bx}" y="{by + bh / 2}"/></bpmndi:BPMNEdge>')
+        edges.append(
+            f'<bpmndi:BPMNEdge id="{fid}_di" bpmnElement="{fid}"><di:waypoint x="{ax + aw}" y="{ay + ah / 2}"/>'
+            f'<di:waypoint x="{bx}" y="{by + bh / 2}"/></bpmndi:BPMNEdge>'
+        )
     lane_xml = "".join(
-        f'<bpmn:lane id="lane{k}" name="Sachgebiet {k}">' + "".join(f"<bpmn:flowNodeRef>{m}</bpmn:flowNodeRef>" for m in members)
-        + "</bpmn:lane>" for k, members in lanes.items())
+        f'<bpmn:lane id="lane{k}" name="Sachgebiet {k}">'
+        + "".join(f"<bpmn:flowNodeRef>{m}</bpmn:flowNodeRef>" for m in members)
+        + "</bpmn:lane>"
+        for k, members in lanes.items()
+    )
     lane_shapes = "".join(
         f'<bpmndi:BPMNShape id="lane{k}_di" bpmnElement="lane{k}" isHorizontal="true"><dc:Bounds x="30" '
-        f'y="{k * lane_height}" width="{width}" height="{lane_height}"/></bpmndi:BPMNShape>' for k in range(LANES))
-    xml = (HEAD + f'<bpmn:process id="proc" isExecutable="false"><bpmn:laneSet id="ls">{lane_xml}</bpmn:laneSet>'
-           + "".join(sem) + "</bpmn:process>"
-           + '<bpmndi:BPMNDiagram id="dia"><bpmndi:BPMNPlane id="plane" bpmnElement="collab">'
-           + f'<bpmndi:BPMNShape id="pool_di" bpmnElement="pool" isHorizontal="true"><dc:Bounds x="0" y="0" '
-           f'width="{width + 30}" height="{LANES * lane_height}"/></bpmndi:BPMNShape>'
-           + lane_shapes + "".join(shapes) + "".join(edges) + "</bpmndi:BPMNPlane></bpmndi:BPMNDiagram></bpmn:definitions>")
+        f'y="{k * lane_height}" width="{width}" height="{lane_height}"/></bpmndi:BPMNShape>'
+        for k in range(LANES)
+    )
+    xml = (
+        HEAD
+        + f'<bpmn:process id="proc" isExecutable="false"><bpmn:laneSet id="ls">{lane_xml}</bpmn:laneSet>'
+        + "".join(sem)
+        + "</bpmn:process>"
+        + '<bpmndi:BPMNDiagram id="dia"><bpmndi:BPMNPlane id="plane" bpmnElement="collab">'
+        + f'<bpmndi:BPMNShape id="pool_di" bpmnElement="pool" isHorizontal="true"><dc:Bounds x="0" y="0" '
+        f'width="{width + 30}" height="{LANES * lane_height}"/></bpmndi:BPMNShape>'
+        + lane_shapes
+        + "".join(shapes)
+        + "".join(edges)
+        + "</bpmndi:BPMNPlane></bpmndi:BPMNDiagram></bpmn:definitions>"
+    )
     return Model.from_bytes(xml.encode("utf-8"), "base.bpmn")
 
 
@@ -164,21 +195,26 @@ def main():
     base = base_model(args.nodes)
     local = adapt(base, args.edits, rng, "local")
     upstream = adapt(base, args.edits, rng, "upstream")
-    print(f"base: {len(base.flow_nodes)} flow nodes, {len(base.sequence_flows)} flows; "
-          f"{args.edits} edits on each side")
+    print(f"base: {len(base.flow_nodes)} flow nodes, {len(base.sequence_flows)} flows; {args.edits} edits on each side")
     t_three, three = timed(lambda: diff3(base, local, upstream), args.runs)
     t_merge, result = timed(lambda: merge(base, local, upstream, prefer="local"), args.runs)
-    print(f"diff3: applicable {len(three.applicable)}, local {len(three.local)}, pseudo {len(three.pseudo)}, "
-          f"conflicts {len(three.conflicts)} ({len(three.blocking)} blocking)")
-    print(f"merged: {len(result.model.flow_nodes)} flow nodes, {len(result.applied)} upstream changes applied, "
-          f"{len(result.resolved)} conflicts decided for local")
+    print(
+        f"diff3: applicable {len(three.applicable)}, local {len(three.local)}, pseudo {len(three.pseudo)}, "
+        f"conflicts {len(three.conflicts)} ({len(three.blocking)} blocking)"
+    )
+    print(
+        f"merged: {len(result.model.flow_nodes)} flow nodes, {len(result.applied)} upstream changes applied, "
+        f"{len(result.resolved)} conflicts decided for local"
+    )
     from procex.bpmn.validate import validate_model
 
     report = validate_model(Model.from_bytes(result.data, "merged.bpmn"), rules="correctness")
     print(f"merged model: {report.errors} errors under the correctness preset (XSD, references, rules)")
     print(f"diff3 alone:              median {t_three:.3f} s over {args.runs} runs")
-    print(f"merge (diff3 + apply):    median {t_merge:.3f} s over {args.runs} runs  (target < 2 s: "
-          f"{'met' if t_merge < 2 else 'NOT met'})")
+    print(
+        f"merge (diff3 + apply):    median {t_merge:.3f} s over {args.runs} runs  (target < 2 s: "
+        f"{'met' if t_merge < 2 else 'NOT met'})"
+    )
 
 
 if __name__ == "__main__":

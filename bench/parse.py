@@ -5,6 +5,7 @@ Runs are interleaved (bare, procex, bare, procex ...) so machine noise hits both
 medians are printed. "index" is what Model() builds eagerly (the id list); the id->element
 map and import findings are built on first use and are timed separately.
 """
+
 import statistics
 import sys
 import time
@@ -13,7 +14,7 @@ from pathlib import Path
 from lxml import etree
 
 sys.path.insert(0, str(Path(__file__).resolve().parent.parent))
-from procex.bpmn.model import Model  # noqa: E402
+from procex.bpmn.model import Model
 
 SHARED = Path(__file__).resolve().parent.parent.parent / "shared" / "corpora" / "miwg"
 ROUNDS = 15

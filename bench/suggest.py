@@ -8,6 +8,7 @@ the right Leistungsschlüssel, some with none or only the object's key; 400 publ
 catalogue mixes keyed entries and free-text titles. Each timed suggest run starts with the
 label-similarity cache cleared, as a fresh `procex suggest` process does.
 """
+
 import random
 import statistics
 import sys
@@ -15,10 +16,10 @@ import time
 from pathlib import Path
 
 sys.path.insert(0, str(Path(__file__).resolve().parent.parent))
-from procex.bpmn import text as btext  # noqa: E402
-from procex.exchange.catalogue.entries import CatalogueEntry  # noqa: E402
-from procex.exchange.catalogue.leika import load_leika  # noqa: E402
-from procex.exchange.catalogue.suggest import LibraryIndex, coverage_sentence, suggest  # noqa: E402
+from procex.bpmn import text as btext
+from procex.exchange.catalogue.entries import CatalogueEntry
+from procex.exchange.catalogue.leika import load_leika
+from procex.exchange.catalogue.suggest import LibraryIndex, coverage_sentence, suggest
 
 LIBRARY_SIZE = 100_000
 CATALOGUE_SIZE = 148
@@ -35,9 +36,17 @@ muenchen nuernberg augsburg regensburg wuerzburg ingolstadt bamberg bayreuth erl
 hannover braunschweig osnabrueck oldenburg goettingen wolfsburg hildesheim bremen hamburg kiel
 luebeck rostock schwerin magdeburg halle dessau erfurt jena gera weimar dresden leipzig chemnitz
 zwickau potsdam cottbus berlin""".split()
-VERBS = {"Anmeldung": "anmelden", "Abmeldung": "abmelden", "Ummeldung": "ummelden",
-         "Ausstellung": "beantragen", "Erteilung": "beantragen", "Genehmigung": "beantragen",
-         "Erlaubnis": "beantragen", "Verlängerung": "verlängern", "Änderung": "ändern"}
+VERBS = {
+    "Anmeldung": "anmelden",
+    "Abmeldung": "abmelden",
+    "Ummeldung": "ummelden",
+    "Ausstellung": "beantragen",
+    "Erteilung": "beantragen",
+    "Genehmigung": "beantragen",
+    "Erlaubnis": "beantragen",
+    "Verlängerung": "verlängern",
+    "Änderung": "ändern",
+}
 
 
 def publishers(rng):
@@ -55,9 +64,9 @@ def variant(name, city, rng):
     if roll < 0.35 or len(words) < 2:
         return name
     if roll < 0.6 and len(words) == 2:
-        return words[0] + words[1].lower()                      # Gewerbe Anmeldung -> Gewerbeanmeldung
+        return words[0] + words[1].lower()  # Gewerbe Anmeldung -> Gewerbeanmeldung
     if roll < 0.75 and words[-1] in VERBS:
-        return " ".join(words[:-1]) + " " + VERBS[words[-1]]      # -> Gewerbe anmelden
+        return " ".join(words[:-1]) + " " + VERBS[words[-1]]  # -> Gewerbe anmelden
     if roll < 0.85:
         return f"Antrag auf {name}"
     if roll < 0.93:
@@ -86,13 +95,20 @@ def library(services, rng):
         else:
             keys = [service.leistungsschluessel, rng.choice(services).leistungsschluessel]
         version = f"{rng.randint(1, 3)}.{rng.randint(0, 5)}.{rng.randint(0, 9)}"
-        items.append({
-            "publisher": city, "slug": slug, "latest": version, "ref": f"{city}/{slug}@{version}",
-            "name": name, "leistungsschluessel": list(dict.fromkeys(keys)),
-            "keywords": [w for w in service.lebenslage.split(" & ") if w][:2],
-            "description": "", "adoptions": int(rng.expovariate(0.5)),
-            "validation": {"errors": 0, "warnings": rng.choice((0, 0, 1, 2, 5))},
-        })
+        items.append(
+            {
+                "publisher": city,
+                "slug": slug,
+                "latest": version,
+                "ref": f"{city}/{slug}@{version}",
+                "name": name,
+                "leistungsschluessel": list(dict.fromkeys(keys)),
+                "keywords": [w for w in service.lebenslage.split(" & ") if w][:2],
+                "description": "",
+                "adoptions": int(rng.expovariate(0.5)),
+                "validation": {"errors": 0, "warnings": rng.choice((0, 0, 1, 2, 5))},
+            }
+        )
         slugs.add(slug)
     return items, popular
 
@@ -116,9 +132,11 @@ def main():
     services = list(leika.values())
     items, popular = library(services, rng)
     entries = catalogue(popular, rng)
-    print(f"library: {len(items):,} processes, {len({i['publisher'] for i in items})} publishers, "
-          f"{len({btext.normalize_label(i['name']) for i in items}):,} distinct names; "
-          f"catalogue: {len(entries)} waiting entries")
+    print(
+        f"library: {len(items):,} processes, {len({i['publisher'] for i in items})} publishers, "
+        f"{len({btext.normalize_label(i['name']) for i in items}):,} distinct names; "
+        f"catalogue: {len(entries)} waiting entries"
+    )
 
     builds = []
     for _ in range(BUILD_ROUNDS):
@@ -135,11 +153,15 @@ def main():
         runs.append(time.perf_counter() - start)
     build, run = statistics.median(builds), statistics.median(runs)
     print(f"index build: median {build:.2f} s of {BUILD_ROUNDS} (min {min(builds):.2f} s)")
-    print(f"suggest:     median {run:.2f} s of {SUGGEST_ROUNDS} (min {min(runs):.2f}, max {max(runs):.2f} s), "
-          f"{run / len(entries) * 1000:.1f} ms per entry")
+    print(
+        f"suggest:     median {run:.2f} s of {SUGGEST_ROUNDS} (min {min(runs):.2f}, max {max(runs):.2f} s), "
+        f"{run / len(entries) * 1000:.1f} ms per entry"
+    )
     print(coverage_sentence(result.coverage, "en"))
-    print(f"target: suggest < {TARGET_SECONDS:.0f} s after the index is built: "
-          f"{'OK' if run < TARGET_SECONDS else 'MISSED'}")
+    print(
+        f"target: suggest < {TARGET_SECONDS:.0f} s after the index is built: "
+        f"{'OK' if run < TARGET_SECONDS else 'MISSED'}"
+    )
 
 
 if __name__ == "__main__":

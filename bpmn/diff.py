@@ -18,8 +18,8 @@ properties (bpmn/normalize.py) and reports ``Change`` objects of these kinds:
 A pair matched by similarity may differ in id; that alone is no change. References are compared
 through the matching (a default flow whose id was regenerated is the same default flow).
 """
+
 from dataclasses import dataclass, field
-from typing import Optional
 
 from lxml import etree
 
@@ -45,29 +45,36 @@ class Change:
 
     kind: str
     element_type: str
-    old_id: Optional[str]
-    new_id: Optional[str]
-    name: Optional[str]
-    details: list = field(default_factory=list)   # [{"property", "old", "new"}]
-    match: Optional[str] = None                    # "id" | "similarity" | None (added/removed)
-    score: Optional[float] = None
+    old_id: str | None
+    new_id: str | None
+    name: str | None
+    details: list = field(default_factory=list)  # [{"property", "old", "new"}]
+    match: str | None = None  # "id" | "similarity" | None (added/removed)
+    score: float | None = None
 
     @property
     def semantic(self):
         return self.kind != "layout"
 
     def to_dict(self):
-        return {"kind": self.kind, "element_type": self.element_type, "old_id": self.old_id,
-                "new_id": self.new_id, "name": self.name, "details": self.details,
-                "match": self.match, "score": None if self.score is None else round(self.score, 3)}
+        return {
+            "kind": self.kind,
+            "element_type": self.element_type,
+            "old_id": self.old_id,
+            "new_id": self.new_id,
+            "name": self.name,
+            "details": self.details,
+            "match": self.match,
+            "score": None if self.score is None else round(self.score, 3),
+        }
 
 
 @dataclass
 class Diff:
     """All changes between two models, and the matching they rest on."""
 
-    old_path: Optional[str]
-    new_path: Optional[str]
+    old_path: str | None
+    new_path: str | None
     changes: list
     matching: object
     unshared_namespaces: dict = field(default_factory=lambda: {"old": [], "new": []})
@@ -91,13 +98,20 @@ class Diff:
 
     def changes_of(self, old_id=None, new_id=None):
         """The changes that concern the old element ``old_id`` or the new element ``new_id``."""
-        return [c for c in self.changes
-                if (old_id is not None and c.old_id == old_id) or (new_id is not None and c.new_id == new_id)]
+        return [
+            c
+            for c in self.changes
+            if (old_id is not None and c.old_id == old_id) or (new_id is not None and c.new_id == new_id)
+        ]
 
     def to_dict(self):
-        return {"old": self.old_path, "new": self.new_path, "summary": self.summary,
-                "changes": [c.to_dict() for c in self.changes],
-                "matches": [p.to_dict() for p in self.matching.pairs]}
+        return {
+            "old": self.old_path,
+            "new": self.new_path,
+            "summary": self.summary,
+            "changes": [c.to_dict() for c in self.changes],
+            "matches": [p.to_dict() for p in self.matching.pairs],
+        }
 
 
 def diff_files(old_path, new_path, mode="auto", max_bytes=None):
@@ -110,8 +124,9 @@ def diff_files(old_path, new_path, mode="auto", max_bytes=None):
 
 
 # A model with nothing in it: the side of a diff where the file does not exist.
-EMPTY_MODEL = (b'<definitions xmlns="http://www.omg.org/spec/BPMN/20100524/MODEL" id="empty" '
-               b'targetNamespace="urn:procex:empty"/>')
+EMPTY_MODEL = (
+    b'<definitions xmlns="http://www.omg.org/spec/BPMN/20100524/MODEL" id="empty" targetNamespace="urn:procex:empty"/>'
+)
 
 
 def is_absent(path, empty_file=False):
@@ -171,7 +186,11 @@ def diff_models(old, new, mode="auto", extensions="shared"):
         changes.extend(_pair_changes(ctx, a[pair.old_id], b[pair.new_id], pair))
     order = {kind: i for i, kind in enumerate(KINDS)}
     changes.sort(key=lambda c: (order[c.kind], c.new_id or c.old_id or "", c.old_id or ""))
-    unshared = {"old": sorted(ns_old - shared), "new": sorted(ns_new - shared)} if extensions == "shared" else {"old": [], "new": []}
+    unshared = (
+        {"old": sorted(ns_old - shared), "new": sorted(ns_new - shared)}
+        if extensions == "shared"
+        else {"old": [], "new": []}
+    )
     return Diff(old.source, new.source, changes, matching, unshared, old, new)
 
 
@@ -197,6 +216,7 @@ class _Context:
                 return Value(("raw", raw.strip()), raw.strip())
             text = describe(el, model)
             return Value(("desc", text), text)
+
         return resolve
 
     def display(self, item, side):
@@ -252,19 +272,52 @@ def _pair_changes(ctx, o, n, pair):
         out.append(Change("changed", name=name, details=details, **base))
     parent_old, parent_new = (o.parent, n.parent) if n.type == "lane" else (o.container, n.container)
     if n.type != "participant" and not ctx.same(parent_old, parent_new):
-        out.append(Change("moved", name=name, details=[_ref_detail(
-            "parent", ctx.parent_display(parent_old, "old"), ctx.parent_display(parent_new, "new"),
-            parent_old, parent_new)], **base))
+        out.append(
+            Change(
+                "moved",
+                name=name,
+                details=[
+                    _ref_detail(
+                        "parent",
+                        ctx.parent_display(parent_old, "old"),
+                        ctx.parent_display(parent_new, "new"),
+                        parent_old,
+                        parent_new,
+                    )
+                ],
+                **base,
+            )
+        )
     if n.type in NODE_KINDS and (o.lane or n.lane) and not ctx.same(o.lane, n.lane):
-        out.append(Change("relaned", name=name, details=[_ref_detail(
-            "lane", ctx.display(ctx.a.get(o.lane), "old"), ctx.display(ctx.b.get(n.lane), "new"),
-            o.lane, n.lane)], **base))
+        out.append(
+            Change(
+                "relaned",
+                name=name,
+                details=[
+                    _ref_detail(
+                        "lane",
+                        ctx.display(ctx.a.get(o.lane), "old"),
+                        ctx.display(ctx.b.get(n.lane), "new"),
+                        o.lane,
+                        n.lane,
+                    )
+                ],
+                **base,
+            )
+        )
     if is_flow:
         wiring = []
         for prop, old_end, new_end in (("sourceRef", o.source, n.source), ("targetRef", o.target, n.target)):
             if not ctx.same(old_end, new_end):
-                wiring.append(_ref_detail(prop, ctx.display(ctx.a.get(old_end), "old") or old_end,
-                                          ctx.display(ctx.b.get(new_end), "new") or new_end, old_end, new_end))
+                wiring.append(
+                    _ref_detail(
+                        prop,
+                        ctx.display(ctx.a.get(old_end), "old") or old_end,
+                        ctx.display(ctx.b.get(new_end), "new") or new_end,
+                        old_end,
+                        new_end,
+                    )
+                )
         if wiring:
             out.append(Change("rewired", name=name, details=wiring, **base))
     layout = _layout_details(ctx, o.id, n.id)
@@ -339,21 +392,25 @@ def _jsonable(value):
 
 # --- layout ---------------------------------------------------------------------------------------
 
+
 def _layout_details(ctx, old_id, new_id):
     details = []
     old_shapes, new_shapes = ctx.old.shapes_of(old_id), ctx.new.shapes_of(new_id)
     if old_shapes or new_shapes:
         ob = old_shapes[0].bounds if old_shapes else None
         nb = new_shapes[0].bounds if new_shapes else None
-        if (ob is None) != (nb is None) or (ob is not None and not _close(
-                (ob.x, ob.y, ob.width, ob.height), (nb.x, nb.y, nb.width, nb.height))):
+        if (ob is None) != (nb is None) or (
+            ob is not None and not _close((ob.x, ob.y, ob.width, ob.height), (nb.x, nb.y, nb.width, nb.height))
+        ):
             details.append(_detail("bounds", _bounds(ob), _bounds(nb)))
     old_edges, new_edges = ctx.old.edges_of(old_id), ctx.new.edges_of(new_id)
     if old_edges or new_edges:
         ow = old_edges[0].waypoints if old_edges else None
         nw = new_edges[0].waypoints if new_edges else None
-        if (ow is None) != (nw is None) or (ow is not None and (len(ow) != len(nw) or not _close(
-                [c for p in ow for c in p], [c for p in nw for c in p]))):
+        if (ow is None) != (nw is None) or (
+            ow is not None
+            and (len(ow) != len(nw) or not _close([c for p in ow for c in p], [c for p in nw for c in p]))
+        ):
             details.append(_detail("waypoints", _points(ow), _points(nw)))
     return details
 
@@ -375,6 +432,7 @@ def _points(points):
 
 
 # --- references to elements that are not diffed themselves ---------------------------------------
+
 
 def describe(el, model, depth=0):
     """A comparable description of a non-diffed element (message, signal, error, item definition …):

@@ -4,43 +4,99 @@ that is not readable BPMN, so that one broken file does not stop ``git diff`` or
 
 German by default (reviewers in German municipalities read it), English with ``lang="en"``.
 """
+
 import re
 
 import click
 
 from procex.bpmn.match import matchable
-from procex.bpmn.normalize import element_properties, Value
+from procex.bpmn.normalize import Value, element_properties
 
 KIND_WORDS = {
-    "de": {"added": "hinzugefügt", "removed": "entfernt", "renamed": "umbenannt", "retyped": "Typ geändert",
-           "changed": "geändert", "moved": "verschoben", "relaned": "Lane gewechselt",
-           "rewired": "neu verbunden", "layout": "nur Layout"},
-    "en": {"added": "added", "removed": "removed", "renamed": "renamed", "retyped": "retyped",
-           "changed": "changed", "moved": "moved", "relaned": "relaned", "rewired": "rewired",
-           "layout": "layout only"},
+    "de": {
+        "added": "hinzugefügt",
+        "removed": "entfernt",
+        "renamed": "umbenannt",
+        "retyped": "Typ geändert",
+        "changed": "geändert",
+        "moved": "verschoben",
+        "relaned": "Lane gewechselt",
+        "rewired": "neu verbunden",
+        "layout": "nur Layout",
+    },
+    "en": {
+        "added": "added",
+        "removed": "removed",
+        "renamed": "renamed",
+        "retyped": "retyped",
+        "changed": "changed",
+        "moved": "moved",
+        "relaned": "relaned",
+        "rewired": "rewired",
+        "layout": "layout only",
+    },
 }
 TYPE_WORDS_DE = {
-    "task": "Aufgabe", "userTask": "Benutzeraufgabe", "serviceTask": "Serviceaufgabe",
-    "sendTask": "Sendeaufgabe", "receiveTask": "Empfangsaufgabe", "manualTask": "manuelle Aufgabe",
-    "businessRuleTask": "Geschäftsregelaufgabe", "scriptTask": "Skriptaufgabe",
-    "subProcess": "Teilprozess", "adHocSubProcess": "Ad-hoc-Teilprozess", "transaction": "Transaktion",
-    "callActivity": "Aufrufaktivität", "startEvent": "Startereignis", "endEvent": "Endereignis",
+    "task": "Aufgabe",
+    "userTask": "Benutzeraufgabe",
+    "serviceTask": "Serviceaufgabe",
+    "sendTask": "Sendeaufgabe",
+    "receiveTask": "Empfangsaufgabe",
+    "manualTask": "manuelle Aufgabe",
+    "businessRuleTask": "Geschäftsregelaufgabe",
+    "scriptTask": "Skriptaufgabe",
+    "subProcess": "Teilprozess",
+    "adHocSubProcess": "Ad-hoc-Teilprozess",
+    "transaction": "Transaktion",
+    "callActivity": "Aufrufaktivität",
+    "startEvent": "Startereignis",
+    "endEvent": "Endereignis",
     "intermediateCatchEvent": "Zwischenereignis (eintretend)",
-    "intermediateThrowEvent": "Zwischenereignis (auslösend)", "boundaryEvent": "angeheftetes Ereignis",
-    "exclusiveGateway": "exklusives Gateway", "inclusiveGateway": "inklusives Gateway",
-    "parallelGateway": "paralleles Gateway", "eventBasedGateway": "ereignisbasiertes Gateway",
-    "complexGateway": "komplexes Gateway", "dataObject": "Datenobjekt",
-    "dataObjectReference": "Datenobjekt", "dataStoreReference": "Datenspeicher", "dataStore": "Datenspeicher",
-    "sequenceFlow": "Sequenzfluss", "messageFlow": "Nachrichtenfluss", "association": "Assoziation",
-    "lane": "Lane", "participant": "Pool", "process": "Prozess", "textAnnotation": "Textanmerkung",
+    "intermediateThrowEvent": "Zwischenereignis (auslösend)",
+    "boundaryEvent": "angeheftetes Ereignis",
+    "exclusiveGateway": "exklusives Gateway",
+    "inclusiveGateway": "inklusives Gateway",
+    "parallelGateway": "paralleles Gateway",
+    "eventBasedGateway": "ereignisbasiertes Gateway",
+    "complexGateway": "komplexes Gateway",
+    "dataObject": "Datenobjekt",
+    "dataObjectReference": "Datenobjekt",
+    "dataStoreReference": "Datenspeicher",
+    "dataStore": "Datenspeicher",
+    "sequenceFlow": "Sequenzfluss",
+    "messageFlow": "Nachrichtenfluss",
+    "association": "Assoziation",
+    "lane": "Lane",
+    "participant": "Pool",
+    "process": "Prozess",
+    "textAnnotation": "Textanmerkung",
     "group": "Gruppe",
 }
-PROPERTY_WORDS_DE = {"name": "Name", "text": "Text", "type": "Typ", "lane": "Lane", "parent": "Ort",
-                     "sourceRef": "Quelle", "targetRef": "Ziel", "documentation": "Dokumentation",
-                     "bounds": "Position/Größe", "waypoints": "Verlauf", "default": "Standardfluss",
-                     "conditionExpression": "Bedingung"}
-COLOURS = {"added": "green", "removed": "red", "renamed": "yellow", "retyped": "yellow", "changed": "yellow",
-           "moved": "cyan", "relaned": "cyan", "rewired": "magenta", "layout": "bright_black"}
+PROPERTY_WORDS_DE = {
+    "name": "Name",
+    "text": "Text",
+    "type": "Typ",
+    "lane": "Lane",
+    "parent": "Ort",
+    "sourceRef": "Quelle",
+    "targetRef": "Ziel",
+    "documentation": "Dokumentation",
+    "bounds": "Position/Größe",
+    "waypoints": "Verlauf",
+    "default": "Standardfluss",
+    "conditionExpression": "Bedingung",
+}
+COLOURS = {
+    "added": "green",
+    "removed": "red",
+    "renamed": "yellow",
+    "retyped": "yellow",
+    "changed": "yellow",
+    "moved": "cyan",
+    "relaned": "cyan",
+    "rewired": "magenta",
+    "layout": "bright_black",
+}
 
 
 def type_word(element_type, lang="de"):
@@ -68,7 +124,11 @@ def format_summary(diff, lang="de"):
     semantic = sum(counts[k] for k in counts if k != "layout")
     parts = [f"{counts[k]} {words[k]}" for k in counts if k != "layout" and counts[k]]
     if lang == "de":
-        head = "keine inhaltlichen Änderungen" if not semantic else f"{semantic} inhaltliche Änderung{'en' if semantic != 1 else ''}"
+        head = (
+            "keine inhaltlichen Änderungen"
+            if not semantic
+            else f"{semantic} inhaltliche Änderung{'en' if semantic != 1 else ''}"
+        )
         tail = f"; {counts['layout']} nur Layout" if counts["layout"] else ""
     else:
         head = "no semantic changes" if not semantic else f"{semantic} semantic change{'s' if semantic != 1 else ''}"
@@ -80,8 +140,12 @@ def format_text(diff, lang="de", color=False, layout=True):
     """The report: a summary line, then the changes grouped by kind, with names and ids."""
     style = (lambda text, kind: click.style(text, fg=COLOURS[kind])) if color else (lambda text, kind: text)
     words = KIND_WORDS[lang]
-    lines = [f"{diff.old_path or 'alt'} → {diff.new_path or 'neu'}" if lang == "de"
-             else f"{diff.old_path or 'old'} → {diff.new_path or 'new'}", format_summary(diff, lang)]
+    lines = [
+        f"{diff.old_path or 'alt'} → {diff.new_path or 'neu'}"
+        if lang == "de"
+        else f"{diff.old_path or 'old'} → {diff.new_path or 'new'}",
+        format_summary(diff, lang),
+    ]
     for kind in words:
         group = [c for c in diff.changes if c.kind == kind]
         if not group or (kind == "layout" and not layout):
@@ -105,16 +169,20 @@ def format_text(diff, lang="de", color=False, layout=True):
     for side, uris in diff.unshared_namespaces.items():
         if uris:
             if lang == "de":
-                lines.append(f"\nHinweis: Erweiterungen nur im {'alten' if side == 'old' else 'neuen'} Modell, nicht "
-                             f"verglichen (Werkzeug-eigene Namensräume; --extensions all vergleicht sie): "
-                             + ", ".join(uris))
+                lines.append(
+                    f"\nHinweis: Erweiterungen nur im {'alten' if side == 'old' else 'neuen'} Modell, nicht "
+                    f"verglichen (Werkzeug-eigene Namensräume; --extensions all vergleicht sie): " + ", ".join(uris)
+                )
             else:
-                lines.append(f"\nnote: extensions only in the {side} model, not compared (the writing tool's own "
-                             "namespaces; --extensions all compares them): " + ", ".join(uris))
+                lines.append(
+                    f"\nnote: extensions only in the {side} model, not compared (the writing tool's own "
+                    "namespaces; --extensions all compares them): " + ", ".join(uris)
+                )
     return "\n".join(lines)
 
 
 # --- textconv: one model as stable lines ---------------------------------------------------------
+
 
 def describe_model(model):
     """A stable, line-oriented semantic description of one model, for ``git diff`` (textconv).
@@ -137,11 +205,18 @@ def describe_model(model):
 
     def name_of(ident):
         item = items.get(ident)
-        return f"\"{item.label}\" [{ident}]" if item is not None and item.label else f"[{ident}]"
+        return f'"{item.label}" [{ident}]' if item is not None and item.label else f"[{ident}]"
 
     order = {k: i for i, k in enumerate(("participant", "process", "lane"))}
-    for item in sorted(items.values(), key=lambda it: (it.container or "", order.get(it.type, 9),
-                                                      it.type in ("sequenceFlow", "messageFlow", "association"), it.id)):
+    for item in sorted(
+        items.values(),
+        key=lambda it: (
+            it.container or "",
+            order.get(it.type, 9),
+            it.type in ("sequenceFlow", "messageFlow", "association"),
+            it.id,
+        ),
+    ):
         head = f"{item.type} {name_of(item.id)}"
         if item.container:
             head += f" in [{item.container}]"  # by id: renaming a process must not touch every line
@@ -163,14 +238,26 @@ def describe_model(model):
 # --- textconv of a file that is not readable BPMN ------------------------------------------------
 
 _FALLBACK = {
-    "de": {"head": "procex: keine lesbare BPMN-Datei: {reason}{where}; {what}",
-           "where": " (Zeile {line}{column})", "column": ", Spalte {column}",
-           "text": "es folgt der Rohtext", "binary": "Binärdaten", "large": "nur Größe und Prüfsumme", "empty": "die Datei ist leer",
-           "size": "Größe: {size} Bytes, sha256: {digest}"},
-    "en": {"head": "procex: not readable as BPMN: {reason}{where}; {what}",
-           "where": " (line {line}{column})", "column": ", column {column}",
-           "text": "the raw text follows", "binary": "binary data", "large": "size and checksum only", "empty": "the file is empty",
-           "size": "size: {size} bytes, sha256: {digest}"},
+    "de": {
+        "head": "procex: keine lesbare BPMN-Datei: {reason}{where}; {what}",
+        "where": " (Zeile {line}{column})",
+        "column": ", Spalte {column}",
+        "text": "es folgt der Rohtext",
+        "binary": "Binärdaten",
+        "large": "nur Größe und Prüfsumme",
+        "empty": "die Datei ist leer",
+        "size": "Größe: {size} Bytes, sha256: {digest}",
+    },
+    "en": {
+        "head": "procex: not readable as BPMN: {reason}{where}; {what}",
+        "where": " (line {line}{column})",
+        "column": ", column {column}",
+        "text": "the raw text follows",
+        "binary": "binary data",
+        "large": "size and checksum only",
+        "empty": "the file is empty",
+        "size": "size: {size} bytes, sha256: {digest}",
+    },
 }
 _DECLARED_ENCODING = re.compile(rb"""^\s*<\?xml[^>]*?encoding\s*=\s*["']([A-Za-z][A-Za-z0-9._-]*)["']""")
 

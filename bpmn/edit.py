@@ -5,6 +5,7 @@ edges; adding a node gives it a shape when the model has diagram interchange. Ev
 re-indexes the model before it returns, so the view is never stale. Element placement follows
 the XSD's child order, so an edited XSD-valid model stays XSD-valid.
 """
+
 import itertools
 import uuid
 
@@ -76,6 +77,7 @@ def _copy_indent(sibling, child, parent=None):
 
 
 # --- names and attributes --------------------------------------------------------------------
+
 
 def rename(model, ident, name):
     """Set (or, with None, remove) the label of an element."""
@@ -174,6 +176,7 @@ def change_type(model, ident, new_type):
 
 # --- lanes -----------------------------------------------------------------------------------
 
+
 def move_to_lane(model, node_id, lane_id):
     """Move a flow node into another lane of its process; shapes stay where they are."""
     node = _require(model, node_id, "activity", "event", "gateway", "data")
@@ -182,7 +185,11 @@ def move_to_lane(model, node_id, lane_id):
         raise EditError(f"lane {lane_id!r} belongs to another process than {node_id!r}")
     was_in_parent_lanes = any(lane.child_lanes for lane in node.lanes)
     lane_set_root = target.el
-    while lane_set_root.getparent() is not None and local_name(lane_set_root.getparent().tag) in ("lane", "laneSet", "childLaneSet"):
+    while lane_set_root.getparent() is not None and local_name(lane_set_root.getparent().tag) in (
+        "lane",
+        "laneSet",
+        "childLaneSet",
+    ):
         lane_set_root = lane_set_root.getparent()
     for ref in list(lane_set_root.iter(_B + "flowNodeRef")):
         if (ref.text or "").strip() == node_id:
@@ -202,8 +209,8 @@ def move_to_lane(model, node_id, lane_id):
 
 # --- adding ----------------------------------------------------------------------------------
 
-def add_flow_node(model, container_id, kind, name=None, ident=None, lane_id=None, bounds=None,
-                  event_definition=None):
+
+def add_flow_node(model, container_id, kind, name=None, ident=None, lane_id=None, bounds=None, event_definition=None):
     """Add a flow node of ``kind`` to a process or sub-process and return its id.
 
     With ``lane_id`` it joins that lane; with diagram interchange it gets a shape (``bounds`` as
@@ -222,8 +229,12 @@ def add_flow_node(model, container_id, kind, name=None, ident=None, lane_id=None
     if event_definition:
         definition = etree.SubElement(el, _B + event_definition)
         definition.set("id", new_id(model, event_definition[0].upper() + event_definition[1:]))
-    insert_child(container.el, el, after_kinds=kinds.FLOW_ELEMENTS,
-                 before_kinds=kinds.ARTIFACTS | {"resourceRole", "correlationSubscription", "supports"})
+    insert_child(
+        container.el,
+        el,
+        after_kinds=kinds.FLOW_ELEMENTS,
+        before_kinds=kinds.ARTIFACTS | {"resourceRole", "correlationSubscription", "supports"},
+    )
     model.reindex()
     if lane_id:
         move_to_lane(model, ident, lane_id)
@@ -303,8 +314,10 @@ def add_sequence_flow(model, source_id, target_id, name=None, ident=None, condit
     target = _require(model, target_id)
     container = source.container
     if container is None or target.container is None or container.el is not target.container.el:
-        raise EditError(f"{source_id!r} and {target_id!r} are not in the same process or sub-process; "
-                        "a sequence flow cannot cross that boundary")
+        raise EditError(
+            f"{source_id!r} and {target_id!r} are not in the same process or sub-process; "
+            "a sequence flow cannot cross that boundary"
+        )
     ident = ident or new_id(model, "Flow")
     flow = etree.Element(_B + "sequenceFlow")
     flow.set("id", ident)
@@ -312,8 +325,12 @@ def add_sequence_flow(model, source_id, target_id, name=None, ident=None, condit
         flow.set("name", name)
     flow.set("sourceRef", source_id)
     flow.set("targetRef", target_id)
-    insert_child(container.el, flow, after_kinds=kinds.FLOW_ELEMENTS,
-                 before_kinds=kinds.ARTIFACTS | {"resourceRole", "correlationSubscription", "supports"})
+    insert_child(
+        container.el,
+        flow,
+        after_kinds=kinds.FLOW_ELEMENTS,
+        before_kinds=kinds.ARTIFACTS | {"resourceRole", "correlationSubscription", "supports"},
+    )
     link_incoming_outgoing(source.el, target.el, ident)
     model.reindex()
     if condition is not None:
@@ -409,6 +426,7 @@ def reconnect(model, flow_id, source_id=None, target_id=None):
 
 # --- moving between containers ---------------------------------------------------------------
 
+
 def move_to_container(model, node_id, container_id):
     """Move a flow node into another process or sub-process.
 
@@ -421,8 +439,12 @@ def move_to_container(model, node_id, container_id):
         raise EditError(f"cannot move {node_id!r} into itself")
     node.el.getparent().remove(node.el)
     node.el.tail = None
-    insert_child(container.el, node.el, after_kinds=kinds.FLOW_ELEMENTS,
-                 before_kinds=kinds.ARTIFACTS | {"resourceRole", "correlationSubscription", "supports"})
+    insert_child(
+        container.el,
+        node.el,
+        after_kinds=kinds.FLOW_ELEMENTS,
+        before_kinds=kinds.ARTIFACTS | {"resourceRole", "correlationSubscription", "supports"},
+    )
     model.reindex()
     removed = []
     for flow in list(model.sequence_flows):
@@ -444,6 +466,7 @@ def move_to_container(model, node_id, container_id):
 
 
 # --- removing --------------------------------------------------------------------------------
+
 
 def _remove(el):
     """Detach ``el``; whitespace tails need no care, the previous sibling's tail indents what follows."""
@@ -474,12 +497,23 @@ def remove_element(model, ident):
             if not isinstance(other.tag, str) or other is el:
                 continue
             kind = local_name(other.tag)
-            if kind in ("sequenceFlow", "messageFlow", "association", "dataInputAssociation", "dataOutputAssociation", "conversationLink"):
+            if kind in (
+                "sequenceFlow",
+                "messageFlow",
+                "association",
+                "dataInputAssociation",
+                "dataOutputAssociation",
+                "conversationLink",
+            ):
                 ends = {kinds.local_ref(other.get("sourceRef", "")), kinds.local_ref(other.get("targetRef", ""))}
                 ends |= {(c.text or "").strip() for c in other if local_name(c.tag) in ("sourceRef", "targetRef")}
                 if ends & doomed and not _is_inside(other, el):
                     pending.append(other)
-            elif kind == "boundaryEvent" and kinds.local_ref(other.get("attachedToRef", "")) in doomed and not _is_inside(other, el):
+            elif (
+                kind == "boundaryEvent"
+                and kinds.local_ref(other.get("attachedToRef", "")) in doomed
+                and not _is_inside(other, el)
+            ):
                 pending.append(other)
         for other in list(model.root.iter()):
             if not isinstance(other.tag, str) or _is_inside(other, el):
@@ -502,6 +536,7 @@ def _is_inside(el, ancestor):
 
 
 # --- ids ---------------------------------------------------------------------------------------
+
 
 def rename_ids(model, mapping):
     """Give elements new ids, updating every reference (attributes and reference texts)."""
@@ -541,14 +576,33 @@ def regenerate_ids(model, seed=0):
     mapping = {}
     for ident in model.ids:
         if ident not in mapping:
-            mapping[ident] = f"id_{seed}_{next(counter):05d}_{uuid.uuid5(uuid.NAMESPACE_OID, f'{seed}:{ident}').hex[:6]}"
+            mapping[ident] = (
+                f"id_{seed}_{next(counter):05d}_{uuid.uuid5(uuid.NAMESPACE_OID, f'{seed}:{ident}').hex[:6]}"
+            )
     rename_ids(model, mapping)
     return mapping
 
 
 __all__ = [
-    "rename", "set_attribute", "set_documentation", "set_condition", "set_timer", "set_default_flow",
-    "change_type", "move_to_lane", "add_flow_node", "add_sequence_flow", "reconnect",
-    "move_to_container", "remove_element", "rename_ids", "regenerate_ids", "new_id", "route", "Bounds",
-    "insert_child", "link_incoming_outgoing", "format_number",
+    "rename",
+    "set_attribute",
+    "set_documentation",
+    "set_condition",
+    "set_timer",
+    "set_default_flow",
+    "change_type",
+    "move_to_lane",
+    "add_flow_node",
+    "add_sequence_flow",
+    "reconnect",
+    "move_to_container",
+    "remove_element",
+    "rename_ids",
+    "regenerate_ids",
+    "new_id",
+    "route",
+    "Bounds",
+    "insert_child",
+    "link_incoming_outgoing",
+    "format_number",
 ]

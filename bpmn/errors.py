@@ -1,4 +1,5 @@
 """The errors of reading and editing BPMN models, part of procex's one exception family."""
+
 from procex.core.errors import ProcexError
 
 

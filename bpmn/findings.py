@@ -1,6 +1,6 @@
 """Finding: one observation about a model, shared by import, schema, reference and lint checks."""
-from dataclasses import dataclass, asdict
-from typing import Optional
+
+from dataclasses import asdict, dataclass
 
 SEVERITIES = ("error", "warning", "info")
 
@@ -12,8 +12,8 @@ class Finding:
     code: str
     message: str
     severity: str = "warning"
-    line: Optional[int] = None
-    element: Optional[str] = None
+    line: int | None = None
+    element: str | None = None
 
     def to_dict(self):
         return asdict(self)

@@ -2,23 +2,44 @@
 
 Kept apart from model.py so that the validator, the differ and the renderer share one vocabulary.
 """
+
 from functools import lru_cache
 
 from lxml import etree
 
-TASKS = frozenset({
-    "task", "userTask", "serviceTask", "sendTask", "receiveTask", "manualTask",
-    "businessRuleTask", "scriptTask",
-})
+TASKS = frozenset(
+    {
+        "task",
+        "userTask",
+        "serviceTask",
+        "sendTask",
+        "receiveTask",
+        "manualTask",
+        "businessRuleTask",
+        "scriptTask",
+    }
+)
 SUB_PROCESSES = frozenset({"subProcess", "adHocSubProcess", "transaction"})
 ACTIVITIES = TASKS | SUB_PROCESSES | {"callActivity"}
-EVENTS = frozenset({
-    "startEvent", "endEvent", "intermediateCatchEvent", "intermediateThrowEvent",
-    "boundaryEvent", "implicitThrowEvent",
-})
-GATEWAYS = frozenset({
-    "exclusiveGateway", "inclusiveGateway", "parallelGateway", "eventBasedGateway", "complexGateway",
-})
+EVENTS = frozenset(
+    {
+        "startEvent",
+        "endEvent",
+        "intermediateCatchEvent",
+        "intermediateThrowEvent",
+        "boundaryEvent",
+        "implicitThrowEvent",
+    }
+)
+GATEWAYS = frozenset(
+    {
+        "exclusiveGateway",
+        "inclusiveGateway",
+        "parallelGateway",
+        "eventBasedGateway",
+        "complexGateway",
+    }
+)
 FLOW_NODES = ACTIVITIES | EVENTS | GATEWAYS
 DATA_ELEMENTS = frozenset({"dataObject", "dataObjectReference", "dataStoreReference"})
 FLOWS = frozenset({"sequenceFlow"})
@@ -27,12 +48,21 @@ FLOW_ELEMENTS = FLOW_NODES | DATA_ELEMENTS | FLOWS
 ARTIFACTS = frozenset({"textAnnotation", "group", "association"})
 DATA_ASSOCIATIONS = frozenset({"dataInputAssociation", "dataOutputAssociation"})
 CONTAINERS = frozenset({"process"}) | SUB_PROCESSES
-EVENT_DEFINITIONS = frozenset({
-    "timerEventDefinition", "messageEventDefinition", "signalEventDefinition",
-    "errorEventDefinition", "escalationEventDefinition", "compensateEventDefinition",
-    "conditionalEventDefinition", "linkEventDefinition", "cancelEventDefinition",
-    "terminateEventDefinition",
-})
+EVENT_DEFINITIONS = frozenset(
+    {
+        "timerEventDefinition",
+        "messageEventDefinition",
+        "signalEventDefinition",
+        "errorEventDefinition",
+        "escalationEventDefinition",
+        "compensateEventDefinition",
+        "conditionalEventDefinition",
+        "linkEventDefinition",
+        "cancelEventDefinition",
+        "terminateEventDefinition",
+    }
+)
+
 
 # Category of a kind: tasks may be retyped into each other, gateways likewise, and so on.
 def category(kind):
@@ -48,30 +78,90 @@ def category(kind):
 
 
 # Attributes whose value names another element (IDREF or QName of an id).
-REFERENCE_ATTRIBUTES = frozenset({
-    "sourceRef", "targetRef", "processRef", "bpmnElement", "attachedToRef", "default",
-    "calledElement", "messageRef", "dataObjectRef", "dataStoreRef", "categoryValueRef",
-    "errorRef", "signalRef", "escalationRef", "activityRef", "operationRef", "itemSubjectRef",
-    "structureRef", "inMessageRef", "outMessageRef", "implementationRef", "sourceElement",
-    "targetElement", "definitionalCollaborationRef", "partitionElementRef", "choreographyRef",
-    "calledChoreographyRef", "interfaceRef", "evaluatesToTypeRef", "attributeRef",
-    "correlationPropertyRef", "parameterRef", "participantRef", "linkedEventDefinitionRef",
-    "messageVisibleRef",
-    # BPMN DI: a label's style and a choreography participant band's activity shape
-    "labelStyle", "choreographyActivityShape",
-})
+REFERENCE_ATTRIBUTES = frozenset(
+    {
+        "sourceRef",
+        "targetRef",
+        "processRef",
+        "bpmnElement",
+        "attachedToRef",
+        "default",
+        "calledElement",
+        "messageRef",
+        "dataObjectRef",
+        "dataStoreRef",
+        "categoryValueRef",
+        "errorRef",
+        "signalRef",
+        "escalationRef",
+        "activityRef",
+        "operationRef",
+        "itemSubjectRef",
+        "structureRef",
+        "inMessageRef",
+        "outMessageRef",
+        "implementationRef",
+        "sourceElement",
+        "targetElement",
+        "definitionalCollaborationRef",
+        "partitionElementRef",
+        "choreographyRef",
+        "calledChoreographyRef",
+        "interfaceRef",
+        "evaluatesToTypeRef",
+        "attributeRef",
+        "correlationPropertyRef",
+        "parameterRef",
+        "participantRef",
+        "linkedEventDefinitionRef",
+        "messageVisibleRef",
+        # BPMN DI: a label's style and a choreography participant band's activity shape
+        "labelStyle",
+        "choreographyActivityShape",
+    }
+)
 # Child elements whose text names another element.
-REFERENCE_TEXT_ELEMENTS = frozenset({
-    "flowNodeRef", "incoming", "outgoing", "sourceRef", "targetRef", "dataInputRefs",
-    "dataOutputRefs", "inputSetRefs", "outputSetRefs", "optionalInputRefs", "optionalOutputRefs",
-    "whileExecutingInputRefs", "whileExecutingOutputRefs", "eventDefinitionRef",
-    "participantRef", "messageFlowRef", "interfaceRef", "supports", "categoryValueRef",
-    "correlationPropertyRef", "source", "target", "innerConversationNodeRef",
-    "outerConversationNodeRef", "innerMessageFlowRef", "outerMessageFlowRef",
-    "resourceRef", "resourceParameterRef", "loopDataInputRef", "loopDataOutputRef",
-    "inputDataRef", "outputDataRef", "endPointRef", "errorRef", "dataInputRef", "dataOutputRef",
-    "choreographyRef",
-})
+REFERENCE_TEXT_ELEMENTS = frozenset(
+    {
+        "flowNodeRef",
+        "incoming",
+        "outgoing",
+        "sourceRef",
+        "targetRef",
+        "dataInputRefs",
+        "dataOutputRefs",
+        "inputSetRefs",
+        "outputSetRefs",
+        "optionalInputRefs",
+        "optionalOutputRefs",
+        "whileExecutingInputRefs",
+        "whileExecutingOutputRefs",
+        "eventDefinitionRef",
+        "participantRef",
+        "messageFlowRef",
+        "interfaceRef",
+        "supports",
+        "categoryValueRef",
+        "correlationPropertyRef",
+        "source",
+        "target",
+        "innerConversationNodeRef",
+        "outerConversationNodeRef",
+        "innerMessageFlowRef",
+        "outerMessageFlowRef",
+        "resourceRef",
+        "resourceParameterRef",
+        "loopDataInputRef",
+        "loopDataOutputRef",
+        "inputDataRef",
+        "outputDataRef",
+        "endPointRef",
+        "errorRef",
+        "dataInputRef",
+        "dataOutputRef",
+        "choreographyRef",
+    }
+)
 
 
 def local_ref(value):

@@ -20,6 +20,7 @@ sure the pairing is (``score`` in 0..1).
    A pair below ``THRESHOLD`` stays unmatched. Inputs are sorted by id, so the result is
    deterministic.
 """
+
 from dataclasses import dataclass, field
 
 from procex.bpmn import kinds
@@ -59,8 +60,13 @@ class Pair:
     score: float
 
     def to_dict(self):
-        return {"old_id": self.old_id, "new_id": self.new_id, "element_type": self.element_type,
-                "match": self.how, "score": round(self.score, 3)}
+        return {
+            "old_id": self.old_id,
+            "new_id": self.new_id,
+            "element_type": self.element_type,
+            "match": self.how,
+            "score": round(self.score, 3),
+        }
 
 
 @dataclass
@@ -68,8 +74,8 @@ class Matching:
     """The correspondence between two models' elements (only MATCHED_KINDS are paired)."""
 
     pairs: list
-    old_only: list = field(default_factory=list)   # ids of old elements without partner
-    new_only: list = field(default_factory=list)   # ids of new elements without partner
+    old_only: list = field(default_factory=list)  # ids of old elements without partner
+    new_only: list = field(default_factory=list)  # ids of new elements without partner
     old_items: dict = field(default=None, repr=False, compare=False)  # matchable(old), reused by the diff
     new_items: dict = field(default=None, repr=False, compare=False)
 
@@ -93,13 +99,13 @@ class _Item:
     type: str
     category: str
     label: object
-    container: object = None      # id of the process/sub-process it stands in
-    lane: object = None           # id of the innermost lane listing it
-    parent: object = None         # lanes: parent lane or process; participants: process
-    neighbours: tuple = ()        # ids of nodes connected by any flow or association
-    center: object = None         # centre of its first shape
-    defs: tuple = ()              # sorted event definition kinds
-    source: object = None         # flows
+    container: object = None  # id of the process/sub-process it stands in
+    lane: object = None  # id of the innermost lane listing it
+    parent: object = None  # lanes: parent lane or process; participants: process
+    neighbours: tuple = ()  # ids of nodes connected by any flow or association
+    center: object = None  # centre of its first shape
+    defs: tuple = ()  # sorted event definition kinds
+    source: object = None  # flows
     target: object = None
     condition: object = None
 
@@ -192,6 +198,7 @@ def _inside_foreign_or_di(el):
 
 
 # --- the matcher ----------------------------------------------------------------------------------
+
 
 def match_models(old, new, mode="auto", threshold=THRESHOLD):
     """Pair the elements of two Models; see the module docstring. ``mode`` is "auto" or "id"."""
@@ -301,6 +308,7 @@ class _Similarity:
     def _equal(left, right):
         """Matrix of left[i] == right[j] (None never equals)."""
         import numpy as np  # imported late: `procex diff` of id-equal models never needs it
+
         codes = {}
         ca = np.array([-1 if v is None else codes.setdefault(v, len(codes)) for v in left], dtype=np.int64)
         cb = np.array([-1 if v is None else codes.setdefault(v, len(codes)) for v in right], dtype=np.int64)
@@ -309,6 +317,7 @@ class _Similarity:
     def _neighbour_matrix(self, olds, news, mapping, reverse):
         """Dice overlap of paired neighbours (matrix), and where it applies (mask)."""
         import numpy as np  # imported late: `procex diff` of id-equal models never needs it
+
         col = {}
         rows_a, rows_b = [], []
         for o in olds:
@@ -334,6 +343,7 @@ class _Similarity:
 
     def _node_scores(self, cat, olds, news, mapping):
         import numpy as np  # imported late: `procex diff` of id-equal models never needs it
+
         reverse = set(mapping.values())
         num = W_LABEL * self._label_matrix(cat, olds, news)
         den = np.full(num.shape, W_LABEL)
@@ -349,8 +359,9 @@ class _Similarity:
         # lane and container
         lane_a = self._keys([o.lane for o in olds], "a", mapping, reverse)
         lane_b = self._keys([n.lane for n in news], "b", mapping, reverse)
-        both_laneless = (np.array([o.lane is None for o in olds])[:, None]
-                         & np.array([n.lane is None for n in news])[None, :])
+        both_laneless = (
+            np.array([o.lane is None for o in olds])[:, None] & np.array([n.lane is None for n in news])[None, :]
+        )
         num += W_LANE * np.maximum(self._equal(lane_a, lane_b), both_laneless)
         den += W_LANE
         cont_a = self._keys([o.container for o in olds], "a", mapping, reverse)
@@ -371,11 +382,14 @@ class _Similarity:
 
     def _pool_scores(self, olds, news, mapping):
         import numpy as np  # imported late: `procex diff` of id-equal models never needs it
+
         reverse = set(mapping.values())
         label = self._label_matrix(olds[0].category, olds, news)
         if olds[0].category == "participant":
-            proc = self._equal(self._keys([o.parent for o in olds], "a", mapping, reverse),
-                               self._keys([n.parent for n in news], "b", mapping, reverse))
+            proc = self._equal(
+                self._keys([o.parent for o in olds], "a", mapping, reverse),
+                self._keys([n.parent for n in news], "b", mapping, reverse),
+            )
             return 0.5 * label + 0.5 * proc
         # processes: share of their flow nodes already paired into each other
         content_a = [{mapping[i] for i, it in self.a.items() if it.container == o.id and i in mapping} for o in olds]
@@ -389,6 +403,7 @@ class _Similarity:
 
     def _lane_scores(self, olds, news, mapping):
         import numpy as np  # imported late: `procex diff` of id-equal models never needs it
+
         reverse = set(mapping.values())
         label = self._label_matrix("lane", olds, news)
         members_a = [{mapping[r] for r in _members(o) if r in mapping} for o in olds]
@@ -400,20 +415,28 @@ class _Similarity:
                 if ma or mb:
                     members[i, j] = 2 * len(ma & mb) / (len(ma) + len(mb))
                     any_members[i, j] = True
-        parent = self._equal(self._keys([o.parent for o in olds], "a", mapping, reverse),
-                             self._keys([n.parent for n in news], "b", mapping, reverse))
+        parent = self._equal(
+            self._keys([o.parent for o in olds], "a", mapping, reverse),
+            self._keys([n.parent for n in news], "b", mapping, reverse),
+        )
         num = 0.5 * label + 0.1 * parent + 0.4 * members * any_members
         den = 0.6 + 0.4 * any_members
         return num / den
 
     def _flow_scores(self, olds, news, mapping):
         import numpy as np  # imported late: `procex diff` of id-equal models never needs it
+
         reverse = set(mapping.values())
-        src = self._equal([mapping.get(o.source) for o in olds], [n.source if n.source in reverse else None for n in news])
-        tgt = self._equal([mapping.get(o.target) for o in olds], [n.target if n.target in reverse else None for n in news])
+        src = self._equal(
+            [mapping.get(o.source) for o in olds], [n.source if n.source in reverse else None for n in news]
+        )
+        tgt = self._equal(
+            [mapping.get(o.target) for o in olds], [n.target if n.target in reverse else None for n in news]
+        )
         label = self._label_matrix(olds[0].category, olds, news)
-        unnamed = (np.array([o.label is None for o in olds])[:, None]
-                   & np.array([n.label is None for n in news])[None, :])
+        unnamed = (
+            np.array([o.label is None for o in olds])[:, None] & np.array([n.label is None for n in news])[None, :]
+        )
         label = np.where(unnamed, 1.0, label)  # two unnamed flows agree on their name
         cond = self._equal([o.condition or "" for o in olds], [n.condition or "" for n in news])
         return 0.35 * src + 0.35 * tgt + 0.2 * label + 0.1 * cond
@@ -439,8 +462,12 @@ def label_matrix(left, right):
     lb = sorted({x for x in right if x is not None})
     exact = np.zeros((len(la), len(lb)))
     if la and lb:
-        char = cdist([compact_label(x) for x in la], [compact_label(x) for x in lb],
-                     scorer=Indel.normalized_similarity, dtype=np.float64)
+        char = cdist(
+            [compact_label(x) for x in la],
+            [compact_label(x) for x in lb],
+            scorer=Indel.normalized_similarity,
+            dtype=np.float64,
+        )
         stems = {}
         rows_a = [{stems.setdefault(t, len(stems)) for t in label_tokens(x)} for x in la]
         rows_b = [{stems.setdefault(t, len(stems)) for t in label_tokens(x)} for x in lb]

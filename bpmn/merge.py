@@ -36,24 +36,37 @@ pair by similarity but differ) and ``layout`` (both sides moved the same shape, 
 redrew what the other removed or moved: reported, never blocking; LOCAL's drawing is kept unless
 ``prefer="upstream"``, and a removal or move wins over a redraw).
 """
+
 from collections import defaultdict
 from dataclasses import dataclass, field
 from pathlib import Path
-from typing import Optional
 
 from procex.bpmn import kinds
 from procex.bpmn.diff import describe, diff_models
 from procex.bpmn.errors import EditError
-from procex.core.errors import ProcexError
 from procex.bpmn.match import FLOW_KINDS, MATCHED_KINDS, match_models
 from procex.bpmn.merge_apply import Applier
 from procex.bpmn.normalize import Value, element_properties, label_of
 from procex.bpmn.xml import BPMN_NS, local_name
+from procex.core.errors import ProcexError
 
 _B = "{%s}" % BPMN_NS
 NON_BLOCKING = frozenset({"layout"})
-CONFLICT_KINDS = ("label", "type", "condition", "timer", "property", "lane", "parent", "rewire",
-                  "removed-changed", "moved-changed", "removed-referenced", "added", "layout")
+CONFLICT_KINDS = (
+    "label",
+    "type",
+    "condition",
+    "timer",
+    "property",
+    "lane",
+    "parent",
+    "rewire",
+    "removed-changed",
+    "moved-changed",
+    "removed-referenced",
+    "added",
+    "layout",
+)
 PREFER = ("local", "upstream")
 
 
@@ -67,24 +80,28 @@ class MergeConflictError(ProcexError):
 class Item:
     """One change of one side, narrowed to one aspect (one property of one element)."""
 
-    side: str                 # "local" | "upstream"
-    change: dict              # the diff's change JSON (details: the one property)
-    aspect: str               # name|type|lane|parent|sourceRef|targetRef|layout|added|removed|prop:<key>
-    base_id: Optional[str]    # the BASE element concerned (None for additions)
-    own_id: Optional[str]     # the element in LOCAL resp. UPSTREAM (None for removals)
+    side: str  # "local" | "upstream"
+    change: dict  # the diff's change JSON (details: the one property)
+    aspect: str  # name|type|lane|parent|sourceRef|targetRef|layout|added|removed|prop:<key>
+    base_id: str | None  # the BASE element concerned (None for additions)
+    own_id: str | None  # the element in LOCAL resp. UPSTREAM (None for removals)
 
 
 @dataclass
 class Conflict:
     kind: str
-    element: str              # BASE id (for "added": the LOCAL id)
+    element: str  # BASE id (for "added": the LOCAL id)
     local: Item
     upstream: Item
     blocking: bool = True
 
     def to_dict(self):
-        return {"kind": self.kind, "element": self.element,
-                "local": self.local.change, "upstream": self.upstream.change}
+        return {
+            "kind": self.kind,
+            "element": self.element,
+            "local": self.local.change,
+            "upstream": self.upstream.change,
+        }
 
 
 @dataclass
@@ -98,18 +115,20 @@ class ThreeWay:
     upstream_model: object = None
     local_diff: object = None
     upstream_diff: object = None
-    pairs: dict = field(default_factory=dict)      # upstream id -> local id of paired additions
-    lost: list = field(default_factory=list)       # upstream items a non-blocking conflict dropped
+    pairs: dict = field(default_factory=dict)  # upstream id -> local id of paired additions
+    lost: list = field(default_factory=list)  # upstream items a non-blocking conflict dropped
 
     @property
     def blocking(self):
         return [c for c in self.conflicts if c.blocking]
 
     def to_dict(self):
-        return {"applicable": [i.change for i in self.applicable],
-                "local": [i.change for i in self.local],
-                "pseudo": [i.change for i in self.pseudo],
-                "conflicts": [c.to_dict() for c in self.conflicts]}
+        return {
+            "applicable": [i.change for i in self.applicable],
+            "local": [i.change for i in self.local],
+            "pseudo": [i.change for i in self.pseudo],
+            "conflicts": [c.to_dict() for c in self.conflicts],
+        }
 
     def upstream_to_local(self):
         """UPSTREAM id -> LOCAL id for every element both have (through BASE, or added on both)."""
@@ -128,11 +147,11 @@ class ThreeWay:
 class MergeResult:
     threeway: ThreeWay
     model: object = None
-    data: Optional[bytes] = None
-    conflicts: list = field(default_factory=list)   # blocking conflicts left undecided
-    applied: list = field(default_factory=list)     # upstream Items applied
-    resolved: list = field(default_factory=list)    # blocking conflicts decided by prefer
-    skipped: list = field(default_factory=list)     # (id, reason): upstream wins that LOCAL cannot take
+    data: bytes | None = None
+    conflicts: list = field(default_factory=list)  # blocking conflicts left undecided
+    applied: list = field(default_factory=list)  # upstream Items applied
+    resolved: list = field(default_factory=list)  # blocking conflicts decided by prefer
+    skipped: list = field(default_factory=list)  # (id, reason): upstream wins that LOCAL cannot take
 
     @property
     def ok(self):
@@ -141,8 +160,15 @@ class MergeResult:
 
 # --- classification ----------------------------------------------------------------------------
 
-_SIMPLE_ASPECTS = {"renamed": "name", "retyped": "type", "relaned": "lane", "moved": "parent",
-                   "layout": "layout", "added": "added", "removed": "removed"}
+_SIMPLE_ASPECTS = {
+    "renamed": "name",
+    "retyped": "type",
+    "relaned": "lane",
+    "moved": "parent",
+    "layout": "layout",
+    "added": "added",
+    "removed": "removed",
+}
 
 
 def _split(diff, side):
@@ -224,14 +250,16 @@ class _Classifier:
             if token is None or token.startswith("?:"):
                 return Value(("raw", raw.strip()), raw.strip())
             return Value(("el", token), raw.strip())
+
         return resolve
 
     def props(self, side, ident):
         key = (side, ident)
         if key not in self._props:
             el = self.model(side).element(ident)
-            self._props[key] = {} if el is None else element_properties(
-                el, self.resolver(side), local_name(el.tag) in FLOW_KINDS)
+            self._props[key] = (
+                {} if el is None else element_properties(el, self.resolver(side), local_name(el.tag) in FLOW_KINDS)
+            )
         return self._props[key]
 
     def parent_of(self, side, ident):
@@ -273,11 +301,19 @@ class _Classifier:
         """What an added element is, apart from its id: compared for additions on both sides."""
         view = self.model(side).get(ident)
         props = {k: v.cmp for k, v in self.props(side, ident).items()}
-        ends = tuple(self.canon(side, kinds.local_ref(view.el.get(a))) if view.el.get(a) else None
-                     for a in ("sourceRef", "targetRef"))
+        ends = tuple(
+            self.canon(side, kinds.local_ref(view.el.get(a))) if view.el.get(a) else None
+            for a in ("sourceRef", "targetRef")
+        )
         lane = self.canon(side, view.lane.id) if view.type != "lane" and view.lane is not None else None
-        return (view.type, label_of(view.el), lane, self.canon(side, self.parent_of(side, ident)), ends,
-                tuple(sorted((k, repr(v)) for k, v in props.items())))
+        return (
+            view.type,
+            label_of(view.el),
+            lane,
+            self.canon(side, self.parent_of(side, ident)),
+            ends,
+            tuple(sorted((k, repr(v)) for k, v in props.items())),
+        )
 
     def refs(self, item):
         """BASE ids of the elements a change needs on the other side (ends, lane, container, host)."""
@@ -305,7 +341,7 @@ class _Classifier:
     def run(self):
         by_l = defaultdict(list)
         removed_l, added_l = {}, {}
-        referencing_l = defaultdict(list)   # BASE id -> LOCAL items that need it
+        referencing_l = defaultdict(list)  # BASE id -> LOCAL items that need it
         for item in self.items_l:
             if item.aspect == "removed":
                 removed_l[item.base_id] = item
@@ -317,7 +353,7 @@ class _Classifier:
                 if ref != item.base_id:
                     referencing_l[ref].append(item)
         applicable, pseudo, conflicts, lost = [], [], [], []
-        gone_l = set()   # ids of LOCAL items that do not survive as they are (pseudo, blocked, dropped)
+        gone_l = set()  # ids of LOCAL items that do not survive as they are (pseudo, blocked, dropped)
 
         def conflict(kind, element, l_item, u_item):
             blocking = kind not in NON_BLOCKING
@@ -365,7 +401,7 @@ class _Classifier:
                     conflict("removed-referenced", b, l_item, u)
                 if semantic or users:
                     continue
-                for l_item in locals_:   # local redraws of what upstream removes
+                for l_item in locals_:  # local redraws of what upstream removes
                     conflict("layout", b, l_item, u)
                     gone_l.add(id(l_item))
                 applicable.append(u)
@@ -405,7 +441,7 @@ class _Classifier:
                 conflict("removed-referenced", missing, removed_l[missing], u)
                 continue
             if u.aspect == "parent":
-                for l_item in locals_:   # a local redraw of what upstream moves elsewhere
+                for l_item in locals_:  # a local redraw of what upstream moves elsewhere
                     conflict("layout", b, l_item, u)
                     gone_l.add(id(l_item))
             applicable.append(u)
@@ -413,12 +449,26 @@ class _Classifier:
         # part of the type conflict, not a property conflict of its own.
         typed = {c.element for c in conflicts if c.kind == "type"}
         for c in conflicts:
-            if c.kind == "property" and c.element in typed and all(
-                    i.change["details"][0]["old"] is None for i in (c.local, c.upstream)):
+            if (
+                c.kind == "property"
+                and c.element in typed
+                and all(i.change["details"][0]["old"] is None for i in (c.local, c.upstream))
+            ):
                 c.kind = "type"
         kept = [i for i in self.items_l if id(i) not in gone_l]
-        return ThreeWay(applicable, kept, pseudo, conflicts, self.base, self.local, self.upstream,
-                        self.dl, self.du, dict(self.pair_ul), lost)
+        return ThreeWay(
+            applicable,
+            kept,
+            pseudo,
+            conflicts,
+            self.base,
+            self.local,
+            self.upstream,
+            self.dl,
+            self.du,
+            dict(self.pair_ul),
+            lost,
+        )
 
 
 def diff3(base, local, upstream, mode="auto"):
@@ -432,11 +482,34 @@ def diff3(base, local, upstream, mode="auto"):
 # it adds), then additions, moves and property changes, rewiring, and removals last, so that a
 # removed node does not take along a flow UPSTREAM kept and rewired. Additions keep clear of the
 # shapes that are about to go.
-_PHASES = {"restore": 0, "layout": 1, "added": 2, "parent": 3, "name": 4, "type": 4, "prop": 4,
-           "lane": 5, "sourceRef": 6, "targetRef": 6, "removed": 7, "adopt": 8}
-_ADD_ORDER = {"process": 0, "participant": 1, "lane": 2, "boundaryEvent": 4, "dataObject": 4,
-              "dataObjectReference": 4, "dataStoreReference": 4, "textAnnotation": 5, "group": 5,
-              "sequenceFlow": 6, "messageFlow": 7, "association": 8}
+_PHASES = {
+    "restore": 0,
+    "layout": 1,
+    "added": 2,
+    "parent": 3,
+    "name": 4,
+    "type": 4,
+    "prop": 4,
+    "lane": 5,
+    "sourceRef": 6,
+    "targetRef": 6,
+    "removed": 7,
+    "adopt": 8,
+}
+_ADD_ORDER = {
+    "process": 0,
+    "participant": 1,
+    "lane": 2,
+    "boundaryEvent": 4,
+    "dataObject": 4,
+    "dataObjectReference": 4,
+    "dataStoreReference": 4,
+    "textAnnotation": 5,
+    "group": 5,
+    "sequenceFlow": 6,
+    "messageFlow": 7,
+    "association": 8,
+}
 
 
 def merge(base, local, upstream, prefer=None, mode="auto"):
@@ -467,7 +540,7 @@ def merge(base, local, upstream, prefer=None, mode="auto"):
         el = upstream.element(item.own_id) if item.own_id else None
         return (phase, rank, doc_order.get(el, -1))
 
-    chosen = {id(item) for _, item in actions[len(three.applicable):]}
+    chosen = {id(item) for _, item in actions[len(three.applicable) :]}
     applied, done = [], set()
     for what, item in sorted(actions, key=order):
         key = (what, item.own_id or item.base_id, item.aspect)
@@ -486,8 +559,7 @@ def merge(base, local, upstream, prefer=None, mode="auto"):
         if what not in ("restore", "adopt"):
             applied.append(item)
     merged.reindex()
-    return MergeResult(three, merged, merged.to_bytes(), [], applied, resolved if prefer else [],
-                       list(applier.skipped))
+    return MergeResult(three, merged, merged.to_bytes(), [], applied, resolved if prefer else [], list(applier.skipped))
 
 
 def _upstream_wins(three):

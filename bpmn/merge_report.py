@@ -5,47 +5,84 @@ report is one self-contained file: LOCAL and UPSTREAM drawn side by side from th
 interchange (bpmn/render.py via the diff report's drawing), conflicts marked red, changes that
 are kept or taken marked as the diff report marks them, and one table per class of change.
 """
+
 from html import escape
 
 from procex.bpmn.diff_text import KIND_WORDS, PROPERTY_WORDS_DE, _value, quote, type_word
 
 WORDS = {
-    "de": {"title": "Dreiwege-Vergleich", "applicable": "Übernehmbar von UPSTREAM",
-           "local": "Lokale Änderungen (bleiben)", "pseudo": "Auf beiden Seiten gleich (einmal übernommen)",
-           "conflicts": "Konflikte", "none": "keine", "blocking": "blockierend", "local_side": "lokal",
-           "upstream_side": "upstream", "summary": "{a} übernehmbar, {l} lokal, {p} beidseitig gleich, "
-           "{c} Konflikte ({b} blockierend)", "element": "Element", "change": "Änderung",
-           "kind": "Art", "details": "Details", "no_di": "ohne Diagramm", "legend":
-           "rot: Konflikt · grün: hinzugefügt · ocker: geändert · blau gepunktet: nur Layout",
-           "removed_word": "entfernt", "skipped": "nicht übernommen"},
-    "en": {"title": "Three-way diff", "applicable": "Applicable from UPSTREAM",
-           "local": "Local changes (kept)", "pseudo": "Same on both sides (applied once)",
-           "conflicts": "Conflicts", "none": "none", "blocking": "blocking", "local_side": "local",
-           "upstream_side": "upstream", "summary": "{a} applicable, {l} local, {p} same on both sides, "
-           "{c} conflicts ({b} blocking)", "element": "Element", "change": "Change",
-           "kind": "Kind", "details": "Details", "no_di": "no diagram", "legend":
-           "red: conflict · green: added · ochre: changed · blue dotted: layout only",
-           "removed_word": "removed", "skipped": "not taken"},
+    "de": {
+        "title": "Dreiwege-Vergleich",
+        "applicable": "Übernehmbar von UPSTREAM",
+        "local": "Lokale Änderungen (bleiben)",
+        "pseudo": "Auf beiden Seiten gleich (einmal übernommen)",
+        "conflicts": "Konflikte",
+        "none": "keine",
+        "blocking": "blockierend",
+        "local_side": "lokal",
+        "upstream_side": "upstream",
+        "summary": "{a} übernehmbar, {l} lokal, {p} beidseitig gleich, {c} Konflikte ({b} blockierend)",
+        "element": "Element",
+        "change": "Änderung",
+        "kind": "Art",
+        "details": "Details",
+        "no_di": "ohne Diagramm",
+        "legend": "rot: Konflikt · grün: hinzugefügt · ocker: geändert · blau gepunktet: nur Layout",
+        "removed_word": "entfernt",
+        "skipped": "nicht übernommen",
+    },
+    "en": {
+        "title": "Three-way diff",
+        "applicable": "Applicable from UPSTREAM",
+        "local": "Local changes (kept)",
+        "pseudo": "Same on both sides (applied once)",
+        "conflicts": "Conflicts",
+        "none": "none",
+        "blocking": "blocking",
+        "local_side": "local",
+        "upstream_side": "upstream",
+        "summary": "{a} applicable, {l} local, {p} same on both sides, {c} conflicts ({b} blocking)",
+        "element": "Element",
+        "change": "Change",
+        "kind": "Kind",
+        "details": "Details",
+        "no_di": "no diagram",
+        "legend": "red: conflict · green: added · ochre: changed · blue dotted: layout only",
+        "removed_word": "removed",
+        "skipped": "not taken",
+    },
 }
 CONFLICT_WORDS = {
-    "de": {"label": "Bezeichnung unterschiedlich geändert", "type": "Typ unterschiedlich geändert",
-           "condition": "Bedingung unterschiedlich geändert", "timer": "Timer unterschiedlich geändert",
-           "property": "Eigenschaft unterschiedlich geändert", "lane": "in verschiedene Lanes verschoben",
-           "parent": "an verschiedene Orte verschoben", "rewire": "Fluss unterschiedlich neu verbunden",
-           "removed-changed": "auf einer Seite entfernt, auf der anderen geändert",
-           "moved-changed": "upstream verschoben, lokal geändert oder neu verbunden",
-           "removed-referenced": "auf einer Seite entfernt, auf der anderen verwendet",
-           "added": "auf beiden Seiten verschieden hinzugefügt",
-           "layout": "Layout auf beiden Seiten geändert (blockiert nicht)"},
-    "en": {"label": "label changed differently", "type": "type changed differently",
-           "condition": "condition changed differently", "timer": "timer changed differently",
-           "property": "property changed differently", "lane": "moved to different lanes",
-           "parent": "moved to different places", "rewire": "flow rewired differently",
-           "removed-changed": "removed on one side, changed on the other",
-           "moved-changed": "moved upstream, changed or connected locally",
-           "removed-referenced": "removed on one side, used on the other",
-           "added": "added differently on both sides",
-           "layout": "layout changed on both sides (does not block)"},
+    "de": {
+        "label": "Bezeichnung unterschiedlich geändert",
+        "type": "Typ unterschiedlich geändert",
+        "condition": "Bedingung unterschiedlich geändert",
+        "timer": "Timer unterschiedlich geändert",
+        "property": "Eigenschaft unterschiedlich geändert",
+        "lane": "in verschiedene Lanes verschoben",
+        "parent": "an verschiedene Orte verschoben",
+        "rewire": "Fluss unterschiedlich neu verbunden",
+        "removed-changed": "auf einer Seite entfernt, auf der anderen geändert",
+        "moved-changed": "upstream verschoben, lokal geändert oder neu verbunden",
+        "removed-referenced": "auf einer Seite entfernt, auf der anderen verwendet",
+        "added": "auf beiden Seiten verschieden hinzugefügt",
+        "layout": "Layout auf beiden Seiten geändert (blockiert nicht)",
+    },
+    "en": {
+        "label": "label changed differently",
+        "type": "type changed differently",
+        "condition": "condition changed differently",
+        "timer": "timer changed differently",
+        "property": "property changed differently",
+        "lane": "moved to different lanes",
+        "parent": "moved to different places",
+        "rewire": "flow rewired differently",
+        "removed-changed": "removed on one side, changed on the other",
+        "moved-changed": "moved upstream, changed or connected locally",
+        "removed-referenced": "removed on one side, used on the other",
+        "added": "added differently on both sides",
+        "layout": "layout changed on both sides (does not block)",
+    },
 }
 
 
@@ -70,8 +107,9 @@ def _detail_lines(change, lang):
 
 def summary_line(three, lang="de"):
     w = WORDS[lang]
-    return w["summary"].format(a=len(three.applicable), l=len(three.local), p=len(three.pseudo),
-                               c=len(three.conflicts), b=len(three.blocking))
+    return w["summary"].format(
+        a=len(three.applicable), l=len(three.local), p=len(three.pseudo), c=len(three.conflicts), b=len(three.blocking)
+    )
 
 
 def conflict_lines(conflicts, lang="de"):
@@ -101,8 +139,11 @@ def format_text(three, lang="de", paths=(None, None, None)):
             lines.append("  " + _change_line(item.change, lang))
             lines.extend("      " + d for d in _detail_lines(item.change, lang))
     lines.append("")
-    lines.append(f"{w['conflicts']} ({len(three.conflicts)}, {len(three.blocking)} {w['blocking']}):"
-                 if three.conflicts else f"{w['conflicts']}: {w['none']}")
+    lines.append(
+        f"{w['conflicts']} ({len(three.conflicts)}, {len(three.blocking)} {w['blocking']}):"
+        if three.conflicts
+        else f"{w['conflicts']}: {w['none']}"
+    )
     lines.extend(conflict_lines(three.conflicts, lang))
     return "\n".join(lines)
 
@@ -158,26 +199,32 @@ def html_report(three, lang="de", paths=(None, None, None)):
 
     def cells(change):
         details = "".join(f"<div>{escape(d)}</div>" for d in _detail_lines(change, lang))
-        return f"<td>{escape(_change_line(change, lang))}</td><td class=\"details\">{details}</td>"
+        return f'<td>{escape(_change_line(change, lang))}</td><td class="details">{details}</td>'
 
-    parts = [f'<!DOCTYPE html><html lang="{lang}"><head><meta charset="utf-8">',
-             f"<title>{escape(w['title'])}</title><style>{PAGE_STYLE}\n{_STYLE}</style></head><body>",
-             f"<h1>{escape(w['title'])}</h1>",
-             f"<p>BASE: {escape(str(paths[0] or ''))} · LOCAL: {escape(str(paths[1] or ''))} · "
-             f"UPSTREAM: {escape(str(paths[2] or ''))}</p>",
-             f'<p class="summary">{escape(summary_line(three, lang))}</p>',
-             f'<p class="legend">{escape(w["legend"])}</p>',
-             f'<div class="sides">{local_html}{upstream_html}</div>',
-             f'<h2 class="section">{escape(w["conflicts"])} ({len(three.conflicts)})</h2>']
+    parts = [
+        f'<!DOCTYPE html><html lang="{lang}"><head><meta charset="utf-8">',
+        f"<title>{escape(w['title'])}</title><style>{PAGE_STYLE}\n{_STYLE}</style></head><body>",
+        f"<h1>{escape(w['title'])}</h1>",
+        f"<p>BASE: {escape(str(paths[0] or ''))} · LOCAL: {escape(str(paths[1] or ''))} · "
+        f"UPSTREAM: {escape(str(paths[2] or ''))}</p>",
+        f'<p class="summary">{escape(summary_line(three, lang))}</p>',
+        f'<p class="legend">{escape(w["legend"])}</p>',
+        f'<div class="sides">{local_html}{upstream_html}</div>',
+        f'<h2 class="section">{escape(w["conflicts"])} ({len(three.conflicts)})</h2>',
+    ]
     if three.conflicts:
-        parts.append(f"<table><tr><th>{escape(w['kind'])}</th><th>{escape(w['element'])}</th>"
-                     f"<th>{escape(w['local_side'])}</th><th>{escape(w['details'])}</th>"
-                     f"<th>{escape(w['upstream_side'])}</th><th>{escape(w['details'])}</th></tr>")
+        parts.append(
+            f"<table><tr><th>{escape(w['kind'])}</th><th>{escape(w['element'])}</th>"
+            f"<th>{escape(w['local_side'])}</th><th>{escape(w['details'])}</th>"
+            f"<th>{escape(w['upstream_side'])}</th><th>{escape(w['details'])}</th></tr>"
+        )
         for c in three.conflicts:
             row = "conflict" if c.blocking else "nonblocking"
-            parts.append(f'<tr class="{row}" data-kind="{escape(c.kind)}" data-element="{escape(c.element)}">'
-                         f"<td>{escape(words[c.kind])}</td><td>{escape(c.element)}</td>"
-                         f"{cells(c.local.change)}{cells(c.upstream.change)}</tr>")
+            parts.append(
+                f'<tr class="{row}" data-kind="{escape(c.kind)}" data-element="{escape(c.element)}">'
+                f"<td>{escape(words[c.kind])}</td><td>{escape(c.element)}</td>"
+                f"{cells(c.local.change)}{cells(c.upstream.change)}</tr>"
+            )
         parts.append("</table>")
     else:
         parts.append(f"<p>{escape(w['none'])}</p>")

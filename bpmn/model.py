@@ -7,10 +7,10 @@ not understand is never dropped, so writing the tree back loses nothing.
 Import is tolerant: duplicate ids, dangling references and unknown elements become findings
 (``model.findings``), not exceptions.
 """
+
 from dataclasses import dataclass, field
 from functools import cached_property
 from pathlib import Path
-from typing import Optional
 
 from lxml import etree
 
@@ -20,11 +20,11 @@ from procex.bpmn.xml import (
     BPMN_NS,
     BPMNDI_NS,
     DC_NS,
+    DEFAULT_MAX_BYTES,
     DI_NS,
     OMG_NAMESPACES,
     XML_NS,
     XSI_NS,
-    DEFAULT_MAX_BYTES,
     canonical,
     local_name,
     parse_bytes,
@@ -41,11 +41,28 @@ _STANDARD_NAMESPACES = OMG_NAMESPACES | {XSI_NS, XML_NS}
 _OMG_PREFIXES = {"b": BPMN_NS, "bd": BPMNDI_NS, "dc": DC_NS, "di": DI_NS}
 _OMG_WILDCARDS = tuple("{%s}*" % ns for ns in _OMG_PREFIXES.values())
 _ID_ELEMENTS = etree.XPath("//b:*[@id] | //bd:*[@id] | //di:*[@id] | //dc:*[@id]", namespaces=_OMG_PREFIXES)
-_ALL_IDS = etree.XPath("(//b:*[@id] | //bd:*[@id] | //di:*[@id] | //dc:*[@id])/@id",
-                       namespaces=_OMG_PREFIXES, smart_strings=False)
-_CACHED = ("_by_id", "_by_kind", "findings", "lanes", "processes", "participants", "flow_nodes",
-           "sequence_flows", "message_flows", "diagrams", "_shape_index", "_edge_index",
-           "vendor_namespaces", "_lanes_of", "_participant_of", "_incoming", "_outgoing")
+_ALL_IDS = etree.XPath(
+    "(//b:*[@id] | //bd:*[@id] | //di:*[@id] | //dc:*[@id])/@id", namespaces=_OMG_PREFIXES, smart_strings=False
+)
+_CACHED = (
+    "_by_id",
+    "_by_kind",
+    "findings",
+    "lanes",
+    "processes",
+    "participants",
+    "flow_nodes",
+    "sequence_flows",
+    "message_flows",
+    "diagrams",
+    "_shape_index",
+    "_edge_index",
+    "vendor_namespaces",
+    "_lanes_of",
+    "_participant_of",
+    "_incoming",
+    "_outgoing",
+)
 # References checked on import (the validator checks all of kinds.REFERENCE_ATTRIBUTES).
 _IMPORT_CHECKED = {
     "sequenceFlow": ("sourceRef", "targetRef"),
@@ -58,8 +75,7 @@ _IMPORT_CHECKED = {
     "boundaryEvent": ("attachedToRef",),
     "dataObjectReference": ("dataObjectRef",),
     "dataStoreReference": ("dataStoreRef",),
-    **{kind: ("default",) for kind in {"exclusiveGateway", "inclusiveGateway", "complexGateway"}
-       | kinds.ACTIVITIES},
+    **{kind: ("default",) for kind in {"exclusiveGateway", "inclusiveGateway", "complexGateway"} | kinds.ACTIVITIES},
 }
 
 
@@ -75,13 +91,20 @@ class Bounds:
         return (self.x + self.width / 2, self.y + self.height / 2)
 
     def contains(self, other):
-        return (self.x <= other.x and self.y <= other.y
-                and other.x + other.width <= self.x + self.width
-                and other.y + other.height <= self.y + self.height)
+        return (
+            self.x <= other.x
+            and self.y <= other.y
+            and other.x + other.width <= self.x + self.width
+            and other.y + other.height <= self.y + self.height
+        )
 
     def overlaps(self, other):
-        return not (other.x >= self.x + self.width or other.x + other.width <= self.x
-                    or other.y >= self.y + self.height or other.y + other.height <= self.y)
+        return not (
+            other.x >= self.x + self.width
+            or other.x + other.width <= self.x
+            or other.y >= self.y + self.height
+            or other.y + other.height <= self.y
+        )
 
 
 def parse_bounds(el):
@@ -104,13 +127,13 @@ class Shape:
     """A BPMNShape: where an element is drawn in one diagram."""
 
     el: object
-    id: Optional[str]
-    bpmn_element: Optional[str]
-    bounds: Optional[Bounds]
-    label_bounds: Optional[Bounds]
-    is_horizontal: Optional[bool]
-    is_expanded: Optional[bool]
-    is_marker_visible: Optional[bool]
+    id: str | None
+    bpmn_element: str | None
+    bounds: Bounds | None
+    label_bounds: Bounds | None
+    is_horizontal: bool | None
+    is_expanded: bool | None
+    is_marker_visible: bool | None
 
 
 @dataclass
@@ -118,18 +141,18 @@ class Edge:
     """A BPMNEdge: the route of a flow or association in one diagram."""
 
     el: object
-    id: Optional[str]
-    bpmn_element: Optional[str]
+    id: str | None
+    bpmn_element: str | None
     waypoints: list
-    label_bounds: Optional[Bounds]
+    label_bounds: Bounds | None
 
 
 @dataclass
 class Diagram:
     el: object
-    id: Optional[str]
-    name: Optional[str]
-    plane_element: Optional[str]
+    id: str | None
+    name: str | None
+    plane_element: str | None
     shapes: list = field(default_factory=list)
     edges: list = field(default_factory=list)
 
@@ -138,7 +161,7 @@ def _inside_foreign(el):
     parent = el.getparent()
     while parent is not None:
         tag = parent.tag
-        if isinstance(tag, str) and (tag[0] != "{" or tag[1:tag.index("}")] not in OMG_NAMESPACES):
+        if isinstance(tag, str) and (tag[0] != "{" or tag[1 : tag.index("}")] not in OMG_NAMESPACES):
             return True
         parent = parent.getparent()
     return False
@@ -363,7 +386,7 @@ class Model:
         """BPMN and BPMNDI local name -> elements, for every element (with or without id)."""
         by_kind = {}
         for el in self.root.iter(_BPMN + "*", _BPMNDI + "*"):
-            kind = el.tag[el.tag.index("}") + 1:]
+            kind = el.tag[el.tag.index("}") + 1 :]
             bucket = by_kind.get(kind)
             if bucket is None:
                 by_kind[kind] = bucket = []
@@ -380,11 +403,16 @@ class Model:
                 ident = el.get("id")
                 first = seen.setdefault(ident, el)
                 if first is not el:
-                    findings.append(Finding(
-                        "duplicate-id",
-                        f"id {ident!r} is used again by <{local_name(el.tag)}> (first on line "
-                        f"{first.sourceline}); ids must be unique: give one of them another id",
-                        "error", el.sourceline, ident))
+                    findings.append(
+                        Finding(
+                            "duplicate-id",
+                            f"id {ident!r} is used again by <{local_name(el.tag)}> (first on line "
+                            f"{first.sourceline}); ids must be unique: give one of them another id",
+                            "error",
+                            el.sourceline,
+                            ident,
+                        )
+                    )
         known = kinds.known_element_names()
         for kind, els in self._by_kind.items():
             if kind in known or not els[0].tag.startswith(_BPMN):
@@ -392,9 +420,15 @@ class Model:
             # Inside a vendor's extension anything goes; only BPMN's own structure is checked.
             outside = [el for el in els if not _inside_foreign(el)]
             if outside:
-                findings.append(Finding(
-                    "unknown-element", f"<{kind}> is not a BPMN 2.0 element; it is kept but ignored",
-                    "warning", outside[0].sourceline, outside[0].get("id")))
+                findings.append(
+                    Finding(
+                        "unknown-element",
+                        f"<{kind}> is not a BPMN 2.0 element; it is kept but ignored",
+                        "warning",
+                        outside[0].sourceline,
+                        outside[0].get("id"),
+                    )
+                )
         findings.extend(self._reference_findings())
         findings.sort(key=lambda f: (f.line or 0, f.code))
         return findings
@@ -407,18 +441,28 @@ class Model:
                 for attr in attrs:
                     value = el.get(attr)
                     if value is not None and kinds.local_ref(value) not in by_id:
-                        found.append(Finding(
-                            "unresolved-reference",
-                            f"{attr}={value!r} on <{kind}> names no element in this file",
-                            "error", el.sourceline, el.get("id")))
+                        found.append(
+                            Finding(
+                                "unresolved-reference",
+                                f"{attr}={value!r} on <{kind}> names no element in this file",
+                                "error",
+                                el.sourceline,
+                                el.get("id"),
+                            )
+                        )
         for ref in self._by_kind.get("flowNodeRef", ()):
             value = (ref.text or "").strip()
             if value not in by_id:
                 lane = ref.getparent()
-                found.append(Finding(
-                    "unresolved-reference",
-                    f"lane {lane.get('name') or lane.get('id')!r} lists flow node {value!r}, which does not exist",
-                    "error", ref.sourceline, lane.get("id")))
+                found.append(
+                    Finding(
+                        "unresolved-reference",
+                        f"lane {lane.get('name') or lane.get('id')!r} lists flow node {value!r}, which does not exist",
+                        "error",
+                        ref.sourceline,
+                        lane.get("id"),
+                    )
+                )
         return found
 
     # --- look-up ------------------------------------------------------------------------------
@@ -560,8 +604,12 @@ class Model:
         result = []
         for diagram_el in self._by_kind.get("BPMNDiagram", ()):
             plane = diagram_el.find(_BPMNDI + "BPMNPlane")
-            diagram = Diagram(diagram_el, diagram_el.get("id"), diagram_el.get("name"),
-                              kinds.local_ref(plane.get("bpmnElement")) if plane is not None and plane.get("bpmnElement") else None)
+            diagram = Diagram(
+                diagram_el,
+                diagram_el.get("id"),
+                diagram_el.get("name"),
+                kinds.local_ref(plane.get("bpmnElement")) if plane is not None and plane.get("bpmnElement") else None,
+            )
             if plane is not None:
                 for el in plane.iter(_BPMNDI + "BPMNShape", _BPMNDI + "BPMNEdge"):
                     ref = el.get("bpmnElement")
@@ -569,10 +617,18 @@ class Model:
                     label = el.find(_BPMNDI + "BPMNLabel")
                     label_bounds = shape_bounds(label)
                     if el.tag == _BPMNDI + "BPMNShape":
-                        diagram.shapes.append(Shape(
-                            el, el.get("id"), ref, shape_bounds(el), label_bounds,
-                            _opt_bool(el.get("isHorizontal")), _opt_bool(el.get("isExpanded")),
-                            _opt_bool(el.get("isMarkerVisible"))))
+                        diagram.shapes.append(
+                            Shape(
+                                el,
+                                el.get("id"),
+                                ref,
+                                shape_bounds(el),
+                                label_bounds,
+                                _opt_bool(el.get("isHorizontal")),
+                                _opt_bool(el.get("isExpanded")),
+                                _opt_bool(el.get("isMarkerVisible")),
+                            )
+                        )
                     else:
                         points = []
                         for wp in el.iterfind(_DI + "waypoint"):
@@ -614,10 +670,10 @@ class Model:
         for el in self.root.iter():
             tag = el.tag
             if isinstance(tag, str) and tag[0] == "{":
-                used.add(tag[1:tag.index("}")])
+                used.add(tag[1 : tag.index("}")])
             for key in el.attrib:
                 if key[0] == "{":
-                    used.add(key[1:key.index("}")])
+                    used.add(key[1 : key.index("}")])
         used -= _STANDARD_NAMESPACES
         prefixes = {}
         for el in self.root.iter():
@@ -650,13 +706,18 @@ class Model:
                 kind = local_name(el.tag)
                 if kind in kinds.FLOW_NODES and el.get("id"):
                     container = el.getparent()
-                    graph.add_node(el.get("id"), type=kind, name=el.get("name"),
-                                   container=container.get("id") if container is not None else None)
+                    graph.add_node(
+                        el.get("id"),
+                        type=kind,
+                        name=el.get("name"),
+                        container=container.get("id") if container is not None else None,
+                    )
             for flow in root.iter(_BPMN + "sequenceFlow"):
                 source, target = flow.get("sourceRef"), flow.get("targetRef")
                 if source and target:
-                    graph.add_edge(kinds.local_ref(source), kinds.local_ref(target),
-                                   id=flow.get("id"), name=flow.get("name"))
+                    graph.add_edge(
+                        kinds.local_ref(source), kinds.local_ref(target), id=flow.get("id"), name=flow.get("name")
+                    )
         return graph
 
     # --- writing ------------------------------------------------------------------------------

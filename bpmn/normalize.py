@@ -18,6 +18,7 @@ id here and by another id there. ``element_properties`` turns one element into a
 - References (ids) are turned into comparable tokens by the caller's ``resolve(id)`` (the differ
   maps them to the matched counterpart, messages to their names), so regenerated ids compare equal.
 """
+
 import re
 from dataclasses import dataclass
 from decimal import Decimal, InvalidOperation
@@ -34,10 +35,23 @@ _NUMBER = re.compile(r"^[+-]?(\d+\.?\d*|\.\d+)([eE][+-]?\d+)?$")
 
 # BPMN children that are diffed as elements of their own, are structure (lane membership,
 # incoming/outgoing, derived from the flows), or belong to another element's diff.
-SKIPPED_CHILDREN = (kinds.FLOW_ELEMENTS | kinds.ARTIFACTS | frozenset({
-    "laneSet", "childLaneSet", "lane", "flowNodeRef", "incoming", "outgoing", "dataStore",
-    "documentation", "extensionElements",
-}))
+SKIPPED_CHILDREN = (
+    kinds.FLOW_ELEMENTS
+    | kinds.ARTIFACTS
+    | frozenset(
+        {
+            "laneSet",
+            "childLaneSet",
+            "lane",
+            "flowNodeRef",
+            "incoming",
+            "outgoing",
+            "dataStore",
+            "documentation",
+            "extensionElements",
+        }
+    )
+)
 # Attributes that are compared elsewhere (identity, label, flow ends) or carry no meaning.
 SKIPPED_ATTRIBUTES = frozenset({"id", "name"})
 FLOW_END_ATTRIBUTES = frozenset({"sourceRef", "targetRef"})
@@ -52,7 +66,7 @@ class Value:
 
     cmp: object
     show: object
-    default: bool = False   # filled in from the schema, not written in the file
+    default: bool = False  # filled in from the schema, not written in the file
 
     @staticmethod
     def plain(text):
@@ -60,6 +74,7 @@ class Value:
 
 
 # --- the schema -----------------------------------------------------------------------------------
+
 
 @lru_cache(maxsize=1)
 def _schema():
@@ -111,6 +126,7 @@ def element_type_name(el):
 
 
 # --- values ---------------------------------------------------------------------------------------
+
 
 def normalize_text(text):
     """Whitespace-normalised text: runs of spaces, tabs and line breaks become one space."""
@@ -166,6 +182,7 @@ def canonical_form(el):
 
 
 # --- properties -----------------------------------------------------------------------------------
+
 
 def label_of(el):
     """The label a person sees: the name, or the text of a text annotation."""
@@ -233,8 +250,10 @@ def _flatten_group(children, key, props, resolve, foreign):
         sub = {}
         _flatten(child, "", sub, resolve, foreign)
         members.append(sub)
-    props[key] = Value(tuple(sorted(_member_key(m, "cmp") for m in members)),
-                       "; ".join(sorted(_member_key(m, "show") for m in members)))
+    props[key] = Value(
+        tuple(sorted(_member_key(m, "cmp") for m in members)),
+        "; ".join(sorted(_member_key(m, "show") for m in members)),
+    )
 
 
 def _foreign_uri(key):
@@ -242,7 +261,7 @@ def _foreign_uri(key):
     start = key.find("{")
     if start < 0:
         return None
-    return key[start + 1:key.index("}", start)]
+    return key[start + 1 : key.index("}", start)]
 
 
 def _member_key(sub, which):
@@ -257,9 +276,22 @@ def _attributes(el, prefix, props, resolve, skip):
     type_name = element_type_name(el) if namespace(el.tag) == BPMN_NS else None
     spec = schema_attributes(type_name) if type_name else {}
     kind = local_name(el.tag)
-    is_expression = type_name in _EXPRESSION_TYPES or el.get(_XSI_TYPE) is not None and kind in (
-        "conditionExpression", "timeDuration", "timeDate", "timeCycle", "condition",
-        "completionCondition", "loopCondition", "loopCardinality", "activationCondition")
+    is_expression = (
+        type_name in _EXPRESSION_TYPES
+        or el.get(_XSI_TYPE) is not None
+        and kind
+        in (
+            "conditionExpression",
+            "timeDuration",
+            "timeDate",
+            "timeCycle",
+            "condition",
+            "completionCondition",
+            "loopCondition",
+            "loopCardinality",
+            "activationCondition",
+        )
+    )
     for key, raw in el.attrib.items():
         if key in skip:
             continue
@@ -274,8 +306,11 @@ def _attributes(el, prefix, props, resolve, skip):
                 props[name] = resolve(kinds.local_ref(raw), raw)
             else:
                 refs = [resolve(kinds.local_ref(part), part) for part in raw.split()]
-                props[name] = refs[0] if len(refs) == 1 else Value(
-                    tuple(sorted(str(r.cmp) for r in refs)), ", ".join(sorted(str(r.show) for r in refs)))
+                props[name] = (
+                    refs[0]
+                    if len(refs) == 1
+                    else Value(tuple(sorted(str(r.cmp) for r in refs)), ", ".join(sorted(str(r.show) for r in refs)))
+                )
             continue
         xsd_type = spec.get(key, (None, None))[0] if key[0] != "{" else None
         if key[0] != "{" and key not in spec:

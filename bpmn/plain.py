@@ -6,6 +6,7 @@ nothing uses any more. Kept: every BPMN semantic element and attribute, diagram 
 xsi:type, xml:* attributes, and free content where the standard allows any content for people
 (documentation, text annotations' text, expressions).
 """
+
 import re
 from copy import deepcopy
 
@@ -15,17 +16,36 @@ from procex.bpmn.xml import BPMN_NS, OMG_NAMESPACES, XML_NS, XSI_NS, local_name
 
 _KEEP_ATTRIBUTE_NAMESPACES = OMG_NAMESPACES | {XSI_NS, XML_NS}
 # Mixed content the standard opens to any namespace for human-readable or executable text.
-_FREE_CONTENT = {f"{{{BPMN_NS}}}{name}" for name in (
-    "documentation", "text", "conditionExpression", "completionCondition", "condition",
-    "timeDate", "timeDuration", "timeCycle", "from", "to", "script", "formalExpression",
-    "messagePath", "dataPath", "transformation", "loopCondition", "loopCardinality",
-    "activationCondition", "resourceAssignmentExpression", "expression",
-)}
+_FREE_CONTENT = {
+    f"{{{BPMN_NS}}}{name}"
+    for name in (
+        "documentation",
+        "text",
+        "conditionExpression",
+        "completionCondition",
+        "condition",
+        "timeDate",
+        "timeDuration",
+        "timeCycle",
+        "from",
+        "to",
+        "script",
+        "formalExpression",
+        "messagePath",
+        "dataPath",
+        "transformation",
+        "loopCondition",
+        "loopCardinality",
+        "activationCondition",
+        "resourceAssignmentExpression",
+        "expression",
+    )
+}
 _QNAME_PREFIX = re.compile(r"^\s*([A-Za-z_][\w.\-]*):[A-Za-z_]")
 
 
 def _namespace(name):
-    return name[1:name.index("}")] if name[:1] == "{" else ""
+    return name[1 : name.index("}")] if name[:1] == "{" else ""
 
 
 def plain_tree(tree):

@@ -6,6 +6,7 @@ retyped, changed, moved, relaned and rewired ones in both, layout-only changes m
 table of the changes; each row links to the element in the diagrams (``#old0-el-…``,
 ``#new0-el-…``). A model without diagram interchange gets the table and a note. German by default.
 """
+
 import re
 from html import escape
 
@@ -13,20 +14,50 @@ from procex.bpmn.diff_text import KIND_WORDS, PROPERTY_WORDS_DE, format_summary,
 from procex.bpmn.render import NoDiagramError, _dom_id, render_svg
 
 TEXT = {
-    "de": {"title": "Vergleich", "old": "Alt", "new": "Neu", "kind": "Änderung", "type": "Element",
-           "name": "Name", "details": "Details", "ids": "Element-IDs", "cause": "Ursache", "none": "Keine Änderungen.",
-           "no_di": "Dieses Modell enthält kein Diagramm (BPMNDI); die Änderungen stehen nur in der Tabelle.",
-           "legend": "Legende", "similar": "per Ähnlichkeit zugeordnet", "changes": "Änderungen",
-           "added": "hinzugefügt (im neuen Diagramm)", "removed": "entfernt (im alten Diagramm)",
-           "changed_l": "geändert (in beiden)", "layout_l": "nur Layout", "diagram": "Diagramm",
-           "notes": "Hinweis: Erweiterungen dieser Namensräume stehen nur in einem Modell und wurden nicht verglichen: "},
-    "en": {"title": "Comparison", "old": "Old", "new": "New", "kind": "Change", "type": "Element",
-           "name": "Name", "details": "Details", "ids": "Element ids", "cause": "Cause", "none": "No changes.",
-           "no_di": "This model has no diagram (BPMNDI); the changes are listed in the table only.",
-           "legend": "Legend", "similar": "paired by similarity", "changes": "Changes",
-           "added": "added (in the new diagram)", "removed": "removed (in the old diagram)",
-           "changed_l": "changed (in both)", "layout_l": "layout only", "diagram": "Diagram",
-           "notes": "Note: extensions of these namespaces are in one model only and were not compared: "},
+    "de": {
+        "title": "Vergleich",
+        "old": "Alt",
+        "new": "Neu",
+        "kind": "Änderung",
+        "type": "Element",
+        "name": "Name",
+        "details": "Details",
+        "ids": "Element-IDs",
+        "cause": "Ursache",
+        "none": "Keine Änderungen.",
+        "no_di": "Dieses Modell enthält kein Diagramm (BPMNDI); die Änderungen stehen nur in der Tabelle.",
+        "legend": "Legende",
+        "similar": "per Ähnlichkeit zugeordnet",
+        "changes": "Änderungen",
+        "added": "hinzugefügt (im neuen Diagramm)",
+        "removed": "entfernt (im alten Diagramm)",
+        "changed_l": "geändert (in beiden)",
+        "layout_l": "nur Layout",
+        "diagram": "Diagramm",
+        "notes": "Hinweis: Erweiterungen dieser Namensräume stehen nur in einem Modell und wurden nicht verglichen: ",
+    },
+    "en": {
+        "title": "Comparison",
+        "old": "Old",
+        "new": "New",
+        "kind": "Change",
+        "type": "Element",
+        "name": "Name",
+        "details": "Details",
+        "ids": "Element ids",
+        "cause": "Cause",
+        "none": "No changes.",
+        "no_di": "This model has no diagram (BPMNDI); the changes are listed in the table only.",
+        "legend": "Legend",
+        "similar": "paired by similarity",
+        "changes": "Changes",
+        "added": "added (in the new diagram)",
+        "removed": "removed (in the old diagram)",
+        "changed_l": "changed (in both)",
+        "layout_l": "layout only",
+        "diagram": "Diagram",
+        "notes": "Note: extensions of these namespaces are in one model only and were not compared: ",
+    },
 }
 
 PAGE_STYLE = """
@@ -93,7 +124,11 @@ def _side(model, path, marks, side, lang):
             for di in list(diagram.shapes) + list(diagram.edges):
                 if di.bpmn_element and di.bpmn_element not in anchors:
                     anchors[di.bpmn_element] = prefix + _dom_id(di.bpmn_element)
-            heading = f"<h3>{escape(t['diagram'])} {index + 1}: {escape(diagram.name or diagram.id or '')}</h3>" if count > 1 else ""
+            heading = (
+                f"<h3>{escape(t['diagram'])} {index + 1}: {escape(diagram.name or diagram.id or '')}</h3>"
+                if count > 1
+                else ""
+            )
             parts.append(f'{heading}<div class="canvas">{svg}</div>')
     except NoDiagramError:
         parts.append(f'<p class="note">{escape(t["no_di"])}</p>')
@@ -115,7 +150,7 @@ def _cause_text(cause, lang):
     if cause == "local":
         return "lokale Bearbeitung" if lang == "de" else "local edit"
     if cause and cause.startswith("mapping:"):
-        return ("Zuordnungsregel " if lang == "de" else "mapping rule ") + cause[len("mapping:"):]
+        return ("Zuordnungsregel " if lang == "de" else "mapping rule ") + cause[len("mapping:") :]
     return cause or ""
 
 
@@ -145,28 +180,43 @@ def diff_report(diff, lang="de", old_model=None, new_model=None, causes=None):
         details = []
         for d in change.details:
             prop = PROPERTY_WORDS_DE.get(d["property"], d["property"]) if lang == "de" else d["property"]
-            details.append(f"<div>{escape(prop)}: {escape(_value(d['old'], lang))} → "
-                           f"{escape(_value(d['new'], lang))}</div>")
-        how = f' <small title="{escape(t["similar"])}">≈ {change.score:.2f}</small>' if change.match == "similarity" else ""
-        cls = f"kind-{change.kind}" + (" semantic" if change.semantic and change.kind not in ("added", "removed") else "")
+            details.append(
+                f"<div>{escape(prop)}: {escape(_value(d['old'], lang))} → {escape(_value(d['new'], lang))}</div>"
+            )
+        how = (
+            f' <small title="{escape(t["similar"])}">≈ {change.score:.2f}</small>'
+            if change.match == "similarity"
+            else ""
+        )
+        cls = f"kind-{change.kind}" + (
+            " semantic" if change.semantic and change.kind not in ("added", "removed") else ""
+        )
         rows.append(
             f'<tr id="change-{number}" class="{cls}" data-old-id="{escape(change.old_id or "")}" '
             f'data-new-id="{escape(change.new_id or "")}"><td>{escape(KIND_WORDS[lang][change.kind])}</td>'
             f"<td>{escape(type_word(change.element_type, lang))}</td><td>{escape(change.name or '')}</td>"
             f'<td class="details">{"".join(details)}</td><td>{"<br>".join(links)}{how}</td>'
             + (f'<td class="cause">{escape(_cause_text(causes[number - 1], lang))}</td>' if causes else "")
-            + "</tr>")
+            + "</tr>"
+        )
     cause_head = f"<th>{t['cause']}</th>" if causes else ""
-    table = (f"<table><thead><tr><th>{t['kind']}</th><th>{t['type']}</th><th>{t['name']}</th>"
-             f"<th>{t['details']}</th><th>{t['ids']}</th>{cause_head}</tr></thead><tbody>{''.join(rows)}</tbody></table>"
-             if rows else f"<p>{escape(t['none'])}</p>")
+    table = (
+        f"<table><thead><tr><th>{t['kind']}</th><th>{t['type']}</th><th>{t['name']}</th>"
+        f"<th>{t['details']}</th><th>{t['ids']}</th>{cause_head}</tr></thead><tbody>{''.join(rows)}</tbody></table>"
+        if rows
+        else f"<p>{escape(t['none'])}</p>"
+    )
     notes = [u for side in ("old", "new") for u in diff.unshared_namespaces.get(side, [])]
     note = f'<p class="note">{escape(t["notes"] + ", ".join(notes))}</p>' if notes else ""
-    legend = (f'<p class="legend"><b>{t["legend"]}:</b> <span><i class="l-added"></i>{t["added"]}</span>'
-              f'<span><i class="l-removed"></i>{t["removed"]}</span><span><i class="l-changed"></i>{t["changed_l"]}</span>'
-              f'<span><i class="l-layout"></i>{t["layout_l"]}</span></p>')
+    legend = (
+        f'<p class="legend"><b>{t["legend"]}:</b> <span><i class="l-added"></i>{t["added"]}</span>'
+        f'<span><i class="l-removed"></i>{t["removed"]}</span><span><i class="l-changed"></i>{t["changed_l"]}</span>'
+        f'<span><i class="l-layout"></i>{t["layout_l"]}</span></p>'
+    )
     title = f"{t['title']}: {diff.old_path or ''} → {diff.new_path or ''}"
-    return (f'<!DOCTYPE html>\n<html lang="{lang}"><head><meta charset="utf-8">'
-            f"<title>{escape(title)}</title><style>{PAGE_STYLE}</style></head><body>"
-            f"<h1>{escape(title)}</h1><p class=\"summary\">{escape(format_summary(diff, lang))}</p>{legend}{note}"
-            f'<div class="sides">{old_html}{new_html}</div><h2>{t["changes"]}</h2>{table}</body></html>\n')
+    return (
+        f'<!DOCTYPE html>\n<html lang="{lang}"><head><meta charset="utf-8">'
+        f"<title>{escape(title)}</title><style>{PAGE_STYLE}</style></head><body>"
+        f'<h1>{escape(title)}</h1><p class="summary">{escape(format_summary(diff, lang))}</p>{legend}{note}'
+        f'<div class="sides">{old_html}{new_html}</div><h2>{t["changes"]}</h2>{table}</body></html>\n'
+    )

@@ -1,4 +1,5 @@
 """What a model holds, as plain data: the content of `procex inspect`."""
+
 from procex.bpmn import kinds
 
 # xsd:boolean's lexical forms (the schema collapses whitespace around them).
@@ -18,33 +19,44 @@ def summarize(model):
     for process in model.processes:
         graph = model.graph(process.id)
         participant = process.participant
-        processes.append({
-            "id": process.id,
-            "name": process.name,
-            "is_executable": _boolean(process.el.get("isExecutable")),
-            "pool": participant.id if participant is not None else None,
-            "flow_nodes": graph.number_of_nodes(),
-            "sequence_flows": graph.number_of_edges(),
-        })
-    pools = [{
-        "id": part.id,
-        "name": part.name,
-        "process": part.process_ref.id if part.process_ref is not None else None,
-    } for part in model.participants]
-    lanes = [{
-        "id": lane.id,
-        "name": lane.name,
-        "process": lane.process.id if lane.process is not None else None,
-        "parent": lane.parent_lane.id if lane.parent_lane is not None else None,
-        "members": lane.flow_node_refs,
-    } for lane in model.lanes]
-    diagrams = [{
-        "id": d.id,
-        "name": d.name,
-        "plane_element": d.plane_element,
-        "shapes": len(d.shapes),
-        "edges": len(d.edges),
-    } for d in model.diagrams]
+        processes.append(
+            {
+                "id": process.id,
+                "name": process.name,
+                "is_executable": _boolean(process.el.get("isExecutable")),
+                "pool": participant.id if participant is not None else None,
+                "flow_nodes": graph.number_of_nodes(),
+                "sequence_flows": graph.number_of_edges(),
+            }
+        )
+    pools = [
+        {
+            "id": part.id,
+            "name": part.name,
+            "process": part.process_ref.id if part.process_ref is not None else None,
+        }
+        for part in model.participants
+    ]
+    lanes = [
+        {
+            "id": lane.id,
+            "name": lane.name,
+            "process": lane.process.id if lane.process is not None else None,
+            "parent": lane.parent_lane.id if lane.parent_lane is not None else None,
+            "members": lane.flow_node_refs,
+        }
+        for lane in model.lanes
+    ]
+    diagrams = [
+        {
+            "id": d.id,
+            "name": d.name,
+            "plane_element": d.plane_element,
+            "shapes": len(d.shapes),
+            "edges": len(d.edges),
+        }
+        for d in model.diagrams
+    ]
     return {
         "file": model.source,
         "definitions": {key: root.get(key) for key in ("id", "name", "targetNamespace", "exporter", "exporterVersion")},
@@ -67,7 +79,7 @@ def _member_names(model):
 def _named(item):
     """'Process_1 "Gewerbe anmelden"', or the id alone when there is no name."""
     name = " ".join((item.get("name") or "").split())
-    return f'{item["id"]} "{name}"' if name else f'{item["id"]}'
+    return f'{item["id"]} "{name}"' if name else f"{item['id']}"
 
 
 def format_summary(data, model=None):
@@ -78,8 +90,14 @@ def format_summary(data, model=None):
     d = data["definitions"]
     if d.get("exporter"):
         lines.append(f"  exported by {d['exporter']} {d.get('exporterVersion') or ''}".rstrip())
-    interesting = {k: v for k, v in data["counts"].items() if k in kinds.FLOW_ELEMENTS | kinds.ARTIFACTS
-                   | {"process", "participant", "lane", "messageFlow", "collaboration", "dataStore"}}
+    interesting = {
+        k: v
+        for k, v in data["counts"].items()
+        if k
+        in kinds.FLOW_ELEMENTS
+        | kinds.ARTIFACTS
+        | {"process", "participant", "lane", "messageFlow", "collaboration", "dataStore"}
+    }
     lines.append("  elements: " + ", ".join(f"{k} {v}" for k, v in sorted(interesting.items())))
     for p in data["processes"]:
         pool = f" in pool {p['pool']}" if p["pool"] else ""
@@ -87,8 +105,10 @@ def format_summary(data, model=None):
     names = data.get("names", {})
     for lane in data["lanes"]:
         members = ", ".join(names.get(m) or m for m in lane["members"])
-        lines.append(f"  lane {lane['name'] or lane['id']!s}: {len(lane['members'])} members"
-                     + (f" ({members})" if members else ""))
+        lines.append(
+            f"  lane {lane['name'] or lane['id']!s}: {len(lane['members'])} members"
+            + (f" ({members})" if members else "")
+        )
     for diagram in data["diagrams"]:
         lines.append(f"  diagram {_named(diagram)}: {diagram['shapes']} shapes, {diagram['edges']} edges")
     if data["vendor_namespaces"]:

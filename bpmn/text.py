@@ -6,6 +6,7 @@ antrag, pruef); ``label_similarity`` scores two labels in [0, 1] from the overla
 a character-level ratio (rapidfuzz). Everything is local, deterministic and cached per label, so the
 matcher can call it hundreds of thousands of times.
 """
+
 import re
 import unicodedata
 from functools import lru_cache
@@ -88,19 +89,63 @@ zeugnis zins zulass zuschuss zustaend zustell zustimm zuteil zweit
 """.split()
 # Irregular plurals and forms that no suffix rule reaches.
 _IRREGULAR = {
-    "antraege": "antrag", "aemter": "amt", "baeume": "baum", "haeuser": "haus", "kinder": "kind",
-    "erlaubnisse": "erlaubnis", "nachweise": "nachweis", "zeugnisse": "zeugnis", "bescheide": "bescheid",
-    "unterlagen": "unterlag", "verzeichnisse": "verzeichnis", "gebuehren": "gebuehr", "daten": "daten",
-    "gaerten": "garten", "plaetze": "platz", "staedte": "stadt", "vertraege": "vertrag",
-    "ergebnisse": "ergebnis", "namens": "nam", "name": "nam", "namen": "nam", "eltern": "elter",
+    "antraege": "antrag",
+    "aemter": "amt",
+    "baeume": "baum",
+    "haeuser": "haus",
+    "kinder": "kind",
+    "erlaubnisse": "erlaubnis",
+    "nachweise": "nachweis",
+    "zeugnisse": "zeugnis",
+    "bescheide": "bescheid",
+    "unterlagen": "unterlag",
+    "verzeichnisse": "verzeichnis",
+    "gebuehren": "gebuehr",
+    "daten": "daten",
+    "gaerten": "garten",
+    "plaetze": "platz",
+    "staedte": "stadt",
+    "vertraege": "vertrag",
+    "ergebnisse": "ergebnis",
+    "namens": "nam",
+    "name": "nam",
+    "namen": "nam",
+    "eltern": "elter",
 }
-_SUFFIXES = ("", "e", "en", "n", "er", "ern", "es", "s", "ens", "ns", "ung", "ungen", "ungs",
-             "t", "et", "te", "ten", "st", "ts", "in", "innen", "lich", "liche", "lichen", "licher")
-_STOPWORDS = frozenset("""
+_SUFFIXES = (
+    "",
+    "e",
+    "en",
+    "n",
+    "er",
+    "ern",
+    "es",
+    "s",
+    "ens",
+    "ns",
+    "ung",
+    "ungen",
+    "ungs",
+    "t",
+    "et",
+    "te",
+    "ten",
+    "st",
+    "ts",
+    "in",
+    "innen",
+    "lich",
+    "liche",
+    "lichen",
+    "licher",
+)
+_STOPWORDS = frozenset(
+    """
 a ab als am an auf aus bei beim bzw da das dem den der des die durch ein eine einem einen einer
 eines fuer gegen im in ins mit nach ob ohne oder sowie ueber um und unter vom von vor wegen zu zum
 zur zwecks the of and for to
-""".split())
+""".split()
+)
 
 
 def _build_surfaces():
@@ -119,6 +164,7 @@ _VOWEL = re.compile(r"[aeiouy]")
 
 
 # --- stemming and compound splitting ------------------------------------------------------------
+
 
 def _generic_stem(word):
     """Light suffix stripping for words outside the lexicon (after the CISTEM stemmer's idea)."""
@@ -225,6 +271,7 @@ def label_tokens(s):
 
 
 # --- similarity ---------------------------------------------------------------------------------
+
 
 @lru_cache(maxsize=131072)
 def _profile(s):

@@ -9,6 +9,7 @@ scope, elements). The lxml tree is kept as read, so writing an unmodified tree g
 document after canonicalisation: prefixes, foreign namespaces, extensions, comments and child
 order included.
 """
+
 import re
 from pathlib import Path
 
@@ -118,7 +119,7 @@ def _prolog_has_doctype(text, tokens):
                 return False
             position = close + 3
         else:
-            return text[position:position + 9].upper() == doctype
+            return text[position : position + 9].upper() == doctype
     return False
 
 
@@ -154,8 +155,11 @@ def parse_bytes(data, source=None, max_bytes=DEFAULT_MAX_BYTES):
             reason = "elements are nested too deeply (over 256 levels); the file is not a usable BPMN model"
         raise BpmnReadError(f"not well-formed XML: {reason}", source, line or None, column or None) from None
     except ExternalReferenceRefused as refused:
-        raise BpmnReadError(f"document refers to an external file or URL ({refused}); BPMN files never "
-                            "need one and it is refused for safety; remove the reference", source) from None
+        raise BpmnReadError(
+            f"document refers to an external file or URL ({refused}); BPMN files never "
+            "need one and it is refused for safety; remove the reference",
+            source,
+        ) from None
     tree = root.getroottree()
     if tree.docinfo.doctype or tree.docinfo.internalDTD is not None:
         raise BpmnReadError("document has a DOCTYPE declaration; remove it", source)
@@ -198,8 +202,11 @@ def check_structure(tree, data=None, source=None):
     data = _ascii_markup(tree, data)
     size = len(data)
     crowded = _crowded(data)
-    if (not crowded and (size <= 4 * MAX_ELEMENTS or data.count(b"<") <= MAX_ELEMENTS)
-            and (size <= 5 * MAX_ATTRIBUTES or data.count(b"=") <= MAX_ATTRIBUTES)):
+    if (
+        not crowded
+        and (size <= 4 * MAX_ELEMENTS or data.count(b"<") <= MAX_ELEMENTS)
+        and (size <= 5 * MAX_ATTRIBUTES or data.count(b"=") <= MAX_ATTRIBUTES)
+    ):
         if data.count(b"xmlns") <= MAX_NAMESPACES_IN_SCOPE or _namespaces_in_scope(root) <= MAX_NAMESPACES_IN_SCOPE:
             return
     if crowded:
@@ -233,8 +240,12 @@ def _ascii_markup(tree, data):
     if data is not None:
         data = bytes(data)
         head = data[:4]
-        if (_ASCII_COMPATIBLE.fullmatch(encoding) and head[:2] not in _UTF16_BOMS
-                and head[:2] not in _UTF16_NO_BOM and b"\x00" not in head):
+        if (
+            _ASCII_COMPATIBLE.fullmatch(encoding)
+            and head[:2] not in _UTF16_BOMS
+            and head[:2] not in _UTF16_NO_BOM
+            and b"\x00" not in head
+        ):
             return data
         try:
             return data.decode(encoding).encode("utf-8")
@@ -255,13 +266,16 @@ def _check_crowded_tags(data, source):
         declared = sum(1 for name in names if name == b"xmlns" or name.startswith(b"xmlns:"))
         if declared > MAX_NAMESPACES_IN_SCOPE:
             name = tag.group(1).decode("utf-8", "replace")
-            raise BpmnReadError(f"<{name}> {_too_many_declared(declared)}", source,
-                                data.count(b"\n", 0, crowded.start()) + 1)
+            raise BpmnReadError(
+                f"<{name}> {_too_many_declared(declared)}", source, data.count(b"\n", 0, crowded.start()) + 1
+            )
 
 
 def _too_many_declared(declared):
-    return (f"declares {declared:,} namespaces, over the limit of {MAX_NAMESPACES_IN_SCOPE}; "
-            "declare each namespace once, on <definitions>")
+    return (
+        f"declares {declared:,} namespaces, over the limit of {MAX_NAMESPACES_IN_SCOPE}; "
+        "declare each namespace once, on <definitions>"
+    )
 
 
 def _namespaces_in_scope(root):
@@ -292,22 +306,38 @@ def _count_exactly(root, source):
         count = len(el.attrib)  # counting is linear; listing them is what is quadratic
         attributes += count
         if count > MAX_ATTRIBUTES_PER_ELEMENT:
-            _over_limit(el, source, f"has {count:,} attributes, over the limit of {MAX_ATTRIBUTES_PER_ELEMENT} "
-                        "per element (BPMN elements have fewer than 20); remove the surplus attributes")
+            _over_limit(
+                el,
+                source,
+                f"has {count:,} attributes, over the limit of {MAX_ATTRIBUTES_PER_ELEMENT} "
+                "per element (BPMN elements have fewer than 20); remove the surplus attributes",
+            )
         if declared > MAX_NAMESPACES_IN_SCOPE:
             _over_limit(el, source, _too_many_declared(declared))
         if in_scope > MAX_NAMESPACES_IN_SCOPE:
-            _over_limit(el, source, f"has {in_scope:,} namespace declarations in scope (its own and its "
-                        f"ancestors'), over the limit of {MAX_NAMESPACES_IN_SCOPE}; declare each namespace once, "
-                        "on <definitions>")
+            _over_limit(
+                el,
+                source,
+                f"has {in_scope:,} namespace declarations in scope (its own and its "
+                f"ancestors'), over the limit of {MAX_NAMESPACES_IN_SCOPE}; declare each namespace once, "
+                "on <definitions>",
+            )
         if elements > MAX_ELEMENTS:
-            _over_limit(el, source, f"is element {elements:,}, past the limit of {MAX_ELEMENTS:,} elements "
-                        "in one document (the largest MIWG test models have about 7,000); split the model, "
-                        "e.g. into called processes")
+            _over_limit(
+                el,
+                source,
+                f"is element {elements:,}, past the limit of {MAX_ELEMENTS:,} elements "
+                "in one document (the largest MIWG test models have about 7,000); split the model, "
+                "e.g. into called processes",
+            )
         if attributes > MAX_ATTRIBUTES:
-            _over_limit(el, source, f"brings the document to {attributes:,} attributes, over the limit of "
-                        f"{MAX_ATTRIBUTES:,} (the largest MIWG test models have about 11,000); split the model, "
-                        "e.g. into called processes")
+            _over_limit(
+                el,
+                source,
+                f"brings the document to {attributes:,} attributes, over the limit of "
+                f"{MAX_ATTRIBUTES:,} (the largest MIWG test models have about 11,000); split the model, "
+                "e.g. into called processes",
+            )
         declared = 0
 
 

@@ -1,7 +1,9 @@
 """The service catalogue: catalogue import and match-keys, suggest, the council report."""
+
 import sys
 
 import click
+
 from procex.commands.common import ListingProgress, emit_json, open_workspace
 
 
@@ -12,11 +14,20 @@ def catalogue_group():
 
 @catalogue_group.command("import")
 @click.argument("file", type=click.Path(dir_okay=False))
-@click.option("--columns", metavar="FIELD=COLUMN,...",
-              help="Name the columns when the header is not recognised: key=…,title=…,status=…,"
-                   "office=…,process=… (header text, letter or number).")
-@click.option("--into", "into", default=".", type=click.Path(file_okay=False), show_default=True,
-              help="Workspace folder; writes DIR/catalogue.csv.")
+@click.option(
+    "--columns",
+    metavar="FIELD=COLUMN,...",
+    help="Name the columns when the header is not recognised: key=…,title=…,status=…,"
+    "office=…,process=… (header text, letter or number).",
+)
+@click.option(
+    "--into",
+    "into",
+    default=".",
+    type=click.Path(file_okay=False),
+    show_default=True,
+    help="Workspace folder; writes DIR/catalogue.csv.",
+)
 def catalogue_import(file, columns, into):
     """Import a CSV or XLSX service list into catalogue.csv, checking every Leistungsschlüssel.
 
@@ -34,12 +45,28 @@ def catalogue_import(file, columns, into):
 @catalogue_group.command("match-keys")
 @click.option("--accept", is_flag=True, help="Write the confident proposals into catalogue.csv.")
 @click.option("--json", "as_json", is_flag=True, help="Print the proposals as JSON.")
-@click.option("--min-score", type=click.FloatRange(0, 1), default=0.85, show_default=True,
-              help="Lowest best score that --accept writes.")
-@click.option("--margin", type=click.FloatRange(0, 1), default=0.05, show_default=True,
-              help="Lead the best candidate needs over the second for --accept.")
-@click.option("--dir", "directory", default=".", type=click.Path(file_okay=False), show_default=True,
-              help="Workspace folder holding catalogue.csv.")
+@click.option(
+    "--min-score",
+    type=click.FloatRange(0, 1),
+    default=0.85,
+    show_default=True,
+    help="Lowest best score that --accept writes.",
+)
+@click.option(
+    "--margin",
+    type=click.FloatRange(0, 1),
+    default=0.05,
+    show_default=True,
+    help="Lead the best candidate needs over the second for --accept.",
+)
+@click.option(
+    "--dir",
+    "directory",
+    default=".",
+    type=click.Path(file_okay=False),
+    show_default=True,
+    help="Workspace folder holding catalogue.csv.",
+)
 def catalogue_match_keys(accept, as_json, min_score, margin, directory):
     """Propose Leistungsschlüssel for catalogue rows without one (top 3 LeiKa names, with scores)."""
     from procex.exchange.catalogue import entries as catalogue
@@ -56,10 +83,14 @@ def catalogue_match_keys(accept, as_json, min_score, margin, directory):
 
 
 @click.command()
-@click.option("--status", "statuses", type=click.Choice(["planned", "in_progress"]), multiple=True,
-              help="Only entries with this status (repeatable; default: planned and in_progress).")
-@click.option("--limit", type=click.IntRange(min=1), default=5, show_default=True,
-              help="Candidates shown per entry.")
+@click.option(
+    "--status",
+    "statuses",
+    type=click.Choice(["planned", "in_progress"]),
+    multiple=True,
+    help="Only entries with this status (repeatable; default: planned and in_progress).",
+)
+@click.option("--limit", type=click.IntRange(min=1), default=5, show_default=True, help="Candidates shown per entry.")
 @click.option("--json", "as_json", is_flag=True, help="Print the suggestions and the coverage as JSON.")
 @click.option("--lang", type=click.Choice(["de", "en"]), default="de", show_default=True)
 def suggest(statuses, limit, as_json, lang):
@@ -76,12 +107,23 @@ def suggest(statuses, limit, as_json, lang):
 
 
 @click.command()
-@click.option("--format", "fmt", type=click.Choice(["md", "html", "csv", "json"]), default="md",
-              show_default=True, help="Markdown, HTML page with charts, CSV of the counts, or JSON.")
+@click.option(
+    "--format",
+    "fmt",
+    type=click.Choice(["md", "html", "csv", "json"]),
+    default="md",
+    show_default=True,
+    help="Markdown, HTML page with charts, CSV of the counts, or JSON.",
+)
 @click.option("--save", is_flag=True, help="Keep today's snapshot in .procex/reports/ for the next comparison.")
 @click.option("--lang", type=click.Choice(["de", "en"]), default="de", show_default=True)
-@click.option("-o", "--output", type=click.Path(dir_okay=False), default=None,
-              help="Write the report to this file (default: standard output).")
+@click.option(
+    "-o",
+    "--output",
+    type=click.Path(dir_okay=False),
+    default=None,
+    help="Write the report to this file (default: standard output).",
+)
 def report(fmt, save, lang, output):
     """Counts by status and topic, adopted and own processes, and the changes since the last saved report."""
     from procex.exchange.catalogue.report import report_for_workspace

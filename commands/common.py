@@ -1,4 +1,5 @@
 """What the command modules share: JSON output, the --max-bytes option, the workspace, progress."""
+
 import json
 import sys
 
@@ -10,8 +11,12 @@ def emit_json(data):
 
 
 MAX_BYTES_OPTION = click.option(
-    "--max-bytes", type=click.IntRange(min=1), default=64 * 1024 * 1024, show_default=True,
-    help="Refuse input files larger than this many bytes.")
+    "--max-bytes",
+    type=click.IntRange(min=1),
+    default=64 * 1024 * 1024,
+    show_default=True,
+    help="Refuse input files larger than this many bytes.",
+)
 
 
 def open_workspace(path="."):

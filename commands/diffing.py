@@ -1,22 +1,45 @@
 """Comparing and merging models: diff, textconv, diff3, merge."""
+
 import json
 import sys
 
 import click
+
 from procex.commands.common import MAX_BYTES_OPTION, open_workspace
 
 
 def REPORT_OPTIONS(command):  # noqa: N802 - used like a constant option bundle
     """--format, -o, --lang and --match, shared by diff and diff3."""
-    for option in reversed([
-        click.option("--format", "fmt", type=click.Choice(["text", "json", "html"]), default="text",
-                     show_default=True, help="text report, JSON (format in the README) or a self-contained HTML report."),
-        click.option("-o", "--output", type=click.Path(dir_okay=False), help="Write the report to FILE instead of stdout."),
-        click.option("--lang", type=click.Choice(["de", "en"]), default="de", show_default=True,
-                     help="Language of the text and HTML report."),
-        click.option("--match", "mode", type=click.Choice(["auto", "id"]), default="auto", show_default=True,
-                     help="auto: pair by id, then by similarity; id: pair by id only."),
-    ]):
+    for option in reversed(
+        [
+            click.option(
+                "--format",
+                "fmt",
+                type=click.Choice(["text", "json", "html"]),
+                default="text",
+                show_default=True,
+                help="text report, JSON (format in the README) or a self-contained HTML report.",
+            ),
+            click.option(
+                "-o", "--output", type=click.Path(dir_okay=False), help="Write the report to FILE instead of stdout."
+            ),
+            click.option(
+                "--lang",
+                type=click.Choice(["de", "en"]),
+                default="de",
+                show_default=True,
+                help="Language of the text and HTML report.",
+            ),
+            click.option(
+                "--match",
+                "mode",
+                type=click.Choice(["auto", "id"]),
+                default="auto",
+                show_default=True,
+                help="auto: pair by id, then by similarity; id: pair by id only.",
+            ),
+        ]
+    ):
         command = option(command)
     return command
 
@@ -51,13 +74,21 @@ def _diff_workspace_process(name, fmt, output, lang, mode):
 @click.argument("old", type=click.Path(dir_okay=False))
 @click.argument("new", type=click.Path(dir_okay=False), required=False)
 @REPORT_OPTIONS
-@click.option("--extensions", type=click.Choice(["shared", "all"]), default="shared", show_default=True,
-              help="Compare extensions of the namespaces both models use, or of all namespaces.")
+@click.option(
+    "--extensions",
+    type=click.Choice(["shared", "all"]),
+    default="shared",
+    show_default=True,
+    help="Compare extensions of the namespaces both models use, or of all namespaces.",
+)
 @click.option("--no-layout", is_flag=True, help="Leave layout-only changes out of the text report.")
 @click.option("--exit-code", is_flag=True, help="Exit with status 1 when there are semantic changes.")
-@click.option("--difftool", is_flag=True,
-              help="Called as git difftool: an empty file, like /dev/null, is a model that does not exist "
-                   "on that side (everything added or removed).")
+@click.option(
+    "--difftool",
+    is_flag=True,
+    help="Called as git difftool: an empty file, like /dev/null, is a model that does not exist "
+    "on that side (everything added or removed).",
+)
 @MAX_BYTES_OPTION
 def diff(old, new, fmt, output, lang, mode, extensions, no_layout, exit_code, difftool, max_bytes):
     """Show what changed between two BPMN models (also works as a git difftool).
@@ -71,8 +102,10 @@ def diff(old, new, fmt, output, lang, mode, extensions, no_layout, exit_code, di
     if new is None:
         _diff_workspace_process(old, fmt, output, lang, mode)
         return
-    (old_model, old_absent), (new_model, new_absent) = (read_side(old, max_bytes, difftool),
-                                                        read_side(new, max_bytes, difftool))
+    (old_model, old_absent), (new_model, new_absent) = (
+        read_side(old, max_bytes, difftool),
+        read_side(new, max_bytes, difftool),
+    )
     if old_absent or new_absent:
         extensions = "all"  # nothing is paired: no note about namespaces only one side uses
     result = diff_models(old_model, new_model, mode, extensions)
@@ -94,8 +127,13 @@ def diff(old, new, fmt, output, lang, mode, extensions, no_layout, exit_code, di
 
 @click.command()
 @click.argument("file", type=click.Path(dir_okay=False))
-@click.option("--lang", type=click.Choice(["de", "en"]), default="de", show_default=True,
-              help="Language of the line that says a file is not readable BPMN.")
+@click.option(
+    "--lang",
+    type=click.Choice(["de", "en"]),
+    default="de",
+    show_default=True,
+    help="Language of the line that says a file is not readable BPMN.",
+)
 @MAX_BYTES_OPTION
 def textconv(file, lang, max_bytes):
     """Print one model as stable semantic lines (git textconv driver for *.bpmn).
@@ -120,7 +158,8 @@ def diff3(base, local, upstream, fmt, output, lang, mode, max_bytes):
 
     Exit status 1 when conflicts remain that block a merge.
     """
-    from procex.bpmn.merge import diff3 as three_way, read_three
+    from procex.bpmn.merge import diff3 as three_way
+    from procex.bpmn.merge import read_three
 
     models = read_three(base, local, upstream, max_bytes)
     three = three_way(*models, mode=mode)
@@ -146,10 +185,17 @@ def diff3(base, local, upstream, fmt, output, lang, mode, max_bytes):
 @click.argument("upstream", type=click.Path(dir_okay=False))
 @click.option("-o", "--output", required=True, type=click.Path(dir_okay=False), help="Where to write the merged model.")
 @click.option("--prefer", type=click.Choice(["local", "upstream"]), help="Decide every conflict for this side.")
-@click.option("--lang", type=click.Choice(["de", "en"]), default="de", show_default=True,
-              help="Language of the conflict list.")
-@click.option("--match", "mode", type=click.Choice(["auto", "id"]), default="auto", show_default=True,
-              help="auto: pair by id, then by similarity; id: pair by id only.")
+@click.option(
+    "--lang", type=click.Choice(["de", "en"]), default="de", show_default=True, help="Language of the conflict list."
+)
+@click.option(
+    "--match",
+    "mode",
+    type=click.Choice(["auto", "id"]),
+    default="auto",
+    show_default=True,
+    help="auto: pair by id, then by similarity; id: pair by id only.",
+)
 @MAX_BYTES_OPTION
 def merge(base, local, upstream, output, prefer, lang, mode, max_bytes):
     """Write LOCAL with UPSTREAM's changes since BASE applied (nothing is written on conflicts)."""
@@ -159,17 +205,22 @@ def merge(base, local, upstream, output, prefer, lang, mode, max_bytes):
     result = merge_files(base, local, upstream, output, prefer, mode, max_bytes)
     three = result.threeway
     if not result.ok:
-        head = (f"procex: {len(result.conflicts)} Konflikt(e), nichts geschrieben; --prefer local|upstream entscheidet sie"
-                if lang == "de" else
-                f"procex: {len(result.conflicts)} conflict(s), nothing written; --prefer local|upstream decides them")
+        head = (
+            f"procex: {len(result.conflicts)} Konflikt(e), nichts geschrieben; --prefer local|upstream entscheidet sie"
+            if lang == "de"
+            else f"procex: {len(result.conflicts)} conflict(s), nothing written; --prefer local|upstream decides them"
+        )
         click.echo(head, err=True)
         for line in conflict_lines(result.conflicts, lang):
             click.echo(line, err=True)
         sys.exit(1)
     decided = ""
     if result.resolved:
-        decided = (f"; {len(result.resolved)} Konflikt(e) für {prefer} entschieden" if lang == "de"
-                   else f"; {len(result.resolved)} conflict(s) decided for {prefer}")
+        decided = (
+            f"; {len(result.resolved)} Konflikt(e) für {prefer} entschieden"
+            if lang == "de"
+            else f"; {len(result.resolved)} conflict(s) decided for {prefer}"
+        )
     click.echo(f"wrote {output}: {summary_line(three, lang)}{decided}", err=True)
     for ident, reason in result.skipped:
         click.echo(f"note: upstream {ident} not taken: {reason}", err=True)

@@ -1,9 +1,11 @@
 """Commands on model files: inspect, export, render, validate (and lint)."""
+
 import sys
 
 import click
-from procex.core.errors import ProcexError
+
 from procex.commands.common import MAX_BYTES_OPTION, emit_json
+from procex.core.errors import ProcexError
 
 
 @click.command()
@@ -30,8 +32,8 @@ def inspect(file, as_json, max_bytes):
 @MAX_BYTES_OPTION
 def export(file, output, plain, max_bytes):
     """Write a BPMN file back, unchanged or (--plain) without vendor extensions."""
-    from procex.core.files import atomic_write
     from procex.bpmn.model import read_model
+    from procex.core.files import atomic_write
 
     model = read_model(file, max_bytes)
     atomic_write(output, model.to_bytes(plain=plain))
@@ -41,12 +43,22 @@ def export(file, output, plain, max_bytes):
 
 @click.command()
 @click.argument("file", type=click.Path(dir_okay=False))
-@click.option("-o", "--output", type=click.Path(dir_okay=False),
-              help="Write to OUT.svg or OUT.png (default: SVG to standard output).")
-@click.option("--diagram", default=0, show_default=True, type=click.IntRange(min=0),
-              help="Which diagram of the file to draw (0 = the first).")
-@click.option("--lang", type=click.Choice(["de", "en"]), default="de", show_default=True,
-              help="Language of the tooltips.")
+@click.option(
+    "-o",
+    "--output",
+    type=click.Path(dir_okay=False),
+    help="Write to OUT.svg or OUT.png (default: SVG to standard output).",
+)
+@click.option(
+    "--diagram",
+    default=0,
+    show_default=True,
+    type=click.IntRange(min=0),
+    help="Which diagram of the file to draw (0 = the first).",
+)
+@click.option(
+    "--lang", type=click.Choice(["de", "en"]), default="de", show_default=True, help="Language of the tooltips."
+)
 @MAX_BYTES_OPTION
 def render(file, output, diagram, lang, max_bytes):
     """Draw a model from its diagram interchange as SVG (or PNG with -o OUT.png)."""
@@ -61,14 +73,32 @@ def render(file, output, diagram, lang, max_bytes):
 
 @click.command("validate")
 @click.argument("files", nargs=-1, required=True, type=click.Path(dir_okay=False))
-@click.option("--format", "fmt", type=click.Choice(["text", "json", "sarif"]), default="text", show_default=True,
-              help="Report as a table, as JSON or as SARIF 2.1.0 (code-scanning tools).")
-@click.option("--rules", type=click.Choice(["correctness", "recommended", "all", "none"]), default=None,
-              help="Lint preset (default: preset of the config, else correctness); none = schema and references only.")
-@click.option("--config", type=click.Path(dir_okay=False),
-              help="TOML file with a [lint] table (default: procex.toml here or in a parent folder).")
-@click.option("--lang", type=click.Choice(["de", "en"]), default="de", show_default=True,
-              help="Language of the messages, the table and the SARIF rule help (JSON keys stay English).")
+@click.option(
+    "--format",
+    "fmt",
+    type=click.Choice(["text", "json", "sarif"]),
+    default="text",
+    show_default=True,
+    help="Report as a table, as JSON or as SARIF 2.1.0 (code-scanning tools).",
+)
+@click.option(
+    "--rules",
+    type=click.Choice(["correctness", "recommended", "all", "none"]),
+    default=None,
+    help="Lint preset (default: preset of the config, else correctness); none = schema and references only.",
+)
+@click.option(
+    "--config",
+    type=click.Path(dir_okay=False),
+    help="TOML file with a [lint] table (default: procex.toml here or in a parent folder).",
+)
+@click.option(
+    "--lang",
+    type=click.Choice(["de", "en"]),
+    default="de",
+    show_default=True,
+    help="Language of the messages, the table and the SARIF rule help (JSON keys stay English).",
+)
 @MAX_BYTES_OPTION
 def validate_command(files, fmt, rules, config, lang, max_bytes):
     """Check BPMN files: OMG schema, references, and lint rules.
@@ -81,8 +111,11 @@ def validate_command(files, fmt, rules, config, lang, max_bytes):
 
     # A progress bar on stderr for many files, on a terminal only (never mixed into the report).
     show = sys.stderr.isatty() and len(files) > 3
-    bar = click.progressbar(files, label="Prüfe Dateien" if lang == "de" else "checking files",
-                            file=sys.stderr) if show else contextlib.nullcontext(files)
+    bar = (
+        click.progressbar(files, label="Prüfe Dateien" if lang == "de" else "checking files", file=sys.stderr)
+        if show
+        else contextlib.nullcontext(files)
+    )
     try:
         lint_config = validate.config_for(config)
         with bar as paths:

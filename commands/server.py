@@ -1,9 +1,10 @@
 """The library server: serve, and admin (members, agreements, tokens, schema, integrity)."""
+
 import sys
 
 import click
-from procex.commands.common import emit_json
 
+from procex.commands.common import emit_json
 
 _DB_HELP = "library database: a SQLite file path (default procex-library.sqlite) or postgresql://user@host/db"
 
@@ -12,12 +13,24 @@ _DB_HELP = "library database: a SQLite file path (default procex-library.sqlite)
 @click.option("--db", default="procex-library.sqlite", show_default=True, help=_DB_HELP)
 @click.option("--host", default="127.0.0.1", show_default=True, help="address to listen on")
 @click.option("--port", default=8080, show_default=True, type=click.IntRange(0, 65535))
-@click.option("--policy", type=click.Choice(["reciprocal", "members", "public"]), default="reciprocal",
-              show_default=True, help="who may read: agreed members (give-to-get), any member, anyone")
-@click.option("--max-upload", "max_upload", type=click.FloatRange(min=0.001), default=32, show_default=True,
-              help="upload limit in MiB (larger uploads get 413)")
-@click.option("--workers", type=click.IntRange(1, 64), default=1, show_default=True,
-              help="server processes sharing the database")
+@click.option(
+    "--policy",
+    type=click.Choice(["reciprocal", "members", "public"]),
+    default="reciprocal",
+    show_default=True,
+    help="who may read: agreed members (give-to-get), any member, anyone",
+)
+@click.option(
+    "--max-upload",
+    "max_upload",
+    type=click.FloatRange(min=0.001),
+    default=32,
+    show_default=True,
+    help="upload limit in MiB (larger uploads get 413)",
+)
+@click.option(
+    "--workers", type=click.IntRange(1, 64), default=1, show_default=True, help="server processes sharing the database"
+)
 def serve(db, host, port, policy, max_upload, workers):
     """Run the process library server (API v1 under /api/v1, OpenAPI at /openapi.json)."""
     from procex.exchange.server import admin
@@ -54,8 +67,12 @@ def admin_member_add(obj, slug, name, ags, contact):
 
 @admin_member.command("agree")
 @click.argument("slug")
-@click.option("--license", "license_", required=True,
-              help="licence of the agreement: dl-de/by-2-0, dl-de/zero-2-0, CC-BY-4.0, CC-BY-SA-4.0, CC0-1.0 or EUPL-1.2")
+@click.option(
+    "--license",
+    "license_",
+    required=True,
+    help="licence of the agreement: dl-de/by-2-0, dl-de/zero-2-0, CC-BY-4.0, CC-BY-SA-4.0, CC0-1.0 or EUPL-1.2",
+)
 @click.pass_obj
 def admin_member_agree(obj, slug, license_):
     """Record that a member accepted the sharing agreement (when, under which licence)."""
@@ -78,8 +95,14 @@ def admin_member_list(obj, as_json):
         emit_json(rows)
         return
     for row in rows:
-        agreed = f"agreed {row['agreement']['accepted_at']} ({row['agreement']['license']})" if row["agreement"] else "no agreement"
-        click.echo(f"{row['slug']}\t{row['name']}\t{row['ags']}\t{agreed}\t{row['processes']} processes\t{row['tokens']} tokens")
+        agreed = (
+            f"agreed {row['agreement']['accepted_at']} ({row['agreement']['license']})"
+            if row["agreement"]
+            else "no agreement"
+        )
+        click.echo(
+            f"{row['slug']}\t{row['name']}\t{row['ags']}\t{agreed}\t{row['processes']} processes\t{row['tokens']} tokens"
+        )
 
 
 @admin.group("token")
@@ -143,8 +166,10 @@ def admin_check(obj):
     counts = result["counts"]
     for problem in result["problems"]:
         click.echo(problem)
-    click.echo(f"schema {result['schema_version']}: {counts['members']} members, {counts['processes']} processes, "
-               f"{counts['versions']} versions, {len(result['problems'])} problems")
+    click.echo(
+        f"schema {result['schema_version']}: {counts['members']} members, {counts['processes']} processes, "
+        f"{counts['versions']} versions, {len(result['problems'])} problems"
+    )
     if result["problems"]:
         sys.exit(1)
 

@@ -1,7 +1,9 @@
 """The workspace: init, search, import, status, outdated, update, publish, demo."""
+
 import sys
 
 import click
+
 from procex.commands.common import emit_json, open_workspace, progress_line
 
 
@@ -10,9 +12,12 @@ from procex.commands.common import emit_json, open_workspace, progress_line
 @click.option("--ags", required=True, help="Amtlicher Gemeindeschlüssel (8 digits), e.g. 07111000.")
 @click.option("--library", default="", help="URL of the process library, e.g. https://library.example.")
 @click.option("--slug", default=None, help="The municipality's name in the library (default: from --municipality).")
-@click.option("--mailbox", default=None,
-              help="Functional mailbox for published processes (default: the placeholder prozesse@SLUG.example, "
-                   "which publish refuses until it is replaced).")
+@click.option(
+    "--mailbox",
+    default=None,
+    help="Functional mailbox for published processes (default: the placeholder prozesse@SLUG.example, "
+    "which publish refuses until it is replaced).",
+)
 @click.option("--dir", "directory", default=".", type=click.Path(file_okay=False), show_default=True)
 def init(municipality, ags, library, slug, mailbox, directory):
     """Create a workspace: procex.toml, catalogue.csv, mapping.toml, processes/, procex.lock."""
@@ -25,8 +30,10 @@ def init(municipality, ags, library, slug, mailbox, directory):
 
     placeholder = ws.config["publish"]["mailbox"]
     if reserved_mail_domain(placeholder):
-        click.echo(f"before publishing, replace the placeholder mailbox {placeholder} with your functional "
-                   f"mailbox: [publish] mailbox in {ws.root / 'procex.toml'}")
+        click.echo(
+            f"before publishing, replace the placeholder mailbox {placeholder} with your functional "
+            f"mailbox: [publish] mailbox in {ws.root / 'procex.toml'}"
+        )
 
 
 @click.command()
@@ -50,8 +57,11 @@ def _ask_for_entry(candidates):
     """On a terminal: which of the closest catalogue entries does the process implement?"""
     for number, (score, entry) in enumerate(candidates, 1):
         click.echo(f"  {number}. {entry.leistungsschluessel or '-'} {entry.title} ({score:.2f})", err=True)
-    choice = click.prompt("which catalogue entry does it implement? (0 = none of these)",
-                          type=click.IntRange(0, len(candidates)), err=True)
+    choice = click.prompt(
+        "which catalogue entry does it implement? (0 = none of these)",
+        type=click.IntRange(0, len(candidates)),
+        err=True,
+    )
     return candidates[choice - 1][1] if choice else None
 
 
@@ -59,8 +69,11 @@ def _ask_for_entry(candidates):
 @click.argument("ref")
 @click.option("--entry", "entry_key", default=None, help="Leistungsschlüssel of the catalogue entry it implements.")
 @click.option("--as", "as_name", default=None, help="Local name (default: the package's slug).")
-@click.option("--force", is_flag=True, help="Import even with validation errors or a yanked version, or replace "
-              "an existing or locally edited file.")
+@click.option(
+    "--force",
+    is_flag=True,
+    help="Import even with validation errors or a yanked version, or replace an existing or locally edited file.",
+)
 def import_(ref, entry_key, as_name, force):
     """Import PUBLISHER/SLUG[@VERSION]: download, verify, validate, map, record provenance."""
     from procex.exchange.workspace.importing import format_import, import_process
@@ -91,7 +104,8 @@ def status(as_json, lang):
 @click.option("--lang", type=click.Choice(["de", "en"]), default="de", show_default=True)
 def outdated(as_json, lang):
     """List imported processes whose publisher has a newer version or yanked theirs."""
-    from procex.exchange.workspace.outdated import format_outdated, outdated as find_outdated
+    from procex.exchange.workspace.outdated import format_outdated
+    from procex.exchange.workspace.outdated import outdated as find_outdated
 
     items = find_outdated(open_workspace())
     if as_json:
@@ -103,10 +117,19 @@ def outdated(as_json, lang):
 @click.command()
 @click.argument("name")
 @click.option("--version", default=None, help="Upstream version to take (default: the newest).")
-@click.option("--prefer", type=click.Choice(["local", "upstream"]), default=None,
-              help="Decide every conflict for this side instead of stopping.")
-@click.option("--lang", type=click.Choice(["de", "en"]), default="de", show_default=True,
-              help="Language of the summary and the conflict list.")
+@click.option(
+    "--prefer",
+    type=click.Choice(["local", "upstream"]),
+    default=None,
+    help="Decide every conflict for this side instead of stopping.",
+)
+@click.option(
+    "--lang",
+    type=click.Choice(["de", "en"]),
+    default="de",
+    show_default=True,
+    help="Language of the summary and the conflict list.",
+)
 def update(name, version, prefer, lang):
     """Merge the newest upstream version into processes/NAME.bpmn (three-way merge)."""
     from procex.exchange.workspace.update import update_process
@@ -121,8 +144,14 @@ def update(name, version, prefer, lang):
 
 
 @click.command()
-@click.option("--dir", "directory", default="demo-output", show_default=True, type=click.Path(file_okay=False),
-              help="Folder for the library database, the Koblenz workspace and the report (remade each run).")
+@click.option(
+    "--dir",
+    "directory",
+    default="demo-output",
+    show_default=True,
+    type=click.Path(file_okay=False),
+    help="Folder for the library database, the Koblenz workspace and the report (remade each run).",
+)
 def demo(directory):
     """Run the main job end to end on a local SQLite library seeded with the example processes."""
     from procex.exchange.demo import run_demo

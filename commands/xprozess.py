@@ -1,9 +1,11 @@
 """XProzess 2.0 messages: xprozess inspect, import, export."""
+
 import sys
 
 import click
-from procex.core.errors import ProcexError
+
 from procex.commands.common import emit_json, open_workspace
+from procex.core.errors import ProcexError
 
 
 def _xprozess_errors(command):
@@ -67,8 +69,14 @@ def xprozess_inspect(file, as_json):
 
 @xprozess_group.command("import")
 @click.argument("file", type=click.Path(dir_okay=False))
-@click.option("--into", "into", default=".", type=click.Path(file_okay=False), show_default=True,
-              help="Workspace folder; processes go to DIR/processes/.")
+@click.option(
+    "--into",
+    "into",
+    default=".",
+    type=click.Path(file_okay=False),
+    show_default=True,
+    help="Workspace folder; processes go to DIR/processes/.",
+)
 @click.option("--entry", metavar="KEY", help="Import only the prozess with this Leistungsschlüssel.")
 @click.option("--force", is_flag=True, help="Replace process files that exist with other content.")
 @_xprozess_errors
@@ -83,12 +91,14 @@ def xprozess_import(file, into, entry, force):
     from pathlib import Path
 
     if (Path(into) / "procex.toml").is_file():
-        from procex.exchange.workspace.importing import record_xprozess_imports
         from procex.exchange.workspace.folder import Workspace
+        from procex.exchange.workspace.importing import record_xprozess_imports
 
         for slug, catalogue_entry in record_xprozess_imports(Workspace.open(into), imported):
-            click.echo(f"  linked catalogue entry {catalogue_entry.leistungsschluessel} "
-                       f"{catalogue_entry.title} to processes/{slug}.bpmn")
+            click.echo(
+                f"  linked catalogue entry {catalogue_entry.leistungsschluessel} "
+                f"{catalogue_entry.title} to processes/{slug}.bpmn"
+            )
 
 
 @xprozess_group.command("export")

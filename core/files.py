@@ -2,6 +2,7 @@
 
 A crash or an error half-way never leaves a half-written file under the target name.
 """
+
 import os
 import stat
 import tempfile

@@ -6,6 +6,7 @@ import with mapping rules, a local edit, the adaptation diff (text and HTML repo
 new version, outdated/update with the three-way merge, and publishing the adaptation back.
 Everything lands in one folder, which it names at the end.
 """
+
 import json
 import os
 import shutil
@@ -19,7 +20,6 @@ from pathlib import Path
 import requests
 
 from procex.core.errors import ProcexError
-
 from procex.exchange.library import package
 
 EXAMPLES = Path(__file__).resolve().parent / "examples"
@@ -42,8 +42,12 @@ def library_server(db, log_path, policy="reciprocal"):
     port = _free_port()
     url = f"http://127.0.0.1:{port}"
     with open(log_path, "wb") as log:
-        process = subprocess.Popen([sys.executable, "-m", "procex.cli", "serve", "--db", str(db), "--port", str(port),
-                                    "--policy", policy], stdout=log, stderr=subprocess.STDOUT, start_new_session=True)
+        process = subprocess.Popen(
+            [sys.executable, "-m", "procex.cli", "serve", "--db", str(db), "--port", str(port), "--policy", policy],
+            stdout=log,
+            stderr=subprocess.STDOUT,
+            start_new_session=True,
+        )
     try:
         deadline = time.monotonic() + 60
         while True:
@@ -106,26 +110,33 @@ def run_demo(out="demo-output", echo=print, step=None):
     """Run the whole story; ``step(title)`` announces each step (progress on a terminal)."""
     from procex.bpmn import edit
     from procex.bpmn.model import read_model
-
     from procex.exchange.library.client import LibraryClient, LibraryError
-    from procex.exchange.workspace.importing import format_import, import_process
-    from procex.exchange.workspace.publishing import publish_process
     from procex.exchange.server import admin
     from procex.exchange.workspace.adaptation_diff import diff_process, write_diff_report
-    from procex.exchange.workspace.outdated import format_outdated, outdated
-    from procex.exchange.workspace.update import update_process
     from procex.exchange.workspace.folder import Workspace
+    from procex.exchange.workspace.importing import format_import, import_process
+    from procex.exchange.workspace.outdated import format_outdated, outdated
+    from procex.exchange.workspace.publishing import publish_process
+    from procex.exchange.workspace.update import update_process
 
     step = step or (lambda title: echo(f"\n== {title}"))
     out = _prepare(out)
     db = out / "library.sqlite"
     step("Bibliothek starten (SQLite, 127.0.0.1)")
     admin.upgrade(str(db))
-    tokens = admin.seed(str(db), [
-        {"slug": "trier", "name": "Stadt Trier", "ags": "07211000", "contact": "prozesse@trier.example",
-         "license": "dl-de/by-2-0"},
-        {"slug": "koblenz", "name": "Stadt Koblenz", "ags": "07111000", "contact": "prozesse@koblenz.example"},
-    ])
+    tokens = admin.seed(
+        str(db),
+        [
+            {
+                "slug": "trier",
+                "name": "Stadt Trier",
+                "ags": "07211000",
+                "contact": "prozesse@trier.example",
+                "license": "dl-de/by-2-0",
+            },
+            {"slug": "koblenz", "name": "Stadt Koblenz", "ags": "07111000", "contact": "prozesse@koblenz.example"},
+        ],
+    )
     with library_server(db, out / "server.log") as url:
         echo(f"library running at {url} (database {db})")
         trier = LibraryClient(url, tokens["trier"])
@@ -135,13 +146,19 @@ def run_demo(out="demo-output", echo=print, step=None):
             echo(f"  {status} {stored['publisher']}/{stored['slug']}@{stored['version']}  {stored['name']}")
 
         step("Koblenz legt seinen Arbeitsbereich an")
-        ws = Workspace.init(out / "koblenz", "Stadt Koblenz", "07111000", url, slug="koblenz",
-                            mailbox="prozesse@koblenz.example", office="Amt 10 – Organisation")
+        ws = Workspace.init(
+            out / "koblenz",
+            "Stadt Koblenz",
+            "07111000",
+            url,
+            slug="koblenz",
+            mailbox="prozesse@koblenz.example",
+            office="Amt 10 – Organisation",
+        )
         for name in ("catalogue.csv", "mapping.toml"):
             shutil.copyfile(EXAMPLES / "koblenz" / name, ws.path(name))
         waiting = sum(1 for e in ws.catalogue() if e.status in ("planned", "in_progress"))
-        echo(f"  {ws.root}: catalogue with {waiting} waiting services, "
-             f"{len(ws.mapping_rules())} mapping rules")
+        echo(f"  {ws.root}: catalogue with {waiting} waiting services, {len(ws.mapping_rules())} mapping rules")
 
         with _token(tokens["koblenz"]):
             step("Koblenz sucht – und hat der Teilnahmevereinbarung noch nicht zugestimmt")
@@ -151,7 +168,9 @@ def run_demo(out="demo-output", echo=print, step=None):
             except LibraryError as refused:
                 echo(f"  refused: {refused}")
             admin.member_agree(str(db), "koblenz", "dl-de/by-2-0")
-            echo("  the library operator records the agreement: procex admin member agree koblenz --license dl-de/by-2-0")
+            echo(
+                "  the library operator records the agreement: procex admin member agree koblenz --license dl-de/by-2-0"
+            )
             hits = ws.client().search("Gewerbe")
             for item in hits["items"]:
                 echo(f"  found {item['ref']}  {item['name']}")
@@ -159,6 +178,8 @@ def run_demo(out="demo-output", echo=print, step=None):
             step("Welche wartenden Leistungen hat eine andere Kommune schon gelöst?")
             from procex.exchange.catalogue.suggest import (
                 format_text as format_suggestions,
+            )
+            from procex.exchange.catalogue.suggest import (
                 suggest_for_workspace,
             )
 
@@ -203,8 +224,9 @@ def run_demo(out="demo-output", echo=print, step=None):
 
             step("Koblenz veröffentlicht seine Anpassung zurück in die Bibliothek")
             # the demo's towns have placeholder mailboxes (prozesse@koblenz.example) on purpose
-            published = publish_process(ws, "gewerbeanmeldung", progress=lambda m: echo(f"  · {m}"),
-                                        allow_example_mailbox=True)
+            published = publish_process(
+                ws, "gewerbeanmeldung", progress=lambda m: echo(f"  · {m}"), allow_example_mailbox=True
+            )
             echo(f"  published {published.ref} (derived from {published.derived_from})")
             again = publish_process(ws, "gewerbeanmeldung", allow_example_mailbox=True)
             echo(f"  publishing again without changes: {again.status}")
@@ -219,8 +241,10 @@ def run_demo(out="demo-output", echo=print, step=None):
         step("Trier sieht, wer seinen Prozess übernommen hat")
         for adoption in trier.adoptions("trier", "gewerbeanmeldung")["items"]:
             adopter = adoption["adopter"]
-            echo(f"  {adopter['name']} ({adopter['slug']}, AGS {adopter['ags']}) übernahm Version "
-                 f"{adoption['version']} am {adoption['adopted_at']}")
+            echo(
+                f"  {adopter['name']} ({adopter['slug']}, AGS {adopter['ags']}) übernahm Version "
+                f"{adoption['version']} am {adoption['adopted_at']}"
+            )
     echo("\nEverything is in " + str(out) + ":")
     echo(f"  library database   {db}")
     echo(f"  Koblenz workspace  {ws.root}  (procex.toml, catalogue.csv, mapping.toml, processes/, procex.lock)")

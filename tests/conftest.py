@@ -1,4 +1,5 @@
 """Shared test fixtures: where ../shared is, and skipping rules for optional parts."""
+
 import os
 from pathlib import Path
 

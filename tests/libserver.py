@@ -5,6 +5,7 @@ database, waits until /api/v1/health answers, and kills it at the end. Members a
 seeded through exchange.server.admin on the same database (as an administrator would).
 ``tiny_model``, ``warned_model`` and ``manifest_for`` make small valid uploads.
 """
+
 import itertools
 import json
 import os
@@ -97,8 +98,20 @@ class LibraryServer:
         self.port = free_port()
         self.url = f"http://127.0.0.1:{self.port}"
         self.api = f"{self.url}/api/v1"
-        self.args = [sys.executable, "-m", "procex.cli", "serve", "--db", str(db), "--port", str(self.port),
-                     "--policy", policy, "--workers", str(workers)]
+        self.args = [
+            sys.executable,
+            "-m",
+            "procex.cli",
+            "serve",
+            "--db",
+            str(db),
+            "--port",
+            str(self.port),
+            "--policy",
+            policy,
+            "--workers",
+            str(workers),
+        ]
         if max_upload_mib is not None:
             self.args += ["--max-upload", str(max_upload_mib)]
         self.log_path = Path(log_dir or "/tmp") / f"procex-serve-{self.port}.log"
@@ -108,8 +121,9 @@ class LibraryServer:
     def start(self, timeout=60):
         env = dict(os.environ, PYTHONUNBUFFERED="1")
         with open(self.log_path, "wb") as log:
-            self.process = subprocess.Popen(self.args, cwd=REPO, stdout=log, stderr=subprocess.STDOUT,
-                                            env=env, start_new_session=True)
+            self.process = subprocess.Popen(
+                self.args, cwd=REPO, stdout=log, stderr=subprocess.STDOUT, env=env, start_new_session=True
+            )
         deadline = time.monotonic() + timeout
         while time.monotonic() < deadline:
             if self.process.poll() is not None:
@@ -172,10 +186,13 @@ class LibraryServer:
         return self.session.post(self.api + path, headers=headers, timeout=60, **kwargs)
 
     def put_package(self, member, manifest, model, publisher=None, slug=None, version=None, session=None):
-        path = "/processes/{}/{}/{}".format(publisher or manifest["publisher"], slug or manifest["slug"],
-                                            version or manifest["version"])
-        files = {"manifest": ("manifest.json", json.dumps(manifest), "application/json"),
-                 "model": (manifest["model"]["file"], model, "application/xml")}
+        path = "/processes/{}/{}/{}".format(
+            publisher or manifest["publisher"], slug or manifest["slug"], version or manifest["version"]
+        )
+        files = {
+            "manifest": ("manifest.json", json.dumps(manifest), "application/json"),
+            "model": (manifest["model"]["file"], model, "application/xml"),
+        }
         headers = member.headers if member else {}
         return (session or requests).put(self.api + path, files=files, headers=headers, timeout=120)
 
@@ -199,20 +216,30 @@ def tiny_model(name="Gewerbe anmelden", task="Antrag prüfen", padding=0):
     <bpmn:sequenceFlow id="f2" sourceRef="task" targetRef="end"/>
   </bpmn:process>
 </bpmn:definitions>
-""".encode("utf-8")
+""".encode()
 
 
 def warned_model():
     """A valid model with a diagram whose check by the recommended lint preset finds no errors and
     exactly 2 warnings: a superfluous gateway (one way in, one out) and a lane without members.
     (tiny_model, without a diagram, finds 1 error there: no-bpmndi.)"""
-    shapes = {"start": (100, 100, 36, 36), "gw": (180, 93, 50, 50), "task": (280, 78, 100, 80),
-              "end": (430, 100, 36, 36)}
+    shapes = {
+        "start": (100, 100, 36, 36),
+        "gw": (180, 93, 50, 50),
+        "task": (280, 78, 100, 80),
+        "end": (430, 100, 36, 36),
+    }
     edges = {"f1": ((136, 118), (180, 118)), "f2": ((230, 118), (280, 118)), "f3": ((380, 118), (430, 118))}
-    di = "".join(f'<bpmndi:BPMNShape id="{k}_di" bpmnElement="{k}"><dc:Bounds x="{x}" y="{y}" width="{w}" '
-                 f'height="{h}"/></bpmndi:BPMNShape>' for k, (x, y, w, h) in shapes.items())
-    di += "".join(f'<bpmndi:BPMNEdge id="{k}_di" bpmnElement="{k}"><di:waypoint x="{a[0]}" y="{a[1]}"/>'
-                  f'<di:waypoint x="{b[0]}" y="{b[1]}"/></bpmndi:BPMNEdge>' for k, (a, b) in edges.items())
+    di = "".join(
+        f'<bpmndi:BPMNShape id="{k}_di" bpmnElement="{k}"><dc:Bounds x="{x}" y="{y}" width="{w}" '
+        f'height="{h}"/></bpmndi:BPMNShape>'
+        for k, (x, y, w, h) in shapes.items()
+    )
+    di += "".join(
+        f'<bpmndi:BPMNEdge id="{k}_di" bpmnElement="{k}"><di:waypoint x="{a[0]}" y="{a[1]}"/>'
+        f'<di:waypoint x="{b[0]}" y="{b[1]}"/></bpmndi:BPMNEdge>'
+        for k, (a, b) in edges.items()
+    )
     return f"""<?xml version="1.0" encoding="UTF-8"?>
 <bpmn:definitions xmlns:bpmn="http://www.omg.org/spec/BPMN/20100524/MODEL" xmlns:bpmndi="http://www.omg.org/spec/BPMN/20100524/DI" xmlns:dc="http://www.omg.org/spec/DD/20100524/DC" xmlns:di="http://www.omg.org/spec/DD/20100524/DI" id="defs" targetNamespace="http://procex.test/model">
   <bpmn:process id="process" name="Gewerbe anmelden" isExecutable="false">
@@ -227,19 +254,26 @@ def warned_model():
   </bpmn:process>
   <bpmndi:BPMNDiagram id="diagram"><bpmndi:BPMNPlane id="plane" bpmnElement="process">{di}</bpmndi:BPMNPlane></bpmndi:BPMNDiagram>
 </bpmn:definitions>
-""".encode("utf-8")
+""".encode()
 
 
 def manifest_for(publisher, slug, version, model, **fields):
     """A valid manifest for ``model``; keyword arguments override fields."""
     values = dict(
-        publisher=publisher, slug=slug, version=version, name="Gewerbeanmeldung",
-        model_bytes=model, model_file=f"{slug}.bpmn",
+        publisher=publisher,
+        slug=slug,
+        version=version,
+        name="Gewerbeanmeldung",
+        model_bytes=model,
+        model_file=f"{slug}.bpmn",
         region={"ags": "07211000", "name": "Trier"},
         contact={"office": "Ordnungsamt", "mailbox": "gewerbe@trier.example"},
-        license="dl-de/by-2-0", leistungsschluessel=["99050012104000"],
-        description="Anmeldung eines Gewerbes beim Ordnungsamt", keywords=["Gewerbe", "Anmeldung"],
-        legal_basis=["§ 14 GewO"])
+        license="dl-de/by-2-0",
+        leistungsschluessel=["99050012104000"],
+        description="Anmeldung eines Gewerbes beim Ordnungsamt",
+        keywords=["Gewerbe", "Anmeldung"],
+        legal_basis=["§ 14 GewO"],
+    )
     values.update(fields)
     return package.build_manifest(**values)
 

@@ -1,4 +1,5 @@
 """Errors a user can cause end in one line on stderr and a non-zero exit, never a traceback."""
+
 import subprocess
 import sys
 
@@ -10,17 +11,24 @@ EXAMPLE = REPO / "exchange" / "examples" / "trier" / "gewerbeanmeldung.bpmn"
 
 
 def run(*args, env=None):
-    return subprocess.run([sys.executable, str(REPO / "cli.py"), *args], capture_output=True, text=True,
-                          timeout=60, cwd=REPO, env=env)
+    return subprocess.run(
+        [sys.executable, str(REPO / "cli.py"), *args], capture_output=True, text=True, timeout=60, cwd=REPO, env=env
+    )
 
 
-@pytest.mark.parametrize("args, expected", [
-    (["export", str(EXAMPLE), "-o", "/proc/no-such-dir/out.bpmn"], "/proc/no-such-dir/out.bpmn: No such file"),
-    (["admin", "--db", "/nonexistent/dir/x.sqlite", "member", "list"], "cannot open the library database sqlite:"),
-    (["serve", "--db", "postgresql://nobody@127.0.0.1:1/x", "--port", "1"], "cannot open the library database postgresql"),
-    (["diff", "/no/such.bpmn", str(EXAMPLE)], "/no/such.bpmn: no such file"),
-    (["inspect", str(REPO / "README.md")], "README.md:1:1: not well-formed XML"),
-])
+@pytest.mark.parametrize(
+    "args, expected",
+    [
+        (["export", str(EXAMPLE), "-o", "/proc/no-such-dir/out.bpmn"], "/proc/no-such-dir/out.bpmn: No such file"),
+        (["admin", "--db", "/nonexistent/dir/x.sqlite", "member", "list"], "cannot open the library database sqlite:"),
+        (
+            ["serve", "--db", "postgresql://nobody@127.0.0.1:1/x", "--port", "1"],
+            "cannot open the library database postgresql",
+        ),
+        (["diff", "/no/such.bpmn", str(EXAMPLE)], "/no/such.bpmn: no such file"),
+        (["inspect", str(REPO / "README.md")], "README.md:1:1: not well-formed XML"),
+    ],
+)
 def test_user_errors_are_one_line(args, expected):
     result = run(*args)
     assert result.returncode == 2, result.stderr

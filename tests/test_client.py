@@ -6,6 +6,7 @@ server that sends slowly but steadily is waited for however long the answer take
 falls silent in the middle of an answer is given up on after the read timeout. The 409 of a real
 server reads as one sentence that says "versions are immutable" once.
 """
+
 import json
 import re
 import socket
@@ -78,13 +79,15 @@ def trickle(body, pieces, pause, content_type="application/json"):
     """Answer at once with the headers, then ``body`` in ``pieces`` parts ``pause`` seconds apart."""
 
     def handle(conn, stopped):
-        conn.sendall(b"HTTP/1.1 200 OK\r\nContent-Type: " + content_type.encode() + b"\r\n"
-                     b"Content-Length: " + str(len(body)).encode() + b"\r\nConnection: close\r\n\r\n")
+        conn.sendall(
+            b"HTTP/1.1 200 OK\r\nContent-Type: " + content_type.encode() + b"\r\n"
+            b"Content-Length: " + str(len(body)).encode() + b"\r\nConnection: close\r\n\r\n"
+        )
         size = -(-len(body) // pieces)
         for start in range(0, len(body), size):
             if stopped.wait(pause):
                 return
-            conn.sendall(body[start:start + size])
+            conn.sendall(body[start : start + size])
 
     return handle
 
@@ -93,8 +96,9 @@ def fall_silent(first_part):
     """Answer with the headers and ``first_part`` of a longer body, then say nothing more."""
 
     def handle(conn, stopped):
-        conn.sendall(b"HTTP/1.1 200 OK\r\nContent-Type: application/x-ndjson\r\n"
-                     b"Content-Length: 100000\r\n\r\n" + first_part)
+        conn.sendall(
+            b"HTTP/1.1 200 OK\r\nContent-Type: application/x-ndjson\r\nContent-Length: 100000\r\n\r\n" + first_part
+        )
         stopped.wait(30)
 
     return handle
@@ -116,6 +120,7 @@ def socket_server():
 
 # --- a server that accepts and never answers ---------------------------------------------------
 
+
 def test_silent_server_is_given_up_within_the_total_time(socket_server):
     server = socket_server(never_answer)
     client = LibraryClient(server.url, "pxl_x", timeout=Timeouts(connect=0.5, read=0.4, total=1.0), backoff=0.05)
@@ -125,8 +130,7 @@ def test_silent_server_is_given_up_within_the_total_time(socket_server):
     elapsed = time.monotonic() - start
     assert elapsed <= 1.0 + 0.3
     message = str(refused.value)
-    said = re.search(r"did not answer within ([0-9.]+) s \((\d) attempts\) while trying to search the library",
-                     message)
+    said = re.search(r"did not answer within ([0-9.]+) s \((\d) attempts\) while trying to search the library", message)
     assert said, message
     # The time in the message is the time it took (0.4 s per attempt and the pauses between).
     assert abs(float(said.group(1)) - elapsed) <= 0.15
@@ -140,14 +144,22 @@ def test_silent_server_on_the_command_line_gives_one_line_within_procex_timeout(
     server = socket_server(never_answer)
     Workspace.init(tmp_path, "Stadt Koblenz", "07111000", server.url)
     start = time.monotonic()
-    result = subprocess.run([sys.executable, str(REPO / "cli.py"), "search", "Gewerbe"], cwd=tmp_path,
-                            capture_output=True, text=True, timeout=60,
-                            env={"PATH": "/usr/bin:/bin", "PROCEX_TOKEN": "x", "PROCEX_TIMEOUT": "1.5"})
+    result = subprocess.run(
+        [sys.executable, str(REPO / "cli.py"), "search", "Gewerbe"],
+        cwd=tmp_path,
+        capture_output=True,
+        text=True,
+        timeout=60,
+        env={"PATH": "/usr/bin:/bin", "PROCEX_TOKEN": "x", "PROCEX_TIMEOUT": "1.5"},
+    )
     elapsed = time.monotonic() - start
     assert result.returncode == 1
     assert result.stderr.strip().count("\n") == 0, result.stderr
-    assert re.search(r"accepted the connection but did not answer within 1\.[5-9] s \(1 attempt\) while "
-                     r"trying to search the library", result.stderr), result.stderr
+    assert re.search(
+        r"accepted the connection but did not answer within 1\.[5-9] s \(1 attempt\) while "
+        r"trying to search the library",
+        result.stderr,
+    ), result.stderr
     assert "Traceback" not in result.stderr
     assert elapsed < 1.5 + 5  # the wait, plus starting Python and importing procex
 
@@ -175,7 +187,9 @@ def test_an_upload_to_a_silent_server_is_tried_once_for_the_whole_time(socket_se
     assert "(1 attempt) while trying to publish koblenz/gewerbe@1.0.0" in str(refused.value)
     assert len(server.connections) == 1
 
+
 # --- answers that flow slowly, and answers that stop -----------------------------------------------
+
 
 def test_a_slow_but_flowing_answer_takes_as_long_as_it_needs(socket_server):
     hits = {"items": [{"ref": f"trier/p{i}@1.0.0", "name": "Gewerbe " * 20} for i in range(40)], "total": 40}
@@ -188,9 +202,19 @@ def test_a_slow_but_flowing_answer_takes_as_long_as_it_needs(socket_server):
 
 
 def test_a_big_index_that_trickles_is_not_cut_off(socket_server):
-    items = [{"publisher": "trier", "slug": f"p{i}", "latest": "1.0.0", "name": f"Prozess {i}",
-              "leistungsschluessel": [], "keywords": [], "adoptions": 0, "tasks": ["Antrag prüfen"]}
-             for i in range(300)]
+    items = [
+        {
+            "publisher": "trier",
+            "slug": f"p{i}",
+            "latest": "1.0.0",
+            "name": f"Prozess {i}",
+            "leistungsschluessel": [],
+            "keywords": [],
+            "adoptions": 0,
+            "tasks": ["Antrag prüfen"],
+        }
+        for i in range(300)
+    ]
     body = "".join(json.dumps(item) + "\n" for item in items) + json.dumps({"end": True, "count": 300}) + "\n"
     server = socket_server(trickle(body.encode(), pieces=15, pause=0.12, content_type="application/x-ndjson"))
     client = LibraryClient(server.url, "pxl_x", timeout=Timeouts(connect=0.5, read=0.4, total=0.8))
@@ -217,6 +241,7 @@ def test_a_later_attempt_gets_the_full_pause_once_its_answer_flows(socket_server
     assert client.search("x") == json.loads(body)
     assert len(calls) == 2
 
+
 def test_an_index_that_falls_silent_midway_is_given_up(socket_server):
     first = (json.dumps({"publisher": "trier", "slug": "a", "latest": "1.0.0", "name": "A"}) + "\n").encode()
     server = socket_server(fall_silent(first))
@@ -225,8 +250,9 @@ def test_an_index_that_falls_silent_midway_is_given_up(socket_server):
     with pytest.raises(LibraryError) as refused:
         client.index()
     elapsed = time.monotonic() - start
-    assert str(refused.value) == (f"the library index from {server.url} broke off during the download "
-                                  "(no data for 0.4 s); try again later")
+    assert str(refused.value) == (
+        f"the library index from {server.url} broke off during the download (no data for 0.4 s); try again later"
+    )
     # Tried again while the total time allowed it (0.4, pause, 0.4), then gave up.
     assert len(server.connections) == 2 and elapsed <= 1.0 + 0.4 + 0.3
 
@@ -236,12 +262,15 @@ def test_an_answer_that_falls_silent_midway_is_given_up(socket_server):
     client = LibraryClient(server.url, "pxl_x", timeout=Timeouts(connect=0.5, read=0.3, total=0.5), backoff=0.05)
     with pytest.raises(LibraryError) as refused:
         client.search("x")
-    assert str(refused.value) == (f"the answer of the library at {server.url} broke off (no data for 0.3 s) "
-                                  "while trying to search the library; try again later or tell its operator")
+    assert str(refused.value) == (
+        f"the answer of the library at {server.url} broke off (no data for 0.3 s) "
+        "while trying to search the library; try again later or tell its operator"
+    )
     assert refused.value.code == UNREACHABLE
 
 
 # --- settings ------------------------------------------------------------------------------------
+
 
 def test_timeouts_from_a_number_and_their_defaults():
     assert Timeouts.of(None) == Timeouts(10, 30, 60) == LibraryClient("http://x").timeout
@@ -261,8 +290,11 @@ def test_workspace_timeout_from_procex_toml_or_the_environment(tmp_path, monkeyp
     monkeypatch.setenv("PROCEX_TIMEOUT", "5")
     assert ws.client().timeout == Timeouts(5, 5, 5)
     monkeypatch.setenv("PROCEX_TIMEOUT", "bald")
-    with pytest.raises(WorkspaceError, match=r"^PROCEX_TIMEOUT must be a number of seconds above 0 "
-                                             r"\(for example 60\), not 'bald'$"):
+    with pytest.raises(
+        WorkspaceError,
+        match=r"^PROCEX_TIMEOUT must be a number of seconds above 0 "
+        r"\(for example 60\), not 'bald'$",
+    ):
         ws.client()
     monkeypatch.delenv("PROCEX_TIMEOUT")
     ws.config["library"]["timeout"] = 0
@@ -272,16 +304,23 @@ def test_workspace_timeout_from_procex_toml_or_the_environment(tmp_path, monkeyp
 
 # --- 409: one sentence -----------------------------------------------------------------------------
 
+
 def test_409_says_versions_are_immutable_once():
-    server_said = ("trier/gewerbe@1.0.0 is already published with other content (model differs); "
-                   "versions are immutable: publish a new version")
-    expected = ("trier/gewerbe@1.0.0 is already published with other content (model differs); "
-                "versions are immutable: publish with a new --version")
+    server_said = (
+        "trier/gewerbe@1.0.0 is already published with other content (model differs); "
+        "versions are immutable: publish a new version"
+    )
+    expected = (
+        "trier/gewerbe@1.0.0 is already published with other content (model differs); "
+        "versions are immutable: publish with a new --version"
+    )
     assert _sentence(409, {"message": server_said}, "u", "publish") == expected
     assert _sentence(409, {"message": "exists"}, "u", "publish") == (
-        "exists; versions are immutable: publish with a new --version")
+        "exists; versions are immutable: publish with a new --version"
+    )
     assert _sentence(409, None, "u", "publish") == (
-        "this version is already published with other content; versions are immutable: publish with a new --version")
+        "this version is already published with other content; versions are immutable: publish with a new --version"
+    )
 
 
 def test_409_from_a_real_server_reads_once(tmp_path):
@@ -298,5 +337,6 @@ def test_409_from_a_real_server_reads_once(tmp_path):
     assert refused.value.status == 409
     assert str(refused.value) == (
         f"{trier.slug}/gewerbeanmeldung@1.0.0 is already published with other content (model differs); "
-        "versions are immutable: publish with a new --version")
+        "versions are immutable: publish with a new --version"
+    )
     assert package.sha256_bytes(model) != package.sha256_bytes(other)

@@ -7,6 +7,7 @@ to use https://. Loopback (127.0.0.0/8, ::1, localhost) stays allowed: the demo 
 the library on http://127.0.0.1. A host the user names in PROCEX_ALLOW_HTTP (their environment,
 not the workspace's files) may get it over http:// too, for a closed network without TLS.
 """
+
 import json
 import threading
 from http.server import BaseHTTPRequestHandler, ThreadingHTTPServer
@@ -69,24 +70,29 @@ def clean_environment(monkeypatch):
 
 
 def refusal(url, host):
-    return (f"refusing to send your library token to {url}: plain http:// would show it to anyone on "
-            "the way; use an https:// URL ([library] url in procex.toml or PROCEX_LIBRARY; http:// is only "
-            "for this computer: 127.0.0.1, ::1, localhost), or, for a library on a closed network without "
-            f"TLS, set PROCEX_ALLOW_HTTP={host}")
+    return (
+        f"refusing to send your library token to {url}: plain http:// would show it to anyone on "
+        "the way; use an https:// URL ([library] url in procex.toml or PROCEX_LIBRARY; http:// is only "
+        "for this computer: 127.0.0.1, ::1, localhost), or, for a library on a closed network without "
+        f"TLS, set PROCEX_ALLOW_HTTP={host}"
+    )
 
 
-@pytest.mark.parametrize("url, host", [
-    ("http://bibliothek.example", "bibliothek.example"),
-    ("http://bibliothek.example:8080/", "bibliothek.example"),
-    ("HTTP://Bibliothek.Example", "bibliothek.example"),
-    ("http://10.0.0.5:8080", "10.0.0.5"),
-    ("http://0.0.0.0:8080", "0.0.0.0"),
-    ("http://127.0.0.1.evil.example", "127.0.0.1.evil.example"),  # a name, not the address
-    ("http://localhost.evil.example", "localhost.evil.example"),
-    ("http://user@127.0.0.1@evil.example/", "evil.example"),       # the host is after the last @
-    ("http://127.0.0.1\\@evil.example/", "evil.example"),          # parsers disagree: both must be safe
-    ("http://[fe80::1]:8080", "fe80::1"),
-])
+@pytest.mark.parametrize(
+    "url, host",
+    [
+        ("http://bibliothek.example", "bibliothek.example"),
+        ("http://bibliothek.example:8080/", "bibliothek.example"),
+        ("HTTP://Bibliothek.Example", "bibliothek.example"),
+        ("http://10.0.0.5:8080", "10.0.0.5"),
+        ("http://0.0.0.0:8080", "0.0.0.0"),
+        ("http://127.0.0.1.evil.example", "127.0.0.1.evil.example"),  # a name, not the address
+        ("http://localhost.evil.example", "localhost.evil.example"),
+        ("http://user@127.0.0.1@evil.example/", "evil.example"),  # the host is after the last @
+        ("http://127.0.0.1\\@evil.example/", "evil.example"),  # parsers disagree: both must be safe
+        ("http://[fe80::1]:8080", "fe80::1"),
+    ],
+)
 def test_a_token_is_refused_over_http_to_another_computer(url, host, no_network):
     with pytest.raises(LibraryError) as refused:
         LibraryClient(url, "pxl_secret")
@@ -95,11 +101,19 @@ def test_a_token_is_refused_over_http_to_another_computer(url, host, no_network)
     assert "pxl_secret" not in str(refused.value)
 
 
-@pytest.mark.parametrize("url", [
-    "http://127.0.0.1:8080", "http://127.8.9.10", "http://[::1]:8080", "http://localhost:8080",
-    "http://LOCALHOST", "http://[::ffff:127.0.0.1]:8080", "https://bibliothek.example",
-    "https://10.0.0.5:8443/procex",
-])
+@pytest.mark.parametrize(
+    "url",
+    [
+        "http://127.0.0.1:8080",
+        "http://127.8.9.10",
+        "http://[::1]:8080",
+        "http://localhost:8080",
+        "http://LOCALHOST",
+        "http://[::ffff:127.0.0.1]:8080",
+        "https://bibliothek.example",
+        "https://10.0.0.5:8443/procex",
+    ],
+)
 def test_https_and_this_computer_get_the_token(url):
     assert insecure_token_url(url) is None
     assert LibraryClient(url, "pxl_secret").session.headers["Authorization"] == "Bearer pxl_secret"

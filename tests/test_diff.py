@@ -1,4 +1,5 @@
 """The adaptation diff: each kind of edit, applied with bpmn.edit, gives exactly the expected changes."""
+
 import json
 
 import pytest
@@ -101,7 +102,8 @@ def test_identical_models_have_no_changes_and_every_element_is_paired_by_id(old,
 def test_rename(old, new):
     edit.rename(new, "check", "Antrag auf Vollständigkeit prüfen")
     assert semantic(diff_models(old, new)) == [
-        ("renamed", "task", "check", "check", detail("name", "Antrag prüfen", "Antrag auf Vollständigkeit prüfen"))]
+        ("renamed", "task", "check", "check", detail("name", "Antrag prüfen", "Antrag auf Vollständigkeit prüfen"))
+    ]
 
 
 def test_lane_move_without_shape_move_is_relaned_and_not_layout(old, new):
@@ -134,20 +136,31 @@ def test_move_into_sub_process_with_regenerated_ids_is_still_moved(old, new):
 def test_timer_duration_change(old, new):
     edit.set_timer(new, "timer", "P14D")
     assert semantic(diff_models(old, new)) == [
-        ("changed", "boundaryEvent", "timer", "timer", detail("timerEventDefinition/timeDuration", "PT30M", "P14D"))]
+        ("changed", "boundaryEvent", "timer", "timer", detail("timerEventDefinition/timeDuration", "PT30M", "P14D"))
+    ]
 
 
 def test_timer_kind_change(old, new):
     edit.set_timer(new, "timer", "R3/PT1H", kind="timeCycle")
-    assert semantic(diff_models(old, new)) == [("changed", "boundaryEvent", "timer", "timer", [
-        {"property": "timerEventDefinition/timeCycle", "old": None, "new": "R3/PT1H"},
-        {"property": "timerEventDefinition/timeDuration", "old": "PT30M", "new": None}])]
+    assert semantic(diff_models(old, new)) == [
+        (
+            "changed",
+            "boundaryEvent",
+            "timer",
+            "timer",
+            [
+                {"property": "timerEventDefinition/timeCycle", "old": None, "new": "R3/PT1H"},
+                {"property": "timerEventDefinition/timeDuration", "old": "PT30M", "new": None},
+            ],
+        )
+    ]
 
 
 def test_extension_attribute_change(old, new):
     edit.set_attribute(new, "check", V + "color", "blue")
     assert semantic(diff_models(old, new)) == [
-        ("changed", "task", "check", "check", detail(V + "color", "red", "blue"))]
+        ("changed", "task", "check", "check", detail(V + "color", "red", "blue"))
+    ]
 
 
 def test_extension_element_change(old, new):
@@ -157,13 +170,15 @@ def test_extension_element_change(old, new):
     assert change.details == detail(
         "extensionElements/{http://vendor.example/ext}properties",
         "{http://vendor.example/ext}properties{{http://vendor.example/ext}property[name=konto,value=4711]}",
-        "{http://vendor.example/ext}properties{{http://vendor.example/ext}property[name=konto,value=4712]}")
+        "{http://vendor.example/ext}properties{{http://vendor.example/ext}property[name=konto,value=4712]}",
+    )
 
 
 def test_gateway_default_flow_change(old, new):
     edit.set_default_flow(new, "gw", "f4")
     assert semantic(diff_models(old, new)) == [
-        ("changed", "exclusiveGateway", "gw", "gw", detail("default", "vollständig? → erledigt", "Gebühr fällig"))]
+        ("changed", "exclusiveGateway", "gw", "gw", detail("default", "vollständig? → erledigt", "Gebühr fällig"))
+    ]
 
 
 def test_retyped_task_and_gateway(old, new):
@@ -183,8 +198,13 @@ def test_condition_and_documentation_and_message_change(old, new):
     assert semantic(diff_models(old, new)) == [
         ("changed", "sequenceFlow", "f4", "f4", detail("conditionExpression", "gebuehr > 0", "gebuehr >= 10")),
         ("changed", "userTask", "fee", "fee", detail("documentation", None, "Gebühr nach Gebührenordnung erheben")),
-        ("changed", "startEvent", "start", "start",
-         detail("messageEventDefinition@messageRef", "Gewerbeanzeige", "Gewerbeanzeige (GewA 1)")),
+        (
+            "changed",
+            "startEvent",
+            "start",
+            "start",
+            detail("messageEventDefinition@messageRef", "Gewerbeanzeige", "Gewerbeanzeige (GewA 1)"),
+        ),
     ]
 
 
@@ -194,7 +214,8 @@ def test_rewired_flow(old, new):
     assert semantic(d) == [("rewired", "sequenceFlow", "f3", "f3", detail("targetRef", "erledigt", "Frist versäumt"))]
     # reconnect re-routes the edge: that is layout, reported apart
     assert [(c.kind, c.old_id, [x["property"] for x in c.details]) for c in d.layout_changes] == [
-        ("layout", "f3", ["waypoints"])]
+        ("layout", "f3", ["waypoints"])
+    ]
 
 
 def test_added_and_removed(old, new):
@@ -232,20 +253,25 @@ def test_layout_only_within_tolerance(old, new):
     new.reindex()
     (change,) = diff_models(old, new).changes
     assert change.kind == "layout" and change.details == detail(
-        "bounds", {"x": 160, "y": 35, "width": 100, "height": 80}, {"x": 200, "y": 35, "width": 100, "height": 80})
+        "bounds", {"x": 160, "y": 35, "width": 100, "height": 80}, {"x": 200, "y": 35, "width": 100, "height": 80}
+    )
 
 
 def test_same_model_written_differently_has_no_semantic_change(old):
     """Other prefixes, explicit defaults, 30 vs 30.0, whitespace in labels, other child order."""
     text = MODEL.replace("bpmn:", "semantic:").replace("xmlns:bpmn=", "xmlns:semantic=")
     text = text.replace('xsi:type="semantic:tFormalExpression"', 'xsi:type="semantic:tFormalExpression"')
-    text = text.replace('name="Antrag prüfen" vendor:color="red"',
-                        'name="Antrag\n   prüfen" vendor:color="red" completionQuantity="1" startQuantity="1.0" '
-                        'isForCompensation="false"')
+    text = text.replace(
+        'name="Antrag prüfen" vendor:color="red"',
+        'name="Antrag\n   prüfen" vendor:color="red" completionQuantity="1" startQuantity="1.0" '
+        'isForCompensation="false"',
+    )
     text = text.replace('default="f3"', 'default="f3" gatewayDirection="Unspecified"')
     text = text.replace('attachedToRef="check"', 'attachedToRef="check" cancelActivity="1" parallelMultiple="false"')
     text = text.replace('<semantic:process id="proc" isExecutable="false">', '<semantic:process id="proc">')
-    text = text.replace('<vendor:property name="konto" value="4711"/>', '<vendor:property value="4711.0" name="konto"/>')
+    text = text.replace(
+        '<vendor:property name="konto" value="4711"/>', '<vendor:property value="4711.0" name="konto"/>'
+    )
     text = text.replace("xmlns:vendor=", "xmlns:v=").replace("vendor:", "v:")
     other = Model.from_bytes(text.encode(), "other.bpmn")
     assert other.root.nsmap["semantic"] == "http://www.omg.org/spec/BPMN/20100524/MODEL"
@@ -268,11 +294,25 @@ def test_to_dict_has_the_documented_shape(old, new):
     data = json.loads(json.dumps(diff_models(old, new).to_dict()))
     assert list(data) == ["old", "new", "summary", "changes", "matches"]
     assert data["old"] == "alt.bpmn" and list(data["summary"]) == list(KINDS)
-    assert data["changes"] == [{"kind": "renamed", "element_type": "task", "old_id": "check", "new_id": "check",
-                                "name": "Antrag sichten", "match": "id", "score": 1.0,
-                                "details": [{"property": "name", "old": "Antrag prüfen", "new": "Antrag sichten"}]}]
-    assert data["matches"][0] == {"old_id": "check", "new_id": "check", "element_type": "task",
-                                  "match": "id", "score": 1.0}
+    assert data["changes"] == [
+        {
+            "kind": "renamed",
+            "element_type": "task",
+            "old_id": "check",
+            "new_id": "check",
+            "name": "Antrag sichten",
+            "match": "id",
+            "score": 1.0,
+            "details": [{"property": "name", "old": "Antrag prüfen", "new": "Antrag sichten"}],
+        }
+    ]
+    assert data["matches"][0] == {
+        "old_id": "check",
+        "new_id": "check",
+        "element_type": "task",
+        "match": "id",
+        "score": 1.0,
+    }
     assert len(data["matches"]) == 21
 
 
@@ -285,10 +325,19 @@ def test_trier_example_versions():
         ("added", "sequenceFlow", None, "Flow_Vorgang_archivieren_Gewerbe_angemeldet"),
         ("added", "serviceTask", None, "Task_Vorgang_archivieren"),
         ("renamed", "userTask", "Task_Anzeige_pruefen", "Task_Anzeige_pruefen"),
-        ("changed", "sequenceFlow", "Flow_Erlaubnispflicht_Zuverlaessigkeit_pruefen",
-         "Flow_Erlaubnispflicht_Zuverlaessigkeit_pruefen"),
-        ("rewired", "sequenceFlow", "Flow_Daten_uebermitteln_Gewerbe_angemeldet",
-         "Flow_Daten_uebermitteln_Vorgang_archivieren"),
+        (
+            "changed",
+            "sequenceFlow",
+            "Flow_Erlaubnispflicht_Zuverlaessigkeit_pruefen",
+            "Flow_Erlaubnispflicht_Zuverlaessigkeit_pruefen",
+        ),
+        (
+            "rewired",
+            "sequenceFlow",
+            "Flow_Daten_uebermitteln_Gewerbe_angemeldet",
+            "Flow_Daten_uebermitteln_Vorgang_archivieren",
+        ),
     ]
-    assert d.semantic_changes[-1].details == detail("targetRef", "Gewerbeanmeldung abgeschlossen",
-                                                    "Vorgang in der E-Akte ablegen")
+    assert d.semantic_changes[-1].details == detail(
+        "targetRef", "Gewerbeanmeldung abgeschlossen", "Vorgang in der E-Akte ablegen"
+    )

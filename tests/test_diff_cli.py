@@ -1,4 +1,5 @@
 """procex diff and procex textconv from the command line, and with git (difftool, textconv)."""
+
 import json
 import os
 import shutil
@@ -16,8 +17,14 @@ PROCEX = [sys.executable, "-c", "import cli; cli.main()"]
 
 
 def run(*args, cwd=None, **kwargs):
-    return subprocess.run([*PROCEX, *args], cwd=cwd or REPO, capture_output=True, text=True,
-                          env={**os.environ, "PYTHONPATH": str(REPO)}, **kwargs)
+    return subprocess.run(
+        [*PROCEX, *args],
+        cwd=cwd or REPO,
+        capture_output=True,
+        text=True,
+        env={**os.environ, "PYTHONPATH": str(REPO)},
+        **kwargs,
+    )
 
 
 @pytest.fixture
@@ -106,8 +113,13 @@ def test_git_textconv_and_difftool(pair, tmp_path):
     procex = f"{sys.executable} -c 'import sys; sys.path.insert(0, \"{REPO}\"); import cli; cli.main()'"
 
     def git(*args):
-        done = subprocess.run(["git", *args], cwd=repo, capture_output=True, text=True,
-                              env={**os.environ, "GIT_CONFIG_NOSYSTEM": "1", "HOME": str(tmp_path)})
+        done = subprocess.run(
+            ["git", *args],
+            cwd=repo,
+            capture_output=True,
+            text=True,
+            env={**os.environ, "GIT_CONFIG_NOSYSTEM": "1", "HOME": str(tmp_path)},
+        )
         assert done.returncode == 0, done.stderr
         return done.stdout
 
@@ -127,7 +139,7 @@ def test_git_textconv_and_difftool(pair, tmp_path):
     added = [l for l in patch.splitlines() if l.startswith("+") and not l.startswith("+++")]
     assert '-task "Antrag prüfen" [check] in [proc]' in removed
     assert '+task "Antrag sichten" [check] in [proc]' in added
-    assert '+    timerEventDefinition/timeDuration: P14D' in added
+    assert "+    timerEventDefinition/timeDuration: P14D" in added
     assert not any("<bpmn" in l or "waypoint" in l for l in removed + added)
     log = git("log", "-p", "--format=%s", "gewerbe.bpmn")
     assert "Antrag sichten" in log

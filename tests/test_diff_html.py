@@ -3,6 +3,7 @@
 Checked in headless Chromium (Debian's chromium + chromedriver through selenium): skipped when they
 are missing, but never when CI=true.
 """
+
 import re
 import shutil
 
@@ -20,11 +21,11 @@ from tests.test_diff import MODEL
 def report():
     old = Model.from_bytes(MODEL.encode(), "alt.bpmn")
     new = old.copy()
-    edit.rename(new, "check", "Antrag sichten")               # changed in both
-    edit.remove_element(new, "late")                           # removed: old diagram
+    edit.rename(new, "check", "Antrag sichten")  # changed in both
+    edit.remove_element(new, "late")  # removed: old diagram
     edit.add_flow_node(new, "proc", "userTask", "Bescheid erstellen", ident="notice", lane_id="lane_b")  # added
     bounds = new.shapes_of("end")[0].el.find("{http://www.omg.org/spec/DD/20100524/DC}Bounds")
-    bounds.set("y", "210")                                      # layout only
+    bounds.set("y", "210")  # layout only
     new.reindex()
     return diff_report(diff_models(old, new))
 
@@ -33,7 +34,11 @@ def test_report_is_self_contained_and_german(report):
     assert report.startswith("<!DOCTYPE html>") and '<html lang="de">' in report
     assert not re.search(r'(src|href)="(https?:)?//', report)
     assert "<script" not in report
-    assert "4 inhaltliche Änderungen: 1 hinzugefügt, 2 entfernt, 1 umbenannt; 1 nur Layout" in report and "hinzugefügt" in report and "Änderung</th>" in report
+    assert (
+        "4 inhaltliche Änderungen: 1 hinzugefügt, 2 entfernt, 1 umbenannt; 1 nur Layout" in report
+        and "hinzugefügt" in report
+        and "Änderung</th>" in report
+    )
 
 
 def test_highlight_classes_and_links_in_the_markup(report):
@@ -70,7 +75,13 @@ def _browser():
 
     options = webdriver.ChromeOptions()
     options.binary_location = chromium
-    for arg in ("--headless=new", "--no-sandbox", "--disable-gpu", "--disable-dev-shm-usage", "--window-size=1600,1200"):
+    for arg in (
+        "--headless=new",
+        "--no-sandbox",
+        "--disable-gpu",
+        "--disable-dev-shm-usage",
+        "--window-size=1600,1200",
+    ):
         options.add_argument(arg)
     return webdriver.Chrome(service=Service(driver), options=options)
 
@@ -98,7 +109,7 @@ def test_report_in_headless_chromium(report, tmp_path):
         assert sorted(found["removed"]) == ["f6", "late"]
         assert found["changedOld"] == ["check"] and found["changedNew"] == ["check"]
         assert found["layout"] == ["end"]
-        assert found["rows"] == 5   # added, 2 removed, renamed, layout
+        assert found["rows"] == 5  # added, 2 removed, renamed, layout
         assert found["haloColour"] == "rgb(26, 127, 55)"
         assert min(found["boxNotice"]) > 10 and min(found["boxLate"]) > 10
         assert found["sideBySide"]

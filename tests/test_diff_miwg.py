@@ -8,6 +8,7 @@ invent changes: a model against itself gives none, and the reverse diff mirrors 
 BPMN MIWG test suite, OMG BPMN Model Interchange Working Group, CC BY 3.0,
 https://github.com/bpmn-miwg/bpmn-miwg-test-suite
 """
+
 import collections
 import re
 
@@ -19,29 +20,56 @@ from tests.conftest import need_shared
 
 # cause class: (pattern on "kind:element_type" or "changed:property", why tools do it)
 CAUSES = {
-    "immediate": (r"changed:isImmediate$",
-                  "tools write isImmediate=true/false on every flow, or drop it (absent = false in a non-executable process)"),
-    "gateway-direction": (r"changed:gatewayDirection$", "tools drop or reset gatewayDirection (Diverging -> Unspecified)"),
-    "extensions": (r"extensionElements|\{ns\}",
-                   "tools rewrite extension data of namespaces the reference also uses (i18n translations, Signavio metadata, their own ids inside)"),
-    "data-io": (r"ioSpecification|dataInput|dataOutput|inputSet|outputSet|itemSubjectRef|isCollection|capacity|isUnlimited|dataState|removed:data|added:data|transformation",
-                "tools regenerate or drop I/O specifications, data inputs/outputs, item definitions and data stores"),
-    "processes": (r"(renamed|added|removed|moved|relaned):(process|participant|lane)$|changed:(isExecutable|processType|isClosed)$",
-                  "tools rename processes after the model or pool, add a process per pool, drop empty processes and black-box pools"),
-    "labels": (r"renamed:", "labels altered: broken encoding (Rechnung klÃ¤ren), default names filled in, trimmed text"),
-    "references": (r"messageRef|signalRef|errorRef|escalationRef|operationRef|calledElement|implementation|eventDefinitionRef|resourceRef|performer|potentialOwner|interfaceRef|categoryValueRef|formalExpression",
-                   "referenced root elements (messages, signals, errors, operations, resources) dropped, renamed or switched to eventDefinitionRef"),
+    "immediate": (
+        r"changed:isImmediate$",
+        "tools write isImmediate=true/false on every flow, or drop it (absent = false in a non-executable process)",
+    ),
+    "gateway-direction": (
+        r"changed:gatewayDirection$",
+        "tools drop or reset gatewayDirection (Diverging -> Unspecified)",
+    ),
+    "extensions": (
+        r"extensionElements|\{ns\}",
+        "tools rewrite extension data of namespaces the reference also uses (i18n translations, Signavio metadata, their own ids inside)",
+    ),
+    "data-io": (
+        r"ioSpecification|dataInput|dataOutput|inputSet|outputSet|itemSubjectRef|isCollection|capacity|isUnlimited|dataState|removed:data|added:data|transformation",
+        "tools regenerate or drop I/O specifications, data inputs/outputs, item definitions and data stores",
+    ),
+    "processes": (
+        r"(renamed|added|removed|moved|relaned):(process|participant|lane)$|changed:(isExecutable|processType|isClosed)$",
+        "tools rename processes after the model or pool, add a process per pool, drop empty processes and black-box pools",
+    ),
+    "labels": (
+        r"renamed:",
+        "labels altered: broken encoding (Rechnung klÃ¤ren), default names filled in, trimmed text",
+    ),
+    "references": (
+        r"messageRef|signalRef|errorRef|escalationRef|operationRef|calledElement|implementation|eventDefinitionRef|resourceRef|performer|potentialOwner|interfaceRef|categoryValueRef|formalExpression",
+        "referenced root elements (messages, signals, errors, operations, resources) dropped, renamed or switched to eventDefinitionRef",
+    ),
     "documentation": (r"changed:documentation$", "documentation dropped or rewritten"),
-    "elements": (r"(added|removed):", "elements the tool does not support are dropped (or replaced: a new element with another id)"),
-    "structure": (r"(moved|relaned|rewired|retyped):",
-                  "elements put in another process, lane or type (boundary events and flows moved to the pool's process, unsupported types mapped)"),
-    "attributes": (r"changed:", "other semantic attributes altered or dropped (conditions' language, timers, loop characteristics, quantities, defaults)"),
+    "elements": (
+        r"(added|removed):",
+        "elements the tool does not support are dropped (or replaced: a new element with another id)",
+    ),
+    "structure": (
+        r"(moved|relaned|rewired|retyped):",
+        "elements put in another process, lane or type (boundary events and flows moved to the pool's process, unsupported types mapped)",
+    ),
+    "attributes": (
+        r"changed:",
+        "other semantic attributes altered or dropped (conditions' language, timers, loop characteristics, quantities, defaults)",
+    ),
 }
 
 
 def classify(change):
-    keys = ([f"changed:{re.sub(r'{[^}]*}', '{ns}', d['property'])}" for d in change.details]
-            if change.kind == "changed" else [f"{change.kind}:{change.element_type}"])
+    keys = (
+        [f"changed:{re.sub(r'{[^}]*}', '{ns}', d['property'])}" for d in change.details]
+        if change.kind == "changed"
+        else [f"{change.kind}:{change.element_type}"]
+    )
     out = []
     for key in keys:
         for cause, (pattern, _) in CAUSES.items():
@@ -54,64 +82,78 @@ def classify(change):
 
 
 # Pinned: semantic change details per tool and cause (whole corpus: 21 reference models).
-EXPECTED = {'adonis_17.0': {'attributes': 35,
-                 'data-io': 180,
-                 'documentation': 6,
-                 'elements': 47,
-                 'extensions': 155,
-                 'gateway-direction': 23,
-                 'immediate': 41,
-                 'processes': 42,
-                 'references': 33,
-                 'structure': 12},
- 'aris_10.2025.07': {'attributes': 13,
-                     'data-io': 197,
-                     'documentation': 6,
-                     'elements': 10,
-                     'extensions': 72,
-                     'gateway-direction': 38,
-                     'immediate': 51,
-                     'processes': 10,
-                     'references': 87,
-                     'structure': 25},
- 'bic-cloud-design_6.2.0': {'attributes': 85,
-                            'data-io': 97,
-                            'documentation': 43,
-                            'elements': 133,
-                            'gateway-direction': 16,
-                            'immediate': 36,
-                            'labels': 9,
-                            'processes': 23,
-                            'references': 42,
-                            'structure': 166},
- 'bpmn.io_camunda-modeler_18.6.1': {'extensions': 2, 'labels': 2, 'references': 2},
- 'mid-innovator_15.1.1': {'attributes': 13,
-                          'data-io': 113,
-                          'elements': 6,
-                          'gateway-direction': 20,
-                          'immediate': 303,
-                          'labels': 14,
-                          'processes': 24,
-                          'references': 147,
-                          'structure': 39},
- 'open-bpmn_1.2.8_2': {'processes': 43},
- 'sap-signavio_19.9.0': {'attributes': 13,
-                         'data-io': 84,
-                         'documentation': 2,
-                         'elements': 10,
-                         'extensions': 158,
-                         'gateway-direction': 24,
-                         'immediate': 219,
-                         'processes': 29,
-                         'references': 82,
-                         'structure': 110},
- 'trisotech-workflow-modeler_12.6.3': {'attributes': 9,
-                                       'data-io': 18,
-                                       'extensions': 478,
-                                       'gateway-direction': 24,
-                                       'immediate': 53,
-                                       'processes': 6,
-                                       'references': 2}}
+EXPECTED = {
+    "adonis_17.0": {
+        "attributes": 35,
+        "data-io": 180,
+        "documentation": 6,
+        "elements": 47,
+        "extensions": 155,
+        "gateway-direction": 23,
+        "immediate": 41,
+        "processes": 42,
+        "references": 33,
+        "structure": 12,
+    },
+    "aris_10.2025.07": {
+        "attributes": 13,
+        "data-io": 197,
+        "documentation": 6,
+        "elements": 10,
+        "extensions": 72,
+        "gateway-direction": 38,
+        "immediate": 51,
+        "processes": 10,
+        "references": 87,
+        "structure": 25,
+    },
+    "bic-cloud-design_6.2.0": {
+        "attributes": 85,
+        "data-io": 97,
+        "documentation": 43,
+        "elements": 133,
+        "gateway-direction": 16,
+        "immediate": 36,
+        "labels": 9,
+        "processes": 23,
+        "references": 42,
+        "structure": 166,
+    },
+    "bpmn.io_camunda-modeler_18.6.1": {"extensions": 2, "labels": 2, "references": 2},
+    "mid-innovator_15.1.1": {
+        "attributes": 13,
+        "data-io": 113,
+        "elements": 6,
+        "gateway-direction": 20,
+        "immediate": 303,
+        "labels": 14,
+        "processes": 24,
+        "references": 147,
+        "structure": 39,
+    },
+    "open-bpmn_1.2.8_2": {"processes": 43},
+    "sap-signavio_19.9.0": {
+        "attributes": 13,
+        "data-io": 84,
+        "documentation": 2,
+        "elements": 10,
+        "extensions": 158,
+        "gateway-direction": 24,
+        "immediate": 219,
+        "processes": 29,
+        "references": 82,
+        "structure": 110,
+    },
+    "trisotech-workflow-modeler_12.6.3": {
+        "attributes": 9,
+        "data-io": 18,
+        "extensions": 478,
+        "gateway-direction": 24,
+        "immediate": 53,
+        "processes": 6,
+        "references": 2,
+    },
+}
 
 
 def _pairs(shared):

@@ -1,5 +1,6 @@
 """The README documents every command and every option: a command without an example there, or an
 option the README never names where it describes that command, fails these tests."""
+
 import json
 import re
 
@@ -87,15 +88,16 @@ def test_every_option_is_named_where_the_readme_describes_its_command():
             if not isinstance(param, click.Option):
                 continue
             spellings = [re.escape(o) + r"(?![\w-])" for o in param.opts]
-            if not any(names_command(unit, path) and any(re.search(s, unit) for s in spellings)
-                       for unit in units):
+            if not any(names_command(unit, path) and any(re.search(s, unit) for s in spellings) for unit in units):
                 missing.append(f"procex {' '.join(path)} {max(param.opts, key=len)}")
     assert missing == [], "README never names these options beside their command: " + ", ".join(missing)
 
 
 def test_the_option_check_finds_a_missing_option():
-    units = readme_units("`status` reads only the workspace (`--json` for scripts).\n\n"
-                         "`outdated` (`--json`, `--lang en`) lists newer versions.\n")
+    units = readme_units(
+        "`status` reads only the workspace (`--json` for scripts).\n\n"
+        "`outdated` (`--json`, `--lang en`) lists newer versions.\n"
+    )
     assert any(names_command(u, ("status",)) and "--json" in u for u in units)
     assert not any(names_command(u, ("status",)) and "--lang" in u for u in units)
     assert not names_command("procex diff3 a b c", ("diff",))

@@ -1,4 +1,5 @@
 """The editing API keeps models consistent and XSD-valid."""
+
 import pytest
 from lxml import etree
 
@@ -160,8 +161,11 @@ def test_errors_name_the_element(model):
 
 def test_timer_on_real_model(shared):
     model = read_model(shared / "corpora/miwg/reference/B.2.0.bpmn")
-    timer = next(e for e in model.of_kind("intermediateCatchEvent")
-                 if any(d.type == "timerEventDefinition" for d in e.event_definitions))
+    timer = next(
+        e
+        for e in model.of_kind("intermediateCatchEvent")
+        if any(d.type == "timerEventDefinition" for d in e.event_definitions)
+    )
     edit.set_timer(model, timer.id, "PT30M")
     m = assert_consistent(model)
     definition = m[timer.id].el.find("{http://www.omg.org/spec/BPMN/20100524/MODEL}timerEventDefinition")

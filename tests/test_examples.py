@@ -4,17 +4,18 @@ Every model must be XSD-valid, have every reference resolve, have diagram interc
 element with a layout a person can read (shapes inside their lanes, no overlaps, edges that go
 around shapes), and every Leistungsschlüssel must be a real one from the LeiKa list.
 """
+
 import csv
 import json
 import re
-from functools import lru_cache
+from functools import cache
 
 import pytest
 from lxml import etree
 
 from procex.bpmn import xml as bxml
-from procex.core.compat import tomllib
 from procex.bpmn.validate import validate_file
+from procex.core.compat import tomllib
 from procex.exchange.examples import build_examples
 from procex.exchange.library.package import manifest_problems
 from tests.conftest import REPO, need_shared
@@ -28,15 +29,37 @@ MAPPING = EXAMPLES / "koblenz" / "mapping.toml"
 NS = {"bpmn": bxml.BPMN_NS, "bpmndi": bxml.BPMNDI_NS, "dc": bxml.DC_NS, "di": bxml.DI_NS}
 KEY = re.compile(r"^99\d{12}$")
 WAITING = ("planned", "in_progress")
-REQUIRED_SLUGS = {"gewerbeanmeldung", "hundesteuer-anmeldung", "wohnsitz-anmeldung",
-                  "sondernutzungserlaubnis", "bewohnerparkausweis", "baugenehmigung-vereinfacht"}
-FLOW_NODES = {"startEvent", "endEvent", "intermediateCatchEvent", "intermediateThrowEvent",
-              "boundaryEvent", "task", "userTask", "serviceTask", "sendTask", "receiveTask",
-              "manualTask", "businessRuleTask", "scriptTask", "subProcess", "callActivity",
-              "exclusiveGateway", "parallelGateway", "inclusiveGateway", "eventBasedGateway",
-              "complexGateway"}
-REF_ATTRIBUTES = ("sourceRef", "targetRef", "processRef", "bpmnElement", "attachedToRef",
-                  "default", "messageRef")
+REQUIRED_SLUGS = {
+    "gewerbeanmeldung",
+    "hundesteuer-anmeldung",
+    "wohnsitz-anmeldung",
+    "sondernutzungserlaubnis",
+    "bewohnerparkausweis",
+    "baugenehmigung-vereinfacht",
+}
+FLOW_NODES = {
+    "startEvent",
+    "endEvent",
+    "intermediateCatchEvent",
+    "intermediateThrowEvent",
+    "boundaryEvent",
+    "task",
+    "userTask",
+    "serviceTask",
+    "sendTask",
+    "receiveTask",
+    "manualTask",
+    "businessRuleTask",
+    "scriptTask",
+    "subProcess",
+    "callActivity",
+    "exclusiveGateway",
+    "parallelGateway",
+    "inclusiveGateway",
+    "eventBasedGateway",
+    "complexGateway",
+}
+REF_ATTRIBUTES = ("sourceRef", "targetRef", "processRef", "bpmnElement", "attachedToRef", "default", "messageRef")
 REF_TEXTS = ("flowNodeRef", "incoming", "outgoing")
 
 
@@ -84,11 +107,10 @@ class Doc:
         self.edges = {e.get("bpmnElement"): e for e in self.root.iterfind(".//bpmndi:BPMNEdge", NS)}
 
     def waypoints(self, element_id):
-        return [(float(p.get("x")), float(p.get("y")))
-                for p in self.edges[element_id].iterfind("di:waypoint", NS)]
+        return [(float(p.get("x")), float(p.get("y"))) for p in self.edges[element_id].iterfind("di:waypoint", NS)]
 
 
-@lru_cache(maxsize=None)
+@cache
 def load(path):
     return Doc(path)
 
@@ -104,6 +126,7 @@ def catalogue_rows():
 
 # --- the set of examples ----------------------------------------------------------------------
 
+
 def test_trier_publishes_the_six_required_processes_and_one_update():
     assert REQUIRED_SLUGS <= {p.stem for p in TRIER}
     assert [p.name for p in TRIER_V2] == ["gewerbeanmeldung.bpmn"]
@@ -117,10 +140,12 @@ def test_committed_files_are_what_the_generator_writes(tmp_path):
     for path in written:
         committed = EXAMPLES / path.relative_to(tmp_path)
         assert committed.read_bytes() == path.read_bytes(), (
-            f"{committed} is out of date; run .venv/bin/python -m exchange.examples.build_examples")
+            f"{committed} is out of date; run .venv/bin/python -m exchange.examples.build_examples"
+        )
 
 
 # --- each model ---------------------------------------------------------------------------------
+
 
 @pytest.mark.parametrize("path", MODELS, ids=ids(MODELS))
 def test_model_is_xsd_valid(path, schema):
@@ -194,8 +219,9 @@ def test_model_has_the_expected_shape(path):
         assert len(out) >= 2 and all(f.get("name") for f in out)
         conditional = [f for f in out if f.find("bpmn:conditionExpression", NS) is not None]
         assert conditional and all(f.get("id") != gateway.get("default") for f in conditional)
-    service_docs = [t.findtext("bpmn:documentation", namespaces=NS) or ""
-                    for t in doc.root.iterfind(".//bpmn:serviceTask", NS)]
+    service_docs = [
+        t.findtext("bpmn:documentation", namespaces=NS) or "" for t in doc.root.iterfind(".//bpmn:serviceTask", NS)
+    ]
     assert any("IT-System" in text for text in service_docs)
     labels = " ".join(e.get("name") or "" for e in doc.nodes)
     assert re.search("[äöüß]", labels), "labels without umlauts: not German as written"
@@ -242,7 +268,7 @@ def test_layout_is_sane(path):
         assert inside(box, bounds(doc.shapes[container])), f"{node_id} lies outside {container}"
     placed = [(i, b) for i, b in boxes.items() if i not in hosts]
     for n, (a, box_a) in enumerate(placed):
-        for b, box_b in placed[n + 1:]:
+        for b, box_b in placed[n + 1 :]:
             assert not overlap(box_a, box_b), f"{a} and {b} overlap"
     # edges: orthogonal, start and end on their shapes, no segment through another shape
     for flow in doc.flows + doc.message_flows:
@@ -253,8 +279,7 @@ def test_layout_is_sane(path):
         for end, point in ((flow.get("sourceRef"), points[0]), (flow.get("targetRef"), points[-1])):
             px, py = point
             x, y, w, h = bounds(doc.shapes[end])
-            on_border = (x <= px <= x + w and y <= py <= y + h
-                         and (px in (x, x + w) or py in (y, y + h)))
+            on_border = x <= px <= x + w and y <= py <= y + h and (px in (x, x + w) or py in (y, y + h))
             assert on_border, f"{flow.get('id')} does not touch {end} at {point}"
         for node_id, (x, y, w, h) in boxes.items():
             if node_id in ends:
@@ -267,6 +292,7 @@ def test_layout_is_sane(path):
 
 # --- manifests ----------------------------------------------------------------------------------
 
+
 @pytest.mark.parametrize("path", MODELS, ids=ids(MODELS))
 def test_manifest_fields(path):
     manifest = manifest_of(path)
@@ -278,7 +304,7 @@ def test_manifest_fields(path):
     assert manifest["license"] == "dl-de/by-2-0"
     assert manifest["legal_basis"] and manifest["keywords"] and len(manifest["description"]) > 80
     assert 101 <= manifest["detaillierungsstufe"] <= 105 and 1 <= manifest["status"] <= 8
-    assert "model" not in manifest and "sha256" not in manifest   # filled in at publish time
+    assert "model" not in manifest and "sha256" not in manifest  # filled in at publish time
     # with the publish-time field added, the manifest is valid against the package schema
     complete = {**manifest, "model": {"file": path.name, "size": path.stat().st_size, "sha256": "0" * 64}}
     assert manifest_problems(complete) == []
@@ -306,10 +332,14 @@ def test_leistungsschluessel_are_in_the_leika_list():
         leika = {row["leistungsschluessel"]: row["leistungsbezeichnung"] for row in csv.DictReader(handle)}
     for where, key in all_keys():
         assert key in leika, f"{where}: {key} is not in the LeiKa list"
-    assert leika[manifest_of(EXAMPLES / "trier" / "gewerbeanmeldung.bpmn")["leistungsschluessel"][0]] == "Gewerbe Anmeldung"
+    assert (
+        leika[manifest_of(EXAMPLES / "trier" / "gewerbeanmeldung.bpmn")["leistungsschluessel"][0]]
+        == "Gewerbe Anmeldung"
+    )
 
 
 # --- the 1.1.0 update ---------------------------------------------------------------------------
+
 
 def test_gewerbeanmeldung_v2_makes_three_upstream_changes():
     old, new = load(EXAMPLES / "trier" / "gewerbeanmeldung.bpmn"), load(EXAMPLES / "trier-v2" / "gewerbeanmeldung.bpmn")
@@ -323,6 +353,7 @@ def test_gewerbeanmeldung_v2_makes_three_upstream_changes():
 
     def conditions(doc):
         return {f.get("id"): f.findtext("bpmn:conditionExpression", namespaces=NS) for f in doc.flows}
+
     before, after = conditions(old), conditions(new)
     changed = [i for i in before if i in after and before[i] != after[i]]
     assert changed == ["Flow_Erlaubnispflicht_Zuverlaessigkeit_pruefen"]
@@ -330,6 +361,7 @@ def test_gewerbeanmeldung_v2_makes_three_upstream_changes():
 
 
 # --- the Koblenz workspace seed -------------------------------------------------------------------
+
 
 def test_catalogue_holds_148_waiting_services_and_the_trier_ones_among_them():
     text = CATALOGUE.read_text(encoding="utf-8")

@@ -1,4 +1,5 @@
 """bpmn.fileio.atomic_write: atomic replace for regular files, and the targets where a rename is wrong."""
+
 import os
 import stat
 import threading
@@ -12,7 +13,7 @@ def test_replaces_a_file_and_leaves_no_temporary_file(tmp_path):
     target = tmp_path / "model.bpmn"
     target.write_bytes(b"old")
     atomic_write(target, "neu ü")
-    assert target.read_bytes() == "neu ü".encode("utf-8")
+    assert target.read_bytes() == "neu ü".encode()
     assert sorted(p.name for p in tmp_path.iterdir()) == ["model.bpmn"]
 
 

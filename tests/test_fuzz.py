@@ -1,13 +1,15 @@
 """Property-based damage of real files: procex imports them with findings or raises its own error."""
+
 import random
 
 import pytest
-from hypothesis import HealthCheck, given, settings, strategies as st
+from hypothesis import HealthCheck, given, settings
+from hypothesis import strategies as st
 from lxml import etree
 
-from procex.core.errors import ProcexError
 from procex.bpmn.model import Model
 from procex.bpmn.summary import summarize
+from procex.core.errors import ProcexError
 
 from .conftest import IN_CI, SHARED, miwg_reference_files, miwg_roundtrip_files
 
@@ -35,7 +37,9 @@ def exercise(data):
 if not SAMPLES and IN_CI:  # the corpus must be there in CI: a silent skip would hide the fuzzing
     raise RuntimeError(f"{SHARED} not present; CI needs the shared corpora beside the clone")
 pytestmark = pytest.mark.skipif(not SAMPLES, reason=f"{SHARED} not present")
-FUZZ = settings(max_examples=300, deadline=None, suppress_health_check=[HealthCheck.too_slow, HealthCheck.data_too_large])
+FUZZ = settings(
+    max_examples=300, deadline=None, suppress_health_check=[HealthCheck.too_slow, HealthCheck.data_too_large]
+)
 
 
 @FUZZ
@@ -53,7 +57,7 @@ def test_byte_level_damage(data):
         elif op == "insert":
             raw[pos:pos] = data.draw(st.binary(min_size=1, max_size=20))
         elif op == "delete":
-            del raw[pos:pos + data.draw(st.integers(1, 200))]
+            del raw[pos : pos + data.draw(st.integers(1, 200))]
     exercise(bytes(raw))
 
 

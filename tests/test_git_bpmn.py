@@ -1,5 +1,6 @@
 """git on a folder of models: textconv of a file that is not readable BPMN, and the difftool (and
 procex diff) on models git added or deleted (/dev/null on one side)."""
+
 import hashlib
 import json
 import os
@@ -13,11 +14,14 @@ from tests.conftest import REPO
 from tests.test_diff_cli import pair, run  # noqa: F401 - pair is a fixture
 
 BROKEN = "<definitions>\n  <task>\n</definitions>\n"
-HEAD_DE = ("procex: keine lesbare BPMN-Datei: not well-formed XML: Opening and ending tag mismatch: task line 2 "
-           "and definitions (Zeile 3, Spalte 15); es folgt der Rohtext")
+HEAD_DE = (
+    "procex: keine lesbare BPMN-Datei: not well-formed XML: Opening and ending tag mismatch: task line 2 "
+    "and definitions (Zeile 3, Spalte 15); es folgt der Rohtext"
+)
 
 
 # --- procex textconv on files it cannot read as BPMN -----------------------------------------------
+
 
 def test_textconv_of_broken_text_prints_a_line_and_the_raw_text(tmp_path):
     path = tmp_path / "kaputt.bpmn"
@@ -28,7 +32,8 @@ def test_textconv_of_broken_text_prints_a_line_and_the_raw_text(tmp_path):
     english = run("textconv", "--lang", "en", str(path))
     assert english.stdout.splitlines()[0] == (
         "procex: not readable as BPMN: not well-formed XML: Opening and ending tag mismatch: task line 2 and "
-        "definitions (line 3, column 15); the raw text follows")
+        "definitions (line 3, column 15); the raw text follows"
+    )
     assert str(tmp_path) not in result.stdout + english.stdout  # git passes temporary paths: never shown
 
 
@@ -37,9 +42,12 @@ def test_textconv_of_other_xml_latin1_and_binary(tmp_path):
     other.write_text('<?xml version="1.0"?>\n<html/>\n', encoding="utf-8")
     result = run("textconv", "--lang", "en", str(other))
     assert result.returncode == 0
-    assert result.stdout == ("procex: not readable as BPMN: root element is <html> without namespace, not BPMN 2.0 "
-                             "definitions ({http://www.omg.org/spec/BPMN/20100524/MODEL}definitions); is this a "
-                             "BPMN 2.0 file? (line 2); the raw text follows\n" '<?xml version="1.0"?>\n<html/>\n')
+    assert result.stdout == (
+        "procex: not readable as BPMN: root element is <html> without namespace, not BPMN 2.0 "
+        "definitions ({http://www.omg.org/spec/BPMN/20100524/MODEL}definitions); is this a "
+        "BPMN 2.0 file? (line 2); the raw text follows\n"
+        '<?xml version="1.0"?>\n<html/>\n'
+    )
     latin1 = tmp_path / "latin1.bpmn"
     latin1.write_bytes('<?xml version="1.0" encoding="ISO-8859-1"?>\n<definitions>Prüfung'.encode("latin-1"))
     lines = run("textconv", str(latin1)).stdout.splitlines()
@@ -58,9 +66,11 @@ def test_textconv_of_a_file_over_the_limit_shows_size_and_checksum(pair):  # noq
     data = pair[0].read_bytes()
     result = run("textconv", "--lang", "en", "--max-bytes", "100", str(pair[0]))
     assert result.returncode == 0
-    assert result.stdout == (f"procex: not readable as BPMN: file is {len(data):,} bytes, over the limit of 100 "
-                             "(--max-bytes); size and checksum only\n"
-                             f"size: {len(data)} bytes, sha256: {hashlib.sha256(data).hexdigest()}\n")
+    assert result.stdout == (
+        f"procex: not readable as BPMN: file is {len(data):,} bytes, over the limit of 100 "
+        "(--max-bytes); size and checksum only\n"
+        f"size: {len(data)} bytes, sha256: {hashlib.sha256(data).hexdigest()}\n"
+    )
 
 
 def test_textconv_of_a_missing_file_is_still_an_error(tmp_path):
@@ -69,6 +79,7 @@ def test_textconv_of_a_missing_file_is_still_an_error(tmp_path):
 
 
 # --- procex diff with /dev/null on one side ------------------------------------------------------
+
 
 def test_diff_against_dev_null_is_all_added_or_all_removed(pair):  # noqa: F811
     added = json.loads(run("diff", "/dev/null", str(pair[0]), "--format", "json").stdout)
@@ -95,6 +106,7 @@ def test_an_empty_file_is_an_empty_model_for_the_difftool_only(pair, tmp_path): 
 
 # --- in a git repository -------------------------------------------------------------------------
 
+
 @pytest.fixture
 def repo(tmp_path):
     if shutil.which("git") is None:
@@ -104,9 +116,13 @@ def repo(tmp_path):
     procex = f"{sys.executable} -c 'import sys; sys.path.insert(0, \"{REPO}\"); import cli; cli.main()'"
 
     def git(*args, check=True):
-        done = subprocess.run(["git", *args], cwd=root, capture_output=True, text=True,
-                              env={**os.environ, "GIT_CONFIG_NOSYSTEM": "1", "HOME": str(tmp_path),
-                                   "GIT_PAGER": "cat", "PAGER": "cat"})
+        done = subprocess.run(
+            ["git", *args],
+            cwd=root,
+            capture_output=True,
+            text=True,
+            env={**os.environ, "GIT_CONFIG_NOSYSTEM": "1", "HOME": str(tmp_path), "GIT_PAGER": "cat", "PAGER": "cat"},
+        )
         if check:
             assert done.returncode == 0, done.stderr
         return done
@@ -136,7 +152,10 @@ def test_git_diff_and_log_read_past_a_broken_model(repo, pair):  # noqa: F811
     log = git("log", "-p", "--format=commit %s")
     assert log.returncode == 0 and log.stderr == ""
     assert [line for line in log.stdout.splitlines() if line.startswith("commit ")] == [
-        "commit Koblenz", "commit kaputt", "commit Trier"]
+        "commit Koblenz",
+        "commit kaputt",
+        "commit Trier",
+    ]
     assert '+task "Antrag sichten" [check] in [proc]' in log.stdout.splitlines()
     assert '+task "Antrag prüfen" [check] in [proc]' in log.stdout.splitlines()  # the first commit, past the broken one
 

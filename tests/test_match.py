@@ -1,4 +1,5 @@
 """Layered matching: ids first, then one optimal assignment per category on similarity."""
+
 import itertools
 from pathlib import Path
 
@@ -47,13 +48,22 @@ def test_id_pairs_need_a_compatible_category():
 
 def test_unnamed_gateways_are_paired_through_their_neighbours():
     """Two unnamed gateways look alike; only their paired neighbours tell them apart."""
+
     def model(prefix, order):
-        nodes = [(prefix + "s", "Antrag eingegangen"), (prefix + "t1", "Antrag prüfen"),
-                 (prefix + "t2", "Gebühr erheben"), (prefix + "e1", "Ablehnung versenden"),
-                 (prefix + "e2", "Bescheid versenden")]
+        nodes = [
+            (prefix + "s", "Antrag eingegangen"),
+            (prefix + "t1", "Antrag prüfen"),
+            (prefix + "t2", "Gebühr erheben"),
+            (prefix + "e1", "Ablehnung versenden"),
+            (prefix + "e2", "Bescheid versenden"),
+        ]
         gws = [f'<exclusiveGateway id="{prefix}g{k}"/>' for k in order]
-        flows = [(prefix + "f1", prefix + "t1", prefix + "g1"), (prefix + "f2", prefix + "g1", prefix + "e1"),
-                 (prefix + "f3", prefix + "t2", prefix + "g2"), (prefix + "f4", prefix + "g2", prefix + "e2")]
+        flows = [
+            (prefix + "f1", prefix + "t1", prefix + "g1"),
+            (prefix + "f2", prefix + "g1", prefix + "e1"),
+            (prefix + "f3", prefix + "t2", prefix + "g2"),
+            (prefix + "f4", prefix + "g2", prefix + "e2"),
+        ]
         body = "".join(f'<task id="{i}" name="{n}"/>' for i, n in nodes) + "".join(gws)
         body += "".join(f'<sequenceFlow id="{i}" sourceRef="{s}" targetRef="{t}"/>' for i, s, t in flows)
         return Model.from_bytes((HEAD + body + "</process></definitions>").encode(), prefix)

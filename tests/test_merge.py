@@ -4,6 +4,7 @@ BASE is a small Gewerbe process (three lanes, a gateway with conditions, a timer
 sub-process); LOCAL and UPSTREAM are BASE with edits made by bpmn.edit, so what each side changed
 is known exactly. Every merged model must be XSD-valid and pass the correctness preset.
 """
+
 from pathlib import Path
 
 import pytest
@@ -105,7 +106,7 @@ BASE = """<?xml version="1.0" encoding="UTF-8"?>
     </bpmndi:BPMNPlane>
   </bpmndi:BPMNDiagram>
 </bpmn:definitions>
-""".encode("utf-8")
+""".encode()
 
 
 def base_model():
@@ -145,6 +146,7 @@ def test_base_is_valid():
 
 # --- a known answer: two sets of edits, some overlapping -------------------------------------------
 
+
 def known_sides():
     base = base_model()
     local, upstream = base.copy(), base.copy()
@@ -154,9 +156,9 @@ def known_sides():
     edit.move_to_lane(local, "t2", "lane_c")
     edit.set_documentation(local, "t1", "Prüfung nach Koblenzer Checkliste")
     edit.set_condition(local, "f4", "vollstaendig = false and frist_offen")  # conflicts
-    edit.rename(local, "end2", "Verfahren beendet")                          # same as upstream
+    edit.rename(local, "end2", "Verfahren beendet")  # same as upstream
     edit.reconnect(local, "f6", target_id="end2")
-    edit.remove_element(local, "tm")          # upstream changes its timer; f7 goes with it
+    edit.remove_element(local, "tm")  # upstream changes its timer; f7 goes with it
     # UPSTREAM (Trier's new version)
     edit.change_type(upstream, "t1", "userTask")
     edit.rename(upstream, "t3", "Fehlende Angaben nachfordern")
@@ -164,8 +166,9 @@ def known_sides():
     edit.set_condition(upstream, "f4", "unvollstaendig = true")
     edit.rename(upstream, "end2", "Verfahren beendet")
     edit.set_timer(upstream, "tm", "P30D")
-    fee = edit.add_flow_node(upstream, "proc", "userTask", "Gebühr erheben", ident="fee", lane_id="lane_b",
-                             bounds=(410, 185, 100, 80))
+    fee = edit.add_flow_node(
+        upstream, "proc", "userTask", "Gebühr erheben", ident="fee", lane_id="lane_b", bounds=(410, 185, 100, 80)
+    )
     # upstream makes room: t2 goes right, the fee task takes its place
     edit.reconnect(upstream, "f3", target_id=fee)
     edit.add_sequence_flow(upstream, fee, "t2", ident="f_fee")
@@ -222,8 +225,8 @@ def test_known_answer_merge_refuses_then_prefers():
     expected -= {t for t in semantic(base, upstream) if t[1] in ("f4", "tm")}
     assert semantic(base, merged) == expected
     assert merged["f3"].target.id == "fee" and merged["fee"].lane.id == "lane_b"
-    assert merged["t2"].lane.id == "lane_c"            # local relane kept
-    assert merged["lane_b"].name == "Gewerbeamt"       # local lane name kept, upstream's task in it
+    assert merged["t2"].lane.id == "lane_c"  # local relane kept
+    assert merged["lane_b"].name == "Gewerbeamt"  # local lane name kept, upstream's task in it
     assert merged["f4"].condition == "vollstaendig = false and frist_offen"
     assert "tm" not in merged
     assert len(three.applicable) == len(kept.applied)
@@ -231,7 +234,7 @@ def test_known_answer_merge_refuses_then_prefers():
     taken = merge(base, local, upstream, prefer="upstream")
     merged = validate(taken.model)
     assert merged["f4"].condition == "unvollstaendig = true"
-    assert merged["tm"].el.find(".//{*}timeDuration").text == "P30D"     # brought back
+    assert merged["tm"].el.find(".//{*}timeDuration").text == "P30D"  # brought back
     assert merged["t1"].type == "userTask" and merged["t1"].documentation == ["Prüfung nach Koblenzer Checkliste"]
 
 
@@ -241,8 +244,12 @@ def test_added_task_gets_a_shape_clear_of_local_shapes():
     fee = merged.shapes_of("fee")[0].bounds
     lane = merged.shapes_of("lane_b")[0].bounds
     assert lane.contains(fee)
-    others = [s.bounds for d in merged.diagrams for s in d.shapes
-              if s.bpmn_element not in ("fee", "pool", "lane_a", "lane_b", "lane_c")]
+    others = [
+        s.bounds
+        for d in merged.diagrams
+        for s in d.shapes
+        if s.bpmn_element not in ("fee", "pool", "lane_a", "lane_b", "lane_c")
+    ]
     assert not any(fee.overlaps(b) for b in others)
     # upstream drew it at t2's old place, which LOCAL still uses: it moved sideways, not down
     assert fee.y == 185 and fee.x != 410
@@ -272,8 +279,8 @@ def test_layout_on_both_sides_is_reported_not_blocking():
     assert kinds_of(three.applicable) == [("layout", "tm", "layout")]
     result = merge(base, local, upstream)
     assert result.ok
-    assert result.model.shapes_of("end2")[0].bounds.x == 700      # local drawing kept
-    assert result.model.shapes_of("tm")[0].bounds.y == 340        # upstream's applied
+    assert result.model.shapes_of("end2")[0].bounds.x == 700  # local drawing kept
+    assert result.model.shapes_of("tm")[0].bounds.y == 340  # upstream's applied
     preferred = merge(base, local, upstream, prefer="upstream")
     assert preferred.model.shapes_of("end2")[0].bounds.x == 740
 
@@ -312,11 +319,15 @@ def test_both_sides_add_different_tasks_in_one_place():
 
 def _add_lane(model, ident, name, y, height):
     """A lane below the others, drawn across the pool (bpmn.edit has no lane editing)."""
-    bpmn, di, dc = ("{http://www.omg.org/spec/BPMN/20100524/MODEL}", "{http://www.omg.org/spec/BPMN/20100524/DI}",
-                    "{http://www.omg.org/spec/DD/20100524/DC}")
+    bpmn, di, dc = (
+        "{http://www.omg.org/spec/BPMN/20100524/MODEL}",
+        "{http://www.omg.org/spec/BPMN/20100524/DI}",
+        "{http://www.omg.org/spec/DD/20100524/DC}",
+    )
     etree.SubElement(model.element("ls"), bpmn + "lane", id=ident, name=name)
-    shape = etree.SubElement(model.root.find(f".//{di}BPMNPlane"), di + "BPMNShape", id=ident + "_di",
-                             bpmnElement=ident, isHorizontal="true")
+    shape = etree.SubElement(
+        model.root.find(f".//{di}BPMNPlane"), di + "BPMNShape", id=ident + "_di", bpmnElement=ident, isHorizontal="true"
+    )
     etree.SubElement(shape, dc + "Bounds", x="30", y=str(y), width="1170", height=str(height))
     model.shapes_of("pool")[0].el.find(dc + "Bounds").set("height", str(y + height))
     model.reindex()
@@ -340,15 +351,22 @@ def test_lane_added_on_both_sides_goes_below_and_the_pool_grows():
 
 # --- the table: one local and one upstream edit of each kind --------------------------------------
 
-X, Y = "t1", "t3"     # the task both sides edit ("same"), the task upstream edits ("different")
+X, Y = "t1", "t3"  # the task both sides edit ("same"), the task upstream edits ("different")
 LABEL = {"local": "lokal", "upstream": "Trier"}
 NEW_TYPE = {"local": "userTask", "upstream": "serviceTask"}
-NEW_LANE = {("t1", "local"): "lane_b", ("t1", "upstream"): "lane_c",
-            ("t3", "local"): "lane_a", ("t3", "upstream"): "lane_b"}
-NEW_TARGET = {("t1", "local"): "t2", ("t1", "upstream"): "t3",
-              ("t3", "local"): "end2", ("t3", "upstream"): "end"}
-ADDED = {("t1", "local"): "Gebühr erheben", ("t1", "upstream"): "Gebühren erheben und buchen",
-         ("t3", "local"): "Rückfrage telefonisch", ("t3", "upstream"): "Erinnerung senden"}
+NEW_LANE = {
+    ("t1", "local"): "lane_b",
+    ("t1", "upstream"): "lane_c",
+    ("t3", "local"): "lane_a",
+    ("t3", "upstream"): "lane_b",
+}
+NEW_TARGET = {("t1", "local"): "t2", ("t1", "upstream"): "t3", ("t3", "local"): "end2", ("t3", "upstream"): "end"}
+ADDED = {
+    ("t1", "local"): "Gebühr erheben",
+    ("t1", "upstream"): "Gebühren erheben und buchen",
+    ("t3", "local"): "Rückfrage telefonisch",
+    ("t3", "upstream"): "Erinnerung senden",
+}
 
 
 def _outgoing(model, task):
@@ -391,22 +409,30 @@ def do_move(model, task, side):
     edit.move_to_container(model, task, "sub")
 
 
-EDITS = {"rename": do_rename, "retype": do_retype, "property": do_property, "relane": do_relane,
-         "rewire": do_rewire, "add": do_add, "remove": do_remove, "move": do_move}
+EDITS = {
+    "rename": do_rename,
+    "retype": do_retype,
+    "property": do_property,
+    "relane": do_relane,
+    "rewire": do_rewire,
+    "add": do_add,
+    "remove": do_remove,
+    "move": do_move,
+}
 
 # Expected outcome when LOCAL (row) and UPSTREAM (column) edit the SAME task X:
 # "merged", or the conflict kinds reported. The rewire and add edits change X's outgoing flow.
 M, RC, MC, RR = "merged", {"removed-changed"}, {"moved-changed"}, {"removed-referenced"}
 #            rename     retype     property      relane    rewire        add           remove   move
 SAME = {
-    "rename":   [{"label"}, M,         M,            M,        M,            M,            RC,     MC],
-    "retype":   [M,         {"type"},  M,            M,        M,            M,            RC,     MC],
-    "property": [M,         M,         {"property"}, M,        M,            M,            RC,     MC],
-    "relane":   [M,         M,         M,            {"lane"}, M,            M,            RC,     MC],
-    "rewire":   [M,         M,         M,            M,        {"rewire"},   {"rewire"},   RC | RR, RC | MC],
-    "add":      [M,         M,         M,            M,        {"rewire"},   {"added"},    RC | RR, RC | MC],
-    "remove":   [RC,        RC,        RC,           RC,       RC,           RC,           M,      RC],
-    "move":     [M,         M,         M,            M,        RC,           RC,           RC,     M],
+    "rename": [{"label"}, M, M, M, M, M, RC, MC],
+    "retype": [M, {"type"}, M, M, M, M, RC, MC],
+    "property": [M, M, {"property"}, M, M, M, RC, MC],
+    "relane": [M, M, M, {"lane"}, M, M, RC, MC],
+    "rewire": [M, M, M, M, {"rewire"}, {"rewire"}, RC | RR, RC | MC],
+    "add": [M, M, M, M, {"rewire"}, {"added"}, RC | RR, RC | MC],
+    "remove": [RC, RC, RC, RC, RC, RC, M, RC],
+    "move": [M, M, M, M, RC, RC, RC, M],
 }
 COLUMNS = list(EDITS)
 CASES = [(l, u, "same", SAME[l][i]) for l in EDITS for i, u in enumerate(COLUMNS)]
@@ -414,8 +440,7 @@ CASES = [(l, u, "same", SAME[l][i]) for l in EDITS for i, u in enumerate(COLUMNS
 CASES += [(l, u, "different", M) for l in EDITS for u in EDITS]
 
 
-@pytest.mark.parametrize("local_edit,upstream_edit,where,expected", CASES,
-                         ids=[f"{l}-{u}-{w}" for l, u, w, _ in CASES])
+@pytest.mark.parametrize("local_edit,upstream_edit,where,expected", CASES, ids=[f"{l}-{u}-{w}" for l, u, w, _ in CASES])
 def test_edit_table(local_edit, upstream_edit, where, expected):
     base = base_model()
     local, upstream = base.copy(), base.copy()
@@ -451,8 +476,11 @@ def assert_side_won(three, side, winner, merged):
                 assert item.own_id in merged, conflict.to_dict()
         else:
             prop = item.change["details"][0]["property"]
-            left = [c for c in after.changes_of(old_id=item.own_id) if c.kind == item.change["kind"]
-                    and any(d["property"] == prop for d in c.details)]
+            left = [
+                c
+                for c in after.changes_of(old_id=item.own_id)
+                if c.kind == item.change["kind"] and any(d["property"] == prop for d in c.details)
+            ]
             assert left == [], (conflict.to_dict(), [c.to_dict() for c in left])
 
 
@@ -486,10 +514,14 @@ def test_trier_update_into_koblenz_adaptation():
     assert archive.lane.name.startswith("Amt für Gewerbe")
     assert [p.name for p in merged.participants if "Stadt" in p.name] == ["Stadt Koblenz"]
     assert merged["Task_Anzeige_pruefen"].name == upstream["Task_Anzeige_pruefen"].name
-    assert merged.shapes_of("Task_Vorgang_archivieren")[0].bounds == upstream.shapes_of("Task_Vorgang_archivieren")[0].bounds
+    assert (
+        merged.shapes_of("Task_Vorgang_archivieren")[0].bounds
+        == upstream.shapes_of("Task_Vorgang_archivieren")[0].bounds
+    )
 
 
 # --- random adaptations of a larger base (the benchmark's generator) ------------------------------
+
 
 def _bench_module():
     import importlib.util
@@ -518,12 +550,16 @@ def test_random_adaptations_merge_valid_and_keep_local(seed):
         if item.aspect in ("layout", "added", "removed"):
             continue
         prop = item.change["details"][0]["property"]
-        left = [c for c in after.changes_of(old_id=item.own_id) if c.kind == item.change["kind"]
-                and any(d["property"] == prop for d in c.details)]
+        left = [
+            c
+            for c in after.changes_of(old_id=item.own_id)
+            if c.kind == item.change["kind"] and any(d["property"] == prop for d in c.details)
+        ]
         assert left == [], item.change
 
 
 # --- command line -----------------------------------------------------------------------------------
+
 
 def test_cli_diff3_and_merge(tmp_path):
     from click.testing import CliRunner
@@ -563,13 +599,26 @@ def test_cli_diff3_and_merge(tmp_path):
     assert result.exit_code == 0, result.stderr
     merged = validate(read_model(out))
     assert merged["fee"].name == "Gebühr erheben" and merged["pool"].name == "Stadt Koblenz"
-    assert [p.name for p in tmp_path.iterdir() if p.name.startswith(".")] == []   # no temp file left
+    assert [p.name for p in tmp_path.iterdir() if p.name.startswith(".")] == []  # no temp file left
 
     import subprocess
     import sys
 
-    gone = subprocess.run([sys.executable, "-c", "import cli; cli.main()", "merge", paths[0],
-                           str(tmp_path / "nope.bpmn"), paths[2], "-o", str(tmp_path / "x.bpmn")],
-                          capture_output=True, text=True, cwd=ROOT)
+    gone = subprocess.run(
+        [
+            sys.executable,
+            "-c",
+            "import cli; cli.main()",
+            "merge",
+            paths[0],
+            str(tmp_path / "nope.bpmn"),
+            paths[2],
+            "-o",
+            str(tmp_path / "x.bpmn"),
+        ],
+        capture_output=True,
+        text=True,
+        cwd=ROOT,
+    )
     assert gone.returncode == 2 and not (tmp_path / "x.bpmn").exists()
     assert gone.stderr.strip() == f"procex: error: {tmp_path / 'nope.bpmn'}: no such file; check the path"

@@ -1,4 +1,5 @@
 """The model view against counts established by hand (grep over the files) for three MIWG models."""
+
 import json
 
 from click.testing import CliRunner
@@ -45,14 +46,43 @@ def test_b20_counts_latin1_and_event_definitions(shared):
     path = shared / "corpora/miwg/reference/B.2.0.bpmn"
     data = inspect_json(path)
     counts = data["counts"]
-    expected = {"task": 22, "userTask": 5, "serviceTask": 4, "sendTask": 1, "receiveTask": 1, "startEvent": 9,
-                "endEvent": 14, "intermediateCatchEvent": 6, "intermediateThrowEvent": 5, "boundaryEvent": 11,
-                "exclusiveGateway": 2, "parallelGateway": 3, "inclusiveGateway": 2, "eventBasedGateway": 1,
-                "subProcess": 5, "callActivity": 3, "sequenceFlow": 85, "messageFlow": 2, "lane": 2,
-                "participant": 2, "process": 4, "dataObject": 1, "dataObjectReference": 1,
-                "dataStoreReference": 1, "dataStore": 1, "textAnnotation": 1, "association": 1, "group": 1,
-                "BPMNShape": 99, "BPMNEdge": 87, "timerEventDefinition": 4, "messageEventDefinition": 8,
-                "signalEventDefinition": 7, "escalationEventDefinition": 4, "conditionalEventDefinition": 4}
+    expected = {
+        "task": 22,
+        "userTask": 5,
+        "serviceTask": 4,
+        "sendTask": 1,
+        "receiveTask": 1,
+        "startEvent": 9,
+        "endEvent": 14,
+        "intermediateCatchEvent": 6,
+        "intermediateThrowEvent": 5,
+        "boundaryEvent": 11,
+        "exclusiveGateway": 2,
+        "parallelGateway": 3,
+        "inclusiveGateway": 2,
+        "eventBasedGateway": 1,
+        "subProcess": 5,
+        "callActivity": 3,
+        "sequenceFlow": 85,
+        "messageFlow": 2,
+        "lane": 2,
+        "participant": 2,
+        "process": 4,
+        "dataObject": 1,
+        "dataObjectReference": 1,
+        "dataStoreReference": 1,
+        "dataStore": 1,
+        "textAnnotation": 1,
+        "association": 1,
+        "group": 1,
+        "BPMNShape": 99,
+        "BPMNEdge": 87,
+        "timerEventDefinition": 4,
+        "messageEventDefinition": 8,
+        "signalEventDefinition": 7,
+        "escalationEventDefinition": 4,
+        "conditionalEventDefinition": 4,
+    }
     assert {k: counts.get(k, 0) for k in expected} == expected
     assert data["flow_nodes"] == 94
     model = read_model(path)
@@ -73,7 +103,13 @@ def test_inspect_is_executable_is_a_boolean_or_null(tmp_path):
     path.write_bytes(xml)
     data = inspect_json(path)
     assert [(p["id"], p["is_executable"]) for p in data["processes"]] == [
-        ("yes", True), ("one", True), ("no", False), ("zero", False), ("absent", None), ("wrong", None)]
+        ("yes", True),
+        ("one", True),
+        ("no", False),
+        ("zero", False),
+        ("absent", None),
+        ("wrong", None),
+    ]
     text = CliRunner().invoke(procex, ["inspect", str(path)]).output.splitlines()
     assert '  process yes "Gewerbe anmelden" in pool pool: 0 flow nodes, 0 sequence flows' in text
     assert "  process absent: 0 flow nodes, 0 sequence flows" in text  # no name, no pool: no stray " :"
@@ -99,8 +135,12 @@ def test_tolerant_import_reports_findings():
       <laneSet><lane id="l"><flowNodeRef>ghost</flowNodeRef></lane></laneSet></process></definitions>"""
     model = Model.from_bytes(xml, "bad.bpmn")
     codes = sorted((f.code, f.element) for f in model.findings)
-    assert codes == [("duplicate-id", "a"), ("unknown-element", "x"), ("unresolved-reference", "f"),
-                     ("unresolved-reference", "l")]
+    assert codes == [
+        ("duplicate-id", "a"),
+        ("unknown-element", "x"),
+        ("unresolved-reference", "f"),
+        ("unresolved-reference", "l"),
+    ]
     assert all(f.line for f in model.findings)
     # nothing is dropped: both tasks and the unknown element are still written back
     assert model.to_bytes().count(b"<task") == 2 and b"<bogus" in model.to_bytes()
@@ -115,8 +155,8 @@ def test_vendor_namespaces_reported(shared):
 def test_cli_errors_are_one_line(tmp_path):
     bad = tmp_path / "bad.bpmn"
     bad.write_text("<definitions")
-    from subprocess import run
     import sys
+    from subprocess import run
 
     result = run([sys.executable, "-c", "import cli; cli.main()", "inspect", str(bad)], capture_output=True, text=True)
     assert result.returncode == 2
@@ -126,7 +166,16 @@ def test_cli_errors_are_one_line(tmp_path):
 
 def test_export_plain_writes_atomically(tmp_path, shared):
     out = tmp_path / "out.bpmn"
-    result = CliRunner().invoke(procex, ["export", str(shared / "corpora/miwg/roundtrip/sap-signavio_19.9.0/B.2.0-roundtrip.bpmn"), "-o", str(out), "--plain"])
+    result = CliRunner().invoke(
+        procex,
+        [
+            "export",
+            str(shared / "corpora/miwg/roundtrip/sap-signavio_19.9.0/B.2.0-roundtrip.bpmn"),
+            "-o",
+            str(out),
+            "--plain",
+        ],
+    )
     assert result.exit_code == 0, result.output
     assert b"xmlns:signavio" not in out.read_bytes() and b"<signavio:" not in out.read_bytes()
     assert [p.name for p in tmp_path.iterdir()] == ["out.bpmn"]

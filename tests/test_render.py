@@ -1,4 +1,5 @@
 """procex render and bpmn.render: every shape and edge drawn, text escaped, PNG, no invented layout."""
+
 import re
 import subprocess
 import sys
@@ -65,8 +66,12 @@ def test_cli_render_all_reference_models_to_svg(tmp_path):
     need_shared()
     for path in REFERENCE:
         out = tmp_path / f"{path.stem}.svg"
-        result = subprocess.run([sys.executable, "-m", "procex.cli", "render", str(path), "-o", str(out)],
-                                cwd=REPO, capture_output=True, text=True)
+        result = subprocess.run(
+            [sys.executable, "-m", "procex.cli", "render", str(path), "-o", str(out)],
+            cwd=REPO,
+            capture_output=True,
+            text=True,
+        )
         assert result.returncode == 0, result.stderr
         model = read_model(path)
         assert len(_groups(out.read_text("utf-8"))) == len(model.diagrams[0].shapes) + len(model.diagrams[0].edges)
@@ -82,10 +87,25 @@ def test_kinds_and_markers_of_b20():
     for g in root.iter("{%s}g" % SVG_NS):
         if g.get("data-kind"):
             by_kind.setdefault(g.get("data-kind"), []).append(g)
-    for kind in ("userTask", "serviceTask", "sendTask", "receiveTask", "callActivity", "subProcess",
-                 "boundaryEvent", "eventBasedGateway", "inclusiveGateway", "parallelGateway",
-                 "exclusiveGateway", "dataObjectReference", "dataStoreReference", "textAnnotation",
-                 "group", "messageFlow", "association"):
+    for kind in (
+        "userTask",
+        "serviceTask",
+        "sendTask",
+        "receiveTask",
+        "callActivity",
+        "subProcess",
+        "boundaryEvent",
+        "eventBasedGateway",
+        "inclusiveGateway",
+        "parallelGateway",
+        "exclusiveGateway",
+        "dataObjectReference",
+        "dataStoreReference",
+        "textAnnotation",
+        "group",
+        "messageFlow",
+        "association",
+    ):
         assert kind in by_kind, kind
     assert all(g.get("class") == "bpmn-task" for g in by_kind["userTask"])
     assert all(g.get("class") == "bpmn-gateway" for g in by_kind["parallelGateway"])
@@ -95,9 +115,9 @@ def test_kinds_and_markers_of_b20():
         dashed = any(c.get("stroke-dasharray") for c in g.iter("{%s}circle" % SVG_NS) if c.get("class") == "outline")
         assert dashed == (element.el.get("cancelActivity") == "false"), element.name
     # markers: collapsed sub-process +, multi-instance bars, loop
-    assert re.search(r'marker-collapsed', svg)
-    assert re.search(r'marker-parallel', svg)
-    assert re.search(r'marker-loop', svg)
+    assert re.search(r"marker-collapsed", svg)
+    assert re.search(r"marker-parallel", svg)
+    assert re.search(r"marker-loop", svg)
     # event icons by definition
     for icon in ("timer", "message", "signal", "escalation", "error", "conditional", "link"):
         assert f"icon-{icon}" in svg, icon
@@ -110,19 +130,23 @@ def test_kinds_and_markers_of_b20():
 
 
 def _model(body, di=True, name='Antrag <prüfen> & "freigeben"'):
-    shapes = """
+    shapes = (
+        """
       <bpmndi:BPMNDiagram id="D1"><bpmndi:BPMNPlane id="P1" bpmnElement="Process_1">
         <bpmndi:BPMNShape id="S1" bpmnElement="Start_1"><dc:Bounds x="100" y="100" width="36" height="36"/></bpmndi:BPMNShape>
         <bpmndi:BPMNShape id="S2" bpmnElement="Task_1"><dc:Bounds x="200" y="78" width="100" height="80"/></bpmndi:BPMNShape>
         <bpmndi:BPMNEdge id="E1" bpmnElement="Flow_1"><di:waypoint x="136" y="118"/><di:waypoint x="200" y="118"/></bpmndi:BPMNEdge>
-      </bpmndi:BPMNPlane></bpmndi:BPMNDiagram>""" if di else ""
+      </bpmndi:BPMNPlane></bpmndi:BPMNDiagram>"""
+        if di
+        else ""
+    )
     xml = f"""<?xml version="1.0" encoding="UTF-8"?>
 <definitions xmlns="http://www.omg.org/spec/BPMN/20100524/MODEL"
   xmlns:bpmndi="http://www.omg.org/spec/BPMN/20100524/DI" xmlns:dc="http://www.omg.org/spec/DD/20100524/DC"
   xmlns:di="http://www.omg.org/spec/DD/20100524/DI" id="Defs_1" targetNamespace="urn:test">
   <process id="Process_1">
     <startEvent id="Start_1" name="Start &amp; los"/>
-    <userTask id="Task_1" name="{name.replace('&', '&amp;').replace('<', '&lt;').replace('"', '&quot;')}"/>
+    <userTask id="Task_1" name="{name.replace("&", "&amp;").replace("<", "&lt;").replace('"', "&quot;")}"/>
     <sequenceFlow id="Flow_1" sourceRef="Start_1" targetRef="Task_1"/>
     {body}
   </process>{shapes}
@@ -144,14 +168,22 @@ def test_labels_are_escaped_and_well_formed():
 def test_highlight_adds_the_class_to_the_group():
     svg = render_svg(_model(""), highlight={"Task_1": "diff-changed", "Flow_1": "diff-added"})
     root = etree.fromstring(svg.encode("utf-8"))
-    classes = {g.get("data-element-id"): g.get("class") for g in root.iter("{%s}g" % SVG_NS) if g.get("data-element-id")}
-    assert classes == {"Start_1": "bpmn-event", "Task_1": "bpmn-task diff-changed", "Flow_1": "bpmn-sequence-flow diff-added"}
+    classes = {
+        g.get("data-element-id"): g.get("class") for g in root.iter("{%s}g" % SVG_NS) if g.get("data-element-id")
+    }
+    assert classes == {
+        "Start_1": "bpmn-event",
+        "Task_1": "bpmn-task diff-changed",
+        "Flow_1": "bpmn-sequence-flow diff-added",
+    }
     assert root.find(".//{%s}g[@id='el-Task_1']" % SVG_NS) is not None
 
 
 def test_model_without_diagram_interchange_is_refused():
     model = _model("", di=False)
-    with pytest.raises(NoDiagramError, match=r"antrag\.bpmn has no diagram interchange \(BPMNDI\); procex does not invent a layout"):
+    with pytest.raises(
+        NoDiagramError, match=r"antrag\.bpmn has no diagram interchange \(BPMNDI\); procex does not invent a layout"
+    ):
         render_svg(model)
     with pytest.raises(RenderError, match="choose --diagram 0 to 0"):
         render_svg(_model(""), diagram=1)
@@ -160,23 +192,42 @@ def test_model_without_diagram_interchange_is_refused():
 def test_cli_errors_are_one_line(tmp_path):
     no_di = tmp_path / "antrag.bpmn"
     no_di.write_bytes(_model("", di=False).to_bytes())
-    result = subprocess.run([sys.executable, "-m", "procex.cli", "render", str(no_di), "-o", str(tmp_path / "out.svg")],
-                            cwd=REPO, capture_output=True, text=True)
+    result = subprocess.run(
+        [sys.executable, "-m", "procex.cli", "render", str(no_di), "-o", str(tmp_path / "out.svg")],
+        cwd=REPO,
+        capture_output=True,
+        text=True,
+    )
     assert result.returncode == 2
     assert result.stderr.startswith("procex: error: ") and "no diagram interchange" in result.stderr
     assert len(result.stderr.strip().splitlines()) == 1
     assert not (tmp_path / "out.svg").exists()
-    result = subprocess.run([sys.executable, "-m", "procex.cli", "render", str(no_di), "-o", str(tmp_path / "out.pdf")],
-                            cwd=REPO, capture_output=True, text=True)
+    result = subprocess.run(
+        [sys.executable, "-m", "procex.cli", "render", str(no_di), "-o", str(tmp_path / "out.pdf")],
+        cwd=REPO,
+        capture_output=True,
+        text=True,
+    )
     assert result.returncode == 2 and "*.svg or *.png" in result.stderr
 
 
 def test_png_output(tmp_path):
     need_shared()
     out = tmp_path / "c20.png"
-    result = subprocess.run([sys.executable, "-m", "procex.cli", "render",
-                             str(need_shared() / "corpora/miwg/reference/C.2.0.bpmn"), "-o", str(out)],
-                            cwd=REPO, capture_output=True, text=True)
+    result = subprocess.run(
+        [
+            sys.executable,
+            "-m",
+            "procex.cli",
+            "render",
+            str(need_shared() / "corpora/miwg/reference/C.2.0.bpmn"),
+            "-o",
+            str(out),
+        ],
+        cwd=REPO,
+        capture_output=True,
+        text=True,
+    )
     assert result.returncode == 0, result.stderr
     data = out.read_bytes()
     assert data.startswith(PNG_SIGNATURE)
@@ -192,7 +243,10 @@ def test_wrap_text_breaks_like_a_modeller():
     assert text_width("iii") < text_width("MMM")
     assert wrap_text("Antrag prüfen", 90) == ["Antrag prüfen"]
     assert wrap_text("Gewerbeanmeldung entgegennehmen und prüfen", 120) == [
-        "Gewerbeanmeldung", "entgegennehmen und", "prüfen"]
+        "Gewerbeanmeldung",
+        "entgegennehmen und",
+        "prüfen",
+    ]
     assert wrap_text("Zeile eins\nZeile zwei", 200) == ["Zeile eins", "Zeile zwei"]
     # a word too long for the box is cut, never lost
     lines = wrap_text("Donaudampfschifffahrtsgesellschaftskapitän", 90)
@@ -203,8 +257,10 @@ def test_wrap_text_breaks_like_a_modeller():
 
 def test_element_list_is_the_text_alternative():
     model = _model('<endEvent id="End_1" name="Fertig"><terminateEventDefinition/></endEvent>')
-    assert element_list(model) == [("Startereignis", "Start & los", ""),
-                                   ("Benutzeraufgabe", 'Antrag <prüfen> & "freigeben"', "")]
+    assert element_list(model) == [
+        ("Startereignis", "Start & los", ""),
+        ("Benutzeraufgabe", 'Antrag <prüfen> & "freigeben"', ""),
+    ]
     need_shared()
     rows = element_list(read_model(need_shared() / "corpora/miwg/reference/C.2.0.bpmn"), lang="en")
     assert ("Task", "Pick items", "Picker") in rows

@@ -1,4 +1,5 @@
 """procex report (exchange/report.py): counts, topics, and the changes against a saved report."""
+
 import csv
 import io
 import json
@@ -21,15 +22,21 @@ from .conftest import REPO
 
 PREVIOUS_ENTRIES = [
     E("99050012104000", "Gewerbeanmeldung", "planned", "Ordnungsamt"),
-    E("99102013104000", "Hundesteuer Anmeldung", "planned", "Steueramt"),   # key newer than LeiKa 2019
+    E("99102013104000", "Hundesteuer Anmeldung", "planned", "Steueramt"),  # key newer than LeiKa 2019
     E("", "Wohnsitz ummelden", "planned", "Bürgeramt"),
     E("99115005104000", "Wohnsitz anmelden", "online", "Bürgeramt", "processes/wohnsitz-anmeldung.bpmn"),
     E("99001031000000", "Anzeige von Abfallsammlungen", "in_progress", "Umweltamt"),
 ]
-PREVIOUS_LOCK = {"processes": {
-    "hundesteuer": {"upstream": None, "entry": "99102013104000"},
-    "wohnsitz-anmeldung": {"upstream": "trier/wohnsitz-anmeldung@1.0.0", "entry": "99115005104000",
-                           "published": {"ref": "koblenz/wohnsitz-anmeldung@1.0.0", "sha256": "a" * 64}}}}
+PREVIOUS_LOCK = {
+    "processes": {
+        "hundesteuer": {"upstream": None, "entry": "99102013104000"},
+        "wohnsitz-anmeldung": {
+            "upstream": "trier/wohnsitz-anmeldung@1.0.0",
+            "entry": "99115005104000",
+            "published": {"ref": "koblenz/wohnsitz-anmeldung@1.0.0", "sha256": "a" * 64},
+        },
+    }
+}
 NOW_ENTRIES = [
     E("99050012104000", "Gewerbeanmeldung", "in_progress", "Ordnungsamt", "processes/gewerbeanmeldung.bpmn"),
     E("99102013104000", "Hundesteuer Anmeldung", "online", "Steueramt", "processes/hundesteuer.bpmn"),
@@ -37,21 +44,36 @@ NOW_ENTRIES = [
     E("99115005104000", "Wohnsitz anmelden", "online", "Bürgeramt", "processes/wohnsitz-anmeldung.bpmn"),
     E("99102017002000", "Zweitwohnungsteuer", "planned", "Steueramt"),
 ]
-NOW_LOCK = {"processes": {
-    "gewerbeanmeldung": {"upstream": "trier/gewerbeanmeldung@1.1.0", "entry": "99050012104000"},
-    "hundesteuer": {"upstream": None, "entry": "99102013104000",
-                    "published": {"ref": "koblenz/hundesteuer@1.0.0", "sha256": "b" * 64}},
-    # an update of an adopted process is not a new adoption, but its new publication is listed
-    "wohnsitz-anmeldung": {"upstream": "trier/wohnsitz-anmeldung@1.1.0", "entry": "99115005104000",
-                           "published": {"ref": "koblenz/wohnsitz-anmeldung@1.1.0", "sha256": "c" * 64}}}}
+NOW_LOCK = {
+    "processes": {
+        "gewerbeanmeldung": {"upstream": "trier/gewerbeanmeldung@1.1.0", "entry": "99050012104000"},
+        "hundesteuer": {
+            "upstream": None,
+            "entry": "99102013104000",
+            "published": {"ref": "koblenz/hundesteuer@1.0.0", "sha256": "b" * 64},
+        },
+        # an update of an adopted process is not a new adoption, but its new publication is listed
+        "wohnsitz-anmeldung": {
+            "upstream": "trier/wohnsitz-anmeldung@1.1.0",
+            "entry": "99115005104000",
+            "published": {"ref": "koblenz/wohnsitz-anmeldung@1.1.0", "sha256": "c" * 64},
+        },
+    }
+}
 FEB, MAR = date(2025, 2, 3), date(2025, 3, 3)
 
 
 @pytest.fixture(scope="module")
 def reports():
     previous = rep.build_report(PREVIOUS_ENTRIES, PREVIOUS_LOCK, FEB, municipality="Stadt Koblenz")
-    now = rep.build_report(NOW_ENTRIES, NOW_LOCK, MAR, json.loads(json.dumps(previous)),
-                           municipality="Stadt Koblenz", process_names=["eigenes-verfahren"])
+    now = rep.build_report(
+        NOW_ENTRIES,
+        NOW_LOCK,
+        MAR,
+        json.loads(json.dumps(previous)),
+        municipality="Stadt Koblenz",
+        process_names=["eigenes-verfahren"],
+    )
     return previous, now
 
 
@@ -80,8 +102,12 @@ def test_changes_against_the_previous_report(reports):
     counts = changes["counts"]
     assert counts["services"] == {"now": 5, "previous": 5, "change": 0}
     assert {s: c["change"] for s, c in counts["by_status"].items()} == {"planned": -1, "in_progress": 0, "online": 1}
-    assert {k: c["change"] for k, c in counts["processes"].items()} == {"adopted": 1, "fim": 0, "own": 1,
-                                                                         "published": 1}
+    assert {k: c["change"] for k, c in counts["processes"].items()} == {
+        "adopted": 1,
+        "fim": 0,
+        "own": 1,
+        "published": 1,
+    }
     # Anzeige von Abfallsammlungen (Umwelt) left the catalogue: its topic is still listed, with zero now.
     assert counts["by_topic"]["Umwelt"]["total"] == {"now": 0, "previous": 1, "change": -1}
     assert counts["by_topic"]["Bauen & Wohnen"]["planned"] == {"now": 1, "previous": 0, "change": 1}
@@ -89,12 +115,15 @@ def test_changes_against_the_previous_report(reports):
         {"leistungsschluessel": "99050012104000", "title": "Gewerbeanmeldung", "from": "planned", "to": "in_progress"},
         {"leistungsschluessel": "99102013104000", "title": "Hundesteuer Anmeldung", "from": "planned", "to": "online"},
     ]
-    assert changes["added"] == [{"leistungsschluessel": "99102017002000", "title": "Zweitwohnungsteuer",
-                                 "status": "planned"}]
-    assert changes["removed"] == [{"leistungsschluessel": "99001031000000", "title": "Anzeige von Abfallsammlungen",
-                                   "status": "in_progress"}]
-    assert changes["newly_adopted"] == [{"process": "gewerbeanmeldung", "upstream": "trier/gewerbeanmeldung@1.1.0",
-                                         "entry": "99050012104000"}]
+    assert changes["added"] == [
+        {"leistungsschluessel": "99102017002000", "title": "Zweitwohnungsteuer", "status": "planned"}
+    ]
+    assert changes["removed"] == [
+        {"leistungsschluessel": "99001031000000", "title": "Anzeige von Abfallsammlungen", "status": "in_progress"}
+    ]
+    assert changes["newly_adopted"] == [
+        {"process": "gewerbeanmeldung", "upstream": "trier/gewerbeanmeldung@1.1.0", "entry": "99050012104000"}
+    ]
     assert changes["newly_from_fim"] == []
     assert changes["newly_published"] == [
         {"process": "hundesteuer", "ref": "koblenz/hundesteuer@1.0.0", "first": True},
@@ -105,8 +134,10 @@ def test_changes_against_the_previous_report(reports):
 def test_markdown(reports):
     previous, now = reports
     text = rep.render(now, "md")
-    assert text.startswith("# Umsetzungsstand der Verwaltungsleistungen – Stadt Koblenz\n\n"
-                           "Stand 03.03.2025 · Vergleich mit dem Bericht vom 03.02.2025\n")
+    assert text.startswith(
+        "# Umsetzungsstand der Verwaltungsleistungen – Stadt Koblenz\n\n"
+        "Stand 03.03.2025 · Vergleich mit dem Bericht vom 03.02.2025\n"
+    )
     assert "| geplant | 2 | 3 | \u22121 |" in text
     assert "| online | 2 | 1 | +1 |" in text
     assert "| **gesamt** | 5 | 5 | \u00b10 |" in text
@@ -156,10 +187,19 @@ def test_html_is_self_contained_with_svg_charts(reports):
     svgs = re.findall(r"<svg .*?</svg>", page, re.S)
     assert len(svgs) == 2
     status_chart = etree.fromstring(svgs[0])
-    bars = [r.findtext("{http://www.w3.org/2000/svg}title") for r in status_chart.iter("{http://www.w3.org/2000/svg}rect")
-            if r.find("{http://www.w3.org/2000/svg}title") is not None]
-    assert bars == ["geplant, vorher: 3", "geplant, aktuell: 2", "in Umsetzung, vorher: 1",
-                    "in Umsetzung, aktuell: 1", "online, vorher: 1", "online, aktuell: 2"]
+    bars = [
+        r.findtext("{http://www.w3.org/2000/svg}title")
+        for r in status_chart.iter("{http://www.w3.org/2000/svg}rect")
+        if r.find("{http://www.w3.org/2000/svg}title") is not None
+    ]
+    assert bars == [
+        "geplant, vorher: 3",
+        "geplant, aktuell: 2",
+        "in Umsetzung, vorher: 1",
+        "in Umsetzung, aktuell: 1",
+        "online, vorher: 1",
+        "online, aktuell: 2",
+    ]
     assert "vorher (03.02.2025)" in svgs[0] and "aktuell (03.03.2025)" in svgs[0]
     assert "Bauen &amp; Wohnen" in svgs[1]
     assert "Leistungen mit neuem Status" in page
@@ -258,9 +298,19 @@ def test_cli_report_twice_the_same_day(tmp_path, monkeypatch, capsys):
     assert json.loads(out)["previous"] == "2025-02-03" and rep.nothing_changed(json.loads(out)["changes"])
 
     # later that day one service goes online and the report is saved again: compared with the morning's
-    write_catalogue(tmp_path / "catalogue.csv",
-                    [E(e.leistungsschluessel, e.title, "online" if e.title == "Gewerbeanmeldung" else e.status,
-                       e.office, e.process) for e in PREVIOUS_ENTRIES])
+    write_catalogue(
+        tmp_path / "catalogue.csv",
+        [
+            E(
+                e.leistungsschluessel,
+                e.title,
+                "online" if e.title == "Gewerbeanmeldung" else e.status,
+                e.office,
+                e.process,
+            )
+            for e in PREVIOUS_ENTRIES
+        ],
+    )
     code, out, err = run(capsys, "report", "--save")
     assert code == 0 and err.strip() == f"saved {tmp_path / '.procex/reports/2025-02-03-2.json'}"
     assert "| geplant | 2 | 3 | \u22121 |" in out and "- 99050012104000 Gewerbeanmeldung: geplant → online" in out
@@ -276,24 +326,36 @@ def test_cli_report_twice_the_same_day(tmp_path, monkeypatch, capsys):
 
 # --- FIM master processes (XProzess imports) are not adoptions from peers ---------------------
 
-FIM_PREVIOUS_LOCK = {"processes": {
-    "wohnsitz-anmeldung": {"upstream": "trier/wohnsitz-anmeldung@1.0.0", "entry": "99115005104000"},
-    "mutterschutz-anzeige": {"upstream": "xprozess:99006028261000@01.00.00", "entry": "99006028261000"}}}
-FIM_NOW_LOCK = {"processes": {
-    "wohnsitz-anmeldung": {"upstream": "trier/wohnsitz-anmeldung@1.1.0", "entry": "99115005104000"},
-    # a newer version of the same FIM master process is not a new one
-    "mutterschutz-anzeige": {"upstream": "xprozess:99006028261000@01.01.00", "entry": "99006028261000"},
-    "gewerbeanmeldung": {"upstream": "trier/gewerbeanmeldung@1.1.0", "entry": "99050012104000"},
-    "hundesteuer": {"upstream": "xprozess:99102013104000@02.00.00", "entry": "99102013104000",
-                    "published": {"ref": "koblenz/hundesteuer@1.0.0", "sha256": "d" * 64}}}}
+FIM_PREVIOUS_LOCK = {
+    "processes": {
+        "wohnsitz-anmeldung": {"upstream": "trier/wohnsitz-anmeldung@1.0.0", "entry": "99115005104000"},
+        "mutterschutz-anzeige": {"upstream": "xprozess:99006028261000@01.00.00", "entry": "99006028261000"},
+    }
+}
+FIM_NOW_LOCK = {
+    "processes": {
+        "wohnsitz-anmeldung": {"upstream": "trier/wohnsitz-anmeldung@1.1.0", "entry": "99115005104000"},
+        # a newer version of the same FIM master process is not a new one
+        "mutterschutz-anzeige": {"upstream": "xprozess:99006028261000@01.01.00", "entry": "99006028261000"},
+        "gewerbeanmeldung": {"upstream": "trier/gewerbeanmeldung@1.1.0", "entry": "99050012104000"},
+        "hundesteuer": {
+            "upstream": "xprozess:99102013104000@02.00.00",
+            "entry": "99102013104000",
+            "published": {"ref": "koblenz/hundesteuer@1.0.0", "sha256": "d" * 64},
+        },
+    }
+}
 
 
 def _old_format(report):
     """The snapshot as procex wrote it before the FIM figure: XProzess imports counted as adopted."""
     old = json.loads(json.dumps(report))
     processes = old["counts"]["processes"]
-    old["counts"]["processes"] = {"adopted": processes["adopted"] + processes.pop("fim"),
-                                  "own": processes["own"], "published": processes["published"]}
+    old["counts"]["processes"] = {
+        "adopted": processes["adopted"] + processes.pop("fim"),
+        "own": processes["own"],
+        "published": processes["published"],
+    }
     return old
 
 
@@ -309,27 +371,38 @@ def test_fim_imports_are_counted_apart_from_peer_adoptions(old_snapshot):
     assert now["counts"]["processes"] == {"adopted": 2, "fim": 2, "own": 1, "published": 1}
     changes = now["changes"]
     assert changes["counts"]["processes"] == {
-        "adopted": {"now": 2, "previous": 1, "change": 1}, "fim": {"now": 2, "previous": 1, "change": 1},
-        "own": {"now": 1, "previous": 0, "change": 1}, "published": {"now": 1, "previous": 0, "change": 1}}
-    assert changes["newly_adopted"] == [{"process": "gewerbeanmeldung", "upstream": "trier/gewerbeanmeldung@1.1.0",
-                                         "entry": "99050012104000"}]
-    assert changes["newly_from_fim"] == [{"process": "hundesteuer", "upstream": "xprozess:99102013104000@02.00.00",
-                                          "entry": "99102013104000"}]
+        "adopted": {"now": 2, "previous": 1, "change": 1},
+        "fim": {"now": 2, "previous": 1, "change": 1},
+        "own": {"now": 1, "previous": 0, "change": 1},
+        "published": {"now": 1, "previous": 0, "change": 1},
+    }
+    assert changes["newly_adopted"] == [
+        {"process": "gewerbeanmeldung", "upstream": "trier/gewerbeanmeldung@1.1.0", "entry": "99050012104000"}
+    ]
+    assert changes["newly_from_fim"] == [
+        {"process": "hundesteuer", "upstream": "xprozess:99102013104000@02.00.00", "entry": "99102013104000"}
+    ]
     md = rep.render(now, "md")
     assert "| von anderen Kommunen übernommen | 2 | 1 | +1 |" in md
     assert "| aus FIM-Stammprozessen übernommen | 2 | 1 | +1 |" in md
     assert "| eigene | 1 | 0 | +1 |" in md
-    assert ("### Neu von anderen Kommunen übernommene Prozesse\n\n"
-            "- gewerbeanmeldung (übernommen von trier/gewerbeanmeldung@1.1.0)\n") in md
-    assert ("### Neu aus FIM-Stammprozessen übernommene Prozesse\n\n"
-            "- hundesteuer (FIM-Stammprozess 99102013104000, Version 02.00.00)\n") in md
+    assert (
+        "### Neu von anderen Kommunen übernommene Prozesse\n\n"
+        "- gewerbeanmeldung (übernommen von trier/gewerbeanmeldung@1.1.0)\n"
+    ) in md
+    assert (
+        "### Neu aus FIM-Stammprozessen übernommene Prozesse\n\n"
+        "- hundesteuer (FIM-Stammprozess 99102013104000, Version 02.00.00)\n"
+    ) in md
     assert "übernommen von xprozess:" not in md
     english = rep.render(now, "md", "en")
     assert "| taken from FIM master processes | 2 | 1 | +1 |" in english
     assert "- hundesteuer (FIM master process 99102013104000, version 02.00.00)" in english
     page = rep.render(now, "html")
-    assert ('<tr class=""><td>aus FIM-Stammprozessen übernommen</td><td class="n">2</td><td class="n">1</td>'
-            '<td class="n up">+1</td></tr>') in page
+    assert (
+        '<tr class=""><td>aus FIM-Stammprozessen übernommen</td><td class="n">2</td><td class="n">1</td>'
+        '<td class="n up">+1</td></tr>'
+    ) in page
     assert "<li>hundesteuer (FIM-Stammprozess 99102013104000, Version 02.00.00)</li>" in page
     rows = list(csv.reader(io.StringIO(rep.render(now, "csv").lstrip("\ufeff")), delimiter=";"))
     assert ["Prozesse", "", "von anderen Kommunen übernommen", "2", "1", "1"] in rows
@@ -346,24 +419,33 @@ def test_an_old_saved_snapshot_is_recounted_when_read(tmp_path):
     folder = tmp_path / ".procex/reports"
     folder.mkdir(parents=True)
     (folder / "2025-02-03.json").write_text(json.dumps(old))
-    assert rep.previous_report(tmp_path, MAR)["counts"]["processes"] == {"adopted": 1, "fim": 1, "own": 0,
-                                                                         "published": 0}
+    assert rep.previous_report(tmp_path, MAR)["counts"]["processes"] == {
+        "adopted": 1,
+        "fim": 1,
+        "own": 0,
+        "published": 0,
+    }
 
 
 def test_cli_report_after_importing_the_real_fim_message(tmp_path, monkeypatch, capsys, shared):
     """The audit's case: a report saved, then `procex xprozess import` of the FIM message, then a report."""
     ws = Workspace.init(tmp_path, "Stadt Koblenz", "07111000")
     monkeypatch.chdir(tmp_path)
-    write_catalogue(tmp_path / "catalogue.csv", PREVIOUS_ENTRIES + [
-        E("99006028261000", "Anzeige Beschäftigung schwangere Frau", "planned", "Gewerbeaufsicht")])
+    write_catalogue(
+        tmp_path / "catalogue.csv",
+        PREVIOUS_ENTRIES + [E("99006028261000", "Anzeige Beschäftigung schwangere Frau", "planned", "Gewerbeaufsicht")],
+    )
     ws.save_lock(PREVIOUS_LOCK)
     monkeypatch.setattr(rep, "today", lambda: FEB)
     assert run(capsys, "report", "--save")[0] == 0
     message = shared / "corpora/fim/99006028261000_Anzeige_Beschaeftigung_schwangere_stillende_Frau.xprozess2.xml"
     code, out, err = run(capsys, "xprozess", "import", str(message), "--into", str(tmp_path))
     assert code == 0, err
-    name = next(n for n, p in Workspace.open(tmp_path).lock()["processes"].items()
-                if p["upstream"] == "xprozess:99006028261000@01.00.00")
+    name = next(
+        n
+        for n, p in Workspace.open(tmp_path).lock()["processes"].items()
+        if p["upstream"] == "xprozess:99006028261000@01.00.00"
+    )
     monkeypatch.setattr(rep, "today", lambda: MAR)
     code, out, err = run(capsys, "report")
     assert code == 0, err
@@ -381,8 +463,13 @@ def test_cli_csv_on_standard_output_is_utf8_whatever_the_console(tmp_path):
     Workspace.init(tmp_path, "Stadt Koblenz", "07111000")
     write_catalogue(tmp_path / "catalogue.csv", NOW_ENTRIES)
     env = dict(os.environ, PYTHONIOENCODING="cp1252")
-    done = subprocess.run([sys.executable, str(REPO / "cli.py"), "report", "--format", "csv"], cwd=tmp_path,
-                          env=env, capture_output=True, timeout=120)
+    done = subprocess.run(
+        [sys.executable, str(REPO / "cli.py"), "report", "--format", "csv"],
+        cwd=tmp_path,
+        env=env,
+        capture_output=True,
+        timeout=120,
+    )
     assert done.returncode == 0, done.stderr.decode("utf-8", "replace")
     assert done.stdout.startswith("\ufeffBereich;Thema;Status;aktuell;vorher;Veränderung\n".encode("utf-8"))
-    assert "Themenfeld;Unternehmensführung & -entwicklung;in Umsetzung;1;;\n".encode("utf-8") in done.stdout
+    assert "Themenfeld;Unternehmensführung & -entwicklung;in Umsetzung;1;;\n".encode() in done.stdout

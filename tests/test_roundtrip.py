@@ -1,4 +1,5 @@
 """Writing an unmodified model gives the same document after C14N 2.0; --plain stays XSD-valid."""
+
 import pytest
 from lxml import etree
 
@@ -43,7 +44,8 @@ def test_plain_export_of_valid_files_is_valid_and_vendor_free(path, schema):
     assert [n.id for n in plain_model.flow_nodes] == [n.id for n in model.flow_nodes]
     assert len(plain_model.sequence_flows) == len(model.sequence_flows)
     assert [(len(d.shapes), len(d.edges)) for d in plain_model.diagrams] == [
-        (len(d.shapes), len(d.edges)) for d in model.diagrams]
+        (len(d.shapes), len(d.edges)) for d in model.diagrams
+    ]
 
 
 def test_xsd_valid_count(schema):

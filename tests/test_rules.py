@@ -2,6 +2,7 @@
 nothing on valid-*.bpmn, in German (the default) and in English. The fixtures
 (tests/fixtures/rules/<rule-id>/) name the expected element ids in their leading comment
 (``expect: Task_1``)."""
+
 import re
 from pathlib import Path
 
@@ -73,7 +74,7 @@ def _source_without_messages(module):
     import inspect
 
     source = inspect.getsource(module)
-    return source[source.index("\n}\n", source.index("MESSAGES = {")):]
+    return source[source.index("\n}\n", source.index("MESSAGES = {")) :]
 
 
 def test_german_element_names():
@@ -82,8 +83,13 @@ def test_german_element_names():
     model = read_model(FIXTURES / "label-required" / "invalid-task.bpmn")
     task = model.get("Task_1")
     assert describe(task, lang="de") == "Aufgabe [Task_1]" and describe(task) == "task (Task_1)"
-    table = {"m": {"de": "{node} ist {what}; {node:bare} / {node:kind}", "en": "{node} is {what}; {node:bare} / {node:kind}"}}
-    assert say(table, "m", "de", node=task, what=Words(de="neu", en="new")) == "Aufgabe [Task_1] ist neu; [Task_1] / Aufgabe"
+    table = {
+        "m": {"de": "{node} ist {what}; {node:bare} / {node:kind}", "en": "{node} is {what}; {node:bare} / {node:kind}"}
+    }
+    assert (
+        say(table, "m", "de", node=task, what=Words(de="neu", en="new"))
+        == "Aufgabe [Task_1] ist neu; [Task_1] / Aufgabe"
+    )
     assert say(table, "m", "en", node=task, what=Words(de="neu", en="new")) == "task (Task_1) is new; Task_1 / task"
 
 
@@ -94,8 +100,16 @@ def test_person_heuristics():
     assert person_in("Herr Dr. Meier") == "Herr Dr. Meier"
     assert person_in("Team Klaus Ehrlich") == "Klaus Ehrlich"
     assert person_in("Müller, Thomas") == "Müller, Thomas"
-    for role in ("Sachbearbeitung Gewerbe", "Ordnungsamt", "Stadt Trier", "Frau Sachbearbeiterin",
-                 "Herr Bürgermeister", "Amt für Stadtentwicklung", "Bürgerbüro Koblenz", ""):
+    for role in (
+        "Sachbearbeitung Gewerbe",
+        "Ordnungsamt",
+        "Stadt Trier",
+        "Frau Sachbearbeiterin",
+        "Herr Bürgermeister",
+        "Amt für Stadtentwicklung",
+        "Bürgerbüro Koblenz",
+        "",
+    ):
         assert person_in(role) is None, role
 
 

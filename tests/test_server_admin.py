@@ -1,4 +1,5 @@
 """`procex admin` and the store's member and token functions, through the real CLI."""
+
 import json
 
 import pytest
@@ -16,8 +17,20 @@ def run(*args):
 
 def test_member_and_token_lifecycle(tmp_path):
     db = str(tmp_path / "lib.sqlite")
-    result = run("admin", "--db", db, "member", "add", "trier", "--name", "Stadt Trier", "--ags", "07211000",
-                 "--contact", "digitalisierung@trier.de")
+    result = run(
+        "admin",
+        "--db",
+        db,
+        "member",
+        "add",
+        "trier",
+        "--name",
+        "Stadt Trier",
+        "--ags",
+        "07211000",
+        "--contact",
+        "digitalisierung@trier.de",
+    )
     assert result.exception is None and "added member trier (Stadt Trier, AGS 07211000)" in result.output
     result = run("admin", "--db", db, "member", "agree", "trier", "--license", "dl-de/by-2-0")
     assert "accepted the sharing agreement under dl-de/by-2-0" in result.output
@@ -41,16 +54,21 @@ def test_member_and_token_lifecycle(tmp_path):
     assert "0 problems" in run("admin", "--db", db, "check").output
 
 
-@pytest.mark.parametrize("args, message", [
-    (["member", "add", "Trier", "--name", "x", "--ags", "07211000"], "member slug 'Trier' is not valid"),
-    (["member", "add", "trier", "--name", "x", "--ags", "7211"], "AGS '7211' is not valid"),
-    (["member", "agree", "nobody", "--license", "dl-de/by-2-0"], "no member 'nobody'"),
-    (["member", "agree", "trier", "--license", "whatever"],
-     "--license: 'whatever' is not an accepted licence for shared process models; use one of dl-de/by-2-0, "
-     "dl-de/zero-2-0, CC-BY-4.0, CC-BY-SA-4.0, CC0-1.0, EUPL-1.2"),
-    (["token", "create", "nobody"], "no member 'nobody'"),
-    (["token", "revoke", "pxl_unknown"], "no token"),
-])
+@pytest.mark.parametrize(
+    "args, message",
+    [
+        (["member", "add", "Trier", "--name", "x", "--ags", "07211000"], "member slug 'Trier' is not valid"),
+        (["member", "add", "trier", "--name", "x", "--ags", "7211"], "AGS '7211' is not valid"),
+        (["member", "agree", "nobody", "--license", "dl-de/by-2-0"], "no member 'nobody'"),
+        (
+            ["member", "agree", "trier", "--license", "whatever"],
+            "--license: 'whatever' is not an accepted licence for shared process models; use one of dl-de/by-2-0, "
+            "dl-de/zero-2-0, CC-BY-4.0, CC-BY-SA-4.0, CC0-1.0, EUPL-1.2",
+        ),
+        (["token", "create", "nobody"], "no member 'nobody'"),
+        (["token", "revoke", "pxl_unknown"], "no token"),
+    ],
+)
 def test_admin_errors_are_one_line(tmp_path, capsys, args, message):
     db = str(tmp_path / "lib.sqlite")
     with pytest.raises(SystemExit) as done:

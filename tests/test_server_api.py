@@ -5,6 +5,7 @@ participating readers, members and public policies), immutability, yank, adoptio
 mismatch, invalid models (422 with findings), the upload limit (413), ETag/304, search and the
 one error shape.
 """
+
 import hashlib
 import json
 
@@ -34,13 +35,18 @@ def assert_error(response, status, code):
 
 # --- access matrix ------------------------------------------------------------------------------
 
+
 def test_no_token_is_401_everywhere_but_health(lib):
     trier = lib.member()
     assert lib.publish(trier)[0].status_code == 201
-    for path in ("/me", "/processes", f"/processes/{trier.slug}/gewerbeanmeldung",
-                 f"/processes/{trier.slug}/gewerbeanmeldung/1.0.0",
-                 f"/processes/{trier.slug}/gewerbeanmeldung/1.0.0/model",
-                 f"/processes/{trier.slug}/gewerbeanmeldung/adoptions"):
+    for path in (
+        "/me",
+        "/processes",
+        f"/processes/{trier.slug}/gewerbeanmeldung",
+        f"/processes/{trier.slug}/gewerbeanmeldung/1.0.0",
+        f"/processes/{trier.slug}/gewerbeanmeldung/1.0.0/model",
+        f"/processes/{trier.slug}/gewerbeanmeldung/adoptions",
+    ):
         error = assert_error(lib.get(path), 401, "unauthorized")
         assert "token" in error["message"]
     model = tiny_model()
@@ -77,8 +83,14 @@ def test_non_participating_reader_gets_403_naming_the_agreement(lib):
     assert lib.publish(trier)[0].status_code == 201
     assert lib.publish(koblenz, slug="hundesteuer")[0].status_code == 201
     base = f"/processes/{trier.slug}/gewerbeanmeldung"
-    for path in (base, f"{base}/1.0.0", f"{base}/1.0.0/model", f"{base}/adoptions", "/processes",
-                 f"/processes?publisher={trier.slug}"):
+    for path in (
+        base,
+        f"{base}/1.0.0",
+        f"{base}/1.0.0/model",
+        f"{base}/adoptions",
+        "/processes",
+        f"/processes?publisher={trier.slug}",
+    ):
         error = assert_error(lib.get(path, koblenz), 403, "agreement_required")
         assert "sharing agreement" in error["message"] and f"member agree {koblenz.slug}" in error["message"]
     # Its own processes it may always read, and search.
@@ -128,8 +140,13 @@ def test_public_policy_reads_without_token_but_writes_need_one(servers):
     _, manifest, model = lib.publish(trier)
     assert lib.get(f"/processes/{trier.slug}/gewerbeanmeldung/1.0.0/model").content == model
     assert lib.get(f"/processes?q=gewerbe&publisher={trier.slug}").json()["total"] == 1
-    assert lib.get("/me").json() == {"member": None, "policy": "public", "may_read": True,
-                                     "may_publish": False, "publishes_as": None}
+    assert lib.get("/me").json() == {
+        "member": None,
+        "policy": "public",
+        "may_read": True,
+        "may_publish": False,
+        "publishes_as": None,
+    }
     other = tiny_model(task="Etwas anderes")
     response = lib.put_package(None, manifest_for(trier.slug, "zweiter", "1.0.0", other), other)
     assert_error(response, 401, "unauthorized")
@@ -141,6 +158,7 @@ def test_public_policy_reads_without_token_but_writes_need_one(servers):
 
 # --- publishing -------------------------------------------------------------------------------------
 
+
 def test_versions_are_immutable(lib):
     trier = lib.member()
     response, manifest, model = lib.publish(trier)
@@ -150,8 +168,11 @@ def test_versions_are_immutable(lib):
     again = lib.put_package(trier, manifest, model)
     assert again.status_code == 200 and again.json() == first  # same bytes: the stored original
     other = tiny_model(task="Antrag anders prüfen")
-    error = assert_error(lib.put_package(trier, manifest_for(trier.slug, "gewerbeanmeldung", "1.0.0", other), other),
-                         409, "version_exists")
+    error = assert_error(
+        lib.put_package(trier, manifest_for(trier.slug, "gewerbeanmeldung", "1.0.0", other), other),
+        409,
+        "version_exists",
+    )
     assert {"field": "model"} in error["details"]
     renamed = dict(manifest, description="geändert")
     error = assert_error(lib.put_package(trier, renamed, model), 409, "version_exists")
@@ -169,12 +190,15 @@ def test_sha256_mismatch_is_refused_and_nothing_stored(lib):
     assert lib.get(f"/processes/{trier.slug}/gewerbeanmeldung", trier).status_code == 404
 
 
-@pytest.mark.parametrize("model, code", [
-    (b"<not xml", "not-readable"),
-    (tiny_model().replace(b'<bpmn:task id="task"', b'<bpmn:task id="task" bogus="1"'), None),
-    (tiny_model().replace(b"</bpmn:process>", b"<bpmn:notAnElement/></bpmn:process>"), None),
-    (tiny_model().replace(b'targetRef="end"', b'targetRef="nowhere"'), None),  # dangling reference
-])
+@pytest.mark.parametrize(
+    "model, code",
+    [
+        (b"<not xml", "not-readable"),
+        (tiny_model().replace(b'<bpmn:task id="task"', b'<bpmn:task id="task" bogus="1"'), None),
+        (tiny_model().replace(b"</bpmn:process>", b"<bpmn:notAnElement/></bpmn:process>"), None),
+        (tiny_model().replace(b'targetRef="end"', b'targetRef="nowhere"'), None),  # dangling reference
+    ],
+)
 def test_invalid_model_is_refused_with_findings(lib, model, code):
     trier = lib.member()
     manifest = manifest_for(trier.slug, "kaputt", "1.0.0", model)
@@ -220,11 +244,15 @@ def test_upload_over_the_limit_is_413(lib):
         yield boundary + b'Content-Disposition: form-data; name="manifest"\r\n\r\n' + json.dumps(manifest).encode()
         yield b"\r\n" + boundary + b'Content-Disposition: form-data; name="model"; filename="g.bpmn"\r\n\r\n'
         for start in range(0, len(big), 1 << 20):
-            yield big[start:start + (1 << 20)]
+            yield big[start : start + (1 << 20)]
         yield b"\r\n--b0undary--\r\n"
 
-    response = requests.put(f"{lib.api}/processes/{trier.slug}/gross/1.0.0", data=chunks(), timeout=120,
-                            headers=dict(trier.headers, **{"Content-Type": "multipart/form-data; boundary=b0undary"}))
+    response = requests.put(
+        f"{lib.api}/processes/{trier.slug}/gross/1.0.0",
+        data=chunks(),
+        timeout=120,
+        headers=dict(trier.headers, **{"Content-Type": "multipart/form-data; boundary=b0undary"}),
+    )
     assert_error(response, 413, "too_large")
     assert lib.get(f"/processes/{trier.slug}/gross", trier).status_code == 404
 
@@ -236,17 +264,20 @@ def test_derived_from_must_name_a_stored_version_and_its_sha256(lib):
     adapted = tiny_model(task="Antrag im Bürgeramt prüfen")
     response, _, _ = lib.publish(koblenz, model=adapted, derived_from={"ref": ref, "sha256": "0" * 64})
     assert_error(response, 422, "derived_from_mismatch")
-    response, _, _ = lib.publish(koblenz, model=adapted,
-                                 derived_from={"ref": f"{trier.slug}/fehlt@1.0.0", "sha256": "0" * 64})
+    response, _, _ = lib.publish(
+        koblenz, model=adapted, derived_from={"ref": f"{trier.slug}/fehlt@1.0.0", "sha256": "0" * 64}
+    )
     assert_error(response, 422, "unknown_derived_from")
-    response, _, _ = lib.publish(koblenz, model=adapted,
-                                 derived_from={"ref": ref, "sha256": original["model"]["sha256"]})
+    response, _, _ = lib.publish(
+        koblenz, model=adapted, derived_from={"ref": ref, "sha256": original["model"]["sha256"]}
+    )
     assert response.status_code == 201
     found = lib.get(f"/processes?publisher={koblenz.slug}", koblenz).json()["items"][0]
     assert found["derived_from"]["ref"] == ref
 
 
 # --- yank and adoptions ----------------------------------------------------------------------------
+
 
 def test_yank_marks_keeps_and_excludes_from_latest(lib):
     trier, koblenz = lib.member(), lib.member()
@@ -295,12 +326,16 @@ def test_adoptions_are_recorded_once_and_listed(lib):
     assert_error(lib.post(f"{base}/9.9.9/adoptions", koblenz), 404, "not_found")
     listing = lib.get(f"{base}/adoptions", trier).json()
     assert listing["total"] == 1
-    assert listing["items"][0]["adopter"] == {"slug": koblenz.slug, "name": f"Gemeinde {koblenz.slug}",
-                                              "ags": "07211000"}
+    assert listing["items"][0]["adopter"] == {
+        "slug": koblenz.slug,
+        "name": f"Gemeinde {koblenz.slug}",
+        "ags": "07211000",
+    }
     assert lib.get(base, trier).json()["adoptions"] == 1
 
 
 # --- reading ---------------------------------------------------------------------------------------
+
 
 def test_model_etag_and_conditional_get(lib):
     trier = lib.member()
@@ -316,8 +351,14 @@ def test_model_etag_and_conditional_get(lib):
 
 def test_search_reads_names_keywords_and_task_labels(lib):
     trier = lib.member()
-    lib.publish(trier, slug="hundesteuer", name="Hundesteuer Anmeldung", keywords=["Hund"],
-                leistungsschluessel=["99102013104000"], model=tiny_model(task="Hundemarke ausgeben"))
+    lib.publish(
+        trier,
+        slug="hundesteuer",
+        name="Hundesteuer Anmeldung",
+        keywords=["Hund"],
+        leistungsschluessel=["99102013104000"],
+        model=tiny_model(task="Hundemarke ausgeben"),
+    )
     lib.publish(trier, slug="gewerbe", model=tiny_model(task="Gewerbeerlaubnis prüfen"))
     mine = f"&publisher={trier.slug}"
 
@@ -326,12 +367,12 @@ def test_search_reads_names_keywords_and_task_labels(lib):
         assert body["total"] == len(body["items"])
         return sorted(item["slug"] for item in body["items"])
 
-    assert slugs("q=hundemarke") == ["hundesteuer"]            # task label only in the model
+    assert slugs("q=hundemarke") == ["hundesteuer"]  # task label only in the model
     assert slugs("q=GEWERBEERLAUBNIS+pruefen") == ["gewerbe"]  # case and umlaut folding, all words
     assert slugs("q=prüfen") == ["gewerbe"]
-    assert slugs("q=hund") == ["hundesteuer"]                   # keyword / name
+    assert slugs("q=hund") == ["hundesteuer"]  # keyword / name
     assert slugs("q=ordnungsamt") == ["gewerbe", "hundesteuer"]  # description
-    assert slugs("q=100%25") == []                              # LIKE wildcards are literal
+    assert slugs("q=100%25") == []  # LIKE wildcards are literal
     assert slugs("leistungsschluessel=99102013104000") == ["hundesteuer"]
     assert slugs("q=") == ["gewerbe", "hundesteuer"]
     page = lib.get(f"/processes?per_page=1&page=2{mine}", trier).json()

@@ -5,6 +5,7 @@ exactly one creates it, the others get 200 (same bytes) or 409 (other bytes), ne
 the database holds one row. A server killed with SIGKILL during uploads leaves a database whose
 every version has its model with the recorded sha256.
 """
+
 import hashlib
 import threading
 import time
@@ -57,8 +58,11 @@ def test_twenty_clients_publish_the_same_version_at_once(database, tmp_path):
     store = Store(database)
     try:
         with store.read() as conn:
-            rows = conn.execute(sa.select(versions.c.model_sha256).where(
-                versions.c.publisher == trier.slug, versions.c.slug == "gewerbe")).fetchall()
+            rows = conn.execute(
+                sa.select(versions.c.model_sha256).where(
+                    versions.c.publisher == trier.slug, versions.c.slug == "gewerbe"
+                )
+            ).fetchall()
         assert [row[0] for row in rows] == [hashlib.sha256(winner).hexdigest()]
         assert store.integrity_problems() == []
     finally:

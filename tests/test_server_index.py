@@ -5,6 +5,7 @@ the validation summary counted at publish, the closing count line), ETag and 304
 over more processes than one chunk, on SQLite and PostgreSQL; and LibraryClient.index(): the
 closing line checked, a cut-off stream refused, 304 with the cached ETag.
 """
+
 import gzip
 import http.server
 import json
@@ -29,27 +30,52 @@ def many_tasks_model(count):
     """A valid model whose one path runs through ``count`` tasks named Schritt 1..count."""
     tasks = "".join(f'<bpmn:task id="t{i}" name="Schritt {i}"/>' for i in range(1, count + 1))
     nodes = ["s"] + [f"t{i}" for i in range(1, count + 1)] + ["e"]
-    flows = "".join(f'<bpmn:sequenceFlow id="f{i}" sourceRef="{a}" targetRef="{b}"/>'
-                    for i, (a, b) in enumerate(zip(nodes, nodes[1:])))
-    return (f'<?xml version="1.0" encoding="UTF-8"?><bpmn:definitions '
-            f'xmlns:bpmn="http://www.omg.org/spec/BPMN/20100524/MODEL" id="d" targetNamespace="http://t/">'
-            f'<bpmn:process id="p" isExecutable="false"><bpmn:startEvent id="s"/>{tasks}'
-            f'<bpmn:endEvent id="e"/>{flows}</bpmn:process></bpmn:definitions>').encode("utf-8")
+    flows = "".join(
+        f'<bpmn:sequenceFlow id="f{i}" sourceRef="{a}" targetRef="{b}"/>'
+        for i, (a, b) in enumerate(zip(nodes, nodes[1:]))
+    )
+    return (
+        f'<?xml version="1.0" encoding="UTF-8"?><bpmn:definitions '
+        f'xmlns:bpmn="http://www.omg.org/spec/BPMN/20100524/MODEL" id="d" targetNamespace="http://t/">'
+        f'<bpmn:process id="p" isExecutable="false"><bpmn:startEvent id="s"/>{tasks}'
+        f'<bpmn:endEvent id="e"/>{flows}</bpmn:process></bpmn:definitions>'
+    ).encode()
 
 
 def test_listing_holds_every_latest_unyanked_version(servers):
     lib = servers("reciprocal")
     trier, mainz, bonn = lib.member(prefix="a"), lib.member(prefix="b"), lib.member(prefix="c")
     assert lib.publish(trier, "gewerbeanmeldung", "1.0.0")[0].status_code == 201
-    assert lib.publish(trier, "gewerbeanmeldung", "1.1.0", model=tiny_model(task="Gewerbe prüfen"),
-                       keywords=["Gewerbe"])[0].status_code == 201
+    assert (
+        lib.publish(trier, "gewerbeanmeldung", "1.1.0", model=tiny_model(task="Gewerbe prüfen"), keywords=["Gewerbe"])[
+            0
+        ].status_code
+        == 201
+    )
     assert lib.publish(trier, "gewerbeanmeldung", "2.0.0")[0].status_code == 201
-    assert lib.post(f"/processes/{trier.slug}/gewerbeanmeldung/2.0.0/yank", trier,
-                    json={"reason": "falsche Frist"}).status_code == 200
+    assert (
+        lib.post(
+            f"/processes/{trier.slug}/gewerbeanmeldung/2.0.0/yank", trier, json={"reason": "falsche Frist"}
+        ).status_code
+        == 200
+    )
     assert lib.publish(trier, "abriss", "1.0.0", name="Abrissgenehmigung")[0].status_code == 201
-    assert lib.post(f"/processes/{trier.slug}/abriss/1.0.0/yank", trier, json={"reason": "zurückgezogen"}).status_code == 200
-    assert lib.publish(mainz, "hundesteuer", "0.1.0", model=many_tasks_model(60), name="Hundesteuer",
-                       leistungsschluessel=["99102013104000", "99102013070000"], keywords=[])[0].status_code == 201
+    assert (
+        lib.post(f"/processes/{trier.slug}/abriss/1.0.0/yank", trier, json={"reason": "zurückgezogen"}).status_code
+        == 200
+    )
+    assert (
+        lib.publish(
+            mainz,
+            "hundesteuer",
+            "0.1.0",
+            model=many_tasks_model(60),
+            name="Hundesteuer",
+            leistungsschluessel=["99102013104000", "99102013070000"],
+            keywords=[],
+        )[0].status_code
+        == 201
+    )
     for member, version in ((mainz, "1.0.0"), (bonn, "1.0.0"), (bonn, "1.1.0")):
         assert lib.post(f"/processes/{trier.slug}/gewerbeanmeldung/{version}/adoptions", member).status_code == 201
 
@@ -62,11 +88,16 @@ def test_listing_holds_every_latest_unyanked_version(servers):
     # Ordered by publisher and slug; the yanked 2.0.0 is skipped, the all-yanked process absent.
     assert list(mine) == [(trier.slug, "gewerbeanmeldung"), (mainz.slug, "hundesteuer")]
     assert mine[(trier.slug, "gewerbeanmeldung")] == {
-        "publisher": trier.slug, "slug": "gewerbeanmeldung", "latest": "1.1.0", "name": "Gewerbeanmeldung",
-        "leistungsschluessel": ["99050012104000"], "keywords": ["Gewerbe"],
+        "publisher": trier.slug,
+        "slug": "gewerbeanmeldung",
+        "latest": "1.1.0",
+        "name": "Gewerbeanmeldung",
+        "leistungsschluessel": ["99050012104000"],
+        "keywords": ["Gewerbe"],
         "adoptions": 2,  # mainz and bonn; bonn's two versions count once
         "tasks": ["Gewerbe anmelden", "Antrag eingegangen", "Gewerbe prüfen", "Bescheid versandt"],
-        "validation": {"errors": 1, "warnings": 0}}  # tiny_model has no diagram: no-bpmndi
+        "validation": {"errors": 1, "warnings": 0},
+    }  # tiny_model has no diagram: no-bpmndi
     hund = mine[(mainz.slug, "hundesteuer")]
     assert hund["adoptions"] == 0 and hund["keywords"] == []
     assert hund["leistungsschluessel"] == ["99102013104000", "99102013070000"]
@@ -86,15 +117,15 @@ def test_validation_summary_is_counted_at_publish_and_listed(servers):
     assert lib.publish(trier, "gewerbe", "1.1.0", model=warned_model())[0].status_code == 201
     assert lib.publish(trier, "abriss", "1.0.0", name="Abrissgenehmigung")[0].status_code == 201
 
-    listed = {i["slug"]: i["validation"] for i in lines(lib.get("/index", reader))[:-1]
-              if i["publisher"] == trier.slug}
+    listed = {i["slug"]: i["validation"] for i in lines(lib.get("/index", reader))[:-1] if i["publisher"] == trier.slug}
     assert listed == {"abriss": {"errors": 1, "warnings": 0}, "gewerbe": {"errors": 0, "warnings": 2}}
     found = lib.get("/processes", reader, params={"publisher": trier.slug}).json()["items"]
     assert {i["slug"]: i["validation"] for i in found} == listed
     # A yank makes 1.0.0 the latest again: its own summary, kept since its publish, is listed.
     assert lib.post(f"/processes/{trier.slug}/gewerbe/1.1.0/yank", trier, json={"reason": "x"}).status_code == 200
-    item, = [i for i in lines(lib.get("/index", reader))[:-1]
-             if i["slug"] == "gewerbe" and i["publisher"] == trier.slug]
+    (item,) = [
+        i for i in lines(lib.get("/index", reader))[:-1] if i["slug"] == "gewerbe" and i["publisher"] == trier.slug
+    ]
     assert (item["latest"], item["validation"]) == ("1.0.0", {"errors": 1, "warnings": 0})
 
 
@@ -107,9 +138,12 @@ def test_the_publish_check_refuses_exactly_what_schema_and_references_refuse():
     from procex.bpmn.validate import validate_bytes
     from procex.exchange.server.checks import review_model
 
-    models = [tiny_model(), warned_model(),
-              tiny_model().replace(b'<bpmn:task id="task"', b'<bpmn:task id="task" bogus="1"'),
-              tiny_model().replace(b'targetRef="end"', b'targetRef="nowhere"')]
+    models = [
+        tiny_model(),
+        warned_model(),
+        tiny_model().replace(b'<bpmn:task id="task"', b'<bpmn:task id="task" bogus="1"'),
+        tiny_model().replace(b'targetRef="end"', b'targetRef="nowhere"'),
+    ]
     models += [p.read_bytes() for p in sorted(Path(__file__).parent.glob("fixtures/rules/*/*.bpmn"))]
     assert len(models) > 20
     lint_errors = 0
@@ -142,9 +176,11 @@ def test_etag_and_conditional_get(servers):
 
     # Every change of the listing changes the ETag: publish, adoption, yank of the latest version.
     seen = {etag}
-    for change in (lambda: lib.publish(trier, "gewerbe", "1.1.0"),
-                   lambda: lib.post(f"/processes/{trier.slug}/gewerbe/1.1.0/adoptions", mainz),
-                   lambda: lib.post(f"/processes/{trier.slug}/gewerbe/1.1.0/yank", trier, json={"reason": "x"})):
+    for change in (
+        lambda: lib.publish(trier, "gewerbe", "1.1.0"),
+        lambda: lib.post(f"/processes/{trier.slug}/gewerbe/1.1.0/adoptions", mainz),
+        lambda: lib.post(f"/processes/{trier.slug}/gewerbe/1.1.0/yank", trier, json={"reason": "x"}),
+    ):
         response = change()
         response = response[0] if isinstance(response, tuple) else response
         assert response.status_code in (200, 201), response.text
@@ -153,7 +189,7 @@ def test_etag_and_conditional_get(servers):
         seen.add(now.headers["ETag"])
         assert lib.get("/index", mainz, headers={"If-None-Match": now.headers["ETag"]}).status_code == 304
         assert lib.get("/index", mainz, headers={"If-None-Match": etag}).status_code == 200
-    item, = [i for i in lines(lib.get("/index", mainz))[:-1] if i["publisher"] == trier.slug]
+    (item,) = [i for i in lines(lib.get("/index", mainz))[:-1] if i["publisher"] == trier.slug]
     assert (item["latest"], item["adoptions"]) == ("1.0.0", 1)  # 1.1.0 yanked, its adoption counts
 
 
@@ -248,6 +284,7 @@ def test_openapi_documents_the_index(servers):
 
 # --- the client -----------------------------------------------------------------------------------
 
+
 def test_client_reads_the_index_and_answers_304_with_its_etag(servers):
     lib = servers("members")
     trier = lib.member()
@@ -269,7 +306,7 @@ class _Canned(http.server.BaseHTTPRequestHandler):
     body = b""
     status = 200
 
-    def do_GET(self):  # noqa: N802 (http.server's name)
+    def do_GET(self):
         self.send_response(self.status)
         self.send_header("Content-Type", "application/x-ndjson" if self.status == 200 else "application/json")
         self.send_header("Content-Length", str(len(self.body)))
@@ -297,15 +334,26 @@ def canned():
         server.server_close()
 
 
-ITEM = {"publisher": "trier", "slug": "gewerbe", "latest": "1.0.0", "name": "Gewerbe",
-        "leistungsschluessel": [], "keywords": [], "adoptions": 0, "tasks": []}
+ITEM = {
+    "publisher": "trier",
+    "slug": "gewerbe",
+    "latest": "1.0.0",
+    "name": "Gewerbe",
+    "leistungsschluessel": [],
+    "keywords": [],
+    "adoptions": 0,
+    "tasks": [],
+}
 
 
-@pytest.mark.parametrize("body, says", [
-    ((json.dumps(ITEM) + "\n") * 3, "without its closing line"),
-    ((json.dumps(ITEM) + "\n") * 3 + '{"end": true, "count": 4}\n', "announced 4 processes but 3 arrived"),
-    (json.dumps(ITEM) + "\n{not json\n", "line 2 of the library index is not JSON"),
-])
+@pytest.mark.parametrize(
+    "body, says",
+    [
+        ((json.dumps(ITEM) + "\n") * 3, "without its closing line"),
+        ((json.dumps(ITEM) + "\n") * 3 + '{"end": true, "count": 4}\n', "announced 4 processes but 3 arrived"),
+        (json.dumps(ITEM) + "\n{not json\n", "line 2 of the library index is not JSON"),
+    ],
+)
 def test_client_refuses_an_incomplete_index(canned, body, says):
     url = canned(body.encode("utf-8"))
     with pytest.raises(LibraryError) as refused:
@@ -314,9 +362,9 @@ def test_client_refuses_an_incomplete_index(canned, body, says):
 
 
 def test_client_reports_404_from_an_older_server(canned):
-    url = canned(json.dumps({"error": {"code": "not_found", "message": "no such resource",
-                                       "details": []}}).encode(), status=404)
+    url = canned(
+        json.dumps({"error": {"code": "not_found", "message": "no such resource", "details": []}}).encode(), status=404
+    )
     with pytest.raises(LibraryError) as refused:
         LibraryClient(url, "pxl_x", retries=0).index()
     assert refused.value.status == 404
-

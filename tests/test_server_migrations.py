@@ -1,5 +1,6 @@
 """The library database schema is versioned: a database made by an older release is upgraded
 without losing data, and a database newer than the code is refused."""
+
 import hashlib
 import json
 
@@ -37,27 +38,43 @@ TOKEN = "pxl_old-release-token-of-trier-0123456789"
 def _insert_v1_data(conn):
     """What a first-release library held: two members, a token, one process with two versions."""
     execute = lambda sql, **params: conn.execute(sa.text(sql), params)  # noqa: E731
-    execute("INSERT INTO members (id, slug, name, ags, contact, created_at, agreed_at, agreement_license) "
-            "VALUES (1, 'trier', 'Stadt Trier', '07211000', 'it@trier.de', '2025-01-02T10:00:00Z', "
-            "'2025-01-03T10:00:00Z', 'dl-de/by-2-0')")
-    execute("INSERT INTO members (id, slug, name, ags, created_at) VALUES "
-            "(2, 'koblenz', 'Stadt Koblenz', '07111000', '2025-01-02T10:00:00Z')")
-    execute("INSERT INTO tokens (id, member_id, token_hash, prefix, label, created_at) VALUES "
-            "(1, 1, :hash, :prefix, 'alt', '2025-01-02T10:00:00Z')",
-            hash=hashlib.sha256(TOKEN.encode()).hexdigest(), prefix=TOKEN[:12])
-    execute("INSERT INTO processes (id, publisher, slug, name, created_at) VALUES "
-            "(1, 'trier', 'gewerbe', 'Gewerbeanmeldung', '2025-02-01T10:00:00Z')")
+    execute(
+        "INSERT INTO members (id, slug, name, ags, contact, created_at, agreed_at, agreement_license) "
+        "VALUES (1, 'trier', 'Stadt Trier', '07211000', 'it@trier.de', '2025-01-02T10:00:00Z', "
+        "'2025-01-03T10:00:00Z', 'dl-de/by-2-0')"
+    )
+    execute(
+        "INSERT INTO members (id, slug, name, ags, created_at) VALUES "
+        "(2, 'koblenz', 'Stadt Koblenz', '07111000', '2025-01-02T10:00:00Z')"
+    )
+    execute(
+        "INSERT INTO tokens (id, member_id, token_hash, prefix, label, created_at) VALUES "
+        "(1, 1, :hash, :prefix, 'alt', '2025-01-02T10:00:00Z')",
+        hash=hashlib.sha256(TOKEN.encode()).hexdigest(),
+        prefix=TOKEN[:12],
+    )
+    execute(
+        "INSERT INTO processes (id, publisher, slug, name, created_at) VALUES "
+        "(1, 'trier', 'gewerbe', 'Gewerbeanmeldung', '2025-02-01T10:00:00Z')"
+    )
     models = {}
     for number, (version, task) in enumerate((("1.0.0", "Antrag prüfen"), ("1.2.0", "Gewerbeerlaubnis erteilen")), 1):
         model = tiny_model(task=task)
         manifest = dict(manifest_for("trier", "gewerbe", version, model), published_at="2025-02-01T10:00:00Z")
-        execute("INSERT INTO versions (id, process_id, publisher, slug, version, version_sort, manifest, "
-                "model_sha256, model_size, published_at) VALUES (:id, 1, 'trier', 'gewerbe', :version, :sort, "
-                ":manifest, :sha, :size, '2025-02-01T10:00:00Z')",
-                id=number, version=version, sort=".".join(f"{int(p):09d}" for p in version.split(".")),
-                manifest=json.dumps(manifest), sha=hashlib.sha256(model).hexdigest(), size=len(model))
-        conn.execute(sa.text("INSERT INTO models (version_id, data) VALUES (:id, :data)"),
-                     {"id": number, "data": model})
+        execute(
+            "INSERT INTO versions (id, process_id, publisher, slug, version, version_sort, manifest, "
+            "model_sha256, model_size, published_at) VALUES (:id, 1, 'trier', 'gewerbe', :version, :sort, "
+            ":manifest, :sha, :size, '2025-02-01T10:00:00Z')",
+            id=number,
+            version=version,
+            sort=".".join(f"{int(p):09d}" for p in version.split(".")),
+            manifest=json.dumps(manifest),
+            sha=hashlib.sha256(model).hexdigest(),
+            size=len(model),
+        )
+        conn.execute(
+            sa.text("INSERT INTO models (version_id, data) VALUES (:id, :data)"), {"id": number, "data": model}
+        )
         models[version] = model
     return models
 
@@ -88,7 +105,8 @@ def _check_upgraded(db, models):
         assert items[0]["validation"] == {"errors": 1, "warnings": 0}
         with store.snapshot() as conn:
             assert [item["validation"] for chunk in store.index_items(conn) for item in chunk] == [
-                {"errors": 1, "warnings": 0}]
+                {"errors": 1, "warnings": 0}
+            ]
         # New features work on old data.
         store.yank("trier", "gewerbe", "1.2.0", "Fehler", "trier")
         assert store.get_process("trier", "gewerbe")["latest"] == "1.0.0"
@@ -99,7 +117,8 @@ def _check_upgraded(db, models):
         assert store.member_for_session(session_id, 3600)["slug"] == "trier"
         with store.read() as conn:  # only the id's sha256 is stored, as for tokens
             assert conn.execute(sa.text("SELECT session_hash FROM web_sessions")).scalars().all() == [
-                hashlib.sha256(session_id.encode()).hexdigest()]
+                hashlib.sha256(session_id.encode()).hexdigest()
+            ]
         assert store.end_session(session_id) is True and store.member_for_session(session_id, 3600) is None
         assert store.end_session(session_id) is False
         assert store.start_session("pxl_unknown-token", 3600) is None

@@ -1,4 +1,5 @@
 """exchange.package: references, versions, digests and manifest validation (no server needed)."""
+
 import hashlib
 
 import pytest
@@ -30,20 +31,36 @@ def test_versions_order_numerically():
 def test_build_manifest_computes_digest_and_validates():
     model = tiny_model()
     manifest = manifest_for("trier", "gewerbe", "1.0.0", model, detaillierungsstufe=103, status=5)
-    assert manifest["model"] == {"file": "gewerbe.bpmn", "size": len(model),
-                                 "sha256": hashlib.sha256(model).hexdigest()}
+    assert manifest["model"] == {
+        "file": "gewerbe.bpmn",
+        "size": len(model),
+        "sha256": hashlib.sha256(model).hexdigest(),
+    }
     assert package.manifest_problems(manifest) == []
     assert package.sha256_bytes(model) == manifest["model"]["sha256"]
 
 
 def test_manifest_problems_name_each_field():
     manifest = manifest_for("trier", "gewerbe", "1.0.0", tiny_model())
-    bad = dict(manifest, leistungsschluessel=["9905001210400"], detaillierungsstufe=106, status=0,
-               contact={"office": "Ordnungsamt"}, extra=1,
-               derived_from={"ref": "koblenz/gewerbe", "sha256": "A" * 64})
+    bad = dict(
+        manifest,
+        leistungsschluessel=["9905001210400"],
+        detaillierungsstufe=106,
+        status=0,
+        contact={"office": "Ordnungsamt"},
+        extra=1,
+        derived_from={"ref": "koblenz/gewerbe", "sha256": "A" * 64},
+    )
     problems = {p["path"]: p["message"] for p in package.manifest_problems(bad)}
-    assert set(problems) == {"leistungsschluessel/0", "detaillierungsstufe", "status", "contact",
-                             "", "derived_from/ref", "derived_from/sha256"}
+    assert set(problems) == {
+        "leistungsschluessel/0",
+        "detaillierungsstufe",
+        "status",
+        "contact",
+        "",
+        "derived_from/ref",
+        "derived_from/sha256",
+    }
     assert "14 digits" in problems["leistungsschluessel/0"]
     assert "mailbox" in problems["contact"]
     with pytest.raises(package.ManifestError, match="invalid manifest.*Additional properties.*and 6 more") as caught:
@@ -56,6 +73,10 @@ def test_same_package_ignores_server_fields():
     manifest = manifest_for("trier", "gewerbe", "1.0.0", tiny_model())
     served = dict(manifest, published_at="2026-01-01T00:00:00Z", yanked={"reason": "x", "at": "y"})
     assert package.differing_fields(served, manifest) == []
-    assert package.differing_fields(dict(manifest, description=""), {k: v for k, v in manifest.items()
-                                                                     if k != "description"}) == []
+    assert (
+        package.differing_fields(
+            dict(manifest, description=""), {k: v for k, v in manifest.items() if k != "description"}
+        )
+        == []
+    )
     assert package.differing_fields(dict(manifest, name="Anders"), manifest) == ["name"]

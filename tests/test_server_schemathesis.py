@@ -4,6 +4,7 @@ Two bounded runs: one with free path parameters (mostly 4xx edges: patterns, lim
 one whose path names a real published process of the caller, so that generated bodies and
 queries reach the publish, yank, adoption and download code.
 """
+
 import shutil
 import subprocess
 import sys
@@ -12,7 +13,7 @@ from pathlib import Path
 import pytest
 
 from procex.exchange.server import admin
-from tests.libserver import LibraryServer, tiny_model, manifest_for, Member
+from tests.libserver import LibraryServer, Member, manifest_for, tiny_model
 
 
 def _schemathesis():
@@ -26,9 +27,13 @@ def _schemathesis():
 def library(tmp_path_factory):
     tmp = tmp_path_factory.mktemp("schemathesis")
     with LibraryServer(str(tmp / "lib.sqlite"), log_dir=tmp) as lib:
-        tokens = admin.seed(lib.db, [
-            {"slug": "stadt", "name": "Stadt", "ags": "07211000", "license": "dl-de/by-2-0"},
-            {"slug": "nachbar", "name": "Nachbar", "ags": "07111000", "license": "dl-de/by-2-0"}])
+        tokens = admin.seed(
+            lib.db,
+            [
+                {"slug": "stadt", "name": "Stadt", "ags": "07211000", "license": "dl-de/by-2-0"},
+                {"slug": "nachbar", "name": "Nachbar", "ags": "07111000", "license": "dl-de/by-2-0"},
+            ],
+        )
         stadt, nachbar = Member("stadt", tokens["stadt"]), Member("nachbar", tokens["nachbar"])
         for version in ("1.0.0", "1.1.0"):
             model = tiny_model(task=f"Prüfen {version}")
@@ -40,10 +45,28 @@ def library(tmp_path_factory):
 def _run(lib, member, tmp, name, config=""):
     config_file = tmp / f"{name}.toml"
     config_file.write_text(config)
-    command = [_schemathesis(), "--config-file", str(config_file), "run", f"{lib.url}/openapi.json",
-               "--checks", "not_a_server_error", "--max-examples", "15", "--seed", "20240601",
-               "--generation-database", "none", "--no-color", "--request-timeout", "30",
-               "--phases", "coverage,fuzzing", "-H", f"Authorization: Bearer {member.token}"]
+    command = [
+        _schemathesis(),
+        "--config-file",
+        str(config_file),
+        "run",
+        f"{lib.url}/openapi.json",
+        "--checks",
+        "not_a_server_error",
+        "--max-examples",
+        "15",
+        "--seed",
+        "20240601",
+        "--generation-database",
+        "none",
+        "--no-color",
+        "--request-timeout",
+        "30",
+        "--phases",
+        "coverage,fuzzing",
+        "-H",
+        f"Authorization: Bearer {member.token}",
+    ]
     result = subprocess.run(command, capture_output=True, text=True, timeout=300, cwd=tmp)  # its cache stays in tmp
     assert result.returncode == 0, result.stdout[-6000:] + result.stderr[-2000:] + lib.log()
     assert "passed" in result.stdout

@@ -11,6 +11,7 @@
 6. contact.mailbox is a plain e-mail address (no javascript: in a mailto: link);
 7. no Swagger UI or ReDoc page (they load JavaScript from a CDN into the library's origin).
 """
+
 import json
 
 import pytest
@@ -41,13 +42,17 @@ def _peak_rss_kib(pid):
 def _upload(lib, member, manifest, model):
     """put_package with the manifest exactly as given (no re-encoding)."""
     text = manifest if isinstance(manifest, (str, bytes)) else json.dumps(manifest)
-    files = {"manifest": ("manifest.json", text, "application/json"),
-             "model": ("gewerbe.bpmn", model, "application/xml")}
-    return requests.put(f"{lib.api}/processes/{member.slug}/gewerbe/1.0.0", files=files,
-                        headers=member.headers, timeout=120)
+    files = {
+        "manifest": ("manifest.json", text, "application/json"),
+        "model": ("gewerbe.bpmn", model, "application/xml"),
+    }
+    return requests.put(
+        f"{lib.api}/processes/{member.slug}/gewerbe/1.0.0", files=files, headers=member.headers, timeout=120
+    )
 
 
 # --- 1. body limits and authentication before the body ---------------------------------------
+
 
 def test_unauthenticated_32_mib_json_body_is_refused_unread(lib):
     trier = lib.member()
@@ -61,6 +66,7 @@ def test_unauthenticated_32_mib_json_body_is_refused_unread(lib):
     def chunks():  # no Content-Length: the token is checked before the body is read
         for _ in range(32):
             yield b"[" + b"{}," * (MiB // 3)
+
     response = requests.post(lib.api + url, data=chunks(), headers={"Content-Type": "application/json"}, timeout=60)
     assert response.status_code in (401, 413), response.text
     grown = _peak_rss_kib(lib.process.pid) - before
@@ -68,16 +74,22 @@ def test_unauthenticated_32_mib_json_body_is_refused_unread(lib):
     # Under the limit, the token still comes first: no token 401, another member 403, not 422.
     koblenz = lib.member()
     assert_error(lib.post(url, data=b"{not json", headers={"Content-Type": "application/json"}), 401, "unauthorized")
-    assert_error(lib.post(url, koblenz, data=b"[" * 60000, headers={"Content-Type": "application/json"}),
-                 403, "wrong_namespace")
+    assert_error(
+        lib.post(url, koblenz, data=b"[" * 60000, headers={"Content-Type": "application/json"}), 403, "wrong_namespace"
+    )
     # The owner's bad bodies are 4xx with the one error shape, never a 500.
-    error = assert_error(lib.post(url, trier, data=b"[" * 60000, headers={"Content-Type": "application/json"}),
-                         422, "invalid_request")
+    error = assert_error(
+        lib.post(url, trier, data=b"[" * 60000, headers={"Content-Type": "application/json"}), 422, "invalid_request"
+    )
     assert "nested too deeply" in error["message"]
-    assert_error(lib.post(url, trier, data=b"{not json", headers={"Content-Type": "application/json"}),
-                 422, "invalid_request")
-    assert_error(lib.post(url, trier, data="reason=weg", headers={"Content-Type": "application/x-www-form-urlencoded"}),
-                 415, "unsupported_media_type")
+    assert_error(
+        lib.post(url, trier, data=b"{not json", headers={"Content-Type": "application/json"}), 422, "invalid_request"
+    )
+    assert_error(
+        lib.post(url, trier, data="reason=weg", headers={"Content-Type": "application/x-www-form-urlencoded"}),
+        415,
+        "unsupported_media_type",
+    )
     error = assert_error(lib.post(url, trier, json={"reason": "x" * 2001}), 422, "invalid_request")
     assert error["details"][0]["location"] == "body.reason"
     assert lib.post(url, trier, json={"reason": "ersetzt"}).json()["yanked"]["reason"] == "ersetzt"
@@ -87,8 +99,11 @@ def test_only_the_package_upload_takes_a_large_body(lib):
     trier = lib.member()
     assert lib.publish(trier)[0].status_code == 201
     big = b"x" * (100 * 1024)
-    for path in (f"/processes/{trier.slug}/gewerbeanmeldung/1.0.0/adoptions", "/processes",
-                 f"/processes/{trier.slug}/gewerbeanmeldung/1.0.0/yank"):
+    for path in (
+        f"/processes/{trier.slug}/gewerbeanmeldung/1.0.0/adoptions",
+        "/processes",
+        f"/processes/{trier.slug}/gewerbeanmeldung/1.0.0/yank",
+    ):
         assert_error(lib.post(path, data=big), 413, "too_large")
     # A model of 1 MiB is still an ordinary upload (the upload limit is 32 MiB).
     response, _, _ = lib.publish(trier, slug="gross", model=tiny_model(padding=MiB))
@@ -97,11 +112,13 @@ def test_only_the_package_upload_takes_a_large_body(lib):
 
 # --- 2. the region is the member's own ---------------------------------------------------------
 
+
 def test_a_member_publishes_only_with_its_registered_ags(lib):
     koblenz = lib.member(ags="07111000")
     trier_region = {"ags": "07211000", "name": "Stadt Trier"}
-    response, _, _ = lib.publish(koblenz, region=trier_region,
-                                 contact={"office": "Digitalisierung", "mailbox": "digitalisierung@trier.de"})
+    response, _, _ = lib.publish(
+        koblenz, region=trier_region, contact={"office": "Digitalisierung", "mailbox": "digitalisierung@trier.de"}
+    )
     error = assert_error(response, 422, "region_mismatch")
     assert "07211000" in error["message"] and "07111000" in error["message"]
     assert "Stadt Trier" in error["message"] and f"Gemeinde {koblenz.slug}" in error["message"]
@@ -127,6 +144,7 @@ def test_a_member_without_a_recorded_ags_cannot_publish(lib):
 
 # --- 3. derived_from reveals nothing the publisher may not read -------------------------------
 
+
 def test_derived_from_needs_read_access_and_never_echoes_the_stored_sha256(lib):
     trier, mayen, koblenz = lib.member(), lib.member(agreed=False), lib.member()
     _, original, _ = lib.publish(trier)
@@ -138,18 +156,24 @@ def test_derived_from_needs_read_access_and_never_echoes_the_stored_sha256(lib):
         error = assert_error(response, 403, "agreement_required")
         assert real not in response.text and "fehlt" not in error["message"]
     # With it: a wrong sha256 is named wrong, the stored one is not told.
-    response, _, _ = lib.publish(koblenz, model=adapted,
-                                 derived_from={"ref": f"{trier.slug}/gewerbeanmeldung@1.0.0", "sha256": "0" * 64})
+    response, _, _ = lib.publish(
+        koblenz, model=adapted, derived_from={"ref": f"{trier.slug}/gewerbeanmeldung@1.0.0", "sha256": "0" * 64}
+    )
     error = assert_error(response, 422, "derived_from_mismatch")
     assert real not in response.text and "does not match" in error["message"]
     # Its own processes a member may name without the agreement.
     _, own, _ = lib.publish(mayen, slug="eigen")
-    response, _, _ = lib.publish(mayen, slug="eigen-angepasst", model=adapted,
-                                 derived_from={"ref": f"{mayen.slug}/eigen@1.0.0", "sha256": own["model"]["sha256"]})
+    response, _, _ = lib.publish(
+        mayen,
+        slug="eigen-angepasst",
+        model=adapted,
+        derived_from={"ref": f"{mayen.slug}/eigen@1.0.0", "sha256": own["model"]["sha256"]},
+    )
     assert response.status_code == 201, response.text
 
 
 # --- 4. bounded lists, short error messages --------------------------------------------------
+
 
 def test_manifest_lists_are_bounded_and_errors_quote_little(lib):
     trier = lib.member()
@@ -159,8 +183,9 @@ def test_manifest_lists_are_bounded_and_errors_quote_little(lib):
     response = _upload(lib, trier, huge, model)
     error = assert_error(response, 413, "too_large")  # a manifest part is at most 1 MiB
     assert "1024 KiB" in error["message"] and len(response.content) < 1024
-    error = assert_error(_upload(lib, trier, dict(manifest, keywords=[f"k{i}" for i in range(1000)]), model),
-                         422, "invalid_manifest")
+    error = assert_error(
+        _upload(lib, trier, dict(manifest, keywords=[f"k{i}" for i in range(1000)]), model), 422, "invalid_manifest"
+    )
     assert "1,000 entries; at most 50" in error["message"]
     duplicates = dict(manifest, keywords=["x" * 90] * 10_000)  # 0.9 MB of one keyword
     response = _upload(lib, trier, duplicates, model)
@@ -168,12 +193,17 @@ def test_manifest_lists_are_bounded_and_errors_quote_little(lib):
     assert len(response.content) < 4096, len(response.content)
     assert all(len(d["message"]) < 400 for d in response.json()["error"]["details"])
     for field, count in (("keywords", 51), ("legal_basis", 51), ("leistungsschluessel", 21)):
-        values = [f"{i:014d}" for i in range(count)] if field == "leistungsschluessel" else [f"v{i}" for i in range(count)]
+        values = (
+            [f"{i:014d}" for i in range(count)] if field == "leistungsschluessel" else [f"v{i}" for i in range(count)]
+        )
         error = assert_error(_upload(lib, trier, dict(manifest, **{field: values}), model), 422, "invalid_manifest")
         assert error["details"][0]["path"] == field
         fits = dict(manifest, **{field: values[:-1]}, slug=f"passt-{field.replace('_', '-')}")
-        response = requests.put(f"{lib.api}/processes/{trier.slug}/{fits['slug']}/1.0.0", headers=trier.headers,
-                                files={"manifest": ("m.json", json.dumps(fits)), "model": ("g.bpmn", model)})
+        response = requests.put(
+            f"{lib.api}/processes/{trier.slug}/{fits['slug']}/1.0.0",
+            headers=trier.headers,
+            files={"manifest": ("m.json", json.dumps(fits)), "model": ("g.bpmn", model)},
+        )
         assert response.status_code == 201, response.text
     # A thousand bad keys: every one counted, fifty listed.
     many = dict(manifest, leistungsschluessel=[str(i) for i in range(1000)])
@@ -183,8 +213,14 @@ def test_manifest_lists_are_bounded_and_errors_quote_little(lib):
 
 def test_problem_messages_quote_at_most_200_characters():
     manifest = manifest_for("trier", "gewerbe", "1.0.0", tiny_model())
-    bad = dict(manifest, keywords=["wort"] * 3, name="N" * 5000, license="L" * 5000,
-               region={"ags": "1" * 5000, "name": "Trier"}, legal_basis=list(range(3000)))
+    bad = dict(
+        manifest,
+        keywords=["wort"] * 3,
+        name="N" * 5000,
+        license="L" * 5000,
+        region={"ags": "1" * 5000, "name": "Trier"},
+        legal_basis=list(range(3000)),
+    )
     problems = package.manifest_problems(bad)
     assert {p["path"] for p in problems} >= {"keywords", "name", "license", "region/ags", "legal_basis"}
     assert all(len(p["message"]) <= 500 for p in problems), [len(p["message"]) for p in problems]
@@ -196,10 +232,14 @@ def test_problem_messages_quote_at_most_200_characters():
 
 # --- 5. nesting --------------------------------------------------------------------------------
 
-@pytest.mark.parametrize("text", [
-    "[" * 5000 + "]" * 5000,                                   # beyond the parser's recursion limit
-    '{"keywords": [' + "[" * 500 + "]" * 500 + ", " + "[" * 500 + "]" * 500 + "]}",  # parses; deep to compare
-])
+
+@pytest.mark.parametrize(
+    "text",
+    [
+        "[" * 5000 + "]" * 5000,  # beyond the parser's recursion limit
+        '{"keywords": [' + "[" * 500 + "]" * 500 + ", " + "[" * 500 + "]" * 500 + "]}",  # parses; deep to compare
+    ],
+)
 def test_deeply_nested_manifest_is_422_without_a_traceback(lib, text):
     trier = lib.member()
     error = assert_error(_upload(lib, trier, text, tiny_model()), 422, "invalid_manifest")
@@ -209,9 +249,20 @@ def test_deeply_nested_manifest_is_422_without_a_traceback(lib, text):
 
 # --- 6. mailbox --------------------------------------------------------------------------------
 
-@pytest.mark.parametrize("mailbox", ["javascript:alert(1)//@x.de", "mailto:gewerbe@trier.de", "gewerbe @trier.de",
-                                     "a/b@trier.de", "gewerbe@trier.de?cc=x@y.de", "gewerbe@trier.de\n",
-                                     "gewerbe@trier", ".gewerbe@trier.de"])
+
+@pytest.mark.parametrize(
+    "mailbox",
+    [
+        "javascript:alert(1)//@x.de",
+        "mailto:gewerbe@trier.de",
+        "gewerbe @trier.de",
+        "a/b@trier.de",
+        "gewerbe@trier.de?cc=x@y.de",
+        "gewerbe@trier.de\n",
+        "gewerbe@trier",
+        ".gewerbe@trier.de",
+    ],
+)
 def test_mailbox_must_be_a_plain_address(mailbox):
     manifest = manifest_for("trier", "gewerbe", "1.0.0", tiny_model())
     problems = package.manifest_problems(dict(manifest, contact={"office": "Ordnungsamt", "mailbox": mailbox}))
@@ -234,6 +285,7 @@ def test_mailbox_with_a_scheme_is_refused_over_http(lib):
 
 
 # --- 7. no API documentation pages with foreign JavaScript -----------------------------------
+
 
 def test_no_swagger_or_redoc_pages_but_the_openapi_document(lib):
     for path in ("/api/docs", "/docs", "/redoc", "/docs/oauth2-redirect"):

@@ -1,4 +1,5 @@
 """procex suggest (exchange/suggest.py): a catalogue and a library whose right answers are known."""
+
 import json
 
 import pytest
@@ -18,8 +19,16 @@ from procex.exchange.catalogue.suggest import (
 def item(publisher, slug, version, name, keys=(), adoptions=None, keywords=(), validation=None):
     """A library search item as the server's _search_item gives it (version under "latest");
     without ``validation`` as a library older than the validation summary lists it."""
-    data = {"publisher": publisher, "slug": slug, "latest": version, "ref": f"{publisher}/{slug}@{version}",
-            "name": name, "leistungsschluessel": list(keys), "keywords": list(keywords), "description": ""}
+    data = {
+        "publisher": publisher,
+        "slug": slug,
+        "latest": version,
+        "ref": f"{publisher}/{slug}@{version}",
+        "name": name,
+        "leistungsschluessel": list(keys),
+        "keywords": list(keywords),
+        "description": "",
+    }
     if adoptions is not None:
         data["adoptions"] = adoptions
     if validation is not None:
@@ -31,25 +40,40 @@ CATALOGUE = [
     E("99050012104000", "Gewerbeanmeldung", "planned", "Ordnungsamt"),
     E("99102013104000", "Hundesteuer Anmeldung", "in_progress", "Steueramt"),
     E("", "Wohnsitz ummelden", "planned", "Bürgeramt"),
-    E("99050012070000", "Gewerbeabmeldung", "online", "Ordnungsamt"),            # online: not waiting
-    E("99050012071000", "Gewerbeummeldung", "planned", "Ordnungsamt",
-      "processes/gewerbe-ummeldung.bpmn"),                                       # has a process file
-    E("99102017002000", "Zweitwohnungsteuer", "planned", "Steueramt"),            # served per procex.lock
-    E("99042001012000", "Fischereischein", "planned", "Ordnungsamt"),            # nothing in the library
+    E("99050012070000", "Gewerbeabmeldung", "online", "Ordnungsamt"),  # online: not waiting
+    E(
+        "99050012071000", "Gewerbeummeldung", "planned", "Ordnungsamt", "processes/gewerbe-ummeldung.bpmn"
+    ),  # has a process file
+    E("99102017002000", "Zweitwohnungsteuer", "planned", "Steueramt"),  # served per procex.lock
+    E("99042001012000", "Fischereischein", "planned", "Ordnungsamt"),  # nothing in the library
 ]
 LOCK = {"processes": {"zweitwohnungsteuer": {"upstream": None, "entry": "99102017002000", "sha256": "0" * 64}}}
 
 LIBRARY = [
     item("trier", "gewerbeanmeldung", "1.1.0", "Gewerbeanmeldung", ["99050012104000"], 3),
     item("mainz", "gewerbe-anmeldung", "2.0.0", "Gewerbe-Anmeldung", ["99050012104000"], 5),
-    item("koblenz", "gewerbeanmeldung", "1.0.0", "Gewerbeanmeldung", ["99050012104000"], 9),   # our own
+    item("koblenz", "gewerbeanmeldung", "1.0.0", "Gewerbeanmeldung", ["99050012104000"], 9),  # our own
     item("speyer", "gewerbeanmeldung-online", "0.3.0", "Gewerbeanmeldung online", [], 0),
     item("bonn", "gewerbe-lf", "1.0.0", "Gewerbeanmeldung Land- und Forstwirtschaft", ["99050012104001"], 1),
     item("bonn", "gewerbeabmeldung", "1.0.0", "Gewerbeabmeldung", ["99050012070000"], 2),
-    item("trier", "hundesteuer-anmeldung", "1.0.0", "Hundesteuer Anmeldung", ["99102013104000"], 0,
-         validation={"errors": 0, "warnings": 2}),
-    item("worms", "hundesteuer-abmeldung", "1.2.0", "Abmeldung eines Hundes", ["99102013070000"], 1,
-         keywords=["Hundesteuer"]),
+    item(
+        "trier",
+        "hundesteuer-anmeldung",
+        "1.0.0",
+        "Hundesteuer Anmeldung",
+        ["99102013104000"],
+        0,
+        validation={"errors": 0, "warnings": 2},
+    ),
+    item(
+        "worms",
+        "hundesteuer-abmeldung",
+        "1.2.0",
+        "Abmeldung eines Hundes",
+        ["99102013070000"],
+        1,
+        keywords=["Hundesteuer"],
+    ),
     item("mainz", "zweitwohnungsteuer", "1.0.0", "Zweitwohnungsteuer Anmeldung", ["99102017104000"], 4),
     item("trier", "wohnsitz-ummeldung", "1.0.0", "Ummeldung des Wohnsitzes", [], 2),
     item("mainz", "baumfaellung", "1.0.0", "Baumfällgenehmigung", ["99093003001000"], 7),
@@ -106,9 +130,11 @@ def test_limit_keeps_counts(result):
 def test_coverage_figure(result):
     assert result.coverage == {"waiting": 4, "covered": 3, "exact": 2}
     assert coverage_sentence({"waiting": 148, "covered": 97, "exact": 61}) == (
-        "für 97 von 148 wartenden Leistungen gibt es einen Prozess einer anderen Kommune (61 exakt)")
+        "für 97 von 148 wartenden Leistungen gibt es einen Prozess einer anderen Kommune (61 exakt)"
+    )
     assert coverage_sentence({"waiting": 148, "covered": 97, "exact": 61}, "en") == (
-        "for 97 of 148 waiting services a peer process exists (61 exact)")
+        "for 97 of 148 waiting services a peer process exists (61 exact)"
+    )
     lines = format_text(result)
     assert lines[-1] == "für 3 von 4 wartenden Leistungen gibt es einen Prozess einer anderen Kommune (2 exakt)"
 
@@ -124,9 +150,18 @@ def test_text_and_json_show_publisher_version_validation_adoptions(result):
     assert "0 adoptions · checked: no errors, 2 warnings" in english
     data = json.loads(json.dumps(result.as_json()))
     first = data["entries"][0]["candidates"][0]
-    assert first == {"ref": "mainz/gewerbe-anmeldung@2.0.0", "publisher": "mainz", "slug": "gewerbe-anmeldung",
-                     "version": "2.0.0", "name": "Gewerbe-Anmeldung", "leistungsschluessel": ["99050012104000"],
-                     "match": "exact", "score": 1.0, "adoptions": 5, "validation": "accepted"}
+    assert first == {
+        "ref": "mainz/gewerbe-anmeldung@2.0.0",
+        "publisher": "mainz",
+        "slug": "gewerbe-anmeldung",
+        "version": "2.0.0",
+        "name": "Gewerbe-Anmeldung",
+        "leistungsschluessel": ["99050012104000"],
+        "match": "exact",
+        "score": 1.0,
+        "adoptions": 5,
+        "validation": "accepted",
+    }
     assert data["coverage"] == {"waiting": 4, "covered": 3, "exact": 2}
     hund = data["entries"][1]["candidates"][0]
     assert (hund["ref"], hund["validation"]) == ("trier/hundesteuer-anmeldung@1.0.0", {"errors": 0, "warnings": 2})
@@ -136,8 +171,9 @@ def test_validation_state_in_words():
     from procex.exchange.catalogue.suggest import TEXTS, Candidate, _validation_text
 
     def words(validation, lang="de"):
-        return _validation_text(Candidate({"publisher": "p", "slug": "s", "validation": validation},
-                                          "exact", 1.0).validation, TEXTS[lang])
+        return _validation_text(
+            Candidate({"publisher": "p", "slug": "s", "validation": validation}, "exact", 1.0).validation, TEXTS[lang]
+        )
 
     assert words({"errors": 0, "warnings": 0}) == "geprüft: keine Fehler, keine Warnungen"
     assert words({"errors": 1, "warnings": 1}) == "geprüft: 1 Fehler, 1 Warnung"
@@ -157,8 +193,11 @@ def test_adoptions_asked_per_shown_candidate_when_the_listing_lacks_them():
     def adoptions_of(publisher, slug):
         asked.append(f"{publisher}/{slug}")
         # two versions adopted by the same municipality count once
-        return [{"version": "1.0.0", "adopter": {"slug": "bonn"}}, {"version": "1.1.0", "adopter": {"slug": "bonn"}},
-                {"version": "1.1.0", "adopter": {"slug": "worms"}}]
+        return [
+            {"version": "1.0.0", "adopter": {"slug": "bonn"}},
+            {"version": "1.1.0", "adopter": {"slug": "bonn"}},
+            {"version": "1.1.0", "adopter": {"slug": "worms"}},
+        ]
 
     fill_adoptions(result, adoptions_of)
     assert sorted(asked) == ["mainz/gewerbe-anmeldung", "trier/hundesteuer-anmeldung", "trier/wohnsitz-ummeldung"]
@@ -182,10 +221,16 @@ def test_index_is_reused_and_scales():
 
     library = []
     for n in range(20000):
-        library.append(item(f"kommune-{n % 400}", f"p{n}", "1.0.0",
-                            ["Gewerbeanmeldung", "Hundesteuer Anmeldung", "Baumfällgenehmigung",
-                             "Ummeldung des Wohnsitzes"][n % 4],
-                            [["99050012104000"], ["99102013104000"], ["99093003001000"], []][n % 4], n % 7))
+        library.append(
+            item(
+                f"kommune-{n % 400}",
+                f"p{n}",
+                "1.0.0",
+                ["Gewerbeanmeldung", "Hundesteuer Anmeldung", "Baumfällgenehmigung", "Ummeldung des Wohnsitzes"][n % 4],
+                [["99050012104000"], ["99102013104000"], ["99093003001000"], []][n % 4],
+                n % 7,
+            )
+        )
     index = LibraryIndex(library, own_publisher="koblenz")
     start = time.perf_counter()
     result = suggest(CATALOGUE * 20, index, LOCK, limit=5)
@@ -196,6 +241,7 @@ def test_index_is_reused_and_scales():
 
 
 # --- against a real library server --------------------------------------------------------------
+
 
 def test_cli_suggest_against_a_real_library(tmp_path, monkeypatch, capsys):
     from procex.exchange.catalogue.entries import write_catalogue
@@ -210,26 +256,36 @@ def test_cli_suggest_against_a_real_library(tmp_path, monkeypatch, capsys):
                 server.publish(trier, "gewerbeanmeldung", "1.0.0"),
                 # The recommended rules find 2 warnings and no error in it (the others: no diagram, 1 error).
                 server.publish(trier, "gewerbeanmeldung", "1.1.0", model=warned_model()),
-                server.publish(mainz, "gewerbeabmeldung", "1.0.0", name="Gewerbeabmeldung",
-                               leistungsschluessel=["99050012070000"]),
-                server.publish(mainz, "wohnsitz-ummeldung", "2.0.0", name="Ummeldung des Wohnsitzes",
-                               leistungsschluessel=[], keywords=["Meldewesen"]),
+                server.publish(
+                    mainz, "gewerbeabmeldung", "1.0.0", name="Gewerbeabmeldung", leistungsschluessel=["99050012070000"]
+                ),
+                server.publish(
+                    mainz,
+                    "wohnsitz-ummeldung",
+                    "2.0.0",
+                    name="Ummeldung des Wohnsitzes",
+                    leistungsschluessel=[],
+                    keywords=["Meldewesen"],
+                ),
                 server.publish(koblenz, "gewerbeanmeldung", "1.0.0"),  # our own: never suggested
             ]
             assert [r.status_code for r, _, _ in published] == [201] * 5
             for member in (bonn, mainz):
-                assert server.post(f"/processes/{trier.slug}/gewerbeanmeldung/1.0.0/adoptions",
-                                   member).status_code == 201
-            assert server.post(f"/processes/{trier.slug}/gewerbeanmeldung/1.1.0/adoptions",
-                               bonn).status_code == 201
+                assert (
+                    server.post(f"/processes/{trier.slug}/gewerbeanmeldung/1.0.0/adoptions", member).status_code == 201
+                )
+            assert server.post(f"/processes/{trier.slug}/gewerbeanmeldung/1.1.0/adoptions", bonn).status_code == 201
 
             Workspace.init(tmp_path / "ws", "Stadt Koblenz", "07111000", server.url, slug=koblenz.slug)
-            write_catalogue(tmp_path / "ws/catalogue.csv", [
-                E("99050012104000", "Gewerbeanmeldung", "planned", "Ordnungsamt"),
-                E("", "Wohnsitz ummelden", "in_progress", "Bürgeramt"),
-                E("99042001012000", "Fischereischein", "planned", "Ordnungsamt"),
-                E("99115005104000", "Wohnsitz anmelden", "online", "Bürgeramt"),
-            ])
+            write_catalogue(
+                tmp_path / "ws/catalogue.csv",
+                [
+                    E("99050012104000", "Gewerbeanmeldung", "planned", "Ordnungsamt"),
+                    E("", "Wohnsitz ummelden", "in_progress", "Bürgeramt"),
+                    E("99042001012000", "Fischereischein", "planned", "Ordnungsamt"),
+                    E("99115005104000", "Wohnsitz anmelden", "online", "Bürgeramt"),
+                ],
+            )
             monkeypatch.chdir(tmp_path / "ws")
             monkeypatch.setenv("PROCEX_TOKEN", koblenz.token)
             with pytest.raises(SystemExit) as done:
@@ -240,14 +296,17 @@ def test_cli_suggest_against_a_real_library(tmp_path, monkeypatch, capsys):
             assert data["coverage"] == {"waiting": 3, "covered": 2, "exact": 1}
             gewerbe, wohnsitz, fischerei = data["entries"]
             assert [(c["ref"], c["match"], c["adoptions"]) for c in gewerbe["candidates"]] == [
-                (f"{trier.slug}/gewerbeanmeldung@1.1.0", "exact", 2),   # bonn (twice) and mainz: 2 municipalities
+                (f"{trier.slug}/gewerbeanmeldung@1.1.0", "exact", 2),  # bonn (twice) and mainz: 2 municipalities
                 (f"{mainz.slug}/gewerbeabmeldung@1.0.0", "object", 0),
             ]
             # The validation summary the library counted at publish arrives with the listing.
             assert [c["validation"] for c in gewerbe["candidates"]] == [
-                {"errors": 0, "warnings": 2}, {"errors": 1, "warnings": 0}]
+                {"errors": 0, "warnings": 2},
+                {"errors": 1, "warnings": 0},
+            ]
             assert [(c["ref"], c["match"]) for c in wohnsitz["candidates"]] == [
-                (f"{mainz.slug}/wohnsitz-ummeldung@2.0.0", "similar")]
+                (f"{mainz.slug}/wohnsitz-ummeldung@2.0.0", "similar")
+            ]
             assert fischerei["candidates"] == []
 
             with pytest.raises(SystemExit) as done:
@@ -255,8 +314,10 @@ def test_cli_suggest_against_a_real_library(tmp_path, monkeypatch, capsys):
             out, err = capsys.readouterr()
             assert done.value.code == 0, err
             lines = out.splitlines()
-            assert lines[1] == (f"    1. {trier.slug}/gewerbeanmeldung@1.1.0  Gewerbeanmeldung  "
-                                "[gleicher Leistungsschlüssel]  2 Übernahmen · geprüft: keine Fehler, 2 Warnungen")
+            assert lines[1] == (
+                f"    1. {trier.slug}/gewerbeanmeldung@1.1.0  Gewerbeanmeldung  "
+                "[gleicher Leistungsschlüssel]  2 Übernahmen · geprüft: keine Fehler, 2 Warnungen"
+            )
             assert lines[2].endswith("0 Übernahmen · geprüft: 1 Fehler, keine Warnungen")
 
             with pytest.raises(SystemExit) as done:
@@ -270,6 +331,7 @@ def test_cli_suggest_against_a_real_library(tmp_path, monkeypatch, capsys):
 
 # --- the library listing: index endpoint, cache, fallback ---------------------------------------
 
+
 def test_suggest_reads_the_index_once_and_reuses_the_cache(tmp_path, monkeypatch, capsys):
     from procex.exchange.catalogue.entries import write_catalogue
     from procex.exchange.catalogue.suggest import INDEX_CACHE
@@ -282,9 +344,13 @@ def test_suggest_reads_the_index_once_and_reuses_the_cache(tmp_path, monkeypatch
             trier, koblenz = server.member(prefix="trier"), server.member(prefix="koblenz")
             assert server.publish(trier, "gewerbeanmeldung", "1.0.0")[0].status_code == 201
             ws = Workspace.init(tmp_path / "ws", "Stadt Koblenz", "07111000", server.url, slug=koblenz.slug)
-            write_catalogue(tmp_path / "ws/catalogue.csv", [
-                E("99050012104000", "Gewerbeanmeldung", "planned", "Ordnungsamt"),
-                E("99102013104000", "Hundesteuer Anmeldung", "planned", "Steueramt")])
+            write_catalogue(
+                tmp_path / "ws/catalogue.csv",
+                [
+                    E("99050012104000", "Gewerbeanmeldung", "planned", "Ordnungsamt"),
+                    E("99102013104000", "Hundesteuer Anmeldung", "planned", "Steueramt"),
+                ],
+            )
             monkeypatch.chdir(tmp_path / "ws")
             monkeypatch.setenv("PROCEX_TOKEN", koblenz.token)
 
@@ -296,8 +362,11 @@ def test_suggest_reads_the_index_once_and_reuses_the_cache(tmp_path, monkeypatch
                 return json.loads(out)
 
             def requests_logged():
-                return [line.split('"')[1] for line in server.log().splitlines()
-                        if '"GET /api/v1/' in line and "/health" not in line]
+                return [
+                    line.split('"')[1]
+                    for line in server.log().splitlines()
+                    if '"GET /api/v1/' in line and "/health" not in line
+                ]
 
             first = run()
             assert first["coverage"] == {"waiting": 2, "covered": 1, "exact": 1}
@@ -306,14 +375,19 @@ def test_suggest_reads_the_index_once_and_reuses_the_cache(tmp_path, monkeypatch
             cache = json.loads(ws.path(*INDEX_CACHE).read_text("utf-8"))
             assert cache["library"] == server.url and cache["etag"].startswith('"ix-')
             assert [(i["publisher"], i["slug"], i["latest"]) for i in cache["items"]] == [
-                (trier.slug, "gewerbeanmeldung", "1.0.0")]
+                (trier.slug, "gewerbeanmeldung", "1.0.0")
+            ]
 
             assert run() == first
             assert " 304 " in server.log().splitlines()[-1] and server.log().count("GET /api/v1/index") == 2
 
             # A change in the library: the next suggest downloads again and refreshes the cache.
-            assert server.publish(trier, "hundesteuer", "1.0.0", name="Hundesteuer Anmeldung",
-                                  leistungsschluessel=["99102013104000"])[0].status_code == 201
+            assert (
+                server.publish(
+                    trier, "hundesteuer", "1.0.0", name="Hundesteuer Anmeldung", leistungsschluessel=["99102013104000"]
+                )[0].status_code
+                == 201
+            )
             assert run()["coverage"] == {"waiting": 2, "covered": 2, "exact": 2}
             assert '/index HTTP/1.1" 200' in server.log().splitlines()[-1]
             refreshed = json.loads(ws.path(*INDEX_CACHE).read_text("utf-8"))
@@ -351,8 +425,9 @@ def test_suggest_offline_uses_the_cached_listing(tmp_path, monkeypatch, capsys):
             trier, koblenz = server.member(prefix="trier"), server.member(prefix="koblenz")
             assert server.publish(trier, "gewerbeanmeldung", "1.0.0", model=warned_model())[0].status_code == 201
             ws = Workspace.init(tmp_path / "ws", "Stadt Koblenz", "07111000", server.url, slug=koblenz.slug)
-            write_catalogue(tmp_path / "ws/catalogue.csv", [
-                E("99050012104000", "Gewerbeanmeldung", "planned", "Ordnungsamt")])
+            write_catalogue(
+                tmp_path / "ws/catalogue.csv", [E("99050012104000", "Gewerbeanmeldung", "planned", "Ordnungsamt")]
+            )
             monkeypatch.chdir(tmp_path / "ws")
             monkeypatch.setenv("PROCEX_TOKEN", koblenz.token)
             code, online, err = run("--json")
@@ -373,8 +448,10 @@ def test_suggest_offline_uses_the_cached_listing(tmp_path, monkeypatch, capsys):
         assert json.loads(offline) == json.loads(online)
         assert json.loads(offline)["entries"][0]["candidates"][0]["validation"] == {"errors": 0, "warnings": 2}
         when = fetched.astimezone().strftime("%Y-%m-%d %H:%M")
-        assert err.splitlines() == [f"note: the library at {server.url} cannot be reached; using the cached "
-                                    f"listing downloaded {when} {fetched.astimezone().strftime('%Z')} (1 process)"]
+        assert err.splitlines() == [
+            f"note: the library at {server.url} cannot be reached; using the cached "
+            f"listing downloaded {when} {fetched.astimezone().strftime('%Z')} (1 process)"
+        ]
         code, out, err = run()
         assert code == 0 and "geprüft: keine Fehler, 2 Warnungen" in out and len(err.splitlines()) == 1
 
@@ -405,8 +482,8 @@ class _OlderLibrary:
 
 
 def test_listing_falls_back_to_search_on_an_older_library(tmp_path):
-    from procex.exchange.library.client import LibraryError
     from procex.exchange.catalogue.suggest import INDEX_CACHE, library_listing
+    from procex.exchange.library.client import LibraryError
     from procex.exchange.workspace.folder import Workspace
 
     ws = Workspace.init(tmp_path / "ws", "Stadt Koblenz", "07111000", "http://library.invalid", slug="koblenz")

@@ -1,4 +1,5 @@
 """German-aware label normalisation and similarity (bpmn/text.py), checked against known answers."""
+
 import time
 
 import pytest
@@ -8,78 +9,93 @@ from hypothesis import strategies as st
 from procex.bpmn.text import compact_label, label_similarity, label_tokens, normalize_label
 
 
-@pytest.mark.parametrize("raw, expected", [
-    ("Antrag\nprüfen", "antrag pruefen"),
-    ("  Antrag \t prüfen  ", "antrag pruefen"),
-    ("Antrag\r\nprüfen", "antrag pruefen"),
-    ("Prüfung", "pruefung"),
-    ("Pruefung", "pruefung"),
-    ("STRASSE", "strasse"),
-    ("Straße", "strasse"),
-    ("Gebühr (erheben)!", "gebuehr erheben"),
-    ("Straßen-Sondernutzung", "strassen sondernutzung"),
-    ("Antrags\u00adprüfung", "antragspruefung"),       # soft hyphen joins
-    ("Antrags-\nprüfung", "antragspruefung"),          # hyphen at a line break splits a word
-    ("Frist 30,5 Tage", "frist 30.5 tage"),             # decimal separator kept
-    ("§ 34c GewO", "§ 34c gewo"),
-    ("Prüfung".replace("ü", "u\u0308"), "pruefung"),    # decomposed umlaut (NFD) is composed first
-    ("Café", "cafe"),
-    ("", ""),
-])
+@pytest.mark.parametrize(
+    "raw, expected",
+    [
+        ("Antrag\nprüfen", "antrag pruefen"),
+        ("  Antrag \t prüfen  ", "antrag pruefen"),
+        ("Antrag\r\nprüfen", "antrag pruefen"),
+        ("Prüfung", "pruefung"),
+        ("Pruefung", "pruefung"),
+        ("STRASSE", "strasse"),
+        ("Straße", "strasse"),
+        ("Gebühr (erheben)!", "gebuehr erheben"),
+        ("Straßen-Sondernutzung", "strassen sondernutzung"),
+        ("Antrags\u00adprüfung", "antragspruefung"),  # soft hyphen joins
+        ("Antrags-\nprüfung", "antragspruefung"),  # hyphen at a line break splits a word
+        ("Frist 30,5 Tage", "frist 30.5 tage"),  # decimal separator kept
+        ("§ 34c GewO", "§ 34c gewo"),
+        ("Prüfung".replace("ü", "u\u0308"), "pruefung"),  # decomposed umlaut (NFD) is composed first
+        ("Café", "cafe"),
+        ("", ""),
+    ],
+)
 def test_normalize_label(raw, expected):
     assert normalize_label(raw) == expected
 
 
-@pytest.mark.parametrize("label, tokens", [
-    ("Hundesteueranmeldung", ["hund", "steuer", "anmeld"]),
-    ("Gewerbeanmeldung", ["gewerb", "anmeld"]),
-    ("Antragsprüfung", ["antrag", "pruef"]),
-    ("Antrag prüfen", ["antrag", "pruef"]),
-    ("Antrag geprüft", ["antrag", "pruef"]),
-    ("Anträge", ["antrag"]),
-    ("Bewohnerparkausweis", ["bewohner", "park", "ausweis"]),
-    ("Parkausweis für Anwohner", ["park", "ausweis", "anwohner"]),
-    ("Bauerlaubnis", ["bau", "erlaubnis"]),
-    ("Baum", ["baum"]),                                   # not bau + m
-    ("Abwassergebühr", ["abwasser", "gebuehr"]),
-    ("Strassensondernutzung", ["strass", "sonder", "nutz"]),  # unknown part "sonder" beside known ones
-    ("für", ["fuer"]),                                    # a label of stop words still has a token
-])
+@pytest.mark.parametrize(
+    "label, tokens",
+    [
+        ("Hundesteueranmeldung", ["hund", "steuer", "anmeld"]),
+        ("Gewerbeanmeldung", ["gewerb", "anmeld"]),
+        ("Antragsprüfung", ["antrag", "pruef"]),
+        ("Antrag prüfen", ["antrag", "pruef"]),
+        ("Antrag geprüft", ["antrag", "pruef"]),
+        ("Anträge", ["antrag"]),
+        ("Bewohnerparkausweis", ["bewohner", "park", "ausweis"]),
+        ("Parkausweis für Anwohner", ["park", "ausweis", "anwohner"]),
+        ("Bauerlaubnis", ["bau", "erlaubnis"]),
+        ("Baum", ["baum"]),  # not bau + m
+        ("Abwassergebühr", ["abwasser", "gebuehr"]),
+        ("Strassensondernutzung", ["strass", "sonder", "nutz"]),  # unknown part "sonder" beside known ones
+        ("für", ["fuer"]),  # a label of stop words still has a token
+    ],
+)
 def test_label_tokens(label, tokens):
     assert label_tokens(label) == tokens
 
 
-@pytest.mark.parametrize("a, b", [
-    ("Antrag\nprüfen", "antrag prüfen"),
-    ("Prüfung", "Pruefung"),
-    ("Straßen-Sondernutzung", "Strassensondernutzung"),
-    ("Gewerbe-Anmeldung", "Gewerbeanmeldung"),
-    ("Antrag  prüfen.", "ANTRAG PRÜFEN"),
-])
+@pytest.mark.parametrize(
+    "a, b",
+    [
+        ("Antrag\nprüfen", "antrag prüfen"),
+        ("Prüfung", "Pruefung"),
+        ("Straßen-Sondernutzung", "Strassensondernutzung"),
+        ("Gewerbe-Anmeldung", "Gewerbeanmeldung"),
+        ("Antrag  prüfen.", "ANTRAG PRÜFEN"),
+    ],
+)
 def test_equal_after_normalisation(a, b):
     assert compact_label(a) == compact_label(b)
     assert label_similarity(a, b) == 1.0
 
 
-@pytest.mark.parametrize("a, b", [
-    ("Antrag prüfen", "Antragsprüfung"),
-    ("Gewerbeanmeldung", "Gewerbe Anmeldung"),
-    ("Hundesteueranmeldung", "Hundesteuer Anmeldung"),
-    ("Hundesteuer anmelden", "Hundesteuer Anmeldung"),
-    ("Bescheid erstellen", "Bescheiderstellung"),
-    ("Gebühren erheben", "Gebühr erheben"),
-    ("Antrag prüfen", "Antrag pruefen und"),
-])
+@pytest.mark.parametrize(
+    "a, b",
+    [
+        ("Antrag prüfen", "Antragsprüfung"),
+        ("Gewerbeanmeldung", "Gewerbe Anmeldung"),
+        ("Hundesteueranmeldung", "Hundesteuer Anmeldung"),
+        ("Hundesteuer anmelden", "Hundesteuer Anmeldung"),
+        ("Bescheid erstellen", "Bescheiderstellung"),
+        ("Gebühren erheben", "Gebühr erheben"),
+        ("Antrag prüfen", "Antrag pruefen und"),
+    ],
+)
 def test_similar_pairs(a, b):
     assert label_similarity(a, b) > 0.8
 
 
-@pytest.mark.parametrize("a, b", [
-    ("Antrag prüfen", "Gebühr erheben"),
-    ("Hundesteuer Anmeldung", "Baugenehmigung"),
-    ("Bescheid versenden", "Zahlung prüfen"),
-    ("Parkausweis", "Fischereischein"),
-])
+@pytest.mark.parametrize(
+    "a, b",
+    [
+        ("Antrag prüfen", "Gebühr erheben"),
+        ("Hundesteuer Anmeldung", "Baugenehmigung"),
+        ("Bescheid versenden", "Zahlung prüfen"),
+        ("Parkausweis", "Fischereischein"),
+    ],
+)
 def test_unrelated_pairs(a, b):
     assert label_similarity(a, b) < 0.4
 
@@ -107,8 +123,20 @@ def test_symmetric_bounded_deterministic(a, b):
 
 def test_speed_smoke():
     """Prints the time per call for short labels (the diff calls this ~250,000 times); no assertion."""
-    words = ["Antrag", "prüfen", "Bescheid", "erstellen", "Gebühr", "erheben", "Hundesteuer",
-             "Anmeldung", "Unterlagen", "nachfordern", "Zahlung", "buchen"]
+    words = [
+        "Antrag",
+        "prüfen",
+        "Bescheid",
+        "erstellen",
+        "Gebühr",
+        "erheben",
+        "Hundesteuer",
+        "Anmeldung",
+        "Unterlagen",
+        "nachfordern",
+        "Zahlung",
+        "buchen",
+    ]
     pool = [f"{words[i % 12]} {words[(i * 7 + 3) % 12]} {i % 25}" for i in range(500)]
     pairs = [(a, b) for a in pool[:500] for b in pool[:100]]
     for a, b in pairs:

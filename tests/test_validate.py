@@ -1,4 +1,5 @@
 """bpmn.validate: schema findings on the real corpus, reference checks, config, and `procex validate`."""
+
 import json
 
 import pytest
@@ -11,10 +12,12 @@ from procex.bpmn.validate import validate_bytes, validate_file
 from .conftest import SHARED, miwg_reference_files, miwg_roundtrip_files, need_shared
 
 ROUNDTRIP = SHARED / "corpora/miwg/roundtrip"
-HEAD = (b'<?xml version="1.0" encoding="UTF-8"?>\n<definitions xmlns="http://www.omg.org/spec/BPMN/20100524/MODEL" '
-        b'xmlns:bpmndi="http://www.omg.org/spec/BPMN/20100524/DI" xmlns:dc="http://www.omg.org/spec/DD/20100524/DC" '
-        b'xmlns:di="http://www.omg.org/spec/DD/20100524/DI" '
-        b'xmlns:xsi="http://www.w3.org/2001/XMLSchema-instance" id="Defs" targetNamespace="https://example.org/t">\n')
+HEAD = (
+    b'<?xml version="1.0" encoding="UTF-8"?>\n<definitions xmlns="http://www.omg.org/spec/BPMN/20100524/MODEL" '
+    b'xmlns:bpmndi="http://www.omg.org/spec/BPMN/20100524/DI" xmlns:dc="http://www.omg.org/spec/DD/20100524/DC" '
+    b'xmlns:di="http://www.omg.org/spec/DD/20100524/DI" '
+    b'xmlns:xsi="http://www.w3.org/2001/XMLSchema-instance" id="Defs" targetNamespace="https://example.org/t">\n'
+)
 
 
 def doc(body):
@@ -26,6 +29,7 @@ def by_rule(report, rule, severity=None):
 
 
 # --- the corpus ---------------------------------------------------------------------------------
+
 
 @pytest.mark.parametrize("path", miwg_reference_files(), ids=lambda p: p.name)
 def test_miwg_reference_models_have_no_schema_or_reference_errors(path):
@@ -43,10 +47,16 @@ def test_there_are_21_reference_models():
 # message, number of xsd findings). Causes were found with lxml XMLSchema and read in the files.
 INVALID = [
     ("adonis_17.0/C.8.1", ["Participant_04dpvds"], ["bpmn:Assignee", "extensionElements", "vendor"], 1),
-    ("bic-cloud-design_6.2.0/C.1.1", ["UUID_5c317e37-2ae9-4b11-820f-9dcd0f981f58",
-                                      "UUID_92daf871-d411-4980-8a9c-3d61aff69724",
-                                      "UUID_9257be3f-b9a2-4af3-be9a-99608e696f1e"],
-     ["dataOutputAssociation", "bpmn:targetRef"], 3),
+    (
+        "bic-cloud-design_6.2.0/C.1.1",
+        [
+            "UUID_5c317e37-2ae9-4b11-820f-9dcd0f981f58",
+            "UUID_92daf871-d411-4980-8a9c-3d61aff69724",
+            "UUID_9257be3f-b9a2-4af3-be9a-99608e696f1e",
+        ],
+        ["dataOutputAssociation", "bpmn:targetRef"],
+        3,
+    ),
     ("open-bpmn_1.2.8_2/B.1.0", ["BPMNEdge_bEFIoQ", "BPMNEdge_rqLA2g"], ["waypoint"], 2),
     ("open-bpmn_1.2.8_2/B.2.0", ["BPMNEdge_BiUdxQ", "BPMNEdge_aoU4sg"], ["waypoint"], 2),
     ("open-bpmn_1.2.8_2/C.4.0", ["BPMNEdge_C7cIIg"], ["waypoint"], 16),
@@ -54,8 +64,16 @@ INVALID = [
     ("open-bpmn_1.2.8_2/C.6.0", ["BPMNPlane_a0PZ5A"], ["BPMNPlane", "exactly one plane"], 1),
     ("sap-signavio_19.9.0/B.1.0", ["Process_ba16239e-181e-4b9f-bc5b-0bb2ee973450"], ["duplicated", "unique"], 1),
     ("sap-signavio_19.9.0/B.2.0", ["Process_ba16239e-181e-4b9f-bc5b-0bb2ee973450"], ["duplicated", "unique"], 1),
-    ("sap-signavio_19.9.0/C.8.1", ["_83f1c680-7e06-4a9a-9206-396ed8155a71", "_cedf6a3e-14a4-4a3e-9050-3bcdcaf5e5d4",
-                                   "sid-99d98da9-8851-41f8-a0f2-8efde51e348c"], ["inMessageRef"], 7),
+    (
+        "sap-signavio_19.9.0/C.8.1",
+        [
+            "_83f1c680-7e06-4a9a-9206-396ed8155a71",
+            "_cedf6a3e-14a4-4a3e-9050-3bcdcaf5e5d4",
+            "sid-99d98da9-8851-41f8-a0f2-8efde51e348c",
+        ],
+        ["inMessageRef"],
+        7,
+    ),
 ]
 
 
@@ -83,18 +101,24 @@ def test_sap_duplicate_process_id_is_also_a_reference_error():
 
 def test_exactly_those_ten_roundtrip_files_fail_the_schema():
     need_shared()
-    failing = sorted(f"{p.parent.name}/{p.name.replace('-roundtrip.bpmn', '')}" for p in miwg_roundtrip_files()
-                     if by_rule(validate_file(p, rules="none"), "xsd"))
+    failing = sorted(
+        f"{p.parent.name}/{p.name.replace('-roundtrip.bpmn', '')}"
+        for p in miwg_roundtrip_files()
+        if by_rule(validate_file(p, rules="none"), "xsd")
+    )
     assert failing == sorted(i[0] for i in INVALID)
 
 
 # --- schema: the crash guard --------------------------------------------------------------------
 
+
 def test_undeclared_xsi_type_prefix_is_a_finding_not_a_crash():
-    data = doc('<process id="P"><startEvent id="S"/><endEvent id="E"/>'
-               '<sequenceFlow id="F" sourceRef="S" targetRef="E">'
-               '<conditionExpression xsi:type="foo:tFormalExpression">x</conditionExpression></sequenceFlow>'
-               '</process>')
+    data = doc(
+        '<process id="P"><startEvent id="S"/><endEvent id="E"/>'
+        '<sequenceFlow id="F" sourceRef="S" targetRef="E">'
+        '<conditionExpression xsi:type="foo:tFormalExpression">x</conditionExpression></sequenceFlow>'
+        "</process>"
+    )
     report = validate_bytes(data, "inline.bpmn", rules="none", lang="en")
     xsd = by_rule(report, "xsd")
     assert xsd and xsd[0].element == "F" and "not declared" in xsd[0].message and "foo:" in xsd[0].message
@@ -103,39 +127,50 @@ def test_undeclared_xsi_type_prefix_is_a_finding_not_a_crash():
 
 # --- references ---------------------------------------------------------------------------------
 
+
 def ref_errors(body, severity="error", lang="en"):
     report = validate_bytes(doc(body), "t.bpmn", rules="none", lang=lang)
     return [(f.element, f.message) for f in by_rule(report, "reference", severity)]
 
 
 def test_dangling_source_ref():
-    found = ref_errors('<process id="P"><startEvent id="S"/><sequenceFlow id="F" sourceRef="S" targetRef="Gone"/></process>')
+    found = ref_errors(
+        '<process id="P"><startEvent id="S"/><sequenceFlow id="F" sourceRef="S" targetRef="Gone"/></process>'
+    )
     assert found[0][0] == "F" and "'Gone' names no element" in found[0][1]
 
 
 def test_reference_of_the_wrong_kind():
-    found = ref_errors('<collaboration id="C"><participant id="Pool" name="Amt" processRef="T"/></collaboration>'
-                       '<process id="P"><task id="T" name="x"/></process>')
+    found = ref_errors(
+        '<collaboration id="C"><participant id="Pool" name="Amt" processRef="T"/></collaboration>'
+        '<process id="P"><task id="T" name="x"/></process>'
+    )
     assert found[0][0] == "Pool" and "processRef names task 'x' (T)" in found[0][1]
 
 
 def test_default_must_be_an_outgoing_flow():
-    found = ref_errors('<process id="P"><startEvent id="S"/><exclusiveGateway id="G" default="F1"/><task id="T" name="t"/>'
-                       '<sequenceFlow id="F1" sourceRef="S" targetRef="G"/><sequenceFlow id="F2" sourceRef="G" targetRef="T"/>'
-                       '</process>')
+    found = ref_errors(
+        '<process id="P"><startEvent id="S"/><exclusiveGateway id="G" default="F1"/><task id="T" name="t"/>'
+        '<sequenceFlow id="F1" sourceRef="S" targetRef="G"/><sequenceFlow id="F2" sourceRef="G" targetRef="T"/>'
+        "</process>"
+    )
     assert [e for e, _ in found] == ["G"] and "does not leave it" in found[0][1]
 
 
 def test_sequence_flow_crossing_a_sub_process_boundary():
-    found = ref_errors('<process id="P"><startEvent id="S"/><subProcess id="Sub"><task id="Inner" name="i"/></subProcess>'
-                       '<sequenceFlow id="F" sourceRef="S" targetRef="Inner"/></process>')
+    found = ref_errors(
+        '<process id="P"><startEvent id="S"/><subProcess id="Sub"><task id="Inner" name="i"/></subProcess>'
+        '<sequenceFlow id="F" sourceRef="S" targetRef="Inner"/></process>'
+    )
     assert [e for e, _ in found] == ["F"] and "cannot cross" in found[0][1]
 
 
 def test_message_flow_inside_one_pool():
-    found = ref_errors('<collaboration id="C"><participant id="Pool" name="Amt" processRef="P"/>'
-                       '<messageFlow id="M" sourceRef="A" targetRef="B"/></collaboration>'
-                       '<process id="P"><task id="A" name="a"/><task id="B" name="b"/></process>')
+    found = ref_errors(
+        '<collaboration id="C"><participant id="Pool" name="Amt" processRef="P"/>'
+        '<messageFlow id="M" sourceRef="A" targetRef="B"/></collaboration>'
+        '<process id="P"><task id="A" name="a"/><task id="B" name="b"/></process>'
+    )
     assert [e for e, _ in found] == ["M"] and "both in pool 'Amt'" in found[0][1]
 
 
@@ -145,20 +180,25 @@ def test_duplicate_ids():
 
 
 def test_diagram_shapes_for_missing_elements_and_elements_without_shape():
-    body = ('<process id="P"><task id="T" name="a"/><task id="Undrawn" name="b"/></process>'
-            '<bpmndi:BPMNDiagram id="D"><bpmndi:BPMNPlane id="PL" bpmnElement="P">'
-            '<bpmndi:BPMNShape id="T_di" bpmnElement="T"><dc:Bounds x="0" y="0" width="10" height="10"/></bpmndi:BPMNShape>'
-            '<bpmndi:BPMNShape id="Ghost_di" bpmnElement="Ghost"><dc:Bounds x="0" y="0" width="10" height="10"/></bpmndi:BPMNShape>'
-            '</bpmndi:BPMNPlane></bpmndi:BPMNDiagram>')
+    body = (
+        '<process id="P"><task id="T" name="a"/><task id="Undrawn" name="b"/></process>'
+        '<bpmndi:BPMNDiagram id="D"><bpmndi:BPMNPlane id="PL" bpmnElement="P">'
+        '<bpmndi:BPMNShape id="T_di" bpmnElement="T"><dc:Bounds x="0" y="0" width="10" height="10"/></bpmndi:BPMNShape>'
+        '<bpmndi:BPMNShape id="Ghost_di" bpmnElement="Ghost"><dc:Bounds x="0" y="0" width="10" height="10"/></bpmndi:BPMNShape>'
+        "</bpmndi:BPMNPlane></bpmndi:BPMNDiagram>"
+    )
     assert [e for e, _ in ref_errors(body)] == ["Ghost_di"]
     assert [e for e, _ in ref_errors(body, "warning")] == ["Undrawn"]
 
 
 def test_called_element_external_is_info_local_must_be_a_process():
-    external = ref_errors('<process id="P"><callActivity id="CA" name="c" calledElement="other-file-process"/></process>',
-                          "info")
+    external = ref_errors(
+        '<process id="P"><callActivity id="CA" name="c" calledElement="other-file-process"/></process>', "info"
+    )
     assert external and external[0][0] == "CA"
-    local = ref_errors('<process id="P"><task id="T" name="t"/><callActivity id="CA" name="c" calledElement="T"/></process>')
+    local = ref_errors(
+        '<process id="P"><task id="T" name="t"/><callActivity id="CA" name="c" calledElement="T"/></process>'
+    )
     assert [e for e, _ in local] == ["CA"] and "a process or a global task" in local[0][1]
 
 
@@ -169,8 +209,10 @@ def test_unreadable_input_raises():
 
 # --- presets and configuration ------------------------------------------------------------------
 
-UNLABELLED = '<process id="P"><startEvent id="S" name="s"/><task id="T"/><endEvent id="E" name="e"/>' \
-             '<sequenceFlow id="F1" sourceRef="S" targetRef="T"/><sequenceFlow id="F2" sourceRef="T" targetRef="E"/></process>'
+UNLABELLED = (
+    '<process id="P"><startEvent id="S" name="s"/><task id="T"/><endEvent id="E" name="e"/>'
+    '<sequenceFlow id="F1" sourceRef="S" targetRef="T"/><sequenceFlow id="F2" sourceRef="T" targetRef="E"/></process>'
+)
 
 
 def test_presets_and_levels():
@@ -200,7 +242,7 @@ def test_unknown_rule_in_config_is_a_clear_error(tmp_path):
     path.write_text('[lint]\nlabel-required = "loud"\n', encoding="utf-8")
     with pytest.raises(ConfigError, match="use off, warn or error"):
         load_config(path)
-    path.write_text('[lint\n', encoding="utf-8")
+    path.write_text("[lint\n", encoding="utf-8")
     with pytest.raises(ConfigError, match="not valid TOML"):
         load_config(path)
 
@@ -213,6 +255,7 @@ def test_config_is_found_in_a_parent_folder(tmp_path):
 
 
 # --- the command --------------------------------------------------------------------------------
+
 
 def run(*args):
     from procex.cli import procex
@@ -297,6 +340,7 @@ def test_cli_reads_procex_toml(files, tmp_path):
 
 # --- German (the default) and English -----------------------------------------------------------
 
+
 def messages(body, rule, lang="de", rules="none"):
     return [(f.element, f.message) for f in by_rule(validate_bytes(doc(body), "t.bpmn", rules=rules, lang=lang), rule)]
 
@@ -304,23 +348,48 @@ def messages(body, rule, lang="de", rules="none"):
 def test_reference_error_in_german_by_default():
     body = '<process id="P"><startEvent id="S"/><sequenceFlow id="F" sourceRef="S" targetRef="Gone"/></process>'
     default = [(f.element, f.message) for f in by_rule(validate_bytes(doc(body), "t.bpmn", rules="none"), "reference")]
-    assert default == messages(body, "reference") == [(
-        "F", "Sequenzfluss [F]: targetRef „Gone“ verweist auf kein Element dieser Datei; verbinden Sie den Fluss "
-             "mit einem vorhandenen Element oder entfernen Sie ihn")]
-    assert messages(body, "reference", "en") == [(
-        "F", "sequence flow (F): targetRef 'Gone' names no element in this file; connect the flow to an existing "
-             "element or remove it")]
+    assert (
+        default
+        == messages(body, "reference")
+        == [
+            (
+                "F",
+                "Sequenzfluss [F]: targetRef „Gone“ verweist auf kein Element dieser Datei; verbinden Sie den Fluss "
+                "mit einem vorhandenen Element oder entfernen Sie ihn",
+            )
+        ]
+    )
+    assert messages(body, "reference", "en") == [
+        (
+            "F",
+            "sequence flow (F): targetRef 'Gone' names no element in this file; connect the flow to an existing "
+            "element or remove it",
+        )
+    ]
 
 
 def test_german_reference_messages_name_kind_label_and_id():
-    wrong_kind = messages('<collaboration id="C"><participant id="Pool" name="Amt" processRef="T"/></collaboration>'
-                          '<process id="P"><task id="T" name="x"/></process>', "reference")
-    assert wrong_kind == [("Pool", "Pool „Amt“ [Pool]: processRef verweist auf Aufgabe „x“ [T], muss aber auf Prozess "
-                                   "verweisen; lassen Sie den Pool auf einen vorhandenen Prozess zeigen oder entfernen "
-                                   "Sie das Attribut (ein Pool ohne Inhalt)")]
+    wrong_kind = messages(
+        '<collaboration id="C"><participant id="Pool" name="Amt" processRef="T"/></collaboration>'
+        '<process id="P"><task id="T" name="x"/></process>',
+        "reference",
+    )
+    assert wrong_kind == [
+        (
+            "Pool",
+            "Pool „Amt“ [Pool]: processRef verweist auf Aufgabe „x“ [T], muss aber auf Prozess "
+            "verweisen; lassen Sie den Pool auf einen vorhandenen Prozess zeigen oder entfernen "
+            "Sie das Attribut (ein Pool ohne Inhalt)",
+        )
+    ]
     duplicate = messages('<process id="P"><task id="T" name="a"/><manualTask id="T" name="b"/></process>', "reference")
-    assert duplicate == [("T", "Manuelle Aufgabe „b“ [T]: die Id „T“ ist schon vergeben (Zeile 3: Aufgabe); Ids "
-                               "müssen eindeutig sein: geben Sie einem der beiden Elemente eine andere Id")]
+    assert duplicate == [
+        (
+            "T",
+            "Manuelle Aufgabe „b“ [T]: die Id „T“ ist schon vergeben (Zeile 3: Aufgabe); Ids "
+            "müssen eindeutig sein: geben Sie einem der beiden Elemente eine andere Id",
+        )
+    ]
 
 
 def test_xsd_finding_has_a_german_hint_and_quotes_the_schema_reason():
@@ -328,43 +397,67 @@ def test_xsd_finding_has_a_german_hint_and_quotes_the_schema_reason():
     [(element, text)] = messages(body, "xsd")
     assert element == "X"
     assert text.startswith("Aufgabe [X]: Unexpected child with tag 'bpmn:task'")  # xmlschema's own words
-    assert text.endswith("; extensionElements darf nur Elemente eines herstellereigenen Namensraums enthalten: "
-                         "verschieben Sie das Element in einen Hersteller-Namensraum oder entfernen Sie es "
-                         "(procex export --plain entfernt Erweiterungen)")
+    assert text.endswith(
+        "; extensionElements darf nur Elemente eines herstellereigenen Namensraums enthalten: "
+        "verschieben Sie das Element in einen Hersteller-Namensraum oder entfernen Sie es "
+        "(procex export --plain entfernt Erweiterungen)"
+    )
     [(_, english)] = messages(body, "xsd", "en")
     assert "vendor's own namespace" in english
 
 
 def test_xsd_crash_finding_in_german():
-    data = doc('<process id="P"><startEvent id="S"/><endEvent id="E"/>'
-               '<sequenceFlow id="F" sourceRef="S" targetRef="E">'
-               '<conditionExpression xsi:type="foo:tFormalExpression">x</conditionExpression></sequenceFlow>'
-               '</process>')
+    data = doc(
+        '<process id="P"><startEvent id="S"/><endEvent id="E"/>'
+        '<sequenceFlow id="F" sourceRef="S" targetRef="E">'
+        '<conditionExpression xsi:type="foo:tFormalExpression">x</conditionExpression></sequenceFlow>'
+        "</process>"
+    )
     first = by_rule(validate_bytes(data, "inline.bpmn", rules="none"), "xsd")[0]
     assert first.element == "F" and first.message.startswith(
         "Sequenzfluss [F], Kindelement <bpmn:conditionExpression>: xsi:type=„foo:tFormalExpression“ verwendet ein "
-        "Namensraum-Präfix, das nicht deklariert ist: deklarieren Sie das Präfix (xmlns:foo=")
+        "Namensraum-Präfix, das nicht deklariert ist: deklarieren Sie das Präfix (xmlns:foo="
+    )
 
 
 def test_lint_messages_in_german():
-    body = ('<process id="P" name="Gewerbeanmeldung"><startEvent id="S" name="Antrag eingegangen"/>'
-            '<task id="T" name="Antrag prüfen"/><task id="U"/><exclusiveGateway id="G" name="Vollständig?"/>'
-            '<endEvent id="E" name="erledigt"/>'
-            '<sequenceFlow id="F1" sourceRef="S" targetRef="G"/><sequenceFlow id="F2" sourceRef="G" targetRef="T"/>'
-            '<sequenceFlow id="F3" sourceRef="G" targetRef="U" name="nein"/><sequenceFlow id="F4" sourceRef="U" targetRef="E"/>'
-            '</process>')
-    assert messages(body, "no-implicit-end", rules="recommended") == [(
-        "T", "Aufgabe „Antrag prüfen“ [T] hat keinen ausgehenden Sequenzfluss, der Weg endet dort stillschweigend: "
-             "verbinden Sie das Element mit dem nächsten Schritt oder einem Endereignis")]
-    assert messages(body, "label-required", rules="recommended") == [(
-        "U", "Aufgabe [U] hat keine Beschriftung: geben Sie dem Element einen Namen, damit Lesende wissen, was geschieht")]
-    assert messages(body, "conditional-flows", rules="recommended") == [(
-        "F2", "Sequenzfluss [F2] (Quelle: exklusives Gateway „Vollständig?“ [G]) hat keine Bedingung: beschriften Sie "
-              "ihn mit seiner Bedingung (z. B. „ja“, „nein“) oder machen Sie ihn zum Standardfluss")]
+    body = (
+        '<process id="P" name="Gewerbeanmeldung"><startEvent id="S" name="Antrag eingegangen"/>'
+        '<task id="T" name="Antrag prüfen"/><task id="U"/><exclusiveGateway id="G" name="Vollständig?"/>'
+        '<endEvent id="E" name="erledigt"/>'
+        '<sequenceFlow id="F1" sourceRef="S" targetRef="G"/><sequenceFlow id="F2" sourceRef="G" targetRef="T"/>'
+        '<sequenceFlow id="F3" sourceRef="G" targetRef="U" name="nein"/><sequenceFlow id="F4" sourceRef="U" targetRef="E"/>'
+        "</process>"
+    )
+    assert messages(body, "no-implicit-end", rules="recommended") == [
+        (
+            "T",
+            "Aufgabe „Antrag prüfen“ [T] hat keinen ausgehenden Sequenzfluss, der Weg endet dort stillschweigend: "
+            "verbinden Sie das Element mit dem nächsten Schritt oder einem Endereignis",
+        )
+    ]
+    assert messages(body, "label-required", rules="recommended") == [
+        (
+            "U",
+            "Aufgabe [U] hat keine Beschriftung: geben Sie dem Element einen Namen, damit Lesende wissen, was geschieht",
+        )
+    ]
+    assert messages(body, "conditional-flows", rules="recommended") == [
+        (
+            "F2",
+            "Sequenzfluss [F2] (Quelle: exklusives Gateway „Vollständig?“ [G]) hat keine Bedingung: beschriften Sie "
+            "ihn mit seiner Bedingung (z. B. „ja“, „nein“) oder machen Sie ihn zum Standardfluss",
+        )
+    ]
     assert messages(body, "no-bpmndi", rules="recommended")[0][1].startswith("Die Datei hat kein Diagramm")
     english = messages(body, "no-implicit-end", "en", rules="recommended")
-    assert english == [("T", "task 'Antrag prüfen' (T) has no outgoing sequence flow, so the path ends there "
-                             "silently; connect it to the next step or add an end event")]
+    assert english == [
+        (
+            "T",
+            "task 'Antrag prüfen' (T) has no outgoing sequence flow, so the path ends there "
+            "silently; connect it to the next step or add an end event",
+        )
+    ]
 
 
 def test_unknown_language_is_refused():
@@ -399,8 +492,10 @@ def test_cli_json_keys_stay_english_messages_follow_lang(files):
 
 def test_cli_sarif_follows_lang(files):
     _, bad = files
-    for lang, help_word, message_word in (("de", "Abhilfe", "verweist auf kein Element"),
-                                          ("en", "How to fix", "names no element")):
+    for lang, help_word, message_word in (
+        ("de", "Abhilfe", "verweist auf kein Element"),
+        ("en", "How to fix", "names no element"),
+    ):
         args = ["--format", "sarif", "--rules", "recommended", str(bad)]
         sarif = json.loads(run(*(args if lang == "de" else ["--lang", "en", *args])).stdout)
         run_ = sarif["runs"][0]
@@ -428,8 +523,13 @@ def test_progress_bar_on_a_terminal_only(tmp_path):
     script = Path(sys.executable).with_name("procex")
     leader, follower = pty.openpty()
     try:
-        done = subprocess.run([str(script), "validate", "--format", "json", *paths], cwd=tmp_path,
-                              stdout=subprocess.PIPE, stderr=follower, timeout=120)
+        done = subprocess.run(
+            [str(script), "validate", "--format", "json", *paths],
+            cwd=tmp_path,
+            stdout=subprocess.PIPE,
+            stderr=follower,
+            timeout=120,
+        )
         os.close(follower)
         follower = None
         drawn = b""
@@ -448,5 +548,7 @@ def test_progress_bar_on_a_terminal_only(tmp_path):
     assert done.returncode == 0
     assert len(json.loads(done.stdout)["files"]) == 5
     assert "Prüfe Dateien".encode() in drawn and b"100%" in drawn
-    quiet = CliRunner().invoke(__import__("procex.cli", fromlist=["procex"]).procex, ["validate", "--format", "json", *paths])
+    quiet = CliRunner().invoke(
+        __import__("procex.cli", fromlist=["procex"]).procex, ["validate", "--format", "json", *paths]
+    )
     assert quiet.stderr == "" and len(json.loads(quiet.stdout)["files"]) == 5

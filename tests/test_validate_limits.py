@@ -1,5 +1,6 @@
 """The schema check under load: xmlschema stops at the cap, large files skip it, and one validation
 stuck in libxml2 does not hold up another thread's (bpmn/validate/schema.py)."""
+
 import threading
 
 import pytest
@@ -8,9 +9,11 @@ from procex.bpmn.validate import schema as xsd
 from procex.bpmn.validate import validate_bytes
 from procex.bpmn.xml import parse_bytes
 
-HEAD = ('<?xml version="1.0" encoding="UTF-8"?>\n'
-        '<bpmn:definitions xmlns:bpmn="http://www.omg.org/spec/BPMN/20100524/MODEL" id="D" targetNamespace="t">\n'
-        '<bpmn:process id="P">{body}</bpmn:process>\n</bpmn:definitions>\n')
+HEAD = (
+    '<?xml version="1.0" encoding="UTF-8"?>\n'
+    '<bpmn:definitions xmlns:bpmn="http://www.omg.org/spec/BPMN/20100524/MODEL" id="D" targetNamespace="t">\n'
+    '<bpmn:process id="P">{body}</bpmn:process>\n</bpmn:definitions>\n'
+)
 
 
 def doc(body):
@@ -18,8 +21,11 @@ def doc(body):
 
 
 def xsd_messages(data, lang="en"):
-    return [(f.severity, f.line, f.message) for f in validate_bytes(data, "m.bpmn", rules="none", lang=lang).findings
-            if f.code == "xsd"]
+    return [
+        (f.severity, f.line, f.message)
+        for f in validate_bytes(data, "m.bpmn", rules="none", lang=lang).findings
+        if f.code == "xsd"
+    ]
 
 
 class CountingSchema:
@@ -71,9 +77,13 @@ def test_a_large_invalid_model_gets_libxml2s_list_without_xmlschema(monkeypatch)
     monkeypatch.setattr(xsd, "xmlschema_schema", refuse)
     big = doc("".join(f'<bpmn:task id="T{i}"/>' for i in range(10_000)) + "<bpmn:bogus/>")
     found = xsd_messages(big)
-    assert ("info", None, "the detailed schema check could not process this file (10,003 elements and 10,003 "
-                          "attributes; it takes at most 10,000 and 20,000); the errors below come from the fast "
-                          "check only") in found
+    assert (
+        "info",
+        None,
+        "the detailed schema check could not process this file (10,003 elements and 10,003 "
+        "attributes; it takes at most 10,000 and 20,000); the errors below come from the fast "
+        "check only",
+    ) in found
     [error] = [finding for finding in found if finding[0] == "error"]
     assert error[1] is None and "Element 'bpmn:bogus': This element is not expected" in error[2]  # reparsed: no line
     german = [message for _, _, message in xsd_messages(big, lang="de")]
@@ -140,10 +150,14 @@ def test_attributes_are_indexed_once_each(per_element):
     from procex.bpmn.validate.reference_index import ReferenceIndex
 
     extra = "".join(f' a{i}="x"' for i in range(per_element))
-    root = parse_bytes(doc(f'<bpmn:task id="T"{extra} default="F"/><bpmn:sequenceFlow id="F" sourceRef="T" '
-                           'targetRef="T"/>')).getroot()
+    root = parse_bytes(
+        doc(f'<bpmn:task id="T"{extra} default="F"/><bpmn:sequenceFlow id="F" sourceRef="T" targetRef="T"/>')
+    ).getroot()
     index = ReferenceIndex(root)
     assert sorted(index.by_id) == ["D", "F", "P", "T"]
     assert [(el.get("id"), key, value) for el, key, value in index.refs] == [
-        ("T", "default", "F"), ("F", "sourceRef", "T"), ("F", "targetRef", "T")]
+        ("T", "default", "F"),
+        ("F", "sourceRef", "T"),
+        ("F", "targetRef", "T"),
+    ]
     assert index.defaults == [index.by_id["T"]]

@@ -1,5 +1,6 @@
 """procex validate: an unreadable file in the JSON and SARIF reports, findings that name the flow
 element an event definition belongs to, and one xsd finding per refused value."""
+
 import json
 
 import pytest
@@ -18,9 +19,11 @@ def run(*args):
 
 # --- a file that cannot be read -------------------------------------------------------------------
 
-GOOD = ('<process id="P"><startEvent id="S" name="s"/><task id="T" name="t"/><endEvent id="E" name="e"/>'
-        '<sequenceFlow id="F1" sourceRef="S" targetRef="T"/><sequenceFlow id="F2" sourceRef="T" targetRef="E"/>'
-        '</process>')
+GOOD = (
+    '<process id="P"><startEvent id="S" name="s"/><task id="T" name="t"/><endEvent id="E" name="e"/>'
+    '<sequenceFlow id="F1" sourceRef="S" targetRef="T"/><sequenceFlow id="F2" sourceRef="T" targetRef="E"/>'
+    "</process>"
+)
 
 
 @pytest.fixture
@@ -39,9 +42,12 @@ def test_json_lists_the_unreadable_file_as_not_ok(good_and_broken):
     assert result.exit_code == 2
     files = json.loads(result.stdout)["files"]
     assert [(f["path"], f["ok"], f["errors"], f["warnings"]) for f in files] == [
-        ("A.1.0.bpmn", True, 0, 0), ("bad1.bpmn", False, 1, 0)]
-    assert files[1]["findings"] == [{"rule": "not-readable", "severity": "error", "message": READ_MESSAGE,
-                                     "line": 3, "column": 15, "element": None}]
+        ("A.1.0.bpmn", True, 0, 0),
+        ("bad1.bpmn", False, 1, 0),
+    ]
+    assert files[1]["findings"] == [
+        {"rule": "not-readable", "severity": "error", "message": READ_MESSAGE, "line": 3, "column": 15, "element": None}
+    ]
     assert result.stderr == f"procex: error: bad1.bpmn:3:15: {READ_MESSAGE}\n"  # stderr as before
 
 
@@ -49,8 +55,15 @@ def test_json_entry_of_a_missing_file_has_no_position(good_and_broken):
     result = run("--format", "json", "fehlt.bpmn")
     assert result.exit_code == 2
     assert json.loads(result.stdout)["files"][0]["findings"] == [
-        {"rule": "not-readable", "severity": "error", "message": "no such file; check the path", "line": None,
-         "column": None, "element": None}]
+        {
+            "rule": "not-readable",
+            "severity": "error",
+            "message": "no such file; check the path",
+            "line": None,
+            "column": None,
+            "element": None,
+        }
+    ]
 
 
 def test_sarif_has_a_result_and_a_failed_invocation(good_and_broken):
@@ -60,17 +73,40 @@ def test_sarif_has_a_result_and_a_failed_invocation(good_and_broken):
     rules = [rule["id"] for rule in run_["tool"]["driver"]["rules"]]
     assert rules[-1] == "not-readable"
     read_rule = run_["tool"]["driver"]["rules"][-1]
-    assert read_rule["defaultConfiguration"]["level"] == "error" and read_rule["shortDescription"]["text"] == "File not readable"
+    assert (
+        read_rule["defaultConfiguration"]["level"] == "error"
+        and read_rule["shortDescription"]["text"] == "File not readable"
+    )
     assert [a["location"]["uri"] for a in run_["artifacts"]] == ["A.1.0.bpmn", "bad1.bpmn"]
-    location = {"physicalLocation": {"artifactLocation": {"uri": "bad1.bpmn", "index": 1},
-                                     "region": {"startLine": 3, "startColumn": 15}}}
-    assert run_["results"] == [{"ruleId": "not-readable", "ruleIndex": len(rules) - 1, "level": "error",
-                                "message": {"text": READ_MESSAGE}, "locations": [location]}]
-    assert run_["invocations"] == [{
-        "executionSuccessful": False, "exitCode": 2,
-        "toolExecutionNotifications": [{"level": "error", "message": {"text": f"bad1.bpmn:3:15: {READ_MESSAGE}"},
-                                        "locations": [location],
-                                        "associatedRule": {"id": "not-readable", "index": len(rules) - 1}}]}]
+    location = {
+        "physicalLocation": {
+            "artifactLocation": {"uri": "bad1.bpmn", "index": 1},
+            "region": {"startLine": 3, "startColumn": 15},
+        }
+    }
+    assert run_["results"] == [
+        {
+            "ruleId": "not-readable",
+            "ruleIndex": len(rules) - 1,
+            "level": "error",
+            "message": {"text": READ_MESSAGE},
+            "locations": [location],
+        }
+    ]
+    assert run_["invocations"] == [
+        {
+            "executionSuccessful": False,
+            "exitCode": 2,
+            "toolExecutionNotifications": [
+                {
+                    "level": "error",
+                    "message": {"text": f"bad1.bpmn:3:15: {READ_MESSAGE}"},
+                    "locations": [location],
+                    "associatedRule": {"id": "not-readable", "index": len(rules) - 1},
+                }
+            ],
+        }
+    ]
 
 
 def test_sarif_invocation_of_readable_files(good_and_broken):
@@ -111,12 +147,24 @@ def findings(body, rule, lang):
 
 def test_reference_findings_name_the_event_that_carries_the_definition():
     assert findings(EVENTS, "reference", "en") == [
-        (7, "DIA", "data input association (DIA) in task 'Antrag prüfen' (T): sourceRef 'Nowhere' names no "
-                   "element in this file; connect the flow to an existing element or remove it"),
-        (10, "B_def", "error event definition (B_def) in boundary event 'Prüfung gescheitert' (B): errorRef "
-                      "'Err9' names no element in this file; point it to an existing element or remove it"),
-        (12, "E", "error event definition in end event 'erledigt' (E): errorRef 'Err8' names no element in "
-                  "this file; point it to an existing element or remove it"),
+        (
+            7,
+            "DIA",
+            "data input association (DIA) in task 'Antrag prüfen' (T): sourceRef 'Nowhere' names no "
+            "element in this file; connect the flow to an existing element or remove it",
+        ),
+        (
+            10,
+            "B_def",
+            "error event definition (B_def) in boundary event 'Prüfung gescheitert' (B): errorRef "
+            "'Err9' names no element in this file; point it to an existing element or remove it",
+        ),
+        (
+            12,
+            "E",
+            "error event definition in end event 'erledigt' (E): errorRef 'Err8' names no element in "
+            "this file; point it to an existing element or remove it",
+        ),
     ]
     assert [message for _, _, message in findings(EVENTS, "reference", "de")] == [
         "Aufgabe „Antrag prüfen“ [T], Dateneingabe-Assoziation [DIA]: sourceRef „Nowhere“ verweist auf kein "
@@ -130,18 +178,19 @@ def test_reference_findings_name_the_event_that_carries_the_definition():
 
 
 def test_xsd_findings_name_the_event_that_carries_the_definition():
-    (line, element, message), = findings(EVENTS, "xsd", "en")
+    ((line, element, message),) = findings(EVENTS, "xsd", "en")
     assert (line, element) == (13, "E2_def")
     assert message.startswith("error event definition (E2_def) in end event 'abgelehnt' (E2): ")
     assert "bogus" in message
-    (_, _, message), = findings(EVENTS, "xsd", "de")
+    ((_, _, message),) = findings(EVENTS, "xsd", "de")
     assert message.startswith("Endereignis „abgelehnt“ [E2], Ereignisdefinition (Fehler) [E2_def]: ")
 
 
 def test_elements_with_a_label_still_name_themselves():
     body = '<process id="P"><laneSet id="LS"><lane id="L" name="Amt"><flowNodeRef>Bogus</flowNodeRef></lane></laneSet></process>'
     assert [message for _, _, message in findings(body, "reference", "en")] == [
-        "lane 'Amt' (L): flowNodeRef 'Bogus' names no element in this file; remove the entry from the lane"]
+        "lane 'Amt' (L): flowNodeRef 'Bogus' names no element in this file; remove the entry from the lane"
+    ]
 
 
 # --- one xsd finding per refused value ----------------------------------------------------------
@@ -160,10 +209,22 @@ def test_a_refused_number_is_one_xsd_finding_per_attribute():
     assert len(raw) == 5  # xmlschema: x and width each as a pattern mismatch and as a failed conversion
     found = findings(BOUNDS, "xsd", "en")
     assert found == [
-        (3, "T", "task 'Antrag prüfen' (T): attribute completionQuantity='eins': invalid literal for int() with "
-                 "base 10: 'eins'; correct it so that the file matches the BPMN 2.0 schema"),
-        (5, "T_di", "<dc:Bounds> in shape (T_di): attribute x='abc': could not convert string to float: 'abc'; "
-                    "correct it so that the file matches the BPMN 2.0 schema"),
-        (5, "T_di", "<dc:Bounds> in shape (T_di): attribute width='x': could not convert string to float: 'x'; "
-                    "correct it so that the file matches the BPMN 2.0 schema"),
+        (
+            3,
+            "T",
+            "task 'Antrag prüfen' (T): attribute completionQuantity='eins': invalid literal for int() with "
+            "base 10: 'eins'; correct it so that the file matches the BPMN 2.0 schema",
+        ),
+        (
+            5,
+            "T_di",
+            "<dc:Bounds> in shape (T_di): attribute x='abc': could not convert string to float: 'abc'; "
+            "correct it so that the file matches the BPMN 2.0 schema",
+        ),
+        (
+            5,
+            "T_di",
+            "<dc:Bounds> in shape (T_di): attribute width='x': could not convert string to float: 'x'; "
+            "correct it so that the file matches the BPMN 2.0 schema",
+        ),
     ]

@@ -6,6 +6,7 @@ agreement. The browser signs in, searches, opens the process and its diagram, an
 versions; screenshots and a printed PDF go to test-artifacts/. Access rules are checked on every
 page over HTTP and compared with the API's answers for the same caller.
 """
+
 import base64
 import json
 import re
@@ -48,11 +49,14 @@ def library(tmp_path_factory):
     tmp = tmp_path_factory.mktemp("web")
     db, cleanup = make_db("sqlite", tmp)
     lib = LibraryServer(db, log_dir=tmp).start()
-    tokens = admin.seed(db, [
-        {"slug": "trier", "name": "Stadt Trier", "ags": "07211000", "license": "dl-de/by-2-0"},
-        {"slug": "koblenz", "name": "Stadt Koblenz", "ags": "07111000", "license": "dl-de/by-2-0"},
-        {"slug": "mayen", "name": "Stadt Mayen", "ags": "07137068"},
-    ])
+    tokens = admin.seed(
+        db,
+        [
+            {"slug": "trier", "name": "Stadt Trier", "ags": "07211000", "license": "dl-de/by-2-0"},
+            {"slug": "koblenz", "name": "Stadt Koblenz", "ags": "07111000", "license": "dl-de/by-2-0"},
+            {"slug": "mayen", "name": "Stadt Mayen", "ags": "07137068"},
+        ],
+    )
     from tests.libserver import Member
 
     members = {slug: Member(slug, token) for slug, token in tokens.items()}
@@ -61,20 +65,37 @@ def library(tmp_path_factory):
     v2, model2 = _example("trier-v2")
     _publish(lib, trier, v1, model1)
     _publish(lib, trier, v1, model1.replace(b"Gewerbe soll", b"Gewerbe will"), version="1.0.1")
-    assert lib.post("/processes/trier/gewerbeanmeldung/1.0.1/yank", trier,
-                    json={"reason": "Tippfehler im Startereignis"}).status_code == 200
+    assert (
+        lib.post(
+            "/processes/trier/gewerbeanmeldung/1.0.1/yank", trier, json={"reason": "Tippfehler im Startereignis"}
+        ).status_code
+        == 200
+    )
     _publish(lib, trier, v2, model2)
     # Koblenz adapts Trier 1.0.0: its own name on the pool, a renamed lane
     adapted = Model.from_bytes(model1, "koblenz.bpmn")
     edit.rename(adapted, "Participant_Stadtverwaltung", "Stadt Koblenz")
     edit.rename(adapted, "Lane_Gewerbe", "Ordnungsamt – Gewerbestelle")
     koblenz_model = adapted.to_bytes()
-    _publish(lib, koblenz, v1, koblenz_model, region={"ags": "07111000", "name": "Stadt Koblenz"},
-             derived_from={"ref": "trier/gewerbeanmeldung@1.0.0", "sha256": package.sha256_bytes(model1)})
+    _publish(
+        lib,
+        koblenz,
+        v1,
+        koblenz_model,
+        region={"ags": "07111000", "name": "Stadt Koblenz"},
+        derived_from={"ref": "trier/gewerbeanmeldung@1.0.0", "sha256": package.sha256_bytes(model1)},
+    )
     assert lib.post("/processes/trier/gewerbeanmeldung/1.0.0/adoptions", koblenz).status_code == 201
     # Mayen (no agreement) publishes its own process
-    _publish(lib, mayen, v1, model1, slug="gewerbe-mayen", name="Gewerbeanmeldung Mayen",
-             region={"ags": "07137068", "name": "Stadt Mayen"})
+    _publish(
+        lib,
+        mayen,
+        v1,
+        model1,
+        slug="gewerbe-mayen",
+        name="Gewerbeanmeldung Mayen",
+        region={"ags": "07137068", "name": "Stadt Mayen"},
+    )
     lib.members = members
     yield lib
     lib.stop()
@@ -84,13 +105,18 @@ def library(tmp_path_factory):
 def _session(lib, member):
     """A requests session signed in through the sign-in form."""
     session = requests.Session()
-    response = session.post(f"{lib.url}/signin", data={"token": member.token, "next": "/"},
-                            headers={"Origin": lib.url}, allow_redirects=False)
+    response = session.post(
+        f"{lib.url}/signin",
+        data={"token": member.token, "next": "/"},
+        headers={"Origin": lib.url},
+        allow_redirects=False,
+    )
     assert response.status_code == 303, response.text
     return session
 
 
 # --- browser ----------------------------------------------------------------------------------------
+
 
 @pytest.fixture(scope="module")
 def browser():
@@ -103,8 +129,14 @@ def browser():
 
     options = webdriver.ChromeOptions()
     options.binary_location = CHROMIUM
-    for arg in ("--headless=new", "--no-sandbox", "--disable-gpu", "--disable-dev-shm-usage",
-                "--window-size=1366,900", "--lang=de-DE"):
+    for arg in (
+        "--headless=new",
+        "--no-sandbox",
+        "--disable-gpu",
+        "--disable-dev-shm-usage",
+        "--window-size=1366,900",
+        "--lang=de-DE",
+    ):
         options.add_argument(arg)
     driver = webdriver.Chrome(service=Service(CHROMEDRIVER), options=options)
     driver.set_page_load_timeout(60)
@@ -134,8 +166,7 @@ def _follow(driver, element):
     driver.execute_script("window.__procexOldPage = true;")
     element.click()
     wait = WebDriverWait(driver, 30, ignored_exceptions=(WebDriverException,))
-    wait.until(lambda d: d.execute_script(
-        "return !window.__procexOldPage && document.readyState === 'complete';"))
+    wait.until(lambda d: d.execute_script("return !window.__procexOldPage && document.readyState === 'complete';"))
 
 
 def _sign_in(driver, lib, member):
@@ -144,8 +175,10 @@ def _sign_in(driver, lib, member):
     assert "/signin" in driver.current_url  # not signed in: sent to the sign-in form
     driver.find_element("id", "token").send_keys(member.token)
     _follow(driver, driver.find_element("css selector", "form.stack button[type=submit]"))
-    assert driver.find_element("css selector", "header.site .who strong").text == {
-        "trier": "Stadt Trier", "koblenz": "Stadt Koblenz", "mayen": "Stadt Mayen"}[member.slug]
+    assert (
+        driver.find_element("css selector", "header.site .who strong").text
+        == {"trier": "Stadt Trier", "koblenz": "Stadt Koblenz", "mayen": "Stadt Mayen"}[member.slug]
+    )
 
 
 def test_sign_in_search_open_process_see_diagram(library, browser):
@@ -158,7 +191,10 @@ def test_sign_in_search_open_process_see_diagram(library, browser):
     results = driver.find_elements("css selector", "ol.results li.result h3 a")
     # Trier's, Koblenz's and Mayen's (Mayen may not read others' yet, but others read Mayen's)
     assert sorted(a.get_attribute("href").split("/p/")[1] for a in results) == [
-        "koblenz/gewerbeanmeldung", "mayen/gewerbe-mayen", "trier/gewerbeanmeldung"]
+        "koblenz/gewerbeanmeldung",
+        "mayen/gewerbe-mayen",
+        "trier/gewerbeanmeldung",
+    ]
     # search by Leistungsschlüssel and publisher
     driver.get(f"{library.url}/?leistungsschluessel=99050012104000&publisher=trier")
     results = driver.find_elements("css selector", "ol.results li.result")
@@ -175,7 +211,9 @@ def test_sign_in_search_open_process_see_diagram(library, browser):
     assert task.size["width"] > 50  # actually drawn, not collapsed
     # text alternative lists the same task
     rows = driver.find_elements("css selector", "details.elements tbody tr")
-    assert any("Gewerbeanzeige auf Vollständigkeit und Plausibilität prüfen" in r.get_attribute("textContent") for r in rows)
+    assert any(
+        "Gewerbeanzeige auf Vollständigkeit und Plausibilität prüfen" in r.get_attribute("textContent") for r in rows
+    )
     # manifest in readable form, versions with the yanked one marked, validation, adoptions, downloads
     details = driver.find_element("css selector", "dl.manifest").text
     assert "99050012104000 – Gewerbe Anmeldung" in details and "fachlich freigegeben (silber)" in details
@@ -234,10 +272,14 @@ def test_compare_with_the_original_it_was_derived_from(library, browser):
     _follow(driver, driver.find_element("css selector", "a[href$='/compare?origin=1']"))
     # both sides named in full: Koblenz's adaptation and Trier's original
     assert driver.find_element("tag name", "h1").text == (
-        "Anpassung koblenz/gewerbeanmeldung@1.0.0 gegenüber dem Original trier/gewerbeanmeldung@1.0.0")
-    assert driver.find_element("id", "old-heading").text == "vorher (Original): Stadt Trier · trier/gewerbeanmeldung@1.0.0"
+        "Anpassung koblenz/gewerbeanmeldung@1.0.0 gegenüber dem Original trier/gewerbeanmeldung@1.0.0"
+    )
+    assert (
+        driver.find_element("id", "old-heading").text == "vorher (Original): Stadt Trier · trier/gewerbeanmeldung@1.0.0"
+    )
     assert driver.find_element("id", "new-heading").text == (
-        "nachher (Anpassung): Stadt Koblenz · koblenz/gewerbeanmeldung@1.0.0")
+        "nachher (Anpassung): Stadt Koblenz · koblenz/gewerbeanmeldung@1.0.0"
+    )
     pool = driver.find_element("css selector", "#diagram-new svg g[data-element-id='Participant_Stadtverwaltung']")
     assert "diff-changed" in pool.get_attribute("class")
     lane = driver.find_element("css selector", "#diagram-old svg g[data-element-id='Lane_Gewerbe']")
@@ -253,8 +295,11 @@ def test_non_participating_member_sees_the_agreement_message(library, browser):
     assert "noch nicht zugestimmt" in notice
     titles = [a.text for a in driver.find_elements("css selector", "ol.results h3 a")]
     assert titles == ["Gewerbeanmeldung Mayen"]  # only its own
-    for path in ("/p/trier/gewerbeanmeldung", "/p/trier/gewerbeanmeldung/1.0.0/compare?to=1.1.0",
-                 "/p/koblenz/gewerbeanmeldung/1.0.0/compare?origin=1"):
+    for path in (
+        "/p/trier/gewerbeanmeldung",
+        "/p/trier/gewerbeanmeldung/1.0.0/compare?to=1.1.0",
+        "/p/koblenz/gewerbeanmeldung/1.0.0/compare?origin=1",
+    ):
         driver.get(library.url + path)
         assert driver.find_element("tag name", "h1").text == "Zustimmung zur Vereinbarung fehlt"
         assert "procex admin member agree mayen" in driver.find_element("css selector", ".notice").text
@@ -289,7 +334,8 @@ def test_english_is_remembered_and_keyboard_works(library, browser):
     driver.get(f"{library.url}/")  # no parameter: the cookie keeps English
     assert driver.find_element("tag name", "h1").text == "Search processes"
     task = driver.execute_script(
-        "return document.querySelector(\"svg g[data-element-id='Task_Anzeige_pruefen'] title\")")
+        "return document.querySelector(\"svg g[data-element-id='Task_Anzeige_pruefen'] title\")"
+    )
     assert task is None  # start page has no diagram
     driver.get(f"{library.url}/p/trier/gewerbeanmeldung")
     title = driver.find_element("css selector", "svg g[data-element-id='Task_Anzeige_pruefen'] title")
@@ -374,8 +420,12 @@ def test_session_cookie_is_signed_httponly_and_ends_with_the_token(library):
     member = lib.member(prefix="cookie")
     _publish(lib, member, *_example("trier"), slug="eigener-prozess")
     session = requests.Session()
-    response = session.post(f"{lib.url}/signin", data={"token": member.token, "next": "/p/x"},
-                            headers={"Origin": lib.url}, allow_redirects=False)
+    response = session.post(
+        f"{lib.url}/signin",
+        data={"token": member.token, "next": "/p/x"},
+        headers={"Origin": lib.url},
+        allow_redirects=False,
+    )
     assert response.status_code == 303 and response.headers["location"] == "/p/x"
     cookie = response.headers["set-cookie"]
     assert "HttpOnly" in cookie and "SameSite=lax" in cookie.replace("Lax", "lax") and "procex_session=" in cookie
@@ -387,12 +437,17 @@ def test_session_cookie_is_signed_httponly_and_ends_with_the_token(library):
     forged.cookies.set("procex_session", value[:-3] + ("AAA" if not value.endswith("AAA") else "BBB"))
     assert forged.get(f"{lib.url}/p/{member.slug}/eigener-prozess", allow_redirects=False).status_code == 303
     # an open redirect after sign-in is refused
-    response = requests.post(f"{lib.url}/signin", data={"token": member.token, "next": "//evil.example/"},
-                             headers={"Origin": lib.url}, allow_redirects=False)
+    response = requests.post(
+        f"{lib.url}/signin",
+        data={"token": member.token, "next": "//evil.example/"},
+        headers={"Origin": lib.url},
+        allow_redirects=False,
+    )
     assert response.headers["location"] == "/"
     # a wrong token: the form again, with a message, status 401
-    response = requests.post(f"{lib.url}/signin", data={"token": "pxl_wrong"}, headers={"Origin": lib.url},
-                             allow_redirects=False)
+    response = requests.post(
+        f"{lib.url}/signin", data={"token": "pxl_wrong"}, headers={"Origin": lib.url}, allow_redirects=False
+    )
     assert response.status_code == 401 and "unbekannt oder wurde widerrufen" in response.text
     # revoking the token ends the session at once
     admin.token_revoke(lib.db, member.token[:12])
@@ -414,7 +469,7 @@ def test_pages_load_nothing_from_elsewhere_and_escape_text(library):
         for url in re.findall(r'(?:src|href)="([^"]+)"', html):
             assert url.startswith(("/", "#", "mailto:", "?")), url
     # a search word with markup comes back escaped
-    response = session.get(lib.url + "/", params={"q": '<img src=x onerror=alert(1)>'})
+    response = session.get(lib.url + "/", params={"q": "<img src=x onerror=alert(1)>"})
     assert "<img src=x" not in response.text and "&lt;img src=x onerror=alert(1)&gt;" in response.text
 
 

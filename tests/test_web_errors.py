@@ -6,6 +6,7 @@ and what it may be, never with the API's English JSON; the API under /api/v1 kee
 The compare page without a version to compare with offers the versions; the comparison with the
 original names both sides.
 """
+
 import re
 from html import unescape
 
@@ -50,35 +51,67 @@ def trier(library):  # noqa: F811
 
 # (address, status, German sentence, English sentence)
 BAD_QUERY_VALUES = [
-    ("/?page=abc", 400,
-     "Der Parameter „page“ hat den ungültigen Wert „abc“; erlaubt ist eine ganze Zahl von 1 bis 100000",
-     "The parameter 'page' has the invalid value 'abc'; it must be a whole number from 1 to 100000"),
-    ("/?page=0", 400, "Der Parameter „page“ hat den ungültigen Wert „0“",
-     "The parameter 'page' has the invalid value '0'"),
-    ("/p/trier/gewerbeanmeldung/1.1.0?diagram=x", 400,
-     "Der Parameter „diagram“ hat den ungültigen Wert „x“; erlaubt ist eine ganze Zahl ab 0",
-     "The parameter 'diagram' has the invalid value 'x'; it must be a whole number from 0"),
-    ("/p/trier/gewerbeanmeldung?diagram=-1", 400,
-     "Der Parameter „diagram“ hat den ungültigen Wert „-1“", "The parameter 'diagram' has the invalid value '-1'"),
+    (
+        "/?page=abc",
+        400,
+        "Der Parameter „page“ hat den ungültigen Wert „abc“; erlaubt ist eine ganze Zahl von 1 bis 100000",
+        "The parameter 'page' has the invalid value 'abc'; it must be a whole number from 1 to 100000",
+    ),
+    (
+        "/?page=0",
+        400,
+        "Der Parameter „page“ hat den ungültigen Wert „0“",
+        "The parameter 'page' has the invalid value '0'",
+    ),
+    (
+        "/p/trier/gewerbeanmeldung/1.1.0?diagram=x",
+        400,
+        "Der Parameter „diagram“ hat den ungültigen Wert „x“; erlaubt ist eine ganze Zahl ab 0",
+        "The parameter 'diagram' has the invalid value 'x'; it must be a whole number from 0",
+    ),
+    (
+        "/p/trier/gewerbeanmeldung?diagram=-1",
+        400,
+        "Der Parameter „diagram“ hat den ungültigen Wert „-1“",
+        "The parameter 'diagram' has the invalid value '-1'",
+    ),
     # the example model has one diagram: 7 is a number, but not one of its diagrams
-    ("/p/trier/gewerbeanmeldung/1.1.0?diagram=7", 400,
-     "Der Parameter „diagram“ hat den ungültigen Wert „7“; erlaubt ist nur 0, denn das Modell hat ein Diagramm.",
-     "The parameter 'diagram' has the invalid value '7'; it must be 0, as the model has one diagram."),
-    ("/p/trier/gewerbeanmeldung/1.1.0/diagram.svg?diagram=9", 400,
-     "Der Parameter „diagram“ hat den ungültigen Wert „9“; erlaubt ist nur 0",
-     "The parameter 'diagram' has the invalid value '9'; it must be 0"),
-    ("/p/koblenz/gewerbeanmeldung/1.0.0/compare?origin=true", 400,
-     "Der Parameter „origin“ hat den ungültigen Wert „true“; erlaubt ist 1 (mit dem Original vergleichen",
-     "The parameter 'origin' has the invalid value 'true'; it must be 1 (compare with the original"),
-    ("/p/trier/gewerbeanmeldung/1.0.0/compare?to=abc", 400,
-     "Der Parameter „to“ hat den ungültigen Wert „abc“; erlaubt ist eine Versionsnummer dieses Prozesses",
-     "The parameter 'to' has the invalid value 'abc'; it must be a version number of this process"),
+    (
+        "/p/trier/gewerbeanmeldung/1.1.0?diagram=7",
+        400,
+        "Der Parameter „diagram“ hat den ungültigen Wert „7“; erlaubt ist nur 0, denn das Modell hat ein Diagramm.",
+        "The parameter 'diagram' has the invalid value '7'; it must be 0, as the model has one diagram.",
+    ),
+    (
+        "/p/trier/gewerbeanmeldung/1.1.0/diagram.svg?diagram=9",
+        400,
+        "Der Parameter „diagram“ hat den ungültigen Wert „9“; erlaubt ist nur 0",
+        "The parameter 'diagram' has the invalid value '9'; it must be 0",
+    ),
+    (
+        "/p/koblenz/gewerbeanmeldung/1.0.0/compare?origin=true",
+        400,
+        "Der Parameter „origin“ hat den ungültigen Wert „true“; erlaubt ist 1 (mit dem Original vergleichen",
+        "The parameter 'origin' has the invalid value 'true'; it must be 1 (compare with the original",
+    ),
+    (
+        "/p/trier/gewerbeanmeldung/1.0.0/compare?to=abc",
+        400,
+        "Der Parameter „to“ hat den ungültigen Wert „abc“; erlaubt ist eine Versionsnummer dieses Prozesses",
+        "The parameter 'to' has the invalid value 'abc'; it must be a version number of this process",
+    ),
 ]
 
 
 @pytest.mark.parametrize("address, status, german, english", BAD_QUERY_VALUES)
-def test_bad_query_values_get_the_html_page_naming_the_parameter(library, trier, address, status, german,  # noqa: F811
-                                                                  english):
+def test_bad_query_values_get_the_html_page_naming_the_parameter(
+    library,
+    trier,
+    address,
+    status,
+    german,
+    english,
+):
     response = trier.get(library.url + address, cookies={"procex_lang": "de"})
     _assert_page(response, status, "de")
     assert german in _text(response.text)
@@ -91,10 +124,12 @@ def test_bad_query_values_get_the_html_page_naming_the_parameter(library, trier,
 
 def test_api_keeps_its_json_errors(library):  # noqa: F811
     trier = library.members["trier"]
-    for path, status, code in (("/processes?page=abc", 422, "invalid_request"),
-                               ("/processes/trier/gewerbeanmeldung/x.y", 422, "invalid_request"),
-                               ("/processes/trier/nope", 404, "not_found"),
-                               ("/nope", 404, "not_found")):
+    for path, status, code in (
+        ("/processes?page=abc", 422, "invalid_request"),
+        ("/processes/trier/gewerbeanmeldung/x.y", 422, "invalid_request"),
+        ("/processes/trier/nope", 404, "not_found"),
+        ("/nope", 404, "not_found"),
+    ):
         response = library.get(path, trier)
         assert response.status_code == status, path
         assert response.headers["content-type"] == "application/json"
@@ -134,11 +169,15 @@ def test_unknown_pages_and_wrong_methods_are_html(library, trier):  # noqa: F811
 
 def test_wrong_names_and_versions_in_the_address(library, trier):  # noqa: F811
     cases = [
-        ("/p/trier/gewerbeanmeldung/9.9.9",
-         "trier/gewerbeanmeldung hat keine Version 9.9.9. "
-         "trier/gewerbeanmeldung hat die Versionen 1.0.0, 1.0.1, 1.1.0."),
-        ("/p/trier/gewerbeanmeldung/x.y/model",
-         "„x.y“ ist keine Versionsnummer: Versionen haben die Form 1.2.0. trier/gewerbeanmeldung hat die Versionen"),
+        (
+            "/p/trier/gewerbeanmeldung/9.9.9",
+            "trier/gewerbeanmeldung hat keine Version 9.9.9. "
+            "trier/gewerbeanmeldung hat die Versionen 1.0.0, 1.0.1, 1.1.0.",
+        ),
+        (
+            "/p/trier/gewerbeanmeldung/x.y/model",
+            "„x.y“ ist keine Versionsnummer: Versionen haben die Form 1.2.0. trier/gewerbeanmeldung hat die Versionen",
+        ),
         ("/p/Trier/gewerbeanmeldung", "„Trier/gewerbeanmeldung“ ist keine gültige Adresse eines Prozesses"),
         ("/p/trier/nope/1.0.0", "Diese Bibliothek hat trier/nope nicht."),
     ]
@@ -149,10 +188,11 @@ def test_wrong_names_and_versions_in_the_address(library, trier):  # noqa: F811
     page = trier.get(f"{library.url}/p/trier/gewerbeanmeldung/9.9.9").text
     assert 'href="/p/trier/gewerbeanmeldung#versions"' in page
     # "latest" means what it means in the API: the latest unyanked version
-    for path, target in (("/p/trier/gewerbeanmeldung/latest", "/p/trier/gewerbeanmeldung/1.1.0"),
-                         ("/p/trier/gewerbeanmeldung/latest/model", "/p/trier/gewerbeanmeldung/1.1.0/model"),
-                         ("/p/trier/gewerbeanmeldung/latest/compare?to=1.0.0",
-                          "/p/trier/gewerbeanmeldung/1.1.0/compare?to=1.0.0")):
+    for path, target in (
+        ("/p/trier/gewerbeanmeldung/latest", "/p/trier/gewerbeanmeldung/1.1.0"),
+        ("/p/trier/gewerbeanmeldung/latest/model", "/p/trier/gewerbeanmeldung/1.1.0/model"),
+        ("/p/trier/gewerbeanmeldung/latest/compare?to=1.0.0", "/p/trier/gewerbeanmeldung/1.1.0/compare?to=1.0.0"),
+    ):
         response = trier.get(library.url + path, allow_redirects=False)
         assert response.status_code == 307 and response.headers["location"] == target
     # a publisher's address is the search for its processes
@@ -188,14 +228,20 @@ def test_compare_without_a_version_asks_for_one(library, trier):  # noqa: F811
     assert "@?" not in text and "nicht." not in text
     links = re.findall(r'<a href="(/p/[^"]+/compare\?[^"]+)">([^<]+)</a>', _main(response.text))
     # the other versions, newest first, each link with the older version first; the yanked one marked
-    assert links == [("/p/trier/gewerbeanmeldung/1.0.1/compare?to=1.1.0", "1.0.1 mit 1.1.0 vergleichen"),
-                     ("/p/trier/gewerbeanmeldung/1.0.0/compare?to=1.1.0", "1.0.0 mit 1.1.0 vergleichen")]
+    assert links == [
+        ("/p/trier/gewerbeanmeldung/1.0.1/compare?to=1.1.0", "1.0.1 mit 1.1.0 vergleichen"),
+        ("/p/trier/gewerbeanmeldung/1.0.0/compare?to=1.1.0", "1.0.0 mit 1.1.0 vergleichen"),
+    ]
     assert re.search(r"1\.0\.1 mit 1\.1\.0 vergleichen</a> <span class=\"badge yanked\">zurückgezogen", response.text)
     # from the oldest version the links go forward
-    links = re.findall(r'href="(/p/[^"]+/compare\?[^"]+)"',
-                       _main(trier.get(f"{library.url}/p/trier/gewerbeanmeldung/1.0.0/compare").text))
-    assert links == ["/p/trier/gewerbeanmeldung/1.0.0/compare?to=1.1.0",
-                     "/p/trier/gewerbeanmeldung/1.0.0/compare?to=1.0.1"]
+    links = re.findall(
+        r'href="(/p/[^"]+/compare\?[^"]+)"',
+        _main(trier.get(f"{library.url}/p/trier/gewerbeanmeldung/1.0.0/compare").text),
+    )
+    assert links == [
+        "/p/trier/gewerbeanmeldung/1.0.0/compare?to=1.1.0",
+        "/p/trier/gewerbeanmeldung/1.0.0/compare?to=1.0.1",
+    ]
     # an adaptation with one version: nothing to compare among its versions, but its original
     response = trier.get(f"{library.url}/p/koblenz/gewerbeanmeldung/1.0.0/compare?lang=en")
     _assert_page(response, 200, "en")
@@ -210,14 +256,22 @@ def test_compare_without_a_version_asks_for_one(library, trier):  # noqa: F811
     assert "content-disposition" not in response.headers and "1.0.0 mit 1.1.0 vergleichen" in response.text
 
 
-@pytest.mark.parametrize("query, status, sentence", [
-    ("to=9.9.9", 404, "trier/gewerbeanmeldung hat keine Version 9.9.9."),
-    ("to=1.1.0", 400, "„to=1.1.0“ ist diese Version selbst"),
-    ("origin=1", 404, "trier/gewerbeanmeldung@1.1.0 ist von keinem anderen Prozess abgeleitet."),
-    ("origin=1&to=1.0.0", 400, "Die Parameter „to“ und „origin“ schließen sich aus"),
-])
-def test_compare_with_a_wrong_version_says_so_and_offers_the_right_ones(library, trier, query, status,  # noqa: F811
-                                                                         sentence):
+@pytest.mark.parametrize(
+    "query, status, sentence",
+    [
+        ("to=9.9.9", 404, "trier/gewerbeanmeldung hat keine Version 9.9.9."),
+        ("to=1.1.0", 400, "„to=1.1.0“ ist diese Version selbst"),
+        ("origin=1", 404, "trier/gewerbeanmeldung@1.1.0 ist von keinem anderen Prozess abgeleitet."),
+        ("origin=1&to=1.0.0", 400, "Die Parameter „to“ und „origin“ schließen sich aus"),
+    ],
+)
+def test_compare_with_a_wrong_version_says_so_and_offers_the_right_ones(
+    library,
+    trier,
+    query,
+    status,
+    sentence,
+):
     response = trier.get(f"{library.url}/p/trier/gewerbeanmeldung/1.1.0/compare?{query}")
     _assert_page(response, status)
     text = _text(response.text)
@@ -236,11 +290,14 @@ def test_origin_compare_names_both_sides(library, trier):  # noqa: F811
     assert "nachher (Anpassung): Stadt Koblenz · koblenz/gewerbeanmeldung@1.0.0" in text
     assert "2 inhaltliche Änderungen:" in text  # the pool and the lane renamed
     report = trier.get(f"{library.url}/p/koblenz/gewerbeanmeldung/1.0.0/compare/report.html?origin=1")
-    assert "vergleich-trier-gewerbeanmeldung-1.0.0-koblenz-gewerbeanmeldung-1.0.0.html" in report.headers[
-        "content-disposition"]
+    assert (
+        "vergleich-trier-gewerbeanmeldung-1.0.0-koblenz-gewerbeanmeldung-1.0.0.html"
+        in report.headers["content-disposition"]
+    )
     response = trier.get(f"{library.url}/p/koblenz/gewerbeanmeldung/1.0.0/compare?origin=1&lang=en")
-    assert _h1(response.text) == ("Adaptation koblenz/gewerbeanmeldung@1.0.0 compared with the original "
-                                  "trier/gewerbeanmeldung@1.0.0")
+    assert _h1(response.text) == (
+        "Adaptation koblenz/gewerbeanmeldung@1.0.0 compared with the original trier/gewerbeanmeldung@1.0.0"
+    )
     trier.get(f"{library.url}/?lang=de")
     # two versions of one process: both sides named in full too
     response = trier.get(f"{library.url}/p/trier/gewerbeanmeldung/1.0.0/compare?to=1.1.0")
@@ -254,8 +311,9 @@ def test_origin_compare_names_both_sides(library, trier):  # noqa: F811
 
 def test_unreadable_sign_in_form(library):  # noqa: F811
     fields = {f"field{i}": "x" for i in range(10)}
-    response = requests.post(f"{library.url}/signin", data=fields, headers={"Origin": library.url},
-                             allow_redirects=False)
+    response = requests.post(
+        f"{library.url}/signin", data=fields, headers={"Origin": library.url}, allow_redirects=False
+    )
     _assert_page(response, 400)
     assert "Das Formular konnte nicht gelesen werden." in _text(response.text)
 
@@ -287,5 +345,6 @@ def test_unexpected_error_on_a_page_is_html_and_in_the_api_json(tmp_path, monkey
     assert response.status_code == 500 and response.json()["error"]["code"] == "internal"
     response = client.get("/typed?page=abc&lang=en")
     _assert_page(response, 400, "en")
-    assert ("The parameter 'page' has the invalid value 'abc'; it must be a whole number from 1 to 100000"
-            in _text(response.text))
+    assert "The parameter 'page' has the invalid value 'abc'; it must be a whole number from 1 to 100000" in _text(
+        response.text
+    )

@@ -6,6 +6,7 @@ Two servers share one SQLite library (as several hosts share one PostgreSQL data
 runs two workers. Cookies are crafted with the library's signing key where a test needs a cookie
 the server would not hand out (one of before the session table, one past the lifetime).
 """
+
 import hashlib
 import re
 import secrets
@@ -53,8 +54,12 @@ def member(servers):
 def _sign_in(lib, member, **headers):
     """A requests session (one browser) signed in through the form, as a browser posts it."""
     browser = requests.Session()
-    response = browser.post(f"{lib.url}/signin", data={"token": member.token, "next": "/"},
-                            headers=headers or {"Origin": lib.url}, allow_redirects=False)
+    response = browser.post(
+        f"{lib.url}/signin",
+        data={"token": member.token, "next": "/"},
+        headers=headers or {"Origin": lib.url},
+        allow_redirects=False,
+    )
     assert response.status_code == 303, response.text
     assert browser.cookies.get(SESSION_COOKIE)
     return browser
@@ -90,6 +95,7 @@ def _text(html):
 
 # --- sign-out -----------------------------------------------------------------------------------------
 
+
 def test_signing_out_ends_the_session_on_every_worker_and_server(servers, member):
     first, second = servers.first, servers.second
     browser = _sign_in(first, member)
@@ -113,8 +119,7 @@ def test_signing_out_ends_the_session_on_every_worker_and_server(servers, member
     assert _page_status(second, other_browser, member) == 200
     assert _page_status(first, other_browser, member) == 200
     # signing out again with the dead cookie is harmless
-    response = _with_cookie(copied).post(f"{second.url}/signout", headers={"Origin": second.url},
-                                         allow_redirects=False)
+    response = _with_cookie(copied).post(f"{second.url}/signout", headers={"Origin": second.url}, allow_redirects=False)
     assert response.status_code == 303
     assert _page_status(second, other_browser, member) == 200
 
@@ -123,8 +128,9 @@ def test_signing_in_again_ends_the_browsers_previous_session(servers, member):
     lib = servers.first
     browser = _sign_in(lib, member)
     old = browser.cookies.get(SESSION_COOKIE)
-    response = browser.post(f"{lib.url}/signin", data={"token": member.token}, headers={"Origin": lib.url},
-                            allow_redirects=False)
+    response = browser.post(
+        f"{lib.url}/signin", data={"token": member.token}, headers={"Origin": lib.url}, allow_redirects=False
+    )
     assert response.status_code == 303
     new = browser.cookies.get(SESSION_COOKIE)
     assert new != old
@@ -157,28 +163,39 @@ def test_cookies_the_server_did_not_start_are_no_session(servers, member):
     engine = make_engine(servers.db)
     try:
         with engine.begin() as conn:
-            token_id = conn.execute(sa.text("SELECT id FROM tokens WHERE token_hash = :h"),
-                                    {"h": hashlib.sha256(member.token.encode()).hexdigest()}).scalar()
-            conn.execute(sa.text("INSERT INTO web_sessions (session_hash, token_id, created_at) VALUES (:h, :t, :at)"),
-                         {"h": hashlib.sha256(sid.encode()).hexdigest(), "t": token_id, "at": started})
+            token_id = conn.execute(
+                sa.text("SELECT id FROM tokens WHERE token_hash = :h"),
+                {"h": hashlib.sha256(member.token.encode()).hexdigest()},
+            ).scalar()
+            conn.execute(
+                sa.text("INSERT INTO web_sessions (session_hash, token_id, created_at) VALUES (:h, :t, :at)"),
+                {"h": hashlib.sha256(sid.encode()).hexdigest(), "t": token_id, "at": started},
+            )
         assert _page_status(lib, _with_cookie(sign(secret, {"s": sid, "t": now})), member) == 303
         # the next sign-in clears sessions past the lifetime from the table
         _sign_in(lib, member)
         with engine.connect() as conn:
-            assert conn.execute(sa.text("SELECT COUNT(*) FROM web_sessions WHERE session_hash = :h"),
-                                {"h": hashlib.sha256(sid.encode()).hexdigest()}).scalar() == 0
+            assert (
+                conn.execute(
+                    sa.text("SELECT COUNT(*) FROM web_sessions WHERE session_hash = :h"),
+                    {"h": hashlib.sha256(sid.encode()).hexdigest()},
+                ).scalar()
+                == 0
+            )
     finally:
         engine.dispose()
 
 
 # --- login CSRF: form posts from other sites ------------------------------------------------------------
 
+
 def _assert_refused(response, lang="de"):
     assert response.status_code == 403, (response.status_code, response.text[:300])
     assert SESSION_COOKIE not in response.headers.get("set-cookie", "")
     assert response.headers["content-type"].startswith("text/html")
-    assert f'<html lang="{lang}">' in response.text and "default-src 'none'" in response.headers[
-        "content-security-policy"]
+    assert (
+        f'<html lang="{lang}">' in response.text and "default-src 'none'" in response.headers["content-security-policy"]
+    )
     return _text(response.text)
 
 
@@ -187,38 +204,56 @@ def test_sign_in_from_another_site_is_refused(servers, member):
     attacker = lib.member(prefix="evil")
     url = f"{lib.url}/signin"
     form = {"token": attacker.token, "next": "/"}
-    text = _assert_refused(requests.post(url, data=form, headers={"Origin": "https://evil.example"},
-                                         allow_redirects=False))
-    assert text.startswith("Formular von einer fremden Seite Dieses Formular kam von https://evil.example, "
-                           "nicht von den Seiten der Bibliothek"), text
+    text = _assert_refused(
+        requests.post(url, data=form, headers={"Origin": "https://evil.example"}, allow_redirects=False)
+    )
+    assert text.startswith(
+        "Formular von einer fremden Seite Dieses Formular kam von https://evil.example, "
+        "nicht von den Seiten der Bibliothek"
+    ), text
     assert f"Öffnen Sie {lib.url}/ direkt" in text
     # in the reader's language: the language cookie or ?lang=en
-    for response in (requests.post(url, data=form, headers={"Origin": "https://evil.example"},
-                                   cookies={"procex_lang": "en"}, allow_redirects=False),
-                     requests.post(url + "?lang=en", data=form, headers={"Origin": "https://evil.example"},
-                                   allow_redirects=False)):
+    for response in (
+        requests.post(
+            url,
+            data=form,
+            headers={"Origin": "https://evil.example"},
+            cookies={"procex_lang": "en"},
+            allow_redirects=False,
+        ),
+        requests.post(url + "?lang=en", data=form, headers={"Origin": "https://evil.example"}, allow_redirects=False),
+    ):
         text = _assert_refused(response, "en")
-        assert text.startswith("Form from another site This form came from https://evil.example, not from the "
-                               "library's pages"), text
+        assert text.startswith(
+            "Form from another site This form came from https://evil.example, not from the library's pages"
+        ), text
     # Origin null (a page hiding its address), a foreign Referer, neither header: refused too
     text = _assert_refused(requests.post(url, data=form, headers={"Origin": "null"}, allow_redirects=False))
     assert "Dieses Formular kam von einer Seite, die ihre Adresse verbirgt" in text
-    text = _assert_refused(requests.post(url, data=form, headers={"Referer": "https://evil.example/login?x=1"},
-                                         allow_redirects=False))
+    text = _assert_refused(
+        requests.post(url, data=form, headers={"Referer": "https://evil.example/login?x=1"}, allow_redirects=False)
+    )
     assert "kam von https://evil.example," in text
     text = _assert_refused(requests.post(url, data=form, allow_redirects=False))
     assert "weder Origin noch Referer" in text
     # the same host on another port or scheme is another site; X-Forwarded-Host is not believed
     port = lib.port
-    for origin, extra in ((f"http://127.0.0.1:{port + 1}", {}), (f"https://127.0.0.1:{port}", {}),
-                          (f"http://localhost:{port}", {}),
-                          ("http://evil.example", {"X-Forwarded-Host": "evil.example"}),
-                          (f"http://127.0.0.1:{port}", {"X-Forwarded-Proto": "https"}),
-                          ("http://127.0.0.1:abc", {"Host": "127.0.0.1:abc"}), ("http://[::1", {})):
+    for origin, extra in (
+        (f"http://127.0.0.1:{port + 1}", {}),
+        (f"https://127.0.0.1:{port}", {}),
+        (f"http://localhost:{port}", {}),
+        ("http://evil.example", {"X-Forwarded-Host": "evil.example"}),
+        (f"http://127.0.0.1:{port}", {"X-Forwarded-Proto": "https"}),
+        ("http://127.0.0.1:abc", {"Host": "127.0.0.1:abc"}),
+        ("http://[::1", {}),
+    ):
         _assert_refused(requests.post(url, data=form, headers=dict(extra, Origin=origin), allow_redirects=False))
     # a wrong token from another site gets the same refusal, before the token is looked at
-    _assert_refused(requests.post(url, data={"token": "pxl_wrong"}, headers={"Origin": "https://evil.example"},
-                                  allow_redirects=False))
+    _assert_refused(
+        requests.post(
+            url, data={"token": "pxl_wrong"}, headers={"Origin": "https://evil.example"}, allow_redirects=False
+        )
+    )
 
 
 def test_sign_in_from_the_site_itself_is_accepted(servers, member):
@@ -229,13 +264,23 @@ def test_sign_in_from_the_site_itself_is_accepted(servers, member):
         assert _page_status(lib, browser, member) == 200
     # behind a TLS proxy (127.0.0.1 is a trusted proxy): the scheme is the proxy's X-Forwarded-Proto,
     # the host its Host header
-    response = requests.post(f"{lib.url}/signin", data={"token": member.token},
-                             headers={"Origin": "https://library.example", "Host": "library.example",
-                                      "X-Forwarded-Proto": "https"}, allow_redirects=False)
+    response = requests.post(
+        f"{lib.url}/signin",
+        data={"token": member.token},
+        headers={"Origin": "https://library.example", "Host": "library.example", "X-Forwarded-Proto": "https"},
+        allow_redirects=False,
+    )
     assert response.status_code == 303 and "Secure" in response.headers["set-cookie"]
-    response = requests.post(f"{lib.url}/signin", data={"token": member.token},
-                             headers={"Origin": "https://library.example:8443", "Host": "library.example:8443",
-                                      "X-Forwarded-Proto": "https"}, allow_redirects=False)
+    response = requests.post(
+        f"{lib.url}/signin",
+        data={"token": member.token},
+        headers={
+            "Origin": "https://library.example:8443",
+            "Host": "library.example:8443",
+            "X-Forwarded-Proto": "https",
+        },
+        allow_redirects=False,
+    )
     assert response.status_code == 303
 
 
@@ -261,13 +306,16 @@ def test_every_form_post_of_the_pages_checks_the_origin(servers, tmp_path):
             yield from (routes(inner) if inner is not None else (route,))
 
     app = create_app(Settings(db=str(tmp_path / "routes.sqlite"), policy="reciprocal"))
-    changing = sorted((route.path, method) for route in routes(app)
-                      for method in getattr(route, "methods", None) or ()
-                      if method not in ("GET", "HEAD", "OPTIONS")
-                      and is_page(SimpleNamespace(url=SimpleNamespace(path=route.path))))
+    changing = sorted(
+        (route.path, method)
+        for route in routes(app)
+        for method in getattr(route, "methods", None) or ()
+        if method not in ("GET", "HEAD", "OPTIONS") and is_page(SimpleNamespace(url=SimpleNamespace(path=route.path)))
+    )
     assert ("/signin", "POST") in changing and ("/signout", "POST") in changing
     lib = servers.first
     for path, method in changing:
-        response = requests.request(method, lib.url + path, headers={"Origin": "https://evil.example"},
-                                    allow_redirects=False)
+        response = requests.request(
+            method, lib.url + path, headers={"Origin": "https://evil.example"}, allow_redirects=False
+        )
         assert response.status_code == 403, (path, method, response.status_code)

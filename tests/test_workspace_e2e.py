@@ -1,4 +1,5 @@
 """The everyday job end to end, through the CLI, against a real library server on 127.0.0.1."""
+
 import json
 import os
 import shutil
@@ -20,8 +21,15 @@ def procex(args, cwd, token=None, check=True):
     env.pop("PROCEX_TOKEN", None)
     if token:
         env["PROCEX_TOKEN"] = token
-    result = subprocess.run([sys.executable, str(REPO / "cli.py"), *args], cwd=cwd, env=env,
-                            capture_output=True, text=True, stdin=subprocess.DEVNULL, timeout=120)
+    result = subprocess.run(
+        [sys.executable, str(REPO / "cli.py"), *args],
+        cwd=cwd,
+        env=env,
+        capture_output=True,
+        text=True,
+        stdin=subprocess.DEVNULL,
+        timeout=120,
+    )
     if check and result.returncode != 0:
         raise AssertionError(f"procex {' '.join(args)} exited {result.returncode}:\n{result.stdout}\n{result.stderr}")
     return result
@@ -31,18 +39,21 @@ def procex(args, cwd, token=None, check=True):
 def library(tmp_path):
     db, cleanup = make_db("sqlite", tmp_path)
     admin.upgrade(db)
-    tokens = admin.seed(db, [
-        {"slug": "trier", "name": "Stadt Trier", "ags": "07211000", "license": "dl-de/by-2-0"},
-        {"slug": "koblenz", "name": "Stadt Koblenz", "ags": "07111000"},
-    ])
+    tokens = admin.seed(
+        db,
+        [
+            {"slug": "trier", "name": "Stadt Trier", "ags": "07211000", "license": "dl-de/by-2-0"},
+            {"slug": "koblenz", "name": "Stadt Koblenz", "ags": "07111000"},
+        ],
+    )
     with LibraryServer(db, log_dir=tmp_path) as server:
         yield server, db, tokens
     cleanup()
 
 
 def publish_example(server, token, folder, slug):
-    from procex.exchange.library.client import LibraryClient
     from procex.exchange.demo import manifest_from_example
+    from procex.exchange.library.client import LibraryClient
 
     fields = json.loads((folder / f"{slug}.json").read_text("utf-8"))
     data = (folder / f"{slug}.bpmn").read_bytes()
@@ -56,10 +67,14 @@ def test_koblenz_adopts_adapts_updates_and_shares_back(library, tmp_path):
     assert publish_example(server, trier, EXAMPLES / "trier", "hundesteuer-anmeldung")[0] == 201
 
     ws = tmp_path / "koblenz"
-    created = procex(["init", "--municipality", "Stadt Koblenz", "--ags", "07111000", "--library", server.url,
-                      "--dir", str(ws)], tmp_path).stdout
-    assert ("before publishing, replace the placeholder mailbox prozesse@koblenz.example with your functional "
-            f"mailbox: [publish] mailbox in {ws / 'procex.toml'}") in created
+    created = procex(
+        ["init", "--municipality", "Stadt Koblenz", "--ags", "07111000", "--library", server.url, "--dir", str(ws)],
+        tmp_path,
+    ).stdout
+    assert (
+        "before publishing, replace the placeholder mailbox prozesse@koblenz.example with your functional "
+        f"mailbox: [publish] mailbox in {ws / 'procex.toml'}"
+    ) in created
     for name in ("catalogue.csv", "mapping.toml"):
         shutil.copyfile(EXAMPLES / "koblenz" / name, ws / name)
 
@@ -68,7 +83,8 @@ def test_koblenz_adopts_adapts_updates_and_shares_back(library, tmp_path):
     assert refused.returncode == 1
     assert "has not accepted the sharing agreement" in refused.stderr and "Traceback" not in refused.stderr
     assert "ask the library operator to record it (procex admin member agree koblenz --license dl-de/by-2-0)" in (
-        refused.stderr)
+        refused.stderr
+    )
     assert list((ws / "processes").iterdir()) == []
 
     admin.member_agree(db, "koblenz", "dl-de/by-2-0")
@@ -93,8 +109,8 @@ def test_koblenz_adopts_adapts_updates_and_shares_back(library, tmp_path):
 
     # a local edit: rename one task, move another to another lane
     from procex.bpmn import edit
-    from procex.core.files import atomic_write
     from procex.bpmn.model import read_model
+    from procex.core.files import atomic_write
 
     model = read_model(local)
     edit.rename(model, "Task_Bescheinigung_senden", "Empfangsbescheinigung per De-Mail versenden")
@@ -102,8 +118,9 @@ def test_koblenz_adopts_adapts_updates_and_shares_back(library, tmp_path):
     atomic_write(local, model.to_bytes())
 
     status = json.loads(procex(["status", "--json"], ws).stdout)
-    assert [(s["name"], s["origin"], s["entry"], s["edited"], s["published"], s["unpublished_changes"])
-            for s in status] == [("gewerbeanmeldung", "trier/gewerbeanmeldung@1.0.0", "99050012104000", True, None, True)]
+    assert [
+        (s["name"], s["origin"], s["entry"], s["edited"], s["published"], s["unpublished_changes"]) for s in status
+    ] == [("gewerbeanmeldung", "trier/gewerbeanmeldung@1.0.0", "99050012104000", True, None, True)]
 
     diff = json.loads(procex(["diff", "gewerbeanmeldung", "--format", "json"], ws, koblenz).stdout)
     causes = {(c["kind"], c["old_id"]): c["cause"] for c in diff["changes"]}
@@ -112,8 +129,11 @@ def test_koblenz_adopts_adapts_updates_and_shares_back(library, tmp_path):
     assert causes[("renamed", "Participant_Stadtverwaltung")] == "mapping:stadt"
     assert causes[("renamed", "Lane_Kasse")] == "mapping:stadtkasse"
     assert sum(1 for c in diff["changes"] if c["cause"] == "local") == 2
-    assert all(c["cause"].startswith("mapping:") for c in diff["changes"] if c["old_id"] not in
-               ("Task_Bescheinigung_senden", "Task_Zuverlaessigkeit_pruefen"))
+    assert all(
+        c["cause"].startswith("mapping:")
+        for c in diff["changes"]
+        if c["old_id"] not in ("Task_Bescheinigung_senden", "Task_Zuverlaessigkeit_pruefen")
+    )
     text = procex(["diff", "gewerbeanmeldung"], ws, koblenz).stdout
     assert "lokale Bearbeitung" in text and "Zuordnungsregel stadt" in text
     procex(["diff", "gewerbeanmeldung", "--format", "html", "-o", str(tmp_path / "report.html")], ws, koblenz)
@@ -140,7 +160,8 @@ def test_koblenz_adopts_adapts_updates_and_shares_back(library, tmp_path):
     refused = procex(["publish", "gewerbeanmeldung"], ws, koblenz, check=False)
     assert refused.returncode == 1 and refused.stderr.strip() == (
         "procex: error: the contact mailbox prozesse@koblenz.example is a placeholder on the reserved example "
-        f"domain koblenz.example; set the municipality's functional mailbox as [publish] mailbox in {ws / 'procex.toml'}")
+        f"domain koblenz.example; set the municipality's functional mailbox as [publish] mailbox in {ws / 'procex.toml'}"
+    )
     config = (ws / "procex.toml").read_text("utf-8")
     (ws / "procex.toml").write_text(config.replace("prozesse@koblenz.example", "gewerbe@koblenz.de"), "utf-8")
     publishing = procex(["publish", "gewerbeanmeldung"], ws, koblenz)
@@ -151,16 +172,21 @@ def test_koblenz_adopts_adapts_updates_and_shares_back(library, tmp_path):
     assert "nothing to do" in procex(["publish", "gewerbeanmeldung"], ws, koblenz).stdout
     assert procex(["status"], ws).stdout.strip() == (
         "gewerbeanmeldung  [99050012104000 Gewerbeanmeldung]  aus trier/gewerbeanmeldung@1.1.0; "
-        "unverändert seit Import/Update; veröffentlicht als koblenz/gewerbeanmeldung@1.0.0")
+        "unverändert seit Import/Update; veröffentlicht als koblenz/gewerbeanmeldung@1.0.0"
+    )
     manifest = server.get("/processes/koblenz/gewerbeanmeldung/1.0.0", server_member(koblenz)).json()
     assert manifest["derived_from"]["ref"] == "trier/gewerbeanmeldung@1.1.0"
     assert manifest["region"] == {"ags": "07111000", "name": "Stadt Koblenz"}
     assert manifest["contact"]["mailbox"] == "gewerbe@koblenz.de"
     assert "beim Ordnungsamt der Stadt Koblenz:" in manifest["description"] and "Trier" not in json.dumps(
-        {key: manifest[key] for key in ("name", "description", "keywords", "legal_basis")}, ensure_ascii=False)
+        {key: manifest[key] for key in ("name", "description", "keywords", "legal_basis")}, ensure_ascii=False
+    )
 
     adoptions = server.get("/processes/trier/gewerbeanmeldung/adoptions", server_member(trier)).json()
-    assert {(a["adopter"]["slug"], a["version"]) for a in adoptions["items"]} == {("koblenz", "1.0.0"), ("koblenz", "1.1.0")}
+    assert {(a["adopter"]["slug"], a["version"]) for a in adoptions["items"]} == {
+        ("koblenz", "1.0.0"),
+        ("koblenz", "1.1.0"),
+    }
 
 
 def server_member(token):
@@ -172,8 +198,22 @@ def server_member(token):
 def test_publish_refuses_personal_data_and_validation_errors(library, tmp_path):
     server, db, tokens = library
     ws = tmp_path / "ws"
-    procex(["init", "--municipality", "Stadt Koblenz", "--ags", "07111000", "--library", server.url,
-            "--mailbox", "steueramt@koblenz.de", "--dir", str(ws)], tmp_path)
+    procex(
+        [
+            "init",
+            "--municipality",
+            "Stadt Koblenz",
+            "--ags",
+            "07111000",
+            "--library",
+            server.url,
+            "--mailbox",
+            "steueramt@koblenz.de",
+            "--dir",
+            str(ws),
+        ],
+        tmp_path,
+    )
     from procex.bpmn import edit
     from procex.bpmn.model import read_model
 
@@ -190,8 +230,13 @@ def test_publish_refuses_personal_data_and_validation_errors(library, tmp_path):
 
 
 def test_demo_runs_end_to_end(tmp_path):
-    result = subprocess.run([sys.executable, str(REPO / "cli.py"), "demo", "--dir", str(tmp_path / "demo")],
-                            cwd=tmp_path, capture_output=True, text=True, timeout=300)
+    result = subprocess.run(
+        [sys.executable, str(REPO / "cli.py"), "demo", "--dir", str(tmp_path / "demo")],
+        cwd=tmp_path,
+        capture_output=True,
+        text=True,
+        timeout=300,
+    )
     assert result.returncode == 0, result.stdout + result.stderr
     out = result.stdout
     assert "refused: your municipality has not accepted the sharing agreement" in out
@@ -213,13 +258,15 @@ def test_update_with_a_conflict_leaves_the_local_file_untouched(library, tmp_pat
     admin.member_agree(db, "koblenz", "dl-de/by-2-0")
     publish_example(server, tokens["trier"], EXAMPLES / "trier", "gewerbeanmeldung")
     ws = tmp_path / "koblenz"
-    procex(["init", "--municipality", "Stadt Koblenz", "--ags", "07111000", "--library", server.url,
-            "--dir", str(ws)], tmp_path)
+    procex(
+        ["init", "--municipality", "Stadt Koblenz", "--ags", "07111000", "--library", server.url, "--dir", str(ws)],
+        tmp_path,
+    )
     shutil.copyfile(EXAMPLES / "koblenz" / "catalogue.csv", ws / "catalogue.csv")
     procex(["import", "trier/gewerbeanmeldung@1.0.0"], ws, tokens["koblenz"])
     from procex.bpmn import edit
-    from procex.core.files import atomic_write
     from procex.bpmn.model import read_model
+    from procex.core.files import atomic_write
 
     local = ws / "processes" / "gewerbeanmeldung.bpmn"
     model = read_model(local)
@@ -239,7 +286,8 @@ def test_update_with_a_conflict_leaves_the_local_file_untouched(library, tmp_pat
         "      upstream:  umbenannt: Benutzeraufgabe „Gewerbeanzeige auf Vollständigkeit und Plausibilität prüfen“ "
         "[Task_Anzeige_pruefen]",
         "                   Name: „Gewerbeanzeige auf Vollständigkeit prüfen“ → "
-        "„Gewerbeanzeige auf Vollständigkeit und Plausibilität prüfen“"]
+        "„Gewerbeanzeige auf Vollständigkeit und Plausibilität prüfen“",
+    ]
     assert local.read_bytes() == before_file and (ws / "procex.lock").read_bytes() == before_lock
     # --lang en: the same list in English, names quoted as the English validation messages quote them
     english = procex(["update", "gewerbeanmeldung", "--lang", "en"], ws, tokens["koblenz"], check=False)
@@ -253,26 +301,33 @@ def test_update_with_a_conflict_leaves_the_local_file_untouched(library, tmp_pat
         "      upstream:  renamed: userTask 'Gewerbeanzeige auf Vollständigkeit und Plausibilität prüfen' "
         "[Task_Anzeige_pruefen]",
         "                   name: 'Gewerbeanzeige auf Vollständigkeit prüfen' → "
-        "'Gewerbeanzeige auf Vollständigkeit und Plausibilität prüfen'"]
+        "'Gewerbeanzeige auf Vollständigkeit und Plausibilität prüfen'",
+    ]
     assert local.read_bytes() == before_file and (ws / "procex.lock").read_bytes() == before_lock
     # the English summary of a written update (in a copy of the workspace)
     english_copy = tmp_path / "koblenz-english"
     shutil.copytree(ws, english_copy)
-    out = procex(["update", "gewerbeanmeldung", "--prefer", "local", "--lang", "en"], english_copy,
-                 tokens["koblenz"]).stdout
-    assert out.strip() == ("gewerbeanmeldung: trier/gewerbeanmeldung@1.0.0 → trier/gewerbeanmeldung@1.1.0 taken: "
-                           "11 upstream changes applied, 0 local ones kept, 0 the same on both sides, "
-                           "1 conflict(s) decided with --prefer local")
+    out = procex(
+        ["update", "gewerbeanmeldung", "--prefer", "local", "--lang", "en"], english_copy, tokens["koblenz"]
+    ).stdout
+    assert out.strip() == (
+        "gewerbeanmeldung: trier/gewerbeanmeldung@1.0.0 → trier/gewerbeanmeldung@1.1.0 taken: "
+        "11 upstream changes applied, 0 local ones kept, 0 the same on both sides, "
+        "1 conflict(s) decided with --prefer local"
+    )
     # deciding for the upstream side takes Trier's label (in a copy of the workspace) ...
     other = tmp_path / "koblenz-upstream"
     shutil.copytree(ws, other)
     out = procex(["update", "gewerbeanmeldung", "--prefer", "upstream"], other, tokens["koblenz"]).stdout
     assert out.strip().endswith(", 1 Konflikt(e) mit --prefer upstream entschieden")
     assert read_model(other / "processes" / "gewerbeanmeldung.bpmn")["Task_Anzeige_pruefen"].name == (
-        "Gewerbeanzeige auf Vollständigkeit und Plausibilität prüfen")
+        "Gewerbeanzeige auf Vollständigkeit und Plausibilität prüfen"
+    )
     # ... for the local side keeps Koblenz's, and the summary counts the decided conflict
     out = procex(["update", "gewerbeanmeldung", "--prefer", "local"], ws, tokens["koblenz"]).stdout
-    assert out.strip() == ("gewerbeanmeldung: trier/gewerbeanmeldung@1.0.0 → trier/gewerbeanmeldung@1.1.0 übernommen: "
-                           "11 Änderungen von oben angewendet, 0 lokale behalten, 0 auf beiden Seiten gleich, "
-                           "1 Konflikt(e) mit --prefer local entschieden")
+    assert out.strip() == (
+        "gewerbeanmeldung: trier/gewerbeanmeldung@1.0.0 → trier/gewerbeanmeldung@1.1.0 übernommen: "
+        "11 Änderungen von oben angewendet, 0 lokale behalten, 0 auf beiden Seiten gleich, "
+        "1 Konflikt(e) mit --prefer local entschieden"
+    )
     assert read_model(local)["Task_Anzeige_pruefen"].name == "Gewerbeanzeige nach Checkliste prüfen"

@@ -1,4 +1,5 @@
 """Workspace building blocks: mapping rules, personal-data check, client failures, workspace files."""
+
 import hashlib
 import json
 import subprocess
@@ -10,10 +11,10 @@ from http.server import BaseHTTPRequestHandler, ThreadingHTTPServer
 import pytest
 
 from procex.bpmn.model import Model
-from procex.exchange.workspace import mapping
 from procex.exchange.library.client import IntegrityError
-from procex.exchange.workspace.privacy import find_personal_data
+from procex.exchange.workspace import mapping
 from procex.exchange.workspace.folder import Workspace, WorkspaceError, slugify
+from procex.exchange.workspace.privacy import find_personal_data
 
 from .conftest import REPO
 from .test_edit import SMALL
@@ -27,9 +28,11 @@ def rules(*specs):
 
 def test_mapping_rules_apply_deterministically_and_idempotently():
     model = Model.from_bytes(SMALL, "small.bpmn")
-    rule_set = rules(("stadt", "participant", "Stadt Trier", "Stadt Koblenz"),
-                     ("buergeramt", "lane", "Buergerbuero", "Bürgeramt Koblenz"),
-                     ("pruefen", "text", "pruefen", "prüfen"))
+    rule_set = rules(
+        ("stadt", "participant", "Stadt Trier", "Stadt Koblenz"),
+        ("buergeramt", "lane", "Buergerbuero", "Bürgeramt Koblenz"),
+        ("pruefen", "text", "pruefen", "prüfen"),
+    )
     applied = mapping.apply_rules(model, rule_set)
     assert [(a.rule, a.element, a.property, a.new) for a in applied] == [
         ("stadt", "pool", "name", "Stadt Koblenz"),
@@ -48,23 +51,30 @@ def test_mapping_rule_whose_target_contains_its_source_is_idempotent():
     assert mapping.replace_text(rule, once) == once
 
 
-@pytest.mark.parametrize("items, message", [
-    ([{"kind": "lane", "from": "a", "to": "b"}], "needs a name"),
-    ([{"name": "x", "kind": "pool", "from": "a", "to": "b"}], "kind 'pool'"),
-    ([{"name": "x", "from": "", "to": "b"}], "needs 'from'"),
-    ([{"name": "x", "from": "a", "to": "b"}, {"name": "x", "from": "c", "to": "d"}], "used twice"),
-])
+@pytest.mark.parametrize(
+    "items, message",
+    [
+        ([{"kind": "lane", "from": "a", "to": "b"}], "needs a name"),
+        ([{"name": "x", "kind": "pool", "from": "a", "to": "b"}], "kind 'pool'"),
+        ([{"name": "x", "from": "", "to": "b"}], "needs 'from'"),
+        ([{"name": "x", "from": "a", "to": "b"}, {"name": "x", "from": "c", "to": "d"}], "used twice"),
+    ],
+)
 def test_mapping_errors_name_the_rule(items, message):
     with pytest.raises(mapping.MappingError, match=message):
         mapping.parse_rules(items)
 
 
 def test_personal_data_is_found():
-    xml = SMALL.replace(b'name="Buergerbuero"', b'name="Frau M\xc3\xbcller"').replace(
-        b'name="Ordnungsamt"', b'name="Hans Schmidt"').replace(
-        b'<bpmn:startEvent id="start" name="Antrag eingegangen">',
-        b'<bpmn:startEvent id="start" name="Antrag eingegangen"><bpmn:documentation>R\xc3\xbcckfragen an '
-        b'm.mueller@koblenz.de oder 0261 129-4711, sonst gewerbe@koblenz.de</bpmn:documentation>')
+    xml = (
+        SMALL.replace(b'name="Buergerbuero"', b'name="Frau M\xc3\xbcller"')
+        .replace(b'name="Ordnungsamt"', b'name="Hans Schmidt"')
+        .replace(
+            b'<bpmn:startEvent id="start" name="Antrag eingegangen">',
+            b'<bpmn:startEvent id="start" name="Antrag eingegangen"><bpmn:documentation>R\xc3\xbcckfragen an '
+            b"m.mueller@koblenz.de oder 0261 129-4711, sonst gewerbe@koblenz.de</bpmn:documentation>",
+        )
+    )
     found = [(p.element, p.what, p.text) for p in find_personal_data(Model.from_bytes(xml, "p.bpmn"))]
     assert found == [
         ("lane_a", "a person's name", "Frau Müller"),
@@ -79,12 +89,18 @@ class _Handler(BaseHTTPRequestHandler):
     model = b"<definitions/>"
     announced = b""
 
-    def do_GET(self):  # noqa: N802 - http.server's naming
+    def do_GET(self):
         if self.path.endswith("/model"):
             body, kind = self.model, "application/xml"
         else:
-            body = json.dumps({"publisher": "trier", "slug": "x", "version": "1.0.0",
-                               "model": {"file": "x.bpmn", "size": 3, "sha256": hashlib.sha256(self.announced).hexdigest()}}).encode()
+            body = json.dumps(
+                {
+                    "publisher": "trier",
+                    "slug": "x",
+                    "version": "1.0.0",
+                    "model": {"file": "x.bpmn", "size": 3, "sha256": hashlib.sha256(self.announced).hexdigest()},
+                }
+            ).encode()
             kind = "application/json"
         self.send_response(200)
         self.send_header("Content-Type", kind)
@@ -127,8 +143,13 @@ def test_server_down_gives_one_line_within_timeout(tmp_path):
         port = sock.getsockname()[1]
     Workspace.init(tmp_path, "Stadt Koblenz", "07111000", f"http://127.0.0.1:{port}")
     start = time.monotonic()
-    result = subprocess.run([sys.executable, str(REPO / "cli.py"), "search", "Gewerbe"], cwd=tmp_path,
-                            capture_output=True, text=True, env={"PATH": "/usr/bin:/bin", "PROCEX_TOKEN": "x"})
+    result = subprocess.run(
+        [sys.executable, str(REPO / "cli.py"), "search", "Gewerbe"],
+        cwd=tmp_path,
+        capture_output=True,
+        text=True,
+        env={"PATH": "/usr/bin:/bin", "PROCEX_TOKEN": "x"},
+    )
     assert time.monotonic() - start < 15
     assert result.returncode == 1
     assert result.stderr.strip().count("\n") == 0, result.stderr
@@ -140,16 +161,29 @@ def test_client_sentences_for_status_codes():
 
     assert "PROCEX_TOKEN" in _sentence(401, {"message": "x"}, "u", "read")
     assert "has not accepted the sharing agreement" in _sentence(
-        403, {"code": "agreement_required", "message": "no"}, "u", "read")
+        403, {"code": "agreement_required", "message": "no"}, "u", "read"
+    )
     # the full command, with the member the server named and the licence the agreement needs
     assert "(procex admin member agree koblenz --license dl-de/by-2-0)" in _sentence(
-        403, {"code": "agreement_required", "message": "member 'koblenz' has not accepted the library's sharing "
-              "agreement: ... with: procex admin member agree koblenz --license dl-de/by-2-0"}, "u", "read")
+        403,
+        {
+            "code": "agreement_required",
+            "message": "member 'koblenz' has not accepted the library's sharing "
+            "agreement: ... with: procex admin member agree koblenz --license dl-de/by-2-0",
+        },
+        "u",
+        "read",
+    )
     assert "(procex admin member agree SLUG --license dl-de/by-2-0)" in _sentence(
-        403, {"code": "agreement_required", "message": "no"}, "u", "read")
+        403, {"code": "agreement_required", "message": "no"}, "u", "read"
+    )
     assert "new --version" in _sentence(409, {"message": "exists"}, "u", "publish")
     assert "line 3 [t1] label missing" in _sentence(
-        422, {"message": "invalid", "details": [{"line": 3, "element": "t1", "message": "label missing"}]}, "u", "publish")
+        422,
+        {"message": "invalid", "details": [{"line": 3, "element": "t1", "message": "label missing"}]},
+        "u",
+        "publish",
+    )
 
 
 def test_workspace_init_and_open(tmp_path):
@@ -161,7 +195,10 @@ def test_workspace_init_and_open(tmp_path):
     opened = Workspace.open(nested)
     assert opened.root == ws.root and opened.municipality["ags"] == "07111000"
     assert opened.library_url == "http://lib.example"
-    assert "PROCEX_TOKEN" not in (ws.root / "procex.toml").read_text() and "token =" not in (ws.root / "procex.toml").read_text()
+    assert (
+        "PROCEX_TOKEN" not in (ws.root / "procex.toml").read_text()
+        and "token =" not in (ws.root / "procex.toml").read_text()
+    )
     with pytest.raises(WorkspaceError, match="already exists"):
         Workspace.init(tmp_path / "k", "Stadt Koblenz", "07111000")
     with pytest.raises(WorkspaceError, match="8 digits"):

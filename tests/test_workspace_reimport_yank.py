@@ -1,12 +1,16 @@
 """Re-importing over local edits, and yanked upstream versions, through the CLI against a real server."""
+
 import json
 import shutil
 
 from procex.exchange.library.client import LibraryClient
 from procex.exchange.server import admin
 
-from .test_workspace_e2e import EXAMPLES, procex
-from .test_workspace_e2e import library  # noqa: F401 - the fixture: a real server with Trier and Koblenz
+from .test_workspace_e2e import (
+    EXAMPLES,
+    library,  # noqa: F401 - the fixture: a real server with Trier and Koblenz
+    procex,
+)
 
 HUND = "hundesteuer-anmeldung"
 KEY = "99102013002000"
@@ -36,8 +40,22 @@ def yank(server, token, version, reason):
 def koblenz_workspace(server, db, tmp_path):
     admin.member_agree(db, "koblenz", "dl-de/by-2-0")
     ws = tmp_path / "koblenz"
-    procex(["init", "--municipality", "Stadt Koblenz", "--ags", "07111000", "--library", server.url,
-            "--mailbox", "steueramt@koblenz.de", "--dir", str(ws)], tmp_path)
+    procex(
+        [
+            "init",
+            "--municipality",
+            "Stadt Koblenz",
+            "--ags",
+            "07111000",
+            "--library",
+            server.url,
+            "--mailbox",
+            "steueramt@koblenz.de",
+            "--dir",
+            str(ws),
+        ],
+        tmp_path,
+    )
     for name in ("catalogue.csv", "mapping.toml"):
         shutil.copyfile(EXAMPLES / "koblenz" / name, ws / name)
     return ws
@@ -59,22 +77,26 @@ def test_reimport_keeps_local_edits_unless_forced_and_keeps_the_publish_record(l
     # the identical state again: nothing written, and it says so
     before = {p: p.read_bytes() for p in ws.rglob("*") if p.is_file()}
     again = procex(["import", f"trier/{HUND}"], ws, koblenz)
-    assert again.stdout.strip() == (f"trier/{HUND}@1.0.0 is already imported as processes/{HUND}.bpmn with this "
-                                    "content and catalogue entry; nothing to do")
+    assert again.stdout.strip() == (
+        f"trier/{HUND}@1.0.0 is already imported as processes/{HUND}.bpmn with this "
+        "content and catalogue entry; nothing to do"
+    )
     assert {p: p.read_bytes() for p in ws.rglob("*") if p.is_file()} == before
 
     assert f"published koblenz/{HUND}@1.0.0" in procex(["publish", HUND], ws, koblenz).stdout
     published = lock_of(ws)[HUND]["published"]
 
     # a local edit is not overwritten by a re-import of the same version ...
-    edited = imported.replace("Hundesteuer festsetzen".encode(), "Hundesteuer nach Satzung 2025 festsetzen".encode())
+    edited = imported.replace(b"Hundesteuer festsetzen", b"Hundesteuer nach Satzung 2025 festsetzen")
     local.write_bytes(edited)
     lock_before = (ws / "procex.lock").read_bytes()
     refused = procex(["import", f"trier/{HUND}"], ws, koblenz, check=False)
     assert refused.returncode == 1
     error = refused.stderr.strip().splitlines()[-1]
-    assert error == (f"procex: error: processes/{HUND}.bpmn was edited since procex wrote it; re-importing "
-                     f"trier/{HUND}@1.0.0 would replace the edit: keep the file, or replace it with --force")
+    assert error == (
+        f"procex: error: processes/{HUND}.bpmn was edited since procex wrote it; re-importing "
+        f"trier/{HUND}@1.0.0 would replace the edit: keep the file, or replace it with --force"
+    )
     assert local.read_bytes() == edited and (ws / "procex.lock").read_bytes() == lock_before
 
     # ... but with --force, and the lock entry keeps what was published under the name
@@ -85,7 +107,8 @@ def test_reimport_keeps_local_edits_unless_forced_and_keeps_the_publish_record(l
     assert entry["local_sha256"] == published["sha256"]
     assert procex(["status"], ws).stdout.strip() == (
         f"{HUND}  [{KEY} Hundesteuer – Anmeldung eines Hundes]  aus trier/{HUND}@1.0.0; "
-        f"unverändert seit Import/Update; veröffentlicht als koblenz/{HUND}@1.0.0")
+        f"unverändert seit Import/Update; veröffentlicht als koblenz/{HUND}@1.0.0"
+    )
     # so the next publish takes the next version instead of running into 409 on 1.0.0
     local.write_bytes(edited)
     assert f"published koblenz/{HUND}@1.0.1" in procex(["publish", HUND], ws, koblenz).stdout
@@ -108,17 +131,22 @@ def test_yanked_versions_are_refused_flagged_and_shown(library, tmp_path):
     before = {p: p.read_bytes() for p in ws.rglob("*") if p.is_file()}
     refused = procex(["import", f"trier/{HUND}@1.1.0", "--as", "hund-neu"], ws, koblenz, check=False)
     assert refused.returncode == 1
-    assert refused.stderr.strip().splitlines()[-1].startswith(
-        f"procex: error: trier/{HUND}@1.1.0 was withdrawn by its publisher (yanked ")
-    assert refused.stderr.strip().endswith(": Steuersatz für gefährliche Hunde falsch); import another version, "
-                                           "or this one anyway with --force")
+    assert (
+        refused.stderr.strip()
+        .splitlines()[-1]
+        .startswith(f"procex: error: trier/{HUND}@1.1.0 was withdrawn by its publisher (yanked ")
+    )
+    assert refused.stderr.strip().endswith(
+        ": Steuersatz für gefährliche Hunde falsch); import another version, or this one anyway with --force"
+    )
     assert {p: p.read_bytes() for p in ws.rglob("*") if p.is_file()} == before
 
     # with --force: one warning line, and the yank is recorded for the offline status
     forced = procex(["import", f"trier/{HUND}@1.1.0", "--as", "hund-neu", "--force"], ws, koblenz)
     warnings = [line for line in forced.stderr.splitlines() if "warning" in line]
     assert len(warnings) == 1 and warnings[0].startswith(
-        f"procex: warning: importing trier/{HUND}@1.1.0 although its publisher withdrew it (yanked ")
+        f"procex: warning: importing trier/{HUND}@1.1.0 although its publisher withdrew it (yanked "
+    )
     assert warnings[0].endswith(": Steuersatz für gefährliche Hunde falsch)")
     assert lock_of(ws)["hund-neu"]["upstream_yanked"]["reason"] == "Steuersatz für gefährliche Hunde falsch"
     status = {row["name"]: row for row in json.loads(procex(["status", "--json"], ws).stdout)}
@@ -126,7 +154,8 @@ def test_yanked_versions_are_refused_flagged_and_shown(library, tmp_path):
     assert status[HUND]["upstream_yanked"] is None
     assert procex(["status"], ws).stdout.splitlines()[0] == (
         f"hund-neu  [{KEY} Hundesteuer – Anmeldung eines Hundes]  aus trier/{HUND}@1.1.0 (zurückgezogen: "
-        "„Steuersatz für gefährliche Hunde falsch“); unverändert seit Import/Update; nicht veröffentlicht")
+        "„Steuersatz für gefährliche Hunde falsch“); unverändert seit Import/Update; nicht veröffentlicht"
+    )
 
     # update never goes back silently: hund-neu's base 1.1.0 is withdrawn and 1.0.0 is older
     before = {p: p.read_bytes() for p in ws.rglob("*") if p.is_file()}
@@ -135,20 +164,25 @@ def test_yanked_versions_are_refused_flagged_and_shown(library, tmp_path):
     assert back.stderr.strip().splitlines()[-1] == (
         f"procex: error: hund-neu is based on trier/{HUND}@1.1.0, which its publisher withdrew; the newest valid "
         "version 1.0.0 is older, so update would take changes back. Keep your version, or take the older one on "
-        "purpose: procex update hund-neu --version 1.0.0")
+        "purpose: procex update hund-neu --version 1.0.0"
+    )
     assert {p: p.read_bytes() for p in ws.rglob("*") if p.is_file()} == before
     # and a process already on the newest version says so
     assert procex(["update", HUND], ws, koblenz).stdout.strip() == (
-        f"{HUND}: bereits auf trier/{HUND}@1.0.0; nichts zu tun")
+        f"{HUND}: bereits auf trier/{HUND}@1.0.0; nichts zu tun"
+    )
     assert procex(["update", HUND, "--lang", "en"], ws, koblenz).stdout.strip() == (
-        f"{HUND}: already on trier/{HUND}@1.0.0; nothing to do")
+        f"{HUND}: already on trier/{HUND}@1.0.0; nothing to do"
+    )
 
     # Trier yanks 1.0.0 as well: status (offline) cannot know yet; outdated flags it and records it
     yank(server, trier, "1.0.0", "Ermäßigung für Rettungshunde fehlt")
     assert "zurückgezogen" not in procex(["status"], ws).stdout.splitlines()[1]
     out = procex(["outdated"], ws, koblenz).stdout.splitlines()
     assert [line.split(" vom Herausgeber zurückgezogen am ")[0] for line in out] == [
-        f"hund-neu: trier/{HUND}@1.1.0", f"{HUND}: trier/{HUND}@1.0.0"]
+        f"hund-neu: trier/{HUND}@1.1.0",
+        f"{HUND}: trier/{HUND}@1.0.0",
+    ]
     assert out[0].endswith(": „Steuersatz für gefährliche Hunde falsch“; keine gültige Version mehr in der Bibliothek")
     assert out[1].endswith(": „Ermäßigung für Rettungshunde fehlt“; keine gültige Version mehr in der Bibliothek")
     english = procex(["outdated", "--lang", "en"], ws, koblenz).stdout.splitlines()
@@ -156,7 +190,9 @@ def test_yanked_versions_are_refused_flagged_and_shown(library, tmp_path):
     assert english[1].endswith(": “Ermäßigung für Rettungshunde fehlt”; no unyanked version left in the library")
     listed = json.loads(procex(["outdated", "--json"], ws, koblenz).stdout)
     assert [(o["name"], o["latest"], o["yanked"]["reason"]) for o in listed] == [
-        ("hund-neu", None, "Steuersatz für gefährliche Hunde falsch"), (HUND, None, "Ermäßigung für Rettungshunde fehlt")]
+        ("hund-neu", None, "Steuersatz für gefährliche Hunde falsch"),
+        (HUND, None, "Ermäßigung für Rettungshunde fehlt"),
+    ]
     assert "(zurückgezogen: „Ermäßigung für Rettungshunde fehlt“)" in procex(["status"], ws).stdout.splitlines()[1]
     lock_before = (ws / "procex.lock").read_bytes()
     procex(["outdated"], ws, koblenz)
@@ -165,7 +201,9 @@ def test_yanked_versions_are_refused_flagged_and_shown(library, tmp_path):
     # a new version: outdated names it and the yank; update moves on and the yank mark goes
     publish_hundesteuer(server, trier, "1.2.0", ("Hundesteuermarke zuteilen", "Hundesteuermarke ausgeben"))
     out = procex(["outdated"], ws, koblenz).stdout.splitlines()
-    assert out[1].startswith(f"{HUND}: trier/{HUND}@1.0.0 → trier/{HUND}@1.2.0; 1.0.0 vom Herausgeber zurückgezogen am ")
+    assert out[1].startswith(
+        f"{HUND}: trier/{HUND}@1.0.0 → trier/{HUND}@1.2.0; 1.0.0 vom Herausgeber zurückgezogen am "
+    )
     assert out[1].endswith(": „Ermäßigung für Rettungshunde fehlt“")
     procex(["update", HUND], ws, koblenz)
     entry = lock_of(ws)[HUND]

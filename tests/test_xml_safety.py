@@ -1,51 +1,64 @@
 """Hostile XML: every attack is refused quickly with a clear message, nothing is read from disk or network."""
+
 import socket
 import threading
 import time
 
 import pytest
+from lxml import etree
 
 from procex.bpmn import xml as bx
 from procex.bpmn.errors import BpmnReadError
-from lxml import etree
-
 from procex.bpmn.xml import ExternalReferenceRefused, hardened_parser, has_doctype, parse_bytes
 
-DEFS = '<definitions xmlns="http://www.omg.org/spec/BPMN/20100524/MODEL" targetNamespace="t" id="d">{body}</definitions>'
+DEFS = (
+    '<definitions xmlns="http://www.omg.org/spec/BPMN/20100524/MODEL" targetNamespace="t" id="d">{body}</definitions>'
+)
 
 
 def billion_laughs():
-    entities = ['<!ENTITY lol0 "lol">'] + [
-        f'<!ENTITY lol{i} "{"&lol%d;" % (i - 1) * 10}">' for i in range(1, 10)]
-    return ("<?xml version='1.0'?><!DOCTYPE definitions [" + "".join(entities) + "]>"
-            + DEFS.format(body="<documentation>&lol9;</documentation>")).encode()
+    entities = ['<!ENTITY lol0 "lol">'] + [f'<!ENTITY lol{i} "{"&lol%d;" % (i - 1) * 10}">' for i in range(1, 10)]
+    return (
+        "<?xml version='1.0'?><!DOCTYPE definitions ["
+        + "".join(entities)
+        + "]>"
+        + DEFS.format(body="<documentation>&lol9;</documentation>")
+    ).encode()
 
 
 def quadratic_blowup():
     big = "A" * 50_000
-    return (f'<?xml version="1.0"?><!DOCTYPE definitions [<!ENTITY a "{big}">]>'
-            + DEFS.format(body="<documentation>" + "&a;" * 50_000 + "</documentation>")).encode()
+    return (
+        f'<?xml version="1.0"?><!DOCTYPE definitions [<!ENTITY a "{big}">]>'
+        + DEFS.format(body="<documentation>" + "&a;" * 50_000 + "</documentation>")
+    ).encode()
 
 
 def external_file_entity(secret):
-    return (f'<?xml version="1.0"?><!DOCTYPE definitions [<!ENTITY xxe SYSTEM "file://{secret}">]>'
-            + DEFS.format(body="<documentation>&xxe;</documentation>")).encode()
+    return (
+        f'<?xml version="1.0"?><!DOCTYPE definitions [<!ENTITY xxe SYSTEM "file://{secret}">]>'
+        + DEFS.format(body="<documentation>&xxe;</documentation>")
+    ).encode()
 
 
 def external_http_entity(port):
-    return (f'<?xml version="1.0"?><!DOCTYPE definitions [<!ENTITY xxe SYSTEM "http://127.0.0.1:{port}/x">]>'
-            + DEFS.format(body="<documentation>&xxe;</documentation>")).encode()
+    return (
+        f'<?xml version="1.0"?><!DOCTYPE definitions [<!ENTITY xxe SYSTEM "http://127.0.0.1:{port}/x">]>'
+        + DEFS.format(body="<documentation>&xxe;</documentation>")
+    ).encode()
 
 
 def external_dtd(port):
-    return (f'<?xml version="1.0"?><!DOCTYPE definitions SYSTEM "http://127.0.0.1:{port}/evil.dtd">'
-            + DEFS.format(body="")).encode()
+    return (
+        f'<?xml version="1.0"?><!DOCTYPE definitions SYSTEM "http://127.0.0.1:{port}/evil.dtd">' + DEFS.format(body="")
+    ).encode()
 
 
 def parameter_entities(secret, port):
-    return (f'<?xml version="1.0"?><!DOCTYPE definitions [<!ENTITY % file SYSTEM "file://{secret}">'
-            f'<!ENTITY % dtd SYSTEM "http://127.0.0.1:{port}/p.dtd">%dtd;]>'
-            + DEFS.format(body="")).encode()
+    return (
+        f'<?xml version="1.0"?><!DOCTYPE definitions [<!ENTITY % file SYSTEM "file://{secret}">'
+        f'<!ENTITY % dtd SYSTEM "http://127.0.0.1:{port}/p.dtd">%dtd;]>' + DEFS.format(body="")
+    ).encode()
 
 
 def deep_nesting(depth=100_000):
@@ -106,8 +119,17 @@ def padded(data, size=64 * 1024):
 
 
 @pytest.mark.parametrize("pad", [False, True], ids=["plain", "padded prolog"])
-@pytest.mark.parametrize("name", ["billion laughs", "quadratic blowup", "external entity (file)",
-                                  "external entity (http)", "external DTD", "parameter entities"])
+@pytest.mark.parametrize(
+    "name",
+    [
+        "billion laughs",
+        "quadratic blowup",
+        "external entity (file)",
+        "external entity (http)",
+        "external DTD",
+        "parameter entities",
+    ],
+)
 def test_entity_attacks_are_refused_fast_without_io(name, pad, secret, listener):
     port, hits = listener
     data = cases(secret, port)[name]
@@ -126,8 +148,9 @@ def test_entity_attacks_are_refused_fast_without_io(name, pad, secret, listener)
 
 
 def test_doctype_in_utf16_is_refused():
-    data = ('<?xml version="1.0" encoding="UTF-16"?><!DOCTYPE d [<!ENTITY a "b">]>'
-            + DEFS.format(body="")).encode("utf-16")
+    data = ('<?xml version="1.0" encoding="UTF-16"?><!DOCTYPE d [<!ENTITY a "b">]>' + DEFS.format(body="")).encode(
+        "utf-16"
+    )
     with pytest.raises(BpmnReadError, match="DOCTYPE"):
         parse_bytes(data, "u16.bpmn")
 
@@ -158,11 +181,14 @@ def test_not_well_formed_names_line_and_column():
     assert "not well-formed XML" in str(caught.value)
 
 
-@pytest.mark.parametrize("xml, expected", [
-    (b"<definitions/>", "without namespace"),
-    (b'<process xmlns="http://www.omg.org/spec/BPMN/20100524/MODEL"/>', "<process>"),
-    (b'<definitions xmlns="http://www.omg.org/spec/DMN/20151101/dmn.xsd"/>', "DMN"),
-])
+@pytest.mark.parametrize(
+    "xml, expected",
+    [
+        (b"<definitions/>", "without namespace"),
+        (b'<process xmlns="http://www.omg.org/spec/BPMN/20100524/MODEL"/>', "<process>"),
+        (b'<definitions xmlns="http://www.omg.org/spec/DMN/20151101/dmn.xsd"/>', "DMN"),
+    ],
+)
 def test_root_must_be_bpmn_definitions(xml, expected):
     with pytest.raises(BpmnReadError) as caught:
         parse_bytes(xml, "other.xml")
@@ -171,9 +197,11 @@ def test_root_must_be_bpmn_definitions(xml, expected):
 
 
 def test_any_prefix_default_namespace_and_latin1():
-    latin1 = ('<?xml version="1.0" encoding="ISO-8859-1"?>'
-              '<b:definitions xmlns:b="http://www.omg.org/spec/BPMN/20100524/MODEL" id="d" targetNamespace="t">'
-              '<b:process id="p"><b:task id="t1" name="Antrag prüfen"/></b:process></b:definitions>').encode("latin-1")
+    latin1 = (
+        '<?xml version="1.0" encoding="ISO-8859-1"?>'
+        '<b:definitions xmlns:b="http://www.omg.org/spec/BPMN/20100524/MODEL" id="d" targetNamespace="t">'
+        '<b:process id="p"><b:task id="t1" name="Antrag prüfen"/></b:process></b:definitions>'
+    ).encode("latin-1")
     tree = parse_bytes(latin1, "latin1.bpmn")
     assert tree.getroot().find(".//{http://www.omg.org/spec/BPMN/20100524/MODEL}task").get("name") == "Antrag prüfen"
     assert tree.docinfo.encoding.upper() == "ISO-8859-1"
@@ -184,34 +212,52 @@ def test_parser_itself_refuses_external_parameter_entities(target, secret):
     """Behind the DOCTYPE check: libxml2 loads an external parameter entity even with load_dtd off
     (from /dev/zero it would read forever); the hardened parser's resolver refuses every load."""
     url = f"file://{secret}" if target == "secret" else "file:///dev/zero"
-    data = (f'<?xml version="1.0"?><!DOCTYPE definitions [<!ENTITY % p SYSTEM "{url}"> %p;]>'
-            + DEFS.format(body="")).encode()
+    data = (
+        f'<?xml version="1.0"?><!DOCTYPE definitions [<!ENTITY % p SYSTEM "{url}"> %p;]>' + DEFS.format(body="")
+    ).encode()
     start = time.perf_counter()
     with pytest.raises(ExternalReferenceRefused, match=url.split("//")[1]):
         etree.fromstring(data, hardened_parser())
     assert time.perf_counter() - start < 1.0
 
 
-@pytest.mark.parametrize("data, expected", [
-    (b'<?xml version="1.0"?><definitions/>', False),
-    (b'\xef\xbb\xbf<?xml version="1.0"?>\n<!-- <!DOCTYPE in a comment --><definitions/>', False),
-    (b'<!-- c --><?pi x?>\r\n\t<!DOCTYPE d><definitions/>', True),
-    (b'<?xml version="1.0"?>' + b"<!--" + b"-" * 10_000 + b"x-->" + b"<!doctype d><definitions/>", True),
-    (b'<definitions><!DOCTYPE d></definitions>', False),  # not in the prolog: the parser rejects it
-    (('<?xml version="1.0" encoding="UTF-16"?><!--' + "x" * 5000 + '--><!DOCTYPE d><definitions/>').encode("utf-16"),
-     True),
-    ('<?xml version="1.0" encoding="UTF-16BE"?><!DOCTYPE d><definitions/>'.encode("utf-16-be"), True),
-], ids=["none", "bom and comment", "after comment and pi", "after a long comment", "in the body",
-        "utf-16 padded", "utf-16-be without bom"])
+@pytest.mark.parametrize(
+    "data, expected",
+    [
+        (b'<?xml version="1.0"?><definitions/>', False),
+        (b'\xef\xbb\xbf<?xml version="1.0"?>\n<!-- <!DOCTYPE in a comment --><definitions/>', False),
+        (b"<!-- c --><?pi x?>\r\n\t<!DOCTYPE d><definitions/>", True),
+        (b'<?xml version="1.0"?>' + b"<!--" + b"-" * 10_000 + b"x-->" + b"<!doctype d><definitions/>", True),
+        (b"<definitions><!DOCTYPE d></definitions>", False),  # not in the prolog: the parser rejects it
+        (
+            ('<?xml version="1.0" encoding="UTF-16"?><!--' + "x" * 5000 + "--><!DOCTYPE d><definitions/>").encode(
+                "utf-16"
+            ),
+            True,
+        ),
+        ('<?xml version="1.0" encoding="UTF-16BE"?><!DOCTYPE d><definitions/>'.encode("utf-16-be"), True),
+    ],
+    ids=[
+        "none",
+        "bom and comment",
+        "after comment and pi",
+        "after a long comment",
+        "in the body",
+        "utf-16 padded",
+        "utf-16-be without bom",
+    ],
+)
 def test_has_doctype_walks_the_whole_prolog(data, expected):
     assert has_doctype(data) is expected
 
 
 # --- structural limits: attributes, namespace declarations, elements (bpmn.xml.check_structure) ---
 
-BPMN_DEFS = ('<?xml version="1.0" encoding="UTF-8"?>\n'
-             '<bpmn:definitions xmlns:bpmn="http://www.omg.org/spec/BPMN/20100524/MODEL" id="D" '
-             'targetNamespace="t"{attrs}>\n<bpmn:process id="P">{body}</bpmn:process>\n</bpmn:definitions>\n')
+BPMN_DEFS = (
+    '<?xml version="1.0" encoding="UTF-8"?>\n'
+    '<bpmn:definitions xmlns:bpmn="http://www.omg.org/spec/BPMN/20100524/MODEL" id="D" '
+    'targetNamespace="t"{attrs}>\n<bpmn:process id="P">{body}</bpmn:process>\n</bpmn:definitions>\n'
+)
 
 
 def bpmn_doc(attrs="", body='<bpmn:startEvent id="S"/>', encoding=None):
@@ -232,8 +278,9 @@ def test_an_element_with_too_many_attributes_is_refused(encoding):
     with pytest.raises(BpmnReadError) as caught:
         parse_bytes(data, "evil.bpmn")
     message = str(caught.value)
-    assert message.startswith("evil.bpmn:2: <bpmn:definitions> has 200,002 attributes, over the limit of 512 per "
-                              "element")
+    assert message.startswith(
+        "evil.bpmn:2: <bpmn:definitions> has 200,002 attributes, over the limit of 512 per element"
+    )
     assert "\n" not in message
 
 
@@ -256,22 +303,29 @@ def test_too_many_namespace_declarations_on_one_element_are_refused(encoding):
     data = bpmn_doc(attrs="".join(f' xmlns:p{i}="urn:x:{i}"' for i in range(20_000)), encoding=encoding)
     with pytest.raises(BpmnReadError) as caught:
         parse_bytes(data, "ns.bpmn")
-    assert str(caught.value) == ("ns.bpmn:2: <bpmn:definitions> declares 20,001 namespaces, over the limit of 256; "
-                                 "declare each namespace once, on <definitions>")
+    assert str(caught.value) == (
+        "ns.bpmn:2: <bpmn:definitions> declares 20,001 namespaces, over the limit of 256; "
+        "declare each namespace once, on <definitions>"
+    )
 
 
 def test_namespace_declarations_piling_up_in_nested_elements_are_refused():
     """lxml's and xmlschema's namespace maps walk every declaration in scope, on every element."""
-    opening = "".join(f'<bpmn:subProcess id="S{d}"' + "".join(f' xmlns:q{i}="urn:q:{d}:{i}"' for i in range(60))
-                      + ">" for d in range(5))
+    opening = "".join(
+        f'<bpmn:subProcess id="S{d}"' + "".join(f' xmlns:q{i}="urn:q:{d}:{i}"' for i in range(60)) + ">"
+        for d in range(5)
+    )
     data = bpmn_doc(body=opening + '<bpmn:task id="T"/>' + "</bpmn:subProcess>" * 5)
     with pytest.raises(BpmnReadError) as caught:
         parse_bytes(data, "nested.bpmn")
     assert str(caught.value).startswith(
         "nested.bpmn:3: <bpmn:subProcess> has 301 namespace declarations in scope (its own and its ancestors'), "
-        "over the limit of 256")
-    four_levels = "".join(f'<bpmn:subProcess id="S{d}"' + "".join(f' xmlns:q{i}="urn:q:{d}:{i}"' for i in range(60))
-                          + ">" for d in range(4))
+        "over the limit of 256"
+    )
+    four_levels = "".join(
+        f'<bpmn:subProcess id="S{d}"' + "".join(f' xmlns:q{i}="urn:q:{d}:{i}"' for i in range(60)) + ">"
+        for d in range(4)
+    )
     parse_bytes(bpmn_doc(body=four_levels + "</bpmn:subProcess>" * 4), "nested.bpmn")  # 241 in scope
 
 
@@ -279,15 +333,19 @@ def test_too_many_elements_are_refused():
     data = bpmn_doc(body='<bpmn:task id="T"/>' * 100_000)
     with pytest.raises(BpmnReadError) as caught:
         parse_bytes(data, "many.bpmn")
-    assert str(caught.value).startswith("many.bpmn:3: <bpmn:task> is element 100,001, past the limit of 100,000 "
-                                        "elements in one document")
+    assert str(caught.value).startswith(
+        "many.bpmn:3: <bpmn:task> is element 100,001, past the limit of 100,000 elements in one document"
+    )
 
 
 def test_too_many_attributes_in_a_document_are_refused():
     one = extra_attributes(500)
     data = bpmn_doc(body="".join(f'<bpmn:task id="T{j}"{one}/>' for j in range(800)))
-    with pytest.raises(BpmnReadError, match=r"^big\.bpmn:3: <bpmn:task> brings the document to 400,\d+ attributes, "
-                                            r"over the limit of 400,000"):
+    with pytest.raises(
+        BpmnReadError,
+        match=r"^big\.bpmn:3: <bpmn:task> brings the document to 400,\d+ attributes, "
+        r"over the limit of 400,000",
+    ):
         parse_bytes(data, "big.bpmn")
 
 

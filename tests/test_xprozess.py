@@ -1,4 +1,5 @@
 """XProzess 2.0 bridge: the real FIM message, export -> import round trips, hostile input, CLI."""
+
 import base64
 import io
 import json
@@ -83,8 +84,18 @@ PACKAGES = [
     },
 ]
 # What survives the trip through XProzess (publisher, contact, license, derived_from do not).
-CARRIED = ("slug", "name", "version", "leistungsschluessel", "description", "keywords",
-           "detaillierungsstufe", "status", "region", "legal_basis")
+CARRIED = (
+    "slug",
+    "name",
+    "version",
+    "leistungsschluessel",
+    "description",
+    "keywords",
+    "detaillierungsstufe",
+    "status",
+    "region",
+    "legal_basis",
+)
 
 
 def small_model(manifest):
@@ -125,7 +136,7 @@ def message_with(inhalt, dateiname="Modell", prozess_id="99000000000001"):
     </xprozess:prozess>
   </xprozess:prozessbibliothek>
 </xprozess:prozessbibliothek.antwort.0202>
-""".encode("utf-8")
+""".encode()
 
 
 def b64_zip(entries, compression=zipfile.ZIP_DEFLATED):
@@ -156,8 +167,14 @@ def test_real_message_is_read():
     # The prozess names no legal bases itself; they come from its prozessklasse.
     assert [b.name for b in prozess.legal_bases] == ["§ 27 MuSchG", "§ 29 MuSchG", "§ 5 ArbSchG"]
     assert prozess.legal_bases[0].uri == "https://www.gesetze-im-internet.de/muschg_2018/__27.html"
-    assert prozess.keywords == ["Beschäftigungsverbot", "Mutter", "Mutterschaft", "Mutterschutz",
-                                "Schwangerschaft", "Stillzeit"]
+    assert prozess.keywords == [
+        "Beschäftigungsverbot",
+        "Mutter",
+        "Mutterschaft",
+        "Mutterschutz",
+        "Schwangerschaft",
+        "Stillzeit",
+    ]
     assert prozess.zustandsangaben["letzterBearbeiter"] == "FIM-Baustein Prozesse"
     assert prozess.zustandsangaben["gueltigkeitszeitraum.beginn"] == "2019-12-31T23:00:00.000Z"
     roles = [(f.role, f.name, f.content_type, f.mime_code) for f in prozess.files]
@@ -214,7 +231,9 @@ def test_import_again_is_a_no_op_and_a_changed_file_is_protected(tmp_path):
 def test_entry_selects_the_prozess_or_says_what_is_there(tmp_path):
     [done] = xprozess.import_file(fim_message(), tmp_path, entry="99006028261000")
     assert done.manifest["leistungsschluessel"] == ["99006028261000"]
-    with pytest.raises(xprozess.XProzessImportError, match="no prozess with Leistungsschlüssel 99102013104000.*99006028261000"):
+    with pytest.raises(
+        xprozess.XProzessImportError, match="no prozess with Leistungsschlüssel 99102013104000.*99006028261000"
+    ):
         xprozess.import_file(fim_message(), tmp_path / "other", entry="99102013104000")
     assert not (tmp_path / "other").exists()
 
@@ -224,7 +243,9 @@ def test_entry_selects_the_prozess_or_says_what_is_there(tmp_path):
 
 def test_export_follows_the_real_message():
     packages = [(m, small_model(m)) for m in PACKAGES]
-    result = xprozess.build_export(packages, "Stadt Trier", now=NOW, message_uuid="0f8fad5b-d9cb-469f-a165-70867728950e")
+    result = xprozess.build_export(
+        packages, "Stadt Trier", now=NOW, message_uuid="0f8fad5b-d9cb-469f-a165-70867728950e"
+    )
     root = etree.fromstring(result.data)
     ns = {"x": XPROZESS_NS}
     assert root.tag == f"{{{XPROZESS_NS}}}prozessbibliothek.export.0203"
@@ -247,11 +268,15 @@ def test_export_follows_the_real_message():
     # Element order: wherever the real message has the same elements, ours come in its order.
     real = etree.parse(str(fim_message())).getroot()
     assert result.data.startswith(b'<?xml version="1.0" encoding="UTF-8" standalone="yes"?>\n<xprozess:')
-    for path in ("x:nachrichtenkopf", "x:prozessbibliothek", "x:prozessbibliothek/x:prozess",
-                 "x:prozessbibliothek/x:prozess/x:klassifikation",
-                 "x:prozessbibliothek/x:prozess/x:prozesssteckbrief",
-                 "x:prozessbibliothek/x:prozess/x:prozessmodell/x:prozessmodelldatei",
-                 "x:prozessbibliothek/x:prozess/x:zustandsangaben"):
+    for path in (
+        "x:nachrichtenkopf",
+        "x:prozessbibliothek",
+        "x:prozessbibliothek/x:prozess",
+        "x:prozessbibliothek/x:prozess/x:klassifikation",
+        "x:prozessbibliothek/x:prozess/x:prozesssteckbrief",
+        "x:prozessbibliothek/x:prozess/x:prozessmodell/x:prozessmodelldatei",
+        "x:prozessbibliothek/x:prozess/x:zustandsangaben",
+    ):
         real_order = [etree.QName(c).localname for c in real.find(path, ns)]
         ours = [etree.QName(c).localname for c in root.find(path, ns)]
         # handlungsgrundlage: the real prozess has none (its legal bases sit on the prozessklasse).
@@ -283,7 +308,8 @@ def check_round_trip(manifests_and_models, tmp_path):
         for key in CARRIED:
             assert written.get(key) == manifest.get(key), key
         assert written["provenance"] == f"xprozess:{manifest['leistungsschluessel'][0]}@" + ".".join(
-            f"{int(n):02d}" for n in manifest["version"].split("."))
+            f"{int(n):02d}" for n in manifest["version"].split(".")
+        )
         assert bxml.canonical(imported.bpmn_path.read_bytes()) == bxml.canonical(model)
         assert not imported.attachments
 
@@ -302,14 +328,17 @@ def test_export_import_round_trip_of_trier_examples(tmp_path):
     check_round_trip(pairs, tmp_path)
 
 
-@pytest.mark.parametrize("change, message", [
-    ({"leistungsschluessel": []}, "no leistungsschluessel"),
-    ({"leistungsschluessel": ["9910201310400"]}, "is not 14 digits"),
-    ({"version": "01.00.00"}, "not MAJOR.MINOR.PATCH"),
-    ({"status": 9}, "not a FIM status code"),
-    ({"detaillierungsstufe": 106}, "not a code 101-105"),
-    ({"keywords": ["a|b"]}, "contains '|'"),
-])
+@pytest.mark.parametrize(
+    "change, message",
+    [
+        ({"leistungsschluessel": []}, "no leistungsschluessel"),
+        ({"leistungsschluessel": ["9910201310400"]}, "is not 14 digits"),
+        ({"version": "01.00.00"}, "not MAJOR.MINOR.PATCH"),
+        ({"status": 9}, "not a FIM status code"),
+        ({"detaillierungsstufe": 106}, "not a code 101-105"),
+        ({"keywords": ["a|b"]}, "contains '|'"),
+    ],
+)
 def test_export_refuses_what_xprozess_cannot_hold(change, message):
     manifest = {**PACKAGES[0], **change}
     with pytest.raises(xprozess.XProzessExportError, match=message):
@@ -371,8 +400,11 @@ def test_many_small_entries_in_many_zips_are_refused_by_the_archive_ratio(tmp_pa
     bomb = b64_zip([(f"teil{n}.bin", bytes(xfiles.MiB - 1)) for n in range(255)])
     message = message_with_files([bomb] * 4)
     assert len(message) < 1_600_000
-    with pytest.raises(xprozess.ZipBombError, match=r"Datei0': embedded ZIP unpacks over 200x its size "
-                                                    r"\(.*bytes packed, over .* unpacked so far, at entry 'teil\d+.bin'\)"):
+    with pytest.raises(
+        xprozess.ZipBombError,
+        match=r"Datei0': embedded ZIP unpacks over 200x its size "
+        r"\(.*bytes packed, over .* unpacked so far, at entry 'teil\d+.bin'\)",
+    ):
         xprozess.read_bytes(message, "bomb.xml")
     with pytest.raises(xprozess.ZipBombError):
         xprozess.import_file(_write(tmp_path / "bomb.xml", message), tmp_path / "ws")
@@ -391,13 +423,18 @@ def test_the_unpacked_budget_counts_the_whole_message():
     with pytest.raises(xprozess.ZipBombError) as caught:
         xprozess.read_bytes(message, "three.xml", limits)
     assert str(caught.value).startswith("three.xml:")
-    assert ("'Datei1': the message's embedded files unpack to more than 1,500,000 bytes together "
-            "(entry 'teil1.bin'); refused as a possible ZIP bomb") in str(caught.value)
+    assert (
+        "'Datei1': the message's embedded files unpack to more than 1,500,000 bytes together "
+        "(entry 'teil1.bin'); refused as a possible ZIP bomb"
+    ) in str(caught.value)
     assert "\n" not in str(caught.value)
     # Decoded files count too; one that cannot fit is refused by its base64 length, undecoded.
     plain = base64.b64encode(os.urandom(300_000)).decode()
-    with pytest.raises(xprozess.PayloadTooLargeError, match=r"'Datei3': embedded file holds about 300,000 bytes, "
-                                                           r"more than the .* left of the message's limit"):
+    with pytest.raises(
+        xprozess.PayloadTooLargeError,
+        match=r"'Datei3': embedded file holds about 300,000 bytes, "
+        r"more than the .* left of the message's limit",
+    ):
         xprozess.read_bytes(message_with_files([plain] * 4), "plain.xml", xfiles.Limits(max_unpacked_bytes=1_000_000))
 
 
@@ -427,27 +464,34 @@ def test_zip_members_are_not_held_unpacked(tmp_path):
 
 
 def test_an_xml_member_too_large_for_a_model_says_so(tmp_path):
-    model = small_model(PACKAGES[0]).replace(b"</bpmn:definitions>", b"<!--" + b"x" * 200_000 + b"--></bpmn:definitions>")
+    model = small_model(PACKAGES[0]).replace(
+        b"</bpmn:definitions>", b"<!--" + b"x" * 200_000 + b"--></bpmn:definitions>"
+    )
     message = message_with(b64_zip([("modell.bpmn", model)]))
     limits = xfiles.Limits(max_payload_bytes=100_000)
     [member] = xprozess.read_bytes(message, "m.xml", limits).processes[0].files[0].members
     assert (member.content_type, member.size) == ("application/xml", len(model))
-    with pytest.raises(xprozess.XProzessImportError,
-                       match=rf"no readable BPMN 2.0 model .*'modell.bpmn': XML entry of {len(model):,} bytes, "
-                             r"over the limit of 100,000 for a model read from a ZIP"):
+    with pytest.raises(
+        xprozess.XProzessImportError,
+        match=rf"no readable BPMN 2.0 model .*'modell.bpmn': XML entry of {len(model):,} bytes, "
+        r"over the limit of 100,000 for a model read from a ZIP",
+    ):
         xprozess.import_message(xprozess.read_bytes(message, "m.xml", limits), tmp_path / "ws")
     assert xprozess.read_bytes(message, "m.xml").processes[0].files[0].members[0].is_bpmn
 
 
-@pytest.mark.parametrize("name, reason", [
-    ("../../etc/cron.d/evil", "climbs out"),
-    ("modell/../../evil.bpmn", "climbs out"),
-    ("..\\..\\Windows\\evil.bpmn", "climbs out"),
-    ("/etc/passwd", "absolute path"),
-    ("\\\\server\\share\\evil.bpmn", "absolute path"),
-    ("C:\\Windows\\evil.bpmn", "drive letter"),
-    ("c:evil.bpmn", "drive letter"),
-])
+@pytest.mark.parametrize(
+    "name, reason",
+    [
+        ("../../etc/cron.d/evil", "climbs out"),
+        ("modell/../../evil.bpmn", "climbs out"),
+        ("..\\..\\Windows\\evil.bpmn", "climbs out"),
+        ("/etc/passwd", "absolute path"),
+        ("\\\\server\\share\\evil.bpmn", "absolute path"),
+        ("C:\\Windows\\evil.bpmn", "drive letter"),
+        ("c:evil.bpmn", "drive letter"),
+    ],
+)
 def test_path_traversal_in_zip_entry_names_is_refused(tmp_path, name, reason):
     message = message_with(b64_zip([("ok.pdf", b"%PDF-1.4 x"), (name, b"<x/>")]))
     path = _write(tmp_path / "evil.xml", message)
@@ -464,7 +508,9 @@ def test_oversized_base64_is_refused_before_decoding(monkeypatch):
 
     monkeypatch.setattr(xfiles.base64, "b64decode", no_decoding)
     message = message_with("QUFB" * 400_000)  # 1.6 M characters, about 1.2 MB decoded
-    with pytest.raises(xprozess.PayloadTooLargeError, match=r"1,600,000 characters of base64.*over the limit of 1,000,000 bytes"):
+    with pytest.raises(
+        xprozess.PayloadTooLargeError, match=r"1,600,000 characters of base64.*over the limit of 1,000,000 bytes"
+    ):
         xprozess.read_bytes(message, "huge.xml", xfiles.Limits(max_payload_bytes=1_000_000))
 
 
@@ -474,18 +520,29 @@ def test_payload_limit_default_is_checked_on_length():
         xfiles.decode_inhalt("A" * (limit // 3 * 4 + 8), "here")
 
 
-@pytest.mark.parametrize("data, error, text", [
-    (b'<?xml version="1.0"?><!DOCTYPE x [<!ENTITY e SYSTEM "file:///etc/passwd">]>'
-     b'<x:alleInhalte.export.0303 xmlns:x="http://www.regierung-mv.de/xprozess/2">&e;</x:alleInhalte.export.0303>',
-     xprozess.XProzessReadError, "DOCTYPE"),
-    (b'<?xml version="1.0"?><!--' + b"x" * 8192 + b'--><!DOCTYPE x [<!ENTITY % p SYSTEM "file:///dev/zero"> %p;]>'
-     b'<x:alleInhalte.export.0303 xmlns:x="http://www.regierung-mv.de/xprozess/2"/>',
-     xprozess.XProzessReadError, "DOCTYPE"),
-    (b"<root/>", xprozess.XProzessReadError, "not in the XProzess 2.0 namespace"),
-    (b"not xml at all", xprozess.XProzessReadError, "not well-formed XML"),
-    (message_with("@@@not base64@@@"), xprozess.EmbeddedFileError, "not valid base64"),
-    (message_with(base64.b64encode(b"PK\x03\x04broken").decode()), xprozess.EmbeddedFileError, "cannot be opened"),
-])
+@pytest.mark.parametrize(
+    "data, error, text",
+    [
+        (
+            b'<?xml version="1.0"?><!DOCTYPE x [<!ENTITY e SYSTEM "file:///etc/passwd">]>'
+            b'<x:alleInhalte.export.0303 xmlns:x="http://www.regierung-mv.de/xprozess/2">&e;</x:alleInhalte.export.0303>',
+            xprozess.XProzessReadError,
+            "DOCTYPE",
+        ),
+        (
+            b'<?xml version="1.0"?><!--'
+            + b"x" * 8192
+            + b'--><!DOCTYPE x [<!ENTITY % p SYSTEM "file:///dev/zero"> %p;]>'
+            b'<x:alleInhalte.export.0303 xmlns:x="http://www.regierung-mv.de/xprozess/2"/>',
+            xprozess.XProzessReadError,
+            "DOCTYPE",
+        ),
+        (b"<root/>", xprozess.XProzessReadError, "not in the XProzess 2.0 namespace"),
+        (b"not xml at all", xprozess.XProzessReadError, "not well-formed XML"),
+        (message_with("@@@not base64@@@"), xprozess.EmbeddedFileError, "not valid base64"),
+        (message_with(base64.b64encode(b"PK\x03\x04broken").decode()), xprozess.EmbeddedFileError, "cannot be opened"),
+    ],
+)
 def test_unreadable_messages_give_clear_errors(data, error, text):
     with pytest.raises(error, match=text):
         xprozess.read_bytes(data, "in.xml")
@@ -495,7 +552,8 @@ def test_deeply_nested_message_does_not_crash_the_reader():
     deep = "<xprozess:x>" * 1500 + "</xprozess:x>" * 1500
     data = message_with(b64_zip([("a.pdf", b"%PDF-1.4")])).replace(
         b"<xprozess:prozessmodell>",
-        f"<xprozess:zustandsangaben>{deep}</xprozess:zustandsangaben><xprozess:prozessmodell>".encode())
+        f"<xprozess:zustandsangaben>{deep}</xprozess:zustandsangaben><xprozess:prozessmodell>".encode(),
+    )
     try:
         message = xprozess.read_bytes(data, "deep.xml")
     except xprozess.XProzessReadError as error:  # libxml2 may refuse the depth: also fine
@@ -506,7 +564,9 @@ def test_deeply_nested_message_does_not_crash_the_reader():
 
 def test_message_without_bpmn_is_not_imported(tmp_path):
     message = message_with(b64_zip([("bericht.pdf", b"%PDF-1.4 nur ein Bericht")]))
-    with pytest.raises(xprozess.XProzessImportError, match=r"holds no readable BPMN 2.0 model \(embedded: Modell \(application/zip\)\)"):
+    with pytest.raises(
+        xprozess.XProzessImportError, match=r"holds no readable BPMN 2.0 model \(embedded: Modell \(application/zip\)\)"
+    ):
         xprozess.import_file(_write(tmp_path / "m.xml", message), tmp_path / "ws")
     assert not (tmp_path / "ws").exists()
 
@@ -536,31 +596,43 @@ def test_cli_inspect_json():
         "message_type": "alleInhalte.export.0303",
         "uuid": "7a90138d-c30e-44b9-8058-fc48be05d8ec",
         "product": "ADONIS NP",
-        "processes": [{
-            "id": "99006028261000",
-            "version": "01.00.00",
-            "name": FIM_NAME,
-            "bezeichnung": "Benachrichtigung über die Beschäftigung einer schwangeren oder stillenden Frau "
-                           "Entgegennahme",
-            "detaillierungsstufe": "101",
-            "status": "2",
-            "releasing_body": "Bundesministerium für Familie, Senioren, Frauen und Jugend (BMFSFJ)",
-            "regions": [{"kind": "bundesland", "code": f"{n:02d}"} for n in range(1, 17)],
-            "zustandsangaben": {
-                "letzterAenderungszeitpunkt": "2022-04-04T16:00:00.000Z",
-                "letzterBearbeiter": "FIM-Baustein Prozesse",
+        "processes": [
+            {
+                "id": "99006028261000",
+                "version": "01.00.00",
+                "name": FIM_NAME,
+                "bezeichnung": "Benachrichtigung über die Beschäftigung einer schwangeren oder stillenden Frau "
+                "Entgegennahme",
+                "detaillierungsstufe": "101",
                 "status": "2",
-                "anmerkungLetzteAenderung": 'Dokumentsteckbrief unter "Auslöser" im Prozesssteckbrief ergänzt.',
-                "gueltigkeitszeitraum.beginn": "2019-12-31T23:00:00.000Z",
-                "fachlicherFreigabezeitpunkt": "2021-08-13T12:00:00.000Z",
-                "formellerFreigabezeitpunkt": "2021-08-19T09:45:00.000Z",
-            },
-            "files": [
-                {"role": "model", "name": "BPMN DI-Export", "content_type": "application/zip", "size": 19369},
-                {"role": "visualisation", "name": "Modellgrafik", "content_type": "application/zip", "size": 545194},
-                {"role": "description", "name": "Standard Report", "content_type": "application/zip", "size": 631226},
-            ],
-        }],
+                "releasing_body": "Bundesministerium für Familie, Senioren, Frauen und Jugend (BMFSFJ)",
+                "regions": [{"kind": "bundesland", "code": f"{n:02d}"} for n in range(1, 17)],
+                "zustandsangaben": {
+                    "letzterAenderungszeitpunkt": "2022-04-04T16:00:00.000Z",
+                    "letzterBearbeiter": "FIM-Baustein Prozesse",
+                    "status": "2",
+                    "anmerkungLetzteAenderung": 'Dokumentsteckbrief unter "Auslöser" im Prozesssteckbrief ergänzt.',
+                    "gueltigkeitszeitraum.beginn": "2019-12-31T23:00:00.000Z",
+                    "fachlicherFreigabezeitpunkt": "2021-08-13T12:00:00.000Z",
+                    "formellerFreigabezeitpunkt": "2021-08-19T09:45:00.000Z",
+                },
+                "files": [
+                    {"role": "model", "name": "BPMN DI-Export", "content_type": "application/zip", "size": 19369},
+                    {
+                        "role": "visualisation",
+                        "name": "Modellgrafik",
+                        "content_type": "application/zip",
+                        "size": 545194,
+                    },
+                    {
+                        "role": "description",
+                        "name": "Standard Report",
+                        "content_type": "application/zip",
+                        "size": 631226,
+                    },
+                ],
+            }
+        ],
     }
 
 
@@ -594,11 +666,15 @@ def test_cli_export_then_import(tmp_path):
     result = CliRunner().invoke(cli.procex, ["xprozess", "export", *names, "-o", str(out), "--author", "Stadt Trier"])
     assert result.exit_code == 0, result.output
     assert "not carried by XProzess: publisher, contact, license" in result.stderr
-    result = CliRunner().invoke(cli.procex, ["xprozess", "import", str(out), "--into", str(tmp_path / "ws"),
-                                             "--entry", "99050012104000"])
+    result = CliRunner().invoke(
+        cli.procex, ["xprozess", "import", str(out), "--into", str(tmp_path / "ws"), "--entry", "99050012104000"]
+    )
     assert result.exit_code == 0, result.output
     assert "xprozess:99050012104000@02.00.11" in result.stdout
-    assert sorted(p.name for p in (tmp_path / "ws/processes").iterdir()) == ["gewerbeanmeldung.bpmn", "gewerbeanmeldung.json"]
+    assert sorted(p.name for p in (tmp_path / "ws/processes").iterdir()) == [
+        "gewerbeanmeldung.bpmn",
+        "gewerbeanmeldung.json",
+    ]
 
 
 def test_cli_export_without_author_says_what_to_do(tmp_path, monkeypatch):

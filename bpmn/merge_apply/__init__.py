@@ -23,6 +23,7 @@ per concern: changes (names, types, lanes, flow ends, moves), properties, adding
 restored and adopted elements), copying, removal, diagram (bounds, waypoints, shapes and edges of
 copies), placement (where a copied shape goes); names (namespaces, kind sets), errors.
 """
+
 from procex.bpmn.merge_apply.applier import Applier
 from procex.bpmn.merge_apply.errors import MergeApplyError
 from procex.bpmn.merge_apply.names import FLOW_ENDS_KINDS

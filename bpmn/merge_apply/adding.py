@@ -1,11 +1,12 @@
 """Adding what UPSTREAM added (elements, lanes), bringing back what LOCAL removed, adopting an
 element both sides added (mixed into Applier)."""
+
 from lxml import etree
 
 from procex.bpmn import edit, kinds
-from procex.bpmn.xml import local_name
 from procex.bpmn.merge_apply.errors import MergeApplyError
 from procex.bpmn.merge_apply.names import BPMN, CONTAINER_BEFORE, FLOW_ENDS_KINDS, ROOT_BEFORE
+from procex.bpmn.xml import local_name
 
 
 class Adding:
@@ -26,8 +27,8 @@ class Adding:
         elif parent_kind == "collaboration":
             target = self._local_collaboration(parent)
             order = ("participant", "messageFlow", "association", "textAnnotation", "group")
-            after = order[:order.index(kind) + 1] if kind in order else order
-            before = order[order.index(kind) + 1:] if kind in order else ()
+            after = order[: order.index(kind) + 1] if kind in order else order
+            before = order[order.index(kind) + 1 :] if kind in order else ()
         elif parent_kind == "definitions":
             target = self.local.root
             after, before = (), ROOT_BEFORE
@@ -61,8 +62,12 @@ class Adding:
             lane_set = etree.Element(BPMN + set_kind)
             lane_set.set("id", self.new_id("LaneSet"))
             if set_kind == "laneSet":
-                edit.insert_child(local_holder, lane_set, after_kinds=("ioSpecification", "ioBinding", "property"),
-                                   before_kinds=kinds.FLOW_ELEMENTS | CONTAINER_BEFORE)
+                edit.insert_child(
+                    local_holder,
+                    lane_set,
+                    after_kinds=("ioSpecification", "ioBinding", "property"),
+                    before_kinds=kinds.FLOW_ELEMENTS | CONTAINER_BEFORE,
+                )
             else:
                 local_holder.append(lane_set)
             self.ix.add_tree(lane_set)
@@ -89,7 +94,9 @@ class Adding:
             if None in local_ends:
                 self.skipped.append((up_id, "an end of it is missing in the local model"))
                 return None
-            if local_name(up.tag) == "sequenceFlow" and self.ix.container(local_ends[0]) is not self.ix.container(local_ends[1]):
+            if local_name(up.tag) == "sequenceFlow" and self.ix.container(local_ends[0]) is not self.ix.container(
+                local_ends[1]
+            ):
                 self.skipped.append((up_id, "its ends stand in different (sub-)processes in the local model"))
                 return None
             return self.add(up_id)
@@ -111,7 +118,10 @@ class Adding:
         loc = self._el(local_id)
         self._change_type(loc, local_name(up.tag))
         up_container = self.up_ix.container(up)
-        if up_container is not None and self.loc(up_container.get("id")) not in (None, self.ix.container(loc).get("id")):
+        if up_container is not None and self.loc(up_container.get("id")) not in (
+            None,
+            self.ix.container(loc).get("id"),
+        ):
             self.move(up_id)
         self._sync_all(up, self._el(local_id))
         if local_name(up.tag) in FLOW_ENDS_KINDS:

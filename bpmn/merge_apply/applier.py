@@ -1,5 +1,6 @@
 """Applier: the merge's writing state (LOCAL and UPSTREAM with their indexes, the id map) and
 the lookups every kind of change uses; the changes themselves come from one mixin per concern."""
+
 import uuid
 
 from procex.bpmn.merge_apply.adding import Adding
@@ -19,11 +20,11 @@ class Applier(Adding, Copying, Changes, Properties, Removal, Diagram, Placement)
     def __init__(self, local, upstream, ids):
         self.local = local
         self.upstream = upstream
-        self.ids = dict(ids)   # upstream id -> local id
+        self.ids = dict(ids)  # upstream id -> local id
         self.ix = TreeIndex(local.root)
         self.up_ix = TreeIndex(upstream.root)
-        self.skipped = []      # (upstream id, reason) of what could not be applied
-        self.doomed = set()    # LOCAL ids about to be removed: their shapes are no obstacles
+        self.skipped = []  # (upstream id, reason) of what could not be applied
+        self.doomed = set()  # LOCAL ids about to be removed: their shapes are no obstacles
 
     def finish(self):
         """Re-index the LOCAL model once, after the last edit."""

@@ -1,12 +1,13 @@
 """Applying names, types, lanes, flow ends and moves of elements both models have (mixed into Applier)."""
+
 from lxml import etree
 
 from procex.bpmn import edit, kinds
-from procex.bpmn.xml import local_name
 from procex.bpmn.merge_apply.diagram import vertical_route
 from procex.bpmn.merge_apply.errors import MergeApplyError
 from procex.bpmn.merge_apply.names import BPMN, BPMNDI, CONTAINER_BEFORE, DI, FLOW_ENDS_KINDS
 from procex.bpmn.merge_apply.tree_index import inside
+from procex.bpmn.xml import local_name
 
 
 class Changes:
@@ -33,7 +34,11 @@ class Changes:
         if kinds.category(new_type) != kinds.category(old):
             raise MergeApplyError(f"cannot change {old} {el.get('id')!r} into {new_type}")
         el.tag = BPMN + new_type
-        if kinds.category(new_type) == "gateway" and new_type not in ("exclusiveGateway", "inclusiveGateway", "complexGateway"):
+        if kinds.category(new_type) == "gateway" and new_type not in (
+            "exclusiveGateway",
+            "inclusiveGateway",
+            "complexGateway",
+        ):
             el.attrib.pop("default", None)
 
     def relane(self, up_id):
@@ -66,7 +71,9 @@ class Changes:
         for lane in lanes:
             ref = etree.Element(BPMN + "flowNodeRef")
             ref.text = node_id
-            edit.insert_child(lane, ref, after_kinds=("flowNodeRef", "partitionElement"), before_kinds=("childLaneSet",))
+            edit.insert_child(
+                lane, ref, after_kinds=("flowNodeRef", "partitionElement"), before_kinds=("childLaneSet",)
+            )
             self.ix.add_tree(ref)
 
     def rewire(self, up_id, attribute):

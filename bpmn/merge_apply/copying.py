@@ -1,11 +1,12 @@
 """Copying an UPSTREAM element into LOCAL: ids made unique, references mapped to LOCAL ids, root
 elements it needs copied too (mixed into Applier)."""
+
 import copy
 
 from procex.bpmn import edit, kinds
-from procex.bpmn.xml import local_name
 from procex.bpmn.merge_apply.errors import MergeApplyError
 from procex.bpmn.merge_apply.names import BPMN, OMG_PREFIXES, ROOT_BEFORE, STRUCTURAL
+from procex.bpmn.xml import local_name
 
 
 class Copying:
@@ -47,7 +48,8 @@ class Copying:
                     if attr in ("sourceRef", "targetRef", "attachedToRef", "processRef"):
                         raise MergeApplyError(
                             f"upstream {local_name(up_el.tag)} {up_el.get('id')!r} refers to {value!r}, "
-                            "which the local model does not have")
+                            "which the local model does not have"
+                        )
                     del node.attrib[attr]
                 else:
                     node.set(attr, mapped)

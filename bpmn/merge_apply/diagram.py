@@ -1,12 +1,13 @@
 """Diagram interchange: UPSTREAM's bounds and waypoints for elements both have, shapes and edges
 for copied elements, and routes (mixed into Applier)."""
+
 import copy
 
 from lxml import etree
 
 from procex.bpmn import edit, kinds
-from procex.bpmn.xml import local_name
 from procex.bpmn.merge_apply.names import BPMNDI, DC, DI
+from procex.bpmn.xml import local_name
 
 
 class Diagram:

@@ -1,4 +1,5 @@
 """The error of an upstream change that cannot be applied."""
+
 from procex.bpmn.errors import EditError
 
 

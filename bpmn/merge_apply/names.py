@@ -1,4 +1,5 @@
 """Namespace prefixes and the element-kind sets the modules of the merge applier share."""
+
 from procex.bpmn import kinds
 from procex.bpmn.xml import BPMN_NS, BPMNDI_NS, DC_NS, DI_NS
 

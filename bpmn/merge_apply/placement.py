@@ -1,10 +1,11 @@
 """Placing a copied shape where UPSTREAM drew it, clear of LOCAL's shapes, and growing lanes and
 pools to hold it (mixed into Applier)."""
+
 from procex.bpmn import edit, kinds
-from procex.bpmn.model import Bounds
-from procex.bpmn.xml import local_name
 from procex.bpmn.merge_apply.names import BPMN, BPMNDI, DC
 from procex.bpmn.merge_apply.tree_index import bounds_of
+from procex.bpmn.model import Bounds
+from procex.bpmn.xml import local_name
 
 _GAP = 20.0
 
@@ -56,8 +57,12 @@ class Placement:
                 sb = bounds_of(shape)
                 if sb is None or not self.ix.attached(shape):
                     continue
-                if kind in ("lane", "participant") or (kind in kinds.SUB_PROCESSES and sb.contains(wanted)
-                                                        and sb.width > wanted.width and sb.height > wanted.height):
+                if kind in ("lane", "participant") or (
+                    kind in kinds.SUB_PROCESSES
+                    and sb.contains(wanted)
+                    and sb.width > wanted.width
+                    and sb.height > wanted.height
+                ):
                     continue  # frames around the spot (pool, lane, the sub-process it goes into) are no obstacles
                 if sb.y < wanted.y + wanted.height + _GAP / 2 and wanted.y < sb.y + sb.height + _GAP / 2:
                     busy.append((sb.x - _GAP / 2, sb.x + sb.width + _GAP / 2))

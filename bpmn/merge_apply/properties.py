@@ -1,10 +1,11 @@
 """Applying a property (attribute, child element, vendor extension) as UPSTREAM has it (mixed into Applier)."""
+
 from lxml import etree
 
 from procex.bpmn import kinds
-from procex.bpmn.xml import local_name
 from procex.bpmn.merge_apply.names import BPMN, STRUCTURAL
 from procex.bpmn.merge_apply.tree_index import REF_ATTRS
+from procex.bpmn.xml import local_name
 
 
 class Properties:
@@ -14,7 +15,7 @@ class Properties:
         """Make the LOCAL element's ``prop`` (a diff property path) what UPSTREAM's is."""
         up_el, loc_el = self._up(up_id), self._el(self._local_of(up_id))
         if prop.startswith("extensionElements/"):
-            return self._sync_extension(up_el, loc_el, prop[len("extensionElements/"):])
+            return self._sync_extension(up_el, loc_el, prop[len("extensionElements/") :])
         if prop == "xsi:type":
             prop = "{http://www.w3.org/2001/XMLSchema-instance}type"
         attr = _attribute_named(prop, up_el, loc_el)
@@ -49,7 +50,7 @@ class Properties:
         if anchor_index is None:
             # After the last LOCAL child whose tag comes before ``tag`` in UPSTREAM's order.
             up_tags = [c.tag for c in up_el if isinstance(c.tag, str)]
-            preceding = set(up_tags[:up_tags.index(tag)])
+            preceding = set(up_tags[: up_tags.index(tag)])
             anchor_index = 0
             for i, child in enumerate(loc_el):
                 if child.tag in preceding:
@@ -111,18 +112,43 @@ def _attribute_named(prop, *els):
     return None
 
 
-_KNOWN_ATTRIBUTES = frozenset({
-    "completionQuantity", "startQuantity", "isForCompensation", "gatewayDirection", "default",
-    "implementation", "isInterrupting", "cancelActivity", "parallelMultiple", "instantiate",
-    "eventGatewayType", "triggeredByEvent", "method", "ordering", "cancelRemainingInstances",
-    "isImmediate", "messageRef", "calledElement", "scriptFormat", "isCollection", "isClosed",
-    "isExecutable", "processType", "textFormat", "associationDirection", "attachedToRef",
-})
+_KNOWN_ATTRIBUTES = frozenset(
+    {
+        "completionQuantity",
+        "startQuantity",
+        "isForCompensation",
+        "gatewayDirection",
+        "default",
+        "implementation",
+        "isInterrupting",
+        "cancelActivity",
+        "parallelMultiple",
+        "instantiate",
+        "eventGatewayType",
+        "triggeredByEvent",
+        "method",
+        "ordering",
+        "cancelRemainingInstances",
+        "isImmediate",
+        "messageRef",
+        "calledElement",
+        "scriptFormat",
+        "isCollection",
+        "isClosed",
+        "isExecutable",
+        "processType",
+        "textFormat",
+        "associationDirection",
+        "attachedToRef",
+    }
+)
 _ALIASES = {
-    "timer": ("timerEventDefinition",), "time": ("timerEventDefinition",),
+    "timer": ("timerEventDefinition",),
+    "time": ("timerEventDefinition",),
     "condition": ("conditionExpression", "conditionalEventDefinition"),
     "loop": ("standardLoopCharacteristics", "multiInstanceLoopCharacteristics"),
-    "extension": ("extensionElements",), "documentation": ("documentation",),
+    "extension": ("extensionElements",),
+    "documentation": ("documentation",),
 }
 
 

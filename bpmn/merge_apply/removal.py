@@ -1,7 +1,8 @@
 """Removing an element from LOCAL, and what would dangle without it (mixed into Applier)."""
+
 from procex.bpmn import kinds
-from procex.bpmn.xml import local_name
 from procex.bpmn.merge_apply.tree_index import inside
+from procex.bpmn.xml import local_name
 
 _CONNECTORS = frozenset({"sequenceFlow", "messageFlow", "association", "conversationLink"})
 
@@ -25,9 +26,14 @@ class Removal:
                     if inside(user, el):
                         continue
                     kind = local_name(user.tag)
-                    if kind in _CONNECTORS and any(kinds.local_ref(user.get(a, "")) == ident for a in ("sourceRef", "targetRef")):
+                    if kind in _CONNECTORS and any(
+                        kinds.local_ref(user.get(a, "")) == ident for a in ("sourceRef", "targetRef")
+                    ):
                         pending.append(user)
-                    elif kind in ("sourceRef", "targetRef") and local_name(user.getparent().tag) in kinds.DATA_ASSOCIATIONS:
+                    elif (
+                        kind in ("sourceRef", "targetRef")
+                        and local_name(user.getparent().tag) in kinds.DATA_ASSOCIATIONS
+                    ):
                         pending.append(user.getparent())
                     elif kind == "boundaryEvent" and kinds.local_ref(user.get("attachedToRef", "")) == ident:
                         pending.append(user)

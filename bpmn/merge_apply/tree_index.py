@@ -1,8 +1,9 @@
 """TreeIndex: ids, shapes, edges and back-references of one BPMN tree, kept up to date edit by edit."""
+
 from procex.bpmn import kinds
+from procex.bpmn.merge_apply.names import BPMN, OMG_PREFIXES
 from procex.bpmn.model import shape_bounds
 from procex.bpmn.xml import local_name
-from procex.bpmn.merge_apply.names import BPMN, OMG_PREFIXES
 
 REF_ATTRS = ("sourceRef", "targetRef", "attachedToRef", "default", "processRef")
 _REF_TEXTS = frozenset({"flowNodeRef", "incoming", "outgoing", "sourceRef", "targetRef"})
@@ -30,7 +31,7 @@ class TreeIndex:
         ident = el.get("id")
         if ident and ident not in self.by_id:
             self.by_id[ident] = el
-        kind = tag[tag.index("}") + 1:]
+        kind = tag[tag.index("}") + 1 :]
         if kind in ("BPMNShape", "BPMNEdge"):
             ref = el.get("bpmnElement")
             if ref:

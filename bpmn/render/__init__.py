@@ -15,6 +15,7 @@ events, gateways, data, pools, artifacts; edges (flows); markers (icons); canvas
 text placement, element groups); labels (text, metrics, wrapping); style; geometry; vocabulary
 (German/English names); png and output (files).
 """
+
 from procex.bpmn.render.errors import NoDiagramError, RenderError
 from procex.bpmn.render.labels import text_width, wrap_text
 from procex.bpmn.render.output import render_file
@@ -26,6 +27,16 @@ from procex.bpmn.render.vocabulary import DEFINITION_LABELS, TYPE_LABELS, type_l
 _dom_id = dom_id  # the diff report's name for it
 
 __all__ = [
-    "DEFINITION_LABELS", "NoDiagramError", "RenderError", "TYPE_LABELS", "dom_id", "element_list",
-    "render_file", "render_svg", "svg_to_png", "text_width", "type_label", "wrap_text",
+    "DEFINITION_LABELS",
+    "NoDiagramError",
+    "RenderError",
+    "TYPE_LABELS",
+    "dom_id",
+    "element_list",
+    "render_file",
+    "render_svg",
+    "svg_to_png",
+    "text_width",
+    "type_label",
+    "wrap_text",
 ]

@@ -1,5 +1,6 @@
 """Activities: tasks (with their type icon), call activities and sub-processes (plain, event,
 ad hoc, transaction; collapsed or expanded), each with its bottom markers."""
+
 from procex.bpmn import kinds
 from procex.bpmn.render.canvas import halo, rect
 from procex.bpmn.render.geometry import num, replace_bounds
@@ -16,8 +17,9 @@ def activity(canvas, di, element, kind, b):
         # an expanded call activity shows the called process inside it, like a sub-process
         body = halo(b) + rect(b, rx=10, stroke_width=stroke, fill="none")
         body += activity_markers(element, kind, b)
-        return body + canvas.centred_label(label_of(canvas.model, element, kind),
-                                           replace_bounds(b, height=min(b.height, 60)), valign="top")
+        return body + canvas.centred_label(
+            label_of(canvas.model, element, kind), replace_bounds(b, height=min(b.height, 60)), valign="top"
+        )
     body = halo(b) + rect(b, rx=10, stroke_width=stroke)
     icon = task_icon(kind)
     if icon:
@@ -46,8 +48,9 @@ def sub_process(canvas, di, element, kind, b):
     """A sub-process, event sub-process (dotted), ad-hoc sub-process or transaction (double)."""
     expanded = canvas.is_expanded(di, element)
     event_sub = is_true(element.el, "triggeredByEvent")
-    body = halo(b) + rect(b, rx=10, stroke_width=1.5, fill="#fff" if not expanded else "none",
-                      dash="2 3" if event_sub else None)
+    body = halo(b) + rect(
+        b, rx=10, stroke_width=1.5, fill="#fff" if not expanded else "none", dash="2 3" if event_sub else None
+    )
     if kind == "transaction":
         inner = replace_bounds(b, x=b.x + 3, y=b.y + 3, width=b.width - 6, height=b.height - 6)
         body += rect(inner, rx=8, stroke_width=1.2, fill="none", cls="outline-inner")

@@ -3,6 +3,7 @@ the extent drawn so far, the DOM ids handed out, and placing text and element gr
 
 Shapes (shapes.py) and flows (edges.py) draw onto a Canvas; svg.py assembles the document.
 """
+
 from procex.bpmn.render.geometry import Extent, num
 from procex.bpmn.render.labels import esc, label_of, text_width, wrap_text
 from procex.bpmn.render.style import (
@@ -54,8 +55,10 @@ class Canvas:
         for i, line in enumerate(lines):
             y = top + FONT_SIZE * 0.9 + i * LINE_HEIGHT
             spans.append(f'<tspan x="{num(tx)}" y="{num(y)}">{esc(line)}</tspan>')
-        return f'<text class="label" text-anchor="{anchor}" font-family="{esc(FONT_FAMILY)}" ' \
-               f'font-size="{num(FONT_SIZE)}" fill="{STROKE}">{"".join(spans)}</text>'
+        return (
+            f'<text class="label" text-anchor="{anchor}" font-family="{esc(FONT_FAMILY)}" '
+            f'font-size="{num(FONT_SIZE)}" fill="{STROKE}">{"".join(spans)}</text>'
+        )
 
     def centred_label(self, text, b, padding=5, valign="middle"):
         """Text wrapped to the width of the bounds ``b``, centred (or at the top) inside them."""
@@ -75,8 +78,7 @@ class Canvas:
             top = label_bounds.y + max(0.0, (label_bounds.height - height) / 2)
             return self.text_block(lines, label_bounds.x + label_bounds.width / 2, top)
         lines = wrap_text(text, EXTERNAL_LABEL_WIDTH)
-        return self.text_block(lines, shape_bounds.x + shape_bounds.width / 2,
-                               shape_bounds.y + shape_bounds.height + 5)
+        return self.text_block(lines, shape_bounds.x + shape_bounds.width / 2, shape_bounds.y + shape_bounds.height + 5)
 
     # the element's group --------------------------------------------------------------------
     def group(self, di, kind, element, body, title_extra=""):
@@ -97,9 +99,11 @@ class Canvas:
         title = type_label(kind, self.lang) + title_extra + (f": {name}" if name else "")
         if element is None:
             title += f" ({ref or di.id})"
-        return (f'<g class="{" ".join(esc(c) for c in classes)}" id="{esc(dom)}" '
-                f'data-element-id="{esc(ref or "")}" data-kind="{esc(kind or "unknown")}">'
-                f'<title>{esc(title)}</title>{body}</g>')
+        return (
+            f'<g class="{" ".join(esc(c) for c in classes)}" id="{esc(dom)}" '
+            f'data-element-id="{esc(ref or "")}" data-kind="{esc(kind or "unknown")}">'
+            f"<title>{esc(title)}</title>{body}</g>"
+        )
 
 
 # --- primitives every shape uses ------------------------------------------------------------------
@@ -107,14 +111,20 @@ def halo(b, shape="rect"):
     """The invisible outline around a shape that a highlight (diff, search) colours."""
     pad = 5
     if shape == "circle":
-        return (f'<circle class="halo" cx="{num(b.x + b.width / 2)}" cy="{num(b.y + b.height / 2)}" '
-                f'r="{num(min(b.width, b.height) / 2 + pad)}" fill="none" stroke="none"/>')
-    return (f'<rect class="halo" x="{num(b.x - pad)}" y="{num(b.y - pad)}" width="{num(b.width + 2 * pad)}" '
-            f'height="{num(b.height + 2 * pad)}" rx="6" fill="none" stroke="none"/>')
+        return (
+            f'<circle class="halo" cx="{num(b.x + b.width / 2)}" cy="{num(b.y + b.height / 2)}" '
+            f'r="{num(min(b.width, b.height) / 2 + pad)}" fill="none" stroke="none"/>'
+        )
+    return (
+        f'<rect class="halo" x="{num(b.x - pad)}" y="{num(b.y - pad)}" width="{num(b.width + 2 * pad)}" '
+        f'height="{num(b.height + 2 * pad)}" rx="6" fill="none" stroke="none"/>'
+    )
 
 
 def rect(b, rx=0, stroke_width=1.5, fill="#fff", dash=None, cls="outline"):
     """The rectangle of the bounds ``b`` (tasks, sub-processes, pools, lanes, groups)."""
     dash_attr = f' stroke-dasharray="{dash}"' if dash else ""
-    return (f'<rect class="{cls}" x="{num(b.x)}" y="{num(b.y)}" width="{num(b.width)}" height="{num(b.height)}" '
-            f'rx="{num(rx)}" fill="{fill}" stroke="{STROKE}" stroke-width="{num(stroke_width)}"{dash_attr}/>')
+    return (
+        f'<rect class="{cls}" x="{num(b.x)}" y="{num(b.y)}" width="{num(b.width)}" height="{num(b.height)}" '
+        f'rx="{num(rx)}" fill="{fill}" stroke="{STROKE}" stroke-width="{num(stroke_width)}"{dash_attr}/>'
+    )

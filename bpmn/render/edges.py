@@ -1,10 +1,11 @@
 """Sequence, message and data flows: the line, its arrowhead or start decoration (conditional
 diamond, default slash, message circle) and its label."""
+
 from procex.bpmn import kinds
-from procex.bpmn.xml import BPMN_NS
 from procex.bpmn.render.geometry import dedupe, midpoint_segment, num, unit
 from procex.bpmn.render.labels import wrap_text
 from procex.bpmn.render.style import EXTERNAL_LABEL_WIDTH, LINE_HEIGHT, STROKE
+from procex.bpmn.xml import BPMN_NS
 
 _BPMN = "{%s}" % BPMN_NS
 
@@ -26,8 +27,11 @@ def edge(canvas, di):
         body += halo + f'<path class="line" d="{d}" {style}/>'
         body += _arrowhead(points[-2], points[-1], filled=True)
         source = element.source
-        if source is not None and element.el.find(_BPMN + "conditionExpression") is not None \
-                and source.type in kinds.ACTIVITIES:
+        if (
+            source is not None
+            and element.el.find(_BPMN + "conditionExpression") is not None
+            and source.type in kinds.ACTIVITIES
+        ):
             body += _start_diamond(points[0], points[1])
         if source is not None and kinds.local_ref(source.el.get("default") or "") == element.id:
             body += _default_slash(points[0], points[1])
@@ -70,8 +74,10 @@ def _arrowhead(before, tip, filled):
     p2 = (bx + uy * half, by - ux * half)
     fill = STROKE if filled else "#fff"
     cls = "head" if filled else "head-open"
-    return (f'<polygon class="{cls}" points="{num(tip[0])},{num(tip[1])} {num(p1[0])},{num(p1[1])} '
-            f'{num(p2[0])},{num(p2[1])}" fill="{fill}" stroke="{STROKE}" stroke-width="1" stroke-linejoin="round"/>')
+    return (
+        f'<polygon class="{cls}" points="{num(tip[0])},{num(tip[1])} {num(p1[0])},{num(p1[1])} '
+        f'{num(p2[0])},{num(p2[1])}" fill="{fill}" stroke="{STROKE}" stroke-width="1" stroke-linejoin="round"/>'
+    )
 
 
 def _open_arrow(before, tip):
@@ -79,8 +85,10 @@ def _open_arrow(before, tip):
     ux, uy = unit(before, tip)
     length, half = 10.0, 5.0
     bx, by = tip[0] - ux * length, tip[1] - uy * length
-    return (f'<polyline class="line" points="{num(bx - uy * half)},{num(by + ux * half)} {num(tip[0])},{num(tip[1])} '
-            f'{num(bx + uy * half)},{num(by - ux * half)}" fill="none" stroke="{STROKE}" stroke-width="1.5"/>')
+    return (
+        f'<polyline class="line" points="{num(bx - uy * half)},{num(by + ux * half)} {num(tip[0])},{num(tip[1])} '
+        f'{num(bx + uy * half)},{num(by - ux * half)}" fill="none" stroke="{STROKE}" stroke-width="1.5"/>'
+    )
 
 
 def _start_diamond(start, nxt):
@@ -88,10 +96,17 @@ def _start_diamond(start, nxt):
     ux, uy = unit(start, nxt)
     half_len, half_w = 7.0, 4.5
     mx, my = start[0] + ux * half_len, start[1] + uy * half_len
-    pts = [start, (mx - uy * half_w, my + ux * half_w), (start[0] + ux * 2 * half_len, start[1] + uy * 2 * half_len),
-           (mx + uy * half_w, my - ux * half_w)]
-    return ('<polygon class="head-open conditional-marker" points="' + " ".join(f"{num(x)},{num(y)}" for x, y in pts)
-            + f'" fill="#fff" stroke="{STROKE}" stroke-width="1.2"/>')
+    pts = [
+        start,
+        (mx - uy * half_w, my + ux * half_w),
+        (start[0] + ux * 2 * half_len, start[1] + uy * 2 * half_len),
+        (mx + uy * half_w, my - ux * half_w),
+    ]
+    return (
+        '<polygon class="head-open conditional-marker" points="'
+        + " ".join(f"{num(x)},{num(y)}" for x, y in pts)
+        + f'" fill="#fff" stroke="{STROKE}" stroke-width="1.2"/>'
+    )
 
 
 def _default_slash(start, nxt):
@@ -100,13 +115,17 @@ def _default_slash(start, nxt):
     # a short stroke across the line near its source, tilted 45 degrees
     cx, cy = start[0] + ux * 11, start[1] + uy * 11
     ax, ay = (ux - uy) * 5, (uy + ux) * 5
-    return (f'<line class="line default-marker" x1="{num(cx - ax)}" y1="{num(cy - ay)}" x2="{num(cx + ax)}" '
-            f'y2="{num(cy + ay)}" stroke="{STROKE}" stroke-width="1.5"/>')
+    return (
+        f'<line class="line default-marker" x1="{num(cx - ax)}" y1="{num(cy - ay)}" x2="{num(cx + ax)}" '
+        f'y2="{num(cy + ay)}" stroke="{STROKE}" stroke-width="1.5"/>'
+    )
 
 
 def _start_circle(start, nxt):
     """The small circle at the source of a message flow."""
     ux, uy = unit(start, nxt)
     r = 3.5
-    return (f'<circle class="head-open" cx="{num(start[0] + ux * r)}" cy="{num(start[1] + uy * r)}" r="{num(r)}" '
-            f'fill="#fff" stroke="{STROKE}" stroke-width="1.2"/>')
+    return (
+        f'<circle class="head-open" cx="{num(start[0] + ux * r)}" cy="{num(start[1] + uy * r)}" r="{num(r)}" '
+        f'fill="#fff" stroke="{STROKE}" stroke-width="1.2"/>'
+    )

@@ -1,4 +1,5 @@
 """Why a model cannot be drawn: the renderer's two user-facing errors."""
+
 from procex.core.errors import ProcexError
 
 

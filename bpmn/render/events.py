@@ -1,5 +1,6 @@
 """Events: the circle (thin, thick or double by kind, dashed when non-interrupting), the icon of
 its event definition (filled when throwing) and the label outside."""
+
 from procex.bpmn.render.canvas import halo
 from procex.bpmn.render.geometry import num
 from procex.bpmn.render.labels import label_of
@@ -20,11 +21,15 @@ def event(canvas, di, element, kind, b):
         dash = ' stroke-dasharray="5.5 3"'
     width = {"startEvent": 2, "endEvent": 4}.get(kind, 1.5)
     body = halo(b, "circle")
-    body += (f'<circle class="outline" cx="{num(cx)}" cy="{num(cy)}" r="{num(r)}" fill="#fff" '
-             f'stroke="{STROKE}" stroke-width="{width}"{dash}/>')
+    body += (
+        f'<circle class="outline" cx="{num(cx)}" cy="{num(cy)}" r="{num(r)}" fill="#fff" '
+        f'stroke="{STROKE}" stroke-width="{width}"{dash}/>'
+    )
     if kind in ("intermediateCatchEvent", "intermediateThrowEvent", "boundaryEvent", "implicitThrowEvent"):
-        body += (f'<circle class="outline" cx="{num(cx)}" cy="{num(cy)}" r="{num(max(r - 3, 1))}" fill="none" '
-                 f'stroke="{STROKE}" stroke-width="1.5"{dash}/>')
+        body += (
+            f'<circle class="outline" cx="{num(cx)}" cy="{num(cy)}" r="{num(max(r - 3, 1))}" fill="none" '
+            f'stroke="{STROKE}" stroke-width="1.5"{dash}/>'
+        )
     defs = event_definitions(el)
     if len(defs) > 1:
         parallel = is_true(el, "parallelMultiple")
@@ -34,6 +39,8 @@ def event(canvas, di, element, kind, b):
         icon = event_icon(defs[0], filled)
         if icon:
             scale = r / 18
-            body += (f'<g class="event-icon icon-{defs[0]}" transform="translate({num(cx - 18 * scale)},'
-                     f'{num(cy - 18 * scale)}) scale({num(scale)})">{icon}</g>')
+            body += (
+                f'<g class="event-icon icon-{defs[0]}" transform="translate({num(cx - 18 * scale)},'
+                f'{num(cy - 18 * scale)}) scale({num(scale)})">{icon}</g>'
+            )
     return body + canvas.external_label(label_of(canvas.model, element, kind), b, di.label_bounds)

@@ -1,5 +1,6 @@
 """Gateways: the diamond and the marker of its kind (exclusive, parallel, inclusive, complex,
 event-based), drawn in a 50x50 frame scaled to the shape."""
+
 from procex.bpmn.render.canvas import halo
 from procex.bpmn.render.geometry import num, star_points
 from procex.bpmn.render.labels import label_of
@@ -32,11 +33,14 @@ def gateway(canvas, di, element, kind, b):
         if not instantiate:
             inner += f'<circle cx="25" cy="25" r="10" fill="none" stroke="{STROKE}" stroke-width="1.2"/>'
         if parallel:
-            inner += (f'<path d="M23 17 L27 17 L27 23 L33 23 L33 27 L27 27 L27 33 L23 33 L23 27 L17 27 '
-                      f'L17 23 L23 23 Z" fill="none" stroke="{STROKE}" stroke-width="1.2"/>')
+            inner += (
+                f'<path d="M23 17 L27 17 L27 23 L33 23 L33 27 L27 27 L27 33 L23 33 L23 27 L17 27 '
+                f'L17 23 L23 23 Z" fill="none" stroke="{STROKE}" stroke-width="1.2"/>'
+            )
         else:
-            inner += f'<polygon points="{star_points(25, 25.5, 6.5)}" fill="none" stroke="{STROKE}" stroke-width="1.3"/>'
+            inner += (
+                f'<polygon points="{star_points(25, 25.5, 6.5)}" fill="none" stroke="{STROKE}" stroke-width="1.3"/>'
+            )
     if inner:
-        body += (f'<g class="gateway-marker" transform="translate({num(b.x)},{num(b.y)}) scale({num(s)})">'
-                 f'{inner}</g>')
+        body += f'<g class="gateway-marker" transform="translate({num(b.x)},{num(b.y)}) scale({num(s)})">{inner}</g>'
     return body + canvas.external_label(label_of(canvas.model, element, kind), b, di.label_bounds)

@@ -1,4 +1,5 @@
 """Plane geometry of the drawing: coordinates as SVG numbers, the drawn extent, bounds and lines."""
+
 import math
 from dataclasses import replace
 
@@ -56,8 +57,11 @@ def midpoint_segment(points):
 
 def star_points(cx, cy, radius):
     """``x,y`` corners of the upright pentagon around (cx, cy) used by "multiple" markers."""
-    return " ".join(f"{num(cx + radius * math.cos(-math.pi / 2 + i * 2 * math.pi / 5))},"
-                    f"{num(cy + radius * math.sin(-math.pi / 2 + i * 2 * math.pi / 5))}" for i in range(5))
+    return " ".join(
+        f"{num(cx + radius * math.cos(-math.pi / 2 + i * 2 * math.pi / 5))},"
+        f"{num(cy + radius * math.sin(-math.pi / 2 + i * 2 * math.pi / 5))}"
+        for i in range(5)
+    )
 
 
 def spokes(cx, cy, inner, outer, count, attributes):
@@ -66,6 +70,8 @@ def spokes(cx, cy, inner, outer, count, attributes):
     out = []
     for i in range(count):
         cos, sin = math.cos(i * math.pi / half), math.sin(i * math.pi / half)
-        out.append(f'<line x1="{num(cx + inner * cos)}" y1="{num(cy + inner * sin)}" '
-                   f'x2="{num(cx + outer * cos)}" y2="{num(cy + outer * sin)}" {attributes}/>')
+        out.append(
+            f'<line x1="{num(cx + inner * cos)}" y1="{num(cy + inner * sin)}" '
+            f'x2="{num(cx + outer * cos)}" y2="{num(cy + outer * sin)}" {attributes}/>'
+        )
     return "".join(out)

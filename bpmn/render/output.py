@@ -1,12 +1,13 @@
 """``procex render``: read a model file and write its diagram to an .svg or .png file."""
+
 from pathlib import Path
 
-from procex.core.files import atomic_write
 from procex.bpmn.model import read_model
-from procex.bpmn.xml import DEFAULT_MAX_BYTES
 from procex.bpmn.render.errors import RenderError
 from procex.bpmn.render.png import svg_to_png
 from procex.bpmn.render.svg import render_svg
+from procex.bpmn.xml import DEFAULT_MAX_BYTES
+from procex.core.files import atomic_write
 
 
 def render_file(path, output=None, diagram=0, lang="de", max_bytes=None):
@@ -16,7 +17,9 @@ def render_file(path, output=None, diagram=0, lang="de", max_bytes=None):
     """
     suffix = Path(output).suffix.lower() if output else ".svg"
     if suffix not in (".svg", ".png"):
-        raise RenderError(f"{output}: cannot write {suffix or 'files without a suffix'}; name the output *.svg or *.png")
+        raise RenderError(
+            f"{output}: cannot write {suffix or 'files without a suffix'}; name the output *.svg or *.png"
+        )
     model = read_model(path, max_bytes or DEFAULT_MAX_BYTES)
     svg = render_svg(model, diagram=diagram, lang=lang)
     if output is None:

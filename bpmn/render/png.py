@@ -1,4 +1,5 @@
 """SVG to PNG through cairosvg (which needs the cairo C library, so it is imported on use)."""
+
 from procex.bpmn.render.errors import RenderError
 
 
@@ -9,5 +10,6 @@ def svg_to_png(svg):
     except (ImportError, OSError) as error:
         raise RenderError(
             f"PNG output needs cairosvg and the cairo library ({error}); install the 'libcairo2' "
-            "package (Debian/Ubuntu) or write SVG instead (-o out.svg)") from None
+            "package (Debian/Ubuntu) or write SVG instead (-o out.svg)"
+        ) from None
     return cairosvg.svg2png(bytestring=svg.encode("utf-8"))

@@ -1,4 +1,5 @@
 """What the drawing reads from a BPMN element beyond its kind: event definitions and flags."""
+
 from procex.bpmn.xml import local_name
 
 

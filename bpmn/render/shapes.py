@@ -3,6 +3,7 @@
 Unknown kinds (and shapes whose element is missing) get a dashed box, so nothing the diagram
 holds disappears silently.
 """
+
 from procex.bpmn import kinds
 from procex.bpmn.render.activities import activity, sub_process
 from procex.bpmn.render.artifacts import annotation, bpmn_group, message
@@ -48,8 +49,10 @@ def shape(canvas, di):
     elif kind == "message":
         body = message(canvas, di, element, b)
     else:
-        body = (halo(b) + f'<rect class="outline" x="{num(b.x)}" y="{num(b.y)}" width="{num(b.width)}" '
-                f'height="{num(b.height)}" fill="none" stroke="{STROKE}" stroke-dasharray="4 3"/>')
+        body = (
+            halo(b) + f'<rect class="outline" x="{num(b.x)}" y="{num(b.y)}" width="{num(b.width)}" '
+            f'height="{num(b.height)}" fill="none" stroke="{STROKE}" stroke-dasharray="4 3"/>'
+        )
         if element is not None:
             body += canvas.centred_label(label_of(canvas.model, element, kind), b)
     extra = definitions_suffix(event_definitions(element.el), canvas.lang) if kind in kinds.EVENTS else ""

@@ -4,6 +4,7 @@ of each element's group.
 Shapes carry presentation attributes as well (for converters without CSS such as cairosvg); the
 style sheet adds what only CSS can: the diff and search highlights.
 """
+
 import re
 
 from procex.bpmn import kinds
@@ -13,8 +14,8 @@ FONT_SIZE = 12.0
 LINE_HEIGHT = 14.0
 FONT_FAMILY = "Arial, Helvetica, 'Liberation Sans', sans-serif"
 MARGIN = 20.0
-EXTERNAL_LABEL_WIDTH = 90.0   # bpmn.io wraps labels of events, gateways and data at 90 px
-POOL_HEADER = 30.0            # width of the name band of pools and lanes
+EXTERNAL_LABEL_WIDTH = 90.0  # bpmn.io wraps labels of events, gateways and data at 90 px
+POOL_HEADER = 30.0  # width of the name band of pools and lanes
 
 STROKE = "#22242a"
 
@@ -38,13 +39,22 @@ STYLE = f"""
 """.strip()
 
 _CLASSES = {
-    "dataObjectReference": "bpmn-data-object", "dataObject": "bpmn-data-object",
-    "dataInput": "bpmn-data-object", "dataOutput": "bpmn-data-object",
-    "dataStoreReference": "bpmn-data-store", "dataStore": "bpmn-data-store",
-    "textAnnotation": "bpmn-annotation", "group": "bpmn-group", "participant": "bpmn-pool",
-    "lane": "bpmn-lane", "sequenceFlow": "bpmn-sequence-flow", "messageFlow": "bpmn-message-flow",
-    "association": "bpmn-association", "dataInputAssociation": "bpmn-data-association",
-    "dataOutputAssociation": "bpmn-data-association", "message": "bpmn-message",
+    "dataObjectReference": "bpmn-data-object",
+    "dataObject": "bpmn-data-object",
+    "dataInput": "bpmn-data-object",
+    "dataOutput": "bpmn-data-object",
+    "dataStoreReference": "bpmn-data-store",
+    "dataStore": "bpmn-data-store",
+    "textAnnotation": "bpmn-annotation",
+    "group": "bpmn-group",
+    "participant": "bpmn-pool",
+    "lane": "bpmn-lane",
+    "sequenceFlow": "bpmn-sequence-flow",
+    "messageFlow": "bpmn-message-flow",
+    "association": "bpmn-association",
+    "dataInputAssociation": "bpmn-data-association",
+    "dataOutputAssociation": "bpmn-data-association",
+    "message": "bpmn-message",
 }
 
 

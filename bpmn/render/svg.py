@@ -4,6 +4,7 @@ Shapes are drawn in layers, bottom to top: pools, lanes, expanded sub-processes 
 other nodes, flows, then boundary events, groups and annotations; the viewBox is what was drawn
 plus a margin.
 """
+
 import math
 
 from procex.bpmn import kinds
@@ -26,10 +27,12 @@ def _diagram(model, diagram):
     if not model.diagrams:
         raise NoDiagramError(
             f"{where} has no diagram interchange (BPMNDI); procex does not invent a layout: "
-            "open it in a modelling tool, lay it out and save it with its diagram")
+            "open it in a modelling tool, lay it out and save it with its diagram"
+        )
     if not 0 <= diagram < len(model.diagrams):
         raise RenderError(
-            f"{where} has {len(model.diagrams)} diagram(s); choose --diagram 0 to {len(model.diagrams) - 1}")
+            f"{where} has {len(model.diagrams)} diagram(s); choose --diagram 0 to {len(model.diagrams) - 1}"
+        )
     return model.diagrams[diagram]
 
 
@@ -40,8 +43,9 @@ def _layer(canvas, di):
         return "pool"
     if kind == "lane":
         return "lane"
-    if di.bounds is not None and (kind in kinds.SUB_PROCESSES and canvas.is_expanded(di, element)
-                                  or kind == "callActivity" and di.is_expanded):
+    if di.bounds is not None and (
+        kind in kinds.SUB_PROCESSES and canvas.is_expanded(di, element) or kind == "callActivity" and di.is_expanded
+    ):
         return "group-sub"
     if kind == "boundaryEvent":
         return "boundary"
@@ -73,9 +77,11 @@ def _document(canvas, title):
         f'aria-labelledby="diagram-title" viewBox="{num(x0)} {num(y0)} {num(width)} {num(height)}" '
         f'width="{num(width)}" height="{num(height)}" data-diagram-id="{esc(diagram.id or "")}">'
         f'<title id="diagram-title">{esc(doc_title)}</title>'
-        f'<style>{STYLE}</style>'
+        f"<style>{STYLE}</style>"
         f'<rect x="{num(x0)}" y="{num(y0)}" width="{num(width)}" height="{num(height)}" fill="#fff"/>'
-        + "".join(parts) + "</svg>")
+        + "".join(parts)
+        + "</svg>"
+    )
 
 
 def render_svg(model, diagram=0, highlight=None, lang="de", title=None):

@@ -17,6 +17,7 @@ or of the file given with ``--config``::
     label-required = "off"          # off | warn | error, per rule
     no-inclusive-gateway = "error"  # a rule outside the preset is switched on like this
 """
+
 import difflib
 import importlib
 import pkgutil
@@ -24,8 +25,8 @@ from dataclasses import dataclass, field
 from functools import lru_cache
 from pathlib import Path
 
-from procex.core.errors import ProcexError
 from procex.bpmn.rules._util import check_messages, finding, say
+from procex.core.errors import ProcexError
 
 PRESETS = ("correctness", "recommended", "all", "none")
 _PRESET_RANK = {"correctness": 0, "recommended": 1, "all": 2}
@@ -104,7 +105,7 @@ def parse_config(table, source=None):
     if table is None:
         return LintConfig(source=source)
     if not isinstance(table, dict):
-        raise ConfigError(f"{source or 'config'}: [lint] must be a table of rule = \"off|warn|error\"")
+        raise ConfigError(f'{source or "config"}: [lint] must be a table of rule = "off|warn|error"')
     rules = registry()
     config = LintConfig(source=source)
     for key, value in table.items():

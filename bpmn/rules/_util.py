@@ -8,6 +8,7 @@ label, id), ``{node:bare}`` (label and id), ``{node:kind}`` (the kind word) or
 ``{node:container}`` (a process without a name by its pool); ``Words(de=..., en=...)`` is a
 parameter spelled per language; anything else is formatted as it is.
 """
+
 import re
 from dataclasses import dataclass, field
 
@@ -17,26 +18,62 @@ from procex.bpmn.xml import local_name
 LANGS = ("de", "en")
 _CAMEL = re.compile(r"(?<=[a-z])(?=[A-Z])")
 # Words for kinds whose split camelCase reads badly.
-_KIND_WORDS = {"participant": "pool", "BPMNShape": "shape", "BPMNEdge": "edge", "BPMNPlane": "diagram plane",
-               "BPMNDiagram": "diagram", "BPMNLabel": "label", "dataObjectReference": "data object",
-               "dataStoreReference": "data store", "subProcess": "sub-process",
-               "adHocSubProcess": "ad-hoc sub-process", "eventBasedGateway": "event-based gateway"}
+_KIND_WORDS = {
+    "participant": "pool",
+    "BPMNShape": "shape",
+    "BPMNEdge": "edge",
+    "BPMNPlane": "diagram plane",
+    "BPMNDiagram": "diagram",
+    "BPMNLabel": "label",
+    "dataObjectReference": "data object",
+    "dataStoreReference": "data store",
+    "subProcess": "sub-process",
+    "adHocSubProcess": "ad-hoc sub-process",
+    "eventBasedGateway": "event-based gateway",
+}
 # German words for kinds that bpmn.diff_text.TYPE_WORDS_DE (the flow elements) does not name.
-_KIND_WORDS_DE = {"BPMNShape": "Form", "BPMNEdge": "Kante", "BPMNPlane": "Diagrammebene",
-                  "BPMNDiagram": "Diagramm", "BPMNLabel": "Beschriftung", "definitions": "Definitionen",
-                  "collaboration": "Kollaboration", "message": "Nachricht", "error": "Fehler",
-                  "signal": "Signal", "escalation": "Eskalation", "laneSet": "Lane-Gruppe",
-                  "globalTask": "globale Aufgabe", "dataInput": "Dateneingabe", "dataOutput": "Datenausgabe",
-                  "dataInputAssociation": "Dateneingabe-Assoziation",
-                  "dataOutputAssociation": "Datenausgabe-Assoziation", "category": "Kategorie",
-                  "categoryValue": "Kategoriewert", "conversation": "Konversation",
-                  "itemDefinition": "Datentyp", "interface": "Schnittstelle", "operation": "Operation",
-                  "property": "Eigenschaft", "ioSpecification": "Ein-/Ausgabespezifikation",
-                  "extensionElements": "Erweiterungen", "documentation": "Dokumentation"}
+_KIND_WORDS_DE = {
+    "BPMNShape": "Form",
+    "BPMNEdge": "Kante",
+    "BPMNPlane": "Diagrammebene",
+    "BPMNDiagram": "Diagramm",
+    "BPMNLabel": "Beschriftung",
+    "definitions": "Definitionen",
+    "collaboration": "Kollaboration",
+    "message": "Nachricht",
+    "error": "Fehler",
+    "signal": "Signal",
+    "escalation": "Eskalation",
+    "laneSet": "Lane-Gruppe",
+    "globalTask": "globale Aufgabe",
+    "dataInput": "Dateneingabe",
+    "dataOutput": "Datenausgabe",
+    "dataInputAssociation": "Dateneingabe-Assoziation",
+    "dataOutputAssociation": "Datenausgabe-Assoziation",
+    "category": "Kategorie",
+    "categoryValue": "Kategoriewert",
+    "conversation": "Konversation",
+    "itemDefinition": "Datentyp",
+    "interface": "Schnittstelle",
+    "operation": "Operation",
+    "property": "Eigenschaft",
+    "ioSpecification": "Ein-/Ausgabespezifikation",
+    "extensionElements": "Erweiterungen",
+    "documentation": "Dokumentation",
+}
 # Event definitions by their trigger ("messageEventDefinition" -> message / Nachricht).
-_TRIGGER_WORDS_DE = {"message": "Nachricht", "timer": "Timer", "signal": "Signal", "error": "Fehler",
-                     "escalation": "Eskalation", "conditional": "Bedingung", "compensate": "Kompensation",
-                     "link": "Link", "terminate": "Terminierung", "cancel": "Abbruch"}
+_TRIGGER_WORDS_DE = {
+    "message": "Nachricht",
+    "timer": "Timer",
+    "signal": "Signal",
+    "error": "Fehler",
+    "escalation": "Eskalation",
+    "conditional": "Bedingung",
+    "compensate": "Kompensation",
+    "link": "Link",
+    "terminate": "Terminierung",
+    "cancel": "Abbruch",
+}
 
 
 def kind_words(kind, lang="en"):
@@ -191,6 +228,7 @@ def event_definition_kinds(el):
 
 
 # --- flow structure shared by the rules (built from sourceRef/targetRef, never <incoming>) -----
+
 
 def _kinds():
     from procex.bpmn import kinds

@@ -5,6 +5,7 @@ BPMN 2.0 (10.2.5) does not allow start or end events in it.
 How to fix: remove the start and end events from the ad-hoc sub-process (its completion
 condition says when it is done), or make it an ordinary sub-process.
 """
+
 from procex.bpmn.rules._util import flow_nodes_in, problem
 
 ID = "ad-hoc-sub-process"
@@ -20,7 +21,7 @@ Abschlussbedingung sagt, wann er fertig ist), oder machen Sie ihn zu einem gewö
 MESSAGES = {
     "start-or-end": {
         "de": "{node} liegt in {sub}; ein Ad-hoc-Teilprozess hat keine Start- oder Endereignisse: entfernen "
-              "Sie das Ereignis",
+        "Sie das Ereignis",
         "en": "{node} is inside {sub}; ad-hoc sub-processes have no start or end events: remove it",
     },
 }

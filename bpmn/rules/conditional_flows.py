@@ -9,6 +9,7 @@ is the condition; an executable process needs a conditionExpression.
 How to fix: label each such flow with its condition (and, for an executable process, give it a
 conditionExpression), or mark one flow as the default.
 """
+
 from procex.bpmn.rules._util import is_conditional, is_default, is_true, label, problem
 
 ID = "conditional-flows"
@@ -29,15 +30,15 @@ ausführbaren Prozess eine conditionExpression), oder machen Sie einen Fluss zum
 MESSAGES = {
     "no-condition": {
         "de": "Sequenzfluss {flow:bare} (Quelle: {node}) hat keine Bedingung: beschriften Sie ihn mit seiner Bedingung "
-              "(z. B. „ja“, „nein“) oder machen Sie ihn zum Standardfluss",
+        "(z. B. „ja“, „nein“) oder machen Sie ihn zum Standardfluss",
         "en": "sequence flow {flow:bare} out of {node} has no condition; label it with its condition or make it "
-              "the default flow",
+        "the default flow",
     },
     "no-expression": {
         "de": "Sequenzfluss {flow:bare} (Quelle: {node}) hat keinen Bedingungsausdruck (der Prozess ist ausführbar): "
-              "geben Sie ihm eine conditionExpression oder machen Sie ihn zum Standardfluss",
+        "geben Sie ihm eine conditionExpression oder machen Sie ihn zum Standardfluss",
         "en": "sequence flow {flow:bare} out of {node} has no condition expression (the process is executable); "
-              "add a conditionExpression or make it the default flow",
+        "add a conditionExpression or make it the default flow",
     },
 }
 _DECIDING = ("exclusiveGateway", "inclusiveGateway", "complexGateway")

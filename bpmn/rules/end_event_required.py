@@ -5,6 +5,7 @@ has to guess which step is the last (an implicit end).
 Ad-hoc sub-processes are exempt (they must not have end events).
 How to fix: add an end event after the last step, named after the result ("Bescheid versandt").
 """
+
 from procex.bpmn.rules._util import containers, flow_nodes_in, problem
 
 ID = "end-event-required"
@@ -21,7 +22,7 @@ Abhilfe: Fügen Sie nach dem letzten Schritt ein Endereignis ein, benannt nach d
 MESSAGES = {
     "no-end": {
         "de": "{container:container} hat kein Endereignis: fügen Sie nach dem letzten Schritt ein Endereignis ein, "
-              "benannt nach dem Ergebnis",
+        "benannt nach dem Ergebnis",
         "en": "{container:container} has no end event; add an end event after the last step",
     },
 }

@@ -7,6 +7,7 @@ chooses the path.
 How to fix: put a catch event (e.g. "Antwort eingegangen", "Frist abgelaufen") right after the
 gateway on each path, or use an exclusive gateway for a decision on data.
 """
+
 from procex.bpmn.rules._util import event_definition_kinds, is_conditional, problem
 
 ID = "event-based-gateway"
@@ -25,25 +26,24 @@ exklusives Gateway.
 MESSAGES = {
     "too-few": {
         "de": "{gateway} hat weniger als zwei ausgehende Sequenzflüsse ({count}); ein ereignisbasiertes Gateway "
-              "wählt zwischen mindestens zwei Ereignissen: ergänzen Sie die Wege oder entfernen Sie das Gateway",
+        "wählt zwischen mindestens zwei Ereignissen: ergänzen Sie die Wege oder entfernen Sie das Gateway",
         "en": "{gateway} has {count} outgoing flow(s); an event-based gateway chooses between at least two events",
     },
     "not-waiting": {
         "de": "Sequenzfluss {flow:bare} (Quelle: {gateway}, Ziel: {target}): nach einem ereignisbasierten Gateway "
-              "muss jeder Weg mit einem eintretenden Ereignis (Nachricht, Timer, Signal, Bedingung) oder einer "
-              "Empfangsaufgabe beginnen: setzen Sie ein solches Ereignis davor",
+        "muss jeder Weg mit einem eintretenden Ereignis (Nachricht, Timer, Signal, Bedingung) oder einer "
+        "Empfangsaufgabe beginnen: setzen Sie ein solches Ereignis davor",
         "en": "sequence flow {flow:bare} leads from {gateway} to {target}; after an event-based gateway each path "
-              "must start with a catch event (message, timer, signal, condition) or a receive task",
+        "must start with a catch event (message, timer, signal, condition) or a receive task",
     },
     "condition": {
         "de": "Sequenzfluss {flow:bare} (Quelle: {gateway}) hat eine Bedingung; hier entscheidet das Ereignis über den "
-              "Weg: entfernen Sie die Bedingung",
+        "Weg: entfernen Sie die Bedingung",
         "en": "sequence flow {flow:bare} out of {gateway} has a condition; the event decides the path: remove the "
-              "condition",
+        "condition",
     },
 }
-_CATCHABLE = {"messageEventDefinition", "timerEventDefinition", "signalEventDefinition",
-              "conditionalEventDefinition"}
+_CATCHABLE = {"messageEventDefinition", "timerEventDefinition", "signalEventDefinition", "conditionalEventDefinition"}
 
 
 def _waits(target):

@@ -4,6 +4,7 @@ Why: BPMN 2.0 (10.2.5) starts an event sub-process only by its start event's tri
 timer, error, signal, ...); a blank start event would never fire.
 How to fix: give the start event the trigger the event sub-process reacts to.
 """
+
 from procex.bpmn.rules._util import event_definition_kinds, flow_nodes_in, is_true, problem
 
 ID = "event-sub-process-typed-start-event"
@@ -19,9 +20,9 @@ Abhilfe: Geben Sie dem Startereignis den Auslöser, auf den der Ereignis-Teilpro
 MESSAGES = {
     "blank": {
         "de": "{node} startet den Ereignis-Teilprozess {sub:bare}, hat aber keinen Auslöser: geben Sie ihm die "
-              "Nachricht, den Timer, den Fehler oder das Signal, auf das er reagiert",
+        "Nachricht, den Timer, den Fehler oder das Signal, auf das er reagiert",
         "en": "{node} starts event sub-process {sub:bare} but has no trigger; give it the message, timer, error "
-              "or signal it reacts to",
+        "or signal it reacts to",
     },
 }
 

@@ -5,6 +5,7 @@ not wait for the others. Modellers usually mean a join, which needs a gateway.
 How to fix: merge the flows with a gateway (parallel to wait for all, exclusive to pass each
 through) in front of the activity.
 """
+
 from procex.bpmn.rules._util import problem
 
 ID = "fake-join"
@@ -21,9 +22,9 @@ alle zu warten; exklusiv, um jeden durchzulassen).
 MESSAGES = {
     "fake-join": {
         "de": "{node} hat {count} eingehende Sequenzflüsse und läuft für jeden einmal: führen Sie sie davor mit "
-              "einem Gateway zusammen",
+        "einem Gateway zusammen",
         "en": "{node} has {count} incoming sequence flows and runs once for each; join them with a gateway in front "
-              "of it",
+        "of it",
     },
 }
 

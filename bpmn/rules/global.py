@@ -5,6 +5,7 @@ leftover that confuses readers and importers; two of the same kind with the same
 references ambiguous for people (who see names, not ids).
 How to fix: delete the unused definition, or refer to it; rename or merge duplicates.
 """
+
 from procex.bpmn import kinds
 from procex.bpmn.rules._util import label, problem
 
@@ -23,17 +24,21 @@ um oder führen Sie sie zusammen.
 MESSAGES = {
     "unused": {
         "de": "{el} wird von keinem Ereignis, keiner Aufgabe und keinem Nachrichtenfluss benutzt: löschen Sie "
-              "die Definition oder verweisen Sie auf sie",
+        "die Definition oder verweisen Sie auf sie",
         "en": "{el} is not used by any event, task or message flow; delete it or refer to it",
     },
     "same-name": {
         "de": "{el} heißt genauso wie {first:bare}: benennen Sie eines davon um oder verwenden Sie eine "
-              "Definition ({el:kind}) für beide",
+        "Definition ({el:kind}) für beide",
         "en": "{el} has the same name as {first:bare}; rename one of them or use one {el:kind} for both",
     },
 }
-_GLOBALS = {"message": ("messageRef", "inMessageRef", "outMessageRef"), "error": ("errorRef",),
-            "signal": ("signalRef",), "escalation": ("escalationRef",)}
+_GLOBALS = {
+    "message": ("messageRef", "inMessageRef", "outMessageRef"),
+    "error": ("errorRef",),
+    "signal": ("signalRef",),
+    "escalation": ("escalationRef",),
+}
 _REF_NAMES = {name for names in _GLOBALS.values() for name in names}
 
 

@@ -5,6 +5,7 @@ search and the adaptation diff compare. Parallel and event-based gateways and jo
 exclusive, inclusive or complex gateway should ask its question.
 How to fix: give the element a name ("Antrag prüfen", "Unterlagen vollständig?").
 """
+
 from procex.bpmn.rules._util import label, problem
 
 ID = "label-required"
@@ -20,8 +21,7 @@ Abhilfe: Geben Sie dem Element einen Namen ("Antrag prüfen", "Unterlagen vollst
 """
 MESSAGES = {
     "node": {
-        "de": "{node} hat keine Beschriftung: geben Sie dem Element einen Namen, damit Lesende wissen, was "
-              "geschieht",
+        "de": "{node} hat keine Beschriftung: geben Sie dem Element einen Namen, damit Lesende wissen, was geschieht",
         "en": "{node} has no label; name it so readers know what happens",
     },
     "role": {
@@ -34,8 +34,9 @@ _LABELLED = ("participant", "lane")
 
 def check(model):
     for node in model.flow_nodes:
-        if node.category == "gateway" and (node.type in ("parallelGateway", "eventBasedGateway")
-                                           or len(node.outgoing) <= 1):
+        if node.category == "gateway" and (
+            node.type in ("parallelGateway", "eventBasedGateway") or len(node.outgoing) <= 1
+        ):
             continue
         if not label(node.el):
             yield problem(node, "node", node=node)

@@ -5,6 +5,7 @@ with no work in it, often left over when steps were moved, and it misleads whoev
 model to their own offices. Lanes that only hold child lanes are not checked themselves.
 How to fix: move the steps of that role into the lane (flowNodeRef), or delete the lane.
 """
+
 from procex.bpmn.rules._util import problem
 
 ID = "lane-without-members"
@@ -22,7 +23,7 @@ die Lane.
 MESSAGES = {
     "empty": {
         "de": "{lane} enthält keine Aktivität, kein Ereignis und kein Gateway: verschieben Sie die Schritte "
-              "dieser Rolle hinein oder löschen Sie die Lane",
+        "dieser Rolle hinein oder löschen Sie die Lane",
         "en": "{lane} holds no activity, event or gateway; move the role's steps into it or delete it",
     },
 }

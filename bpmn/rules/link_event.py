@@ -6,6 +6,7 @@ with the same name, or a nameless link break the flow.
 How to fix: name the link definition (or the event) the same on both ends, one catch per name,
 both in the same process or sub-process.
 """
+
 from collections import defaultdict
 
 from procex.bpmn.rules._util import containers, flow_nodes_in, problem
@@ -25,19 +26,19 @@ eintretender Link je Name, beide im selben Prozess oder Teilprozess.
 MESSAGES = {
     "nameless": {
         "de": "{node} ist ein Link-Ereignis ohne Namen: benennen Sie den Link, damit auslösendes und "
-              "eintretendes Ereignis zueinander finden",
+        "eintretendes Ereignis zueinander finden",
         "en": "{node} is a link event without a name; name the link so its throw and catch events can be paired",
     },
     "second-catch": {
         "de": "{node} ist ein zweiter eintretender Link mit dem Namen „{name}“: geben Sie jedem eintretenden Link "
-              "einen eigenen Namen",
+        "einen eigenen Namen",
         "en": "{node} is a second catching link named '{name}'; give each catching link its own name",
     },
     "no-catch": {
         "de": "{node} löst den Link „{name}“ aus, aber im selben Prozess gibt es keinen eintretenden Link mit "
-              "diesem Namen: ergänzen Sie ihn oder korrigieren Sie den Namen",
+        "diesem Namen: ergänzen Sie ihn oder korrigieren Sie den Namen",
         "en": "{node} throws link '{name}', but no catching link of that name is in the same process; add one or "
-              "correct the name",
+        "correct the name",
     },
 }
 _LINK = "{http://www.omg.org/spec/BPMN/20100524/MODEL}linkEventDefinition"

@@ -5,6 +5,7 @@ scope and legal basis before it adopts it; the diagram alone rarely says that.
 How to fix: add a documentation text to the process or its pool (in most editors: the
 "Documentation" field of the process or pool).
 """
+
 from procex.bpmn.rules._util import problem
 
 ID = "missing-documentation"
@@ -20,9 +21,9 @@ Editoren: das Feld "Dokumentation" des Prozesses oder Pools).
 MESSAGES = {
     "undocumented": {
         "de": "{process:container} hat keine Dokumentation: beschreiben Sie Zweck, Umfang und Rechtsgrundlage in "
-              "der Dokumentation des Prozesses oder Pools",
+        "der Dokumentation des Prozesses oder Pools",
         "en": "{process:container} has no documentation; describe its purpose, scope and legal basis in the "
-              "process or pool documentation",
+        "process or pool documentation",
     },
 }
 

@@ -6,6 +6,7 @@ that a diagram leaves out are reported by the reference checks, when the file ha
 How to fix: export the model from the modelling tool with diagram information, or lay it out
 once in a BPMN editor and save it.
 """
+
 from procex.bpmn.rules._util import problem
 
 ID = "no-bpmndi"
@@ -23,9 +24,9 @@ oder ordnen Sie es einmal in einem BPMN-Editor an und speichern Sie es.
 MESSAGES = {
     "no-diagram": {
         "de": "Die Datei hat kein Diagramm (BPMNDiagram mit Formen) und kann daher nicht angezeigt werden: "
-              "speichern Sie sie aus einem BPMN-Editor mit Diagramminformationen",
+        "speichern Sie sie aus einem BPMN-Editor mit Diagramminformationen",
         "en": "the file has no diagram (BPMNDiagram with shapes), so it cannot be shown; save it from a BPMN "
-              "editor with diagram information",
+        "editor with diagram information",
     },
 }
 

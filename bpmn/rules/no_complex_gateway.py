@@ -4,6 +4,7 @@ Why: a complex gateway's behaviour lives in a free-text activation condition tha
 most tools (and process engines) cannot interpret; the diagram alone does not say what happens.
 How to fix: express the logic with exclusive, parallel or inclusive gateways and conditions.
 """
+
 from procex.bpmn.rules._util import problem
 
 ID = "no-complex-gateway"
@@ -20,9 +21,9 @@ Bedingungen aus.
 MESSAGES = {
     "complex": {
         "de": "{gateway} verbirgt sein Verhalten in einer Freitext-Aktivierungsbedingung, die kaum jemand und kaum "
-              "ein Werkzeug versteht: verwenden Sie exklusive, parallele oder inklusive Gateways",
+        "ein Werkzeug versteht: verwenden Sie exklusive, parallele oder inklusive Gateways",
         "en": "{gateway} hides its behaviour in a free-text activation condition that few readers or tools "
-              "understand; use exclusive, parallel or inclusive gateways",
+        "understand; use exclusive, parallel or inclusive gateways",
     },
 }
 

@@ -7,6 +7,7 @@ elements of ad-hoc sub-processes (they need no flows). Connections are read from
 flows' sourceRef/targetRef only.
 How to fix: connect the element with sequence flows, or remove it.
 """
+
 from procex.bpmn.rules._util import has_definition, in_ad_hoc, is_compensation, is_true, problem
 
 ID = "no-disconnected"
@@ -25,7 +26,7 @@ Abhilfe: Verbinden Sie das Element mit Sequenzflüssen oder entfernen Sie es.
 MESSAGES = {
     "disconnected": {
         "de": "{node} ist mit keinem Sequenzfluss verbunden: verbinden Sie das Element mit Sequenzflüssen oder "
-              "entfernen Sie es",
+        "entfernen Sie es",
         "en": "{node} is not connected to any sequence flow; connect it or remove it",
     },
 }

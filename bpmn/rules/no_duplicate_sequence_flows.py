@@ -4,6 +4,7 @@ Why: a duplicated flow sends two tokens along the same path, so the next step ru
 nearly always a leftover of editing (often drawn on top of the first, invisible).
 How to fix: delete one of the two flows.
 """
+
 from procex.bpmn.rules._util import problem
 
 ID = "no-duplicate-sequence-flows"
@@ -19,7 +20,7 @@ Abhilfe: Löschen Sie einen der beiden Flüsse.
 MESSAGES = {
     "duplicate": {
         "de": "Sequenzfluss {flow:bare} verbindet dieselben Elemente ({source} → {target}) wie {first:bare}: "
-              "löschen Sie einen der beiden",
+        "löschen Sie einen der beiden",
         "en": "sequence flow {flow:bare} duplicates {first:bare} from {source} to {target}; delete one of them",
     },
 }

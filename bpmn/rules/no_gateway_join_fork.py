@@ -4,6 +4,7 @@ Why: a gateway with several incoming and several outgoing flows hides two decisi
 symbol; its behaviour (wait for whom, then go where) is hard to read and easy to get wrong.
 How to fix: use two gateways, one that joins and one after it that splits.
 """
+
 from procex.bpmn.rules._util import problem
 
 ID = "no-gateway-join-fork"
@@ -20,9 +21,9 @@ verzweigt.
 MESSAGES = {
     "join-fork": {
         "de": "{node} führt zusammen ({incoming} eingehende) und verzweigt zugleich ({outgoing} ausgehende "
-              "Flüsse): verwenden Sie ein Gateway zum Zusammenführen und ein zweites zum Verzweigen",
+        "Flüsse): verwenden Sie ein Gateway zum Zusammenführen und ein zweites zum Verzweigen",
         "en": "{node} both joins ({incoming} incoming) and splits ({outgoing} outgoing); use one gateway to join "
-              "and another to split",
+        "and another to split",
     },
 }
 

@@ -6,6 +6,7 @@ throw events, event sub-processes, compensation activities and boundary events, 
 ad-hoc sub-processes. Elements with no flows at all are reported by no-disconnected instead.
 How to fix: connect it to the next step, or add an end event after it.
 """
+
 from procex.bpmn.rules._util import has_definition, problem
 from procex.bpmn.rules.no_disconnected import exempt
 
@@ -25,9 +26,9 @@ dahinter.
 MESSAGES = {
     "implicit-end": {
         "de": "{node} hat keinen ausgehenden Sequenzfluss, der Weg endet dort stillschweigend: verbinden Sie das "
-              "Element mit dem nächsten Schritt oder einem Endereignis",
+        "Element mit dem nächsten Schritt oder einem Endereignis",
         "en": "{node} has no outgoing sequence flow, so the path ends there silently; connect it to the next step "
-              "or add an end event",
+        "or add an end event",
     },
 }
 

@@ -5,6 +5,7 @@ implicit parallel split). Readers often take them for a decision. A gateway says
 How to fix: add a parallel gateway (all branches) or an exclusive gateway (one branch) after the
 element, or give the flows conditions.
 """
+
 from procex.bpmn.rules._util import is_conditional, is_default, problem
 
 ID = "no-implicit-split"
@@ -21,9 +22,9 @@ hinter das Element, oder geben Sie den Flüssen Bedingungen.
 MESSAGES = {
     "implicit-split": {
         "de": "{node} hat {count} ausgehende Sequenzflüsse ohne Bedingung, die alle gleichzeitig laufen: "
-              "verzweigen Sie stattdessen mit einem Gateway",
+        "verzweigen Sie stattdessen mit einem Gateway",
         "en": "{node} has {count} outgoing sequence flows without conditions, which all run at once; split with a "
-              "gateway instead",
+        "gateway instead",
     },
 }
 

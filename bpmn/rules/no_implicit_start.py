@@ -6,6 +6,7 @@ event sub-processes, compensation activities, elements of ad-hoc sub-processes. 
 flows at all are reported by no-disconnected instead.
 How to fix: connect it from the step before, or make it a start event.
 """
+
 from procex.bpmn.rules._util import has_definition, problem
 from procex.bpmn.rules.no_disconnected import exempt
 
@@ -24,9 +25,9 @@ Startereignis.
 MESSAGES = {
     "implicit-start": {
         "de": "{node} hat keinen eingehenden Sequenzfluss und startet deshalb von selbst: verbinden Sie das Element "
-              "vom vorigen Schritt aus oder verwenden Sie ein Startereignis",
+        "vom vorigen Schritt aus oder verwenden Sie ein Startereignis",
         "en": "{node} has no incoming sequence flow, so it starts on its own; connect it from the step before or "
-              "use a start event",
+        "use a start event",
     },
 }
 

@@ -6,6 +6,7 @@ not supported by every process engine. Only in "all": municipal models use OR sp
 How to fix: where only one branch is taken use an exclusive gateway; where all are, a parallel
 one; keep the inclusive gateway where "one or more" is really meant.
 """
+
 from procex.bpmn.rules._util import problem
 
 ID = "no-inclusive-gateway"
@@ -24,9 +25,9 @@ gemeint ist.
 MESSAGES = {
     "inclusive": {
         "de": "{gateway} nimmt einen oder mehrere Zweige, was schwer nachzuvollziehen ist: verwenden Sie ein "
-              "exklusives oder paralleles Gateway, wenn ein Zweig oder alle gemeint sind",
+        "exklusives oder paralleles Gateway, wenn ein Zweig oder alle gemeint sind",
         "en": "{gateway} takes one or more branches, which is hard to follow; use an exclusive or parallel gateway "
-              "if one or all branches are meant",
+        "if one or all branches are meant",
     },
 }
 

@@ -5,6 +5,7 @@ no longer shows the model. Boundary events sit on their activity by design and a
 are elements inside an expanded sub-process drawn over it.
 How to fix: move the shapes apart in the editor.
 """
+
 from procex.bpmn import kinds
 from procex.bpmn.rules._util import Words, problem
 
@@ -57,7 +58,7 @@ def check(model):
         # Sweep along x: only shapes whose x-ranges meet can overlap.
         for i, (x, shape, element) in enumerate(placed):
             right = x + shape.bounds.width
-            for x2, other, other_el in placed[i + 1:]:
+            for x2, other, other_el in placed[i + 1 :]:
                 if x2 >= right:
                     break
                 if not shape.bounds.overlaps(other.bounds) or other_el is element:
@@ -65,7 +66,8 @@ def check(model):
                 if element in set(_ancestors(other_el)) or other_el in set(_ancestors(element)):
                     continue
                 # An expanded sub-process or call activity drawn around other shapes holds them.
-                if (shape.bounds.contains(other.bounds) and _holds(element)) or \
-                        (other.bounds.contains(shape.bounds) and _holds(other_el)):
+                if (shape.bounds.contains(other.bounds) and _holds(element)) or (
+                    other.bounds.contains(shape.bounds) and _holds(other_el)
+                ):
                     continue
                 yield problem(other_el, "overlap", el=other_el, other=element, diagram=_diagram_words(diagram))

@@ -7,6 +7,7 @@ Heuristics: a salutation or title followed by a name ("Herr Meier", "Fr. Dr. Koc
 first name followed by a capitalised word ("Thomas Müller"), or "Surname, First name".
 How to fix: name the role or office ("Sachbearbeitung Gewerbe", "Ordnungsamt").
 """
+
 import re
 
 from procex.bpmn.rules._util import label, problem
@@ -27,14 +28,15 @@ Abhilfe: Benennen Sie die Rolle oder Stelle ("Sachbearbeitung Gewerbe", "Ordnung
 MESSAGES = {
     "person": {
         "de": "{el} scheint eine Person zu nennen („{person}“): benennen Sie stattdessen die Rolle oder Stelle, "
-              "damit kein Personenname geteilt wird",
+        "damit kein Personenname geteilt wird",
         "en": "{el} seems to name a person ('{person}'); name the role or office instead, so no personal name is "
-              "shared",
+        "shared",
     },
 }
 
 # Frequent German first names (and some common in German administrations); no ordinary words.
-FIRST_NAMES = frozenset("""
+FIRST_NAMES = frozenset(
+    """
 alexander andrea andreas angelika anja anna anne annette barbara bernd birgit brigitte carsten
 christian christina christine claudia daniel daniela dieter dirk doris elke elisabeth emma eva
 fabian felix florian frank franz gabriele georg gerhard gisela heike heinz helga helmut
@@ -45,14 +47,17 @@ monika nadine nicole niklas nina olaf oliver patrick paul peter petra philipp ra
 regina renate robert sabine sandra sarah sascha sebastian silke simone sonja stefan stefanie
 stephan susanne sven swen tanja thomas thorsten tim tobias torsten uta ute uwe ursula vanessa
 werner wolfgang yvonne
-""".split())
+""".split()
+)
 _WORD = r"[A-ZÄÖÜ][a-zäöüß]+(?:-[A-ZÄÖÜ][a-zäöüß]+)?(?![.\w])"
 _SALUTATION = re.compile(rf"\b(?:Herr|Herrn|Frau|Hr\.|Fr\.)\s+(?:(?:Dr|Prof)\.\s+)*{_WORD}")
 _TITLE = re.compile(rf"\b(?:(?:Dr|Prof)\.\s*)+(?:{_WORD}\s+)?{_WORD}")
 _PAIR = re.compile(rf"\b(?=({_WORD})\s+({_WORD}))")  # overlapping: "Team Klaus Ehrlich"
 # A role after a salutation ("Frau Sachbearbeiterin", "Herr Bürgermeister") is not a person's name.
-_ROLE = re.compile(r"(?i)(sachbearbeit|leiter|leitung|mitarbeit|beauftragt|referent|meister|amt|stelle|"
-                   r"büro|team|abteilung|bereich|dezernent|vorsitz|vertret|kunde|antragsteller|bürger)")
+_ROLE = re.compile(
+    r"(?i)(sachbearbeit|leiter|leitung|mitarbeit|beauftragt|referent|meister|amt|stelle|"
+    r"büro|team|abteilung|bereich|dezernent|vorsitz|vertret|kunde|antragsteller|bürger)"
+)
 _REVERSED = re.compile(rf"\b({_WORD}),\s*({_WORD})\b")
 
 

@@ -5,6 +5,7 @@ by all of them when parallelMultiple is set; few readers and fewer tools underst
 How to fix: split it into separate events (an event-based gateway in front of several catch
 events), or keep the one trigger that is meant.
 """
+
 from procex.bpmn.rules._util import event_definition_kinds, problem, trigger_words
 
 ID = "single-event-definition"

@@ -5,6 +5,7 @@ element without incoming flow at once (an implicit start), which is rarely what 
 Ad-hoc sub-processes are exempt (they must not have start events).
 How to fix: add a (blank) start event and connect it to the first step.
 """
+
 from procex.bpmn.rules._util import containers, flow_nodes_in, problem
 
 ID = "start-event-required"
@@ -21,7 +22,7 @@ Schritt.
 MESSAGES = {
     "no-start": {
         "de": "{container:container} hat kein Startereignis: fügen Sie eines ein und verbinden Sie es mit dem "
-              "ersten Schritt",
+        "ersten Schritt",
         "en": "{container:container} has no start event; add a start event where it begins",
     },
 }

@@ -6,6 +6,7 @@ sub-process or in the parent process.
 How to fix: remove the event definition, or model the trigger as an intermediate event before
 the sub-process.
 """
+
 from procex.bpmn.rules._util import event_definition_kinds, flow_nodes_in, is_true, problem, trigger_words
 
 ID = "sub-process-blank-start-event"
@@ -22,9 +23,9 @@ Zwischenereignis vor dem Teilprozess.
 MESSAGES = {
     "typed": {
         "de": "{node} in {sub} hat einen Auslöser ({trigger}); das Startereignis eines Teilprozesses hat keinen: "
-              "entfernen Sie den Auslöser oder setzen Sie ihn als Zwischenereignis vor den Teilprozess",
+        "entfernen Sie den Auslöser oder setzen Sie ihn als Zwischenereignis vor den Teilprozess",
         "en": "{node} in {sub} has a trigger ({trigger}); a sub-process's start event must be blank: remove the "
-              "trigger or move it before the sub-process",
+        "trigger or move it before the sub-process",
     },
 }
 

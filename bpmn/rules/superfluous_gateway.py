@@ -3,6 +3,7 @@
 Why: it neither decides nor joins; it only adds a symbol the reader has to interpret.
 How to fix: remove the gateway and connect its neighbours directly.
 """
+
 from procex.bpmn.rules._util import problem
 
 ID = "superfluous-gateway"
@@ -17,9 +18,9 @@ Abhilfe: Entfernen Sie das Gateway und verbinden Sie seine Nachbarn direkt.
 MESSAGES = {
     "superfluous": {
         "de": "{node} hat nur einen eingehenden und einen ausgehenden Fluss und tut nichts: entfernen Sie es und "
-              "verbinden Sie die Nachbarn direkt",
+        "verbinden Sie die Nachbarn direkt",
         "en": "{node} has only one incoming and one outgoing flow and does nothing; remove it and connect its "
-              "neighbours directly",
+        "neighbours directly",
     },
 }
 

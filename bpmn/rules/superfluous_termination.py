@@ -5,6 +5,7 @@ nothing can run in parallel (no parallel or inclusive split, no implicit split, 
 non-interrupting event) a plain end event does the same and does not alarm the reader.
 How to fix: use a plain end event.
 """
+
 from procex.bpmn.rules._util import (
     containers,
     event_definition_kinds,
@@ -29,7 +30,7 @@ Abhilfe: Verwenden Sie ein einfaches Endereignis.
 MESSAGES = {
     "superfluous": {
         "de": "{node} terminiert, aber in {container} kann sonst nichts laufen: verwenden Sie ein einfaches "
-              "Endereignis",
+        "Endereignis",
         "en": "{node} terminates, but nothing else can be running in {container}; use a plain end event",
     },
 }
@@ -54,8 +55,11 @@ def _concurrent(container):
 
 def check(model):
     for container in containers(model):
-        terminates = [n for n in flow_nodes_in(container)
-                      if n.type == "endEvent" and "terminateEventDefinition" in event_definition_kinds(n)]
+        terminates = [
+            n
+            for n in flow_nodes_in(container)
+            if n.type == "endEvent" and "terminateEventDefinition" in event_definition_kinds(n)
+        ]
         if terminates and not _concurrent(container):
             for node in terminates:
                 yield problem(node, "superfluous", node=node, container=container)

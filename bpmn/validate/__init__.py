@@ -19,6 +19,7 @@ Modules: run (one model, several files, the exit status), schema (xsd), referenc
 reference_index (reference), messages (their German and English words), report (Report),
 formats (text table, JSON, SARIF).
 """
+
 from procex.bpmn.rules import ConfigError, LintConfig, find_config, load_config
 from procex.bpmn.validate.formats import (
     READ_RULE,
@@ -44,8 +45,30 @@ from procex.bpmn.validate.run import (
 from procex.bpmn.validate.schema import XSD_NS, lxml_schema, schema_findings, xmlschema_schema
 
 __all__ = [
-    "MESSAGES", "READ_RULE", "REFERENCE_HELP", "REFERENCE_HELP_DE", "SEVERITY_ORDER", "XSD_HELP", "XSD_HELP_DE", "XSD_NS",
-    "ConfigError", "LintConfig", "Report", "config_for", "exit_status", "find_config", "format_text",
-    "load_config", "lxml_schema", "reference_findings", "schema_findings", "to_json", "to_sarif",
-    "validate_bytes", "validate_file", "validate_model", "validate_paths", "xmlschema_schema",
+    "MESSAGES",
+    "READ_RULE",
+    "REFERENCE_HELP",
+    "REFERENCE_HELP_DE",
+    "SEVERITY_ORDER",
+    "XSD_HELP",
+    "XSD_HELP_DE",
+    "XSD_NS",
+    "ConfigError",
+    "LintConfig",
+    "Report",
+    "config_for",
+    "exit_status",
+    "find_config",
+    "format_text",
+    "load_config",
+    "lxml_schema",
+    "reference_findings",
+    "schema_findings",
+    "to_json",
+    "to_sarif",
+    "validate_bytes",
+    "validate_file",
+    "validate_model",
+    "validate_paths",
+    "xmlschema_schema",
 ]

@@ -3,44 +3,70 @@
 The text table's words and the help texts of the ``xsd`` and ``reference`` checks are in German
 or English; each lint rule brings its own help texts (bpmn/rules/).
 """
+
 from pathlib import Path
 
-XSD_HELP = ("The file does not match the OMG BPMN 2.0 XML Schema (BPMN20.xsd). Tools that validate on "
-            "import may refuse it. How to fix: correct the element named in the message; "
-            "`procex export --plain` removes misplaced vendor extensions.")
-REFERENCE_HELP = ("A reference names no element, or an element of the wrong kind; ids are not unique; a "
-                  "sequence flow crosses a (sub-)process boundary; a message flow stays inside one pool; or "
-                  "a diagram does not match the model. How to fix: point the reference to the right "
-                  "element or remove it, as the message says.")
-XSD_HELP_DE = ("Die Datei entspricht nicht dem XML-Schema von OMG BPMN 2.0 (BPMN20.xsd). Werkzeuge, die beim "
-               "Import prüfen, können sie ablehnen. Abhilfe: Korrigieren Sie das in der Meldung genannte "
-               "Element; `procex export --plain` entfernt falsch platzierte Hersteller-Erweiterungen.")
-REFERENCE_HELP_DE = ("Ein Verweis zeigt auf kein Element oder auf ein Element der falschen Art; Ids sind nicht "
-                     "eindeutig; ein Sequenzfluss überquert die Grenze eines (Teil-)Prozesses; ein "
-                     "Nachrichtenfluss bleibt in einem Pool; oder ein Diagramm passt nicht zum Modell. Abhilfe: "
-                     "Lassen Sie den Verweis auf das richtige Element zeigen oder entfernen Sie ihn, wie die "
-                     "Meldung sagt.")
+XSD_HELP = (
+    "The file does not match the OMG BPMN 2.0 XML Schema (BPMN20.xsd). Tools that validate on "
+    "import may refuse it. How to fix: correct the element named in the message; "
+    "`procex export --plain` removes misplaced vendor extensions."
+)
+REFERENCE_HELP = (
+    "A reference names no element, or an element of the wrong kind; ids are not unique; a "
+    "sequence flow crosses a (sub-)process boundary; a message flow stays inside one pool; or "
+    "a diagram does not match the model. How to fix: point the reference to the right "
+    "element or remove it, as the message says."
+)
+XSD_HELP_DE = (
+    "Die Datei entspricht nicht dem XML-Schema von OMG BPMN 2.0 (BPMN20.xsd). Werkzeuge, die beim "
+    "Import prüfen, können sie ablehnen. Abhilfe: Korrigieren Sie das in der Meldung genannte "
+    "Element; `procex export --plain` entfernt falsch platzierte Hersteller-Erweiterungen."
+)
+REFERENCE_HELP_DE = (
+    "Ein Verweis zeigt auf kein Element oder auf ein Element der falschen Art; Ids sind nicht "
+    "eindeutig; ein Sequenzfluss überquert die Grenze eines (Teil-)Prozesses; ein "
+    "Nachrichtenfluss bleibt in einem Pool; oder ein Diagramm passt nicht zum Modell. Abhilfe: "
+    "Lassen Sie den Verweis auf das richtige Element zeigen oder entfernen Sie ihn, wie die "
+    "Meldung sagt."
+)
 READ_RULE = "not-readable"  # the rule id of a file that cannot be read (as the library server's review)
-READ_HELP = ("The file cannot be read as BPMN 2.0 at all: it is not well-formed XML, its root is not BPMN 2.0 "
-             "definitions, it has a DOCTYPE, or it is too large. Nothing else was checked. How to fix: save "
-             "the model again from a BPMN editor, or correct the place the message names.")
-READ_HELP_DE = ("Die Datei lässt sich überhaupt nicht als BPMN 2.0 lesen: sie ist kein wohlgeformtes XML, ihr "
-                "Wurzelelement ist nicht BPMN-2.0-definitions, sie hat eine DOCTYPE-Deklaration oder ist zu groß. "
-                "Nichts anderes wurde geprüft. Abhilfe: Speichern Sie das Modell erneut aus einem BPMN-Editor "
-                "oder korrigieren Sie die in der Meldung genannte Stelle.")
+READ_HELP = (
+    "The file cannot be read as BPMN 2.0 at all: it is not well-formed XML, its root is not BPMN 2.0 "
+    "definitions, it has a DOCTYPE, or it is too large. Nothing else was checked. How to fix: save "
+    "the model again from a BPMN editor, or correct the place the message names."
+)
+READ_HELP_DE = (
+    "Die Datei lässt sich überhaupt nicht als BPMN 2.0 lesen: sie ist kein wohlgeformtes XML, ihr "
+    "Wurzelelement ist nicht BPMN-2.0-definitions, sie hat eine DOCTYPE-Deklaration oder ist zu groß. "
+    "Nichts anderes wurde geprüft. Abhilfe: Speichern Sie das Modell erneut aus einem BPMN-Editor "
+    "oder korrigieren Sie die in der Meldung genannte Stelle."
+)
 # Text report words: table header, severities, the total line.
 _TEXT = {
-    "de": {"header": ("DATEI", "ZEILE", "ELEMENT", "SCHWERE", "REGEL", "MELDUNG"),
-           "severity": {"error": "Fehler", "warning": "Warnung", "info": "Hinweis"},
-           "file": ("Datei", "Dateien"), "error": ("Fehler", "Fehler"), "warning": ("Warnung", "Warnungen"),
-           "info": ("Hinweis", "Hinweise"), "checked": "{files} geprüft: {errors}, {warnings}, {infos}",
-           "failed": " ({files} mit Fehlern)", "unreadable": "; {files} nicht lesbar"},
-    "en": {"header": ("FILE", "LINE", "ELEMENT", "SEVERITY", "RULE", "MESSAGE"),
-           "severity": {"error": "error", "warning": "warning", "info": "info"},
-           "file": ("file", "files"), "error": ("error", "errors"), "warning": ("warning", "warnings"),
-           "info": ("info", "info"), "checked": "{files} checked: {errors}, {warnings}, {infos}",
-           "failed": " ({files} with errors)", "unreadable": "; {files} could not be read"},
+    "de": {
+        "header": ("DATEI", "ZEILE", "ELEMENT", "SCHWERE", "REGEL", "MELDUNG"),
+        "severity": {"error": "Fehler", "warning": "Warnung", "info": "Hinweis"},
+        "file": ("Datei", "Dateien"),
+        "error": ("Fehler", "Fehler"),
+        "warning": ("Warnung", "Warnungen"),
+        "info": ("Hinweis", "Hinweise"),
+        "checked": "{files} geprüft: {errors}, {warnings}, {infos}",
+        "failed": " ({files} mit Fehlern)",
+        "unreadable": "; {files} nicht lesbar",
+    },
+    "en": {
+        "header": ("FILE", "LINE", "ELEMENT", "SEVERITY", "RULE", "MESSAGE"),
+        "severity": {"error": "error", "warning": "warning", "info": "info"},
+        "file": ("file", "files"),
+        "error": ("error", "errors"),
+        "warning": ("warning", "warnings"),
+        "info": ("info", "info"),
+        "checked": "{files} checked: {errors}, {warnings}, {infos}",
+        "failed": " ({files} with errors)",
+        "unreadable": "; {files} could not be read",
+    },
 }
+
 
 def format_text(reports, unreadable=(), lang="de"):
     """A table (file, line, element, severity, rule, message) and a total line, in German or English."""
@@ -49,8 +75,18 @@ def format_text(reports, unreadable=(), lang="de"):
     def count(n, word):
         return f"{n} {words[word][0 if n == 1 else 1]}"
 
-    rows = [(r.path or "-", str(f.line or "-"), f.element or "-", words["severity"].get(f.severity, f.severity),
-             f.code, f.message) for r in reports for f in r.findings]
+    rows = [
+        (
+            r.path or "-",
+            str(f.line or "-"),
+            f.element or "-",
+            words["severity"].get(f.severity, f.severity),
+            f.code,
+            f.message,
+        )
+        for r in reports
+        for f in r.findings
+    ]
     lines = []
     if rows:
         header = words["header"]
@@ -61,8 +97,12 @@ def format_text(reports, unreadable=(), lang="de"):
     warnings = sum(r.warnings for r in reports)
     infos = sum(1 for r in reports for f in r.findings if f.severity == "info")
     failed = sum(1 for r in reports if not r.ok)
-    total = words["checked"].format(files=count(len(reports), "file"), errors=count(errors, "error"),
-                                    warnings=count(warnings, "warning"), infos=count(infos, "info"))
+    total = words["checked"].format(
+        files=count(len(reports), "file"),
+        errors=count(errors, "error"),
+        warnings=count(warnings, "warning"),
+        infos=count(infos, "info"),
+    )
     if failed:
         total += words["failed"].format(files=count(failed, "file"))
     if unreadable:
@@ -74,8 +114,14 @@ def format_text(reports, unreadable=(), lang="de"):
 def read_error_entry(error):
     """The JSON file entry of a file that could not be read (a BpmnReadError): not ok, one error
     finding of rule ``not-readable`` with the reason, and the line and column when known."""
-    finding = {"rule": READ_RULE, "severity": "error", "message": error.reason, "line": error.line,
-               "column": error.column, "element": None}
+    finding = {
+        "rule": READ_RULE,
+        "severity": "error",
+        "message": error.reason,
+        "line": error.line,
+        "column": error.column,
+        "element": None,
+    }
     return {"path": error.source, "ok": False, "errors": 1, "warnings": 0, "findings": [finding]}
 
 
@@ -100,9 +146,14 @@ def _rule_descriptor(rule_id, rules_used, lang="de"):
         rule = lint.registry()[rule_id]
         short, full = rule.title(lang), rule.help(lang)
         level = "error" if rules_used.get(rule_id, rule.severity) == "error" else "warning"
-    return {"id": rule_id, "name": "".join(part.capitalize() for part in rule_id.split("-")),
-            "shortDescription": {"text": short}, "fullDescription": {"text": full},
-            "help": {"text": full}, "defaultConfiguration": {"level": level}}
+    return {
+        "id": rule_id,
+        "name": "".join(part.capitalize() for part in rule_id.split("-")),
+        "shortDescription": {"text": short},
+        "fullDescription": {"text": full},
+        "help": {"text": full},
+        "defaultConfiguration": {"level": level},
+    }
 
 
 def _artifact_uri(path):
@@ -157,22 +208,55 @@ def to_sarif(reports, rules=None, config=None, lang="de", unreadable=()):
             location = {"physicalLocation": physical}
             if f.element:
                 location["logicalLocations"] = [{"name": f.element, "kind": "element"}]
-            results.append({"ruleId": f.code, "ruleIndex": index[f.code],
-                            "level": {"error": "error", "warning": "warning"}.get(f.severity, "note"),
-                            "message": {"text": f.message}, "locations": [location]})
+            results.append(
+                {
+                    "ruleId": f.code,
+                    "ruleIndex": index[f.code],
+                    "level": {"error": "error", "warning": "warning"}.get(f.severity, "note"),
+                    "message": {"text": f.message},
+                    "locations": [location],
+                }
+            )
     notifications = []
     for error in unreadable:
         artifacts.append({"location": {"uri": _artifact_uri(error.source)}})
         location = _read_location(error, len(artifacts) - 1)
-        results.append({"ruleId": READ_RULE, "ruleIndex": index[READ_RULE], "level": "error",
-                        "message": {"text": error.reason}, "locations": [location]})
-        notifications.append({"level": "error", "message": {"text": str(error)}, "locations": [location],
-                              "associatedRule": {"id": READ_RULE, "index": index[READ_RULE]}})
+        results.append(
+            {
+                "ruleId": READ_RULE,
+                "ruleIndex": index[READ_RULE],
+                "level": "error",
+                "message": {"text": error.reason},
+                "locations": [location],
+            }
+        )
+        notifications.append(
+            {
+                "level": "error",
+                "message": {"text": str(error)},
+                "locations": [location],
+                "associatedRule": {"id": READ_RULE, "index": index[READ_RULE]},
+            }
+        )
     invocation = {"executionSuccessful": not unreadable, "exitCode": exit_status(reports, unreadable)}
     if notifications:
         invocation["toolExecutionNotifications"] = notifications
-    return {"$schema": "https://json.schemastore.org/sarif-2.1.0.json", "version": "2.1.0",
-            "runs": [{"tool": {"driver": {"name": "procex", "version": version,
-                                          "rules": [_rule_descriptor(r, used, lang) for r in rule_ids]}},
-                      "invocations": [invocation], "language": lang, "artifacts": artifacts,
-                      "results": results}]}
+    return {
+        "$schema": "https://json.schemastore.org/sarif-2.1.0.json",
+        "version": "2.1.0",
+        "runs": [
+            {
+                "tool": {
+                    "driver": {
+                        "name": "procex",
+                        "version": version,
+                        "rules": [_rule_descriptor(r, used, lang) for r in rule_ids],
+                    }
+                },
+                "invocations": [invocation],
+                "language": lang,
+                "artifacts": artifacts,
+                "results": results,
+            }
+        ],
+    }

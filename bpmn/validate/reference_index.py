@@ -1,4 +1,5 @@
 """What the reference checks need, gathered in one pass over a BPMN tree (``ReferenceIndex``)."""
+
 from procex.bpmn import kinds
 from procex.bpmn.xml import BPMN_NS, BPMNDI_NS
 
@@ -55,4 +56,3 @@ class ReferenceIndex:
 
     def get(self, ref):
         return self.by_id.get(kinds.local_ref(ref)) if ref else None
-

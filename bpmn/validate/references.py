@@ -5,21 +5,23 @@ kind, ids are unique, defaults are outgoing flows, sequence flows stay in their 
 message flows join two pools, and diagram shapes match elements (when the file has diagrams,
 flow elements without any shape are warned about).
 """
+
 from procex.bpmn import kinds
 from procex.bpmn.findings import Finding
 from procex.bpmn.model import Model
 from procex.bpmn.rules._util import Words, kind_words, nearest_id
-from procex.bpmn.xml import BPMN_NS, DI_NS, OMG_NAMESPACES, local_name
 from procex.bpmn.validate.messages import FIX_KEYS, GROUP_WORDS, named, say
 from procex.bpmn.validate.reference_index import PARTICIPANT, PROCESS, SEQUENCE_FLOW, ReferenceIndex
+from procex.bpmn.xml import BPMN_NS, DI_NS, OMG_NAMESPACES, local_name
 
 _BPMN = "{%s}" % BPMN_NS
 # A call activity may call a process of another file (by id or an engine's key): information.
 _MAY_BE_EXTERNAL = frozenset({"calledElement", "calledChoreographyRef"})
 _EXTENSION_TAGS = frozenset({_BPMN + "extensionElements", "{%s}extension" % DI_NS})
 _INTERACTION_NODES = kinds.FLOW_NODES | {"participant", "conversation", "subConversation", "callConversation"}
-_CALLABLE = frozenset({"process", "globalTask", "globalUserTask", "globalManualTask", "globalScriptTask",
-                       "globalBusinessRuleTask"})
+_CALLABLE = frozenset(
+    {"process", "globalTask", "globalUserTask", "globalManualTask", "globalScriptTask", "globalBusinessRuleTask"}
+)
 # (element kind or None for any, reference) -> kinds the referenced element may have.
 _EXPECTED = {
     ("sequenceFlow", "sourceRef"): kinds.FLOW_NODES,
@@ -71,8 +73,15 @@ def reference_findings(root, lang="de"):
         text = (el.text or "").strip()
         if not text:
             if kind in ("flowNodeRef", "sourceRef", "targetRef", "incoming", "outgoing") and not _in_extension(el):
-                found.append(Finding("reference", say("empty-ref", lang, owner=named(parent), kind=kind), "error",
-                                     el.sourceline, nearest_id(parent)))
+                found.append(
+                    Finding(
+                        "reference",
+                        say("empty-ref", lang, owner=named(parent), kind=kind),
+                        "error",
+                        el.sourceline,
+                        nearest_id(parent),
+                    )
+                )
             continue
         result = _check_ref(by_id, tns, el, parent.tag, kind, text, owner=parent, lang=lang)
         if result and not _in_extension(el):
@@ -118,30 +127,61 @@ def _check_ref(by_id, tns, el, owner_tag, name, value, owner=None, lang="de"):
         if kind not in expected:
             if name == "flowNodeRef":
                 return Finding(  # common in exports (data objects in lanes); harmless to the flow
-                    "reference", say("lane-lists-non-node", lang, owner=named(owner), target=target), "warning",
-                    el.sourceline, nearest_id(owner))
+                    "reference",
+                    say("lane-lists-non-node", lang, owner=named(owner), target=target),
+                    "warning",
+                    el.sourceline,
+                    nearest_id(owner),
+                )
             if len(expected) <= 4:
                 allowed = Words(**{lg: ", ".join(sorted(kind_words(k, lg) for k in expected)) for lg in ("de", "en")})
             else:
                 allowed = GROUP_WORDS[_group(expected)]
             return Finding(
-                "reference", say("wrong-kind", lang, owner=named(owner), name=name, target=target, allowed=allowed,
-                                 fix=_fix(name, "fix-wrong-kind", lang)),
-                "error", el.sourceline, nearest_id(owner))
+                "reference",
+                say(
+                    "wrong-kind",
+                    lang,
+                    owner=named(owner),
+                    name=name,
+                    target=target,
+                    allowed=allowed,
+                    fix=_fix(name, "fix-wrong-kind", lang),
+                ),
+                "error",
+                el.sourceline,
+                nearest_id(owner),
+            )
         return None
     namespace = el.nsmap.get(prefix) if prefix is not None else None
     external = prefix is not None and namespace is not None and namespace != tns and namespace not in OMG_NAMESPACES
     if name in _MAY_BE_EXTERNAL:
-        return Finding("reference", say("external", lang, owner=named(owner), name=name, value=value), "info",
-                       el.sourceline, nearest_id(owner))
+        return Finding(
+            "reference",
+            say("external", lang, owner=named(owner), name=name, value=value),
+            "info",
+            el.sourceline,
+            nearest_id(owner),
+        )
     if external:
         return None  # a QName of an imported document: nothing here to check it against
     undeclared = prefix is not None and namespace is None
     extra = say("undeclared-prefix", lang, prefix=prefix) if undeclared else ""
     return Finding(
-        "reference", say("dangling", lang, owner=named(owner), name=name, value=value, extra=extra,
-                         fix=_fix(name, "fix-dangling", lang)),
-        "error", el.sourceline, nearest_id(owner))
+        "reference",
+        say(
+            "dangling",
+            lang,
+            owner=named(owner),
+            name=name,
+            value=value,
+            extra=extra,
+            fix=_fix(name, "fix-dangling", lang),
+        ),
+        "error",
+        el.sourceline,
+        nearest_id(owner),
+    )
 
 
 def _group(expected):
@@ -159,9 +199,15 @@ def _duplicate_ids(index, lang):
     for el in index.duplicates:
         ident = el.get("id")
         first = index.by_id[ident]
-        found.append(Finding(
-            "reference", say("duplicate-id", lang, ident=ident, el=named(el), first=first, line=first.sourceline),
-            "error", el.sourceline, ident))
+        found.append(
+            Finding(
+                "reference",
+                say("duplicate-id", lang, ident=ident, el=named(el), first=first, line=first.sourceline),
+                "error",
+                el.sourceline,
+                ident,
+            )
+        )
     return found
 
 
@@ -173,9 +219,15 @@ def _default_flows(index, lang):
             continue  # reported as a dangling or ill-typed reference
         source = flow.get("sourceRef")
         if source is None or kinds.local_ref(source) != node.get("id"):
-            found.append(Finding(
-                "reference", say("default-not-outgoing", lang, node=node, flow=flow, source=source),
-                "error", node.sourceline, node.get("id")))
+            found.append(
+                Finding(
+                    "reference",
+                    say("default-not-outgoing", lang, node=node, flow=flow, source=source),
+                    "error",
+                    node.sourceline,
+                    node.get("id"),
+                )
+            )
     return found
 
 
@@ -189,9 +241,15 @@ def _crossing_sequence_flows(index, lang):
                 continue
             if node.getparent() is not container:
                 inner = node.getparent()
-                found.append(Finding(
-                    "reference", say("crossing", lang, flow=flow, container=container, node=node, inner=inner),
-                    "error", flow.sourceline, flow.get("id")))
+                found.append(
+                    Finding(
+                        "reference",
+                        say("crossing", lang, flow=flow, container=container, node=node, inner=inner),
+                        "error",
+                        flow.sourceline,
+                        flow.get("id"),
+                    )
+                )
                 break
     return found
 
@@ -213,10 +271,15 @@ def _message_flows_in_one_pool(index, lang):
             continue
         pools = [_pool_of(index, e) for e in ends]
         if pools[0] is not None and pools[0] is pools[1]:
-            found.append(Finding(
-                "reference", say("message-flow-one-pool", lang, flow=flow, source=ends[0], target=ends[1],
-                                 pool=pools[0]),
-                "error", flow.sourceline, flow.get("id")))
+            found.append(
+                Finding(
+                    "reference",
+                    say("message-flow-one-pool", lang, flow=flow, source=ends[0], target=ends[1], pool=pools[0]),
+                    "error",
+                    flow.sourceline,
+                    flow.get("id"),
+                )
+            )
     return found
 
 
@@ -248,4 +311,3 @@ def _walk_drawn(container, drawn, planes):
             # Drawn inside (expanded, or on a plane of its own) when any direct child is drawn.
             if child.get("id") in planes or any(c.get("id") in drawn for c in child):
                 yield from _walk_drawn(child, drawn, planes)
-

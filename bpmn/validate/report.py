@@ -1,15 +1,16 @@
 """The Report of one validated file: its findings, the error and warning counts, and its dict form."""
+
 from dataclasses import dataclass, field
-from typing import Optional
 
 # How findings of one line are ordered: errors first.
 SEVERITY_ORDER = {"error": 0, "warning": 1, "info": 2}
+
 
 @dataclass
 class Report:
     """The findings for one file. ``errors``/``warnings`` are counts; ``ok`` means no errors."""
 
-    path: Optional[str]
+    path: str | None
     findings: list = field(default_factory=list)
 
     @property
@@ -25,6 +26,13 @@ class Report:
         return self.errors == 0
 
     def to_dict(self):
-        return {"path": self.path, "ok": self.ok, "errors": self.errors, "warnings": self.warnings,
-                "findings": [{"rule": f.code, "severity": f.severity, "message": f.message,
-                              "line": f.line, "element": f.element} for f in self.findings]}
+        return {
+            "path": self.path,
+            "ok": self.ok,
+            "errors": self.errors,
+            "warnings": self.warnings,
+            "findings": [
+                {"rule": f.code, "severity": f.severity, "message": f.message, "line": f.line, "element": f.element}
+                for f in self.findings
+            ],
+        }

@@ -1,12 +1,13 @@
 """Validate one model (schema, references, lint rules) or several files with one configuration."""
+
 from pathlib import Path
 
 from procex.bpmn.model import Model
 from procex.bpmn.rules import LintConfig, find_config, load_config
-from procex.bpmn.xml import DEFAULT_MAX_BYTES, parse_bytes, parse_file
 from procex.bpmn.validate.references import reference_findings
 from procex.bpmn.validate.report import SEVERITY_ORDER, Report
 from procex.bpmn.validate.schema import schema_findings
+from procex.bpmn.xml import DEFAULT_MAX_BYTES, parse_bytes, parse_file
 
 
 def validate_file(path, rules="correctness", config=None, max_bytes=DEFAULT_MAX_BYTES, lang="de"):
@@ -42,6 +43,7 @@ def _validate(tree, source, rules, config, lang="de", model=None):
         findings += lint.run(model if model is not None else Model(tree, source), chosen, lang)
     findings.sort(key=lambda f: (f.line or 0, SEVERITY_ORDER.get(f.severity, 3), f.code))
     return Report(source, findings)
+
 
 def config_for(config=None):
     """A LintConfig: ``config`` as given (a LintConfig or a TOML path), else procex.toml in the
@@ -79,4 +81,3 @@ def exit_status(reports, unreadable):
     if unreadable:
         return 2
     return 1 if any(not r.ok for r in reports) else 0
-

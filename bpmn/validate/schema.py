@@ -13,6 +13,7 @@ namespaces into its global maps while it validates (XsdGlobals.load_namespace), 
 must not validate two documents at once. The time that lock is held is bounded by the size
 limits and by stopping after _MAX_XSD_FINDINGS errors.
 """
+
 import queue
 import re
 import threading
@@ -23,8 +24,8 @@ from lxml import etree
 
 from procex.bpmn.findings import Finding
 from procex.bpmn.rules._util import Words, describe, nearest_id
-from procex.bpmn.xml import BPMN_NS, BPMNDI_NS, DC_NS, DI_NS, local_name
 from procex.bpmn.validate.messages import named, owner_of, say
+from procex.bpmn.xml import BPMN_NS, BPMNDI_NS, DC_NS, DI_NS, local_name
 
 XSD_NS = "http://www.w3.org/2001/XMLSchema"
 _BPMN = "{%s}" % BPMN_NS
@@ -76,8 +77,11 @@ def xmlschema_schema():
 
 def _size(tree):
     """(elements, attributes, most children of one element) of ``tree``."""
-    return (int(_COUNT_ELEMENTS(tree)), int(_COUNT_ATTRIBUTES(tree)),
-            max(map(len, tree.getroot().iter(etree.Element)), default=0))
+    return (
+        int(_COUNT_ELEMENTS(tree)),
+        int(_COUNT_ATTRIBUTES(tree)),
+        max(map(len, tree.getroot().iter(etree.Element)), default=0),
+    )
 
 
 def _gate(tree, reparse=False):
@@ -91,14 +95,16 @@ def _gate(tree, reparse=False):
             if schema.validate(tree):
                 return []
             return [(entry.line, entry.message) for entry in schema.error_log]
-        parser = etree.XMLParser(schema=schema, resolve_entities=False, load_dtd=False, no_network=True,
-                                 collect_ids=False, huge_tree=True)
+        parser = etree.XMLParser(
+            schema=schema, resolve_entities=False, load_dtd=False, no_network=True, collect_ids=False, huge_tree=True
+        )
         try:
             etree.fromstring(etree.tostring(tree.getroot()), parser)
             return []
         except etree.XMLSyntaxError:
-            return [(None, entry.message) for entry in parser.error_log
-                    if entry.domain == etree.ErrorDomains.SCHEMASV] or [(None, "invalid")]
+            return [
+                (None, entry.message) for entry in parser.error_log if entry.domain == etree.ErrorDomains.SCHEMASV
+            ] or [(None, "invalid")]
     finally:
         _lxml_schemas.put(schema)
 
@@ -110,16 +116,20 @@ def schema_findings(tree, lang="de"):
     if not gate_log:
         return []
     if elements > XMLSCHEMA_MAX_ELEMENTS or attributes > XMLSCHEMA_MAX_ATTRIBUTES:
-        size = Words(de=_de(f"{elements:,} Elemente und {attributes:,} Attribute; sie prüft höchstens "
-                            f"{XMLSCHEMA_MAX_ELEMENTS:,} und {XMLSCHEMA_MAX_ATTRIBUTES:,}"),
-                     en=f"{elements:,} elements and {attributes:,} attributes; it takes at most "
-                        f"{XMLSCHEMA_MAX_ELEMENTS:,} and {XMLSCHEMA_MAX_ATTRIBUTES:,}")
+        size = Words(
+            de=_de(
+                f"{elements:,} Elemente und {attributes:,} Attribute; sie prüft höchstens "
+                f"{XMLSCHEMA_MAX_ELEMENTS:,} und {XMLSCHEMA_MAX_ATTRIBUTES:,}"
+            ),
+            en=f"{elements:,} elements and {attributes:,} attributes; it takes at most "
+            f"{XMLSCHEMA_MAX_ELEMENTS:,} and {XMLSCHEMA_MAX_ATTRIBUTES:,}",
+        )
         note = Finding("xsd", say("xsd-crash", lang, crash=size), "info", None, None)
         return [note] + _gate_findings(gate_log, lang)
     try:
         with _xmlschema_lock:
             errors = list(_iter_xmlschema_errors(tree, lang))
-    except Exception as crash:  # noqa: BLE001 - xmlschema raises on input it cannot handle
+    except Exception as crash:
         return _crash_findings(tree, crash, gate_log, lang)
     if not errors:  # the two validators disagree; keep libxml2's word
         return _gate_findings(gate_log, lang)
@@ -131,8 +141,9 @@ def _de(text):
 
 
 def _gate_findings(gate_log, lang):
-    findings = [Finding("xsd", _tidy(message), "error", line or None, None)
-                for line, message in gate_log[:_MAX_XSD_FINDINGS]]
+    findings = [
+        Finding("xsd", _tidy(message), "error", line or None, None) for line, message in gate_log[:_MAX_XSD_FINDINGS]
+    ]
     if len(gate_log) > _MAX_XSD_FINDINGS:
         findings.append(Finding("xsd", say("xsd-too-many", lang, count=_MAX_XSD_FINDINGS), "error", None, None))
     return findings
@@ -201,8 +212,14 @@ _PREFIX_OF = {BPMN_NS: "bpmn", BPMNDI_NS: "bpmndi", DI_NS: "di", DC_NS: "dc", XS
 
 def _tidy(text):
     """Clark names as prefixed names, and no libxml2 noise."""
-    text = _CLARK.sub(lambda m: f"{_PREFIX_OF.get(m.group(1), '{' + m.group(1) + '}')}:{m.group(2)}"
-                      if m.group(1) in _PREFIX_OF else m.group(0), text)
+    text = _CLARK.sub(
+        lambda m: (
+            f"{_PREFIX_OF.get(m.group(1), '{' + m.group(1) + '}')}:{m.group(2)}"
+            if m.group(1) in _PREFIX_OF
+            else m.group(0)
+        ),
+        text,
+    )
     return text.strip().rstrip(".")
 
 
@@ -215,8 +232,13 @@ def _xsd_finding(error, reason, lang):
         target = elem[index]
     if target is None or not hasattr(target, "sourceline"):
         return Finding("xsd", say("xsd-at-path", lang, reason=_tidy(reason), path=error.path), "error", None, None)
-    text = say("xsd", lang, where=_where(target, lang), reason=_tidy(reason),
-               hint=say(_xsd_hint(reason, elem, target), lang, what=_missing_child(reason)))
+    text = say(
+        "xsd",
+        lang,
+        where=_where(target, lang),
+        reason=_tidy(reason),
+        hint=say(_xsd_hint(reason, elem, target), lang, what=_missing_child(reason)),
+    )
     return Finding("xsd", text, "error", target.sourceline, nearest_id(target))
 
 
@@ -266,12 +288,26 @@ def _crash_findings(tree, crash, gate_log, lang):
     findings = []
     undeclared = _undeclared_xsi_types(tree)
     for el, value in undeclared:
-        findings.append(Finding(
-            "xsd", say("xsi-type", lang, where=_where(el, lang), value=value, prefix=value.split(":", 1)[0],
-                       namespace=BPMN_NS), "error", el.sourceline, nearest_id(el)))
+        findings.append(
+            Finding(
+                "xsd",
+                say(
+                    "xsi-type",
+                    lang,
+                    where=_where(el, lang),
+                    value=value,
+                    prefix=value.split(":", 1)[0],
+                    namespace=BPMN_NS,
+                ),
+                "error",
+                el.sourceline,
+                nearest_id(el),
+            )
+        )
     if not undeclared:
-        findings.append(Finding(
-            "xsd", say("xsd-crash", lang, crash=f"{type(crash).__name__}: {text}"), "error", None, None))
+        findings.append(
+            Finding("xsd", say("xsd-crash", lang, crash=f"{type(crash).__name__}: {text}"), "error", None, None)
+        )
     seen = {(f.line, "xsi:type") for f in findings}
     for line, message in gate_log:
         if "xsi" in message and "no corresponding namespace declaration" in message and (line, "xsi:type") in seen:
@@ -290,4 +326,3 @@ def _undeclared_xsi_types(tree):
         if value and ":" in value and value.split(":", 1)[0] not in el.nsmap:
             found.append((el, value))
     return found
-

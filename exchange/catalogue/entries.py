@@ -6,16 +6,16 @@ well in git. ``import_catalogue`` reads a municipal spreadsheet (CSV or XLSX, Ge
 status words), checks every key against the LeiKa list and reports problems by row without dropping
 the good rows. ``propose_keys`` suggests Leistungsschlüssel for rows that have none.
 """
+
 import csv
 import io
 import re
 from dataclasses import dataclass, field, replace
 from pathlib import Path
 
+from procex.bpmn.text import normalize_label
 from procex.core.errors import ProcexError
 from procex.core.files import atomic_write
-from procex.bpmn.text import normalize_label
-
 from procex.exchange.catalogue.leika import check_key, clean_key, leika_index, load_leika
 
 CATALOGUE_FILE = "catalogue.csv"
@@ -41,6 +41,7 @@ class CatalogueEntry:
 
 # --- catalogue.csv ------------------------------------------------------------------------------
 
+
 def catalogue_path(directory="."):
     return Path(directory) / CATALOGUE_FILE
 
@@ -51,8 +52,7 @@ def read_catalogue(path):
     try:
         text = path.read_text(encoding="utf-8-sig")
     except FileNotFoundError:
-        raise CatalogueError(f"{path}: no catalogue here; create it with "
-                             "`procex catalogue import FILE.xlsx`") from None
+        raise CatalogueError(f"{path}: no catalogue here; create it with `procex catalogue import FILE.xlsx`") from None
     except (OSError, UnicodeDecodeError) as error:
         raise CatalogueError(f"{path}: cannot read the catalogue ({error}); it must be UTF-8 CSV") from None
     reader = csv.reader(io.StringIO(text, newline=""))
@@ -65,12 +65,10 @@ def read_catalogue(path):
             continue
         line = reader.line_num
         if len(values) != len(HEADER):
-            raise CatalogueError(f"{path}:{line}: {len(values)} fields, expected {len(HEADER)} "
-                                 f"({','.join(HEADER)})")
+            raise CatalogueError(f"{path}:{line}: {len(values)} fields, expected {len(HEADER)} ({','.join(HEADER)})")
         entry = CatalogueEntry(*(v.strip() for v in values))
         if entry.status not in STATUSES:
-            raise CatalogueError(f"{path}:{line}: status {entry.status!r} is not one of "
-                                 f"{'|'.join(STATUSES)}")
+            raise CatalogueError(f"{path}:{line}: status {entry.status!r} is not one of {'|'.join(STATUSES)}")
         entries.append(entry)
     return entries
 
@@ -89,8 +87,7 @@ def write_catalogue(path, entries):
     """Write the entries atomically in the order given (callers keep the order stable)."""
     for e in entries:
         if e.status not in STATUSES:
-            raise CatalogueError(f"{path}: status {e.status!r} of {e.title!r} is not one of "
-                                 f"{'|'.join(STATUSES)}")
+            raise CatalogueError(f"{path}: status {e.status!r} of {e.title!r} is not one of {'|'.join(STATUSES)}")
     atomic_write(path, format_catalogue(entries))
 
 
@@ -110,8 +107,7 @@ _STATUS_WORDS = {
     "online": """online | umgesetzt | fertig | live | abgeschlossen | erledigt | produktiv | done |
         in betrieb | verfuegbar | online verfuegbar | freigeschaltet""",
 }
-STATUS_WORDS = {normalize_label(word): status for status, words in _STATUS_WORDS.items()
-                for word in words.split("|")}
+STATUS_WORDS = {normalize_label(word): status for status, words in _STATUS_WORDS.items() for word in words.split("|")}
 
 
 def parse_status(word):
@@ -120,6 +116,7 @@ def parse_status(word):
 
 
 # --- reading spreadsheets -----------------------------------------------------------------------
+
 
 def read_table(path):
     """Rows of a CSV or XLSX file as lists of cell values, with their spreadsheet row numbers."""
@@ -131,8 +128,7 @@ def read_table(path):
         return _read_xlsx(path)
     if suffix in (".csv", ".txt", ".tsv"):
         return _read_csv(path)
-    raise CatalogueError(f"{path}: cannot import {suffix or 'files without extension'}; "
-                         "save the list as .xlsx or .csv")
+    raise CatalogueError(f"{path}: cannot import {suffix or 'files without extension'}; save the list as .xlsx or .csv")
 
 
 # An .xlsx is a ZIP from outside; its sizes are checked before openpyxl unpacks anything. A large
@@ -153,35 +149,47 @@ def check_xlsx_archive(path):
     """
     import zipfile
 
-    what_to_do = ("procex refuses it as a possible ZIP bomb; save the service list again from the "
-                  "spreadsheet program (only the list), or as .csv")
+    what_to_do = (
+        "procex refuses it as a possible ZIP bomb; save the service list again from the "
+        "spreadsheet program (only the list), or as .csv"
+    )
     try:
         packed_total = path.stat().st_size
         with zipfile.ZipFile(path) as archive:
             infos = archive.infolist()
     except (zipfile.BadZipFile, OSError, ValueError) as error:
-        raise CatalogueError(f"{path}: not a readable .xlsx workbook ({error}); "
-                             "save it again from the spreadsheet program as .xlsx or .csv") from None
+        raise CatalogueError(
+            f"{path}: not a readable .xlsx workbook ({error}); "
+            "save it again from the spreadsheet program as .xlsx or .csv"
+        ) from None
     if len(infos) > XLSX_MAX_ENTRIES:
-        raise CatalogueError(f"{path}: the workbook holds {len(infos):,} parts, over the limit of "
-                             f"{XLSX_MAX_ENTRIES:,}; {what_to_do}")
+        raise CatalogueError(
+            f"{path}: the workbook holds {len(infos):,} parts, over the limit of {XLSX_MAX_ENTRIES:,}; {what_to_do}"
+        )
     total = 0
     for info in infos:
         size = info.file_size
         packed = max(1, min(info.compress_size, packed_total))
         if size > XLSX_MAX_PART_BYTES:
-            raise CatalogueError(f"{path}: part {info.filename!r} of the workbook unpacks to {size:,} bytes, "
-                                 f"over the limit of {XLSX_MAX_PART_BYTES:,} for one part; {what_to_do}")
+            raise CatalogueError(
+                f"{path}: part {info.filename!r} of the workbook unpacks to {size:,} bytes, "
+                f"over the limit of {XLSX_MAX_PART_BYTES:,} for one part; {what_to_do}"
+            )
         if size > XLSX_RATIO_FLOOR and size > XLSX_MAX_RATIO * packed:
-            raise CatalogueError(f"{path}: part {info.filename!r} of the workbook unpacks to {size:,} bytes "
-                                 f"from {packed:,}, over {XLSX_MAX_RATIO}x; {what_to_do}")
+            raise CatalogueError(
+                f"{path}: part {info.filename!r} of the workbook unpacks to {size:,} bytes "
+                f"from {packed:,}, over {XLSX_MAX_RATIO}x; {what_to_do}"
+            )
         total += size
     if total > XLSX_MAX_TOTAL_BYTES:
-        raise CatalogueError(f"{path}: the workbook unpacks to {total:,} bytes, over the limit of "
-                             f"{XLSX_MAX_TOTAL_BYTES:,}; {what_to_do}")
+        raise CatalogueError(
+            f"{path}: the workbook unpacks to {total:,} bytes, over the limit of {XLSX_MAX_TOTAL_BYTES:,}; {what_to_do}"
+        )
     if total > XLSX_RATIO_FLOOR and total > XLSX_MAX_RATIO * max(1, packed_total):
-        raise CatalogueError(f"{path}: the workbook unpacks to {total:,} bytes from {packed_total:,}, over "
-                             f"{XLSX_MAX_RATIO}x; {what_to_do}")
+        raise CatalogueError(
+            f"{path}: the workbook unpacks to {total:,} bytes from {packed_total:,}, over "
+            f"{XLSX_MAX_RATIO}x; {what_to_do}"
+        )
 
 
 def _read_xlsx(path):
@@ -199,14 +207,17 @@ def _read_xlsx(path):
             for sheet in book.worksheets:
                 # The size a sheet declares can be wrong (some exporters write A1); read every row.
                 sheet.reset_dimensions()
-                rows = [(number, list(values)) for number, values in
-                        enumerate(sheet.iter_rows(values_only=True), start=1)]
+                rows = [
+                    (number, list(values)) for number, values in enumerate(sheet.iter_rows(values_only=True), start=1)
+                ]
                 sheets.append((sheet.title, rows))
         finally:
             book.close()
     except (InvalidFileException, zipfile.BadZipFile, KeyError, OSError, ValueError, SyntaxError) as error:
-        raise CatalogueError(f"{path}: not a readable .xlsx workbook ({error}); "
-                             "save it again from the spreadsheet program as .xlsx or .csv") from None
+        raise CatalogueError(
+            f"{path}: not a readable .xlsx workbook ({error}); "
+            "save it again from the spreadsheet program as .xlsx or .csv"
+        ) from None
     return sheets
 
 
@@ -298,9 +309,11 @@ def parse_columns(spec):
         name, sep, value = part.partition("=")
         name, value = name.strip().lower(), value.strip()
         if not sep or name not in FIELDS or not value:
-            raise CatalogueError(f"--columns: cannot read {part.strip()!r}; write for example "
-                                 "key=Leistungsschlüssel,title=Bezeichnung,status=Stand,office=Amt "
-                                 f"(fields: {', '.join(FIELDS)})")
+            raise CatalogueError(
+                f"--columns: cannot read {part.strip()!r}; write for example "
+                "key=Leistungsschlüssel,title=Bezeichnung,status=Stand,office=Amt "
+                f"(fields: {', '.join(FIELDS)})"
+            )
         result[name] = value
     return result
 
@@ -352,27 +365,33 @@ def _find_header(rows, overrides, source, limit=20):
         named = {f: _column_index(v, values) for f, v in overrides.items()}
         names_here = any(
             normalize_label(v) in {normalize_label("" if c is None else str(c)) for c in values}
-            for v in overrides.values())
+            for v in overrides.values()
+        )
         if names_here or ("title" in found or "key" in found) and len(found) >= 2:
             missing = [f"{f}={overrides[f]}" for f, i in named.items() if i is None]
             if missing:
-                raise CatalogueError(f"{source}: --columns {', '.join(missing)}: no such column in the "
-                                     f"header row ({', '.join(str(c) for c in values if c not in (None, ''))})")
+                raise CatalogueError(
+                    f"{source}: --columns {', '.join(missing)}: no such column in the "
+                    f"header row ({', '.join(str(c) for c in values if c not in (None, ''))})"
+                )
             width = _table_width(rows[position:])
             outside = [f"{f}={overrides[f]}" for f, i in named.items() if i >= width]
             if outside:
                 # A letter or number past the last column would import every row with that field empty.
-                columns = ", ".join(f"{_column_letter(i)} {'' if c is None else c}".strip()
-                                    for i, c in enumerate(values[:width]))
+                columns = ", ".join(
+                    f"{_column_letter(i)} {'' if c is None else c}".strip() for i, c in enumerate(values[:width])
+                )
                 raise CatalogueError(
                     f"{source}: --columns {', '.join(outside)}: no such column; the file has "
-                    f"{width} {'column' if width == 1 else 'columns'} ({columns})")
+                    f"{width} {'column' if width == 1 else 'columns'} ({columns})"
+                )
             found.update(named)
             return position, found
     return None
 
 
 # --- import -------------------------------------------------------------------------------------
+
 
 @dataclass
 class RowProblem:
@@ -429,11 +448,13 @@ def import_catalogue(source, into=".", columns=None):
         raise CatalogueError(
             f"{source}: no header row found in the first 20 rows (looked for columns such as "
             "Leistungsschlüssel, Leistung/Bezeichnung, Status, Amt); name the columns with "
-            "--columns key=…,title=…,status=…,office=…")
+            "--columns key=…,title=…,status=…,office=…"
+        )
     header_position, columns_at = found
     if "title" not in columns_at and "key" not in columns_at:
-        raise CatalogueError(f"{source}: no column for the service name or the key; "
-                             "name one with --columns title=… or key=…")
+        raise CatalogueError(
+            f"{source}: no column for the service name or the key; name one with --columns title=… or key=…"
+        )
     services = load_leika()
     target = catalogue_path(into)
     result = ImportResult(source=str(source), target=target, entries=[], sheet=sheet_name)
@@ -443,7 +464,7 @@ def import_catalogue(source, into=".", columns=None):
         index = columns_at.get(name)
         return values[index] if index is not None and index < len(values) else None
 
-    for number, values in rows[header_position + 1:]:
+    for number, values in rows[header_position + 1 :]:
         key_raw, title = cell(values, "key"), _text(cell(values, "title"))
         status_raw, office = _text(cell(values, "status")), _text(cell(values, "office"))
         process = _text(cell(values, "process"))
@@ -458,15 +479,21 @@ def import_catalogue(source, into=".", columns=None):
             problem = check_key(key, services)
             if problem == "malformed":
                 digits = sum(c.isdigit() for c in key)
-                report("error", "malformed-key",
-                       f"Leistungsschlüssel {_text(key_raw)!r} is malformed ({digits} digits; "
-                       "a Leistungsschlüssel has 14): imported without key; correct it in the list "
-                       "or run `procex catalogue match-keys`")
+                report(
+                    "error",
+                    "malformed-key",
+                    f"Leistungsschlüssel {_text(key_raw)!r} is malformed ({digits} digits; "
+                    "a Leistungsschlüssel has 14): imported without key; correct it in the list "
+                    "or run `procex catalogue match-keys`",
+                )
                 key = ""
             elif problem == "unknown":
-                report("warning", "unknown-key",
-                       f"Leistungsschlüssel {key} is not in the LeiKa 2019 reference list: kept; "
-                       "check it (newer keys are missing from the list)")
+                report(
+                    "warning",
+                    "unknown-key",
+                    f"Leistungsschlüssel {key} is not in the LeiKa 2019 reference list: kept; "
+                    "check it (newer keys are missing from the list)",
+                )
         if not title and key in services:
             title = services[key].name
         if "status" in columns_at and not status_raw:
@@ -475,16 +502,17 @@ def import_catalogue(source, into=".", columns=None):
         elif "status" in columns_at:
             status = parse_status(status_raw)
             if status is None:
-                report("error", "unknown-status",
-                       f"status {status_raw!r} not understood (use geplant, in Umsetzung or "
-                       "online): row skipped")
+                report(
+                    "error",
+                    "unknown-status",
+                    f"status {status_raw!r} not understood (use geplant, in Umsetzung or online): row skipped",
+                )
                 result.skipped += 1
                 continue
         else:
             status = "planned"
         if key and key in seen:
-            report("error", "duplicate-key",
-                   f"Leistungsschlüssel {key} already in row {seen[key]}: row skipped")
+            report("error", "duplicate-key", f"Leistungsschlüssel {key} already in row {seen[key]}: row skipped")
             result.skipped += 1
             continue
         if key:
@@ -492,8 +520,7 @@ def import_catalogue(source, into=".", columns=None):
         result.entries.append(CatalogueEntry(key, title, status, office, process))
 
     if not result.entries:
-        raise CatalogueError(f"{source}: no row could be imported "
-                             f"({len(result.problems)} problems); nothing written")
+        raise CatalogueError(f"{source}: no row could be imported ({len(result.problems)} problems); nothing written")
     result.links_kept = _keep_process_links(result.entries, target)
     result.entries.sort(key=sort_key)
     write_catalogue(target, result.entries)
@@ -527,8 +554,10 @@ def format_import_report(result):
     where = Path(result.source).name + (f" [{result.sheet}]" if result.sheet else "")
     lines = [f"{where} row {p.row}: {p.severity}: {p.message}" for p in result.problems]
     counts = result.counts()
-    summary = (f"imported {len(result.entries)} services into {result.target} "
-               f"({', '.join(f'{counts[s]} {_STATUS_DE[s]}' for s in STATUSES)})")
+    summary = (
+        f"imported {len(result.entries)} services into {result.target} "
+        f"({', '.join(f'{counts[s]} {_STATUS_DE[s]}' for s in STATUSES)})"
+    )
     if result.problems:
         kinds = {}
         for p in result.problems:
@@ -544,6 +573,7 @@ def format_import_report(result):
 
 # --- key proposals ------------------------------------------------------------------------------
 
+
 @dataclass
 class KeyProposal:
     """Candidates for one catalogue row without a key; ``row`` counts like a spreadsheet (header 1)."""
@@ -555,9 +585,18 @@ class KeyProposal:
     note: str = ""
 
     def as_json(self):
-        return {"row": self.row, "title": self.title, "candidates": [
-            {"leistungsschluessel": c.service.leistungsschluessel, "name": c.service.name,
-             "score": round(c.score, 3)} for c in self.candidates]}
+        return {
+            "row": self.row,
+            "title": self.title,
+            "candidates": [
+                {
+                    "leistungsschluessel": c.service.leistungsschluessel,
+                    "name": c.service.name,
+                    "score": round(c.score, 3),
+                }
+                for c in self.candidates
+            ],
+        }
 
 
 DEFAULT_MIN_SCORE = 0.85
@@ -610,8 +649,7 @@ def _doubt(index, title, candidates, used, min_score, margin):
     actions = index.actions_of(best.service)
     if actions:
         shown = ", ".join(a.name for a in actions[:3]) + (", …" if len(actions) > 3 else "")
-        return (f"{key} is an object key; LeiKa has {len(actions)} action keys for it "
-                f"({shown}): choose one")
+        return f"{key} is an object key; LeiKa has {len(actions)} action keys for it ({shown}): choose one"
     if best.score - second < margin:
         return f"the two best are too close ({best.score:.2f} / {second:.2f})"
     return ""
@@ -659,6 +697,8 @@ def format_proposals(proposals, accepted=False):
         lines.append("every catalogue row has a Leistungsschlüssel")
     else:
         tail = "written to catalogue.csv" if accepted else "use --accept to write them"
-        lines.append(f"{len(proposals)} rows without key: {confident} confident ({tail}), "
-                     f"{len(proposals) - confident} need a person")
+        lines.append(
+            f"{len(proposals)} rows without key: {confident} confident ({tail}), "
+            f"{len(proposals) - confident} need a person"
+        )
     return lines

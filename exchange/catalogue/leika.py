@@ -5,6 +5,7 @@ whether a Leistungsschlüssel is malformed or unknown; ``LeikaIndex`` proposes k
 service names ("Gewerbeanmeldung" -> 99050012104000 Gewerbe Anmeldung) through an inverted index
 over German-aware stems (bpmn.text) and a final label-similarity ranking.
 """
+
 import csv
 import math
 import re
@@ -13,14 +14,17 @@ from dataclasses import dataclass
 from functools import lru_cache
 from pathlib import Path
 
-from procex.core.errors import ProcexError
-from procex.bpmn.text import label_similarity, label_tokens, normalize_label
 from rapidfuzz import process
 from rapidfuzz.distance import Indel
 
+from procex.bpmn.text import label_similarity, label_tokens, normalize_label
+from procex.core.errors import ProcexError
+
 LEIKA_CSV = Path(__file__).resolve().parent.parent / "data" / "leika_2019.csv"
-LEIKA_ATTRIBUTION = ("LeiKa 2019 snapshot from the MIT-licensed repository kdn-nrw/OZG-Datenbank-NRW "
-                     "(KDN); content from the FIM building block Leistungen")
+LEIKA_ATTRIBUTION = (
+    "LeiKa 2019 snapshot from the MIT-licensed repository kdn-nrw/OZG-Datenbank-NRW "
+    "(KDN); content from the FIM building block Leistungen"
+)
 KEY_RE = re.compile(r"^\d{14}$")
 
 
@@ -61,14 +65,14 @@ def load_leika(path=None):
         with open(path, encoding="utf-8", newline="") as handle:
             rows = list(csv.DictReader(handle))
     except OSError as error:
-        raise LeikaError(f"{path}: cannot read the LeiKa reference list ({error.strerror}); "
-                         "reinstall procex") from None
+        raise LeikaError(f"{path}: cannot read the LeiKa reference list ({error.strerror}); reinstall procex") from None
     services = {}
     for line, row in enumerate(rows, start=2):
         key = (row.get("leistungsschluessel") or "").strip()
         if not KEY_RE.match(key):
-            raise LeikaError(f"{path}:{line}: malformed Leistungsschlüssel {key!r} in the reference "
-                             "list; reinstall procex")
+            raise LeikaError(
+                f"{path}:{line}: malformed Leistungsschlüssel {key!r} in the reference list; reinstall procex"
+            )
         services[key] = LeikaService(
             leistungsschluessel=key,
             name=" ".join((row.get("leistungsbezeichnung") or "").split()),
@@ -126,10 +130,15 @@ _VERB_WORDS = {
     "Bescheid": ("Festsetzung",),  # a tax is set by Bescheid (§ 155 AO): Grundsteuerbescheid
 }
 _WORD_READINGS = {
-    "kfz": "Kraftfahrzeug", "pkw": "Kraftfahrzeug", "auto": "Kraftfahrzeug",
-    "anwohner": "Bewohner", "anwohnerparkausweis": "Bewohnerparkausweis",
-    "kita": "Kindertagesstätte", "meldebescheinigung": "Meldebestätigung",
-    "wbs": "Wohnberechtigungsschein", "heiratsurkunde": "Eheurkunde",
+    "kfz": "Kraftfahrzeug",
+    "pkw": "Kraftfahrzeug",
+    "auto": "Kraftfahrzeug",
+    "anwohner": "Bewohner",
+    "anwohnerparkausweis": "Bewohnerparkausweis",
+    "kita": "Kindertagesstätte",
+    "meldebescheinigung": "Meldebestätigung",
+    "wbs": "Wohnberechtigungsschein",
+    "heiratsurkunde": "Eheurkunde",
 }
 # Word endings read as another ending: Taxikonzession -> Taxigenehmigung.
 _ENDING_READINGS = {"konzession": "genehmigung"}
@@ -138,8 +147,19 @@ _ENDING_READINGS = {"konzession": "genehmigung"}
 _PARTICLES = frozenset({"ab", "an", "um"})
 # Endings of words that name a document or permit; a row that names only such a thing ("Meldebe-
 # scheinigung", "Parkausweis für Anwohner") stands for the service that issues it.
-_DOCUMENT_ENDINGS = ("ausweis", "pass", "schein", "zeugnis", "urkunde", "karte", "bescheinigung",
-                     "bestaetigung", "genehmigung", "erlaubnis", "konzession")
+_DOCUMENT_ENDINGS = (
+    "ausweis",
+    "pass",
+    "schein",
+    "zeugnis",
+    "urkunde",
+    "karte",
+    "bescheinigung",
+    "bestaetigung",
+    "genehmigung",
+    "erlaubnis",
+    "konzession",
+)
 _MAX_RERANK = 300  # candidates scored in full after the cheap inverted-index ranking
 _READING_DISCOUNT = 0.98  # a reading through a synonym never beats a literal match of equal form
 _BELOW = 0.01  # how far an object key is put below its action key when the name asks for the action
@@ -160,6 +180,7 @@ _REQUEST_STEMS = frozenset(_stem(word) for word in _REQUEST)
 def _function_words():
     # The tokeniser's stop words (articles, prepositions), without the verb particles.
     from procex.bpmn.text import _STOPWORDS
+
     return frozenset(_STOPWORDS) - _PARTICLES
 
 
@@ -171,8 +192,9 @@ def _stem_in(stem, stems):
     (the tokeniser stems "erweitert" and "erweitertes" a letter apart)."""
     if stem in stems:
         return True
-    return len(stem) >= 4 and any(len(other) >= 4 and (other.startswith(stem) or stem.startswith(other))
-                                  for other in stems)
+    return len(stem) >= 4 and any(
+        len(other) >= 4 and (other.startswith(stem) or stem.startswith(other)) for other in stems
+    )
 
 
 @dataclass(frozen=True)
@@ -217,7 +239,7 @@ class LeikaIndex:
             if parent is None or not key.endswith("000"):
                 continue
             name, parent_name = normalize_label(service.name), normalize_label(self.services[parent].name)
-            rest = label_tokens(name[len(parent_name):]) if name.startswith(parent_name + " ") else []
+            rest = label_tokens(name[len(parent_name) :]) if name.startswith(parent_name + " ") else []
             if len(rest) == 1:  # one word, one stem: "Anmeldung"; not "Rücknahme" read as rueck+ahme
                 actions.update(rest)
         self._action_stems = frozenset(actions) | frozenset(_VERB_READINGS)
@@ -237,8 +259,8 @@ class LeikaIndex:
                 for replacement in _VERB_READINGS.get(stem, ()):
                     # Only the verb's part of a compound is replaced: Grundsteuerbescheid ->
                     # "grund steuer Festsetzung".
-                    reworded = " ".join(stems[:index] + [replacement] + stems[index + 1:])
-                    variant = base[:position] + [reworded] + base[position + 1:]
+                    reworded = " ".join(stems[:index] + [replacement] + stems[index + 1 :])
+                    variant = base[:position] + [reworded] + base[position + 1 :]
                     readings.append((" ".join(variant), _READING_DISCOUNT))
         return readings
 
@@ -251,7 +273,7 @@ class LeikaIndex:
         for stems in list(forms) if verbs else ():
             for index, stem in enumerate(stems):
                 for replacement in _VERB_READINGS.get(stem, ()):
-                    forms.append(stems[:index] + tuple(label_tokens(replacement)) + stems[index + 1:])
+                    forms.append(stems[:index] + tuple(label_tokens(replacement)) + stems[index + 1 :])
         return forms
 
     def _content_words(self, title):
@@ -269,8 +291,7 @@ class LeikaIndex:
         stems = self._tokens[position]
         if word in _PARTICLES:  # "ab" is covered by Abmeldung, "an" by Anmeldung, "um" by Ummeldung
             return any(w.startswith(word) and set(label_tokens(w)) & self._action_stems for w in name_words)
-        return any(forms and all(_stem_in(stem, stems) for stem in forms)
-                   for forms in self._word_forms(word, verbs))
+        return any(forms and all(_stem_in(stem, stems) for stem in forms) for forms in self._word_forms(word, verbs))
 
     def ignored_words(self, title, service):
         """The content words of ``title`` that ``service``'s name does not account for.
@@ -303,8 +324,7 @@ class LeikaIndex:
         """Vocabulary tokens close to a query token that LeiKa does not use (typos, variants)."""
         if token in self._postings:
             return [(token, 1.0)]
-        hits = process.extract(token, self._vocabulary, scorer=Indel.normalized_similarity,
-                               score_cutoff=0.8, limit=3)
+        hits = process.extract(token, self._vocabulary, scorer=Indel.normalized_similarity, score_cutoff=0.8, limit=3)
         return [(hit, score) for hit, score, _ in hits]
 
     def search(self, title, limit=3):
@@ -384,7 +404,7 @@ def _reword(word):
         return _WORD_READINGS[word]
     for ending, replacement in _ENDING_READINGS.items():
         if word.endswith(ending) and len(word) > len(ending):
-            return word[:-len(ending)] + replacement
+            return word[: -len(ending)] + replacement
     return word
 
 

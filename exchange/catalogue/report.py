@@ -9,6 +9,7 @@ or newly published. It is written as JSON (also the saved snapshot), Markdown (f
 documents), CSV (the counts; ``;`` and a UTF-8 BOM with German labels, for German Excel) or a
 self-contained HTML page with SVG charts (no network). German labels by default.
 """
+
 import csv
 import io
 import json
@@ -17,10 +18,9 @@ from datetime import date
 from html import escape
 from pathlib import Path
 
+from procex.bpmn.text import normalize_label
 from procex.core.errors import ProcexError
 from procex.core.files import atomic_write
-from procex.bpmn.text import normalize_label
-
 from procex.exchange.catalogue.entries import STATUSES
 from procex.exchange.catalogue.leika import load_leika
 
@@ -39,6 +39,7 @@ def today():
 
 
 # --- building -----------------------------------------------------------------------------------
+
 
 def _topics(leika):
     """(Themenfeld by key, Themenfeld by object key): keys newer than the list find their object's."""
@@ -76,8 +77,12 @@ def process_counts(processes):
     """
     fim = sum(1 for p in processes.values() if is_fim(p.get("upstream")))
     adopted = sum(1 for p in processes.values() if p.get("upstream") and not is_fim(p.get("upstream")))
-    return {"adopted": adopted, "fim": fim, "own": len(processes) - adopted - fim,
-            "published": sum(1 for p in processes.values() if p.get("published"))}
+    return {
+        "adopted": adopted,
+        "fim": fim,
+        "own": len(processes) - adopted - fim,
+        "published": sum(1 for p in processes.values() if p.get("published")),
+    }
 
 
 def snapshot(entries, lock, when, municipality=None, process_names=(), leika=None):
@@ -90,17 +95,26 @@ def snapshot(entries, lock, when, municipality=None, process_names=(), leika=Non
     for entry in entries:
         key = entry.leistungsschluessel
         topic = (by_key.get(key) or by_object.get(key[:8]) or "") if key else ""
-        services.append({"id": service_id(entry), "leistungsschluessel": key, "title": entry.title,
-                         "status": entry.status, "topic": topic})
+        services.append(
+            {
+                "id": service_id(entry),
+                "leistungsschluessel": key,
+                "title": entry.title,
+                "status": entry.status,
+                "topic": topic,
+            }
+        )
         by_status[entry.status] = by_status.get(entry.status, 0) + 1
         counts = by_topic.setdefault(topic, {s: 0 for s in STATUSES})
         counts[entry.status] = counts.get(entry.status, 0) + 1
     processes = {}
     for name, record in sorted(((lock or {}).get("processes") or {}).items()):
         record = record if isinstance(record, dict) else {}
-        processes[name] = {"upstream": record.get("upstream") or None,
-                           "published": (record.get("published") or {}).get("ref"),
-                           "entry": record.get("entry") or None}
+        processes[name] = {
+            "upstream": record.get("upstream") or None,
+            "published": (record.get("published") or {}).get("ref"),
+            "entry": record.get("entry") or None,
+        }
     for name in process_names:
         processes.setdefault(name, {"upstream": None, "published": None, "entry": None})
     processes = dict(sorted(processes.items()))
@@ -130,9 +144,15 @@ def compare(now, previous):
     old_services = {s["id"]: s for s in previous.get("services", [])}
     new_services = {s["id"]: s for s in now["services"]}
     status_changed = [
-        {"leistungsschluessel": s["leistungsschluessel"], "title": s["title"],
-         "from": old_services[i]["status"], "to": s["status"]}
-        for i, s in new_services.items() if i in old_services and old_services[i]["status"] != s["status"]]
+        {
+            "leistungsschluessel": s["leistungsschluessel"],
+            "title": s["title"],
+            "from": old_services[i]["status"],
+            "to": s["status"],
+        }
+        for i, s in new_services.items()
+        if i in old_services and old_services[i]["status"] != s["status"]
+    ]
     added = [_brief(s) for i, s in new_services.items() if i not in old_services]
     removed = [_brief(s) for i, s in old_services.items() if i not in new_services]
     old_processes = previous.get("processes", {})
@@ -144,10 +164,16 @@ def compare(now, previous):
             (newly_from_fim if is_fim(p["upstream"]) else newly_adopted).append(taken)
         if p["published"] and p["published"] != before.get("published"):
             newly_published.append({"process": name, "ref": p["published"], "first": not before.get("published")})
-    return {"previous_date": previous.get("date"), "counts": count_changes(now["counts"], previous.get("counts", {})),
-            "status_changed": status_changed, "added": added, "removed": removed,
-            "newly_adopted": newly_adopted, "newly_from_fim": newly_from_fim,
-            "newly_published": newly_published}
+    return {
+        "previous_date": previous.get("date"),
+        "counts": count_changes(now["counts"], previous.get("counts", {})),
+        "status_changed": status_changed,
+        "added": added,
+        "removed": removed,
+        "newly_adopted": newly_adopted,
+        "newly_from_fim": newly_from_fim,
+        "newly_published": newly_published,
+    }
 
 
 def nothing_changed(changes):
@@ -163,13 +189,17 @@ def nothing_changed(changes):
                 yield from deltas(child)
 
     return not any(deltas(changes["counts"])) and not any(
-        changes.get(k) for k in ("status_changed", "added", "removed", "newly_adopted", "newly_from_fim",
-                                 "newly_published"))
+        changes.get(k)
+        for k in ("status_changed", "added", "removed", "newly_adopted", "newly_from_fim", "newly_published")
+    )
 
 
 def _brief(service):
-    return {"leistungsschluessel": service["leistungsschluessel"], "title": service["title"],
-            "status": service["status"]}
+    return {
+        "leistungsschluessel": service["leistungsschluessel"],
+        "title": service["title"],
+        "status": service["status"],
+    }
 
 
 def count_rows(counts):
@@ -224,6 +254,7 @@ def build_report(entries, lock, when=None, previous=None, municipality=None, pro
 
 # --- saved reports ------------------------------------------------------------------------------
 
+
 def reports_dir(root):
     return Path(root) / REPORT_DIR
 
@@ -262,8 +293,10 @@ def previous_report(root, when):
     try:
         data = json.loads(path.read_text("utf-8"))
     except (OSError, ValueError) as error:
-        raise ReportError(f"{path}: cannot read the previous report ({error}); restore it from git or "
-                          "move it away to compare with the one before") from None
+        raise ReportError(
+            f"{path}: cannot read the previous report ({error}); restore it from git or "
+            "move it away to compare with the one before"
+        ) from None
     if not isinstance(data, dict) or data.get("format") != FORMAT or "counts" not in data:
         raise ReportError(f"{path}: not a procex report ({FORMAT}); move it out of {REPORT_DIR}")
     return _upgrade(data)
@@ -273,8 +306,12 @@ def _upgrade(data):
     """An older snapshot in today's terms: reports before the FIM figure counted XProzess imports as
     adopted; their process counts are recounted from their per-process records."""
     counts = data["counts"]
-    if isinstance(counts, dict) and isinstance(counts.get("processes"), dict) \
-            and "fim" not in counts["processes"] and isinstance(data.get("processes"), dict):
+    if (
+        isinstance(counts, dict)
+        and isinstance(counts.get("processes"), dict)
+        and "fim" not in counts["processes"]
+        and isinstance(data.get("processes"), dict)
+    ):
         counts["processes"] = process_counts({n: p for n, p in data["processes"].items() if isinstance(p, dict)})
     return data
 
@@ -296,59 +333,101 @@ def save_report(root, report):
 TEXTS = {
     "de": {
         "title": "Umsetzungsstand der Verwaltungsleistungen",
-        "as_of": "Stand {date}", "compared": "Vergleich mit dem Bericht vom {date}",
+        "as_of": "Stand {date}",
+        "compared": "Vergleich mit dem Bericht vom {date}",
         "compared_same_day": "Vergleich mit dem früheren Bericht vom selben Tag",
         "unchanged": "Seit dem letzten Bericht hat sich nichts geändert.",
         "no_previous": "Kein früherer Bericht gespeichert; `procex report --save` speichert diesen Stand "
-                       "für den Vergleich im nächsten Bericht.",
-        "by_status": "Leistungen nach Status", "by_topic": "Leistungen nach Themenfeld (OZG)",
-        "processes": "Prozessmodelle", "changes": "Veränderungen seit dem letzten Bericht",
-        "status": "Status", "topic": "Themenfeld", "now": "aktuell", "previous": "vorher",
-        "change": "Veränderung", "total": "gesamt", "services": "Leistungen",
-        "planned": "geplant", "in_progress": "in Umsetzung", "online": "online",
-        "adopted": "von anderen Kommunen übernommen", "fim": "aus FIM-Stammprozessen übernommen",
-        "own": "eigene", "published": "veröffentlicht",
+        "für den Vergleich im nächsten Bericht.",
+        "by_status": "Leistungen nach Status",
+        "by_topic": "Leistungen nach Themenfeld (OZG)",
+        "processes": "Prozessmodelle",
+        "changes": "Veränderungen seit dem letzten Bericht",
+        "status": "Status",
+        "topic": "Themenfeld",
+        "now": "aktuell",
+        "previous": "vorher",
+        "change": "Veränderung",
+        "total": "gesamt",
+        "services": "Leistungen",
+        "planned": "geplant",
+        "in_progress": "in Umsetzung",
+        "online": "online",
+        "adopted": "von anderen Kommunen übernommen",
+        "fim": "aus FIM-Stammprozessen übernommen",
+        "own": "eigene",
+        "published": "veröffentlicht",
         "unassigned": "ohne Zuordnung",
-        "status_changed": "Leistungen mit neuem Status", "added": "Neu im Katalog",
-        "removed": "Nicht mehr im Katalog", "newly_adopted": "Neu von anderen Kommunen übernommene Prozesse",
+        "status_changed": "Leistungen mit neuem Status",
+        "added": "Neu im Katalog",
+        "removed": "Nicht mehr im Katalog",
+        "newly_adopted": "Neu von anderen Kommunen übernommene Prozesse",
         "newly_from_fim": "Neu aus FIM-Stammprozessen übernommene Prozesse",
-        "newly_published": "Neu veröffentlichte Prozesse", "none": "keine",
-        "from_upstream": "übernommen von {ref}", "from_fim": "FIM-Stammprozess {id}", "fim_version": "Version {version}",
-        "first": "erstmals", "new_version": "neue Version",
+        "newly_published": "Neu veröffentlichte Prozesse",
+        "none": "keine",
+        "from_upstream": "übernommen von {ref}",
+        "from_fim": "FIM-Stammprozess {id}",
+        "fim_version": "Version {version}",
+        "first": "erstmals",
+        "new_version": "neue Version",
         "no_key": "ohne Schlüssel",
         "chart_status": "Leistungen nach Status: aktuell und im letzten Bericht",
         "chart_topic": "Leistungen nach Themenfeld und Status",
-        "section": "Bereich", "item": "Thema", "col_status": "Status",
-        "value_now": "aktuell", "value_previous": "vorher",
+        "section": "Bereich",
+        "item": "Thema",
+        "col_status": "Status",
+        "value_now": "aktuell",
+        "value_previous": "vorher",
         "sections": {"services": "Leistungen", "status": "Status", "topic": "Themenfeld", "processes": "Prozesse"},
         "generated": "erstellt mit procex",
     },
     "en": {
         "title": "Implementation of administrative services",
-        "as_of": "As of {date}", "compared": "Compared with the report of {date}",
+        "as_of": "As of {date}",
+        "compared": "Compared with the report of {date}",
         "compared_same_day": "Compared with the earlier report of the same day",
         "unchanged": "Nothing has changed since the last report.",
         "no_previous": "No earlier report saved; `procex report --save` keeps this state for the next "
-                       "report's comparison.",
-        "by_status": "Services by status", "by_topic": "Services by topic (OZG Themenfeld)",
-        "processes": "Process models", "changes": "Changes since the last report",
-        "status": "Status", "topic": "Topic", "now": "now", "previous": "previous",
-        "change": "change", "total": "total", "services": "services",
-        "planned": "planned", "in_progress": "in progress", "online": "online",
-        "adopted": "adopted from other municipalities", "fim": "taken from FIM master processes",
-        "own": "own", "published": "published",
+        "report's comparison.",
+        "by_status": "Services by status",
+        "by_topic": "Services by topic (OZG Themenfeld)",
+        "processes": "Process models",
+        "changes": "Changes since the last report",
+        "status": "Status",
+        "topic": "Topic",
+        "now": "now",
+        "previous": "previous",
+        "change": "change",
+        "total": "total",
+        "services": "services",
+        "planned": "planned",
+        "in_progress": "in progress",
+        "online": "online",
+        "adopted": "adopted from other municipalities",
+        "fim": "taken from FIM master processes",
+        "own": "own",
+        "published": "published",
         "unassigned": "unassigned",
-        "status_changed": "Services whose status changed", "added": "New in the catalogue",
+        "status_changed": "Services whose status changed",
+        "added": "New in the catalogue",
         "removed": "No longer in the catalogue",
         "newly_adopted": "Processes newly adopted from other municipalities",
         "newly_from_fim": "Processes newly taken from FIM master processes",
-        "newly_published": "Newly published processes", "none": "none",
-        "from_upstream": "adopted from {ref}", "from_fim": "FIM master process {id}", "fim_version": "version {version}",
-        "first": "first time", "new_version": "new version",
+        "newly_published": "Newly published processes",
+        "none": "none",
+        "from_upstream": "adopted from {ref}",
+        "from_fim": "FIM master process {id}",
+        "fim_version": "version {version}",
+        "first": "first time",
+        "new_version": "new version",
         "no_key": "no key",
         "chart_status": "Services by status: now and in the last report",
         "chart_topic": "Services by topic and status",
-        "section": "section", "item": "item", "col_status": "status", "value_now": "now", "value_previous": "previous",
+        "section": "section",
+        "item": "item",
+        "col_status": "status",
+        "value_now": "now",
+        "value_previous": "previous",
         "sections": {"services": "services", "status": "status", "topic": "topic", "processes": "processes"},
         "generated": "generated by procex",
     },
@@ -385,28 +464,45 @@ def _change_lines(report, t):
     """(heading, [line]) for each list of changes."""
     changes = report["changes"] or {}
     return [
-        (t["status_changed"], [f"{_service_line(c, t)}: {_label(t, c['from'])} → {_label(t, c['to'])}"
-                               for c in changes.get("status_changed", [])]),
+        (
+            t["status_changed"],
+            [
+                f"{_service_line(c, t)}: {_label(t, c['from'])} → {_label(t, c['to'])}"
+                for c in changes.get("status_changed", [])
+            ],
+        ),
         (t["added"], [f"{_service_line(s, t)} ({_label(t, s['status'])})" for s in changes.get("added", [])]),
         (t["removed"], [f"{_service_line(s, t)} ({_label(t, s['status'])})" for s in changes.get("removed", [])]),
-        (t["newly_adopted"], [f"{a['process']} ({t['from_upstream'].format(ref=a['upstream'])})"
-                              for a in changes.get("newly_adopted", [])]),
-        (t["newly_from_fim"], [f"{a['process']} ({_fim_origin(a['upstream'], t)})"
-                               for a in changes.get("newly_from_fim", [])]),
-        (t["newly_published"], [f"{p['ref']} ({t['first'] if p['first'] else t['new_version']})"
-                                for p in changes.get("newly_published", [])]),
+        (
+            t["newly_adopted"],
+            [
+                f"{a['process']} ({t['from_upstream'].format(ref=a['upstream'])})"
+                for a in changes.get("newly_adopted", [])
+            ],
+        ),
+        (
+            t["newly_from_fim"],
+            [f"{a['process']} ({_fim_origin(a['upstream'], t)})" for a in changes.get("newly_from_fim", [])],
+        ),
+        (
+            t["newly_published"],
+            [
+                f"{p['ref']} ({t['first'] if p['first'] else t['new_version']})"
+                for p in changes.get("newly_published", [])
+            ],
+        ),
     ]
 
 
 def _fim_origin(upstream, t):
     """'xprozess:99006028261000@01.00.00' -> 'FIM-Stammprozess 99006028261000, Version 01.00.00'."""
-    ident, _, version = upstream[len(FIM_PREFIX):].partition("@")
+    ident, _, version = upstream[len(FIM_PREFIX) :].partition("@")
     text = t["from_fim"].format(id=ident)
     return f"{text}, {t['fim_version'].format(version=version)}" if version else text
 
 
 def _subtitle(report, lang):
-    """"Stand …" and which report it is compared with."""
+    """ "Stand …" and which report it is compared with."""
     t = TEXTS[lang]
     text = t["as_of"].format(date=_date(report["date"], lang))
     if report["changes"] is not None:
@@ -463,8 +559,11 @@ def render_markdown(report, lang="de"):
             lines.append("| " + " | ".join(cells) + " |")
         lines.append("")
 
-    count_table(t["by_status"], t["status"],
-                [(t[s], "status", "", s) for s in STATUSES] + [(f"**{t['total']}**", "services", "", "total")])
+    count_table(
+        t["by_status"],
+        t["status"],
+        [(t[s], "status", "", s) for s in STATUSES] + [(f"**{t['total']}**", "services", "", "total")],
+    )
     # By topic: one column per status; the change is shown beside each number.
     lines += [f"## {t['by_topic']}", ""]
     columns = [t["topic"]] + [t[s] for s in STATUSES] + [t["total"]]
@@ -533,13 +632,29 @@ def render_csv(report, lang="de"):
     for section, item, status, value in count_rows(report["counts"]):
         delta = _delta(report, section, item, status)
         label = _topic_label(item, t) if section == "topic" else item
-        writer.writerow([t["sections"][section], label, _label(t, status), value,
-                         delta["previous"] if previous else "", delta["change"] if previous else ""])
+        writer.writerow(
+            [
+                t["sections"][section],
+                label,
+                _label(t, status),
+                value,
+                delta["previous"] if previous else "",
+                delta["change"] if previous else "",
+            ]
+        )
     if previous:  # topics that only the previous report had (no service belongs to them any more)
-        for topic in _all_topics(report)[len(report["counts"]["by_topic"]):]:
+        for topic in _all_topics(report)[len(report["counts"]["by_topic"]) :]:
             for status, delta in report["changes"]["counts"]["by_topic"][topic].items():
-                writer.writerow([t["sections"]["topic"], _topic_label(topic, t), _label(t, status), 0,
-                                 delta["previous"], delta["change"]])
+                writer.writerow(
+                    [
+                        t["sections"]["topic"],
+                        _topic_label(topic, t),
+                        _label(t, status),
+                        0,
+                        delta["previous"],
+                        delta["change"],
+                    ]
+                )
     return out.getvalue()
 
 
@@ -588,12 +703,16 @@ def svg_status_chart(report, lang="de"):
     group_w = plot_w / len(STATUSES)
     bar_w = min(56, group_w / 3)
     title = escape(t["chart_status"])
-    out = [f'<svg xmlns="http://www.w3.org/2000/svg" viewBox="0 0 {width} {height}" width="{width}" '
-           f'height="{height}" role="img" aria-labelledby="status-title" font-family="Arial,sans-serif" '
-           f'font-size="12"><title id="status-title">{title}</title>']
+    out = [
+        f'<svg xmlns="http://www.w3.org/2000/svg" viewBox="0 0 {width} {height}" width="{width}" '
+        f'height="{height}" role="img" aria-labelledby="status-title" font-family="Arial,sans-serif" '
+        f'font-size="12"><title id="status-title">{title}</title>'
+    ]
     for v in range(0, top_value + 1, step):
-        out.append(f'<line x1="{left}" x2="{width - right}" y1="{y(v):.1f}" y2="{y(v):.1f}" stroke="#e3e6ea"/>'
-                   f'<text x="{left - 6}" y="{y(v) + 4:.1f}" text-anchor="end" fill="#555">{v}</text>')
+        out.append(
+            f'<line x1="{left}" x2="{width - right}" y1="{y(v):.1f}" y2="{y(v):.1f}" stroke="#e3e6ea"/>'
+            f'<text x="{left - 6}" y="{y(v) + 4:.1f}" text-anchor="end" fill="#555">{v}</text>'
+        )
     for index, status in enumerate(STATUSES):
         centre = left + group_w * (index + 0.5)
         bars = [("now", now.get(status, 0), 1.0)]
@@ -603,20 +722,28 @@ def svg_status_chart(report, lang="de"):
         for offset, (which, value, opacity) in enumerate(bars):
             x = start + offset * bar_w
             label = f"{t[status]}, {t[which]}: {value}"
-            out.append(f'<rect x="{x + 2:.1f}" y="{y(value):.1f}" width="{bar_w - 4:.1f}" '
-                       f'height="{y(0) - y(value):.1f}" fill="{COLOURS[status]}" fill-opacity="{opacity}">'
-                       f'<title>{escape(label)}</title></rect>'
-                       f'<text x="{x + bar_w / 2:.1f}" y="{y(value) - 5:.1f}" text-anchor="middle">{value}</text>')
-        out.append(f'<text x="{centre:.1f}" y="{height - bottom + 18}" text-anchor="middle" '
-                   f'font-weight="bold">{escape(t[status])}</text>')
+            out.append(
+                f'<rect x="{x + 2:.1f}" y="{y(value):.1f}" width="{bar_w - 4:.1f}" '
+                f'height="{y(0) - y(value):.1f}" fill="{COLOURS[status]}" fill-opacity="{opacity}">'
+                f"<title>{escape(label)}</title></rect>"
+                f'<text x="{x + bar_w / 2:.1f}" y="{y(value) - 5:.1f}" text-anchor="middle">{value}</text>'
+            )
+        out.append(
+            f'<text x="{centre:.1f}" y="{height - bottom + 18}" text-anchor="middle" '
+            f'font-weight="bold">{escape(t[status])}</text>'
+        )
     out.append(f'<line x1="{left}" x2="{width - right}" y1="{y(0):.1f}" y2="{y(0):.1f}" stroke="#333"/>')
     if previous is not None:
-        legend = [(0.4, f"{t['previous']} ({_date(report['previous'], lang)})"),
-                  (1.0, f"{t['now']} ({_date(report['date'], lang)})")]
+        legend = [
+            (0.4, f"{t['previous']} ({_date(report['previous'], lang)})"),
+            (1.0, f"{t['now']} ({_date(report['date'], lang)})"),
+        ]
         x = left
         for opacity, text in legend:
-            out.append(f'<rect x="{x}" y="12" width="14" height="14" fill="#555" fill-opacity="{opacity}"/>'
-                       f'<text x="{x + 20}" y="24">{escape(text)}</text>')
+            out.append(
+                f'<rect x="{x}" y="12" width="14" height="14" fill="#555" fill-opacity="{opacity}"/>'
+                f'<text x="{x + 20}" y="24">{escape(text)}</text>'
+            )
             x += 40 + 7 * len(text)
     out.append("</svg>")
     return "".join(out)
@@ -631,27 +758,32 @@ def svg_topic_chart(report, lang="de"):
     maximum = max([c["total"] for c in topics.values()] + [1])
     scale = (width - label_w - 50) / maximum
     title = escape(t["chart_topic"])
-    out = [f'<svg xmlns="http://www.w3.org/2000/svg" viewBox="0 0 {width} {height}" width="{width}" '
-           f'height="{height}" role="img" aria-labelledby="topic-title" font-family="Arial,sans-serif" '
-           f'font-size="12"><title id="topic-title">{title}</title>']
+    out = [
+        f'<svg xmlns="http://www.w3.org/2000/svg" viewBox="0 0 {width} {height}" width="{width}" '
+        f'height="{height}" role="img" aria-labelledby="topic-title" font-family="Arial,sans-serif" '
+        f'font-size="12"><title id="topic-title">{title}</title>'
+    ]
     x = label_w
     for status in STATUSES:
-        out.append(f'<rect x="{x}" y="8" width="14" height="14" fill="{COLOURS[status]}"/>'
-                   f'<text x="{x + 20}" y="20">{escape(t[status])}</text>')
+        out.append(
+            f'<rect x="{x}" y="8" width="14" height="14" fill="{COLOURS[status]}"/>'
+            f'<text x="{x + 20}" y="20">{escape(t[status])}</text>'
+        )
         x += 40 + 7 * len(t[status])
     for row, (topic, counts) in enumerate(topics.items()):
         y = top + row * row_h
-        out.append(f'<text x="{label_w - 8}" y="{y + 16}" text-anchor="end">'
-                   f'{escape(_topic_label(topic, t))}</text>')
+        out.append(f'<text x="{label_w - 8}" y="{y + 16}" text-anchor="end">{escape(_topic_label(topic, t))}</text>')
         x = label_w
         for status in STATUSES:
             value = counts.get(status, 0)
             if not value:
                 continue
             w = value * scale
-            out.append(f'<rect x="{x:.1f}" y="{y + 3}" width="{w:.1f}" height="{row_h - 6}" '
-                       f'fill="{COLOURS[status]}"><title>{escape(f"{_topic_label(topic, t)}, {t[status]}: {value}")}'
-                       f'</title></rect>')
+            out.append(
+                f'<rect x="{x:.1f}" y="{y + 3}" width="{w:.1f}" height="{row_h - 6}" '
+                f'fill="{COLOURS[status]}"><title>{escape(f"{_topic_label(topic, t)}, {t[status]}: {value}")}'
+                f"</title></rect>"
+            )
             if w >= 18:
                 out.append(f'<text x="{x + w / 2:.1f}" y="{y + 16}" text-anchor="middle" fill="#fff">{value}</text>')
             x += w
@@ -680,42 +812,54 @@ def render_html(report, lang="de"):
     who = f" – {report['municipality']}" if report.get("municipality") else ""
     subtitle = _subtitle(report, lang)
     unchanged = nothing_changed(report["changes"])
-    parts = [f'<!DOCTYPE html>\n<html lang="{lang}"><head><meta charset="utf-8">'
-             f'<meta name="viewport" content="width=device-width, initial-scale=1">'
-             f'<title>{escape(t["title"] + who)}</title><style>{_CSS}</style></head><body>',
-             f'<h1>{escape(t["title"] + who)}</h1><p class="sub">{escape(subtitle)}</p>']
+    parts = [
+        f'<!DOCTYPE html>\n<html lang="{lang}"><head><meta charset="utf-8">'
+        f'<meta name="viewport" content="width=device-width, initial-scale=1">'
+        f"<title>{escape(t['title'] + who)}</title><style>{_CSS}</style></head><body>",
+        f'<h1>{escape(t["title"] + who)}</h1><p class="sub">{escape(subtitle)}</p>',
+    ]
     if not has_previous:
         parts.append(f"<p>{_code(escape(t['no_previous']))}</p>")
     if unchanged:
         parts.append(f"<p>{escape(t['unchanged'])}</p>")
 
     def table(title, head, rows):
-        extra = (f'<th class="n">{escape(t["previous"])}</th><th class="n">{escape(t["change"])}</th>'
-                 if has_previous else "")
-        html = [f"<h2>{escape(title)}</h2><table><thead><tr><th>{escape(head)}</th>"
-                f'<th class="n">{escape(t["now"])}</th>{extra}</tr></thead><tbody>']
+        extra = (
+            f'<th class="n">{escape(t["previous"])}</th><th class="n">{escape(t["change"])}</th>'
+            if has_previous
+            else ""
+        )
+        html = [
+            f"<h2>{escape(title)}</h2><table><thead><tr><th>{escape(head)}</th>"
+            f'<th class="n">{escape(t["now"])}</th>{extra}</tr></thead><tbody>'
+        ]
         for label, section, item, status, css in rows:
             delta = _delta(report, section, item, status)
             now = _count(report, section, item, status)
-            html.append(f'<tr class="{css}"><td>{escape(label)}</td><td class="n">{now}</td>'
-                        f"{_html_change(delta)}</tr>")
+            html.append(f'<tr class="{css}"><td>{escape(label)}</td><td class="n">{now}</td>{_html_change(delta)}</tr>')
         html.append("</tbody></table>")
         return "".join(html)
 
-    parts.append(table(t["by_status"], t["status"],
-                       [(t[s], "status", "", s, "") for s in STATUSES]
-                       + [(t["total"], "services", "", "total", "total")]))
+    parts.append(
+        table(
+            t["by_status"],
+            t["status"],
+            [(t[s], "status", "", s, "") for s in STATUSES] + [(t["total"], "services", "", "total", "total")],
+        )
+    )
     parts.append(svg_status_chart(report, lang))
     parts.append(f"<h2>{escape(t['by_topic'])}</h2>")
     parts.append(svg_topic_chart(report, lang))
     head = "".join(f'<th class="n">{escape(t[s])}</th>' for s in (*STATUSES, "total"))
     rows = []
     for topic in _all_topics(report):
-        cells = "".join(f'<td class="n">{escape(_with_change(report, "topic", topic, s))}</td>'
-                        for s in (*STATUSES, "total"))
+        cells = "".join(
+            f'<td class="n">{escape(_with_change(report, "topic", topic, s))}</td>' for s in (*STATUSES, "total")
+        )
         rows.append(f"<tr><td>{escape(_topic_label(topic, t))}</td>{cells}</tr>")
-    parts.append(f"<table><thead><tr><th>{escape(t['topic'])}</th>{head}</tr></thead>"
-                 f"<tbody>{''.join(rows)}</tbody></table>")
+    parts.append(
+        f"<table><thead><tr><th>{escape(t['topic'])}</th>{head}</tr></thead><tbody>{''.join(rows)}</tbody></table>"
+    )
     parts.append(table(t["processes"], "", [(t[k], "processes", "", k, "") for k in PROCESS_COUNTS]))
     if has_previous and not unchanged:
         parts.append(f"<h2>{escape(t['changes'])}</h2>")
@@ -729,6 +873,7 @@ def render_html(report, lang="de"):
 
 # --- output -------------------------------------------------------------------------------------
 
+
 def render(report, fmt="md", lang="de"):
     if fmt == "json":
         return json.dumps(report, ensure_ascii=False, indent=2) + "\n"
@@ -741,8 +886,9 @@ def render(report, fmt="md", lang="de"):
     raise ReportError(f"unknown report format {fmt!r}; use one of {', '.join(FORMATS)}")
 
 
-def make_report(root, entries, lock, fmt="md", lang="de", save=False, output=None, when=None,
-                municipality=None, process_names=()):
+def make_report(
+    root, entries, lock, fmt="md", lang="de", save=False, output=None, when=None, municipality=None, process_names=()
+):
     """Build the report of the workspace at ``root``, optionally save the snapshot and write it.
 
     Returns (text, saved path or None, output path or None). Nothing is written when building fails.
@@ -759,5 +905,15 @@ def make_report(root, entries, lock, fmt="md", lang="de", save=False, output=Non
 
 def report_for_workspace(ws, fmt="md", lang="de", save=False, output=None, when=None):
     """``make_report`` over a workspace: its catalogue, lock, process files and municipality."""
-    return make_report(ws.root, ws.catalogue(), ws.lock(), fmt, lang, save, output, when,
-                       ws.municipality.get("name"), ws.process_names())
+    return make_report(
+        ws.root,
+        ws.catalogue(),
+        ws.lock(),
+        fmt,
+        lang,
+        save,
+        output,
+        when,
+        ws.municipality.get("name"),
+        ws.process_names(),
+    )

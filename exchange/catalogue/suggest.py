@@ -10,6 +10,7 @@ entries against 100,000 processes take well under two seconds. Processes of the 
 publisher are left out: a suggestion is always a peer's process. The listing itself comes in one
 request from the library's index endpoint and is cached with its ETag (``library_listing``).
 """
+
 import heapq
 import json
 import math
@@ -17,7 +18,6 @@ from collections import defaultdict
 from dataclasses import dataclass
 
 from procex.bpmn.text import label_similarity, label_tokens, normalize_label
-
 from procex.exchange.catalogue.leika import load_leika
 
 WAITING = ("planned", "in_progress")
@@ -25,8 +25,8 @@ TIERS = ("exact", "action", "object", "group", "similar")
 _TIER_RANK = {tier: rank for rank, tier in enumerate(TIERS)}
 _PREFIXES = (("exact", 14), ("action", 11), ("object", 8))
 GROUP_DIGITS = 5
-SIMILAR_MIN = 0.7   # a name alone must be this close to be suggested
-GROUP_MIN = 0.5     # ... or this close when the process is in the same LeiKa group
+SIMILAR_MIN = 0.7  # a name alone must be this close to be suggested
+GROUP_MIN = 0.5  # ... or this close when the process is in the same LeiKa group
 _TITLE_WEIGHT = 0.6  # score = 0.6 x label similarity of the names + 0.4 x share of query stems found
 _NAME_CANDIDATES = 80  # distinct names scored in full per entry after the cheap stem ranking
 
@@ -37,17 +37,21 @@ TEXTS = {
         "object": "gleicher Leistungsgegenstand, andere Verrichtung",
         "group": "gleiche Leistungsgruppe, ähnlicher Name",
         "similar": "ähnlicher Name",
-        "planned": "geplant", "in_progress": "in Umsetzung", "online": "online",
+        "planned": "geplant",
+        "in_progress": "in Umsetzung",
+        "online": "online",
         "no_key": "ohne Schlüssel",
         "none": "keine passenden Prozesse in der Bibliothek",
         "more": "… und {n} weitere",
-        "adoptions": "{n} Übernahmen", "adoption": "1 Übernahme", "adoptions_unknown": "Übernahmen unbekannt",
+        "adoptions": "{n} Übernahmen",
+        "adoption": "1 Übernahme",
+        "adoptions_unknown": "Übernahmen unbekannt",
         "accepted": "von der Bibliothek angenommen",
         "checked": "geprüft: {errors}, {warnings}",
         "errors": ("keine Fehler", "1 Fehler", "{n} Fehler"),
         "warnings": ("keine Warnungen", "1 Warnung", "{n} Warnungen"),
         "coverage": "für {covered} von {waiting} wartenden Leistungen gibt es einen Prozess einer "
-                    "anderen Kommune ({exact} exakt)",
+        "anderen Kommune ({exact} exakt)",
     },
     "en": {
         "exact": "same Leistungsschlüssel",
@@ -55,11 +59,15 @@ TEXTS = {
         "object": "same object, other action",
         "group": "same service group, similar name",
         "similar": "similar name",
-        "planned": "planned", "in_progress": "in progress", "online": "online",
+        "planned": "planned",
+        "in_progress": "in progress",
+        "online": "online",
         "no_key": "no key",
         "none": "no matching process in the library",
         "more": "… and {n} more",
-        "adoptions": "{n} adoptions", "adoption": "1 adoption", "adoptions_unknown": "adoptions unknown",
+        "adoptions": "{n} adoptions",
+        "adoption": "1 adoption",
+        "adoptions_unknown": "adoptions unknown",
         "accepted": "accepted by the library",
         "checked": "checked: {errors}, {warnings}",
         "errors": ("no errors", "1 error", "{n} errors"),
@@ -104,11 +112,18 @@ class Candidate:
         return "accepted"
 
     def as_json(self):
-        return {"ref": self.ref, "publisher": self.publisher, "slug": self.slug, "version": self.version,
-                "name": self.item.get("name", ""),
-                "leistungsschluessel": list(self.item.get("leistungsschluessel") or []),
-                "match": self.tier, "score": round(self.score, 4),
-                "adoptions": self.adoptions, "validation": self.validation}
+        return {
+            "ref": self.ref,
+            "publisher": self.publisher,
+            "slug": self.slug,
+            "version": self.version,
+            "name": self.item.get("name", ""),
+            "leistungsschluessel": list(self.item.get("leistungsschluessel") or []),
+            "match": self.tier,
+            "score": round(self.score, 4),
+            "adoptions": self.adoptions,
+            "validation": self.validation,
+        }
 
 
 @dataclass
@@ -126,10 +141,15 @@ class Suggestion:
 
     def as_json(self):
         e = self.entry
-        return {"leistungsschluessel": e.leistungsschluessel, "title": e.title, "status": e.status,
-                "office": e.office, "total": self.total,
-                "by_match": {tier: self.by_tier.get(tier, 0) for tier in TIERS},
-                "candidates": [c.as_json() for c in self.candidates]}
+        return {
+            "leistungsschluessel": e.leistungsschluessel,
+            "title": e.title,
+            "status": e.status,
+            "office": e.office,
+            "total": self.total,
+            "by_match": {tier: self.by_tier.get(tier, 0) for tier in TIERS},
+            "candidates": [c.as_json() for c in self.candidates],
+        }
 
 
 @dataclass
@@ -141,13 +161,19 @@ class SuggestResult:
     @property
     def coverage(self):
         """{"waiting": n, "covered": n, "exact": n}: entries with any candidate / an exact one."""
-        return {"waiting": len(self.suggestions),
-                "covered": sum(1 for s in self.suggestions if s.total),
-                "exact": sum(1 for s in self.suggestions if s.exact)}
+        return {
+            "waiting": len(self.suggestions),
+            "covered": sum(1 for s in self.suggestions if s.total),
+            "exact": sum(1 for s in self.suggestions if s.exact),
+        }
 
     def as_json(self):
-        return {"statuses": list(self.statuses), "library_processes": self.library_size,
-                "coverage": self.coverage, "entries": [s.as_json() for s in self.suggestions]}
+        return {
+            "statuses": list(self.statuses),
+            "library_processes": self.library_size,
+            "coverage": self.coverage,
+            "entries": [s.as_json() for s in self.suggestions],
+        }
 
 
 def _keys(item):
@@ -168,10 +194,10 @@ class LibraryIndex:
         items = [item for item in items if item.get("publisher") != own_publisher]
         self.items = sorted(items, key=lambda i: (-(_adoptions(i) or 0), i.get("publisher", ""), i.get("slug", "")))
         name_ids, extra_ids, group_ids = {}, {}, {}
-        self._names = []        # name id -> the name as published (first seen)
-        self._extras = []       # extra id -> stems of keywords and task labels
-        self._groups = []       # group id -> positions of its processes, in the fixed order
-        self._group_of = []     # group id -> (name id, extra id, keys)
+        self._names = []  # name id -> the name as published (first seen)
+        self._extras = []  # extra id -> stems of keywords and task labels
+        self._groups = []  # group id -> positions of its processes, in the fixed order
+        self._group_of = []  # group id -> (name id, extra id, keys)
         raw_ids = {}  # the same name string is normalised once
         for position, item in enumerate(self.items):
             name = item.get("name", "")
@@ -288,11 +314,12 @@ class LibraryIndex:
             positions = self._groups[gid]
             by_tier[tier] += len(positions)
             rank, negative = _TIER_RANK[tier], -round(score, 6)
-            heads.extend((rank, negative, p, tier) for p in positions[:limit or None])
+            heads.extend((rank, negative, p, tier) for p in positions[: limit or None])
         heads.sort()
         best = heads[:limit] if limit else heads
-        candidates = [Candidate(self.items[p], tier, -negative, _adoptions(self.items[p]))
-                      for _, negative, p, tier in best]
+        candidates = [
+            Candidate(self.items[p], tier, -negative, _adoptions(self.items[p])) for _, negative, p, tier in best
+        ]
         return Suggestion(entry, candidates, sum(by_tier.values()), dict(by_tier))
 
 
@@ -327,6 +354,7 @@ def _adoptions(item):
 
 # --- which entries wait --------------------------------------------------------------------------
 
+
 def local_entry_keys(lock):
     """Leistungsschlüssel that a process of the workspace (procex.lock) already serves."""
     processes = (lock or {}).get("processes") or {}
@@ -336,9 +364,11 @@ def local_entry_keys(lock):
 def waiting_entries(entries, lock=None, statuses=WAITING):
     """Entries with one of ``statuses`` and no local process (no process file, no lock entry)."""
     served = local_entry_keys(lock)
-    return [e for e in entries
-            if e.status in statuses and not e.process
-            and not (e.leistungsschluessel and e.leistungsschluessel in served)]
+    return [
+        e
+        for e in entries
+        if e.status in statuses and not e.process and not (e.leistungsschluessel and e.leistungsschluessel in served)
+    ]
 
 
 def suggest(entries, index, lock=None, statuses=WAITING, limit=5, leika=None):
@@ -365,13 +395,13 @@ def fill_adoptions(result, adoptions_of):
                 records = adoptions_of(*key)
                 if isinstance(records, dict):  # the API's answer: {"items": [...], "total": n}
                     records = records.get("items")
-                seen[key] = None if records is None else len(
-                    {(r.get("adopter") or {}).get("slug") for r in records})
+                seen[key] = None if records is None else len({(r.get("adopter") or {}).get("slug") for r in records})
             candidate.adoptions = seen[key]
     return result
 
 
 # --- output --------------------------------------------------------------------------------------
+
 
 def coverage_sentence(coverage, lang="de"):
     return TEXTS[lang]["coverage"].format(**coverage)
@@ -382,11 +412,13 @@ def _count_text(n, forms):
 
 
 def _validation_text(validation, t):
-    """"geprüft: keine Fehler, 2 Warnungen" from the library's summary, else "von der Bibliothek
+    """ "geprüft: keine Fehler, 2 Warnungen" from the library's summary, else "von der Bibliothek
     angenommen" (a library that does not list it: it accepted the model, nothing more is known)."""
     if isinstance(validation, dict):
-        return t["checked"].format(errors=_count_text(validation["errors"], t["errors"]),
-                                   warnings=_count_text(validation["warnings"], t["warnings"]))
+        return t["checked"].format(
+            errors=_count_text(validation["errors"], t["errors"]),
+            warnings=_count_text(validation["warnings"], t["warnings"]),
+        )
     return t["accepted"]
 
 
@@ -409,8 +441,10 @@ def format_text(result, lang="de"):
         if not s.candidates:
             lines.append(f"    {t['none']}")
         for number, c in enumerate(s.candidates, start=1):
-            lines.append(f"    {number}. {c.ref}  {c.item.get('name', '')}  [{t[c.tier]}]  "
-                         f"{_adoptions_text(c.adoptions, t)} · {_validation_text(c.validation, t)}")
+            lines.append(
+                f"    {number}. {c.ref}  {c.item.get('name', '')}  [{t[c.tier]}]  "
+                f"{_adoptions_text(c.adoptions, t)} · {_validation_text(c.validation, t)}"
+            )
         if s.total > len(s.candidates):
             lines.append(f"       {t['more'].format(n=s.total - len(s.candidates))}")
     if lines:
@@ -420,6 +454,7 @@ def format_text(result, lang="de"):
 
 
 # --- the workspace's view -----------------------------------------------------------------------
+
 
 def suggest_for_workspace(ws, statuses=WAITING, limit=5, client=None, progress=None, notice=None):
     """Read the workspace's catalogue and lock, fetch the library listing once, rank, fill adoptions.
@@ -467,7 +502,6 @@ def library_listing(ws, client, progress=None, notice=None):
     cached.
     """
     from procex.core.files import atomic_write
-
     from procex.exchange.library import package
     from procex.exchange.library.client import UNREACHABLE, LibraryError
 
@@ -479,16 +513,23 @@ def library_listing(ws, client, progress=None, notice=None):
         if error.status == 404:
             return client.search_all(progress=progress)
         if error.code == UNREACHABLE and cached is not None:
-            (notice or _notice)(f"note: the library at {client.base_url} cannot be reached; using the cached "
-                                f"listing downloaded {_local_time(cached.get('fetched_at'), path)} "
-                                f"({_processes(len(cached['items']))})")
+            (notice or _notice)(
+                f"note: the library at {client.base_url} cannot be reached; using the cached "
+                f"listing downloaded {_local_time(cached.get('fetched_at'), path)} "
+                f"({_processes(len(cached['items']))})"
+            )
             return cached["items"]
         raise
     if items is None:
         return cached["items"]
     if etag:
-        data = {"library": client.base_url, "etag": etag, "fetched_at": package.utc_now(),
-                "count": len(items), "items": items}
+        data = {
+            "library": client.base_url,
+            "etag": etag,
+            "fetched_at": package.utc_now(),
+            "count": len(items),
+            "items": items,
+        }
         try:
             atomic_write(path, json.dumps(data, ensure_ascii=False, separators=(",", ":")).encode("utf-8"))
         except OSError:
@@ -527,7 +568,12 @@ def _read_listing_cache(path, library):
         data = json.loads(path.read_bytes())
     except (OSError, ValueError):
         return None
-    if (not isinstance(data, dict) or data.get("library") != library or not isinstance(data.get("etag"), str)
-            or not isinstance(data.get("items"), list) or data.get("count") != len(data["items"])):
+    if (
+        not isinstance(data, dict)
+        or data.get("library") != library
+        or not isinstance(data.get("etag"), str)
+        or not isinstance(data.get("items"), list)
+        or data.get("count") != len(data["items"])
+    ):
         return None
     return data

@@ -6,15 +6,15 @@ regenerates trier/<slug>.bpmn + trier/<slug>.json (Stadt Trier, version 1.0.0) a
 trier-v2/gewerbeanmeldung.bpmn + .json (1.1.0). The output is deterministic, so running it again
 without changing a description changes no file. Descriptions: trier_models.py; layout: layout.py.
 """
+
 import json
 import sys
 from pathlib import Path
 
 from lxml import etree
 
-from procex.core.files import atomic_write
 from procex.bpmn.xml import BPMN_NS, BPMNDI_NS, DC_NS, DI_NS, XSI_NS
-
+from procex.core.files import atomic_write
 from procex.exchange.examples.layout import layout
 from procex.exchange.examples.spec import EVENT_KINDS, GATEWAY_KINDS, flow_id
 
@@ -74,13 +74,22 @@ def to_xml(model):
     collaboration_id = f"Collaboration_{model.slug.replace('-', '_')}"
     collaboration = _sub(root, BPMN_NS, "collaboration", id=collaboration_id, name=model.name)
     for pool in model.pools:
-        participant = _sub(collaboration, BPMN_NS, "participant", id=pool.id, name=pool.name,
-                           processRef=pool.process_id)
+        participant = _sub(
+            collaboration, BPMN_NS, "participant", id=pool.id, name=pool.name, processRef=pool.process_id
+        )
         if not pool.process_id:
             _doc(participant, pool.doc)
     for mflow in model.message_flows:
-        _sub(collaboration, BPMN_NS, "messageFlow", id=mflow.id, name=mflow.name,
-             sourceRef=mflow.source, targetRef=mflow.target, messageRef=mflow.message)
+        _sub(
+            collaboration,
+            BPMN_NS,
+            "messageFlow",
+            id=mflow.id,
+            name=mflow.name,
+            sourceRef=mflow.source,
+            targetRef=mflow.target,
+            messageRef=mflow.message,
+        )
 
     for pool in model.pools:
         if pool.process_id:
@@ -92,8 +101,7 @@ def to_xml(model):
 
 
 def _process(root, pool):
-    process = _sub(root, BPMN_NS, "process", id=pool.process_id, name=pool.process_name,
-                   isExecutable="false")
+    process = _sub(root, BPMN_NS, "process", id=pool.process_id, name=pool.process_name, isExecutable="false")
     _doc(process, pool.doc)
     if pool.lanes:
         lane_set = _sub(process, BPMN_NS, "laneSet", id=f"LaneSet_{pool.process_id}")
@@ -123,8 +131,7 @@ def _process(root, pool):
             element.set("attachedToRef", node.attached)
         if node.kind in GATEWAY_KINDS and node.kind != "eventBasedGateway":
             n_in, n_out = len(incoming.get(node.id, [])), len(outgoing.get(node.id, []))
-            direction = ("Diverging" if n_out > 1 and n_in <= 1 else
-                         "Converging" if n_in > 1 and n_out <= 1 else "Mixed")
+            direction = "Diverging" if n_out > 1 and n_in <= 1 else "Converging" if n_in > 1 and n_out <= 1 else "Mixed"
             element.set("gatewayDirection", direction)
         if node.id in defaults:
             element.set("default", defaults[node.id])
@@ -138,8 +145,9 @@ def _process(root, pool):
         if node.kind in EVENT_KINDS and node.event:
             _event_definition(element, node)
     for flow in pool.flows:
-        element = _sub(process, BPMN_NS, "sequenceFlow", id=flow.id, name=flow.name,
-                       sourceRef=flow.source, targetRef=flow.target)
+        element = _sub(
+            process, BPMN_NS, "sequenceFlow", id=flow.id, name=flow.name, sourceRef=flow.source, targetRef=flow.target
+        )
         if flow.cond:
             _expression(element, "conditionExpression", flow.cond)
 
@@ -159,23 +167,20 @@ def _event_definition(element, node):
 
 
 def _bounds(parent, rect):
-    _sub(parent, DC_NS, "Bounds", x=round(rect.x), y=round(rect.y), width=round(rect.w),
-         height=round(rect.h))
+    _sub(parent, DC_NS, "Bounds", x=round(rect.x), y=round(rect.y), width=round(rect.w), height=round(rect.h))
 
 
 def _diagram(root, model, collaboration_id, geometry):
-    diagram = _sub(root, BPMNDI_NS, "BPMNDiagram", id=f"BPMNDiagram_{model.slug.replace('-', '_')}",
-                   name=model.name)
-    plane = _sub(diagram, BPMNDI_NS, "BPMNPlane", id=f"BPMNPlane_{model.slug.replace('-', '_')}",
-                 bpmnElement=collaboration_id)
+    diagram = _sub(root, BPMNDI_NS, "BPMNDiagram", id=f"BPMNDiagram_{model.slug.replace('-', '_')}", name=model.name)
+    plane = _sub(
+        diagram, BPMNDI_NS, "BPMNPlane", id=f"BPMNPlane_{model.slug.replace('-', '_')}", bpmnElement=collaboration_id
+    )
     shapes, labels = geometry.shapes, geometry.labels
     for pool in model.pools:
-        shape = _sub(plane, BPMNDI_NS, "BPMNShape", id=f"{pool.id}_di", bpmnElement=pool.id,
-                     isHorizontal="true")
+        shape = _sub(plane, BPMNDI_NS, "BPMNShape", id=f"{pool.id}_di", bpmnElement=pool.id, isHorizontal="true")
         _bounds(shape, shapes[pool.id])
         for lane in pool.lanes:
-            shape = _sub(plane, BPMNDI_NS, "BPMNShape", id=f"{lane.id}_di", bpmnElement=lane.id,
-                         isHorizontal="true")
+            shape = _sub(plane, BPMNDI_NS, "BPMNShape", id=f"{lane.id}_di", bpmnElement=lane.id, isHorizontal="true")
             _bounds(shape, shapes[lane.id])
     for pool in model.pools:
         for node in pool.nodes:
@@ -201,6 +206,7 @@ def manifest_json(model):
 def build(out_root=HERE):
     """Write every example; return the paths written."""
     from procex.exchange.examples.trier_models import trier_models, trier_v2_models
+
     written = []
     for folder, models in (("trier", trier_models()), ("trier-v2", trier_v2_models())):
         for model in models:

@@ -7,6 +7,7 @@ just above and below each row) with a shortest-path search that charges for leng
 reuse of a stretch another edge already runs along, and never lets a segment cut through a shape
 other than its own two ends. A flow that cannot be routed is an error in the description.
 """
+
 import heapq
 from dataclasses import dataclass
 
@@ -14,16 +15,16 @@ from procex.exchange.examples.spec import EVENT_KINDS, GATEWAY_KINDS
 
 POOL_X = 160
 POOL_Y = 80
-POOL_HEADER = 30      # the band with the pool's name
-LANE_HEADER = 30      # the band with the lane's name
+POOL_HEADER = 30  # the band with the pool's name
+LANE_HEADER = 30  # the band with the lane's name
 POOL_GAP = 60
 COL_W = 150
 ROW_H = 130
-FIRST_COL = 70        # from the start of the content area to the centre of column 0
+FIRST_COL = 70  # from the start of the content area to the centre of column 0
 SIZES = {"task": (100, 80), "event": (36, 36), "gateway": (50, 50)}
-MARGIN = 6            # keep lines this far from foreign shapes
-BEND = 30             # cost of one bend, in pixels of length
-REUSE = 200           # cost of running along a stretch another edge already uses
+MARGIN = 6  # keep lines this far from foreign shapes
+BEND = 30  # cost of one bend, in pixels of length
+REUSE = 200  # cost of running along a stretch another edge already uses
 DIRS = {"E": (1, 0), "W": (-1, 0), "S": (0, 1), "N": (0, -1)}
 OPPOSITE = {"E": "W", "W": "E", "N": "S", "S": "N"}
 
@@ -62,12 +63,15 @@ class Rect:
         return self.x < x < self.right and self.y < y < self.bottom
 
     def overlaps(self, other):
-        return (self.x < other.right and other.x < self.right
-                and self.y < other.bottom and other.y < self.bottom)
+        return self.x < other.right and other.x < self.right and self.y < other.bottom and other.y < self.bottom
 
     def port(self, side):
-        return {"E": (self.right, self.cy), "W": (self.x, self.cy),
-                "N": (self.cx, self.y), "S": (self.cx, self.bottom)}[side]
+        return {
+            "E": (self.right, self.cy),
+            "W": (self.x, self.cy),
+            "N": (self.cx, self.y),
+            "S": (self.cx, self.bottom),
+        }[side]
 
 
 def shape_size(kind):
@@ -84,11 +88,11 @@ def col_x(col):
 
 @dataclass
 class Layout:
-    shapes: dict          # element id -> Rect (pools, lanes, nodes)
-    edges: dict           # flow id -> [(x, y), ...]
-    labels: dict          # element id -> Rect of its external label
-    rows: dict            # pool or lane id -> [Rect of each row]
-    pool_of: dict         # node id -> pool id
+    shapes: dict  # element id -> Rect (pools, lanes, nodes)
+    edges: dict  # flow id -> [(x, y), ...]
+    labels: dict  # element id -> Rect of its external label
+    rows: dict  # pool or lane id -> [Rect of each row]
+    pool_of: dict  # node id -> pool id
 
 
 def layout(model):
@@ -143,19 +147,20 @@ def layout(model):
     for pool in model.pools:
         kinds = {n.id: n.kind for n in pool.nodes}
         for flow in pool.flows:
-            edges[flow.id] = router.route(flow.id, flow.source, flow.target, kinds,
-                                          area=shapes[pool.id])
+            edges[flow.id] = router.route(flow.id, flow.source, flow.target, kinds, area=shapes[pool.id])
     ends = [point for points in edges.values() for point in (points[0], points[-1])]
-    labels = {n.id: _node_label(n, shapes[n.id], ends) for n in nodes
-              if n.name and (n.kind in EVENT_KINDS or n.kind in GATEWAY_KINDS)}
+    labels = {
+        n.id: _node_label(n, shapes[n.id], ends)
+        for n in nodes
+        if n.name and (n.kind in EVENT_KINDS or n.kind in GATEWAY_KINDS)
+    }
     sources = {f.id: f.source for p in model.pools for f in p.flows}
     sources.update({m.id: m.source for m in model.message_flows})
     names = {f.id: f.name for p in model.pools for f in p.flows}
     names.update({m.id: m.name for m in model.message_flows})
     for edge_id, points in edges.items():
         if names.get(edge_id):
-            siblings = [edges[e] for e, src in sources.items()
-                        if src == sources[edge_id] and e != edge_id]
+            siblings = [edges[e] for e, src in sources.items() if src == sources[edge_id] and e != edge_id]
             labels[edge_id] = _edge_label(names[edge_id], points, siblings)
     return Layout(shapes, edges, labels, rows, pool_of)
 
@@ -163,7 +168,7 @@ def layout(model):
 def _check_overlaps(nodes, shapes):
     placed = [(n, shapes[n.id]) for n in nodes if n.kind != "boundaryEvent"]
     for i, (a, ra) in enumerate(placed):
-        for b, rb in placed[i + 1:]:
+        for b, rb in placed[i + 1 :]:
             if ra.overlaps(rb):
                 raise LayoutError(f"{a.id} and {b.id} overlap (same grid cell?)")
 
@@ -177,10 +182,10 @@ def _node_label(node, rect, edge_ends):
     above = Rect(rect.cx - width / 2, rect.y - h - 6, width, h)
     top_used = any(abs(x - rect.cx) < 1 and abs(y - rect.y) < 1 for x, y in edge_ends)
     bottom_used = any(abs(x - rect.cx) < 1 and abs(y - rect.bottom) < 1 for x, y in edge_ends)
-    if node.kind == "boundaryEvent":   # beside, below the host's edge
+    if node.kind == "boundaryEvent":  # beside, below the host's edge
         return Rect(rect.right + 4, rect.cy + 2, width, h)
     order = [above, below] if node.kind in GATEWAY_KINDS else [below, above]
-    if top_used and bottom_used:   # beside, up and to the left, clear of both vertical exits
+    if top_used and bottom_used:  # beside, up and to the left, clear of both vertical exits
         return Rect(rect.x - width - 4, rect.y - h, width, h)
     if (order[0] is above and top_used) or (order[0] is below and bottom_used):
         return order[1]
@@ -215,8 +220,7 @@ class _Router:
         self.model = model
         self.shapes = shapes
         self.node_ids = [n.id for p in model.pools for n in p.nodes]
-        self.boundary_hosts = {n.id: n.attached for p in model.pools for n in p.nodes
-                               if n.kind == "boundaryEvent"}
+        self.boundary_hosts = {n.id: n.attached for p in model.pools for n in p.nodes if n.kind == "boundaryEvent"}
         xs, ys = set(), set()
         max_col = max(n.col for p in model.pools for n in p.nodes if n.kind != "boundaryEvent")
         for c in range(-1, int(max_col) + 2):
@@ -233,7 +237,7 @@ class _Router:
         for upper, lower in zip(pools, pools[1:]):
             ys.add((upper.bottom + lower.y) / 2)
         self.xs, self.ys = xs, ys
-        self.used = set()   # unit stretches ((x1, y1), (x2, y2)) other edges run along
+        self.used = set()  # unit stretches ((x1, y1), (x2, y2)) other edges run along
 
     def route(self, flow_id, source, target, kinds, area):
         s, t = self.shapes[source], self.shapes[target]
@@ -259,7 +263,7 @@ class _Router:
         pools = {p.id for p in self.model.pools}
 
         def ends(rect, is_pool, other, outgoing):
-            if is_pool:   # a black-box end: the pool edge facing the other end
+            if is_pool:  # a black-box end: the pool edge facing the other end
                 x = min(max(other.cx, rect.x + 40), rect.right - 40)
                 if other.cy < rect.y:
                     return [((x, rect.y), "N" if outgoing else "S", 0)]
@@ -271,6 +275,7 @@ class _Router:
                 d = side if outgoing else OPPOSITE[side]
                 res.append((point, d, 0))
             return res
+
         starts = ends(src, mflow.source in pools, tgt, True)
         goals = ends(tgt, mflow.target in pools, src, False)
         area = Rect(0, 0, 10_000, 10_000)
@@ -298,12 +303,11 @@ class _Router:
         ys = sorted(y for y in ys if area.y <= y <= area.bottom)
         xi = {x: i for i, x in enumerate(xs)}
         yi = {y: i for i, y in enumerate(ys)}
-        goal_states = {(xi[x], yi[y], d): pen for (x, y), d, pen in goals
-                       if x in xi and y in yi}
+        goal_states = {(xi[x], yi[y], d): pen for (x, y), d, pen in goals if x in xi and y in yi}
         heap, best, parent = [], {}, {}
         for (x, y), d, pen in starts:
             if x in xi and y in yi:
-                state = (xi[x], yi[y], d, True)   # True: must leave straight out of the shape
+                state = (xi[x], yi[y], d, True)  # True: must leave straight out of the shape
                 best[state] = pen
                 heapq.heappush(heap, (pen, state))
         while heap:
@@ -319,7 +323,7 @@ class _Router:
                 points = _simplify(points)
                 self._mark(points)
                 return [(round(x), round(y)) for x, y in points]
-            for nd in ([d] if first else [d, *_turns(d)]):
+            for nd in [d] if first else [d, *_turns(d)]:
                 dx, dy = DIRS[nd]
                 ni, nj = i + dx, j + dy
                 if not (0 <= ni < len(xs) and 0 <= nj < len(ys)):

@@ -4,6 +4,7 @@ Each function returns one `spec.Model`: a pool for the applicant and a pool for 
 lanes named after offices, nodes on a grid, flows, message flows and the package manifest.
 The organisation, IT systems and fees are realistic but invented for the examples.
 """
+
 from procex.exchange.examples.spec import (
     Flow,
     Lane,
@@ -23,8 +24,9 @@ AGS = "07211000"
 MAILBOX = "prozesse@trier.example"
 
 
-def manifest(slug, name, keys, description, keywords, legal_basis, office, status=4,
-             detaillierungsstufe=103, version="1.0.0"):
+def manifest(
+    slug, name, keys, description, keywords, legal_basis, office, status=4, detaillierungsstufe=103, version="1.0.0"
+):
     return {
         "publisher": "trier",
         "slug": slug,
@@ -47,30 +49,50 @@ def _namespace(slug):
 
 
 def _applicant(name, process_id, nodes, flows, rows=1, doc=None):
-    return Pool("Participant_Antragsteller", name, process_id, name,
-                nodes=nodes, flows=flows, rows=rows, doc=doc)
+    return Pool("Participant_Antragsteller", name, process_id, name, nodes=nodes, flows=flows, rows=rows, doc=doc)
 
 
 # --- Gewerbeanmeldung -----------------------------------------------------------------------
 
+
 def gewerbeanmeldung():
     G, S, K, A = "Lane_Gewerbe", "Lane_Sachgebietsleitung", "Lane_Kasse", None
     applicant = _applicant(
-        "Antragsteller/in", "Process_Antragsteller",
+        "Antragsteller/in",
+        "Process_Antragsteller",
         nodes=[
             start("Start_Gewerbe_aufnehmen", "Gewerbe soll aufgenommen werden", A, 0),
-            task("Task_Anzeige_stellen", "Gewerbeanzeige im Serviceportal stellen", A, 1,
-                 kind="sendTask", message="Message_Gewerbeanzeige",
-                 doc="Online-Formular GewA 1 im Serviceportal der Stadt Trier; Anmeldung mit "
-                     "BundID oder ELSTER-Unternehmenskonto, Gebühr wird online bezahlt."),
+            task(
+                "Task_Anzeige_stellen",
+                "Gewerbeanzeige im Serviceportal stellen",
+                A,
+                1,
+                kind="sendTask",
+                message="Message_Gewerbeanzeige",
+                doc="Online-Formular GewA 1 im Serviceportal der Stadt Trier; Anmeldung mit "
+                "BundID oder ELSTER-Unternehmenskonto, Gebühr wird online bezahlt.",
+            ),
             gateway("Gateway_Warten", "", A, 3),
             gateway("Gateway_Antwort", "", A, 4, kind="eventBasedGateway"),
-            catch("Event_Nachforderung_erhalten", "Nachforderung erhalten", A, 5, row=1,
-                  message="Message_Nachforderung"),
-            task("Task_Angaben_nachreichen", "Fehlende Angaben nachreichen", A, 6, row=1,
-                 kind="sendTask", message="Message_Nachreichung"),
-            catch("Event_Bescheinigung_erhalten", "Empfangsbescheinigung erhalten", A, 10,
-                  message="Message_Empfangsbescheinigung"),
+            catch(
+                "Event_Nachforderung_erhalten", "Nachforderung erhalten", A, 5, row=1, message="Message_Nachforderung"
+            ),
+            task(
+                "Task_Angaben_nachreichen",
+                "Fehlende Angaben nachreichen",
+                A,
+                6,
+                row=1,
+                kind="sendTask",
+                message="Message_Nachreichung",
+            ),
+            catch(
+                "Event_Bescheinigung_erhalten",
+                "Empfangsbescheinigung erhalten",
+                A,
+                10,
+                message="Message_Empfangsbescheinigung",
+            ),
             end("End_Gewerbe_darf_beginnen", "Gewerbe angemeldet", A, 12),
         ],
         flows=[
@@ -84,76 +106,120 @@ def gewerbeanmeldung():
             Flow("Event_Bescheinigung_erhalten", "End_Gewerbe_darf_beginnen"),
         ],
         rows=2,
-        doc="Gewerbetreibende Person oder vertretungsberechtigte Person einer Gesellschaft.")
+        doc="Gewerbetreibende Person oder vertretungsberechtigte Person einer Gesellschaft.",
+    )
     city = Pool(
-        "Participant_Stadtverwaltung", "Stadt Trier", "Process_Gewerbeanmeldung",
+        "Participant_Stadtverwaltung",
+        "Stadt Trier",
+        "Process_Gewerbeanmeldung",
         "Gewerbeanmeldung",
         doc="Bearbeitung einer Gewerbeanmeldung nach § 14 GewO durch das Ordnungsamt der Stadt "
-            "Trier: Prüfung der Anzeige, bei erlaubnispflichtigen Gewerben Prüfung der "
-            "Zuverlässigkeit, Erfassung im Gewerberegister, Empfangsbescheinigung und "
-            "Datenübermittlung an die empfangsberechtigten Stellen.",
+        "Trier: Prüfung der Anzeige, bei erlaubnispflichtigen Gewerben Prüfung der "
+        "Zuverlässigkeit, Erfassung im Gewerberegister, Empfangsbescheinigung und "
+        "Datenübermittlung an die empfangsberechtigten Stellen.",
         lanes=[
             Lane(S, "Ordnungsamt – Sachgebietsleitung"),
-            Lane(G, "Ordnungsamt – Gewerbeangelegenheiten", rows=3,
-                 doc="Sachbearbeitung Gewerbeangelegenheiten"),
+            Lane(G, "Ordnungsamt – Gewerbeangelegenheiten", rows=3, doc="Sachbearbeitung Gewerbeangelegenheiten"),
             Lane(K, "Stadtkasse"),
         ],
         nodes=[
-            start("Start_Anzeige_eingegangen", "Gewerbeanzeige eingegangen", G, 0,
-                  message="Message_Gewerbeanzeige"),
+            start("Start_Anzeige_eingegangen", "Gewerbeanzeige eingegangen", G, 0, message="Message_Gewerbeanzeige"),
             gateway("Gateway_Anzeige_Zusammenfuehrung", "", G, 1),
-            task("Task_Anzeige_pruefen", "Gewerbeanzeige auf Vollständigkeit prüfen", G, 2,
-                 doc="Pflichtangaben nach Anlage 1 GewAnzV, Identität, Vertretungsbefugnis "
-                     "und Handelsregisterauszug prüfen."),
-            gateway("Gateway_Vollstaendig", "Angaben vollständig?", G, 3,
-                    default="Task_Nachforderung"),
-            task("Task_Nachforderung", "Fehlende Angaben nachfordern", G, 5, row=1,
-                 kind="sendTask", message="Message_Nachforderung"),
-            task("Task_Nachreichung_abwarten", "Nachreichung abwarten", G, 6, row=1,
-                 kind="receiveTask", message="Message_Nachreichung"),
-            boundary("Boundary_Frist_Nachreichung", "14 Tage ohne Nachreichung",
-                     "Task_Nachreichung_abwarten", timer=("timeDuration", "P14D")),
-            task("Task_Verfahren_einstellen", "Verfahren einstellen und Vorgang ablegen", G, 7,
-                 row=2),
+            task(
+                "Task_Anzeige_pruefen",
+                "Gewerbeanzeige auf Vollständigkeit prüfen",
+                G,
+                2,
+                doc="Pflichtangaben nach Anlage 1 GewAnzV, Identität, Vertretungsbefugnis "
+                "und Handelsregisterauszug prüfen.",
+            ),
+            gateway("Gateway_Vollstaendig", "Angaben vollständig?", G, 3, default="Task_Nachforderung"),
+            task(
+                "Task_Nachforderung",
+                "Fehlende Angaben nachfordern",
+                G,
+                5,
+                row=1,
+                kind="sendTask",
+                message="Message_Nachforderung",
+            ),
+            task(
+                "Task_Nachreichung_abwarten",
+                "Nachreichung abwarten",
+                G,
+                6,
+                row=1,
+                kind="receiveTask",
+                message="Message_Nachreichung",
+            ),
+            boundary(
+                "Boundary_Frist_Nachreichung",
+                "14 Tage ohne Nachreichung",
+                "Task_Nachreichung_abwarten",
+                timer=("timeDuration", "P14D"),
+            ),
+            task("Task_Verfahren_einstellen", "Verfahren einstellen und Vorgang ablegen", G, 7, row=2),
             end("End_Verfahren_eingestellt", "Verfahren eingestellt", G, 8, row=2),
-            gateway("Gateway_Erlaubnispflicht", "Erlaubnispflichtiges Gewerbe?", G, 4,
-                    default="Gateway_Pruefung_Ende"),
-            task("Task_Zuverlaessigkeit_pruefen", "Erlaubnis und Zuverlässigkeit prüfen", S, 4,
-                 doc="Erlaubnis nach §§ 30–34i GewO liegt vor; Auskunft aus dem "
-                     "Gewerbezentralregister und Führungszeugnis anfordern."),
+            gateway("Gateway_Erlaubnispflicht", "Erlaubnispflichtiges Gewerbe?", G, 4, default="Gateway_Pruefung_Ende"),
+            task(
+                "Task_Zuverlaessigkeit_pruefen",
+                "Erlaubnis und Zuverlässigkeit prüfen",
+                S,
+                4,
+                doc="Erlaubnis nach §§ 30–34i GewO liegt vor; Auskunft aus dem "
+                "Gewerbezentralregister und Führungszeugnis anfordern.",
+            ),
             gateway("Gateway_Pruefung_Ende", "", G, 7),
-            task("Task_Gewerbe_erfassen", "Gewerbeanzeige in GewAn erfassen", G, 8,
-                 kind="serviceTask",
-                 doc="IT-System: Fachverfahren GewAn (Gewerberegister der Stadt Trier)."),
-            task("Task_Gebuehr_buchen", "Gebühr über ePayBL vereinnahmen", K, 9,
-                 kind="serviceTask",
-                 doc="IT-System: ePayBL; Buchung im SAP-Finanzwesen. Gebühr 26 € nach dem "
-                     "Gebührenverzeichnis der Landesverordnung über Gebühren der "
-                     "Gewerbeverwaltung."),
-            task("Task_Bescheinigung_senden", "Empfangsbescheinigung versenden", G, 10,
-                 kind="sendTask", message="Message_Empfangsbescheinigung",
-                 doc="Empfangsbescheinigung nach § 15 Abs. 1 GewO, elektronisch in das "
-                     "Postfach des Nutzerkontos."),
-            task("Task_Daten_uebermitteln", "Daten an empfangsberechtigte Stellen übermitteln",
-                 G, 11, kind="serviceTask",
-                 doc="IT-System: Fachverfahren GewAn, Übermittlung im Standard XGewerbeanzeige "
-                     "an Finanzamt, IHK/HWK, Berufsgenossenschaft und Statistisches Landesamt "
-                     "(§ 14 Abs. 8 GewO)."),
+            task(
+                "Task_Gewerbe_erfassen",
+                "Gewerbeanzeige in GewAn erfassen",
+                G,
+                8,
+                kind="serviceTask",
+                doc="IT-System: Fachverfahren GewAn (Gewerberegister der Stadt Trier).",
+            ),
+            task(
+                "Task_Gebuehr_buchen",
+                "Gebühr über ePayBL vereinnahmen",
+                K,
+                9,
+                kind="serviceTask",
+                doc="IT-System: ePayBL; Buchung im SAP-Finanzwesen. Gebühr 26 € nach dem "
+                "Gebührenverzeichnis der Landesverordnung über Gebühren der "
+                "Gewerbeverwaltung.",
+            ),
+            task(
+                "Task_Bescheinigung_senden",
+                "Empfangsbescheinigung versenden",
+                G,
+                10,
+                kind="sendTask",
+                message="Message_Empfangsbescheinigung",
+                doc="Empfangsbescheinigung nach § 15 Abs. 1 GewO, elektronisch in das Postfach des Nutzerkontos.",
+            ),
+            task(
+                "Task_Daten_uebermitteln",
+                "Daten an empfangsberechtigte Stellen übermitteln",
+                G,
+                11,
+                kind="serviceTask",
+                doc="IT-System: Fachverfahren GewAn, Übermittlung im Standard XGewerbeanzeige "
+                "an Finanzamt, IHK/HWK, Berufsgenossenschaft und Statistisches Landesamt "
+                "(§ 14 Abs. 8 GewO).",
+            ),
             end("End_Gewerbe_angemeldet", "Gewerbeanmeldung abgeschlossen", G, 12),
         ],
         flows=[
             Flow("Start_Anzeige_eingegangen", "Gateway_Anzeige_Zusammenfuehrung"),
             Flow("Gateway_Anzeige_Zusammenfuehrung", "Task_Anzeige_pruefen"),
             Flow("Task_Anzeige_pruefen", "Gateway_Vollstaendig"),
-            Flow("Gateway_Vollstaendig", "Gateway_Erlaubnispflicht", "ja",
-                 "angabenVollstaendig = true"),
+            Flow("Gateway_Vollstaendig", "Gateway_Erlaubnispflicht", "ja", "angabenVollstaendig = true"),
             Flow("Gateway_Vollstaendig", "Task_Nachforderung", "nein"),
             Flow("Task_Nachforderung", "Task_Nachreichung_abwarten"),
             Flow("Task_Nachreichung_abwarten", "Gateway_Anzeige_Zusammenfuehrung"),
             Flow("Boundary_Frist_Nachreichung", "Task_Verfahren_einstellen"),
             Flow("Task_Verfahren_einstellen", "End_Verfahren_eingestellt"),
-            Flow("Gateway_Erlaubnispflicht", "Task_Zuverlaessigkeit_pruefen", "ja",
-                 "erlaubnispflichtig = true"),
+            Flow("Gateway_Erlaubnispflicht", "Task_Zuverlaessigkeit_pruefen", "ja", "erlaubnispflichtig = true"),
             Flow("Gateway_Erlaubnispflicht", "Gateway_Pruefung_Ende", "nein"),
             Flow("Task_Zuverlaessigkeit_pruefen", "Gateway_Pruefung_Ende"),
             Flow("Gateway_Pruefung_Ende", "Task_Gewerbe_erfassen"),
@@ -161,19 +227,41 @@ def gewerbeanmeldung():
             Flow("Task_Gebuehr_buchen", "Task_Bescheinigung_senden"),
             Flow("Task_Bescheinigung_senden", "Task_Daten_uebermitteln"),
             Flow("Task_Daten_uebermitteln", "End_Gewerbe_angemeldet"),
-        ])
+        ],
+    )
     return Model(
-        "gewerbeanmeldung", "Gewerbeanmeldung", [applicant, city],
+        "gewerbeanmeldung",
+        "Gewerbeanmeldung",
+        [applicant, city],
         message_flows=[
-            MessageFlow("MessageFlow_Gewerbeanzeige", "Task_Anzeige_stellen",
-                        "Start_Anzeige_eingegangen", "Gewerbeanzeige", "Message_Gewerbeanzeige"),
-            MessageFlow("MessageFlow_Nachforderung", "Task_Nachforderung",
-                        "Event_Nachforderung_erhalten", "Nachforderung", "Message_Nachforderung"),
-            MessageFlow("MessageFlow_Nachreichung", "Task_Angaben_nachreichen",
-                        "Task_Nachreichung_abwarten", "Nachreichung", "Message_Nachreichung"),
-            MessageFlow("MessageFlow_Empfangsbescheinigung", "Task_Bescheinigung_senden",
-                        "Event_Bescheinigung_erhalten", "Empfangsbescheinigung",
-                        "Message_Empfangsbescheinigung"),
+            MessageFlow(
+                "MessageFlow_Gewerbeanzeige",
+                "Task_Anzeige_stellen",
+                "Start_Anzeige_eingegangen",
+                "Gewerbeanzeige",
+                "Message_Gewerbeanzeige",
+            ),
+            MessageFlow(
+                "MessageFlow_Nachforderung",
+                "Task_Nachforderung",
+                "Event_Nachforderung_erhalten",
+                "Nachforderung",
+                "Message_Nachforderung",
+            ),
+            MessageFlow(
+                "MessageFlow_Nachreichung",
+                "Task_Angaben_nachreichen",
+                "Task_Nachreichung_abwarten",
+                "Nachreichung",
+                "Message_Nachreichung",
+            ),
+            MessageFlow(
+                "MessageFlow_Empfangsbescheinigung",
+                "Task_Bescheinigung_senden",
+                "Event_Bescheinigung_erhalten",
+                "Empfangsbescheinigung",
+                "Message_Empfangsbescheinigung",
+            ),
         ],
         messages=[
             ("Message_Gewerbeanzeige", "Gewerbeanzeige (GewA 1)"),
@@ -182,14 +270,19 @@ def gewerbeanmeldung():
             ("Message_Empfangsbescheinigung", "Empfangsbescheinigung nach § 15 Abs. 1 GewO"),
         ],
         manifest=manifest(
-            "gewerbeanmeldung", "Gewerbeanmeldung", ["99050012104000"],
+            "gewerbeanmeldung",
+            "Gewerbeanmeldung",
+            ["99050012104000"],
             "Anmeldung eines stehenden Gewerbes beim Ordnungsamt der Stadt Trier: Online-Antrag, "
             "Vollständigkeitsprüfung mit Nachforderung, Prüfung erlaubnispflichtiger Gewerbe, "
             "Erfassung im Gewerberegister, Gebühr, Empfangsbescheinigung und Datenübermittlung.",
             ["Gewerbe", "Gewerbeanzeige", "Gewerbeanmeldung", "GewA 1", "Unternehmensgründung"],
             ["§ 14 GewO", "§ 15 GewO", "GewAnzV"],
-            "Ordnungsamt – Gewerbeangelegenheiten", status=5),
-        target_namespace=_namespace("gewerbeanmeldung"))
+            "Ordnungsamt – Gewerbeangelegenheiten",
+            status=5,
+        ),
+        target_namespace=_namespace("gewerbeanmeldung"),
+    )
 
 
 def gewerbeanmeldung_v2():
@@ -202,15 +295,23 @@ def gewerbeanmeldung_v2():
     nodes["Task_Anzeige_pruefen"].name = "Gewerbeanzeige auf Vollständigkeit und Plausibilität prüfen"
     # 2. a task added before the end (the end event moves one column to the right)
     end_event = nodes["End_Gewerbe_angemeldet"]
-    archive = task("Task_Vorgang_archivieren", "Vorgang in der E-Akte ablegen", "Lane_Gewerbe",
-                   end_event.col, kind="serviceTask",
-                   doc="IT-System: enaio DMS (E-Akte der Stadt Trier); Aktenplan 32.10.")
+    archive = task(
+        "Task_Vorgang_archivieren",
+        "Vorgang in der E-Akte ablegen",
+        "Lane_Gewerbe",
+        end_event.col,
+        kind="serviceTask",
+        doc="IT-System: enaio DMS (E-Akte der Stadt Trier); Aktenplan 32.10.",
+    )
     end_event.col += 1
     city.nodes.insert(city.nodes.index(end_event), archive)
-    city.flows = [f for f in city.flows
-                  if not (f.source == "Task_Daten_uebermitteln" and f.target == "End_Gewerbe_angemeldet")]
-    city.flows += [Flow("Task_Daten_uebermitteln", "Task_Vorgang_archivieren"),
-                   Flow("Task_Vorgang_archivieren", "End_Gewerbe_angemeldet")]
+    city.flows = [
+        f for f in city.flows if not (f.source == "Task_Daten_uebermitteln" and f.target == "End_Gewerbe_angemeldet")
+    ]
+    city.flows += [
+        Flow("Task_Daten_uebermitteln", "Task_Vorgang_archivieren"),
+        Flow("Task_Vorgang_archivieren", "End_Gewerbe_angemeldet"),
+    ]
     # 3. a condition changed: überwachungsbedürftige Gewerbe (§ 38 GewO) are checked as well
     for flow in city.flows:
         if flow.source == "Gateway_Erlaubnispflicht" and flow.target == "Task_Zuverlaessigkeit_pruefen":
@@ -220,63 +321,114 @@ def gewerbeanmeldung_v2():
 
 # --- Gewerbeabmeldung -----------------------------------------------------------------------
 
+
 def gewerbeabmeldung():
     G, K, A = "Lane_Gewerbe", "Lane_Kasse", None
     applicant = _applicant(
-        "Antragsteller/in", "Process_Antragsteller",
+        "Antragsteller/in",
+        "Process_Antragsteller",
         nodes=[
             start("Start_Gewerbe_aufgeben", "Gewerbe wird aufgegeben", A, 0),
-            task("Task_Abmeldung_einreichen", "Gewerbeabmeldung im Serviceportal einreichen", A, 1,
-                 kind="sendTask", message="Message_Abmeldung",
-                 doc="Formular GewA 3, spätestens mit der Aufgabe des Betriebs."),
-            catch("Event_Bestaetigung_erhalten", "Abmeldebestätigung erhalten", A, 7,
-                  message="Message_Abmeldebestaetigung"),
+            task(
+                "Task_Abmeldung_einreichen",
+                "Gewerbeabmeldung im Serviceportal einreichen",
+                A,
+                1,
+                kind="sendTask",
+                message="Message_Abmeldung",
+                doc="Formular GewA 3, spätestens mit der Aufgabe des Betriebs.",
+            ),
+            catch(
+                "Event_Bestaetigung_erhalten",
+                "Abmeldebestätigung erhalten",
+                A,
+                7,
+                message="Message_Abmeldebestaetigung",
+            ),
             end("End_Gewerbe_abgemeldet", "Gewerbe abgemeldet", A, 8),
         ],
         flows=[
             Flow("Start_Gewerbe_aufgeben", "Task_Abmeldung_einreichen"),
             Flow("Task_Abmeldung_einreichen", "Event_Bestaetigung_erhalten"),
             Flow("Event_Bestaetigung_erhalten", "End_Gewerbe_abgemeldet"),
-        ])
+        ],
+    )
     city = Pool(
-        "Participant_Stadtverwaltung", "Stadt Trier", "Process_Gewerbeabmeldung",
+        "Participant_Stadtverwaltung",
+        "Stadt Trier",
+        "Process_Gewerbeabmeldung",
         "Gewerbeabmeldung",
         doc="Bearbeitung einer Gewerbeabmeldung nach § 14 GewO durch das Ordnungsamt der Stadt "
-            "Trier bis zur Löschung des Vorgangs nach Ablauf der Aufbewahrungsfrist.",
+        "Trier bis zur Löschung des Vorgangs nach Ablauf der Aufbewahrungsfrist.",
         lanes=[Lane(G, "Ordnungsamt – Gewerbeangelegenheiten", rows=2), Lane(K, "Stadtkasse")],
         nodes=[
-            start("Start_Abmeldung_eingegangen", "Gewerbeabmeldung eingegangen", G, 1,
-                  message="Message_Abmeldung"),
-            task("Task_Abmeldung_pruefen", "Abmeldung prüfen und Betrieb zuordnen", G, 2,
-                 doc="Abgleich mit dem Gewerberegister: Betriebsstätte, Inhaber/in, Datum der "
-                     "Aufgabe."),
-            gateway("Gateway_Gewerbe_gefunden", "Gewerbe im Register vorhanden?", G, 3,
-                    default="Task_Hinweis_senden"),
-            task("Task_Hinweis_senden", "Hinweis an Antragsteller/in senden", G, 4, row=1,
-                 kind="sendTask", message="Message_Hinweis"),
+            start("Start_Abmeldung_eingegangen", "Gewerbeabmeldung eingegangen", G, 1, message="Message_Abmeldung"),
+            task(
+                "Task_Abmeldung_pruefen",
+                "Abmeldung prüfen und Betrieb zuordnen",
+                G,
+                2,
+                doc="Abgleich mit dem Gewerberegister: Betriebsstätte, Inhaber/in, Datum der Aufgabe.",
+            ),
+            gateway("Gateway_Gewerbe_gefunden", "Gewerbe im Register vorhanden?", G, 3, default="Task_Hinweis_senden"),
+            task(
+                "Task_Hinweis_senden",
+                "Hinweis an Antragsteller/in senden",
+                G,
+                4,
+                row=1,
+                kind="sendTask",
+                message="Message_Hinweis",
+            ),
             end("End_Nicht_abgemeldet", "Keine Abmeldung möglich", G, 5, row=1),
-            task("Task_Abmeldung_erfassen", "Abmeldung in GewAn erfassen", G, 5,
-                 kind="serviceTask",
-                 doc="IT-System: Fachverfahren GewAn (Gewerberegister der Stadt Trier)."),
-            task("Task_Gebuehr_buchen", "Gebühr über ePayBL vereinnahmen", K, 6,
-                 kind="serviceTask", doc="IT-System: ePayBL; Buchung im SAP-Finanzwesen."),
-            task("Task_Bestaetigung_senden", "Abmeldebestätigung versenden", G, 7,
-                 kind="sendTask", message="Message_Abmeldebestaetigung"),
-            task("Task_Daten_uebermitteln", "Daten an empfangsberechtigte Stellen übermitteln",
-                 G, 8, kind="serviceTask",
-                 doc="IT-System: Fachverfahren GewAn, XGewerbeanzeige an Finanzamt, IHK/HWK "
-                     "und Statistisches Landesamt (§ 14 Abs. 8 GewO)."),
-            catch("Event_Aufbewahrungsfrist", "Aufbewahrungsfrist abgelaufen", G, 9,
-                  timer=("timeDuration", "P5Y")),
-            task("Task_Vorgang_loeschen", "Vorgang löschen", G, 10, kind="serviceTask",
-                 doc="IT-System: Fachverfahren GewAn, Löschlauf nach Ablauf der Frist."),
+            task(
+                "Task_Abmeldung_erfassen",
+                "Abmeldung in GewAn erfassen",
+                G,
+                5,
+                kind="serviceTask",
+                doc="IT-System: Fachverfahren GewAn (Gewerberegister der Stadt Trier).",
+            ),
+            task(
+                "Task_Gebuehr_buchen",
+                "Gebühr über ePayBL vereinnahmen",
+                K,
+                6,
+                kind="serviceTask",
+                doc="IT-System: ePayBL; Buchung im SAP-Finanzwesen.",
+            ),
+            task(
+                "Task_Bestaetigung_senden",
+                "Abmeldebestätigung versenden",
+                G,
+                7,
+                kind="sendTask",
+                message="Message_Abmeldebestaetigung",
+            ),
+            task(
+                "Task_Daten_uebermitteln",
+                "Daten an empfangsberechtigte Stellen übermitteln",
+                G,
+                8,
+                kind="serviceTask",
+                doc="IT-System: Fachverfahren GewAn, XGewerbeanzeige an Finanzamt, IHK/HWK "
+                "und Statistisches Landesamt (§ 14 Abs. 8 GewO).",
+            ),
+            catch("Event_Aufbewahrungsfrist", "Aufbewahrungsfrist abgelaufen", G, 9, timer=("timeDuration", "P5Y")),
+            task(
+                "Task_Vorgang_loeschen",
+                "Vorgang löschen",
+                G,
+                10,
+                kind="serviceTask",
+                doc="IT-System: Fachverfahren GewAn, Löschlauf nach Ablauf der Frist.",
+            ),
             end("End_Abmeldung_abgeschlossen", "Gewerbeabmeldung abgeschlossen", G, 11),
         ],
         flows=[
             Flow("Start_Abmeldung_eingegangen", "Task_Abmeldung_pruefen"),
             Flow("Task_Abmeldung_pruefen", "Gateway_Gewerbe_gefunden"),
-            Flow("Gateway_Gewerbe_gefunden", "Task_Abmeldung_erfassen", "ja",
-                 "gewerbeGefunden = true"),
+            Flow("Gateway_Gewerbe_gefunden", "Task_Abmeldung_erfassen", "ja", "gewerbeGefunden = true"),
             Flow("Gateway_Gewerbe_gefunden", "Task_Hinweis_senden", "nein"),
             Flow("Task_Hinweis_senden", "End_Nicht_abgemeldet"),
             Flow("Task_Abmeldung_erfassen", "Task_Gebuehr_buchen"),
@@ -285,95 +437,166 @@ def gewerbeabmeldung():
             Flow("Task_Daten_uebermitteln", "Event_Aufbewahrungsfrist"),
             Flow("Event_Aufbewahrungsfrist", "Task_Vorgang_loeschen"),
             Flow("Task_Vorgang_loeschen", "End_Abmeldung_abgeschlossen"),
-        ])
-    return Model(
-        "gewerbeabmeldung", "Gewerbeabmeldung", [applicant, city],
-        message_flows=[
-            MessageFlow("MessageFlow_Abmeldung", "Task_Abmeldung_einreichen",
-                        "Start_Abmeldung_eingegangen", "Gewerbeabmeldung", "Message_Abmeldung"),
-            MessageFlow("MessageFlow_Hinweis", "Task_Hinweis_senden", "Participant_Antragsteller",
-                        "Hinweis", "Message_Hinweis"),
-            MessageFlow("MessageFlow_Abmeldebestaetigung", "Task_Bestaetigung_senden",
-                        "Event_Bestaetigung_erhalten", "Abmeldebestätigung",
-                        "Message_Abmeldebestaetigung"),
         ],
-        messages=[("Message_Abmeldung", "Gewerbeabmeldung (GewA 3)"),
-                  ("Message_Hinweis", "Hinweis: kein Gewerbe registriert"),
-                  ("Message_Abmeldebestaetigung", "Bestätigung der Gewerbeabmeldung")],
+    )
+    return Model(
+        "gewerbeabmeldung",
+        "Gewerbeabmeldung",
+        [applicant, city],
+        message_flows=[
+            MessageFlow(
+                "MessageFlow_Abmeldung",
+                "Task_Abmeldung_einreichen",
+                "Start_Abmeldung_eingegangen",
+                "Gewerbeabmeldung",
+                "Message_Abmeldung",
+            ),
+            MessageFlow(
+                "MessageFlow_Hinweis", "Task_Hinweis_senden", "Participant_Antragsteller", "Hinweis", "Message_Hinweis"
+            ),
+            MessageFlow(
+                "MessageFlow_Abmeldebestaetigung",
+                "Task_Bestaetigung_senden",
+                "Event_Bestaetigung_erhalten",
+                "Abmeldebestätigung",
+                "Message_Abmeldebestaetigung",
+            ),
+        ],
+        messages=[
+            ("Message_Abmeldung", "Gewerbeabmeldung (GewA 3)"),
+            ("Message_Hinweis", "Hinweis: kein Gewerbe registriert"),
+            ("Message_Abmeldebestaetigung", "Bestätigung der Gewerbeabmeldung"),
+        ],
         manifest=manifest(
-            "gewerbeabmeldung", "Gewerbeabmeldung", ["99050012070000"],
+            "gewerbeabmeldung",
+            "Gewerbeabmeldung",
+            ["99050012070000"],
             "Abmeldung eines Gewerbes beim Ordnungsamt der Stadt Trier: Prüfung gegen das "
             "Gewerberegister, Erfassung, Gebühr, Bestätigung, Datenübermittlung und Löschung "
             "nach Ablauf der Aufbewahrungsfrist.",
             ["Gewerbe", "Gewerbeabmeldung", "GewA 3", "Betriebsaufgabe"],
-            ["§ 14 GewO", "GewAnzV"], "Ordnungsamt – Gewerbeangelegenheiten"),
-        target_namespace=_namespace("gewerbeabmeldung"))
+            ["§ 14 GewO", "GewAnzV"],
+            "Ordnungsamt – Gewerbeangelegenheiten",
+        ),
+        target_namespace=_namespace("gewerbeabmeldung"),
+    )
 
 
 # --- Hundesteuer Anmeldung ------------------------------------------------------------------
 
+
 def hundesteuer_anmeldung():
     T, K, A = "Lane_Steueramt", "Lane_Kasse", None
     applicant = _applicant(
-        "Hundehalter/in", "Process_Hundehalter",
+        "Hundehalter/in",
+        "Process_Hundehalter",
         nodes=[
             start("Start_Hund_aufgenommen", "Hund aufgenommen", A, 0),
-            task("Task_Hund_anmelden", "Hund online zur Hundesteuer anmelden", A, 1,
-                 kind="sendTask", message="Message_Hundeanmeldung",
-                 doc="Innerhalb von zwei Wochen nach Aufnahme des Hundes; Nachweise für eine "
-                     "Ermäßigung als Anlage."),
-            catch("Event_Bescheid_erhalten", "Steuerbescheid und Steuermarke erhalten", A, 8,
-                  message="Message_Steuerbescheid"),
+            task(
+                "Task_Hund_anmelden",
+                "Hund online zur Hundesteuer anmelden",
+                A,
+                1,
+                kind="sendTask",
+                message="Message_Hundeanmeldung",
+                doc="Innerhalb von zwei Wochen nach Aufnahme des Hundes; Nachweise für eine Ermäßigung als Anlage.",
+            ),
+            catch(
+                "Event_Bescheid_erhalten",
+                "Steuerbescheid und Steuermarke erhalten",
+                A,
+                8,
+                message="Message_Steuerbescheid",
+            ),
             end("End_Hund_angemeldet", "Hund angemeldet", A, 9),
         ],
         flows=[
             Flow("Start_Hund_aufgenommen", "Task_Hund_anmelden"),
             Flow("Task_Hund_anmelden", "Event_Bescheid_erhalten"),
             Flow("Event_Bescheid_erhalten", "End_Hund_angemeldet"),
-        ])
+        ],
+    )
     city = Pool(
-        "Participant_Stadtverwaltung", "Stadt Trier", "Process_Hundesteuer_Anmeldung",
+        "Participant_Stadtverwaltung",
+        "Stadt Trier",
+        "Process_Hundesteuer_Anmeldung",
         "Hundesteuer Anmeldung",
         doc="Anmeldung eines Hundes zur Hundesteuer beim Steueramt der Stadt Trier: Prüfung "
-            "der Anmeldung und beantragter Ermäßigungen, Festsetzung, Steuermarke, Bescheid "
-            "und Überwachung der Zahlung durch die Stadtkasse.",
+        "der Anmeldung und beantragter Ermäßigungen, Festsetzung, Steuermarke, Bescheid "
+        "und Überwachung der Zahlung durch die Stadtkasse.",
         lanes=[Lane(T, "Steueramt – Hundesteuer", rows=2), Lane(K, "Stadtkasse", rows=2)],
         nodes=[
-            start("Start_Anmeldung_eingegangen", "Anmeldung eingegangen", T, 1,
-                  message="Message_Hundeanmeldung"),
-            task("Task_Anmeldung_pruefen", "Anmeldung prüfen und Halter/in zuordnen", T, 2,
-                 doc="Abgleich mit dem Melderegister (Einwohnerverfahren OK.EWO); Prüfung, ob "
-                     "der Hund bereits in einer anderen Gemeinde angemeldet war."),
-            gateway("Gateway_Ermaessigung", "Ermäßigung beantragt?", T, 3,
-                    default="Gateway_Ermaessigung_Ende"),
-            task("Task_Nachweise_pruefen", "Nachweise für Ermäßigung prüfen", T, 4, row=1,
-                 doc="z. B. Blindenführhund, Rettungshund, Bezug von Leistungen nach SGB II "
-                     "oder SGB XII (Hundesteuersatzung der Stadt Trier)."),
+            start("Start_Anmeldung_eingegangen", "Anmeldung eingegangen", T, 1, message="Message_Hundeanmeldung"),
+            task(
+                "Task_Anmeldung_pruefen",
+                "Anmeldung prüfen und Halter/in zuordnen",
+                T,
+                2,
+                doc="Abgleich mit dem Melderegister (Einwohnerverfahren OK.EWO); Prüfung, ob "
+                "der Hund bereits in einer anderen Gemeinde angemeldet war.",
+            ),
+            gateway("Gateway_Ermaessigung", "Ermäßigung beantragt?", T, 3, default="Gateway_Ermaessigung_Ende"),
+            task(
+                "Task_Nachweise_pruefen",
+                "Nachweise für Ermäßigung prüfen",
+                T,
+                4,
+                row=1,
+                doc="z. B. Blindenführhund, Rettungshund, Bezug von Leistungen nach SGB II "
+                "oder SGB XII (Hundesteuersatzung der Stadt Trier).",
+            ),
             gateway("Gateway_Ermaessigung_Ende", "", T, 5),
-            task("Task_Steuer_festsetzen", "Hundesteuer festsetzen", T, 6, kind="serviceTask",
-                 doc="IT-System: Fachverfahren Kommunalsteuern. Erhöhter Steuersatz für "
-                     "gefährliche Hunde nach dem Landesgesetz über gefährliche Hunde (LHundG)."),
-            task("Task_Steuermarke_zuteilen", "Hundesteuermarke zuteilen", T, 7,
-                 kind="manualTask"),
-            task("Task_Bescheid_versenden", "Steuerbescheid mit Steuermarke versenden", T, 8,
-                 kind="sendTask", message="Message_Steuerbescheid"),
-            task("Task_Sollstellung_buchen", "Sollstellung buchen", K, 9, kind="serviceTask",
-                 doc="IT-System: SAP-Finanzwesen; SEPA-Lastschrift, wenn ein Mandat erteilt ist."),
-            catch("Event_Faelligkeit", "Fälligkeitstermin erreicht", K, 10,
-                  timer=("timeCycle", "R/2025-02-15T00:00:00/P3M"),
-                  doc="Fällig jeweils zum 15.02., 15.05., 15.08. und 15.11."),
+            task(
+                "Task_Steuer_festsetzen",
+                "Hundesteuer festsetzen",
+                T,
+                6,
+                kind="serviceTask",
+                doc="IT-System: Fachverfahren Kommunalsteuern. Erhöhter Steuersatz für "
+                "gefährliche Hunde nach dem Landesgesetz über gefährliche Hunde (LHundG).",
+            ),
+            task("Task_Steuermarke_zuteilen", "Hundesteuermarke zuteilen", T, 7, kind="manualTask"),
+            task(
+                "Task_Bescheid_versenden",
+                "Steuerbescheid mit Steuermarke versenden",
+                T,
+                8,
+                kind="sendTask",
+                message="Message_Steuerbescheid",
+            ),
+            task(
+                "Task_Sollstellung_buchen",
+                "Sollstellung buchen",
+                K,
+                9,
+                kind="serviceTask",
+                doc="IT-System: SAP-Finanzwesen; SEPA-Lastschrift, wenn ein Mandat erteilt ist.",
+            ),
+            catch(
+                "Event_Faelligkeit",
+                "Fälligkeitstermin erreicht",
+                K,
+                10,
+                timer=("timeCycle", "R/2025-02-15T00:00:00/P3M"),
+                doc="Fällig jeweils zum 15.02., 15.05., 15.08. und 15.11.",
+            ),
             gateway("Gateway_Zahlung", "Zahlung eingegangen?", K, 11, default="Task_Mahnung"),
             end("End_Steuer_bezahlt", "Hundesteuer entrichtet", K, 12),
-            task("Task_Mahnung", "Mahnverfahren einleiten", K, 12, row=1, kind="serviceTask",
-                 doc="IT-System: SAP-Finanzwesen, Mahnlauf nach dem Landesverwaltungs"
-                     "vollstreckungsgesetz (LVwVG)."),
+            task(
+                "Task_Mahnung",
+                "Mahnverfahren einleiten",
+                K,
+                12,
+                row=1,
+                kind="serviceTask",
+                doc="IT-System: SAP-Finanzwesen, Mahnlauf nach dem Landesverwaltungsvollstreckungsgesetz (LVwVG).",
+            ),
             end("End_Mahnverfahren", "Mahnverfahren eingeleitet", K, 13, row=1),
         ],
         flows=[
             Flow("Start_Anmeldung_eingegangen", "Task_Anmeldung_pruefen"),
             Flow("Task_Anmeldung_pruefen", "Gateway_Ermaessigung"),
-            Flow("Gateway_Ermaessigung", "Task_Nachweise_pruefen", "ja",
-                 "ermaessigungBeantragt = true"),
+            Flow("Gateway_Ermaessigung", "Task_Nachweise_pruefen", "ja", "ermaessigungBeantragt = true"),
             Flow("Gateway_Ermaessigung", "Gateway_Ermaessigung_Ende", "nein"),
             Flow("Task_Nachweise_pruefen", "Gateway_Ermaessigung_Ende"),
             Flow("Gateway_Ermaessigung_Ende", "Task_Steuer_festsetzen"),
@@ -385,45 +608,81 @@ def hundesteuer_anmeldung():
             Flow("Gateway_Zahlung", "End_Steuer_bezahlt", "ja", "zahlungEingegangen = true"),
             Flow("Gateway_Zahlung", "Task_Mahnung", "nein"),
             Flow("Task_Mahnung", "End_Mahnverfahren"),
-        ])
-    return Model(
-        "hundesteuer-anmeldung", "Hundesteuer Anmeldung", [applicant, city],
-        message_flows=[
-            MessageFlow("MessageFlow_Hundeanmeldung", "Task_Hund_anmelden",
-                        "Start_Anmeldung_eingegangen", "Anmeldung", "Message_Hundeanmeldung"),
-            MessageFlow("MessageFlow_Steuerbescheid", "Task_Bescheid_versenden",
-                        "Event_Bescheid_erhalten", "Steuerbescheid", "Message_Steuerbescheid"),
         ],
-        messages=[("Message_Hundeanmeldung", "Anmeldung zur Hundesteuer"),
-                  ("Message_Steuerbescheid", "Hundesteuerbescheid mit Steuermarke")],
+    )
+    return Model(
+        "hundesteuer-anmeldung",
+        "Hundesteuer Anmeldung",
+        [applicant, city],
+        message_flows=[
+            MessageFlow(
+                "MessageFlow_Hundeanmeldung",
+                "Task_Hund_anmelden",
+                "Start_Anmeldung_eingegangen",
+                "Anmeldung",
+                "Message_Hundeanmeldung",
+            ),
+            MessageFlow(
+                "MessageFlow_Steuerbescheid",
+                "Task_Bescheid_versenden",
+                "Event_Bescheid_erhalten",
+                "Steuerbescheid",
+                "Message_Steuerbescheid",
+            ),
+        ],
+        messages=[
+            ("Message_Hundeanmeldung", "Anmeldung zur Hundesteuer"),
+            ("Message_Steuerbescheid", "Hundesteuerbescheid mit Steuermarke"),
+        ],
         manifest=manifest(
-            "hundesteuer-anmeldung", "Hundesteuer Anmeldung", ["99102013002000"],
+            "hundesteuer-anmeldung",
+            "Hundesteuer Anmeldung",
+            ["99102013002000"],
             "Anmeldung eines Hundes zur Hundesteuer bei der Stadt Trier mit Prüfung beantragter "
             "Ermäßigungen, Festsetzung der Steuer, Ausgabe der Steuermarke und Überwachung der "
             "Zahlung durch die Stadtkasse.",
             ["Hund", "Hundesteuer", "Steuermarke", "Hundeanmeldung", "Kommunalsteuer"],
             ["§ 5 Abs. 3 KAG Rheinland-Pfalz", "Hundesteuersatzung der Stadt Trier", "LHundG"],
-            "Steueramt – Hundesteuer"),
-        target_namespace=_namespace("hundesteuer-anmeldung"))
+            "Steueramt – Hundesteuer",
+        ),
+        target_namespace=_namespace("hundesteuer-anmeldung"),
+    )
 
 
 # --- Anmeldung einer Wohnung -----------------------------------------------------------------
 
+
 def wohnsitz_anmeldung():
     S, M, A = "Lane_Terminvergabe", "Lane_Meldewesen", None
     applicant = _applicant(
-        "Meldepflichtige Person", "Process_Meldepflichtige_Person",
+        "Meldepflichtige Person",
+        "Process_Meldepflichtige_Person",
         nodes=[
-            start("Start_Wohnung_bezogen", "Neue Wohnung bezogen", A, 0,
-                  doc="Anmeldung innerhalb von zwei Wochen nach dem Einzug (§ 17 Abs. 1 BMG)."),
-            task("Task_Termin_buchen", "Termin im Bürgeramt online buchen", A, 1,
-                 kind="sendTask", message="Message_Terminanfrage"),
-            catch("Event_Terminbestaetigung", "Terminbestätigung erhalten", A, 2,
-                  message="Message_Terminbestaetigung"),
-            task("Task_Vorsprechen", "Mit Ausweis und Wohnungsgeberbestätigung vorsprechen", A,
-                 4, kind="sendTask", message="Message_Vorsprache"),
-            catch("Event_Meldebestaetigung", "Meldebestätigung erhalten", A, 11,
-                  message="Message_Meldebestaetigung"),
+            start(
+                "Start_Wohnung_bezogen",
+                "Neue Wohnung bezogen",
+                A,
+                0,
+                doc="Anmeldung innerhalb von zwei Wochen nach dem Einzug (§ 17 Abs. 1 BMG).",
+            ),
+            task(
+                "Task_Termin_buchen",
+                "Termin im Bürgeramt online buchen",
+                A,
+                1,
+                kind="sendTask",
+                message="Message_Terminanfrage",
+            ),
+            catch("Event_Terminbestaetigung", "Terminbestätigung erhalten", A, 2, message="Message_Terminbestaetigung"),
+            task(
+                "Task_Vorsprechen",
+                "Mit Ausweis und Wohnungsgeberbestätigung vorsprechen",
+                A,
+                4,
+                kind="sendTask",
+                message="Message_Vorsprache",
+            ),
+            catch("Event_Meldebestaetigung", "Meldebestätigung erhalten", A, 11, message="Message_Meldebestaetigung"),
             end("End_Wohnsitz_angemeldet", "Wohnsitz angemeldet", A, 12),
         ],
         flows=[
@@ -432,47 +691,77 @@ def wohnsitz_anmeldung():
             Flow("Event_Terminbestaetigung", "Task_Vorsprechen"),
             Flow("Task_Vorsprechen", "Event_Meldebestaetigung"),
             Flow("Event_Meldebestaetigung", "End_Wohnsitz_angemeldet"),
-        ])
+        ],
+    )
     city = Pool(
-        "Participant_Stadtverwaltung", "Stadt Trier", "Process_Wohnsitz_Anmeldung",
+        "Participant_Stadtverwaltung",
+        "Stadt Trier",
+        "Process_Wohnsitz_Anmeldung",
         "Anmeldung einer Wohnung",
         doc="Anmeldung einer Wohnung (Haupt- oder Nebenwohnung) im Bürgeramt der Stadt Trier "
-            "mit persönlicher Vorsprache nach Terminvereinbarung, Erfassung im Melderegister, "
-            "Meldebestätigung und Rückmeldung an die Wegzugsbehörde.",
-        lanes=[Lane(S, "Bürgeramt – Terminvergabe", rows=2),
-               Lane(M, "Bürgeramt – Meldewesen", rows=2)],
+        "mit persönlicher Vorsprache nach Terminvereinbarung, Erfassung im Melderegister, "
+        "Meldebestätigung und Rückmeldung an die Wegzugsbehörde.",
+        lanes=[Lane(S, "Bürgeramt – Terminvergabe", rows=2), Lane(M, "Bürgeramt – Meldewesen", rows=2)],
         nodes=[
-            start("Start_Terminanfrage", "Terminanfrage eingegangen", S, 1,
-                  message="Message_Terminanfrage"),
-            task("Task_Termin_vergeben", "Termin vergeben und bestätigen", S, 2,
-                 kind="sendTask", message="Message_Terminbestaetigung",
-                 doc="IT-System: Terminvergabe TEVIS; Bestätigung per E-Mail mit "
-                     "Hinweis auf mitzubringende Unterlagen."),
+            start("Start_Terminanfrage", "Terminanfrage eingegangen", S, 1, message="Message_Terminanfrage"),
+            task(
+                "Task_Termin_vergeben",
+                "Termin vergeben und bestätigen",
+                S,
+                2,
+                kind="sendTask",
+                message="Message_Terminbestaetigung",
+                doc="IT-System: Terminvergabe TEVIS; Bestätigung per E-Mail mit Hinweis auf mitzubringende Unterlagen.",
+            ),
             gateway("Gateway_Termin", "", S, 3, kind="eventBasedGateway"),
-            catch("Event_Vorsprache", "Vorsprache zum Termin", S, 4,
-                  message="Message_Vorsprache"),
-            catch("Event_Termin_verstrichen", "15 Minuten nach Terminbeginn", S, 4, row=1,
-                  timer=("timeDuration", "PT15M")),
+            catch("Event_Vorsprache", "Vorsprache zum Termin", S, 4, message="Message_Vorsprache"),
+            catch(
+                "Event_Termin_verstrichen", "15 Minuten nach Terminbeginn", S, 4, row=1, timer=("timeDuration", "PT15M")
+            ),
             end("End_Termin_verfallen", "Termin verfallen", S, 5, row=1),
             task("Task_Identitaet_pruefen", "Identität anhand des Ausweises prüfen", M, 6),
-            gateway("Gateway_Wohnungsgeber", "Wohnungsgeberbestätigung liegt vor?", M, 7,
-                    default="Task_Nachreichung_vermerken"),
-            task("Task_Nachreichung_vermerken",
-                 "Nachreichung der Wohnungsgeberbestätigung vermerken", M, 8, row=1,
-                 doc="Frist zwei Wochen; bei Nichtvorlage Anhörung wegen "
-                     "Ordnungswidrigkeit nach § 54 BMG."),
+            gateway(
+                "Gateway_Wohnungsgeber",
+                "Wohnungsgeberbestätigung liegt vor?",
+                M,
+                7,
+                default="Task_Nachreichung_vermerken",
+            ),
+            task(
+                "Task_Nachreichung_vermerken",
+                "Nachreichung der Wohnungsgeberbestätigung vermerken",
+                M,
+                8,
+                row=1,
+                doc="Frist zwei Wochen; bei Nichtvorlage Anhörung wegen Ordnungswidrigkeit nach § 54 BMG.",
+            ),
             gateway("Gateway_Wohnungsgeber_Ende", "", M, 9),
-            task("Task_Anmeldung_erfassen", "Anmeldung im Melderegister erfassen", M, 10,
-                 kind="serviceTask",
-                 doc="IT-System: Einwohnerverfahren OK.EWO; Prüfung Haupt-/Nebenwohnung "
-                     "nach § 22 BMG."),
-            task("Task_Meldebestaetigung", "Meldebestätigung aushändigen", M, 11,
-                 kind="sendTask", message="Message_Meldebestaetigung"),
-            task("Task_Rueckmeldung", "Rückmeldung an Wegzugsbehörde übermitteln", M, 12,
-                 kind="serviceTask",
-                 doc="IT-System: Einwohnerverfahren OK.EWO, Datenübermittlung im Standard "
-                     "XMeld (§ 33 BMG, BMeldDÜV); Weitergabe an Bundeszentralamt für Steuern "
-                     "und Beitragsservice."),
+            task(
+                "Task_Anmeldung_erfassen",
+                "Anmeldung im Melderegister erfassen",
+                M,
+                10,
+                kind="serviceTask",
+                doc="IT-System: Einwohnerverfahren OK.EWO; Prüfung Haupt-/Nebenwohnung nach § 22 BMG.",
+            ),
+            task(
+                "Task_Meldebestaetigung",
+                "Meldebestätigung aushändigen",
+                M,
+                11,
+                kind="sendTask",
+                message="Message_Meldebestaetigung",
+            ),
+            task(
+                "Task_Rueckmeldung",
+                "Rückmeldung an Wegzugsbehörde übermitteln",
+                M,
+                12,
+                kind="serviceTask",
+                doc="IT-System: Einwohnerverfahren OK.EWO, Datenübermittlung im Standard "
+                "XMeld (§ 33 BMG, BMeldDÜV); Weitergabe an Bundeszentralamt für Steuern "
+                "und Beitragsservice.",
+            ),
             end("End_Anmeldung_abgeschlossen", "Anmeldung abgeschlossen", M, 13),
         ],
         flows=[
@@ -483,117 +772,184 @@ def wohnsitz_anmeldung():
             Flow("Event_Termin_verstrichen", "End_Termin_verfallen"),
             Flow("Event_Vorsprache", "Task_Identitaet_pruefen"),
             Flow("Task_Identitaet_pruefen", "Gateway_Wohnungsgeber"),
-            Flow("Gateway_Wohnungsgeber", "Gateway_Wohnungsgeber_Ende", "ja",
-                 "wohnungsgeberbestaetigungVorhanden = true"),
+            Flow(
+                "Gateway_Wohnungsgeber", "Gateway_Wohnungsgeber_Ende", "ja", "wohnungsgeberbestaetigungVorhanden = true"
+            ),
             Flow("Gateway_Wohnungsgeber", "Task_Nachreichung_vermerken", "nein"),
             Flow("Task_Nachreichung_vermerken", "Gateway_Wohnungsgeber_Ende"),
             Flow("Gateway_Wohnungsgeber_Ende", "Task_Anmeldung_erfassen"),
             Flow("Task_Anmeldung_erfassen", "Task_Meldebestaetigung"),
             Flow("Task_Meldebestaetigung", "Task_Rueckmeldung"),
             Flow("Task_Rueckmeldung", "End_Anmeldung_abgeschlossen"),
-        ])
-    return Model(
-        "wohnsitz-anmeldung", "Anmeldung einer Wohnung", [applicant, city],
-        message_flows=[
-            MessageFlow("MessageFlow_Terminanfrage", "Task_Termin_buchen", "Start_Terminanfrage",
-                        "Terminanfrage", "Message_Terminanfrage"),
-            MessageFlow("MessageFlow_Terminbestaetigung", "Task_Termin_vergeben",
-                        "Event_Terminbestaetigung", "Terminbestätigung",
-                        "Message_Terminbestaetigung"),
-            MessageFlow("MessageFlow_Vorsprache", "Task_Vorsprechen", "Event_Vorsprache",
-                        "Vorsprache", "Message_Vorsprache"),
-            MessageFlow("MessageFlow_Meldebestaetigung", "Task_Meldebestaetigung",
-                        "Event_Meldebestaetigung", "Meldebestätigung",
-                        "Message_Meldebestaetigung"),
         ],
-        messages=[("Message_Terminanfrage", "Terminanfrage"),
-                  ("Message_Terminbestaetigung", "Terminbestätigung"),
-                  ("Message_Vorsprache", "Persönliche Vorsprache mit Unterlagen"),
-                  ("Message_Meldebestaetigung", "Meldebestätigung nach § 24 Abs. 2 BMG")],
+    )
+    return Model(
+        "wohnsitz-anmeldung",
+        "Anmeldung einer Wohnung",
+        [applicant, city],
+        message_flows=[
+            MessageFlow(
+                "MessageFlow_Terminanfrage",
+                "Task_Termin_buchen",
+                "Start_Terminanfrage",
+                "Terminanfrage",
+                "Message_Terminanfrage",
+            ),
+            MessageFlow(
+                "MessageFlow_Terminbestaetigung",
+                "Task_Termin_vergeben",
+                "Event_Terminbestaetigung",
+                "Terminbestätigung",
+                "Message_Terminbestaetigung",
+            ),
+            MessageFlow(
+                "MessageFlow_Vorsprache", "Task_Vorsprechen", "Event_Vorsprache", "Vorsprache", "Message_Vorsprache"
+            ),
+            MessageFlow(
+                "MessageFlow_Meldebestaetigung",
+                "Task_Meldebestaetigung",
+                "Event_Meldebestaetigung",
+                "Meldebestätigung",
+                "Message_Meldebestaetigung",
+            ),
+        ],
+        messages=[
+            ("Message_Terminanfrage", "Terminanfrage"),
+            ("Message_Terminbestaetigung", "Terminbestätigung"),
+            ("Message_Vorsprache", "Persönliche Vorsprache mit Unterlagen"),
+            ("Message_Meldebestaetigung", "Meldebestätigung nach § 24 Abs. 2 BMG"),
+        ],
         manifest=manifest(
-            "wohnsitz-anmeldung", "Anmeldung einer Wohnung", ["99115005104000"],
+            "wohnsitz-anmeldung",
+            "Anmeldung einer Wohnung",
+            ["99115005104000"],
             "Anmeldung einer Haupt- oder Nebenwohnung im Bürgeramt der Stadt Trier: "
             "Terminvergabe, Vorsprache mit Ausweis und Wohnungsgeberbestätigung, Erfassung im "
             "Melderegister, Meldebestätigung und Rückmeldung an die Wegzugsbehörde.",
             ["Anmeldung", "Wohnsitz", "Umzug", "Meldebescheinigung", "Bürgeramt"],
             ["§ 17 BMG", "§ 19 BMG", "§ 23 BMG", "§ 33 BMG", "BMeldDÜV"],
-            "Bürgeramt – Meldewesen"),
-        target_namespace=_namespace("wohnsitz-anmeldung"))
+            "Bürgeramt – Meldewesen",
+        ),
+        target_namespace=_namespace("wohnsitz-anmeldung"),
+    )
 
 
 # --- Sondernutzungserlaubnis -----------------------------------------------------------------
 
+
 def sondernutzungserlaubnis():
     T, V, K, A = "Lane_Tiefbau", "Lane_Verkehr", "Lane_Kasse", None
     applicant = _applicant(
-        "Antragsteller/in", "Process_Antragsteller",
+        "Antragsteller/in",
+        "Process_Antragsteller",
         nodes=[
             start("Start_Nutzung_geplant", "Nutzung öffentlicher Verkehrsfläche geplant", A, 0),
-            task("Task_Antrag_stellen", "Antrag mit Lageplan stellen", A, 1, kind="sendTask",
-                 message="Message_Antrag",
-                 doc="Art, Ort und Dauer der Nutzung (z. B. Außengastronomie, Gerüst, "
-                     "Container) mit Lageplan, spätestens zwei Wochen vor Beginn."),
-            catch("Event_Bescheid_erhalten", "Bescheid erhalten", A, 14,
-                  message="Message_Bescheid"),
+            task(
+                "Task_Antrag_stellen",
+                "Antrag mit Lageplan stellen",
+                A,
+                1,
+                kind="sendTask",
+                message="Message_Antrag",
+                doc="Art, Ort und Dauer der Nutzung (z. B. Außengastronomie, Gerüst, "
+                "Container) mit Lageplan, spätestens zwei Wochen vor Beginn.",
+            ),
+            catch("Event_Bescheid_erhalten", "Bescheid erhalten", A, 14, message="Message_Bescheid"),
             end("End_Antrag_beschieden", "Antrag beschieden", A, 15),
         ],
         flows=[
             Flow("Start_Nutzung_geplant", "Task_Antrag_stellen"),
             Flow("Task_Antrag_stellen", "Event_Bescheid_erhalten"),
             Flow("Event_Bescheid_erhalten", "End_Antrag_beschieden"),
-        ])
+        ],
+    )
     city = Pool(
-        "Participant_Stadtverwaltung", "Stadt Trier", "Process_Sondernutzungserlaubnis",
+        "Participant_Stadtverwaltung",
+        "Stadt Trier",
+        "Process_Sondernutzungserlaubnis",
         "Sondernutzungserlaubnis",
         doc="Erteilung einer Sondernutzungserlaubnis für öffentliche Straßen, Wege und Plätze "
-            "im Stadtgebiet Trier: Prüfung, Beteiligung der Straßenverkehrsbehörde und "
-            "weiterer Stellen, Bescheid mit Auflagen und Gebühr nach der "
-            "Sondernutzungssatzung.",
-        lanes=[Lane(V, "Straßenverkehrsbehörde"),
-               Lane(T, "Tiefbauamt – Sondernutzungen", rows=3), Lane(K, "Stadtkasse")],
+        "im Stadtgebiet Trier: Prüfung, Beteiligung der Straßenverkehrsbehörde und "
+        "weiterer Stellen, Bescheid mit Auflagen und Gebühr nach der "
+        "Sondernutzungssatzung.",
+        lanes=[
+            Lane(V, "Straßenverkehrsbehörde"),
+            Lane(T, "Tiefbauamt – Sondernutzungen", rows=3),
+            Lane(K, "Stadtkasse"),
+        ],
         nodes=[
-            start("Start_Antrag_eingegangen", "Antrag eingegangen", T, 1,
-                  message="Message_Antrag"),
+            start("Start_Antrag_eingegangen", "Antrag eingegangen", T, 1, message="Message_Antrag"),
             gateway("Gateway_Antrag_Zusammenfuehrung", "", T, 2),
             task("Task_Antrag_pruefen", "Antrag und Lageplan prüfen", T, 3),
-            gateway("Gateway_Vollstaendig", "Unterlagen vollständig?", T, 4,
-                    default="Task_Unterlagen_nachfordern"),
-            task("Task_Unterlagen_nachfordern", "Fehlende Unterlagen nachfordern", T, 5, row=1,
-                 kind="sendTask", message="Message_Nachforderung"),
+            gateway("Gateway_Vollstaendig", "Unterlagen vollständig?", T, 4, default="Task_Unterlagen_nachfordern"),
+            task(
+                "Task_Unterlagen_nachfordern",
+                "Fehlende Unterlagen nachfordern",
+                T,
+                5,
+                row=1,
+                kind="sendTask",
+                message="Message_Nachforderung",
+            ),
             gateway("Gateway_Nachreichung", "", T, 6, row=1, kind="eventBasedGateway"),
-            catch("Event_Unterlagen_nachgereicht", "Unterlagen nachgereicht", T, 7, row=1,
-                  message="Message_Nachreichung"),
-            catch("Event_Frist_abgelaufen", "4 Wochen verstrichen", T, 7, row=2,
-                  timer=("timeDuration", "P4W")),
+            catch(
+                "Event_Unterlagen_nachgereicht", "Unterlagen nachgereicht", T, 7, row=1, message="Message_Nachreichung"
+            ),
+            catch("Event_Frist_abgelaufen", "4 Wochen verstrichen", T, 7, row=2, timer=("timeDuration", "P4W")),
             end("End_Antrag_zurueckgenommen", "Antrag gilt als zurückgenommen", T, 8, row=2),
             gateway("Gateway_Beteiligung", "", T, 8, kind="parallelGateway"),
             task("Task_Stellen_beteiligen", "Leitungsträger und Grünflächenamt beteiligen", T, 9),
-            task("Task_Verkehrsrecht_pruefen", "Verkehrsrechtliche Anordnung prüfen", V, 9,
-                 doc="Verkehrszeichenplan und Anordnung nach § 45 StVO; bei Arbeitsstellen "
-                     "Abstimmung mit der Polizei."),
+            task(
+                "Task_Verkehrsrecht_pruefen",
+                "Verkehrsrechtliche Anordnung prüfen",
+                V,
+                9,
+                doc="Verkehrszeichenplan und Anordnung nach § 45 StVO; bei Arbeitsstellen Abstimmung mit der Polizei.",
+            ),
             gateway("Gateway_Beteiligung_Ende", "", T, 10, kind="parallelGateway"),
             gateway("Gateway_Erteilbar", "Erlaubnis erteilbar?", T, 11, default="Task_Ablehnung"),
-            task("Task_Erlaubnis_erstellen", "Erlaubnisbescheid mit Auflagen erstellen", T, 12,
-                 kind="serviceTask",
-                 doc="IT-System: Fachverfahren Sondernutzung (SNU); Auflagen zu "
-                     "Verkehrssicherung, Haftung und Wiederherstellung der Fläche."),
-            task("Task_Gebuehr_festsetzen", "Sondernutzungsgebühr festsetzen", K, 13,
-                 kind="serviceTask",
-                 doc="Gebühr nach der Sondernutzungssatzung der Stadt Trier; Sollstellung im "
-                     "SAP-Finanzwesen."),
-            task("Task_Bescheid_versenden", "Erlaubnisbescheid versenden", T, 14,
-                 kind="sendTask", message="Message_Bescheid"),
+            task(
+                "Task_Erlaubnis_erstellen",
+                "Erlaubnisbescheid mit Auflagen erstellen",
+                T,
+                12,
+                kind="serviceTask",
+                doc="IT-System: Fachverfahren Sondernutzung (SNU); Auflagen zu "
+                "Verkehrssicherung, Haftung und Wiederherstellung der Fläche.",
+            ),
+            task(
+                "Task_Gebuehr_festsetzen",
+                "Sondernutzungsgebühr festsetzen",
+                K,
+                13,
+                kind="serviceTask",
+                doc="Gebühr nach der Sondernutzungssatzung der Stadt Trier; Sollstellung im SAP-Finanzwesen.",
+            ),
+            task(
+                "Task_Bescheid_versenden",
+                "Erlaubnisbescheid versenden",
+                T,
+                14,
+                kind="sendTask",
+                message="Message_Bescheid",
+            ),
             end("End_Erlaubnis_erteilt", "Erlaubnis erteilt", T, 15),
-            task("Task_Ablehnung", "Ablehnungsbescheid versenden", T, 13, row=1,
-                 kind="sendTask", message="Message_Bescheid"),
+            task(
+                "Task_Ablehnung",
+                "Ablehnungsbescheid versenden",
+                T,
+                13,
+                row=1,
+                kind="sendTask",
+                message="Message_Bescheid",
+            ),
             end("End_Abgelehnt", "Antrag abgelehnt", T, 14, row=1),
         ],
         flows=[
             Flow("Start_Antrag_eingegangen", "Gateway_Antrag_Zusammenfuehrung"),
             Flow("Gateway_Antrag_Zusammenfuehrung", "Task_Antrag_pruefen"),
             Flow("Task_Antrag_pruefen", "Gateway_Vollstaendig"),
-            Flow("Gateway_Vollstaendig", "Gateway_Beteiligung", "ja",
-                 "unterlagenVollstaendig = true"),
+            Flow("Gateway_Vollstaendig", "Gateway_Beteiligung", "ja", "unterlagenVollstaendig = true"),
             Flow("Gateway_Vollstaendig", "Task_Unterlagen_nachfordern", "nein"),
             Flow("Task_Unterlagen_nachfordern", "Gateway_Nachreichung"),
             Flow("Gateway_Nachreichung", "Event_Unterlagen_nachgereicht"),
@@ -611,57 +967,102 @@ def sondernutzungserlaubnis():
             Flow("Task_Gebuehr_festsetzen", "Task_Bescheid_versenden"),
             Flow("Task_Bescheid_versenden", "End_Erlaubnis_erteilt"),
             Flow("Task_Ablehnung", "End_Abgelehnt"),
-        ])
-    return Model(
-        "sondernutzungserlaubnis", "Sondernutzungserlaubnis", [applicant, city],
-        message_flows=[
-            MessageFlow("MessageFlow_Antrag", "Task_Antrag_stellen", "Start_Antrag_eingegangen",
-                        "Antrag", "Message_Antrag"),
-            MessageFlow("MessageFlow_Nachforderung", "Task_Unterlagen_nachfordern",
-                        "Participant_Antragsteller", "Nachforderung", "Message_Nachforderung"),
-            MessageFlow("MessageFlow_Nachreichung", "Participant_Antragsteller",
-                        "Event_Unterlagen_nachgereicht", "Nachreichung", "Message_Nachreichung"),
-            MessageFlow("MessageFlow_Erlaubnisbescheid", "Task_Bescheid_versenden",
-                        "Event_Bescheid_erhalten", "Erlaubnisbescheid", "Message_Bescheid"),
-            MessageFlow("MessageFlow_Ablehnungsbescheid", "Task_Ablehnung",
-                        "Participant_Antragsteller", "Ablehnungsbescheid", "Message_Bescheid"),
         ],
-        messages=[("Message_Antrag", "Antrag auf Sondernutzungserlaubnis"),
-                  ("Message_Nachforderung", "Nachforderung von Unterlagen"),
-                  ("Message_Nachreichung", "Nachgereichte Unterlagen"),
-                  ("Message_Bescheid", "Bescheid über die Sondernutzung")],
+    )
+    return Model(
+        "sondernutzungserlaubnis",
+        "Sondernutzungserlaubnis",
+        [applicant, city],
+        message_flows=[
+            MessageFlow(
+                "MessageFlow_Antrag", "Task_Antrag_stellen", "Start_Antrag_eingegangen", "Antrag", "Message_Antrag"
+            ),
+            MessageFlow(
+                "MessageFlow_Nachforderung",
+                "Task_Unterlagen_nachfordern",
+                "Participant_Antragsteller",
+                "Nachforderung",
+                "Message_Nachforderung",
+            ),
+            MessageFlow(
+                "MessageFlow_Nachreichung",
+                "Participant_Antragsteller",
+                "Event_Unterlagen_nachgereicht",
+                "Nachreichung",
+                "Message_Nachreichung",
+            ),
+            MessageFlow(
+                "MessageFlow_Erlaubnisbescheid",
+                "Task_Bescheid_versenden",
+                "Event_Bescheid_erhalten",
+                "Erlaubnisbescheid",
+                "Message_Bescheid",
+            ),
+            MessageFlow(
+                "MessageFlow_Ablehnungsbescheid",
+                "Task_Ablehnung",
+                "Participant_Antragsteller",
+                "Ablehnungsbescheid",
+                "Message_Bescheid",
+            ),
+        ],
+        messages=[
+            ("Message_Antrag", "Antrag auf Sondernutzungserlaubnis"),
+            ("Message_Nachforderung", "Nachforderung von Unterlagen"),
+            ("Message_Nachreichung", "Nachgereichte Unterlagen"),
+            ("Message_Bescheid", "Bescheid über die Sondernutzung"),
+        ],
         manifest=manifest(
-            "sondernutzungserlaubnis", "Sondernutzungserlaubnis", ["99108012005000"],
+            "sondernutzungserlaubnis",
+            "Sondernutzungserlaubnis",
+            ["99108012005000"],
             "Erlaubnis für die Sondernutzung öffentlicher Straßen in Trier (z. B. "
             "Außengastronomie, Gerüste, Container): Prüfung, Nachforderung, Beteiligung der "
             "Straßenverkehrsbehörde und der Leitungsträger, Bescheid mit Auflagen und Gebühr.",
-            ["Sondernutzung", "Straße", "Außengastronomie", "Gerüst", "Container",
-             "Verkehrsfläche"],
-            ["§ 41 LStrG Rheinland-Pfalz", "§ 8 FStrG", "§ 45 StVO",
-             "Sondernutzungssatzung der Stadt Trier"],
-            "Tiefbauamt – Sondernutzungen"),
-        target_namespace=_namespace("sondernutzungserlaubnis"))
+            ["Sondernutzung", "Straße", "Außengastronomie", "Gerüst", "Container", "Verkehrsfläche"],
+            ["§ 41 LStrG Rheinland-Pfalz", "§ 8 FStrG", "§ 45 StVO", "Sondernutzungssatzung der Stadt Trier"],
+            "Tiefbauamt – Sondernutzungen",
+        ),
+        target_namespace=_namespace("sondernutzungserlaubnis"),
+    )
 
 
 # --- Bewohnerparkausweis ---------------------------------------------------------------------
 
+
 def bewohnerparkausweis():
     V, K, A = "Lane_Verkehr", "Lane_Kasse", None
     applicant = _applicant(
-        "Bewohner/in", "Process_Bewohner",
+        "Bewohner/in",
+        "Process_Bewohner",
         nodes=[
             start("Start_Parkausweis_benoetigt", "Parkausweis benötigt", A, 0),
-            task("Task_Antrag_online", "Parkausweis online beantragen", A, 1, kind="sendTask",
-                 message="Message_Antrag",
-                 doc="Bewohnerparkzone, Kennzeichen und Zulassungsbescheinigung Teil I als "
-                     "Anlage."),
-            catch("Event_Zahlungsaufforderung", "Zahlungsaufforderung erhalten", A, 9,
-                  message="Message_Zahlungsaufforderung"),
-            task("Task_Gebuehr_bezahlen", "Gebühr online bezahlen", A, 10, kind="sendTask",
-                 message="Message_Zahlung", doc="Bezahlung über ePayBL (giropay, Kreditkarte, "
-                                                "PayPal)."),
-            catch("Event_Ausweis_erhalten", "Parkausweis erhalten", A, 12,
-                  message="Message_Parkausweis"),
+            task(
+                "Task_Antrag_online",
+                "Parkausweis online beantragen",
+                A,
+                1,
+                kind="sendTask",
+                message="Message_Antrag",
+                doc="Bewohnerparkzone, Kennzeichen und Zulassungsbescheinigung Teil I als Anlage.",
+            ),
+            catch(
+                "Event_Zahlungsaufforderung",
+                "Zahlungsaufforderung erhalten",
+                A,
+                9,
+                message="Message_Zahlungsaufforderung",
+            ),
+            task(
+                "Task_Gebuehr_bezahlen",
+                "Gebühr online bezahlen",
+                A,
+                10,
+                kind="sendTask",
+                message="Message_Zahlung",
+                doc="Bezahlung über ePayBL (giropay, Kreditkarte, PayPal).",
+            ),
+            catch("Event_Ausweis_erhalten", "Parkausweis erhalten", A, 12, message="Message_Parkausweis"),
             end("End_Parken_moeglich", "Parken in der Zone möglich", A, 13),
         ],
         flows=[
@@ -670,52 +1071,105 @@ def bewohnerparkausweis():
             Flow("Event_Zahlungsaufforderung", "Task_Gebuehr_bezahlen"),
             Flow("Task_Gebuehr_bezahlen", "Event_Ausweis_erhalten"),
             Flow("Event_Ausweis_erhalten", "End_Parken_moeglich"),
-        ])
+        ],
+    )
     city = Pool(
-        "Participant_Stadtverwaltung", "Stadt Trier", "Process_Bewohnerparkausweis",
+        "Participant_Stadtverwaltung",
+        "Stadt Trier",
+        "Process_Bewohnerparkausweis",
         "Bewohnerparkausweis",
         doc="Erteilung eines Bewohnerparkausweises durch die Straßenverkehrsbehörde der Stadt "
-            "Trier: automatisierte Prüfung von Hauptwohnsitz und Fahrzeughaltung, Online-"
-            "Zahlung, Druck und Versand des Ausweises.",
-        lanes=[Lane(V, "Straßenverkehrsbehörde – Bewohnerparken", rows=2),
-               Lane(K, "Stadtkasse", rows=2)],
+        "Trier: automatisierte Prüfung von Hauptwohnsitz und Fahrzeughaltung, Online-"
+        "Zahlung, Druck und Versand des Ausweises.",
+        lanes=[Lane(V, "Straßenverkehrsbehörde – Bewohnerparken", rows=2), Lane(K, "Stadtkasse", rows=2)],
         nodes=[
-            start("Start_Antrag_eingegangen", "Antrag eingegangen", V, 1,
-                  message="Message_Antrag"),
-            task("Task_Meldedaten_abgleichen", "Hauptwohnsitz im Melderegister abgleichen", V, 2,
-                 kind="serviceTask",
-                 doc="IT-System: Einwohnerverfahren OK.EWO (automatisierte Abfrage); die "
-                     "Anschrift muss in der beantragten Bewohnerparkzone liegen."),
+            start("Start_Antrag_eingegangen", "Antrag eingegangen", V, 1, message="Message_Antrag"),
+            task(
+                "Task_Meldedaten_abgleichen",
+                "Hauptwohnsitz im Melderegister abgleichen",
+                V,
+                2,
+                kind="serviceTask",
+                doc="IT-System: Einwohnerverfahren OK.EWO (automatisierte Abfrage); die "
+                "Anschrift muss in der beantragten Bewohnerparkzone liegen.",
+            ),
             gateway("Gateway_Zone", "Hauptwohnsitz in der Zone?", V, 3, default="Task_Ablehnung"),
-            task("Task_Halterdaten_abfragen", "Halterdaten im ZFZR abfragen", V, 5,
-                 kind="serviceTask",
-                 doc="IT-System: Zentrales Fahrzeugregister des Kraftfahrt-Bundesamts "
-                     "(Online-Abfrage)."),
-            gateway("Gateway_Halter", "Fahrzeug auf Antragsteller/in zugelassen?", V, 6,
-                    default="Task_Nutzungsnachweis_pruefen"),
-            task("Task_Nutzungsnachweis_pruefen", "Nutzungsnachweis prüfen", V, 7, row=1,
-                 doc="Firmen- oder Leasingfahrzeug: Bestätigung des Arbeitgebers oder "
-                     "Leasingvertrag."),
+            task(
+                "Task_Halterdaten_abfragen",
+                "Halterdaten im ZFZR abfragen",
+                V,
+                5,
+                kind="serviceTask",
+                doc="IT-System: Zentrales Fahrzeugregister des Kraftfahrt-Bundesamts (Online-Abfrage).",
+            ),
+            gateway(
+                "Gateway_Halter",
+                "Fahrzeug auf Antragsteller/in zugelassen?",
+                V,
+                6,
+                default="Task_Nutzungsnachweis_pruefen",
+            ),
+            task(
+                "Task_Nutzungsnachweis_pruefen",
+                "Nutzungsnachweis prüfen",
+                V,
+                7,
+                row=1,
+                doc="Firmen- oder Leasingfahrzeug: Bestätigung des Arbeitgebers oder Leasingvertrag.",
+            ),
             gateway("Gateway_Halter_Ende", "", V, 8),
-            task("Task_Zahlung_anfordern", "Zahlung über ePayBL anfordern", K, 9,
-                 kind="sendTask", message="Message_Zahlungsaufforderung",
-                 doc="IT-System: ePayBL; Gebühr nach der Gebührenordnung für das "
-                     "Bewohnerparken der Stadt Trier (Gültigkeit ein Jahr)."),
-            task("Task_Zahlungseingang_abwarten", "Zahlungseingang abwarten", K, 10,
-                 kind="receiveTask", message="Message_Zahlung"),
-            boundary("Boundary_Keine_Zahlung", "30 Tage ohne Zahlung",
-                     "Task_Zahlungseingang_abwarten", timer=("timeDuration", "P30D")),
-            task("Task_Antrag_einstellen", "Forderung stornieren und Antrag einstellen", K, 11, row=1, kind="serviceTask", doc="IT-System: ePayBL, SAP-Finanzwesen."),
+            task(
+                "Task_Zahlung_anfordern",
+                "Zahlung über ePayBL anfordern",
+                K,
+                9,
+                kind="sendTask",
+                message="Message_Zahlungsaufforderung",
+                doc="IT-System: ePayBL; Gebühr nach der Gebührenordnung für das "
+                "Bewohnerparken der Stadt Trier (Gültigkeit ein Jahr).",
+            ),
+            task(
+                "Task_Zahlungseingang_abwarten",
+                "Zahlungseingang abwarten",
+                K,
+                10,
+                kind="receiveTask",
+                message="Message_Zahlung",
+            ),
+            boundary(
+                "Boundary_Keine_Zahlung",
+                "30 Tage ohne Zahlung",
+                "Task_Zahlungseingang_abwarten",
+                timer=("timeDuration", "P30D"),
+            ),
+            task(
+                "Task_Antrag_einstellen",
+                "Forderung stornieren und Antrag einstellen",
+                K,
+                11,
+                row=1,
+                kind="serviceTask",
+                doc="IT-System: ePayBL, SAP-Finanzwesen.",
+            ),
             end("End_Antrag_eingestellt", "Antrag eingestellt", K, 12, row=1),
-            task("Task_Ausweis_drucken", "Parkausweis erstellen und drucken", V, 11,
-                 kind="serviceTask",
-                 doc="IT-System: Fachverfahren Bewohnerparken; Ausweis mit Kennzeichen, Zone "
-                     "und Gültigkeitsdauer."),
-            task("Task_Ausweis_versenden", "Parkausweis per Post versenden", V, 12,
-                 kind="sendTask", message="Message_Parkausweis"),
+            task(
+                "Task_Ausweis_drucken",
+                "Parkausweis erstellen und drucken",
+                V,
+                11,
+                kind="serviceTask",
+                doc="IT-System: Fachverfahren Bewohnerparken; Ausweis mit Kennzeichen, Zone und Gültigkeitsdauer.",
+            ),
+            task(
+                "Task_Ausweis_versenden",
+                "Parkausweis per Post versenden",
+                V,
+                12,
+                kind="sendTask",
+                message="Message_Parkausweis",
+            ),
             end("End_Ausweis_erteilt", "Parkausweis erteilt", V, 13),
-            task("Task_Ablehnung", "Ablehnung mitteilen", V, 4, row=1, kind="sendTask",
-                 message="Message_Ablehnung"),
+            task("Task_Ablehnung", "Ablehnung mitteilen", V, 4, row=1, kind="sendTask", message="Message_Ablehnung"),
             end("End_Abgelehnt", "Antrag abgelehnt", V, 5, row=1),
         ],
         flows=[
@@ -735,112 +1189,216 @@ def bewohnerparkausweis():
             Flow("Task_Antrag_einstellen", "End_Antrag_eingestellt"),
             Flow("Task_Ausweis_drucken", "Task_Ausweis_versenden"),
             Flow("Task_Ausweis_versenden", "End_Ausweis_erteilt"),
-        ])
-    return Model(
-        "bewohnerparkausweis", "Bewohnerparkausweis", [applicant, city],
-        message_flows=[
-            MessageFlow("MessageFlow_Antrag", "Task_Antrag_online", "Start_Antrag_eingegangen",
-                        "Antrag", "Message_Antrag"),
-            MessageFlow("MessageFlow_Ablehnung", "Task_Ablehnung", "Participant_Antragsteller",
-                        "Ablehnung", "Message_Ablehnung"),
-            MessageFlow("MessageFlow_Zahlungsaufforderung", "Task_Zahlung_anfordern",
-                        "Event_Zahlungsaufforderung", "Zahlungsaufforderung",
-                        "Message_Zahlungsaufforderung"),
-            MessageFlow("MessageFlow_Zahlung", "Task_Gebuehr_bezahlen",
-                        "Task_Zahlungseingang_abwarten", "Zahlung", "Message_Zahlung"),
-            MessageFlow("MessageFlow_Parkausweis", "Task_Ausweis_versenden",
-                        "Event_Ausweis_erhalten", "Parkausweis", "Message_Parkausweis"),
         ],
-        messages=[("Message_Antrag", "Antrag auf Bewohnerparkausweis"),
-                  ("Message_Ablehnung", "Ablehnung des Antrags"),
-                  ("Message_Zahlungsaufforderung", "Zahlungsaufforderung (ePayBL)"),
-                  ("Message_Zahlung", "Zahlungsbestätigung"),
-                  ("Message_Parkausweis", "Bewohnerparkausweis")],
+    )
+    return Model(
+        "bewohnerparkausweis",
+        "Bewohnerparkausweis",
+        [applicant, city],
+        message_flows=[
+            MessageFlow(
+                "MessageFlow_Antrag", "Task_Antrag_online", "Start_Antrag_eingegangen", "Antrag", "Message_Antrag"
+            ),
+            MessageFlow(
+                "MessageFlow_Ablehnung", "Task_Ablehnung", "Participant_Antragsteller", "Ablehnung", "Message_Ablehnung"
+            ),
+            MessageFlow(
+                "MessageFlow_Zahlungsaufforderung",
+                "Task_Zahlung_anfordern",
+                "Event_Zahlungsaufforderung",
+                "Zahlungsaufforderung",
+                "Message_Zahlungsaufforderung",
+            ),
+            MessageFlow(
+                "MessageFlow_Zahlung",
+                "Task_Gebuehr_bezahlen",
+                "Task_Zahlungseingang_abwarten",
+                "Zahlung",
+                "Message_Zahlung",
+            ),
+            MessageFlow(
+                "MessageFlow_Parkausweis",
+                "Task_Ausweis_versenden",
+                "Event_Ausweis_erhalten",
+                "Parkausweis",
+                "Message_Parkausweis",
+            ),
+        ],
+        messages=[
+            ("Message_Antrag", "Antrag auf Bewohnerparkausweis"),
+            ("Message_Ablehnung", "Ablehnung des Antrags"),
+            ("Message_Zahlungsaufforderung", "Zahlungsaufforderung (ePayBL)"),
+            ("Message_Zahlung", "Zahlungsbestätigung"),
+            ("Message_Parkausweis", "Bewohnerparkausweis"),
+        ],
         manifest=manifest(
-            "bewohnerparkausweis", "Bewohnerparkausweis", ["99108001001000"],
+            "bewohnerparkausweis",
+            "Bewohnerparkausweis",
+            ["99108001001000"],
             "Online-Antrag auf einen Bewohnerparkausweis bei der Straßenverkehrsbehörde der "
             "Stadt Trier mit automatisiertem Abgleich von Melde- und Halterdaten, Online-Zahlung "
             "und Versand des Ausweises.",
             ["Bewohnerparken", "Parkausweis", "Anwohnerparken", "Parkzone", "Kfz"],
-            ["§ 45 Abs. 1b Satz 1 Nr. 2a StVO", "§ 6a Abs. 5a StVG",
-             "Gebührenordnung für das Bewohnerparken der Stadt Trier"],
-            "Straßenverkehrsbehörde – Bewohnerparken"),
-        target_namespace=_namespace("bewohnerparkausweis"))
+            [
+                "§ 45 Abs. 1b Satz 1 Nr. 2a StVO",
+                "§ 6a Abs. 5a StVG",
+                "Gebührenordnung für das Bewohnerparken der Stadt Trier",
+            ],
+            "Straßenverkehrsbehörde – Bewohnerparken",
+        ),
+        target_namespace=_namespace("bewohnerparkausweis"),
+    )
 
 
 # --- Baugenehmigung im vereinfachten Verfahren -----------------------------------------------
 
+
 def baugenehmigung_vereinfacht():
     P, B, K, A = "Lane_Stadtplanung", "Lane_Bauaufsicht", "Lane_Kasse", None
     applicant = _applicant(
-        "Bauherr/in", "Process_Bauherr",
+        "Bauherr/in",
+        "Process_Bauherr",
         nodes=[
             start("Start_Bauvorhaben", "Bauvorhaben geplant", A, 0),
-            task("Task_Bauantrag_einreichen", "Bauantrag mit Bauvorlagen einreichen", A, 1,
-                 kind="sendTask", message="Message_Bauantrag",
-                 doc="Durch bauvorlageberechtigte Entwurfsverfasser/in (§ 64 LBauO), digital "
-                     "über das Bauportal."),
-            catch("Event_Bescheid_erhalten", "Bescheid erhalten", A, 14,
-                  message="Message_Bescheid"),
+            task(
+                "Task_Bauantrag_einreichen",
+                "Bauantrag mit Bauvorlagen einreichen",
+                A,
+                1,
+                kind="sendTask",
+                message="Message_Bauantrag",
+                doc="Durch bauvorlageberechtigte Entwurfsverfasser/in (§ 64 LBauO), digital über das Bauportal.",
+            ),
+            catch("Event_Bescheid_erhalten", "Bescheid erhalten", A, 14, message="Message_Bescheid"),
             end("End_Bescheid_erhalten", "Bauantrag beschieden", A, 15),
         ],
         flows=[
             Flow("Start_Bauvorhaben", "Task_Bauantrag_einreichen"),
             Flow("Task_Bauantrag_einreichen", "Event_Bescheid_erhalten"),
             Flow("Event_Bescheid_erhalten", "End_Bescheid_erhalten"),
-        ])
+        ],
+    )
     city = Pool(
-        "Participant_Stadtverwaltung", "Stadt Trier", "Process_Baugenehmigung_vereinfacht",
+        "Participant_Stadtverwaltung",
+        "Stadt Trier",
+        "Process_Baugenehmigung_vereinfacht",
         "Baugenehmigung im vereinfachten Verfahren",
         doc="Baugenehmigung im vereinfachten Genehmigungsverfahren durch die Bauaufsicht der "
-            "Stadt Trier: Registrierung, Vollständigkeitsprüfung mit Mängelschreiben, "
-            "planungsrechtliche Beurteilung und Beteiligung der Fachstellen, Entscheidung, "
-            "Gebühr und Zustellung.",
-        lanes=[Lane(P, "Stadtplanungsamt"),
-               Lane(B, "Bauaufsichtsamt – Sachbearbeitung", rows=3),
-               Lane(K, "Stadtkasse")],
+        "Stadt Trier: Registrierung, Vollständigkeitsprüfung mit Mängelschreiben, "
+        "planungsrechtliche Beurteilung und Beteiligung der Fachstellen, Entscheidung, "
+        "Gebühr und Zustellung.",
+        lanes=[
+            Lane(P, "Stadtplanungsamt"),
+            Lane(B, "Bauaufsichtsamt – Sachbearbeitung", rows=3),
+            Lane(K, "Stadtkasse"),
+        ],
         nodes=[
-            start("Start_Bauantrag_eingegangen", "Bauantrag eingegangen", B, 0,
-                  message="Message_Bauantrag"),
-            task("Task_Bauantrag_registrieren", "Bauantrag im Fachverfahren registrieren", B, 1,
-                 kind="serviceTask",
-                 doc="IT-System: ProBauG (Baugenehmigungsverfahren) mit digitaler Bauakte; "
-                     "Eingangsbestätigung an die Entwurfsverfasser/in."),
+            start("Start_Bauantrag_eingegangen", "Bauantrag eingegangen", B, 0, message="Message_Bauantrag"),
+            task(
+                "Task_Bauantrag_registrieren",
+                "Bauantrag im Fachverfahren registrieren",
+                B,
+                1,
+                kind="serviceTask",
+                doc="IT-System: ProBauG (Baugenehmigungsverfahren) mit digitaler Bauakte; "
+                "Eingangsbestätigung an die Entwurfsverfasser/in.",
+            ),
             gateway("Gateway_Bauvorlagen_Zusammenfuehrung", "", B, 2),
-            task("Task_Vollstaendigkeit_pruefen", "Bauvorlagen auf Vollständigkeit prüfen", B, 3,
-                 doc="Prüfung nach der Landesverordnung über Bauunterlagen und die bautechnische "
-                     "Prüfung (BauuntPrüfVO)."),
-            gateway("Gateway_Vollstaendig", "Bauvorlagen vollständig?", B, 4,
-                    default="Task_Maengel_mitteilen"),
-            task("Task_Maengel_mitteilen", "Mängel mitteilen und Frist setzen", B, 5, row=1,
-                 kind="sendTask", message="Message_Maengel"),
-            task("Task_Nachreichung_abwarten", "Ergänzte Bauvorlagen abwarten", B, 6, row=1,
-                 kind="receiveTask", message="Message_Nachreichung"),
-            boundary("Boundary_Frist_abgelaufen", "Frist abgelaufen",
-                     "Task_Nachreichung_abwarten", timer=("timeDuration", "P1M"),
-                     doc="Frist zur Ergänzung in der Regel ein Monat."),
-            task("Task_Ruecknahme_mitteilen", "Rücknahme des Bauantrags mitteilen", B, 7, row=2,
-                 kind="sendTask", message="Message_Ruecknahme"),
+            task(
+                "Task_Vollstaendigkeit_pruefen",
+                "Bauvorlagen auf Vollständigkeit prüfen",
+                B,
+                3,
+                doc="Prüfung nach der Landesverordnung über Bauunterlagen und die bautechnische "
+                "Prüfung (BauuntPrüfVO).",
+            ),
+            gateway("Gateway_Vollstaendig", "Bauvorlagen vollständig?", B, 4, default="Task_Maengel_mitteilen"),
+            task(
+                "Task_Maengel_mitteilen",
+                "Mängel mitteilen und Frist setzen",
+                B,
+                5,
+                row=1,
+                kind="sendTask",
+                message="Message_Maengel",
+            ),
+            task(
+                "Task_Nachreichung_abwarten",
+                "Ergänzte Bauvorlagen abwarten",
+                B,
+                6,
+                row=1,
+                kind="receiveTask",
+                message="Message_Nachreichung",
+            ),
+            boundary(
+                "Boundary_Frist_abgelaufen",
+                "Frist abgelaufen",
+                "Task_Nachreichung_abwarten",
+                timer=("timeDuration", "P1M"),
+                doc="Frist zur Ergänzung in der Regel ein Monat.",
+            ),
+            task(
+                "Task_Ruecknahme_mitteilen",
+                "Rücknahme des Bauantrags mitteilen",
+                B,
+                7,
+                row=2,
+                kind="sendTask",
+                message="Message_Ruecknahme",
+            ),
             end("End_Zurueckgenommen", "Bauantrag gilt als zurückgenommen", B, 8, row=2),
             gateway("Gateway_Beteiligung", "", B, 8, kind="parallelGateway"),
-            task("Task_Planungsrecht_beurteilen", "Planungsrechtliche Zulässigkeit beurteilen",
-                 P, 9, doc="§§ 30–35 BauGB; Bebauungsplan, Innen- oder Außenbereich."),
-            task("Task_Fachstellen_beteiligen", "Fachstellen beteiligen", B, 9,
-                 doc="z. B. Denkmalschutz, Brandschutzdienststelle, Untere Naturschutzbehörde."),
+            task(
+                "Task_Planungsrecht_beurteilen",
+                "Planungsrechtliche Zulässigkeit beurteilen",
+                P,
+                9,
+                doc="§§ 30–35 BauGB; Bebauungsplan, Innen- oder Außenbereich.",
+            ),
+            task(
+                "Task_Fachstellen_beteiligen",
+                "Fachstellen beteiligen",
+                B,
+                9,
+                doc="z. B. Denkmalschutz, Brandschutzdienststelle, Untere Naturschutzbehörde.",
+            ),
             gateway("Gateway_Beteiligung_Ende", "", B, 10, kind="parallelGateway"),
-            gateway("Gateway_Genehmigungsfaehig", "Vorhaben genehmigungsfähig?", B, 11,
-                    default="Task_Ablehnung"),
-            task("Task_Bauschein_erstellen", "Baugenehmigung mit Nebenbestimmungen erstellen",
-                 B, 12, kind="serviceTask", doc="IT-System: ProBauG, Bescheidvorlage."),
-            task("Task_Gebuehren_festsetzen", "Baugenehmigungsgebühr festsetzen", K, 13,
-                 kind="serviceTask",
-                 doc="Gebühr nach dem Besonderen Gebührenverzeichnis (nach Baukosten); "
-                     "Sollstellung im SAP-Finanzwesen."),
-            task("Task_Bescheid_zustellen", "Baugenehmigung zustellen", B, 14,
-                 kind="sendTask", message="Message_Bescheid"),
+            gateway("Gateway_Genehmigungsfaehig", "Vorhaben genehmigungsfähig?", B, 11, default="Task_Ablehnung"),
+            task(
+                "Task_Bauschein_erstellen",
+                "Baugenehmigung mit Nebenbestimmungen erstellen",
+                B,
+                12,
+                kind="serviceTask",
+                doc="IT-System: ProBauG, Bescheidvorlage.",
+            ),
+            task(
+                "Task_Gebuehren_festsetzen",
+                "Baugenehmigungsgebühr festsetzen",
+                K,
+                13,
+                kind="serviceTask",
+                doc="Gebühr nach dem Besonderen Gebührenverzeichnis (nach Baukosten); Sollstellung im SAP-Finanzwesen.",
+            ),
+            task(
+                "Task_Bescheid_zustellen",
+                "Baugenehmigung zustellen",
+                B,
+                14,
+                kind="sendTask",
+                message="Message_Bescheid",
+            ),
             end("End_Genehmigt", "Baugenehmigung erteilt", B, 15),
-            task("Task_Ablehnung", "Ablehnungsbescheid zustellen", B, 13, row=1,
-                 kind="sendTask", message="Message_Bescheid"),
+            task(
+                "Task_Ablehnung",
+                "Ablehnungsbescheid zustellen",
+                B,
+                13,
+                row=1,
+                kind="sendTask",
+                message="Message_Bescheid",
+            ),
             end("End_Abgelehnt", "Bauantrag abgelehnt", B, 14, row=1),
         ],
         flows=[
@@ -848,8 +1406,7 @@ def baugenehmigung_vereinfacht():
             Flow("Task_Bauantrag_registrieren", "Gateway_Bauvorlagen_Zusammenfuehrung"),
             Flow("Gateway_Bauvorlagen_Zusammenfuehrung", "Task_Vollstaendigkeit_pruefen"),
             Flow("Task_Vollstaendigkeit_pruefen", "Gateway_Vollstaendig"),
-            Flow("Gateway_Vollstaendig", "Gateway_Beteiligung", "ja",
-                 "bauvorlagenVollstaendig = true"),
+            Flow("Gateway_Vollstaendig", "Gateway_Beteiligung", "ja", "bauvorlagenVollstaendig = true"),
             Flow("Gateway_Vollstaendig", "Task_Maengel_mitteilen", "nein"),
             Flow("Task_Maengel_mitteilen", "Task_Nachreichung_abwarten"),
             Flow("Task_Nachreichung_abwarten", "Gateway_Bauvorlagen_Zusammenfuehrung"),
@@ -860,56 +1417,100 @@ def baugenehmigung_vereinfacht():
             Flow("Task_Planungsrecht_beurteilen", "Gateway_Beteiligung_Ende"),
             Flow("Task_Fachstellen_beteiligen", "Gateway_Beteiligung_Ende"),
             Flow("Gateway_Beteiligung_Ende", "Gateway_Genehmigungsfaehig"),
-            Flow("Gateway_Genehmigungsfaehig", "Task_Bauschein_erstellen", "ja",
-                 "genehmigungsfaehig = true"),
+            Flow("Gateway_Genehmigungsfaehig", "Task_Bauschein_erstellen", "ja", "genehmigungsfaehig = true"),
             Flow("Gateway_Genehmigungsfaehig", "Task_Ablehnung", "nein"),
             Flow("Task_Bauschein_erstellen", "Task_Gebuehren_festsetzen"),
             Flow("Task_Gebuehren_festsetzen", "Task_Bescheid_zustellen"),
             Flow("Task_Bescheid_zustellen", "End_Genehmigt"),
             Flow("Task_Ablehnung", "End_Abgelehnt"),
-        ])
+        ],
+    )
     return Model(
-        "baugenehmigung-vereinfacht", "Baugenehmigung im vereinfachten Verfahren",
+        "baugenehmigung-vereinfacht",
+        "Baugenehmigung im vereinfachten Verfahren",
         [applicant, city],
         message_flows=[
-            MessageFlow("MessageFlow_Bauantrag", "Task_Bauantrag_einreichen",
-                        "Start_Bauantrag_eingegangen", "Bauantrag", "Message_Bauantrag"),
-            MessageFlow("MessageFlow_Maengel", "Task_Maengel_mitteilen",
-                        "Participant_Antragsteller", "Mängelschreiben", "Message_Maengel"),
-            MessageFlow("MessageFlow_Nachreichung", "Participant_Antragsteller",
-                        "Task_Nachreichung_abwarten", "Ergänzte Bauvorlagen",
-                        "Message_Nachreichung"),
-            MessageFlow("MessageFlow_Ruecknahme", "Task_Ruecknahme_mitteilen",
-                        "Participant_Antragsteller", "Mitteilung Rücknahme", "Message_Ruecknahme"),
-            MessageFlow("MessageFlow_Baugenehmigung", "Task_Bescheid_zustellen",
-                        "Event_Bescheid_erhalten", "Baugenehmigung", "Message_Bescheid"),
-            MessageFlow("MessageFlow_Ablehnung", "Task_Ablehnung", "Participant_Antragsteller",
-                        "Ablehnung", "Message_Bescheid"),
+            MessageFlow(
+                "MessageFlow_Bauantrag",
+                "Task_Bauantrag_einreichen",
+                "Start_Bauantrag_eingegangen",
+                "Bauantrag",
+                "Message_Bauantrag",
+            ),
+            MessageFlow(
+                "MessageFlow_Maengel",
+                "Task_Maengel_mitteilen",
+                "Participant_Antragsteller",
+                "Mängelschreiben",
+                "Message_Maengel",
+            ),
+            MessageFlow(
+                "MessageFlow_Nachreichung",
+                "Participant_Antragsteller",
+                "Task_Nachreichung_abwarten",
+                "Ergänzte Bauvorlagen",
+                "Message_Nachreichung",
+            ),
+            MessageFlow(
+                "MessageFlow_Ruecknahme",
+                "Task_Ruecknahme_mitteilen",
+                "Participant_Antragsteller",
+                "Mitteilung Rücknahme",
+                "Message_Ruecknahme",
+            ),
+            MessageFlow(
+                "MessageFlow_Baugenehmigung",
+                "Task_Bescheid_zustellen",
+                "Event_Bescheid_erhalten",
+                "Baugenehmigung",
+                "Message_Bescheid",
+            ),
+            MessageFlow(
+                "MessageFlow_Ablehnung", "Task_Ablehnung", "Participant_Antragsteller", "Ablehnung", "Message_Bescheid"
+            ),
         ],
-        messages=[("Message_Bauantrag", "Bauantrag mit Bauvorlagen"),
-                  ("Message_Maengel", "Mängelschreiben"),
-                  ("Message_Nachreichung", "Ergänzte Bauvorlagen"),
-                  ("Message_Ruecknahme", "Mitteilung über die Rücknahme"),
-                  ("Message_Bescheid", "Bescheid über den Bauantrag")],
+        messages=[
+            ("Message_Bauantrag", "Bauantrag mit Bauvorlagen"),
+            ("Message_Maengel", "Mängelschreiben"),
+            ("Message_Nachreichung", "Ergänzte Bauvorlagen"),
+            ("Message_Ruecknahme", "Mitteilung über die Rücknahme"),
+            ("Message_Bescheid", "Bescheid über den Bauantrag"),
+        ],
         manifest=manifest(
-            "baugenehmigung-vereinfacht", "Baugenehmigung im vereinfachten Verfahren",
+            "baugenehmigung-vereinfacht",
+            "Baugenehmigung im vereinfachten Verfahren",
             ["99012008001001"],
             "Baugenehmigung im vereinfachten Genehmigungsverfahren bei der Bauaufsicht der Stadt "
             "Trier: Registrierung, Vollständigkeitsprüfung mit Mängelschreiben, "
             "planungsrechtliche Beurteilung, Beteiligung der Fachstellen, Entscheidung, Gebühr "
             "und Zustellung.",
             ["Baugenehmigung", "Bauantrag", "vereinfachtes Verfahren", "Bauaufsicht", "LBauO"],
-            ["§ 66 LBauO Rheinland-Pfalz", "§ 63 LBauO Rheinland-Pfalz",
-             "§ 70 LBauO Rheinland-Pfalz", "§§ 29–38 BauGB"],
-            "Bauaufsichtsamt – Sachbearbeitung", status=3),
-        target_namespace=_namespace("baugenehmigung-vereinfacht"))
+            [
+                "§ 66 LBauO Rheinland-Pfalz",
+                "§ 63 LBauO Rheinland-Pfalz",
+                "§ 70 LBauO Rheinland-Pfalz",
+                "§§ 29–38 BauGB",
+            ],
+            "Bauaufsichtsamt – Sachbearbeitung",
+            status=3,
+        ),
+        target_namespace=_namespace("baugenehmigung-vereinfacht"),
+    )
 
 
 # --- registry --------------------------------------------------------------------------------
 
+
 def trier_models():
-    return [gewerbeanmeldung(), gewerbeabmeldung(), hundesteuer_anmeldung(), wohnsitz_anmeldung(),
-            sondernutzungserlaubnis(), bewohnerparkausweis(), baugenehmigung_vereinfacht()]
+    return [
+        gewerbeanmeldung(),
+        gewerbeabmeldung(),
+        hundesteuer_anmeldung(),
+        wohnsitz_anmeldung(),
+        sondernutzungserlaubnis(),
+        bewohnerparkausweis(),
+        baugenehmigung_vereinfacht(),
+    ]
 
 
 def trier_v2_models():

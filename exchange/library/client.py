@@ -10,6 +10,7 @@ Timeouts are about silence, not about size (``Timeouts``): a call waits at most 
 for the library to start answering, over all its attempts and the pauses between them; once an
 answer flows, it may take as long as it needs, as long as no pause lasts ``read`` seconds.
 """
+
 import ipaddress
 import json
 import os
@@ -22,7 +23,6 @@ from urllib3.exceptions import LocationParseError
 from urllib3.util import parse_url
 
 from procex.core.errors import ProcexError
-
 from procex.exchange.library import package
 
 USER_AGENT = "procex/0.1 (+https://example.invalid/procex)"
@@ -166,16 +166,20 @@ def _sentence(status, error, url, action):
     message = (error or {}).get("message") or ""
     details = (error or {}).get("details") or []
     if status == 401:
-        return ("the library did not accept your token (it is missing, revoked or wrong): "
-                "set PROCEX_TOKEN or the token file named in procex.toml")
+        return (
+            "the library did not accept your token (it is missing, revoked or wrong): "
+            "set PROCEX_TOKEN or the token file named in procex.toml"
+        )
     if status == 403:
         if "agree" in message.lower() or (error or {}).get("code") in ("agreement_required", "not_participating"):
             # the server's message names the member (and the command); the client itself does not know its slug
             named = re.search(r"member agree ([a-z0-9-]+)", message) or re.search(r"member '([a-z0-9-]+)'", message)
             slug = named.group(1) if named else "SLUG"
-            return ("your municipality has not accepted the sharing agreement yet, so it may not use other "
-                    "members' processes (give-to-get rule); ask the library operator to record it "
-                    f"(procex admin member agree {slug} --license dl-de/by-2-0). Library said: {message}")
+            return (
+                "your municipality has not accepted the sharing agreement yet, so it may not use other "
+                "members' processes (give-to-get rule); ask the library operator to record it "
+                f"(procex admin member agree {slug} --license dl-de/by-2-0). Library said: {message}"
+            )
         return f"not allowed to {action}: {message}"
     if status == 404:
         return f"not found: {message or url}"
@@ -227,7 +231,8 @@ class LibraryClient:
                     "anyone on the way; use an https:// URL ([library] url in procex.toml or "
                     "PROCEX_LIBRARY; http:// is only for this computer: 127.0.0.1, ::1, localhost), or, "
                     f"for a library on a closed network without TLS, set {ALLOW_HTTP_ENV}={host}",
-                    code=INSECURE_URL)
+                    code=INSECURE_URL,
+                )
         self.base_url = base_url.rstrip("/")
         self.api = self.base_url + "/api/v1"
         self.timeout = Timeouts.of(timeout)
@@ -266,7 +271,9 @@ class LibraryClient:
                 raise LibraryError(
                     f"cannot reach the library at {self.base_url} to {action}: no connection within "
                     f"{_seconds(time.monotonic() - started)} ({_attempts(attempt)}); is the URL right, the "
-                    "server running and the network (proxy, firewall) open?", code=UNREACHABLE) from None
+                    "server running and the network (proxy, firewall) open?",
+                    code=UNREACHABLE,
+                ) from None
             except requests.Timeout:
                 if self._another_attempt(attempt, attempts, deadline):
                     continue
@@ -274,12 +281,17 @@ class LibraryClient:
                     f"the library at {self.base_url} accepted the connection but did not answer within "
                     f"{_seconds(time.monotonic() - started)} ({_attempts(attempt)}) while trying to {action}; "
                     "it may be overloaded or stuck: try again later or tell its operator (to wait longer, "
-                    "raise [library] timeout in procex.toml or PROCEX_TIMEOUT)", code=UNREACHABLE) from None
+                    "raise [library] timeout in procex.toml or PROCEX_TIMEOUT)",
+                    code=UNREACHABLE,
+                ) from None
             except requests.ConnectionError:
                 if self._another_attempt(attempt, attempts, deadline):
                     continue
-                raise LibraryError(f"cannot reach the library at {self.base_url} to {action}: is the URL "
-                                   "right and the server running?", code=UNREACHABLE) from None
+                raise LibraryError(
+                    f"cannot reach the library at {self.base_url} to {action}: is the URL "
+                    "right and the server running?",
+                    code=UNREACHABLE,
+                ) from None
             _allow_pauses(response, self.timeout.read, wait[1])
             if response.status_code in RETRY_STATUSES and self._another_attempt(attempt, attempts, deadline):
                 response.close()
@@ -294,15 +306,21 @@ class LibraryClient:
                     continue
                 raise LibraryError(
                     f"the answer of the library at {self.base_url} broke off ({_why_broken(error, response)}) "
-                    f"while trying to {action}; try again later or tell its operator", code=UNREACHABLE) from None
+                    f"while trying to {action}; try again later or tell its operator",
+                    code=UNREACHABLE,
+                ) from None
             if response.status_code in expect:
                 return response
             try:
                 error = response.json().get("error")
             except (ValueError, AttributeError):
                 error = None
-            raise LibraryError(_sentence(response.status_code, error, url, action), response.status_code,
-                               (error or {}).get("code"), (error or {}).get("details"))
+            raise LibraryError(
+                _sentence(response.status_code, error, url, action),
+                response.status_code,
+                (error or {}).get("code"),
+                (error or {}).get("details"),
+            )
 
     def _another_attempt(self, attempt, attempts, deadline):
         """After failed attempt number ``attempt``: pause (backoff) and say yes when another attempt
@@ -356,8 +374,9 @@ class LibraryClient:
         attempt = 0
         while True:
             attempt += 1
-            response = self._request("GET", "/index", action, expect=(200, 304), headers=headers, stream=True,
-                                     deadline=deadline)
+            response = self._request(
+                "GET", "/index", action, expect=(200, 304), headers=headers, stream=True, deadline=deadline
+            )
             with response:
                 if response.status_code == 304:
                     return None, etag
@@ -365,8 +384,10 @@ class LibraryClient:
                     return self._read_index(response, progress), response.headers.get("ETag")
                 except _BROKEN_BODY as error:
                     if not self._another_attempt(attempt, self.retries + 1, deadline):
-                        raise LibraryError(f"the library index from {self.base_url} broke off during the "
-                                           f"download ({_why_broken(error, response)}); try again later") from None
+                        raise LibraryError(
+                            f"the library index from {self.base_url} broke off during the "
+                            f"download ({_why_broken(error, response)}); try again later"
+                        ) from None
 
     def _read_index(self, response, progress):
         try:
@@ -378,13 +399,15 @@ class LibraryClient:
             if not line.strip():
                 continue
             if end is not None:
-                raise LibraryError("the library index has lines after its closing line; the server is "
-                                   "faulty: tell its operator")
+                raise LibraryError(
+                    "the library index has lines after its closing line; the server is faulty: tell its operator"
+                )
             try:
                 item = json.loads(line)
             except ValueError:
-                raise LibraryError(f"line {len(items) + 1} of the library index is not JSON; the download "
-                                   "was damaged: try again") from None
+                raise LibraryError(
+                    f"line {len(items) + 1} of the library index is not JSON; the download was damaged: try again"
+                ) from None
             if not isinstance(item, dict):
                 raise LibraryError(f"line {len(items) + 1} of the library index is not a JSON object")
             if item.get("end") is True:
@@ -394,11 +417,14 @@ class LibraryClient:
             if progress is not None and len(items) % 1000 == 0:
                 progress(len(items), max(total, len(items)))
         if end is None:
-            raise LibraryError(f"the library index from {self.base_url} ended after {len(items)} processes "
-                               "without its closing line (the download was cut off); try again")
+            raise LibraryError(
+                f"the library index from {self.base_url} ended after {len(items)} processes "
+                "without its closing line (the download was cut off); try again"
+            )
         if end.get("count") != len(items):
-            raise LibraryError(f"the library index announced {end.get('count')} processes but "
-                               f"{len(items)} arrived; try again")
+            raise LibraryError(
+                f"the library index announced {end.get('count')} processes but {len(items)} arrived; try again"
+            )
         if progress is not None:
             progress(len(items), len(items))
         return items
@@ -408,43 +434,55 @@ class LibraryClient:
 
     def manifest(self, ref):
         version = ref.version or "latest"
-        return self._request("GET", f"/processes/{ref.publisher}/{ref.slug}/{version}",
-                             f"read {ref}").json()
+        return self._request("GET", f"/processes/{ref.publisher}/{ref.slug}/{version}", f"read {ref}").json()
 
     def download_model(self, manifest):
         """The model bytes of a manifest, verified against its sha256 (IntegrityError otherwise)."""
         ref = package.ref_of(manifest)
-        response = self._request("GET", f"/processes/{ref.publisher}/{ref.slug}/{ref.version}/model",
-                                 f"download {ref}")
+        response = self._request("GET", f"/processes/{ref.publisher}/{ref.slug}/{ref.version}/model", f"download {ref}")
         data = response.content
         expected = manifest["model"]["sha256"]
         actual = package.sha256_bytes(data)
         if actual != expected:
-            raise IntegrityError(f"download of {ref} does not match its sha256 (expected {expected[:12]}…, "
-                                 f"got {actual[:12]}…); nothing was written. The library or the network "
-                                 "altered the file: try again, or tell the library operator")
+            raise IntegrityError(
+                f"download of {ref} does not match its sha256 (expected {expected[:12]}…, "
+                f"got {actual[:12]}…); nothing was written. The library or the network "
+                "altered the file: try again, or tell the library operator"
+            )
         return data
 
     def adoptions(self, publisher, slug):
-        return self._request("GET", f"/processes/{publisher}/{slug}/adoptions",
-                             f"list adoptions of {publisher}/{slug}").json()
+        return self._request(
+            "GET", f"/processes/{publisher}/{slug}/adoptions", f"list adoptions of {publisher}/{slug}"
+        ).json()
 
     # --- writing ------------------------------------------------------------------------------
     def publish(self, manifest, model_bytes):
         """Upload a version. Returns (status, stored manifest): 201 created, 200 already there."""
         ref = package.ref_of(manifest)
-        files = {"manifest": ("manifest.json", json.dumps(manifest, ensure_ascii=False).encode("utf-8"),
-                              "application/json"),
-                 "model": (manifest["model"]["file"], model_bytes, "application/xml")}
-        response = self._request("PUT", f"/processes/{ref.publisher}/{ref.slug}/{ref.version}",
-                                 f"publish {ref}", expect=(200, 201), files=files)
+        files = {
+            "manifest": ("manifest.json", json.dumps(manifest, ensure_ascii=False).encode("utf-8"), "application/json"),
+            "model": (manifest["model"]["file"], model_bytes, "application/xml"),
+        }
+        response = self._request(
+            "PUT",
+            f"/processes/{ref.publisher}/{ref.slug}/{ref.version}",
+            f"publish {ref}",
+            expect=(200, 201),
+            files=files,
+        )
         return response.status_code, response.json()
 
     def adopt(self, ref):
-        response = self._request("POST", f"/processes/{ref.publisher}/{ref.slug}/{ref.version}/adoptions",
-                                 f"record the adoption of {ref}", expect=(200, 201))
+        response = self._request(
+            "POST",
+            f"/processes/{ref.publisher}/{ref.slug}/{ref.version}/adoptions",
+            f"record the adoption of {ref}",
+            expect=(200, 201),
+        )
         return response.json()
 
     def yank(self, ref, reason):
-        return self._request("POST", f"/processes/{ref.publisher}/{ref.slug}/{ref.version}/yank",
-                             f"yank {ref}", json={"reason": reason}).json()
+        return self._request(
+            "POST", f"/processes/{ref.publisher}/{ref.slug}/{ref.version}/yank", f"yank {ref}", json={"reason": reason}
+        ).json()

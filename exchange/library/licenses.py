@@ -10,6 +10,7 @@ written in the canonical form.
 The same check serves `procex admin member agree --license` (the sharing agreement), the
 server's seeding, and `[publish] license` in a workspace's procex.toml.
 """
+
 from procex.core.errors import ProcexError
 
 # canonical id -> what it is (for the error message and the README)
@@ -40,6 +41,7 @@ def check_license(value, where="licence"):
     canonical = _BY_FOLDED.get(text.casefold()) if text else None
     if canonical is None:
         shown = repr(value) if text else "no licence"
-        raise LicenseError(f"{where}: {shown} is not an accepted licence for shared process models; "
-                           f"use one of {accepted()}")
+        raise LicenseError(
+            f"{where}: {shown} is not an accepted licence for shared process models; use one of {accepted()}"
+        )
     return canonical

@@ -4,13 +4,14 @@ A package is ``publisher/slug@version``: a manifest (JSON, schema in schemas/man
 and the BPMN model it describes. The client, the workspace and the library server all build,
 check and compare manifests through this module, so that all three agree on what is valid.
 """
+
 import hashlib
 import json
 import re
 from datetime import datetime, timezone
 from functools import lru_cache
 from importlib import resources
-from typing import NamedTuple, Optional
+from typing import NamedTuple
 
 from procex.core.errors import ProcexError
 
@@ -41,7 +42,7 @@ class Ref(NamedTuple):
 
     publisher: str
     slug: str
-    version: Optional[str] = None
+    version: str | None = None
 
     def __str__(self):
         base = f"{self.publisher}/{self.slug}"
@@ -66,9 +67,7 @@ def parse_version(text):
     """'1.10.2' -> (1, 10, 2). Raises PackageError for anything but MAJOR.MINOR.PATCH."""
     match = VERSION_RE.match(text or "") if isinstance(text, str) else None
     if not match:
-        raise PackageError(
-            f"version {text!r} is not MAJOR.MINOR.PATCH (e.g. 1.0.0; no leading zeros, no suffix)"
-        )
+        raise PackageError(f"version {text!r} is not MAJOR.MINOR.PATCH (e.g. 1.0.0; no leading zeros, no suffix)")
     return tuple(int(part) for part in match.groups())
 
 
@@ -97,8 +96,7 @@ def parse_ref(text, require_version=False):
     match = REF_RE.match(text.strip()) if isinstance(text, str) else None
     if not match:
         raise PackageError(
-            f"{text!r} is not a package reference; write publisher/slug@version, e.g. "
-            "trier/gewerbeanmeldung@1.0.0"
+            f"{text!r} is not a package reference; write publisher/slug@version, e.g. trier/gewerbeanmeldung@1.0.0"
         )
     version = match.group("version")
     if version is not None:
@@ -172,14 +170,15 @@ def _readable(error):
         "publisher": "a slug has 1-64 lower-case letters, digits and hyphens",
         "slug": "a slug has 1-64 lower-case letters, digits and hyphens",
         "mailbox": "a mailbox is a plain e-mail address (letters, digits, . _ + - before the @; "
-                   "no scheme, spaces, slashes or colons), e.g. gewerbe@trier.de",
+        "no scheme, spaces, slashes or colons), e.g. gewerbe@trier.de",
         "ref": "a reference is publisher/slug@MAJOR.MINOR.PATCH",
         "file": "a file name without directories or control characters, e.g. gewerbeanmeldung.bpmn",
     }
     instance, limit = error.instance, error.validator_value
     if error.validator == "enum" and field == "license":
-        return (f"{quoted(instance)} is not an accepted licence for shared process models; use one of "
-                + ", ".join(limit))
+        return f"{quoted(instance)} is not an accepted licence for shared process models; use one of " + ", ".join(
+            limit
+        )
     if error.validator == "pattern":
         key = field if isinstance(field, str) else error.absolute_path[-2] if len(error.absolute_path) > 1 else ""
         hint = hints.get(key)
@@ -224,10 +223,26 @@ def utc_now():
     return datetime.now(timezone.utc).replace(microsecond=0).isoformat().replace("+00:00", "Z")
 
 
-def build_manifest(*, publisher, slug, version, name, model_bytes, model_file, region, contact,
-                   license, leistungsschluessel=(), description="", keywords=(),
-                   detaillierungsstufe=None, status=None, legal_basis=(), derived_from=None,
-                   published_at=None):
+def build_manifest(
+    *,
+    publisher,
+    slug,
+    version,
+    name,
+    model_bytes,
+    model_file,
+    region,
+    contact,
+    license,
+    leistungsschluessel=(),
+    description="",
+    keywords=(),
+    detaillierungsstufe=None,
+    status=None,
+    legal_basis=(),
+    derived_from=None,
+    published_at=None,
+):
     """Build and validate a manifest for ``model_bytes``; model size and sha256 are computed here.
 
     ``region`` is {"ags", "name"}, ``contact`` {"office", "mailbox"}; ``derived_from`` is

@@ -4,6 +4,7 @@ Each function opens the library database named by ``db`` (a SQLite file path or 
 postgresql:// URL), does one thing and returns plain data for cli.py to print. ``seed`` sets up
 members and tokens in one call, for tests and the demo.
 """
+
 import os
 
 from procex.exchange.library.licenses import check_license
@@ -84,8 +85,11 @@ def check(db):
     """Every integrity problem of the library (models missing or not matching their sha256)."""
     store = _store(db)
     try:
-        return {"problems": store.integrity_problems(), "counts": store.counts(),
-                "schema_version": store.schema_version()}
+        return {
+            "problems": store.integrity_problems(),
+            "counts": store.counts(),
+            "schema_version": store.schema_version(),
+        }
     finally:
         store.close()
 
@@ -114,8 +118,7 @@ def seed(db, members):
 GRACEFUL_SHUTDOWN_S = 30
 
 
-def serve(db, host="127.0.0.1", port=8080, policy="reciprocal", max_upload_mib=32, workers=1,
-          log_level="info"):
+def serve(db, host="127.0.0.1", port=8080, policy="reciprocal", max_upload_mib=32, workers=1, log_level="info"):
     """Upgrade the schema once, then run uvicorn with ``workers`` processes sharing the database."""
     import uvicorn
 
@@ -124,9 +127,16 @@ def serve(db, host="127.0.0.1", port=8080, policy="reciprocal", max_upload_mib=3
     settings = Settings(db=database_url(db), policy=policy, max_upload_bytes=int(max_upload_mib * 1024 * 1024))
     upgrade(settings.db)
     os.environ.update(settings.to_env())
-    uvicorn.run("procex.exchange.server.api.app:create_app_from_env", factory=True, host=host, port=port,
-                workers=workers if workers > 1 else None, log_level=log_level,
-                proxy_headers=True, server_header=False,
-                # On SIGTERM, requests in flight get this long; a client that stopped reading a
-                # streamed answer would otherwise keep the server from ever exiting.
-                timeout_graceful_shutdown=GRACEFUL_SHUTDOWN_S)
+    uvicorn.run(
+        "procex.exchange.server.api.app:create_app_from_env",
+        factory=True,
+        host=host,
+        port=port,
+        workers=workers if workers > 1 else None,
+        log_level=log_level,
+        proxy_headers=True,
+        server_header=False,
+        # On SIGTERM, requests in flight get this long; a client that stopped reading a
+        # streamed answer would otherwise keep the server from ever exiting.
+        timeout_graceful_shutdown=GRACEFUL_SHUTDOWN_S,
+    )

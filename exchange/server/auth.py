@@ -5,6 +5,7 @@ Policies: ``reciprocal`` (default; the give-to-get rule: a member reads other me
 only after accepting the sharing agreement, its own always), ``members`` (any member reads),
 ``public`` (reads need no token). Writing always needs a token, and only in one's own namespace.
 """
+
 from procex.exchange.server.errors import ApiError
 
 _CHALLENGE = {"WWW-Authenticate": 'Bearer realm="procex library"'}
@@ -17,22 +18,28 @@ def caller(store, authorization):
     scheme, _, token = authorization.partition(" ")
     token = token.strip()
     if scheme.lower() != "bearer" or not token:
-        raise ApiError(401, "unauthorized", "the Authorization header must be 'Bearer <token>'",
-                       headers=_CHALLENGE)
+        raise ApiError(401, "unauthorized", "the Authorization header must be 'Bearer <token>'", headers=_CHALLENGE)
     member = store.member_for_token(token)
     if member is None:
-        raise ApiError(401, "unauthorized",
-                       "the token is unknown or was revoked; ask the library's administrator for a "
-                       "new one (procex admin token create SLUG)", headers=_CHALLENGE)
+        raise ApiError(
+            401,
+            "unauthorized",
+            "the token is unknown or was revoked; ask the library's administrator for a "
+            "new one (procex admin token create SLUG)",
+            headers=_CHALLENGE,
+        )
     return member
 
 
 def require_member(member, action="use this library"):
     if member is None:
-        raise ApiError(401, "unauthorized",
-                       f"a token is needed to {action}: send 'Authorization: Bearer <token>' "
-                       "(the library's administrator creates one with procex admin token create)",
-                       headers=_CHALLENGE)
+        raise ApiError(
+            401,
+            "unauthorized",
+            f"a token is needed to {action}: send 'Authorization: Bearer <token>' "
+            "(the library's administrator creates one with procex admin token create)",
+            headers=_CHALLENGE,
+        )
     return member
 
 
@@ -55,17 +62,22 @@ def check_read(policy, member, publisher):
     if member["slug"] == publisher or may_read_others(policy, member):
         return
     raise ApiError(
-        403, "agreement_required",
+        403,
+        "agreement_required",
         f"member {member['slug']!r} has not accepted the library's sharing agreement: under the "
         "give-to-get rule a member reads other members' processes only after it agreed to share "
         "its own; its own processes it can always read. The library's administrator records the "
-        f"agreement with: procex admin member agree {member['slug']} --license dl-de/by-2-0")
+        f"agreement with: procex admin member agree {member['slug']} --license dl-de/by-2-0",
+    )
 
 
 def check_write(member, publisher, action="publish"):
     """Raise 401/403 unless the caller is the member ``publisher`` (its own namespace)."""
     require_member(member, action)
     if member["slug"] != publisher:
-        raise ApiError(403, "wrong_namespace",
-                       f"member {member['slug']!r} may {action} only under its own name "
-                       f"({member['slug']}/...), not under {publisher!r}")
+        raise ApiError(
+            403,
+            "wrong_namespace",
+            f"member {member['slug']!r} may {action} only under its own name "
+            f"({member['slug']}/...), not under {publisher!r}",
+        )

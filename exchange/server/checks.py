@@ -9,6 +9,7 @@ recommended lint preset: the validation summary {"errors": n, "warnings": n} the
 with each version (computed once at publish, listed in search and the index). Lint findings never
 refuse an upload; the summary is None when it cannot be computed.
 """
+
 import logging
 import threading
 from functools import lru_cache
@@ -22,14 +23,35 @@ from procex.bpmn.findings import Finding
 
 # Elements whose names people search for: activities, events, gateways, lanes, participants.
 _LABELLED = (
-    "task", "userTask", "serviceTask", "sendTask", "receiveTask", "manualTask", "businessRuleTask",
-    "scriptTask", "callActivity", "subProcess", "adHocSubProcess", "transaction",
-    "startEvent", "endEvent", "intermediateCatchEvent", "intermediateThrowEvent", "boundaryEvent",
-    "exclusiveGateway", "inclusiveGateway", "parallelGateway", "eventBasedGateway", "complexGateway",
-    "lane", "participant", "process", "dataObjectReference", "dataStoreReference",
+    "task",
+    "userTask",
+    "serviceTask",
+    "sendTask",
+    "receiveTask",
+    "manualTask",
+    "businessRuleTask",
+    "scriptTask",
+    "callActivity",
+    "subProcess",
+    "adHocSubProcess",
+    "transaction",
+    "startEvent",
+    "endEvent",
+    "intermediateCatchEvent",
+    "intermediateThrowEvent",
+    "boundaryEvent",
+    "exclusiveGateway",
+    "inclusiveGateway",
+    "parallelGateway",
+    "eventBasedGateway",
+    "complexGateway",
+    "lane",
+    "participant",
+    "process",
+    "dataObjectReference",
+    "dataStoreReference",
 )
-_LABEL_XPATH = etree.XPath(
-    " | ".join(f"//b:{name}[@name]" for name in _LABELLED), namespaces={"b": bxml.BPMN_NS})
+_LABEL_XPATH = etree.XPath(" | ".join(f"//b:{name}[@name]" for name in _LABELLED), namespaces={"b": bxml.BPMN_NS})
 _xsd_lock = threading.Lock()
 SUMMARY_RULES = "recommended"  # the lint preset whose counts the library keeps per version
 _log = logging.getLogger("procex.server")
@@ -72,8 +94,7 @@ def review_model(data, source="model"):
         except BpmnReadError as error:
             return [_unreadable(error)], None
         except Exception:  # a lint rule failing on an odd model must not change what is accepted
-            _log.exception("the %s lint rules failed on %s; checking schema and references only",
-                          SUMMARY_RULES, source)
+            _log.exception("the %s lint rules failed on %s; checking schema and references only", SUMMARY_RULES, source)
             try:
                 result = validate_bytes(data, source, rules="none", lang="en")
             except BpmnReadError as error:
@@ -126,5 +147,10 @@ def task_labels(data, source="model"):
 
 
 def finding_dict(finding):
-    return {"code": finding.code, "severity": finding.severity, "message": finding.message,
-            "line": finding.line, "element": finding.element}
+    return {
+        "code": finding.code,
+        "severity": finding.severity,
+        "message": finding.message,
+        "line": finding.line,
+        "element": finding.element,
+    }

@@ -3,6 +3,7 @@
 uvicorn starts each worker process by importing the app factory, so the options travel to the
 workers through the environment (PROCEX_DB, PROCEX_POLICY, PROCEX_MAX_UPLOAD_MIB).
 """
+
 import os
 from dataclasses import dataclass
 
@@ -29,8 +30,11 @@ class Settings:
             raise SettingsError("the upload limit must be positive (--max-upload MiB)")
 
     def to_env(self):
-        return {"PROCEX_DB": self.db, "PROCEX_POLICY": self.policy,
-                "PROCEX_MAX_UPLOAD_BYTES": str(self.max_upload_bytes)}
+        return {
+            "PROCEX_DB": self.db,
+            "PROCEX_POLICY": self.policy,
+            "PROCEX_MAX_UPLOAD_BYTES": str(self.max_upload_bytes),
+        }
 
     @classmethod
     def from_env(cls, environ=None):
@@ -39,5 +43,4 @@ class Settings:
             limit = int(env.get("PROCEX_MAX_UPLOAD_BYTES", DEFAULT_MAX_UPLOAD_MIB * 1024 * 1024))
         except ValueError:
             raise SettingsError("PROCEX_MAX_UPLOAD_BYTES must be a whole number of bytes") from None
-        return cls(db=env.get("PROCEX_DB", cls.db), policy=env.get("PROCEX_POLICY", cls.policy),
-                   max_upload_bytes=limit)
+        return cls(db=env.get("PROCEX_DB", cls.db), policy=env.get("PROCEX_POLICY", cls.policy), max_upload_bytes=limit)

@@ -5,10 +5,9 @@ mapping rule that explains it (``cause: "mapping:<rule>"``) or to a local edit (
 It calls the same diff engine as ``procex diff OLD NEW``.
 """
 
+from procex.bpmn.model import Model
 from procex.core.errors import ProcexError
 from procex.core.files import atomic_write
-from procex.bpmn.model import Model
-
 from procex.exchange.workspace.mapping import apply_rules
 
 
@@ -75,6 +74,7 @@ def format_diff_text(result, color=False, lang="de"):
     Uses the diff report's own words (bpmn.diff_text), so both read alike.
     """
     import click
+
     from procex.bpmn.diff_text import COLOURS, KIND_WORDS, PROPERTY_WORDS_DE, TYPE_WORDS_DE, _value, quote
 
     german = lang != "en"
@@ -91,7 +91,7 @@ def format_diff_text(result, color=False, lang="de"):
         if cause == "local":
             title = "lokale Bearbeitung" if german else "local edit"
         else:
-            title = (f"Zuordnungsregel {cause[8:]}" if german else f"mapping rule {cause[8:]}")
+            title = f"Zuordnungsregel {cause[8:]}" if german else f"mapping rule {cause[8:]}"
         lines.append(click.style(f"  {title}:", bold=True) if color else f"  {title}:")
         for change in by_cause[cause]:
             element = change.get("name") or change.get("new_id") or change.get("old_id")
@@ -100,7 +100,9 @@ def format_diff_text(result, color=False, lang="de"):
                 kind_type = TYPE_WORDS_DE.get(kind_type, kind_type)
             details = "; ".join(
                 f"{PROPERTY_WORDS_DE.get(d.get('property'), d.get('property')) if german else d.get('property')}: "
-                f"{_value(d.get('old'), lang)} → {_value(d.get('new'), lang)}" for d in change.get("details") or [])
+                f"{_value(d.get('old'), lang)} → {_value(d.get('new'), lang)}"
+                for d in change.get("details") or []
+            )
             text = f"    {words.get(change['kind'], change['kind']):16s} {kind_type} {quote(element, lang)}"
             if details:
                 text += f"  ({details})"

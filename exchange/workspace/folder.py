@@ -11,6 +11,7 @@
 The token is never stored here: it comes from PROCEX_TOKEN or from a file named in procex.toml.
 Every write is atomic; JSON and TOML are written with stable key order.
 """
+
 import json
 import os
 import re
@@ -21,7 +22,6 @@ from pathlib import Path
 from procex.core.compat import tomllib
 from procex.core.errors import ProcexError
 from procex.core.files import atomic_write
-
 from procex.exchange.catalogue import entries as cat
 from procex.exchange.library import package
 from procex.exchange.library.licenses import check_license
@@ -103,16 +103,29 @@ class Workspace:
         for folder in (here, *here.parents):
             if (folder / CONFIG_FILE).is_file():
                 return cls(folder, _read_toml(folder / CONFIG_FILE))
-        raise WorkspaceError(f"no procex workspace at {here} (no {CONFIG_FILE} here or above); "
-                             "create one with: procex init --municipality \"Stadt Koblenz\" --ags 07111000")
+        raise WorkspaceError(
+            f"no procex workspace at {here} (no {CONFIG_FILE} here or above); "
+            'create one with: procex init --municipality "Stadt Koblenz" --ags 07111000'
+        )
 
     @classmethod
-    def init(cls, root, municipality, ags, library=None, slug=None, mailbox=None, office=None,
-             license=DEFAULT_LICENSE, token_file=None):
+    def init(
+        cls,
+        root,
+        municipality,
+        ags,
+        library=None,
+        slug=None,
+        mailbox=None,
+        office=None,
+        license=DEFAULT_LICENSE,
+        token_file=None,
+    ):
         root = Path(root)
         if not re.fullmatch(r"\d{8}", ags or ""):
-            raise WorkspaceError(f"AGS {ags!r} is not valid: the Amtlicher Gemeindeschlüssel has 8 digits, "
-                                 "e.g. 07111000 for Koblenz")
+            raise WorkspaceError(
+                f"AGS {ags!r} is not valid: the Amtlicher Gemeindeschlüssel has 8 digits, e.g. 07111000 for Koblenz"
+            )
         if (root / CONFIG_FILE).exists():
             raise WorkspaceError(f"{root / CONFIG_FILE} already exists; this folder is a workspace already")
         slug = package.check_slug(slug or slugify(municipality), "municipality slug")
@@ -158,8 +171,9 @@ class Workspace:
             try:
                 return path.read_text("utf-8").strip()
             except OSError as error:
-                raise WorkspaceError(f"cannot read the token file {path} named in {CONFIG_FILE}: "
-                                     f"{error.strerror}") from None
+                raise WorkspaceError(
+                    f"cannot read the token file {path} named in {CONFIG_FILE}: {error.strerror}"
+                ) from None
         return None
 
     def library_timeout(self):
@@ -191,8 +205,9 @@ class Workspace:
 
     def process_path(self, name):
         if not package.is_slug(name):
-            raise WorkspaceError(f"process name {name!r} is not valid: use lower-case letters, digits and "
-                                 "hyphens, e.g. gewerbeanmeldung")
+            raise WorkspaceError(
+                f"process name {name!r} is not valid: use lower-case letters, digits and hyphens, e.g. gewerbeanmeldung"
+            )
         return self.root / PROCESS_DIR / f"{name}.bpmn"
 
     def process_names(self):
@@ -226,8 +241,10 @@ class Workspace:
     def lock_entry(self, name):
         entry = self.lock()["processes"].get(name)
         if entry is None:
-            raise WorkspaceError(f"{name!r} is not recorded in {LOCK_FILE}; known processes: "
-                                 f"{', '.join(sorted(self.lock()['processes'])) or 'none'}")
+            raise WorkspaceError(
+                f"{name!r} is not recorded in {LOCK_FILE}; known processes: "
+                f"{', '.join(sorted(self.lock()['processes'])) or 'none'}"
+            )
         return entry
 
     # --- cache of upstream originals --------------------------------------------------------------
@@ -243,8 +260,10 @@ class Workspace:
         try:
             data = path.read_bytes()
         except FileNotFoundError:
-            raise WorkspaceError(f"the upstream original {sha[:12]}… is not in {CACHE_DIR}; run "
-                                 "procex update or re-import the process to fetch it again") from None
+            raise WorkspaceError(
+                f"the upstream original {sha[:12]}… is not in {CACHE_DIR}; run "
+                "procex update or re-import the process to fetch it again"
+            ) from None
         if package.sha256_bytes(data) != sha:
             raise WorkspaceError(f"{path} does not match its sha256 (it was changed); delete it and re-import")
         return data

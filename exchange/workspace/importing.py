@@ -11,13 +11,13 @@ again writes nothing; the lock entry keeps the fields the import does not own (`
 A version its publisher yanked is imported only with ``force`` (with a warning), and the yank
 is recorded in the lock entry (``upstream_yanked``) so that the offline ``procex status`` shows it.
 """
+
 from collections import Counter
 from dataclasses import dataclass, field
 
+from procex.bpmn.model import Model
 from procex.core.errors import ProcexError
 from procex.core.files import atomic_write
-from procex.bpmn.model import Model
-
 from procex.exchange.library import package
 from procex.exchange.workspace.mapping import apply_rules
 
@@ -44,7 +44,7 @@ class ImportResult:
     applied: list = field(default_factory=list)
     findings: list = field(default_factory=list)
     adoption: str = ""
-    unchanged: bool = False        # the identical state was imported already: nothing written
+    unchanged: bool = False  # the identical state was imported already: nothing written
     warnings: list = field(default_factory=list)
 
     def mapping_summary(self):
@@ -71,16 +71,28 @@ def choose_entry(entries, manifest, entry_key=None, ask=None):
         for entry in entries:
             if entry.leistungsschluessel == entry_key:
                 return entry
-        raise ImportRefused(f"the catalogue has no entry with Leistungsschlüssel {entry_key}; "
-                            "add it to catalogue.csv or pick another with --entry")
+        raise ImportRefused(
+            f"the catalogue has no entry with Leistungsschlüssel {entry_key}; "
+            "add it to catalogue.csv or pick another with --entry"
+        )
     keys = set(manifest.get("leistungsschluessel") or [])
     exact = [e for e in entries if e.leistungsschluessel and e.leistungsschluessel in keys]
     if len(exact) == 1:
         return exact[0]
     pool = exact or entries
-    scored = sorted(((label_similarity(manifest.get("name", ""), e.title), e.leistungsschluessel or "", e)
-                     for e in pool if e.title), key=lambda t: (-t[0], t[1]))
-    if scored and scored[0][0] >= MIN_TITLE_SCORE and (len(scored) == 1 or scored[0][0] - scored[1][0] >= AMBIGUITY_MARGIN):
+    scored = sorted(
+        (
+            (label_similarity(manifest.get("name", ""), e.title), e.leistungsschluessel or "", e)
+            for e in pool
+            if e.title
+        ),
+        key=lambda t: (-t[0], t[1]),
+    )
+    if (
+        scored
+        and scored[0][0] >= MIN_TITLE_SCORE
+        and (len(scored) == 1 or scored[0][0] - scored[1][0] >= AMBIGUITY_MARGIN)
+    ):
         return scored[0][2]
     candidates = [(score, e) for score, _, e in scored[:5]]
     if ask is not None and candidates:
@@ -88,9 +100,11 @@ def choose_entry(entries, manifest, entry_key=None, ask=None):
         if chosen is not None:
             return chosen
     names = "; ".join(f"{e.leistungsschluessel or '-'} {e.title} ({score:.2f})" for score, e in candidates[:3])
-    raise ImportRefused(f"no catalogue entry clearly matches {manifest.get('name')!r}"
-                        + (f" (closest: {names})" if names else "")
-                        + "; choose one with --entry LEISTUNGSSCHLUESSEL")
+    raise ImportRefused(
+        f"no catalogue entry clearly matches {manifest.get('name')!r}"
+        + (f" (closest: {names})" if names else "")
+        + "; choose one with --entry LEISTUNGSSCHLUESSEL"
+    )
 
 
 def yank_text(yanked):
@@ -121,11 +135,15 @@ def import_process(ws, ref_text, entry_key=None, as_name=None, force=False, ask=
     if yanked:
         if asked.version is None:
             # The library's "latest" is its highest unyanked version; never take a yanked one unasked.
-            raise ImportRefused(f"the library offered {ref} as the latest version, but it is {yank_text(yanked)}; "
-                                "name the version to import with PUBLISHER/SLUG@VERSION")
+            raise ImportRefused(
+                f"the library offered {ref} as the latest version, but it is {yank_text(yanked)}; "
+                "name the version to import with PUBLISHER/SLUG@VERSION"
+            )
         if not force:
-            raise ImportRefused(f"{ref} was withdrawn by its publisher ({yank_text(yanked)}); import another "
-                                "version, or this one anyway with --force")
+            raise ImportRefused(
+                f"{ref} was withdrawn by its publisher ({yank_text(yanked)}); import another "
+                "version, or this one anyway with --force"
+            )
         warnings.append(f"importing {ref} although its publisher withdrew it ({yank_text(yanked)})")
     name = as_name or manifest["slug"]
     target = ws.process_path(name)
@@ -135,20 +153,20 @@ def import_process(ws, ref_text, entry_key=None, as_name=None, force=False, ask=
     current_sha = package.sha256_file(target) if target.exists() else None
     if current_sha is not None and not force:
         if previous is None or previous.get("upstream") != str(ref):
-            raise ImportRefused(f"{relative} exists already; choose another name with --as "
-                                "or replace it with --force")
+            raise ImportRefused(f"{relative} exists already; choose another name with --as or replace it with --force")
         written = previous.get("local_sha256")
         if written and written != current_sha:
-            raise ImportRefused(f"{relative} was edited since procex wrote it; re-importing {ref} would "
-                                "replace the edit: keep the file, or replace it with --force")
+            raise ImportRefused(
+                f"{relative} was edited since procex wrote it; re-importing {ref} would "
+                "replace the edit: keep the file, or replace it with --force"
+            )
     data = client.download_model(manifest)  # sha256-checked
     say(f"downloaded {manifest['model']['file']} ({len(data):,} bytes, sha256 verified)")
     findings = validate_model_bytes(data, f"{ref}")
     errors = [f for f in findings if f.severity == "error"]
     if errors and not force:
         listed = "; ".join(f"{f.element or '-'}: {f.message}" for f in errors[:3])
-        raise ImportRefused(f"{ref} has {len(errors)} validation error(s) ({listed}); "
-                            "import anyway with --force")
+        raise ImportRefused(f"{ref} has {len(errors)} validation error(s) ({listed}); import anyway with --force")
     entries = ws.catalogue()
     entry = choose_entry(entries, manifest, entry_key, ask)
     model = Model.from_bytes(data, str(ref))
@@ -158,24 +176,44 @@ def import_process(ws, ref_text, entry_key=None, as_name=None, force=False, ask=
     sha = package.sha256_bytes(data)
     if current_sha is not None and current_sha != local_sha and not force and not (previous or {}).get("local_sha256"):
         # An old lock entry without local_sha256: whether the file was edited cannot be told.
-        raise ImportRefused(f"{relative} differs from what re-importing {ref} writes, and procex.lock does not "
-                            "record what procex wrote (it may hold local edits): keep it, or replace it with --force")
-    if (previous is not None and current_sha == local_sha and previous.get("upstream") == str(ref)
-            and previous.get("sha256") == sha and previous.get("entry") == entry.leistungsschluessel
-            and entry.process == relative and (previous.get("upstream_yanked") or None) == (yanked or None)):
-        return ImportResult(str(ref), name, relative, entry.leistungsschluessel, entry.title, applied, findings,
-                            unchanged=True, warnings=warnings)
+        raise ImportRefused(
+            f"{relative} differs from what re-importing {ref} writes, and procex.lock does not "
+            "record what procex wrote (it may hold local edits): keep it, or replace it with --force"
+        )
+    if (
+        previous is not None
+        and current_sha == local_sha
+        and previous.get("upstream") == str(ref)
+        and previous.get("sha256") == sha
+        and previous.get("entry") == entry.leistungsschluessel
+        and entry.process == relative
+        and (previous.get("upstream_yanked") or None) == (yanked or None)
+    ):
+        return ImportResult(
+            str(ref),
+            name,
+            relative,
+            entry.leistungsschluessel,
+            entry.title,
+            applied,
+            findings,
+            unchanged=True,
+            warnings=warnings,
+        )
     ws.cache_put(data, manifest)
     atomic_write(target, local_bytes)
-    lock["processes"][name] = lock_entry_for(previous, {
-        "upstream": str(ref),
-        "sha256": sha,
-        "mapping": sorted({a.rule for a in applied}),
-        "imported_at": package.utc_now(),
-        "entry": entry.leistungsschluessel,
-        "local_sha256": local_sha,  # what procex wrote: later edits show in status
-        "upstream_yanked": yanked or None,  # the publisher withdrew this version (imported with --force)
-    })
+    lock["processes"][name] = lock_entry_for(
+        previous,
+        {
+            "upstream": str(ref),
+            "sha256": sha,
+            "mapping": sorted({a.rule for a in applied}),
+            "imported_at": package.utc_now(),
+            "entry": entry.leistungsschluessel,
+            "local_sha256": local_sha,  # what procex wrote: later edits show in status
+            "upstream_yanked": yanked or None,  # the publisher withdrew this version (imported with --force)
+        },
+    )
     ws.save_lock(lock)
     for e in entries:
         if e is entry:
@@ -190,16 +228,18 @@ def import_process(ws, ref_text, entry_key=None, as_name=None, force=False, ask=
             adoption = "recorded at the library"
         except ProcexError as error:
             adoption = f"not recorded: {error}"
-    return ImportResult(str(ref), name, relative, entry.leistungsschluessel, entry.title, applied, findings, adoption,
-                        warnings=warnings)
+    return ImportResult(
+        str(ref), name, relative, entry.leistungsschluessel, entry.title, applied, findings, adoption, warnings=warnings
+    )
 
 
 def format_import(result):
     if result.unchanged:
-        return (f"{result.ref} is already imported as {result.path} with this content and catalogue entry; "
-                "nothing to do")
-    lines = [f"imported {result.ref} as {result.path}",
-             f"  catalogue entry: {result.entry or '-'} {result.entry_title}"]
+        return f"{result.ref} is already imported as {result.path} with this content and catalogue entry; nothing to do"
+    lines = [
+        f"imported {result.ref} as {result.path}",
+        f"  catalogue entry: {result.entry or '-'} {result.entry_title}",
+    ]
     errors = sum(1 for f in result.findings if f.severity == "error")
     warnings = sum(1 for f in result.findings if f.severity == "warning")
     lines.append(f"  validation: {errors} errors, {warnings} warnings")
@@ -229,14 +269,17 @@ def record_xprozess_imports(ws, imported):
         manifest = done.manifest
         sha = ws.cache_put(done.model, manifest)
         keys = manifest.get("leistungsschluessel") or []
-        lock["processes"][done.slug] = lock_entry_for(lock["processes"].get(done.slug), {
-            "upstream": manifest["provenance"],
-            "sha256": sha,
-            "mapping": [],
-            "imported_at": package.utc_now(),
-            "entry": keys[0] if keys else None,
-            "local_sha256": sha,
-        })
+        lock["processes"][done.slug] = lock_entry_for(
+            lock["processes"].get(done.slug),
+            {
+                "upstream": manifest["provenance"],
+                "sha256": sha,
+                "mapping": [],
+                "imported_at": package.utc_now(),
+                "entry": keys[0] if keys else None,
+                "local_sha256": sha,
+            },
+        )
         relative = f"processes/{done.slug}.bpmn"
         for entry in entries:
             if entry.leistungsschluessel in keys and not entry.process:

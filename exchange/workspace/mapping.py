@@ -18,21 +18,27 @@ Matching is by whole words (case-sensitive). Applying is deterministic (rules in
 elements in document order) and idempotent: text that already reads ``to`` is left alone, so
 applying the rules twice changes nothing the second time.
 """
+
 import re
 from dataclasses import dataclass
 from pathlib import Path
 
 from procex.bpmn import kinds
+from procex.bpmn.xml import BPMN_NS, local_name
 from procex.core.compat import tomllib
 from procex.core.errors import ProcexError
-from procex.bpmn.xml import BPMN_NS, local_name
 
 MAPPING_FILE = "mapping.toml"
 KINDS = ("participant", "lane", "system", "text")
 _DOC = "{%s}documentation" % BPMN_NS
 _TEXT = "{%s}text" % BPMN_NS
-_SYSTEM_KINDS = kinds.ACTIVITIES | {"dataStore", "dataStoreReference", "dataObject", "dataObjectReference",
-                                    "textAnnotation"}
+_SYSTEM_KINDS = kinds.ACTIVITIES | {
+    "dataStore",
+    "dataStoreReference",
+    "dataObject",
+    "dataObjectReference",
+    "textAnnotation",
+}
 
 
 class MappingError(ProcexError):

@@ -4,9 +4,8 @@ Imported processes whose publisher has a newer, unyanked version, or has yanked 
 are based on (with the reason). A yank it learns of is recorded in the lock entry
 (``upstream_yanked``), so that the offline ``procex status`` can show it.
 """
-from dataclasses import dataclass
-from typing import Optional
 
+from dataclasses import dataclass
 
 from procex.exchange.library import package
 
@@ -15,13 +14,14 @@ from procex.exchange.library import package
 class Outdated:
     name: str
     current: str
-    latest: Optional[str]           # the newest unyanked version's ref (None: every version is yanked)
-    yanked: Optional[dict] = None   # {"reason", "at"} when the publisher yanked ``current``
+    latest: str | None  # the newest unyanked version's ref (None: every version is yanked)
+    yanked: dict | None = None  # {"reason", "at"} when the publisher yanked ``current``
 
     @property
     def newer(self):
-        return bool(self.latest) and package.version_key(package.parse_ref(self.latest).version) > \
-            package.version_key(package.parse_ref(self.current).version)
+        return bool(self.latest) and package.version_key(package.parse_ref(self.latest).version) > package.version_key(
+            package.parse_ref(self.current).version
+        )
 
     def to_dict(self):
         return {"name": self.name, "current": self.current, "latest": self.latest, "yanked": self.yanked}
@@ -43,8 +43,10 @@ def outdated(ws):
         ref = package.parse_ref(upstream)
         process = client.process(ref.publisher, ref.slug)
         latest = process.get("latest")
-        yanked = next((v.get("yanked") for v in process.get("versions") or []
-                       if v.get("version") == ref.version), None) or None
+        yanked = (
+            next((v.get("yanked") for v in process.get("versions") or [] if v.get("version") == ref.version), None)
+            or None
+        )
         seen[name] = (upstream, yanked)
         item = Outdated(name, upstream, f"{ref.publisher}/{ref.slug}@{latest}" if latest else None, yanked)
         if item.newer or yanked:
@@ -71,14 +73,22 @@ def _record_yanks(ws, seen):
 
 
 OUTDATED_TEXT = {
-    "de": {"current": "alle übernommenen Prozesse sind aktuell",
-           "yanked": "vom Herausgeber zurückgezogen{when}: „{reason}“", "on": " am {date}",
-           "no_reason": "ohne Begründung", "none_left": "keine gültige Version mehr in der Bibliothek",
-           "older": "neueste gültige Version: {latest}"},
-    "en": {"current": "every imported process is up to date",
-           "yanked": "yanked by its publisher{when}: “{reason}”", "on": " on {date}",
-           "no_reason": "no reason given", "none_left": "no unyanked version left in the library",
-           "older": "newest unyanked version: {latest}"},
+    "de": {
+        "current": "alle übernommenen Prozesse sind aktuell",
+        "yanked": "vom Herausgeber zurückgezogen{when}: „{reason}“",
+        "on": " am {date}",
+        "no_reason": "ohne Begründung",
+        "none_left": "keine gültige Version mehr in der Bibliothek",
+        "older": "neueste gültige Version: {latest}",
+    },
+    "en": {
+        "current": "every imported process is up to date",
+        "yanked": "yanked by its publisher{when}: “{reason}”",
+        "on": " on {date}",
+        "no_reason": "no reason given",
+        "none_left": "no unyanked version left in the library",
+        "older": "newest unyanked version: {latest}",
+    },
 }
 
 
@@ -86,8 +96,9 @@ def yank_words(yanked, lang="de"):
     """'vom Herausgeber zurückgezogen am 2024-05-02: „reason“' (or in English)."""
     t = OUTDATED_TEXT["en" if lang == "en" else "de"]
     date = str(yanked.get("at") or "")[:10]
-    return t["yanked"].format(when=t["on"].format(date=date) if date else "",
-                              reason=yanked.get("reason") or t["no_reason"])
+    return t["yanked"].format(
+        when=t["on"].format(date=date) if date else "", reason=yanked.get("reason") or t["no_reason"]
+    )
 
 
 def format_outdated(items, lang="de"):

@@ -23,6 +23,7 @@ Ansprechpartner/in, Sachbearbeiter/in, bearbeitet von, Kontakt, verantwortlich, 
 …) a first name or an initial with a surname, or two capitalised words that are neither office
 words nor common nouns of administrative German.
 """
+
 import re
 from dataclasses import dataclass
 
@@ -33,13 +34,17 @@ from procex.bpmn.xml import BPMN_NS, OMG_NAMESPACES, XML_NS, XSI_NS, local_name
 EMAIL = re.compile(r"[\w.+-]+@[\w-]+(?:\.[\w-]+)+")
 # German and international phone numbers: +49 261 129-0, (0651) 718-0, 0261/1291234 ...
 PHONE = re.compile(r"(?<![\w/.-])(?:\+\d{2}[\s/-]?|\(0\d{2,5}\)\s?|0\d{2,5}[\s/-])\d[\d\s/-]{4,}\d(?![\w.])")
-FUNCTIONAL_MAILBOX = re.compile(r"^(?:info|post|poststelle|buergerbuero|bürgerbüro|service|kontakt|prozesse|"
-                                r"[a-z]*amt|gewerbe|ordnung|bauamt|steuer|kasse|it|verwaltung|[a-z-]+\.[a-z-]+amt|"
-                                r"noreply|no-reply)[\w.-]*@", re.IGNORECASE)
+FUNCTIONAL_MAILBOX = re.compile(
+    r"^(?:info|post|poststelle|buergerbuero|bürgerbüro|service|kontakt|prozesse|"
+    r"[a-z]*amt|gewerbe|ordnung|bauamt|steuer|kasse|it|verwaltung|[a-z-]+\.[a-z-]+amt|"
+    r"noreply|no-reply)[\w.-]*@",
+    re.IGNORECASE,
+)
 
 # Common German first names beyond the lint rule's list, written for procex: names that also are
 # ordinary German words (Ernst, Kai, Iris, Mark ...) are left out on purpose.
-MORE_FIRST_NAMES = frozenset("""
+MORE_FIRST_NAMES = frozenset(
+    """
 achim adrian agnes albert alexandra alfred alina amelie andre andré angela anke annika antje anton
 armin arne arnold artur astrid axel beate benedikt benjamin bernhard bettina bianca birte björn
 britta bruno carina carla carolin caroline charlotte christoph claus cornelia dagmar david dennis
@@ -55,19 +60,24 @@ pascal paula reinhard rené richard rita roland rolf rosemarie rudolf rüdiger r
 siegfried silvia simon sophie steffen stephanie svenja sylvia tamara theresa thilo timo udo ulf
 ulrich ulrike valentin vera verena viktor viktoria volker walter waltraud wiebke wilhelm willi
 winfried
-""".split())
+""".split()
+)
 FIRST_NAMES = LINT_FIRST_NAMES | MORE_FIRST_NAMES
 
 _CAP = r"[A-ZÄÖÜ][a-zäöüß]+(?:-[A-ZÄÖÜ][a-zäöüß]+)?"
 _SURNAME = rf"(?:(?:von|van|de|zu|vom|von der|van der|von dem)\s+)?{_CAP}"
 # A cue word, then ":" / "-" / "ist" / "sind" (or, for a known first name or initial, just a space).
-_CUE = (r"(?i:\b(?:\w*zuständig\w*|\w*verantwortlich\w*|ansprechpartner\w*|ansprechperson\w*|sachbearbeiter(?:in)?|"
-        r"bearbeiter(?:in)?|bearbeitet\s+(?:von|durch)|kontakt(?:person)?|rückfragen\s+(?:an|bei)|"
-        r"zu\s+händen(?:\s+von)?|z\.\s*hd\.?|vertreten\s+durch|vertretung|erstellt\s+von|geprüft\s+von|"
-        r"freigegeben\s+(?:von|durch)|autor(?:in)?|leitung))")
+_CUE = (
+    r"(?i:\b(?:\w*zuständig\w*|\w*verantwortlich\w*|ansprechpartner\w*|ansprechperson\w*|sachbearbeiter(?:in)?|"
+    r"bearbeiter(?:in)?|bearbeitet\s+(?:von|durch)|kontakt(?:person)?|rückfragen\s+(?:an|bei)|"
+    r"zu\s+händen(?:\s+von)?|z\.\s*hd\.?|vertreten\s+durch|vertretung|erstellt\s+von|geprüft\s+von|"
+    r"freigegeben\s+(?:von|durch)|autor(?:in)?|leitung))"
+)
 _SALUTE = r"(?:(?:Herrn?|Frau|Hr\.|Fr\.|Dr\.|Prof\.)\s+)*"
-_CUED = re.compile(rf"{_CUE}(?P<sep>\s*[:=–-]\s*|\s+(?i:ist|sind|war)\s*:?\s*|\s+){_SALUTE}"
-                   rf"(?P<first>{_CAP}|[A-ZÄÖÜ]\.)\s*(?P<last>{_SURNAME})(?!\w)(?!\.\w)")
+_CUED = re.compile(
+    rf"{_CUE}(?P<sep>\s*[:=–-]\s*|\s+(?i:ist|sind|war)\s*:?\s*|\s+){_SALUTE}"
+    rf"(?P<first>{_CAP}|[A-ZÄÖÜ]\.)\s*(?P<last>{_SURNAME})(?!\w)(?!\.\w)"
+)
 _NAME_ENDS = re.compile(r"\s*(?:$|[.,;:!?)(/]|\s(?:und|oder|u\.|Tel|Telefon|Tel\.|Fax|Zimmer|Raum|E-Mail)\b)")
 # Words that are no part of a person's name: office and organisation words, and (for a name
 # that is not recognised by its first name) the common noun endings of administrative German.
@@ -76,13 +86,16 @@ _OFFICE_WORD = re.compile(
     r"team|gruppe|leitung|dienst|dienste|zentrum|zentrale|center|service|kasse|aufsicht|kreis|stadt|gemeinde|"
     r"portal|system|verfahren|register|modul|formular|antrag|anzeige|bescheid|postfach|sachgebiet|bürger|"
     r"buerger|kunde|kundin|person|meister|leiter|leiterin|sprecher|beauftragte|beauftragter|ministerium|"
-    r"kammer|gericht|polizei|hotline|telefon|mail|rathaus|presse|datenschutz|wesen|recht)$")
+    r"kammer|gericht|polizei|hotline|telefon|mail|rathaus|presse|datenschutz|wesen|recht)$"
+)
 _NOUN_END = re.compile(r"(?i)(?:ung|heit|keit|schaft|tion|sion|tät|ismus|land|rat)$")
-_NOT_A_NAME = frozenset("""
+_NOT_A_NAME = frozenset(
+    """
 untere unteren obere oberen oberste höhere städtische städtischen zentrale allgemeine kommunale
 örtliche digitale online öffentliche technische jeweilige zuständige zuständiger die der das den dem
 des ein eine einer unsere unser ihre ihr sein seine bitte siehe herr frau alle jede jeder keine
-""".split())
+""".split()
+)
 _ABBREVIATIONS = frozenset({"str", "tel", "nr", "abs", "fax", "bzw", "ggf", "usw", "inkl", "zzgl"})
 _PAIR = re.compile(rf"\b(?=({_CAP})\s+({_CAP})(?!\w)(?!\.\w))")
 
@@ -102,8 +115,12 @@ def _plain_word(word, strict=True):
     """A capitalised word that can be part of a person's name: not an office word, article or
     abbreviation, and (``strict``, for a name not recognised by its first name) no common noun."""
     folded = word.casefold()
-    return not (folded in _NOT_A_NAME or folded in _ABBREVIATIONS or _OFFICE_WORD.search(folded)
-                or (strict and _NOUN_END.search(folded)))
+    return not (
+        folded in _NOT_A_NAME
+        or folded in _ABBREVIATIONS
+        or _OFFICE_WORD.search(folded)
+        or (strict and _NOUN_END.search(folded))
+    )
 
 
 def _cued_name(text):
@@ -116,8 +133,13 @@ def _cued_name(text):
         if known and _plain_word(surname, strict=False):
             return f"{first} {last}"
         # an unknown first name only after "cue:" / "cue ist" and ending the phrase
-        if (not known and match.group("sep").strip() and _plain_word(first) and _plain_word(surname)
-                and _NAME_ENDS.match(text, match.end())):
+        if (
+            not known
+            and match.group("sep").strip()
+            and _plain_word(first)
+            and _plain_word(surname)
+            and _NAME_ENDS.match(text, match.end())
+        ):
             return f"{first} {last}"
     return None
 
@@ -132,23 +154,78 @@ def person_name(text):
         return found
     for match in _PAIR.finditer(text):  # the lint rule's first-name pair, with the longer list
         first, last = match.group(1), match.group(2)
-        if (first.split("-")[0].casefold() in FIRST_NAMES and last.casefold() not in FIRST_NAMES
-                and _plain_word(last, strict=False)):
+        if (
+            first.split("-")[0].casefold() in FIRST_NAMES
+            and last.casefold() not in FIRST_NAMES
+            and _plain_word(last, strict=False)
+        ):
             return f"{first} {last}"
     return None
 
 
-_NOT_A_LOGIN = frozenset({"info", "post", "poststelle", "kontakt", "prozesse", "it", "noreply", "no", "reply",
-                          "admin", "demo", "test", "system", "webmaster", "office", "mail"})
-_FUNCTION_STEMS = ("amt", "stelle", "buero", "büro", "service", "verwaltung", "rathaus", "presse", "schutz",
-                   "steuer", "kasse", "gewerbe", "ordnung", "planung", "digital", "ozg", "egov", "team",
-                   "stadt", "gemeinde", "kreis", "buerger", "bürger", "referat", "abteilung", "sachgebiet",
-                   "government", "online", "support", "hilfe", "anfrage", "antrag")
+_NOT_A_LOGIN = frozenset(
+    {
+        "info",
+        "post",
+        "poststelle",
+        "kontakt",
+        "prozesse",
+        "it",
+        "noreply",
+        "no",
+        "reply",
+        "admin",
+        "demo",
+        "test",
+        "system",
+        "webmaster",
+        "office",
+        "mail",
+    }
+)
+_FUNCTION_STEMS = (
+    "amt",
+    "stelle",
+    "buero",
+    "büro",
+    "service",
+    "verwaltung",
+    "rathaus",
+    "presse",
+    "schutz",
+    "steuer",
+    "kasse",
+    "gewerbe",
+    "ordnung",
+    "planung",
+    "digital",
+    "ozg",
+    "egov",
+    "team",
+    "stadt",
+    "gemeinde",
+    "kreis",
+    "buerger",
+    "bürger",
+    "referat",
+    "abteilung",
+    "sachgebiet",
+    "government",
+    "online",
+    "support",
+    "hilfe",
+    "anfrage",
+    "antrag",
+)
 
 
 def _functional(part):
-    return (part in _NOT_A_LOGIN or _OFFICE_WORD.search(part) or _NOUN_END.search(part)
-            or any(stem in part for stem in _FUNCTION_STEMS))
+    return (
+        part in _NOT_A_LOGIN
+        or _OFFICE_WORD.search(part)
+        or _NOUN_END.search(part)
+        or any(stem in part for stem in _FUNCTION_STEMS)
+    )
 
 
 def _login_names_person(login):
@@ -174,9 +251,23 @@ def personal_mailbox(address):
     return _login_names_person(address.split("@", 1)[0])
 
 
-_USER_ATTRIBUTES = frozenset({"assignee", "candidateusers", "owner", "author", "creator", "createdby",
-                              "modifiedby", "lastmodifiedby", "editor", "user", "userid", "username",
-                              "responsible"})
+_USER_ATTRIBUTES = frozenset(
+    {
+        "assignee",
+        "candidateusers",
+        "owner",
+        "author",
+        "creator",
+        "createdby",
+        "modifiedby",
+        "lastmodifiedby",
+        "editor",
+        "user",
+        "userid",
+        "username",
+        "responsible",
+    }
+)
 _OMG_AND_XML = OMG_NAMESPACES | {XSI_NS, XML_NS}
 
 
@@ -226,8 +317,9 @@ def _scan_extension(el, found):
         if attribute.casefold() in _USER_ATTRIBUTES:
             for login in value.split(","):
                 if not _is_expression(login) and _login_names_person(login):
-                    found.append(PersonalData(owner.get("id") or "", local_name(owner.tag) + where,
-                                              "a user name", login.strip()))
+                    found.append(
+                        PersonalData(owner.get("id") or "", local_name(owner.tag) + where, "a user name", login.strip())
+                    )
         _scan(value, owner, found, where=where)
     if foreign_element and el.text and el.text.strip():
         owner = _owner(el)
@@ -257,8 +349,9 @@ def find_personal_data(model):
     return found
 
 
-def check_contact(contact, office_source="procex.toml [publish] office",
-                  mailbox_source="procex.toml [publish] mailbox"):
+def check_contact(
+    contact, office_source="procex.toml [publish] office", mailbox_source="procex.toml [publish] mailbox"
+):
     """Personal data in a manifest's contact ({"office", "mailbox"}): a person's mailbox or name."""
     found = []
     mailbox = (contact or {}).get("mailbox") or ""

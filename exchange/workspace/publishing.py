@@ -7,26 +7,29 @@ description, keywords and legal bases pass through the workspace's text mapping 
 what still names the upstream town is warned about) -> upload. Publishing unchanged content
 again is a no-op that does not even contact the library.
 """
+
 import re
 from dataclasses import dataclass, field
 
-from procex.core.errors import ProcexError
 from procex.bpmn.model import Model
-
+from procex.core.errors import ProcexError
 from procex.exchange.library import package
-from procex.exchange.workspace.importing import validate_model_bytes
 from procex.exchange.library.licenses import LicenseError, check_license
+from procex.exchange.workspace.folder import CONFIG_FILE, DEFAULT_LICENSE
+from procex.exchange.workspace.importing import validate_model_bytes
 from procex.exchange.workspace.mapping import map_text
 from procex.exchange.workspace.privacy import check_contact, find_personal_data
-from procex.exchange.workspace.folder import CONFIG_FILE, DEFAULT_LICENSE
 
 # RFC 2606 / RFC 6761: top-level domains and second-level domains reserved for examples and tests
 RESERVED_TLDS = ("example", "invalid", "test", "localhost")
 RESERVED_DOMAINS = ("example.org", "example.com", "example.net")
 # what precedes a municipality's own name in a region name ("Stadt Trier" -> "Trier")
-_REGION_PREFIX = re.compile(r"^(?:(?:Kreisfreie|Große|Verbandsfreie)\s+)?(?:Stadt|Gemeinde|Landkreis|Kreis|"
-                            r"Verbandsgemeinde|Samtgemeinde|Ortsgemeinde|Markt|Hansestadt|Kreisstadt|"
-                            r"Universitätsstadt)\s+", re.IGNORECASE)
+_REGION_PREFIX = re.compile(
+    r"^(?:(?:Kreisfreie|Große|Verbandsfreie)\s+)?(?:Stadt|Gemeinde|Landkreis|Kreis|"
+    r"Verbandsgemeinde|Samtgemeinde|Ortsgemeinde|Markt|Hansestadt|Kreisstadt|"
+    r"Universitätsstadt)\s+",
+    re.IGNORECASE,
+)
 MAPPED_FIELDS = ("name", "description", "keywords", "legal_basis")
 
 
@@ -79,8 +82,9 @@ def town_of(region_name):
 
 def _license(ws):
     try:
-        return check_license(ws.config.get("publish", {}).get("license") or DEFAULT_LICENSE,
-                             f"{ws.root / CONFIG_FILE} [publish] license")
+        return check_license(
+            ws.config.get("publish", {}).get("license") or DEFAULT_LICENSE, f"{ws.root / CONFIG_FILE} [publish] license"
+        )
     except LicenseError as error:
         raise PublishRefused(str(error)) from None
 
@@ -115,12 +119,17 @@ def upstream_town_warnings(manifest, upstream_manifest):
         hits = [text for text in texts if pattern.search(text)]
         if not hits:
             continue
-        fix = ("the catalogue entry's title in catalogue.csv or a text rule in mapping.toml" if key == "name"
-               else "a text rule in mapping.toml")
+        fix = (
+            "the catalogue entry's title in catalogue.csv or a text rule in mapping.toml"
+            if key == "name"
+            else "a text rule in mapping.toml"
+        )
         shown = "; ".join(_excerpt(text, pattern) for text in hits)
         word = pattern.search(hits[0]).group(0)
-        lines.append(f"manifest {key} still names {town}, the upstream publisher's town ({shown}); "
-                     f"adapt it with {fix} (kind = \"text\", from = \"{word}\")")
+        lines.append(
+            f"manifest {key} still names {town}, the upstream publisher's town ({shown}); "
+            f'adapt it with {fix} (kind = "text", from = "{word}")'
+        )
     return lines
 
 
@@ -150,17 +159,28 @@ def build_manifest(ws, name, data, version, lock_entry, changes=None):
             changes.update(changed)
     upstream_manifest = upstream_manifest or {}
     publish = ws.config.get("publish", {})
-    keys = [entry.leistungsschluessel] if entry and entry.leistungsschluessel else list(upstream_manifest.get("leistungsschluessel", []))
+    keys = (
+        [entry.leistungsschluessel]
+        if entry and entry.leistungsschluessel
+        else list(upstream_manifest.get("leistungsschluessel", []))
+    )
     derived = None
     if lock_entry and lock_entry.get("upstream"):
         derived = {"ref": lock_entry["upstream"], "sha256": lock_entry["sha256"]}
     return package.build_manifest(
-        publisher=ws.slug, slug=name, version=version,
+        publisher=ws.slug,
+        slug=name,
+        version=version,
         name=texts["name"],
-        model_bytes=data, model_file=f"{name}.bpmn",
+        model_bytes=data,
+        model_file=f"{name}.bpmn",
         region={"ags": ws.municipality.get("ags"), "name": ws.municipality.get("name")},
-        contact={"office": (entry.office if entry and entry.office else publish.get("office") or ws.municipality.get("name")),
-                 "mailbox": publish.get("mailbox")},
+        contact={
+            "office": (
+                entry.office if entry and entry.office else publish.get("office") or ws.municipality.get("name")
+            ),
+            "mailbox": publish.get("mailbox"),
+        },
         license=_license(ws),
         leistungsschluessel=keys,
         description=texts["description"],
@@ -179,8 +199,10 @@ def _check_mailbox(ws, allow_example_mailbox):
         raise PublishRefused(f"no contact mailbox: set the municipality's functional mailbox as {where}")
     domain = reserved_mail_domain(mailbox)
     if domain and not allow_example_mailbox:
-        raise PublishRefused(f"the contact mailbox {mailbox} is a placeholder on the reserved example domain "
-                             f"{domain}; set the municipality's functional mailbox as {where}")
+        raise PublishRefused(
+            f"the contact mailbox {mailbox} is a placeholder on the reserved example domain "
+            f"{domain}; set the municipality's functional mailbox as {where}"
+        )
 
 
 def _contact_sources(ws, name, lock_entry):
@@ -194,8 +216,7 @@ def _contact_sources(ws, name, lock_entry):
     return office, f"{CONFIG_FILE} [publish] mailbox"
 
 
-def publish_process(ws, name, version=None, allow_personal_data=False, progress=None,
-                    allow_example_mailbox=False):
+def publish_process(ws, name, version=None, allow_personal_data=False, progress=None, allow_example_mailbox=False):
     """Publish processes/NAME.bpmn. ``allow_example_mailbox`` lets a contact mailbox on a reserved
     example domain through; only `procex demo` uses it (its library and towns are examples)."""
     say = progress or (lambda message: None)
@@ -203,8 +224,9 @@ def publish_process(ws, name, version=None, allow_personal_data=False, progress=
     try:
         data = path.read_bytes()
     except FileNotFoundError:
-        raise PublishRefused(f"{path.relative_to(ws.root)} does not exist; known processes: "
-                             f"{', '.join(ws.process_names()) or 'none'}") from None
+        raise PublishRefused(
+            f"{path.relative_to(ws.root)} does not exist; known processes: {', '.join(ws.process_names()) or 'none'}"
+        ) from None
     lock = ws.lock()
     lock_entry = lock["processes"].get(name)
     sha = package.sha256_bytes(data)
@@ -229,9 +251,11 @@ def publish_process(ws, name, version=None, allow_personal_data=False, progress=
     if personal and not allow_personal_data:
         listed = "; ".join(str(p) for p in personal[:3])
         more = f" and {len(personal) - 3} more" if len(personal) > 3 else ""
-        raise PublishRefused(f"{path.name} seems to contain personal data ({listed}{more}); name offices, roles "
-                             "and functional mailboxes instead, or publish with --allow-personal-data if this "
-                             "is intended")
+        raise PublishRefused(
+            f"{path.name} seems to contain personal data ({listed}{more}); name offices, roles "
+            "and functional mailboxes instead, or publish with --allow-personal-data if this "
+            "is intended"
+        )
     if changes:
         rules = list(dict.fromkeys(rule for names in changes.values() for rule in names))
         say(f"manifest {', '.join(changes)} adapted by mapping rules {', '.join(rules)}")
@@ -244,9 +268,13 @@ def publish_process(ws, name, version=None, allow_personal_data=False, progress=
     entry = lock["processes"].setdefault(name, {"upstream": None, "sha256": None, "mapping": [], "entry": None})
     entry["published"] = {"ref": str(package.ref_of(manifest)), "sha256": sha}
     ws.save_lock(lock)
-    return PublishResult(str(package.ref_of(manifest)), "created" if status == 201 else "unchanged",
-                         (lock_entry or {}).get("upstream") or "",
-                         sum(1 for f in findings if f.severity == "warning"), town_warnings)
+    return PublishResult(
+        str(package.ref_of(manifest)),
+        "created" if status == 201 else "unchanged",
+        (lock_entry or {}).get("upstream") or "",
+        sum(1 for f in findings if f.severity == "warning"),
+        town_warnings,
+    )
 
 
 def workspace_package(ws, name):
@@ -256,8 +284,9 @@ def workspace_package(ws, name):
     """
     path = ws.process_path(name)
     if not path.is_file():
-        raise PublishRefused(f"{path.relative_to(ws.root)} does not exist; known processes: "
-                             f"{', '.join(ws.process_names()) or 'none'}")
+        raise PublishRefused(
+            f"{path.relative_to(ws.root)} does not exist; known processes: {', '.join(ws.process_names()) or 'none'}"
+        )
     data = path.read_bytes()
     lock_entry = ws.lock()["processes"].get(name)
     published = (lock_entry or {}).get("published")

@@ -10,8 +10,8 @@ with --force of a yanked version records it, and so does ``procex outdated`` (on
 finds that the publisher yanked the version since. status itself asks the library nothing, so a
 yank nobody has looked up yet does not show here; ``procex outdated`` finds it.
 """
+
 from dataclasses import asdict, dataclass
-from typing import Optional
 
 from procex.exchange.library import package
 
@@ -19,14 +19,14 @@ from procex.exchange.library import package
 @dataclass
 class ProcessStatus:
     name: str
-    origin: Optional[str]          # "trier/gewerbeanmeldung@1.1.0", "xprozess:…@…" or None (own)
-    entry: Optional[str]           # Leistungsschlüssel of the catalogue entry it implements
-    title: Optional[str]
-    edited: Optional[bool]         # changed since procex wrote it; None when unknown
-    published: Optional[str]       # last published ref
-    unpublished_changes: bool      # the file differs from what was last published (or never was)
-    missing: bool = False          # in the lock, but processes/NAME.bpmn is gone
-    upstream_yanked: Optional[dict] = None  # {"reason", "at"}: the publisher withdrew the origin version
+    origin: str | None  # "trier/gewerbeanmeldung@1.1.0", "xprozess:…@…" or None (own)
+    entry: str | None  # Leistungsschlüssel of the catalogue entry it implements
+    title: str | None
+    edited: bool | None  # changed since procex wrote it; None when unknown
+    published: str | None  # last published ref
+    unpublished_changes: bool  # the file differs from what was last published (or never was)
+    missing: bool = False  # in the lock, but processes/NAME.bpmn is gone
+    upstream_yanked: dict | None = None  # {"reason", "at"}: the publisher withdrew the origin version
 
 
 def workspace_status(ws):
@@ -43,29 +43,51 @@ def workspace_status(ws):
         entry = by_file.get(f"processes/{name}.bpmn") or by_key.get(record.get("entry"))
         written = record.get("local_sha256")
         published = record.get("published") or {}
-        rows.append(ProcessStatus(
-            name=name,
-            origin=record.get("upstream"),
-            entry=entry.leistungsschluessel if entry else record.get("entry"),
-            title=entry.title if entry else None,
-            edited=None if written is None or current is None else current != written,
-            published=published.get("ref"),
-            unpublished_changes=current is not None and current != published.get("sha256"),
-            missing=current is None,
-            upstream_yanked=record.get("upstream_yanked") or None,
-        ))
+        rows.append(
+            ProcessStatus(
+                name=name,
+                origin=record.get("upstream"),
+                entry=entry.leistungsschluessel if entry else record.get("entry"),
+                title=entry.title if entry else None,
+                edited=None if written is None or current is None else current != written,
+                published=published.get("ref"),
+                unpublished_changes=current is not None and current != published.get("sha256"),
+                missing=current is None,
+                upstream_yanked=record.get("upstream_yanked") or None,
+            )
+        )
     return rows
 
 
 TEXT = {
-    "de": {"own": "eigener Prozess", "edited": "lokal geändert", "unchanged": "unverändert seit Import/Update",
-           "unknown": "Änderungsstand unbekannt", "published": "veröffentlicht als", "unpublished": "nicht veröffentlicht",
-           "pending": "Änderungen noch nicht veröffentlicht", "missing": "Datei fehlt", "none": "keine Prozesse im Arbeitsbereich",
-           "from": "aus", "yanked": "zurückgezogen", "no_reason": "ohne Begründung"},
-    "en": {"own": "own process", "edited": "edited locally", "unchanged": "unchanged since import/update",
-           "unknown": "edit state unknown", "published": "published as", "unpublished": "not published",
-           "pending": "changes not yet published", "missing": "file missing", "none": "no processes in the workspace",
-           "from": "from", "yanked": "yanked", "no_reason": "no reason given"},
+    "de": {
+        "own": "eigener Prozess",
+        "edited": "lokal geändert",
+        "unchanged": "unverändert seit Import/Update",
+        "unknown": "Änderungsstand unbekannt",
+        "published": "veröffentlicht als",
+        "unpublished": "nicht veröffentlicht",
+        "pending": "Änderungen noch nicht veröffentlicht",
+        "missing": "Datei fehlt",
+        "none": "keine Prozesse im Arbeitsbereich",
+        "from": "aus",
+        "yanked": "zurückgezogen",
+        "no_reason": "ohne Begründung",
+    },
+    "en": {
+        "own": "own process",
+        "edited": "edited locally",
+        "unchanged": "unchanged since import/update",
+        "unknown": "edit state unknown",
+        "published": "published as",
+        "unpublished": "not published",
+        "pending": "changes not yet published",
+        "missing": "file missing",
+        "none": "no processes in the workspace",
+        "from": "from",
+        "yanked": "yanked",
+        "no_reason": "no reason given",
+    },
 }
 
 

@@ -5,13 +5,12 @@ seen through the mapping rules, so the merge sees only the real local edits as l
 new upstream elements arrive with local names. On conflicts the local file is left untouched and
 the conflicts are returned, each with its values on both sides (the conflict list of ``procex merge``).
 """
-from dataclasses import dataclass, field
-from typing import Optional
 
+from dataclasses import dataclass, field
+
+from procex.bpmn.model import Model
 from procex.core.errors import ProcexError
 from procex.core.files import atomic_write
-from procex.bpmn.model import Model
-
 from procex.exchange.library import package
 from procex.exchange.workspace.adaptation_diff import _mapped
 from procex.exchange.workspace.outdated import yank_words
@@ -31,14 +30,14 @@ class UpdateResult:
     applied: list = field(default_factory=list)
     kept: list = field(default_factory=list)
     pseudo: list = field(default_factory=list)
-    conflicts: list = field(default_factory=list)   # the blocking conflicts as JSON (diff3's form)
+    conflicts: list = field(default_factory=list)  # the blocking conflicts as JSON (diff3's form)
     written: bool = False
-    conflict_items: list = field(default_factory=list)   # the same as bpmn.merge.Conflict objects
-    resolved: list = field(default_factory=list)         # conflicts decided by ``prefer``
-    prefer: Optional[str] = None
-    skipped: list = field(default_factory=list)          # (id, reason): upstream wins LOCAL could not take
-    yanked: Optional[dict] = None                        # the version taken was yanked by its publisher
-    current: bool = False                                # already on that version: nothing to do
+    conflict_items: list = field(default_factory=list)  # the same as bpmn.merge.Conflict objects
+    resolved: list = field(default_factory=list)  # conflicts decided by ``prefer``
+    prefer: str | None = None
+    skipped: list = field(default_factory=list)  # (id, reason): upstream wins LOCAL could not take
+    yanked: dict | None = None  # the version taken was yanked by its publisher
+    current: bool = False  # already on that version: nothing to do
 
     def summary(self, lang="de"):
         """German by default: on conflicts the head line and each conflict with the values of both
@@ -47,22 +46,32 @@ class UpdateResult:
 
         lang = "en" if lang == "en" else "de"
         if not self.written:
-            head = (f"{self.name}: {self.old} → {self.new}: {len(self.conflicts)} Konflikt(e); die lokale Datei "
-                    "bleibt unverändert; --prefer local|upstream entscheidet sie" if lang == "de" else
-                    f"{self.name}: {self.old} → {self.new}: {len(self.conflicts)} conflict(s); the local file is "
-                    "left untouched; --prefer local|upstream decides them")
+            head = (
+                f"{self.name}: {self.old} → {self.new}: {len(self.conflicts)} Konflikt(e); die lokale Datei "
+                "bleibt unverändert; --prefer local|upstream entscheidet sie"
+                if lang == "de"
+                else f"{self.name}: {self.old} → {self.new}: {len(self.conflicts)} conflict(s); the local file is "
+                "left untouched; --prefer local|upstream decides them"
+            )
             return "\n".join([head, *conflict_lines(self.conflict_items, lang)])
         if self.current:
-            return (f"{self.name}: bereits auf {self.old}; nichts zu tun" if lang == "de" else
-                    f"{self.name}: already on {self.old}; nothing to do")
+            return (
+                f"{self.name}: bereits auf {self.old}; nichts zu tun"
+                if lang == "de"
+                else f"{self.name}: already on {self.old}; nothing to do"
+            )
         if lang == "de":
-            text = (f"{self.name}: {self.old} → {self.new} übernommen: {len(self.applied)} Änderungen von oben "
-                    f"angewendet, {len(self.kept)} lokale behalten, {len(self.pseudo)} auf beiden Seiten gleich")
+            text = (
+                f"{self.name}: {self.old} → {self.new} übernommen: {len(self.applied)} Änderungen von oben "
+                f"angewendet, {len(self.kept)} lokale behalten, {len(self.pseudo)} auf beiden Seiten gleich"
+            )
             if self.resolved:
                 text += f", {len(self.resolved)} Konflikt(e) mit --prefer {self.prefer} entschieden"
         else:
-            text = (f"{self.name}: {self.old} → {self.new} taken: {len(self.applied)} upstream changes applied, "
-                    f"{len(self.kept)} local ones kept, {len(self.pseudo)} the same on both sides")
+            text = (
+                f"{self.name}: {self.old} → {self.new} taken: {len(self.applied)} upstream changes applied, "
+                f"{len(self.kept)} local ones kept, {len(self.pseudo)} the same on both sides"
+            )
             if self.resolved:
                 text += f", {len(self.resolved)} conflict(s) decided with --prefer {self.prefer}"
         return text
@@ -94,7 +103,8 @@ def update_process(ws, name, version=None, prefer=None):
         raise ProcexError(
             f"{name} is based on {current}, which its publisher withdrew; the newest valid version "
             f"{new_ref.version} is older, so update would take changes back. Keep your version, or "
-            f"take the older one on purpose: procex update {name} --version {new_ref.version}")
+            f"take the older one on purpose: procex update {name} --version {new_ref.version}"
+        )
     upstream_bytes = client.download_model(manifest)
     base, _ = _mapped(ws, ws.cache_get(entry["sha256"]), f"{current} (mapped)")
     upstream, applied_rules = _mapped(ws, upstream_bytes, f"{new_ref} (mapped)")
@@ -102,22 +112,35 @@ def update_process(ws, name, version=None, prefer=None):
     local = Model.from_file(local_path)
     outcome = merge(base, local, upstream, prefer=prefer)
     three_way = outcome.threeway.to_dict()
-    result = UpdateResult(name, str(current), str(new_ref), three_way["applicable"], three_way["local"],
-                          three_way["pseudo"], [] if outcome.ok else [c.to_dict() for c in outcome.conflicts],
-                          conflict_items=list(outcome.conflicts), resolved=list(outcome.resolved), prefer=prefer,
-                          skipped=list(outcome.skipped), yanked=manifest.get("yanked") or None)
+    result = UpdateResult(
+        name,
+        str(current),
+        str(new_ref),
+        three_way["applicable"],
+        three_way["local"],
+        three_way["pseudo"],
+        [] if outcome.ok else [c.to_dict() for c in outcome.conflicts],
+        conflict_items=list(outcome.conflicts),
+        resolved=list(outcome.resolved),
+        prefer=prefer,
+        skipped=list(outcome.skipped),
+        yanked=manifest.get("yanked") or None,
+    )
     if not outcome.ok:
         return result
     sha = ws.cache_put(upstream_bytes, manifest)
     atomic_write(local_path, outcome.data)
     lock = ws.lock()
     record = lock["processes"][name]
-    record.update({
-        "upstream": str(new_ref), "sha256": sha,
-        "mapping": sorted(set(record.get("mapping", [])) | {a.rule for a in applied_rules}),
-        "imported_at": package.utc_now(),
-        "local_sha256": package.sha256_bytes(outcome.data),
-    })
+    record.update(
+        {
+            "upstream": str(new_ref),
+            "sha256": sha,
+            "mapping": sorted(set(record.get("mapping", [])) | {a.rule for a in applied_rules}),
+            "imported_at": package.utc_now(),
+            "local_sha256": package.sha256_bytes(outcome.data),
+        }
+    )
     # A yank recorded for the old version no longer holds; one of the version taken (named with
     # --version) is recorded instead.
     record.pop("upstream_yanked", None)

@@ -4,6 +4,7 @@ read.py reads a message (hardened XML), files.py decodes embedded files safely (
 ZIP bombs, path traversal), importer.py writes local processes, write.py builds a
 ``prozessbibliothek.export.0203`` message, summary.py says what a message holds.
 """
+
 from procex.exchange.xprozess.errors import (
     EmbeddedFileError,
     PayloadTooLargeError,
@@ -21,10 +22,27 @@ from procex.exchange.xprozess.summary import format_table, summarise
 from procex.exchange.xprozess.write import build_export, export_packages
 
 __all__ = [
-    "DEFAULT_LIMITS", "EmbeddedFileError", "Limits", "Message", "PayloadTooLargeError", "Prozess",
-    "UnsafeZipEntryError", "XPROZESS_NS", "XProzessError", "XProzessExportError", "XProzessImportError",
-    "XProzessReadError", "ZipBombError", "build_export", "export_packages", "format_table",
-    "import_file", "import_message", "read_bytes", "read_file", "summarise",
+    "DEFAULT_LIMITS",
+    "EmbeddedFileError",
+    "Limits",
+    "Message",
+    "PayloadTooLargeError",
+    "Prozess",
+    "UnsafeZipEntryError",
+    "XPROZESS_NS",
+    "XProzessError",
+    "XProzessExportError",
+    "XProzessImportError",
+    "XProzessReadError",
+    "ZipBombError",
+    "build_export",
+    "export_packages",
+    "format_table",
+    "import_file",
+    "import_message",
+    "read_bytes",
+    "read_file",
+    "summarise",
 ]
 
 

@@ -1,4 +1,5 @@
 """Errors of the XProzess 2.0 bridge; every one is a ProcexError and reads as one line."""
+
 from procex.core.errors import ProcexError
 
 

@@ -9,6 +9,7 @@ message), and entry names that could leave a folder are refused. ZIP members are
 unpacked: reading a message records each member's name, size and kind, and ``ZipMember.read()``
 unpacks one member again (never past the size counted the first time) when import needs its bytes.
 """
+
 import base64
 import binascii
 import io
@@ -19,7 +20,6 @@ from dataclasses import dataclass, field
 
 from procex.bpmn import xml as bxml
 from procex.bpmn.errors import BpmnReadError
-
 from procex.exchange.xprozess.errors import (
     EmbeddedFileError,
     PayloadTooLargeError,
@@ -347,8 +347,7 @@ def read_zip(data, where, limits=DEFAULT_LIMITS, budget=None):
     return members
 
 
-def load_embedded(role, name, text, where, limits=DEFAULT_LIMITS, mime_code=None, method=None, line=None,
-                  budget=None):
+def load_embedded(role, name, text, where, limits=DEFAULT_LIMITS, mime_code=None, method=None, line=None, budget=None):
     """Decode one ``inhalt`` and look inside it (one level of ZIP) -> EmbeddedFile.
 
     ``budget`` is the message's Budget, shared by all its embedded files (a new one when None).

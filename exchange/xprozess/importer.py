@@ -5,6 +5,7 @@ For each ``prozess``: ``<into>/processes/<slug>.bpmn`` (the embedded BPMN, bytes
 and ``<slug>.files/`` (every other embedded file, unpacked from its ZIP). Everything is checked
 before the first file is written, and every file is written atomically.
 """
+
 import hashlib
 import json
 import re
@@ -13,7 +14,6 @@ from dataclasses import dataclass, field
 from pathlib import Path
 
 from procex.core.files import atomic_write
-
 from procex.exchange.xprozess.errors import XProzessImportError
 from procex.exchange.xprozess.files import EXTENSIONS, safe_filename
 

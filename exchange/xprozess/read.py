@@ -7,13 +7,13 @@ status, definition) is taken from the ``prozessklasse`` of the same id when the 
 the process catalogue too. Code values sit in an unqualified ``code`` child (XÖV code type);
 a qualified one is accepted as well. The XML is parsed hardened: no DTD, no entities, no network.
 """
+
 from dataclasses import dataclass, field
 from pathlib import Path
 
 from lxml import etree
 
-from procex.bpmn.xml import ExternalReferenceRefused, has_doctype, hardened_parser
-
+from procex.bpmn.xml import ExternalReferenceRefused, hardened_parser, has_doctype
 from procex.exchange.xprozess.errors import XProzessReadError
 from procex.exchange.xprozess.files import DEFAULT_LIMITS, ROLES, Budget, load_embedded
 
@@ -114,11 +114,12 @@ def read_file(path, limits=DEFAULT_LIMITS):
 def read_bytes(data, source="<input>", limits=DEFAULT_LIMITS):
     """Parse an XProzess 2.0 message and decode every embedded file -> Message."""
     if len(data) > limits.max_message_bytes:
-        raise XProzessReadError(f"{source}: message is {len(data):,} bytes, over the limit of {limits.max_message_bytes:,}")
+        raise XProzessReadError(
+            f"{source}: message is {len(data):,} bytes, over the limit of {limits.max_message_bytes:,}"
+        )
     if has_doctype(data):
         raise XProzessReadError(
-            f"{source}: message has a DOCTYPE declaration; XProzess never needs one and entities "
-            "are refused for safety"
+            f"{source}: message has a DOCTYPE declaration; XProzess never needs one and entities are refused for safety"
         )
     try:
         root = etree.fromstring(bytes(data), _parser())
@@ -127,8 +128,10 @@ def read_bytes(data, source="<input>", limits=DEFAULT_LIMITS):
         where = f"{source}:{line}" if line else source
         raise XProzessReadError(f"{where}: not well-formed XML: {error.msg}; is this an XProzess message?") from None
     except ExternalReferenceRefused as refused:
-        raise XProzessReadError(f"{source}: message refers to an external file or URL ({refused}); XProzess "
-                                "never needs one and it is refused for safety") from None
+        raise XProzessReadError(
+            f"{source}: message refers to an external file or URL ({refused}); XProzess "
+            "never needs one and it is refused for safety"
+        ) from None
     tree = root.getroottree()
     if tree.docinfo.doctype:
         raise XProzessReadError(f"{source}: message has a DOCTYPE declaration; remove it")
@@ -155,7 +158,9 @@ def read_bytes(data, source="<input>", limits=DEFAULT_LIMITS):
 def _read_prozess(element, classes, source, limits, budget):
     pid = _text(element, "id")
     if not pid:
-        raise XProzessReadError(f"{source}:{element.sourceline}: prozess without id (Leistungsschlüssel); the message is incomplete")
+        raise XProzessReadError(
+            f"{source}:{element.sourceline}: prozess without id (Leistungsschlüssel); the message is incomplete"
+        )
     version = _text(element, "version")
     klasse = classes.get(pid)
     steckbrief = element.find(q("prozesssteckbrief"))
@@ -175,9 +180,7 @@ def _read_prozess(element, classes, source, limits, budget):
         legal += steckbrief.iterfind(q("handlungsgrundlage"))
     if not legal and klasse is not None:
         legal = list(klasse.iterfind(q("handlungsgrundlage")))
-    prozess.legal_bases = [
-        LegalBasis(_text(h, "name") or "", _code(h.find(q("art"))), _text(h, "uri")) for h in legal
-    ]
+    prozess.legal_bases = [LegalBasis(_text(h, "name") or "", _code(h.find(q("art"))), _text(h, "uri")) for h in legal]
     keywords = [k.text for k in element.iterfind(q("schlagwort")) if k.text]
     if not keywords and klasse is not None:
         keywords = [k.text for k in klasse.iterfind(q("schlagwort")) if k.text]

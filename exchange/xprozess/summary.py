@@ -1,4 +1,5 @@
 """What a message holds, as the JSON of ``procex xprozess inspect --json`` and as a text table."""
+
 from datetime import datetime
 
 from procex.exchange.xprozess.read import STATUS_LABELS
@@ -44,8 +45,7 @@ def summarise(message):
                 "regions": [{"kind": kind, "code": code} for kind, code in p.regions],
                 "zustandsangaben": dict(p.zustandsangaben),
                 "files": [
-                    {"role": f.role, "name": f.name, "content_type": f.content_type, "size": f.size}
-                    for f in p.files
+                    {"role": f.role, "name": f.name, "content_type": f.content_type, "size": f.size} for f in p.files
                 ],
             }
             for p in message.processes
@@ -96,7 +96,8 @@ def format_table(message):
         lines.append("")
         for row in rows:
             lines.append(
-                "  " + "  ".join(
+                "  "
+                + "  ".join(
                     cell.rjust(widths[i]) if i == 3 else cell.ljust(widths[i]) for i, cell in enumerate(row)
                 ).rstrip()
             )

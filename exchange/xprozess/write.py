@@ -5,6 +5,7 @@ ADONIS NP in ../shared/corpora/fim); the official XSD could not be obtained, so 
 checked against that message, not against the schema. One ``prozess`` per package; the BPMN is
 embedded like the real message does it: base64 of a ZIP that holds the model file.
 """
+
 import base64
 import json
 import re
@@ -18,7 +19,6 @@ from lxml import etree
 from procex.bpmn import xml as bxml
 from procex.bpmn.errors import BpmnReadError
 from procex.core.files import atomic_write
-
 from procex.exchange.xprozess.errors import XProzessExportError
 from procex.exchange.xprozess.files import make_zip
 from procex.exchange.xprozess.read import XPROZESS_NS, q
@@ -59,8 +59,7 @@ def xprozess_version(version):
     return ".".join(f"{int(part):02d}" for part in match.groups())
 
 
-def build_export(packages, author, *, now=None, message_uuid=None, library_name=None,
-                 method=("10", "FIM")):
+def build_export(packages, author, *, now=None, message_uuid=None, library_name=None, method=("10", "FIM")):
     """A prozessbibliothek.export.0203 message for ``packages`` [(manifest dict, bpmn bytes)].
 
     A package may carry a third item, a label for error messages (e.g. its file path).
@@ -96,7 +95,9 @@ def build_export(packages, author, *, now=None, message_uuid=None, library_name=
         _check(manifest, model, label)
         key = (manifest["leistungsschluessel"][0], xprozess_version(manifest["version"]))
         if key in seen:
-            raise XProzessExportError(f"{label}: a second package with Leistungsschlüssel {key[0]} version {key[1]}; XProzess identifies a prozess by both, export each only once")
+            raise XProzessExportError(
+                f"{label}: a second package with Leistungsschlüssel {key[0]} version {key[1]}; XProzess identifies a prozess by both, export each only once"
+            )
         seen.add(key)
         _prozess(library, manifest, model, author, stamp, method)
         left = [name for name in NOT_CARRIED if manifest.get(name)]
@@ -136,7 +137,11 @@ def _prozess(library, manifest, model, author, stamp, method):
         _code(_sub(steckbrief, "detaillierungsstufe"), "detaillierungsstufe", str(manifest["detaillierungsstufe"]))
     if region.get("ags"):
         _code(_sub(_sub(steckbrief, "verwaltungspolitischeKodierung"), "bundesland"), "bundesland", region["ags"][:2])
-        _code(_sub(_sub(steckbrief, "verwaltungspolitischeKodierung"), "gemeindeschluessel"), "gemeindeschluessel", region["ags"])
+        _code(
+            _sub(_sub(steckbrief, "verwaltungspolitischeKodierung"), "gemeindeschluessel"),
+            "gemeindeschluessel",
+            region["ags"],
+        )
     slug = manifest.get("slug") or key
     modell = _sub(element, "prozessmodell")
     datei = _sub(modell, "prozessmodelldatei")
@@ -161,7 +166,9 @@ def _check(manifest, model, label):
         raise XProzessExportError(f"{label}: its manifest has no name; XProzess needs one")
     keys = manifest.get("leistungsschluessel")
     if not isinstance(keys, list) or not keys:
-        raise XProzessExportError(f"{label}: its manifest has no leistungsschluessel; XProzess needs one as the prozess id")
+        raise XProzessExportError(
+            f"{label}: its manifest has no leistungsschluessel; XProzess needs one as the prozess id"
+        )
     for key in keys:
         if not isinstance(key, str) or not _KEY.match(key):
             raise XProzessExportError(f"{label}: leistungsschluessel {key!r} is not 14 digits")
@@ -178,7 +185,9 @@ def _check(manifest, model, label):
         raise XProzessExportError(f"{label}: region.ags {ags!r} is not an 8-digit Amtlicher Gemeindeschlüssel")
     for word in manifest.get("keywords") or []:
         if "|" in word:
-            raise XProzessExportError(f"{label}: keyword {word!r} contains '|', which XProzess uses to separate keywords")
+            raise XProzessExportError(
+                f"{label}: keyword {word!r} contains '|', which XProzess uses to separate keywords"
+            )
     try:
         bxml.parse_bytes(bytes(model), label)
     except BpmnReadError as error:
@@ -224,7 +233,9 @@ def load_package(name):
     if not bpmn_path.is_file():
         raise XProzessExportError(f"{bpmn_path}: no such BPMN file; name the .bpmn file of a package")
     if not manifest_path.is_file():
-        raise XProzessExportError(f"{manifest_path}: no manifest beside {bpmn_path.name}; write one with the package's metadata")
+        raise XProzessExportError(
+            f"{manifest_path}: no manifest beside {bpmn_path.name}; write one with the package's metadata"
+        )
     try:
         manifest = json.loads(manifest_path.read_text(encoding="utf-8"))
     except (UnicodeDecodeError, json.JSONDecodeError) as error:

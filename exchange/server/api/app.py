@@ -8,10 +8,10 @@ from a CDN into the library's origin, where members paste their tokens. HTML pag
 web.register(app); errors of requests outside /api/ (the website) are HTML pages in the reader's
 language instead (web_errors).
 """
+
 import json
 import logging
 import sys
-from typing import Optional
 from urllib.parse import quote
 
 from fastapi import Depends, FastAPI, Header, Path, Query, Request
@@ -26,12 +26,13 @@ from starlette.exceptions import HTTPException as StarletteHTTPException
 from procex.exchange.library import package
 from procex.exchange.server import auth, checks
 from procex.exchange.server.api import compression
-from procex.exchange.server.web import routes as web, errors as web_errors
-from procex.exchange.server.errors import STATUS_CODES, ApiError, error_body, shorten
 from procex.exchange.server.api.head import HeadAsGet
 from procex.exchange.server.api.limits import SMALL_BODY_LIMIT, BodyLimit
+from procex.exchange.server.errors import STATUS_CODES, ApiError, error_body, shorten
 from procex.exchange.server.settings import Settings
 from procex.exchange.server.storage.store import Store, version_manifest
+from procex.exchange.server.web import errors as web_errors
+from procex.exchange.server.web import routes as web
 
 log = logging.getLogger("procex.server")
 
@@ -42,22 +43,32 @@ API = "/api/v1"
 BPMN_MEDIA_TYPE = "application/xml"
 INDEX_MEDIA_TYPE = "application/x-ndjson"
 INDEX_LINE_SCHEMA = {
-    "type": "object", "description": "A process line (or the closing line {\"end\": true, \"count\": n})",
+    "type": "object",
+    "description": 'A process line (or the closing line {"end": true, "count": n})',
     "properties": {
-        "publisher": {"type": "string"}, "slug": {"type": "string"},
+        "publisher": {"type": "string"},
+        "slug": {"type": "string"},
         "latest": {"type": "string", "description": "The latest unyanked version"},
         "name": {"type": "string"},
         "leistungsschluessel": {"type": "array", "items": {"type": "string"}},
         "keywords": {"type": "array", "items": {"type": "string"}},
         "adoptions": {"type": "integer", "description": "Members that adopted any version"},
-        "tasks": {"type": "array", "items": {"type": "string"},
-                  "description": "The model's activity, event, gateway and lane labels (at most 50)"},
-        "validation": {"type": ["object", "null"],
-                       "properties": {"errors": {"type": "integer"}, "warnings": {"type": "integer"}},
-                       "description": "Errors and warnings of the recommended lint preset, counted once "
-                                      "when the version was published (the library refuses schema and "
-                                      "reference errors only); null when not known"},
-        "end": {"type": "boolean"}, "count": {"type": "integer"}}}
+        "tasks": {
+            "type": "array",
+            "items": {"type": "string"},
+            "description": "The model's activity, event, gateway and lane labels (at most 50)",
+        },
+        "validation": {
+            "type": ["object", "null"],
+            "properties": {"errors": {"type": "integer"}, "warnings": {"type": "integer"}},
+            "description": "Errors and warnings of the recommended lint preset, counted once "
+            "when the version was published (the library refuses schema and "
+            "reference errors only); null when not known",
+        },
+        "end": {"type": "boolean"},
+        "count": {"type": "integer"},
+    },
+}
 
 _bearer = HTTPBearer(auto_error=False, description="A member token: procex admin token create SLUG")
 BEARER = Depends(_bearer)  # documents the scheme in OpenAPI; auth.caller() reads the header itself
@@ -87,12 +98,21 @@ MAX_DETAILS = 50  # problems listed in one 422
 UPLOAD_BODY = {
     "requestBody": {
         "required": True,
-        "content": {"multipart/form-data": {"schema": {
-            "type": "object", "required": ["manifest", "model"],
-            "properties": {
-                "manifest": {"type": "string", "description": "The manifest JSON (schemas/manifest.schema.json)"},
-                "model": {"type": "string", "format": "binary", "description": "The BPMN model file"},
-            }}}},
+        "content": {
+            "multipart/form-data": {
+                "schema": {
+                    "type": "object",
+                    "required": ["manifest", "model"],
+                    "properties": {
+                        "manifest": {
+                            "type": "string",
+                            "description": "The manifest JSON (schemas/manifest.schema.json)",
+                        },
+                        "model": {"type": "string", "format": "binary", "description": "The BPMN model file"},
+                    },
+                }
+            }
+        },
     }
 }
 
@@ -102,12 +122,16 @@ def create_app(settings=None, store=None):
     settings = settings or Settings()
     store = store or Store(settings.db)
     app = FastAPI(
-        title="procex process library", version="1",
+        title="procex process library",
+        version="1",
         description="Members publish BPMN 2.0 processes and, by the give-to-get rule, read others'. "
-                    "Every GET operation also answers HEAD: the same status and headers, no body.",
+        "Every GET operation also answers HEAD: the same status and headers, no body.",
         # No /docs or /redoc: those pages load Swagger UI/ReDoc from cdn.jsdelivr.net into this
         # origin. Any OpenAPI viewer reads /openapi.json.
-        openapi_url="/openapi.json", docs_url=None, redoc_url=None)
+        openapi_url="/openapi.json",
+        docs_url=None,
+        redoc_url=None,
+    )
     app.state.settings = settings
     app.state.store = store
     app.add_middleware(BodyLimit, limit=settings.max_upload_bytes)
@@ -138,8 +162,9 @@ def _install_error_handlers(app):
     @app.exception_handler(StarletteHTTPException)
     async def _http_error(request, error):
         if web_errors.is_page(request):
-            return await run_in_threadpool(web_errors.http_error_page, request, error.status_code,
-                                           getattr(error, "headers", None))
+            return await run_in_threadpool(
+                web_errors.http_error_page, request, error.status_code, getattr(error, "headers", None)
+            )
         code = STATUS_CODES.get(error.status_code, "error")
         message = error.detail if isinstance(error.detail, str) else str(error.detail)
         if error.status_code == 404 and message == "Not Found":
@@ -152,20 +177,27 @@ def _install_error_handlers(app):
     async def _validation_error(request, error):
         if web_errors.is_page(request):
             return await run_in_threadpool(web_errors.validation_error_page, request, error)
-        details = [{"location": ".".join(str(part) for part in item.get("loc", ())),
-                    "message": item.get("msg", ""), "type": item.get("type", "")}
-                   for item in error.errors()]
+        details = [
+            {
+                "location": ".".join(str(part) for part in item.get("loc", ())),
+                "message": item.get("msg", ""),
+                "type": item.get("type", ""),
+            }
+            for item in error.errors()
+        ]
         first = details[0] if details else {"location": "", "message": "invalid request"}
-        return _error_response(422, "invalid_request",
-                               f"invalid request: {first['location']}: {first['message']}", details[:MAX_DETAILS])
+        return _error_response(
+            422, "invalid_request", f"invalid request: {first['location']}: {first['message']}", details[:MAX_DETAILS]
+        )
 
     @app.exception_handler(Exception)
     async def _unexpected(request, error):
         log.exception("unexpected error", exc_info=error)
         if web_errors.is_page(request):
             return web_errors.internal_error_page(request)
-        return _error_response(500, "internal",
-                               "internal server error; the administrator finds the details in the server log")
+        return _error_response(
+            500, "internal", "internal server error; the administrator finds the details in the server log"
+        )
 
 
 def _member(store, request):
@@ -217,19 +249,24 @@ def _install_routes(app, settings, store):
         member = _member(store, request)
         if policy != "public":
             auth.require_member(member, "ask who you are")
-        return {"member": member, "policy": policy,
-                "may_read": auth.may_read_others(policy, member),
-                "may_publish": member is not None,
-                "publishes_as": member["slug"] if member else None}
+        return {
+            "member": member,
+            "policy": policy,
+            "may_read": auth.may_read_others(policy, member),
+            "may_publish": member is not None,
+            "publishes_as": member["slug"] if member else None,
+        }
 
     @app.get(f"{API}/processes", tags=["processes"], openapi_extra={"security": security})
-    def search(request: Request,
-               q: str = Query("", max_length=500, description="Words to find in name, description, keywords and task labels"),
-               leistungsschluessel: Optional[str] = Query(None, pattern=r"^[0-9]{14}$"),
-               publisher: Optional[str] = Query(None, pattern=rf"^{SLUG}$"),
-               page: int = Query(1, ge=1, le=100000),
-               per_page: int = Query(20, ge=1, le=100),
-               _token=BEARER):
+    def search(
+        request: Request,
+        q: str = Query("", max_length=500, description="Words to find in name, description, keywords and task labels"),
+        leistungsschluessel: str | None = Query(None, pattern=r"^[0-9]{14}$"),
+        publisher: str | None = Query(None, pattern=rf"^{SLUG}$"),
+        page: int = Query(1, ge=1, le=100000),
+        per_page: int = Query(20, ge=1, le=100),
+        _token=BEARER,
+    ):
         """Search processes (latest unyanked version of each): {"items": [...], "total": n}."""
         member = _member(store, request)
         if not auth.may_read_others(policy, member):
@@ -240,18 +277,29 @@ def _install_routes(app, settings, store):
         items, total = store.search(q, leistungsschluessel, publisher, page, per_page)
         return {"items": items, "total": total, "page": page, "per_page": per_page}
 
-    @app.get(f"{API}/index", tags=["processes"], openapi_extra={"security": security},
-             response_class=StreamingResponse,
-             responses={200: {"content": {INDEX_MEDIA_TYPE: {"schema": INDEX_LINE_SCHEMA}},
-                              "description": "One JSON object per line: every process's latest unyanked "
-                                             "version, then the closing line {\"end\": true, \"count\": n}",
-                              "headers": {"ETag": {"schema": {"type": "string"}},
-                                          "X-Procex-Count": {"schema": {"type": "integer"}},
-                                          "Content-Encoding": {"schema": {"type": "string"},
-                                                               "description": "gzip when the request's "
-                                                                              "Accept-Encoding admits it"}}},
-                        304: {"description": "Not modified (If-None-Match matched the ETag)"}})
-    def index(request: Request, if_none_match: Optional[str] = Header(None), _token=BEARER):
+    @app.get(
+        f"{API}/index",
+        tags=["processes"],
+        openapi_extra={"security": security},
+        response_class=StreamingResponse,
+        responses={
+            200: {
+                "content": {INDEX_MEDIA_TYPE: {"schema": INDEX_LINE_SCHEMA}},
+                "description": "One JSON object per line: every process's latest unyanked "
+                'version, then the closing line {"end": true, "count": n}',
+                "headers": {
+                    "ETag": {"schema": {"type": "string"}},
+                    "X-Procex-Count": {"schema": {"type": "integer"}},
+                    "Content-Encoding": {
+                        "schema": {"type": "string"},
+                        "description": "gzip when the request's Accept-Encoding admits it",
+                    },
+                },
+            },
+            304: {"description": "Not modified (If-None-Match matched the ETag)"},
+        },
+    )
+    def index(request: Request, if_none_match: str | None = Header(None), _token=BEARER):
         """The whole library in one streamed answer, for clients that index it (procex suggest)."""
         member = _member(store, request)
         if not auth.may_read_others(policy, member):
@@ -263,8 +311,12 @@ def _install_routes(app, settings, store):
         try:
             etag, count = store.index_state(conn)
             served_etag = compression.gzip_etag(etag) if gzip else etag
-            headers = {"ETag": served_etag, "X-Procex-Count": str(count), "Vary": "Accept-Encoding",
-                       "Cache-Control": "no-cache" if policy == "public" else "private, no-cache"}
+            headers = {
+                "ETag": served_etag,
+                "X-Procex-Count": str(count),
+                "Vary": "Accept-Encoding",
+                "Cache-Control": "no-cache" if policy == "public" else "private, no-cache",
+            }
             # Either representation's ETag names the same listing.
             if any(_if_none_match(if_none_match, tag) for tag in (etag, compression.gzip_etag(etag))):
                 snapshot.__exit__(None, None, None)
@@ -287,10 +339,10 @@ def _install_routes(app, settings, store):
             raise ApiError(404, "not_found", f"no process {publisher}/{slug} in this library")
         return found
 
-    @app.get(f"{API}/processes/{{publisher}}/{{slug}}/adoptions", tags=["adoptions"],
-             openapi_extra={"security": security})
-    def list_adoptions(request: Request, publisher: str = PublisherPath, slug: str = SlugPath,
-                       _token=BEARER):
+    @app.get(
+        f"{API}/processes/{{publisher}}/{{slug}}/adoptions", tags=["adoptions"], openapi_extra={"security": security}
+    )
+    def list_adoptions(request: Request, publisher: str = PublisherPath, slug: str = SlugPath, _token=BEARER):
         """Who adopted which version of this process: publishers see their reuse."""
         auth.check_read(policy, _member(store, request), publisher)
         if store.get_process(publisher, slug) is None:
@@ -298,21 +350,37 @@ def _install_routes(app, settings, store):
         items = store.adoptions(publisher, slug)
         return {"items": items, "total": len(items)}
 
-    @app.get(f"{API}/processes/{{publisher}}/{{slug}}/{{version}}", tags=["processes"],
-             openapi_extra={"security": security})
-    def manifest(request: Request, publisher: str = PublisherPath, slug: str = SlugPath,
-                 version: str = Path(pattern=VERSION_OR_LATEST), _token=BEARER):
+    @app.get(
+        f"{API}/processes/{{publisher}}/{{slug}}/{{version}}", tags=["processes"], openapi_extra={"security": security}
+    )
+    def manifest(
+        request: Request,
+        publisher: str = PublisherPath,
+        slug: str = SlugPath,
+        version: str = Path(pattern=VERSION_OR_LATEST),
+        _token=BEARER,
+    ):
         """The manifest of one version ('latest' = highest unyanked); a yanked one carries "yanked"."""
         auth.check_read(policy, _member(store, request), publisher)
         return version_manifest(version_row(publisher, slug, version))
 
-    @app.get(f"{API}/processes/{{publisher}}/{{slug}}/{{version}}/model", tags=["processes"],
-             openapi_extra={"security": security},
-             responses={200: {"content": {BPMN_MEDIA_TYPE: {}}, "description": "The BPMN model"},
-                        304: {"description": "Not modified (If-None-Match matched the ETag)"}})
-    def model(request: Request, publisher: str = PublisherPath, slug: str = SlugPath,
-              version: str = Path(pattern=VERSION_OR_LATEST),
-              if_none_match: Optional[str] = Header(None), _token=BEARER):
+    @app.get(
+        f"{API}/processes/{{publisher}}/{{slug}}/{{version}}/model",
+        tags=["processes"],
+        openapi_extra={"security": security},
+        responses={
+            200: {"content": {BPMN_MEDIA_TYPE: {}}, "description": "The BPMN model"},
+            304: {"description": "Not modified (If-None-Match matched the ETag)"},
+        },
+    )
+    def model(
+        request: Request,
+        publisher: str = PublisherPath,
+        slug: str = SlugPath,
+        version: str = Path(pattern=VERSION_OR_LATEST),
+        if_none_match: str | None = Header(None),
+        _token=BEARER,
+    ):
         """The BPMN bytes; ETag is the model's sha256, If-None-Match answers 304."""
         auth.check_read(policy, _member(store, request), publisher)
         # Version row and bytes in one statement; a current client copy (304) skips the bytes.
@@ -326,62 +394,103 @@ def _install_routes(app, settings, store):
         if _if_none_match(if_none_match, etag):
             return Response(status_code=304, headers=headers)
         if data is None:
-            raise ApiError(500, "internal", f"the model of {publisher}/{slug}@{row.version} is missing from "
-                           "the library database; tell its administrator (procex admin check)")
+            raise ApiError(
+                500,
+                "internal",
+                f"the model of {publisher}/{slug}@{row.version} is missing from "
+                "the library database; tell its administrator (procex admin check)",
+            )
         file_name = json.loads(row.manifest)["model"]["file"]
         headers["Content-Disposition"] = _attachment(file_name)
         return Response(data, media_type=BPMN_MEDIA_TYPE, headers=headers)
 
-    @app.put(f"{API}/processes/{{publisher}}/{{slug}}/{{version}}", tags=["publishing"], status_code=201,
-             openapi_extra=dict(UPLOAD_BODY, security=security),
-             responses={200: {"description": "This version exists with the same content"},
-                        409: {"description": "This version exists with other content"},
-                        413: {"description": "Upload larger than the server's limit"},
-                        422: {"description": "Invalid manifest or model; details lists the findings"}})
-    async def publish(request: Request, publisher: str = PublisherPath, slug: str = SlugPath,
-                      version: str = Path(pattern=VERSION), _token=BEARER):
+    @app.put(
+        f"{API}/processes/{{publisher}}/{{slug}}/{{version}}",
+        tags=["publishing"],
+        status_code=201,
+        openapi_extra=dict(UPLOAD_BODY, security=security),
+        responses={
+            200: {"description": "This version exists with the same content"},
+            409: {"description": "This version exists with other content"},
+            413: {"description": "Upload larger than the server's limit"},
+            422: {"description": "Invalid manifest or model; details lists the findings"},
+        },
+    )
+    async def publish(
+        request: Request,
+        publisher: str = PublisherPath,
+        slug: str = SlugPath,
+        version: str = Path(pattern=VERSION),
+        _token=BEARER,
+    ):
         """Publish a version: multipart with ``manifest`` (JSON) and ``model`` (the BPMN file)."""
         member = await run_in_threadpool(_member, store, request)
         auth.check_write(member, publisher)
         manifest_data, model_data = await _read_upload(request, settings.max_upload_bytes)
         outcome, stored, differences = await run_in_threadpool(
-            _publish, store, policy, member, publisher, slug, version, manifest_data, model_data)
+            _publish, store, policy, member, publisher, slug, version, manifest_data, model_data
+        )
         if outcome == "conflict":
-            raise ApiError(409, "version_exists",
-                           f"{publisher}/{slug}@{version} is already published with other content "
-                           f"({', '.join(differences)} {'differs' if len(differences) == 1 else 'differ'}); "
-                           "versions are immutable: publish a new version",
-                           [{"field": field} for field in differences])
+            raise ApiError(
+                409,
+                "version_exists",
+                f"{publisher}/{slug}@{version} is already published with other content "
+                f"({', '.join(differences)} {'differs' if len(differences) == 1 else 'differ'}); "
+                "versions are immutable: publish a new version",
+                [{"field": field} for field in differences],
+            )
         status = 201 if outcome == "created" else 200
-        return JSONResponse(stored, status_code=status,
-                            headers={"Location": f"{API}/processes/{publisher}/{slug}/{version}"})
+        return JSONResponse(
+            stored, status_code=status, headers={"Location": f"{API}/processes/{publisher}/{slug}/{version}"}
+        )
 
-    @app.post(f"{API}/processes/{{publisher}}/{{slug}}/{{version}}/yank", tags=["publishing"],
-              openapi_extra=dict(YANK_BODY, security=security),
-              responses={413: {"description": f"Body larger than {SMALL_BODY_LIMIT // 1024} KiB"},
-                         415: {"description": "Body not sent as application/json"}})
-    async def yank(request: Request, publisher: str = PublisherPath, slug: str = SlugPath,
-                   version: str = Path(pattern=VERSION), _token=BEARER):
+    @app.post(
+        f"{API}/processes/{{publisher}}/{{slug}}/{{version}}/yank",
+        tags=["publishing"],
+        openapi_extra=dict(YANK_BODY, security=security),
+        responses={
+            413: {"description": f"Body larger than {SMALL_BODY_LIMIT // 1024} KiB"},
+            415: {"description": "Body not sent as application/json"},
+        },
+    )
+    async def yank(
+        request: Request,
+        publisher: str = PublisherPath,
+        slug: str = SlugPath,
+        version: str = Path(pattern=VERSION),
+        _token=BEARER,
+    ):
         """Withdraw a version (it stays downloadable by exact version and is marked); never a delete."""
         member = await run_in_threadpool(_member, store, request)
         auth.check_write(member, publisher, "yank")  # before a byte of the body is read
         body = await _json_body(request, YankRequest, '{"reason": "…"}')
         await run_in_threadpool(version_row, publisher, slug, version)
-        return await run_in_threadpool(store.yank, publisher, slug, version,
-                                       body.reason.strip() or body.reason, member["slug"])
+        return await run_in_threadpool(
+            store.yank, publisher, slug, version, body.reason.strip() or body.reason, member["slug"]
+        )
 
-    @app.post(f"{API}/processes/{{publisher}}/{{slug}}/{{version}}/adoptions", tags=["adoptions"],
-              status_code=201, openapi_extra={"security": security},
-              responses={200: {"description": "The caller had already recorded this adoption"}})
-    def adopt(request: Request, publisher: str = PublisherPath, slug: str = SlugPath,
-              version: str = Path(pattern=VERSION), _token=BEARER):
+    @app.post(
+        f"{API}/processes/{{publisher}}/{{slug}}/{{version}}/adoptions",
+        tags=["adoptions"],
+        status_code=201,
+        openapi_extra={"security": security},
+        responses={200: {"description": "The caller had already recorded this adoption"}},
+    )
+    def adopt(
+        request: Request,
+        publisher: str = PublisherPath,
+        slug: str = SlugPath,
+        version: str = Path(pattern=VERSION),
+        _token=BEARER,
+    ):
         """Record that the caller's municipality adopted this version."""
         member = _member(store, request)
         auth.require_member(member, "record an adoption")
         auth.check_read(policy, member, publisher)
         if member["slug"] == publisher:
-            raise ApiError(422, "own_process",
-                           f"{publisher} published this process; an adoption records reuse by another member")
+            raise ApiError(
+                422, "own_process", f"{publisher} published this process; an adoption records reuse by another member"
+            )
         version_row(publisher, slug, version)
         created, record = store.adopt(publisher, slug, version, member["slug"])
         return JSONResponse(record, status_code=201 if created else 200)
@@ -437,27 +546,34 @@ async def _json_body(request, model, example):
     content_type = request.headers.get("content-type", "")
     media = content_type.split(";", 1)[0].strip().lower()
     if media and media != "application/json" and not (media.startswith("application/") and media.endswith("+json")):
-        raise ApiError(415, "unsupported_media_type",
-                       f"send the body as JSON (Content-Type: application/json), e.g. {example}")
+        raise ApiError(
+            415, "unsupported_media_type", f"send the body as JSON (Content-Type: application/json), e.g. {example}"
+        )
     raw = await request.body()
     try:
         data = _parse_json(raw) if raw else None
     except ValueError as error:  # UnicodeDecodeError and JSONDecodeError included
-        raise ApiError(422, "invalid_request", f"invalid request: body: not JSON ({error}); send e.g. {example}",
-                       [{"location": "body", "message": "not JSON", "type": "json_invalid"}]) from None
+        raise ApiError(
+            422,
+            "invalid_request",
+            f"invalid request: body: not JSON ({error}); send e.g. {example}",
+            [{"location": "body", "message": "not JSON", "type": "json_invalid"}],
+        ) from None
     try:
         return model.model_validate(data)
     except ValidationError as error:
         raise RequestValidationError(
-            [dict(item, loc=("body", *item.get("loc", ()))) for item in error.errors()]) from None
+            [dict(item, loc=("body", *item.get("loc", ()))) for item in error.errors()]
+        ) from None
 
 
 async def _read_upload(request, limit):
     """The manifest and model parts of a multipart upload, as bytes."""
     content_type = request.headers.get("content-type", "")
     if not content_type.startswith("multipart/form-data"):
-        raise ApiError(415, "unsupported_media_type",
-                       "send the upload as multipart/form-data with parts 'manifest' and 'model'")
+        raise ApiError(
+            415, "unsupported_media_type", "send the upload as multipart/form-data with parts 'manifest' and 'model'"
+        )
     try:
         form = await request.form(max_files=4, max_fields=8, max_part_size=limit)
     except Exception as error:  # python-multipart/starlette parse errors, or the body limit
@@ -467,8 +583,12 @@ async def _read_upload(request, limit):
         for name in ("manifest", "model"):
             value = form.get(name)
             if value is None:
-                raise ApiError(422, "missing_part", f"the upload has no '{name}' part; send 'manifest' and 'model'",
-                               [{"part": name}])
+                raise ApiError(
+                    422,
+                    "missing_part",
+                    f"the upload has no '{name}' part; send 'manifest' and 'model'",
+                    [{"part": name}],
+                )
             parts[name] = await value.read() if isinstance(value, UploadFile) else value.encode("utf-8")
         return parts["manifest"], parts["model"]
     finally:
@@ -478,38 +598,53 @@ async def _read_upload(request, limit):
 def _publish(store, policy, member, publisher, slug, version, manifest_data, model_data):
     """Check an upload by ``member`` and store it: returns store.publish()'s (outcome, manifest, differences)."""
     if len(manifest_data) > MANIFEST_LIMIT:
-        raise ApiError(413, "too_large",
-                       f"the manifest part has {len(manifest_data):,} bytes; a manifest has at most "
-                       f"{MANIFEST_LIMIT // 1024} KiB (the model goes in the 'model' part)",
-                       [{"limit_bytes": MANIFEST_LIMIT}])
+        raise ApiError(
+            413,
+            "too_large",
+            f"the manifest part has {len(manifest_data):,} bytes; a manifest has at most "
+            f"{MANIFEST_LIMIT // 1024} KiB (the model goes in the 'model' part)",
+            [{"limit_bytes": MANIFEST_LIMIT}],
+        )
     try:
         manifest = _parse_json(manifest_data.decode("utf-8"))
     except ValueError as error:  # UnicodeDecodeError and JSONDecodeError included
         raise ApiError(422, "invalid_manifest", f"the manifest is not JSON: {error}") from None
     if _too_deep(manifest, MANIFEST_DEPTH):
-        raise ApiError(422, "invalid_manifest",
-                       f"the manifest nests lists and objects more than {MANIFEST_DEPTH} levels deep; a "
-                       "manifest follows schemas/manifest.schema.json (3 levels)")
+        raise ApiError(
+            422,
+            "invalid_manifest",
+            f"the manifest nests lists and objects more than {MANIFEST_DEPTH} levels deep; a "
+            "manifest follows schemas/manifest.schema.json (3 levels)",
+        )
     problems = package.manifest_problems(manifest)
     if problems:
         first = problems[0]
         more = f" (and {len(problems) - 1} more)" if len(problems) > 1 else ""
-        raise ApiError(422, "invalid_manifest",
-                       f"the manifest does not follow the manifest schema: {first['path'] or '/'}: "
-                       f"{first['message']}{more}", problems[:MAX_DETAILS])
+        raise ApiError(
+            422,
+            "invalid_manifest",
+            f"the manifest does not follow the manifest schema: {first['path'] or '/'}: {first['message']}{more}",
+            problems[:MAX_DETAILS],
+        )
     named = (manifest["publisher"], manifest["slug"], manifest["version"])
     if named != (publisher, slug, version):
-        raise ApiError(422, "manifest_mismatch",
-                       f"the manifest names {named[0]}/{named[1]}@{named[2]} but the upload goes to "
-                       f"{publisher}/{slug}@{version}; they must agree")
+        raise ApiError(
+            422,
+            "manifest_mismatch",
+            f"the manifest names {named[0]}/{named[1]}@{named[2]} but the upload goes to "
+            f"{publisher}/{slug}@{version}; they must agree",
+        )
     _check_region(member, manifest)
     digest = package.sha256_bytes(model_data)
     if digest != manifest["model"]["sha256"] or len(model_data) != manifest["model"]["size"]:
-        raise ApiError(422, "sha256_mismatch",
-                       f"the model received ({len(model_data)} bytes, sha256 {digest}) is not the one the "
-                       f"manifest describes ({manifest['model']['size']} bytes, sha256 "
-                       f"{manifest['model']['sha256']}); the upload was damaged or the manifest is stale",
-                       [{"received_sha256": digest, "manifest_sha256": manifest["model"]["sha256"]}])
+        raise ApiError(
+            422,
+            "sha256_mismatch",
+            f"the model received ({len(model_data)} bytes, sha256 {digest}) is not the one the "
+            f"manifest describes ({manifest['model']['size']} bytes, sha256 "
+            f"{manifest['model']['sha256']}); the upload was damaged or the manifest is stale",
+            [{"received_sha256": digest, "manifest_sha256": manifest["model"]["sha256"]}],
+        )
     existing = store.find_version(publisher, slug, version)
     if existing is not None:  # immutable: compare without validating again
         return store._compare(existing, manifest)
@@ -518,9 +653,12 @@ def _publish(store, policy, member, publisher, slug, version, manifest_data, mod
     findings, validation = checks.review_model(model_data, source)
     errors = [finding for finding in findings if finding.severity == "error"]
     if errors:
-        raise ApiError(422, "invalid_model",
-                       f"the model has {len(errors)} error(s) and was refused; first: {_finding_text(errors[0])}",
-                       [checks.finding_dict(finding) for finding in findings])
+        raise ApiError(
+            422,
+            "invalid_model",
+            f"the model has {len(errors)} error(s) and was refused; first: {_finding_text(errors[0])}",
+            [checks.finding_dict(finding) for finding in findings],
+        )
     labels = checks.task_labels(model_data, source)
     return store.publish(manifest, model_data, labels, validation)
 
@@ -538,17 +676,23 @@ def _check_region(member, manifest):
     if not (len(registered) == 8 and registered.isdigit()):
         # procex never records a member without an 8-digit AGS (NOT NULL, checked by member add);
         # a row edited by hand could lack one, and then nothing can be checked: refuse.
-        raise ApiError(403, "member_without_ags",
-                       f"member {member['slug']!r} has no valid AGS recorded in this library, so the "
-                       f"region of its manifests (AGS {region['ags']}) cannot be checked; ask the "
-                       "library's administrator to record the member's 8-digit AGS")
+        raise ApiError(
+            403,
+            "member_without_ags",
+            f"member {member['slug']!r} has no valid AGS recorded in this library, so the "
+            f"region of its manifests (AGS {region['ags']}) cannot be checked; ask the "
+            "library's administrator to record the member's 8-digit AGS",
+        )
     if region["ags"] != registered:
-        raise ApiError(422, "region_mismatch",
-                       f"the manifest's region names AGS {region['ags']} ({package.quoted(region['name'], 80)}), "
-                       f"but member {member['slug']!r} is registered as {package.quoted(member['name'], 80)} "
-                       f"with AGS {registered}; a member publishes only for its own area: set region.ags "
-                       f"to {registered} (in a workspace: ags under [municipality] in procex.toml)",
-                       [{"manifest_ags": region["ags"], "member_ags": registered}])
+        raise ApiError(
+            422,
+            "region_mismatch",
+            f"the manifest's region names AGS {region['ags']} ({package.quoted(region['name'], 80)}), "
+            f"but member {member['slug']!r} is registered as {package.quoted(member['name'], 80)} "
+            f"with AGS {registered}; a member publishes only for its own area: set region.ags "
+            f"to {registered} (in a workspace: ags under [municipality] in procex.toml)",
+            [{"manifest_ags": region["ags"], "member_ags": registered}],
+        )
 
 
 def _check_derived_from(store, policy, member, manifest):
@@ -562,9 +706,11 @@ def _check_derived_from(store, policy, member, manifest):
     auth.check_read(policy, member, ref.publisher)
     row = store.find_version(ref.publisher, ref.slug, ref.version)
     if row is None:
-        raise ApiError(422, "unknown_derived_from",
-                       f"derived_from names {ref}, which this library does not have")
+        raise ApiError(422, "unknown_derived_from", f"derived_from names {ref}, which this library does not have")
     if row.model_sha256 != derived["sha256"]:
-        raise ApiError(422, "derived_from_mismatch",
-                       f"derived_from gives sha256 {derived['sha256']} for {ref}, which does not match that "
-                       "version's model; name the sha256 of the model you adapted (procex.lock records it)")
+        raise ApiError(
+            422,
+            "derived_from_mismatch",
+            f"derived_from gives sha256 {derived['sha256']} for {ref}, which does not match that "
+            "version's model; name the sha256 of the model you adapted (procex.lock records it)",
+        )

@@ -5,6 +5,7 @@ model downloads are left alone (small, and their sha256 is checked on the raw by
 most of level 9's saving at a fraction of its CPU, which the single worker shares with every
 other request.
 """
+
 import zlib
 
 LEVEL = 5

@@ -10,6 +10,7 @@ A pure ASGI middleware. It refuses early on Content-Length, and counts while the
 body, up to a cap, because a client that is still sending when the server closes the connection
 sees "connection reset" instead of the 413 and its message.
 """
+
 import json
 import re
 
@@ -24,7 +25,7 @@ def is_upload(scope):
     """Whether the request is a package upload, the one route that takes a large body."""
     path, root = scope.get("path", ""), scope.get("root_path", "")
     if root and path.startswith(root):
-        path = path[len(root):]
+        path = path[len(root) :]
     return scope.get("method") == "PUT" and UPLOAD_PATH.match(path) is not None
 
 
@@ -90,19 +91,30 @@ class BodyLimit:
         got = f" ({size:,} bytes)" if size and size > 0 else ""
         if upload:
             limit = self.upload_limit
-            message = (f"the request body{got} is larger than this library's upload limit of "
-                       f"{limit / (1024 * 1024):g} MiB ({limit:,} bytes); make the model smaller or ask the "
-                       "administrator to raise the limit (procex serve --max-upload MiB)")
+            message = (
+                f"the request body{got} is larger than this library's upload limit of "
+                f"{limit / (1024 * 1024):g} MiB ({limit:,} bytes); make the model smaller or ask the "
+                "administrator to raise the limit (procex serve --max-upload MiB)"
+            )
         else:
             limit = self.small_limit
-            message = (f"the request body{got} is larger than the {limit / 1024:g} KiB ({limit:,} bytes) "
-                       "this request accepts; only a package upload (PUT /api/v1/processes/PUBLISHER/"
-                       "SLUG/VERSION) may be larger")
+            message = (
+                f"the request body{got} is larger than the {limit / 1024:g} KiB ({limit:,} bytes) "
+                "this request accepts; only a package upload (PUT /api/v1/processes/PUBLISHER/"
+                "SLUG/VERSION) may be larger"
+            )
         body = json.dumps(error_body("too_large", message, [{"limit_bytes": limit}])).encode("utf-8")
-        await send({"type": "http.response.start", "status": 413,
-                    "headers": [(b"content-type", b"application/json"),
-                                (b"content-length", str(len(body)).encode()),
-                                (b"connection", b"close")]})
+        await send(
+            {
+                "type": "http.response.start",
+                "status": 413,
+                "headers": [
+                    (b"content-type", b"application/json"),
+                    (b"content-length", str(len(body)).encode()),
+                    (b"connection", b"close"),
+                ],
+            }
+        )
         await send({"type": "http.response.body", "body": body})
 
 

@@ -18,6 +18,7 @@ session id, its token, when it began), so that signing out ends a session for ev
 host sharing the database. Session cookies issued before it hold no session id: their members sign
 in once more.
 """
+
 import json
 
 import sqlalchemy as sa
@@ -34,7 +35,8 @@ class SchemaError(ProcexError):
 def _step1(conn):
     meta = sa.MetaData()
     sa.Table(
-        "members", meta,
+        "members",
+        meta,
         sa.Column("id", sa.Integer, primary_key=True),
         sa.Column("slug", sa.String(64), nullable=False, unique=True),
         sa.Column("name", sa.String(200), nullable=False),
@@ -45,7 +47,8 @@ def _step1(conn):
         sa.Column("agreement_license", sa.String(100)),
     )
     sa.Table(
-        "tokens", meta,
+        "tokens",
+        meta,
         sa.Column("id", sa.Integer, primary_key=True),
         sa.Column("member_id", sa.Integer, sa.ForeignKey("members.id"), nullable=False),
         sa.Column("token_hash", sa.String(64), nullable=False, unique=True),
@@ -55,7 +58,8 @@ def _step1(conn):
         sa.Column("revoked_at", sa.String(32)),
     )
     sa.Table(
-        "processes", meta,
+        "processes",
+        meta,
         sa.Column("id", sa.Integer, primary_key=True),
         sa.Column("publisher", sa.String(64), nullable=False),
         sa.Column("slug", sa.String(64), nullable=False),
@@ -64,7 +68,8 @@ def _step1(conn):
         sa.UniqueConstraint("publisher", "slug", name="uq_processes_publisher_slug"),
     )
     sa.Table(
-        "versions", meta,
+        "versions",
+        meta,
         sa.Column("id", sa.Integer, primary_key=True),
         sa.Column("process_id", sa.Integer, sa.ForeignKey("processes.id"), nullable=False),
         sa.Column("publisher", sa.String(64), nullable=False),
@@ -78,9 +83,9 @@ def _step1(conn):
         sa.UniqueConstraint("publisher", "slug", "version", name="uq_versions_ref"),
     )
     sa.Table(
-        "models", meta,
-        sa.Column("version_id", sa.Integer, sa.ForeignKey("versions.id"), primary_key=True,
-                  autoincrement=False),
+        "models",
+        meta,
+        sa.Column("version_id", sa.Integer, sa.ForeignKey("versions.id"), primary_key=True, autoincrement=False),
         sa.Column("data", sa.LargeBinary, nullable=False),
     )
     meta.create_all(conn)
@@ -92,18 +97,27 @@ def _add_column(conn, table, name, type_):
 
 
 def _step2(conn):
-    for name, type_ in (("yanked_at", sa.String(32)), ("yank_reason", sa.Text()),
-                        ("yanked_by", sa.String(64)), ("task_labels", sa.Text())):
+    for name, type_ in (
+        ("yanked_at", sa.String(32)),
+        ("yank_reason", sa.Text()),
+        ("yanked_by", sa.String(64)),
+        ("task_labels", sa.Text()),
+    ):
         _add_column(conn, "versions", name, type_)
-    for name, type_ in (("latest_version", sa.String(32)), ("latest_version_id", sa.Integer()),
-                        ("search_text", sa.Text()), ("keys_text", sa.Text()),
-                        ("updated_at", sa.String(32))):
+    for name, type_ in (
+        ("latest_version", sa.String(32)),
+        ("latest_version_id", sa.Integer()),
+        ("search_text", sa.Text()),
+        ("keys_text", sa.Text()),
+        ("updated_at", sa.String(32)),
+    ):
         _add_column(conn, "processes", name, type_)
     meta = sa.MetaData()
     sa.Table("members", meta, sa.Column("id", sa.Integer, primary_key=True))
     sa.Table("versions", meta, sa.Column("id", sa.Integer, primary_key=True))
     adoptions = sa.Table(
-        "adoptions", meta,
+        "adoptions",
+        meta,
         sa.Column("id", sa.Integer, primary_key=True),
         sa.Column("version_id", sa.Integer, sa.ForeignKey("versions.id"), nullable=False),
         sa.Column("member_id", sa.Integer, sa.ForeignKey("members.id"), nullable=False),
@@ -126,8 +140,9 @@ def _trigram_index(conn):
     try:
         with conn.begin_nested():
             conn.execute(sa.text("CREATE EXTENSION IF NOT EXISTS pg_trgm"))
-            conn.execute(sa.text(
-                "CREATE INDEX ix_processes_search_trgm ON processes USING gin (search_text gin_trgm_ops)"))
+            conn.execute(
+                sa.text("CREATE INDEX ix_processes_search_trgm ON processes USING gin (search_text gin_trgm_ops)")
+            )
     except sa.exc.DBAPIError:
         pass
 
@@ -137,31 +152,45 @@ def _backfill_search(conn):
     from procex.exchange.server.checks import task_labels
     from procex.exchange.server.storage.store import process_search_fields
 
-    rows = conn.execute(sa.text(
-        "SELECT v.id, m.data FROM versions v JOIN models m ON m.version_id = v.id")).fetchall()
+    rows = conn.execute(sa.text("SELECT v.id, m.data FROM versions v JOIN models m ON m.version_id = v.id")).fetchall()
     for version_id, data in rows:
         try:
             labels = task_labels(bytes(data))
         except ProcexError:
             labels = []
-        conn.execute(sa.text("UPDATE versions SET task_labels = :labels WHERE id = :id"),
-                     {"labels": "\n".join(labels), "id": version_id})
+        conn.execute(
+            sa.text("UPDATE versions SET task_labels = :labels WHERE id = :id"),
+            {"labels": "\n".join(labels), "id": version_id},
+        )
     process_ids = [row[0] for row in conn.execute(sa.text("SELECT id FROM processes"))]
     for process_id in process_ids:
-        versions = conn.execute(sa.text(
-            "SELECT id, version, version_sort, manifest, task_labels, published_at FROM versions "
-            "WHERE process_id = :id ORDER BY version_sort DESC"), {"id": process_id}).fetchall()
+        versions = conn.execute(
+            sa.text(
+                "SELECT id, version, version_sort, manifest, task_labels, published_at FROM versions "
+                "WHERE process_id = :id ORDER BY version_sort DESC"
+            ),
+            {"id": process_id},
+        ).fetchall()
         if not versions:
             continue
         latest = versions[0]
         manifest = json.loads(latest.manifest)
         fields = process_search_fields(manifest, (latest.task_labels or "").split("\n"))
-        conn.execute(sa.text(
-            "UPDATE processes SET latest_version = :v, latest_version_id = :vid, name = :name, "
-            "search_text = :search, keys_text = :keys, updated_at = :at WHERE id = :id"),
-            {"v": latest.version, "vid": latest.id, "name": manifest["name"],
-             "search": fields["search_text"], "keys": fields["keys_text"],
-             "at": latest.published_at, "id": process_id})
+        conn.execute(
+            sa.text(
+                "UPDATE processes SET latest_version = :v, latest_version_id = :vid, name = :name, "
+                "search_text = :search, keys_text = :keys, updated_at = :at WHERE id = :id"
+            ),
+            {
+                "v": latest.version,
+                "vid": latest.id,
+                "name": manifest["name"],
+                "search": fields["search_text"],
+                "keys": fields["keys_text"],
+                "at": latest.published_at,
+                "id": process_id,
+            },
+        )
 
 
 def _step3(conn):
@@ -175,16 +204,23 @@ def _step3(conn):
         _add_column(conn, "versions", name, sa.Integer())
     version_ids = [row[0] for row in conn.execute(sa.text("SELECT id FROM versions ORDER BY id"))]
     for version_id in version_ids:  # one model in memory at a time
-        row = conn.execute(sa.text(
-            "SELECT v.publisher, v.slug, v.version, m.data FROM versions v "
-            "JOIN models m ON m.version_id = v.id WHERE v.id = :id"), {"id": version_id}).first()
+        row = conn.execute(
+            sa.text(
+                "SELECT v.publisher, v.slug, v.version, m.data FROM versions v "
+                "JOIN models m ON m.version_id = v.id WHERE v.id = :id"
+            ),
+            {"id": version_id},
+        ).first()
         if row is None:
             continue  # a version without its model: `procex admin check` reports it
         summary = validation_summary(bytes(row.data), f"{row.publisher}/{row.slug}@{row.version}")
         if summary is not None:
-            conn.execute(sa.text(
-                "UPDATE versions SET validation_errors = :errors, validation_warnings = :warnings "
-                "WHERE id = :id"), dict(summary, id=version_id))
+            conn.execute(
+                sa.text(
+                    "UPDATE versions SET validation_errors = :errors, validation_warnings = :warnings WHERE id = :id"
+                ),
+                dict(summary, id=version_id),
+            )
 
 
 def _step4(conn):
@@ -193,7 +229,8 @@ def _step4(conn):
     meta = sa.MetaData()
     sa.Table("tokens", meta, sa.Column("id", sa.Integer, primary_key=True))
     sa.Table(
-        "web_sessions", meta,
+        "web_sessions",
+        meta,
         sa.Column("id", sa.Integer, primary_key=True),
         sa.Column("session_hash", sa.String(64), nullable=False, unique=True),
         sa.Column("token_id", sa.Integer, sa.ForeignKey("tokens.id"), nullable=False),
@@ -229,7 +266,8 @@ def upgrade(engine, target=SCHEMA_VERSION):
             if found > SCHEMA_VERSION:
                 raise SchemaError(
                     f"the library database has schema version {found}, newer than this procex "
-                    f"knows ({SCHEMA_VERSION}); upgrade procex before serving this database")
+                    f"knows ({SCHEMA_VERSION}); upgrade procex before serving this database"
+                )
             if found == 0:
                 _version_table().create(conn, checkfirst=True)
                 conn.execute(sa.text("INSERT INTO schema_version (version) VALUES (0)"))
@@ -241,6 +279,7 @@ def upgrade(engine, target=SCHEMA_VERSION):
                         raise SchemaError(
                             f"schema upgrade step {number} failed: {error.__class__.__name__}: "
                             f"{str(error).splitlines()[0]}; the database was left at version "
-                            f"{found} (the whole upgrade is one transaction)") from None
+                            f"{found} (the whole upgrade is one transaction)"
+                        ) from None
                     conn.execute(sa.text("UPDATE schema_version SET version = :v"), {"v": number})
             return found, max(found, min(target, SCHEMA_VERSION))

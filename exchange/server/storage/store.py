@@ -6,6 +6,7 @@ in one transaction, so a crash at any moment leaves every version with its model
 immutable: a second publish of the same version is compared with the stored one, never written.
 All functions return plain dicts; the HTTP layer (app.py) and `procex admin` (admin.py) share them.
 """
+
 import hashlib
 import json
 import secrets
@@ -16,19 +17,19 @@ from pathlib import Path
 import sqlalchemy as sa
 
 from procex.core.errors import ProcexError
-
 from procex.exchange.library import package
 from procex.exchange.server.storage import migrations
 
 DEFAULT_DB = "procex-library.sqlite"
-INDEX_FORMAT = 2        # bump when the index items change shape: every cached copy is then stale
-INDEX_TASKS = 50        # activity labels per process in the index (suggest needs the first few)
+INDEX_FORMAT = 2  # bump when the index items change shape: every cached copy is then stale
+INDEX_TASKS = 50  # activity labels per process in the index (suggest needs the first few)
 INDEX_LABEL_CHARS = 200
 TOKEN_PREFIX = "pxl_"
 
 meta = sa.MetaData()
 members = sa.Table(
-    "members", meta,
+    "members",
+    meta,
     sa.Column("id", sa.Integer, primary_key=True),
     sa.Column("slug", sa.String(64), nullable=False, unique=True),
     sa.Column("name", sa.String(200), nullable=False),
@@ -39,7 +40,8 @@ members = sa.Table(
     sa.Column("agreement_license", sa.String(100)),
 )
 tokens = sa.Table(
-    "tokens", meta,
+    "tokens",
+    meta,
     sa.Column("id", sa.Integer, primary_key=True),
     sa.Column("member_id", sa.Integer, sa.ForeignKey("members.id"), nullable=False),
     sa.Column("token_hash", sa.String(64), nullable=False, unique=True),
@@ -49,7 +51,8 @@ tokens = sa.Table(
     sa.Column("revoked_at", sa.String(32)),
 )
 processes = sa.Table(
-    "processes", meta,
+    "processes",
+    meta,
     sa.Column("id", sa.Integer, primary_key=True),
     sa.Column("publisher", sa.String(64), nullable=False),
     sa.Column("slug", sa.String(64), nullable=False),
@@ -62,7 +65,8 @@ processes = sa.Table(
     sa.Column("updated_at", sa.String(32)),
 )
 versions = sa.Table(
-    "versions", meta,
+    "versions",
+    meta,
     sa.Column("id", sa.Integer, primary_key=True),
     sa.Column("process_id", sa.Integer, sa.ForeignKey("processes.id"), nullable=False),
     sa.Column("publisher", sa.String(64), nullable=False),
@@ -82,20 +86,23 @@ versions = sa.Table(
     sa.Column("validation_warnings", sa.Integer),
 )
 models = sa.Table(
-    "models", meta,
+    "models",
+    meta,
     sa.Column("version_id", sa.Integer, sa.ForeignKey("versions.id"), primary_key=True, autoincrement=False),
     sa.Column("data", sa.LargeBinary, nullable=False),
 )
 # One row per signed-in browser (web pages): the sha256 of the random session id its cookie holds.
 web_sessions = sa.Table(
-    "web_sessions", meta,
+    "web_sessions",
+    meta,
     sa.Column("id", sa.Integer, primary_key=True),
     sa.Column("session_hash", sa.String(64), nullable=False, unique=True),
     sa.Column("token_id", sa.Integer, sa.ForeignKey("tokens.id"), nullable=False),
     sa.Column("created_at", sa.String(32), nullable=False),
 )
 adoptions = sa.Table(
-    "adoptions", meta,
+    "adoptions",
+    meta,
     sa.Column("id", sa.Integer, primary_key=True),
     sa.Column("version_id", sa.Integer, sa.ForeignKey("versions.id"), nullable=False),
     sa.Column("member_id", sa.Integer, sa.ForeignKey("members.id"), nullable=False),
@@ -126,8 +133,9 @@ def make_engine(db):
     if url.startswith("sqlite"):
         if url in ("sqlite://", "sqlite:///:memory:"):
             raise StoreError("an in-memory SQLite database cannot be shared; give a file path to --db")
-        engine = sa.create_engine(url, pool_size=8, max_overflow=32, pool_timeout=60,
-                                  connect_args={"timeout": 60, "check_same_thread": False})
+        engine = sa.create_engine(
+            url, pool_size=8, max_overflow=32, pool_timeout=60, connect_args={"timeout": 60, "check_same_thread": False}
+        )
 
         @sa.event.listens_for(engine, "connect")
         def _sqlite_connect(dbapi_connection, _record):
@@ -163,11 +171,16 @@ def normalize(text):
 
 def process_search_fields(manifest, labels):
     """What search reads for a process: its latest manifest's texts and its model's task labels."""
-    parts = [manifest.get("name", ""), manifest.get("description", ""),
-             " ".join(manifest.get("keywords", [])), " ".join(label for label in labels if label),
-             manifest.get("publisher", ""), manifest.get("slug", ""),
-             manifest.get("region", {}).get("name", ""),
-             " ".join(manifest.get("leistungsschluessel", []))]
+    parts = [
+        manifest.get("name", ""),
+        manifest.get("description", ""),
+        " ".join(manifest.get("keywords", [])),
+        " ".join(label for label in labels if label),
+        manifest.get("publisher", ""),
+        manifest.get("slug", ""),
+        manifest.get("region", {}).get("name", ""),
+        " ".join(manifest.get("leistungsschluessel", [])),
+    ]
     keys = manifest.get("leistungsschluessel", [])
     return {"search_text": normalize(" ".join(parts)), "keys_text": " " + " ".join(keys) + " "}
 
@@ -177,16 +190,23 @@ def hash_token(token):
 
 
 def _member_dict(row):
-    return {"slug": row.slug, "name": row.name, "ags": row.ags, "contact": row.contact,
-            "created_at": row.created_at,
-            "agreement": ({"accepted_at": row.agreed_at, "license": row.agreement_license}
-                          if row.agreed_at else None)}
+    return {
+        "slug": row.slug,
+        "name": row.name,
+        "ags": row.ags,
+        "contact": row.contact,
+        "created_at": row.created_at,
+        "agreement": ({"accepted_at": row.agreed_at, "license": row.agreement_license} if row.agreed_at else None),
+    }
 
 
 def _version_summary(row):
-    return {"version": row.version, "published_at": row.published_at,
-            "yanked": {"reason": row.yank_reason, "at": row.yanked_at} if row.yanked_at else None,
-            "model": {"sha256": row.model_sha256, "size": row.model_size}}
+    return {
+        "version": row.version,
+        "published_at": row.published_at,
+        "yanked": {"reason": row.yank_reason, "at": row.yanked_at} if row.yanked_at else None,
+        "model": {"sha256": row.model_sha256, "size": row.model_size},
+    }
 
 
 def version_manifest(row):
@@ -206,9 +226,11 @@ def database_errors(engine):
         engine.dispose()
         reason = str(error.orig).strip().splitlines()[0] if error.orig else str(error).splitlines()[0]
         where = engine.url.render_as_string(hide_password=True)
-        raise StoreError(f"cannot open the library database {where}: {reason}; check --db (a SQLite "
-                         "file's folder must exist and be writable; a PostgreSQL server must be "
-                         "reachable and the database exist)") from None
+        raise StoreError(
+            f"cannot open the library database {where}: {reason}; check --db (a SQLite "
+            "file's folder must exist and be writable; a PostgreSQL server must be "
+            "reachable and the database exist)"
+        ) from None
 
 
 class Store:
@@ -256,8 +278,11 @@ class Store:
             raise StoreError("a member needs a name, e.g. --name 'Stadt Trier'")
         try:
             with self.write() as conn:
-                conn.execute(members.insert().values(
-                    slug=slug, name=name.strip(), ags=ags, contact=contact, created_at=package.utc_now()))
+                conn.execute(
+                    members.insert().values(
+                        slug=slug, name=name.strip(), ags=ags, contact=contact, created_at=package.utc_now()
+                    )
+                )
         except sa.exc.IntegrityError:
             raise StoreError(f"member {slug!r} exists already; see `procex admin member list`") from None
         return self.get_member(slug)
@@ -278,41 +303,67 @@ class Store:
             raise StoreError("name the licence the member accepted, e.g. --license dl-de/by-2-0")
         with self.write() as conn:
             self._member_row(conn, slug)
-            conn.execute(members.update().where(members.c.slug == slug).values(
-                agreed_at=package.utc_now(), agreement_license=license.strip()))
+            conn.execute(
+                members.update()
+                .where(members.c.slug == slug)
+                .values(agreed_at=package.utc_now(), agreement_license=license.strip())
+            )
         return self.get_member(slug)
 
     def list_members(self):
         with self.read() as conn:
             rows = conn.execute(members.select().order_by(members.c.slug)).fetchall()
-            counts = dict(conn.execute(
-                sa.select(processes.c.publisher, sa.func.count()).group_by(processes.c.publisher)).fetchall())
-            active = dict(conn.execute(
-                sa.select(tokens.c.member_id, sa.func.count()).where(tokens.c.revoked_at.is_(None))
-                .group_by(tokens.c.member_id)).fetchall())
-        return [dict(_member_dict(row), processes=counts.get(row.slug, 0), tokens=active.get(row.id, 0))
-                for row in rows]
+            counts = dict(
+                conn.execute(
+                    sa.select(processes.c.publisher, sa.func.count()).group_by(processes.c.publisher)
+                ).fetchall()
+            )
+            active = dict(
+                conn.execute(
+                    sa.select(tokens.c.member_id, sa.func.count())
+                    .where(tokens.c.revoked_at.is_(None))
+                    .group_by(tokens.c.member_id)
+                ).fetchall()
+            )
+        return [
+            dict(_member_dict(row), processes=counts.get(row.slug, 0), tokens=active.get(row.id, 0)) for row in rows
+        ]
 
     def create_token(self, slug, label=None):
         """Create a token for member ``slug``: returns (token, record). Only its hash is stored."""
         token = TOKEN_PREFIX + secrets.token_urlsafe(30)
         with self.write() as conn:
             member = self._member_row(conn, slug)
-            result = conn.execute(tokens.insert().values(
-                member_id=member.id, token_hash=hash_token(token), prefix=token[:12], label=label,
-                created_at=package.utc_now()))
+            result = conn.execute(
+                tokens.insert().values(
+                    member_id=member.id,
+                    token_hash=hash_token(token),
+                    prefix=token[:12],
+                    label=label,
+                    created_at=package.utc_now(),
+                )
+            )
             token_id = result.inserted_primary_key[0]
         return token, {"id": token_id, "member": slug, "prefix": token[:12], "label": label}
 
     def list_tokens(self, slug=None):
-        query = (sa.select(tokens, members.c.slug).join(members, members.c.id == tokens.c.member_id)
-                 .order_by(tokens.c.id))
+        query = (
+            sa.select(tokens, members.c.slug).join(members, members.c.id == tokens.c.member_id).order_by(tokens.c.id)
+        )
         if slug:
             query = query.where(members.c.slug == slug)
         with self.read() as conn:
-            return [{"id": row.id, "member": row.slug, "prefix": row.prefix, "label": row.label,
-                     "created_at": row.created_at, "revoked_at": row.revoked_at}
-                    for row in conn.execute(query)]
+            return [
+                {
+                    "id": row.id,
+                    "member": row.slug,
+                    "prefix": row.prefix,
+                    "label": row.label,
+                    "created_at": row.created_at,
+                    "revoked_at": row.revoked_at,
+                }
+                for row in conn.execute(query)
+            ]
 
     def revoke_token(self, id_or_prefix):
         """Revoke one token named by its id, by the whole token, or by its first 8 to 12 characters."""
@@ -323,8 +374,9 @@ class Store:
             elif len(text) > 12:  # the whole token
                 rows = conn.execute(tokens.select().where(tokens.c.token_hash == hash_token(text))).fetchall()
             elif len(text) >= 8:
-                rows = conn.execute(tokens.select().where(
-                    tokens.c.prefix.like(f"{_like_escape(text)}%", escape="\\"))).fetchall()
+                rows = conn.execute(
+                    tokens.select().where(tokens.c.prefix.like(f"{_like_escape(text)}%", escape="\\"))
+                ).fetchall()
             else:
                 raise StoreError("name the token by its id or by its first 8 or more characters")
             if not rows:
@@ -344,8 +396,11 @@ class Store:
 
     def member_for_token_hash(self, token_hash):
         """The member of an unrevoked token given by its sha256."""
-        query = (sa.select(members).join(tokens, tokens.c.member_id == members.c.id)
-                 .where(tokens.c.token_hash == token_hash, tokens.c.revoked_at.is_(None)))
+        query = (
+            sa.select(members)
+            .join(tokens, tokens.c.member_id == members.c.id)
+            .where(tokens.c.token_hash == token_hash, tokens.c.revoked_at.is_(None))
+        )
         with self.read() as conn:
             row = conn.execute(query).first()
         return _member_dict(row) if row else None
@@ -360,9 +415,11 @@ class Store:
         """
         if not token or not token.startswith(TOKEN_PREFIX) or len(token) > 200:
             return None
-        query = (sa.select(members, tokens.c.id.label("token_id"))
-                 .join(tokens, tokens.c.member_id == members.c.id)
-                 .where(tokens.c.token_hash == hash_token(token), tokens.c.revoked_at.is_(None)))
+        query = (
+            sa.select(members, tokens.c.id.label("token_id"))
+            .join(tokens, tokens.c.member_id == members.c.id)
+            .where(tokens.c.token_hash == hash_token(token), tokens.c.revoked_at.is_(None))
+        )
         with self.read() as conn:  # a wrong token costs a read, never the write lock
             row = conn.execute(query).first()
         if row is None:
@@ -370,17 +427,26 @@ class Store:
         session_id = secrets.token_urlsafe(32)
         with self.write() as conn:
             conn.execute(web_sessions.delete().where(web_sessions.c.created_at < _utc_before(lifetime)))
-            conn.execute(web_sessions.insert().values(
-                session_hash=hash_token(session_id), token_id=row.token_id, created_at=package.utc_now()))
+            conn.execute(
+                web_sessions.insert().values(
+                    session_hash=hash_token(session_id), token_id=row.token_id, created_at=package.utc_now()
+                )
+            )
         return _member_dict(row), session_id
 
     def member_for_session(self, session_id, lifetime):
         """The member of a live web session: started less than ``lifetime`` seconds ago, not ended,
         its token not revoked; None for anything else."""
-        query = (sa.select(members).join(tokens, tokens.c.member_id == members.c.id)
-                 .join(web_sessions, web_sessions.c.token_id == tokens.c.id)
-                 .where(web_sessions.c.session_hash == hash_token(session_id), tokens.c.revoked_at.is_(None),
-                        web_sessions.c.created_at >= _utc_before(lifetime)))
+        query = (
+            sa.select(members)
+            .join(tokens, tokens.c.member_id == members.c.id)
+            .join(web_sessions, web_sessions.c.token_id == tokens.c.id)
+            .where(
+                web_sessions.c.session_hash == hash_token(session_id),
+                tokens.c.revoked_at.is_(None),
+                web_sessions.c.created_at >= _utc_before(lifetime),
+            )
+        )
         with self.read() as conn:
             row = conn.execute(query).first()
         return _member_dict(row) if row else None
@@ -401,10 +467,15 @@ class Store:
                 return self.find_version(publisher, slug, version, conn)
         if version == "latest":
             return conn.execute(
-                versions.select().join(processes, processes.c.latest_version_id == versions.c.id)
-                .where(processes.c.publisher == publisher, processes.c.slug == slug)).first()
-        return conn.execute(versions.select().where(
-            versions.c.publisher == publisher, versions.c.slug == slug, versions.c.version == version)).first()
+                versions.select()
+                .join(processes, processes.c.latest_version_id == versions.c.id)
+                .where(processes.c.publisher == publisher, processes.c.slug == slug)
+            ).first()
+        return conn.execute(
+            versions.select().where(
+                versions.c.publisher == publisher, versions.c.slug == slug, versions.c.version == version
+            )
+        ).first()
 
     def publish(self, manifest, model, labels=(), validation=None):
         """Store a validated manifest and its model bytes as a new version.
@@ -419,32 +490,45 @@ class Store:
                 return self._publish_once(manifest, model, labels, validation)
             except sa.exc.IntegrityError:
                 continue  # a concurrent publisher created the process row first: look again
-        raise StoreError(f"could not publish {package.ref_of(manifest)}: the database kept refusing "
-                         "the new rows; try again")
+        raise StoreError(
+            f"could not publish {package.ref_of(manifest)}: the database kept refusing the new rows; try again"
+        )
 
     def _publish_once(self, manifest, model, labels, validation):
         publisher, slug, version = manifest["publisher"], manifest["slug"], manifest["version"]
         now = package.utc_now()
         with self.write() as conn:
             # Lock the process row: publishers of one process take turns (PostgreSQL).
-            process = conn.execute(processes.select().where(
-                processes.c.publisher == publisher, processes.c.slug == slug).with_for_update()).first()
+            process = conn.execute(
+                processes.select().where(processes.c.publisher == publisher, processes.c.slug == slug).with_for_update()
+            ).first()
             if process is None:
-                process_id = conn.execute(processes.insert().values(
-                    publisher=publisher, slug=slug, name=manifest["name"], created_at=now,
-                    updated_at=now)).inserted_primary_key[0]
+                process_id = conn.execute(
+                    processes.insert().values(
+                        publisher=publisher, slug=slug, name=manifest["name"], created_at=now, updated_at=now
+                    )
+                ).inserted_primary_key[0]
             else:
                 process_id = process.id
                 existing = self.find_version(publisher, slug, version, conn)
                 if existing is not None:
                     return self._compare(existing, manifest)
             stored = dict(package.publisher_fields(manifest), published_at=now)
-            version_id = conn.execute(versions.insert().values(
-                process_id=process_id, publisher=publisher, slug=slug, version=version,
-                version_sort=package.version_sort_text(version),
-                manifest=json.dumps(stored, ensure_ascii=False, sort_keys=True),
-                model_sha256=package.sha256_bytes(model), model_size=len(model), published_at=now,
-                task_labels="\n".join(labels), **_validation_columns(validation))).inserted_primary_key[0]
+            version_id = conn.execute(
+                versions.insert().values(
+                    process_id=process_id,
+                    publisher=publisher,
+                    slug=slug,
+                    version=version,
+                    version_sort=package.version_sort_text(version),
+                    manifest=json.dumps(stored, ensure_ascii=False, sort_keys=True),
+                    model_sha256=package.sha256_bytes(model),
+                    model_size=len(model),
+                    published_at=now,
+                    task_labels="\n".join(labels),
+                    **_validation_columns(validation),
+                )
+            ).inserted_primary_key[0]
             conn.execute(models.insert().values(version_id=version_id, data=model))
             self._refresh_latest(conn, process_id)
         return "created", stored, []
@@ -458,18 +542,37 @@ class Store:
     def _refresh_latest(self, conn, process_id):
         """Point the process at its highest unyanked version and refresh its search fields."""
         latest = conn.execute(
-            versions.select().where(versions.c.process_id == process_id, versions.c.yanked_at.is_(None))
-            .order_by(versions.c.version_sort.desc()).limit(1)).first()
+            versions.select()
+            .where(versions.c.process_id == process_id, versions.c.yanked_at.is_(None))
+            .order_by(versions.c.version_sort.desc())
+            .limit(1)
+        ).first()
         if latest is None:
-            conn.execute(processes.update().where(processes.c.id == process_id).values(
-                latest_version=None, latest_version_id=None, search_text=None, keys_text=None,
-                updated_at=package.utc_now()))
+            conn.execute(
+                processes.update()
+                .where(processes.c.id == process_id)
+                .values(
+                    latest_version=None,
+                    latest_version_id=None,
+                    search_text=None,
+                    keys_text=None,
+                    updated_at=package.utc_now(),
+                )
+            )
             return
         manifest = json.loads(latest.manifest)
         fields = process_search_fields(manifest, (latest.task_labels or "").split("\n"))
-        conn.execute(processes.update().where(processes.c.id == process_id).values(
-            latest_version=latest.version, latest_version_id=latest.id, name=manifest["name"],
-            updated_at=package.utc_now(), **fields))
+        conn.execute(
+            processes.update()
+            .where(processes.c.id == process_id)
+            .values(
+                latest_version=latest.version,
+                latest_version_id=latest.id,
+                name=manifest["name"],
+                updated_at=package.utc_now(),
+                **fields,
+            )
+        )
 
     def model(self, version_id):
         with self.read() as conn:
@@ -492,12 +595,15 @@ class Store:
             data = models.c.data
         query = sa.select(versions, data.label("model_data"))
         if version == "latest":
-            query = (query.select_from(processes)
-                     .join(versions, processes.c.latest_version_id == versions.c.id)
-                     .where(processes.c.publisher == publisher, processes.c.slug == slug))
+            query = (
+                query.select_from(processes)
+                .join(versions, processes.c.latest_version_id == versions.c.id)
+                .where(processes.c.publisher == publisher, processes.c.slug == slug)
+            )
         else:
-            query = query.where(versions.c.publisher == publisher, versions.c.slug == slug,
-                                versions.c.version == version)
+            query = query.where(
+                versions.c.publisher == publisher, versions.c.slug == slug, versions.c.version == version
+            )
         query = query.outerjoin(models, models.c.version_id == versions.c.id)
         with self.read() as conn:
             row = conn.execute(query).first()
@@ -512,8 +618,11 @@ class Store:
             if row is None:
                 raise NotFound(f"no version {publisher}/{slug}@{version}")
             if row.yanked_at is None:
-                conn.execute(versions.update().where(versions.c.id == row.id).values(
-                    yanked_at=package.utc_now(), yank_reason=reason, yanked_by=by))
+                conn.execute(
+                    versions.update()
+                    .where(versions.c.id == row.id)
+                    .values(yanked_at=package.utc_now(), yank_reason=reason, yanked_by=by)
+                )
                 self._refresh_latest(conn, row.process_id)
             return version_manifest(self.find_version(publisher, slug, version, conn))
 
@@ -524,44 +633,61 @@ class Store:
             if row is None:
                 raise NotFound(f"no version {publisher}/{slug}@{version}")
             member = self._member_row(conn, adopter)
-            found = conn.execute(adoptions.select().where(
-                adoptions.c.version_id == row.id, adoptions.c.member_id == member.id)).first()
+            found = conn.execute(
+                adoptions.select().where(adoptions.c.version_id == row.id, adoptions.c.member_id == member.id)
+            ).first()
             created = found is None
             if created:
-                conn.execute(adoptions.insert().values(
-                    version_id=row.id, member_id=member.id, adopted_at=package.utc_now()))
-                found = conn.execute(adoptions.select().where(
-                    adoptions.c.version_id == row.id, adoptions.c.member_id == member.id)).first()
+                conn.execute(
+                    adoptions.insert().values(version_id=row.id, member_id=member.id, adopted_at=package.utc_now())
+                )
+                found = conn.execute(
+                    adoptions.select().where(adoptions.c.version_id == row.id, adoptions.c.member_id == member.id)
+                ).first()
         return created, {"version": row.version, "adopter": _adopter(member), "adopted_at": found.adopted_at}
 
     def adoptions(self, publisher, slug):
-        query = (sa.select(versions.c.version, adoptions.c.adopted_at, members)
-                 .join(versions, versions.c.id == adoptions.c.version_id)
-                 .join(members, members.c.id == adoptions.c.member_id)
-                 .where(versions.c.publisher == publisher, versions.c.slug == slug)
-                 .order_by(adoptions.c.adopted_at, adoptions.c.id))
+        query = (
+            sa.select(versions.c.version, adoptions.c.adopted_at, members)
+            .join(versions, versions.c.id == adoptions.c.version_id)
+            .join(members, members.c.id == adoptions.c.member_id)
+            .where(versions.c.publisher == publisher, versions.c.slug == slug)
+            .order_by(adoptions.c.adopted_at, adoptions.c.id)
+        )
         with self.read() as conn:
-            return [{"version": row.version, "adopter": _adopter(row), "adopted_at": row.adopted_at}
-                    for row in conn.execute(query)]
+            return [
+                {"version": row.version, "adopter": _adopter(row), "adopted_at": row.adopted_at}
+                for row in conn.execute(query)
+            ]
 
     # --- reading ---------------------------------------------------------------------------
 
     def get_process(self, publisher, slug):
         with self.read() as conn:
-            process = conn.execute(processes.select().where(
-                processes.c.publisher == publisher, processes.c.slug == slug)).first()
+            process = conn.execute(
+                processes.select().where(processes.c.publisher == publisher, processes.c.slug == slug)
+            ).first()
             if process is None:
                 return None
-            rows = conn.execute(versions.select().where(versions.c.process_id == process.id)
-                                .order_by(versions.c.version_sort.desc())).fetchall()
+            rows = conn.execute(
+                versions.select().where(versions.c.process_id == process.id).order_by(versions.c.version_sort.desc())
+            ).fetchall()
             adopted = conn.execute(
-                sa.select(sa.func.count()).select_from(adoptions)
+                sa.select(sa.func.count())
+                .select_from(adoptions)
                 .join(versions, versions.c.id == adoptions.c.version_id)
-                .where(versions.c.process_id == process.id)).scalar()
-        return {"publisher": publisher, "slug": slug, "name": process.name,
-                "latest": process.latest_version, "created_at": process.created_at,
-                "updated_at": process.updated_at, "adoptions": adopted,
-                "versions": [_version_summary(row) for row in rows]}
+                .where(versions.c.process_id == process.id)
+            ).scalar()
+        return {
+            "publisher": publisher,
+            "slug": slug,
+            "name": process.name,
+            "latest": process.latest_version,
+            "created_at": process.created_at,
+            "updated_at": process.updated_at,
+            "adoptions": adopted,
+            "versions": [_version_summary(row) for row in rows],
+        }
 
     def search(self, q="", leistungsschluessel=None, publisher=None, page=1, per_page=20):
         """Processes whose latest unyanked version matches every word of ``q``: (items, total)."""
@@ -576,15 +702,31 @@ class Store:
         with self.read() as conn:
             total = conn.execute(sa.select(sa.func.count()).select_from(processes).where(*where)).scalar()
             # Page through the narrow processes table first, then read the manifests of one page.
-            page_ids = (sa.select(processes.c.latest_version_id.label("version_id"), processes.c.name,
-                                  processes.c.publisher, processes.c.slug)
-                        .where(*where).order_by(processes.c.name, processes.c.publisher, processes.c.slug)
-                        .limit(per_page).offset((page - 1) * per_page).subquery())
+            page_ids = (
+                sa.select(
+                    processes.c.latest_version_id.label("version_id"),
+                    processes.c.name,
+                    processes.c.publisher,
+                    processes.c.slug,
+                )
+                .where(*where)
+                .order_by(processes.c.name, processes.c.publisher, processes.c.slug)
+                .limit(per_page)
+                .offset((page - 1) * per_page)
+                .subquery()
+            )
             rows = conn.execute(
-                sa.select(versions.c.publisher, versions.c.slug, versions.c.manifest, versions.c.published_at,
-                          versions.c.validation_errors, versions.c.validation_warnings)
+                sa.select(
+                    versions.c.publisher,
+                    versions.c.slug,
+                    versions.c.manifest,
+                    versions.c.published_at,
+                    versions.c.validation_errors,
+                    versions.c.validation_warnings,
+                )
                 .join(page_ids, page_ids.c.version_id == versions.c.id)
-                .order_by(page_ids.c.name, page_ids.c.publisher, page_ids.c.slug)).fetchall()
+                .order_by(page_ids.c.name, page_ids.c.publisher, page_ids.c.slug)
+            ).fetchall()
             counts = self._adoption_counts(conn, [(row.publisher, row.slug) for row in rows])
         items = [_search_item(row) for row in rows]
         for item in items:
@@ -595,11 +737,12 @@ class Store:
         """(publisher, slug) -> how many members adopted any version of it, for one page of hits."""
         if not keys:
             return {}
-        query = (sa.select(versions.c.publisher, versions.c.slug,
-                           sa.func.count(sa.distinct(adoptions.c.member_id)))
-                 .join(adoptions, adoptions.c.version_id == versions.c.id)
-                 .where(sa.tuple_(versions.c.publisher, versions.c.slug).in_(keys))
-                 .group_by(versions.c.publisher, versions.c.slug))
+        query = (
+            sa.select(versions.c.publisher, versions.c.slug, sa.func.count(sa.distinct(adoptions.c.member_id)))
+            .join(adoptions, adoptions.c.version_id == versions.c.id)
+            .where(sa.tuple_(versions.c.publisher, versions.c.slug).in_(keys))
+            .group_by(versions.c.publisher, versions.c.slug)
+        )
         return {(p, s): n for p, s, n in conn.execute(query)}
 
     @contextmanager
@@ -626,14 +769,15 @@ class Store:
         upgrade that added it, which changes the schema version), so it needs no number of its own.
         """
         latest = processes.c.latest_version_id
-        version_count, listed, latest_sum, adoption_count = conn.execute(sa.select(
-            sa.select(sa.func.count()).select_from(versions).scalar_subquery(),
-            sa.select(sa.func.count(latest)).scalar_subquery(),
-            sa.select(sa.func.coalesce(sa.func.sum(latest), 0)).scalar_subquery(),
-            sa.select(sa.func.count()).select_from(adoptions).scalar_subquery(),
-        )).one()
-        state = [INDEX_FORMAT, migrations.SCHEMA_VERSION, version_count, listed, int(latest_sum),
-                 adoption_count]
+        version_count, listed, latest_sum, adoption_count = conn.execute(
+            sa.select(
+                sa.select(sa.func.count()).select_from(versions).scalar_subquery(),
+                sa.select(sa.func.count(latest)).scalar_subquery(),
+                sa.select(sa.func.coalesce(sa.func.sum(latest), 0)).scalar_subquery(),
+                sa.select(sa.func.count()).select_from(adoptions).scalar_subquery(),
+            )
+        ).one()
+        state = [INDEX_FORMAT, migrations.SCHEMA_VERSION, version_count, listed, int(latest_sum), adoption_count]
         digest = hashlib.sha256(json.dumps(state).encode("ascii")).hexdigest()[:32]
         return f'"ix-{digest}"', listed
 
@@ -641,17 +785,27 @@ class Store:
         """Every process's latest unyanked version in the compact form of the index, by publisher
         and slug, read in chunks through ``conn`` (a server-side cursor on PostgreSQL), so memory
         stays flat however large the library is."""
-        adopted = (sa.select(versions.c.process_id,
-                             sa.func.count(sa.distinct(adoptions.c.member_id)).label("adoptions"))
-                   .join(adoptions, adoptions.c.version_id == versions.c.id)
-                   .group_by(versions.c.process_id).subquery())
-        query = (sa.select(processes.c.publisher, processes.c.slug, versions.c.manifest,
-                           versions.c.task_labels, versions.c.validation_errors,
-                           versions.c.validation_warnings, adopted.c.adoptions)
-                 .join(versions, versions.c.id == processes.c.latest_version_id)
-                 .outerjoin(adopted, adopted.c.process_id == processes.c.id)
-                 .order_by(processes.c.publisher, processes.c.slug)
-                 .execution_options(stream_results=True, max_row_buffer=chunk))
+        adopted = (
+            sa.select(versions.c.process_id, sa.func.count(sa.distinct(adoptions.c.member_id)).label("adoptions"))
+            .join(adoptions, adoptions.c.version_id == versions.c.id)
+            .group_by(versions.c.process_id)
+            .subquery()
+        )
+        query = (
+            sa.select(
+                processes.c.publisher,
+                processes.c.slug,
+                versions.c.manifest,
+                versions.c.task_labels,
+                versions.c.validation_errors,
+                versions.c.validation_warnings,
+                adopted.c.adoptions,
+            )
+            .join(versions, versions.c.id == processes.c.latest_version_id)
+            .outerjoin(adopted, adopted.c.process_id == processes.c.id)
+            .order_by(processes.c.publisher, processes.c.slug)
+            .execution_options(stream_results=True, max_row_buffer=chunk)
+        )
         result = conn.execute(query)
         try:
             for rows in result.partitions(chunk):
@@ -662,9 +816,20 @@ class Store:
     def integrity_problems(self):
         """Every version whose model is missing or does not match its recorded sha256 and size."""
         problems = []
-        query = (sa.select(versions.c.id, versions.c.publisher, versions.c.slug, versions.c.version,
-                           versions.c.model_sha256, versions.c.model_size, versions.c.manifest, models.c.data)
-                 .outerjoin(models, models.c.version_id == versions.c.id).order_by(versions.c.id))
+        query = (
+            sa.select(
+                versions.c.id,
+                versions.c.publisher,
+                versions.c.slug,
+                versions.c.version,
+                versions.c.model_sha256,
+                versions.c.model_size,
+                versions.c.manifest,
+                models.c.data,
+            )
+            .outerjoin(models, models.c.version_id == versions.c.id)
+            .order_by(versions.c.id)
+        )
         with self.read() as conn:
             for row in conn.execute(query):
                 ref = f"{row.publisher}/{row.slug}@{row.version}"
@@ -676,17 +841,27 @@ class Store:
                     problems.append(f"{ref}: model does not match its sha256/size")
                 if json.loads(row.manifest)["model"]["sha256"] != row.model_sha256:
                     problems.append(f"{ref}: manifest sha256 differs from the stored model's")
-            orphans = conn.execute(sa.select(sa.func.count()).select_from(models).outerjoin(
-                versions, versions.c.id == models.c.version_id).where(versions.c.id.is_(None))).scalar()
+            orphans = conn.execute(
+                sa.select(sa.func.count())
+                .select_from(models)
+                .outerjoin(versions, versions.c.id == models.c.version_id)
+                .where(versions.c.id.is_(None))
+            ).scalar()
             if orphans:
                 problems.append(f"{orphans} model(s) without a version")
         return problems
 
     def counts(self):
         with self.read() as conn:
-            return {name: conn.execute(sa.select(sa.func.count()).select_from(table)).scalar()
-                    for name, table in (("members", members), ("processes", processes),
-                                        ("versions", versions), ("adoptions", adoptions))}
+            return {
+                name: conn.execute(sa.select(sa.func.count()).select_from(table)).scalar()
+                for name, table in (
+                    ("members", members),
+                    ("processes", processes),
+                    ("versions", versions),
+                    ("adoptions", adoptions),
+                )
+            }
 
 
 def _utc_before(seconds):
@@ -706,22 +881,37 @@ def _adopter(row):
 def _index_item(row):
     manifest = json.loads(row.manifest)
     tasks = [label[:INDEX_LABEL_CHARS] for label in (row.task_labels or "").split("\n") if label]
-    return {"publisher": row.publisher, "slug": row.slug, "latest": manifest["version"],
-            "name": manifest["name"], "leistungsschluessel": manifest.get("leistungsschluessel", []),
-            "keywords": manifest.get("keywords", []), "adoptions": row.adoptions or 0,
-            "tasks": tasks[:INDEX_TASKS], "validation": _validation(row)}
+    return {
+        "publisher": row.publisher,
+        "slug": row.slug,
+        "latest": manifest["version"],
+        "name": manifest["name"],
+        "leistungsschluessel": manifest.get("leistungsschluessel", []),
+        "keywords": manifest.get("keywords", []),
+        "adoptions": row.adoptions or 0,
+        "tasks": tasks[:INDEX_TASKS],
+        "validation": _validation(row),
+    }
 
 
 def _search_item(row):
     manifest = json.loads(row.manifest)
-    return {"publisher": row.publisher, "slug": row.slug, "name": manifest["name"],
-            "latest": manifest["version"], "ref": f"{row.publisher}/{row.slug}@{manifest['version']}",
-            "description": manifest.get("description", ""),
-            "leistungsschluessel": manifest.get("leistungsschluessel", []),
-            "keywords": manifest.get("keywords", []), "region": manifest.get("region"),
-            "status": manifest.get("status"), "detaillierungsstufe": manifest.get("detaillierungsstufe"),
-            "published_at": row.published_at,
-            "derived_from": manifest.get("derived_from"), "validation": _validation(row)}
+    return {
+        "publisher": row.publisher,
+        "slug": row.slug,
+        "name": manifest["name"],
+        "latest": manifest["version"],
+        "ref": f"{row.publisher}/{row.slug}@{manifest['version']}",
+        "description": manifest.get("description", ""),
+        "leistungsschluessel": manifest.get("leistungsschluessel", []),
+        "keywords": manifest.get("keywords", []),
+        "region": manifest.get("region"),
+        "status": manifest.get("status"),
+        "detaillierungsstufe": manifest.get("detaillierungsstufe"),
+        "published_at": row.published_at,
+        "derived_from": manifest.get("derived_from"),
+        "validation": _validation(row),
+    }
 
 
 def _validation(row):

@@ -1,5 +1,6 @@
 """What the process and compare pages show of a stored model, computed once: the drawn diagram
 with its element list, and the validation report, kept in small LRUs by model sha256."""
+
 import re
 import threading
 from collections import OrderedDict
@@ -55,8 +56,14 @@ def diagram_view(store, row, diagram, lang, model=None, highlight=None, cache=Tr
             return found
     if model is None:
         model = load_model(store.model(row.id), f"{row.publisher}/{row.slug}@{row.version}")
-    view = {"svg": None, "elements": [], "diagrams": [d.name or d.id or str(i) for i, d in enumerate(model.diagrams)],
-            "error": None, "number": diagram, "width": 0}
+    view = {
+        "svg": None,
+        "elements": [],
+        "diagrams": [d.name or d.id or str(i) for i, d in enumerate(model.diagrams)],
+        "error": None,
+        "number": diagram,
+        "width": 0,
+    }
     try:
         title = f"{row.publisher}/{row.slug} {row.version}"
         svg = render_svg(model, diagram=diagram, highlight=highlight, lang=lang, title=title)
@@ -94,9 +101,15 @@ def validation_report(store, row):
         from procex.bpmn.validate import validate_bytes
 
         report = validate_bytes(store.model(row.id), f"{row.slug}.bpmn", rules="recommended", max_bytes=None)
-        result = {"ok": report.ok, "errors": report.errors, "warnings": report.warnings,
-                  "findings": [{"severity": f.severity, "code": f.code, "message": f.message, "line": f.line,
-                                "element": f.element} for f in report.findings[:200]]}
+        result = {
+            "ok": report.ok,
+            "errors": report.errors,
+            "warnings": report.warnings,
+            "findings": [
+                {"severity": f.severity, "code": f.code, "message": f.message, "line": f.line, "element": f.element}
+                for f in report.findings[:200]
+            ],
+        }
     except (ImportError, BpmnReadError) as error:
         result = {"ok": None, "errors": 0, "warnings": 0, "findings": [], "unavailable": str(error)}
     return _reports.put(row.model_sha256, result)

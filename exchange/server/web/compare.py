@@ -1,6 +1,7 @@
 """The compare page's content: the diff of two stored versions (the engine of `procex diff`), both
 diagrams with the diff report's marks, and the changes worded for readers; and what to compare a
 version with when the address does not say."""
+
 import json
 
 from procex.exchange.library import package
@@ -29,25 +30,42 @@ def compare_context(store, view, old_row, new_row, origin):
     words = _kind_words(lang)
     changes = []
     for change in diff.changes:
-        details = [{"property": _property_word(d["property"], lang), "old": _shown(d.get("old")),
-                    "new": _shown(d.get("new"))} for d in change.details]
-        changes.append({"kind": change.kind, "kind_label": words.get(change.kind, change.kind),
-                        "type": type_label(change.element_type, lang), "name": change.name or "",
-                        "old_id": change.old_id, "new_id": change.new_id, "details": details,
-                        "css": {"added": "diff-added", "removed": "diff-removed",
-                                "layout": "diff-layout"}.get(change.kind, "diff-changed")})
+        details = [
+            {"property": _property_word(d["property"], lang), "old": _shown(d.get("old")), "new": _shown(d.get("new"))}
+            for d in change.details
+        ]
+        changes.append(
+            {
+                "kind": change.kind,
+                "kind_label": words.get(change.kind, change.kind),
+                "type": type_label(change.element_type, lang),
+                "name": change.name or "",
+                "old_id": change.old_id,
+                "new_id": change.new_id,
+                "details": details,
+                "css": {"added": "diff-added", "removed": "diff-removed", "layout": "diff-layout"}.get(
+                    change.kind, "diff-changed"
+                ),
+            }
+        )
     summary = [(words[k], n, k) for k, n in diff.summary.items() if n]
     return {
-        "old_row": old_row, "new_row": new_row, "origin": origin,
+        "old_row": old_row,
+        "new_row": new_row,
+        "origin": origin,
         # both sides named in full: an adaptation and its original differ in publisher (and maybe slug)
-        "old_ref": _ref(old_row), "new_ref": _ref(new_row),
-        "old_name": member_name(store, old_row.publisher), "new_name": member_name(store, new_row.publisher),
+        "old_ref": _ref(old_row),
+        "new_ref": _ref(new_row),
+        "old_name": member_name(store, old_row.publisher),
+        "new_name": member_name(store, new_row.publisher),
         "old_view": diagram_view(store, old_row, 0, lang, model=old, highlight=old_marks, cache=False),
         "new_view": diagram_view(store, new_row, 0, lang, model=new, highlight=new_marks, cache=False),
         "report_url": _report_url(old_row, new_row, origin),
         "changes": [c for c in changes if c["kind"] != "layout"],
-        "layout_changes": [c for c in changes if c["kind"] == "layout"], "summary": summary,
-        "semantic": len(diff.semantic_changes), "kind_words": words,
+        "layout_changes": [c for c in changes if c["kind"] == "layout"],
+        "summary": summary,
+        "semantic": len(diff.semantic_changes),
+        "kind_words": words,
     }
 
 
@@ -89,8 +107,11 @@ def _kind_words(lang):
 
 def _report_url(old_row, new_row, origin):
     """Where the downloadable diff report of the same comparison is."""
-    base = f"/p/{new_row.publisher}/{new_row.slug}/{new_row.version}" if origin else \
-        f"/p/{old_row.publisher}/{old_row.slug}/{old_row.version}"
+    base = (
+        f"/p/{new_row.publisher}/{new_row.slug}/{new_row.version}"
+        if origin
+        else f"/p/{old_row.publisher}/{old_row.slug}/{old_row.version}"
+    )
     return base + ("/compare/report.html?origin=1" if origin else f"/compare/report.html?to={new_row.version}")
 
 
@@ -102,8 +123,10 @@ def report_file_name(old_row, new_row):
     """The downloaded diff report's file name: both sides, the publisher and process once when shared."""
     if (old_row.publisher, old_row.slug) == (new_row.publisher, new_row.slug):
         return f"vergleich-{old_row.publisher}-{old_row.slug}-{old_row.version}-{new_row.version}.html"
-    return (f"vergleich-{old_row.publisher}-{old_row.slug}-{old_row.version}-"
-            f"{new_row.publisher}-{new_row.slug}-{new_row.version}.html")
+    return (
+        f"vergleich-{old_row.publisher}-{old_row.slug}-{old_row.version}-"
+        f"{new_row.publisher}-{new_row.slug}-{new_row.version}.html"
+    )
 
 
 def compare_choices(store, row):
@@ -115,9 +138,20 @@ def compare_choices(store, row):
         if other.version == row.version:
             continue
         old, new = (other, row) if package.version_key(other.version) < key else (row, other)
-        choices.append({"old": old.version, "new": new.version, "yanked": bool(other.yanked_at),
-                        "href": f"/p/{row.publisher}/{row.slug}/{old.version}/compare?to={new.version}"})
+        choices.append(
+            {
+                "old": old.version,
+                "new": new.version,
+                "yanked": bool(other.yanked_at),
+                "href": f"/p/{row.publisher}/{row.slug}/{old.version}/compare?to={new.version}",
+            }
+        )
     derived = json.loads(row.manifest).get("derived_from")
-    return {"row": row, "ref": _ref(row), "process": f"{row.publisher}/{row.slug}", "choices": choices,
-            "original": derived["ref"] if derived else None,
-            "origin_href": f"/p/{row.publisher}/{row.slug}/{row.version}/compare?origin=1"}
+    return {
+        "row": row,
+        "ref": _ref(row),
+        "process": f"{row.publisher}/{row.slug}",
+        "choices": choices,
+        "original": derived["ref"] if derived else None,
+        "origin_href": f"/p/{row.publisher}/{row.slug}/{row.version}/compare?origin=1",
+    }

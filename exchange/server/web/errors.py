@@ -6,6 +6,7 @@ name what was wrong and what is allowed; the API keeps its JSON errors. app.py's
 ask ``is_page(request)`` and hand page requests here; page routes parse their query values with
 ``whole_number`` and raise ``PageError`` (web.register installs its handler).
 """
+
 import re
 
 from procex.exchange.server.errors import ApiError
@@ -33,7 +34,7 @@ class PageError(Exception):
 def shown(value, limit=60):
     """A query value as the error sentence quotes it (long values shortened)."""
     text = str(value)
-    return text if len(text) <= limit else text[:limit - 1] + "…"
+    return text if len(text) <= limit else text[: limit - 1] + "…"
 
 
 def bad_parameter(page, name, value, allowed=None, status=400, links=()):
@@ -66,8 +67,12 @@ def whole_number(page, name, raw, default, minimum, maximum, allowed):
 
 def allowed_text(t, name):
     """What the pages' query parameter ``name`` may be, in words (None for a parameter not listed)."""
-    texts = {"page": lambda: t("allowed_page", max=MAX_PAGE), "diagram": lambda: t("allowed_diagram"),
-             "origin": lambda: t("allowed_origin"), "to": lambda: t("allowed_to")}
+    texts = {
+        "page": lambda: t("allowed_page", max=MAX_PAGE),
+        "diagram": lambda: t("allowed_diagram"),
+        "origin": lambda: t("allowed_origin"),
+        "to": lambda: t("allowed_to"),
+    }
     return texts[name]() if name in texts else None
 
 
@@ -103,8 +108,9 @@ def http_error_page(request, status, headers=None):
     if status == 404:
         return message(page, 404, page.t("not_found_heading"), page.t("page_not_found", path=path))
     if status == 405:
-        response = message(page, 405, page.t("method_heading"),
-                           page.t("method_not_allowed", path=path, method=request.method))
+        response = message(
+            page, 405, page.t("method_heading"), page.t("method_not_allowed", path=path, method=request.method)
+        )
         if headers and "Allow" in headers:
             response.headers["Allow"] = headers["Allow"]
         return response

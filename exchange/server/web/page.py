@@ -1,5 +1,6 @@
 """The context and rendering every page shares: language, texts, the signed-in member, the
 templates and security headers, and the pages that refuse (sign-in, 403, 404)."""
+
 from pathlib import Path
 from urllib.parse import urlencode
 
@@ -12,13 +13,17 @@ from procex.exchange.server.web.texts import translator
 
 LANG_COOKIE = "procex_lang"
 
-_env = Environment(loader=FileSystemLoader(str(Path(__file__).resolve().parent / "templates")),
-                   autoescape=select_autoescape(["html"]), trim_blocks=True, lstrip_blocks=True)
+_env = Environment(
+    loader=FileSystemLoader(str(Path(__file__).resolve().parent / "templates")),
+    autoescape=select_autoescape(["html"]),
+    trim_blocks=True,
+    lstrip_blocks=True,
+)
 
 # Content-Security-Policy: nothing from elsewhere, no scripts at all; inline SVG carries a <style>.
 SECURITY_HEADERS = {
     "Content-Security-Policy": "default-src 'none'; style-src 'self' 'unsafe-inline'; img-src 'self' data:; "
-                               "form-action 'self'; frame-ancestors 'none'; base-uri 'none'",
+    "form-action 'self'; frame-ancestors 'none'; base-uri 'none'",
     "X-Content-Type-Options": "nosniff",
     "Referrer-Policy": "same-origin",
     "X-Frame-Options": "DENY",
@@ -55,8 +60,14 @@ class Page:
         response.headers["Cache-Control"] = "private, no-store" if self.member else "no-cache"
         response.headers["Vary"] = "Cookie"
         if self.set_lang:
-            response.set_cookie(LANG_COOKIE, self.lang, max_age=365 * 24 * 3600, httponly=True,
-                                samesite="lax", secure=self.request.url.scheme == "https")
+            response.set_cookie(
+                LANG_COOKIE,
+                self.lang,
+                max_age=365 * 24 * 3600,
+                httponly=True,
+                samesite="lax",
+                secure=self.request.url.scheme == "https",
+            )
         return response
 
 
@@ -73,10 +84,16 @@ def refusal(page, error):
     code = error.code
     if code == "agreement_required":
         text = page.t("agreement", slug=page.member["slug"]) if page.member else error.message
-        return page.render("message.html", status=403, heading=page.t("agreement_heading"), text=text,
-                           command=f"procex admin member agree {page.member['slug']} --license dl-de/by-2-0"
-                           if page.member else None)
-    heading = {401: page.t("unauthorized_heading"), 404: page.t("not_found_heading")}.get(error.status, page.t("error_heading"))
+        return page.render(
+            "message.html",
+            status=403,
+            heading=page.t("agreement_heading"),
+            text=text,
+            command=f"procex admin member agree {page.member['slug']} --license dl-de/by-2-0" if page.member else None,
+        )
+    heading = {401: page.t("unauthorized_heading"), 404: page.t("not_found_heading")}.get(
+        error.status, page.t("error_heading")
+    )
     return message(page, error.status, heading, error.message if page.lang == "en" else _german_message(page, error))
 
 
@@ -104,8 +121,9 @@ def message(page, status, heading, text, links=(), command=None, tone=None):
 
     ``links`` are (href, label) pairs; ``tone`` "error" marks a mistake in the request.
     """
-    return page.render("message.html", status=status, heading=heading, text=text, command=command,
-                       links=list(links), tone=tone)
+    return page.render(
+        "message.html", status=status, heading=heading, text=text, command=command, links=list(links), tone=tone
+    )
 
 
 def not_found(page, what, links=()):

@@ -1,5 +1,6 @@
 """What the pages read from the store beyond the API's functions: a process's versions, member
 names, LeiKa service names and the processes derived from one."""
+
 import json
 
 import sqlalchemy as sa
@@ -11,8 +12,11 @@ def version_rows(store, publisher, slug):
     """Every version row of one process, newest first (yanked ones too)."""
     versions = store_module.versions
     with store.read() as conn:
-        return conn.execute(versions.select().where(versions.c.publisher == publisher, versions.c.slug == slug)
-                            .order_by(versions.c.version_sort.desc())).fetchall()
+        return conn.execute(
+            versions.select()
+            .where(versions.c.publisher == publisher, versions.c.slug == slug)
+            .order_by(versions.c.version_sort.desc())
+        ).fetchall()
 
 
 def member_name(store, slug):
@@ -42,11 +46,18 @@ def derived_processes(store, publisher, slug):
         rows = conn.execute(
             sa.select(versions.c.publisher, versions.c.slug, versions.c.version, versions.c.manifest)
             .join(processes, processes.c.latest_version_id == versions.c.id)
-            .where(versions.c.manifest.like(pattern))).fetchall()
+            .where(versions.c.manifest.like(pattern))
+        ).fetchall()
     found = []
     for row in rows:
         ref = json.loads(row.manifest).get("derived_from", {}).get("ref", "")
         if ref.startswith(f"{publisher}/{slug}@"):
-            found.append({"publisher": row.publisher, "slug": row.slug, "version": row.version,
-                          "from_version": ref.rsplit("@", 1)[1]})
+            found.append(
+                {
+                    "publisher": row.publisher,
+                    "slug": row.slug,
+                    "version": row.version,
+                    "from_version": ref.rsplit("@", 1)[1],
+                }
+            )
     return found

@@ -17,6 +17,7 @@ reports), web_queries (store reads), web_compare (the compare page's content).
 Query values arrive as text and are checked here, after the access check, so a bad one gets a page
 in the reader's language naming the parameter and what it may be (never the API's JSON 422).
 """
+
 import hashlib
 import json
 import re
@@ -30,8 +31,8 @@ from starlette.exceptions import HTTPException
 
 from procex.exchange.library import package
 from procex.exchange.server import auth
-from procex.exchange.server.storage import store as store_module
 from procex.exchange.server.errors import ApiError
+from procex.exchange.server.storage import store as store_module
 from procex.exchange.server.web.cache import diagram_view, validation_report
 from procex.exchange.server.web.compare import compare_choices, compare_context, diff_of, report_file_name
 from procex.exchange.server.web.errors import (
@@ -89,8 +90,7 @@ async def _form_from_this_site(request: Request):
     if sent is None:
         text = page.t("cross_site_unknown", site=own)
     else:
-        text = page.t("cross_site", origin=page.t("hidden_origin") if sent.strip() == "null" else shown(sent),
-                      site=own)
+        text = page.t("cross_site", origin=page.t("hidden_origin") if sent.strip() == "null" else shown(sent), site=own)
     onward = ("/signin", page.t("signin")) if request.url.path == "/signin" else ("/", page.t("back_to_search"))
     raise PageError(message(page, 403, page.t("cross_site_heading"), text, links=[onward], tone="error"))
 
@@ -116,8 +116,11 @@ def _valid_name(publisher, slug, version=None):
 def stylesheet():
     data = (HERE / "static" / "web.css").read_bytes()
     etag = '"' + hashlib.sha256(data).hexdigest()[:16] + '"'
-    return Response(data, media_type="text/css; charset=utf-8",
-                    headers={"Cache-Control": "public, max-age=3600", "ETag": etag, "X-Content-Type-Options": "nosniff"})
+    return Response(
+        data,
+        media_type="text/css; charset=utf-8",
+        headers={"Cache-Control": "public, max-age=3600", "ETag": etag, "X-Content-Type-Options": "nosniff"},
+    )
 
 
 @router.get("/signin")
@@ -156,8 +159,15 @@ async def signin(request: Request):
     secret = await run_in_threadpool(session_secret, settings)
     cookie = session_cookie(secret, started[1])
     response = RedirectResponse(target, status_code=303)
-    response.set_cookie(SESSION_COOKIE, cookie, max_age=SESSION_SECONDS, httponly=True, samesite="lax",
-                        secure=request.url.scheme == "https", path="/")
+    response.set_cookie(
+        SESSION_COOKIE,
+        cookie,
+        max_age=SESSION_SECONDS,
+        httponly=True,
+        samesite="lax",
+        secure=request.url.scheme == "https",
+        path="/",
+    )
     return response
 
 
@@ -221,9 +231,23 @@ def start(request: Request, q: str = "", leistungsschluessel: str = "", publishe
         else:
             problems.append(view.t("page_beyond_none", n=page_number))
             onward.append((view.url_with(page=None), view.t("go_to_page", n=1)))
-    return view.render("index.html", status=status, items=items, total=total, q=q, key=key, publisher=publisher,
-                       members=members, problems=problems, onward=onward, own_only=own_only, searched=searched,
-                       page_number=page_number, pages=pages, status_labels=STATUS_LABELS[view.lang])
+    return view.render(
+        "index.html",
+        status=status,
+        items=items,
+        total=total,
+        q=q,
+        key=key,
+        publisher=publisher,
+        members=members,
+        problems=problems,
+        onward=onward,
+        own_only=own_only,
+        searched=searched,
+        page_number=page_number,
+        pages=pages,
+        status_labels=STATUS_LABELS[view.lang],
+    )
 
 
 @router.get("/p/{publisher}")
@@ -284,15 +308,17 @@ def _version_row(request, view, publisher, slug, version):
         if row is None:
             raise PageError(_missing_version(view, store, publisher, slug, view.t("no_latest", process=process)))
         prefix = f"/p/{publisher}/{slug}/latest"
-        target = f"/p/{publisher}/{slug}/{row.version}{request.url.path[len(prefix):]}"
-        raise PageError(RedirectResponse(target + (f"?{request.url.query}" if request.url.query else ""),
-                                         status_code=307))
+        target = f"/p/{publisher}/{slug}/{row.version}{request.url.path[len(prefix) :]}"
+        raise PageError(
+            RedirectResponse(target + (f"?{request.url.query}" if request.url.query else ""), status_code=307)
+        )
     if not _VERSION_RE.match(version):
         raise PageError(_missing_version(view, store, publisher, slug, view.t("bad_version", version=shown(version))))
     row = store.find_version(publisher, slug, version)
     if row is None:
-        raise PageError(_missing_version(view, store, publisher, slug,
-                                         view.t("no_such_version", process=process, version=version)))
+        raise PageError(
+            _missing_version(view, store, publisher, slug, view.t("no_such_version", process=process, version=version))
+        )
     return row
 
 
@@ -307,14 +333,19 @@ def _stored_version(request, publisher, slug, version):
 
 def _diagram_number(view, store, row, raw):
     """The ``diagram`` query value: a diagram the model has, 0 by default; else PageError 400."""
-    number = whole_number(view, "diagram", raw, 0, 0, 10 ** 6, allowed_text(view.t, "diagram"))
+    number = whole_number(view, "diagram", raw, 0, 0, 10**6, allowed_text(view.t, "diagram"))
     if number == 0:
         return 0
     count = len(diagram_view(store, row, 0, view.lang)["diagrams"])
     if number < count:
         return number
-    allowed = (view.t("allowed_diagram_none") if count == 0 else view.t("allowed_diagram_one") if count == 1
-               else view.t("allowed_diagram_n", max=count - 1, n=count))
+    allowed = (
+        view.t("allowed_diagram_none")
+        if count == 0
+        else view.t("allowed_diagram_one")
+        if count == 1
+        else view.t("allowed_diagram_n", max=count - 1, n=count)
+    )
     ref = f"{row.publisher}/{row.slug}@{row.version}"
     raise bad_parameter(view, "diagram", raw, allowed, links=[(f"/p/{row.publisher}/{row.slug}/{row.version}", ref)])
 
@@ -336,8 +367,9 @@ def _process_page(request, publisher, slug, version, diagram):
     store = request.app.state.store
     if version is None:
         if not _valid_name(publisher, slug):
-            return message(view, 404, view.t("not_found_heading"),
-                           view.t("bad_name", what=shown(f"{publisher}/{slug}")))
+            return message(
+                view, 404, view.t("not_found_heading"), view.t("bad_name", what=shown(f"{publisher}/{slug}"))
+            )
         process = store.get_process(publisher, slug)
         rows = version_rows(store, publisher, slug)
         if process is None or not rows:
@@ -363,11 +395,21 @@ def _process_page(request, publisher, slug, version, diagram):
     keys = manifest.get("leistungsschluessel", [])
     older = [r.version for r in rows if package.version_key(r.version) < package.version_key(row.version)]
     return view.render(
-        "process.html", process=process, row=row, manifest=manifest, rows=rows, drawing=drawing,
-        validation=validation, adoptions=adoptions, derived=derived, derivations=derivations,
-        publisher_name=member_name(store, publisher), leika=leika_names(keys),
+        "process.html",
+        process=process,
+        row=row,
+        manifest=manifest,
+        rows=rows,
+        drawing=drawing,
+        validation=validation,
+        adoptions=adoptions,
+        derived=derived,
+        derivations=derivations,
+        publisher_name=member_name(store, publisher),
+        leika=leika_names(keys),
         previous=older[0] if older else None,
-        status_labels=STATUS_LABELS[view.lang])
+        status_labels=STATUS_LABELS[view.lang],
+    )
 
 
 @router.get("/p/{publisher}/{slug}/{version}/model")
@@ -376,8 +418,12 @@ def download_model(request: Request, publisher: str, slug: str, version: str):
     if refused:
         return refused
     file_name = json.loads(row.manifest)["model"]["file"]
-    headers = {"Content-Disposition": _attachment(file_name), "ETag": f'"{row.model_sha256}"',
-               "Cache-Control": "private, no-cache", "X-Content-Type-Options": "nosniff"}
+    headers = {
+        "Content-Disposition": _attachment(file_name),
+        "ETag": f'"{row.model_sha256}"',
+        "Cache-Control": "private, no-cache",
+        "X-Content-Type-Options": "nosniff",
+    }
     if row.yanked_at:
         headers["X-Procex-Yanked"] = "true"
     return Response(request.app.state.store.model(row.id), media_type="application/xml", headers=headers)
@@ -389,9 +435,15 @@ def download_manifest(request: Request, publisher: str, slug: str, version: str)
     if refused:
         return refused
     data = json.dumps(store_module.version_manifest(row), ensure_ascii=False, indent=2).encode("utf-8")
-    return Response(data, media_type="application/json", headers={
-        "Content-Disposition": _attachment(f"{slug}-{version}.json"), "Cache-Control": "private, no-cache",
-        "X-Content-Type-Options": "nosniff"})
+    return Response(
+        data,
+        media_type="application/json",
+        headers={
+            "Content-Disposition": _attachment(f"{slug}-{version}.json"),
+            "Cache-Control": "private, no-cache",
+            "X-Content-Type-Options": "nosniff",
+        },
+    )
 
 
 @router.get("/p/{publisher}/{slug}/{version}/diagram.svg")
@@ -402,11 +454,23 @@ def download_svg(request: Request, publisher: str, slug: str, version: str, diag
     store = request.app.state.store
     drawing = diagram_view(store, row, _diagram_number(view, store, row, diagram), view.lang)
     if drawing["svg"] is None:
-        return message(view, 404, view.t("no_diagram_heading"), drawing["error"],
-                       links=[(f"/p/{publisher}/{slug}/{version}", f"{publisher}/{slug}@{version}")])
-    return Response(str(drawing["svg"]), media_type="image/svg+xml", headers={
-        "Content-Disposition": _attachment(f"{slug}-{version}.svg"), "Cache-Control": "private, no-cache",
-        "Content-Security-Policy": "default-src 'none'; style-src 'unsafe-inline'", "X-Content-Type-Options": "nosniff"})
+        return message(
+            view,
+            404,
+            view.t("no_diagram_heading"),
+            drawing["error"],
+            links=[(f"/p/{publisher}/{slug}/{version}", f"{publisher}/{slug}@{version}")],
+        )
+    return Response(
+        str(drawing["svg"]),
+        media_type="image/svg+xml",
+        headers={
+            "Content-Disposition": _attachment(f"{slug}-{version}.svg"),
+            "Cache-Control": "private, no-cache",
+            "Content-Security-Policy": "default-src 'none'; style-src 'unsafe-inline'",
+            "X-Content-Type-Options": "nosniff",
+        },
+    )
 
 
 def _attachment(file_name):
@@ -469,21 +533,33 @@ def _compare(request, publisher, slug, version, to, origin, report):
         if not to:
             return _choose(view, store, this)
         if not _VERSION_RE.match(to):
-            return _choose(view, store, this, 400, view.t("bad_param", name="to", value=shown(to),
-                                                               allowed=allowed_text(view.t, "to")))
+            return _choose(
+                view,
+                store,
+                this,
+                400,
+                view.t("bad_param", name="to", value=shown(to), allowed=allowed_text(view.t, "to")),
+            )
         if to == this.version:
             return _choose(view, store, this, 400, view.t("same_version", version=to))
         new_row = store.find_version(publisher, slug, to)
         if new_row is None:
-            return _choose(view, store, this, 404,
-                           view.t("no_such_version", process=f"{publisher}/{slug}", version=to))
+            return _choose(view, store, this, 404, view.t("no_such_version", process=f"{publisher}/{slug}", version=to))
         old_row = this
     if report:
         from procex.bpmn.report_html import diff_report
 
         old, new, diff = diff_of(store, old_row, new_row)
         html = diff_report(diff, lang=view.lang, old_model=old, new_model=new)
-        return Response(html.encode("utf-8"), media_type="text/html; charset=utf-8", headers=dict(
-            SECURITY_HEADERS, **{"Content-Disposition": _attachment(report_file_name(old_row, new_row)),
-                                 "Cache-Control": "private, no-cache"}))
+        return Response(
+            html.encode("utf-8"),
+            media_type="text/html; charset=utf-8",
+            headers=dict(
+                SECURITY_HEADERS,
+                **{
+                    "Content-Disposition": _attachment(report_file_name(old_row, new_row)),
+                    "Cache-Control": "private, no-cache",
+                },
+            ),
+        )
     return view.render("compare.html", **compare_context(store, view, old_row, new_row, with_origin))

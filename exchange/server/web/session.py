@@ -11,6 +11,7 @@ Form posts of the pages must come from the site's own pages (``same_site``): the
 without one their Referer, names this site. A cross-site form can otherwise sign a visitor in as
 someone else (login CSRF) or out.
 """
+
 import base64
 import hashlib
 import hmac
@@ -43,7 +44,7 @@ def session_secret(settings):
         return env.encode("utf-8")
     db = str(settings.db)
     if db.startswith("sqlite:///"):
-        path = Path(db[len("sqlite:///"):] + ".session-key")
+        path = Path(db[len("sqlite:///") :] + ".session-key")
     elif "://" not in db:
         path = Path(db + ".session-key")
     else:
