@@ -65,9 +65,31 @@ def _ask_for_entry(candidates):
     return candidates[choice - 1][1] if choice else None
 
 
+def _ask_for_key(keys):
+    """On a terminal: which of the process's Leistungsschlüssel becomes the new catalogue entry?"""
+    from procex.exchange.catalogue.leika import load_leika
+
+    services = load_leika()
+    click.echo("the catalogue has none of the services this process implements:", err=True)
+    for number, key in enumerate(keys, 1):
+        service = services.get(key)
+        click.echo(f"  {number}. {key} {service.name if service else '(not in the LeiKa list)'}", err=True)
+    choice = click.prompt(
+        "which one should the catalogue list it under? (0 = none: stop)",
+        type=click.IntRange(0, len(keys)),
+        err=True,
+    )
+    return keys[choice - 1] if choice else None
+
+
 @click.command("import")
 @click.argument("ref")
-@click.option("--entry", "entry_key", default=None, help="Leistungsschlüssel of the catalogue entry it implements.")
+@click.option(
+    "--entry",
+    "entry_key",
+    default=None,
+    help="Leistungsschlüssel of the catalogue entry it implements; added to catalogue.csv when missing.",
+)
 @click.option("--as", "as_name", default=None, help="Local name (default: the package's slug).")
 @click.option(
     "--force",
@@ -78,8 +100,9 @@ def import_(ref, entry_key, as_name, force):
     """Import PUBLISHER/SLUG[@VERSION]: download, verify, validate, map, record provenance."""
     from procex.exchange.workspace.importing import format_import, import_process
 
-    ask = _ask_for_entry if sys.stdin.isatty() else None  # non-interactive runs refuse instead
-    result = import_process(open_workspace(), ref, entry_key, as_name, force, ask, progress_line)
+    interactive = sys.stdin.isatty()  # non-interactive runs refuse instead of asking
+    ask, ask_key = (_ask_for_entry, _ask_for_key) if interactive else (None, None)
+    result = import_process(open_workspace(), ref, entry_key, as_name, force, ask, progress_line, ask_key)
     for warning in result.warnings:
         click.echo(f"procex: warning: {warning}", err=True)
     click.echo(format_import(result))

@@ -18,6 +18,8 @@ from dataclasses import dataclass, field
 from procex.bpmn.model import Model
 from procex.core.errors import ProcexError
 from procex.core.files import atomic_write
+from procex.exchange.catalogue.entries import CatalogueEntry
+from procex.exchange.catalogue.leika import KEY_RE
 from procex.exchange.library import package
 from procex.exchange.workspace.mapping import apply_rules
 
@@ -46,6 +48,7 @@ class ImportResult:
     adoption: str = ""
     unchanged: bool = False  # the identical state was imported already: nothing written
     warnings: list = field(default_factory=list)
+    entry_added: bool = False  # the catalogue had no entry for the process: the import added one
 
     def mapping_summary(self):
         return Counter(a.rule for a in self.applied)
@@ -58,28 +61,42 @@ def validate_model_bytes(data, source):
     return list(validate_bytes(data, source, rules="correctness").findings)
 
 
-def choose_entry(entries, manifest, entry_key=None, ask=None):
-    """The catalogue entry the process implements.
+@dataclass
+class EntryChoice:
+    """The catalogue entry an import links, and whether the import adds it to catalogue.csv."""
 
-    ``entry_key`` wins; else the entry with one of the manifest's Leistungsschlüssel; else the best
-    title match. When that is ambiguous or weak, ``ask(candidates)`` decides (interactive), or
-    the import is refused with the candidates named.
+    entry: CatalogueEntry
+    added: bool = False
+
+
+def choose_entry(entries, manifest, entry_key=None, ask=None, ask_key=None, new_entry=None):
+    """The catalogue entry the process implements, as an EntryChoice.
+
+    ``entry_key`` wins: the catalogue's entry with that key, else a new entry for it (any
+    well-formed key). Else the entry with one of the manifest's Leistungsschlüssel; else the best
+    title match. When no entry holds a manifest key and no title matches well, the manifest's key
+    becomes a new entry (``ask_key(keys)`` picks one of several on a terminal; without a terminal
+    the import is refused, naming --entry). A close but ambiguous title match is asked about
+    (``ask(candidates)``) or refused, as before. ``new_entry(key)`` makes the entry to add.
     """
     from procex.bpmn.text import label_similarity
 
+    new_entry = new_entry or (lambda key: CatalogueEntry(key, manifest.get("name", ""), "in_progress"))
     if entry_key:
         for entry in entries:
             if entry.leistungsschluessel == entry_key:
-                return entry
-        raise ImportRefused(
-            f"the catalogue has no entry with Leistungsschlüssel {entry_key}; "
-            "add it to catalogue.csv or pick another with --entry"
-        )
-    keys = set(manifest.get("leistungsschluessel") or [])
+                return EntryChoice(entry)
+        if not KEY_RE.match(entry_key):
+            raise ImportRefused(
+                f"--entry {entry_key!r} is not a Leistungsschlüssel (14 digits, e.g. 99050012104000); "
+                "check the key and try again"
+            )
+        return EntryChoice(new_entry(entry_key), added=True)
+    keys = [key for key in manifest.get("leistungsschluessel") or [] if KEY_RE.match(key)]
     exact = [e for e in entries if e.leistungsschluessel and e.leistungsschluessel in keys]
     if len(exact) == 1:
-        return exact[0]
-    pool = exact or entries
+        return EntryChoice(exact[0])
+    pool = exact or [e for e in entries if not (keys and e.leistungsschluessel in keys)]
     scored = sorted(
         (
             (label_similarity(manifest.get("name", ""), e.title), e.leistungsschluessel or "", e)
@@ -88,23 +105,60 @@ def choose_entry(entries, manifest, entry_key=None, ask=None):
         ),
         key=lambda t: (-t[0], t[1]),
     )
-    if (
+    clear = (
         scored
         and scored[0][0] >= MIN_TITLE_SCORE
         and (len(scored) == 1 or scored[0][0] - scored[1][0] >= AMBIGUITY_MARGIN)
-    ):
-        return scored[0][2]
-    candidates = [(score, e) for score, _, e in scored[:5]]
-    if ask is not None and candidates:
-        chosen = ask(candidates)
-        if chosen is not None:
-            return chosen
-    names = "; ".join(f"{e.leistungsschluessel or '-'} {e.title} ({score:.2f})" for score, e in candidates[:3])
-    raise ImportRefused(
-        f"no catalogue entry clearly matches {manifest.get('name')!r}"
-        + (f" (closest: {names})" if names else "")
-        + "; choose one with --entry LEISTUNGSSCHLUESSEL"
     )
+    if clear:
+        return EntryChoice(scored[0][2])
+    candidates = [(score, e) for score, _, e in scored[:5]]
+    close = [c for c in candidates if c[0] >= MIN_TITLE_SCORE]
+    if close or exact or not keys:
+        # A title that nearly matches an entry (or two entries with the key) is a decision for a person.
+        if ask is not None and candidates:
+            chosen = ask(candidates)
+            if chosen is not None:
+                return EntryChoice(chosen)
+        if exact or not keys:
+            names = "; ".join(f"{e.leistungsschluessel or '-'} {e.title} ({score:.2f})" for score, e in candidates[:3])
+            raise ImportRefused(
+                f"no catalogue entry clearly matches {manifest.get('name')!r}"
+                + (f" (closest: {names})" if names else "")
+                + "; choose one with --entry LEISTUNGSSCHLUESSEL"
+            )
+        if ask is None:
+            names = "; ".join(f"{e.leistungsschluessel or '-'} {e.title} ({score:.2f})" for score, e in close[:3])
+            raise ImportRefused(
+                f"no catalogue entry has the Leistungsschlüssel of {manifest.get('name')!r} and the titles "
+                f"{names} come close; link one with --entry LEISTUNGSSCHLUESSEL, or add "
+                f"{keys[0]} with --entry {keys[0]}"
+            )
+    # No entry holds the process's key and no title comes close: the key becomes a new entry.
+    if len(keys) == 1:
+        return EntryChoice(new_entry(keys[0]), added=True)
+    chosen_key = ask_key(keys) if ask_key is not None else None
+    if chosen_key is None:
+        raise ImportRefused(
+            f"{manifest.get('name')!r} implements {len(keys)} services ({', '.join(keys)}) and the catalogue "
+            "has none of them; choose the one to add with --entry LEISTUNGSSCHLUESSEL"
+        )
+    return EntryChoice(new_entry(chosen_key), added=True)
+
+
+def new_catalogue_entry(ws, manifest, key, leika=None):
+    """The catalogue entry an import adds for ``key``: the LeiKa title (else the process's name),
+    status in_progress, and the workspace's office, else the manifest contact's office in local words."""
+    from procex.exchange.catalogue.leika import load_leika
+    from procex.exchange.workspace.mapping import map_text
+
+    services = load_leika() if leika is None else leika
+    service = services.get(key)
+    title = service.name if service else manifest.get("name", "")
+    office = (ws.config.get("publish") or {}).get("office") or ""
+    if not office:
+        office, _ = map_text((manifest.get("contact") or {}).get("office") or "", ws.mapping_rules())
+    return CatalogueEntry(key, title, "in_progress", office)
 
 
 def yank_text(yanked):
@@ -122,7 +176,7 @@ def lock_entry_for(previous, fields):
     return entry
 
 
-def import_process(ws, ref_text, entry_key=None, as_name=None, force=False, ask=None, progress=None):
+def import_process(ws, ref_text, entry_key=None, as_name=None, force=False, ask=None, progress=None, ask_key=None):
     """Import ``publisher/slug[@version]`` into the workspace ``ws``; returns an ImportResult."""
     say = progress or (lambda message: None)
     asked = package.parse_ref(ref_text)
@@ -168,7 +222,10 @@ def import_process(ws, ref_text, entry_key=None, as_name=None, force=False, ask=
         listed = "; ".join(f"{f.element or '-'}: {f.message}" for f in errors[:3])
         raise ImportRefused(f"{ref} has {len(errors)} validation error(s) ({listed}); import anyway with --force")
     entries = ws.catalogue()
-    entry = choose_entry(entries, manifest, entry_key, ask)
+    choice = choose_entry(
+        entries, manifest, entry_key, ask, ask_key, lambda key: new_catalogue_entry(ws, manifest, key)
+    )
+    entry = choice.entry
     model = Model.from_bytes(data, str(ref))
     applied = apply_rules(model, ws.mapping_rules())
     local_bytes = model.to_bytes()
@@ -185,6 +242,7 @@ def import_process(ws, ref_text, entry_key=None, as_name=None, force=False, ask=
         and current_sha == local_sha
         and previous.get("upstream") == str(ref)
         and previous.get("sha256") == sha
+        and not choice.added
         and previous.get("entry") == entry.leistungsschluessel
         and entry.process == relative
         and (previous.get("upstream_yanked") or None) == (yanked or None)
@@ -215,11 +273,11 @@ def import_process(ws, ref_text, entry_key=None, as_name=None, force=False, ask=
         },
     )
     ws.save_lock(lock)
-    for e in entries:
-        if e is entry:
-            e.process = relative
-            if e.status == "planned":
-                e.status = "in_progress"
+    if choice.added:
+        entries.append(entry)
+    entry.process = relative
+    if entry.status == "planned":
+        entry.status = "in_progress"
     ws.save_catalogue(entries)
     adoption = ""
     if manifest["publisher"] != ws.slug:
@@ -229,17 +287,27 @@ def import_process(ws, ref_text, entry_key=None, as_name=None, force=False, ask=
         except ProcexError as error:
             adoption = f"not recorded: {error}"
     return ImportResult(
-        str(ref), name, relative, entry.leistungsschluessel, entry.title, applied, findings, adoption, warnings=warnings
+        str(ref),
+        name,
+        relative,
+        entry.leistungsschluessel,
+        entry.title,
+        applied,
+        findings,
+        adoption,
+        warnings=warnings,
+        entry_added=choice.added,
     )
 
 
 def format_import(result):
     if result.unchanged:
         return f"{result.ref} is already imported as {result.path} with this content and catalogue entry; nothing to do"
-    lines = [
-        f"imported {result.ref} as {result.path}",
-        f"  catalogue entry: {result.entry or '-'} {result.entry_title}",
-    ]
+    lines = [f"imported {result.ref} as {result.path}"]
+    if result.entry_added:
+        lines.append(f"  added catalogue entry {result.entry} {result.entry_title} (in_progress) to catalogue.csv")
+    else:
+        lines.append(f"  catalogue entry: {result.entry or '-'} {result.entry_title}")
     errors = sum(1 for f in result.findings if f.severity == "error")
     warnings = sum(1 for f in result.findings if f.severity == "warning")
     lines.append(f"  validation: {errors} errors, {warnings} warnings")
