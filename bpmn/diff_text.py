@@ -337,3 +337,21 @@ def _fallback(error, data, lang, digest=None, size=None):
     if text and not text.endswith("\n"):
         text += "\n"
     return head + "\n" + text
+
+
+def cause_words(cause, lang="de"):
+    """A change's cause in words: 'mapping:a+b' -> 'Zuordnungsregeln a+b', 'local' -> 'lokale Bearbeitung',
+    'mapping:a+local' (a rule and a person) -> both. Causes come from the workspace's adaptation diff."""
+    german = lang != "en"
+    local = "lokale Bearbeitung" if german else "local edit"
+    if not cause.startswith("mapping:"):
+        return local
+    rules = cause[len("mapping:") :]
+    mixed = rules.endswith("+local")
+    rules = rules.removesuffix("+local")
+    noun = (
+        ("Zuordnungsregeln " if "+" in rules else "Zuordnungsregel ")
+        if german
+        else ("mapping rules " if "+" in rules else "mapping rule ")
+    )
+    return noun + rules + (f" und {local}" if german else f" and {local}") * mixed

@@ -10,7 +10,7 @@ table of the changes; each row links to the element in the diagrams (``#old0-el-
 import re
 from html import escape
 
-from procex.bpmn.diff_text import KIND_WORDS, PROPERTY_WORDS_DE, format_summary, quote, type_word
+from procex.bpmn.diff_text import KIND_WORDS, PROPERTY_WORDS_DE, cause_words, format_summary, quote, type_word
 from procex.bpmn.render import NoDiagramError, _dom_id, render_svg
 
 TEXT = {
@@ -146,19 +146,12 @@ def _value(value, lang="de"):
     return quote(value, lang)
 
 
-def _cause_text(cause, lang):
-    if cause == "local":
-        return "lokale Bearbeitung" if lang == "de" else "local edit"
-    if cause and cause.startswith("mapping:"):
-        return ("Zuordnungsregel " if lang == "de" else "mapping rule ") + cause[len("mapping:") :]
-    return cause or ""
-
-
-def diff_report(diff, lang="de", old_model=None, new_model=None, causes=None):
+def diff_report(diff, lang="de", old_model=None, new_model=None, causes=None, detail_causes=None):
     """The report as one HTML document (str). The models default to those the diff was made from.
 
     ``causes`` (one text per change, in ``diff.changes`` order) adds a column saying why each
-    change was made; the workspace passes "mapping:<rule>" or "local" there.
+    change was made; the workspace passes "mapping:<rule>" or "local" there. ``detail_causes``
+    (per change, one cause per detail) names the cause on each detail line.
     """
     lang = "en" if lang == "en" else "de"
     t = TEXT[lang]
@@ -178,10 +171,14 @@ def diff_report(diff, lang="de", old_model=None, new_model=None, causes=None):
             else:
                 links.append(f"{escape(label)}: {escape(ident)}")
         details = []
-        for d in change.details:
+        for index, d in enumerate(change.details):
             prop = PROPERTY_WORDS_DE.get(d["property"], d["property"]) if lang == "de" else d["property"]
+            why = ""
+            if detail_causes and index < len(detail_causes[number - 1]):
+                cause = cause_words(detail_causes[number - 1][index], lang)
+                why = f' <span class="detail-cause">[{escape(cause)}]</span>'
             details.append(
-                f"<div>{escape(prop)}: {escape(_value(d['old'], lang))} → {escape(_value(d['new'], lang))}</div>"
+                f"<div>{escape(prop)}: {escape(_value(d['old'], lang))} → {escape(_value(d['new'], lang))}{why}</div>"
             )
         how = (
             f' <small title="{escape(t["similar"])}">≈ {change.score:.2f}</small>'
@@ -196,7 +193,7 @@ def diff_report(diff, lang="de", old_model=None, new_model=None, causes=None):
             f'data-new-id="{escape(change.new_id or "")}"><td>{escape(KIND_WORDS[lang][change.kind])}</td>'
             f"<td>{escape(type_word(change.element_type, lang))}</td><td>{escape(change.name or '')}</td>"
             f'<td class="details">{"".join(details)}</td><td>{"<br>".join(links)}{how}</td>'
-            + (f'<td class="cause">{escape(_cause_text(causes[number - 1], lang))}</td>' if causes else "")
+            + (f'<td class="cause">{escape(cause_words(causes[number - 1], lang))}</td>' if causes else "")
             + "</tr>"
         )
     cause_head = f"<th>{t['cause']}</th>" if causes else ""

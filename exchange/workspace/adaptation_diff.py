@@ -21,13 +21,57 @@ def _normal(value):
     return " ".join(value.split()) if isinstance(value, str) else value
 
 
-def _detail_key(change):
-    return tuple(sorted((d.get("property"), repr(_normal(d.get("new")))) for d in change.get("details") or []))
+def mapping_provenance(applied):
+    """{(element id, property): (rules in the order they applied, the value they left)}."""
+    provenance = {}
+    for record in applied:
+        rules, _ = provenance.get((record.element, record.property), ([], None))
+        if record.rule not in rules:
+            rules = [*rules, record.rule]
+        provenance[(record.element, record.property)] = (rules, record.new)
+    return provenance
+
+
+def detail_cause(element_id, detail, provenance):
+    """'mapping:<rules>' when the mapping rules alone explain the detail's new value, else 'local'."""
+    rules, value = provenance.get((element_id, detail.get("property")), (None, None))
+    if rules and _normal(detail.get("new")) == _normal(value):
+        return "mapping:" + "+".join(rules)
+    return "local"
+
+
+def element_cause(detail_causes):
+    """The cause of a change from its details' causes: the rules of all its details in order,
+    'local' when a person made every detail, 'mapping:<rules>+local' when both did."""
+    rules = []
+    for cause in detail_causes:
+        for rule in cause[len("mapping:") :].split("+") if cause.startswith("mapping:") else ():
+            if rule not in rules:
+                rules.append(rule)
+    if not rules:
+        return "local"
+    local = "+local" if "local" in detail_causes else ""
+    return "mapping:" + "+".join(rules) + local
+
+
+def attribute_causes(changes, applied):
+    """Give every detail of every change its cause, and every change the causes of its details.
+
+    A change without details (an added or removed element) is a local edit: mapping rules only
+    rewrite names and texts of elements that are there.
+    """
+    provenance = mapping_provenance(applied)
+    for change in changes:
+        causes = []
+        for detail in change.get("details") or []:
+            detail["cause"] = detail_cause(change.get("old_id"), detail, provenance)
+            causes.append(detail["cause"])
+        change["cause"] = element_cause(causes)
 
 
 def diff_process(ws, name, mode="auto"):
     """(attributed JSON, Diff): the adaptation diff of a workspace process; each change in the JSON
-    has a ``cause``, and the Diff object feeds the HTML report."""
+    and each of its details has a ``cause``, and the Diff object feeds the HTML report."""
     from procex.bpmn.diff import diff_models
 
     entry = ws.lock_entry(name)
@@ -37,24 +81,10 @@ def diff_process(ws, name, mode="auto"):
     local_path = ws.process_path(name)
     base = Model.from_bytes(base_bytes, f"{entry['upstream']} (original)")
     local = Model.from_file(local_path)
-    mapped, applied = _mapped(ws, base_bytes, f"{entry['upstream']} (mapped)")
-    rules_by_element = {}
-    for record in applied:
-        rules_by_element.setdefault(record.element, [])
-        if record.rule not in rules_by_element[record.element]:
-            rules_by_element[record.element].append(record.rule)
-    explained = {}
-    for change in diff_models(base, mapped, mode="id").to_dict()["changes"]:
-        explained[(change["kind"], change.get("old_id"))] = change
+    _, applied = _mapped(ws, base_bytes, f"{entry['upstream']} (mapped)")
     diff = diff_models(base, local, mode=mode)
     result = diff.to_dict()
-    for change in result["changes"]:
-        expected = explained.get((change["kind"], change.get("old_id")))
-        rules = rules_by_element.get(change.get("old_id"), [])
-        if expected is not None and rules and _detail_key(expected) == _detail_key(change):
-            change["cause"] = "mapping:" + "+".join(rules)
-        else:
-            change["cause"] = "local"
+    attribute_causes(result["changes"], applied)
     result["old"] = f"{entry['upstream']} (original, cached {entry['sha256'][:12]})"
     result["new"] = str(local_path.relative_to(ws.root))
     result["causes"] = _cause_counts(result["changes"])
@@ -75,7 +105,15 @@ def format_diff_text(result, color=False, lang="de"):
     """
     import click
 
-    from procex.bpmn.diff_text import COLOURS, KIND_WORDS, PROPERTY_WORDS_DE, TYPE_WORDS_DE, _value, quote
+    from procex.bpmn.diff_text import (
+        COLOURS,
+        KIND_WORDS,
+        PROPERTY_WORDS_DE,
+        TYPE_WORDS_DE,
+        _value,
+        cause_words,
+        quote,
+    )
 
     german = lang != "en"
     lang = "de" if german else "en"
@@ -88,10 +126,7 @@ def format_diff_text(result, color=False, lang="de"):
     for change in result["changes"]:
         by_cause.setdefault(change["cause"], []).append(change)
     for cause in sorted(by_cause, key=lambda c: (c == "local", c)):
-        if cause == "local":
-            title = "lokale Bearbeitung" if german else "local edit"
-        else:
-            title = f"Zuordnungsregel {cause[8:]}" if german else f"mapping rule {cause[8:]}"
+        title = cause_words(cause, lang)
         lines.append(click.style(f"  {title}:", bold=True) if color else f"  {title}:")
         for change in by_cause[cause]:
             element = change.get("name") or change.get("new_id") or change.get("old_id")
@@ -100,7 +135,7 @@ def format_diff_text(result, color=False, lang="de"):
                 kind_type = TYPE_WORDS_DE.get(kind_type, kind_type)
             details = "; ".join(
                 f"{PROPERTY_WORDS_DE.get(d.get('property'), d.get('property')) if german else d.get('property')}: "
-                f"{_value(d.get('old'), lang)} → {_value(d.get('new'), lang)}"
+                f"{_value(d.get('old'), lang)} → {_value(d.get('new'), lang)} [{cause_words(d['cause'], lang)}]"
                 for d in change.get("details") or []
             )
             text = f"    {words.get(change['kind'], change['kind']):16s} {kind_type} {quote(element, lang)}"
@@ -116,5 +151,6 @@ def write_diff_report(ws, name, output, lang="de"):
 
     attributed, diff = diff_process(ws, name)
     causes = [change["cause"] for change in attributed["changes"]]
-    atomic_write(output, diff_report(diff, lang=lang, causes=causes))
+    detail_causes = [[d["cause"] for d in change.get("details") or []] for change in attributed["changes"]]
+    atomic_write(output, diff_report(diff, lang=lang, causes=causes, detail_causes=detail_causes))
     return output
