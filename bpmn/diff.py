@@ -416,7 +416,7 @@ def _layout_details(ctx, old_id, new_id):
 
 
 def _close(left, right):
-    return all(abs(x - y) <= TOLERANCE for x, y in zip(left, right))
+    return all(abs(x - y) <= TOLERANCE for x, y in zip(left, right, strict=True))
 
 
 def _num(value):

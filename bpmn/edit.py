@@ -16,8 +16,8 @@ from procex.bpmn.errors import EditError
 from procex.bpmn.model import Bounds
 from procex.bpmn.xml import BPMN_NS, BPMNDI_NS, DC_NS, DI_NS, XSI_NS, local_name
 
-_B = "{%s}" % BPMN_NS
-_BPMNDI = "{%s}" % BPMNDI_NS
+_B = f"{{{BPMN_NS}}}"
+_BPMNDI = f"{{{BPMNDI_NS}}}"
 DEFAULT_SIZES = {"activity": (100.0, 80.0), "event": (36.0, 36.0), "gateway": (50.0, 50.0), "data": (36.0, 50.0)}
 # Children of tFlowNode/tActivity/tEvent that must come before event definitions and the like.
 _HEAD = ("documentation", "extensionElements")
@@ -272,8 +272,8 @@ def _add_shape(model, ident, kind, container_id, lane_id, bounds):
     shape.set("bpmnElement", ident)
     if kind in kinds.SUB_PROCESSES:
         shape.set("isExpanded", "false")
-    dc = etree.SubElement(shape, "{%s}Bounds" % DC_NS)
-    for key, value in zip(("x", "y", "width", "height"), bounds):
+    dc = etree.SubElement(shape, f"{{{DC_NS}}}Bounds")
+    for key, value in zip(("x", "y", "width", "height"), bounds, strict=True):
         dc.set(key, format_number(value))
     insert_child(plane, shape, after_kinds=("BPMNShape",), before_kinds=("BPMNEdge",))
 
@@ -362,7 +362,7 @@ def _add_edge(model, flow_id, source_id, target_id, container_id):
     edge.set("id", new_id(model, f"{flow_id}_di"))
     edge.set("bpmnElement", flow_id)
     for x, y in route(source_shapes[0].bounds, target_shapes[0].bounds):
-        wp = etree.SubElement(edge, "{%s}waypoint" % DI_NS)
+        wp = etree.SubElement(edge, f"{{{DI_NS}}}waypoint")
         wp.set("x", format_number(x))
         wp.set("y", format_number(y))
     insert_child(plane, edge, after_kinds=("BPMNShape", "BPMNEdge"))
@@ -410,11 +410,11 @@ def reconnect(model, flow_id, source_id=None, target_id=None):
         source_shapes = model.shapes_of(kinds.local_ref(flow.el.get("sourceRef")))
         target_shapes = model.shapes_of(kinds.local_ref(flow.el.get("targetRef")))
         if source_shapes and target_shapes and source_shapes[0].bounds and target_shapes[0].bounds:
-            for wp in edge.el.findall("{%s}waypoint" % DI_NS):
+            for wp in edge.el.findall(f"{{{DI_NS}}}waypoint"):
                 edge.el.remove(wp)
             label = edge.el.find(_BPMNDI + "BPMNLabel")
             for x, y in route(source_shapes[0].bounds, target_shapes[0].bounds):
-                wp = etree.Element("{%s}waypoint" % DI_NS)
+                wp = etree.Element(f"{{{DI_NS}}}waypoint")
                 wp.set("x", format_number(x))
                 wp.set("y", format_number(y))
                 if label is not None:
@@ -546,7 +546,7 @@ def rename_ids(model, mapping):
         if not isinstance(el.tag, str):
             continue
         ident = el.get("id")
-        if ident in mapping and el.tag.startswith(("{%s}" % BPMN_NS, _BPMNDI)):
+        if ident in mapping and el.tag.startswith((f"{{{BPMN_NS}}}", _BPMNDI)):
             el.set("id", mapping[ident])
         for attr in kinds.REFERENCE_ATTRIBUTES:
             value = el.get(attr)
@@ -556,7 +556,7 @@ def rename_ids(model, mapping):
             changed = [_renamed(p, mapping) for p in parts]
             if changed != parts:
                 el.set(attr, " ".join(changed))
-        if local_name(el.tag) in kinds.REFERENCE_TEXT_ELEMENTS and el.text and el.tag.startswith("{%s}" % BPMN_NS):
+        if local_name(el.tag) in kinds.REFERENCE_TEXT_ELEMENTS and el.text and el.tag.startswith(f"{{{BPMN_NS}}}"):
             new = _renamed(el.text.strip(), mapping)
             if new != el.text.strip():
                 el.text = new

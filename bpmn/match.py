@@ -28,7 +28,7 @@ from procex.bpmn.normalize import label_of
 from procex.bpmn.text import compact_label, label_similarity, label_tokens, normalize_label
 from procex.bpmn.xml import BPMN_NS, local_name
 
-_B = "{%s}" % BPMN_NS
+_B = f"{{{BPMN_NS}}}"
 THRESHOLD = 0.5
 ROUNDS = 4
 NODE_KINDS = kinds.FLOW_NODES | kinds.DATA_ELEMENTS | {"dataStore", "textAnnotation", "group"}
@@ -273,7 +273,7 @@ class _Similarity:
         gated = np.where(score >= self.threshold, score, 0.0)
         rows, cols = linear_sum_assignment(gated, maximize=True)
         found = {}
-        for r, c in zip(rows, cols):
+        for r, c in zip(rows, cols, strict=True):
             if gated[r, c] > 0:
                 found[olds[r].id] = (news[c].id, "similarity", round(float(score[r, c]), 4))
         return found
@@ -329,14 +329,14 @@ class _Similarity:
                 col.setdefault(ident, len(col))
         if not col:
             return np.zeros((len(olds), len(news))), np.zeros((len(olds), len(news)), dtype=bool)
-        A = np.zeros((len(olds), len(col)))
-        B = np.zeros((len(news), len(col)))
+        neighbours_a = np.zeros((len(olds), len(col)))
+        neighbours_b = np.zeros((len(news), len(col)))
         for i, row in enumerate(rows_a):
-            A[i, [col[x] for x in row]] = 1.0
+            neighbours_a[i, [col[x] for x in row]] = 1.0
         for j, row in enumerate(rows_b):
-            B[j, [col[x] for x in row]] = 1.0
-        common = A @ B.T
-        total = A.sum(1)[:, None] + B.sum(1)[None, :]
+            neighbours_b[j, [col[x] for x in row]] = 1.0
+        common = neighbours_a @ neighbours_b.T
+        total = neighbours_a.sum(1)[:, None] + neighbours_b.sum(1)[None, :]
         mask = total > 0
         dice = np.divide(2 * common, total, out=np.zeros_like(common), where=mask)
         return dice, mask
@@ -471,16 +471,16 @@ def label_matrix(left, right):
         stems = {}
         rows_a = [{stems.setdefault(t, len(stems)) for t in label_tokens(x)} for x in la]
         rows_b = [{stems.setdefault(t, len(stems)) for t in label_tokens(x)} for x in lb]
-        A = np.zeros((len(la), max(len(stems), 1)))
-        B = np.zeros((len(lb), max(len(stems), 1)))
+        stems_a = np.zeros((len(la), max(len(stems), 1)))
+        stems_b = np.zeros((len(lb), max(len(stems), 1)))
         for i, row in enumerate(rows_a):
-            A[i, list(row)] = 1.0
+            stems_a[i, list(row)] = 1.0
         for j, row in enumerate(rows_b):
-            B[j, list(row)] = 1.0
-        size = A.sum(1)[:, None] + B.sum(1)[None, :]
-        dice = np.divide(2 * (A @ B.T), size, out=np.zeros_like(char), where=size > 0)
+            stems_b[j, list(row)] = 1.0
+        size = stems_a.sum(1)[:, None] + stems_b.sum(1)[None, :]
+        dice = np.divide(2 * (stems_a @ stems_b.T), size, out=np.zeros_like(char), where=size > 0)
         exact = np.minimum(0.99, 0.6 * dice + 0.4 * char)
-        for i, j in zip(*np.nonzero((exact >= ESTIMATE_FLOOR) | (char >= 0.5))):
+        for i, j in zip(*np.nonzero((exact >= ESTIMATE_FLOOR) | (char >= 0.5)), strict=True):
             exact[i, j] = label_similarity(la[i], lb[j])
     ia = {x: i for i, x in enumerate(la)}
     ib = {x: j for j, x in enumerate(lb)}

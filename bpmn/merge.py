@@ -50,7 +50,7 @@ from procex.bpmn.normalize import Value, element_properties, label_of
 from procex.bpmn.xml import BPMN_NS, local_name
 from procex.core.errors import ProcexError
 
-_B = "{%s}" % BPMN_NS
+_B = f"{{{BPMN_NS}}}"
 NON_BLOCKING = frozenset({"layout"})
 CONFLICT_KINDS = (
     "label",
@@ -393,7 +393,7 @@ class _Classifier:
                 if b in removed_l:
                     twin(removed_l[b])
                     continue
-                semantic = [l for l in locals_ if l.aspect != "layout"]
+                semantic = [c for c in locals_ if c.aspect != "layout"]
                 for l_item in semantic:
                     conflict("removed-changed", b, l_item, u)
                 users = referencing_l.get(b, [])
@@ -413,9 +413,9 @@ class _Classifier:
                 else:
                     conflict("removed-changed", b, removed_l[b], u)
                 continue
-            same = [l for l in locals_ if l.aspect == u.aspect]
+            same = [c for c in locals_ if c.aspect == u.aspect]
             if u.aspect == "layout":
-                moved = [l for l in locals_ if l.aspect == "parent"]
+                moved = [c for c in locals_ if c.aspect == "parent"]
                 if same and self.value(same[0]) == self.value(u):
                     twin(same[0])
                 elif same or moved:
@@ -431,7 +431,7 @@ class _Classifier:
                     conflict(_conflict_kind(u.aspect), b, same[0], u)
                 continue
             if u.aspect == "parent":
-                touched = [l for l in locals_ if l.aspect != "layout"] + referencing_l.get(b, [])
+                touched = [c for c in locals_ if c.aspect != "layout"] + referencing_l.get(b, [])
                 if touched:
                     for l_item in touched:
                         conflict("moved-changed", b, l_item, u)

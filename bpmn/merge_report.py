@@ -129,7 +129,7 @@ def format_text(three, lang="de", paths=(None, None, None)):
     """The text report of ``procex diff3``."""
     lang = "en" if lang == "en" else "de"
     w = WORDS[lang]
-    base, local, upstream = (p or name for p, name in zip(paths, ("BASE", "LOCAL", "UPSTREAM")))
+    base, local, upstream = (p or name for p, name in zip(paths, ("BASE", "LOCAL", "UPSTREAM"), strict=True))
     lines = [f"{w['title']}: {base} → {local} / {upstream}", summary_line(three, lang)]
     for key in ("applicable", "local", "pseudo"):
         items = getattr(three, key)

@@ -32,14 +32,14 @@ from procex.bpmn.xml import (
     serialize,
 )
 
-_BPMN = "{%s}" % BPMN_NS
-_BPMNDI = "{%s}" % BPMNDI_NS
-_DC = "{%s}" % DC_NS
-_DI = "{%s}" % DI_NS
+_BPMN = f"{{{BPMN_NS}}}"
+_BPMNDI = f"{{{BPMNDI_NS}}}"
+_DC = f"{{{DC_NS}}}"
+_DI = f"{{{DI_NS}}}"
 _STANDARD_NAMESPACES = OMG_NAMESPACES | {XSI_NS, XML_NS}
 # Only ids of OMG-namespace elements are BPMN ids; vendor extensions use "id" for their own ends.
 _OMG_PREFIXES = {"b": BPMN_NS, "bd": BPMNDI_NS, "dc": DC_NS, "di": DI_NS}
-_OMG_WILDCARDS = tuple("{%s}*" % ns for ns in _OMG_PREFIXES.values())
+_OMG_WILDCARDS = tuple(f"{{{ns}}}*" for ns in _OMG_PREFIXES.values())
 _ID_ELEMENTS = etree.XPath("//b:*[@id] | //bd:*[@id] | //di:*[@id] | //dc:*[@id]", namespaces=_OMG_PREFIXES)
 _ALL_IDS = etree.XPath(
     "(//b:*[@id] | //bd:*[@id] | //di:*[@id] | //dc:*[@id])/@id", namespaces=_OMG_PREFIXES, smart_strings=False
@@ -311,7 +311,7 @@ class Element:
 
     @property
     def child_lanes(self):
-        return [self.model.view(l) for l in self.el.iterfind(f"{_BPMN}childLaneSet/{_BPMN}lane")]
+        return [self.model.view(lane) for lane in self.el.iterfind(f"{_BPMN}childLaneSet/{_BPMN}lane")]
 
     @property
     def parent_lane(self):

@@ -71,7 +71,8 @@ h1 { font-size: 1.4em; margin: 0 0 .3em; }
 .side svg { max-width: 100%; height: auto; }
 .note { background: #fff8c5; border: 1px solid #d4a72c; padding: .5em; border-radius: 4px; }
 .legend span { display: inline-block; margin-right: 1.2em; }
-.legend i { display: inline-block; width: 1em; height: 1em; vertical-align: middle; margin-right: .3em; border: 3px solid; }
+.legend i { display: inline-block; width: 1em; height: 1em; vertical-align: middle; margin-right: .3em;
+  border: 3px solid; }
 .legend .l-added { border-color: #1a7f37; } .legend .l-removed { border-color: #cf222e; border-style: dashed; }
 .legend .l-changed { border-color: #9a6700; } .legend .l-layout { border-color: #0969da; border-style: dotted; }
 table { border-collapse: collapse; margin-top: 1em; width: 100%; }

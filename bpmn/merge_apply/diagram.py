@@ -26,13 +26,14 @@ class Diagram:
                 di.getparent().remove(di)
                 self.ix.drop_tree(di)
             return
-        for up_shape, loc_shape in zip(self.up_ix.shapes.get(up_id, []), self.ix.shapes.get(lid, [])):
+        # Pair the shapes both sides have; a side's extra shape (a second diagram) stays as it is.
+        for up_shape, loc_shape in zip(self.up_ix.shapes.get(up_id, []), self.ix.shapes.get(lid, []), strict=False):
             _replace_bounds(loc_shape, up_shape)
             label_up = up_shape.find(BPMNDI + "BPMNLabel")
             label_loc = loc_shape.find(BPMNDI + "BPMNLabel")
             if label_up is not None and label_loc is not None:
                 _replace_bounds(label_loc, label_up)
-        for up_edge, loc_edge in zip(self.up_ix.edges.get(up_id, []), self.ix.edges.get(lid, [])):
+        for up_edge, loc_edge in zip(self.up_ix.edges.get(up_id, []), self.ix.edges.get(lid, []), strict=False):
             for wp in loc_edge.findall(DI + "waypoint"):
                 loc_edge.remove(wp)
             label = loc_edge.find(BPMNDI + "BPMNLabel")
@@ -87,7 +88,7 @@ class Diagram:
         ends = [kinds.local_ref(el.get(a, "")) for a in ("sourceRef", "targetRef")]
         up_ends = [kinds.local_ref(up.get(a, "")) for a in ("sourceRef", "targetRef")]
         local_bounds = [self.ix.bounds(e) for e in ends]
-        if all(lb is not None and lb == self.up_ix.bounds(u) for lb, u in zip(local_bounds, up_ends)):
+        if all(lb is not None and lb == self.up_ix.bounds(u) for lb, u in zip(local_bounds, up_ends, strict=True)):
             return
         if None in local_bounds:
             edge_el.getparent().remove(edge_el)

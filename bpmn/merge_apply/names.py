@@ -3,10 +3,10 @@
 from procex.bpmn import kinds
 from procex.bpmn.xml import BPMN_NS, BPMNDI_NS, DC_NS, DI_NS
 
-BPMN = "{%s}" % BPMN_NS
-BPMNDI = "{%s}" % BPMNDI_NS
-DC = "{%s}" % DC_NS
-DI = "{%s}" % DI_NS
+BPMN = f"{{{BPMN_NS}}}"
+BPMNDI = f"{{{BPMNDI_NS}}}"
+DC = f"{{{DC_NS}}}"
+DI = f"{{{DI_NS}}}"
 OMG_PREFIXES = (BPMN, BPMNDI, DC, DI)
 # Children that are diffed (and so added) on their own, or that edits keep in step.
 _NESTED_ON_THEIR_OWN = kinds.FLOW_ELEMENTS | kinds.ARTIFACTS | {"laneSet", "childLaneSet", "flowNodeRef"}

@@ -23,7 +23,8 @@ class Placement:
         el = self._el(lid)
         dx = dy = 0.0
         frame = None
-        for up_ref, loc_ref in zip(self.up_ix.holders(up), self.ix.holders(el)):
+        # The frames both sides share, innermost first; the element may sit deeper on one side.
+        for up_ref, loc_ref in zip(self.up_ix.holders(up), self.ix.holders(el), strict=False):
             up_frame, loc_frame = self.up_ix.bounds(up_ref), self.ix.bounds(loc_ref)
             if up_frame is not None and loc_frame is not None:
                 dy = loc_frame.y - up_frame.y
@@ -128,5 +129,5 @@ class Placement:
 
 
 def _set_bounds(bounds_el, b):
-    for key, value in zip(("x", "y", "width", "height"), (b.x, b.y, b.width, b.height)):
+    for key, value in zip(("x", "y", "width", "height"), (b.x, b.y, b.width, b.height), strict=True):
         bounds_el.set(key, edit.format_number(value))

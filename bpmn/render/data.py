@@ -26,7 +26,8 @@ def data_object(canvas, di, element, kind, b):
         fill = "#fff" if kind == "dataInput" else STROKE
         body += (
             f'<path class="data-{kind[4:].lower()}" transform="translate({num(x + 3)},{num(y + 3)})" '
-            f'd="M0 3.5 L7 3.5 L7 0.5 L12 5.5 L7 10.5 L7 7.5 L0 7.5 Z" fill="{fill}" stroke="{STROKE}" stroke-width="1"/>'
+            'd="M0 3.5 L7 3.5 L7 0.5 L12 5.5 L7 10.5 L7 7.5 L0 7.5 Z" '
+            f'fill="{fill}" stroke="{STROKE}" stroke-width="1"/>'
         )
     if _is_collection(canvas.model, element, kind):
         bx = x + w / 2 - 6

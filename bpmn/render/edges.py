@@ -7,7 +7,7 @@ from procex.bpmn.render.labels import wrap_text
 from procex.bpmn.render.style import EXTERNAL_LABEL_WIDTH, LINE_HEIGHT, STROKE
 from procex.bpmn.xml import BPMN_NS
 
-_BPMN = "{%s}" % BPMN_NS
+_BPMN = f"{{{BPMN_NS}}}"
 
 
 def edge(canvas, di):

@@ -24,7 +24,10 @@ def gateway(canvas, di, element, kind, b):
     elif kind == "inclusiveGateway":
         inner = f'<circle cx="25" cy="25" r="11" fill="none" stroke="{STROKE}" stroke-width="2.5"/>'
     elif kind == "complexGateway":
-        inner = f'<path d="M25 12 L25 38 M12 25 L38 25 M16 16 L34 34 M34 16 L16 34" fill="none" stroke="{STROKE}" stroke-width="3"/>'
+        inner = (
+            '<path d="M25 12 L25 38 M12 25 L38 25 M16 16 L34 34 M34 16 L16 34" '
+            f'fill="none" stroke="{STROKE}" stroke-width="3"/>'
+        )
     elif kind == "eventBasedGateway":
         el = element.el
         parallel = (el.get("eventGatewayType") or "").strip() == "Parallel"

@@ -2,6 +2,7 @@
 
 import math
 from dataclasses import replace
+from itertools import pairwise
 
 
 def num(value):
@@ -45,10 +46,10 @@ def unit(a, b):
 
 def midpoint_segment(points):
     """The segment of a polyline that holds the middle of its length."""
-    lengths = [math.hypot(b[0] - a[0], b[1] - a[1]) for a, b in zip(points, points[1:])]
+    lengths = [math.hypot(b[0] - a[0], b[1] - a[1]) for a, b in pairwise(points)]
     half = sum(lengths) / 2
     run = 0.0
-    for (a, b), length in zip(zip(points, points[1:]), lengths):
+    for (a, b), length in zip(pairwise(points), lengths, strict=True):
         if run + length >= half:
             return a, b
         run += length

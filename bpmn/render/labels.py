@@ -11,7 +11,7 @@ from procex.bpmn import kinds
 from procex.bpmn.render.style import FONT_SIZE
 from procex.bpmn.xml import BPMN_NS
 
-_BPMN = "{%s}" % BPMN_NS
+_BPMN = f"{{{BPMN_NS}}}"
 
 # Advance widths of Helvetica/Arial in 1/1000 em (the standard AFM metrics of the font).
 _AFM = {

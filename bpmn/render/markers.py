@@ -9,7 +9,7 @@ from procex.bpmn.render.semantics import is_true
 from procex.bpmn.render.style import STROKE
 from procex.bpmn.xml import BPMN_NS
 
-_BPMN = "{%s}" % BPMN_NS
+_BPMN = f"{{{BPMN_NS}}}"
 
 
 # Event-definition icons that are one closed outline, filled when the event throws.

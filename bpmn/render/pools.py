@@ -45,8 +45,8 @@ def _band_label(canvas, text, b, horizontal):
         cx = b.x + POOL_HEADER / 2
         cy = b.y + b.height / 2
         spans = "".join(
-            f'<tspan x="{num(cx)}" y="{num(cy - height / 2 + FONT_SIZE * 0.9 + i * LINE_HEIGHT)}">{esc(l)}</tspan>'
-            for i, l in enumerate(lines)
+            f'<tspan x="{num(cx)}" y="{num(cy - height / 2 + FONT_SIZE * 0.9 + i * LINE_HEIGHT)}">{esc(line)}</tspan>'
+            for i, line in enumerate(lines)
         )
         return (
             f'<text class="label" text-anchor="middle" transform="rotate(-90 {num(cx)} {num(cy)})" '

@@ -24,7 +24,8 @@ STYLE = f"""
 .bpmn-diagram text {{ font-family: {FONT_FAMILY}; font-size: {num(FONT_SIZE)}px; fill: {STROKE}; }}
 .bpmn-diagram .halo {{ fill: none; stroke: none; }}
 .bpmn-diagram .diff-added .halo {{ stroke: #1a7f37; stroke-width: 4px; fill: #1a7f37; fill-opacity: .10; }}
-.bpmn-diagram .diff-removed .halo {{ stroke: #cf222e; stroke-width: 4px; stroke-dasharray: 8 4; fill: #cf222e; fill-opacity: .10; }}
+.bpmn-diagram .diff-removed .halo {{ stroke: #cf222e; stroke-width: 4px; stroke-dasharray: 8 4;
+  fill: #cf222e; fill-opacity: .10; }}
 .bpmn-diagram .diff-changed .halo {{ stroke: #9a6700; stroke-width: 4px; fill: #d4a72c; fill-opacity: .15; }}
 .bpmn-diagram .diff-layout .halo {{ stroke: #0969da; stroke-width: 1.5px; stroke-dasharray: 3 3; stroke-opacity: .7; }}
 .bpmn-diagram .diff-added .outline, .bpmn-diagram .diff-added .line {{ stroke: #1a7f37; }}

@@ -13,7 +13,8 @@ from procex.bpmn.rules._util import event_definition_kinds, is_conditional, prob
 ID = "event-based-gateway"
 PRESET = "correctness"
 SEVERITY = "error"
-DOC_DE = """Ein ereignisbasiertes Gateway wartet auf Ereignisse: zwei oder mehr ausgehende Flüsse zu Zwischenereignissen oder Empfangsaufgaben.
+DOC_DE = """Ein ereignisbasiertes Gateway wartet auf Ereignisse: zwei oder mehr \
+ausgehende Flüsse zu Zwischenereignissen oder Empfangsaufgaben.
 
 Warum: BPMN 2.0 (10.6.6) verlangt, dass jeder Fluss aus einem ereignisbasierten Gateway zu einem
 eintretenden Zwischenereignis (Nachricht, Timer, Signal, Bedingung) oder einer Empfangsaufgabe

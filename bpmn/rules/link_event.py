@@ -14,7 +14,8 @@ from procex.bpmn.rules._util import containers, flow_nodes_in, problem
 ID = "link-event"
 PRESET = "correctness"
 SEVERITY = "error"
-DOC_DE = """Link-Ereignisse treten paarweise auf: zu jedem auslösenden Link gehört ein eintretender Link gleichen Namens.
+DOC_DE = """Link-Ereignisse treten paarweise auf: zu jedem auslösenden Link gehört \
+ein eintretender Link gleichen Namens.
 
 Warum: Ein Link-Ereignis ist ein Seitenverbinder: Der Fluss geht beim eintretenden Ereignis mit
 demselben Link-Namen im selben (Teil-)Prozess weiter (BPMN 2.0, 10.5.6). Ein auslösender Link

@@ -11,7 +11,8 @@ from procex.bpmn.rules._util import is_conditional, is_default, problem
 ID = "no-implicit-split"
 PRESET = "recommended"
 SEVERITY = "error"
-DOC_DE = """Den Fluss mit einem Gateway verzweigen, nicht mit mehreren unbedingten Flüssen aus einer Aktivität oder einem Ereignis.
+DOC_DE = """Den Fluss mit einem Gateway verzweigen, nicht mit mehreren unbedingten Flüssen \
+aus einer Aktivität oder einem Ereignis.
 
 Warum: Zwei oder mehr einfache Sequenzflüsse, die eine Aktivität oder ein Ereignis verlassen,
 laufen alle gleichzeitig (eine implizite parallele Verzweigung). Lesende halten sie oft für eine

@@ -1,8 +1,8 @@
 """Validate a BPMN model: OMG schema, references no schema resolves, and the lint rules.
 
 ``validate_file`` / ``validate_bytes`` / ``validate_model`` return a Report of Findings:
-- ``xsd``: the OMG BPMN 2.0 XSDs. libxml2 (lxml) is the fast gate (a pool of compiled schemas, one per concurrent check);
-  only a file that fails it is read again by xmlschema, whose ``iter_errors`` lists every error
+- ``xsd``: the OMG BPMN 2.0 XSDs. libxml2 (lxml) is the fast gate (a pool of compiled schemas, one per
+  concurrent check); only a file that fails it is read again by xmlschema, whose ``iter_errors`` lists every error
   with its path and line (libxml2 may stop early and does not resolve IDREFs).
 - ``reference``: every id reference (attributes and texts of bpmn/kinds.py) resolves to an
   element of the right kind, ids are unique, defaults are outgoing flows, sequence flows stay

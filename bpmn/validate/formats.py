@@ -92,7 +92,8 @@ def format_text(reports, unreadable=(), lang="de"):
         header = words["header"]
         widths = [max(len(row[i]) for row in rows + [header]) for i in range(5)]
         for row in [header] + rows:
-            lines.append("  ".join(cell.ljust(width) for cell, width in zip(row, widths)) + "  " + row[5])
+            aligned = "  ".join(cell.ljust(width) for cell, width in zip(row[:5], widths, strict=True))
+            lines.append(f"{aligned}  {row[5]}")
     errors = sum(r.errors for r in reports)
     warnings = sum(r.warnings for r in reports)
     infos = sum(1 for r in reports for f in r.findings if f.severity == "info")

@@ -235,7 +235,7 @@ SELF_NAMED = (
         "BPMNEdge",
     }
 )
-_OMG = ("{%s}" % BPMN_NS, "{%s}" % BPMNDI_NS)
+_OMG = (f"{{{BPMN_NS}}}", f"{{{BPMNDI_NS}}}")
 
 
 def self_named(el):

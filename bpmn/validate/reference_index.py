@@ -3,8 +3,8 @@
 from procex.bpmn import kinds
 from procex.bpmn.xml import BPMN_NS, BPMNDI_NS
 
-_BPMN = "{%s}" % BPMN_NS
-_BPMNDI = "{%s}" % BPMNDI_NS
+_BPMN = f"{{{BPMN_NS}}}"
+_BPMNDI = f"{{{BPMNDI_NS}}}"
 # Names of data types (an XSD type, a Java class, a FEEL type), not of BPMN elements: not checked.
 _TYPE_NAMES = frozenset({"structureRef", "implementationRef", "evaluatesToTypeRef"})
 _ATTRIBUTES = kinds.REFERENCE_ATTRIBUTES - _TYPE_NAMES

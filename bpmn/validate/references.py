@@ -14,10 +14,10 @@ from procex.bpmn.validate.messages import FIX_KEYS, GROUP_WORDS, named, say
 from procex.bpmn.validate.reference_index import PARTICIPANT, PROCESS, SEQUENCE_FLOW, ReferenceIndex
 from procex.bpmn.xml import BPMN_NS, DI_NS, OMG_NAMESPACES, local_name
 
-_BPMN = "{%s}" % BPMN_NS
+_BPMN = f"{{{BPMN_NS}}}"
 # A call activity may call a process of another file (by id or an engine's key): information.
 _MAY_BE_EXTERNAL = frozenset({"calledElement", "calledChoreographyRef"})
-_EXTENSION_TAGS = frozenset({_BPMN + "extensionElements", "{%s}extension" % DI_NS})
+_EXTENSION_TAGS = frozenset({_BPMN + "extensionElements", f"{{{DI_NS}}}extension"})
 _INTERACTION_NODES = kinds.FLOW_NODES | {"participant", "conversation", "subConversation", "callConversation"}
 _CALLABLE = frozenset(
     {"process", "globalTask", "globalUserTask", "globalManualTask", "globalScriptTask", "globalBusinessRuleTask"}

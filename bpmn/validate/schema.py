@@ -28,7 +28,7 @@ from procex.bpmn.validate.messages import named, owner_of, say
 from procex.bpmn.xml import BPMN_NS, BPMNDI_NS, DC_NS, DI_NS, local_name
 
 XSD_NS = "http://www.w3.org/2001/XMLSchema"
-_BPMN = "{%s}" % BPMN_NS
+_BPMN = f"{{{BPMN_NS}}}"
 
 _lxml_schemas = queue.SimpleQueue()  # compiled schemas not in use; one more is compiled when empty
 _xmlschema_lock = threading.Lock()
