@@ -101,7 +101,8 @@ def admin_member_list(obj, as_json):
             else "no agreement"
         )
         click.echo(
-            f"{row['slug']}\t{row['name']}\t{row['ags']}\t{agreed}\t{row['processes']} processes\t{row['tokens']} tokens"
+            f"{row['slug']}\t{row['name']}\t{row['ags']}\t{agreed}\t"
+            f"{row['processes']} processes\t{row['tokens']} tokens"
         )
 
 

@@ -440,17 +440,16 @@ def import_catalogue(source, into=".", columns=None):
     source = Path(source)
     overrides = parse_columns(columns) if isinstance(columns, str) else dict(columns or {})
     sheets = read_table(source)
-    for sheet_name, rows in sheets:
-        found = _find_header(rows, overrides, source)
-        if found:
-            break
-    else:
+    found = next(
+        ((name, rows, header) for name, rows in sheets if (header := _find_header(rows, overrides, source))), None
+    )
+    if found is None:
         raise CatalogueError(
             f"{source}: no header row found in the first 20 rows (looked for columns such as "
             "Leistungsschlüssel, Leistung/Bezeichnung, Status, Amt); name the columns with "
             "--columns key=…,title=…,status=…,office=…"
         )
-    header_position, columns_at = found
+    sheet_name, rows, (header_position, columns_at) = found
     if "title" not in columns_at and "key" not in columns_at:
         raise CatalogueError(
             f"{source}: no column for the service name or the key; name one with --columns title=… or key=…"
@@ -472,8 +471,8 @@ def import_catalogue(source, into=".", columns=None):
         if not key and not title:
             continue  # empty rows and separator lines
 
-        def report(severity, kind, message):
-            result.problems.append(RowProblem(number, severity, kind, message))
+        def report(severity, kind, message, row=number):
+            result.problems.append(RowProblem(row, severity, kind, message))
 
         if key:
             problem = check_key(key, services)

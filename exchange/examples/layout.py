@@ -10,6 +10,7 @@ other than its own two ends. A flow that cannot be routed is an error in the des
 
 import heapq
 from dataclasses import dataclass
+from itertools import pairwise
 
 from procex.exchange.examples.spec import EVENT_KINDS, GATEWAY_KINDS
 
@@ -195,7 +196,7 @@ def _node_label(node, rect, edge_ends):
 def _edge_label(name, points, siblings):
     """Beside the edge where it parts from the other edges leaving the same element."""
     w, h = max(24, 7 * len(name)), 14
-    for (x1, y1), (x2, y2) in zip(points, points[1:]):
+    for (x1, y1), (x2, y2) in pairwise(points):
         length = abs(x2 - x1) + abs(y2 - y1)
         for step in range(0, int(length), 4):
             t = step / length
@@ -209,7 +210,7 @@ def _edge_label(name, points, siblings):
 
 
 def _on_polyline(x, y, points):
-    for (x1, y1), (x2, y2) in zip(points, points[1:]):
+    for (x1, y1), (x2, y2) in pairwise(points):
         if min(x1, x2) - 0.5 <= x <= max(x1, x2) + 0.5 and min(y1, y2) - 0.5 <= y <= max(y1, y2) + 0.5:
             return True
     return False
@@ -234,7 +235,7 @@ class _Router:
             for row in bands:
                 ys.update((row.y + 13, row.bottom - 13))
         pools = [shapes[p.id] for p in model.pools]
-        for upper, lower in zip(pools, pools[1:]):
+        for upper, lower in pairwise(pools):
             ys.add((upper.bottom + lower.y) / 2)
         self.xs, self.ys = xs, ys
         self.used = set()  # unit stretches ((x1, y1), (x2, y2)) other edges run along
@@ -344,14 +345,14 @@ class _Router:
         raise LayoutError(f"{what}: no orthogonal route around the shapes; move a node")
 
     def _mark(self, points):
-        for p, q in zip(points, points[1:]):
+        for p, q in pairwise(points):
             xs = sorted(x for x in self.xs | {p[0], q[0]} if min(p[0], q[0]) <= x <= max(p[0], q[0]))
             ys = sorted(y for y in self.ys | {p[1], q[1]} if min(p[1], q[1]) <= y <= max(p[1], q[1]))
             if p[0] == q[0]:
-                for a, b in zip(ys, ys[1:]):
+                for a, b in pairwise(ys):
                     self.used.add(_key((p[0], a), (p[0], b)))
             else:
-                for a, b in zip(xs, xs[1:]):
+                for a, b in pairwise(xs):
                     self.used.add(_key((a, p[1]), (b, p[1])))
 
 

@@ -149,7 +149,7 @@ def copy_model(model, **changes):
     pools = [
         replace(
             p,
-            lanes=[replace(l) for l in p.lanes],
+            lanes=[replace(lane) for lane in p.lanes],
             nodes=[replace(n) for n in p.nodes],
             flows=[replace(f) for f in p.flows],
         )

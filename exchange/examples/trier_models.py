@@ -52,35 +52,53 @@ def _applicant(name, process_id, nodes, flows, rows=1, doc=None):
     return Pool("Participant_Antragsteller", name, process_id, name, nodes=nodes, flows=flows, rows=rows, doc=doc)
 
 
+# Lanes of the Trier models, passed to the node helpers; the applicant's pool has no lanes.
+APPLICANT = None
+LANE_BAUAUFSICHT = "Lane_Bauaufsicht"
+LANE_GEWERBE = "Lane_Gewerbe"
+LANE_KASSE = "Lane_Kasse"
+LANE_MELDEWESEN = "Lane_Meldewesen"
+LANE_SACHGEBIETSLEITUNG = "Lane_Sachgebietsleitung"
+LANE_STADTPLANUNG = "Lane_Stadtplanung"
+LANE_STEUERAMT = "Lane_Steueramt"
+LANE_TERMINVERGABE = "Lane_Terminvergabe"
+LANE_TIEFBAU = "Lane_Tiefbau"
+LANE_VERKEHR = "Lane_Verkehr"
+
+
 # --- Gewerbeanmeldung -----------------------------------------------------------------------
 
 
 def gewerbeanmeldung():
-    G, S, K, A = "Lane_Gewerbe", "Lane_Sachgebietsleitung", "Lane_Kasse", None
     applicant = _applicant(
         "Antragsteller/in",
         "Process_Antragsteller",
         nodes=[
-            start("Start_Gewerbe_aufnehmen", "Gewerbe soll aufgenommen werden", A, 0),
+            start("Start_Gewerbe_aufnehmen", "Gewerbe soll aufgenommen werden", APPLICANT, 0),
             task(
                 "Task_Anzeige_stellen",
                 "Gewerbeanzeige im Serviceportal stellen",
-                A,
+                APPLICANT,
                 1,
                 kind="sendTask",
                 message="Message_Gewerbeanzeige",
                 doc="Online-Formular GewA 1 im Serviceportal der Stadt Trier; Anmeldung mit "
                 "BundID oder ELSTER-Unternehmenskonto, Gebühr wird online bezahlt.",
             ),
-            gateway("Gateway_Warten", "", A, 3),
-            gateway("Gateway_Antwort", "", A, 4, kind="eventBasedGateway"),
+            gateway("Gateway_Warten", "", APPLICANT, 3),
+            gateway("Gateway_Antwort", "", APPLICANT, 4, kind="eventBasedGateway"),
             catch(
-                "Event_Nachforderung_erhalten", "Nachforderung erhalten", A, 5, row=1, message="Message_Nachforderung"
+                "Event_Nachforderung_erhalten",
+                "Nachforderung erhalten",
+                APPLICANT,
+                5,
+                row=1,
+                message="Message_Nachforderung",
             ),
             task(
                 "Task_Angaben_nachreichen",
                 "Fehlende Angaben nachreichen",
-                A,
+                APPLICANT,
                 6,
                 row=1,
                 kind="sendTask",
@@ -89,11 +107,11 @@ def gewerbeanmeldung():
             catch(
                 "Event_Bescheinigung_erhalten",
                 "Empfangsbescheinigung erhalten",
-                A,
+                APPLICANT,
                 10,
                 message="Message_Empfangsbescheinigung",
             ),
-            end("End_Gewerbe_darf_beginnen", "Gewerbe angemeldet", A, 12),
+            end("End_Gewerbe_darf_beginnen", "Gewerbe angemeldet", APPLICANT, 12),
         ],
         flows=[
             Flow("Start_Gewerbe_aufnehmen", "Task_Anzeige_stellen"),
@@ -118,26 +136,37 @@ def gewerbeanmeldung():
         "Zuverlässigkeit, Erfassung im Gewerberegister, Empfangsbescheinigung und "
         "Datenübermittlung an die empfangsberechtigten Stellen.",
         lanes=[
-            Lane(S, "Ordnungsamt – Sachgebietsleitung"),
-            Lane(G, "Ordnungsamt – Gewerbeangelegenheiten", rows=3, doc="Sachbearbeitung Gewerbeangelegenheiten"),
-            Lane(K, "Stadtkasse"),
+            Lane(LANE_SACHGEBIETSLEITUNG, "Ordnungsamt – Sachgebietsleitung"),
+            Lane(
+                LANE_GEWERBE,
+                "Ordnungsamt – Gewerbeangelegenheiten",
+                rows=3,
+                doc="Sachbearbeitung Gewerbeangelegenheiten",
+            ),
+            Lane(LANE_KASSE, "Stadtkasse"),
         ],
         nodes=[
-            start("Start_Anzeige_eingegangen", "Gewerbeanzeige eingegangen", G, 0, message="Message_Gewerbeanzeige"),
-            gateway("Gateway_Anzeige_Zusammenfuehrung", "", G, 1),
+            start(
+                "Start_Anzeige_eingegangen",
+                "Gewerbeanzeige eingegangen",
+                LANE_GEWERBE,
+                0,
+                message="Message_Gewerbeanzeige",
+            ),
+            gateway("Gateway_Anzeige_Zusammenfuehrung", "", LANE_GEWERBE, 1),
             task(
                 "Task_Anzeige_pruefen",
                 "Gewerbeanzeige auf Vollständigkeit prüfen",
-                G,
+                LANE_GEWERBE,
                 2,
                 doc="Pflichtangaben nach Anlage 1 GewAnzV, Identität, Vertretungsbefugnis "
                 "und Handelsregisterauszug prüfen.",
             ),
-            gateway("Gateway_Vollstaendig", "Angaben vollständig?", G, 3, default="Task_Nachforderung"),
+            gateway("Gateway_Vollstaendig", "Angaben vollständig?", LANE_GEWERBE, 3, default="Task_Nachforderung"),
             task(
                 "Task_Nachforderung",
                 "Fehlende Angaben nachfordern",
-                G,
+                LANE_GEWERBE,
                 5,
                 row=1,
                 kind="sendTask",
@@ -146,7 +175,7 @@ def gewerbeanmeldung():
             task(
                 "Task_Nachreichung_abwarten",
                 "Nachreichung abwarten",
-                G,
+                LANE_GEWERBE,
                 6,
                 row=1,
                 kind="receiveTask",
@@ -158,22 +187,28 @@ def gewerbeanmeldung():
                 "Task_Nachreichung_abwarten",
                 timer=("timeDuration", "P14D"),
             ),
-            task("Task_Verfahren_einstellen", "Verfahren einstellen und Vorgang ablegen", G, 7, row=2),
-            end("End_Verfahren_eingestellt", "Verfahren eingestellt", G, 8, row=2),
-            gateway("Gateway_Erlaubnispflicht", "Erlaubnispflichtiges Gewerbe?", G, 4, default="Gateway_Pruefung_Ende"),
+            task("Task_Verfahren_einstellen", "Verfahren einstellen und Vorgang ablegen", LANE_GEWERBE, 7, row=2),
+            end("End_Verfahren_eingestellt", "Verfahren eingestellt", LANE_GEWERBE, 8, row=2),
+            gateway(
+                "Gateway_Erlaubnispflicht",
+                "Erlaubnispflichtiges Gewerbe?",
+                LANE_GEWERBE,
+                4,
+                default="Gateway_Pruefung_Ende",
+            ),
             task(
                 "Task_Zuverlaessigkeit_pruefen",
                 "Erlaubnis und Zuverlässigkeit prüfen",
-                S,
+                LANE_SACHGEBIETSLEITUNG,
                 4,
                 doc="Erlaubnis nach §§ 30–34i GewO liegt vor; Auskunft aus dem "
                 "Gewerbezentralregister und Führungszeugnis anfordern.",
             ),
-            gateway("Gateway_Pruefung_Ende", "", G, 7),
+            gateway("Gateway_Pruefung_Ende", "", LANE_GEWERBE, 7),
             task(
                 "Task_Gewerbe_erfassen",
                 "Gewerbeanzeige in GewAn erfassen",
-                G,
+                LANE_GEWERBE,
                 8,
                 kind="serviceTask",
                 doc="IT-System: Fachverfahren GewAn (Gewerberegister der Stadt Trier).",
@@ -181,7 +216,7 @@ def gewerbeanmeldung():
             task(
                 "Task_Gebuehr_buchen",
                 "Gebühr über ePayBL vereinnahmen",
-                K,
+                LANE_KASSE,
                 9,
                 kind="serviceTask",
                 doc="IT-System: ePayBL; Buchung im SAP-Finanzwesen. Gebühr 26 € nach dem "
@@ -191,7 +226,7 @@ def gewerbeanmeldung():
             task(
                 "Task_Bescheinigung_senden",
                 "Empfangsbescheinigung versenden",
-                G,
+                LANE_GEWERBE,
                 10,
                 kind="sendTask",
                 message="Message_Empfangsbescheinigung",
@@ -200,14 +235,14 @@ def gewerbeanmeldung():
             task(
                 "Task_Daten_uebermitteln",
                 "Daten an empfangsberechtigte Stellen übermitteln",
-                G,
+                LANE_GEWERBE,
                 11,
                 kind="serviceTask",
                 doc="IT-System: Fachverfahren GewAn, Übermittlung im Standard XGewerbeanzeige "
                 "an Finanzamt, IHK/HWK, Berufsgenossenschaft und Statistisches Landesamt "
                 "(§ 14 Abs. 8 GewO).",
             ),
-            end("End_Gewerbe_angemeldet", "Gewerbeanmeldung abgeschlossen", G, 12),
+            end("End_Gewerbe_angemeldet", "Gewerbeanmeldung abgeschlossen", LANE_GEWERBE, 12),
         ],
         flows=[
             Flow("Start_Anzeige_eingegangen", "Gateway_Anzeige_Zusammenfuehrung"),
@@ -323,16 +358,15 @@ def gewerbeanmeldung_v2():
 
 
 def gewerbeabmeldung():
-    G, K, A = "Lane_Gewerbe", "Lane_Kasse", None
     applicant = _applicant(
         "Antragsteller/in",
         "Process_Antragsteller",
         nodes=[
-            start("Start_Gewerbe_aufgeben", "Gewerbe wird aufgegeben", A, 0),
+            start("Start_Gewerbe_aufgeben", "Gewerbe wird aufgegeben", APPLICANT, 0),
             task(
                 "Task_Abmeldung_einreichen",
                 "Gewerbeabmeldung im Serviceportal einreichen",
-                A,
+                APPLICANT,
                 1,
                 kind="sendTask",
                 message="Message_Abmeldung",
@@ -341,11 +375,11 @@ def gewerbeabmeldung():
             catch(
                 "Event_Bestaetigung_erhalten",
                 "Abmeldebestätigung erhalten",
-                A,
+                APPLICANT,
                 7,
                 message="Message_Abmeldebestaetigung",
             ),
-            end("End_Gewerbe_abgemeldet", "Gewerbe abgemeldet", A, 8),
+            end("End_Gewerbe_abgemeldet", "Gewerbe abgemeldet", APPLICANT, 8),
         ],
         flows=[
             Flow("Start_Gewerbe_aufgeben", "Task_Abmeldung_einreichen"),
@@ -360,31 +394,43 @@ def gewerbeabmeldung():
         "Gewerbeabmeldung",
         doc="Bearbeitung einer Gewerbeabmeldung nach § 14 GewO durch das Ordnungsamt der Stadt "
         "Trier bis zur Löschung des Vorgangs nach Ablauf der Aufbewahrungsfrist.",
-        lanes=[Lane(G, "Ordnungsamt – Gewerbeangelegenheiten", rows=2), Lane(K, "Stadtkasse")],
+        lanes=[Lane(LANE_GEWERBE, "Ordnungsamt – Gewerbeangelegenheiten", rows=2), Lane(LANE_KASSE, "Stadtkasse")],
         nodes=[
-            start("Start_Abmeldung_eingegangen", "Gewerbeabmeldung eingegangen", G, 1, message="Message_Abmeldung"),
+            start(
+                "Start_Abmeldung_eingegangen",
+                "Gewerbeabmeldung eingegangen",
+                LANE_GEWERBE,
+                1,
+                message="Message_Abmeldung",
+            ),
             task(
                 "Task_Abmeldung_pruefen",
                 "Abmeldung prüfen und Betrieb zuordnen",
-                G,
+                LANE_GEWERBE,
                 2,
                 doc="Abgleich mit dem Gewerberegister: Betriebsstätte, Inhaber/in, Datum der Aufgabe.",
             ),
-            gateway("Gateway_Gewerbe_gefunden", "Gewerbe im Register vorhanden?", G, 3, default="Task_Hinweis_senden"),
+            gateway(
+                "Gateway_Gewerbe_gefunden",
+                "Gewerbe im Register vorhanden?",
+                LANE_GEWERBE,
+                3,
+                default="Task_Hinweis_senden",
+            ),
             task(
                 "Task_Hinweis_senden",
                 "Hinweis an Antragsteller/in senden",
-                G,
+                LANE_GEWERBE,
                 4,
                 row=1,
                 kind="sendTask",
                 message="Message_Hinweis",
             ),
-            end("End_Nicht_abgemeldet", "Keine Abmeldung möglich", G, 5, row=1),
+            end("End_Nicht_abgemeldet", "Keine Abmeldung möglich", LANE_GEWERBE, 5, row=1),
             task(
                 "Task_Abmeldung_erfassen",
                 "Abmeldung in GewAn erfassen",
-                G,
+                LANE_GEWERBE,
                 5,
                 kind="serviceTask",
                 doc="IT-System: Fachverfahren GewAn (Gewerberegister der Stadt Trier).",
@@ -392,7 +438,7 @@ def gewerbeabmeldung():
             task(
                 "Task_Gebuehr_buchen",
                 "Gebühr über ePayBL vereinnahmen",
-                K,
+                LANE_KASSE,
                 6,
                 kind="serviceTask",
                 doc="IT-System: ePayBL; Buchung im SAP-Finanzwesen.",
@@ -400,7 +446,7 @@ def gewerbeabmeldung():
             task(
                 "Task_Bestaetigung_senden",
                 "Abmeldebestätigung versenden",
-                G,
+                LANE_GEWERBE,
                 7,
                 kind="sendTask",
                 message="Message_Abmeldebestaetigung",
@@ -408,22 +454,28 @@ def gewerbeabmeldung():
             task(
                 "Task_Daten_uebermitteln",
                 "Daten an empfangsberechtigte Stellen übermitteln",
-                G,
+                LANE_GEWERBE,
                 8,
                 kind="serviceTask",
                 doc="IT-System: Fachverfahren GewAn, XGewerbeanzeige an Finanzamt, IHK/HWK "
                 "und Statistisches Landesamt (§ 14 Abs. 8 GewO).",
             ),
-            catch("Event_Aufbewahrungsfrist", "Aufbewahrungsfrist abgelaufen", G, 9, timer=("timeDuration", "P5Y")),
+            catch(
+                "Event_Aufbewahrungsfrist",
+                "Aufbewahrungsfrist abgelaufen",
+                LANE_GEWERBE,
+                9,
+                timer=("timeDuration", "P5Y"),
+            ),
             task(
                 "Task_Vorgang_loeschen",
                 "Vorgang löschen",
-                G,
+                LANE_GEWERBE,
                 10,
                 kind="serviceTask",
                 doc="IT-System: Fachverfahren GewAn, Löschlauf nach Ablauf der Frist.",
             ),
-            end("End_Abmeldung_abgeschlossen", "Gewerbeabmeldung abgeschlossen", G, 11),
+            end("End_Abmeldung_abgeschlossen", "Gewerbeabmeldung abgeschlossen", LANE_GEWERBE, 11),
         ],
         flows=[
             Flow("Start_Abmeldung_eingegangen", "Task_Abmeldung_pruefen"),
@@ -486,16 +538,15 @@ def gewerbeabmeldung():
 
 
 def hundesteuer_anmeldung():
-    T, K, A = "Lane_Steueramt", "Lane_Kasse", None
     applicant = _applicant(
         "Hundehalter/in",
         "Process_Hundehalter",
         nodes=[
-            start("Start_Hund_aufgenommen", "Hund aufgenommen", A, 0),
+            start("Start_Hund_aufgenommen", "Hund aufgenommen", APPLICANT, 0),
             task(
                 "Task_Hund_anmelden",
                 "Hund online zur Hundesteuer anmelden",
-                A,
+                APPLICANT,
                 1,
                 kind="sendTask",
                 message="Message_Hundeanmeldung",
@@ -504,11 +555,11 @@ def hundesteuer_anmeldung():
             catch(
                 "Event_Bescheid_erhalten",
                 "Steuerbescheid und Steuermarke erhalten",
-                A,
+                APPLICANT,
                 8,
                 message="Message_Steuerbescheid",
             ),
-            end("End_Hund_angemeldet", "Hund angemeldet", A, 9),
+            end("End_Hund_angemeldet", "Hund angemeldet", APPLICANT, 9),
         ],
         flows=[
             Flow("Start_Hund_aufgenommen", "Task_Hund_anmelden"),
@@ -524,42 +575,50 @@ def hundesteuer_anmeldung():
         doc="Anmeldung eines Hundes zur Hundesteuer beim Steueramt der Stadt Trier: Prüfung "
         "der Anmeldung und beantragter Ermäßigungen, Festsetzung, Steuermarke, Bescheid "
         "und Überwachung der Zahlung durch die Stadtkasse.",
-        lanes=[Lane(T, "Steueramt – Hundesteuer", rows=2), Lane(K, "Stadtkasse", rows=2)],
+        lanes=[Lane(LANE_STEUERAMT, "Steueramt – Hundesteuer", rows=2), Lane(LANE_KASSE, "Stadtkasse", rows=2)],
         nodes=[
-            start("Start_Anmeldung_eingegangen", "Anmeldung eingegangen", T, 1, message="Message_Hundeanmeldung"),
+            start(
+                "Start_Anmeldung_eingegangen",
+                "Anmeldung eingegangen",
+                LANE_STEUERAMT,
+                1,
+                message="Message_Hundeanmeldung",
+            ),
             task(
                 "Task_Anmeldung_pruefen",
                 "Anmeldung prüfen und Halter/in zuordnen",
-                T,
+                LANE_STEUERAMT,
                 2,
                 doc="Abgleich mit dem Melderegister (Einwohnerverfahren OK.EWO); Prüfung, ob "
                 "der Hund bereits in einer anderen Gemeinde angemeldet war.",
             ),
-            gateway("Gateway_Ermaessigung", "Ermäßigung beantragt?", T, 3, default="Gateway_Ermaessigung_Ende"),
+            gateway(
+                "Gateway_Ermaessigung", "Ermäßigung beantragt?", LANE_STEUERAMT, 3, default="Gateway_Ermaessigung_Ende"
+            ),
             task(
                 "Task_Nachweise_pruefen",
                 "Nachweise für Ermäßigung prüfen",
-                T,
+                LANE_STEUERAMT,
                 4,
                 row=1,
                 doc="z. B. Blindenführhund, Rettungshund, Bezug von Leistungen nach SGB II "
                 "oder SGB XII (Hundesteuersatzung der Stadt Trier).",
             ),
-            gateway("Gateway_Ermaessigung_Ende", "", T, 5),
+            gateway("Gateway_Ermaessigung_Ende", "", LANE_STEUERAMT, 5),
             task(
                 "Task_Steuer_festsetzen",
                 "Hundesteuer festsetzen",
-                T,
+                LANE_STEUERAMT,
                 6,
                 kind="serviceTask",
                 doc="IT-System: Fachverfahren Kommunalsteuern. Erhöhter Steuersatz für "
                 "gefährliche Hunde nach dem Landesgesetz über gefährliche Hunde (LHundG).",
             ),
-            task("Task_Steuermarke_zuteilen", "Hundesteuermarke zuteilen", T, 7, kind="manualTask"),
+            task("Task_Steuermarke_zuteilen", "Hundesteuermarke zuteilen", LANE_STEUERAMT, 7, kind="manualTask"),
             task(
                 "Task_Bescheid_versenden",
                 "Steuerbescheid mit Steuermarke versenden",
-                T,
+                LANE_STEUERAMT,
                 8,
                 kind="sendTask",
                 message="Message_Steuerbescheid",
@@ -567,7 +626,7 @@ def hundesteuer_anmeldung():
             task(
                 "Task_Sollstellung_buchen",
                 "Sollstellung buchen",
-                K,
+                LANE_KASSE,
                 9,
                 kind="serviceTask",
                 doc="IT-System: SAP-Finanzwesen; SEPA-Lastschrift, wenn ein Mandat erteilt ist.",
@@ -575,23 +634,23 @@ def hundesteuer_anmeldung():
             catch(
                 "Event_Faelligkeit",
                 "Fälligkeitstermin erreicht",
-                K,
+                LANE_KASSE,
                 10,
                 timer=("timeCycle", "R/2025-02-15T00:00:00/P3M"),
                 doc="Fällig jeweils zum 15.02., 15.05., 15.08. und 15.11.",
             ),
-            gateway("Gateway_Zahlung", "Zahlung eingegangen?", K, 11, default="Task_Mahnung"),
-            end("End_Steuer_bezahlt", "Hundesteuer entrichtet", K, 12),
+            gateway("Gateway_Zahlung", "Zahlung eingegangen?", LANE_KASSE, 11, default="Task_Mahnung"),
+            end("End_Steuer_bezahlt", "Hundesteuer entrichtet", LANE_KASSE, 12),
             task(
                 "Task_Mahnung",
                 "Mahnverfahren einleiten",
-                K,
+                LANE_KASSE,
                 12,
                 row=1,
                 kind="serviceTask",
                 doc="IT-System: SAP-Finanzwesen, Mahnlauf nach dem Landesverwaltungsvollstreckungsgesetz (LVwVG).",
             ),
-            end("End_Mahnverfahren", "Mahnverfahren eingeleitet", K, 13, row=1),
+            end("End_Mahnverfahren", "Mahnverfahren eingeleitet", LANE_KASSE, 13, row=1),
         ],
         flows=[
             Flow("Start_Anmeldung_eingegangen", "Task_Anmeldung_pruefen"),
@@ -653,7 +712,6 @@ def hundesteuer_anmeldung():
 
 
 def wohnsitz_anmeldung():
-    S, M, A = "Lane_Terminvergabe", "Lane_Meldewesen", None
     applicant = _applicant(
         "Meldepflichtige Person",
         "Process_Meldepflichtige_Person",
@@ -661,29 +719,41 @@ def wohnsitz_anmeldung():
             start(
                 "Start_Wohnung_bezogen",
                 "Neue Wohnung bezogen",
-                A,
+                APPLICANT,
                 0,
                 doc="Anmeldung innerhalb von zwei Wochen nach dem Einzug (§ 17 Abs. 1 BMG).",
             ),
             task(
                 "Task_Termin_buchen",
                 "Termin im Bürgeramt online buchen",
-                A,
+                APPLICANT,
                 1,
                 kind="sendTask",
                 message="Message_Terminanfrage",
             ),
-            catch("Event_Terminbestaetigung", "Terminbestätigung erhalten", A, 2, message="Message_Terminbestaetigung"),
+            catch(
+                "Event_Terminbestaetigung",
+                "Terminbestätigung erhalten",
+                APPLICANT,
+                2,
+                message="Message_Terminbestaetigung",
+            ),
             task(
                 "Task_Vorsprechen",
                 "Mit Ausweis und Wohnungsgeberbestätigung vorsprechen",
-                A,
+                APPLICANT,
                 4,
                 kind="sendTask",
                 message="Message_Vorsprache",
             ),
-            catch("Event_Meldebestaetigung", "Meldebestätigung erhalten", A, 11, message="Message_Meldebestaetigung"),
-            end("End_Wohnsitz_angemeldet", "Wohnsitz angemeldet", A, 12),
+            catch(
+                "Event_Meldebestaetigung",
+                "Meldebestätigung erhalten",
+                APPLICANT,
+                11,
+                message="Message_Meldebestaetigung",
+            ),
+            end("End_Wohnsitz_angemeldet", "Wohnsitz angemeldet", APPLICANT, 12),
         ],
         flows=[
             Flow("Start_Wohnung_bezogen", "Task_Termin_buchen"),
@@ -701,45 +771,59 @@ def wohnsitz_anmeldung():
         doc="Anmeldung einer Wohnung (Haupt- oder Nebenwohnung) im Bürgeramt der Stadt Trier "
         "mit persönlicher Vorsprache nach Terminvereinbarung, Erfassung im Melderegister, "
         "Meldebestätigung und Rückmeldung an die Wegzugsbehörde.",
-        lanes=[Lane(S, "Bürgeramt – Terminvergabe", rows=2), Lane(M, "Bürgeramt – Meldewesen", rows=2)],
+        lanes=[
+            Lane(LANE_TERMINVERGABE, "Bürgeramt – Terminvergabe", rows=2),
+            Lane(LANE_MELDEWESEN, "Bürgeramt – Meldewesen", rows=2),
+        ],
         nodes=[
-            start("Start_Terminanfrage", "Terminanfrage eingegangen", S, 1, message="Message_Terminanfrage"),
+            start(
+                "Start_Terminanfrage",
+                "Terminanfrage eingegangen",
+                LANE_TERMINVERGABE,
+                1,
+                message="Message_Terminanfrage",
+            ),
             task(
                 "Task_Termin_vergeben",
                 "Termin vergeben und bestätigen",
-                S,
+                LANE_TERMINVERGABE,
                 2,
                 kind="sendTask",
                 message="Message_Terminbestaetigung",
                 doc="IT-System: Terminvergabe TEVIS; Bestätigung per E-Mail mit Hinweis auf mitzubringende Unterlagen.",
             ),
-            gateway("Gateway_Termin", "", S, 3, kind="eventBasedGateway"),
-            catch("Event_Vorsprache", "Vorsprache zum Termin", S, 4, message="Message_Vorsprache"),
+            gateway("Gateway_Termin", "", LANE_TERMINVERGABE, 3, kind="eventBasedGateway"),
+            catch("Event_Vorsprache", "Vorsprache zum Termin", LANE_TERMINVERGABE, 4, message="Message_Vorsprache"),
             catch(
-                "Event_Termin_verstrichen", "15 Minuten nach Terminbeginn", S, 4, row=1, timer=("timeDuration", "PT15M")
+                "Event_Termin_verstrichen",
+                "15 Minuten nach Terminbeginn",
+                LANE_TERMINVERGABE,
+                4,
+                row=1,
+                timer=("timeDuration", "PT15M"),
             ),
-            end("End_Termin_verfallen", "Termin verfallen", S, 5, row=1),
-            task("Task_Identitaet_pruefen", "Identität anhand des Ausweises prüfen", M, 6),
+            end("End_Termin_verfallen", "Termin verfallen", LANE_TERMINVERGABE, 5, row=1),
+            task("Task_Identitaet_pruefen", "Identität anhand des Ausweises prüfen", LANE_MELDEWESEN, 6),
             gateway(
                 "Gateway_Wohnungsgeber",
                 "Wohnungsgeberbestätigung liegt vor?",
-                M,
+                LANE_MELDEWESEN,
                 7,
                 default="Task_Nachreichung_vermerken",
             ),
             task(
                 "Task_Nachreichung_vermerken",
                 "Nachreichung der Wohnungsgeberbestätigung vermerken",
-                M,
+                LANE_MELDEWESEN,
                 8,
                 row=1,
                 doc="Frist zwei Wochen; bei Nichtvorlage Anhörung wegen Ordnungswidrigkeit nach § 54 BMG.",
             ),
-            gateway("Gateway_Wohnungsgeber_Ende", "", M, 9),
+            gateway("Gateway_Wohnungsgeber_Ende", "", LANE_MELDEWESEN, 9),
             task(
                 "Task_Anmeldung_erfassen",
                 "Anmeldung im Melderegister erfassen",
-                M,
+                LANE_MELDEWESEN,
                 10,
                 kind="serviceTask",
                 doc="IT-System: Einwohnerverfahren OK.EWO; Prüfung Haupt-/Nebenwohnung nach § 22 BMG.",
@@ -747,7 +831,7 @@ def wohnsitz_anmeldung():
             task(
                 "Task_Meldebestaetigung",
                 "Meldebestätigung aushändigen",
-                M,
+                LANE_MELDEWESEN,
                 11,
                 kind="sendTask",
                 message="Message_Meldebestaetigung",
@@ -755,14 +839,14 @@ def wohnsitz_anmeldung():
             task(
                 "Task_Rueckmeldung",
                 "Rückmeldung an Wegzugsbehörde übermitteln",
-                M,
+                LANE_MELDEWESEN,
                 12,
                 kind="serviceTask",
                 doc="IT-System: Einwohnerverfahren OK.EWO, Datenübermittlung im Standard "
                 "XMeld (§ 33 BMG, BMeldDÜV); Weitergabe an Bundeszentralamt für Steuern "
                 "und Beitragsservice.",
             ),
-            end("End_Anmeldung_abgeschlossen", "Anmeldung abgeschlossen", M, 13),
+            end("End_Anmeldung_abgeschlossen", "Anmeldung abgeschlossen", LANE_MELDEWESEN, 13),
         ],
         flows=[
             Flow("Start_Terminanfrage", "Task_Termin_vergeben"),
@@ -838,24 +922,23 @@ def wohnsitz_anmeldung():
 
 
 def sondernutzungserlaubnis():
-    T, V, K, A = "Lane_Tiefbau", "Lane_Verkehr", "Lane_Kasse", None
     applicant = _applicant(
         "Antragsteller/in",
         "Process_Antragsteller",
         nodes=[
-            start("Start_Nutzung_geplant", "Nutzung öffentlicher Verkehrsfläche geplant", A, 0),
+            start("Start_Nutzung_geplant", "Nutzung öffentlicher Verkehrsfläche geplant", APPLICANT, 0),
             task(
                 "Task_Antrag_stellen",
                 "Antrag mit Lageplan stellen",
-                A,
+                APPLICANT,
                 1,
                 kind="sendTask",
                 message="Message_Antrag",
                 doc="Art, Ort und Dauer der Nutzung (z. B. Außengastronomie, Gerüst, "
                 "Container) mit Lageplan, spätestens zwei Wochen vor Beginn.",
             ),
-            catch("Event_Bescheid_erhalten", "Bescheid erhalten", A, 14, message="Message_Bescheid"),
-            end("End_Antrag_beschieden", "Antrag beschieden", A, 15),
+            catch("Event_Bescheid_erhalten", "Bescheid erhalten", APPLICANT, 14, message="Message_Bescheid"),
+            end("End_Antrag_beschieden", "Antrag beschieden", APPLICANT, 15),
         ],
         flows=[
             Flow("Start_Nutzung_geplant", "Task_Antrag_stellen"),
@@ -873,45 +956,58 @@ def sondernutzungserlaubnis():
         "weiterer Stellen, Bescheid mit Auflagen und Gebühr nach der "
         "Sondernutzungssatzung.",
         lanes=[
-            Lane(V, "Straßenverkehrsbehörde"),
-            Lane(T, "Tiefbauamt – Sondernutzungen", rows=3),
-            Lane(K, "Stadtkasse"),
+            Lane(LANE_VERKEHR, "Straßenverkehrsbehörde"),
+            Lane(LANE_TIEFBAU, "Tiefbauamt – Sondernutzungen", rows=3),
+            Lane(LANE_KASSE, "Stadtkasse"),
         ],
         nodes=[
-            start("Start_Antrag_eingegangen", "Antrag eingegangen", T, 1, message="Message_Antrag"),
-            gateway("Gateway_Antrag_Zusammenfuehrung", "", T, 2),
-            task("Task_Antrag_pruefen", "Antrag und Lageplan prüfen", T, 3),
-            gateway("Gateway_Vollstaendig", "Unterlagen vollständig?", T, 4, default="Task_Unterlagen_nachfordern"),
+            start("Start_Antrag_eingegangen", "Antrag eingegangen", LANE_TIEFBAU, 1, message="Message_Antrag"),
+            gateway("Gateway_Antrag_Zusammenfuehrung", "", LANE_TIEFBAU, 2),
+            task("Task_Antrag_pruefen", "Antrag und Lageplan prüfen", LANE_TIEFBAU, 3),
+            gateway(
+                "Gateway_Vollstaendig",
+                "Unterlagen vollständig?",
+                LANE_TIEFBAU,
+                4,
+                default="Task_Unterlagen_nachfordern",
+            ),
             task(
                 "Task_Unterlagen_nachfordern",
                 "Fehlende Unterlagen nachfordern",
-                T,
+                LANE_TIEFBAU,
                 5,
                 row=1,
                 kind="sendTask",
                 message="Message_Nachforderung",
             ),
-            gateway("Gateway_Nachreichung", "", T, 6, row=1, kind="eventBasedGateway"),
+            gateway("Gateway_Nachreichung", "", LANE_TIEFBAU, 6, row=1, kind="eventBasedGateway"),
             catch(
-                "Event_Unterlagen_nachgereicht", "Unterlagen nachgereicht", T, 7, row=1, message="Message_Nachreichung"
+                "Event_Unterlagen_nachgereicht",
+                "Unterlagen nachgereicht",
+                LANE_TIEFBAU,
+                7,
+                row=1,
+                message="Message_Nachreichung",
             ),
-            catch("Event_Frist_abgelaufen", "4 Wochen verstrichen", T, 7, row=2, timer=("timeDuration", "P4W")),
-            end("End_Antrag_zurueckgenommen", "Antrag gilt als zurückgenommen", T, 8, row=2),
-            gateway("Gateway_Beteiligung", "", T, 8, kind="parallelGateway"),
-            task("Task_Stellen_beteiligen", "Leitungsträger und Grünflächenamt beteiligen", T, 9),
+            catch(
+                "Event_Frist_abgelaufen", "4 Wochen verstrichen", LANE_TIEFBAU, 7, row=2, timer=("timeDuration", "P4W")
+            ),
+            end("End_Antrag_zurueckgenommen", "Antrag gilt als zurückgenommen", LANE_TIEFBAU, 8, row=2),
+            gateway("Gateway_Beteiligung", "", LANE_TIEFBAU, 8, kind="parallelGateway"),
+            task("Task_Stellen_beteiligen", "Leitungsträger und Grünflächenamt beteiligen", LANE_TIEFBAU, 9),
             task(
                 "Task_Verkehrsrecht_pruefen",
                 "Verkehrsrechtliche Anordnung prüfen",
-                V,
+                LANE_VERKEHR,
                 9,
                 doc="Verkehrszeichenplan und Anordnung nach § 45 StVO; bei Arbeitsstellen Abstimmung mit der Polizei.",
             ),
-            gateway("Gateway_Beteiligung_Ende", "", T, 10, kind="parallelGateway"),
-            gateway("Gateway_Erteilbar", "Erlaubnis erteilbar?", T, 11, default="Task_Ablehnung"),
+            gateway("Gateway_Beteiligung_Ende", "", LANE_TIEFBAU, 10, kind="parallelGateway"),
+            gateway("Gateway_Erteilbar", "Erlaubnis erteilbar?", LANE_TIEFBAU, 11, default="Task_Ablehnung"),
             task(
                 "Task_Erlaubnis_erstellen",
                 "Erlaubnisbescheid mit Auflagen erstellen",
-                T,
+                LANE_TIEFBAU,
                 12,
                 kind="serviceTask",
                 doc="IT-System: Fachverfahren Sondernutzung (SNU); Auflagen zu "
@@ -920,7 +1016,7 @@ def sondernutzungserlaubnis():
             task(
                 "Task_Gebuehr_festsetzen",
                 "Sondernutzungsgebühr festsetzen",
-                K,
+                LANE_KASSE,
                 13,
                 kind="serviceTask",
                 doc="Gebühr nach der Sondernutzungssatzung der Stadt Trier; Sollstellung im SAP-Finanzwesen.",
@@ -928,22 +1024,22 @@ def sondernutzungserlaubnis():
             task(
                 "Task_Bescheid_versenden",
                 "Erlaubnisbescheid versenden",
-                T,
+                LANE_TIEFBAU,
                 14,
                 kind="sendTask",
                 message="Message_Bescheid",
             ),
-            end("End_Erlaubnis_erteilt", "Erlaubnis erteilt", T, 15),
+            end("End_Erlaubnis_erteilt", "Erlaubnis erteilt", LANE_TIEFBAU, 15),
             task(
                 "Task_Ablehnung",
                 "Ablehnungsbescheid versenden",
-                T,
+                LANE_TIEFBAU,
                 13,
                 row=1,
                 kind="sendTask",
                 message="Message_Bescheid",
             ),
-            end("End_Abgelehnt", "Antrag abgelehnt", T, 14, row=1),
+            end("End_Abgelehnt", "Antrag abgelehnt", LANE_TIEFBAU, 14, row=1),
         ],
         flows=[
             Flow("Start_Antrag_eingegangen", "Gateway_Antrag_Zusammenfuehrung"),
@@ -1031,16 +1127,15 @@ def sondernutzungserlaubnis():
 
 
 def bewohnerparkausweis():
-    V, K, A = "Lane_Verkehr", "Lane_Kasse", None
     applicant = _applicant(
         "Bewohner/in",
         "Process_Bewohner",
         nodes=[
-            start("Start_Parkausweis_benoetigt", "Parkausweis benötigt", A, 0),
+            start("Start_Parkausweis_benoetigt", "Parkausweis benötigt", APPLICANT, 0),
             task(
                 "Task_Antrag_online",
                 "Parkausweis online beantragen",
-                A,
+                APPLICANT,
                 1,
                 kind="sendTask",
                 message="Message_Antrag",
@@ -1049,21 +1144,21 @@ def bewohnerparkausweis():
             catch(
                 "Event_Zahlungsaufforderung",
                 "Zahlungsaufforderung erhalten",
-                A,
+                APPLICANT,
                 9,
                 message="Message_Zahlungsaufforderung",
             ),
             task(
                 "Task_Gebuehr_bezahlen",
                 "Gebühr online bezahlen",
-                A,
+                APPLICANT,
                 10,
                 kind="sendTask",
                 message="Message_Zahlung",
                 doc="Bezahlung über ePayBL (giropay, Kreditkarte, PayPal).",
             ),
-            catch("Event_Ausweis_erhalten", "Parkausweis erhalten", A, 12, message="Message_Parkausweis"),
-            end("End_Parken_moeglich", "Parken in der Zone möglich", A, 13),
+            catch("Event_Ausweis_erhalten", "Parkausweis erhalten", APPLICANT, 12, message="Message_Parkausweis"),
+            end("End_Parken_moeglich", "Parken in der Zone möglich", APPLICANT, 13),
         ],
         flows=[
             Flow("Start_Parkausweis_benoetigt", "Task_Antrag_online"),
@@ -1081,23 +1176,26 @@ def bewohnerparkausweis():
         doc="Erteilung eines Bewohnerparkausweises durch die Straßenverkehrsbehörde der Stadt "
         "Trier: automatisierte Prüfung von Hauptwohnsitz und Fahrzeughaltung, Online-"
         "Zahlung, Druck und Versand des Ausweises.",
-        lanes=[Lane(V, "Straßenverkehrsbehörde – Bewohnerparken", rows=2), Lane(K, "Stadtkasse", rows=2)],
+        lanes=[
+            Lane(LANE_VERKEHR, "Straßenverkehrsbehörde – Bewohnerparken", rows=2),
+            Lane(LANE_KASSE, "Stadtkasse", rows=2),
+        ],
         nodes=[
-            start("Start_Antrag_eingegangen", "Antrag eingegangen", V, 1, message="Message_Antrag"),
+            start("Start_Antrag_eingegangen", "Antrag eingegangen", LANE_VERKEHR, 1, message="Message_Antrag"),
             task(
                 "Task_Meldedaten_abgleichen",
                 "Hauptwohnsitz im Melderegister abgleichen",
-                V,
+                LANE_VERKEHR,
                 2,
                 kind="serviceTask",
                 doc="IT-System: Einwohnerverfahren OK.EWO (automatisierte Abfrage); die "
                 "Anschrift muss in der beantragten Bewohnerparkzone liegen.",
             ),
-            gateway("Gateway_Zone", "Hauptwohnsitz in der Zone?", V, 3, default="Task_Ablehnung"),
+            gateway("Gateway_Zone", "Hauptwohnsitz in der Zone?", LANE_VERKEHR, 3, default="Task_Ablehnung"),
             task(
                 "Task_Halterdaten_abfragen",
                 "Halterdaten im ZFZR abfragen",
-                V,
+                LANE_VERKEHR,
                 5,
                 kind="serviceTask",
                 doc="IT-System: Zentrales Fahrzeugregister des Kraftfahrt-Bundesamts (Online-Abfrage).",
@@ -1105,23 +1203,23 @@ def bewohnerparkausweis():
             gateway(
                 "Gateway_Halter",
                 "Fahrzeug auf Antragsteller/in zugelassen?",
-                V,
+                LANE_VERKEHR,
                 6,
                 default="Task_Nutzungsnachweis_pruefen",
             ),
             task(
                 "Task_Nutzungsnachweis_pruefen",
                 "Nutzungsnachweis prüfen",
-                V,
+                LANE_VERKEHR,
                 7,
                 row=1,
                 doc="Firmen- oder Leasingfahrzeug: Bestätigung des Arbeitgebers oder Leasingvertrag.",
             ),
-            gateway("Gateway_Halter_Ende", "", V, 8),
+            gateway("Gateway_Halter_Ende", "", LANE_VERKEHR, 8),
             task(
                 "Task_Zahlung_anfordern",
                 "Zahlung über ePayBL anfordern",
-                K,
+                LANE_KASSE,
                 9,
                 kind="sendTask",
                 message="Message_Zahlungsaufforderung",
@@ -1131,7 +1229,7 @@ def bewohnerparkausweis():
             task(
                 "Task_Zahlungseingang_abwarten",
                 "Zahlungseingang abwarten",
-                K,
+                LANE_KASSE,
                 10,
                 kind="receiveTask",
                 message="Message_Zahlung",
@@ -1145,17 +1243,17 @@ def bewohnerparkausweis():
             task(
                 "Task_Antrag_einstellen",
                 "Forderung stornieren und Antrag einstellen",
-                K,
+                LANE_KASSE,
                 11,
                 row=1,
                 kind="serviceTask",
                 doc="IT-System: ePayBL, SAP-Finanzwesen.",
             ),
-            end("End_Antrag_eingestellt", "Antrag eingestellt", K, 12, row=1),
+            end("End_Antrag_eingestellt", "Antrag eingestellt", LANE_KASSE, 12, row=1),
             task(
                 "Task_Ausweis_drucken",
                 "Parkausweis erstellen und drucken",
-                V,
+                LANE_VERKEHR,
                 11,
                 kind="serviceTask",
                 doc="IT-System: Fachverfahren Bewohnerparken; Ausweis mit Kennzeichen, Zone und Gültigkeitsdauer.",
@@ -1163,14 +1261,22 @@ def bewohnerparkausweis():
             task(
                 "Task_Ausweis_versenden",
                 "Parkausweis per Post versenden",
-                V,
+                LANE_VERKEHR,
                 12,
                 kind="sendTask",
                 message="Message_Parkausweis",
             ),
-            end("End_Ausweis_erteilt", "Parkausweis erteilt", V, 13),
-            task("Task_Ablehnung", "Ablehnung mitteilen", V, 4, row=1, kind="sendTask", message="Message_Ablehnung"),
-            end("End_Abgelehnt", "Antrag abgelehnt", V, 5, row=1),
+            end("End_Ausweis_erteilt", "Parkausweis erteilt", LANE_VERKEHR, 13),
+            task(
+                "Task_Ablehnung",
+                "Ablehnung mitteilen",
+                LANE_VERKEHR,
+                4,
+                row=1,
+                kind="sendTask",
+                message="Message_Ablehnung",
+            ),
+            end("End_Abgelehnt", "Antrag abgelehnt", LANE_VERKEHR, 5, row=1),
         ],
         flows=[
             Flow("Start_Antrag_eingegangen", "Task_Meldedaten_abgleichen"),
@@ -1254,23 +1360,22 @@ def bewohnerparkausweis():
 
 
 def baugenehmigung_vereinfacht():
-    P, B, K, A = "Lane_Stadtplanung", "Lane_Bauaufsicht", "Lane_Kasse", None
     applicant = _applicant(
         "Bauherr/in",
         "Process_Bauherr",
         nodes=[
-            start("Start_Bauvorhaben", "Bauvorhaben geplant", A, 0),
+            start("Start_Bauvorhaben", "Bauvorhaben geplant", APPLICANT, 0),
             task(
                 "Task_Bauantrag_einreichen",
                 "Bauantrag mit Bauvorlagen einreichen",
-                A,
+                APPLICANT,
                 1,
                 kind="sendTask",
                 message="Message_Bauantrag",
                 doc="Durch bauvorlageberechtigte Entwurfsverfasser/in (§ 64 LBauO), digital über das Bauportal.",
             ),
-            catch("Event_Bescheid_erhalten", "Bescheid erhalten", A, 14, message="Message_Bescheid"),
-            end("End_Bescheid_erhalten", "Bauantrag beschieden", A, 15),
+            catch("Event_Bescheid_erhalten", "Bescheid erhalten", APPLICANT, 14, message="Message_Bescheid"),
+            end("End_Bescheid_erhalten", "Bauantrag beschieden", APPLICANT, 15),
         ],
         flows=[
             Flow("Start_Bauvorhaben", "Task_Bauantrag_einreichen"),
@@ -1288,35 +1393,43 @@ def baugenehmigung_vereinfacht():
         "planungsrechtliche Beurteilung und Beteiligung der Fachstellen, Entscheidung, "
         "Gebühr und Zustellung.",
         lanes=[
-            Lane(P, "Stadtplanungsamt"),
-            Lane(B, "Bauaufsichtsamt – Sachbearbeitung", rows=3),
-            Lane(K, "Stadtkasse"),
+            Lane(LANE_STADTPLANUNG, "Stadtplanungsamt"),
+            Lane(LANE_BAUAUFSICHT, "Bauaufsichtsamt – Sachbearbeitung", rows=3),
+            Lane(LANE_KASSE, "Stadtkasse"),
         ],
         nodes=[
-            start("Start_Bauantrag_eingegangen", "Bauantrag eingegangen", B, 0, message="Message_Bauantrag"),
+            start(
+                "Start_Bauantrag_eingegangen", "Bauantrag eingegangen", LANE_BAUAUFSICHT, 0, message="Message_Bauantrag"
+            ),
             task(
                 "Task_Bauantrag_registrieren",
                 "Bauantrag im Fachverfahren registrieren",
-                B,
+                LANE_BAUAUFSICHT,
                 1,
                 kind="serviceTask",
                 doc="IT-System: ProBauG (Baugenehmigungsverfahren) mit digitaler Bauakte; "
                 "Eingangsbestätigung an die Entwurfsverfasser/in.",
             ),
-            gateway("Gateway_Bauvorlagen_Zusammenfuehrung", "", B, 2),
+            gateway("Gateway_Bauvorlagen_Zusammenfuehrung", "", LANE_BAUAUFSICHT, 2),
             task(
                 "Task_Vollstaendigkeit_pruefen",
                 "Bauvorlagen auf Vollständigkeit prüfen",
-                B,
+                LANE_BAUAUFSICHT,
                 3,
                 doc="Prüfung nach der Landesverordnung über Bauunterlagen und die bautechnische "
                 "Prüfung (BauuntPrüfVO).",
             ),
-            gateway("Gateway_Vollstaendig", "Bauvorlagen vollständig?", B, 4, default="Task_Maengel_mitteilen"),
+            gateway(
+                "Gateway_Vollstaendig",
+                "Bauvorlagen vollständig?",
+                LANE_BAUAUFSICHT,
+                4,
+                default="Task_Maengel_mitteilen",
+            ),
             task(
                 "Task_Maengel_mitteilen",
                 "Mängel mitteilen und Frist setzen",
-                B,
+                LANE_BAUAUFSICHT,
                 5,
                 row=1,
                 kind="sendTask",
@@ -1325,7 +1438,7 @@ def baugenehmigung_vereinfacht():
             task(
                 "Task_Nachreichung_abwarten",
                 "Ergänzte Bauvorlagen abwarten",
-                B,
+                LANE_BAUAUFSICHT,
                 6,
                 row=1,
                 kind="receiveTask",
@@ -1341,34 +1454,40 @@ def baugenehmigung_vereinfacht():
             task(
                 "Task_Ruecknahme_mitteilen",
                 "Rücknahme des Bauantrags mitteilen",
-                B,
+                LANE_BAUAUFSICHT,
                 7,
                 row=2,
                 kind="sendTask",
                 message="Message_Ruecknahme",
             ),
-            end("End_Zurueckgenommen", "Bauantrag gilt als zurückgenommen", B, 8, row=2),
-            gateway("Gateway_Beteiligung", "", B, 8, kind="parallelGateway"),
+            end("End_Zurueckgenommen", "Bauantrag gilt als zurückgenommen", LANE_BAUAUFSICHT, 8, row=2),
+            gateway("Gateway_Beteiligung", "", LANE_BAUAUFSICHT, 8, kind="parallelGateway"),
             task(
                 "Task_Planungsrecht_beurteilen",
                 "Planungsrechtliche Zulässigkeit beurteilen",
-                P,
+                LANE_STADTPLANUNG,
                 9,
                 doc="§§ 30–35 BauGB; Bebauungsplan, Innen- oder Außenbereich.",
             ),
             task(
                 "Task_Fachstellen_beteiligen",
                 "Fachstellen beteiligen",
-                B,
+                LANE_BAUAUFSICHT,
                 9,
                 doc="z. B. Denkmalschutz, Brandschutzdienststelle, Untere Naturschutzbehörde.",
             ),
-            gateway("Gateway_Beteiligung_Ende", "", B, 10, kind="parallelGateway"),
-            gateway("Gateway_Genehmigungsfaehig", "Vorhaben genehmigungsfähig?", B, 11, default="Task_Ablehnung"),
+            gateway("Gateway_Beteiligung_Ende", "", LANE_BAUAUFSICHT, 10, kind="parallelGateway"),
+            gateway(
+                "Gateway_Genehmigungsfaehig",
+                "Vorhaben genehmigungsfähig?",
+                LANE_BAUAUFSICHT,
+                11,
+                default="Task_Ablehnung",
+            ),
             task(
                 "Task_Bauschein_erstellen",
                 "Baugenehmigung mit Nebenbestimmungen erstellen",
-                B,
+                LANE_BAUAUFSICHT,
                 12,
                 kind="serviceTask",
                 doc="IT-System: ProBauG, Bescheidvorlage.",
@@ -1376,7 +1495,7 @@ def baugenehmigung_vereinfacht():
             task(
                 "Task_Gebuehren_festsetzen",
                 "Baugenehmigungsgebühr festsetzen",
-                K,
+                LANE_KASSE,
                 13,
                 kind="serviceTask",
                 doc="Gebühr nach dem Besonderen Gebührenverzeichnis (nach Baukosten); Sollstellung im SAP-Finanzwesen.",
@@ -1384,22 +1503,22 @@ def baugenehmigung_vereinfacht():
             task(
                 "Task_Bescheid_zustellen",
                 "Baugenehmigung zustellen",
-                B,
+                LANE_BAUAUFSICHT,
                 14,
                 kind="sendTask",
                 message="Message_Bescheid",
             ),
-            end("End_Genehmigt", "Baugenehmigung erteilt", B, 15),
+            end("End_Genehmigt", "Baugenehmigung erteilt", LANE_BAUAUFSICHT, 15),
             task(
                 "Task_Ablehnung",
                 "Ablehnungsbescheid zustellen",
-                B,
+                LANE_BAUAUFSICHT,
                 13,
                 row=1,
                 kind="sendTask",
                 message="Message_Bescheid",
             ),
-            end("End_Abgelehnt", "Bauantrag abgelehnt", B, 14, row=1),
+            end("End_Abgelehnt", "Bauantrag abgelehnt", LANE_BAUAUFSICHT, 14, row=1),
         ],
         flows=[
             Flow("Start_Bauantrag_eingegangen", "Task_Bauantrag_registrieren"),

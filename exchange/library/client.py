@@ -299,7 +299,7 @@ class LibraryClient:
             if stream and response.status_code in expect:
                 return response
             try:
-                response.content  # read the whole body now (requests keeps it)
+                _ = response.content  # read the whole body now (requests keeps it)
             except _BROKEN_BODY as error:
                 response.close()
                 if self._another_attempt(attempt, attempts, deadline):

@@ -30,8 +30,8 @@ from procex.core.errors import ProcexError
 
 MAPPING_FILE = "mapping.toml"
 KINDS = ("participant", "lane", "system", "text")
-_DOC = "{%s}documentation" % BPMN_NS
-_TEXT = "{%s}text" % BPMN_NS
+_DOC = f"{{{BPMN_NS}}}documentation"
+_TEXT = f"{{{BPMN_NS}}}text"
 _SYSTEM_KINDS = kinds.ACTIVITIES | {
     "dataStore",
     "dataStoreReference",
@@ -135,7 +135,7 @@ def _targets(model, rule):
             yield lane.el, "name"
         return
     for el in model.root.iter():
-        if not isinstance(el.tag, str) or not el.tag.startswith("{%s}" % BPMN_NS):
+        if not isinstance(el.tag, str) or not el.tag.startswith(f"{{{BPMN_NS}}}"):
             continue
         kind = local_name(el.tag)
         if rule.kind == "system" and kind not in _SYSTEM_KINDS:

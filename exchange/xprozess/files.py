@@ -16,6 +16,7 @@ import io
 import re
 import zipfile
 import zlib
+from contextlib import contextmanager
 from dataclasses import dataclass, field
 
 from procex.bpmn import xml as bxml
@@ -245,25 +246,19 @@ def check_entry_name(name, where):
         )
 
 
-class _unpacking:
+@contextmanager
+def _unpacking(info, where):
     """Turns what zipfile and zlib raise for a damaged or unsupported entry into one-line errors."""
-
-    def __init__(self, info, where):
-        self.info, self.where = info, where
-
-    def __enter__(self):
-        return self
-
-    def __exit__(self, kind, error, traceback):
-        if kind is not None and issubclass(kind, (zipfile.BadZipFile, zlib.error, EOFError, OSError)):
-            raise EmbeddedFileError(
-                f"{self.where}: ZIP entry {self.info.filename!r} cannot be unpacked ({error}); the file is damaged"
-            ) from None
-        if kind is not None and issubclass(kind, NotImplementedError):
-            raise EmbeddedFileError(
-                f"{self.where}: ZIP entry {self.info.filename!r} uses a compression method procex cannot read"
-            ) from None
-        return False
+    try:
+        yield
+    except (zipfile.BadZipFile, zlib.error, EOFError, OSError) as error:
+        raise EmbeddedFileError(
+            f"{where}: ZIP entry {info.filename!r} cannot be unpacked ({error}); the file is damaged"
+        ) from None
+    except NotImplementedError:
+        raise EmbeddedFileError(
+            f"{where}: ZIP entry {info.filename!r} uses a compression method procex cannot read"
+        ) from None
 
 
 def read_zip(data, where, limits=DEFAULT_LIMITS, budget=None):
@@ -293,7 +288,8 @@ def read_zip(data, where, limits=DEFAULT_LIMITS, budget=None):
             continue
         if info.flag_bits & 0x1:
             raise EmbeddedFileError(
-                f"{where}: ZIP entry {info.filename!r} is encrypted; procex cannot read it, ask for an unencrypted export"
+                f"{where}: ZIP entry {info.filename!r} is encrypted; procex cannot read it, "
+                "ask for an unencrypted export"
             )
         packed = max(1, min(info.compress_size, len(data)))
         kept = []  # the head for sniffing; the whole entry while it may be XML

@@ -188,8 +188,9 @@ def import_message(message, into=".", entry=None, force=False):
     if not force:
         for plan in plans:
             model, manifest = plan.model, _manifest_bytes(plan.manifest)
-            writes = [(plan.bpmn_path, lambda: model), (plan.manifest_path, lambda: manifest)]
-            writes += list(zip(plan.attachments, (read for _, read in plan.files)))
+            # Readers, so an attachment is unpacked only when its path already exists.
+            writes = [(plan.bpmn_path, lambda m=model: m), (plan.manifest_path, lambda m=manifest: m)]
+            writes += list(zip(plan.attachments, (read for _, read in plan.files), strict=True))
             for path, read in writes:
                 if path.exists() and (not path.is_file() or path.read_bytes() != read()):
                     raise XProzessImportError(
@@ -197,7 +198,7 @@ def import_message(message, into=".", entry=None, force=False):
                         "(use --force to replace it, or import into another folder with --into)"
                     )
     for plan in plans:
-        for path, (_, read) in zip(plan.attachments, plan.files):
+        for path, (_, read) in zip(plan.attachments, plan.files, strict=True):
             atomic_write(path, read())
         atomic_write(plan.bpmn_path, plan.model)
         # The manifest last: its presence says the process is complete.

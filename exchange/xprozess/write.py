@@ -96,7 +96,8 @@ def build_export(packages, author, *, now=None, message_uuid=None, library_name=
         key = (manifest["leistungsschluessel"][0], xprozess_version(manifest["version"]))
         if key in seen:
             raise XProzessExportError(
-                f"{label}: a second package with Leistungsschlüssel {key[0]} version {key[1]}; XProzess identifies a prozess by both, export each only once"
+                f"{label}: a second package with Leistungsschlüssel {key[0]} version {key[1]}; "
+                "XProzess identifies a prozess by both, export each only once"
             )
         seen.add(key)
         _prozess(library, manifest, model, author, stamp, method)

@@ -129,7 +129,9 @@ T = {
         "origin_heading": "Anpassung gegenüber dem Original",
         "semantic_changes": "{n} inhaltliche Änderungen",
         "semantic_change_one": "1 inhaltliche Änderung",
-        "footer": "procex – Prozesse teilen und anpassen. Diese Seiten kommen ohne JavaScript und ohne fremde Quellen aus.",
+        "footer": (
+            "procex – Prozesse teilen und anpassen. Diese Seiten kommen ohne JavaScript und ohne fremde Quellen aus."
+        ),
         # errors of the pages (bad addresses and parameters)
         "bad_request_heading": "Ungültige Angabe in der Adresse",
         "bad_param": "Der Parameter „{name}“ hat den ungültigen Wert „{value}“; erlaubt ist {allowed}.",
