@@ -16,6 +16,7 @@ import random
 import statistics
 import sys
 import time
+from itertools import pairwise
 from pathlib import Path
 
 sys.path.insert(0, str(Path(__file__).resolve().parent.parent))
@@ -85,7 +86,7 @@ def base_model(nodes):
             f'<bpmndi:BPMNShape id="{ident}_di" bpmnElement="{ident}"><dc:Bounds x="{x}" y="{y}" '
             f'width="{w}" height="{h}"/></bpmndi:BPMNShape>'
         )
-    for a, b in zip(ids, ids[1:]):
+    for a, b in pairwise(ids):
         fid = f"f_{a}_{b}"
         cond = ""
         if a.startswith("n") and int(a[1:]) % 10 == 0:

@@ -23,9 +23,9 @@ from urllib.parse import urlencode
 REPO = Path(__file__).resolve().parent.parent
 sys.path.insert(0, str(REPO))
 
-from procex.exchange.library import package  # noqa: E402
-from procex.exchange.server import admin  # noqa: E402
-from tests.libserver import LibraryServer  # noqa: E402
+from procex.exchange.library import package
+from procex.exchange.server import admin
+from tests.libserver import LibraryServer
 
 CLIENTS = 8
 LANES = 5
@@ -109,12 +109,14 @@ def big_model(nodes, renamed=False):
         for i in range(LANES)
     )
     return f"""<?xml version="1.0" encoding="UTF-8"?>
-<bpmn:definitions xmlns:bpmn="http://www.omg.org/spec/BPMN/20100524/MODEL" xmlns:bpmndi="http://www.omg.org/spec/BPMN/20100524/DI"
-  xmlns:dc="http://www.omg.org/spec/DD/20100524/DC" xmlns:di="http://www.omg.org/spec/DD/20100524/DI" id="Defs" targetNamespace="urn:bench">
+<bpmn:definitions xmlns:bpmn="http://www.omg.org/spec/BPMN/20100524/MODEL"
+  xmlns:bpmndi="http://www.omg.org/spec/BPMN/20100524/DI" xmlns:dc="http://www.omg.org/spec/DD/20100524/DC"
+  xmlns:di="http://www.omg.org/spec/DD/20100524/DI" id="Defs" targetNamespace="urn:bench">
   <bpmn:collaboration id="C"><bpmn:participant id="P" name="Stadt Bench" processRef="Proc"/></bpmn:collaboration>
   <bpmn:process id="Proc" isExecutable="false"><bpmn:laneSet id="LS">{lanes}</bpmn:laneSet>{"".join(sem)}</bpmn:process>
   <bpmndi:BPMNDiagram id="D"><bpmndi:BPMNPlane id="PL" bpmnElement="C">
-    <bpmndi:BPMNShape id="P_di" bpmnElement="P" isHorizontal="true"><dc:Bounds x="0" y="20" width="{width + 30}" height="{LANES * lane_h}"/></bpmndi:BPMNShape>
+    <bpmndi:BPMNShape id="P_di" bpmnElement="P" isHorizontal="true">
+      <dc:Bounds x="0" y="20" width="{width + 30}" height="{LANES * lane_h}"/></bpmndi:BPMNShape>
     {lane_di}{"".join(di)}
   </bpmndi:BPMNPlane></bpmndi:BPMNDiagram>
 </bpmn:definitions>

@@ -42,7 +42,7 @@ def main():
 
     timings = {"bare lxml parse": [], "procex read+index": [], "procex read+index+id map+findings": []}
     for _ in range(ROUNDS):
-        for name, fn in zip(timings, (bare, procex_read, procex_full)):
+        for name, fn in zip(timings, (bare, procex_read, procex_full), strict=True):
             start = time.perf_counter()
             fn()
             timings[name].append(time.perf_counter() - start)

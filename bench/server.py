@@ -31,10 +31,10 @@ from pathlib import Path
 REPO = Path(__file__).resolve().parent.parent
 sys.path.insert(0, str(REPO))
 
-import sqlalchemy as sa  # noqa: E402
+import sqlalchemy as sa
 
-from procex.exchange.library import package  # noqa: E402
-from procex.exchange.server import admin  # noqa: E402
+from procex.exchange.library import package
+from procex.exchange.server import admin
 from procex.exchange.server.storage.store import (
     Store,
     members,
