@@ -326,13 +326,13 @@ def test_match_keys_on_municipal_names():
     assert [p.row for p in proposals] == list(range(2, 2 + len(entries)))
     top3 = top1 = 0
     misses = []
-    for proposal, (name, key) in zip(proposals, MUNICIPAL_NAMES):
+    for proposal, (name, key) in zip(proposals, MUNICIPAL_NAMES, strict=True):
         keys = [c.service.leistungsschluessel for c in proposal.candidates]
         top3 += key in keys
         top1 += keys[:1] == [key]
         if key not in keys:
             misses.append(name)
-    confident = [(p, key) for p, (_, key) in zip(proposals, MUNICIPAL_NAMES) if p.confident]
+    confident = [(p, key) for p, (_, key) in zip(proposals, MUNICIPAL_NAMES, strict=True) if p.confident]
     right = sum(p.candidates[0].service.leistungsschluessel == key for p, key in confident)
     share = top3 / len(MUNICIPAL_NAMES)
     print(
@@ -476,7 +476,7 @@ def _xlsx_with_a_long_cell(path, length):
     }
     cells = "".join(
         f'<c r="{c}1" t="inlineStr"><is><t>{t}</t></is></c>'
-        for c, t in zip("ABC", ("Leistungsschlüssel", "Status", "Leistung"))
+        for c, t in zip("ABC", ("Leistungsschlüssel", "Status", "Leistung"), strict=True)
     )
     head = (
         f'<worksheet xmlns="{main}"><sheetData><row r="1">{cells}</row><row r="2">'

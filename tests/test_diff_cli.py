@@ -135,12 +135,12 @@ def test_git_textconv_and_difftool(pair, tmp_path):
     shutil.copy(pair[1], repo / "gewerbe.bpmn")
     git("commit", "-q", "-am", "Koblenz")
     patch = git("diff", "HEAD~1", "HEAD")
-    removed = [l for l in patch.splitlines() if l.startswith("-") and not l.startswith("---")]
-    added = [l for l in patch.splitlines() if l.startswith("+") and not l.startswith("+++")]
+    removed = [line for line in patch.splitlines() if line.startswith("-") and not line.startswith("---")]
+    added = [line for line in patch.splitlines() if line.startswith("+") and not line.startswith("+++")]
     assert '-task "Antrag prüfen" [check] in [proc]' in removed
     assert '+task "Antrag sichten" [check] in [proc]' in added
     assert "+    timerEventDefinition/timeDuration: P14D" in added
-    assert not any("<bpmn" in l or "waypoint" in l for l in removed + added)
+    assert not any("<bpmn" in line or "waypoint" in line for line in removed + added)
     log = git("log", "-p", "--format=%s", "gewerbe.bpmn")
     assert "Antrag sichten" in log
     tool = git("difftool", "--no-prompt", "--tool=procex", "HEAD~1", "HEAD")

@@ -30,7 +30,8 @@ CAUSES = {
     ),
     "extensions": (
         r"extensionElements|\{ns\}",
-        "tools rewrite extension data of namespaces the reference also uses (i18n translations, Signavio metadata, their own ids inside)",
+        "tools rewrite extension data of namespaces the reference also uses (i18n translations, "
+        "Signavio metadata, their own ids inside)",
     ),
     "data-io": (
         r"ioSpecification|dataInput|dataOutput|inputSet|outputSet|itemSubjectRef|isCollection|capacity|isUnlimited|dataState|removed:data|added:data|transformation",
@@ -38,7 +39,8 @@ CAUSES = {
     ),
     "processes": (
         r"(renamed|added|removed|moved|relaned):(process|participant|lane)$|changed:(isExecutable|processType|isClosed)$",
-        "tools rename processes after the model or pool, add a process per pool, drop empty processes and black-box pools",
+        "tools rename processes after the model or pool, add a process per pool, drop empty "
+        "processes and black-box pools",
     ),
     "labels": (
         r"renamed:",
@@ -46,7 +48,8 @@ CAUSES = {
     ),
     "references": (
         r"messageRef|signalRef|errorRef|escalationRef|operationRef|calledElement|implementation|eventDefinitionRef|resourceRef|performer|potentialOwner|interfaceRef|categoryValueRef|formalExpression",
-        "referenced root elements (messages, signals, errors, operations, resources) dropped, renamed or switched to eventDefinitionRef",
+        "referenced root elements (messages, signals, errors, operations, resources) dropped, "
+        "renamed or switched to eventDefinitionRef",
     ),
     "documentation": (r"changed:documentation$", "documentation dropped or rewritten"),
     "elements": (
@@ -55,11 +58,13 @@ CAUSES = {
     ),
     "structure": (
         r"(moved|relaned|rewired|retyped):",
-        "elements put in another process, lane or type (boundary events and flows moved to the pool's process, unsupported types mapped)",
+        "elements put in another process, lane or type (boundary events and flows moved to the "
+        "pool's process, unsupported types mapped)",
     ),
     "attributes": (
         r"changed:",
-        "other semantic attributes altered or dropped (conditions' language, timers, loop characteristics, quantities, defaults)",
+        "other semantic attributes altered or dropped (conditions' language, timers, loop "
+        "characteristics, quantities, defaults)",
     ),
 }
 

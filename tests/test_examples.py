@@ -9,6 +9,7 @@ import csv
 import json
 import re
 from functools import cache
+from itertools import pairwise
 
 import pytest
 from lxml import etree
@@ -273,7 +274,7 @@ def test_layout_is_sane(path):
     # edges: orthogonal, start and end on their shapes, no segment through another shape
     for flow in doc.flows + doc.message_flows:
         points = doc.waypoints(flow.get("id"))
-        for (x1, y1), (x2, y2) in zip(points, points[1:]):
+        for (x1, y1), (x2, y2) in pairwise(points):
             assert x1 == x2 or y1 == y2, f"{flow.get('id')} has a diagonal segment"
         ends = {flow.get("sourceRef"), flow.get("targetRef")}
         for end, point in ((flow.get("sourceRef"), points[0]), (flow.get("targetRef"), points[-1])):
@@ -284,7 +285,7 @@ def test_layout_is_sane(path):
         for node_id, (x, y, w, h) in boxes.items():
             if node_id in ends:
                 continue
-            for (x1, y1), (x2, y2) in zip(points, points[1:]):
+            for (x1, y1), (x2, y2) in pairwise(points):
                 crosses_x = (x < x1 < x + w) if x1 == x2 else (min(x1, x2) < x + w and max(x1, x2) > x)
                 crosses_y = (y < y1 < y + h) if y1 == y2 else (min(y1, y2) < y + h and max(y1, y2) > y)
                 assert not (crosses_x and crosses_y), f"{flow.get('id')} runs through {node_id}"

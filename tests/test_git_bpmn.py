@@ -62,7 +62,7 @@ def test_textconv_of_other_xml_latin1_and_binary(tmp_path):
     assert size == f"Größe: 16 Bytes, sha256: {hashlib.sha256(data).hexdigest()}"
 
 
-def test_textconv_of_a_file_over_the_limit_shows_size_and_checksum(pair):  # noqa: F811
+def test_textconv_of_a_file_over_the_limit_shows_size_and_checksum(pair):
     data = pair[0].read_bytes()
     result = run("textconv", "--lang", "en", "--max-bytes", "100", str(pair[0]))
     assert result.returncode == 0
@@ -81,7 +81,7 @@ def test_textconv_of_a_missing_file_is_still_an_error(tmp_path):
 # --- procex diff with /dev/null on one side ------------------------------------------------------
 
 
-def test_diff_against_dev_null_is_all_added_or_all_removed(pair):  # noqa: F811
+def test_diff_against_dev_null_is_all_added_or_all_removed(pair):
     added = json.loads(run("diff", "/dev/null", str(pair[0]), "--format", "json").stdout)
     assert added["old"] == "/dev/null"
     assert added["summary"]["added"] == 21 and sum(added["summary"].values()) == 21
@@ -93,7 +93,7 @@ def test_diff_against_dev_null_is_all_added_or_all_removed(pair):  # noqa: F811
     assert "  task 'Antrag prüfen' [check]" in lines  # English quotes as the English validation messages
 
 
-def test_an_empty_file_is_an_empty_model_for_the_difftool_only(pair, tmp_path):  # noqa: F811
+def test_an_empty_file_is_an_empty_model_for_the_difftool_only(pair, tmp_path):
     empty = tmp_path / "leer.bpmn"
     empty.write_bytes(b"")
     refused = run("diff", str(empty), str(pair[0]))
@@ -136,7 +136,7 @@ def repo(tmp_path):
     return root, git
 
 
-def test_git_diff_and_log_read_past_a_broken_model(repo, pair):  # noqa: F811
+def test_git_diff_and_log_read_past_a_broken_model(repo, pair):
     root, git = repo
     shutil.copy(pair[0], root / "gewerbe.bpmn")
     git("add", ".")
@@ -160,7 +160,7 @@ def test_git_diff_and_log_read_past_a_broken_model(repo, pair):  # noqa: F811
     assert '+task "Antrag prüfen" [check] in [proc]' in log.stdout.splitlines()  # the first commit, past the broken one
 
 
-def test_git_difftool_shows_deleted_and_added_models(repo, pair):  # noqa: F811
+def test_git_difftool_shows_deleted_and_added_models(repo, pair):
     root, git = repo
     shutil.copy(pair[0], root / "gewerbe.bpmn")
     git("add", ".")

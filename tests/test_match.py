@@ -84,7 +84,7 @@ def test_assignment_is_optimal_not_greedy():
         sim.threshold = THRESHOLD
         sim.free_a = {"x": [type("I", (), {"id": f"o{i}"}) for i in range(n_old)]}
         sim.free_b = {"x": [type("I", (), {"id": f"n{j}"}) for j in range(n_new)]}
-        sim._node_scores = lambda cat, olds, news, mapping: score
+        sim._node_scores = lambda cat, olds, news, mapping, score=score: score
         found = sim._assign("x", {})
         total = sum(score[int(o[1:]), int(n[1:])] for o, (n, _, _) in found.items())
         gated = np.where(score >= THRESHOLD, score, 0)

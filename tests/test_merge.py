@@ -435,12 +435,14 @@ SAME = {
     "move": [M, M, M, M, RC, RC, RC, M],
 }
 COLUMNS = list(EDITS)
-CASES = [(l, u, "same", SAME[l][i]) for l in EDITS for i, u in enumerate(COLUMNS)]
+CASES = [(lo, up, "same", SAME[lo][i]) for lo in EDITS for i, up in enumerate(COLUMNS)]
 # On DIFFERENT tasks (LOCAL edits X, UPSTREAM edits Y) every combination merges.
-CASES += [(l, u, "different", M) for l in EDITS for u in EDITS]
+CASES += [(lo, up, "different", M) for lo in EDITS for up in EDITS]
 
 
-@pytest.mark.parametrize("local_edit,upstream_edit,where,expected", CASES, ids=[f"{l}-{u}-{w}" for l, u, w, _ in CASES])
+@pytest.mark.parametrize(
+    "local_edit,upstream_edit,where,expected", CASES, ids=[f"{lo}-{up}-{w}" for lo, up, w, _ in CASES]
+)
 def test_edit_table(local_edit, upstream_edit, where, expected):
     base = base_model()
     local, upstream = base.copy(), base.copy()

@@ -27,7 +27,7 @@ REFERENCE = miwg_reference_files()
 def _groups(svg):
     """data-element-id of every drawn group, in order (the SVG must be well-formed XML)."""
     root = etree.fromstring(svg.encode("utf-8"))
-    return [g.get("data-element-id") for g in root.iter("{%s}g" % SVG_NS) if g.get("data-element-id") is not None]
+    return [g.get("data-element-id") for g in root.iter(f"{{{SVG_NS}}}g") if g.get("data-element-id") is not None]
 
 
 def test_all_21_reference_models_are_present():
@@ -47,10 +47,10 @@ def test_every_shape_and_edge_of_every_diagram_is_drawn(path):
         assert sorted(drawn) == sorted(expected)
         # every group has a unique DOM id and a tooltip
         root = etree.fromstring(svg.encode("utf-8"))
-        groups = [g for g in root.iter("{%s}g" % SVG_NS) if g.get("data-element-id") is not None]
+        groups = [g for g in root.iter(f"{{{SVG_NS}}}g") if g.get("data-element-id") is not None]
         ids = [g.get("id") for g in groups]
         assert len(set(ids)) == len(ids)
-        assert all(g.find("{%s}title" % SVG_NS) is not None for g in groups)
+        assert all(g.find(f"{{{SVG_NS}}}title") is not None for g in groups)
         # the viewBox holds every waypoint and shape
         x, y, w, h = map(float, root.get("viewBox").split())
         for di in diagram.shapes:
@@ -84,7 +84,7 @@ def test_kinds_and_markers_of_b20():
     svg = render_svg(model)
     root = etree.fromstring(svg.encode("utf-8"))
     by_kind = {}
-    for g in root.iter("{%s}g" % SVG_NS):
+    for g in root.iter(f"{{{SVG_NS}}}g"):
         if g.get("data-kind"):
             by_kind.setdefault(g.get("data-kind"), []).append(g)
     for kind in (
@@ -112,7 +112,7 @@ def test_kinds_and_markers_of_b20():
     # non-interrupting boundary events are dashed, interrupting ones are not
     for g in by_kind["boundaryEvent"]:
         element = model.get(g.get("data-element-id"))
-        dashed = any(c.get("stroke-dasharray") for c in g.iter("{%s}circle" % SVG_NS) if c.get("class") == "outline")
+        dashed = any(c.get("stroke-dasharray") for c in g.iter(f"{{{SVG_NS}}}circle") if c.get("class") == "outline")
         assert dashed == (element.el.get("cancelActivity") == "false"), element.name
     # markers: collapsed sub-process +, multi-instance bars, loop
     assert re.search(r"marker-collapsed", svg)
@@ -122,10 +122,10 @@ def test_kinds_and_markers_of_b20():
     for icon in ("timer", "message", "signal", "escalation", "error", "conditional", "link"):
         assert f"icon-{icon}" in svg, icon
     # the tooltip says what an element is, in German by default and in English on request
-    task = next(g for g in by_kind["userTask"] if "User Task 3" in g.find("{%s}title" % SVG_NS).text)
-    assert task.find("{%s}title" % SVG_NS).text == "Benutzeraufgabe: User Task 3"
+    task = next(g for g in by_kind["userTask"] if "User Task 3" in g.find(f"{{{SVG_NS}}}title").text)
+    assert task.find(f"{{{SVG_NS}}}title").text == "Benutzeraufgabe: User Task 3"
     english = etree.fromstring(render_svg(model, lang="en").encode("utf-8"))
-    titles = [t.text for t in english.iter("{%s}title" % SVG_NS)]
+    titles = [t.text for t in english.iter(f"{{{SVG_NS}}}title")]
     assert "User task: User Task 3" in titles
 
 
@@ -169,14 +169,14 @@ def test_highlight_adds_the_class_to_the_group():
     svg = render_svg(_model(""), highlight={"Task_1": "diff-changed", "Flow_1": "diff-added"})
     root = etree.fromstring(svg.encode("utf-8"))
     classes = {
-        g.get("data-element-id"): g.get("class") for g in root.iter("{%s}g" % SVG_NS) if g.get("data-element-id")
+        g.get("data-element-id"): g.get("class") for g in root.iter(f"{{{SVG_NS}}}g") if g.get("data-element-id")
     }
     assert classes == {
         "Start_1": "bpmn-event",
         "Task_1": "bpmn-task diff-changed",
         "Flow_1": "bpmn-sequence-flow diff-added",
     }
-    assert root.find(".//{%s}g[@id='el-Task_1']" % SVG_NS) is not None
+    assert root.find(f".//{{{SVG_NS}}}g[@id='el-Task_1']") is not None
 
 
 def test_model_without_diagram_interchange_is_refused():

@@ -47,7 +47,7 @@ def test_rule_on_fixture(path):
             assert f.element in f.message or rule_id == "no-bpmndi"  # messages name the element
         english = rules.run(model, {rule_id: "error"}, lang="en")
         assert [(f.element, f.line) for f in english] == [(f.element, f.line) for f in found]
-        for de, en in zip(found, english):
+        for de, en in zip(found, english, strict=True):
             assert de.message != en.message and de.message[0].isupper(), de.message
             assert "{" not in de.message and "{" not in en.message  # every placeholder filled
 

@@ -1,15 +1,16 @@
 """GET /api/v1/index: the whole library listing in one streamed answer, against a real server.
 
 The listing's content (latest unyanked version per process, adoptions, task labels capped at 50,
-the validation summary counted at publish, the closing count line), ETag and 304, the access matrix (search's rules), the chunked stream
-over more processes than one chunk, on SQLite and PostgreSQL; and LibraryClient.index(): the
-closing line checked, a cut-off stream refused, 304 with the cached ETag.
+the validation summary counted at publish, the closing count line), ETag and 304, the access matrix
+(search's rules), the chunked stream over more processes than one chunk, on SQLite and PostgreSQL; and
+LibraryClient.index(): the closing line checked, a cut-off stream refused, 304 with the cached ETag.
 """
 
 import gzip
 import http.server
 import json
 import threading
+from itertools import pairwise
 
 import pytest
 
@@ -31,8 +32,7 @@ def many_tasks_model(count):
     tasks = "".join(f'<bpmn:task id="t{i}" name="Schritt {i}"/>' for i in range(1, count + 1))
     nodes = ["s"] + [f"t{i}" for i in range(1, count + 1)] + ["e"]
     flows = "".join(
-        f'<bpmn:sequenceFlow id="f{i}" sourceRef="{a}" targetRef="{b}"/>'
-        for i, (a, b) in enumerate(zip(nodes, nodes[1:]))
+        f'<bpmn:sequenceFlow id="f{i}" sourceRef="{a}" targetRef="{b}"/>' for i, (a, b) in enumerate(pairwise(nodes))
     )
     return (
         f'<?xml version="1.0" encoding="UTF-8"?><bpmn:definitions '

@@ -184,7 +184,8 @@ def test_diagram_shapes_for_missing_elements_and_elements_without_shape():
         '<process id="P"><task id="T" name="a"/><task id="Undrawn" name="b"/></process>'
         '<bpmndi:BPMNDiagram id="D"><bpmndi:BPMNPlane id="PL" bpmnElement="P">'
         '<bpmndi:BPMNShape id="T_di" bpmnElement="T"><dc:Bounds x="0" y="0" width="10" height="10"/></bpmndi:BPMNShape>'
-        '<bpmndi:BPMNShape id="Ghost_di" bpmnElement="Ghost"><dc:Bounds x="0" y="0" width="10" height="10"/></bpmndi:BPMNShape>'
+        '<bpmndi:BPMNShape id="Ghost_di" bpmnElement="Ghost">'
+        '<dc:Bounds x="0" y="0" width="10" height="10"/></bpmndi:BPMNShape>'
         "</bpmndi:BPMNPlane></bpmndi:BPMNDiagram>"
     )
     assert [e for e, _ in ref_errors(body)] == ["Ghost_di"]
@@ -426,7 +427,8 @@ def test_lint_messages_in_german():
         '<task id="T" name="Antrag prüfen"/><task id="U"/><exclusiveGateway id="G" name="Vollständig?"/>'
         '<endEvent id="E" name="erledigt"/>'
         '<sequenceFlow id="F1" sourceRef="S" targetRef="G"/><sequenceFlow id="F2" sourceRef="G" targetRef="T"/>'
-        '<sequenceFlow id="F3" sourceRef="G" targetRef="U" name="nein"/><sequenceFlow id="F4" sourceRef="U" targetRef="E"/>'
+        '<sequenceFlow id="F3" sourceRef="G" targetRef="U" name="nein"/>'
+        '<sequenceFlow id="F4" sourceRef="U" targetRef="E"/>'
         "</process>"
     )
     assert messages(body, "no-implicit-end", rules="recommended") == [
@@ -439,7 +441,8 @@ def test_lint_messages_in_german():
     assert messages(body, "label-required", rules="recommended") == [
         (
             "U",
-            "Aufgabe [U] hat keine Beschriftung: geben Sie dem Element einen Namen, damit Lesende wissen, was geschieht",
+            "Aufgabe [U] hat keine Beschriftung: geben Sie dem Element einen Namen, "
+            "damit Lesende wissen, was geschieht",
         )
     ]
     assert messages(body, "conditional-flows", rules="recommended") == [

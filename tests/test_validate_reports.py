@@ -187,7 +187,10 @@ def test_xsd_findings_name_the_event_that_carries_the_definition():
 
 
 def test_elements_with_a_label_still_name_themselves():
-    body = '<process id="P"><laneSet id="LS"><lane id="L" name="Amt"><flowNodeRef>Bogus</flowNodeRef></lane></laneSet></process>'
+    body = (
+        '<process id="P"><laneSet id="LS"><lane id="L" name="Amt"><flowNodeRef>Bogus</flowNodeRef></lane>'
+        "</laneSet></process>"
+    )
     assert [message for _, _, message in findings(body, "reference", "en")] == [
         "lane 'Amt' (L): flowNodeRef 'Bogus' names no element in this file; remove the entry from the lane"
     ]

@@ -45,7 +45,7 @@ def _assert_page(response, status, lang="de"):
 
 
 @pytest.fixture(scope="module")
-def trier(library):  # noqa: F811
+def trier(library):
     return _session(library, library.members["trier"])
 
 
@@ -122,7 +122,7 @@ def test_bad_query_values_get_the_html_page_naming_the_parameter(
     trier.get(library.url + "/?lang=de")  # back to German for the next case
 
 
-def test_api_keeps_its_json_errors(library):  # noqa: F811
+def test_api_keeps_its_json_errors(library):
     trier = library.members["trier"]
     for path, status, code in (
         ("/processes?page=abc", 422, "invalid_request"),
@@ -139,7 +139,7 @@ def test_api_keeps_its_json_errors(library):  # noqa: F811
     assert requests.get(f"{library.url}/openapi.json").headers["content-type"] == "application/json"
 
 
-def test_access_comes_before_the_parameters(library):  # noqa: F811
+def test_access_comes_before_the_parameters(library):
     # without a session: the sign-in form first, whatever the query says (the API answers 401)
     response = requests.get(f"{library.url}/p/trier/gewerbeanmeldung/1.1.0?diagram=x", allow_redirects=False)
     assert response.status_code == 303 and response.headers["location"].startswith("/signin?next=")
@@ -150,7 +150,7 @@ def test_access_comes_before_the_parameters(library):  # noqa: F811
     assert "Zustimmung zur Vereinbarung fehlt" in response.text and "origin" not in _text(response.text)
 
 
-def test_unknown_pages_and_wrong_methods_are_html(library, trier):  # noqa: F811
+def test_unknown_pages_and_wrong_methods_are_html(library, trier):
     for path in ("/nope", "/p/trier/gewerbeanmeldung/1.1.0/foo", "/static/nope.css"):
         response = trier.get(library.url + path)
         _assert_page(response, 404)
@@ -167,7 +167,7 @@ def test_unknown_pages_and_wrong_methods_are_html(library, trier):  # noqa: F811
     assert "Angemeldet als" in response.text and "Stadt Trier" in response.text
 
 
-def test_wrong_names_and_versions_in_the_address(library, trier):  # noqa: F811
+def test_wrong_names_and_versions_in_the_address(library, trier):
     cases = [
         (
             "/p/trier/gewerbeanmeldung/9.9.9",
@@ -200,7 +200,7 @@ def test_wrong_names_and_versions_in_the_address(library, trier):  # noqa: F811
     assert response.status_code == 302 and response.headers["location"] == "/?publisher=koblenz"
 
 
-def test_search_values_that_find_nothing_say_why(library, trier):  # noqa: F811
+def test_search_values_that_find_nothing_say_why(library, trier):
     response = trier.get(f"{library.url}/", params={"page": "5"})
     _assert_page(response, 404)
     text = _text(response.text)
@@ -219,7 +219,7 @@ def test_search_values_that_find_nothing_say_why(library, trier):  # noqa: F811
     assert 'id="q"' in response.text
 
 
-def test_compare_without_a_version_asks_for_one(library, trier):  # noqa: F811
+def test_compare_without_a_version_asks_for_one(library, trier):
     response = trier.get(f"{library.url}/p/trier/gewerbeanmeldung/1.1.0/compare")
     _assert_page(response, 200)
     text = _text(response.text)
@@ -279,7 +279,7 @@ def test_compare_with_a_wrong_version_says_so_and_offers_the_right_ones(
     assert "1.0.0 mit 1.1.0 vergleichen" in text  # the choice follows the sentence
 
 
-def test_origin_compare_names_both_sides(library, trier):  # noqa: F811
+def test_origin_compare_names_both_sides(library, trier):
     response = trier.get(f"{library.url}/p/koblenz/gewerbeanmeldung/1.0.0/compare?origin=1")
     _assert_page(response, 200)
     heading = "Anpassung koblenz/gewerbeanmeldung@1.0.0 gegenüber dem Original trier/gewerbeanmeldung@1.0.0"
@@ -309,7 +309,7 @@ def test_origin_compare_names_both_sides(library, trier):  # noqa: F811
     assert "content-disposition" not in response.headers and "<h1>" in response.text
 
 
-def test_unreadable_sign_in_form(library):  # noqa: F811
+def test_unreadable_sign_in_form(library):
     fields = {f"field{i}": "x" for i in range(10)}
     response = requests.post(
         f"{library.url}/signin", data=fields, headers={"Origin": library.url}, allow_redirects=False

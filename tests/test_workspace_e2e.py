@@ -160,7 +160,8 @@ def test_koblenz_adopts_adapts_updates_and_shares_back(library, tmp_path):
     refused = procex(["publish", "gewerbeanmeldung"], ws, koblenz, check=False)
     assert refused.returncode == 1 and refused.stderr.strip() == (
         "procex: error: the contact mailbox prozesse@koblenz.example is a placeholder on the reserved example "
-        f"domain koblenz.example; set the municipality's functional mailbox as [publish] mailbox in {ws / 'procex.toml'}"
+        "domain koblenz.example; set the municipality's functional mailbox as [publish] mailbox in "
+        f"{ws / 'procex.toml'}"
     )
     config = (ws / "procex.toml").read_text("utf-8")
     (ws / "procex.toml").write_text(config.replace("prozesse@koblenz.example", "gewerbe@koblenz.de"), "utf-8")
@@ -282,7 +283,8 @@ def test_update_with_a_conflict_leaves_the_local_file_untouched(library, tmp_pat
         "die lokale Datei bleibt unverändert; --prefer local|upstream entscheidet sie",
         "  [Task_Anzeige_pruefen] Bezeichnung unterschiedlich geändert (label)",
         "      lokal:     umbenannt: Benutzeraufgabe „Gewerbeanzeige nach Checkliste prüfen“ [Task_Anzeige_pruefen]",
-        "                   Name: „Gewerbeanzeige auf Vollständigkeit prüfen“ → „Gewerbeanzeige nach Checkliste prüfen“",
+        "                   Name: „Gewerbeanzeige auf Vollständigkeit prüfen“ → "
+        "„Gewerbeanzeige nach Checkliste prüfen“",
         "      upstream:  umbenannt: Benutzeraufgabe „Gewerbeanzeige auf Vollständigkeit und Plausibilität prüfen“ "
         "[Task_Anzeige_pruefen]",
         "                   Name: „Gewerbeanzeige auf Vollständigkeit prüfen“ → "
@@ -297,7 +299,8 @@ def test_update_with_a_conflict_leaves_the_local_file_untouched(library, tmp_pat
         "the local file is left untouched; --prefer local|upstream decides them",
         "  [Task_Anzeige_pruefen] label changed differently (label)",
         "      local:     renamed: userTask 'Gewerbeanzeige nach Checkliste prüfen' [Task_Anzeige_pruefen]",
-        "                   name: 'Gewerbeanzeige auf Vollständigkeit prüfen' → 'Gewerbeanzeige nach Checkliste prüfen'",
+        "                   name: 'Gewerbeanzeige auf Vollständigkeit prüfen' → "
+        "'Gewerbeanzeige nach Checkliste prüfen'",
         "      upstream:  renamed: userTask 'Gewerbeanzeige auf Vollständigkeit und Plausibilität prüfen' "
         "[Task_Anzeige_pruefen]",
         "                   name: 'Gewerbeanzeige auf Vollständigkeit prüfen' → "

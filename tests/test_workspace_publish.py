@@ -274,17 +274,16 @@ def with_task(extra_attributes="", inside=""):
     return SMALL.replace(
         b'<bpmn:task id="check" name="Antrag pruefen" vendor:color="red">',
         (
-            '<bpmn:task id="check" name="Antrag pruefen" vendor:color="red" xmlns:camunda="http://camunda.org/schema/1.0/bpmn" '
-            + extra_attributes
-            + ">"
-            + inside
+            '<bpmn:task id="check" name="Antrag pruefen" vendor:color="red" '
+            'xmlns:camunda="http://camunda.org/schema/1.0/bpmn" ' + extra_attributes + ">" + inside
         ).encode("utf-8"),
     )
 
 
 def test_documentation_and_extensions_are_scanned():
     xml = with_task(
-        'camunda:assignee="k.becker" camunda:candidateUsers="${approver},anna.schmidt" camunda:candidateGroups="sachbearbeitung"',
+        'camunda:assignee="k.becker" camunda:candidateUsers="${approver},anna.schmidt" '
+        'camunda:candidateGroups="sachbearbeitung"',
         "<bpmn:documentation>zuständig: Klaus Becker.</bpmn:documentation>"
         "<bpmn:extensionElements><camunda:properties>"
         '<camunda:property name="Rückruf" value="0261 129-4711"/>'

@@ -17,7 +17,7 @@ DEFS = (
 
 
 def billion_laughs():
-    entities = ['<!ENTITY lol0 "lol">'] + [f'<!ENTITY lol{i} "{"&lol%d;" % (i - 1) * 10}">' for i in range(1, 10)]
+    entities = ['<!ENTITY lol0 "lol">'] + [f'<!ENTITY lol{i} "{f"&lol{i - 1};" * 10}">' for i in range(1, 10)]
     return (
         "<?xml version='1.0'?><!DOCTYPE definitions ["
         + "".join(entities)
@@ -172,7 +172,10 @@ def test_size_limit():
 
 
 def test_not_well_formed_names_line_and_column():
-    data = b'<?xml version="1.0"?>\n<definitions xmlns="http://www.omg.org/spec/BPMN/20100524/MODEL">\n  <process id="p">\n</definitions>'
+    data = (
+        b'<?xml version="1.0"?>\n<definitions xmlns="http://www.omg.org/spec/BPMN/20100524/MODEL">\n'
+        b'  <process id="p">\n</definitions>'
+    )
     with pytest.raises(BpmnReadError) as caught:
         parse_bytes(data, "broken.bpmn")
     assert caught.value.line == 4

@@ -303,7 +303,7 @@ def check_round_trip(manifests_and_models, tmp_path):
     assert message.message_type == "prozessbibliothek.export.0203"
     done = xprozess.import_message(message, tmp_path / "ws")
     assert len(done) == len(manifests_and_models)
-    for (manifest, model), imported in zip(manifests_and_models, done):
+    for (manifest, model), imported in zip(manifests_and_models, done, strict=True):
         written = json.loads(imported.manifest_path.read_text(encoding="utf-8"))
         for key in CARRIED:
             assert written.get(key) == manifest.get(key), key
