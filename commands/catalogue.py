@@ -126,9 +126,11 @@ def suggest(statuses, limit, as_json, lang):
 )
 def report(fmt, save, lang, output):
     """Counts by status and topic, adopted and own processes, and the changes since the last saved report."""
-    from procex.exchange.catalogue.report import report_for_workspace
+    from procex.exchange.catalogue.report import previous_report, report_for_workspace, today
 
-    text, saved, written = report_for_workspace(open_workspace(), fmt, lang, save, output)
+    ws = open_workspace()
+    first = previous_report(ws.root, today()) is None
+    text, saved, written = report_for_workspace(ws, fmt, lang, save, output)
     if written is None and fmt == "csv":
         click.echo(text.encode("utf-8"), nl=False)  # UTF-8 (with its BOM) whatever the console's encoding
     elif written is None:
@@ -137,6 +139,10 @@ def report(fmt, save, lang, output):
         click.echo(f"wrote {written}", err=True)
     if saved is not None:
         click.echo(f"saved {saved}", err=True)
+    elif first:  # the council reads the report; the command for the person who runs it goes here
+        click.echo(
+            "note: no earlier report saved; `procex report --save` keeps this state for the next comparison", err=True
+        )
 
 
 COMMANDS = [catalogue_group, suggest, report]

@@ -150,7 +150,7 @@ def test_markdown(reports):
     english = rep.render(now, "md", "en")
     assert "| planned | 2 | 3 | \u22121 |" in english and "## Changes since the last report" in english
     first = rep.render(previous, "md")
-    assert "Kein früherer Bericht gespeichert" in first and "vorher" not in first
+    assert "Dies ist der erste Bericht" in first and "vorher" not in first
 
 
 def test_csv_counts(reports):
@@ -285,9 +285,9 @@ def test_cli_report_twice_the_same_day(tmp_path, monkeypatch, capsys):
     ws.save_lock(PREVIOUS_LOCK)
     monkeypatch.setattr(rep, "today", lambda: FEB)
     code, out, err = run(capsys, "report", "--save")
-    assert code == 0 and "Kein früherer Bericht gespeichert" in out
+    assert code == 0 and "Dies ist der erste Bericht" in out
     code, out, err = run(capsys, "report")
-    assert code == 0 and "Kein früherer Bericht" not in out
+    assert code == 0 and "Dies ist der erste Bericht" not in out
     assert "Stand 03.02.2025 · Vergleich mit dem früheren Bericht vom selben Tag\n" in out
     assert "Seit dem letzten Bericht hat sich nichts geändert." in out
     assert "| geplant | 3 | 3 | \u00b10 |" in out and "Veränderungen seit" not in out
@@ -473,3 +473,41 @@ def test_cli_csv_on_standard_output_is_utf8_whatever_the_console(tmp_path):
     assert done.returncode == 0, done.stderr.decode("utf-8", "replace")
     assert done.stdout.startswith("\ufeffBereich;Thema;Status;aktuell;vorher;Veränderung\n".encode("utf-8"))
     assert "Themenfeld;Unternehmensführung & -entwicklung;in Umsetzung;1;;\n".encode() in done.stdout
+
+
+# --- written for the council: no command lines, landmarks, contrast, axe-core --------------------
+
+
+def test_reports_hold_no_command_lines(reports):
+    previous, now = reports
+    for report in (previous, now):
+        for fmt in ("md", "html", "csv"):
+            for lang in ("de", "en"):
+                text = rep.render(report, fmt, lang)
+                assert "procex " not in text and "--save" not in text, (fmt, lang)
+
+
+def test_html_has_landmarks_language_and_no_empty_header_cells(reports):
+    previous, now = reports
+    for report in (previous, now):
+        html = rep.render(report, "html", "de")
+        assert html.count("<main>") == 1 and "</main><footer>" in html
+        assert '<html lang="de">' in html
+        assert not re.search(r"<th[^>]*>\s*</th>", html)
+        assert "<th>Herkunft</th>" in html
+
+
+@pytest.mark.parametrize("lang", ["de", "en"])
+def test_council_report_passes_axe_core_without_any_violation(reports, tmp_path, lang):
+    from tests.browser import axe_violations, chromium
+
+    previous, now = reports
+    driver = chromium()
+    try:
+        for name, report in (("first", previous), ("compared", now)):
+            path = tmp_path / f"{name}-{lang}.html"
+            path.write_text(rep.render(report, "html", lang), "utf-8")
+            driver.get(path.as_uri())
+            assert axe_violations(driver) == [], name
+    finally:
+        driver.quit()
