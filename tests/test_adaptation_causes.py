@@ -8,6 +8,7 @@ explain its new value, or "local".
 from procex.exchange.library import package
 from procex.exchange.workspace.adaptation_diff import diff_process, format_diff_text
 from procex.exchange.workspace.folder import Workspace
+from procex.exchange.workspace.lock import LockEntry
 
 UPSTREAM = b"""<?xml version="1.0" encoding="UTF-8"?>
 <definitions xmlns="http://www.omg.org/spec/BPMN/20100524/MODEL" id="Defs" targetNamespace="urn:test">
@@ -71,14 +72,14 @@ def workspace_with_adaptation(tmp_path):
     local = model.to_bytes().replace(b'name="Bescheinigung senden"', b'name="Bescheinigung per De-Mail senden"')
     ws.process_path("gewerbe").write_bytes(local)
     lock = ws.lock()
-    lock["processes"]["gewerbe"] = {
-        "upstream": "trier/gewerbe@1.0.0",
-        "sha256": sha,
-        "mapping": ["register", "stadt", "stadt-text"],
-        "imported_at": package.utc_now(),
-        "entry": "",
-        "local_sha256": package.sha256_bytes(model.to_bytes()),
-    }
+    lock.processes["gewerbe"] = LockEntry(
+        upstream="trier/gewerbe@1.0.0",
+        sha256=sha,
+        mapping=["register", "stadt", "stadt-text"],
+        imported_at=package.utc_now(),
+        entry="",
+        local_sha256=package.sha256_bytes(model.to_bytes()),
+    )
     ws.save_lock(lock)
     return ws
 

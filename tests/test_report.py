@@ -17,6 +17,7 @@ from procex.exchange.catalogue import report as rep
 from procex.exchange.catalogue.entries import CatalogueEntry as E
 from procex.exchange.catalogue.entries import write_catalogue
 from procex.exchange.workspace.folder import Workspace
+from procex.exchange.workspace.lock import Lock
 
 from .conftest import REPO
 
@@ -27,16 +28,18 @@ PREVIOUS_ENTRIES = [
     E("99115005104000", "Wohnsitz anmelden", "online", "Bürgeramt", "processes/wohnsitz-anmeldung.bpmn"),
     E("99001031000000", "Anzeige von Abfallsammlungen", "in_progress", "Umweltamt"),
 ]
-PREVIOUS_LOCK = {
-    "processes": {
-        "hundesteuer": {"upstream": None, "entry": "99102013104000"},
-        "wohnsitz-anmeldung": {
-            "upstream": "trier/wohnsitz-anmeldung@1.0.0",
-            "entry": "99115005104000",
-            "published": {"ref": "koblenz/wohnsitz-anmeldung@1.0.0", "sha256": "a" * 64},
-        },
+PREVIOUS_LOCK = Lock.from_json(
+        {
+        "processes": {
+            "hundesteuer": {"upstream": None, "entry": "99102013104000"},
+            "wohnsitz-anmeldung": {
+                "upstream": "trier/wohnsitz-anmeldung@1.0.0",
+                "entry": "99115005104000",
+                "published": {"ref": "koblenz/wohnsitz-anmeldung@1.0.0", "sha256": "a" * 64},
+            },
+        }
     }
-}
+)
 NOW_ENTRIES = [
     E("99050012104000", "Gewerbeanmeldung", "in_progress", "Ordnungsamt", "processes/gewerbeanmeldung.bpmn"),
     E("99102013104000", "Hundesteuer Anmeldung", "online", "Steueramt", "processes/hundesteuer.bpmn"),
@@ -44,22 +47,24 @@ NOW_ENTRIES = [
     E("99115005104000", "Wohnsitz anmelden", "online", "Bürgeramt", "processes/wohnsitz-anmeldung.bpmn"),
     E("99102017002000", "Zweitwohnungsteuer", "planned", "Steueramt"),
 ]
-NOW_LOCK = {
-    "processes": {
-        "gewerbeanmeldung": {"upstream": "trier/gewerbeanmeldung@1.1.0", "entry": "99050012104000"},
-        "hundesteuer": {
-            "upstream": None,
-            "entry": "99102013104000",
-            "published": {"ref": "koblenz/hundesteuer@1.0.0", "sha256": "b" * 64},
-        },
-        # an update of an adopted process is not a new adoption, but its new publication is listed
-        "wohnsitz-anmeldung": {
-            "upstream": "trier/wohnsitz-anmeldung@1.1.0",
-            "entry": "99115005104000",
-            "published": {"ref": "koblenz/wohnsitz-anmeldung@1.1.0", "sha256": "c" * 64},
-        },
+NOW_LOCK = Lock.from_json(
+        {
+        "processes": {
+            "gewerbeanmeldung": {"upstream": "trier/gewerbeanmeldung@1.1.0", "entry": "99050012104000"},
+            "hundesteuer": {
+                "upstream": None,
+                "entry": "99102013104000",
+                "published": {"ref": "koblenz/hundesteuer@1.0.0", "sha256": "b" * 64},
+            },
+            # an update of an adopted process is not a new adoption, but its new publication is listed
+            "wohnsitz-anmeldung": {
+                "upstream": "trier/wohnsitz-anmeldung@1.1.0",
+                "entry": "99115005104000",
+                "published": {"ref": "koblenz/wohnsitz-anmeldung@1.1.0", "sha256": "c" * 64},
+            },
+        }
     }
-}
+)
 FEB, MAR = date(2025, 2, 3), date(2025, 3, 3)
 
 
@@ -326,25 +331,29 @@ def test_cli_report_twice_the_same_day(tmp_path, monkeypatch, capsys):
 
 # --- FIM master processes (XProzess imports) are not adoptions from peers ---------------------
 
-FIM_PREVIOUS_LOCK = {
-    "processes": {
-        "wohnsitz-anmeldung": {"upstream": "trier/wohnsitz-anmeldung@1.0.0", "entry": "99115005104000"},
-        "mutterschutz-anzeige": {"upstream": "xprozess:99006028261000@01.00.00", "entry": "99006028261000"},
+FIM_PREVIOUS_LOCK = Lock.from_json(
+        {
+        "processes": {
+            "wohnsitz-anmeldung": {"upstream": "trier/wohnsitz-anmeldung@1.0.0", "entry": "99115005104000"},
+            "mutterschutz-anzeige": {"upstream": "xprozess:99006028261000@01.00.00", "entry": "99006028261000"},
+        }
     }
-}
-FIM_NOW_LOCK = {
-    "processes": {
-        "wohnsitz-anmeldung": {"upstream": "trier/wohnsitz-anmeldung@1.1.0", "entry": "99115005104000"},
-        # a newer version of the same FIM master process is not a new one
-        "mutterschutz-anzeige": {"upstream": "xprozess:99006028261000@01.01.00", "entry": "99006028261000"},
-        "gewerbeanmeldung": {"upstream": "trier/gewerbeanmeldung@1.1.0", "entry": "99050012104000"},
-        "hundesteuer": {
-            "upstream": "xprozess:99102013104000@02.00.00",
-            "entry": "99102013104000",
-            "published": {"ref": "koblenz/hundesteuer@1.0.0", "sha256": "d" * 64},
-        },
+)
+FIM_NOW_LOCK = Lock.from_json(
+        {
+        "processes": {
+            "wohnsitz-anmeldung": {"upstream": "trier/wohnsitz-anmeldung@1.1.0", "entry": "99115005104000"},
+            # a newer version of the same FIM master process is not a new one
+            "mutterschutz-anzeige": {"upstream": "xprozess:99006028261000@01.01.00", "entry": "99006028261000"},
+            "gewerbeanmeldung": {"upstream": "trier/gewerbeanmeldung@1.1.0", "entry": "99050012104000"},
+            "hundesteuer": {
+                "upstream": "xprozess:99102013104000@02.00.00",
+                "entry": "99102013104000",
+                "published": {"ref": "koblenz/hundesteuer@1.0.0", "sha256": "d" * 64},
+            },
+        }
     }
-}
+)
 
 
 def _old_format(report):
@@ -443,8 +452,8 @@ def test_cli_report_after_importing_the_real_fim_message(tmp_path, monkeypatch, 
     assert code == 0, err
     name = next(
         n
-        for n, p in Workspace.open(tmp_path).lock()["processes"].items()
-        if p["upstream"] == "xprozess:99006028261000@01.00.00"
+        for n, p in Workspace.open(tmp_path).lock().processes.items()
+        if p.upstream == "xprozess:99006028261000@01.00.00"
     )
     monkeypatch.setattr(rep, "today", lambda: MAR)
     code, out, err = run(capsys, "report")

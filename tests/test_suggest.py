@@ -14,6 +14,7 @@ from procex.exchange.catalogue.suggest import (
     suggest,
     waiting_entries,
 )
+from procex.exchange.workspace.lock import Lock
 
 
 def item(publisher, slug, version, name, keys=(), adoptions=None, keywords=(), validation=None):
@@ -47,7 +48,9 @@ CATALOGUE = [
     E("99102017002000", "Zweitwohnungsteuer", "planned", "Steueramt"),  # served per procex.lock
     E("99042001012000", "Fischereischein", "planned", "Ordnungsamt"),  # nothing in the library
 ]
-LOCK = {"processes": {"zweitwohnungsteuer": {"upstream": None, "entry": "99102017002000", "sha256": "0" * 64}}}
+LOCK = Lock.from_json(
+    {"processes": {"zweitwohnungsteuer": {"upstream": None, "entry": "99102017002000", "sha256": "0" * 64}}}
+)
 
 LIBRARY = [
     item("trier", "gewerbeanmeldung", "1.1.0", "Gewerbeanmeldung", ["99050012104000"], 3),

@@ -224,7 +224,7 @@ def test_xprozess_import_into_a_workspace_links_catalogue_and_lock(tmp_path, sha
     result = CliRunner().invoke(procex, ["xprozess", "import", str(message), "--into", str(ws.root)])
     assert result.exit_code == 0, result.output
     slug = "anzeige-zur-beschaeftigung-einer-schwangeren-oder-stillenden"
-    entry = ws.lock()["processes"][slug]
-    assert entry["upstream"] == "xprozess:99006028261000@01.00.00" and entry["entry"] == "99006028261000"
-    assert ws.cache_get(entry["sha256"]) == ws.process_path(slug).read_bytes()
+    entry = ws.lock().processes[slug]
+    assert entry.upstream == "xprozess:99006028261000@01.00.00" and entry.entry == "99006028261000"
+    assert ws.cache_get(entry.sha256) == ws.process_path(slug).read_bytes()
     assert [(e.process, e.status) for e in ws.catalogue()] == [(f"processes/{slug}.bpmn", "in_progress")]

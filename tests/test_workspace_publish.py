@@ -10,6 +10,7 @@ from procex.bpmn.model import Model
 from procex.exchange.library.licenses import LicenseError, check_license
 from procex.exchange.workspace import privacy, publishing
 from procex.exchange.workspace.folder import Workspace, WorkspaceError
+from procex.exchange.workspace.lock import LockEntry
 from procex.exchange.workspace.publishing import (
     PublishRefused,
     build_manifest,
@@ -66,12 +67,7 @@ def adaptation(tmp_path, mailbox="poststelle@bonn.de", rules=BONN_RULES, upstrea
     sha = ws.cache_put(model, upstream)
     ws.process_path("hundesteuer").write_bytes(model)
     lock = ws.lock()
-    lock["processes"]["hundesteuer"] = {
-        "upstream": "trier/hundesteuer-anmeldung@1.0.0",
-        "sha256": sha,
-        "mapping": [],
-        "entry": None,
-    }
+    lock.processes["hundesteuer"] = LockEntry(upstream="trier/hundesteuer-anmeldung@1.0.0", sha256=sha)
     ws.save_lock(lock)
     stub = StubClient()
     ws.client = lambda: stub
@@ -83,7 +79,7 @@ def adaptation(tmp_path, mailbox="poststelle@bonn.de", rules=BONN_RULES, upstrea
 
 def test_manifest_texts_pass_through_the_text_mapping_rules(tmp_path):
     ws, _ = adaptation(tmp_path)
-    lock_entry = ws.lock()["processes"]["hundesteuer"]
+    lock_entry = ws.lock().processes["hundesteuer"]
     changes = {}
     manifest = build_manifest(ws, "hundesteuer", SMALL, "1.0.0", lock_entry, changes)
     assert manifest["description"] == (
@@ -151,7 +147,7 @@ def test_koblenz_mapping_makes_the_gewerbeanmeldung_description_koblenz(tmp_path
         legal_basis=["§ 14 GewO"],
     )
     ws, _ = adaptation(tmp_path, rules=koblenz_rules, upstream=upstream)
-    manifest = build_manifest(ws, "hundesteuer", SMALL, "1.0.0", ws.lock()["processes"]["hundesteuer"])
+    manifest = build_manifest(ws, "hundesteuer", SMALL, "1.0.0", ws.lock().processes["hundesteuer"])
     assert manifest["description"] == "Anmeldung eines stehenden Gewerbes beim Ordnungsamt der Stadt Koblenz."
     assert upstream_town_warnings(manifest, upstream) == []
 

@@ -108,12 +108,11 @@ def snapshot(entries, lock, when, municipality=None, process_names=(), leika=Non
         counts = by_topic.setdefault(topic, {s: 0 for s in STATUSES})
         counts[entry.status] = counts.get(entry.status, 0) + 1
     processes = {}
-    for name, record in sorted(((lock or {}).get("processes") or {}).items()):
-        record = record if isinstance(record, dict) else {}
+    for name, record in sorted((lock.processes if lock else {}).items()):
         processes[name] = {
-            "upstream": record.get("upstream") or None,
-            "published": (record.get("published") or {}).get("ref"),
-            "entry": record.get("entry") or None,
+            "upstream": record.upstream or None,
+            "published": record.published["ref"] if record.published else None,
+            "entry": record.entry or None,
         }
     for name in process_names:
         processes.setdefault(name, {"upstream": None, "published": None, "entry": None})

@@ -357,8 +357,7 @@ def _adoptions(item):
 
 def local_entry_keys(lock):
     """Leistungsschlüssel that a process of the workspace (procex.lock) already serves."""
-    processes = (lock or {}).get("processes") or {}
-    return {p.get("entry") for p in processes.values() if isinstance(p, dict) and p.get("entry")}
+    return {p.entry for p in (lock.processes if lock else {}).values() if p.entry}
 
 
 def waiting_entries(entries, lock=None, statuses=WAITING):

@@ -75,17 +75,17 @@ def diff_process(ws, name, mode="auto"):
     from procex.bpmn.diff import diff_models
 
     entry = ws.lock_entry(name)
-    if not entry.get("upstream"):
+    if not entry.upstream or not entry.sha256:
         raise ProcexError(f"{name} is the municipality's own process; there is no upstream original to diff against")
-    base_bytes = ws.cache_get(entry["sha256"])
+    base_bytes = ws.cache_get(entry.sha256)
     local_path = ws.process_path(name)
-    base = Model.from_bytes(base_bytes, f"{entry['upstream']} (original)")
+    base = Model.from_bytes(base_bytes, f"{entry.upstream} (original)")
     local = Model.from_file(local_path)
-    _, applied = _mapped(ws, base_bytes, f"{entry['upstream']} (mapped)")
+    _, applied = _mapped(ws, base_bytes, f"{entry.upstream} (mapped)")
     diff = diff_models(base, local, mode=mode)
     result = diff.to_dict()
     attribute_causes(result["changes"], applied)
-    result["old"] = f"{entry['upstream']} (original, cached {entry['sha256'][:12]})"
+    result["old"] = f"{entry.upstream} (original, cached {entry.sha256[:12]})"
     result["new"] = str(local_path.relative_to(ws.root))
     result["causes"] = _cause_counts(result["changes"])
     return result, diff

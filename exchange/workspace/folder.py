@@ -25,6 +25,7 @@ from procex.core.files import atomic_write
 from procex.exchange.catalogue import entries as cat
 from procex.exchange.library import package
 from procex.exchange.library.licenses import check_license
+from procex.exchange.workspace.lock import Lock
 
 CONFIG_FILE = "procex.toml"
 LOCK_FILE = "procex.lock"
@@ -144,7 +145,7 @@ class Workspace:
         if not (root / "mapping.toml").exists():
             atomic_write(root / "mapping.toml", MAPPING_TEMPLATE)
         if not (root / LOCK_FILE).exists():
-            atomic_write(root / LOCK_FILE, json_bytes({"processes": {}}))
+            atomic_write(root / LOCK_FILE, json_bytes(Lock().to_json()))
         return cls(root.resolve(), config)
 
     # --- configuration --------------------------------------------------------------------------
@@ -227,23 +228,23 @@ class Workspace:
     def lock(self):
         path = self.root / LOCK_FILE
         if not path.exists():
-            return {"processes": {}}
+            return Lock()
         try:
             data = json.loads(path.read_text("utf-8"))
         except (ValueError, UnicodeDecodeError) as error:
             raise WorkspaceError(f"{path} is not valid JSON ({error}); restore it from git") from None
-        data.setdefault("processes", {})
-        return data
+        return Lock.from_json(data, str(path))
 
     def save_lock(self, lock):
-        atomic_write(self.root / LOCK_FILE, json_bytes(lock))
+        atomic_write(self.root / LOCK_FILE, json_bytes(lock.to_json()))
 
     def lock_entry(self, name):
-        entry = self.lock()["processes"].get(name)
+        lock = self.lock()
+        entry = lock.get(name)
         if entry is None:
             raise WorkspaceError(
                 f"{name!r} is not recorded in {LOCK_FILE}; known processes: "
-                f"{', '.join(sorted(self.lock()['processes'])) or 'none'}"
+                f"{', '.join(sorted(lock.processes)) or 'none'}"
             )
         return entry
 

@@ -21,13 +21,11 @@ from procex.core.files import atomic_write
 from procex.exchange.catalogue.entries import CatalogueEntry
 from procex.exchange.catalogue.leika import KEY_RE
 from procex.exchange.library import package
+from procex.exchange.workspace.lock import LockEntry
 from procex.exchange.workspace.mapping import apply_rules
 
 AMBIGUITY_MARGIN = 0.05
 MIN_TITLE_SCORE = 0.55
-# The lock-entry fields an import (or an update) owns and rewrites; every other field of an entry,
-# such as "published" (what this workspace published under the name), is kept.
-IMPORT_FIELDS = ("upstream", "sha256", "mapping", "imported_at", "entry", "local_sha256", "upstream_yanked")
 
 
 class ImportRefused(ProcexError):
@@ -168,12 +166,12 @@ def yank_text(yanked):
     return f"yanked{' ' + when if when else ''}: {reason}"
 
 
-def lock_entry_for(previous, fields):
-    """The new lock entry: ``fields`` over the previous entry's fields that the import does not own."""
-    entry = {**{k: v for k, v in (previous or {}).items() if k not in IMPORT_FIELDS}, **fields}
-    if entry.get("upstream_yanked") is None:
-        entry.pop("upstream_yanked", None)
-    return entry
+def lock_entry_for(previous, imported):
+    """The new lock entry: the ``imported`` provenance, keeping what the import does not own from the
+    previous entry (``published``, what this workspace published under the name, and unknown fields)."""
+    if previous is not None:
+        imported.published, imported.extra = previous.published, dict(previous.extra)
+    return imported
 
 
 def import_process(ws, ref_text, entry_key=None, as_name=None, force=False, ask=None, progress=None, ask_key=None):
@@ -203,12 +201,12 @@ def import_process(ws, ref_text, entry_key=None, as_name=None, force=False, ask=
     target = ws.process_path(name)
     relative = f"processes/{name}.bpmn"
     lock = ws.lock()
-    previous = lock["processes"].get(name)
+    previous = lock.get(name)
     current_sha = package.sha256_file(target) if target.exists() else None
     if current_sha is not None and not force:
-        if previous is None or previous.get("upstream") != str(ref):
+        if previous is None or previous.upstream != str(ref):
             raise ImportRefused(f"{relative} exists already; choose another name with --as or replace it with --force")
-        written = previous.get("local_sha256")
+        written = previous.local_sha256
         if written and written != current_sha:
             raise ImportRefused(
                 f"{relative} was edited since procex wrote it; re-importing {ref} would "
@@ -231,7 +229,7 @@ def import_process(ws, ref_text, entry_key=None, as_name=None, force=False, ask=
     local_bytes = model.to_bytes()
     local_sha = package.sha256_bytes(local_bytes)
     sha = package.sha256_bytes(data)
-    if current_sha is not None and current_sha != local_sha and not force and not (previous or {}).get("local_sha256"):
+    if current_sha is not None and current_sha != local_sha and not force and not (previous and previous.local_sha256):
         # An old lock entry without local_sha256: whether the file was edited cannot be told.
         raise ImportRefused(
             f"{relative} differs from what re-importing {ref} writes, and procex.lock does not "
@@ -240,12 +238,12 @@ def import_process(ws, ref_text, entry_key=None, as_name=None, force=False, ask=
     if (
         previous is not None
         and current_sha == local_sha
-        and previous.get("upstream") == str(ref)
-        and previous.get("sha256") == sha
+        and previous.upstream == str(ref)
+        and previous.sha256 == sha
         and not choice.added
-        and previous.get("entry") == entry.leistungsschluessel
+        and previous.entry == entry.leistungsschluessel
         and entry.process == relative
-        and (previous.get("upstream_yanked") or None) == (yanked or None)
+        and (previous.upstream_yanked or None) == (yanked or None)
     ):
         return ImportResult(
             str(ref),
@@ -260,17 +258,17 @@ def import_process(ws, ref_text, entry_key=None, as_name=None, force=False, ask=
         )
     ws.cache_put(data, manifest)
     atomic_write(target, local_bytes)
-    lock["processes"][name] = lock_entry_for(
+    lock.processes[name] = lock_entry_for(
         previous,
-        {
-            "upstream": str(ref),
-            "sha256": sha,
-            "mapping": sorted({a.rule for a in applied}),
-            "imported_at": package.utc_now(),
-            "entry": entry.leistungsschluessel,
-            "local_sha256": local_sha,  # what procex wrote: later edits show in status
-            "upstream_yanked": yanked or None,  # the publisher withdrew this version (imported with --force)
-        },
+        LockEntry(
+            upstream=str(ref),
+            sha256=sha,
+            mapping=sorted({a.rule for a in applied}),
+            imported_at=package.utc_now(),
+            entry=entry.leistungsschluessel,
+            local_sha256=local_sha,  # what procex wrote: later edits show in status
+            upstream_yanked=yanked or None,  # the publisher withdrew this version (imported with --force)
+        ),
     )
     ws.save_lock(lock)
     if choice.added:
@@ -337,16 +335,16 @@ def record_xprozess_imports(ws, imported):
         manifest = done.manifest
         sha = ws.cache_put(done.model, manifest)
         keys = manifest.get("leistungsschluessel") or []
-        lock["processes"][done.slug] = lock_entry_for(
-            lock["processes"].get(done.slug),
-            {
-                "upstream": manifest["provenance"],
-                "sha256": sha,
-                "mapping": [],
-                "imported_at": package.utc_now(),
-                "entry": keys[0] if keys else None,
-                "local_sha256": sha,
-            },
+        lock.processes[done.slug] = lock_entry_for(
+            lock.get(done.slug),
+            LockEntry(
+                upstream=manifest["provenance"],
+                sha256=sha,
+                mapping=[],
+                imported_at=package.utc_now(),
+                entry=keys[0] if keys else None,
+                local_sha256=sha,
+            ),
         )
         relative = f"processes/{done.slug}.bpmn"
         for entry in entries:

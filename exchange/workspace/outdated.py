@@ -36,9 +36,9 @@ def outdated(ws):
     """
     client = ws.client()
     found, seen = [], {}
-    for name, entry in sorted(ws.lock()["processes"].items()):
-        upstream = entry.get("upstream")
-        if not upstream or upstream.startswith("xprozess:"):
+    for name, entry in sorted(ws.lock().processes.items()):
+        upstream = entry.upstream
+        if not upstream or not entry.from_library:
             continue
         ref = package.parse_ref(upstream)
         process = client.process(ref.publisher, ref.slug)
@@ -60,13 +60,10 @@ def _record_yanks(ws, seen):
     lock = ws.lock()
     changed = False
     for name, (upstream, yanked) in seen.items():
-        entry = lock["processes"].get(name)
-        if entry is None or entry.get("upstream") != upstream or (entry.get("upstream_yanked") or None) == yanked:
+        entry = lock.get(name)
+        if entry is None or entry.upstream != upstream or (entry.upstream_yanked or None) == yanked:
             continue
-        if yanked:
-            entry["upstream_yanked"] = yanked
-        else:
-            entry.pop("upstream_yanked", None)
+        entry.upstream_yanked = yanked or None
         changed = True
     if changed:
         ws.save_lock(lock)

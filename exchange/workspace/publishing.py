@@ -9,7 +9,7 @@ again is a no-op that does not even contact the library.
 """
 
 import re
-from dataclasses import dataclass, field
+from dataclasses import dataclass, field, replace
 
 from procex.bpmn.model import Model
 from procex.core.errors import ProcexError
@@ -17,6 +17,7 @@ from procex.exchange.library import package
 from procex.exchange.library.licenses import LicenseError, check_license
 from procex.exchange.workspace.folder import CONFIG_FILE, DEFAULT_LICENSE
 from procex.exchange.workspace.importing import validate_model_bytes
+from procex.exchange.workspace.lock import LockEntry
 from procex.exchange.workspace.mapping import map_text
 from procex.exchange.workspace.privacy import check_contact, find_personal_data
 
@@ -51,7 +52,7 @@ class PublishResult:
 def _entry_for(ws, name, lock_entry):
     relative = f"processes/{name}.bpmn"
     entries = ws.catalogue()
-    key = (lock_entry or {}).get("entry")
+    key = lock_entry.entry if lock_entry else None
     for entry in entries:
         if entry.process == relative or (key and entry.leistungsschluessel == key):
             return entry
@@ -143,7 +144,7 @@ def build_manifest(ws, name, data, version, lock_entry, changes=None):
     """The manifest of processes/NAME.bpmn; ``changes`` (a dict), when given, receives
     {field: [mapping rule names]} for the upstream texts the mapping rules adapted."""
     entry = _entry_for(ws, name, lock_entry)
-    upstream_manifest = ws.cached_manifest(lock_entry["sha256"]) if lock_entry and lock_entry.get("upstream") else None
+    upstream_manifest = ws.cached_manifest(lock_entry.sha256) if lock_entry and lock_entry.upstream else None
     model = Model.from_bytes(data, name)
     first_process = model.processes[0] if model.processes else None
     documentation = " ".join(first_process.documentation).strip() if first_process is not None else ""
@@ -165,8 +166,8 @@ def build_manifest(ws, name, data, version, lock_entry, changes=None):
         else list(upstream_manifest.get("leistungsschluessel", []))
     )
     derived = None
-    if lock_entry and lock_entry.get("upstream"):
-        derived = {"ref": lock_entry["upstream"], "sha256": lock_entry["sha256"]}
+    if lock_entry and lock_entry.upstream:
+        derived = {"ref": lock_entry.upstream, "sha256": lock_entry.sha256}
     return package.build_manifest(
         publisher=ws.slug,
         slug=name,
@@ -228,11 +229,11 @@ def publish_process(ws, name, version=None, allow_personal_data=False, progress=
             f"{path.relative_to(ws.root)} does not exist; known processes: {', '.join(ws.process_names()) or 'none'}"
         ) from None
     lock = ws.lock()
-    lock_entry = lock["processes"].get(name)
+    lock_entry = lock.get(name)
     sha = package.sha256_bytes(data)
-    published = (lock_entry or {}).get("published")
+    published = lock_entry.published if lock_entry else None
     if published and published.get("sha256") == sha and (version is None or published["ref"].endswith("@" + version)):
-        return PublishResult(published["ref"], "no-op", (lock_entry or {}).get("upstream") or "")
+        return PublishResult(published["ref"], "no-op", (lock_entry and lock_entry.upstream) or "")
     _license(ws)
     _check_mailbox(ws, allow_example_mailbox)
     findings = validate_model_bytes(data, str(path))
@@ -259,19 +260,19 @@ def publish_process(ws, name, version=None, allow_personal_data=False, progress=
     if changes:
         rules = list(dict.fromkeys(rule for names in changes.values() for rule in names))
         say(f"manifest {', '.join(changes)} adapted by mapping rules {', '.join(rules)}")
-    upstream_manifest = ws.cached_manifest(lock_entry["sha256"]) if lock_entry and lock_entry.get("upstream") else None
+    upstream_manifest = ws.cached_manifest(lock_entry.sha256) if lock_entry and lock_entry.upstream else None
     town_warnings = upstream_town_warnings(manifest, upstream_manifest)
     for line in town_warnings:
         say(f"warning: {line}")
     say(f"publishing {ws.slug}/{name}@{version} to {ws.library_url}")
     status, _stored = ws.client().publish(manifest, data)
-    entry = lock["processes"].setdefault(name, {"upstream": None, "sha256": None, "mapping": [], "entry": None})
-    entry["published"] = {"ref": str(package.ref_of(manifest)), "sha256": sha}
+    entry = lock.processes.setdefault(name, LockEntry())
+    entry.published = {"ref": str(package.ref_of(manifest)), "sha256": sha}
     ws.save_lock(lock)
     return PublishResult(
         str(package.ref_of(manifest)),
         "created" if status == 201 else "unchanged",
-        (lock_entry or {}).get("upstream") or "",
+        (lock_entry and lock_entry.upstream) or "",
         sum(1 for f in findings if f.severity == "warning"),
         town_warnings,
     )
@@ -288,9 +289,8 @@ def workspace_package(ws, name):
             f"{path.relative_to(ws.root)} does not exist; known processes: {', '.join(ws.process_names()) or 'none'}"
         )
     data = path.read_bytes()
-    lock_entry = ws.lock()["processes"].get(name)
-    published = (lock_entry or {}).get("published")
-    version = published["ref"].rsplit("@", 1)[1] if published else "1.0.0"
-    if lock_entry and str(lock_entry.get("upstream") or "").startswith("xprozess:"):
-        lock_entry = dict(lock_entry, upstream=None)  # an XProzess origin is not a library package
+    lock_entry = ws.lock().get(name)
+    version = (lock_entry and lock_entry.published_version) or "1.0.0"
+    if lock_entry and lock_entry.upstream and not lock_entry.from_library:
+        lock_entry = replace(lock_entry, upstream=None)  # an XProzess origin is not a library package
     return build_manifest(ws, name, data, version, lock_entry), data, str(path)

@@ -14,6 +14,7 @@ yank nobody has looked up yet does not show here; ``procex outdated`` finds it.
 from dataclasses import asdict, dataclass
 
 from procex.exchange.library import package
+from procex.exchange.workspace.lock import LockEntry
 
 
 @dataclass
@@ -31,29 +32,29 @@ class ProcessStatus:
 
 def workspace_status(ws):
     """One ProcessStatus per process file or lock entry, by name."""
-    lock = ws.lock()["processes"]
+    lock = ws.lock().processes
     entries = ws.catalogue()
     by_file = {e.process: e for e in entries if e.process}
     by_key = {e.leistungsschluessel: e for e in entries if e.leistungsschluessel}
     rows = []
     for name in sorted(set(ws.process_names()) | set(lock)):
-        record = lock.get(name, {})
+        record = lock.get(name) or LockEntry()
         path = ws.process_path(name)
         current = package.sha256_file(path) if path.exists() else None
-        entry = by_file.get(f"processes/{name}.bpmn") or by_key.get(record.get("entry"))
-        written = record.get("local_sha256")
-        published = record.get("published") or {}
+        entry = by_file.get(f"processes/{name}.bpmn") or by_key.get(record.entry)
+        written = record.local_sha256
+        published = record.published
         rows.append(
             ProcessStatus(
                 name=name,
-                origin=record.get("upstream"),
-                entry=entry.leistungsschluessel if entry else record.get("entry"),
+                origin=record.upstream,
+                entry=entry.leistungsschluessel if entry else record.entry,
                 title=entry.title if entry else None,
                 edited=None if written is None or current is None else current != written,
-                published=published.get("ref"),
-                unpublished_changes=current is not None and current != published.get("sha256"),
+                published=published["ref"] if published else None,
+                unpublished_changes=current is not None and current != (published["sha256"] if published else None),
                 missing=current is None,
-                upstream_yanked=record.get("upstream_yanked") or None,
+                upstream_yanked=record.upstream_yanked or None,
             )
         )
     return rows

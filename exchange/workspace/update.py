@@ -89,9 +89,9 @@ def update_process(ws, name, version=None, prefer=None):
     from procex.bpmn.merge import merge
 
     entry = ws.lock_entry(name)
-    if not entry.get("upstream"):
+    if not entry.upstream:
         raise ProcexError(f"{name} has no upstream process to update from")
-    current = package.parse_ref(entry["upstream"])
+    current = package.parse_ref(entry.upstream)
     client = ws.client()
     manifest = client.manifest(package.Ref(current.publisher, current.slug, version))
     new_ref = package.ref_of(manifest)
@@ -106,7 +106,7 @@ def update_process(ws, name, version=None, prefer=None):
             f"take the older one on purpose: procex update {name} --version {new_ref.version}"
         )
     upstream_bytes = client.download_model(manifest)
-    base, _ = _mapped(ws, ws.cache_get(entry["sha256"]), f"{current} (mapped)")
+    base, _ = _mapped(ws, ws.cache_get(entry.sha256), f"{current} (mapped)")
     upstream, applied_rules = _mapped(ws, upstream_bytes, f"{new_ref} (mapped)")
     local_path = ws.process_path(name)
     local = Model.from_file(local_path)
@@ -131,21 +131,15 @@ def update_process(ws, name, version=None, prefer=None):
     sha = ws.cache_put(upstream_bytes, manifest)
     atomic_write(local_path, outcome.data)
     lock = ws.lock()
-    record = lock["processes"][name]
-    record.update(
-        {
-            "upstream": str(new_ref),
-            "sha256": sha,
-            "mapping": sorted(set(record.get("mapping", [])) | {a.rule for a in applied_rules}),
-            "imported_at": package.utc_now(),
-            "local_sha256": package.sha256_bytes(outcome.data),
-        }
-    )
+    record = lock.processes[name]
+    record.upstream = str(new_ref)
+    record.sha256 = sha
+    record.mapping = sorted(set(record.mapping) | {a.rule for a in applied_rules})
+    record.imported_at = package.utc_now()
+    record.local_sha256 = package.sha256_bytes(outcome.data)
     # A yank recorded for the old version no longer holds; one of the version taken (named with
     # --version) is recorded instead.
-    record.pop("upstream_yanked", None)
-    if result.yanked:
-        record["upstream_yanked"] = result.yanked
+    record.upstream_yanked = result.yanked or None
     ws.save_lock(lock)
     result.written = True
     if new_ref.publisher != ws.slug:
