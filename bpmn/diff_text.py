@@ -7,8 +7,6 @@ German by default (reviewers in German municipalities read it), English with ``l
 
 import re
 
-import click
-
 from procex.bpmn.match import matchable
 from procex.bpmn.normalize import Value, element_properties
 
@@ -86,6 +84,7 @@ PROPERTY_WORDS_DE = {
     "default": "Standardfluss",
     "conditionExpression": "Bedingung",
 }
+# The terminal colour of each kind of change; the CLI styles lines with it (bpmn/ knows no terminal).
 COLOURS = {
     "added": "green",
     "removed": "red",
@@ -136,9 +135,12 @@ def format_summary(diff, lang="de"):
     return head + (": " + ", ".join(parts) if parts else "") + tail
 
 
-def format_text(diff, lang="de", color=False, layout=True):
-    """The report: a summary line, then the changes grouped by kind, with names and ids."""
-    style = (lambda text, kind: click.style(text, fg=COLOURS[kind])) if color else (lambda text, kind: text)
+def format_text(diff, lang="de", style=None, layout=True):
+    """The report: a summary line, then the changes grouped by kind, with names and ids.
+
+    ``style(text, kind)``, when given, colours a heading or change line for its kind (see COLOURS).
+    """
+    style = style or (lambda text, kind: text)
     words = KIND_WORDS[lang]
     lines = [
         f"{diff.old_path or 'alt'} → {diff.new_path or 'neu'}"

@@ -116,10 +116,11 @@ def diff(old, new, fmt, output, lang, mode, extensions, no_layout, exit_code, di
 
         text = diff_report(result, lang=lang)
     else:
-        from procex.bpmn.diff_text import format_text
+        from procex.bpmn.diff_text import COLOURS, format_text
 
         color = output is None and sys.stdout.isatty()
-        text = format_text(result, lang=lang, color=color, layout=not no_layout) + "\n"
+        style = (lambda text, kind: click.style(text, fg=COLOURS[kind])) if color else None
+        text = format_text(result, lang=lang, style=style, layout=not no_layout) + "\n"
     _emit_report(text, output)
     if exit_code and result.semantic_changes:
         sys.exit(1)

@@ -341,3 +341,17 @@ def test_trier_example_versions():
     assert d.semantic_changes[-1].details == detail(
         "targetRef", "Gewerbeanmeldung abgeschlossen", "Vorgang in der E-Akte ablegen"
     )
+
+
+def test_the_text_report_is_styled_only_through_the_callers_styler(old, new):
+    from procex.bpmn.diff_text import format_text
+
+    edit.rename(new, "check", "Antrag auf Vollständigkeit prüfen")
+    result = diff_models(old, new)
+    plain = format_text(result, lang="en")
+    styled = format_text(result, lang="en", style=lambda text, kind: f"<{kind}>{text}</{kind}>")
+    assert "<" not in plain
+    assert [line for line in styled.splitlines() if line.startswith("<")] == [
+        "<renamed>renamed (1):</renamed>",
+        "<renamed>  task 'Antrag auf Vollständigkeit prüfen' [check]</renamed>",
+    ]
