@@ -1,5 +1,6 @@
-"""The README documents every command and every option: a command without an example there, or an
-option the README never names where it describes that command, fails these tests."""
+"""The README and the guides in docs/ document every command and every option: a command without an
+example there, or an option they never name where they describe that command, fails these tests.
+The generated pages (docs/cli.md, docs/rules/) must be what docs/generate.py writes today."""
 
 import json
 import re
@@ -29,8 +30,13 @@ def command_objects(group, prefix=()):
             yield path, command
 
 
+GENERATED = ("cli.md",)
+
+
 def readme_text():
-    readme = (REPO / "README.md").read_text("utf-8")
+    """The README and the hand-written guides in docs/ (not the generated --help reference)."""
+    guides = sorted(p for p in (REPO / "docs").glob("*.md") if p.name not in GENERATED)
+    readme = "\n\n".join(p.read_text("utf-8") for p in [REPO / "README.md", *guides])
     # `procex admin --db URL member add` is written with its option in the middle
     return re.sub(r"procex admin --db \S+ ", "procex admin ", readme)
 
@@ -106,8 +112,8 @@ def test_the_option_check_finds_a_missing_option():
 def test_the_manifest_example_follows_the_schema():
     from procex.exchange.library.package import manifest_problems
 
-    readme = (REPO / "README.md").read_text("utf-8")
-    section = readme.split("### Package manifest", 1)[1]
+    readme = (REPO / "docs" / "formats.md").read_text("utf-8")
+    section = readme.split("## Package manifest", 1)[1]
     example = json.loads(section.split("```json", 1)[1].split("```", 1)[0].replace("…64 hex…", "0" * 64))
     assert manifest_problems(example) == []
     # the demo's story: Koblenz's adaptation, derived from Trier's process
@@ -121,3 +127,32 @@ def test_every_command_has_help_text():
         for part in parts:
             command = command.commands[part]
         assert command.help and len(command.help.strip()) > 20, f"{path} has no help text"
+
+
+def test_generated_pages_are_up_to_date():
+    """docs/cli.md and docs/rules/*.md are what `make docs` writes from the commands and the rules."""
+    import importlib.util
+
+    spec = importlib.util.spec_from_file_location("generate_docs", REPO / "docs" / "generate.py")
+    generate = importlib.util.module_from_spec(spec)
+    spec.loader.exec_module(generate)
+    stale = [
+        str(path.relative_to(REPO))
+        for path, text in generate.pages().items()
+        if not path.exists() or path.read_text("utf-8") != text
+    ]
+    assert stale == [], f"run `make docs`: these generated pages are out of date: {', '.join(stale)}"
+    pages = {p.name for p in (REPO / "docs" / "rules").glob("*.md")} - {"README.md"}
+    from procex.bpmn.rules import registry
+
+    assert pages == {f"{rule_id}.md" for rule_id in registry()}, "a rule page without a rule, or a rule without a page"
+
+
+def test_every_rule_page_has_a_good_and_a_bad_example():
+    from procex.bpmn.rules import registry
+
+    for rule_id in registry():
+        page = (REPO / "docs" / "rules" / f"{rule_id}.md").read_text("utf-8")
+        assert "## Bad: `invalid-" in page and "## Good: `valid-" in page, rule_id
+        bad = page.split("## Bad:", 1)[1].split("## Good:", 1)[0]
+        assert "procex validate reports:\n\n- " in bad, f"{rule_id}: the bad example must produce a finding"
