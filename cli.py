@@ -11,6 +11,7 @@ import click
 
 from procex.commands import catalogue, diffing, model_files, server, workspace, xprozess
 from procex.core.errors import ProcexError
+from procex.core.terminal import printable
 
 
 @click.group(context_settings={"help_option_names": ["-h", "--help"]})
@@ -31,7 +32,9 @@ def main(argv=None):
         # Without standalone mode click returns ctx.exit(n)'s code instead of exiting.
         status = procex.main(args=argv, prog_name="procex", standalone_mode=False)
     except ProcexError as error:
-        click.echo(f"procex: error: {error}", err=True)
+        # printable(): a message may quote what a server or a file said; no escape sequence of
+        # theirs reaches the terminal (the quoting places use it too; this is the last guard).
+        click.echo(f"procex: error: {printable(error, keep_newlines=True)}", err=True)
         sys.exit(error.exit_code)
     except click.exceptions.Abort:
         click.echo("procex: aborted", err=True)
@@ -47,6 +50,11 @@ def main(argv=None):
     except BrokenPipeError:
         sys.exit(0)
     except OSError as error:
+        if type(error).__module__.split(".")[0] in ("requests", "urllib3"):
+            # requests' errors are OSErrors; the library client turns them into sentences, and
+            # one that slips through is about the network, not about a local file.
+            click.echo(f"procex: error: talking to the library failed: {printable(error)}", err=True)
+            sys.exit(2)
         # A file that cannot be read or written (permissions, a missing folder, a full disk).
         where = f"{error.filename}: " if error.filename else ""
         click.echo(f"procex: error: {where}{error.strerror or error}; check the path and its permissions", err=True)

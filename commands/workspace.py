@@ -5,6 +5,7 @@ import sys
 import click
 
 from procex.commands.common import emit_json, open_workspace, progress_line
+from procex.core.terminal import printable
 
 
 @click.command()
@@ -48,8 +49,8 @@ def search(text, key, publisher, as_json):
         emit_json(result)
         return
     for item in result["items"]:
-        keys = ",".join(item.get("leistungsschluessel") or [])
-        click.echo(f"{item['ref']}  {item.get('name', '')}  [{keys}]")
+        keys = ",".join(printable(key) for key in item.get("leistungsschluessel") or [])
+        click.echo(f"{printable(item['ref'])}  {printable(item.get('name', ''))}  [{keys}]")
     click.echo(f"{result['total']} process(es) found", err=True)
 
 

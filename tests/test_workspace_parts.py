@@ -1,6 +1,5 @@
 """Workspace building blocks: mapping rules, personal-data check, client failures, workspace files."""
 
-import hashlib
 import json
 import subprocess
 import sys
@@ -17,6 +16,7 @@ from procex.exchange.workspace.folder import Workspace, WorkspaceError, slugify
 from procex.exchange.workspace.privacy import find_personal_data
 
 from .conftest import REPO
+from .libserver import manifest_for
 from .test_edit import SMALL
 
 TRIER = REPO / "exchange" / "examples" / "trier"
@@ -93,14 +93,8 @@ class _Handler(BaseHTTPRequestHandler):
         if self.path.endswith("/model"):
             body, kind = self.model, "application/xml"
         else:
-            body = json.dumps(
-                {
-                    "publisher": "trier",
-                    "slug": "x",
-                    "version": "1.0.0",
-                    "model": {"file": "x.bpmn", "size": 3, "sha256": hashlib.sha256(self.announced).hexdigest()},
-                }
-            ).encode()
+            # a valid manifest for the announced model, whose sha256 the sent model does not have
+            body = json.dumps(manifest_for("trier", "x", "1.0.0", self.announced)).encode()
             kind = "application/json"
         self.send_response(200)
         self.send_header("Content-Type", kind)
@@ -163,16 +157,20 @@ def test_client_sentences_for_status_codes():
     assert "has not accepted the sharing agreement" in _sentence(
         403, {"code": "agreement_required", "message": "no"}, "u", "read"
     )
-    # the full command, with the member the server named and the licence the agreement needs
+    # the full command, with the member the server named in the details (or the caller's own slug,
+    # never one read out of the message) and the licence the agreement needs
     assert "(procex admin member agree koblenz --license dl-de/by-2-0)" in _sentence(
         403,
-        {
-            "code": "agreement_required",
-            "message": "member 'koblenz' has not accepted the library's sharing "
-            "agreement: ... with: procex admin member agree koblenz --license dl-de/by-2-0",
-        },
+        {"code": "agreement_required", "message": "agree trier", "details": [{"member": "koblenz"}]},
         "u",
         "read",
+    )
+    assert "(procex admin member agree mainz --license dl-de/by-2-0)" in _sentence(
+        403, {"code": "agreement_required", "message": "procex admin member agree trier"}, "u", "read", "mainz"
+    )
+    # a message that says "agree" decides nothing: only the code does
+    assert _sentence(403, {"code": "forbidden", "message": "please agree"}, "u", "read") == (
+        "not allowed to read: please agree"
     )
     assert "(procex admin member agree SLUG --license dl-de/by-2-0)" in _sentence(
         403, {"code": "agreement_required", "message": "no"}, "u", "read"

@@ -7,14 +7,20 @@ A token travels only over https://, or over plain http:// to this computer (loop
 host the user named in PROCEX_ALLOW_HTTP: a workspace from someone else cannot collect it.
 
 Timeouts are about silence, not about size (``Timeouts``): a call waits at most ``total`` seconds
-for the library to start answering, over all its attempts and the pauses between them; once an
-answer flows, it may take as long as it needs, as long as no pause lasts ``read`` seconds.
+for the library to start answering (its status line and headers complete, however slowly they
+trickle: transport.py), over all its attempts and the pauses between them; once an answer flows,
+it may take as long as it needs, as long as no pause lasts ``read`` seconds.
+
+Every answer is hostile until checked (answers.py): its size is capped per kind (announced sizes
+over the cap are refused before reading, bodies are read in pieces and dropped at the cap), it
+must be JSON of the shape the client uses, a manifest must follow the schema and be the one asked
+for, and redirects lead only within the library's own address. What fails is UnusableAnswerError, one
+sentence and exit status 2. Text from the library reaches a message only through printable().
 """
 
 import ipaddress
 import json
 import os
-import re
 import time
 from typing import NamedTuple
 
@@ -23,7 +29,22 @@ from urllib3.exceptions import LocationParseError
 from urllib3.util import parse_url
 
 from procex.core.errors import ProcexError
+from procex.core.terminal import printable
 from procex.exchange.library import package
+from procex.exchange.library.answers import (
+    UNUSABLE,
+    AnswerLimits,
+    AnswerProblemError,
+    AnswerTooLargeError,
+    announced_length,
+    check_manifest,
+    expect_object,
+    iter_lines_capped,
+    parse_json,
+    read_capped,
+    size_text,
+)
+from procex.exchange.library.transport import LibrarySession, RedirectError, answer_deadline
 
 USER_AGENT = "procex/0.1 (+https://example.invalid/procex)"
 RETRY_STATUSES = {502, 503, 504}
@@ -158,23 +179,40 @@ class LibraryError(ProcexError):
 
 
 class IntegrityError(LibraryError):
-    """Downloaded bytes do not match the sha256 the library announced: nothing is written."""
+    """Downloaded bytes do not match the size or sha256 the library announced: nothing is written.
+    Exit status 2, as for every answer the client refuses (UnusableAnswerError)."""
+
+    exit_code = 2
 
 
-def _sentence(status, error, url, action):
-    """Turn an error answer into a sentence for a person."""
-    message = (error or {}).get("message") or ""
-    details = (error or {}).get("details") or []
+class UnusableAnswerError(LibraryError):
+    """The library answered, but with something the client refuses: too large, not JSON, not the
+    shape or not the manifest asked for, or a redirect elsewhere. Nothing is written."""
+
+    exit_code = 2
+
+
+AGREEMENT_CODES = ("agreement_required", "not_participating")
+
+
+def _sentence(status, error, url, action, member=None):
+    """Turn an error answer into a sentence for a person. The decision is by status and error
+    code; the library's message (and details) are only quoted, through printable()."""
+    error = error or {}
+    message = printable(error.get("message"))
+    details = error.get("details") or []
+    code = error.get("code")
     if status == 401:
         return (
             "the library did not accept your token (it is missing, revoked or wrong): "
             "set PROCEX_TOKEN or the token file named in procex.toml"
         )
     if status == 403:
-        if "agree" in message.lower() or (error or {}).get("code") in ("agreement_required", "not_participating"):
-            # the server's message names the member (and the command); the client itself does not know its slug
-            named = re.search(r"member agree ([a-z0-9-]+)", message) or re.search(r"member '([a-z0-9-]+)'", message)
-            slug = named.group(1) if named else "SLUG"
+        if code in AGREEMENT_CODES:
+            named = next(
+                (d["member"] for d in details if isinstance(d, dict) and package.is_slug(d.get("member"))), None
+            )
+            slug = named or (member if package.is_slug(member) else "SLUG")
             return (
                 "your municipality has not accepted the sharing agreement yet, so it may not use other "
                 "members' processes (give-to-get rule); ask the library operator to record it "
@@ -182,7 +220,7 @@ def _sentence(status, error, url, action):
             )
         return f"not allowed to {action}: {message}"
     if status == 404:
-        return f"not found: {message or url}"
+        return f"not found: {message or printable(url)}"
     if status == 409:
         # The server may already say "versions are immutable: publish a new version"; say it once,
         # with the option that does it.
@@ -208,18 +246,37 @@ def _detail_text(detail):
         elem = detail.get("element")
         text = detail.get("message") or json.dumps(detail, ensure_ascii=False)
         prefix = " ".join(p for p in (f"line {where}" if where else "", f"[{elem}]" if elem else "") if p)
-        return f"{prefix} {text}".strip()
-    return str(detail)
+        return printable(f"{prefix} {text}".strip())[:500]
+    return printable(detail)[:500]
+
+
+def _error_of(body):
+    """The {"code", "message", "details"} of an error answer's body (bytes), as far as it has one."""
+    try:
+        error = json.loads(body).get("error")
+    except (ValueError, UnicodeDecodeError, AttributeError):
+        return {}
+    if not isinstance(error, dict):
+        return {}
+    return {
+        "code": error.get("code") if isinstance(error.get("code"), str) else None,
+        "message": error.get("message") if isinstance(error.get("message"), str) else "",
+        "details": error.get("details") if isinstance(error.get("details"), list) else [],
+    }
 
 
 class LibraryClient:
-    """Talks to one library. ``token`` may be None for a public library; ``timeout`` as Timeouts.of takes it.
+    """Talks to one library. ``token`` may be None for a public library; ``timeout`` as Timeouts.of
+    takes it; ``limits`` the AnswerLimits; ``member`` the caller's own slug, when known (named in
+    sentences such as the one for a missing sharing agreement).
 
     A token is refused for a plain http:// URL unless it names this computer (127.0.0.0/8, ::1,
     localhost) or a host in ``allow_http`` (by default the names in PROCEX_ALLOW_HTTP).
     """
 
-    def __init__(self, base_url, token=None, timeout=None, retries=3, backoff=0.5, allow_http=None):
+    def __init__(
+        self, base_url, token=None, timeout=None, retries=3, backoff=0.5, allow_http=None, limits=None, member=None
+    ):
         if not base_url:
             raise LibraryError("no library URL: set it with procex init --library URL or in procex.toml")
         if token:
@@ -236,9 +293,11 @@ class LibraryClient:
         self.base_url = base_url.rstrip("/")
         self.api = self.base_url + "/api/v1"
         self.timeout = Timeouts.of(timeout)
+        self.limits = limits or AnswerLimits()
+        self.member = member
         self.retries = retries
         self.backoff = backoff
-        self.session = requests.Session()
+        self.session = LibrarySession()
         self.session.headers["User-Agent"] = USER_AGENT
         if token:
             self.session.headers["Authorization"] = f"Bearer {token}"
@@ -247,12 +306,56 @@ class LibraryClient:
         self.session.close()
 
     # --- plumbing -----------------------------------------------------------------------------
-    def _request(self, method, path, action, expect=(200,), stream=False, deadline=None, **kwargs):
+    def _unusable(self, action, problem):
+        return UnusableAnswerError(
+            f"the library at {self.base_url} sent an answer procex cannot use while trying to {action}: "
+            f"{problem}; nothing was written (check [library] url in procex.toml; if it is right, "
+            "the library is faulty: tell its operator)",
+            code=UNUSABLE,
+        )
+
+    def _too_large(self, action, what, error):
+        announced = f" (it announced {size_text(error.announced)})" if error.announced is not None else ""
+        return self._unusable(
+            action, f"{what} is larger than {size_text(error.limit)}, the most procex reads{announced}"
+        )
+
+    def _unreachable(self, action, why):
+        return LibraryError(
+            f"cannot reach the library at {self.base_url} to {action}: {why}; is the URL right "
+            "([library] url in procex.toml or PROCEX_LIBRARY) and the server running?",
+            code=UNREACHABLE,
+        )
+
+    def _send(self, method, url, action, wait, **kwargs):
+        """One attempt: the answer's head (status line and headers) must be complete within the
+        attempt's wait, however slowly it trickles. Transport failures other than timeouts and
+        connection errors (a bad URL, a redirect elsewhere) end here, in a sentence."""
+        head_deadline = time.monotonic() + wait[0] + wait[1]
+        try:
+            with answer_deadline(head_deadline):
+                return self.session.send_guarded(method, url, stream=True, timeout=wait, **kwargs)
+        except RedirectError as refused:
+            raise self._unusable(action, f"it {refused}") from None
+        except (requests.ConnectionError, requests.Timeout):
+            raise
+        except (requests.exceptions.InvalidURL, requests.exceptions.MissingSchema, requests.exceptions.InvalidSchema):
+            raise LibraryError(
+                f"the library URL {printable(self.base_url)} cannot be used: write it as https://HOST[:PORT] "
+                "([library] url in procex.toml or PROCEX_LIBRARY)"
+            ) from None
+        except requests.RequestException as error:
+            raise self._unusable(action, f"the HTTP exchange failed ({type(error).__name__})") from None
+
+    def _request(self, method, path, action, expect=(200,), stream=False, deadline=None, limit=None, **kwargs):
         """One call. Its attempts (GET only: 1 + retries) share one deadline: ``deadline``
         (time.monotonic()), by default now + timeout.total. Waiting for an answer to start ends
         there; an answer that has started may pause up to timeout.read between pieces, so a big,
-        slow but flowing download is never cut off. With ``stream`` the caller reads the body."""
+        slow but flowing download is never cut off. With ``stream`` the caller reads the body;
+        else the body is read here, at most ``limit`` bytes (default: limits.listing), and an
+        error answer's at most limits.error."""
         url = self.api + path
+        limit = self.limits.listing if limit is None else limit
         attempts = self.retries + 1 if method == "GET" else 1
         # One attempt (an upload, or a client without retries) may spend the whole time waiting.
         answer_wait = self.timeout.read if attempts > 1 else max(self.timeout.read, self.timeout.total)
@@ -264,15 +367,14 @@ class LibraryClient:
             left = max(deadline - time.monotonic(), MIN_ATTEMPT)
             wait = (min(self.timeout.connect, left), min(answer_wait, left))
             try:
-                response = self.session.request(method, url, stream=True, timeout=wait, **kwargs)
+                response = self._send(method, url, action, wait, **kwargs)
             except requests.ConnectTimeout:  # before ConnectionError and Timeout: it is both
                 if self._another_attempt(attempt, attempts, deadline):
                     continue
-                raise LibraryError(
-                    f"cannot reach the library at {self.base_url} to {action}: no connection within "
-                    f"{_seconds(time.monotonic() - started)} ({_attempts(attempt)}); is the URL right, the "
-                    "server running and the network (proxy, firewall) open?",
-                    code=UNREACHABLE,
+                raise self._unreachable(
+                    action,
+                    f"no connection within {_seconds(time.monotonic() - started)} ({_attempts(attempt)}); "
+                    "is the network (proxy, firewall) open",
                 ) from None
             except requests.Timeout:
                 if self._another_attempt(attempt, attempts, deadline):
@@ -298,10 +400,16 @@ class LibraryClient:
                 continue
             if stream and response.status_code in expect:
                 return response
+            expected = response.status_code in expect
             try:
-                _ = response.content  # read the whole body now (requests keeps it)
+                with response:
+                    body = read_capped(response, limit if expected else self.limits.error)
+            except AnswerTooLargeError as error:
+                if not expected:
+                    body = b""  # an error answer too big to quote: its status says enough
+                else:
+                    raise self._too_large(action, "the answer", error) from None
             except _BROKEN_BODY as error:
-                response.close()
                 if self._another_attempt(attempt, attempts, deadline):
                     continue
                 raise LibraryError(
@@ -309,18 +417,25 @@ class LibraryClient:
                     f"while trying to {action}; try again later or tell its operator",
                     code=UNREACHABLE,
                 ) from None
-            if response.status_code in expect:
+            except requests.RequestException as error:  # a body that cannot be decoded (gzip)
+                raise self._unusable(action, f"its body cannot be read ({type(error).__name__})") from None
+            response._content = body  # what response.content and .json() give from now on
+            if expected:
                 return response
-            try:
-                error = response.json().get("error")
-            except (ValueError, AttributeError):
-                error = None
+            error = _error_of(body)
             raise LibraryError(
-                _sentence(response.status_code, error, url, action),
+                _sentence(response.status_code, error, url, action, self.member),
                 response.status_code,
-                (error or {}).get("code"),
-                (error or {}).get("details"),
+                error.get("code"),
+                error.get("details"),
             )
+
+    def _json(self, response, action, fields=()):
+        """The body of an expected answer as a JSON object with ``fields`` (see expect_object)."""
+        try:
+            return expect_object(parse_json(response.content, "the answer"), "the answer", fields)
+        except AnswerProblemError as problem:
+            raise self._unusable(action, str(problem)) from None
 
     def _another_attempt(self, attempt, attempts, deadline):
         """After failed attempt number ``attempt``: pause (backoff) and say yes when another attempt
@@ -335,7 +450,8 @@ class LibraryClient:
 
     # --- reading ------------------------------------------------------------------------------
     def me(self):
-        return self._request("GET", "/me", "ask who you are").json()
+        action = "ask who you are"
+        return self._json(self._request("GET", "/me", action), action)
 
     def search(self, text="", leistungsschluessel=None, publisher=None, page=1, per_page=20):
         params = {"q": text or "", "page": page, "per_page": per_page}
@@ -343,7 +459,16 @@ class LibraryClient:
             params["leistungsschluessel"] = leistungsschluessel
         if publisher:
             params["publisher"] = publisher
-        return self._request("GET", "/processes", "search the library", params=params).json()
+        action = "search the library"
+        result = self._json(
+            self._request("GET", "/processes", action, params=params), action, (("items", list), ("total", int))
+        )
+        for item in result["items"]:
+            try:
+                expect_object(item, "a search hit", (("ref", str),))
+            except AnswerProblemError as problem:
+                raise self._unusable(action, str(problem)) from None
+        return result
 
     def search_all(self, progress=None, **kwargs):
         """Every search hit, following pages; ``progress(fetched, total)`` after each page."""
@@ -365,6 +490,7 @@ class LibraryClient:
         The closing line carries the count: a stream that breaks off or disagrees with it raises
         LibraryError, never returns part of the library. ``progress(fetched, total)`` follows the
         download. A server without the endpoint (older than it) answers LibraryError status 404.
+        Lines and the whole are capped (limits.index_line, limits.index).
         """
         headers = {"If-None-Match": etag} if etag else {}
         action = "download the library index"
@@ -382,12 +508,17 @@ class LibraryClient:
                     return None, etag
                 try:
                     return self._read_index(response, progress), response.headers.get("ETag")
+                except AnswerTooLargeError as error:
+                    what = "a line of the index" if error.limit == self.limits.index_line else "the index"
+                    raise self._too_large(action, what, error) from None
                 except _BROKEN_BODY as error:
                     if not self._another_attempt(attempt, self.retries + 1, deadline):
                         raise LibraryError(
                             f"the library index from {self.base_url} broke off during the "
                             f"download ({_why_broken(error, response)}); try again later"
                         ) from None
+                except requests.RequestException as error:
+                    raise self._unusable(action, f"its body cannot be read ({type(error).__name__})") from None
 
     def _read_index(self, response, progress):
         try:
@@ -395,9 +526,7 @@ class LibraryClient:
         except ValueError:
             total = 0
         items, end = [], None
-        for line in response.iter_lines(chunk_size=1 << 16, delimiter=b"\n"):
-            if not line.strip():
-                continue
+        for line in iter_lines_capped(response, self.limits.index_line, self.limits.index):
             if end is not None:
                 raise LibraryError(
                     "the library index has lines after its closing line; the server is faulty: tell its operator"
@@ -423,24 +552,77 @@ class LibraryClient:
             )
         if end.get("count") != len(items):
             raise LibraryError(
-                f"the library index announced {end.get('count')} processes but {len(items)} arrived; try again"
+                f"the library index announced {printable(end.get('count'))[:20]} processes but "
+                f"{len(items)} arrived; try again"
             )
         if progress is not None:
             progress(len(items), len(items))
         return items
 
     def process(self, publisher, slug):
-        return self._request("GET", f"/processes/{publisher}/{slug}", f"read {publisher}/{slug}").json()
+        action = f"read {publisher}/{slug}"
+        process = self._json(
+            self._request("GET", f"/processes/{publisher}/{slug}", action),
+            action,
+            (("latest", (str, type(None))), ("versions", list)),
+        )
+        versions = process["versions"]
+        if not (process["latest"] is None or package.is_version(process["latest"])) or not all(
+            isinstance(v, dict) and package.is_version(v.get("version")) for v in versions
+        ):
+            raise self._unusable(action, "its latest version or its version list is not MAJOR.MINOR.PATCH")
+        return process
 
     def manifest(self, ref):
+        """The manifest of ``ref`` (version None: the latest), checked: it follows the manifest
+        schema and is the one asked for (publisher, slug and, when named, version)."""
         version = ref.version or "latest"
-        return self._request("GET", f"/processes/{ref.publisher}/{ref.slug}/{version}", f"read {ref}").json()
+        action = f"read {ref}"
+        response = self._request(
+            "GET", f"/processes/{ref.publisher}/{ref.slug}/{version}", action, limit=self.limits.manifest
+        )
+        try:
+            return check_manifest(parse_json(response.content, "the answer"), ref)
+        except AnswerProblemError as problem:
+            raise self._unusable(action, str(problem)) from None
 
     def download_model(self, manifest):
-        """The model bytes of a manifest, verified against its sha256 (IntegrityError otherwise)."""
+        """The model bytes of a manifest, verified against its size and sha256: never more than the
+        size it announces (nor than limits.model) is read; IntegrityError when they differ."""
         ref = package.ref_of(manifest)
-        response = self._request("GET", f"/processes/{ref.publisher}/{ref.slug}/{ref.version}/model", f"download {ref}")
-        data = response.content
+        action = f"download {ref}"
+        size = manifest["model"]["size"]
+        if size > self.limits.model:
+            raise self._unusable(
+                action,
+                f"its manifest announces a model of {size_text(size)}, over the {size_text(self.limits.model)} "
+                "procex reads",
+            )
+        response = self._request(
+            "GET", f"/processes/{ref.publisher}/{ref.slug}/{ref.version}/model", action, stream=True
+        )
+        announced = announced_length(response)
+        try:
+            with response:
+                if announced is not None and announced != size:
+                    raise AnswerTooLargeError(size, announced)
+                data = read_capped(response, size)
+        except AnswerTooLargeError as error:
+            said = f"announced {error.announced:,} bytes" if error.announced is not None else "sent more"
+            raise IntegrityError(
+                f"download of {ref} {said}, but its manifest says the model has {size:,}; "
+                "nothing was written. The library or the network altered the file: try again, or tell "
+                "the library operator",
+                code=UNUSABLE,
+            ) from None
+        except _BROKEN_BODY as error:
+            raise LibraryError(
+                f"the download of {ref} from {self.base_url} broke off ({_why_broken(error, response)}); "
+                "nothing was written: try again later",
+                code=UNREACHABLE,
+            ) from None
+        except requests.RequestException as error:
+            raise self._unusable(action, f"its body cannot be read ({type(error).__name__})") from None
         expected = manifest["model"]["sha256"]
         actual = package.sha256_bytes(data)
         if actual != expected:
@@ -452,14 +634,14 @@ class LibraryClient:
         return data
 
     def adoptions(self, publisher, slug):
-        return self._request(
-            "GET", f"/processes/{publisher}/{slug}/adoptions", f"list adoptions of {publisher}/{slug}"
-        ).json()
+        action = f"list adoptions of {publisher}/{slug}"
+        return self._json(self._request("GET", f"/processes/{publisher}/{slug}/adoptions", action), action)
 
     # --- writing ------------------------------------------------------------------------------
     def publish(self, manifest, model_bytes):
         """Upload a version. Returns (status, stored manifest): 201 created, 200 already there."""
         ref = package.ref_of(manifest)
+        action = f"publish {ref}"
         files = {
             "manifest": ("manifest.json", json.dumps(manifest, ensure_ascii=False).encode("utf-8"), "application/json"),
             "model": (manifest["model"]["file"], model_bytes, "application/xml"),
@@ -467,22 +649,23 @@ class LibraryClient:
         response = self._request(
             "PUT",
             f"/processes/{ref.publisher}/{ref.slug}/{ref.version}",
-            f"publish {ref}",
+            action,
             expect=(200, 201),
+            limit=self.limits.manifest,
             files=files,
         )
-        return response.status_code, response.json()
+        return response.status_code, self._json(response, action)
 
     def adopt(self, ref):
+        action = f"record the adoption of {ref}"
         response = self._request(
-            "POST",
-            f"/processes/{ref.publisher}/{ref.slug}/{ref.version}/adoptions",
-            f"record the adoption of {ref}",
-            expect=(200, 201),
+            "POST", f"/processes/{ref.publisher}/{ref.slug}/{ref.version}/adoptions", action, expect=(200, 201)
         )
-        return response.json()
+        return self._json(response, action)
 
     def yank(self, ref, reason):
-        return self._request(
-            "POST", f"/processes/{ref.publisher}/{ref.slug}/{ref.version}/yank", f"yank {ref}", json={"reason": reason}
-        ).json()
+        action = f"yank {ref}"
+        response = self._request(
+            "POST", f"/processes/{ref.publisher}/{ref.slug}/{ref.version}/yank", action, json={"reason": reason}
+        )
+        return self._json(response, action)

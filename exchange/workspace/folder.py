@@ -198,7 +198,7 @@ class Workspace:
     def client(self):
         from procex.exchange.library.client import LibraryClient
 
-        return LibraryClient(self.library_url, self.token(), timeout=self.library_timeout())
+        return LibraryClient(self.library_url, self.token(), timeout=self.library_timeout(), member=self.slug)
 
     # --- files ----------------------------------------------------------------------------------
     def path(self, *parts):

@@ -17,6 +17,7 @@ from dataclasses import dataclass, field
 
 from procex.bpmn.model import Model
 from procex.core.errors import ProcexError
+from procex.core.terminal import printable
 from procex.core.files import atomic_write
 from procex.exchange.catalogue.entries import CatalogueEntry
 from procex.exchange.catalogue.leika import KEY_RE
@@ -161,8 +162,8 @@ def new_catalogue_entry(ws, manifest, key, leika=None):
 
 def yank_text(yanked):
     """'yanked 2024-05-02: reason' for a manifest's or a lock entry's ``yanked`` mark."""
-    when = str(yanked.get("at") or "")[:10]
-    reason = yanked.get("reason") or "no reason given"
+    when = printable(yanked.get("at"))[:10]
+    reason = printable(yanked.get("reason")) or "no reason given"
     return f"yanked{' ' + when if when else ''}: {reason}"
 
 
@@ -213,7 +214,7 @@ def import_process(ws, ref_text, entry_key=None, as_name=None, force=False, ask=
                 "replace the edit: keep the file, or replace it with --force"
             )
     data = client.download_model(manifest)  # sha256-checked
-    say(f"downloaded {manifest['model']['file']} ({len(data):,} bytes, sha256 verified)")
+    say(f"downloaded {printable(manifest['model']['file'])} ({len(data):,} bytes, sha256 verified)")
     findings = validate_model_bytes(data, f"{ref}")
     errors = [f for f in findings if f.severity == "error"]
     if errors and not force:

@@ -7,6 +7,7 @@ are based on (with the reason). A yank it learns of is recorded in the lock entr
 
 from dataclasses import dataclass
 
+from procex.core.terminal import printable
 from procex.exchange.library import package
 
 
@@ -92,9 +93,9 @@ OUTDATED_TEXT = {
 def yank_words(yanked, lang="de"):
     """'vom Herausgeber zurückgezogen am 2024-05-02: „reason“' (or in English)."""
     t = OUTDATED_TEXT["en" if lang == "en" else "de"]
-    date = str(yanked.get("at") or "")[:10]
+    date = printable(yanked.get("at"))[:10]
     return t["yanked"].format(
-        when=t["on"].format(date=date) if date else "", reason=yanked.get("reason") or t["no_reason"]
+        when=t["on"].format(date=date) if date else "", reason=printable(yanked.get("reason")) or t["no_reason"]
     )
 
 

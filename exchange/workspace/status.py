@@ -13,6 +13,7 @@ yank nobody has looked up yet does not show here; ``procex outdated`` finds it.
 
 from dataclasses import asdict, dataclass
 
+from procex.core.terminal import printable
 from procex.exchange.library import package
 from procex.exchange.workspace.lock import LockEntry
 
@@ -100,7 +101,7 @@ def format_status(rows, lang="de"):
     for row in rows:
         origin = f"{t['from']} {row.origin}" if row.origin else t["own"]
         if row.upstream_yanked:
-            reason = row.upstream_yanked.get("reason") or t["no_reason"]
+            reason = printable(row.upstream_yanked.get("reason")) or t["no_reason"]
             origin += f" ({t['yanked']}: „{reason}“)" if lang != "en" else f" ({t['yanked']}: “{reason}”)"
         entry = f"{row.entry} {row.title or ''}".strip() if row.entry else "-"
         if row.missing:
