@@ -54,7 +54,7 @@ def run_case(python, root, routes, workspace):
             server.on(path, answer)
         (workspace / "procex.toml").write_text(
             '[municipality]\nname = "Stadt Koblenz"\nags = "07111000"\nslug = "koblenz"\n\n'
-            f'[library]\nurl = "{server.url}"\n' + (f"timeout = {timeout}\n" if timeout else ""),
+            f'[library]\nurl = "{server.url}"\n',
             "utf-8",
         )
         env = dict(os.environ, PROCEX_TOKEN="pxl_bench")
