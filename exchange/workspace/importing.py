@@ -17,8 +17,8 @@ from dataclasses import dataclass, field
 
 from procex.bpmn.model import Model
 from procex.core.errors import ProcexError
-from procex.core.terminal import printable
 from procex.core.files import atomic_write
+from procex.core.terminal import printable
 from procex.exchange.catalogue.entries import CatalogueEntry
 from procex.exchange.catalogue.leika import KEY_RE
 from procex.exchange.library import package
