@@ -31,11 +31,17 @@ _DB_HELP = "library database: a SQLite file path (default procex-library.sqlite)
 @click.option(
     "--workers", type=click.IntRange(1, 64), default=1, show_default=True, help="server processes sharing the database"
 )
-def serve(db, host, port, policy, max_upload, workers):
+@click.option(
+    "--operator-contact",
+    default="",
+    help="whom members ask about the library (agreement, tokens), shown on the web pages, "
+    "e.g. 'Zweckverband eGov, prozesse@egov.example'",
+)
+def serve(db, host, port, policy, max_upload, workers, operator_contact):
     """Run the process library server (API v1 under /api/v1, OpenAPI at /openapi.json)."""
     from procex.exchange.server import admin
 
-    admin.serve(db, host, port, policy, max_upload, workers)
+    admin.serve(db, host, port, policy, max_upload, workers, operator_contact=operator_contact)
 
 
 @click.group()

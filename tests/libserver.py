@@ -92,7 +92,7 @@ class Member:
 class LibraryServer:
     """`procex serve` as a subprocess; use as a context manager."""
 
-    def __init__(self, db, policy="reciprocal", max_upload_mib=None, workers=1, log_dir=None):
+    def __init__(self, db, policy="reciprocal", max_upload_mib=None, workers=1, log_dir=None, operator_contact=None):
         self.db = db
         self.policy = policy
         self.port = free_port()
@@ -114,6 +114,8 @@ class LibraryServer:
         ]
         if max_upload_mib is not None:
             self.args += ["--max-upload", str(max_upload_mib)]
+        if operator_contact is not None:
+            self.args += ["--operator-contact", operator_contact]
         self.log_path = Path(log_dir or "/tmp") / f"procex-serve-{self.port}.log"
         self.process = None
         self.session = requests.Session()

@@ -118,13 +118,27 @@ def seed(db, members):
 GRACEFUL_SHUTDOWN_S = 30
 
 
-def serve(db, host="127.0.0.1", port=8080, policy="reciprocal", max_upload_mib=32, workers=1, log_level="info"):
+def serve(
+    db,
+    host="127.0.0.1",
+    port=8080,
+    policy="reciprocal",
+    max_upload_mib=32,
+    workers=1,
+    log_level="info",
+    operator_contact="",
+):
     """Upgrade the schema once, then run uvicorn with ``workers`` processes sharing the database."""
     import uvicorn
 
     from procex.exchange.server.storage.store import database_url
 
-    settings = Settings(db=database_url(db), policy=policy, max_upload_bytes=int(max_upload_mib * 1024 * 1024))
+    settings = Settings(
+        db=database_url(db),
+        policy=policy,
+        max_upload_bytes=int(max_upload_mib * 1024 * 1024),
+        operator_contact=operator_contact or "",
+    )
     upgrade(settings.db)
     os.environ.update(settings.to_env())
     uvicorn.run(

@@ -1,7 +1,8 @@
 """Server settings: one object built from `procex serve` options or from PROCEX_* variables.
 
 uvicorn starts each worker process by importing the app factory, so the options travel to the
-workers through the environment (PROCEX_DB, PROCEX_POLICY, PROCEX_MAX_UPLOAD_MIB).
+workers through the environment (PROCEX_DB, PROCEX_POLICY, PROCEX_MAX_UPLOAD_MIB,
+PROCEX_OPERATOR_CONTACT).
 """
 
 import os
@@ -11,6 +12,7 @@ from procex.core.errors import ProcexError
 
 POLICIES = ("reciprocal", "members", "public")
 DEFAULT_MAX_UPLOAD_MIB = 32
+MAX_CONTACT_CHARS = 300
 
 
 class SettingsError(ProcexError):
@@ -22,8 +24,18 @@ class Settings:
     db: str = "procex-library.sqlite"
     policy: str = "reciprocal"
     max_upload_bytes: int = DEFAULT_MAX_UPLOAD_MIB * 1024 * 1024
+    # Whom members ask about the library (the sharing agreement, tokens): shown on the pages, e.g.
+    # to a member that has not accepted the agreement yet. "" when the operator gave none.
+    operator_contact: str = ""
 
     def __post_init__(self):
+        contact = self.operator_contact or ""
+        if len(contact) > MAX_CONTACT_CHARS or any(ord(c) < 32 for c in contact):
+            raise SettingsError(
+                f"the operator contact must be one line of at most {MAX_CONTACT_CHARS} characters "
+                "(--operator-contact), e.g. 'Zweckverband eGov, prozesse@egov.example'"
+            )
+        object.__setattr__(self, "operator_contact", contact.strip())
         if self.policy not in POLICIES:
             raise SettingsError(f"policy {self.policy!r} is unknown; use one of {', '.join(POLICIES)}")
         if self.max_upload_bytes <= 0:
@@ -34,6 +46,7 @@ class Settings:
             "PROCEX_DB": self.db,
             "PROCEX_POLICY": self.policy,
             "PROCEX_MAX_UPLOAD_BYTES": str(self.max_upload_bytes),
+            "PROCEX_OPERATOR_CONTACT": self.operator_contact,
         }
 
     @classmethod
@@ -43,4 +56,9 @@ class Settings:
             limit = int(env.get("PROCEX_MAX_UPLOAD_BYTES", DEFAULT_MAX_UPLOAD_MIB * 1024 * 1024))
         except ValueError:
             raise SettingsError("PROCEX_MAX_UPLOAD_BYTES must be a whole number of bytes") from None
-        return cls(db=env.get("PROCEX_DB", cls.db), policy=env.get("PROCEX_POLICY", cls.policy), max_upload_bytes=limit)
+        return cls(
+            db=env.get("PROCEX_DB", cls.db),
+            policy=env.get("PROCEX_POLICY", cls.policy),
+            max_upload_bytes=limit,
+            operator_contact=env.get("PROCEX_OPERATOR_CONTACT", ""),
+        )

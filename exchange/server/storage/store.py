@@ -851,6 +851,16 @@ class Store:
                 problems.append(f"{orphans} model(s) without a version")
         return problems
 
+    def library_size(self):
+        """{"processes": listed processes, "members": members that accepted the sharing agreement}:
+        what a member without the agreement is told the library holds."""
+        with self.read() as conn:
+            listed = conn.execute(sa.select(sa.func.count(processes.c.latest_version_id))).scalar()
+            agreed = conn.execute(
+                sa.select(sa.func.count()).select_from(members).where(members.c.agreed_at.is_not(None))
+            ).scalar()
+        return {"processes": int(listed or 0), "members": int(agreed or 0)}
+
     def counts(self):
         with self.read() as conn:
             return {

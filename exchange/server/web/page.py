@@ -1,6 +1,7 @@
 """The context and rendering every page shares: language, texts, the signed-in member, the
 templates and security headers, and the pages that refuse (sign-in, 403, 404)."""
 
+import re
 from pathlib import Path
 from urllib.parse import urlencode
 
@@ -90,11 +91,42 @@ def refusal(page, error):
             heading=page.t("agreement_heading"),
             text=text,
             command=f"procex admin member agree {page.member['slug']} --license dl-de/by-2-0" if page.member else None,
+            outsider=outsider_view(page),
         )
     heading = {401: page.t("unauthorized_heading"), 404: page.t("not_found_heading")}.get(
         error.status, page.t("error_heading")
     )
     return message(page, error.status, heading, error.message if page.lang == "en" else _german_message(page, error))
+
+
+def outsider_view(page):
+    """What a member without the sharing agreement is told instead of an empty library: how many
+    processes the library holds, from how many members, and whom to ask (the operator contact
+    `procex serve --operator-contact` names, split so that an e-mail address becomes a link)."""
+    size = page.request.app.state.store.library_size()
+    t = page.t
+    processes = (
+        t("one_process") if size["processes"] == 1 else t("n_processes", n=f"{size['processes']:,}".replace(",", "."))
+    )
+    members = t("one_member") if size["members"] == 1 else t("n_members", n=size["members"])
+    contact = page.request.app.state.settings.operator_contact
+    return {"holds": t("library_holds", processes=processes, members=members), "contact": contact_parts(contact)}
+
+
+_EMAIL = re.compile(r"[A-Za-z0-9._%+-]+@[A-Za-z0-9.-]+\.[A-Za-z]{2,}")
+
+
+def contact_parts(text):
+    """[(text, mailto href or None), ...] of a contact line; [] when there is none."""
+    parts, position = [], 0
+    for found in _EMAIL.finditer(text or ""):
+        if found.start() > position:
+            parts.append((text[position : found.start()], None))
+        parts.append((found.group(0), "mailto:" + found.group(0)))
+        position = found.end()
+    if text and position < len(text):
+        parts.append((text[position:], None))
+    return parts
 
 
 def _german_message(page, error):

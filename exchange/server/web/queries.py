@@ -61,3 +61,17 @@ def derived_processes(store, publisher, slug):
                 }
             )
     return found
+
+
+def adoptions_of_publisher(store, publisher):
+    """How often other members adopted the processes of ``publisher``: one per process and adopter."""
+    adoptions, versions = store_module.adoptions, store_module.versions
+    pairs = (
+        sa.select(versions.c.process_id, adoptions.c.member_id)
+        .join(adoptions, adoptions.c.version_id == versions.c.id)
+        .where(versions.c.publisher == publisher)
+        .distinct()
+        .subquery()
+    )
+    with store.read() as conn:
+        return int(conn.execute(sa.select(sa.func.count()).select_from(pairs)).scalar() or 0)

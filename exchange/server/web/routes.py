@@ -22,7 +22,7 @@ import hashlib
 import json
 import re
 from pathlib import Path
-from urllib.parse import quote, urlencode, urlsplit
+from urllib.parse import quote, urlsplit
 
 from fastapi import APIRouter, Depends, Request
 from fastapi.responses import RedirectResponse, Response
@@ -49,11 +49,18 @@ from procex.exchange.server.web.page import (
     Page,
     message,
     not_found,
+    outsider_view,
     page_for,
     refusal,
     signin_redirect,
 )
-from procex.exchange.server.web.queries import derived_processes, leika_names, member_name, version_rows
+from procex.exchange.server.web.queries import (
+    adoptions_of_publisher,
+    derived_processes,
+    leika_names,
+    member_name,
+    version_rows,
+)
 from procex.exchange.server.web.session import (
     SESSION_COOKIE,
     SESSION_SECONDS,
@@ -63,6 +70,7 @@ from procex.exchange.server.web.session import (
     session_secret,
 )
 from procex.exchange.server.web.texts import STATUS_LABELS, translator
+from procex.exchange.server.web.texts_pages import land_of
 
 HERE = Path(__file__).resolve().parent
 PER_PAGE = 20
@@ -121,6 +129,26 @@ def stylesheet():
         media_type="text/css; charset=utf-8",
         headers={"Cache-Control": "public, max-age=3600", "ETag": etag, "X-Content-Type-Options": "nosniff"},
     )
+
+
+@router.get("/favicon.svg")
+def favicon():
+    data = (HERE / "static" / "favicon.svg").read_bytes()
+    return Response(
+        data,
+        media_type="image/svg+xml",
+        headers={
+            "Cache-Control": "public, max-age=86400",
+            "Content-Security-Policy": "default-src 'none'; style-src 'unsafe-inline'",
+            "X-Content-Type-Options": "nosniff",
+        },
+    )
+
+
+@router.get("/favicon.ico")
+def favicon_ico():
+    """Browsers that ask for /favicon.ico without reading the page's icon link get the SVG."""
+    return RedirectResponse("/favicon.svg", status_code=301)
 
 
 @router.get("/signin")
@@ -243,6 +271,7 @@ def start(request: Request, q: str = "", leistungsschluessel: str = "", publishe
         problems=problems,
         onward=onward,
         own_only=own_only,
+        outsider=outsider_view(view) if own_only else None,
         searched=searched,
         page_number=page_number,
         pages=pages,
@@ -251,15 +280,37 @@ def start(request: Request, q: str = "", leistungsschluessel: str = "", publishe
 
 
 @router.get("/p/{publisher}")
-def publisher_processes(request: Request, publisher: str):
-    """A publisher's address: its processes are the search filtered by that publisher."""
+def publisher_page(request: Request, publisher: str, page: str = ""):
+    """Who a publisher is (name, area, Land, contact, agreement) and what it shares (its processes,
+    adopted how often), under the same access rule as its processes."""
     if not _SLUG_RE.match(publisher):
         view, refused = page_for(request)
         return refused or message(view, 404, view.t("not_found_heading"), view.t("bad_name", what=shown(publisher)))
-    query = {"publisher": publisher}
-    if request.query_params.get("lang") in ("de", "en"):
-        query["lang"] = request.query_params["lang"]
-    return RedirectResponse("/?" + urlencode(query), status_code=302)
+    view, refused = _readable_page(request, publisher)
+    if refused:
+        return refused
+    store = request.app.state.store
+    try:
+        member = store.get_member(publisher)
+    except store_module.StoreError:
+        return not_found(view, publisher)
+    page_number = whole_number(view, "page", page, 1, 1, MAX_PAGE, allowed_text(view.t, "page"))
+    items, total = store.search("", None, publisher, page_number, PER_PAGE)
+    pages = (total + PER_PAGE - 1) // PER_PAGE
+    if page_number > max(pages, 1):
+        raise bad_parameter(view, "page", page, view.t("page_beyond_many", m=max(pages, 1)))
+    adopted = adoptions_of_publisher(store, publisher)
+    return view.render(
+        "publisher.html",
+        publisher=member,
+        land=land_of(member["ags"]),
+        items=items,
+        total=total,
+        adopted=adopted,
+        page_number=page_number,
+        pages=pages,
+        status_labels=STATUS_LABELS[view.lang],
+    )
 
 
 def _read_access(view, publisher):

@@ -1,5 +1,7 @@
 """The texts of the library's web pages in German (default) and English, and the status labels."""
 
+from procex.exchange.server.web.texts_pages import PAGES
+
 T = {
     "de": {
         "site": "Prozessbibliothek",
@@ -399,6 +401,10 @@ STATUS_LABELS = {
         8: "to be deleted",
     },
 }
+
+
+for _lang, _texts in PAGES.items():
+    T[_lang].update(_texts)
 
 
 def translator(lang):
