@@ -110,7 +110,8 @@ class Diff:
             "new": self.new_path,
             "summary": self.summary,
             "changes": [c.to_dict() for c in self.changes],
-            "matches": [p.to_dict() for p in self.matching.pairs],
+            "matching": {**self.matching.lineage, "notes": list(self.matching.notes)},
+            "matches": [p.to_dict() for p in self.matching.pairs] + [p.to_dict() for p in self.matching.possible],
         }
 
 
@@ -160,7 +161,10 @@ def read_side(path, max_bytes=None, empty_file=False):
 def diff_models(old, new, mode="auto", extensions="shared"):
     """The Diff between two Models.
 
-    ``mode``: "auto" pairs by id, then by similarity; "id" only by id. ``extensions``: "shared"
+    ``mode``: "auto" first decides whether the models are versions of one model or made apart
+    (bpmn/lineage.py); "versions" pairs by id, then by similarity; "independent" pairs
+    precision-first by label, possible counterparts listed apart (bpmn/match_independent.py);
+    "id" only by id. Changes rest on certain and likely pairs only. ``extensions``: "shared"
     compares foreign attributes and extension elements of the namespaces both models use (a
     namespace only one side uses is the writing tool's own bookkeeping: Signavio, ADONIS,
     Trisotech … add theirs to every element; it is listed in ``Diff.unshared_namespaces``);

@@ -49,15 +49,20 @@ def category(kind):
     return kinds.category(kind)
 
 
+CONFIDENCES = ("certain", "likely", "possible")
+
+
 @dataclass(frozen=True)
 class Pair:
-    """One paired element: ``how`` is "id" or "similarity", ``score`` in 0..1."""
+    """One paired element: ``how`` is "id" or "similarity", ``score`` in 0..1, ``confidence``
+    "certain" or "likely" (a pair the diff reports on) or "possible" (listed apart only)."""
 
     old_id: str
     new_id: str
     element_type: str
     how: str
     score: float
+    confidence: str = "certain"
 
     def to_dict(self):
         return {
@@ -66,24 +71,38 @@ class Pair:
             "element_type": self.element_type,
             "match": self.how,
             "score": round(self.score, 3),
+            "confidence": self.confidence,
         }
 
 
 @dataclass
 class Matching:
-    """The correspondence between two models' elements (only MATCHED_KINDS are paired)."""
+    """The correspondence between two models' elements (only MATCHED_KINDS are paired).
+
+    ``pairs`` are the certain and likely pairs (what the diff reports on); ``possible`` are
+    possible counterparts of elements left unpaired (models made apart only), never a change;
+    ``lineage`` says which mode was used and why (bpmn/lineage.py); ``notes`` say where the
+    matcher held back (e.g. the similarity step skipped past MAX_SIMILARITY_ITEMS).
+    """
 
     pairs: list
     old_only: list = field(default_factory=list)  # ids of old elements without partner
     new_only: list = field(default_factory=list)  # ids of new elements without partner
     old_items: dict = field(default=None, repr=False, compare=False)  # matchable(old), reused by the diff
     new_items: dict = field(default=None, repr=False, compare=False)
+    lineage: dict = field(default_factory=dict)
+    possible: list = field(default_factory=list)
+    notes: list = field(default_factory=list)
 
     def __post_init__(self):
         self.old_to_new = {p.old_id: p.new_id for p in self.pairs}
         self.new_to_old = {p.new_id: p.old_id for p in self.pairs}
         self._by_old = {p.old_id: p for p in self.pairs}
         self._by_new = {p.new_id: p for p in self.pairs}
+
+    @property
+    def mode(self):
+        return self.lineage.get("mode", "versions")
 
     def pair_of_old(self, old_id):
         return self._by_old.get(old_id)
@@ -199,22 +218,71 @@ def _inside_foreign_or_di(el):
 
 # --- the matcher ----------------------------------------------------------------------------------
 
+MODES = ("auto", "versions", "independent", "id")
+# Per category, when unpaired old x new elements are at most this many pairs, every pair is scored
+# (exhaustive, as for any model a person draws); above it only candidate pairs are (see _Candidates).
+DENSE_LIMIT = 10_000
+LABEL_CANDIDATES = 8  # per element: the partners that share most label stems
+POSITION_CANDIDATES = 4  # per element: the nearest shapes within POSITION_SCALE
+STEM_POSTINGS = 64  # a stem more frequent than this among the partners does not block on its own
+# Past this many unpaired elements on one side the similarity step is skipped: elements pair by
+# id only, and the matching carries a note saying so (keeps time and memory bounded for any input).
+MAX_SIMILARITY_ITEMS = 200_000
+
 
 def match_models(old, new, mode="auto", threshold=THRESHOLD):
-    """Pair the elements of two Models; see the module docstring. ``mode`` is "auto" or "id"."""
-    if mode not in ("auto", "id"):
-        raise ValueError(f"mode must be 'auto' or 'id', not {mode!r}")
+    """Pair the elements of two Models; see the module docstring.
+
+    ``mode``: "auto" decides whether the models are versions of one model or made apart
+    (bpmn/lineage.py) and pairs accordingly; "versions" pairs by id, then by similarity;
+    "independent" pairs precision-first by label (bpmn/match_independent.py); "id" by id only.
+    """
+    if mode not in MODES:
+        raise ValueError(f"mode must be one of {', '.join(MODES)}, not {mode!r}")
     a, b = matchable(old), matchable(new)
-    id_pairs = {}
-    for ident, item in a.items():
-        other = b.get(ident)
-        if other is not None and other.category == item.category:
-            id_pairs[ident] = ident
-    pairs = {o: (n, "id", 1.0) for o, n in id_pairs.items()}
-    if mode == "auto":
-        _Similarity(a, b, id_pairs, threshold).run(pairs)
-    result = [Pair(o, n, b[n].type, how, float(score)) for o, (n, how, score) in sorted(pairs.items())]
-    return Matching(result, sorted(set(a) - set(pairs)), sorted(set(b) - {p.new_id for p in result}), a, b)
+    from procex.bpmn.lineage import decide
+
+    lineage = decide(a, b, mode)
+    possible, notes = [], []
+    if lineage["mode"] == "independent":
+        from procex.bpmn.match_independent import match_independent
+
+        result, possible = match_independent(a, b)
+    else:
+        id_pairs = {}
+        for ident, item in a.items():
+            other = b.get(ident)
+            if other is not None and other.category == item.category:
+                id_pairs[ident] = ident
+        pairs = {o: (n, "id", 1.0) for o, n in id_pairs.items()}
+        if lineage["mode"] == "versions":
+            unpaired = max(len(a) - len(id_pairs), len(b) - len(id_pairs))
+            if unpaired > MAX_SIMILARITY_ITEMS:
+                notes.append({"code": "similarity_skipped", "unpaired": unpaired, "limit": MAX_SIMILARITY_ITEMS})
+            else:
+                _Similarity(a, b, id_pairs, threshold).run(pairs)
+        result = [
+            Pair(o, n, b[n].type, how, float(score), _versions_confidence(a[o], b[n], how))
+            for o, (n, how, score) in sorted(pairs.items())
+        ]
+    paired_new = {p.new_id for p in result}
+    return Matching(
+        result,
+        sorted(set(a) - {p.old_id for p in result}),
+        sorted(set(b) - paired_new),
+        a,
+        b,
+        lineage=lineage,
+        possible=possible,
+        notes=notes,
+    )
+
+
+def _versions_confidence(o, n, how):
+    """Between versions of one model: an id pair, or a pair of the same label and type, is certain."""
+    if how == "id" or (o.type == n.type and o.label is not None and compact_label(o.label) == compact_label(n.label)):
+        return "certain"
+    return "likely"
 
 
 class _Similarity:
@@ -233,6 +301,8 @@ class _Similarity:
             if ident not in taken:
                 self.free_b.setdefault(item.category, []).append(item)
         self._labels = {}
+        self._label_pairs = {}
+        self._static = {}
 
     def run(self, pairs):
         flows = [c for c in self.free_a if c in FLOW_KINDS]
@@ -258,9 +328,6 @@ class _Similarity:
         pairs.update(current)
 
     def _assign(self, cat, mapping):
-        import numpy as np  # imported late: `procex diff` of id-equal models never needs it
-        from scipy.optimize import linear_sum_assignment
-
         olds, news = self.free_a[cat], self.free_b[cat]
         if cat in FLOW_KINDS:
             score = self._flow_scores(olds, news, mapping)
@@ -270,23 +337,63 @@ class _Similarity:
             score = self._lane_scores(olds, news, mapping)
         else:
             score = self._node_scores(cat, olds, news, mapping)
-        gated = np.where(score >= self.threshold, score, 0.0)
-        rows, cols = linear_sum_assignment(gated, maximize=True)
         found = {}
-        for r, c in zip(rows, cols, strict=True):
-            if gated[r, c] > 0:
-                found[olds[r].id] = (news[c].id, "similarity", round(float(score[r, c]), 4))
+        for r, c, value in best_assignment(score, self.threshold):
+            found[olds[r].id] = (news[c].id, "similarity", round(float(value), 4))
         return found
 
-    # --- evidence ----------------------------------------------------------------------------
-    def _label_matrix(self, cat, olds, news):
-        key = (cat, len(olds), len(news))
-        cached = self._labels.get(key)
-        if cached is None:
-            cached = self._labels[key] = label_matrix([o.label for o in olds], [n.label for n in news])
-        return cached
+    # --- candidates ---------------------------------------------------------------------------
+    def _pairs(self, cat, olds, news, mapping):
+        """(rows, cols, dense): the candidate pairs of a category as index arrays."""
+        import numpy as np  # imported late: `procex diff` of id-equal models never needs it
 
-    def _key(self, ident, side_items, mapping, other_items, reverse):
+        if len(olds) * len(news) <= DENSE_LIMIT:
+            rows, cols = np.indices((len(olds), len(news)))
+            return rows.ravel(), cols.ravel(), True
+        static = self._static.get(cat)
+        if static is None:
+            static = self._static[cat] = _static_candidates(olds, news)
+        found = set(static)
+        col_of = {n.id: j for j, n in enumerate(news)}
+        for i, o in enumerate(olds):
+            for neighbour in o.neighbours:
+                partner = mapping.get(neighbour)
+                if partner is None:
+                    continue
+                for around in self.b[partner].neighbours:
+                    j = col_of.get(around)
+                    if j is not None:
+                        found.add((i, j))
+        ordered = sorted(found)
+        rows = np.fromiter((p[0] for p in ordered), dtype=np.int64, count=len(ordered))
+        cols = np.fromiter((p[1] for p in ordered), dtype=np.int64, count=len(ordered))
+        return rows, cols, False
+
+    # --- evidence ----------------------------------------------------------------------------
+    def _pair_labels(self, cat, olds, news, rows, cols, dense):
+        """Label similarity of each candidate pair (as label_matrix would give it)."""
+        import numpy as np  # imported late: `procex diff` of id-equal models never needs it
+
+        if dense:
+            matrix = self._labels.get(cat)
+            if matrix is None:
+                matrix = self._labels[cat] = label_matrix([o.label for o in olds], [n.label for n in news])
+            return matrix[rows, cols]
+        cache = self._label_pairs
+        out = np.empty(len(rows))
+        for k, (i, j) in enumerate(zip(rows.tolist(), cols.tolist(), strict=True)):
+            left, right = olds[i].label, news[j].label
+            value = cache.get((left, right))
+            if value is None:
+                if left is None or right is None:
+                    value = 0.5 if left is None and right is None else 0.2
+                else:
+                    value = label_similarity(left, right)
+                cache[(left, right)] = value
+            out[k] = value
+        return out
+
+    def _key(self, ident, side_items, mapping, reverse):
         """A comparable token for a referenced element: its new id when paired, else its name."""
         if ident is None:
             return None
@@ -302,71 +409,75 @@ class _Similarity:
 
     def _keys(self, idents, side, mapping, reverse):
         items = self.a if side == "a" else self.b
-        return [self._key(i, items, mapping, None, reverse) for i in idents]
+        return [self._key(i, items, mapping, reverse) for i in idents]
 
     @staticmethod
-    def _equal(left, right):
-        """Matrix of left[i] == right[j] (None never equals)."""
+    def _codes(left, right):
+        """Integer codes of two value lists (-1 for None): equal values share a code."""
         import numpy as np  # imported late: `procex diff` of id-equal models never needs it
 
         codes = {}
         ca = np.array([-1 if v is None else codes.setdefault(v, len(codes)) for v in left], dtype=np.int64)
         cb = np.array([-1 if v is None else codes.setdefault(v, len(codes)) for v in right], dtype=np.int64)
+        return ca, cb
+
+    def _equal_pairs(self, left, right, rows, cols):
+        """left[i] == right[j] for each candidate pair (None never equals)."""
+        ca, cb = self._codes(left, right)
+        x, y = ca[rows], cb[cols]
+        return ((x == y) & (x >= 0)).astype(float)
+
+    @staticmethod
+    def _equal(left, right):
+        """Matrix of left[i] == right[j] (None never equals); for the few processes, pools, lanes."""
+        ca, cb = _Similarity._codes(left, right)
         return ((ca[:, None] == cb[None, :]) & (ca[:, None] >= 0)).astype(float)
 
-    def _neighbour_matrix(self, olds, news, mapping, reverse):
-        """Dice overlap of paired neighbours (matrix), and where it applies (mask)."""
+    @staticmethod
+    def _neighbour_dice(olds, news, mapping, reverse, rows, cols):
+        """Dice overlap of paired neighbours for each candidate pair, and where it applies."""
         import numpy as np  # imported late: `procex diff` of id-equal models never needs it
 
-        col = {}
-        rows_a, rows_b = [], []
-        for o in olds:
-            rows_a.append({mapping[n] for n in o.neighbours if n in mapping})
-        for n in news:
-            rows_b.append({m for m in n.neighbours if m in reverse})
-        for row in rows_a + rows_b:
-            for ident in row:
-                col.setdefault(ident, len(col))
-        if not col:
-            return np.zeros((len(olds), len(news))), np.zeros((len(olds), len(news)), dtype=bool)
-        neighbours_a = np.zeros((len(olds), len(col)))
-        neighbours_b = np.zeros((len(news), len(col)))
-        for i, row in enumerate(rows_a):
-            neighbours_a[i, [col[x] for x in row]] = 1.0
-        for j, row in enumerate(rows_b):
-            neighbours_b[j, [col[x] for x in row]] = 1.0
-        common = neighbours_a @ neighbours_b.T
-        total = neighbours_a.sum(1)[:, None] + neighbours_b.sum(1)[None, :]
-        mask = total > 0
-        dice = np.divide(2 * common, total, out=np.zeros_like(common), where=mask)
+        sets_a = [{mapping[n] for n in o.neighbours if n in mapping} for o in olds]
+        sets_b = [{m for m in n.neighbours if m in reverse} for n in news]
+        dice = np.zeros(len(rows))
+        mask = np.zeros(len(rows), dtype=bool)
+        for k, (i, j) in enumerate(zip(rows.tolist(), cols.tolist(), strict=True)):
+            sa, sb = sets_a[i], sets_b[j]
+            total = len(sa) + len(sb)
+            if total:
+                mask[k] = True
+                dice[k] = 2 * len(sa & sb) / total
         return dice, mask
 
     def _node_scores(self, cat, olds, news, mapping):
+        """(rows, cols, scores) of the candidate pairs of flow nodes, data and annotations."""
         import numpy as np  # imported late: `procex diff` of id-equal models never needs it
 
+        rows, cols, dense = self._pairs(cat, olds, news, mapping)
         reverse = set(mapping.values())
-        num = W_LABEL * self._label_matrix(cat, olds, news)
+        num = W_LABEL * self._pair_labels(cat, olds, news, rows, cols, dense)
         den = np.full(num.shape, W_LABEL)
         # type and event definitions
-        same_type = self._equal([o.type for o in olds], [n.type for n in news])
-        same_defs = self._equal([o.defs for o in olds], [n.defs for n in news])
+        same_type = self._equal_pairs([o.type for o in olds], [n.type for n in news], rows, cols)
+        same_defs = self._equal_pairs([o.defs for o in olds], [n.defs for n in news], rows, cols)
         num += W_TYPE * (0.4 + 0.3 * same_type + 0.3 * same_defs)
         den += W_TYPE
         # neighbours
-        dice, mask = self._neighbour_matrix(olds, news, mapping, reverse)
+        dice, mask = self._neighbour_dice(olds, news, mapping, reverse, rows, cols)
         num += W_NEIGHBOURS * dice * mask
         den += W_NEIGHBOURS * mask
         # lane and container
         lane_a = self._keys([o.lane for o in olds], "a", mapping, reverse)
         lane_b = self._keys([n.lane for n in news], "b", mapping, reverse)
-        both_laneless = (
-            np.array([o.lane is None for o in olds])[:, None] & np.array([n.lane is None for n in news])[None, :]
-        )
-        num += W_LANE * np.maximum(self._equal(lane_a, lane_b), both_laneless)
+        laneless_a = np.array([o.lane is None for o in olds])
+        laneless_b = np.array([n.lane is None for n in news])
+        both_laneless = laneless_a[rows] & laneless_b[cols]
+        num += W_LANE * np.maximum(self._equal_pairs(lane_a, lane_b, rows, cols), both_laneless)
         den += W_LANE
         cont_a = self._keys([o.container for o in olds], "a", mapping, reverse)
         cont_b = self._keys([n.container for n in news], "b", mapping, reverse)
-        num += W_CONTAINER * self._equal(cont_a, cont_b)
+        num += W_CONTAINER * self._equal_pairs(cont_a, cont_b, rows, cols)
         den += W_CONTAINER
         # position of the shapes
         has_a = np.array([o.center is not None for o in olds])
@@ -374,11 +485,11 @@ class _Similarity:
         if has_a.any() and has_b.any():
             ca = np.array([o.center or (0.0, 0.0) for o in olds])
             cb = np.array([n.center or (0.0, 0.0) for n in news])
-            dist = np.sqrt(((ca[:, None, :] - cb[None, :, :]) ** 2).sum(-1))
-            pmask = has_a[:, None] & has_b[None, :]
+            dist = np.sqrt(((ca[rows] - cb[cols]) ** 2).sum(-1))
+            pmask = has_a[rows] & has_b[cols]
             num += W_POSITION * np.clip(1 - dist / POSITION_SCALE, 0, 1) * pmask
             den += W_POSITION * pmask
-        return num / den
+        return rows, cols, num / den
 
     def _pool_scores(self, olds, news, mapping):
         import numpy as np  # imported late: `procex diff` of id-equal models never needs it
@@ -391,15 +502,29 @@ class _Similarity:
                 self._keys([n.parent for n in news], "b", mapping, reverse),
             )
             return 0.5 * label + 0.5 * proc
-        # processes: share of their flow nodes already paired into each other
-        content_a = [{mapping[i] for i, it in self.a.items() if it.container == o.id and i in mapping} for o in olds]
-        content_b = [{i for i, it in self.b.items() if it.container == n.id} for n in news]
+        # processes: share of their flow nodes already paired into each other (one pass per side)
+        row_of = {o.id: i for i, o in enumerate(olds)}
+        col_of = {n.id: j for j, n in enumerate(news)}
+        content_a = [set() for _ in olds]
+        content_b = [set() for _ in news]
+        for ident, item in self.a.items():
+            if item.container in row_of and ident in mapping:
+                content_a[row_of[item.container]].add(mapping[ident])
+        for ident, item in self.b.items():
+            if item.container in col_of:
+                content_b[col_of[item.container]].add(ident)
         content = np.zeros((len(olds), len(news)))
         for i, ca in enumerate(content_a):
             for j, cb in enumerate(content_b):
                 if ca or cb:
                     content[i, j] = 2 * len(ca & cb) / (len(ca) + len(cb))
         return 0.4 * label + 0.6 * content
+
+    def _label_matrix(self, cat, olds, news):
+        matrix = self._labels.get(cat)
+        if matrix is None:
+            matrix = self._labels[cat] = label_matrix([o.label for o in olds], [n.label for n in news])
+        return matrix
 
     def _lane_scores(self, olds, news, mapping):
         import numpy as np  # imported late: `procex diff` of id-equal models never needs it
@@ -424,22 +549,147 @@ class _Similarity:
         return num / den
 
     def _flow_scores(self, olds, news, mapping):
+        """(rows, cols, scores): a flow is a candidate only when one of its ends is paired with the
+        other's (with neither, the score stays below 0.35 + 0.2 + 0.1 = 0.65 - 0.35 < THRESHOLD)."""
         import numpy as np  # imported late: `procex diff` of id-equal models never needs it
 
         reverse = set(mapping.values())
-        src = self._equal(
-            [mapping.get(o.source) for o in olds], [n.source if n.source in reverse else None for n in news]
+        if len(olds) * len(news) <= DENSE_LIMIT:
+            rows, cols = np.indices((len(olds), len(news)))
+            rows, cols, dense = rows.ravel(), cols.ravel(), True
+        else:
+            by_source, by_target = {}, {}
+            for j, n in enumerate(news):
+                by_source.setdefault(n.source, []).append(j)
+                by_target.setdefault(n.target, []).append(j)
+            found = set()
+            for i, o in enumerate(olds):
+                for j in by_source.get(mapping.get(o.source, "\x00old"), ()):
+                    found.add((i, j))
+                for j in by_target.get(mapping.get(o.target, "\x00old"), ()):
+                    found.add((i, j))
+            ordered = sorted(found)
+            rows = np.array([p[0] for p in ordered], dtype=np.int64)
+            cols = np.array([p[1] for p in ordered], dtype=np.int64)
+            dense = False
+        src = self._equal_pairs(
+            [mapping.get(o.source) for o in olds], [n.source if n.source in reverse else None for n in news], rows, cols
         )
-        tgt = self._equal(
-            [mapping.get(o.target) for o in olds], [n.target if n.target in reverse else None for n in news]
+        tgt = self._equal_pairs(
+            [mapping.get(o.target) for o in olds], [n.target if n.target in reverse else None for n in news], rows, cols
         )
-        label = self._label_matrix(olds[0].category, olds, news)
-        unnamed = (
-            np.array([o.label is None for o in olds])[:, None] & np.array([n.label is None for n in news])[None, :]
-        )
+        label = self._pair_labels(olds[0].category, olds, news, rows, cols, dense)
+        unnamed = np.array([o.label is None for o in olds])[rows] & np.array([n.label is None for n in news])[cols]
         label = np.where(unnamed, 1.0, label)  # two unnamed flows agree on their name
-        cond = self._equal([o.condition or "" for o in olds], [n.condition or "" for n in news])
-        return 0.35 * src + 0.35 * tgt + 0.2 * label + 0.1 * cond
+        cond = self._equal_pairs([o.condition or "" for o in olds], [n.condition or "" for n in news], rows, cols)
+        return rows, cols, 0.35 * src + 0.35 * tgt + 0.2 * label + 0.1 * cond
+
+
+def _static_candidates(olds, news):
+    """Candidate pairs that do not depend on the pairing so far: the same label (a group of at most
+    STEM_POSTINGS), the LABEL_CANDIDATES partners sharing most label stems (stems shared by more
+    than STEM_POSTINGS partners only narrow, never widen) and the POSITION_CANDIDATES nearest shapes."""
+    import numpy as np  # imported late: `procex diff` of id-equal models never needs it
+
+    found = set()
+    same_label, postings = {}, {}
+    for j, n in enumerate(news):
+        if n.label is not None:
+            same_label.setdefault(compact_label(n.label), []).append(j)
+            for stem in set(label_tokens(n.label)):
+                postings.setdefault(stem, []).append(j)
+    for i, o in enumerate(olds):
+        if o.label is None:
+            continue
+        group = same_label.get(compact_label(o.label), ())
+        if len(group) <= STEM_POSTINGS:
+            found.update((i, j) for j in group)
+        stems = sorted(set(label_tokens(o.label)), key=lambda s: (len(postings.get(s, ())), s))
+        counts = {}
+        narrow = [s for s in stems if 0 < len(postings.get(s, ())) <= STEM_POSTINGS]
+        if narrow:
+            for stem in stems:
+                for j in postings.get(stem, ()) if stem in narrow else ():
+                    counts[j] = counts.get(j, 0) + 1
+        elif stems and all(s in postings for s in stems):
+            # only frequent stems: the partners that have all of them (capped)
+            common = set(postings[stems[0]])
+            for stem in stems[1:]:
+                common &= set(postings[stem])
+            counts = dict.fromkeys(sorted(common)[: 4 * STEM_POSTINGS], len(stems))
+        best = sorted(counts, key=lambda j: (-counts[j], j))[:LABEL_CANDIDATES]
+        found.update((i, j) for j in best)
+    with_a = [i for i, o in enumerate(olds) if o.center is not None]
+    with_b = [j for j, n in enumerate(news) if n.center is not None]
+    if with_a and with_b:
+        from scipy.spatial import cKDTree
+
+        tree = cKDTree(np.array([news[j].center for j in with_b]))
+        k = min(POSITION_CANDIDATES, len(with_b))
+        dist, idx = tree.query(np.array([olds[i].center for i in with_a]), k=k, distance_upper_bound=POSITION_SCALE)
+        dist, idx = dist.reshape(len(with_a), k), idx.reshape(len(with_a), k)
+        for row, i in enumerate(with_a):
+            for d, j in zip(dist[row], idx[row], strict=True):
+                if np.isfinite(d):
+                    found.add((i, with_b[int(j)]))
+    return found
+
+
+def best_assignment(score, threshold):
+    """[(row, col, score)] of the optimal one-to-one assignment of the pairs scoring >= threshold.
+
+    ``score`` is a dense matrix or (rows, cols, values) of candidate pairs. Small problems go to
+    ``scipy.optimize.linear_sum_assignment``; large sparse ones to
+    ``scipy.sparse.csgraph.min_weight_full_bipartite_matching`` on the candidate graph, extended
+    so that every element may stay unpaired (a dummy partner per element, and a dummy-to-dummy edge
+    mirroring each candidate pair): the same optimum, in memory linear in the candidate pairs.
+    """
+    import numpy as np  # imported late: `procex diff` of id-equal models never needs it
+    from scipy.optimize import linear_sum_assignment
+
+    if isinstance(score, tuple):
+        rows, cols, values = score
+    else:
+        rows, cols = np.nonzero(score >= threshold)
+        values = score[rows, cols]
+    keep = values >= threshold
+    rows, cols, values = rows[keep], cols[keep], values[keep]
+    if not len(rows):
+        return []
+    row_ids, r = np.unique(rows, return_inverse=True)
+    col_ids, c = np.unique(cols, return_inverse=True)
+    n_r, n_c = len(row_ids), len(col_ids)
+    if n_r * n_c <= DENSE_LIMIT:
+        gated = np.zeros((n_r, n_c))
+        gated[r, c] = values
+        picked_r, picked_c = linear_sum_assignment(gated, maximize=True)
+        return [
+            (int(row_ids[i]), int(col_ids[j]), float(gated[i, j]))
+            for i, j in zip(picked_r, picked_c, strict=True)
+            if gated[i, j] > 0
+        ]
+    from scipy.sparse import coo_matrix
+    from scipy.sparse.csgraph import min_weight_full_bipartite_matching
+
+    base = 2.0  # every edge weighs base (dummy) or base - score (a real pair): all positive
+    n = len(rows)
+    graph = coo_matrix(
+        (
+            np.concatenate([base - values, np.full(n_r + n_c + n, base)]),
+            (
+                np.concatenate([r, np.arange(n_r), n_r + np.arange(n_c), n_r + c]),
+                np.concatenate([c, n_c + np.arange(n_r), np.arange(n_c), n_c + r]),
+            ),
+        ),
+        shape=(n_r + n_c, n_c + n_r),
+    ).tocsr()
+    value_of = dict(zip(zip(r.tolist(), c.tolist(), strict=True), values.tolist(), strict=True))
+    picked_r, picked_c = min_weight_full_bipartite_matching(graph)
+    out = []
+    for i, j in zip(picked_r.tolist(), picked_c.tolist(), strict=True):
+        if i < n_r and j < n_c:
+            out.append((int(row_ids[i]), int(col_ids[j]), value_of[(i, j)]))
+    return out
 
 
 ESTIMATE_FLOOR = 0.3  # below this lower bound a pair's label similarity is not computed exactly

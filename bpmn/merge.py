@@ -204,6 +204,8 @@ def _conflict_kind(aspect):
 class _Classifier:
     def __init__(self, base, local, upstream, mode):
         self.base, self.local, self.upstream = base, local, upstream
+        # three versions of one model: "auto" needs no guess whether they were made apart
+        mode = "versions" if mode == "auto" else mode
         self.dl = diff_models(base, local, mode)
         self.du = diff_models(base, upstream, mode)
         self.ml, self.mu = self.dl.matching, self.du.matching

@@ -84,7 +84,7 @@ stand standes start statist stell sterb steuer stift strass strom stuetz tag ter
 uebergab ueberpruef ueberweis umbau ummeld umzug unterhalt unterlag unterricht unterschrift urkund
 urlaub veranstalt verband verein verfahr vergab vergnueg verkauf verkehr verlaenger vermerk
 versand versicher versorg vertrag verwalt verzeichnis vollmacht vorgang vorlag vorschuss waffe
-wahl wald wasser weg weiterleit werb widerruf widerspruch wirtschaft wohn wohngeld zahl zeit
+vollstaendig wahl wald wasser weg weiterleit werb widerruf widerspruch wirtschaft wohn wohngeld zahl zeit
 zeugnis zins zulass zuschuss zustaend zustell zustimm zuteil zweit
 """.split()
 # Irregular plurals and forms that no suffix rule reaches.
@@ -111,6 +111,16 @@ _IRREGULAR = {
     "name": "nam",
     "namen": "nam",
     "eltern": "elter",
+    "versenden": "versand",
+    "versendet": "versand",
+    "versende": "versand",
+    "vollstaendigkeit": "vollstaendig",
+    "eingegangen": "eingang",
+    "eingehen": "eingang",
+    "eingeht": "eingang",
+    "entgegennehmen": "entgegennahm",
+    "entgegengenommen": "entgegennahm",
+    "entgegennahme": "entgegennahm",
 }
 _SUFFIXES = (
     "",
@@ -166,10 +176,30 @@ _VOWEL = re.compile(r"[aeiouy]")
 # --- stemming and compound splitting ------------------------------------------------------------
 
 
+_ENGLISH_ENDINGS = ("ations", "ation", "ings", "ing", "ied", "ies", "ed", "es", "s")
+
+
+def _english_stem(word):
+    """Light suffix stripping for English words: check/checks/checked/checking -> check."""
+    for ending in _ENGLISH_ENDINGS:
+        if word.endswith(ending) and len(word) - len(ending) >= 3:
+            word = word[: -len(ending)]
+            if ending in ("ied", "ies"):
+                word += "y"
+            break
+    if len(word) > 3 and word[-1] == "e":
+        word = word[:-1]  # issue/issued, approve/approval share "issu", "approv"
+    if len(word) > 4 and word[-1] == word[-2] and word[-1] not in "aeiouls":
+        word = word[:-1]  # submitted -> submitt -> submit
+    return word
+
+
 def _generic_stem(word):
     """Light suffix stripping for words outside the lexicon (after the CISTEM stemmer's idea)."""
     if not word.isalpha():
         return word
+    if word.isascii() and _looks_english(word):
+        return _english_stem(word)
     if len(word) > 6 and word.endswith("ungen"):
         word = word[:-5]
     elif len(word) > 5 and word.endswith("ung"):
@@ -182,6 +212,14 @@ def _generic_stem(word):
         else:
             break
     return word
+
+
+_ENGLISH_HINT = re.compile(r"(tion|tions|ing|ings|ied|ck|ckt|w|y|th|tted|pped|dded|gged|ssed)$|^(th|wh)|ee|oo|ea")
+
+
+def _looks_english(word):
+    """A guess good enough for light stemming: endings and letter pairs German rarely has."""
+    return bool(_ENGLISH_HINT.search(word)) or word.endswith("ed") and not word.endswith("ted") or word.endswith("al")
 
 
 def _split_compound(word):
@@ -319,3 +357,38 @@ def label_similarity(a, b):
     tok /= len(sa) + len(sb)
     char = max(Indel.normalized_similarity(ca, cb), Indel.normalized_similarity(ja, jb))
     return min(0.99, _TOKEN_WEIGHT * tok + (1 - _TOKEN_WEIGHT) * char)
+
+
+# --- what a label is about ----------------------------------------------------------------------
+# Verbs that add no content of their own: "Antragsprüfung durchführen" is "Antrag prüfen".
+_LIGHT_VERBS = frozenset({"durchfuehr", "vornehm", "erfolg", "vollzieh", "perform", "carry", "out", "do"})
+# Words that say something arrives: a catch event "Unterlagen eingegangen" and a task "Unterlagen
+# entgegennehmen" both receive the documents.
+_RECEIVE_WORDS = (
+    "eingang eingegangen eingehen erhalten erhalt empfangen empfang eingetroffen entgegennehmen "
+    "entgegengenommen annehmen angenommen annahme angekommen eingereicht einreichung liegt vor vorliegen "
+    "receive received arrive arrived arrives submitted"
+)
+
+
+@lru_cache(maxsize=131072)
+def content_stems(s):
+    """The stems a label is about, light verbs left out: "Prüfung des Antrags durchführen",
+    "Antrag prüfen" and "Antragsprüfung" all give {antrag, pruef}."""
+    return frozenset(t for t in _tokens(s) if t not in _LIGHT_VERBS)
+
+
+@lru_cache(maxsize=1)
+def _receive_stems():
+    return frozenset(t for word in _RECEIVE_WORDS.split() for t in _tokens(word))
+
+
+def received_thing(s):
+    """What a label says is received, as stems, or None when it speaks of no receiving:
+    "Unterlagen eingegangen" and "Nachgereichte Unterlagen entgegennehmen" both give {unterlag}
+    (plus "nachgereich" for the second)."""
+    stems = content_stems(s)
+    receive = _receive_stems()
+    if not stems & receive:
+        return None
+    return stems - receive

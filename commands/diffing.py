@@ -33,10 +33,12 @@ def REPORT_OPTIONS(command):  # noqa: N802 - used like a constant option bundle
             click.option(
                 "--match",
                 "mode",
-                type=click.Choice(["auto", "id"]),
+                type=click.Choice(["auto", "versions", "independent", "id"]),
                 default="auto",
                 show_default=True,
-                help="auto: pair by id, then by similarity; id: pair by id only.",
+                help="auto: decide whether the models are versions of one model or made apart; "
+                "versions: pair by id, then by similarity; independent: pair by label, precision first, "
+                "possible counterparts listed apart; id: pair by id only.",
             ),
         ]
     ):

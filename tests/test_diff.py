@@ -292,7 +292,16 @@ def test_regenerated_ids_pair_everything_by_similarity_with_no_change(old, new):
 def test_to_dict_has_the_documented_shape(old, new):
     edit.rename(new, "check", "Antrag sichten")
     data = json.loads(json.dumps(diff_models(old, new).to_dict()))
-    assert list(data) == ["old", "new", "summary", "changes", "matches"]
+    assert list(data) == ["old", "new", "summary", "changes", "matching", "matches"]
+    assert data["matching"] == {
+        "mode": "versions",
+        "requested": "auto",
+        "basis": "ids",
+        "shared_ids": 10,
+        "same_place_labels": 9,
+        "compared": 10,
+        "notes": [],
+    }
     assert data["old"] == "alt.bpmn" and list(data["summary"]) == list(KINDS)
     assert data["changes"] == [
         {
@@ -312,6 +321,7 @@ def test_to_dict_has_the_documented_shape(old, new):
         "element_type": "task",
         "match": "id",
         "score": 1.0,
+        "confidence": "certain",
     }
     assert len(data["matches"]) == 21
 

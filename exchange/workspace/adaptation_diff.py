@@ -82,7 +82,8 @@ def diff_process(ws, name, mode="auto"):
     base = Model.from_bytes(base_bytes, f"{entry.upstream} (original)")
     local = Model.from_file(local_path)
     _, applied = _mapped(ws, base_bytes, f"{entry.upstream} (mapped)")
-    diff = diff_models(base, local, mode=mode)
+    # the local file is an adaptation of the upstream original: versions of one model
+    diff = diff_models(base, local, mode="versions" if mode == "auto" else mode)
     result = diff.to_dict()
     attribute_causes(result["changes"], applied)
     result["old"] = f"{entry.upstream} (original, cached {entry.sha256[:12]})"
