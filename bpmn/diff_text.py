@@ -135,6 +135,55 @@ def format_summary(diff, lang="de"):
     return head + (": " + ", ".join(parts) if parts else "") + tail
 
 
+MODE_WORDS = {
+    "de": {"versions": "Versionen eines Modells", "independent": "unabhängig erstellte Modelle", "id": "nur nach ID"},
+    "en": {"versions": "versions of one model", "independent": "models made apart", "id": "by id only"},
+}
+
+
+def describe_lineage(lineage, lang="de"):
+    """One line saying how the elements were paired and why (from ``Matching.lineage``)."""
+    if not lineage:
+        return ""
+    mode, basis = lineage.get("mode"), lineage.get("basis")
+    word = MODE_WORDS[lang].get(mode, mode)
+    shared, same, compared = lineage.get("shared_ids"), lineage.get("same_place_labels"), lineage.get("compared")
+    if lang == "de":
+        why = {
+            "requested": f"mit --match {mode} gewählt",
+            "ids": f"{shared} von {compared} Flussknoten mit gleicher ID",
+            "labels": f"IDs neu vergeben, {same} von {compared} Bezeichnungen gleich und an gleicher Stelle",
+            "neither": f"nur {shared} von {compared} IDs gleich, {same} Bezeichnungen gleich und an gleicher Stelle",
+            "empty": "eine Seite hat keine Flussknoten",
+        }.get(basis, basis)
+        line = f"Paarung: {word} ({why})"
+        if mode == "independent":
+            line += "; nur sichere und wahrscheinliche Paare ergeben Änderungen"
+    else:
+        why = {
+            "requested": f"chosen with --match {mode}",
+            "ids": f"{shared} of {compared} flow nodes keep their id",
+            "labels": f"ids regenerated, {same} of {compared} labels the same and in the same place",
+            "neither": f"only {shared} of {compared} ids the same, {same} labels the same and in the same place",
+            "empty": "one side has no flow nodes",
+        }.get(basis, basis)
+        line = f"pairing: {word} ({why})"
+        if mode == "independent":
+            line += "; only certain and likely pairs give changes"
+    return line
+
+
+def describe_note(note, lang="de"):
+    if note.get("code") == "similarity_skipped":
+        if lang == "de":
+            return (
+                f"Hinweis: {note['unpaired']} Elemente ohne gleiche ID, mehr als {note['limit']}: "
+                "nur nach ID gepaart (keine Ähnlichkeitssuche)"
+            )
+        return f"note: {note['unpaired']} elements without a shared id, more than {note['limit']}: paired by id only"
+    return str(note)
+
+
 def format_text(diff, lang="de", style=None, layout=True):
     """The report: a summary line, then the changes grouped by kind, with names and ids.
 
@@ -148,6 +197,10 @@ def format_text(diff, lang="de", style=None, layout=True):
         else f"{diff.old_path or 'old'} → {diff.new_path or 'new'}",
         format_summary(diff, lang),
     ]
+    matching = getattr(diff, "matching", None)
+    if matching is not None and matching.lineage:
+        lines.append(describe_lineage(matching.lineage, lang))
+        lines.extend(describe_note(note, lang) for note in matching.notes)
     for kind in words:
         group = [c for c in diff.changes if c.kind == kind]
         if not group or (kind == "layout" and not layout):
@@ -168,6 +221,19 @@ def format_text(diff, lang="de", style=None, layout=True):
                 if lang == "de":
                     prop = PROPERTY_WORDS_DE.get(prop, prop)
                 lines.append(f"      {prop}: {_value(detail['old'], lang)} → {_value(detail['new'], lang)}")
+    if matching is not None and matching.possible:
+        lines.append("")
+        lines.append(
+            f"Mögliche Entsprechungen ({len(matching.possible)}, nicht als Änderung gezählt):"
+            if lang == "de"
+            else f"Possible counterparts ({len(matching.possible)}, not counted as changes):"
+        )
+        similar = "ähnlich" if lang == "de" else "similar"
+        for pair in matching.possible:
+            o, n = matching.old_items[pair.old_id], matching.new_items[pair.new_id]
+            left = f"{type_word(o.type, lang)} {quote(o.label, lang) + ' ' if o.label else ''}[{o.id}]"
+            right = f"{type_word(n.type, lang)} {quote(n.label, lang) + ' ' if n.label else ''}[{n.id}]"
+            lines.append(f"  {left} ~ {right} ({similar} {pair.score:.2f})")
     for side, uris in diff.unshared_namespaces.items():
         if uris:
             if lang == "de":

@@ -35,15 +35,17 @@ def family(item):
     """Which elements may stand for each other across two independent models."""
     if item.type in kinds.DATA_ELEMENTS or item.type == "dataStore":
         return "data"
-    if item.category in ("activity", "event", "gateway"):
-        return item.category
-    return item.category  # lane, participant, process, textAnnotation, group, flows
+    if item.category == "event":
+        # a start event is no end event, whatever their labels say ("Hund angemeldet")
+        return "event:" + {"startEvent": "start", "endEvent": "end"}.get(item.type, "intermediate")
+    return item.category  # activity, gateway, lane, participant, process, textAnnotation, flows
 
 
 def match_independent(a, b):
     """(pairs, possible): certain and likely Pairs, and possible counterparts, of items a and b."""
     state = _State(a, b)
-    labelled = ("activity", "event", "gateway", "data", "textAnnotation", "lane", "participant")
+    labelled = ("activity", "event:start", "event:intermediate", "event:end", "gateway", "data", "textAnnotation")
+    labelled += ("lane", "participant")
     for fam in labelled:
         state.tier(fam, lambda it: compact_label(it.label) if it.label else None, "certain")
     for fam in labelled:
@@ -135,8 +137,8 @@ class _State:
 
     def receiving(self):
         """A catch event pairs with a task that receives the same thing (likely)."""
-        olds = self.free(self.a, self.pairs, lambda it: it.label and family(it) in ("event", "activity"))
-        news = self.free(self.b, self.taken, lambda it: it.label and family(it) in ("event", "activity"))
+        olds = self.free(self.a, self.pairs, lambda it: it.label and it.category in ("event", "activity"))
+        news = self.free(self.b, self.taken, lambda it: it.label and it.category in ("event", "activity"))
         for o in olds:
             if o.id in self.pairs:
                 continue
@@ -190,7 +192,7 @@ class _State:
         from procex.bpmn.match import _static_candidates
 
         out = []
-        for fam in ("activity", "event", "gateway", "data", "lane", "participant"):
+        for fam in ("activity", "event:start", "event:intermediate", "event:end", "gateway", "data", "lane"):
             olds = self.free(self.a, self.pairs, lambda it, fam=fam: family(it) == fam)
             news = self.free(self.b, self.taken, lambda it, fam=fam: family(it) == fam)
             if not olds or not news:
