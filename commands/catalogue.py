@@ -4,7 +4,7 @@ import sys
 
 import click
 
-from procex.commands.common import ListingProgress, emit_json, open_workspace
+from procex.commands.common import ListingProgress, dir_option, emit_json, lang_option, open_workspace
 
 
 @click.group("catalogue")
@@ -20,22 +20,15 @@ def catalogue_group():
     help="Name the columns when the header is not recognised: key=…,title=…,status=…,"
     "office=…,process=… (header text, letter or number).",
 )
-@click.option(
-    "--into",
-    "into",
-    default=".",
-    type=click.Path(file_okay=False),
-    show_default=True,
-    help="Workspace folder; writes DIR/catalogue.csv.",
-)
-def catalogue_import(file, columns, into):
+@dir_option("Workspace folder; writes DIR/catalogue.csv.")
+def catalogue_import(file, columns, directory):
     """Import a CSV or XLSX service list into catalogue.csv, checking every Leistungsschlüssel.
 
     Exit status 1 when rows had errors (they are reported; the good rows are imported).
     """
     from procex.exchange.catalogue import entries as catalogue
 
-    result = catalogue.import_catalogue(file, into, columns)
+    result = catalogue.import_catalogue(file, directory, columns)
     for line in catalogue.format_import_report(result):
         click.echo(line)
     if result.errors:
@@ -59,14 +52,7 @@ def catalogue_import(file, columns, into):
     show_default=True,
     help="Lead the best candidate needs over the second for --accept.",
 )
-@click.option(
-    "--dir",
-    "directory",
-    default=".",
-    type=click.Path(file_okay=False),
-    show_default=True,
-    help="Workspace folder holding catalogue.csv.",
-)
+@dir_option("Workspace folder holding catalogue.csv.")
 def catalogue_match_keys(accept, as_json, min_score, margin, directory):
     """Propose Leistungsschlüssel for catalogue rows without one (top 3 LeiKa names, with scores)."""
     from procex.exchange.catalogue import entries as catalogue
@@ -92,7 +78,7 @@ def catalogue_match_keys(accept, as_json, min_score, margin, directory):
 )
 @click.option("--limit", type=click.IntRange(min=1), default=5, show_default=True, help="Candidates shown per entry.")
 @click.option("--json", "as_json", is_flag=True, help="Print the suggestions and the coverage as JSON.")
-@click.option("--lang", type=click.Choice(["de", "en"]), default="de", show_default=True)
+@lang_option("Language of the suggestions.")
 def suggest(statuses, limit, as_json, lang):
     """Library processes that could serve the catalogue's waiting services, best first."""
     from procex.exchange.catalogue.suggest import WAITING, format_text, suggest_for_workspace
@@ -116,7 +102,7 @@ def suggest(statuses, limit, as_json, lang):
     help="Markdown, HTML page with charts, CSV of the counts, or JSON.",
 )
 @click.option("--save", is_flag=True, help="Keep today's snapshot in .procex/reports/ for the next comparison.")
-@click.option("--lang", type=click.Choice(["de", "en"]), default="de", show_default=True)
+@lang_option("Language of the report.")
 @click.option(
     "-o",
     "--output",

@@ -1,4 +1,8 @@
-"""What the command modules share: JSON output, the --max-bytes option, the workspace, progress."""
+"""What the command modules share: JSON output, the shared options, the workspace, progress.
+
+Each option that several commands take is defined here once (``--lang``, ``--dir``, ``--max-bytes``),
+so it is spelled, typed and defaulted the same everywhere.
+"""
 
 import json
 import sys
@@ -17,6 +21,26 @@ MAX_BYTES_OPTION = click.option(
     show_default=True,
     help="Refuse input files larger than this many bytes.",
 )
+
+
+def lang_option(what="Language of the output."):
+    """--lang de|en: German by default, as councils and reviewers read it; ``what`` says what it changes."""
+    return click.option("--lang", type=click.Choice(["de", "en"]), default="de", show_default=True, help=what)
+
+
+def dir_option(what="Workspace folder."):
+    """--dir DIR, the workspace folder a command works in. --into is the same option under the name
+    some commands had before, kept so that scripts keep working."""
+    return click.option(
+        "--dir",
+        "--into",
+        "directory",
+        default=".",
+        type=click.Path(file_okay=False),
+        show_default=True,
+        metavar="DIR",
+        help=f"{what} --into DIR means the same (the name import commands used before; scripts keep working).",
+    )
 
 
 def open_workspace(path="."):

@@ -5,7 +5,7 @@ import sys
 
 import click
 
-from procex.commands.common import MAX_BYTES_OPTION, open_workspace
+from procex.commands.common import MAX_BYTES_OPTION, lang_option, open_workspace
 
 
 def REPORT_OPTIONS(command):  # noqa: N802 - used like a constant option bundle
@@ -23,13 +23,7 @@ def REPORT_OPTIONS(command):  # noqa: N802 - used like a constant option bundle
             click.option(
                 "-o", "--output", type=click.Path(dir_okay=False), help="Write the report to FILE instead of stdout."
             ),
-            click.option(
-                "--lang",
-                type=click.Choice(["de", "en"]),
-                default="de",
-                show_default=True,
-                help="Language of the text and HTML report.",
-            ),
+            lang_option("Language of the text and HTML report."),
             click.option(
                 "--match",
                 "mode",
@@ -130,13 +124,7 @@ def diff(old, new, fmt, output, lang, mode, extensions, no_layout, exit_code, di
 
 @click.command()
 @click.argument("file", type=click.Path(dir_okay=False))
-@click.option(
-    "--lang",
-    type=click.Choice(["de", "en"]),
-    default="de",
-    show_default=True,
-    help="Language of the line that says a file is not readable BPMN.",
-)
+@lang_option("Language of the line that says a file is not readable BPMN.")
 @MAX_BYTES_OPTION
 def textconv(file, lang, max_bytes):
     """Print one model as stable semantic lines (git textconv driver for *.bpmn).
@@ -188,9 +176,7 @@ def diff3(base, local, upstream, fmt, output, lang, mode, max_bytes):
 @click.argument("upstream", type=click.Path(dir_okay=False))
 @click.option("-o", "--output", required=True, type=click.Path(dir_okay=False), help="Where to write the merged model.")
 @click.option("--prefer", type=click.Choice(["local", "upstream"]), help="Decide every conflict for this side.")
-@click.option(
-    "--lang", type=click.Choice(["de", "en"]), default="de", show_default=True, help="Language of the conflict list."
-)
+@lang_option("Language of the conflict list.")
 @click.option(
     "--match",
     "mode",

@@ -4,7 +4,7 @@ import sys
 
 import click
 
-from procex.commands.common import MAX_BYTES_OPTION, emit_json
+from procex.commands.common import MAX_BYTES_OPTION, emit_json, lang_option
 from procex.core.errors import ProcexError
 
 
@@ -56,9 +56,7 @@ def export(file, output, plain, max_bytes):
     type=click.IntRange(min=0),
     help="Which diagram of the file to draw (0 = the first).",
 )
-@click.option(
-    "--lang", type=click.Choice(["de", "en"]), default="de", show_default=True, help="Language of the tooltips."
-)
+@lang_option("Language of the tooltips.")
 @MAX_BYTES_OPTION
 def render(file, output, diagram, lang, max_bytes):
     """Draw a model from its diagram interchange as SVG (or PNG with -o OUT.png)."""
@@ -92,13 +90,7 @@ def render(file, output, diagram, lang, max_bytes):
     type=click.Path(dir_okay=False),
     help="TOML file with a [lint] table (default: procex.toml here or in a parent folder).",
 )
-@click.option(
-    "--lang",
-    type=click.Choice(["de", "en"]),
-    default="de",
-    show_default=True,
-    help="Language of the messages, the table and the SARIF rule help (JSON keys stay English).",
-)
+@lang_option("Language of the messages, the table and the SARIF rule help (JSON keys stay English).")
 @MAX_BYTES_OPTION
 def validate_command(files, fmt, rules, config, lang, max_bytes):
     """Check BPMN files: OMG schema, references, and lint rules.

@@ -4,7 +4,7 @@ import sys
 
 import click
 
-from procex.commands.common import emit_json, open_workspace, progress_line
+from procex.commands.common import dir_option, emit_json, lang_option, open_workspace, progress_line
 from procex.core.terminal import printable
 
 
@@ -19,7 +19,7 @@ from procex.core.terminal import printable
     help="Functional mailbox for published processes (default: the placeholder prozesse@SLUG.example, "
     "which publish refuses until it is replaced).",
 )
-@click.option("--dir", "directory", default=".", type=click.Path(file_okay=False), show_default=True)
+@dir_option("Folder to make the workspace in.")
 def init(municipality, ags, library, slug, mailbox, directory):
     """Create a workspace: procex.toml, catalogue.csv, mapping.toml, processes/, procex.lock."""
     from procex.exchange.workspace.folder import Workspace
@@ -111,7 +111,7 @@ def import_(ref, entry_key, as_name, force):
 
 @click.command()
 @click.option("--json", "as_json", is_flag=True)
-@click.option("--lang", type=click.Choice(["de", "en"]), default="de", show_default=True)
+@lang_option("Language of the listing.")
 def status(as_json, lang):
     """Each process: origin, catalogue entry, edited since import/update, published or not (offline)."""
     from procex.exchange.workspace.status import format_status, status_json, workspace_status
@@ -125,7 +125,7 @@ def status(as_json, lang):
 
 @click.command()
 @click.option("--json", "as_json", is_flag=True)
-@click.option("--lang", type=click.Choice(["de", "en"]), default="de", show_default=True)
+@lang_option("Language of the listing.")
 def outdated(as_json, lang):
     """List imported processes whose publisher has a newer version or yanked theirs."""
     from procex.exchange.workspace.outdated import format_outdated
@@ -147,13 +147,7 @@ def outdated(as_json, lang):
     default=None,
     help="Decide every conflict for this side instead of stopping.",
 )
-@click.option(
-    "--lang",
-    type=click.Choice(["de", "en"]),
-    default="de",
-    show_default=True,
-    help="Language of the summary and the conflict list.",
-)
+@lang_option("Language of the summary and the conflict list.")
 def update(name, version, prefer, lang):
     """Merge the newest upstream version into processes/NAME.bpmn (three-way merge)."""
     from procex.exchange.workspace.update import update_process

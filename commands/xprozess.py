@@ -4,7 +4,7 @@ import sys
 
 import click
 
-from procex.commands.common import emit_json, open_workspace
+from procex.commands.common import dir_option, emit_json, open_workspace
 from procex.core.errors import ProcexError
 
 
@@ -69,32 +69,25 @@ def xprozess_inspect(file, as_json):
 
 @xprozess_group.command("import")
 @click.argument("file", type=click.Path(dir_okay=False))
-@click.option(
-    "--into",
-    "into",
-    default=".",
-    type=click.Path(file_okay=False),
-    show_default=True,
-    help="Workspace folder; processes go to DIR/processes/.",
-)
+@dir_option("Workspace folder; processes go to DIR/processes/.")
 @click.option("--entry", metavar="KEY", help="Import only the prozess with this Leistungsschlüssel.")
 @click.option("--force", is_flag=True, help="Replace process files that exist with other content.")
 @_xprozess_errors
-def xprozess_import(file, into, entry, force):
+def xprozess_import(file, directory, entry, force):
     """Import each prozess of an XProzess message as a local process with its manifest."""
     from procex.exchange import xprozess
 
-    imported = xprozess.import_file(file, into, entry, force)
+    imported = xprozess.import_file(file, directory, entry, force)
     for done in imported:
         extra = f", {len(done.attachments)} attachment(s) in {done.files_dir}" if done.attachments else ""
         click.echo(f"imported {done.manifest['provenance']} as {done.bpmn_path} (+ {done.manifest_path.name}{extra})")
     from pathlib import Path
 
-    if (Path(into) / "procex.toml").is_file():
+    if (Path(directory) / "procex.toml").is_file():
         from procex.exchange.workspace.folder import Workspace
         from procex.exchange.workspace.importing import record_xprozess_imports
 
-        for slug, catalogue_entry in record_xprozess_imports(Workspace.open(into), imported):
+        for slug, catalogue_entry in record_xprozess_imports(Workspace.open(directory), imported):
             click.echo(
                 f"  linked catalogue entry {catalogue_entry.leistungsschluessel} "
                 f"{catalogue_entry.title} to processes/{slug}.bpmn"
