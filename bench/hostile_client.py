@@ -24,7 +24,7 @@ HERE = Path(__file__).resolve().parent.parent
 sys.path.insert(0, str(HERE.parent))  # so that "tests.hostile_library" imports from this checkout
 sys.path.insert(0, str(HERE))
 
-from tests.hostile_library import (  # noqa: E402
+from tests.hostile_library import (
     HostileLibrary,
     dripping_head,
     huge_answer,
