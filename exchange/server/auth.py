@@ -6,6 +6,7 @@ only after accepting the sharing agreement, its own always), ``members`` (any me
 ``public`` (reads need no token). Writing always needs a token, and only in one's own namespace.
 """
 
+from procex.exchange.library import error_codes
 from procex.exchange.server.errors import ApiError
 
 _CHALLENGE = {"WWW-Authenticate": 'Bearer realm="procex library"'}
@@ -18,12 +19,14 @@ def caller(store, authorization):
     scheme, _, token = authorization.partition(" ")
     token = token.strip()
     if scheme.lower() != "bearer" or not token:
-        raise ApiError(401, "unauthorized", "the Authorization header must be 'Bearer <token>'", headers=_CHALLENGE)
+        raise ApiError(
+            401, error_codes.UNAUTHORIZED, "the Authorization header must be 'Bearer <token>'", headers=_CHALLENGE
+        )
     member = store.member_for_token(token)
     if member is None:
         raise ApiError(
             401,
-            "unauthorized",
+            error_codes.UNAUTHORIZED,
             "the token is unknown or was revoked; ask the library's administrator for a "
             "new one (procex admin token create SLUG)",
             headers=_CHALLENGE,
@@ -35,7 +38,7 @@ def require_member(member, action="use this library"):
     if member is None:
         raise ApiError(
             401,
-            "unauthorized",
+            error_codes.UNAUTHORIZED,
             f"a token is needed to {action}: send 'Authorization: Bearer <token>' "
             "(the library's administrator creates one with procex admin token create)",
             headers=_CHALLENGE,
@@ -63,7 +66,7 @@ def check_read(policy, member, publisher):
         return
     raise ApiError(
         403,
-        "agreement_required",
+        error_codes.AGREEMENT_REQUIRED,
         f"member {member['slug']!r} has not accepted the library's sharing agreement: under the "
         "give-to-get rule a member reads other members' processes only after it agreed to share "
         "its own; its own processes it can always read. The library's administrator records the "
@@ -77,7 +80,7 @@ def check_write(member, publisher, action="publish"):
     if member["slug"] != publisher:
         raise ApiError(
             403,
-            "wrong_namespace",
+            error_codes.WRONG_NAMESPACE,
             f"member {member['slug']!r} may {action} only under its own name "
             f"({member['slug']}/...), not under {publisher!r}",
         )

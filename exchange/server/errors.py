@@ -1,8 +1,11 @@
 """The one error shape of the HTTP API: {"error": {"code", "message", "details"}} with a status.
 
-Route code raises ApiError; app.py turns it, FastAPI's own 404/405/422 and anything unexpected
-into that shape, so a client needs one parser for every failure.
+Route code raises ApiError; api/error_handlers.py turns it, FastAPI's own 404/405/422 and anything
+unexpected into that shape, so a client needs one parser for every failure. The codes are the
+constants of procex.exchange.library.error_codes, which the client reads too.
 """
+
+from procex.exchange.library import error_codes
 
 
 class ApiError(Exception):
@@ -29,16 +32,4 @@ def error_body(code, message, details=()):
     return {"error": {"code": code, "message": message, "details": list(details)}}
 
 
-STATUS_CODES = {
-    400: "bad_request",
-    401: "unauthorized",
-    403: "forbidden",
-    404: "not_found",
-    405: "method_not_allowed",
-    406: "not_acceptable",
-    409: "conflict",
-    413: "too_large",
-    415: "unsupported_media_type",
-    422: "invalid_request",
-    500: "internal",
-}
+STATUS_CODES = error_codes.BY_STATUS  # the code of an HTTP error without a more specific one

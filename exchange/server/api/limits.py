@@ -14,6 +14,7 @@ sees "connection reset" instead of the 413 and its message.
 import json
 import re
 
+from procex.exchange.library import error_codes
 from procex.exchange.server.errors import error_body
 
 DRAIN_CAP = 256 * 1024 * 1024  # beyond this much extra, answer at once and let the socket close
@@ -29,7 +30,7 @@ def is_upload(scope):
     return scope.get("method") == "PUT" and UPLOAD_PATH.match(path) is not None
 
 
-class BodyTooLarge(Exception):
+class BodyTooLargeError(Exception):
     """Raised inside receive() once the body passes the limit."""
 
 
@@ -69,7 +70,7 @@ class BodyLimit:
                     state["exceeded"] = True
                     if message.get("more_body"):
                         await _drain(receive, state["received"])
-                    raise BodyTooLarge()
+                    raise BodyTooLargeError()
             return message
 
         async def guarded_send(message):
@@ -103,7 +104,7 @@ class BodyLimit:
                 "this request accepts; only a package upload (PUT /api/v1/processes/PUBLISHER/"
                 "SLUG/VERSION) may be larger"
             )
-        body = json.dumps(error_body("too_large", message, [{"limit_bytes": limit}])).encode("utf-8")
+        body = json.dumps(error_body(error_codes.TOO_LARGE, message, [{"limit_bytes": limit}])).encode("utf-8")
         await send(
             {
                 "type": "http.response.start",

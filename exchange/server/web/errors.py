@@ -2,7 +2,7 @@
 
 Everything outside the API (``/api/…``, ``/openapi.json``) is a page for people, so its errors are
 HTML in the page's language (German unless ``?lang=en`` or the language cookie says otherwise) and
-name what was wrong and what is allowed; the API keeps its JSON errors. app.py's error handlers
+name what was wrong and what is allowed; the API keeps its JSON errors. api/error_handlers.py
 ask ``is_page(request)`` and hand page requests here; page routes parse their query values with
 ``whole_number`` and raise ``PageError`` (web.register installs its handler).
 """
@@ -87,7 +87,7 @@ def _page(request, find_member=True):
     return Page(request, member)
 
 
-# --- called by app.py's error handlers for page requests -------------------------------------------
+# --- called by api/error_handlers.py for page requests ---------------------------------------
 def validation_error_page(request, error):
     """FastAPI's RequestValidationError on a page: the bad parameter named, in the page's language."""
     page = _page(request)
