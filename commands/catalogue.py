@@ -4,7 +4,7 @@ import sys
 
 import click
 
-from procex.commands.common import ListingProgress, dir_option, emit_json, lang_option, open_workspace
+from procex.commands.common import MAX_BYTES_OPTION, ListingProgress, dir_option, emit_json, lang_option, open_workspace
 
 
 @click.group("catalogue")
@@ -21,14 +21,15 @@ def catalogue_group():
     "office=…,process=… (header text, letter or number).",
 )
 @dir_option("Workspace folder; writes DIR/catalogue.csv.")
-def catalogue_import(file, columns, directory):
+@MAX_BYTES_OPTION
+def catalogue_import(file, columns, directory, max_bytes):
     """Import a CSV or XLSX service list into catalogue.csv, checking every Leistungsschlüssel.
 
     Exit status 1 when rows had errors (they are reported; the good rows are imported).
     """
     from procex.exchange.catalogue import entries as catalogue
 
-    result = catalogue.import_catalogue(file, directory, columns)
+    result = catalogue.import_catalogue(file, directory, columns, max_bytes)
     for line in catalogue.format_import_report(result):
         click.echo(line)
     if result.errors:

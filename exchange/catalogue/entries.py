@@ -11,11 +11,13 @@ import csv
 import io
 import re
 from dataclasses import dataclass, field, replace
+from itertools import islice
 from pathlib import Path
 
 from procex.bpmn.text import normalize_label
 from procex.core.errors import ProcexError
 from procex.core.files import atomic_write
+from procex.exchange.catalogue.csv_table import MAX_BYTES, CsvLimitError, CsvTable
 from procex.exchange.catalogue.leika import check_key, clean_key, leika_index, load_leika
 
 CATALOGUE_FILE = "catalogue.csv"
@@ -118,8 +120,9 @@ def parse_status(word):
 # --- reading spreadsheets -----------------------------------------------------------------------
 
 
-def read_table(path):
-    """Rows of a CSV or XLSX file as lists of cell values, with their spreadsheet row numbers."""
+def read_table(path, max_bytes=MAX_BYTES):
+    """[(sheet name, rows)] of a CSV or XLSX file; rows are (spreadsheet row number, [cell values]),
+    a list for a workbook, a CsvTable (streamed anew on each pass, never held whole) for a CSV."""
     path = Path(path)
     if not path.is_file():
         raise CatalogueError(f"{path}: file not found")
@@ -127,7 +130,10 @@ def read_table(path):
     if suffix in (".xlsx", ".xlsm"):
         return _read_xlsx(path)
     if suffix in (".csv", ".txt", ".tsv"):
-        return _read_csv(path)
+        try:
+            return [(None, CsvTable(path, max_bytes))]
+        except CsvLimitError as error:
+            raise CatalogueError(str(error)) from None
     raise CatalogueError(f"{path}: cannot import {suffix or 'files without extension'}; save the list as .xlsx or .csv")
 
 
@@ -219,49 +225,6 @@ def _read_xlsx(path):
             "save it again from the spreadsheet program as .xlsx or .csv"
         ) from None
     return sheets
-
-
-def _decode(data, path):
-    if data.startswith(b"\xef\xbb\xbf"):
-        return data[3:].decode("utf-8", errors="replace")
-    if data.startswith((b"\xff\xfe", b"\xfe\xff")):
-        return data.decode("utf-16")
-    try:
-        return data.decode("utf-8")
-    except UnicodeDecodeError:
-        # Excel on Windows saves "CSV (Trennzeichen-getrennt)" in cp1252.
-        return data.decode("cp1252", errors="replace")
-
-
-def _sniff_delimiter(text):
-    lines = [line for line in text.splitlines() if line.strip()][:30]
-    best = (0, 0, ",")
-    for delimiter in (";", ",", "\t"):
-        counts = [len(row) for row in csv.reader(lines, delimiter=delimiter)]
-        widest = max(counts, default=1)
-        if widest < 2:
-            continue
-        mode = max(set(counts), key=lambda c: (counts.count(c), c))
-        candidate = (counts.count(mode) if mode > 1 else 0, mode, delimiter)
-        if candidate[:2] > best[:2]:
-            best = candidate
-    return best[2]
-
-
-def _read_csv(path):
-    try:
-        data = path.read_bytes()
-    except OSError as error:
-        raise CatalogueError(f"{path}: cannot read ({error.strerror})") from None
-    text = _decode(data, path)
-    reader = csv.reader(io.StringIO(text, newline=""), delimiter=_sniff_delimiter(text))
-    rows = []
-    try:
-        for values in reader:
-            rows.append((reader.line_num, values))
-    except csv.Error as error:
-        raise CatalogueError(f"{path}:{reader.line_num}: not readable as CSV ({error})") from None
-    return [(None, rows)]
 
 
 # --- header detection ---------------------------------------------------------------------------
@@ -356,7 +319,7 @@ def _table_width(rows):
 
 def _find_header(rows, overrides, source, limit=20):
     """(position in rows, {field: column}) of the header row, or None."""
-    for position, (_, values) in enumerate(rows[:limit]):
+    for position, (_, values) in enumerate(islice(rows, limit)):
         found = {}
         for index, cell in enumerate(values):
             detected = header_field(cell)
@@ -374,7 +337,7 @@ def _find_header(rows, overrides, source, limit=20):
                     f"{source}: --columns {', '.join(missing)}: no such column in the "
                     f"header row ({', '.join(str(c) for c in values if c not in (None, ''))})"
                 )
-            width = _table_width(rows[position:])
+            width = _table_width(islice(rows, position, None))
             outside = [f"{f}={overrides[f]}" for f, i in named.items() if i >= width]
             if outside:
                 # A letter or number past the last column would import every row with that field empty.
@@ -429,7 +392,7 @@ def _text(value):
     return " ".join(str(value).split())
 
 
-def import_catalogue(source, into=".", columns=None):
+def import_catalogue(source, into=".", columns=None, max_bytes=MAX_BYTES):
     """Import a municipal list into ``into``/catalogue.csv; return what happened, row by row.
 
     Good rows are imported even when others have problems: a malformed key is dropped from its row
@@ -439,7 +402,14 @@ def import_catalogue(source, into=".", columns=None):
     """
     source = Path(source)
     overrides = parse_columns(columns) if isinstance(columns, str) else dict(columns or {})
-    sheets = read_table(source)
+    sheets = read_table(source, max_bytes)
+    try:
+        return _import_sheets(source, into, sheets, overrides)
+    except CsvLimitError as error:  # raised while a CSV is streamed
+        raise CatalogueError(str(error)) from None
+
+
+def _import_sheets(source, into, sheets, overrides):
     found = next(
         ((name, rows, header) for name, rows in sheets if (header := _find_header(rows, overrides, source))), None
     )
@@ -463,7 +433,7 @@ def import_catalogue(source, into=".", columns=None):
         index = columns_at.get(name)
         return values[index] if index is not None and index < len(values) else None
 
-    for number, values in rows[header_position + 1 :]:
+    for number, values in islice(rows, header_position + 1, None):
         key_raw, title = cell(values, "key"), _text(cell(values, "title"))
         status_raw, office = _text(cell(values, "status")), _text(cell(values, "office"))
         process = _text(cell(values, "process"))
