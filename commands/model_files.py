@@ -57,12 +57,19 @@ def export(file, output, plain, max_bytes):
     help="Which diagram of the file to draw (0 = the first).",
 )
 @lang_option("Language of the tooltips.")
+@click.option(
+    "--scale",
+    default=1.0,
+    show_default=True,
+    type=click.FloatRange(min=0.1, max=8.0),
+    help="PNG only: pixels per diagram unit (2 = twice as sharp, for print or high-density screens).",
+)
 @MAX_BYTES_OPTION
-def render(file, output, diagram, lang, max_bytes):
+def render(file, output, diagram, lang, scale, max_bytes):
     """Draw a model from its diagram interchange as SVG (or PNG with -o OUT.png)."""
     from procex.bpmn.render import render_file
 
-    data = render_file(file, output, diagram=diagram, lang=lang, max_bytes=max_bytes)
+    data = render_file(file, output, diagram=diagram, lang=lang, max_bytes=max_bytes, scale=scale)
     if output is None:
         click.echo(data)
     else:

@@ -4,10 +4,9 @@ ad hoc, transaction; collapsed or expanded), each with its bottom markers."""
 from procex.bpmn import kinds
 from procex.bpmn.render.canvas import halo, rect
 from procex.bpmn.render.geometry import num, replace_bounds
-from procex.bpmn.render.labels import label_of, wrap_text
+from procex.bpmn.render.labels import label_of
 from procex.bpmn.render.markers import activity_markers, marker_names, task_icon
 from procex.bpmn.render.semantics import is_true
-from procex.bpmn.render.style import LINE_HEIGHT
 
 
 def activity(canvas, di, element, kind, b):
@@ -30,10 +29,8 @@ def activity(canvas, di, element, kind, b):
     label = label_of(canvas.model, element, kind)
     box = replace_bounds(b, height=b.height - bottom)
     if icon:
-        # Keep the label clear of the type icon when the lines fit below it.
-        below = replace_bounds(b, y=b.y + 16, height=b.height - 16 - bottom)
-        if len(wrap_text(label, b.width - 10)) * LINE_HEIGHT <= below.height - 6:
-            box = below
+        # Below the type icon, never over it: the font shrinks there if the lines must.
+        box = replace_bounds(b, y=b.y + 16, height=b.height - 16 - bottom)
     return body + canvas.centred_label(label, box)
 
 

@@ -8,7 +8,7 @@ import re
 from html import escape
 
 from procex.bpmn import kinds
-from procex.bpmn.render.style import FONT_SIZE
+from procex.bpmn.render.style import FONT_SIZE, LINE_HEIGHT, MIN_FONT_SIZE
 from procex.bpmn.xml import BPMN_NS
 
 _BPMN = f"{{{BPMN_NS}}}"
@@ -129,10 +129,11 @@ def text_width(text, size=FONT_SIZE):
 
 
 def wrap_text(text, width, size=FONT_SIZE):
-    """Break ``text`` into lines no wider than ``width`` as modelling tools do.
+    """Break ``text`` into lines no wider than ``width``.
 
-    Explicit line breaks are kept; lines break at spaces (and after hyphens); a word much longer
-    than the line is cut where it no longer fits.
+    Explicit line breaks are kept; lines break at spaces (and after hyphens); a word longer than
+    the line is hyphenated at a syllable (German patterns of the pyphen dictionary), and only cut
+    where no syllable break fits.
     """
     width = max(width, size)
     lines = []
@@ -149,22 +150,74 @@ def wrap_text(text, width, size=FONT_SIZE):
             if text_width(candidate, size) <= width:
                 line = candidate
                 continue
+            if line and text_width(word, size) > width:
+                # Too long for any line: its first syllables may still fill this one.
+                head, rest = _syllables_fitting(word, width - text_width(line + glue, size), size)
+                if head:
+                    lines.append(line + glue + head)
+                    line, word = "", rest
             if line:
                 lines.append(line)
             line = ""
-            # A word only a little too long stays whole (tools let it touch the padding); a
-            # really long one is cut where it no longer fits.
-            while text_width(word, size) > width * 1.12:
-                cut = 1
-                while cut < len(word) and text_width(word[: cut + 1], size) <= width:
-                    cut += 1
-                lines.append(word[:cut])
-                word = word[cut:]
+            while text_width(word, size) > width:
+                head, rest = _syllables_fitting(word, width, size)
+                if head is None:  # no syllable break fits: cut where the line ends
+                    cut = 1
+                    while cut < len(word) and text_width(word[: cut + 1], size) <= width:
+                        cut += 1
+                    head, rest = word[:cut], word[cut:]
+                lines.append(head)
+                word = rest
             line = word
         lines.append(line)
     while lines and not lines[-1]:
         lines.pop()
     return lines
+
+
+_HYPHENATOR = []
+
+
+def _syllables_fitting(word, room, size):
+    """(first syllables + "-", rest) of ``word``: the longest start that fits ``room``; (None, word)
+    when none does."""
+    if room <= 0:
+        return None, word
+    if not _HYPHENATOR:
+        import pyphen  # German hyphenation patterns (LibreOffice's dictionaries)
+
+        _HYPHENATOR.append(pyphen.Pyphen(lang="de_DE", left=3, right=3))
+    for head, rest in _HYPHENATOR[0].iterate(word):  # longest start first
+        if text_width(head + "-", size) <= room:
+            return head + "-", rest
+    return None, word
+
+
+def fit_lines(text, width, height, size=FONT_SIZE, floor=MIN_FONT_SIZE):
+    """(lines, font size, elided) of ``text`` inside a box of ``width`` × ``height``.
+
+    The font shrinks in half-pixel steps down to ``floor`` until the wrapped lines fit; what still
+    does not fit is cut after the last line that does, with an ellipsis (the caller shows the
+    full text in a tooltip).
+    """
+    lines = wrap_text(text, width, size)
+    while len(lines) * line_height(size) > height and size > floor:
+        size = max(floor, size - 0.5)
+        lines = wrap_text(text, width, size)
+    room = max(1, int(height // line_height(size)))
+    if len(lines) <= room:
+        return lines, size, False
+    lines = lines[:room]
+    last = lines[-1].rstrip()
+    while last and text_width(last + "…", size) > width:
+        last = last[:-1]
+    lines[-1] = last.rstrip(" -") + "…"
+    return lines, size, True
+
+
+def line_height(size):
+    """The distance of two lines of text of ``size`` px."""
+    return size * LINE_HEIGHT / FONT_SIZE
 
 
 _CONTROL = re.compile(r"[\x00-\x08\x0b\x0c\x0e-\x1f]")

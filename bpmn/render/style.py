@@ -8,34 +8,52 @@ style sheet adds what only CSS can: the diff and search highlights.
 import re
 
 from procex.bpmn import kinds
-from procex.bpmn.render.geometry import num
 
 FONT_SIZE = 12.0
 LINE_HEIGHT = 14.0
+MIN_FONT_SIZE = 10.0  # labels shrink to this before they are cut with an ellipsis
 FONT_FAMILY = "Arial, Helvetica, 'Liberation Sans', sans-serif"
 MARGIN = 20.0
 EXTERNAL_LABEL_WIDTH = 90.0  # bpmn.io wraps labels of events, gateways and data at 90 px
 POOL_HEADER = 30.0  # width of the name band of pools and lanes
 
 STROKE = "#22242a"
+# Diff marks, each at least 4.5:1 against white (WCAG AA for text and 3:1 for graphics)
+ADDED = "#1a7f37"
+REMOVED = "#cf222e"
+CHANGED = "#9a6700"
+LAYOUT = "#0969da"
 
 STYLE = f"""
 .bpmn-diagram {{ background: #fff; }}
-.bpmn-diagram text {{ font-family: {FONT_FAMILY}; font-size: {num(FONT_SIZE)}px; fill: {STROKE}; }}
+.bpmn-diagram text {{ font-family: {FONT_FAMILY}; fill: {STROKE}; }}
 .bpmn-diagram .halo {{ fill: none; stroke: none; }}
-.bpmn-diagram .diff-added .halo {{ stroke: #1a7f37; stroke-width: 4px; fill: #1a7f37; fill-opacity: .10; }}
-.bpmn-diagram .diff-removed .halo {{ stroke: #cf222e; stroke-width: 4px; stroke-dasharray: 8 4;
-  fill: #cf222e; fill-opacity: .10; }}
-.bpmn-diagram .diff-changed .halo {{ stroke: #9a6700; stroke-width: 4px; fill: #d4a72c; fill-opacity: .15; }}
-.bpmn-diagram .diff-layout .halo {{ stroke: #0969da; stroke-width: 1.5px; stroke-dasharray: 3 3; stroke-opacity: .7; }}
-.bpmn-diagram .diff-added .outline, .bpmn-diagram .diff-added .line {{ stroke: #1a7f37; }}
-.bpmn-diagram .diff-removed .outline, .bpmn-diagram .diff-removed .line {{ stroke: #cf222e; }}
-.bpmn-diagram .diff-changed .outline, .bpmn-diagram .diff-changed .line {{ stroke: #9a6700; }}
-.bpmn-diagram .diff-added .head {{ fill: #1a7f37; stroke: #1a7f37; }}
-.bpmn-diagram .diff-removed .head {{ fill: #cf222e; stroke: #cf222e; }}
-.bpmn-diagram .diff-changed .head {{ fill: #9a6700; stroke: #9a6700; }}
-.bpmn-diagram .diff-removed text {{ text-decoration: line-through; }}
-.bpmn-diagram .highlight .halo {{ stroke: #0969da; stroke-width: 4px; fill: #0969da; fill-opacity: .08; }}
+.bpmn-diagram .diff-added > .halo {{ stroke: {ADDED}; stroke-width: 4px; fill: {ADDED}; fill-opacity: .10; }}
+.bpmn-diagram .diff-removed > .halo {{ stroke: {REMOVED}; stroke-width: 4px; stroke-dasharray: 8 4;
+  fill: {REMOVED}; fill-opacity: .10; }}
+.bpmn-diagram .diff-changed > .halo {{ stroke: {CHANGED}; stroke-width: 4px; fill: #d4a72c; fill-opacity: .15; }}
+.bpmn-diagram .diff-layout > .halo {{ stroke: {LAYOUT}; stroke-width: 1.5px; stroke-dasharray: 3 3; }}
+.bpmn-diagram .bpmn-pool > .halo, .bpmn-diagram .bpmn-lane > .halo {{ fill: none; stroke: none; }}
+.bpmn-diagram .diff-added > .band {{ fill: #dafbe1; }}
+.bpmn-diagram .diff-removed > .band {{ fill: #ffebe9; }}
+.bpmn-diagram .diff-changed > .band {{ fill: #fff1c2; }}
+.bpmn-diagram .bpmn-pool[class*=diff-] > .outline, .bpmn-diagram .bpmn-lane[class*=diff-] > .outline {{
+  stroke-width: 3px; }}
+.bpmn-diagram .diff-layout.bpmn-pool > .outline, .bpmn-diagram .diff-layout.bpmn-lane > .outline {{
+  stroke-width: 1px; }}
+.bpmn-diagram .diff-added > .outline, .bpmn-diagram .diff-added .line {{ stroke: {ADDED}; }}
+.bpmn-diagram .diff-removed > .outline, .bpmn-diagram .diff-removed .line {{ stroke: {REMOVED}; }}
+.bpmn-diagram .diff-changed > .outline, .bpmn-diagram .diff-changed .line {{ stroke: {CHANGED}; }}
+.bpmn-diagram .diff-added .head {{ fill: {ADDED}; stroke: {ADDED}; }}
+.bpmn-diagram .diff-removed .head {{ fill: {REMOVED}; stroke: {REMOVED}; }}
+.bpmn-diagram .diff-changed .head {{ fill: {CHANGED}; stroke: {CHANGED}; }}
+.bpmn-diagram .diff-removed > text {{ text-decoration: line-through; }}
+.bpmn-diagram .diff-badge circle {{ fill: {STROKE}; }}
+.bpmn-diagram .diff-added > .diff-badge circle {{ fill: {ADDED}; }}
+.bpmn-diagram .diff-removed > .diff-badge circle {{ fill: {REMOVED}; }}
+.bpmn-diagram .diff-changed > .diff-badge circle {{ fill: {CHANGED}; }}
+.bpmn-diagram .diff-layout > .diff-badge circle {{ fill: {LAYOUT}; }}
+.bpmn-diagram .highlight > .halo {{ stroke: {LAYOUT}; stroke-width: 4px; fill: {LAYOUT}; fill-opacity: .08; }}
 .bpmn-diagram path.halo {{ fill: none !important; stroke-width: 10px; stroke-opacity: .3; stroke-dasharray: none; }}
 """.strip()
 

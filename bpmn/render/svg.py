@@ -74,9 +74,10 @@ def _document(canvas, title):
     doc_title = title or diagram.name or model.definitions.name or (model.source or "BPMN")
     return (
         f'<svg xmlns="http://www.w3.org/2000/svg" class="bpmn-diagram" role="img" '
-        f'aria-labelledby="diagram-title" viewBox="{num(x0)} {num(y0)} {num(width)} {num(height)}" '
+        f'aria-labelledby="{esc(canvas.id_prefix)}diagram-title" '
+        f'viewBox="{num(x0)} {num(y0)} {num(width)} {num(height)}" '
         f'width="{num(width)}" height="{num(height)}" data-diagram-id="{esc(diagram.id or "")}">'
-        f'<title id="diagram-title">{esc(doc_title)}</title>'
+        f'<title id="{esc(canvas.id_prefix)}diagram-title">{esc(doc_title)}</title>'
         f"<style>{STYLE}</style>"
         f'<rect x="{num(x0)}" y="{num(y0)}" width="{num(width)}" height="{num(height)}" fill="#fff"/>'
         + "".join(parts)
@@ -84,14 +85,15 @@ def _document(canvas, title):
     )
 
 
-def render_svg(model, diagram=0, highlight=None, lang="de", title=None):
+def render_svg(model, diagram=0, highlight=None, lang="de", title=None, id_prefix=""):
     """The diagram number ``diagram`` of ``model`` as an SVG document (str).
 
     ``highlight`` maps element ids to an extra CSS class for their group (``diff-added``,
     ``diff-removed``, ``diff-changed``, ``diff-layout``); ``lang`` ("de"/"en") sets the language
-    of the tooltips; ``title`` the SVG's title (default: the diagram's or the model's name).
+    of the tooltips; ``title`` the SVG's title (default: the diagram's or the model's name);
+    ``id_prefix`` starts every DOM id, so that several diagrams in one page keep their ids unique.
     """
-    return _document(Canvas(model, _diagram(model, diagram), highlight, lang), title)
+    return _document(Canvas(model, _diagram(model, diagram), highlight, lang, id_prefix), title)
 
 
 def element_list(model, lang="de", diagram=0):
