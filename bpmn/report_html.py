@@ -1,15 +1,20 @@
-"""The HTML diff report: one self-contained file (no network, no script) for reviewers.
+"""The HTML diff report: one self-contained file (no network) for reviewers.
 
-Both models are drawn side by side as SVG from their diagram interchange (bpmn/render.py), the
-changes highlighted: added elements in the new diagram, removed ones in the old, renamed,
-retyped, changed, moved, relaned and rewired ones in both, layout-only changes muted. Below, a
-table of the changes; each row links to the element in the diagrams (``#old0-el-…``,
-``#new0-el-…``). A model without diagram interchange gets the table and a note. German by default.
+Both models are drawn side by side as SVG from their diagram interchange (bpmn/render/), the
+changes marked with a colour and a sign: added elements in the new diagram, removed ones in the
+old, renamed, retyped, changed, moved, relaned and rewired ones in both; layout-only changes
+unmarked unless the reader asks for them. A small inline script (bpmn/diff_viewer.js, the same the
+library's compare page loads) zooms and pans both diagrams together, starts fitted to the changes,
+shows a chosen change in both and offers a one-diagram view; without it the diagrams are static
+at their natural size. Below, a table of the changes; each row links to the element in the
+diagrams (``#old0-el-…``, ``#new0-el-…``). A model without diagram interchange gets the table and
+a note. German by default.
 """
 
-import re
 from html import escape
+from pathlib import PurePath
 
+from procex.bpmn import diff_view
 from procex.bpmn.diff_text import KIND_WORDS, PROPERTY_WORDS_DE, cause_words, format_summary, quote, type_word
 from procex.bpmn.render import NoDiagramError, _dom_id, render_svg
 
@@ -32,7 +37,10 @@ TEXT = {
         "added": "hinzugefügt (im neuen Diagramm)",
         "removed": "entfernt (im alten Diagramm)",
         "changed_l": "geändert (in beiden)",
-        "layout_l": "nur Layout",
+        "layout_l": "nur Layout (auf Wunsch)",
+        "before": "vorher",
+        "after": "nachher",
+        "process": "Prozess",
         "diagram": "Diagramm",
         "notes": "Hinweis: Erweiterungen dieser Namensräume stehen nur in einem Modell und wurden nicht verglichen: ",
     },
@@ -54,7 +62,10 @@ TEXT = {
         "added": "added (in the new diagram)",
         "removed": "removed (in the old diagram)",
         "changed_l": "changed (in both)",
-        "layout_l": "layout only",
+        "layout_l": "layout only (on request)",
+        "before": "before",
+        "after": "after",
+        "process": "Process",
         "diagram": "Diagram",
         "notes": "Note: extensions of these namespaces are in one model only and were not compared: ",
     },
@@ -65,26 +76,23 @@ body { font-family: Arial, Helvetica, 'Liberation Sans', sans-serif; margin: 1.5
 h1 { font-size: 1.4em; margin: 0 0 .3em; }
 .summary { font-size: 1.1em; margin: .2em 0 1em; }
 .sides { display: flex; gap: 1em; align-items: flex-start; }
-.side { flex: 1 1 0; min-width: 0; border: 1px solid #d0d7de; border-radius: 6px; padding: .5em; }
+.side { flex: 1 1 0; min-width: 0; }
 .side h2 { font-size: 1.1em; margin: 0 0 .4em; }
-.side .canvas { overflow: auto; max-height: 80vh; }
-.side svg { max-width: 100%; height: auto; }
+.side .canvas { overflow: auto; max-height: 80vh; border: 1px solid #d0d7de; border-radius: 6px; }
+@media (max-width: 800px) { .sides { flex-direction: column; } body { margin: .8em; } }
 .note { background: #fff8c5; border: 1px solid #d4a72c; padding: .5em; border-radius: 4px; }
 .legend span { display: inline-block; margin-right: 1.2em; }
-.legend i { display: inline-block; width: 1em; height: 1em; vertical-align: middle; margin-right: .3em;
-  border: 3px solid; }
-.legend .l-added { border-color: #1a7f37; } .legend .l-removed { border-color: #cf222e; border-style: dashed; }
-.legend .l-changed { border-color: #9a6700; } .legend .l-layout { border-color: #0969da; border-style: dotted; }
 table { border-collapse: collapse; margin-top: 1em; width: 100%; }
 th, td { border: 1px solid #d0d7de; padding: .3em .5em; text-align: left; vertical-align: top; font-size: .92em; }
+td { overflow-wrap: anywhere; }
 th { background: #f6f8fa; }
 tr.kind-added td:first-child { border-left: 5px solid #1a7f37; }
 tr.kind-removed td:first-child { border-left: 5px solid #cf222e; }
 tr.semantic td:first-child { border-left: 5px solid #9a6700; }
-tr.kind-layout { color: #57606a; } tr.kind-layout td:first-child { border-left: 5px solid #0969da; }
+tr.kind-layout { color: #57606a; }
+.table-wrap { overflow-x: auto; } tr.kind-layout td:first-child { border-left: 5px solid #0969da; }
 td.details div { white-space: pre-wrap; }
 :target { outline: 3px solid #0969da; }
-.bpmn-diagram .diff-layout { opacity: .75; }
 """.strip()
 
 SEMANTIC_CLASSES = {"added": "diff-added", "removed": "diff-removed"}
@@ -103,38 +111,72 @@ def highlights(diff):
     return old, new
 
 
-def _prefix_ids(svg, prefix):
-    """Make the SVG's DOM ids unique in a page that holds several diagrams."""
-    svg = re.sub(r'(?<=\s)id="', f'id="{prefix}', svg)
-    return svg.replace('aria-labelledby="', f'aria-labelledby="{prefix}')
+def _side(model, path, marks, side, lang, heading=None):
+    """HTML of one side: every diagram of the model, or the note; plus {element id: anchor}.
 
-
-def _side(model, path, marks, side, lang):
-    """HTML of one side: every diagram of the model, or the note; plus {element id: anchor}."""
+    The first diagram is the one the viewer zooms (``.dv-canvas``); ``heading`` names the side
+    (default: "Alt"/"Neu" and ``path``). DOM ids start with the side and diagram number.
+    """
     t = TEXT[lang]
     anchors = {}
-    parts = [f'<section class="side" id="{side}"><h2>{escape(t[side])}: {escape(str(path or ""))}</h2>']
+    heading = heading or f"{t[side]}: {path or ''}"
+    parts = [
+        f'<section class="side dv-side" id="{side}" data-side="{side}" aria-labelledby="{side}-heading">'
+        f'<h2 id="{side}-heading">{escape(heading)}</h2>'
+    ]
     try:
         count = len(model.diagrams)
         if not count:
             raise NoDiagramError("no BPMNDI")
         for index in range(count):
             prefix = f"{side}{index}-"
-            svg = _prefix_ids(render_svg(model, index, highlight=marks, lang=lang), prefix)
             diagram = model.diagrams[index]
+            name = f"{heading} – {t['diagram']} {index + 1}" if count > 1 else heading
+            svg = render_svg(model, index, highlight=marks, lang=lang, title=name, id_prefix=prefix)
             for di in list(diagram.shapes) + list(diagram.edges):
                 if di.bpmn_element and di.bpmn_element not in anchors:
                     anchors[di.bpmn_element] = prefix + _dom_id(di.bpmn_element)
-            heading = (
+            sub = (
                 f"<h3>{escape(t['diagram'])} {index + 1}: {escape(diagram.name or diagram.id or '')}</h3>"
                 if count > 1
                 else ""
             )
-            parts.append(f'{heading}<div class="canvas">{svg}</div>')
+            canvas = "canvas dv-canvas" if index == 0 else "canvas"
+            parts.append(
+                f'{sub}<div class="{canvas}" tabindex="0" role="group" aria-label="{escape(name)}">{svg}</div>'
+            )
     except NoDiagramError:
         parts.append(f'<p class="note">{escape(t["no_di"])}</p>')
     parts.append("</section>")
     return "".join(parts), anchors
+
+
+def process_name(model):
+    """The name a reader knows the process by: the definitions' or collaboration's name, else the
+    name of the process with the most flow nodes, else a pool's name."""
+    names = [model.definitions.name] + [c.name for c in model.collaborations]
+    processes = sorted(model.processes, key=lambda p: -len(p.el))
+    names += [p.name for p in processes] + [p.name for p in model.participants]
+    return next((n.strip() for n in names if n and n.strip()), "")
+
+
+def version_label(path):
+    """A side's name when the caller gives none: its file name, never the folders above it."""
+    return PurePath(str(path)).name if path else ""
+
+
+def _legend(t):
+    kinds = (
+        ("diff-added", "added"),
+        ("diff-removed", "removed"),
+        ("diff-changed", "changed_l"),
+        ("diff-layout", "layout_l"),
+    )
+    return (
+        f'<p class="legend dv-legend"><b>{escape(t["legend"])}:</b> '
+        + "".join(f"<span>{diff_view.sign(css)}{escape(t[key])}</span>" for css, key in kinds)
+        + "</p>"
+    )
 
 
 def _value(value, lang="de"):
@@ -147,20 +189,35 @@ def _value(value, lang="de"):
     return quote(value, lang)
 
 
-def diff_report(diff, lang="de", old_model=None, new_model=None, causes=None, detail_causes=None):
+def diff_report(
+    diff,
+    lang="de",
+    old_model=None,
+    new_model=None,
+    causes=None,
+    detail_causes=None,
+    process=None,
+    old_label=None,
+    new_label=None,
+):
     """The report as one HTML document (str). The models default to those the diff was made from.
 
     ``causes`` (one text per change, in ``diff.changes`` order) adds a column saying why each
     change was made; the workspace passes "mapping:<rule>" or "local" there. ``detail_causes``
-    (per change, one cause per detail) names the cause on each detail line.
+    (per change, one cause per detail) names the cause on each detail line. ``process`` names the
+    process in the title (default: the definitions', collaboration's or main process's name);
+    ``old_label`` and ``new_label`` name the versions (default: the file names, never their folders).
     """
     lang = "en" if lang == "en" else "de"
     t = TEXT[lang]
     old_model = old_model or diff.old_model
     new_model = new_model or diff.new_model
+    process = process or process_name(new_model) or process_name(old_model)
+    old_label = old_label or version_label(diff.old_path)
+    new_label = new_label or version_label(diff.new_path)
     marks_old, marks_new = highlights(diff)
-    old_html, old_anchors = _side(old_model, diff.old_path, marks_old, "old", lang)
-    new_html, new_anchors = _side(new_model, diff.new_path, marks_new, "new", lang)
+    old_html, old_anchors = _side(old_model, None, marks_old, "old", lang, f"{t['before']}: {old_label}")
+    new_html, new_anchors = _side(new_model, None, marks_new, "new", lang, f"{t['after']}: {new_label}")
     rows = []
     for number, change in enumerate(diff.changes, 1):
         links = []
@@ -206,15 +263,15 @@ def diff_report(diff, lang="de", old_model=None, new_model=None, causes=None, de
     )
     notes = [u for side in ("old", "new") for u in diff.unshared_namespaces.get(side, [])]
     note = f'<p class="note">{escape(t["notes"] + ", ".join(notes))}</p>' if notes else ""
-    legend = (
-        f'<p class="legend"><b>{t["legend"]}:</b> <span><i class="l-added"></i>{t["added"]}</span>'
-        f'<span><i class="l-removed"></i>{t["removed"]}</span><span><i class="l-changed"></i>{t["changed_l"]}</span>'
-        f'<span><i class="l-layout"></i>{t["layout_l"]}</span></p>'
-    )
-    title = f"{t['title']}: {diff.old_path or ''} → {diff.new_path or ''}"
+    title = f"{t['title']}: {process + ', ' if process else ''}{old_label} → {new_label}"
     return (
         f'<!DOCTYPE html>\n<html lang="{lang}"><head><meta charset="utf-8">'
-        f"<title>{escape(title)}</title><style>{PAGE_STYLE}</style></head><body>"
-        f'<h1>{escape(title)}</h1><p class="summary">{escape(format_summary(diff, lang))}</p>{legend}{note}'
-        f'<div class="sides">{old_html}{new_html}</div><h2>{t["changes"]}</h2>{table}</body></html>\n'
+        '<meta name="viewport" content="width=device-width, initial-scale=1">'
+        f"<title>{escape(title)}</title><style>{PAGE_STYLE}\n{diff_view.style()}</style></head><body>"
+        f'<main class="dv" data-diff-viewer data-labels="{diff_view.labels_attribute(lang)}">'
+        f'<h1>{escape(title)}</h1><p class="summary">{escape(format_summary(diff, lang))}</p>{_legend(t)}{note}'
+        f'<p class="hint">{escape(diff_view.HINT[lang])}</p>'
+        f'<div class="sides dv-sides">{old_html}{new_html}</div><h2>{t["changes"]}</h2>'
+        f'<div class="table-wrap">{table}</div></main>'
+        f"<script>{diff_view.script()}</script></body></html>\n"
     )

@@ -9,11 +9,12 @@ import shutil
 
 import pytest
 
-from procex.bpmn import edit
+from procex.bpmn import diff_view, edit
 from procex.bpmn.diff import diff_models
 from procex.bpmn.model import Model
 from procex.bpmn.report_html import diff_report
-from tests.conftest import IN_CI
+from tests import diff_viewer_checks as checks
+from tests.conftest import IN_CI, REPO
 from tests.test_diff import MODEL
 
 
@@ -27,13 +28,20 @@ def report():
     bounds = new.shapes_of("end")[0].el.find("{http://www.omg.org/spec/DD/20100524/DC}Bounds")
     bounds.set("y", "210")  # layout only
     new.reindex()
-    return diff_report(diff_models(old, new))
+    diff = diff_models(old, new)
+    diff.old_path, diff.new_path = "/home/sachbearbeitung/modelle/alt.bpmn", "/tmp/x/neu.bpmn"
+    return diff_report(diff)
 
 
 def test_report_is_self_contained_and_german(report):
     assert report.startswith("<!DOCTYPE html>") and '<html lang="de">' in report
     assert not re.search(r'(src|href)="(https?:)?//', report)
-    assert "<script" not in report
+    # one inline script, the viewer, which loads nothing
+    scripts = re.findall(r"<script([^>]*)>(.*?)</script>", report, re.S)
+    assert len(scripts) == 1 and scripts[0][0] == "" and scripts[0][1] == diff_view.script()
+    assert not re.search(r"fetch\(|XMLHttpRequest|import\(|https?://", diff_view.script())
+    # the title names the process and the versions (file names, never their folders)
+    assert "<title>Vergleich: Stadt Trier, alt.bpmn → neu.bpmn</title>" in report
     assert (
         "4 inhaltliche Änderungen: 1 hinzugefügt, 2 entfernt, 1 umbenannt; 1 nur Layout" in report
         and "hinzugefügt" in report
@@ -60,10 +68,10 @@ def test_model_without_diagram_gets_table_and_note():
     edit.rename(new, "check", "Antrag sichten")
     html = diff_report(diff_models(old, new))
     assert html.count("kein Diagramm (BPMNDI)") == 2
-    assert 'id="change-1"' in html and "Antrag sichten" in html and "<svg" not in html
+    assert 'id="change-1"' in html and "Antrag sichten" in html and 'class="bpmn-diagram"' not in html
 
 
-def _browser():
+def _browser(width=1600, height=1200, javascript=True):
     chromium = shutil.which("chromium") or shutil.which("chromium-browser")
     driver = shutil.which("chromedriver")
     if not chromium or not driver:
@@ -80,9 +88,14 @@ def _browser():
         "--no-sandbox",
         "--disable-gpu",
         "--disable-dev-shm-usage",
-        "--window-size=1600,1200",
+        f"--window-size={width},{height}",
     ):
         options.add_argument(arg)
+    if width < 600:  # a phone: its viewport, touch and the page's meta viewport apply
+        metrics = {"width": width, "height": height, "pixelRatio": 1}
+        options.add_experimental_option("mobileEmulation", {"deviceMetrics": metrics})
+    if not javascript:
+        options.add_experimental_option("prefs", {"profile.managed_default_content_settings.javascript": 2})
     return webdriver.Chrome(service=Service(driver), options=options)
 
 
@@ -96,11 +109,14 @@ def test_report_in_headless_chromium(report, tmp_path):
             const q = s => Array.from(document.querySelectorAll(s)).map(e => e.dataset.elementId);
             const box = id => { const e = document.getElementById(id); const r = e.getBoundingClientRect();
                                 return [r.width, r.height]; };
+            const halo = s => getComputedStyle(document.querySelector(s)).stroke;
             return {
               added: q('#new .diff-added'), removed: q('#old .diff-removed'),
               changedOld: q('#old .diff-changed'), changedNew: q('#new .diff-changed'),
               layout: q('#new .diff-layout'), rows: document.querySelectorAll('tbody tr').length,
-              haloColour: getComputedStyle(document.querySelector('#new0-el-notice .halo')).stroke,
+              shownRows: [...document.querySelectorAll('tbody tr')].filter(r => r.offsetHeight > 0).length,
+              haloColour: halo('#new0-el-notice .halo'), layoutHalo: getComputedStyle(
+                document.querySelector('#new0-el-end .halo')).display,
               boxNotice: box('new0-el-notice'), boxLate: box('old0-el-late'),
               sideBySide: document.getElementById('old').getBoundingClientRect().right
                           <= document.getElementById('new').getBoundingClientRect().left,
@@ -109,12 +125,66 @@ def test_report_in_headless_chromium(report, tmp_path):
         assert sorted(found["removed"]) == ["f6", "late"]
         assert found["changedOld"] == ["check"] and found["changedNew"] == ["check"]
         assert found["layout"] == ["end"]
-        assert found["rows"] == 5  # added, 2 removed, renamed, layout
-        assert found["haloColour"] == "rgb(26, 127, 55)"
+        assert found["rows"] == 5 and found["shownRows"] == 4  # layout only: listed, shown on request
+        assert found["haloColour"] == "rgb(26, 127, 55)" and found["layoutHalo"] == "none"
         assert min(found["boxNotice"]) > 10 and min(found["boxLate"]) > 10
         assert found["sideBySide"]
-        # a table row's link scrolls to the element it names
+        checks.no_duplicate_ids(browser)
+        names = checks.diagrams_have_their_own_names(browser)
+        assert names[0][0] == "vorher: alt.bpmn" and names[1][0] == "nachher: neu.bpmn"
+        checks.default_view_shows_first_change(browser)
+        # choosing a change (the removed end event, drawn in the old diagram only) centres it in both
+        row = browser.find_element("css selector", "tr[data-old-id=late]")
+        checks.choosing_a_change_centres_it(browser, row)
+        row = browser.find_element("css selector", "tr[data-old-id=check]")
+        old_id, new_id, _ = checks.choosing_a_change_centres_it(browser, row)
+        checks.keyboard_zooms_and_pans(browser, old_id, new_id)
+        # a table row's link shows the element it names the same way
         browser.find_element("css selector", 'a[href="#old0-el-late"]').click()
-        assert browser.execute_script("return location.hash") == "#old0-el-late"
+        assert "dv-focus" in browser.find_element("id", "old0-el-late").get_attribute("class")
+        # layout-only changes on request: the mark and the table row appear
+        browser.find_element("css selector", ".dv-toolbar input[type=checkbox]").click()
+        assert (
+            browser.execute_script("return getComputedStyle(document.querySelector('#new0-el-end .halo')).display")
+            != "none"
+        )
+        assert browser.find_element("css selector", "tr.kind-layout").is_displayed()
+        # one diagram: the new one, with the removed elements drawn in from the old one
+        browser.find_element("xpath", "//div[@class='dv-toolbar']/button[text()='Ein Diagramm']").click()
+        single = browser.execute_script("""
+            const ghosts = [...document.querySelectorAll('#new .dv-ghost')].map(g => g.dataset.elementId);
+            return {ghosts: ghosts.sort(), oldShown: document.getElementById('old').offsetWidth > 0,
+                    added: document.querySelectorAll('#new .diff-added').length,
+                    changed: document.querySelectorAll('#new .diff-changed').length};""")
+        assert single == {"ghosts": ["f6", "late"], "oldShown": False, "added": 1, "changed": 1}
+        checks.no_duplicate_ids(browser)
+        assert checks.accessibility_violations(browser) == []
+    finally:
+        browser.quit()
+
+
+@pytest.mark.parametrize("size", [(1366, 900), (390, 844)])
+def test_report_of_the_example_versions_reads_at_laptop_and_phone_size(tmp_path, size):
+    """Trier's Gewerbeanmeldung 1.0.0 against 1.1.0: too many changes to fit readable, so the view
+    starts at the first change, readable; screenshots go to test-artifacts/."""
+    examples = REPO / "exchange" / "examples"
+    old = Model.from_bytes((examples / "trier" / "gewerbeanmeldung.bpmn").read_bytes(), "1.0.0/gewerbeanmeldung.bpmn")
+    new = Model.from_bytes(
+        (examples / "trier-v2" / "gewerbeanmeldung.bpmn").read_bytes(), "1.1.0/gewerbeanmeldung.bpmn"
+    )
+    html = diff_report(diff_models(old, new), old_label="1.0.0", new_label="1.1.0")
+    assert "<title>Vergleich: Gewerbeanmeldung, 1.0.0 → 1.1.0</title>" in html
+    path = tmp_path / "bericht.html"
+    path.write_text(html, encoding="utf-8")
+    browser = _browser(*size)
+    try:
+        browser.get(path.as_uri())
+        checks.default_view_shows_first_change(browser)
+        checks.no_duplicate_ids(browser)
+        assert browser.execute_script("return document.documentElement.scrollWidth") <= size[0]
+        artifacts = REPO / "test-artifacts"
+        artifacts.mkdir(exist_ok=True)
+        browser.save_screenshot(str(artifacts / f"report-{size[0]}x{size[1]}.png"))
+        assert checks.accessibility_violations(browser) == []
     finally:
         browser.quit()

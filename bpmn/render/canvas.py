@@ -139,7 +139,7 @@ def rect(b, rx=0, stroke_width=1.5, fill="#fff", dash=None, cls="outline"):
 
 # The sign beside a highlighted element, so that the kind of change does not rest on colour alone:
 # plus (added), minus (removed), "not equal" (changed), a diagonal double arrow (layout only).
-_BADGE_SIGNS = {
+BADGE_SIGNS = {
     "diff-added": "M-4.5 0H4.5M0-4.5V4.5",
     "diff-removed": "M-4.5 0H4.5",
     "diff-changed": "M-4.5-2H4.5M-4.5 2H4.5M2-5L-2 5",
@@ -149,7 +149,7 @@ _BADGE_SIGNS = {
 
 def diff_badge(css, di):
     """The sign of a diff mark at the top-left corner of a shape (the start of a flow)."""
-    sign = _BADGE_SIGNS.get(css)
+    sign = BADGE_SIGNS.get(css)
     if sign is None:
         return ""
     b = getattr(di, "bounds", None)

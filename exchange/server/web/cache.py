@@ -45,12 +45,16 @@ def load_model(data, source):
     return Model.from_bytes(data, source, max_bytes=None)
 
 
-def diagram_view(store, row, diagram, lang, model=None, highlight=None, cache=True):
-    """{"svg", "elements", "diagrams", "error"} for one stored version (rendered once, then cached)."""
+def diagram_view(store, row, diagram, lang, model=None, highlight=None, cache=True, title=None, id_prefix=""):
+    """{"svg", "elements", "diagrams", "error"} for one stored version (rendered once, then cached).
+
+    ``title`` is the diagram's accessible name (default: process and version); ``id_prefix`` starts
+    its DOM ids, for pages that show two diagrams. Only the default drawing is cached."""
     from procex.bpmn.render import NoDiagramError, RenderError, element_list, render_svg
 
     key = (row.model_sha256, diagram, lang)
-    if cache and highlight is None:
+    cache = cache and highlight is None and title is None and not id_prefix
+    if cache:
         found = _diagrams.get(key)
         if found is not None:
             return found
@@ -65,8 +69,8 @@ def diagram_view(store, row, diagram, lang, model=None, highlight=None, cache=Tr
         "width": 0,
     }
     try:
-        title = f"{row.publisher}/{row.slug} {row.version}"
-        svg = render_svg(model, diagram=diagram, highlight=highlight, lang=lang, title=title)
+        title = title or f"{row.publisher}/{row.slug} {row.version}"
+        svg = render_svg(model, diagram=diagram, highlight=highlight, lang=lang, title=title, id_prefix=id_prefix)
         view["svg"] = Markup(svg)
         size = re.search(r'<svg [^>]*?width="([0-9.]+)"', svg[:600])
         view["width"] = float(size.group(1)) if size else 0
@@ -74,7 +78,7 @@ def diagram_view(store, row, diagram, lang, model=None, highlight=None, cache=Tr
     except RenderError as error:
         view["error"] = T[lang]["no_di"] if isinstance(error, NoDiagramError) else str(error)
         view["elements"] = _elements_without_diagram(model, lang)
-    if cache and highlight is None:
+    if cache:
         _diagrams.put(key, view)
     return view
 

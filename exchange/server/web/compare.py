@@ -58,8 +58,11 @@ def compare_context(store, view, old_row, new_row, origin):
         "new_ref": _ref(new_row),
         "old_name": member_name(store, old_row.publisher),
         "new_name": member_name(store, new_row.publisher),
-        "old_view": diagram_view(store, old_row, 0, lang, model=old, highlight=old_marks, cache=False),
-        "new_view": diagram_view(store, new_row, 0, lang, model=new, highlight=new_marks, cache=False),
+        "old_view": _marked_view(store, view, old_row, old, old_marks, "old", origin),
+        "new_view": _marked_view(store, view, new_row, new, new_marks, "new", origin),
+        "viewer_labels": _viewer_labels(lang),
+        "viewer_hint": _viewer_hint(lang),
+        "signs": _signs(),
         "report_url": _report_url(old_row, new_row, origin),
         "changes": [c for c in changes if c["kind"] != "layout"],
         "layout_changes": [c for c in changes if c["kind"] == "layout"],
@@ -67,6 +70,40 @@ def compare_context(store, view, old_row, new_row, origin):
         "semantic": len(diff.semantic_changes),
         "kind_words": words,
     }
+
+
+def _marked_view(store, view, row, model, marks, side, origin):
+    """One side's drawing with the diff marks, its DOM ids prefixed by the side and its accessible
+    name saying which side it is ("vorher (Original): trier/gewerbeanmeldung@1.0.0")."""
+    role = f" ({view.t('original' if side == 'old' else 'adaptation')})" if origin else ""
+    title = f"{view.t(side)}{role}: {_ref(row)}"
+    return diagram_view(
+        store, row, 0, view.lang, model=model, highlight=marks, cache=False, title=title, id_prefix=f"{side}-"
+    )
+
+
+def _viewer_labels(lang):
+    """The diagram viewer's button texts (the same as in the HTML diff report), for data-labels."""
+    from markupsafe import Markup
+
+    from procex.bpmn import diff_view
+
+    return Markup(diff_view.labels_attribute(lang))
+
+
+def _viewer_hint(lang):
+    from procex.bpmn import diff_view
+
+    return diff_view.HINT["en" if lang == "en" else "de"]
+
+
+def _signs():
+    """The sign each kind of change carries in the diagrams, for the legend."""
+    from markupsafe import Markup
+
+    from procex.bpmn import diff_view
+
+    return {kind: Markup(diff_view.sign(f"diff-{kind}")) for kind in ("added", "removed", "changed", "layout")}
 
 
 def _property_word(prop, lang):

@@ -21,9 +21,11 @@ _env = Environment(
     lstrip_blocks=True,
 )
 
-# Content-Security-Policy: nothing from elsewhere, no scripts at all; inline SVG carries a <style>.
+# Content-Security-Policy: nothing from elsewhere; scripts only as files from this site (the compare
+# page's diagram viewer), never inline; inline SVG carries a <style>.
 SECURITY_HEADERS = {
-    "Content-Security-Policy": "default-src 'none'; style-src 'self' 'unsafe-inline'; img-src 'self' data:; "
+    "Content-Security-Policy": "default-src 'none'; script-src 'self'; style-src 'self' 'unsafe-inline'; "
+    "img-src 'self' data:; "
     "form-action 'self'; frame-ancestors 'none'; base-uri 'none'",
     "X-Content-Type-Options": "nosniff",
     "Referrer-Policy": "same-origin",

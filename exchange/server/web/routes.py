@@ -122,11 +122,30 @@ def _valid_name(publisher, slug, version=None):
 # --- routes ---------------------------------------------------------------------------------------
 @router.get("/static/web.css")
 def stylesheet():
-    data = (HERE / "static" / "web.css").read_bytes()
+    return _static_file(HERE / "static" / "web.css", "text/css; charset=utf-8")
+
+
+@router.get("/static/diff-viewer.css")
+def diff_viewer_style():
+    """The compare page's diagram viewer: the same files the HTML diff report inlines."""
+    from procex.bpmn import diff_view
+
+    return _static_file(diff_view.STYLE_FILE, "text/css; charset=utf-8")
+
+
+@router.get("/static/diff-viewer.js")
+def diff_viewer_script():
+    from procex.bpmn import diff_view
+
+    return _static_file(diff_view.SCRIPT_FILE, "text/javascript; charset=utf-8")
+
+
+def _static_file(path, media_type):
+    data = path.read_bytes()
     etag = '"' + hashlib.sha256(data).hexdigest()[:16] + '"'
     return Response(
         data,
-        media_type="text/css; charset=utf-8",
+        media_type=media_type,
         headers={"Cache-Control": "public, max-age=3600", "ETag": etag, "X-Content-Type-Options": "nosniff"},
     )
 

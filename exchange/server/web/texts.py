@@ -125,6 +125,7 @@ T = {
         "no_changes": "Keine Änderungen: die Modelle sind inhaltlich gleich.",
         "only_layout": "Nur das Layout hat sich geändert.",
         "legend": "Legende",
+        "change_list": "Liste der Änderungen",
         "change_kind": "Art",
         "element": "Element",
         "detail": "Einzelheiten",
@@ -132,7 +133,8 @@ T = {
         "semantic_changes": "{n} inhaltliche Änderungen",
         "semantic_change_one": "1 inhaltliche Änderung",
         "footer": (
-            "procex – Prozesse teilen und anpassen. Diese Seiten kommen ohne JavaScript und ohne fremde Quellen aus."
+            "procex – Prozesse teilen und anpassen. Diese Seiten funktionieren ohne JavaScript "
+            "und laden nichts aus fremden Quellen."
         ),
         # errors of the pages (bad addresses and parameters)
         "bad_request_heading": "Ungültige Angabe in der Adresse",
@@ -315,13 +317,15 @@ T = {
         "no_changes": "No changes: the models have the same content.",
         "only_layout": "Only the layout changed.",
         "legend": "Legend",
+        "change_list": "List of changes",
         "change_kind": "Kind",
         "element": "Element",
         "detail": "Details",
         "origin_heading": "Adaptation of the original",
         "semantic_changes": "{n} changes of content",
         "semantic_change_one": "1 change of content",
-        "footer": "procex – share and adapt processes. These pages need no JavaScript and load nothing from elsewhere.",
+        "footer": "procex – share and adapt processes. These pages work without JavaScript "
+        "and load nothing from elsewhere.",
         # errors of the pages (bad addresses and parameters)
         "bad_request_heading": "Invalid value in the address",
         "bad_param": "The parameter '{name}' has the invalid value '{value}'; it must be {allowed}.",
