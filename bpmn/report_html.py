@@ -270,7 +270,7 @@ def diff_report(
         f"<title>{escape(title)}</title><style>{PAGE_STYLE}\n{diff_view.style()}</style></head><body>"
         f'<main class="dv" data-diff-viewer data-labels="{diff_view.labels_attribute(lang)}">'
         f'<h1>{escape(title)}</h1><p class="summary">{escape(format_summary(diff, lang))}</p>{_legend(t)}{note}'
-        f'<p class="hint">{escape(diff_view.HINT[lang])}</p>'
+        f'<p class="hint dv-hint">{escape(diff_view.HINT[lang])}</p>'
         f'<div class="sides dv-sides">{old_html}{new_html}</div><h2>{t["changes"]}</h2>'
         f'<div class="table-wrap">{table}</div></main>'
         f"<script>{diff_view.script()}</script></body></html>\n"

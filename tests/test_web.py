@@ -118,8 +118,8 @@ def _session(lib, member):
 # --- browser ----------------------------------------------------------------------------------------
 
 
-@pytest.fixture(scope="module")
-def browser():
+def _chromium(width=1366, height=900, javascript=True):
+    """Headless Chromium at a laptop's window size, or a phone's viewport below 600 px."""
     if not (Path(CHROMIUM).exists() and Path(CHROMEDRIVER).exists()):
         if IN_CI:
             pytest.fail("chromium and chromium-driver must be installed in CI (.ci/run installs them)")
@@ -134,13 +134,24 @@ def browser():
         "--no-sandbox",
         "--disable-gpu",
         "--disable-dev-shm-usage",
-        "--window-size=1366,900",
+        f"--window-size={width},{height}",
         "--lang=de-DE",
     ):
         options.add_argument(arg)
+    if width < 600:
+        metrics = {"width": width, "height": height, "pixelRatio": 1}
+        options.add_experimental_option("mobileEmulation", {"deviceMetrics": metrics})
+    if not javascript:
+        options.add_experimental_option("prefs", {"profile.managed_default_content_settings.javascript": 2})
     driver = webdriver.Chrome(service=Service(CHROMEDRIVER), options=options)
     driver.set_page_load_timeout(60)
     ARTIFACTS.mkdir(exist_ok=True)
+    return driver
+
+
+@pytest.fixture(scope="module")
+def browser():
+    driver = _chromium()
     yield driver
     driver.quit()
 
@@ -463,11 +474,17 @@ def test_pages_load_nothing_from_elsewhere_and_escape_text(library):
     for path in ("/", "/p/trier/gewerbeanmeldung", "/p/trier/gewerbeanmeldung/1.0.0/compare?to=1.1.0", "/signin"):
         response = session.get(lib.url + path)
         assert response.status_code == 200
-        assert "default-src 'none'" in response.headers["content-security-policy"]
+        policy = response.headers["content-security-policy"]
+        assert "default-src 'none'" in policy and "script-src 'self';" in policy and "unsafe-eval" not in policy
         html = response.text
-        assert "<script" not in html
+        # scripts only as files from this site (the compare page's viewer), never inline
+        for attributes, body in re.findall(r"<script([^>]*)>(.*?)</script>", html, re.S):
+            assert attributes == ' src="/static/diff-viewer.js" defer' and body == "", attributes
         for url in re.findall(r'(?:src|href)="([^"]+)"', html):
             assert url.startswith(("/", "#", "mailto:", "?")), url
+    script = session.get(lib.url + "/static/diff-viewer.js")
+    assert script.status_code == 200 and script.headers["content-type"].startswith("text/javascript")
+    assert "<script" not in script.text and "data-diff-viewer" in script.text
     # a search word with markup comes back escaped
     response = session.get(lib.url + "/", params={"q": "<img src=x onerror=alert(1)>"})
     assert "<img src=x" not in response.text and "&lt;img src=x onerror=alert(1)&gt;" in response.text
@@ -501,3 +518,71 @@ def test_model_without_diagram_gets_the_note_and_the_element_list(library):
     assert "<svg" not in page.text
     assert "<td>Antrag &lt;prüfen&gt; &amp; bescheiden</td>" in page.text  # listed, escaped
     assert session.get(f"{lib.url}/p/trier/ohne-layout/1.0.0/diagram.svg").status_code == 404
+
+
+# --- the compare page's diagram viewer (bpmn/diff_viewer.js, the same as in the HTML report) ----------
+
+
+def test_compare_page_viewer_zooms_centres_and_is_accessible(library, browser):
+    from tests import diff_viewer_checks as checks
+
+    driver = browser
+    _sign_in(driver, library, library.members["trier"])
+    driver.get(f"{library.url}/p/trier/gewerbeanmeldung/1.0.0/compare?to=1.1.0")
+    checks.no_duplicate_ids(driver)
+    names = checks.diagrams_have_their_own_names(driver)
+    assert (
+        names[0][0] == "vorher: trier/gewerbeanmeldung@1.0.0" and names[1][0] == "nachher: trier/gewerbeanmeldung@1.1.0"
+    )
+    found = checks.default_view_shows_first_change(driver)
+    assert {f["id"] for f in found} == {"Task_Vorgang_archivieren"}  # the first change drawn with a label
+    _shot(driver, "compare-viewer-1366x900")
+    renamed = driver.find_element("css selector", "table.changes tr[data-new-id='Task_Anzeige_pruefen']")
+    old_id, new_id, offsets = checks.choosing_a_change_centres_it(driver, renamed)
+    assert set(offsets) == {"old", "new"}
+    checks.keyboard_zooms_and_pans(driver, old_id, new_id)
+    # a pool renamed by an adaptation is marked on its band and outline, never over its whole area
+    driver.get(f"{library.url}/p/koblenz/gewerbeanmeldung/1.0.0/compare?origin=1")
+    fills = driver.execute_script("""
+        const g = document.querySelector("#diagram-new svg g[data-element-id='Participant_Stadtverwaltung']");
+        return [getComputedStyle(g.querySelector(':scope > .halo')).fill,
+                getComputedStyle(g.querySelector(':scope > .band')).fill,
+                getComputedStyle(g.querySelector(':scope > .outline')).stroke];""")
+    assert fills == ["none", "rgb(255, 241, 194)", "rgb(154, 103, 0)"]
+    checks.no_duplicate_ids(driver)
+    assert checks.accessibility_violations(driver) == []
+    _shot(driver, "compare-origin-viewer")
+
+
+def test_compare_page_without_javascript_keeps_diagrams_and_table(library):
+    driver = _chromium(javascript=False)
+    try:
+        _sign_in(driver, library, library.members["trier"])
+        driver.get(f"{library.url}/p/trier/gewerbeanmeldung/1.0.0/compare?to=1.1.0")
+        state = driver.execute_script("""
+            const svg = s => document.querySelector(s + ' svg.bpmn-diagram');
+            return {live: !!document.querySelector('.dv-live, .dv-toolbar'),
+                    widths: ['#diagram-old', '#diagram-new'].map(s => svg(s).getBoundingClientRect().width),
+                    added: [...document.querySelectorAll('#diagram-new g.diff-added')].map(g => g.dataset.elementId),
+                    rows: document.querySelectorAll('table.changes tr.change').length};""")
+        assert not state["live"]  # the script did not run
+        assert min(state["widths"]) > 600  # drawn, at a readable size (they scroll in their box)
+        assert "Task_Vorgang_archivieren" in state["added"] and state["rows"] >= 4
+        _shot(driver, "compare-no-javascript")
+    finally:
+        driver.quit()
+
+
+def test_compare_page_on_a_phone(library):
+    from tests import diff_viewer_checks as checks
+
+    driver = _chromium(390, 844)
+    try:
+        _sign_in(driver, library, library.members["trier"])
+        driver.get(f"{library.url}/p/trier/gewerbeanmeldung/1.0.0/compare?to=1.1.0")
+        assert driver.execute_script("return document.documentElement.scrollWidth") <= 390
+        checks.default_view_shows_first_change(driver)
+        driver.execute_script("document.querySelector('.dv-toolbar').scrollIntoView()")
+        _shot(driver, "compare-viewer-390x844")
+    finally:
+        driver.quit()
