@@ -12,10 +12,10 @@ from typing import NamedTuple
 
 from procex.core.errors import ProcexError
 from procex.core.terminal import printable
-from procex.exchange.library import package
+from procex.exchange.library import error_codes, package
 
 CHUNK = 1 << 16
-UNUSABLE = "unusable_answer"  # LibraryError.code of an answer the client refuses
+UNUSABLE = error_codes.UNUSABLE_ANSWER  # LibraryError.code of an answer the client refuses
 
 
 class AnswerLimits(NamedTuple):

@@ -30,7 +30,7 @@ from urllib3.util import parse_url
 
 from procex.core.errors import ProcexError
 from procex.core.terminal import printable
-from procex.exchange.library import package
+from procex.exchange.library import error_codes, package
 from procex.exchange.library.answers import (
     UNUSABLE,
     AnswerLimits,
@@ -119,8 +119,8 @@ def _allow_pauses(response, seconds, attempt_read):
         response.pause_limit = attempt_read
 
 
-UNREACHABLE = "unreachable"  # LibraryError.code when no answer came (no connection, timeout)
-INSECURE_URL = "insecure_url"  # LibraryError.code when a token would go out over plain http://
+UNREACHABLE = error_codes.UNREACHABLE  # LibraryError.code when no answer came (no connection, timeout)
+INSECURE_URL = error_codes.INSECURE_URL  # LibraryError.code when a token would go out over plain http://
 ALLOW_HTTP_ENV = "PROCEX_ALLOW_HTTP"  # host names (comma-separated) that may get a token over http://
 
 
@@ -192,9 +192,6 @@ class UnusableAnswerError(LibraryError):
     exit_code = 2
 
 
-AGREEMENT_CODES = ("agreement_required", "not_participating")
-
-
 def _sentence(status, error, url, action, member=None):
     """Turn an error answer into a sentence for a person. The decision is by status and error
     code; the library's message (and details) are only quoted, through printable()."""
@@ -208,7 +205,7 @@ def _sentence(status, error, url, action, member=None):
             "set PROCEX_TOKEN or the token file named in procex.toml"
         )
     if status == 403:
-        if code in AGREEMENT_CODES:
+        if code == error_codes.AGREEMENT_REQUIRED:
             named = next(
                 (d["member"] for d in details if isinstance(d, dict) and package.is_slug(d.get("member"))), None
             )

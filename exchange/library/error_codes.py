@@ -36,6 +36,8 @@ INTERNAL = "internal"  # 500: a fault of the server; its log has the details
 # --- used by the client only (no answer came, or it was not sent) ------------------------------
 UNREACHABLE = "unreachable"  # no answer: no connection, timeout
 INSECURE_URL = "insecure_url"  # a token would have gone out over plain http:// to another computer
+UNUSABLE_ANSWER = "unusable_answer"  # an answer the client refuses: over its size cap, not JSON, another
+# manifest than the one asked for, a redirect elsewhere (exchange/library/answers.py)
 
 SERVER_CODES = frozenset(
     {
@@ -65,7 +67,7 @@ SERVER_CODES = frozenset(
         INTERNAL,
     }
 )
-CLIENT_CODES = frozenset({UNREACHABLE, INSECURE_URL})
+CLIENT_CODES = frozenset({UNREACHABLE, INSECURE_URL, UNUSABLE_ANSWER})
 
 # The code of an HTTP error without a more specific one (FastAPI's own 404/405/422 among them).
 BY_STATUS = {
