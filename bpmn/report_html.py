@@ -15,7 +15,16 @@ from html import escape
 from pathlib import PurePath
 
 from procex.bpmn import diff_view
-from procex.bpmn.diff_text import KIND_WORDS, PROPERTY_WORDS_DE, cause_words, format_summary, quote, type_word
+from procex.bpmn.diff_text import (
+    KIND_WORDS,
+    PROPERTY_WORDS_DE,
+    cause_words,
+    describe_lineage,
+    describe_note,
+    format_summary,
+    quote,
+    type_word,
+)
 from procex.bpmn.render import NoDiagramError, _dom_id, render_svg
 
 TEXT = {
@@ -38,6 +47,11 @@ TEXT = {
         "removed": "entfernt (im alten Diagramm)",
         "changed_l": "geändert (in beiden)",
         "layout_l": "nur Layout (auf Wunsch)",
+        "possible": "Mögliche Entsprechungen (nicht als Änderung gezählt)",
+        "possible_text": "Elemente ohne sichere Entsprechung, die einander ähneln: "
+        "prüfen Sie selbst, ob sie dasselbe meinen.",
+        "similarity": "Ähnlichkeit",
+        "likely": "wahrscheinlich zugeordnet",
         "before": "vorher",
         "after": "nachher",
         "process": "Prozess",
@@ -63,6 +77,11 @@ TEXT = {
         "removed": "removed (in the old diagram)",
         "changed_l": "changed (in both)",
         "layout_l": "layout only (on request)",
+        "possible": "Possible counterparts (not counted as changes)",
+        "possible_text": "Elements without a sure counterpart that resemble each other: "
+        "check whether they mean the same.",
+        "similarity": "Similarity",
+        "likely": "likely pair",
         "before": "before",
         "after": "after",
         "process": "Process",
@@ -189,6 +208,51 @@ def _value(value, lang="de"):
     return quote(value, lang)
 
 
+# --- how the elements were paired (bpmn/match.py): mode, notes, likely pairs, possible counterparts ---
+def _pairing_lines(diff, lang):
+    """The lines saying how the elements were paired and why, and the matcher's notes."""
+    matching = getattr(diff, "matching", None)
+    if matching is None or not getattr(matching, "lineage", None):
+        return ""
+    lines = [describe_lineage(matching.lineage, lang)] + [describe_note(n, lang) for n in matching.notes]
+    return "".join(f'<p class="pairing">{escape(line)}</p>' for line in lines if line)
+
+
+def _likely_pairs(diff):
+    """{(old id, new id)} of the pairs the matcher is not certain of (shown beside their change)."""
+    matching = getattr(diff, "matching", None)
+    pairs = getattr(matching, "pairs", None) or []
+    return {(p.old_id, p.new_id) for p in pairs if getattr(p, "confidence", "certain") == "likely"}
+
+
+def _possible_table(diff, lang):
+    """The possible counterparts: listed apart, each row showable in both diagrams, never a change."""
+    matching = getattr(diff, "matching", None)
+    possible = getattr(matching, "possible", None) or []
+    if not possible:
+        return ""
+    t = TEXT[lang]
+
+    def cell(items, ident):
+        item = items.get(ident) if items else None
+        if item is None:
+            return f"<td>{escape(ident)}</td>"
+        label = f" {quote(item.label, lang)}" if item.label else ""
+        return f"<td>{escape(type_word(item.type, lang))}{escape(label)} <small>[{escape(ident)}]</small></td>"
+
+    rows = "".join(
+        f'<tr class="possible" data-old-id="{escape(p.old_id)}" data-new-id="{escape(p.new_id)}">'
+        f"{cell(matching.old_items, p.old_id)}{cell(matching.new_items, p.new_id)}<td>{p.score:.2f}</td></tr>"
+        for p in possible
+    )
+    return (
+        f'<h2 id="possible-heading">{escape(t["possible"])}</h2><p>{escape(t["possible_text"])}</p>'
+        f'<div class="table-wrap"><table class="possible" aria-labelledby="possible-heading"><thead><tr>'
+        f"<th>{escape(t['old'])}</th><th>{escape(t['new'])}</th><th>{escape(t['similarity'])}</th></tr></thead>"
+        f"<tbody>{rows}</tbody></table></div>"
+    )
+
+
 def diff_report(
     diff,
     lang="de",
@@ -219,6 +283,7 @@ def diff_report(
     old_html, old_anchors = _side(old_model, None, marks_old, "old", lang, f"{t['before']}: {old_label}")
     new_html, new_anchors = _side(new_model, None, marks_new, "new", lang, f"{t['after']}: {new_label}")
     rows = []
+    likely = _likely_pairs(diff)
     for number, change in enumerate(diff.changes, 1):
         links = []
         for ident, anchors, label in ((change.old_id, old_anchors, t["old"]), (change.new_id, new_anchors, t["new"])):
@@ -243,6 +308,9 @@ def diff_report(
             if change.match == "similarity"
             else ""
         )
+        if (change.old_id, change.new_id) in likely:
+            how += f' <small class="likely">({escape(t["likely"])})</small>'
+
         cls = f"kind-{change.kind}" + (
             " semantic" if change.semantic and change.kind not in ("added", "removed") else ""
         )
@@ -269,9 +337,10 @@ def diff_report(
         '<meta name="viewport" content="width=device-width, initial-scale=1">'
         f"<title>{escape(title)}</title><style>{PAGE_STYLE}\n{diff_view.style()}</style></head><body>"
         f'<main class="dv" data-diff-viewer data-labels="{diff_view.labels_attribute(lang)}">'
-        f'<h1>{escape(title)}</h1><p class="summary">{escape(format_summary(diff, lang))}</p>{_legend(t)}{note}'
+        f'<h1>{escape(title)}</h1><p class="summary">{escape(format_summary(diff, lang))}</p>'
+        f"{_pairing_lines(diff, lang)}{_legend(t)}{note}"
         f'<p class="hint dv-hint">{escape(diff_view.HINT[lang])}</p>'
         f'<div class="sides dv-sides">{old_html}{new_html}</div><h2>{t["changes"]}</h2>'
-        f'<div class="table-wrap">{table}</div></main>'
+        f'<div class="table-wrap">{table}</div>{_possible_table(diff, lang)}</main>'
         f"<script>{diff_view.script()}</script></body></html>\n"
     )

@@ -188,3 +188,30 @@ def test_report_of_the_example_versions_reads_at_laptop_and_phone_size(tmp_path,
         assert checks.accessibility_violations(browser) == []
     finally:
         browser.quit()
+
+
+def test_report_of_models_made_apart_says_how_it_paired_and_lists_possible_counterparts(tmp_path):
+    from procex.bpmn.model import read_model
+
+    folder = REPO / "tests" / "fixtures" / "independent" / "hundesteuer"
+    diff = diff_models(read_model(folder / "a.bpmn"), read_model(folder / "b.bpmn"))
+    assert diff.matching.lineage["mode"] == "independent" and diff.matching.possible
+    html = diff_report(diff)
+    assert '<p class="pairing">Paarung: unabhängig erstellte Modelle (' in html
+    possible = re.findall(r'<tr class="possible" data-old-id="([^"]+)" data-new-id="([^"]+)"', html)
+    assert possible == [(p.old_id, p.new_id) for p in diff.matching.possible]
+    likely = [p for p in diff.matching.pairs if p.confidence == "likely"]
+    assert html.count("(wahrscheinlich zugeordnet)") == sum(
+        1 for c in diff.changes if any((c.old_id, c.new_id) == (p.old_id, p.new_id) for p in likely)
+    )
+    # a possible counterpart can be shown in both diagrams like a change
+    path = tmp_path / "bericht.html"
+    path.write_text(html, encoding="utf-8")
+    browser = _browser()
+    try:
+        browser.get(path.as_uri())
+        row = browser.find_element("css selector", "tr.possible")
+        checks.choosing_a_change_centres_it(browser, row)
+        checks.no_duplicate_ids(browser)
+    finally:
+        browser.quit()

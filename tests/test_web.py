@@ -586,3 +586,23 @@ def test_compare_page_on_a_phone(library):
         _shot(driver, "compare-viewer-390x844")
     finally:
         driver.quit()
+
+
+def test_compare_page_says_how_it_paired_and_lists_possible_counterparts(library):
+    """Two versions of one process made apart (Hundesteuer from two municipalities, all ids
+    different): the page names the pairing mode and lists possible counterparts apart."""
+    from tests.libserver import manifest_for
+
+    lib, trier = library, library.members["trier"]
+    folder = REPO / "tests" / "fixtures" / "independent" / "hundesteuer"
+    for version, name in (("1.0.0", "a.bpmn"), ("2.0.0", "b.bpmn")):
+        model = (folder / name).read_bytes()
+        response = lib.put_package(trier, manifest_for(trier.slug, "hundesteuer-zwei", version, model), model)
+        assert response.status_code == 201, response.text
+    session = _session(lib, trier)
+    page = session.get(f"{lib.url}/p/trier/hundesteuer-zwei/1.0.0/compare?to=2.0.0").text
+    assert '<p class="pairing">Paarung: unabhängig erstellte Modelle (' in page
+    assert "Mögliche Entsprechungen (nicht als Änderung gezählt)" in page
+    assert len(re.findall(r'<tr class="possible" data-old-id="[^"]+" data-new-id="[^"]+"', page)) >= 1
+    versions = session.get(f"{lib.url}/p/trier/gewerbeanmeldung/1.0.0/compare?to=1.1.0").text
+    assert '<p class="pairing">Paarung: Versionen eines Modells (' in versions and 'class="possible"' not in versions

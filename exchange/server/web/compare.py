@@ -69,6 +69,7 @@ def compare_context(store, view, old_row, new_row, origin):
         "summary": summary,
         "semantic": len(diff.semantic_changes),
         "kind_words": words,
+        **_pairing(diff, lang),
     }
 
 
@@ -89,6 +90,36 @@ def _viewer_labels(lang):
     from procex.bpmn import diff_view
 
     return Markup(diff_view.labels_attribute(lang))
+
+
+def _pairing(diff, lang):
+    """How the elements were paired (mode and why, notes) and the possible counterparts, listed
+    apart (never a change): the same as the diff report shows."""
+    from procex.bpmn.diff_text import describe_lineage, describe_note
+    from procex.bpmn.render import type_label
+
+    matching = diff.matching
+    lines = [describe_lineage(matching.lineage, lang)] if matching.lineage else []
+    lines += [describe_note(note, lang) for note in matching.notes]
+
+    def side(items, ident):
+        item = items.get(ident) if items else None
+        return {
+            "id": ident,
+            "type": type_label(item.type, lang) if item else "",
+            "name": (item.label or "") if item else "",
+        }
+
+    possible = [
+        {
+            "old": side(matching.old_items, p.old_id),
+            "new": side(matching.new_items, p.new_id),
+            "score": f"{p.score:.2f}",
+        }
+        for p in matching.possible
+    ]
+    likely = sorted(f"{p.old_id} {p.new_id}" for p in matching.pairs if p.confidence == "likely")
+    return {"pairing": [line for line in lines if line], "possible": possible, "likely": likely}
 
 
 def _viewer_hint(lang):

@@ -126,6 +126,12 @@ T = {
         "only_layout": "Nur das Layout hat sich geändert.",
         "legend": "Legende",
         "change_list": "Liste der Änderungen",
+        "likely_pair": "wahrscheinlich zugeordnet",
+        "possible_heading": "Mögliche Entsprechungen (nicht als Änderung gezählt)",
+        "possible_text": (
+            "Elemente ohne sichere Entsprechung, die einander ähneln: prüfen Sie selbst, ob sie dasselbe meinen."
+        ),
+        "similarity": "Ähnlichkeit",
         "change_kind": "Art",
         "element": "Element",
         "detail": "Einzelheiten",
@@ -318,6 +324,12 @@ T = {
         "only_layout": "Only the layout changed.",
         "legend": "Legend",
         "change_list": "List of changes",
+        "likely_pair": "likely pair",
+        "possible_heading": "Possible counterparts (not counted as changes)",
+        "possible_text": (
+            "Elements without a sure counterpart that resemble each other: check whether they mean the same."
+        ),
+        "similarity": "Similarity",
         "change_kind": "Kind",
         "element": "Element",
         "detail": "Details",
