@@ -17,6 +17,13 @@ Step 4 adds the web sessions (``web_sessions``: the sha256 of each signed-in bro
 session id, its token, when it began), so that signing out ends a session for every worker and
 host sharing the database. Session cookies issued before it hold no session id: their members sign
 in once more.
+Step 5 replaces the substring search (``search_text``/``keys_text`` scanned with LIKE, and the
+PostgreSQL trigram index over them) by indexed search (storage/search_index.py): term fields, a
+full-text index per relevance tier (PostgreSQL tsvector + GIN, SQLite FTS5), the key table, filter
+columns (Land, FIM status, Detaillierungsstufe), adoptions and rank boost, the vocabulary for the
+typo fallback, and one change counter (``library_state``) that the listing's ETag reads instead
+of counting four tables; ``processes.serial`` numbers each process's last change. It backfills
+every listed process from its latest version (some 2 ms per process).
 """
 
 import json
@@ -150,7 +157,6 @@ def _trigram_index(conn):
 def _backfill_search(conn):
     # Task labels come from the stored models; latest and search text from the manifests.
     from procex.exchange.server.checks import task_labels
-    from procex.exchange.server.storage.store import process_search_fields
 
     rows = conn.execute(sa.text("SELECT v.id, m.data FROM versions v JOIN models m ON m.version_id = v.id")).fetchall()
     for version_id, data in rows:
@@ -175,7 +181,7 @@ def _backfill_search(conn):
             continue
         latest = versions[0]
         manifest = json.loads(latest.manifest)
-        fields = process_search_fields(manifest, (latest.task_labels or "").split("\n"))
+        fields = _step2_search_fields(manifest, (latest.task_labels or "").split("\n"))
         conn.execute(
             sa.text(
                 "UPDATE processes SET latest_version = :v, latest_version_id = :vid, name = :name, "
@@ -191,6 +197,29 @@ def _backfill_search(conn):
                 "id": process_id,
             },
         )
+
+
+def _step2_normalize(text):
+    folded = (text or "").casefold()
+    for umlaut, spelled in (("ä", "ae"), ("ö", "oe"), ("ü", "ue")):
+        folded = folded.replace(umlaut, spelled)
+    return " ".join(folded.split())
+
+
+def _step2_search_fields(manifest, labels):
+    # Step 2's search columns as that release filled them (step 5 drops them again).
+    parts = [
+        manifest.get("name", ""),
+        manifest.get("description", ""),
+        " ".join(manifest.get("keywords", [])),
+        " ".join(label for label in labels if label),
+        manifest.get("publisher", ""),
+        manifest.get("slug", ""),
+        manifest.get("region", {}).get("name", ""),
+        " ".join(manifest.get("leistungsschluessel", [])),
+    ]
+    keys = manifest.get("leistungsschluessel", [])
+    return {"search_text": _step2_normalize(" ".join(parts)), "keys_text": " " + " ".join(keys) + " "}
 
 
 def _step3(conn):
@@ -238,7 +267,101 @@ def _step4(conn):
     ).create(conn)
 
 
-STEPS = [(1, _step1), (2, _step2), (3, _step3), (4, _step4)]
+def _step5(conn):
+    from procex.exchange.server.storage import search_index
+
+    postgres = conn.dialect.name == "postgresql"
+    text_columns = [(f"terms_{field}", sa.Text()) for field in search_index.TIER_FIELDS]
+    for name, type_ in (
+        ("name_sort", sa.String(300)),
+        ("name_key", sa.String(300)),
+        ("region_ags", sa.String(8)),
+        ("land", sa.String(2)),
+        ("fim_status", sa.Integer()),
+        ("detaillierungsstufe", sa.Integer()),
+        ("adoptions", sa.Integer()),
+        ("boost", sa.BigInteger()),
+        ("serial", sa.BigInteger()),
+        *text_columns,
+    ):
+        _add_column(conn, "processes", name, type_)
+    execute = lambda sql: conn.execute(sa.text(sql))  # noqa: E731
+    if postgres:
+        # Names sort by their normalised ASCII form byte by byte, as on SQLite, whatever the locale.
+        execute('ALTER TABLE processes ALTER COLUMN name_sort TYPE VARCHAR(300) COLLATE "C"')
+        for field in search_index.TIER_FIELDS:
+            execute(f"ALTER TABLE processes ADD COLUMN vec_{field} tsvector")
+        execute("DROP INDEX IF EXISTS ix_processes_search_trgm")
+    execute("ALTER TABLE processes DROP COLUMN search_text")
+    execute("ALTER TABLE processes DROP COLUMN keys_text")
+    execute("UPDATE processes SET adoptions = 0, boost = 0, serial = 0")
+    meta = sa.MetaData()
+    sa.Table("processes", meta, sa.Column("id", sa.Integer, primary_key=True))
+    sa.Table(
+        "process_keys",
+        meta,
+        sa.Column("key", sa.String(14), primary_key=True),
+        sa.Column("process_id", sa.Integer, sa.ForeignKey("processes.id"), primary_key=True),
+        sa.Column("themenfeld", sa.String(100)),
+    )
+    sa.Table("search_terms", meta, sa.Column("term", sa.String(64), primary_key=True))
+    sa.Table(
+        "library_state",
+        meta,
+        sa.Column("id", sa.Integer, primary_key=True, autoincrement=False),
+        sa.Column("serial", sa.BigInteger, nullable=False),
+        sa.Column("listed", sa.BigInteger, nullable=False),
+    )
+    for name in ("process_keys", "search_terms", "library_state"):
+        meta.tables[name].create(conn)
+    execute("INSERT INTO library_state (id, serial, listed) VALUES (1, 0, 0)")
+    for statement in (
+        "CREATE INDEX ix_process_keys_process ON process_keys (process_id)",
+        "CREATE INDEX ix_process_keys_thema ON process_keys (themenfeld, process_id)",
+        "CREATE INDEX ix_processes_boost ON processes (boost, id)",
+        "CREATE INDEX ix_processes_adoptions ON processes (adoptions, id)",
+        "CREATE INDEX ix_processes_updated ON processes (updated_at, id)",
+        "CREATE INDEX ix_processes_name_sort ON processes (name_sort, id)",
+        "CREATE INDEX ix_processes_serial ON processes (serial)",
+        "CREATE INDEX ix_processes_name_key ON processes (name_key)",
+        "CREATE INDEX ix_processes_land ON processes (land)",
+        "CREATE INDEX ix_processes_status ON processes (fim_status)",
+        "CREATE INDEX ix_processes_stufe ON processes (detaillierungsstufe)",
+    ):
+        execute(statement)
+    for field in search_index.TIER_FIELDS:
+        if postgres:
+            execute(f"CREATE INDEX ix_processes_vec_{field} ON processes USING gin (vec_{field})")
+        else:
+            execute(f"CREATE VIRTUAL TABLE fts_{field} USING fts5(terms, detail=none)")
+    _backfill_index(conn)
+
+
+def _backfill_index(conn):
+    from procex.exchange.server.storage import search_index
+
+    services = search_index.leika_services()
+    adopted = dict(
+        conn.execute(
+            sa.text(
+                "SELECT v.process_id, COUNT(DISTINCT a.member_id) FROM adoptions a "
+                "JOIN versions v ON v.id = a.version_id GROUP BY v.process_id"
+            )
+        ).fetchall()
+    )
+    rows = conn.execute(
+        sa.text(
+            "SELECT p.id, v.manifest, v.task_labels FROM processes p "
+            "JOIN versions v ON v.id = p.latest_version_id ORDER BY p.id"
+        )
+    ).fetchall()
+    for process_id, manifest, labels in rows:
+        doc = search_index.document(json.loads(manifest), (labels or "").split("\n"), services)
+        serial = search_index.next_serial(conn, listed_change=1)
+        search_index.write(conn, process_id, doc, adopted.get(process_id, 0), serial)
+
+
+STEPS = [(1, _step1), (2, _step2), (3, _step3), (4, _step4), (5, _step5)]
 SCHEMA_VERSION = STEPS[-1][0]
 
 

@@ -18,7 +18,8 @@ import sqlalchemy as sa
 
 from procex.core.errors import ProcexError
 from procex.exchange.library import package
-from procex.exchange.server.storage import migrations
+from procex.exchange.server.storage import migrations, search, search_index
+from procex.exchange.server.storage.search import SearchPage, SearchQuery
 
 DEFAULT_DB = "procex-library.sqlite"
 INDEX_FORMAT = 2  # bump when the index items change shape: every cached copy is then stale
@@ -60,9 +61,39 @@ processes = sa.Table(
     sa.Column("created_at", sa.String(32), nullable=False),
     sa.Column("latest_version", sa.String(32)),
     sa.Column("latest_version_id", sa.Integer),
-    sa.Column("search_text", sa.Text),
-    sa.Column("keys_text", sa.Text),
     sa.Column("updated_at", sa.String(32)),
+    # Search (storage/search_index.py); PostgreSQL adds the tsvector columns vec_a ... vec_all.
+    sa.Column("name_sort", sa.String(300)),
+    sa.Column("name_key", sa.String(300)),
+    sa.Column("region_ags", sa.String(8)),
+    sa.Column("land", sa.String(2)),
+    sa.Column("fim_status", sa.Integer),
+    sa.Column("detaillierungsstufe", sa.Integer),
+    sa.Column("adoptions", sa.Integer),
+    sa.Column("boost", sa.BigInteger),
+    sa.Column("serial", sa.BigInteger),
+    sa.Column("terms_a", sa.Text),
+    sa.Column("terms_ab", sa.Text),
+    sa.Column("terms_abc", sa.Text),
+    sa.Column("terms_all", sa.Text),
+)
+# One row per Leistungsschlüssel of a listed process (exact and prefix lookups by btree range).
+process_keys = sa.Table(
+    "process_keys",
+    meta,
+    sa.Column("key", sa.String(14), primary_key=True),
+    sa.Column("process_id", sa.Integer, sa.ForeignKey("processes.id"), primary_key=True),
+    sa.Column("themenfeld", sa.String(100)),
+)
+# Known words of names, keywords and LeiKa names: the typo fallback's candidates.
+search_terms = sa.Table("search_terms", meta, sa.Column("term", sa.String(64), primary_key=True))
+# One row (id 1): the library's change counter and how many processes are listed.
+library_state = sa.Table(
+    "library_state",
+    meta,
+    sa.Column("id", sa.Integer, primary_key=True, autoincrement=False),
+    sa.Column("serial", sa.BigInteger, nullable=False),
+    sa.Column("listed", sa.BigInteger, nullable=False),
 )
 versions = sa.Table(
     "versions",
@@ -156,33 +187,16 @@ def make_engine(db):
 
         return engine
     try:
-        return sa.create_engine(url, pool_size=10, max_overflow=20, pool_pre_ping=True)
+        # Custom plans always: a generic plan of a prepared search cannot know how common a word is.
+        return sa.create_engine(
+            url,
+            pool_size=10,
+            max_overflow=20,
+            pool_pre_ping=True,
+            connect_args={"options": "-c plan_cache_mode=force_custom_plan"},
+        )
     except (sa.exc.ArgumentError, ModuleNotFoundError) as error:
         raise StoreError(f"cannot use database URL {db!r}: {error}") from None
-
-
-def normalize(text):
-    """Search form of a text: case-folded, umlauts spelled out, whitespace collapsed."""
-    folded = (text or "").casefold()
-    for umlaut, spelled in (("ä", "ae"), ("ö", "oe"), ("ü", "ue")):
-        folded = folded.replace(umlaut, spelled)
-    return " ".join(folded.split())
-
-
-def process_search_fields(manifest, labels):
-    """What search reads for a process: its latest manifest's texts and its model's task labels."""
-    parts = [
-        manifest.get("name", ""),
-        manifest.get("description", ""),
-        " ".join(manifest.get("keywords", [])),
-        " ".join(label for label in labels if label),
-        manifest.get("publisher", ""),
-        manifest.get("slug", ""),
-        manifest.get("region", {}).get("name", ""),
-        " ".join(manifest.get("leistungsschluessel", [])),
-    ]
-    keys = manifest.get("leistungsschluessel", [])
-    return {"search_text": normalize(" ".join(parts)), "keys_text": " " + " ".join(keys) + " "}
 
 
 def hash_token(token):
@@ -540,28 +554,29 @@ class Store:
         return ("same" if not differences else "conflict"), stored, differences
 
     def _refresh_latest(self, conn, process_id):
-        """Point the process at its highest unyanked version and refresh its search fields."""
+        """Point the process at its highest unyanked version, index it for search and count the
+        change (search_index.next_serial)."""
+        was_listed = (
+            conn.execute(sa.select(processes.c.latest_version_id).where(processes.c.id == process_id)).scalar()
+            is not None
+        )
         latest = conn.execute(
             versions.select()
             .where(versions.c.process_id == process_id, versions.c.yanked_at.is_(None))
             .order_by(versions.c.version_sort.desc())
             .limit(1)
         ).first()
+        listed_change = (latest is not None) - was_listed
+        serial = search_index.next_serial(conn, listed_change)
         if latest is None:
             conn.execute(
                 processes.update()
                 .where(processes.c.id == process_id)
-                .values(
-                    latest_version=None,
-                    latest_version_id=None,
-                    search_text=None,
-                    keys_text=None,
-                    updated_at=package.utc_now(),
-                )
+                .values(latest_version=None, latest_version_id=None, updated_at=package.utc_now())
             )
+            search_index.remove(conn, process_id, serial)
             return
         manifest = json.loads(latest.manifest)
-        fields = process_search_fields(manifest, (latest.task_labels or "").split("\n"))
         conn.execute(
             processes.update()
             .where(processes.c.id == process_id)
@@ -570,9 +585,19 @@ class Store:
                 latest_version_id=latest.id,
                 name=manifest["name"],
                 updated_at=package.utc_now(),
-                **fields,
             )
         )
+        doc = search_index.document(manifest, (latest.task_labels or "").split("\n"))
+        search_index.write(conn, process_id, doc, self._adopted_by(conn, process_id), serial)
+
+    @staticmethod
+    def _adopted_by(conn, process_id):
+        """How many members adopted any version of the process."""
+        return conn.execute(
+            sa.select(sa.func.count(sa.distinct(adoptions.c.member_id)))
+            .join(versions, versions.c.id == adoptions.c.version_id)
+            .where(versions.c.process_id == process_id)
+        ).scalar()
 
     def model(self, version_id):
         with self.read() as conn:
@@ -641,10 +666,24 @@ class Store:
                 conn.execute(
                     adoptions.insert().values(version_id=row.id, member_id=member.id, adopted_at=package.utc_now())
                 )
+                self._count_adoption(conn, row.process_id)
                 found = conn.execute(
                     adoptions.select().where(adoptions.c.version_id == row.id, adoptions.c.member_id == member.id)
                 ).first()
         return created, {"version": row.version, "adopter": _adopter(member), "adopted_at": found.adopted_at}
+
+    def _count_adoption(self, conn, process_id):
+        """A new adoption: the listing changed (serial), and the process's count and boost."""
+        serial = search_index.next_serial(conn)
+        current = conn.execute(
+            sa.select(processes.c.name_key, processes.c.latest_version_id).where(processes.c.id == process_id)
+        ).first()
+        count = self._adopted_by(conn, process_id)
+        values = {"adoptions": count, "serial": serial}
+        if current.latest_version_id is not None:
+            name_terms = search_index.name_term_count(current.name_key)
+            values["boost"] = search_index.boost(count, name_terms, serial)
+        conn.execute(processes.update().where(processes.c.id == process_id).values(**values))
 
     def adoptions(self, publisher, slug):
         query = (
@@ -689,61 +728,35 @@ class Store:
             "versions": [_version_summary(row) for row in rows],
         }
 
-    def search(self, q="", leistungsschluessel=None, publisher=None, page=1, per_page=20):
-        """Processes whose latest unyanked version matches every word of ``q``: (items, total)."""
-        where = [processes.c.latest_version_id.is_not(None)]
-        for word in normalize(q).split():
-            # The pattern is built here, not in SQL, so PostgreSQL's trigram index can serve it.
-            where.append(processes.c.search_text.like(f"%{_like_escape(word)}%", escape="\\"))
-        if leistungsschluessel:
-            where.append(processes.c.keys_text.like(f"% {_like_escape(leistungsschluessel)} %", escape="\\"))
-        if publisher:
-            where.append(processes.c.publisher == publisher)
+    def search_page(self, query: SearchQuery) -> SearchPage:
+        """Ranked search (storage/search.py): a SearchPage; search_text.QueryError for a query
+        that cannot be searched (its message names the field)."""
         with self.read() as conn:
-            total = conn.execute(sa.select(sa.func.count()).select_from(processes).where(*where)).scalar()
-            # Page through the narrow processes table first, then read the manifests of one page.
-            page_ids = (
-                sa.select(
-                    processes.c.latest_version_id.label("version_id"),
-                    processes.c.name,
-                    processes.c.publisher,
-                    processes.c.slug,
-                )
-                .where(*where)
-                .order_by(processes.c.name, processes.c.publisher, processes.c.slug)
-                .limit(per_page)
-                .offset((page - 1) * per_page)
-                .subquery()
-            )
-            rows = conn.execute(
-                sa.select(
-                    versions.c.publisher,
-                    versions.c.slug,
-                    versions.c.manifest,
-                    versions.c.published_at,
-                    versions.c.validation_errors,
-                    versions.c.validation_warnings,
-                )
-                .join(page_ids, page_ids.c.version_id == versions.c.id)
-                .order_by(page_ids.c.name, page_ids.c.publisher, page_ids.c.slug)
-            ).fetchall()
-            counts = self._adoption_counts(conn, [(row.publisher, row.slug) for row in rows])
-        items = [_search_item(row) for row in rows]
-        for item in items:
-            item["adoptions"] = counts.get((item["publisher"], item["slug"]), 0)
-        return items, total
+            return search.run(conn, query, vocabulary=lambda: self._vocabulary(conn))
 
-    def _adoption_counts(self, conn, keys):
-        """(publisher, slug) -> how many members adopted any version of it, for one page of hits."""
-        if not keys:
-            return {}
-        query = (
-            sa.select(versions.c.publisher, versions.c.slug, sa.func.count(sa.distinct(adoptions.c.member_id)))
-            .join(adoptions, adoptions.c.version_id == versions.c.id)
-            .where(sa.tuple_(versions.c.publisher, versions.c.slug).in_(keys))
-            .group_by(versions.c.publisher, versions.c.slug)
+    def _vocabulary(self, conn):
+        """The known words, sorted; read once per library state (the serial) and kept."""
+        serial = conn.execute(sa.select(library_state.c.serial)).scalar()
+        cached = getattr(self, "_vocabulary_cache", None)
+        if cached is None or cached[0] != serial:
+            words = conn.execute(sa.select(search_terms.c.term).order_by(search_terms.c.term)).scalars().all()
+            cached = (serial, list(words))
+            self._vocabulary_cache = cached
+        return cached[1]
+
+    def search(self, q="", leistungsschluessel=None, publisher=None, page=1, per_page=20):
+        """Earlier releases' search: (items as dicts, total), page-number paging (search_page pages
+        by cursor)."""
+        result = self.search_page(
+            SearchQuery(
+                text=q or "",
+                keys=(leistungsschluessel,) if leistungsschluessel else (),
+                publisher=publisher,
+                limit=per_page,
+                offset=(page - 1) * per_page,
+            )
         )
-        return {(p, s): n for p, s, n in conn.execute(query)}
+        return [hit.as_dict() for hit in result.hits], result.total
 
     @contextmanager
     def snapshot(self):
@@ -758,28 +771,16 @@ class Store:
     def index_state(self, conn):
         """(ETag, count) of the library index as ``conn`` sees it, without reading the listing.
 
-        Nothing is ever deleted, so the listing changes only when a version is published (the
-        number of versions grows), an adoption is recorded (the number of adoptions grows) or a
-        latest version is yanked (its process points at a lower version id or at none: the sum or
-        the number of latest version ids falls; between two states with the same numbers of
-        versions and adoptions only yanks happened, so the sum cannot come back). Those four
-        numbers, with the schema version and the listing's format, name the state; the ETag is
-        their hash. Counting (not the highest id) stays right when transactions commit out of
-        id order. A version's validation summary is fixed when it is published (or by the schema
-        upgrade that added it, which changes the schema version), so it needs no number of its own.
+        Every change of the listing (publish, yank, adoption) counts one up in ``library_state``
+        inside its own transaction, whose row lock orders the writers: the serial and the number
+        of listed processes, with the schema version and the listing's format, name the state,
+        and the ETag is their hash. One row read, however large the library. A version's
+        validation summary is fixed when it is published, so it needs no number of its own.
         """
-        latest = processes.c.latest_version_id
-        version_count, listed, latest_sum, adoption_count = conn.execute(
-            sa.select(
-                sa.select(sa.func.count()).select_from(versions).scalar_subquery(),
-                sa.select(sa.func.count(latest)).scalar_subquery(),
-                sa.select(sa.func.coalesce(sa.func.sum(latest), 0)).scalar_subquery(),
-                sa.select(sa.func.count()).select_from(adoptions).scalar_subquery(),
-            )
-        ).one()
-        state = [INDEX_FORMAT, migrations.SCHEMA_VERSION, version_count, listed, int(latest_sum), adoption_count]
+        serial, listed = conn.execute(sa.select(library_state.c.serial, library_state.c.listed)).one()
+        state = [INDEX_FORMAT, migrations.SCHEMA_VERSION, int(serial), int(listed)]
         digest = hashlib.sha256(json.dumps(state).encode("ascii")).hexdigest()[:32]
-        return f'"ix-{digest}"', listed
+        return f'"ix-{digest}"', int(listed)
 
     def index_items(self, conn, chunk=500):
         """Every process's latest unyanked version in the compact form of the index, by publisher
@@ -900,26 +901,6 @@ def _index_item(row):
         "keywords": manifest.get("keywords", []),
         "adoptions": row.adoptions or 0,
         "tasks": tasks[:INDEX_TASKS],
-        "validation": _validation(row),
-    }
-
-
-def _search_item(row):
-    manifest = json.loads(row.manifest)
-    return {
-        "publisher": row.publisher,
-        "slug": row.slug,
-        "name": manifest["name"],
-        "latest": manifest["version"],
-        "ref": f"{row.publisher}/{row.slug}@{manifest['version']}",
-        "description": manifest.get("description", ""),
-        "leistungsschluessel": manifest.get("leistungsschluessel", []),
-        "keywords": manifest.get("keywords", []),
-        "region": manifest.get("region"),
-        "status": manifest.get("status"),
-        "detaillierungsstufe": manifest.get("detaillierungsstufe"),
-        "published_at": row.published_at,
-        "derived_from": manifest.get("derived_from"),
         "validation": _validation(row),
     }
 

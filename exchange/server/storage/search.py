@@ -1,0 +1,577 @@
+"""Ranked search over the library: a typed query in, a typed page of hits out, the same on SQLite
+and PostgreSQL.
+
+    page = store.search_page(SearchQuery(text="Gewerbe anmelden", land="07", facets=True))
+    for hit in page.hits: hit.name, hit.adoptions, hit.snippet ...
+    store.search_page(SearchQuery(text="Gewerbe anmelden", cursor=page.next_cursor))  # next page
+
+**Relevance.** Every word must match (the last one also as a prefix: "Gewerbe anm"). Hits come in
+tiers, each answered from its own index (search_index.py): the name is exactly the words asked
+for ("Gewerbe anmelden" = "Gewerbeanmeldung" = "Anmeldung eines Gewerbes"); every word is in the
+name; in the name, keywords or LeiKa names of the keys; there or in the description and legal
+bases; anywhere, task labels included. Within a tier the boost orders (search_index.boost): more
+adoptions first, then names with fewer words, then the most recent change. The order is defined
+by integers and ids only, so both backends give the same ranking; neither's own scoring (bm25,
+ts_rank) is used, because they differ. ``sort`` may instead ask for adoptions, newest (last
+published or yanked) or name (normalised, byte order).
+
+**Typo fallback.** A query with words that finds nothing is tried once more with each word that
+the library does not know replaced by the nearest known word of names, keywords and LeiKa names
+(Levenshtein distance 1 for words of 5-7 letters, 2 from 8 on); ``page.fallback`` says so.
+
+**Totals and facets.** The total is exact up to ``EXACT_TOTAL`` (1,000) matches. Past that it is
+estimated from how densely the 1,000 newest matches sit among the newest processes, rounded to
+two significant digits, and ``total_estimated`` is true. Facets (on request) count the same
+sample of at most 1,000 matches, scaled to the estimated total past it (``facets_estimated``).
+Nothing ever counts every match.
+
+**Paging.** ``next_cursor`` is opaque (base64 of the sort, tier and last position): the next page
+starts after the last hit by index, however deep.
+
+**Snippets.** ``hit.snippet`` is {"field", "text", "marks"}: a short excerpt of the field where
+most words were found, and the [start, end) character offsets of the matching words in ``text``.
+It is plain text: pages escape it and wrap marks in <mark> (``snippet_html``).
+"""
+
+import base64
+import binascii
+import hashlib
+import html
+import json
+import re
+from dataclasses import asdict, dataclass, field
+
+import sqlalchemy as sa
+from rapidfuzz import process as fuzz_process
+from rapidfuzz.distance import Levenshtein
+
+from procex.bpmn.text import normalize_label
+from procex.exchange.server.storage import search_index
+from procex.exchange.server.storage.search_text import (
+    QueryError,
+    clean_text,
+    key_range,
+    parse_query,
+    terms,
+)
+
+SORTS = ("relevance", "adoptions", "newest", "name")
+TIERS = ("exact", "name", "keywords", "description", "anywhere")
+TIER_FIELD = {"name": "a", "keywords": "ab", "description": "abc", "anywhere": "all"}
+EXACT_TOTAL = 1000
+MAX_LIMIT = 100
+MAX_OFFSET = 1000  # page-number paging reaches this far; beyond, follow next_cursor
+SNIPPET_CHARS = 160
+KEY_RE = re.compile(r"^\d{2,14}$")
+FACETS = ("publisher", "land", "fim_status", "detaillierungsstufe", "themenfeld")
+FACET_VALUES = 20
+
+
+@dataclass(frozen=True)
+class SearchQuery:
+    """What to find. ``text`` is what people type (words, Leistungsschlüssel or their prefixes);
+    the other fields are filters (all must hold). ``keys`` are Leistungsschlüssel, exact (14
+    digits) or prefixes ("9905"): a process matches when one of its keys falls under any of them.
+    ``land`` is the two-digit AGS prefix ("07" Rheinland-Pfalz)."""
+
+    text: str = ""
+    keys: tuple = ()
+    publisher: str | None = None
+    land: str | None = None
+    status: int | None = None
+    detaillierungsstufe: int | None = None
+    themenfeld: str | None = None
+    sort: str = "relevance"
+    limit: int = 20
+    cursor: str | None = None
+    offset: int = 0
+    facets: bool = False
+
+
+@dataclass
+class SearchHit:
+    publisher: str
+    slug: str
+    name: str
+    version: str
+    ref: str
+    keys: list
+    region: dict
+    adoptions: int
+    validation: dict | None
+    derived_from: dict | None
+    snippet: dict | None
+    description: str
+    keywords: list
+    status: int | None
+    detaillierungsstufe: int | None
+    published_at: str
+    updated_at: str | None
+    tier: str | None
+
+    def as_dict(self):
+        """The API's form (with the field names earlier releases used: latest, leistungsschluessel)."""
+        data = asdict(self)
+        data["latest"] = self.version
+        data["leistungsschluessel"] = self.keys
+        return data
+
+
+@dataclass
+class SearchPage:
+    hits: list
+    total: int
+    total_estimated: bool
+    next_cursor: str | None
+    sort: str
+    facets: dict | None = None
+    facets_estimated: bool = False
+    fallback: dict | None = None
+    words: tuple = field(default=())
+
+    def as_dict(self):
+        return {
+            "items": [hit.as_dict() for hit in self.hits],
+            "total": self.total,
+            "total_estimated": self.total_estimated,
+            "next_cursor": self.next_cursor,
+            "sort": self.sort,
+            "facets": self.facets,
+            "facets_estimated": self.facets_estimated,
+            "fallback": self.fallback,
+        }
+
+
+# --- checking the query ----------------------------------------------------------------------
+
+
+def checked(query):
+    """``query`` with its fields checked and normalised, or QueryError naming the field."""
+    if query.sort not in SORTS:
+        raise QueryError(f"sort: one of {', '.join(SORTS)}, got {query.sort!r}")
+    if not 1 <= query.limit <= MAX_LIMIT:
+        raise QueryError(f"per_page: 1 to {MAX_LIMIT}, got {query.limit}")
+    if not 0 <= query.offset <= MAX_OFFSET:
+        raise QueryError(f"page: reaches at most {MAX_OFFSET} hits deep; follow next_cursor for more")
+    for key in query.keys:
+        if not isinstance(key, str) or not KEY_RE.match(key):
+            raise QueryError(f"leistungsschluessel: 2 to 14 digits (a key or its beginning), got {str(key)[:20]!r}")
+    if len(query.keys) > 4:
+        raise QueryError("leistungsschluessel: at most 4 keys")
+    if query.land is not None and query.land not in search_index.LAENDER:
+        raise QueryError(f"land: a two-digit Land code 01 to 16, got {str(query.land)[:10]!r}")
+    if query.status is not None and not 1 <= query.status <= 8:
+        raise QueryError(f"status: a FIM status code 1 to 8, got {query.status}")
+    if query.detaillierungsstufe is not None and not 101 <= query.detaillierungsstufe <= 105:
+        raise QueryError(f"detaillierungsstufe: 101 to 105, got {query.detaillierungsstufe}")
+    clean_text(query.themenfeld, "themenfeld", 100)
+    clean_text(query.publisher, "publisher", 64)
+    return query
+
+
+# --- the cursor ------------------------------------------------------------------------------
+
+
+def _fingerprint(query, words, prefix, keys):
+    what = [query.sort, list(words), prefix, sorted(keys), query.publisher, query.land, query.status]
+    what += [query.detaillierungsstufe, query.themenfeld]
+    return hashlib.sha256(json.dumps(what).encode()).hexdigest()[:12]
+
+
+def _encode_cursor(fingerprint, tier, position):
+    raw = json.dumps({"f": fingerprint, "t": tier, "p": position}, separators=(",", ":"))
+    return base64.urlsafe_b64encode(raw.encode()).decode().rstrip("=")
+
+
+def _decode_cursor(cursor, fingerprint):
+    problem = "cursor: not a cursor of this search; take next_cursor from the previous page of the same query"
+    if len(cursor) > 400:
+        raise QueryError(problem)
+    try:
+        data = json.loads(base64.urlsafe_b64decode(cursor + "=" * (-len(cursor) % 4)))
+        tier, position = int(data["t"]), data["p"]
+        ok = data["f"] == fingerprint and 0 <= tier < len(TIERS) and isinstance(position, list)
+    except (ValueError, KeyError, TypeError, binascii.Error, UnicodeDecodeError):
+        raise QueryError(problem) from None
+    if not ok or len(position) != 2 or not isinstance(position[1], int):
+        raise QueryError(problem)
+    if not isinstance(position[0], (int, str)) or (isinstance(position[0], str) and len(position[0]) > 300):
+        raise QueryError(problem)
+    return tier, position
+
+
+# --- SQL -------------------------------------------------------------------------------------
+
+_ORDER = {
+    # sort -> (columns, descending)
+    "relevance": (("p.boost", "p.id"), True),
+    "adoptions": (("p.adoptions", "p.id"), True),
+    "newest": (("p.updated_at", "p.id"), True),
+    "name": (("p.name_sort", "p.id"), False),
+}
+_POSITION = {"relevance": "boost", "adoptions": "adoptions", "newest": "updated_at", "name": "name_sort"}
+
+
+class _Statement:
+    """A WHERE clause under construction, with uniquely named parameters."""
+
+    def __init__(self, dialect):
+        self.dialect = dialect
+        self.params = {}
+
+    def param(self, value):
+        name = f"p{len(self.params)}"
+        self.params[name] = value
+        return f":{name}"
+
+    def match(self, fields, words, prefix):
+        """All ``words`` in the cumulative term field ``fields`` (search_index.TIER_FIELDS)."""
+        if self.dialect == "postgresql":
+            query = " & ".join(words[:-1] + [words[-1] + (":*" if prefix else "")])
+            return f"p.vec_{fields} @@ CAST({self.param(query)} AS tsquery)"
+        query = " ".join(f'"{word}"' for word in words[:-1]) + f' "{words[-1]}"' + ("*" if prefix else "")
+        table = search_index.FTS_TABLES[fields]
+        return f"p.id IN (SELECT rowid FROM {table} WHERE {table} MATCH {self.param(query.strip())})"
+
+    def filters(self, query, keys):
+        where = ["p.latest_version_id IS NOT NULL"]
+        if query.publisher:
+            where.append(f"p.publisher = {self.param(query.publisher)}")
+        if query.land:
+            where.append(f"p.land = {self.param(query.land)}")
+        if query.status is not None:
+            where.append(f"p.fim_status = {self.param(query.status)}")
+        if query.detaillierungsstufe is not None:
+            where.append(f"p.detaillierungsstufe = {self.param(query.detaillierungsstufe)}")
+        if query.themenfeld:
+            where.append(
+                f"p.id IN (SELECT process_id FROM process_keys WHERE themenfeld = {self.param(query.themenfeld)})"
+            )
+        if keys:
+            ranges = []
+            for key in keys:
+                low, high = key_range(key)
+                ranges.append(f"(k.key >= {self.param(low)} AND k.key < {self.param(high)})")
+            where.append(f"p.id IN (SELECT k.process_id FROM process_keys k WHERE {' OR '.join(ranges)})")
+        return where
+
+
+def _tier_conditions(statement, words, prefix):
+    """(tier index, SQL condition) for each tier, each excluding the tiers before it."""
+    if not words:
+        return [(TIERS.index("anywhere"), None)]
+    found = []
+    previous = None
+    exact = f"p.name_key = {statement.param(' '.join(sorted(set(words))))}"
+    found.append((0, exact))
+    previous = exact
+    for index, tier in enumerate(TIERS[1:], start=1):
+        condition = statement.match(TIER_FIELD[tier], list(words), prefix)
+        found.append((index, f"{condition} AND NOT ({previous})"))
+        previous = condition
+    return found
+
+
+def _keyset(statement, sort, position):
+    columns, descending = _ORDER[sort]
+    operator = "<" if descending else ">"
+    first, last = position
+    if first is None:
+        return None
+    return f"({columns[0]}, {columns[1]}) {operator} ({statement.param(first)}, {statement.param(last)})"
+
+
+def _order_by(sort):
+    columns, descending = _ORDER[sort]
+    direction = " DESC" if descending else ""
+    return ", ".join(column + direction for column in columns)
+
+
+_HIT_COLUMNS = (
+    "p.id, p.publisher, p.slug, p.adoptions, p.boost, p.land, p.updated_at, p.name_sort, p.region_ags, "
+    "v.manifest, v.published_at, v.validation_errors, v.validation_warnings, v.task_labels"
+)
+
+
+def run(conn, query, vocabulary=None):
+    """Search through ``conn`` (a read transaction): a SearchPage. QueryError for a bad query.
+
+    ``vocabulary`` is a callable giving the sorted known words (the typo fallback); without it
+    there is no fallback.
+    """
+    query = checked(query)
+    parsed = parse_query(query.text)
+    keys = tuple(dict.fromkeys(query.keys + parsed.key_prefixes))
+    page = _run(conn, query, parsed.words, parsed.prefix, keys)
+    if not page.hits and parsed.words and not query.cursor and not query.offset and vocabulary is not None:
+        corrected = _corrections(query.text, vocabulary)
+        if corrected:
+            fixed = parse_query(" ".join(corrected["words"]) + " ")
+            retried = _run(conn, query, fixed.words, False, keys)
+            if retried.hits:
+                retried.fallback = {
+                    "kind": "typo",
+                    "message": f"nothing matched {query.text.strip()!r}; showing hits for "
+                    f"{' '.join(corrected['words'])!r}",
+                    "corrected": corrected["changes"],
+                    "query": " ".join(corrected["words"]),
+                }
+                return retried
+    return page
+
+
+def _run(conn, query, words, prefix, keys):
+    dialect = conn.dialect.name
+    fingerprint = _fingerprint(query, words, prefix, keys)
+    start_tier, position = 0, [None, None]
+    if query.cursor:
+        start_tier, position = _decode_cursor(query.cursor, fingerprint)
+    want = query.offset + query.limit + 1
+    rows = []
+    if query.sort == "relevance":
+        plan = _tier_conditions(_Statement(dialect), words, prefix)
+    else:
+        plan = [(TIERS.index("anywhere"), None)]
+    for tier, _ in plan:
+        if tier < start_tier:
+            continue
+        statement = _Statement(dialect)
+        where = statement.filters(query, keys)
+        if query.sort == "relevance" and words:
+            where.append(dict(_tier_conditions(statement, words, prefix))[tier])
+        elif words:
+            where.append(statement.match("all", list(words), prefix))
+        if tier == start_tier:
+            keyset = _keyset(statement, query.sort, position)
+            if keyset:
+                where.append(keyset)
+        sql = (
+            f"SELECT {_HIT_COLUMNS} FROM processes p JOIN versions v ON v.id = p.latest_version_id "
+            f"WHERE {' AND '.join(where)} ORDER BY {_order_by(query.sort)} LIMIT {int(want - len(rows))}"
+        )
+        rows.extend((tier, row) for row in conn.execute(sa.text(sql), statement.params))
+        if len(rows) >= want:
+            break
+    rows = rows[query.offset :]
+    more = len(rows) > query.limit
+    rows = rows[: query.limit]
+    next_cursor = None
+    if more and rows:
+        tier, last = rows[-1]
+        value = getattr(last, _POSITION[query.sort])
+        next_cursor = _encode_cursor(fingerprint, tier, [value, last.id])
+    whole = not more and not query.cursor and not query.offset  # the whole answer is on this page
+    sample = _sample(conn, query, words, prefix, keys) if (query.facets or not whole) else []
+    if whole:
+        total, estimated = len(rows), False
+    elif not words and not keys and _unfiltered(query):
+        total = conn.execute(sa.text("SELECT listed FROM library_state WHERE id = 1")).scalar() or 0
+        estimated = False
+    else:
+        total, estimated = _total(conn, sample)
+    facets, facets_estimated = (None, False)
+    if query.facets:
+        facets, facets_estimated = _facets(conn, sample, total, estimated)
+    services = search_index.leika_services()
+    ranked = bool(words) and query.sort == "relevance"
+    hits = [_hit(row, TIERS[tier] if ranked else None, words, prefix, services) for tier, row in rows]
+    return SearchPage(hits, total, estimated, next_cursor, query.sort, facets, facets_estimated, None, tuple(words))
+
+
+def _unfiltered(query):
+    return not (query.publisher or query.land or query.status or query.detaillierungsstufe or query.themenfeld)
+
+
+def _sample(conn, query, words, prefix, keys):
+    """The ids of the newest EXACT_TOTAL + 1 matches (all tiers), newest first."""
+    statement = _Statement(conn.dialect.name)
+    where = statement.filters(query, keys)
+    if words:
+        where.append(statement.match("all", list(words), prefix))
+    sql = f"SELECT p.id FROM processes p WHERE {' AND '.join(where)} ORDER BY p.id DESC LIMIT {EXACT_TOTAL + 1}"
+    return [row[0] for row in conn.execute(sa.text(sql), statement.params)]
+
+
+def _total(conn, sample):
+    if len(sample) <= EXACT_TOTAL:
+        return len(sample), False
+    newest = conn.execute(sa.text("SELECT MAX(id) FROM processes")).scalar() or 0
+    listed = conn.execute(sa.text("SELECT listed FROM library_state WHERE id = 1")).scalar() or 0
+    span = max(newest - sample[EXACT_TOTAL - 1] + 1, EXACT_TOTAL)
+    estimate = EXACT_TOTAL * listed / span
+    return max(EXACT_TOTAL + 1, min(listed, _two_digits(estimate))), True
+
+
+def _two_digits(value):
+    if value < 100:
+        return int(round(value))
+    scale = 10 ** (len(str(int(value))) - 2)
+    return int(round(value / scale) * scale)
+
+
+def _facets(conn, sample, total, estimated):
+    ids = sample[:EXACT_TOTAL]
+    facets = {name: [] for name in FACETS}
+    if not ids:
+        return facets, False
+    scale = total / len(ids) if estimated else 1
+    id_list = ", ".join(str(int(i)) for i in ids)  # integers from the database itself
+    for name in FACETS:
+        if name == "themenfeld":
+            sql = (
+                "SELECT themenfeld, COUNT(DISTINCT process_id) FROM process_keys "
+                f"WHERE process_id IN ({id_list}) AND themenfeld IS NOT NULL GROUP BY themenfeld"
+            )
+        else:
+            sql = (
+                f"SELECT {name}, COUNT(*) FROM processes WHERE id IN ({id_list}) AND {name} IS NOT NULL GROUP BY {name}"
+            )
+        counts = conn.execute(sa.text(sql)).fetchall()
+        counts = sorted(counts, key=lambda item: (-item[1], str(item[0])))[:FACET_VALUES]
+        facets[name] = [
+            {"value": value, "label": _facet_label(name, value), "count": int(round(count * scale))}
+            for value, count in counts
+        ]
+    return facets, estimated
+
+
+def _facet_label(name, value):
+    if name == "land":
+        return search_index.LAENDER.get(value, value)
+    return str(value)
+
+
+# --- hits and snippets -----------------------------------------------------------------------
+
+
+def _hit(row, tier, words, prefix, services):
+    manifest = json.loads(row.manifest)
+    region = dict(manifest.get("region") or {})
+    region["land"] = row.land
+    region["land_name"] = search_index.LAENDER.get(row.land)
+    validation = None
+    if row.validation_errors is not None:
+        validation = {"errors": row.validation_errors, "warnings": row.validation_warnings or 0}
+    return SearchHit(
+        publisher=row.publisher,
+        slug=row.slug,
+        name=manifest["name"],
+        version=manifest["version"],
+        ref=f"{row.publisher}/{row.slug}@{manifest['version']}",
+        keys=manifest.get("leistungsschluessel", []),
+        region=region,
+        adoptions=row.adoptions or 0,
+        validation=validation,
+        derived_from=manifest.get("derived_from"),
+        snippet=snippet(manifest, (row.task_labels or "").split("\n"), words, prefix, services) if words else None,
+        description=manifest.get("description", ""),
+        keywords=manifest.get("keywords", []),
+        status=manifest.get("status"),
+        detaillierungsstufe=manifest.get("detaillierungsstufe"),
+        published_at=row.published_at,
+        updated_at=row.updated_at,
+        tier=tier,
+    )
+
+
+_WORD = re.compile(r"\w+", re.UNICODE)
+
+
+def snippet(manifest, labels, words, prefix, services=None):
+    """Where the words were found: {"field", "text", "marks"} or None (see the module docstring)."""
+    services = services or {}
+    keys = manifest.get("leistungsschluessel", [])
+    fields = [
+        ("name", manifest.get("name", "")),
+        ("keywords", ", ".join(manifest.get("keywords", []))),
+        ("leika", "; ".join(services[key].name for key in keys if key in services)),
+        ("description", manifest.get("description", "")),
+        ("legal_basis", "; ".join(manifest.get("legal_basis", []))),
+        ("tasks", "; ".join(label for label in labels if label)),
+    ]
+    wanted = set(words)
+    last = words[-1] if prefix and words else None
+    best = None
+    for name, text in fields:
+        if not text:
+            continue
+        marks, matched = [], set()
+        for match in _WORD.finditer(text):
+            found = {t for t in terms(match.group()) if t in wanted or (last and t.startswith(last))}
+            if found:
+                marks.append([match.start(), match.end()])
+                matched |= found
+        if marks and (best is None or len(matched) > best[0]):
+            best = (len(matched), name, text, marks)
+    if best is None:
+        return None
+    _, name, text, marks = best
+    return {"field": name, **_excerpt(text, marks)}
+
+
+def _excerpt(text, marks):
+    if len(text) <= SNIPPET_CHARS:
+        return {"text": text, "marks": marks}
+    start = max(0, marks[0][0] - SNIPPET_CHARS // 3)
+    if start:
+        space = text.find(" ", start)
+        start = space + 1 if 0 <= space < marks[0][0] else start
+    end = min(len(text), start + SNIPPET_CHARS)
+    if end < len(text):
+        space = text.rfind(" ", start, end)
+        end = space if space > marks[0][1] else end
+    prefix_text = "… " if start else ""
+    suffix_text = " …" if end < len(text) else ""
+    shift = len(prefix_text) - start
+    kept = [[s + shift, e + shift] for s, e in marks if s >= start and e <= end]
+    return {"text": prefix_text + text[start:end] + suffix_text, "marks": kept}
+
+
+def snippet_html(found):
+    """A snippet as HTML: the text escaped, the matching words in <mark>."""
+    if not found:
+        return ""
+    text, parts, at = found["text"], [], 0
+    for start, end in found["marks"]:
+        parts.append(html.escape(text[at:start]))
+        parts.append(f"<mark>{html.escape(text[start:end])}</mark>")
+        at = end
+    parts.append(html.escape(text[at:]))
+    return "".join(parts)
+
+
+# --- typo fallback ---------------------------------------------------------------------------
+
+
+def _corrections(text, vocabulary):
+    """Each word of ``text`` the library does not know, replaced by the nearest known word; None
+    when nothing could be corrected."""
+    known = vocabulary()
+    known_set = set(known)
+    changes = {}
+    words = []
+    for raw in clean_text(text).split():
+        word = normalize_label(raw).replace(" ", "")
+        if not word or word.isdigit() or word in known_set or len(word) < 5:
+            words.append(raw)
+            continue
+        allowed = 1 if len(word) < 8 else 2
+        candidates = fuzz_process.extract(word, known, scorer=Levenshtein.distance, score_cutoff=allowed, limit=50)
+        if not candidates:
+            words.append(raw)
+            continue
+        best = min(candidates, key=lambda item: (item[1], -_common_prefix(word, item[0]), item[0]))[0]
+        changes[raw] = best
+        words.append(best)
+    if not changes:
+        return None
+    return {"words": words, "changes": changes}
+
+
+def _common_prefix(a, b):
+    n = 0
+    for x, y in zip(a, b, strict=False):
+        if x != y:
+            break
+        n += 1
+    return n

@@ -1,0 +1,137 @@
+"""The search terms of a process and of a query: German-aware, the same on SQLite and PostgreSQL.
+
+Both backends index the terms this module computes (never their own stemming), so a word means
+the same on both. A term is a light stem from ``procex.bpmn.text.label_tokens`` (umlauts folded,
+compounds split, inflection removed: "Gewerbeanmeldungen" and "Gewerbe anmelden" both give
+gewerb + anmeld, "Hunde" gives hund as "Hundesteuer" gives hund + steuer), reduced to the letters
+a-z and digits, so each backend's tokenizer sees one token per term. A few words of
+administrative German are spelled out the same way on both sides (``SYNONYMS``: "Kfz" is
+kraft + fahrzeug, as in "Kraftfahrzeug").
+
+``parse_query`` reads what people type: words (all must match; the last may be unfinished and is
+matched as a prefix), Leistungsschlüssel and their prefixes ("99050012104000", "9905"), which
+become a key filter, and nothing else: quotes and operators are ignored, not interpreted.
+"""
+
+import re
+from dataclasses import dataclass
+
+from procex.bpmn.text import label_tokens
+
+MAX_QUERY_CHARS = 200
+MAX_QUERY_TERMS = 8
+MAX_TERM_CHARS = 60
+MIN_PREFIX = 3  # an unfinished last word matches as a prefix from this many letters on
+KEY_PREFIX_RE = re.compile(r"^99\d{0,12}$")
+_TERM_RE = re.compile(r"[a-z0-9]+")
+# Stems (as label_tokens gives them) that stand for other stems in administrative German. Applied
+# to documents and queries alike, so either spelling finds both.
+SYNONYMS = {
+    "kfz": ("kraft", "fahrzeug"),
+    "pkw": ("kraft", "fahrzeug"),
+    "auto": ("kraft", "fahrzeug"),
+    "anwohner": ("bewohner",),
+    "beantrag": ("antrag",),
+    "heirat": ("eheschliess",),
+    "kita": ("kind", "tag", "staet"),
+    "perso": ("personal", "ausweis"),
+}
+
+
+def terms(text):
+    """The index terms of a text, in order, repeats removed: "Kfz-Zulassung" -> kraft, fahrzeug, zulass."""
+    found = []
+    seen = set()
+    for stem in label_tokens(text or ""):
+        for part in _TERM_RE.findall(stem):
+            if len(part) > MAX_TERM_CHARS:
+                continue  # no word is this long; a tsvector refuses lexemes past 2 KB
+            for term in SYNONYMS.get(part, (part,)):
+                if term not in seen:
+                    seen.add(term)
+                    found.append(term)
+    return found
+
+
+def terms_text(*texts):
+    """The terms of several texts as one space-separated string (what the indexes store)."""
+    found = []
+    seen = set()
+    for text in texts:
+        for term in terms(text):
+            if term not in seen:
+                seen.add(term)
+                found.append(term)
+    return " ".join(found)
+
+
+class QueryError(ValueError):
+    """The search text cannot be searched (too long, too many words, unreadable characters)."""
+
+
+@dataclass(frozen=True)
+class ParsedQuery:
+    """What a search text asks for: ``words`` all match; ``prefix`` says the last one is unfinished.
+
+    ``key_prefixes`` are Leistungsschlüssel (or their beginnings) typed among the words.
+    ``exact_words`` is the full-word reading (no prefix), for the exact-name tier.
+    """
+
+    words: tuple = ()
+    prefix: bool = False
+    key_prefixes: tuple = ()
+    text: str = ""
+
+    @property
+    def empty(self):
+        return not self.words and not self.key_prefixes
+
+
+def clean_text(value, name="q", limit=MAX_QUERY_CHARS):
+    """A user's text made safe for search, or QueryError naming ``name``: NUL bytes and lone
+    surrogates are refused, control characters become spaces, at most ``limit`` characters."""
+    if value is None:
+        return ""
+    if len(value) > limit:
+        raise QueryError(f"{name}: at most {limit} characters, got {len(value)}")
+    if "\x00" in value:
+        raise QueryError(f"{name}: contains a NUL character")
+    try:
+        value.encode("utf-8")
+    except UnicodeEncodeError:
+        raise QueryError(f"{name}: contains characters that are not valid Unicode (lone surrogates)") from None
+    return "".join(" " if (ord(ch) < 32 or 0x7F <= ord(ch) < 0xA0) else ch for ch in value)
+
+
+def parse_query(text):
+    """Read a search text: ParsedQuery, or QueryError for what cannot be searched."""
+    text = clean_text(text)
+    words, keys = [], []
+    last_is_key = False
+    for raw in text.split():
+        digits = raw.strip(".,;:()[]\"'")
+        last_is_key = bool(digits.isdigit() and KEY_PREFIX_RE.match(digits) and len(digits) >= 2)
+        if last_is_key:
+            keys.append(digits)
+        else:
+            words.append(raw)
+    stems = terms(" ".join(words))
+    if len(stems) > MAX_QUERY_TERMS:
+        raise QueryError(f"q: at most {MAX_QUERY_TERMS} different words, got {len(stems)}")
+    if len(keys) > 4:
+        raise QueryError(f"q: at most 4 Leistungsschlüssel, got {len(keys)}")
+    # The last word is unfinished when the text does not end in a space: "Gewerbe anm".
+    prefix = bool(stems) and not last_is_key and not text.endswith(" ") and len(stems[-1]) >= MIN_PREFIX
+    return ParsedQuery(words=tuple(stems), prefix=prefix, key_prefixes=tuple(keys), text=text.strip())
+
+
+def key_range(prefix):
+    """The half-open range [low, high) of 14-digit keys that start with ``prefix`` (an index range,
+    not LIKE): "9905" -> ("99050000000000", "99060000000000")."""
+    low = prefix.ljust(14, "0")
+    if len(prefix) == 14:
+        return low, low + "~"  # "~" sorts after every digit
+    upper = str(int(prefix) + 1)
+    if len(upper) > len(prefix):  # 99 -> 100: everything from the prefix on
+        return low, "~"
+    return low, upper.ljust(14, "0")
