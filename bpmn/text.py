@@ -157,6 +157,8 @@ zur zwecks the of and for to
 """.split()
 )
 
+STOPWORDS = _STOPWORDS  # words that carry no meaning in a label (normalised): für, der, und, ...
+
 
 def _build_surfaces():
     surfaces = {}

@@ -36,7 +36,7 @@ def model_for(name, tasks):
         "<?xml version='1.0' encoding='UTF-8'?>\n<bpmn:definitions "
         "xmlns:bpmn='http://www.omg.org/spec/BPMN/20100524/MODEL' id='d' targetNamespace='http://procex.test/'>"
         f"<bpmn:process id='p' name={quoteattr(name)}>{nodes}{flows}</bpmn:process></bpmn:definitions>\n"
-    ).encode("utf-8")
+    ).encode()
 
 
 def manifest_of(item, member, model, derived_from=None):

@@ -450,12 +450,19 @@ class LibraryClient:
         action = "ask who you are"
         return self._json(self._request("GET", "/me", action), action)
 
-    def search(self, text="", leistungsschluessel=None, publisher=None, page=1, per_page=20):
-        params = {"q": text or "", "page": page, "per_page": per_page}
+    def search(self, text="", leistungsschluessel=None, publisher=None, page=1, per_page=20, cursor=None, **filters):
+        """One page of search hits. ``filters``: land, status, detaillierungsstufe, themenfeld,
+        sort, facets (see GET /api/v1/processes); ``cursor`` is the previous page's next_cursor."""
+        params = {"q": text or "", "per_page": per_page}
+        if cursor:
+            params["cursor"] = cursor
+        else:
+            params["page"] = page
         if leistungsschluessel:
             params["leistungsschluessel"] = leistungsschluessel
         if publisher:
             params["publisher"] = publisher
+        params.update({name: value for name, value in filters.items() if value not in (None, "", False)})
         action = "search the library"
         result = self._json(
             self._request("GET", "/processes", action, params=params), action, (("items", list), ("total", int))
@@ -468,13 +475,19 @@ class LibraryClient:
         return result
 
     def search_all(self, progress=None, **kwargs):
-        """Every search hit, following pages; ``progress(fetched, total)`` after each page."""
-        page, items = 1, []
+        """Every search hit, following pages (by cursor where the server gives one);
+        ``progress(fetched, total)`` after each page."""
+        page, cursor, items = 1, None, []
         while True:
-            result = self.search(page=page, per_page=100, **kwargs)
+            result = self.search(page=page, per_page=100, cursor=cursor, **kwargs)
             items.extend(result["items"])
             if progress is not None:
                 progress(len(items), result["total"])
+            cursor = result.get("next_cursor")
+            if cursor is not None and not (isinstance(cursor, str) and len(cursor) <= 1000):
+                raise self._unusable("search the library", "next_cursor is not a cursor (a string)")
+            if "next_cursor" in result and not cursor:
+                return items
             if len(items) >= result["total"] or not result["items"]:
                 return items
             page += 1

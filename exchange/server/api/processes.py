@@ -20,6 +20,8 @@ from procex.exchange.server.api.params import (
     VersionOrLatestPath,
 )
 from procex.exchange.server.errors import ApiError
+from procex.exchange.server.storage.search import MAX_OFFSET, SearchQuery
+from procex.exchange.server.storage.search_text import QueryError
 from procex.exchange.server.storage.store import version_manifest
 
 BPMN_MEDIA_TYPE = "application/xml"
@@ -27,25 +29,77 @@ BPMN_MEDIA_TYPE = "application/xml"
 router = APIRouter(prefix=API, tags=["processes"])
 
 
-@router.get("/processes", openapi_extra=SECURITY)
+@router.get(
+    "/processes",
+    openapi_extra=SECURITY,
+    responses={
+        422: {
+            "description": "A parameter cannot be searched (too long, NUL bytes, a stale cursor ...); the message names it"
+        }
+    },
+)
 def search(
     ctx: LibraryContext,
-    q: str = Query("", max_length=500, description="Words to find in name, description, keywords and task labels"),
-    leistungsschluessel: str | None = Query(None, pattern=r"^[0-9]{14}$"),
+    q: str = Query(
+        "",
+        max_length=500,
+        description="What people type: words (all must match, German-aware: 'Gewerbe anmelden' finds "
+        "Gewerbeanmeldung; the last word may be unfinished), Leistungsschlüssel or their beginnings "
+        "('9905'). At most 200 characters and 8 words; NUL bytes and lone surrogates are refused (422).",
+    ),
+    leistungsschluessel: str | None = Query(
+        None, pattern=r"^[0-9]{2,14}$", description="A Leistungsschlüssel (14 digits) or its beginning"
+    ),
     publisher: str | None = Query(None, pattern=rf"^{SLUG}$"),
-    page: int = Query(1, ge=1, le=100000),
+    land: str | None = Query(None, pattern=r"^(0[1-9]|1[0-6])$", description="Land: the AGS's first two digits"),
+    status: int | None = Query(None, ge=1, le=8, description="FIM status code"),
+    detaillierungsstufe: int | None = Query(None, ge=101, le=105),
+    themenfeld: str | None = Query(None, max_length=100, description="OZG Themenfeld of a key, e.g. Bauen & Wohnen"),
+    sort: str = Query("relevance", pattern=r"^(relevance|adoptions|newest|name)$"),
+    facets: bool = Query(False, description="Count the hits per publisher, land, status, stufe, Themenfeld"),
+    cursor: str | None = Query(None, max_length=400, description="next_cursor of the previous page"),
+    page: int = Query(1, ge=1, le=100000, description=f"Page number (reaches {MAX_OFFSET} hits deep; then cursor)"),
     per_page: int = Query(20, ge=1, le=100),
     _token=BEARER,
 ):
-    """Search processes (latest unyanked version of each): {"items": [...], "total": n}."""
+    """Search processes (latest unyanked version of each), ranked: {"items", "total",
+    "total_estimated", "next_cursor", "facets", "facets_estimated", "fallback", "page", "per_page"}.
+
+    Ranking, estimates and snippets: docs/search.md. ``snippet`` is {"field", "text", "marks":
+    [[start, end], ...]} in characters of ``text``; ``fallback`` is set when no word matched and a
+    typo-corrected query was searched instead.
+    """
     member = ctx.member()
     if not auth.may_read_others(ctx.policy, member):
         # Without the agreement a member searches its own processes only.
         auth.require_member(member, "search the library")
         if publisher != member["slug"]:
             auth.check_read(ctx.policy, member, publisher or "")
-    items, total = ctx.store.search(q, leistungsschluessel, publisher, page, per_page)
-    return {"items": items, "total": total, "page": page, "per_page": per_page}
+    query = SearchQuery(
+        text=q,
+        keys=(leistungsschluessel,) if leistungsschluessel else (),
+        publisher=publisher,
+        land=land,
+        status=status,
+        detaillierungsstufe=detaillierungsstufe,
+        themenfeld=themenfeld,
+        sort=sort,
+        limit=per_page,
+        cursor=cursor,
+        offset=0 if cursor else (page - 1) * per_page,
+        facets=facets,
+    )
+    try:
+        result = ctx.store.search_page(query)
+    except QueryError as error:
+        field = str(error).split(":", 1)[0]
+        raise ApiError(
+            422,
+            error_codes.INVALID_REQUEST,
+            f"invalid request: {error}",
+            [{"location": f"query.{field}", "message": str(error), "type": "value_error"}],
+        ) from None
+    return dict(result.as_dict(), page=page, per_page=per_page)
 
 
 @router.get("/processes/{publisher}/{slug}", openapi_extra=SECURITY)

@@ -20,6 +20,8 @@ the key for exact and prefix lookups), the filter columns (Land from the AGS, FI
 Detaillierungsstufe), the adoptions count and the ``boost`` that orders hits within a tier.
 """
 
+from functools import lru_cache
+
 import sqlalchemy as sa
 
 from procex.bpmn.text import normalize_label
@@ -105,13 +107,15 @@ def document(manifest, labels, services=None):
     }
     themen = {key: (services[key].themenfeld.strip() or None) if key in services else None for key in keys}
     # Whole words (not stems) for the typo fallback: "hundesteur" is one edit from "hundesteuer".
-    vocabulary = {
-        word
-        for text in (name, *manifest.get("keywords", []), *(service.name for service in known))
-        for word in normalize_label(text).split()
-        if len(word) >= 5 and word.isalpha()
-    }
+    vocabulary = set()
+    for text in (name, *manifest.get("keywords", []), *(service.name for service in known)):
+        vocabulary.update(_known_words(text))
     return {"columns": columns, "keys": [(key, themen[key]) for key in keys], "vocabulary": vocabulary}
+
+
+@lru_cache(maxsize=65536)
+def _known_words(text):
+    return frozenset(word for word in normalize_label(text).split() if len(word) >= 5 and word.isalpha())
 
 
 def _union(left, right):

@@ -15,8 +15,9 @@ become a key filter, and nothing else: quotes and operators are ignored, not int
 
 import re
 from dataclasses import dataclass
+from functools import lru_cache
 
-from procex.bpmn.text import label_tokens
+from procex.bpmn.text import STOPWORDS, label_tokens, normalize_label
 
 MAX_QUERY_CHARS = 200
 MAX_QUERY_TERMS = 8
@@ -40,17 +41,37 @@ SYNONYMS = {
 
 def terms(text):
     """The index terms of a text, in order, repeats removed: "Kfz-Zulassung" -> kraft, fahrzeug, zulass."""
+    return list(_text_terms(text or ""))
+
+
+@lru_cache(maxsize=65536)
+def _text_terms(text):
     found = []
     seen = set()
-    for stem in label_tokens(text or ""):
+    words = normalize_label(text).split()
+    for word in words:
+        for term in _word_terms(word) if len(words) > 1 else _label_terms(word):
+            if term not in seen:
+                seen.add(term)
+                found.append(term)
+    return tuple(found)
+
+
+@lru_cache(maxsize=262144)
+def _word_terms(word):
+    """One normalised word's terms (cached: a library repeats its words), stop words none."""
+    return () if word in STOPWORDS else _label_terms(word)
+
+
+@lru_cache(maxsize=262144)
+def _label_terms(text):
+    found = []
+    for stem in label_tokens(text):
         for part in _TERM_RE.findall(stem):
             if len(part) > MAX_TERM_CHARS:
                 continue  # no word is this long; a tsvector refuses lexemes past 2 KB
-            for term in SYNONYMS.get(part, (part,)):
-                if term not in seen:
-                    seen.add(term)
-                    found.append(term)
-    return found
+            found.extend(SYNONYMS.get(part, (part,)))
+    return tuple(found)
 
 
 def terms_text(*texts):

@@ -33,6 +33,7 @@ from procex.exchange.library import package
 from procex.exchange.server import auth
 from procex.exchange.server.errors import ApiError
 from procex.exchange.server.storage import store as store_module
+from procex.exchange.server.storage.search_text import QueryError
 from procex.exchange.server.web.cache import diagram_view, validation_report
 from procex.exchange.server.web.compare import compare_choices, compare_context, diff_of, report_file_name
 from procex.exchange.server.web.errors import (
@@ -262,7 +263,12 @@ def start(request: Request, q: str = "", leistungsschluessel: str = "", publishe
     names = {m["slug"]: m["name"] for m in members}
     if publisher and not own_only and not problems and publisher not in names:
         problems.append(view.t("unknown_publisher", slug=publisher))
-    items, total = ([], 0) if problems else store.search(q, key or None, publisher or None, page_number, PER_PAGE)
+    items, total = [], 0
+    if not problems:
+        try:
+            items, total = store.search(q, key or None, publisher or None, page_number, PER_PAGE)
+        except QueryError as error:  # a text search cannot read, or a page too deep for page numbers
+            problems.append(str(error))
     for item in items:
         item["publisher_name"] = names.get(item["publisher"], item["publisher"])
     searched = bool(q or key or (publisher and not own_only) or "q" in request.query_params)
