@@ -32,6 +32,7 @@ from starlette.exceptions import HTTPException
 from procex.exchange.library import package
 from procex.exchange.server import auth
 from procex.exchange.server.errors import ApiError
+from procex.exchange.server.storage import search
 from procex.exchange.server.storage import store as store_module
 from procex.exchange.server.storage.search_text import QueryError
 from procex.exchange.server.web.cache import diagram_view, validation_report
@@ -320,7 +321,10 @@ def publisher_page(request: Request, publisher: str, page: str = ""):
     except store_module.StoreError:
         return not_found(view, publisher)
     page_number = whole_number(view, "page", page, 1, 1, MAX_PAGE, allowed_text(view.t, "page"))
-    items, total = store.search("", None, publisher, page_number, PER_PAGE)
+    try:
+        items, total = store.search("", None, publisher, page_number, PER_PAGE)
+    except QueryError:  # deeper than page numbers reach (search.MAX_OFFSET)
+        raise bad_parameter(view, "page", page, view.t("page_beyond_many", m=search.MAX_OFFSET // PER_PAGE)) from None
     pages = (total + PER_PAGE - 1) // PER_PAGE
     if page_number > max(pages, 1):
         raise bad_parameter(view, "page", page, view.t("page_beyond_many", m=max(pages, 1)))
