@@ -34,7 +34,7 @@ router = APIRouter(prefix=API, tags=["processes"])
     openapi_extra=SECURITY,
     responses={
         422: {
-            "description": "A parameter cannot be searched (too long, NUL bytes, a stale cursor ...); the message names it"
+            "description": "A parameter cannot be searched (NUL bytes, too long, a stale cursor); the message names it"
         }
     },
 )
