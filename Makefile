@@ -5,7 +5,7 @@ PYTHON ?= python3
 VENV   ?= .venv
 BIN     = $(VENV)/bin
 
-.PHONY: demo test install bench docs clean
+.PHONY: demo test test-fast install bench docs clean
 
 $(BIN)/python:
 	$(PYTHON) -m venv $(VENV)
@@ -24,6 +24,10 @@ demo: install
 
 test: install
 	$(BIN)/python -m pytest -n 2 -q
+
+# The suite without the slow, PostgreSQL and browser tiers (tests/conftest.py): for while you work.
+test-fast: install
+	$(BIN)/python -m pytest -n 2 -q -m "not slow and not postgres and not browser"
 
 docs: install
 	$(BIN)/python docs/generate.py

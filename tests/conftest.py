@@ -1,6 +1,10 @@
-"""Shared test fixtures: where ../shared is, and skipping rules for optional parts."""
+"""Shared test fixtures: where ../shared is, the command line, skipping rules, and the test tiers."""
 
+import inspect
 import os
+import subprocess
+import sys
+from dataclasses import dataclass
 from pathlib import Path
 
 import pytest
@@ -30,3 +34,115 @@ def miwg_reference_files():
 
 def miwg_roundtrip_files():
     return sorted((SHARED / "corpora/miwg/roundtrip").glob("*/*.bpmn")) if SHARED.is_dir() else []
+
+
+# --- one way to call the command line -----------------------------------------------------------
+
+
+@dataclass
+class CliResult:
+    exit_code: int
+    stdout: str
+    stderr: str
+
+    @property
+    def output(self):
+        return self.stdout + self.stderr
+
+
+@pytest.fixture
+def run_cli(capsys, monkeypatch):
+    """procex's command line: ``run_cli("validate", path, cwd=..., env={...})`` -> CliResult.
+
+    By default in this process, through ``cli.main`` (the entry point users run, with its one-line
+    errors and exit codes), which is fast. ``separate=True`` runs ``python -m procex.cli`` in a
+    child process, for what only a real process shows (no terminal on stdin, the interpreter's
+    own output, a crash that must not print a traceback); ``input`` is its standard input.
+    """
+
+    def run(*args, cwd=None, env=None, separate=False, input=None, timeout=300):
+        argv = [str(a) for a in args]
+        if separate:
+            child_env = {**os.environ, **(env or {})}
+            done = subprocess.run(
+                [sys.executable, "-m", "procex.cli", *argv],
+                cwd=cwd,
+                env=child_env,
+                input=input,
+                capture_output=True,
+                text=True,
+                timeout=timeout,
+                stdin=None if input is not None else subprocess.DEVNULL,
+            )
+            return CliResult(done.returncode, done.stdout, done.stderr)
+        from procex import cli
+
+        with monkeypatch.context() as patch:
+            if cwd is not None:
+                patch.chdir(cwd)
+            for name, value in (env or {}).items():
+                if value is None:
+                    patch.delenv(name, raising=False)
+                else:
+                    patch.setenv(name, value)
+            capsys.readouterr()
+            try:
+                cli.main(argv)
+                code = 0
+            except SystemExit as done:
+                code = done.code if isinstance(done.code, int) else (0 if done.code is None else 1)
+            out, err = capsys.readouterr()
+        return CliResult(code, out, err)
+
+    return run
+
+
+# --- test tiers: slow, postgres, browser ----------------------------------------------------------
+# `make test` runs everything; `make test-fast` deselects the three tiers. A test belongs to a tier
+# by an explicit mark, or by what it (or a fixture it uses) does: starting a library server or a
+# child process, or reading the shared corpora, is slow; a PostgreSQL backend is postgres; a
+# browser is browser. Deciding it here keeps new tests in the right tier without anyone
+# remembering to mark them.
+
+_SLOW_SIGNS = ("LibraryServer(", "library_server(", "subprocess.", "run_demo(", "separate=True", "need_shared(")
+_BROWSER_SIGNS = ("chromium(", "_browser(", "webdriver.")
+_POSTGRES_SIGNS = ("need_postgres(", "PostgresDatabase(")
+_CORPUS_SIGNS = ("miwg_reference_files(", "miwg_roundtrip_files(")  # a module that loops over the corpora
+
+
+def _sources(item):
+    """The test function's source and the sources of the fixtures it uses (the repo's own)."""
+    functions = [getattr(item, "function", None)]
+    infos = getattr(item, "_fixtureinfo", None)
+    for defs in infos.name2fixturedefs.values() if infos else ():
+        functions += [d.func for d in defs]
+    texts = []
+    for function in functions:
+        try:
+            if function is not None and str(REPO) in inspect.getsourcefile(function):
+                texts.append(inspect.getsource(function))
+        except (OSError, TypeError):
+            pass
+    return "\n".join(texts)
+
+
+def pytest_collection_modifyitems(config, items):
+    for item in items:
+        names = set(item.fixturenames)
+        text = _sources(item)
+        if "postgresql" in item.nodeid or any(sign in text for sign in _POSTGRES_SIGNS):
+            item.add_marker(pytest.mark.postgres)
+        if "browser" in names or any(sign in text for sign in _BROWSER_SIGNS):
+            item.add_marker(pytest.mark.browser)
+        if "shared" in names or any(sign in text for sign in _SLOW_SIGNS) or _reads_corpora(item.module):
+            item.add_marker(pytest.mark.slow)
+
+
+def _reads_corpora(module, seen={}):  # noqa: B006 - a cache per test module
+    if module not in seen:
+        try:
+            source = inspect.getsource(module)
+        except (OSError, TypeError):
+            source = ""
+        seen[module] = any(sign in source for sign in _CORPUS_SIGNS)
+    return seen[module]

@@ -317,6 +317,7 @@ MUNICIPAL_NAMES = [
 ]
 
 
+@pytest.mark.slow  # builds the LeiKa index of 4,813 services
 def test_match_keys_on_municipal_names():
     services = load_leika()
     assert len(MUNICIPAL_NAMES) >= 50
@@ -421,24 +422,6 @@ def test_match_keys_accept_skips_ignored_words_and_object_keys(tmp_path, capsys)
     assert status == 0 and "wrote 1 key into" in out
     assert [e.leistungsschluessel for e in read_catalogue(tmp_path / "catalogue.csv")] == ["", "", "", "99049001001000"]
     assert "(99050012000000 is an object key; LeiKa has 6 action keys for it (Gewerbe Abmeldung" in out
-
-
-def test_index_speed_smoke():
-    """150 rows against 4,813 names; prints the time (no assertion on it)."""
-    import time
-
-    from procex.bpmn import text
-    from procex.exchange.catalogue.leika import LeikaIndex
-
-    text._tokens.cache_clear()  # an honest build time: tokenise every name again
-    start = time.perf_counter()
-    index = LeikaIndex(load_leika().values())
-    built = time.perf_counter() - start
-    names = [name for name, _ in MUNICIPAL_NAMES] * 3
-    start = time.perf_counter()
-    for name in names[:150]:
-        index.search(name)
-    print(f"\nLeiKa index built in {built:.2f} s; 150 searches in {time.perf_counter() - start:.2f} s")
 
 
 def test_spreadsheets_are_read_with_defused_xml():

@@ -135,6 +135,7 @@ def test_trier_publishes_the_six_required_processes_and_one_update():
         assert path.with_suffix(".json").is_file(), f"{path} has no manifest"
 
 
+@pytest.mark.slow  # builds every example model again
 def test_committed_files_are_what_the_generator_writes(tmp_path):
     written = build_examples.build(tmp_path)
     assert len(written) == 2 * len(MODELS)

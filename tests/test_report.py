@@ -29,7 +29,7 @@ PREVIOUS_ENTRIES = [
     E("99001031000000", "Anzeige von Abfallsammlungen", "in_progress", "Umweltamt"),
 ]
 PREVIOUS_LOCK = Lock.from_json(
-        {
+    {
         "processes": {
             "hundesteuer": {"upstream": None, "entry": "99102013104000"},
             "wohnsitz-anmeldung": {
@@ -48,7 +48,7 @@ NOW_ENTRIES = [
     E("99102017002000", "Zweitwohnungsteuer", "planned", "Steueramt"),
 ]
 NOW_LOCK = Lock.from_json(
-        {
+    {
         "processes": {
             "gewerbeanmeldung": {"upstream": "trier/gewerbeanmeldung@1.1.0", "entry": "99050012104000"},
             "hundesteuer": {
@@ -332,7 +332,7 @@ def test_cli_report_twice_the_same_day(tmp_path, monkeypatch, capsys):
 # --- FIM master processes (XProzess imports) are not adoptions from peers ---------------------
 
 FIM_PREVIOUS_LOCK = Lock.from_json(
-        {
+    {
         "processes": {
             "wohnsitz-anmeldung": {"upstream": "trier/wohnsitz-anmeldung@1.0.0", "entry": "99115005104000"},
             "mutterschutz-anzeige": {"upstream": "xprozess:99006028261000@01.00.00", "entry": "99006028261000"},
@@ -340,7 +340,7 @@ FIM_PREVIOUS_LOCK = Lock.from_json(
     }
 )
 FIM_NOW_LOCK = Lock.from_json(
-        {
+    {
         "processes": {
             "wohnsitz-anmeldung": {"upstream": "trier/wohnsitz-anmeldung@1.1.0", "entry": "99115005104000"},
             # a newer version of the same FIM master process is not a new one

@@ -1,7 +1,5 @@
 """German-aware label normalisation and similarity (bpmn/text.py), checked against known answers."""
 
-import time
-
 import pytest
 from hypothesis import given, settings
 from hypothesis import strategies as st
@@ -119,30 +117,3 @@ def test_symmetric_bounded_deterministic(a, b):
     assert s == label_similarity(b, a)
     assert label_similarity(a, a) == 1.0
     assert normalize_label(normalize_label(a)) == normalize_label(a)
-
-
-def test_speed_smoke():
-    """Prints the time per call for short labels (the diff calls this ~250,000 times); no assertion."""
-    words = [
-        "Antrag",
-        "prüfen",
-        "Bescheid",
-        "erstellen",
-        "Gebühr",
-        "erheben",
-        "Hundesteuer",
-        "Anmeldung",
-        "Unterlagen",
-        "nachfordern",
-        "Zahlung",
-        "buchen",
-    ]
-    pool = [f"{words[i % 12]} {words[(i * 7 + 3) % 12]} {i % 25}" for i in range(500)]
-    pairs = [(a, b) for a in pool[:500] for b in pool[:100]]
-    for a, b in pairs:
-        label_similarity(a, b)  # warm the per-label caches, as a real matcher does
-    start = time.perf_counter()
-    for a, b in pairs:
-        label_similarity(a, b)
-    per_call = (time.perf_counter() - start) / len(pairs) * 1e6
-    print(f"\nlabel_similarity: {per_call:.2f} µs per call over {len(pairs)} pairs (cached tokens)")
