@@ -350,7 +350,8 @@ def _unchanged_copy(ctx, o, n):
         return False
     to_new = ctx.matching.old_to_new
     for el in o.el.iter():
-        if not isinstance(el.tag, str):
+        tag = el.tag
+        if not isinstance(tag, str):
             continue
         for attr, value in el.attrib.items():
             if attr in kinds.REFERENCE_ATTRIBUTES:
@@ -358,11 +359,23 @@ def _unchanged_copy(ctx, o, n):
                     ref = kinds.local_ref(part)
                     if to_new.get(ref) != ref:
                         return False
-        if el is not o.el and local_name(el.tag) in kinds.REFERENCE_TEXT_ELEMENTS:
+        if el is not o.el and _names_reference(tag):
             ref = (el.text or "").strip()
             if to_new.get(ref) != ref:
                 return False
     return True
+
+
+_REFERENCE_TEXT_TAGS = {}  # tag -> whether its text names an element (memo: local_name is slow per element)
+
+
+def _names_reference(tag):
+    known = _REFERENCE_TEXT_TAGS.get(tag)
+    if known is None:
+        known = local_name(tag) in kinds.REFERENCE_TEXT_ELEMENTS
+        if len(_REFERENCE_TEXT_TAGS) < 4096:  # bounded: tags come from documents (a server diffs many)
+            _REFERENCE_TEXT_TAGS[tag] = known
+    return known
 
 
 def _property_details(ctx, o, n, is_flow):
@@ -397,18 +410,26 @@ def _jsonable(value):
 # --- layout ---------------------------------------------------------------------------------------
 
 
+def _same_drawing(old_els, new_els):
+    """Whether the first drawing of each side is byte for byte the same (no layout change then,
+    decided in C; the numbers are read and compared within TOLERANCE only otherwise)."""
+    return bool(old_els) and bool(new_els) and etree.tostring(old_els[0]) == etree.tostring(new_els[0])
+
+
 def _layout_details(ctx, old_id, new_id):
     details = []
-    old_shapes, new_shapes = ctx.old.shapes_of(old_id), ctx.new.shapes_of(new_id)
-    if old_shapes or new_shapes:
+    old_els, new_els = ctx.old.shape_elements_of(old_id), ctx.new.shape_elements_of(new_id)
+    if (old_els or new_els) and not _same_drawing(old_els, new_els):
+        old_shapes, new_shapes = ctx.old.shapes_of(old_id), ctx.new.shapes_of(new_id)
         ob = old_shapes[0].bounds if old_shapes else None
         nb = new_shapes[0].bounds if new_shapes else None
         if (ob is None) != (nb is None) or (
             ob is not None and not _close((ob.x, ob.y, ob.width, ob.height), (nb.x, nb.y, nb.width, nb.height))
         ):
             details.append(_detail("bounds", _bounds(ob), _bounds(nb)))
-    old_edges, new_edges = ctx.old.edges_of(old_id), ctx.new.edges_of(new_id)
-    if old_edges or new_edges:
+    old_els, new_els = ctx.old.edge_elements_of(old_id), ctx.new.edge_elements_of(new_id)
+    if (old_els or new_els) and not _same_drawing(old_els, new_els):
+        old_edges, new_edges = ctx.old.edges_of(old_id), ctx.new.edges_of(new_id)
         ow = old_edges[0].waypoints if old_edges else None
         nw = new_edges[0].waypoints if new_edges else None
         if (ow is None) != (nw is None) or (

@@ -40,11 +40,17 @@ _STANDARD_NAMESPACES = OMG_NAMESPACES | {XSI_NS, XML_NS}
 # Only ids of OMG-namespace elements are BPMN ids; vendor extensions use "id" for their own ends.
 _OMG_PREFIXES = {"b": BPMN_NS, "bd": BPMNDI_NS, "dc": DC_NS, "di": DI_NS}
 _OMG_WILDCARDS = tuple(f"{{{ns}}}*" for ns in _OMG_PREFIXES.values())
-_ID_ELEMENTS = etree.XPath("//b:*[@id] | //bd:*[@id] | //di:*[@id] | //dc:*[@id]", namespaces=_OMG_PREFIXES)
-_ALL_IDS = etree.XPath(
-    "(//b:*[@id] | //bd:*[@id] | //di:*[@id] | //dc:*[@id])/@id", namespaces=_OMG_PREFIXES, smart_strings=False
+_INDEXED = (_BPMN, _BPMNDI)  # namespaces whose elements _by_kind lists
+# Counting in XPath is linear; returning a large node set from "//*[...]" is not (libxml2 merges
+# node sets pairwise: 60 s for 65,000 elements), so these only count.
+_COUNT_ELEMENTS = etree.XPath("count(//*)")
+_COUNT_NAMESPACED_ATTRIBUTES = etree.XPath(
+    f"count(//@*[namespace-uri() != '' and namespace-uri() != '{XSI_NS}' and namespace-uri() != '{XML_NS}'])"
 )
+_COUNT_ATTRIBUTES_IN = etree.XPath("count(//@*[namespace-uri() = $uri])")
 _CACHED = (
+    "_index",
+    "_ids",
     "_by_id",
     "_by_kind",
     "findings",
@@ -55,8 +61,9 @@ _CACHED = (
     "sequence_flows",
     "message_flows",
     "diagrams",
-    "_shape_index",
-    "_edge_index",
+    "_di_elements",
+    "_shape_elements",
+    "_edge_elements",
     "vendor_namespaces",
     "_lanes_of",
     "_participant_of",
@@ -122,29 +129,90 @@ def shape_bounds(shape_el):
     return parse_bounds(shape_el.find(_DC + "Bounds")) if shape_el is not None else None
 
 
-@dataclass
-class Shape:
+def waypoints(edge_el):
+    """The numeric waypoints of a BPMNEdge element as (x, y) tuples (others are left out)."""
+    points = []
+    for wp in edge_el.iterfind(_DI + "waypoint"):
+        try:
+            points.append((float(wp.get("x")), float(wp.get("y"))))
+        except (TypeError, ValueError):
+            pass
+    return points
+
+
+class _Lazy:
+    """A view of one diagram element whose properties are read from the tree when first asked for:
+    a diff of two large models reads the shapes it compares, not a Python object per shape."""
+
+    __slots__ = ("el", "_cache")
+
+    def __init__(self, el):
+        self.el = el
+        self._cache = {}
+
+    def _get(self, name, compute):
+        try:
+            return self._cache[name]
+        except KeyError:
+            value = self._cache[name] = compute()
+            return value
+
+    @property
+    def id(self) -> str | None:
+        return self.el.get("id")
+
+    @property
+    def bpmn_element(self) -> str | None:
+        ref = self.el.get("bpmnElement")
+        return kinds.local_ref(ref) if ref else None
+
+    @property
+    def label_bounds(self) -> Bounds | None:
+        return self._get("label_bounds", lambda: shape_bounds(self.el.find(_BPMNDI + "BPMNLabel")))
+
+    def __eq__(self, other):
+        return type(other) is type(self) and other.el is self.el
+
+    def __hash__(self):
+        return hash(id(self.el))
+
+
+class Shape(_Lazy):
     """A BPMNShape: where an element is drawn in one diagram."""
 
-    el: object
-    id: str | None
-    bpmn_element: str | None
-    bounds: Bounds | None
-    label_bounds: Bounds | None
-    is_horizontal: bool | None
-    is_expanded: bool | None
-    is_marker_visible: bool | None
+    __slots__ = ()
+
+    def __repr__(self):
+        return f"Shape(id={self.id!r}, bpmn_element={self.bpmn_element!r}, bounds={self.bounds!r})"
+
+    @property
+    def bounds(self) -> Bounds | None:
+        return self._get("bounds", lambda: shape_bounds(self.el))
+
+    @property
+    def is_horizontal(self) -> bool | None:
+        return _opt_bool(self.el.get("isHorizontal"))
+
+    @property
+    def is_expanded(self) -> bool | None:
+        return _opt_bool(self.el.get("isExpanded"))
+
+    @property
+    def is_marker_visible(self) -> bool | None:
+        return _opt_bool(self.el.get("isMarkerVisible"))
 
 
-@dataclass
-class Edge:
+class Edge(_Lazy):
     """A BPMNEdge: the route of a flow or association in one diagram."""
 
-    el: object
-    id: str | None
-    bpmn_element: str | None
-    waypoints: list
-    label_bounds: Bounds | None
+    __slots__ = ()
+
+    def __repr__(self):
+        return f"Edge(id={self.id!r}, bpmn_element={self.bpmn_element!r}, waypoints={self.waypoints!r})"
+
+    @property
+    def waypoints(self) -> list:
+        return self._get("waypoints", lambda: waypoints(self.el))
 
 
 @dataclass
@@ -361,37 +429,54 @@ class Model:
     def reindex(self):
         """Forget every index; edits call this after changing the tree.
 
-        The indexes are built on first use. Reading a model costs lxml's parse plus one
-        C-level XPath pass for the ids (bench/parse.py measures it); the id map, the kind
-        buckets and the import findings are built when first asked for.
+        The indexes are built on first use, all in one walk over the tree (``_index``), so
+        reading a model costs lxml's parse plus that walk, linear in the size of the document
+        (bench/parse.py and bench/diff.py (d) measure it).
         """
         for name in _CACHED:
             self.__dict__.pop(name, None)
         self._views = {}
-        self._ids = _ALL_IDS(self.root)
+        self._di_views = {}
+
+    @cached_property
+    def _index(self):
+        """(ids in document order, id -> first element with it, BPMN/BPMNDI local name -> elements,
+        how many elements are in an OMG namespace).
+
+        One pass over the OMG elements, filtered by libxml2 (an XPath union over the namespaces
+        was quadratic: libxml2 merges node sets pairwise, 64 s at 50,000 flow nodes).
+        """
+        ids, by_id, by_tag = [], {}, {}
+        for el in self.root.iter(*_OMG_WILDCARDS):
+            tag = el.tag
+            bucket = by_tag.get(tag)
+            if bucket is None:
+                by_tag[tag] = bucket = []
+            bucket.append(el)
+            ident = el.get("id")
+            if ident is not None:
+                ids.append(ident)
+                if ident not in by_id:  # a duplicated id names the first in document order
+                    by_id[ident] = el
+        by_kind = {}
+        for tag, els in by_tag.items():
+            ns, kind = tag[1:].split("}", 1)
+            if f"{{{ns}}}" in _INDEXED:
+                by_kind.setdefault(kind, []).extend(els)
+        return ids, by_id, by_kind, sum(map(len, by_tag.values()))
+
+    @cached_property
+    def _ids(self):
+        return self._index[0]
 
     @cached_property
     def _by_id(self):
-        # One tag-filtered pass (libxml2 does the filtering); setdefault keeps, for a duplicated
-        # id, the first element in document order.
-        by_id = {}
-        for el in self.root.iter(*_OMG_WILDCARDS):
-            ident = el.get("id")
-            if ident is not None:
-                by_id.setdefault(ident, el)
-        return by_id
+        return self._index[1]
 
     @cached_property
     def _by_kind(self):
         """BPMN and BPMNDI local name -> elements, for every element (with or without id)."""
-        by_kind = {}
-        for el in self.root.iter(_BPMN + "*", _BPMNDI + "*"):
-            kind = el.tag[el.tag.index("}") + 1 :]
-            bucket = by_kind.get(kind)
-            if bucket is None:
-                by_kind[kind] = bucket = []
-            bucket.append(el)
-        return by_kind
+        return self._index[2]
 
     @cached_property
     def findings(self):
@@ -399,8 +484,10 @@ class Model:
         findings = []
         if len(set(self._ids)) != len(self._ids):
             seen = {}
-            for el in _ID_ELEMENTS(self.root):
+            for el in self.root.iter(*_OMG_WILDCARDS):
                 ident = el.get("id")
+                if ident is None:
+                    continue
                 first = seen.setdefault(ident, el)
                 if first is not el:
                     findings.append(
@@ -602,8 +689,7 @@ class Model:
     @cached_property
     def diagrams(self):
         result = []
-        for diagram_el in self._by_kind.get("BPMNDiagram", ()):
-            plane = diagram_el.find(_BPMNDI + "BPMNPlane")
+        for diagram_el, plane in self._planes():
             diagram = Diagram(
                 diagram_el,
                 diagram_el.get("id"),
@@ -612,69 +698,93 @@ class Model:
             )
             if plane is not None:
                 for el in plane.iter(_BPMNDI + "BPMNShape", _BPMNDI + "BPMNEdge"):
-                    ref = el.get("bpmnElement")
-                    ref = kinds.local_ref(ref) if ref else None
-                    label = el.find(_BPMNDI + "BPMNLabel")
-                    label_bounds = shape_bounds(label)
                     if el.tag == _BPMNDI + "BPMNShape":
-                        diagram.shapes.append(
-                            Shape(
-                                el,
-                                el.get("id"),
-                                ref,
-                                shape_bounds(el),
-                                label_bounds,
-                                _opt_bool(el.get("isHorizontal")),
-                                _opt_bool(el.get("isExpanded")),
-                                _opt_bool(el.get("isMarkerVisible")),
-                            )
-                        )
+                        diagram.shapes.append(self._shape(el))
                     else:
-                        points = []
-                        for wp in el.iterfind(_DI + "waypoint"):
-                            try:
-                                points.append((float(wp.get("x")), float(wp.get("y"))))
-                            except (TypeError, ValueError):
-                                pass
-                        diagram.edges.append(Edge(el, el.get("id"), ref, points, label_bounds))
+                        diagram.edges.append(self._edge(el))
             result.append(diagram)
         return result
 
-    @cached_property
-    def _shape_index(self):
-        index = {}
-        for diagram in self.diagrams:
-            for shape in diagram.shapes:
-                index.setdefault(shape.bpmn_element, []).append(shape)
-        return index
+    def _planes(self):
+        for diagram_el in self._by_kind.get("BPMNDiagram", ()):
+            yield diagram_el, diagram_el.find(_BPMNDI + "BPMNPlane")
 
     @cached_property
-    def _edge_index(self):
-        index = {}
-        for diagram in self.diagrams:
-            for edge in diagram.edges:
-                index.setdefault(edge.bpmn_element, []).append(edge)
-        return index
+    def _di_elements(self):
+        """(bpmnElement id -> its BPMNShape elements, bpmnElement id -> its BPMNEdge elements),
+        each in diagram order.
+
+        Only the lxml elements are indexed; their Shape and Edge views are made when asked for
+        (``shapes_of``) and read their numbers when those are asked for.
+        """
+        shapes, edges = {}, {}
+        shape_tag = _BPMNDI + "BPMNShape"
+        for _, plane in self._planes():
+            if plane is None:
+                continue
+            for el in plane.iter(shape_tag, _BPMNDI + "BPMNEdge"):
+                ref = el.get("bpmnElement")
+                key = kinds.local_ref(ref) if ref else None
+                index = shapes if el.tag == shape_tag else edges
+                bucket = index.get(key)
+                if bucket is None:
+                    index[key] = [el]
+                else:
+                    bucket.append(el)
+        return shapes, edges
+
+    @cached_property
+    def _shape_elements(self):
+        return self._di_elements[0]
+
+    @cached_property
+    def _edge_elements(self):
+        return self._di_elements[1]
+
+    def _shape(self, el):
+        shape = self._di_views.get(el)
+        if shape is None:
+            shape = self._di_views[el] = Shape(el)
+        return shape
+
+    def _edge(self, el):
+        edge = self._di_views.get(el)
+        if edge is None:
+            edge = self._di_views[el] = Edge(el)
+        return edge
+
+    def shape_elements_of(self, ident):
+        """The BPMNShape lxml elements that draw ``ident`` (no views made)."""
+        return self._shape_elements.get(ident, ())
+
+    def edge_elements_of(self, ident):
+        """The BPMNEdge lxml elements that draw ``ident`` (no views made)."""
+        return self._edge_elements.get(ident, ())
 
     def shapes_of(self, ident):
-        return self._shape_index.get(ident, [])
+        return [self._shape(el) for el in self.shape_elements_of(ident)]
 
     def edges_of(self, ident):
-        return self._edge_index.get(ident, [])
+        return [self._edge(el) for el in self.edge_elements_of(ident)]
 
     # --- namespaces ---------------------------------------------------------------------------
     @cached_property
     def vendor_namespaces(self):
-        """Non-OMG namespaces used by elements or attributes: {uri: sorted prefixes declared for it}."""
+        """Non-OMG namespaces used by elements or attributes: {uri: sorted prefixes declared for it}.
+
+        Counted by XPath in libxml2 (a Python walk over every element and attribute took longer
+        than the parse); a namespace is looked for one by one only when something is foreign.
+        """
         used = set()
-        for el in self.root.iter():
-            tag = el.tag
-            if isinstance(tag, str) and tag[0] == "{":
-                used.add(tag[1 : tag.index("}")])
-            for key in el.attrib:
-                if key[0] == "{":
-                    used.add(key[1 : key.index("}")])
-        used -= _STANDARD_NAMESPACES
+        foreign_elements = _COUNT_ELEMENTS(self.root) > self._index[3]
+        foreign_attributes = _COUNT_NAMESPACED_ATTRIBUTES(self.root) > 0
+        if foreign_elements or foreign_attributes:
+            declared = {uri for _, (_, uri) in etree.iterwalk(self.root, events=("start-ns",))}
+            for uri in declared - _STANDARD_NAMESPACES - {""}:  # xmlns="" undeclares
+                if (foreign_elements and next(self.root.iter(f"{{{uri}}}*"), None) is not None) or (
+                    foreign_attributes and _COUNT_ATTRIBUTES_IN(self.root, uri=uri) > 0
+                ):
+                    used.add(uri)
         prefixes = {}
         for el in self.root.iter():
             if not isinstance(el.tag, str):

@@ -11,6 +11,10 @@ order included.
 """
 
 import re
+from contextlib import contextmanager
+from contextvars import ContextVar
+from dataclasses import dataclass
+from functools import lru_cache
 from pathlib import Path
 
 from lxml import etree
@@ -41,6 +45,49 @@ MAX_ATTRIBUTES_PER_ELEMENT = 512  # 32x the corpus maximum (16); bounds the quad
 MAX_NAMESPACES_IN_SCOPE = 256  # declarations on an element and its ancestors; 7x the corpus (35)
 MAX_ELEMENTS = 100_000  # 14x the corpus (6,907); 100,000 tasks are a 4.5 MB file
 MAX_ATTRIBUTES = 400_000  # 35x the corpus (11,441); 4 per element at MAX_ELEMENTS (corpus: 3.0 at most)
+
+
+@dataclass(frozen=True)
+class DocumentLimits:
+    """The whole-document structural limits in force (the per-element ones are fixed)."""
+
+    elements: int = MAX_ELEMENTS
+    attributes: int = MAX_ATTRIBUTES
+
+
+_DEFAULT_LIMITS = DocumentLimits()
+_document_limits: ContextVar[DocumentLimits | None] = ContextVar("procex_document_limits", default=None)
+
+
+def document_limits() -> DocumentLimits:
+    """The element and attribute limits every read applies now (the defaults unless raised)."""
+    return _document_limits.get() or _DEFAULT_LIMITS
+
+
+def set_document_limits(elements: int | None = None, attributes: int | None = None):
+    """Raise (or lower) the whole-document limits for trusted files; returns a token for
+    ``reset_document_limits``. Without ``attributes``, raising ``elements`` raises the attribute
+    limit in the default proportion (4 per element). The CLI's --max-elements and
+    --max-attributes set these for one command; the library server never does."""
+    elements = MAX_ELEMENTS if elements is None else elements
+    if attributes is None:
+        attributes = max(MAX_ATTRIBUTES, elements * (MAX_ATTRIBUTES // MAX_ELEMENTS))
+    return _document_limits.set(DocumentLimits(elements, attributes))
+
+
+def reset_document_limits(token):
+    _document_limits.reset(token)
+
+
+@contextmanager
+def raised_document_limits(elements: int | None = None, attributes: int | None = None):
+    """``set_document_limits`` for the duration of a with-block."""
+    token = set_document_limits(elements, attributes)
+    try:
+        yield document_limits()
+    finally:
+        reset_document_limits(token)
+
 
 _UTF16_BOMS = {b"\xff\xfe": "utf-16-le", b"\xfe\xff": "utf-16-be"}
 _UTF16_NO_BOM = {b"<\x00": "utf-16-le", b"\x00<": "utf-16-be"}
@@ -199,19 +246,20 @@ def check_structure(tree, data=None, source=None):
     declarations counted in its bytes first.
     """
     root = tree.getroot()
+    limits = document_limits()
     data = _ascii_markup(tree, data)
     size = len(data)
     crowded = _crowded(data)
     if (
         not crowded
-        and (size <= 4 * MAX_ELEMENTS or data.count(b"<") <= MAX_ELEMENTS)
-        and (size <= 5 * MAX_ATTRIBUTES or data.count(b"=") <= MAX_ATTRIBUTES)
+        and (size <= 4 * limits.elements or data.count(b"<") <= limits.elements)
+        and (size <= 5 * limits.attributes or data.count(b"=") <= limits.attributes)
     ):
         if data.count(b"xmlns") <= MAX_NAMESPACES_IN_SCOPE or _namespaces_in_scope(root) <= MAX_NAMESPACES_IN_SCOPE:
             return
     if crowded:
         _check_crowded_tags(data, source)
-    _count_exactly(root, source)
+    _count_exactly(root, source, limits)
 
 
 def _crowded(data):
@@ -292,7 +340,7 @@ def _namespaces_in_scope(root):
     return most
 
 
-def _count_exactly(root, source):
+def _count_exactly(root, source, limits):
     elements = attributes = declared = in_scope = 0
     for event, el in etree.iterwalk(root, events=("start", "start-ns", "end-ns")):
         if event == "start-ns":
@@ -322,21 +370,21 @@ def _count_exactly(root, source):
                 f"ancestors'), over the limit of {MAX_NAMESPACES_IN_SCOPE}; declare each namespace once, "
                 "on <definitions>",
             )
-        if elements > MAX_ELEMENTS:
+        if elements > limits.elements:
             _over_limit(
                 el,
                 source,
-                f"is element {elements:,}, past the limit of {MAX_ELEMENTS:,} elements "
+                f"is element {elements:,}, past the limit of {limits.elements:,} elements "
                 "in one document (the largest MIWG test models have about 7,000); split the model, "
-                "e.g. into called processes",
+                "e.g. into called processes, or raise the limit (--max-elements) if the file is trusted",
             )
-        if attributes > MAX_ATTRIBUTES:
+        if attributes > limits.attributes:
             _over_limit(
                 el,
                 source,
                 f"brings the document to {attributes:,} attributes, over the limit of "
-                f"{MAX_ATTRIBUTES:,} (the largest MIWG test models have about 11,000); split the model, "
-                "e.g. into called processes",
+                f"{limits.attributes:,} (the largest MIWG test models have about 11,000); split the model, "
+                "e.g. into called processes, or raise the limit (--max-attributes) if the file is trusted",
             )
         declared = 0
 
@@ -395,6 +443,7 @@ def canonical(data_or_tree):
     return etree.tostring(data_or_tree, method="c14n2")
 
 
+@lru_cache(maxsize=4096)  # called per element on large models; a document has few distinct tags
 def local_name(tag):
     """'task' for '{ns}task'; '' for comments and processing instructions."""
     if not isinstance(tag, str):
@@ -402,6 +451,7 @@ def local_name(tag):
     return tag.rsplit("}", 1)[-1]
 
 
+@lru_cache(maxsize=4096)
 def namespace(tag):
     if isinstance(tag, str) and tag.startswith("{"):
         return tag[1:].split("}", 1)[0]

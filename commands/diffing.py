@@ -1,11 +1,10 @@
 """Comparing and merging models: diff, textconv, diff3, merge."""
 
-import json
 import sys
 
 import click
 
-from procex.commands.common import MAX_BYTES_OPTION, lang_option, open_workspace
+from procex.commands.common import MAX_BYTES_OPTION, STRUCTURE_LIMIT_OPTIONS, lang_option, open_workspace, report_json
 
 
 def REPORT_OPTIONS(command):  # noqa: N802 - used like a constant option bundle
@@ -56,7 +55,7 @@ def _diff_workspace_process(name, fmt, output, lang, mode):
     ws = open_workspace()
     attributed, result = diff_process(ws, name, mode)
     if fmt == "json":
-        text = json.dumps(attributed, ensure_ascii=False, indent=2) + "\n"
+        text = report_json(attributed)
     elif fmt == "html":
         from procex.bpmn.report_html import diff_report
 
@@ -86,6 +85,7 @@ def _diff_workspace_process(name, fmt, output, lang, mode):
     "on that side (everything added or removed).",
 )
 @MAX_BYTES_OPTION
+@STRUCTURE_LIMIT_OPTIONS
 def diff(old, new, fmt, output, lang, mode, extensions, no_layout, exit_code, difftool, max_bytes):
     """Show what changed between two BPMN models (also works as a git difftool).
 
@@ -106,7 +106,7 @@ def diff(old, new, fmt, output, lang, mode, extensions, no_layout, exit_code, di
         extensions = "all"  # nothing is paired: no note about namespaces only one side uses
     result = diff_models(old_model, new_model, mode, extensions)
     if fmt == "json":
-        text = json.dumps(result.to_dict(), ensure_ascii=False, indent=2) + "\n"
+        text = report_json(result.to_dict())
     elif fmt == "html":
         from procex.bpmn.report_html import diff_report
 
@@ -126,6 +126,7 @@ def diff(old, new, fmt, output, lang, mode, extensions, no_layout, exit_code, di
 @click.argument("file", type=click.Path(dir_okay=False))
 @lang_option("Language of the line that says a file is not readable BPMN.")
 @MAX_BYTES_OPTION
+@STRUCTURE_LIMIT_OPTIONS
 def textconv(file, lang, max_bytes):
     """Print one model as stable semantic lines (git textconv driver for *.bpmn).
 
@@ -144,6 +145,7 @@ def textconv(file, lang, max_bytes):
 @click.argument("upstream", type=click.Path(dir_okay=False))
 @REPORT_OPTIONS
 @MAX_BYTES_OPTION
+@STRUCTURE_LIMIT_OPTIONS
 def diff3(base, local, upstream, fmt, output, lang, mode, max_bytes):
     """Classify LOCAL's and UPSTREAM's changes since BASE: applicable, local, pseudo, conflicts.
 
@@ -156,7 +158,7 @@ def diff3(base, local, upstream, fmt, output, lang, mode, max_bytes):
     three = three_way(*models, mode=mode)
     paths = (base, local, upstream)
     if fmt == "json":
-        text = json.dumps(three.to_dict(), ensure_ascii=False, indent=2) + "\n"
+        text = report_json(three.to_dict())
     elif fmt == "html":
         from procex.bpmn.merge_report import html_report
 
@@ -186,6 +188,7 @@ def diff3(base, local, upstream, fmt, output, lang, mode, max_bytes):
     help="auto: pair by id, then by similarity; id: pair by id only.",
 )
 @MAX_BYTES_OPTION
+@STRUCTURE_LIMIT_OPTIONS
 def merge(base, local, upstream, output, prefer, lang, mode, max_bytes):
     """Write LOCAL with UPSTREAM's changes since BASE applied (nothing is written on conflicts)."""
     from procex.bpmn.merge import merge_files

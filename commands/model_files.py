@@ -4,7 +4,7 @@ import sys
 
 import click
 
-from procex.commands.common import MAX_BYTES_OPTION, emit_json, lang_option
+from procex.commands.common import MAX_BYTES_OPTION, STRUCTURE_LIMIT_OPTIONS, emit_json, lang_option
 from procex.core.errors import ProcexError
 
 
@@ -12,6 +12,7 @@ from procex.core.errors import ProcexError
 @click.argument("file", type=click.Path(dir_okay=False))
 @click.option("--json", "as_json", is_flag=True, help="Print the summary as JSON.")
 @MAX_BYTES_OPTION
+@STRUCTURE_LIMIT_OPTIONS
 def inspect(file, as_json, max_bytes):
     """Show what a BPMN file holds: counts, processes, pools, lanes, diagrams, findings."""
     from procex.bpmn.model import read_model
@@ -30,6 +31,7 @@ def inspect(file, as_json, max_bytes):
 @click.option("-o", "--output", required=True, type=click.Path(dir_okay=False), help="Where to write the model.")
 @click.option("--plain", is_flag=True, help="Remove every vendor extension (vendor-neutral BPMN 2.0).")
 @MAX_BYTES_OPTION
+@STRUCTURE_LIMIT_OPTIONS
 def export(file, output, plain, max_bytes):
     """Write a BPMN file back, unchanged or (--plain) without vendor extensions."""
     from procex.bpmn.model import read_model
@@ -65,6 +67,7 @@ def export(file, output, plain, max_bytes):
     help="PNG only: pixels per diagram unit (2 = twice as sharp, for print or high-density screens).",
 )
 @MAX_BYTES_OPTION
+@STRUCTURE_LIMIT_OPTIONS
 def render(file, output, diagram, lang, scale, max_bytes):
     """Draw a model from its diagram interchange as SVG (or PNG with -o OUT.png)."""
     from procex.bpmn.render import render_file
@@ -99,6 +102,7 @@ def render(file, output, diagram, lang, scale, max_bytes):
 )
 @lang_option("Language of the messages, the table and the SARIF rule help (JSON keys stay English).")
 @MAX_BYTES_OPTION
+@STRUCTURE_LIMIT_OPTIONS
 def validate_command(files, fmt, rules, config, lang, max_bytes):
     """Check BPMN files: OMG schema, references, and lint rules.
 

@@ -368,4 +368,4 @@ def test_every_corpus_file_is_within_the_limits_by_bytes_and_by_walking(shared):
     assert len(files) > 170
     for path in files:
         tree = parse_bytes(path.read_bytes(), str(path))
-        bx._count_exactly(tree.getroot(), str(path))
+        bx._count_exactly(tree.getroot(), str(path), bx.document_limits())
