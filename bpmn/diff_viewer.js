@@ -1,4 +1,4 @@
-/* procex diff viewer: zoom and pan both diagrams of a comparison together, show a chosen change
+/* The diff viewer: zoom and pan both diagrams of a comparison together, show a chosen change
    in both, switch between side by side and one diagram, show layout-only changes on request.
 
    One file for the HTML report (inlined) and the library's compare page (served from /static/).

@@ -184,29 +184,38 @@ def _marks(three):
     return local, upstream
 
 
-def html_report(three, lang="de", paths=(None, None, None)):
-    """The HTML report of ``procex diff3``: one self-contained document (str)."""
-    from procex.bpmn.report_html import PAGE_STYLE, _side
+def html_report(three, lang="de", paths=(None, None, None), process=None, labels=(None, None, None)):
+    """The HTML report of ``procex diff3``: one self-contained document (str).
+
+    ``process`` names the process in the title (default: the models' own name); ``labels`` name
+    BASE, LOCAL and UPSTREAM (default: the file names of ``paths``, never the folders above them).
+    """
+    from procex.bpmn.report_html import PAGE_STYLE, _side, process_name, version_label
 
     lang = "en" if lang == "en" else "de"
     w, words = WORDS[lang], CONFLICT_WORDS[lang]
+    names = [
+        label or version_label(path) or fallback
+        for label, path, fallback in zip(labels, paths, ("BASE", "LOCAL", "UPSTREAM"), strict=True)
+    ]
+    process = process or process_name(three.upstream_model) or process_name(three.local_model)
+    title = f"{w['title']}: {process + ', ' if process else ''}{names[1]} / {names[2]}"
     marks_local, marks_upstream = _marks(three)
     # The diff report's drawing: its sides are called "old"/"new"; here they are LOCAL and UPSTREAM.
-    local_html, _ = _side(three.local_model, paths[1] or "LOCAL", marks_local, "old", lang)
-    upstream_html, _ = _side(three.upstream_model, paths[2] or "UPSTREAM", marks_upstream, "new", lang)
-    local_html = local_html.replace(">Alt:", ">Lokal:").replace(">Old:", ">Local:")
-    upstream_html = upstream_html.replace(">Neu:", ">Upstream:").replace(">New:", ">Upstream:")
+    local_word = "Lokal" if lang == "de" else "Local"
+    local_html, _ = _side(three.local_model, None, marks_local, "old", lang, f"{local_word}: {names[1]}")
+    upstream_html, _ = _side(three.upstream_model, None, marks_upstream, "new", lang, f"Upstream: {names[2]}")
 
     def cells(change):
         details = "".join(f"<div>{escape(d)}</div>" for d in _detail_lines(change, lang))
         return f'<td>{escape(_change_line(change, lang))}</td><td class="details">{details}</td>'
 
     parts = [
-        f'<!DOCTYPE html><html lang="{lang}"><head><meta charset="utf-8">',
-        f"<title>{escape(w['title'])}</title><style>{PAGE_STYLE}\n{_STYLE}</style></head><body>",
-        f"<h1>{escape(w['title'])}</h1>",
-        f"<p>BASE: {escape(str(paths[0] or ''))} · LOCAL: {escape(str(paths[1] or ''))} · "
-        f"UPSTREAM: {escape(str(paths[2] or ''))}</p>",
+        f'<!DOCTYPE html><html lang="{lang}"><head><meta charset="utf-8">'
+        '<meta name="viewport" content="width=device-width, initial-scale=1">',
+        f"<title>{escape(title)}</title><style>{PAGE_STYLE}\n{_STYLE}</style></head><body><main>",
+        f"<h1>{escape(title)}</h1>",
+        f"<p>BASE: {escape(names[0])} · LOCAL: {escape(names[1])} · UPSTREAM: {escape(names[2])}</p>",
         f'<p class="summary">{escape(summary_line(three, lang))}</p>',
         f'<p class="legend">{escape(w["legend"])}</p>',
         f'<div class="sides">{local_html}{upstream_html}</div>',
@@ -238,5 +247,5 @@ def html_report(three, lang="de", paths=(None, None, None)):
         for item in items:
             parts.append(f'<tr class="kind-{escape(item.change["kind"])}">{cells(item.change)}</tr>')
         parts.append("</table>")
-    parts.append("</body></html>\n")
+    parts.append("</main></body></html>\n")
     return "".join(parts)

@@ -50,16 +50,14 @@ def _emit_report(text, output):
 
 
 def _diff_workspace_process(name, fmt, output, lang, mode):
-    from procex.exchange.workspace.adaptation_diff import diff_process, format_diff_text
+    from procex.exchange.workspace.adaptation_diff import adaptation_report, diff_process, format_diff_text
 
     ws = open_workspace()
     attributed, result = diff_process(ws, name, mode)
     if fmt == "json":
         text = report_json(attributed)
     elif fmt == "html":
-        from procex.bpmn.report_html import diff_report
-
-        text = diff_report(result, lang=lang, causes=[change["cause"] for change in attributed["changes"]])
+        text = adaptation_report(ws, name, attributed, result, lang)
     else:
         text = format_diff_text(attributed, color=output is None and sys.stdout.isatty(), lang=lang) + "\n"
     _emit_report(text, output)

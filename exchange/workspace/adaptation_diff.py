@@ -146,12 +146,29 @@ def format_diff_text(result, color=False, lang="de"):
     return "\n".join(lines)
 
 
-def write_diff_report(ws, name, output, lang="de"):
-    """The HTML report of the adaptation diff (the diff engine's report, original vs local)."""
+def adaptation_report(ws, name, attributed, diff, lang="de"):
+    """The HTML report of an adaptation diff: titled with the process, the upstream version and the
+    municipality (never a local path), each change and each detail with its cause."""
     from procex.bpmn.report_html import diff_report
 
+    entry = ws.lock_entry(name)
+    manifest = ws.cached_manifest(entry.sha256) or {}
+    town = ws.municipality.get("name") or ws.slug
+    local = f"{town} (lokale Anpassung)" if lang != "en" else f"{town} (local adaptation)"
+    original = f"{entry.upstream} (Original)" if lang != "en" else f"{entry.upstream} (original)"
+    return diff_report(
+        diff,
+        lang=lang,
+        causes=[change["cause"] for change in attributed["changes"]],
+        detail_causes=[[d["cause"] for d in change.get("details") or []] for change in attributed["changes"]],
+        process=manifest.get("name") or name,
+        old_label=original,
+        new_label=local,
+    )
+
+
+def write_diff_report(ws, name, output, lang="de"):
+    """Write the HTML report of the adaptation diff (original vs local) to ``output`` atomically."""
     attributed, diff = diff_process(ws, name)
-    causes = [change["cause"] for change in attributed["changes"]]
-    detail_causes = [[d["cause"] for d in change.get("details") or []] for change in attributed["changes"]]
-    atomic_write(output, diff_report(diff, lang=lang, causes=causes, detail_causes=detail_causes))
+    atomic_write(output, adaptation_report(ws, name, attributed, diff, lang))
     return output
