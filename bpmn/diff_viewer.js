@@ -288,11 +288,14 @@
       if (found[i] && !quiet) found[i].classList.add("dv-focus");
       s.cx = b.x + b.w / 2;
       s.cy = b.y + b.h / 2;
+      // starting at a pool or lane: its name band near the left edge, its content beside it
+      var g = found[i] || known[0];
+      if (quiet && b.h > b.w && g.querySelector(":scope > .band")) s.cx += 0.35 * s.canvas.clientWidth / self.scale;
     });
     this.draw();
     if (quiet) return;
-    var name = row.querySelector("td:nth-child(2)") || row;
-    this.status.textContent = this.t("shown", "Shown") + ": " + (name.textContent || "").trim();
+    var name = row.getAttribute("data-label") || (row.querySelector("td:nth-child(2)") || row).textContent || "";
+    this.status.textContent = this.t("shown", "Shown") + ": " + name.trim();
     if (scroll) {
       var first = this.shown().el, top = first.getBoundingClientRect().top;
       if (top < 0 || top > window.innerHeight * 0.6) first.scrollIntoView({ block: "start" });

@@ -103,7 +103,8 @@ h1 { font-size: 1.4em; margin: 0 0 .3em; }
 .legend span { display: inline-block; margin-right: 1.2em; }
 table { border-collapse: collapse; margin-top: 1em; width: 100%; }
 th, td { border: 1px solid #d0d7de; padding: .3em .5em; text-align: left; vertical-align: top; font-size: .92em; }
-td { overflow-wrap: anywhere; }
+td { overflow-wrap: break-word; }
+@media (max-width: 800px) { .table-wrap table { min-width: 44rem; } }
 th { background: #f6f8fa; }
 tr.kind-added td:first-child { border-left: 5px solid #1a7f37; }
 tr.kind-removed td:first-child { border-left: 5px solid #cf222e; }
@@ -182,6 +183,12 @@ def process_name(model):
 def version_label(path):
     """A side's name when the caller gives none: its file name, never the folders above it."""
     return PurePath(str(path)).name if path else ""
+
+
+def _row_label(change, lang):
+    """What a change is about in a few words, for the viewer's "shown: …" line."""
+    name = f" {quote(change.name, lang)}" if change.name else ""
+    return f"{type_word(change.element_type, lang)}{name} ({KIND_WORDS[lang][change.kind]})"
 
 
 def _legend(t):
@@ -315,7 +322,8 @@ def diff_report(
             " semantic" if change.semantic and change.kind not in ("added", "removed") else ""
         )
         rows.append(
-            f'<tr id="change-{number}" class="{cls}" data-old-id="{escape(change.old_id or "")}" '
+            f'<tr id="change-{number}" class="{cls}" data-label="{escape(_row_label(change, lang))}" '
+            f'data-old-id="{escape(change.old_id or "")}" '
             f'data-new-id="{escape(change.new_id or "")}"><td>{escape(KIND_WORDS[lang][change.kind])}</td>'
             f"<td>{escape(type_word(change.element_type, lang))}</td><td>{escape(change.name or '')}</td>"
             f'<td class="details">{"".join(details)}</td><td>{"<br>".join(links)}{how}</td>'

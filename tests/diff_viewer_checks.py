@@ -39,7 +39,9 @@ for (const side of document.querySelectorAll('[data-diff-viewer] .dv-side')) {
   const r = (band || g).getBoundingClientRect(), c = side.querySelector('.dv-canvas').getBoundingClientRect();
   out[side.dataset.side] = {dx: r.left + r.width / 2 - (c.left + c.width / 2),
                             dy: r.top + r.height / 2 - (c.top + c.height / 2),
-                            width: r.width, focus: g.classList.contains('dv-focus')};
+                            width: r.width, focus: g.classList.contains('dv-focus'),
+                            outline: getComputedStyle(g.querySelector(
+                              g.matches('.bpmn-pool, .bpmn-lane') ? ':scope > .outline' : ':scope > .halo')).stroke};
 }
 return out;
 """
@@ -69,7 +71,7 @@ def choosing_a_change_centres_it(driver, row):
     assert offsets, "the chosen change is drawn in neither diagram"
     for side, at in offsets.items():
         assert abs(at["dx"]) <= 2 and abs(at["dy"]) <= 2, (side, at)
-        assert at["focus"], side
+        assert at["focus"] and at["outline"] == "rgb(5, 80, 174)", (side, at)  # outlined in blue
     assert "dv-chosen" in row.get_attribute("class")
     return old_id, new_id, offsets
 
