@@ -146,3 +146,11 @@ def _reads_corpora(module, seen={}):  # noqa: B006 - a cache per test module
             source = ""
         seen[module] = any(sign in source for sign in _CORPUS_SIGNS)
     return seen[module]
+
+
+@pytest.fixture(autouse=True)
+def own_config_home(tmp_path_factory, monkeypatch):
+    """procex keeps the library hosts a user confirmed in the user's config folder
+    ($XDG_CONFIG_HOME/procex): each test gets its own, never the real one."""
+    monkeypatch.setenv("XDG_CONFIG_HOME", str(tmp_path_factory.mktemp("config")))
+    monkeypatch.delenv("PROCEX_CONFIRMED_HOSTS", raising=False)

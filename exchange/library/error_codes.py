@@ -38,6 +38,7 @@ UNREACHABLE = "unreachable"  # no answer: no connection, timeout
 INSECURE_URL = "insecure_url"  # a token would have gone out over plain http:// to another computer
 UNUSABLE_ANSWER = "unusable_answer"  # an answer the client refuses: over its size cap, not JSON, another
 # manifest than the one asked for, a redirect elsewhere (exchange/library/answers.py)
+UNCONFIRMED_HOST = "unconfirmed_host"  # a token would have gone to a library host the user has not confirmed
 
 SERVER_CODES = frozenset(
     {
@@ -67,7 +68,7 @@ SERVER_CODES = frozenset(
         INTERNAL,
     }
 )
-CLIENT_CODES = frozenset({UNREACHABLE, INSECURE_URL, UNUSABLE_ANSWER})
+CLIENT_CODES = frozenset({UNREACHABLE, INSECURE_URL, UNUSABLE_ANSWER, UNCONFIRMED_HOST})
 
 # The code of an HTTP error without a more specific one (FastAPI's own 404/405/422 among them).
 BY_STATUS = {

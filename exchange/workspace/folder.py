@@ -140,6 +140,10 @@ class Workspace:
         (root / PROCESS_DIR).mkdir(exist_ok=True)
         (root / CACHE_DIR).mkdir(parents=True, exist_ok=True)
         atomic_write(root / CONFIG_FILE, dump_toml(config))
+        if library:
+            from procex.exchange.library import confirmed_hosts
+
+            confirmed_hosts.remember(library)  # the user named it: their token may go there
         if not (root / cat.CATALOGUE_FILE).exists():
             cat.write_catalogue(root / cat.CATALOGUE_FILE, [])
         if not (root / "mapping.toml").exists():
@@ -195,10 +199,38 @@ class Workspace:
             raise WorkspaceError(f"{where} must be a number of seconds above 0 (for example 60), not {value!r}")
         return seconds
 
-    def client(self):
+    def client(self, ask=None):
+        """The library client, with the user's token when there is one. The token goes only to a
+        host the user confirmed (exchange/library/confirmed_hosts.py): ``ask(url, source)`` decides
+        about a new one (True, False, or None: no one to ask); by default a question on the terminal."""
+        from procex.exchange.library import confirmed_hosts
         from procex.exchange.library.client import LibraryClient
 
-        return LibraryClient(self.library_url, self.token(), timeout=self.library_timeout(), member=self.slug)
+        token = self.token()
+        client = LibraryClient(self.library_url, token, timeout=self.library_timeout(), member=self.slug)
+        if token and not os.environ.get("PROCEX_LIBRARY") and not confirmed_hosts.is_confirmed(self.library_url):
+            self._confirm_host(ask or confirmed_hosts.ask_on_terminal)
+        return client
+
+    def _confirm_host(self, ask):
+        from procex.exchange.library import confirmed_hosts, error_codes
+        from procex.exchange.library.client import LibraryError
+
+        url, host = self.library_url, confirmed_hosts.host_of(self.library_url)
+        source = self.root / CONFIG_FILE
+        answer = ask(url, source)
+        if answer:
+            confirmed_hosts.remember(url)
+            return
+        why = "you said no" if answer is False else "there is no terminal to ask on"
+        raise LibraryError(
+            f"refusing to send your library token to {host}: {source} names {url} as the library, you "
+            f"have not confirmed that host, and {why} (a workspace from someone else could name a "
+            "server that collects tokens). If it is your library, confirm it once: answer yes on a "
+            f"terminal, add the line {host} to {confirmed_hosts.hosts_file()}, or, for scripts, set "
+            f"{confirmed_hosts.ENV}={host}",
+            code=error_codes.UNCONFIRMED_HOST,
+        )
 
     # --- files ----------------------------------------------------------------------------------
     def path(self, *parts):
