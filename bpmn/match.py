@@ -304,7 +304,30 @@ class _Similarity:
         self._label_pairs = {}
         self._static = {}
 
+    def anchor(self, pairs):
+        """In a large category, a label and type found exactly once on each side pair at once (an
+        assignment would pair them anyway); the rounds then see only the rest and these anchors."""
+        for cat in sorted(self.free_a):
+            olds, news = self.free_a[cat], self.free_b.get(cat, [])
+            if cat in FLOW_KINDS or len(olds) * len(news) <= DENSE_LIMIT:
+                continue
+            groups = {}
+            for side, items in ((0, olds), (1, news)):
+                for item in items:
+                    if item.label is not None:
+                        groups.setdefault((compact_label(item.label), item.type), ([], []))[side].append(item)
+            anchored_a, anchored_b = set(), set()
+            for left, right in groups.values():
+                if len(left) == 1 and len(right) == 1:
+                    self.fixed[left[0].id] = right[0].id
+                    pairs[left[0].id] = (right[0].id, "similarity", 1.0)
+                    anchored_a.add(left[0].id)
+                    anchored_b.add(right[0].id)
+            self.free_a[cat] = [o for o in olds if o.id not in anchored_a]
+            self.free_b[cat] = [n for n in news if n.id not in anchored_b]
+
     def run(self, pairs):
+        self.anchor(pairs)
         flows = [c for c in self.free_a if c in FLOW_KINDS]
         structural = [c for c in ("process", "participant", "lane") if c in self.free_a]
         nodes = [c for c in sorted(self.free_a) if c not in FLOW_KINDS and c not in structural]
@@ -324,11 +347,42 @@ class _Similarity:
         mapping = {**self.fixed, **{o: n for o, (n, _, _) in current.items()}}
         for cat in flows:
             if cat in self.free_b:
+                current.update(self._anchor_flows(cat, mapping))
                 current.update(self._assign(cat, mapping))
         pairs.update(current)
 
+    def _anchor_flows(self, cat, mapping):
+        """In a large category, the one flow between two paired ends pairs with the one flow
+        between their partners (what the assignment would choose); the rest are assigned."""
+        olds, news = self.free_a[cat], self.free_b[cat]
+        if len(olds) * len(news) <= DENSE_LIMIT:
+            return {}
+        by_ends_a, by_ends_b = {}, {}
+        for o in olds:
+            if o.source in mapping and o.target in mapping:
+                by_ends_a.setdefault((mapping[o.source], mapping[o.target]), []).append(o)
+        for n in news:
+            by_ends_b.setdefault((n.source, n.target), []).append(n)
+        found = {}
+        for ends, left in by_ends_a.items():
+            right = by_ends_b.get(ends, ())
+            if len(left) == 1 and len(right) == 1:
+                o, n = left[0], right[0]
+                same_label = (o.label is None and n.label is None) or (
+                    o.label is not None and n.label is not None and label_similarity(o.label, n.label) == 1.0
+                )
+                label = 1.0 if same_label else label_similarity(o.label or "", n.label or "")
+                score = 0.7 + 0.2 * label + 0.1 * ((o.condition or "") == (n.condition or ""))
+                found[o.id] = (n.id, "similarity", round(score, 4))
+        taken = {n for n, _, _ in found.values()}
+        self.free_a[cat] = [o for o in olds if o.id not in found]
+        self.free_b[cat] = [n for n in news if n.id not in taken]
+        return found
+
     def _assign(self, cat, mapping):
         olds, news = self.free_a[cat], self.free_b[cat]
+        if not olds or not news:
+            return {}
         if cat in FLOW_KINDS:
             score = self._flow_scores(olds, news, mapping)
         elif cat in ("process", "participant"):
@@ -470,8 +524,8 @@ class _Similarity:
         # lane and container
         lane_a = self._keys([o.lane for o in olds], "a", mapping, reverse)
         lane_b = self._keys([n.lane for n in news], "b", mapping, reverse)
-        laneless_a = np.array([o.lane is None for o in olds])
-        laneless_b = np.array([n.lane is None for n in news])
+        laneless_a = np.array([o.lane is None for o in olds], dtype=bool)
+        laneless_b = np.array([n.lane is None for n in news], dtype=bool)
         both_laneless = laneless_a[rows] & laneless_b[cols]
         num += W_LANE * np.maximum(self._equal_pairs(lane_a, lane_b, rows, cols), both_laneless)
         den += W_LANE
@@ -638,14 +692,14 @@ def _static_candidates(olds, news):
 def best_assignment(score, threshold):
     """[(row, col, score)] of the optimal one-to-one assignment of the pairs scoring >= threshold.
 
-    ``score`` is a dense matrix or (rows, cols, values) of candidate pairs. Small problems go to
-    ``scipy.optimize.linear_sum_assignment``; large sparse ones to
-    ``scipy.sparse.csgraph.min_weight_full_bipartite_matching`` on the candidate graph, extended
-    so that every element may stay unpaired (a dummy partner per element, and a dummy-to-dummy edge
-    mirroring each candidate pair): the same optimum, in memory linear in the candidate pairs.
+    ``score`` is a dense matrix or (rows, cols, values) of candidate pairs. Each connected part of
+    the candidate graph is solved on its own: a small one by ``scipy.optimize.linear_sum_assignment``,
+    a large one by ``scipy.sparse.csgraph.min_weight_full_bipartite_matching`` on the candidate
+    graph, extended so that every element may stay unpaired (a dummy partner per element, and a
+    dummy-to-dummy edge mirroring each candidate pair): the same optimum, in memory linear in the
+    candidate pairs.
     """
     import numpy as np  # imported late: `procex diff` of id-equal models never needs it
-    from scipy.optimize import linear_sum_assignment
 
     if isinstance(score, tuple):
         rows, cols, values = score
@@ -660,19 +714,47 @@ def best_assignment(score, threshold):
     col_ids, c = np.unique(cols, return_inverse=True)
     n_r, n_c = len(row_ids), len(col_ids)
     if n_r * n_c <= DENSE_LIMIT:
-        gated = np.zeros((n_r, n_c))
-        gated[r, c] = values
-        picked_r, picked_c = linear_sum_assignment(gated, maximize=True)
-        return [
-            (int(row_ids[i]), int(col_ids[j]), float(gated[i, j]))
-            for i, j in zip(picked_r, picked_c, strict=True)
-            if gated[i, j] > 0
-        ]
+        return [(int(row_ids[i]), int(col_ids[j]), v) for i, j, v in _dense_assignment(r, c, values, n_r, n_c)]
+    # independent parts of the candidate graph are solved one by one (most are small)
+    from scipy.sparse import coo_matrix
+    from scipy.sparse.csgraph import connected_components
+
+    graph = coo_matrix((np.ones(len(r)), (r, n_r + c)), shape=(n_r + n_c, n_r + n_c))
+    _, label = connected_components(graph, directed=False)
+    edge_part = label[r]
+    order = np.argsort(edge_part, kind="stable")
+    bounds = np.flatnonzero(np.diff(edge_part[order])) + 1
+    out = []
+    for chunk in np.split(order, bounds):
+        pr, pc, pv = r[chunk], c[chunk], values[chunk]
+        rid, rr = np.unique(pr, return_inverse=True)
+        cid, cc = np.unique(pc, return_inverse=True)
+        if len(rid) * len(cid) <= DENSE_LIMIT:
+            solved = _dense_assignment(rr, cc, pv, len(rid), len(cid))
+        else:
+            solved = _sparse_assignment(rr, cc, pv, len(rid), len(cid))
+        out.extend((int(row_ids[rid[i]]), int(col_ids[cid[j]]), v) for i, j, v in solved)
+    return sorted(out)
+
+
+def _dense_assignment(r, c, values, n_r, n_c):
+    import numpy as np  # imported late: `procex diff` of id-equal models never needs it
+    from scipy.optimize import linear_sum_assignment
+
+    gated = np.zeros((n_r, n_c))
+    gated[r, c] = values
+    picked_r, picked_c = linear_sum_assignment(gated, maximize=True)
+    return [(int(i), int(j), float(gated[i, j])) for i, j in zip(picked_r, picked_c, strict=True) if gated[i, j] > 0]
+
+
+def _sparse_assignment(r, c, values, n_r, n_c):
+    """The optimum on the candidate graph, extended so that every element may stay unpaired."""
+    import numpy as np  # imported late: `procex diff` of id-equal models never needs it
     from scipy.sparse import coo_matrix
     from scipy.sparse.csgraph import min_weight_full_bipartite_matching
 
     base = 2.0  # every edge weighs base (dummy) or base - score (a real pair): all positive
-    n = len(rows)
+    n = len(r)
     graph = coo_matrix(
         (
             np.concatenate([base - values, np.full(n_r + n_c + n, base)]),
@@ -685,11 +767,11 @@ def best_assignment(score, threshold):
     ).tocsr()
     value_of = dict(zip(zip(r.tolist(), c.tolist(), strict=True), values.tolist(), strict=True))
     picked_r, picked_c = min_weight_full_bipartite_matching(graph)
-    out = []
-    for i, j in zip(picked_r.tolist(), picked_c.tolist(), strict=True):
-        if i < n_r and j < n_c:
-            out.append((int(row_ids[i]), int(col_ids[j]), value_of[(i, j)]))
-    return out
+    return [
+        (i, j, value_of[(i, j)])
+        for i, j in zip(picked_r.tolist(), picked_c.tolist(), strict=True)
+        if i < n_r and j < n_c
+    ]
 
 
 ESTIMATE_FLOOR = 0.3  # below this lower bound a pair's label similarity is not computed exactly

@@ -47,6 +47,7 @@ def normalize_label(s):
     return " ".join(s.split()).replace("\x00", ".")
 
 
+@lru_cache(maxsize=131072)
 def compact_label(s):
     """The normalised label without spaces: "Gewerbe-Anmeldung" and "Gewerbeanmeldung" agree."""
     return normalize_label(s).replace(" ", "")
