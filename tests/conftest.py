@@ -154,3 +154,7 @@ def own_config_home(tmp_path_factory, monkeypatch):
     ($XDG_CONFIG_HOME/procex): each test gets its own, never the real one."""
     monkeypatch.setenv("XDG_CONFIG_HOME", str(tmp_path_factory.mktemp("config")))
     monkeypatch.delenv("PROCEX_CONFIRMED_HOSTS", raising=False)
+
+
+# The library-server fixture, for every test module (imported last: libserver reads REPO and IN_CI).
+from tests.libserver import servers  # noqa: E402, F401

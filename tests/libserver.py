@@ -287,7 +287,7 @@ BACKENDS = ["sqlite", "postgresql"]
 def servers(request, tmp_path_factory):
     """servers(policy) -> a running LibraryServer for this backend (one per policy, module-wide).
 
-    Test modules use it by importing it: ``from tests.libserver import servers``.
+    tests/conftest.py makes it available to every test module.
     """
     started, cleanups = {}, []
     tmp = tmp_path_factory.mktemp(f"lib-{request.param}")

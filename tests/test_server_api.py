@@ -14,7 +14,7 @@ import requests
 
 from procex.exchange.library import package
 from procex.exchange.server import admin
-from tests.libserver import manifest_for, servers, tiny_model  # noqa: F401 (servers is a fixture)
+from tests.libserver import manifest_for, tiny_model
 
 
 @pytest.fixture

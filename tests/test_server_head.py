@@ -6,7 +6,7 @@ access rules of GET; and an OpenAPI document that still lists GET operations onl
 import http.client
 from urllib.parse import urlsplit
 
-from tests.libserver import servers, tiny_model  # noqa: F401 (servers is a fixture)
+from tests.libserver import tiny_model
 
 SAME_HEADERS = (
     "ETag",

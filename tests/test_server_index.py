@@ -18,7 +18,7 @@ from procex.exchange.library.client import LibraryClient, LibraryError
 from procex.exchange.server import admin
 from procex.exchange.server.api import compression
 from procex.exchange.server.storage.store import Store
-from tests.libserver import manifest_for, servers, tiny_model, warned_model  # noqa: F401 (servers is a fixture)
+from tests.libserver import manifest_for, tiny_model, warned_model
 
 
 def lines(response):
