@@ -37,11 +37,35 @@ _DB_HELP = "library database: a SQLite file path (default procex-library.sqlite)
     help="whom members ask about the library (agreement, tokens), shown on the web pages, "
     "e.g. 'Zweckverband eGov, prozesse@egov.example'",
 )
-def serve(db, host, port, policy, max_upload, workers, operator_contact):
+@click.option(
+    "--compare-slots",
+    type=click.IntRange(1, 64),
+    default=1,
+    show_default=True,
+    help="compare pages computed at once per server process (others wait, then get 503)",
+)
+@click.option(
+    "--compare-wait",
+    type=click.FloatRange(0, 600),
+    default=10.0,
+    show_default=True,
+    help="seconds a compare page waits for a free slot before 503 with Retry-After",
+)
+def serve(db, host, port, policy, max_upload, workers, operator_contact, compare_slots, compare_wait):
     """Run the process library server (API v1 under /api/v1, OpenAPI at /openapi.json)."""
     from procex.exchange.server import admin
 
-    admin.serve(db, host, port, policy, max_upload, workers, operator_contact=operator_contact)
+    admin.serve(
+        db,
+        host,
+        port,
+        policy,
+        max_upload,
+        workers,
+        operator_contact=operator_contact,
+        compare_slots=compare_slots,
+        compare_wait=compare_wait,
+    )
 
 
 @click.group()

@@ -127,6 +127,8 @@ def serve(
     workers=1,
     log_level="info",
     operator_contact="",
+    compare_slots=1,
+    compare_wait=10.0,
 ):
     """Upgrade the schema once, then run uvicorn with ``workers`` processes sharing the database."""
     import uvicorn
@@ -138,6 +140,8 @@ def serve(
         policy=policy,
         max_upload_bytes=int(max_upload_mib * 1024 * 1024),
         operator_contact=operator_contact or "",
+        compare_slots=compare_slots,
+        compare_wait=compare_wait,
     )
     upgrade(settings.db)
     os.environ.update(settings.to_env())

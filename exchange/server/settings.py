@@ -2,7 +2,7 @@
 
 uvicorn starts each worker process by importing the app factory, so the options travel to the
 workers through the environment (PROCEX_DB, PROCEX_POLICY, PROCEX_MAX_UPLOAD_MIB,
-PROCEX_OPERATOR_CONTACT).
+PROCEX_OPERATOR_CONTACT, PROCEX_COMPARE_SLOTS, PROCEX_COMPARE_WAIT).
 """
 
 import os
@@ -27,6 +27,10 @@ class Settings:
     # Whom members ask about the library (the sharing agreement, tokens): shown on the pages, e.g.
     # to a member that has not accepted the agreement yet. "" when the operator gave none.
     operator_contact: str = ""
+    # Compare pages: diffs computed at once per server process, and how long (seconds) a request
+    # waits for a free slot before it is answered 503 (web/compare_cost.py).
+    compare_slots: int = 1
+    compare_wait: float = 10.0
 
     def __post_init__(self):
         contact = self.operator_contact or ""
@@ -40,6 +44,10 @@ class Settings:
             raise SettingsError(f"policy {self.policy!r} is unknown; use one of {', '.join(POLICIES)}")
         if self.max_upload_bytes <= 0:
             raise SettingsError("the upload limit must be positive (--max-upload MiB)")
+        if self.compare_slots < 1 or not 0 <= self.compare_wait <= 600:
+            raise SettingsError(
+                "compare slots must be at least 1 (--compare-slots), the wait 0 to 600 s (--compare-wait)"
+            )
 
     def to_env(self):
         return {
@@ -47,6 +55,8 @@ class Settings:
             "PROCEX_POLICY": self.policy,
             "PROCEX_MAX_UPLOAD_BYTES": str(self.max_upload_bytes),
             "PROCEX_OPERATOR_CONTACT": self.operator_contact,
+            "PROCEX_COMPARE_SLOTS": str(self.compare_slots),
+            "PROCEX_COMPARE_WAIT": str(self.compare_wait),
         }
 
     @classmethod
@@ -56,9 +66,18 @@ class Settings:
             limit = int(env.get("PROCEX_MAX_UPLOAD_BYTES", DEFAULT_MAX_UPLOAD_MIB * 1024 * 1024))
         except ValueError:
             raise SettingsError("PROCEX_MAX_UPLOAD_BYTES must be a whole number of bytes") from None
+        try:
+            slots = int(env.get("PROCEX_COMPARE_SLOTS", cls.compare_slots))
+            wait = float(env.get("PROCEX_COMPARE_WAIT", cls.compare_wait))
+        except ValueError:
+            raise SettingsError(
+                "PROCEX_COMPARE_SLOTS must be a whole number and PROCEX_COMPARE_WAIT a number of seconds"
+            ) from None
         return cls(
             db=env.get("PROCEX_DB", cls.db),
             policy=env.get("PROCEX_POLICY", cls.policy),
             max_upload_bytes=limit,
             operator_contact=env.get("PROCEX_OPERATOR_CONTACT", ""),
+            compare_slots=slots,
+            compare_wait=wait,
         )

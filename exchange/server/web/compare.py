@@ -6,6 +6,7 @@ import json
 
 from procex.exchange.library import package
 from procex.exchange.server.web.cache import diagram_view, load_model
+from procex.exchange.server.web.compare_cost import text_size
 from procex.exchange.server.web.queries import member_name, version_rows
 
 
@@ -18,8 +19,45 @@ def diff_of(store, old_row, new_row):
     return old, new, diff_models(old, new)
 
 
-def compare_context(store, view, old_row, new_row, origin):
-    """The compare page's template context: both drawings marked, the changes in words, the summary."""
+def compare_context(store, view, old_row, new_row, origin, cost):
+    """(the compare page's template context, seconds spent computing it or None when it was kept).
+
+    The costly part (the diff, both drawings marked, the changes in words) is computed within one of
+    ``cost``'s slots and kept by both models' sha256s (web/compare_cost.py; raises Busy when no slot
+    frees up in time); the names of the members are read for each request."""
+    key = ("page", old_row.model_sha256, new_row.model_sha256, view.lang, bool(origin), _ref(old_row), _ref(new_row))
+    computed, spent = cost.get_or_compute(
+        key, lambda: _computed_context(store, view, old_row, new_row, origin), text_size
+    )
+    context = {
+        "old_row": old_row,
+        "new_row": new_row,
+        "origin": origin,
+        # both sides named in full: an adaptation and its original differ in publisher (and maybe slug)
+        "old_ref": _ref(old_row),
+        "new_ref": _ref(new_row),
+        "old_name": member_name(store, old_row.publisher),
+        "new_name": member_name(store, new_row.publisher),
+        **computed,
+    }
+    return context, spent
+
+
+def report_of(store, lang, old_row, new_row, cost):
+    """(the HTML diff report of two stored versions, seconds spent or None when it was kept)."""
+
+    def compute():
+        from procex.bpmn.report_html import diff_report
+
+        old, new, diff = diff_of(store, old_row, new_row)
+        return diff_report(diff, lang=lang, old_model=old, new_model=new)
+
+    key = ("report", old_row.model_sha256, new_row.model_sha256, lang, _ref(old_row), _ref(new_row))
+    return cost.get_or_compute(key, compute, text_size)
+
+
+def _computed_context(store, view, old_row, new_row, origin):
+    """What the compare page shows that is computed from the two models (kept by compare_context)."""
     from procex.bpmn.render import type_label
     from procex.bpmn.report_html import highlights
 
@@ -50,14 +88,6 @@ def compare_context(store, view, old_row, new_row, origin):
         )
     summary = [(words[k], n, k) for k, n in diff.summary.items() if n]
     return {
-        "old_row": old_row,
-        "new_row": new_row,
-        "origin": origin,
-        # both sides named in full: an adaptation and its original differ in publisher (and maybe slug)
-        "old_ref": _ref(old_row),
-        "new_ref": _ref(new_row),
-        "old_name": member_name(store, old_row.publisher),
-        "new_name": member_name(store, new_row.publisher),
         "old_view": _marked_view(store, view, old_row, old, old_marks, "old", origin),
         "new_view": _marked_view(store, view, new_row, new, new_marks, "new", origin),
         "viewer_labels": _viewer_labels(lang),

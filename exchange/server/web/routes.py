@@ -36,7 +36,8 @@ from procex.exchange.server.storage import search
 from procex.exchange.server.storage import store as store_module
 from procex.exchange.server.storage.search_text import QueryError
 from procex.exchange.server.web.cache import diagram_view, validation_report
-from procex.exchange.server.web.compare import compare_choices, compare_context, diff_of, report_file_name
+from procex.exchange.server.web.compare import compare_choices, compare_context, report_file_name, report_of
+from procex.exchange.server.web.compare_cost import Busy, CompareCost
 from procex.exchange.server.web.errors import (
     MAX_PAGE,
     PageError,
@@ -110,6 +111,8 @@ router = APIRouter(include_in_schema=False, dependencies=[Depends(_form_from_thi
 
 def register(app):
     """Add the HTML routes to ``app`` (and the answer to PageError, which page routes raise)."""
+    settings = app.state.settings
+    app.state.compare_cost = CompareCost(slots=settings.compare_slots, wait=settings.compare_wait)
     app.include_router(router)
     app.add_exception_handler(PageError, lambda _request, error: error.response)
     return app
@@ -626,20 +629,30 @@ def _compare(request, publisher, slug, version, to, origin, report):
         if new_row is None:
             return _choose(view, store, this, 404, view.t("no_such_version", process=f"{publisher}/{slug}", version=to))
         old_row = this
-    if report:
-        from procex.bpmn.report_html import diff_report
-
-        old, new, diff = diff_of(store, old_row, new_row)
-        html = diff_report(diff, lang=view.lang, old_model=old, new_model=new)
-        return Response(
-            html.encode("utf-8"),
-            media_type="text/html; charset=utf-8",
-            headers=dict(
-                SECURITY_HEADERS,
-                **{
-                    "Content-Disposition": _attachment(report_file_name(old_row, new_row)),
-                    "Cache-Control": "private, no-cache",
-                },
-            ),
+    cost = request.app.state.compare_cost
+    try:
+        if report:
+            html, spent = report_of(store, view.lang, old_row, new_row, cost)
+            response = Response(
+                html.encode("utf-8"),
+                media_type="text/html; charset=utf-8",
+                headers=dict(
+                    SECURITY_HEADERS,
+                    **{
+                        "Content-Disposition": _attachment(report_file_name(old_row, new_row)),
+                        "Cache-Control": "private, no-cache",
+                    },
+                ),
+            )
+        else:
+            context, spent = compare_context(store, view, old_row, new_row, with_origin, cost)
+            response = view.render("compare.html", **context)
+    except Busy as busy:
+        response = message(
+            view, 503, view.t("compare_busy_heading"), view.t("compare_busy", seconds=busy.retry_after), tone="error"
         )
-    return view.render("compare.html", **compare_context(store, view, old_row, new_row, with_origin))
+        response.headers["Retry-After"] = str(busy.retry_after)
+        return response
+    # whether this answer was computed or kept (a standard header browsers' tools show; benches read it)
+    response.headers["Server-Timing"] = 'diff;desc="cached"' if spent is None else f"diff;dur={spent * 1000:.0f}"
+    return response

@@ -44,6 +44,9 @@ T = {
         "Zustimmung ein mit:",
         "unauthorized_heading": "Anmeldung nötig",
         "not_found_heading": "Nicht gefunden",
+        "compare_busy_heading": "Vergleich gerade nicht möglich",
+        "compare_busy": "Der Server berechnet gerade andere Vergleiche. Bitte laden Sie die Seite in "
+        "{seconds} Sekunden neu; einmal berechnete Vergleiche kommen danach sofort.",
         "error_heading": "Fehler",
         "not_found": "Diese Bibliothek hat {what} nicht.",
         "no_diagram_heading": "Kein Diagramm",
@@ -242,6 +245,9 @@ T = {
         "processes it can always read. The library's administrator records the agreement with:",
         "unauthorized_heading": "Sign-in needed",
         "not_found_heading": "Not found",
+        "compare_busy_heading": "Comparison not possible right now",
+        "compare_busy": "The server is computing other comparisons. Please reload the page in {seconds} "
+        "seconds; a comparison computed once is shown at once after that.",
         "error_heading": "Error",
         "not_found": "This library has no {what}.",
         "no_diagram_heading": "No diagram",
