@@ -207,6 +207,23 @@ def _readable(error):
     return message
 
 
+def text_limit(field):
+    """The most characters the manifest schema allows for the top-level text ``field``."""
+    return manifest_schema()["properties"][field]["maxLength"]
+
+
+def shorten(text, limit):
+    """``text`` when it has at most ``limit`` characters, else cut at the last word boundary before
+    the limit (or at the limit, when that would drop more than half) and ended with "…"."""
+    if len(text) <= limit:
+        return text
+    cut = text[: limit - 1]
+    boundary = re.search(r"\s\S*$", cut)
+    if boundary and boundary.start() > limit // 2:
+        cut = cut[: boundary.start()]
+    return cut.rstrip(" \t\n,;:-–") + "…"
+
+
 def validate_manifest(manifest, source="manifest"):
     """Raise ManifestError listing every problem when ``manifest`` does not follow the schema."""
     problems = manifest_problems(manifest)

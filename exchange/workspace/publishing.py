@@ -13,7 +13,8 @@ from dataclasses import dataclass, field, replace
 
 from procex.bpmn.model import Model
 from procex.core.errors import ProcexError
-from procex.exchange.library import package
+from procex.exchange.library import error_codes, package
+from procex.exchange.library.client import LibraryError
 from procex.exchange.library.licenses import LicenseError, check_license
 from procex.exchange.workspace.folder import CONFIG_FILE, DEFAULT_LICENSE
 from procex.exchange.workspace.importing import validate_model_bytes
@@ -140,9 +141,11 @@ def _excerpt(text, pattern, width=30):
     return ("…" if start else "") + text[start:end] + ("…" if end < len(text) else "")
 
 
-def build_manifest(ws, name, data, version, lock_entry, changes=None):
+def build_manifest(ws, name, data, version, lock_entry, changes=None, notes=None):
     """The manifest of processes/NAME.bpmn; ``changes`` (a dict), when given, receives
-    {field: [mapping rule names]} for the upstream texts the mapping rules adapted."""
+    {field: [mapping rule names]} for the upstream texts the mapping rules adapted; ``notes`` (a
+    list), when given, a line for each text shortened to the manifest's limit (a description taken
+    from a long process documentation, say)."""
     entry = _entry_for(ws, name, lock_entry)
     upstream_manifest = ws.cached_manifest(lock_entry.sha256) if lock_entry and lock_entry.upstream else None
     model = Model.from_bytes(data, name)
@@ -158,6 +161,10 @@ def build_manifest(ws, name, data, version, lock_entry, changes=None):
         texts, changed = _map_fields(texts, ws.mapping_rules())
         if changes is not None:
             changes.update(changed)
+    for key in ("name", "description"):
+        texts[key], note = _fit(key, texts[key])
+        if note and notes is not None:
+            notes.append(note)
     upstream_manifest = upstream_manifest or {}
     publish = ws.config.get("publish", {})
     keys = (
@@ -190,6 +197,19 @@ def build_manifest(ws, name, data, version, lock_entry, changes=None):
         status=upstream_manifest.get("status"),
         legal_basis=texts["legal_basis"],
         derived_from=derived,
+    )
+
+
+def _fit(key, text):
+    """(text, note): ``text`` shortened to the manifest's limit for ``key`` at a word boundary, and
+    the line that says so (None when it fits)."""
+    limit = package.text_limit(key)
+    short = package.shorten(text or "", limit)
+    if short == (text or ""):
+        return text, None
+    return short, (
+        f"manifest {key} shortened from {len(text):,} to {len(short):,} characters at a word boundary "
+        f"(the library takes at most {limit:,}); the model keeps the full text"
     )
 
 
@@ -244,8 +264,8 @@ def publish_process(ws, name, version=None, allow_personal_data=False, progress=
     if version is None:
         version = _next_version(published["ref"].rsplit("@", 1)[1]) if published else "1.0.0"
     package.parse_version(version)
-    changes = {}
-    manifest = build_manifest(ws, name, data, version, lock_entry, changes)
+    changes, notes = {}, []
+    manifest = build_manifest(ws, name, data, version, lock_entry, changes, notes)
     personal = find_personal_data(Model.from_bytes(data, str(path)))
     office_source, mailbox_source = _contact_sources(ws, name, lock_entry)
     personal += check_contact(manifest["contact"], office_source, mailbox_source)
@@ -264,8 +284,10 @@ def publish_process(ws, name, version=None, allow_personal_data=False, progress=
     town_warnings = upstream_town_warnings(manifest, upstream_manifest)
     for line in town_warnings:
         say(f"warning: {line}")
+    for line in notes:
+        say(line)
     say(f"publishing {ws.slug}/{name}@{version} to {ws.library_url}")
-    status, _stored = ws.client().publish(manifest, data)
+    status = _upload(ws.client(), manifest, data, say)
     entry = lock.processes.setdefault(name, LockEntry())
     entry.published = {"ref": str(package.ref_of(manifest)), "sha256": sha}
     ws.save_lock(lock)
@@ -276,6 +298,40 @@ def publish_process(ws, name, version=None, allow_personal_data=False, progress=
         sum(1 for f in findings if f.severity == "warning"),
         town_warnings,
     )
+
+
+def _upload(client, manifest, data, say):
+    """Upload; the HTTP status (201 created, 200 already there). When the connection broke before
+    the answer (the server was stopped or the network went during the upload), the library is
+    asked whether the version arrived: an upload can be committed without its answer getting out."""
+    try:
+        status, _stored = client.publish(manifest, data)
+        return status
+    except LibraryError as broken:
+        if broken.code != error_codes.UNREACHABLE:
+            raise
+        failure = broken
+    ref = package.ref_of(manifest)
+    try:
+        stored = client.manifest(ref)
+    except LibraryError as error:
+        if error.status == 404:
+            raise PublishRefused(
+                f"{ref} was not published: the library does not have it after the upload failed ({failure}); "
+                "publish again"
+            ) from None
+        raise PublishRefused(
+            f"cannot tell whether {ref} was published: the upload got no answer ({failure}), and asking "
+            f"the library afterwards failed too ({error}); run procex publish again when the library "
+            "answers: it says whether the version is there"
+        ) from None
+    if stored["model"]["sha256"] != manifest["model"]["sha256"]:
+        raise PublishRefused(
+            f"the upload of {ref} got no answer, and the library now has {ref} with another model; "
+            "publish under a new --version"
+        )
+    say(f"the upload got no answer, but the library has {ref} with this model: it was published")
+    return 201
 
 
 def workspace_package(ws, name):
