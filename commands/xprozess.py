@@ -81,6 +81,8 @@ def xprozess_import(file, directory, entry, force):
     for done in imported:
         extra = f", {len(done.attachments)} attachment(s) in {done.files_dir}" if done.attachments else ""
         click.echo(f"imported {done.manifest['provenance']} as {done.bpmn_path} (+ {done.manifest_path.name}{extra})")
+        for note in done.notes:
+            click.echo(f"note: {done.slug}: {note}", err=True)
     from pathlib import Path
 
     if (Path(directory) / "procex.toml").is_file():

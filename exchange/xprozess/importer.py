@@ -14,6 +14,7 @@ from dataclasses import dataclass, field
 from pathlib import Path
 
 from procex.core.files import atomic_write
+from procex.exchange.library import package
 from procex.exchange.xprozess.errors import XProzessImportError
 from procex.exchange.xprozess.files import EXTENSIONS, safe_filename
 
@@ -33,6 +34,7 @@ class ImportedProcess:
     files_dir: Path
     attachments: list = field(default_factory=list)  # Paths inside files_dir
     model: bytes = field(default=b"", repr=False)  # the BPMN bytes, unchanged
+    notes: list = field(default_factory=list)  # what was shortened to fit the manifest's limits
     # (name, read) of the attachments: read() gives the bytes, a ZIP member is unpacked only then,
     # so import holds one attachment at a time, never all of them
     files: list = field(default_factory=list, repr=False)
@@ -57,16 +59,44 @@ def procex_version(version):
     return ".".join(parts)
 
 
-def manifest_for(prozess, slug, model):
+def _fit_text(key, text, notes):
+    limit = package.text_limit(key)
+    short = package.shorten(text, limit)
+    if short != text:
+        notes.append(f"{key} shortened from {len(text):,} to {len(short):,} characters (the library takes {limit:,})")
+    return short
+
+
+def _fit_list(key, values, notes):
+    """``values`` as the manifest takes them: each shortened to the item limit, each once, and the
+    first ``maxItems`` of them; a note says what was dropped."""
+    schema = package.manifest_schema()["properties"][key]
+    most, longest = schema["maxItems"], schema["items"]["maxLength"]
+    kept = list(dict.fromkeys(package.shorten(value.strip(), longest) for value in values if value.strip()))
+    if len(kept) > most:
+        notes.append(
+            f"{len(kept)} {key.replace('_', ' ')} entries, the library takes {most}: kept the first {most} "
+            "(the XProzess message keeps them all)"
+        )
+    return kept[:most]
+
+
+def manifest_for(prozess, slug, model, notes=None):
     """The local manifest of an imported prozess (fields of schemas/manifest.schema.json that
-    XProzess fills, plus ``provenance``); publisher, contact and licence are left to the workspace."""
-    manifest = {"slug": slug, "name": prozess.name or prozess.bezeichnung or prozess.id}
+    XProzess fills, plus ``provenance``); publisher, contact and licence are left to the workspace.
+
+    What XProzess allows beyond the manifest's limits is fitted to them, so that the process can be
+    published later: more than 50 keywords or legal bases keep the first 50 (a FIM process names
+    them in order of weight, and keywords only help search find it; the message stays the full
+    record), texts over their length are shortened at a word boundary. ``notes`` gets one line each."""
+    notes = [] if notes is None else notes
+    manifest = {"slug": slug, "name": _fit_text("name", prozess.name or prozess.bezeichnung or prozess.id, notes)}
     manifest["version"] = procex_version(prozess.version) or "0.0.0"
     manifest["leistungsschluessel"] = [prozess.id]
     if prozess.description:
-        manifest["description"] = prozess.description
+        manifest["description"] = _fit_text("description", prozess.description, notes)
     if prozess.keywords:
-        manifest["keywords"] = list(dict.fromkeys(prozess.keywords))
+        manifest["keywords"] = _fit_list("keywords", prozess.keywords, notes)
     if prozess.detaillierungsstufe and prozess.detaillierungsstufe.isdigit():
         manifest["detaillierungsstufe"] = int(prozess.detaillierungsstufe)
     if prozess.status and prozess.status.isdigit():
@@ -75,7 +105,9 @@ def manifest_for(prozess, slug, model):
     if len(ags) == 1 and prozess.releasing_body:
         manifest["region"] = {"ags": ags[0], "name": prozess.releasing_body}
     if prozess.legal_bases:
-        manifest["legal_basis"] = [basis.name for basis in prozess.legal_bases if basis.name]
+        manifest["legal_basis"] = _fit_list(
+            "legal_basis", [basis.name for basis in prozess.legal_bases if basis.name], notes
+        )
     manifest["model"] = {"file": f"{slug}.bpmn", "size": len(model), "sha256": hashlib.sha256(model).hexdigest()}
     manifest["provenance"] = f"xprozess:{prozess.id}@{prozess.version or ''}"
     return manifest
@@ -164,14 +196,16 @@ def plan_import(message, into, entry=None):
     for prozess in processes:
         model_name, model = _choose_model(prozess, message.source)
         slug = _slug_for(prozess, taken)
+        notes = []
         plan = ImportedProcess(
             slug,
-            manifest_for(prozess, slug, model),
+            manifest_for(prozess, slug, model, notes),
             target / f"{slug}.bpmn",
             target / f"{slug}.json",
             target / f"{slug}.files",
         )
         plan.model = model
+        plan.notes = notes
         plan.files = _attachments(prozess, model_name)
         plan.attachments = [plan.files_dir / name for name, _ in plan.files]
         plans.append(plan)
