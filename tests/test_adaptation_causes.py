@@ -9,33 +9,7 @@ from procex.exchange.library import package
 from procex.exchange.workspace.adaptation_diff import diff_process, format_diff_text
 from procex.exchange.workspace.folder import Workspace
 from procex.exchange.workspace.lock import LockEntry
-
-UPSTREAM = b"""<?xml version="1.0" encoding="UTF-8"?>
-<definitions xmlns="http://www.omg.org/spec/BPMN/20100524/MODEL" id="Defs" targetNamespace="urn:test">
-  <collaboration id="Collab">
-    <participant id="Pool" name="Stadt Trier" processRef="Proc"/>
-  </collaboration>
-  <process id="Proc" isExecutable="false">
-    <laneSet id="LaneSet">
-      <lane id="Lane" name="Ordnungsamt">
-        <flowNodeRef>Start</flowNodeRef><flowNodeRef>Erfassen</flowNodeRef>
-        <flowNodeRef>Senden</flowNodeRef><flowNodeRef>End</flowNodeRef>
-      </lane>
-    </laneSet>
-    <startEvent id="Start" name="Anzeige eingegangen"/>
-    <serviceTask id="Erfassen" name="Anzeige in GewAn erfassen">
-      <documentation>IT-System: GewAn der Stadt Trier.</documentation>
-    </serviceTask>
-    <sendTask id="Senden" name="Bescheinigung senden">
-      <documentation>Versand durch die Stadt Trier.</documentation>
-    </sendTask>
-    <endEvent id="End" name="erledigt"/>
-    <sequenceFlow id="F1" sourceRef="Start" targetRef="Erfassen"/>
-    <sequenceFlow id="F2" sourceRef="Erfassen" targetRef="Senden"/>
-    <sequenceFlow id="F3" sourceRef="Senden" targetRef="End"/>
-  </process>
-</definitions>
-"""
+from tests.models import UPSTREAM
 
 MAPPING = """
 [[rule]]

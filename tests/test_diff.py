@@ -8,67 +8,9 @@ from procex.bpmn import edit
 from procex.bpmn.diff import KINDS, diff_models
 from procex.bpmn.model import Model, read_model
 from tests.conftest import REPO
+from tests.models import MODEL
 
 V = "{http://vendor.example/ext}"
-
-MODEL = """<?xml version="1.0" encoding="UTF-8"?>
-<bpmn:definitions xmlns:bpmn="http://www.omg.org/spec/BPMN/20100524/MODEL"
-  xmlns:bpmndi="http://www.omg.org/spec/BPMN/20100524/DI" xmlns:dc="http://www.omg.org/spec/DD/20100524/DC"
-  xmlns:di="http://www.omg.org/spec/DD/20100524/DI" xmlns:xsi="http://www.w3.org/2001/XMLSchema-instance"
-  xmlns:vendor="http://vendor.example/ext" id="defs" targetNamespace="http://example.org">
-  <bpmn:message id="msg_antrag" name="Gewerbeanzeige"/>
-  <bpmn:collaboration id="collab">
-    <bpmn:participant id="pool" name="Stadt Trier" processRef="proc"/>
-  </bpmn:collaboration>
-  <bpmn:process id="proc" isExecutable="false">
-    <bpmn:laneSet id="ls">
-      <bpmn:lane id="lane_a" name="Bürgerbüro"><bpmn:flowNodeRef>start</bpmn:flowNodeRef><bpmn:flowNodeRef>check</bpmn:flowNodeRef><bpmn:flowNodeRef>timer</bpmn:flowNodeRef><bpmn:flowNodeRef>late</bpmn:flowNodeRef></bpmn:lane>
-      <bpmn:lane id="lane_b" name="Ordnungsamt"><bpmn:flowNodeRef>gw</bpmn:flowNodeRef><bpmn:flowNodeRef>end</bpmn:flowNodeRef><bpmn:flowNodeRef>fee</bpmn:flowNodeRef><bpmn:flowNodeRef>sub</bpmn:flowNodeRef></bpmn:lane>
-    </bpmn:laneSet>
-    <bpmn:startEvent id="start" name="Antrag eingegangen"><bpmn:outgoing>f1</bpmn:outgoing><bpmn:messageEventDefinition id="start_md" messageRef="msg_antrag"/></bpmn:startEvent>
-    <bpmn:task id="check" name="Antrag prüfen" vendor:color="red"><bpmn:incoming>f1</bpmn:incoming><bpmn:outgoing>f2</bpmn:outgoing></bpmn:task>
-    <bpmn:boundaryEvent id="timer" name="Frist abgelaufen" attachedToRef="check"><bpmn:outgoing>f6</bpmn:outgoing><bpmn:timerEventDefinition id="timer_def"><bpmn:timeDuration xsi:type="bpmn:tFormalExpression">PT30M</bpmn:timeDuration></bpmn:timerEventDefinition></bpmn:boundaryEvent>
-    <bpmn:endEvent id="late" name="Frist versäumt"><bpmn:incoming>f6</bpmn:incoming></bpmn:endEvent>
-    <bpmn:exclusiveGateway id="gw" name="vollständig?" default="f3"><bpmn:incoming>f2</bpmn:incoming><bpmn:outgoing>f3</bpmn:outgoing><bpmn:outgoing>f4</bpmn:outgoing></bpmn:exclusiveGateway>
-    <bpmn:endEvent id="end" name="erledigt"><bpmn:incoming>f3</bpmn:incoming><bpmn:incoming>f5</bpmn:incoming></bpmn:endEvent>
-    <bpmn:userTask id="fee" name="Gebühr erheben"><bpmn:extensionElements><vendor:properties><vendor:property name="konto" value="4711"/></vendor:properties></bpmn:extensionElements><bpmn:incoming>f4</bpmn:incoming><bpmn:outgoing>f5</bpmn:outgoing></bpmn:userTask>
-    <bpmn:subProcess id="sub" name="Nachforderung">
-      <bpmn:startEvent id="sub_start" name="Nachforderung nötig"/>
-      <bpmn:task id="sub_task" name="Unterlagen anfordern"/>
-      <bpmn:sequenceFlow id="sf1" sourceRef="sub_start" targetRef="sub_task"/>
-    </bpmn:subProcess>
-    <bpmn:sequenceFlow id="f1" sourceRef="start" targetRef="check"/>
-    <bpmn:sequenceFlow id="f2" sourceRef="check" targetRef="gw"/>
-    <bpmn:sequenceFlow id="f3" sourceRef="gw" targetRef="end"/>
-    <bpmn:sequenceFlow id="f4" name="Gebühr fällig" sourceRef="gw" targetRef="fee"><bpmn:conditionExpression xsi:type="bpmn:tFormalExpression">gebuehr &gt; 0</bpmn:conditionExpression></bpmn:sequenceFlow>
-    <bpmn:sequenceFlow id="f5" sourceRef="fee" targetRef="end"/>
-    <bpmn:sequenceFlow id="f6" sourceRef="timer" targetRef="late"/>
-  </bpmn:process>
-  <bpmndi:BPMNDiagram id="dia">
-    <bpmndi:BPMNPlane id="plane" bpmnElement="collab">
-      <bpmndi:BPMNShape id="pool_di" bpmnElement="pool" isHorizontal="true"><dc:Bounds x="0" y="0" width="1000" height="400"/></bpmndi:BPMNShape>
-      <bpmndi:BPMNShape id="lane_a_di" bpmnElement="lane_a" isHorizontal="true"><dc:Bounds x="30" y="0" width="970" height="150"/></bpmndi:BPMNShape>
-      <bpmndi:BPMNShape id="lane_b_di" bpmnElement="lane_b" isHorizontal="true"><dc:Bounds x="30" y="150" width="970" height="250"/></bpmndi:BPMNShape>
-      <bpmndi:BPMNShape id="start_di" bpmnElement="start"><dc:Bounds x="80" y="57" width="36" height="36"/></bpmndi:BPMNShape>
-      <bpmndi:BPMNShape id="check_di" bpmnElement="check"><dc:Bounds x="160" y="35" width="100" height="80"/></bpmndi:BPMNShape>
-      <bpmndi:BPMNShape id="timer_di" bpmnElement="timer"><dc:Bounds x="222" y="97" width="36" height="36"/></bpmndi:BPMNShape>
-      <bpmndi:BPMNShape id="late_di" bpmnElement="late"><dc:Bounds x="320" y="97" width="36" height="36"/></bpmndi:BPMNShape>
-      <bpmndi:BPMNShape id="gw_di" bpmnElement="gw" isMarkerVisible="true"><dc:Bounds x="300" y="200" width="50" height="50"/></bpmndi:BPMNShape>
-      <bpmndi:BPMNShape id="end_di" bpmnElement="end"><dc:Bounds x="600" y="207" width="36" height="36"/></bpmndi:BPMNShape>
-      <bpmndi:BPMNShape id="fee_di" bpmnElement="fee"><dc:Bounds x="420" y="290" width="100" height="80"/></bpmndi:BPMNShape>
-      <bpmndi:BPMNShape id="sub_di" bpmnElement="sub" isExpanded="true"><dc:Bounds x="660" y="170" width="320" height="200"/></bpmndi:BPMNShape>
-      <bpmndi:BPMNShape id="sub_start_di" bpmnElement="sub_start"><dc:Bounds x="690" y="252" width="36" height="36"/></bpmndi:BPMNShape>
-      <bpmndi:BPMNShape id="sub_task_di" bpmnElement="sub_task"><dc:Bounds x="780" y="230" width="100" height="80"/></bpmndi:BPMNShape>
-      <bpmndi:BPMNEdge id="f1_di" bpmnElement="f1"><di:waypoint x="116" y="75"/><di:waypoint x="160" y="75"/></bpmndi:BPMNEdge>
-      <bpmndi:BPMNEdge id="f2_di" bpmnElement="f2"><di:waypoint x="260" y="75"/><di:waypoint x="325" y="75"/><di:waypoint x="325" y="200"/></bpmndi:BPMNEdge>
-      <bpmndi:BPMNEdge id="f3_di" bpmnElement="f3"><di:waypoint x="350" y="225"/><di:waypoint x="600" y="225"/></bpmndi:BPMNEdge>
-      <bpmndi:BPMNEdge id="f4_di" bpmnElement="f4"><di:waypoint x="325" y="250"/><di:waypoint x="325" y="330"/><di:waypoint x="420" y="330"/></bpmndi:BPMNEdge>
-      <bpmndi:BPMNEdge id="f5_di" bpmnElement="f5"><di:waypoint x="520" y="330"/><di:waypoint x="618" y="330"/><di:waypoint x="618" y="243"/></bpmndi:BPMNEdge>
-      <bpmndi:BPMNEdge id="f6_di" bpmnElement="f6"><di:waypoint x="258" y="115"/><di:waypoint x="320" y="115"/></bpmndi:BPMNEdge>
-      <bpmndi:BPMNEdge id="sf1_di" bpmnElement="sf1"><di:waypoint x="726" y="270"/><di:waypoint x="780" y="270"/></bpmndi:BPMNEdge>
-    </bpmndi:BPMNPlane>
-  </bpmndi:BPMNDiagram>
-</bpmn:definitions>"""
 
 
 @pytest.fixture

@@ -11,7 +11,7 @@ import pytest
 from procex.bpmn import edit
 from procex.bpmn.model import Model
 from tests.conftest import REPO
-from tests.test_diff import MODEL
+from tests.models import MODEL
 
 PROCEX = [sys.executable, "-c", "import cli; cli.main()"]
 

@@ -15,7 +15,7 @@ from procex.bpmn.model import Model
 from procex.bpmn.report_html import diff_report
 from tests import diff_viewer_checks as checks
 from tests.conftest import IN_CI, REPO
-from tests.test_diff import MODEL
+from tests.models import MODEL
 
 
 @pytest.fixture

@@ -7,47 +7,9 @@ from procex.bpmn import edit
 from procex.bpmn.errors import EditError
 from procex.bpmn.model import Model, read_model
 from procex.schemas import BPMN_XSD
+from tests.models import SMALL
 
 SCHEMA = etree.XMLSchema(etree.parse(str(BPMN_XSD)))
-
-SMALL = b"""<?xml version="1.0" encoding="UTF-8"?>
-<bpmn:definitions xmlns:bpmn="http://www.omg.org/spec/BPMN/20100524/MODEL"
-  xmlns:bpmndi="http://www.omg.org/spec/BPMN/20100524/DI" xmlns:dc="http://www.omg.org/spec/DD/20100524/DC"
-  xmlns:di="http://www.omg.org/spec/DD/20100524/DI" xmlns:xsi="http://www.w3.org/2001/XMLSchema-instance"
-  xmlns:vendor="http://vendor.example/ext" id="defs" targetNamespace="http://example.org">
-  <bpmn:collaboration id="collab">
-    <bpmn:participant id="pool" name="Stadt Trier" processRef="proc"/>
-  </bpmn:collaboration>
-  <bpmn:process id="proc" isExecutable="false">
-    <bpmn:laneSet id="ls">
-      <bpmn:lane id="lane_a" name="Buergerbuero"><bpmn:flowNodeRef>start</bpmn:flowNodeRef><bpmn:flowNodeRef>check</bpmn:flowNodeRef></bpmn:lane>
-      <bpmn:lane id="lane_b" name="Ordnungsamt"><bpmn:flowNodeRef>gw</bpmn:flowNodeRef><bpmn:flowNodeRef>end</bpmn:flowNodeRef></bpmn:lane>
-    </bpmn:laneSet>
-    <bpmn:startEvent id="start" name="Antrag eingegangen"><bpmn:outgoing>f1</bpmn:outgoing></bpmn:startEvent>
-    <bpmn:task id="check" name="Antrag pruefen" vendor:color="red"><bpmn:incoming>f1</bpmn:incoming><bpmn:outgoing>f2</bpmn:outgoing></bpmn:task>
-    <bpmn:exclusiveGateway id="gw" name="vollstaendig?" default="f3"><bpmn:incoming>f2</bpmn:incoming><bpmn:outgoing>f3</bpmn:outgoing></bpmn:exclusiveGateway>
-    <bpmn:endEvent id="end" name="erledigt"><bpmn:incoming>f3</bpmn:incoming></bpmn:endEvent>
-    <bpmn:subProcess id="sub" name="Nachforderung"/>
-    <bpmn:sequenceFlow id="f1" sourceRef="start" targetRef="check"/>
-    <bpmn:sequenceFlow id="f2" sourceRef="check" targetRef="gw"/>
-    <bpmn:sequenceFlow id="f3" sourceRef="gw" targetRef="end"/>
-  </bpmn:process>
-  <bpmndi:BPMNDiagram id="dia">
-    <bpmndi:BPMNPlane id="plane" bpmnElement="collab">
-      <bpmndi:BPMNShape id="pool_di" bpmnElement="pool" isHorizontal="true"><dc:Bounds x="0" y="0" width="900" height="300"/></bpmndi:BPMNShape>
-      <bpmndi:BPMNShape id="lane_a_di" bpmnElement="lane_a" isHorizontal="true"><dc:Bounds x="30" y="0" width="870" height="150"/></bpmndi:BPMNShape>
-      <bpmndi:BPMNShape id="lane_b_di" bpmnElement="lane_b" isHorizontal="true"><dc:Bounds x="30" y="150" width="870" height="150"/></bpmndi:BPMNShape>
-      <bpmndi:BPMNShape id="start_di" bpmnElement="start"><dc:Bounds x="80" y="57" width="36" height="36"/></bpmndi:BPMNShape>
-      <bpmndi:BPMNShape id="check_di" bpmnElement="check"><dc:Bounds x="160" y="35" width="100" height="80"/></bpmndi:BPMNShape>
-      <bpmndi:BPMNShape id="gw_di" bpmnElement="gw"><dc:Bounds x="300" y="200" width="50" height="50"/></bpmndi:BPMNShape>
-      <bpmndi:BPMNShape id="end_di" bpmnElement="end"><dc:Bounds x="400" y="207" width="36" height="36"/></bpmndi:BPMNShape>
-      <bpmndi:BPMNShape id="sub_di" bpmnElement="sub" isExpanded="true"><dc:Bounds x="500" y="20" width="300" height="120"/></bpmndi:BPMNShape>
-      <bpmndi:BPMNEdge id="f1_di" bpmnElement="f1"><di:waypoint x="116" y="75"/><di:waypoint x="160" y="75"/></bpmndi:BPMNEdge>
-      <bpmndi:BPMNEdge id="f2_di" bpmnElement="f2"><di:waypoint x="260" y="75"/><di:waypoint x="325" y="200"/></bpmndi:BPMNEdge>
-      <bpmndi:BPMNEdge id="f3_di" bpmnElement="f3"><di:waypoint x="350" y="225"/><di:waypoint x="400" y="225"/></bpmndi:BPMNEdge>
-    </bpmndi:BPMNPlane>
-  </bpmndi:BPMNDiagram>
-</bpmn:definitions>"""
 
 
 @pytest.fixture

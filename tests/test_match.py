@@ -10,7 +10,7 @@ from procex.bpmn import edit
 from procex.bpmn.match import THRESHOLD, _Similarity, match_models, matchable
 from procex.bpmn.model import Model, read_model
 from tests.conftest import miwg_reference_files, need_shared
-from tests.test_diff import MODEL
+from tests.models import MODEL
 
 HEAD = """<?xml version="1.0" encoding="UTF-8"?>
 <definitions xmlns="http://www.omg.org/spec/BPMN/20100524/MODEL" id="d" targetNamespace="http://x">

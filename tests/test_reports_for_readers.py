@@ -11,8 +11,9 @@ from procex.bpmn.merge import diff3
 from procex.bpmn.merge_report import html_report
 from procex.bpmn.model import Model
 from procex.exchange.workspace.adaptation_diff import adaptation_report, diff_process
+from tests.models import UPSTREAM
 
-from .test_adaptation_causes import UPSTREAM, workspace_with_adaptation
+from .test_adaptation_causes import workspace_with_adaptation
 
 
 def adaptation_html(tmp_path, lang="de"):

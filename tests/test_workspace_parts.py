@@ -14,10 +14,10 @@ from procex.exchange.library.client import IntegrityError
 from procex.exchange.workspace import mapping
 from procex.exchange.workspace.folder import Workspace, WorkspaceError, slugify
 from procex.exchange.workspace.privacy import find_personal_data
+from tests.models import SMALL
 
 from .conftest import REPO
 from .libserver import manifest_for
-from .test_edit import SMALL
 
 TRIER = REPO / "exchange" / "examples" / "trier"
 

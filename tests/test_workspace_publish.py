@@ -17,9 +17,9 @@ from procex.exchange.workspace.publishing import (
     publish_process,
     upstream_town_warnings,
 )
+from tests.models import SMALL
 
 from .conftest import REPO
-from .test_edit import SMALL
 
 UPSTREAM = {
     "publisher": "trier",
