@@ -9,6 +9,7 @@ Peak memory against a 1.5 GiB answer is measured by bench/hostile_client.py.
 """
 
 import hashlib
+import json
 import time
 
 import pytest
@@ -300,3 +301,22 @@ def test_escape_sequences_in_search_hits_never_reach_the_terminal(workspace, hos
     assert status == 0
     assert "\x1b" not in out + err and "\x07" not in out + err
     assert out.strip() == "trier/a@1.0.0  Gewerbe  [1]"
+
+
+def test_yank_reasons_are_printable_in_outdated_status_and_update():
+    from procex.exchange.workspace.outdated import yank_words
+    from procex.exchange.workspace.status import ProcessStatus, format_status
+
+    yanked = {"reason": f"Fehler{TITLE_ESCAPE}\x1b[2J\nzweite Zeile", "at": "2026-12-02\x1b[A"}
+    assert yank_words(yanked, "en") == "yanked by its publisher on 2026-12-02: “Fehler zweite Zeile”"
+    row = ProcessStatus("g", "trier/g@1.0.0", None, None, False, None, True, upstream_yanked=yanked)
+    shown = format_status([row], "de")
+    assert "\x1b" not in shown and "\x07" not in shown and "„Fehler zweite Zeile“" in shown
+
+
+def test_an_index_line_without_the_fields_suggest_relies_on_is_refused(hostile):
+    lines = [{"publisher": "trier", "slug": "a", "latest": "1.0.0", "name": "A"}, {"slug": "b", "name": ["x"]}]
+    body = "".join(json.dumps(line) + "\n" for line in lines) + '{"end": true, "count": 2}\n'
+    hostile.on("/index", body_answer(body.encode(), content_type="application/x-ndjson"))
+    with pytest.raises(UnusableAnswerError, match=r"line 2 of the index has no 'publisher'"):
+        small_client(hostile.url).index()

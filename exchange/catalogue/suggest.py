@@ -18,6 +18,7 @@ from collections import defaultdict
 from dataclasses import dataclass
 
 from procex.bpmn.text import label_similarity, label_tokens, normalize_label
+from procex.core.terminal import printable
 from procex.exchange.catalogue.leika import load_leika
 
 WAITING = ("planned", "in_progress")
@@ -441,7 +442,7 @@ def format_text(result, lang="de"):
             lines.append(f"    {t['none']}")
         for number, c in enumerate(s.candidates, start=1):
             lines.append(
-                f"    {number}. {c.ref}  {c.item.get('name', '')}  [{t[c.tier]}]  "
+                f"    {number}. {printable(c.ref)}  {printable(c.item.get('name', ''))}  [{t[c.tier]}]  "
                 f"{_adoptions_text(c.adoptions, t)} · {_validation_text(c.validation, t)}"
             )
         if s.total > len(s.candidates):

@@ -262,6 +262,19 @@ def _error_of(body):
     }
 
 
+_OPTIONAL_LIST = (list, type(None))
+# The fields of an index line the client and `procex suggest` rely on, with their types.
+INDEX_FIELDS = (
+    ("publisher", str),
+    ("slug", str),
+    ("latest", (str, type(None))),
+    ("name", (str, type(None))),
+    ("leistungsschluessel", _OPTIONAL_LIST),
+    ("keywords", _OPTIONAL_LIST),
+    ("tasks", _OPTIONAL_LIST),
+)
+
+
 class LibraryClient:
     """Talks to one library. ``token`` may be None for a public library; ``timeout`` as Timeouts.of
     takes it; ``limits`` the AnswerLimits; ``member`` the caller's own slug, when known (named in
@@ -324,11 +337,13 @@ class LibraryClient:
             code=UNREACHABLE,
         )
 
-    def _send(self, method, url, action, wait, **kwargs):
+    def _send(self, method, url, action, wait, deadline, **kwargs):
         """One attempt: the answer's head (status line and headers) must be complete within the
-        attempt's wait, however slowly it trickles. Transport failures other than timeouts and
-        connection errors (a bad URL, a redirect elsewhere) end here, in a sentence."""
-        head_deadline = time.monotonic() + wait[0] + wait[1]
+        attempt's wait and by the call's ``deadline``, however slowly it trickles. Transport
+        failures other than timeouts and connection errors (a bad URL, a redirect elsewhere) end
+        here, in a sentence."""
+        now = time.monotonic()
+        head_deadline = min(now + wait[0] + wait[1], max(deadline, now + MIN_ATTEMPT))
         try:
             with answer_deadline(head_deadline):
                 return self.session.send_guarded(method, url, stream=True, timeout=wait, **kwargs)
@@ -364,7 +379,7 @@ class LibraryClient:
             left = max(deadline - time.monotonic(), MIN_ATTEMPT)
             wait = (min(self.timeout.connect, left), min(answer_wait, left))
             try:
-                response = self._send(method, url, action, wait, **kwargs)
+                response = self._send(method, url, action, wait, deadline, **kwargs)
             except requests.ConnectTimeout:  # before ConnectionError and Timeout: it is both
                 if self._another_attempt(attempt, attempts, deadline):
                     continue
@@ -552,6 +567,10 @@ class LibraryClient:
             if item.get("end") is True:
                 end = item
                 continue
+            try:
+                expect_object(item, f"line {len(items) + 1} of the index", INDEX_FIELDS)
+            except AnswerProblemError as problem:
+                raise self._unusable("download the library index", str(problem)) from None
             items.append(item)
             if progress is not None and len(items) % 1000 == 0:
                 progress(len(items), max(total, len(items)))
