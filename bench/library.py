@@ -32,7 +32,7 @@ from procex.exchange.library import package
 from procex.exchange.server.storage import migrations, search_index
 from procex.exchange.server.storage.store import Store
 
-GENERATOR = 1  # bump when the generated data changes: cached libraries are then made anew
+GENERATOR = 2  # bump when the generated data changes: cached libraries are then made anew
 LEIKA = REPO / "exchange" / "data" / "leika_2019.csv"
 PG_ADMIN = "host=127.0.0.1 port=5432 user=postgres dbname=test"
 PG_URL = "postgresql://postgres@127.0.0.1:5432/{name}"

@@ -115,7 +115,12 @@ def document(manifest, labels, services=None):
 
 @lru_cache(maxsize=65536)
 def _known_words(text):
-    return frozenset(word for word in normalize_label(text).split() if len(word) >= 5 and word.isalpha())
+    """The words of a text the typo fallback may suggest, and each pair of neighbours written as
+    one ("Gewerbe Anmeldung" also gives gewerbeanmeldung, as people type it)."""
+    words = [word for word in normalize_label(text).split() if word.isalpha()]
+    found = {word for word in words if len(word) >= 5}
+    found.update(a + b for a, b in zip(words, words[1:], strict=False) if len(a) >= 3 and len(b) >= 3)
+    return frozenset(word for word in found if len(word) <= 64)
 
 
 def _union(left, right):
