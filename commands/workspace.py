@@ -37,21 +37,130 @@ def init(municipality, ags, library, slug, mailbox, directory):
         )
 
 
+_SEARCH_TEXTS = {
+    "de": {
+        "adoptions": "{n} Übernahme(n)",
+        "checked": "Prüfung: {e} Fehler, {w} Warnung(en)",
+        "unchecked": "nicht geprüft",
+        "derived": "abgeleitet von {ref}",
+        "found": "{n} Prozess(e) gefunden",
+        "about": "etwa {n} Prozesse gefunden (geschätzt)",
+        "typo": "nichts gefunden für „{asked}“; Treffer für „{used}“",
+        "more": "weitere Treffer: procex search … --cursor {cursor}",
+    },
+    "en": {
+        "adoptions": "{n} adoption(s)",
+        "checked": "check: {e} error(s), {w} warning(s)",
+        "unchecked": "not checked",
+        "derived": "derived from {ref}",
+        "found": "{n} process(es) found",
+        "about": "about {n} processes found (estimated)",
+        "typo": "nothing found for '{asked}'; showing hits for '{used}'",
+        "more": "more hits: procex search … --cursor {cursor}",
+    },
+}
+
+
 @click.command()
 @click.argument("text", required=False, default="")
-@click.option("--leistungsschluessel", "key", default=None, help="Only processes for this 14-digit key.")
+@click.option(
+    "--leistungsschluessel", "key", default=None, help="Only processes for this key, or keys beginning so (e.g. 9905)."
+)
 @click.option("--publisher", default=None, help="Only processes of this member.")
+@click.option("--land", default=None, help="Only processes of this Land: the AGS's first two digits, e.g. 07.")
+@click.option("--status", type=click.IntRange(1, 8), default=None, help="Only processes with this FIM status code.")
+@click.option("--stufe", type=click.IntRange(101, 105), default=None, help="Only this Detaillierungsstufe (101-105).")
+@click.option("--themenfeld", default=None, help='Only processes in this OZG Themenfeld, e.g. "Bauen & Wohnen".')
+@click.option(
+    "--sort",
+    type=click.Choice(["relevance", "adoptions", "newest", "name"]),
+    default="relevance",
+    show_default=True,
+    help="Order of the hits.",
+)
+@click.option("--limit", type=click.IntRange(1, 100), default=20, show_default=True, help="Hits to show.")
+@click.option("--cursor", default=None, help="Show the hits after a previous answer's last one (it prints the cursor).")
+@lang_option()
 @click.option("--json", "as_json", is_flag=True)
-def search(text, key, publisher, as_json):
-    """Search the library (name, description, keywords and task labels)."""
-    result = open_workspace().client().search(text, key, publisher, per_page=100)
+def search(text, key, publisher, land, status, stufe, themenfeld, sort, limit, cursor, lang, as_json):
+    """Search the library, ranked: words as you would say them ("Gewerbe anmelden"), legal bases
+    (GewO), Leistungsschlüssel or their beginnings (9905). Shows adoptions, check result,
+    origin and region of each hit."""
+    result = (
+        open_workspace()
+        .client()
+        .search(
+            text,
+            key,
+            publisher,
+            per_page=limit,
+            cursor=cursor,
+            land=land,
+            status=status,
+            detaillierungsstufe=stufe,
+            themenfeld=themenfeld,
+            sort=sort if sort != "relevance" else None,
+        )
+    )
     if as_json:
         emit_json(result)
         return
+    texts = _SEARCH_TEXTS[lang]
+    fallback = result.get("fallback")
+    if isinstance(fallback, dict):
+        click.echo(
+            texts["typo"].format(asked=printable(text), used=printable(str(fallback.get("query", "")))), err=True
+        )
     for item in result["items"]:
-        keys = ",".join(printable(key) for key in item.get("leistungsschluessel") or [])
-        click.echo(f"{printable(item['ref'])}  {printable(item.get('name', ''))}  [{keys}]")
-    click.echo(f"{result['total']} process(es) found", err=True)
+        click.echo(_hit_lines(item, texts))
+    total = result.get("total", 0)
+    click.echo(texts["about" if result.get("total_estimated") else "found"].format(n=f"{total:,}"), err=True)
+    if result.get("next_cursor"):
+        click.echo(texts["more"].format(cursor=printable(str(result["next_cursor"]))), err=True)
+
+
+def _hit_lines(item, texts):
+    """A hit as two or three lines: ref and name; region, adoptions, check, origin, keys; snippet."""
+    facts = []
+    region = item.get("region") if isinstance(item.get("region"), dict) else {}
+    if region:
+        where = printable(str(region.get("name", "")))
+        land = region.get("land_name")
+        facts.append(f"{where} ({printable(str(land))})" if land else where)
+    facts.append(texts["adoptions"].format(n=item.get("adoptions", 0)))
+    validation = item.get("validation")
+    if isinstance(validation, dict):
+        facts.append(texts["checked"].format(e=validation.get("errors", 0), w=validation.get("warnings", 0)))
+    else:
+        facts.append(texts["unchecked"])
+    derived = item.get("derived_from")
+    if isinstance(derived, dict) and derived.get("ref"):
+        facts.append(texts["derived"].format(ref=printable(str(derived["ref"]))))
+    keys = ", ".join(printable(str(key)) for key in item.get("leistungsschluessel") or [])
+    if keys:
+        facts.append(keys)
+    lines = [f"{printable(item['ref'])}  {printable(item.get('name', ''))}", "  " + " · ".join(facts)]
+    snippet = item.get("snippet")
+    if isinstance(snippet, dict) and snippet.get("field") != "name" and isinstance(snippet.get("text"), str):
+        lines.append("  " + _marked(snippet))
+    return "\n".join(lines)
+
+
+def _marked(snippet):
+    """The snippet with its marked words in bold (on a terminal; plain text elsewhere)."""
+    text, parts, at = snippet["text"], [], 0
+    marks = snippet.get("marks") if isinstance(snippet.get("marks"), list) else []
+    for mark in marks:
+        if not (isinstance(mark, list) and len(mark) == 2 and all(isinstance(n, int) for n in mark)):
+            continue
+        start, end = max(mark[0], at), min(mark[1], len(text))
+        if start >= end:
+            continue
+        parts.append(printable(text[at:start]))
+        parts.append(click.style(printable(text[start:end]), bold=True))
+        at = end
+    parts.append(printable(text[at:]))
+    return "".join(parts)
 
 
 def _ask_for_entry(candidates):

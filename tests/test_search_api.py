@@ -2,10 +2,17 @@
 PostgreSQL: ranked hits with what people choose by, filters, facets, sort, cursor paging, and a
 422 naming the parameter for everything that cannot be searched (never a 500)."""
 
+import json
+import os
+import subprocess
+import sys
+
 import pytest
 
 from procex.exchange.server.storage.store import Store
+from procex.exchange.workspace.folder import Workspace
 from tests import search_library
+from tests.conftest import REPO
 from tests.libserver import servers  # noqa: F401 (a fixture)
 
 
@@ -97,3 +104,47 @@ def test_odd_bytes_are_never_a_500(seeded):
     for raw in ("%ED%A0%80", "%FF%FE", "%F0%9F%90%95+Hund", "%22%27%3B--", "NEAR%28a%29", "%2A%3A%2A"):
         response = server.session.get(f"{server.api}/processes?q={raw}", headers=headers, timeout=30)
         assert response.status_code in (200, 422), (raw, response.text)
+
+
+def test_procex_search_shows_what_people_choose_by(seeded, tmp_path):
+    server, headers = seeded
+    Workspace.init(tmp_path, "Stadt Köln", "05315000", server.url)
+    env = dict(os.environ, PROCEX_TOKEN=headers["Authorization"].split()[1])
+
+    def procex(*args):
+        result = subprocess.run(
+            [sys.executable, str(REPO / "cli.py"), "search", *args],
+            cwd=tmp_path,
+            env=env,
+            capture_output=True,
+            text=True,
+            timeout=120,
+        )
+        assert result.returncode == 0, result.stderr
+        return result
+
+    found = procex("Gewerbe anmelden", "--land", "07")
+    lines = found.stdout.splitlines()
+    assert lines[0] == "trier/gewerbeanmeldung@1.0.0  Gewerbeanmeldung"
+    assert (
+        lines[1]
+        == "  Stadt Trier (Rheinland-Pfalz) · 3 Übernahme(n) · Prüfung: 0 Fehler, 1 Warnung(en) · 99050012104000"
+    )
+    assert "abgeleitet von trier/gewerbeanmeldung@1.0.0" in found.stdout
+    assert found.stderr.strip() == "2 Prozess(e) gefunden"
+    described = procex("GewO", "--publisher", "koeln", "--lang", "en")
+    assert "§ 35 GewO" in described.stdout and "2 process(es) found" in described.stderr
+    first = procex("--sort", "name", "--limit", "2")
+    assert "procex search … --cursor " in first.stderr
+    cursor = first.stderr.rsplit("--cursor ", 1)[1].strip()
+    after = procex("--sort", "name", "--limit", "2", "--cursor", cursor)
+    names = [
+        line.split("  ", 1)[1]
+        for line in first.stdout.splitlines() + after.stdout.splitlines()
+        if not line.startswith(" ")
+    ]
+    assert names == sorted(names, key=str.casefold) and len(set(names)) == 4
+    as_json = json.loads(procex("9905", "--stufe", "103", "--json").stdout)
+    assert {item["detaillierungsstufe"] for item in as_json["items"]} == {103}
+    typo = procex("Hundesteur")
+    assert "nichts gefunden für „Hundesteur“" in typo.stderr and "trier/hundesteuer@1.0.0" in typo.stdout

@@ -336,6 +336,7 @@ def test_unexpected_error_on_a_page_is_html_and_in_the_api_json(tmp_path, monkey
         raise RuntimeError("database went away")
 
     monkeypatch.setattr(app.state.store, "search", broken)
+    monkeypatch.setattr(app.state.store, "search_page", broken)
     client = TestClient(app, raise_server_exceptions=False)
     response = client.get("/?q=x")
     _assert_page(response, 500)
