@@ -8,6 +8,14 @@
 (c) two models of 8,000 tasks whose ids all differ (the same model re-exported, 10 % of labels
     reworded: the similarity step's worst case, as two published versions can be): the whole
     ``procex diff --format json`` process; target < 5 s and < 500 MB peak memory (max RSS).
+(d) realistic models (bench/models.py: lanes, decisions, parallel branches, timer, message and
+    boundary events, diagram data) of 2,000, 10,000 and 50,000 flow nodes, one label changed: the
+    whole ``procex diff --format json`` process, bpmn-js-differ (Node: bpmn-moddle reads both files,
+    bpmn-js-differ diffs them; bench/node/differ.mjs, the packages installed from the npm registry
+    into ~/.cache/procex-bench/node or $PROCEX_BENCH_CACHE/node on first run) and a bare lxml parse
+    of both files, interleaved in one run; a table of medians and the growth exponent between
+    10,000 and 50,000 nodes. Targets: procex at most 0.5x bpmn-js-differ's time at every size,
+    exponent <= 1.15.
 (e) all ids regenerated (bench/models.py, realistic models) at 2,000 and 10,000 flow nodes:
     share of correct pairs, time and peak memory of the diff in one process (10,000 nodes pass the
     reader's element limit, raised here for these trusted files); target 100 % correct, < 2 s and
@@ -393,7 +401,7 @@ def bench_e(sizes=(2000, 10000)):
     from procex.bpmn.diff import diff_models
     from procex.bpmn.model import Model
 
-    bpmn_xml.MAX_ELEMENTS, bpmn_xml.MAX_ATTRIBUTES = 10**6, 10**7  # trusted generated files
+    bpmn_xml.set_document_limits(10**6, 10**7)  # trusted generated files
     figures = []
     for size in sizes:
         old_xml, new_xml = generate(size, seed=5).xml.encode(), generate(size, seed=5, id_seed=11).xml.encode()
@@ -434,6 +442,132 @@ def bench_e(sizes=(2000, 10000)):
         print(f"(e) growth {n1:,} -> {n2:,} nodes ({n2 / n1:.0f}x): CPU {c2 / c1:.1f}x, peak memory {m2 / m1:.1f}x")
 
 
+NODE_PACKAGES = ("bpmn-js-differ@3", "bpmn-moddle@10")
+D_SIZES = {2000: 5, 10000: 3, 50000: 2}  # flow nodes: runs
+
+
+def node_modules():
+    """The folder with bpmn-js-differ and bpmn-moddle (installed from the npm registry on first use),
+    or None with the reason printed when node or npm is missing."""
+    import shutil
+
+    cache = Path(os.environ.get("PROCEX_BENCH_CACHE", Path.home() / ".cache" / "procex-bench")) / "node"
+    modules = cache / "node_modules"
+    if all((modules / name.rsplit("@", 1)[0] / "package.json").is_file() for name in NODE_PACKAGES):
+        return modules
+    if not shutil.which("node") or not shutil.which("npm"):
+        print("(d) node and npm are needed for the bpmn-js-differ side; install Node.js (npm comes with it)")
+        return None
+    cache.mkdir(parents=True, exist_ok=True)
+    print(f"(d) installing {', '.join(NODE_PACKAGES)} from the npm registry into {cache} …", flush=True)
+    subprocess.run(
+        ["npm", "install", "--prefix", str(cache), "--no-audit", "--no-fund", "--silent", *NODE_PACKAGES], check=True
+    )
+    return modules
+
+
+def _whole_process(command, env=None):
+    """(wall s, CPU s, stdout) of one child process."""
+    before = resource.getrusage(resource.RUSAGE_CHILDREN)
+    start = time.perf_counter()
+    done = subprocess.run(command, capture_output=True, text=True, env=env)
+    wall = time.perf_counter() - start
+    after = resource.getrusage(resource.RUSAGE_CHILDREN)
+    if done.returncode != 0:
+        raise SystemExit(f"{command[0]} failed: {done.stderr.strip()[-500:]}")
+    return wall, after.ru_utime - before.ru_utime + after.ru_stime - before.ru_stime, done.stdout
+
+
+def bench_d(tmp, sizes=D_SIZES):
+    from lxml import etree
+
+    from bench.models import generate
+    from procex.bpmn.xml import hardened_parser
+
+    modules = node_modules()
+    driver = REPO / "bench" / "node" / "differ.mjs"
+    node_env = dict(os.environ, PROCEX_BENCH_NODE_MODULES=str(modules)) if modules else None
+    rows = []
+    for size, runs in sizes.items():
+        generated = generate(size, seed=1)
+        ident, name = generated.tasks[len(generated.tasks) // 2]
+        old, new = tmp / f"d{size}_old.bpmn", tmp / f"d{size}_new.bpmn"
+        old.write_text(generated.xml, encoding="utf-8")
+        new.write_text(generated.renamed(ident, name + " und dokumentieren"), encoding="utf-8")
+        blobs = [old.read_bytes(), new.read_bytes()]
+        limit = str(20 * size + 1000)  # the generated models have about 12 elements per flow node
+        procex = [
+            str(REPO / ".venv/bin/procex"),
+            "diff",
+            "--format",
+            "json",
+            "--max-elements",
+            limit,
+            str(old),
+            str(new),
+        ]
+        times = {"lxml": [], "procex": [], "procex_cpu": [], "differ": [], "differ_cpu": []}
+        for _ in range(runs):  # interleaved, so that the machine's noise hits all three alike
+            start = time.perf_counter()
+            for blob in blobs:
+                etree.fromstring(blob, hardened_parser())
+            times["lxml"].append(time.perf_counter() - start)
+            wall, cpu, out = _whole_process(procex)
+            summary = json.loads(out)["summary"]
+            assert summary["renamed"] == 1 and sum(summary.values()) == 1, summary
+            times["procex"].append(wall)
+            times["procex_cpu"].append(cpu)
+            if modules:
+                wall, cpu, out = _whole_process(["node", str(driver), str(old), str(new)], node_env)
+                found = json.loads(out)
+                assert found["changed"] == 1 and found["changed_attrs"] == [["name"]], found
+                assert found["added"] == found["removed"] == found["layout_changed"] == 0, found
+                times["differ"].append(wall)
+                times["differ_cpu"].append(cpu)
+        median = {key: statistics.median(values) if values else None for key, values in times.items()}
+        rows.append((size, len(blobs[0]) / 1e6, runs, median))
+    print(f"(d) realistic models, one label changed; medians, load {os.getloadavg()[0]:.1f}")
+    print(
+        "    flow nodes |   MB | runs | lxml parse | procex wall (CPU)  | bpmn-js-differ wall (CPU) | procex / differ"
+    )
+    for size, megabytes, runs, m in rows:
+        differ = f"{m['differ']:8.2f} s ({m['differ_cpu']:6.2f} s)" if m["differ"] else "     –".ljust(23)
+        ratio = (
+            f"{m['procex'] / m['differ']:.2f}x wall, {m['procex_cpu'] / m['differ_cpu']:.2f}x CPU"
+            if m["differ"]
+            else "–"
+        )
+        print(
+            f"    {size:10,} | {megabytes:4.1f} | {runs:4} | {m['lxml']:8.3f} s "
+            f"| {m['procex']:6.2f} s ({m['procex_cpu']:5.2f} s) | {differ:25} | {ratio}"
+        )
+    import math
+
+    by_size = {size: m for size, _, _, m in rows}
+    if 10000 in by_size and 50000 in by_size:
+        low, high = by_size[10000], by_size[50000]
+
+        def exponent(key):
+            return math.log(high[key] / low[key]) / math.log(5) if high[key] and low[key] else float("nan")
+
+        wall, cpu = exponent("procex"), exponent("procex_cpu")
+        verdict = "met" if wall <= 1.15 else "met in CPU time" if cpu <= 1.15 else "MISSED"
+        print(
+            f"(d) growth exponent 10,000 -> 50,000 flow nodes: procex {wall:.2f} wall ({cpu:.2f} CPU), "
+            f"bpmn-js-differ {exponent('differ'):.2f} wall ({exponent('differ_cpu'):.2f} CPU), lxml parse "
+            f"{exponent('lxml'):.2f}; target <= 1.15: {verdict}"
+        )
+    if all(m["differ"] for _, _, _, m in rows):
+        worst = max(m["procex"] / m["differ"] for _, _, _, m in rows)
+        worst_cpu = max(m["procex_cpu"] / m["differ_cpu"] for _, _, _, m in rows)
+        verdict = "met" if worst <= 0.5 else "met in CPU time" if worst_cpu <= 0.5 else "MISSED"
+        print(
+            f"(d) procex / bpmn-js-differ at most {worst:.2f}x wall ({worst_cpu:.2f}x CPU) over the sizes; "
+            f"target <= 0.5x: {verdict}"
+        )
+    return rows
+
+
 def _rss_mb():
     with open("/proc/self/status") as status:
         for line in status:
@@ -449,7 +583,8 @@ def _peak_mb():
 def main():
     parser = argparse.ArgumentParser(description=__doc__.splitlines()[0])
     parser.add_argument("--runs", type=int, default=7)
-    parser.add_argument("--parts", default="abce", help="which benchmarks to run, e.g. 'ce'")
+    parser.add_argument("--parts", default="abcde", help="which benchmarks to run, e.g. 'ce'")
+    parser.add_argument("--d-sizes", default=",".join(map(str, D_SIZES)), help="(d): flow node counts, e.g. 2000,10000")
     args = parser.parse_args()
     rng = random.Random(2024)
     with tempfile.TemporaryDirectory() as tmp:
@@ -459,6 +594,9 @@ def main():
             bench_b(Path(tmp), args.runs, rng)
         if "c" in args.parts:
             bench_c(Path(tmp), min(args.runs, 3), random.Random(2025))
+        if "d" in args.parts:
+            sizes = [int(s) for s in args.d_sizes.split(",")]
+            bench_d(Path(tmp), {s: D_SIZES.get(s, 3) for s in sizes})
         if "e" in args.parts:
             bench_e()
 
