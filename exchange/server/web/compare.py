@@ -20,7 +20,7 @@ def diff_of(store, old_row, new_row):
 
 
 def compare_context(store, view, old_row, new_row, origin, cost):
-    """(the compare page's template context, seconds spent computing it or None when it was kept).
+    """(the compare page's template context, (wall, CPU) seconds spent computing it or None when kept).
 
     The costly part (the diff, both drawings marked, the changes in words) is computed within one of
     ``cost``'s slots and kept by both models' sha256s (web/compare_cost.py; raises Busy when no slot
@@ -44,7 +44,7 @@ def compare_context(store, view, old_row, new_row, origin, cost):
 
 
 def report_of(store, lang, old_row, new_row, cost):
-    """(the HTML diff report of two stored versions, seconds spent or None when it was kept)."""
+    """(the HTML diff report of two stored versions, (wall, CPU) seconds spent or None when it was kept)."""
 
     def compute():
         from procex.bpmn.report_html import diff_report

@@ -82,8 +82,9 @@ class CompareCost:
 
     # --- computing ----------------------------------------------------------------------------
     def get_or_compute(self, key, compute: Callable[[], object], size: Callable[[object], int]):
-        """(value, seconds spent computing or None when it was kept): the kept value for ``key``, else
-        ``compute()`` within a slot (raises Busy when none frees up within ``wait``)."""
+        """(value, None when it was kept, else (wall seconds, CPU seconds of this thread) spent
+        computing it): the kept value for ``key``, else ``compute()`` within a slot (raises Busy
+        when none frees up within ``wait``)."""
         found = self.cached(key)
         if found is not None:
             return found, None
@@ -95,9 +96,9 @@ class CompareCost:
             found = self.cached(key)  # computed by the request that held the slot before
             if found is not None:
                 return found, None
-            started = time.perf_counter()
+            started, started_cpu = time.perf_counter(), time.thread_time()
             value = compute()
-            spent = time.perf_counter() - started
+            spent = (time.perf_counter() - started, time.thread_time() - started_cpu)
             with self._lock:
                 self.stats.computed += 1
             self.keep(key, value, size(value))
