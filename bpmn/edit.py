@@ -177,8 +177,14 @@ def change_type(model, ident, new_type):
 # --- lanes -----------------------------------------------------------------------------------
 
 
-def move_to_lane(model, node_id, lane_id):
-    """Move a flow node into another lane of its process; shapes stay where they are."""
+def move_to_lane(model, node_id, lane_id, draw=True):
+    """Move a flow node into another lane of its process, in the model and in the diagram.
+
+    As a modelling tool does: the node's shape (with its label and attached boundary events)
+    moves across into the target lane's band, keeping its place along the flow, and the flows
+    at it are routed anew between the shapes. ``draw=False`` leaves the diagram as it is (for a
+    caller that lays out itself).
+    """
     node = _require(model, node_id, "activity", "event", "gateway", "data")
     target = _require(model, lane_id, "lane")
     if node.process is not None and target.process is not None and node.process.el is not target.process.el:
@@ -205,6 +211,63 @@ def move_to_lane(model, node_id, lane_id):
         ref.text = node_id
         insert_child(lane, ref, after_kinds=("flowNodeRef", "partitionElement"), before_kinds=("childLaneSet",))
     model.reindex()
+    if draw and _move_shape_into_lane(model, node_id, lane_id):
+        model.reindex()
+
+
+def _move_shape_into_lane(model, node_id, lane_id):
+    """Shift the node's shape into the lane's band; True when something moved."""
+    lane_shapes, node_shapes = model.shapes_of(lane_id), model.shapes_of(node_id)
+    if not lane_shapes or not node_shapes:
+        return False
+    band, box = lane_shapes[0].bounds, node_shapes[0].bounds
+    if band is None or box is None:
+        return False
+    dx = dy = 0.0
+    if lane_shapes[0].is_horizontal is not False:  # bands stacked top to bottom (the usual drawing)
+        if not (band.y <= box.y and box.y + box.height <= band.y + band.height):
+            dy = band.y + (band.height - box.height) / 2 - box.y
+    elif not (band.x <= box.x and box.x + box.width <= band.x + band.width):
+        dx = band.x + (band.width - box.width) / 2 - box.x
+    if not dx and not dy:
+        return False
+    moved = [node_id] + [
+        b.id for b in model.of_kind("boundaryEvent") if kinds.local_ref(b.el.get("attachedToRef", "")) == node_id
+    ]
+    for ident in moved:
+        for shape in model.shapes_of(ident):
+            for bounds in shape.el.iter(f"{{{DC_NS}}}Bounds"):  # the shape's and its label's
+                for key, delta in (("x", dx), ("y", dy)):
+                    try:
+                        bounds.set(key, format_number(float(bounds.get(key)) + delta))
+                    except (TypeError, ValueError):
+                        continue
+    model.reindex()
+    for flow in model.sequence_flows:
+        source = kinds.local_ref(flow.el.get("sourceRef", ""))
+        target = kinds.local_ref(flow.el.get("targetRef", ""))
+        if source in moved or target in moved:
+            _route_edges(model, flow.id, source, target)
+    return True
+
+
+def _route_edges(model, flow_id, source_id, target_id):
+    """Draw the flow's edges anew between its ends' shapes (orthogonal, see ``route``)."""
+    source_shapes, target_shapes = model.shapes_of(source_id), model.shapes_of(target_id)
+    if not (source_shapes and target_shapes and source_shapes[0].bounds and target_shapes[0].bounds):
+        return
+    for edge in model.edges_of(flow_id):
+        for wp in edge.el.findall(f"{{{DI_NS}}}waypoint"):
+            edge.el.remove(wp)
+        label = edge.el.find(_BPMNDI + "BPMNLabel")
+        for x, y in route(source_shapes[0].bounds, target_shapes[0].bounds):
+            wp = etree.Element(f"{{{DI_NS}}}waypoint")
+            wp.set("x", format_number(x))
+            wp.set("y", format_number(y))
+            if label is not None:
+                label.addprevious(wp)
+            else:
+                edge.el.append(wp)
 
 
 # --- adding ----------------------------------------------------------------------------------
@@ -406,21 +469,7 @@ def reconnect(model, flow_id, source_id=None, target_id=None):
         if tgt is not None and (tgt.find(_B + "incoming") is not None or tgt.find(_B + "outgoing") is not None):
             link_incoming_outgoing(etree.Element("dummy"), tgt, flow_id)
     model.reindex()
-    for edge in model.edges_of(flow_id):
-        source_shapes = model.shapes_of(kinds.local_ref(flow.el.get("sourceRef")))
-        target_shapes = model.shapes_of(kinds.local_ref(flow.el.get("targetRef")))
-        if source_shapes and target_shapes and source_shapes[0].bounds and target_shapes[0].bounds:
-            for wp in edge.el.findall(f"{{{DI_NS}}}waypoint"):
-                edge.el.remove(wp)
-            label = edge.el.find(_BPMNDI + "BPMNLabel")
-            for x, y in route(source_shapes[0].bounds, target_shapes[0].bounds):
-                wp = etree.Element(f"{{{DI_NS}}}waypoint")
-                wp.set("x", format_number(x))
-                wp.set("y", format_number(y))
-                if label is not None:
-                    label.addprevious(wp)
-                else:
-                    edge.el.append(wp)
+    _route_edges(model, flow_id, kinds.local_ref(flow.el.get("sourceRef")), kinds.local_ref(flow.el.get("targetRef")))
     model.reindex()
 
 

@@ -556,7 +556,9 @@ class _Similarity:
                 self._keys([n.parent for n in news], "b", mapping, reverse),
             )
             return 0.5 * label + 0.5 * proc
-        # processes: share of their flow nodes already paired into each other (one pass per side)
+        # processes: of their paired content, the share that is paired into each other (one pass
+        # per side). Only paired elements count: what one version added or left out, and the
+        # flows not yet paired, say nothing about which process is which.
         row_of = {o.id: i for i, o in enumerate(olds)}
         col_of = {n.id: j for j, n in enumerate(news)}
         content_a = [set() for _ in olds]
@@ -565,13 +567,19 @@ class _Similarity:
             if item.container in row_of and ident in mapping:
                 content_a[row_of[item.container]].add(mapping[ident])
         for ident, item in self.b.items():
-            if item.container in col_of:
+            if item.container in col_of and ident in reverse:
                 content_b[col_of[item.container]].add(ident)
+        # a pool already paired vouches for its process
+        pools_a = {it.parent: mapping[i] for i, it in self.a.items() if it.type == "participant" and i in mapping}
+        pools_b = {i: it.parent for i, it in self.b.items() if it.type == "participant"}
         content = np.zeros((len(olds), len(news)))
         for i, ca in enumerate(content_a):
             for j, cb in enumerate(content_b):
                 if ca or cb:
                     content[i, j] = 2 * len(ca & cb) / (len(ca) + len(cb))
+                pool = pools_a.get(olds[i].id)
+                if pool is not None and pools_b.get(pool) == news[j].id:
+                    content[i, j] = max(content[i, j], 1.0)
         return 0.4 * label + 0.6 * content
 
     def _label_matrix(self, cat, olds, news):

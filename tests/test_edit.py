@@ -37,14 +37,31 @@ def test_rename_and_attributes(model):
     assert m["check"].attributes["completionQuantity"] == "2"
 
 
-def test_move_to_lane_keeps_shape(model):
+def test_move_to_lane_draws_the_shape_in_the_new_lane(model):
+    """As a modelling tool does: the shape moves into the lane's band, the flows follow it."""
     before = model.shapes_of("check")[0].bounds
     edit.move_to_lane(model, "check", "lane_b")
     m = assert_consistent(model)
     assert m["check"].lane.name == "Ordnungsamt"
     assert "check" not in m["lane_a"].flow_node_refs
     assert m["lane_b"].flow_node_refs == ["gw", "end", "check"]
-    assert m.shapes_of("check")[0].bounds == before
+    after, band = m.shapes_of("check")[0].bounds, m.shapes_of("lane_b")[0].bounds
+    assert after.x == before.x and after.y != before.y  # same place along the flow, other lane
+    assert band.contains(after)
+    assert not m.shapes_of("lane_a")[0].bounds.overlaps(after)
+    for flow in m.sequence_flows:
+        points = m.edges_of(flow.id)[0].waypoints
+        if flow.target.id == "check":
+            assert points[-1] == (after.x, after.y + after.height / 2)
+        if flow.source.id == "check":
+            assert points[0] == (after.x + after.width, after.y + after.height / 2)
+
+
+def test_move_to_lane_without_drawing_keeps_the_shape(model):
+    before = model.shapes_of("check")[0].bounds
+    edit.move_to_lane(model, "check", "lane_b", draw=False)
+    m = assert_consistent(model)
+    assert m["check"].lane.name == "Ordnungsamt" and m.shapes_of("check")[0].bounds == before
 
 
 def test_remove_node_takes_flows_lanes_shapes_and_default(model):

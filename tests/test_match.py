@@ -147,3 +147,20 @@ def test_regenerated_ids_on_miwg_reference_models(path):
     assert d.changes == []
     assert d.matching.pairs and not d.matching.old_only and not d.matching.new_only
     assert all(p.how == "similarity" and mapping[p.old_id] == p.new_id for p in d.matching.pairs)
+
+
+def test_process_and_pool_pair_when_a_reexported_version_grew():
+    """All ids regenerated and 30 tasks added: still one process, no processRef change (issue 14)."""
+    from procex.bpmn.diff import diff_models
+
+    old = read_model(Path(__file__).parent / "fixtures/independent/hundesteuer/a.bpmn")
+    new = old.copy()
+    process = new.processes[0].id
+    for k in range(30):
+        edit.add_flow_node(new, process, "task", f"Zusätzlicher Schritt {k}")
+    mapping = edit.regenerate_ids(new)
+    d = diff_models(old, new, "versions")
+    containers = [c for c in d.changes if c.element_type in ("process", "participant", "lane")]
+    assert containers == []
+    assert d.matching.old_to_new[old.processes[0].id] == mapping[old.processes[0].id]
+    assert d.summary["added"] == 30 and d.summary["removed"] == 0

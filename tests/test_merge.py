@@ -153,7 +153,7 @@ def known_sides():
     # LOCAL (Koblenz): its own names, roles and an extra check
     edit.rename(local, "pool", "Stadt Koblenz")
     edit.rename(local, "lane_b", "Gewerbeamt")
-    edit.move_to_lane(local, "t2", "lane_c")
+    edit.move_to_lane(local, "t2", "lane_c", draw=False)
     edit.set_documentation(local, "t1", "Prüfung nach Koblenzer Checkliste")
     edit.set_condition(local, "f4", "vollstaendig = false and frist_offen")  # conflicts
     edit.rename(local, "end2", "Verfahren beendet")  # same as upstream
@@ -338,7 +338,7 @@ def test_lane_added_on_both_sides_goes_below_and_the_pool_grows():
     local, upstream = base.copy(), base.copy()
     _add_lane(local, "lane_k", "Bürgerservice Koblenz", 450, 100)
     _add_lane(upstream, "lane_d", "Kasse", 450, 150)
-    edit.move_to_lane(upstream, "t3", "lane_d")
+    edit.move_to_lane(upstream, "t3", "lane_d", draw=False)
     three = diff3(base, local, upstream)
     assert kinds_of(three.applicable) == [("added", "lane_d", "added"), ("relaned", "t3", "lane")]
     assert [(c.kind, c.element, c.blocking) for c in three.conflicts] == [("layout", "pool", False)]
@@ -386,7 +386,7 @@ def do_property(model, task, side):
 
 
 def do_relane(model, task, side):
-    edit.move_to_lane(model, task, NEW_LANE[task, side])
+    edit.move_to_lane(model, task, NEW_LANE[task, side], draw=False)
 
 
 def do_rewire(model, task, side):

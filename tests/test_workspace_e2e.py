@@ -128,18 +128,24 @@ def test_koblenz_adopts_adapts_updates_and_shares_back(library, tmp_path):
     assert causes[("relaned", "Task_Zuverlaessigkeit_pruefen")] == "local"
     assert causes[("renamed", "Participant_Stadtverwaltung")] == "mapping:stadt"
     assert causes[("renamed", "Lane_Kasse")] == "mapping:stadtkasse"
-    assert sum(1 for c in diff["changes"] if c["cause"] == "local") == 2
+    local_changes = [c for c in diff["changes"] if c["cause"] == "local"]
+    assert sum(1 for c in local_changes if c["kind"] != "layout") == 2
+    # the moved task's shape went into its new lane, and its flows were drawn anew
+    moved_flows = {f["old_id"] for f in diff["matches"] if f["element_type"] == "sequenceFlow"} & {
+        c["old_id"] for c in local_changes if c["kind"] == "layout"
+    }
+    assert ("layout", "Task_Zuverlaessigkeit_pruefen") in {(c["kind"], c["old_id"]) for c in local_changes}
     assert all(
         c["cause"].startswith("mapping:")
         for c in diff["changes"]
-        if c["old_id"] not in ("Task_Bescheinigung_senden", "Task_Zuverlaessigkeit_pruefen")
+        if c["old_id"] not in {"Task_Bescheinigung_senden", "Task_Zuverlaessigkeit_pruefen"} | moved_flows
     )
     text = procex(["diff", "gewerbeanmeldung"], ws, koblenz).stdout
     assert "lokale Bearbeitung" in text and "Zuordnungsregel stadt" in text
     procex(["diff", "gewerbeanmeldung", "--format", "html", "-o", str(tmp_path / "report.html")], ws, koblenz)
     html = (tmp_path / "report.html").read_text()
     assert "<th>Ursache</th>" in html and '<td class="cause">Zuordnungsregel stadt</td>' in html
-    assert html.count('<td class="cause">lokale Bearbeitung</td>') == 2
+    assert html.count('<td class="cause">lokale Bearbeitung</td>') == len(local_changes)
 
     # Trier publishes 1.1.0; Koblenz sees it and merges it
     assert publish_example(server, trier, EXAMPLES / "trier-v2", "gewerbeanmeldung")[0] == 201
