@@ -24,6 +24,7 @@ sure the pairing is (``score`` in 0..1).
 from dataclasses import dataclass, field
 
 from procex.bpmn import kinds
+from procex.bpmn.model import shape_bounds
 from procex.bpmn.normalize import label_of
 from procex.bpmn.text import compact_label, label_similarity, label_tokens, normalize_label
 from procex.bpmn.xml import BPMN_NS, local_name
@@ -177,9 +178,10 @@ def matchable(model):
     for ident, item in items.items():
         if item.category not in ("sequenceFlow", "messageFlow", "association", "lane", "participant", "process"):
             item.neighbours = tuple(sorted(set(neighbours.get(ident, ()))))
-            shapes = model.shapes_of(ident)
-            if shapes and shapes[0].bounds is not None:
-                item.center = shapes[0].bounds.center
+            drawn = model.shape_elements_of(ident)  # the element, not a Shape view: one per node adds up
+            bounds = shape_bounds(drawn[0]) if drawn else None
+            if bounds is not None:
+                item.center = bounds.center
     # data associations link data objects to activities: neighbours too
     for kind in ("dataInputAssociation", "dataOutputAssociation"):
         for assoc in model._by_kind.get(kind, ()):
