@@ -183,7 +183,7 @@ def diff3(base, local, upstream, fmt, output, lang, mode, max_bytes):
     type=click.Choice(["auto", "id"]),
     default="auto",
     show_default=True,
-    help="auto: pair by id, then by similarity; id: pair by id only.",
+    help="auto: pair by id, then by similarity (three versions of one model); id: pair by id only.",
 )
 @MAX_BYTES_OPTION
 @STRUCTURE_LIMIT_OPTIONS
