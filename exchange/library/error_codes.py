@@ -32,6 +32,7 @@ UNKNOWN_DERIVED_FROM = "unknown_derived_from"  # 422: derived_from names a versi
 DERIVED_FROM_MISMATCH = "derived_from_mismatch"  # 422: derived_from's sha256 is not that version's model
 OWN_PROCESS = "own_process"  # 422: a member cannot adopt its own process
 INTERNAL = "internal"  # 500: a fault of the server; its log has the details
+SERVICE_UNAVAILABLE = "service_unavailable"  # 503: the database is busy or unreachable; try again
 
 # --- used by the client only (no answer came, or it was not sent) ------------------------------
 UNREACHABLE = "unreachable"  # no answer: no connection, timeout
@@ -66,6 +67,7 @@ SERVER_CODES = frozenset(
         DERIVED_FROM_MISMATCH,
         OWN_PROCESS,
         INTERNAL,
+        SERVICE_UNAVAILABLE,
     }
 )
 CLIENT_CODES = frozenset({UNREACHABLE, INSECURE_URL, UNUSABLE_ANSWER, UNCONFIRMED_HOST})
@@ -83,4 +85,5 @@ BY_STATUS = {
     415: UNSUPPORTED_MEDIA_TYPE,
     422: INVALID_REQUEST,
     500: INTERNAL,
+    503: SERVICE_UNAVAILABLE,
 }

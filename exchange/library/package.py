@@ -14,6 +14,7 @@ from importlib import resources
 from typing import NamedTuple
 
 from procex.core.errors import ProcexError
+from procex.exchange.library import text_rules
 
 SLUG_PATTERN = r"[a-z0-9](?:[a-z0-9-]{0,62}[a-z0-9])?"
 VERSION_PATTERN = r"(0|[1-9][0-9]{0,8})\.(0|[1-9][0-9]{0,8})\.(0|[1-9][0-9]{0,8})"
@@ -172,13 +173,17 @@ def _readable(error):
         "mailbox": "a mailbox is a plain e-mail address (letters, digits, . _ + - before the @; "
         "no scheme, spaces, slashes or colons), e.g. gewerbe@trier.de",
         "ref": "a reference is publisher/slug@MAJOR.MINOR.PATCH",
-        "file": "a file name without directories or control characters, e.g. gewerbeanmeldung.bpmn",
+        "file": "a file name has letters, digits, space and . , _ - + ( ), starts with a letter or "
+        "digit, ends in .bpmn, .bpmn2 or .xml, and has no directories, no '..' and no control or "
+        "direction-changing characters, e.g. gewerbeanmeldung.bpmn",
     }
     instance, limit = error.instance, error.validator_value
     if error.validator == "enum" and field == "license":
         return f"{quoted(instance)} is not an accepted licence for shared process models; use one of " + ", ".join(
             limit
         )
+    if error.validator == "pattern" and error.validator_value == text_rules.PATTERN:
+        return f"{quoted(instance)} {text_rules.text_problem(instance)}"
     if error.validator == "pattern":
         key = field if isinstance(field, str) else error.absolute_path[-2] if len(error.absolute_path) > 1 else ""
         hint = hints.get(key)

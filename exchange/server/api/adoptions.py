@@ -5,6 +5,7 @@ from fastapi.responses import JSONResponse
 
 from procex.exchange.library import error_codes
 from procex.exchange.server import auth
+from procex.exchange.server.api.answers import errors
 from procex.exchange.server.api.context import LibraryContext
 from procex.exchange.server.api.params import API, BEARER, SECURITY, PublisherPath, SlugPath, VersionPath
 from procex.exchange.server.errors import ApiError
@@ -13,7 +14,7 @@ router = APIRouter(prefix=API, tags=["adoptions"])
 
 
 # Registered before processes.router: its /processes/{publisher}/{slug}/{version} would take "adoptions".
-@router.get("/processes/{publisher}/{slug}/adoptions", openapi_extra=SECURITY)
+@router.get("/processes/{publisher}/{slug}/adoptions", openapi_extra=SECURITY, responses=errors(401, 403, 404, 422))
 def list_adoptions(ctx: LibraryContext, publisher: str = PublisherPath, slug: str = SlugPath, _token=BEARER):
     """Who adopted which version of this process: publishers see their reuse."""
     auth.check_read(ctx.policy, ctx.member(), publisher)
@@ -27,7 +28,10 @@ def list_adoptions(ctx: LibraryContext, publisher: str = PublisherPath, slug: st
     "/processes/{publisher}/{slug}/{version}/adoptions",
     status_code=201,
     openapi_extra=SECURITY,
-    responses={200: {"description": "The caller had already recorded this adoption"}},
+    responses={
+        **errors(401, 403, 404, 422, codes={422: [error_codes.OWN_PROCESS]}),
+        200: {"description": "The caller had already recorded this adoption"},
+    },
 )
 def adopt(
     ctx: LibraryContext,

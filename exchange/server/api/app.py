@@ -9,11 +9,12 @@ process. Every error answer has one shape (error_handlers.py). The OpenAPI docum
 the library's origin, where members paste their tokens. HTML pages are added by web.register(app).
 """
 
-from fastapi import FastAPI
+from fastapi import Depends, FastAPI
 
 from procex.exchange.server.api import adoptions, error_handlers, index, members, processes, publishing, service
 from procex.exchange.server.api.head import HeadAsGet
 from procex.exchange.server.api.limits import BodyLimit
+from procex.exchange.server.api.text_check import declared_parameters_follow_the_text_rule
 from procex.exchange.server.settings import Settings
 from procex.exchange.server.storage.store import Store
 from procex.exchange.server.web import routes as web
@@ -37,6 +38,8 @@ def create_app(settings=None, store=None):
         openapi_url="/openapi.json",
         docs_url=None,
         redoc_url=None,
+        # The text rule for every declared query and path parameter of every route (text_check.py).
+        dependencies=[Depends(declared_parameters_follow_the_text_rule)],
     )
     app.state.settings = settings
     app.state.store = store

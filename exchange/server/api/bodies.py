@@ -13,6 +13,7 @@ from pydantic import BaseModel, ValidationError
 from starlette.datastructures import UploadFile
 
 from procex.exchange.library import error_codes
+from procex.exchange.library.text_rules import json_text_problems
 from procex.exchange.server.errors import ApiError
 
 
@@ -40,7 +41,8 @@ def too_deep(value, limit: int) -> bool:
 async def json_body(request: Request, model: type[BaseModel], example: str):
     """The request's JSON body checked against the pydantic ``model``; call it after authentication.
 
-    The body is at most limits.SMALL_BODY_LIMIT bytes (BodyLimit answers 413 beyond).
+    The body is at most limits.SMALL_BODY_LIMIT bytes (BodyLimit answers 413 beyond). Every string
+    in it follows the text rule (library.text_rules), else a 422 names where.
     """
     content_type = request.headers.get("content-type", "")
     media = content_type.split(";", 1)[0].strip().lower()
@@ -60,6 +62,11 @@ async def json_body(request: Request, model: type[BaseModel], example: str):
             f"invalid request: body: not JSON ({error}); send e.g. {example}",
             [{"location": "body", "message": "not JSON", "type": "json_invalid"}],
         ) from None
+    problems = [
+        {"loc": ("body", *where), "msg": problem, "type": "text_invalid"} for where, problem in json_text_problems(data)
+    ]
+    if problems:
+        raise RequestValidationError(problems)
     try:
         return model.model_validate(data)
     except ValidationError as error:

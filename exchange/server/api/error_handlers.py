@@ -5,8 +5,10 @@ requests for the website (outside /api/) get HTML error pages in the reader's la
 (web.errors).
 """
 
+import json
 import logging
 
+import sqlalchemy as sa
 from fastapi import FastAPI
 from fastapi.exceptions import RequestValidationError
 from fastapi.responses import JSONResponse
@@ -19,10 +21,19 @@ from procex.exchange.server.web import errors as web_errors
 
 log = logging.getLogger("procex.server")
 MAX_DETAILS = 50  # problems listed in one 422
+RETRY_AFTER_SECONDS = 30  # when a client may try again after a 503
+
+
+class ErrorResponse(JSONResponse):
+    """A JSON error answer that renders whatever it quotes: a lone surrogate from a request (which
+    UTF-8 cannot encode) becomes "?" instead of turning a 422 into a 500."""
+
+    def render(self, content) -> bytes:
+        return json.dumps(content, ensure_ascii=False, separators=(",", ":")).encode("utf-8", "replace")
 
 
 def error_response(status, code, message, details=(), headers=None):
-    return JSONResponse(error_body(code, shorten(message), details), status_code=status, headers=headers)
+    return ErrorResponse(error_body(code, shorten(message), details), status_code=status, headers=headers)
 
 
 def install(app: FastAPI) -> None:
@@ -66,6 +77,22 @@ def install(app: FastAPI) -> None:
             error_codes.INVALID_REQUEST,
             f"invalid request: {first['location']}: {first['message']}",
             details[:MAX_DETAILS],
+        )
+
+    @app.exception_handler(sa.exc.OperationalError)
+    @app.exception_handler(sa.exc.TimeoutError)
+    async def _database_unavailable(request, error):
+        # The database refused or could not be reached (down, restarting, locked past the busy
+        # timeout, the connection pool exhausted): the request may work later; nothing was written.
+        log.error("database unavailable: %s", str(error).splitlines()[0] if str(error) else type(error).__name__)
+        headers = {"Retry-After": str(RETRY_AFTER_SECONDS)}
+        if web_errors.is_page(request):
+            return web_errors.internal_error_page(request)
+        return error_response(
+            503,
+            error_codes.SERVICE_UNAVAILABLE,
+            "the library's database is busy or cannot be reached; try again in a minute",
+            headers=headers,
         )
 
     @app.exception_handler(Exception)

@@ -8,6 +8,7 @@ from fastapi.responses import Response, StreamingResponse
 
 from procex.exchange.server import auth
 from procex.exchange.server.api import compression
+from procex.exchange.server.api.answers import errors
 from procex.exchange.server.api.context import LibraryContext
 from procex.exchange.server.api.etags import etag_matches
 from procex.exchange.server.api.params import API, BEARER, SECURITY
@@ -49,6 +50,7 @@ router = APIRouter(prefix=API, tags=["processes"])
     openapi_extra=SECURITY,
     response_class=StreamingResponse,
     responses={
+        **errors(401, 403, 422),  # 422: FastAPI checks the If-None-Match header's type
         200: {
             "content": {INDEX_MEDIA_TYPE: {"schema": INDEX_LINE_SCHEMA}},
             "description": "One JSON object per line: every process's latest unyanked "

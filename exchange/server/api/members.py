@@ -3,13 +3,14 @@
 from fastapi import APIRouter
 
 from procex.exchange.server import auth
+from procex.exchange.server.api.answers import errors
 from procex.exchange.server.api.context import LibraryContext
 from procex.exchange.server.api.params import API, BEARER, SECURITY
 
 router = APIRouter(prefix=API, tags=["members"])
 
 
-@router.get("/me", openapi_extra=SECURITY)
+@router.get("/me", openapi_extra=SECURITY, responses=errors(401))
 def me(ctx: LibraryContext, _token=BEARER):
     """The caller's member record and whether it may read other members' processes."""
     member = ctx.member()

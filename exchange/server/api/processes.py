@@ -6,8 +6,9 @@ from urllib.parse import quote
 from fastapi import APIRouter, Header, Query
 from fastapi.responses import Response
 
-from procex.exchange.library import error_codes
+from procex.exchange.library import error_codes, text_rules
 from procex.exchange.server import auth
+from procex.exchange.server.api.answers import errors
 from procex.exchange.server.api.context import LibraryContext
 from procex.exchange.server.api.etags import cached_sha256, etag_matches
 from procex.exchange.server.api.params import (
@@ -29,15 +30,7 @@ BPMN_MEDIA_TYPE = "application/xml"
 router = APIRouter(prefix=API, tags=["processes"])
 
 
-@router.get(
-    "/processes",
-    openapi_extra=SECURITY,
-    responses={
-        422: {
-            "description": "A parameter cannot be searched (NUL bytes, too long, a stale cursor); the message names it"
-        }
-    },
-)
+@router.get("/processes", openapi_extra=SECURITY, responses=errors(401, 403, 422))
 def search(
     ctx: LibraryContext,
     q: str = Query(
@@ -46,6 +39,7 @@ def search(
         description="What people type: words (all must match, German-aware: 'Gewerbe anmelden' finds "
         "Gewerbeanmeldung; the last word may be unfinished), Leistungsschlüssel or their beginnings "
         "('9905'). At most 200 characters and 8 words; NUL bytes and lone surrogates are refused (422).",
+        json_schema_extra={"pattern": text_rules.PATTERN},  # the text rule, checked by text_check
     ),
     leistungsschluessel: str | None = Query(
         None, pattern=r"^[0-9]{2,14}$", description="A Leistungsschlüssel (14 digits) or its beginning"
@@ -102,7 +96,7 @@ def search(
     return dict(result.as_dict(), page=page, per_page=per_page)
 
 
-@router.get("/processes/{publisher}/{slug}", openapi_extra=SECURITY)
+@router.get("/processes/{publisher}/{slug}", openapi_extra=SECURITY, responses=errors(401, 403, 404, 422))
 def process(ctx: LibraryContext, publisher: str = PublisherPath, slug: str = SlugPath, _token=BEARER):
     """The process with all its versions (newest first) and its latest unyanked version."""
     auth.check_read(ctx.policy, ctx.member(), publisher)
@@ -112,7 +106,7 @@ def process(ctx: LibraryContext, publisher: str = PublisherPath, slug: str = Slu
     return found
 
 
-@router.get("/processes/{publisher}/{slug}/{version}", openapi_extra=SECURITY)
+@router.get("/processes/{publisher}/{slug}/{version}", openapi_extra=SECURITY, responses=errors(401, 403, 404, 422))
 def manifest(
     ctx: LibraryContext,
     publisher: str = PublisherPath,
@@ -129,6 +123,7 @@ def manifest(
     "/processes/{publisher}/{slug}/{version}/model",
     openapi_extra=SECURITY,
     responses={
+        **errors(401, 403, 404, 422),
         200: {"content": {BPMN_MEDIA_TYPE: {}}, "description": "The BPMN model"},
         304: {"description": "Not modified (If-None-Match matched the ETag)"},
     },

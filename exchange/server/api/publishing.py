@@ -5,8 +5,9 @@ from fastapi.responses import JSONResponse
 from pydantic import BaseModel, Field
 from starlette.concurrency import run_in_threadpool
 
-from procex.exchange.library import error_codes
+from procex.exchange.library import error_codes, text_rules
 from procex.exchange.server import auth
+from procex.exchange.server.api.answers import errors
 from procex.exchange.server.api.bodies import json_body, read_upload
 from procex.exchange.server.api.context import LibraryContext
 from procex.exchange.server.api.limits import SMALL_BODY_LIMIT
@@ -15,10 +16,27 @@ from procex.exchange.server.api.upload_checks import check_and_store
 from procex.exchange.server.errors import ApiError
 
 router = APIRouter(prefix=API, tags=["publishing"])
+PUBLISH_CODES = {
+    422: [
+        error_codes.INVALID_MANIFEST,
+        error_codes.MANIFEST_MISMATCH,
+        error_codes.MISSING_PART,
+        error_codes.SHA256_MISMATCH,
+        error_codes.INVALID_MODEL,
+        error_codes.REGION_MISMATCH,
+        error_codes.UNKNOWN_DERIVED_FROM,
+        error_codes.DERIVED_FROM_MISMATCH,
+    ]
+}
 
 
 class YankRequest(BaseModel):
-    reason: str = Field(min_length=1, max_length=2000, description="Why the version is withdrawn")
+    reason: str = Field(
+        min_length=1,
+        max_length=2000,
+        description=f"Why the version is withdrawn; {text_rules.RULE}",
+        json_schema_extra={"pattern": text_rules.PATTERN},  # checked by bodies.json_body
+    )
 
 
 # The bodies are read by the handlers after the caller is known (bodies.py); this documents them.
@@ -56,10 +74,8 @@ UPLOAD_BODY = {
     status_code=201,
     openapi_extra=dict(UPLOAD_BODY, **SECURITY),
     responses={
+        **errors(400, 401, 403, 409, 415, 422, codes=PUBLISH_CODES),
         200: {"description": "This version exists with the same content"},
-        409: {"description": "This version exists with other content"},
-        413: {"description": "Upload larger than the server's limit"},
-        422: {"description": "Invalid manifest or model; details lists the findings"},
     },
 )
 async def publish(
@@ -95,10 +111,7 @@ async def publish(
 @router.post(
     "/processes/{publisher}/{slug}/{version}/yank",
     openapi_extra=dict(YANK_BODY, **SECURITY),
-    responses={
-        413: {"description": f"Body larger than {SMALL_BODY_LIMIT // 1024} KiB"},
-        415: {"description": "Body not sent as application/json"},
-    },
+    responses=errors(401, 403, 404, 415, 422),
 )
 async def yank(
     ctx: LibraryContext,

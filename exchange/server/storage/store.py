@@ -15,6 +15,8 @@ from datetime import datetime, timedelta, timezone
 from pathlib import Path
 
 import sqlalchemy as sa
+from sqlalchemy.dialects import postgresql as postgresql_dialect
+from sqlalchemy.dialects import sqlite as sqlite_dialect
 
 from procex.core.errors import ProcexError
 from procex.exchange.library import package
@@ -658,18 +660,21 @@ class Store:
             if row is None:
                 raise NotFound(f"no version {publisher}/{slug}@{version}")
             member = self._member_row(conn, adopter)
+            # A member that sends the same adoption twice at once (a retry, two imports) gets one
+            # record: the second insert waits for the first and then does nothing, instead of a
+            # unique violation (PostgreSQL; SQLite's write transactions take turns anyway).
+            inserted = conn.execute(
+                self._insert(adoptions)
+                .values(version_id=row.id, member_id=member.id, adopted_at=package.utc_now())
+                .on_conflict_do_nothing(index_elements=["version_id", "member_id"])
+                .returning(adoptions.c.id)
+            ).first()
+            created = inserted is not None
             found = conn.execute(
                 adoptions.select().where(adoptions.c.version_id == row.id, adoptions.c.member_id == member.id)
             ).first()
-            created = found is None
             if created:
-                conn.execute(
-                    adoptions.insert().values(version_id=row.id, member_id=member.id, adopted_at=package.utc_now())
-                )
                 self._count_adoption(conn, row.process_id)
-                found = conn.execute(
-                    adoptions.select().where(adoptions.c.version_id == row.id, adoptions.c.member_id == member.id)
-                ).first()
         return created, {"version": row.version, "adopter": _adopter(member), "adopted_at": found.adopted_at}
 
     def _count_adoption(self, conn, process_id):
@@ -684,6 +689,11 @@ class Store:
             name_terms = search_index.name_term_count(current.name_key)
             values["boost"] = search_index.boost(count, name_terms, serial)
         conn.execute(processes.update().where(processes.c.id == process_id).values(**values))
+
+    def _insert(self, table):
+        """INSERT for this database's dialect, which has on_conflict_do_nothing (SQLite and PostgreSQL)."""
+        dialect = sqlite_dialect if self.dialect == "sqlite" else postgresql_dialect
+        return dialect.insert(table)
 
     def adoptions(self, publisher, slug):
         query = (
