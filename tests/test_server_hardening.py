@@ -259,7 +259,7 @@ def test_a_database_that_cannot_be_reached_is_a_503_with_retry_after(tmp_path, m
     def unreachable(*_args, **_kwargs):
         raise sa.exc.OperationalError("SELECT 1", {}, Exception("connection refused"))
 
-    monkeypatch.setattr(app.state.store, "search", unreachable)
+    monkeypatch.setattr(app.state.store, "search_page", unreachable)
     response = TestClient(app, raise_server_exceptions=False).get("/api/v1/processes?q=x")
     _error(response, 503, error_codes.SERVICE_UNAVAILABLE)
     assert response.headers["Retry-After"] == "30"

@@ -21,6 +21,10 @@ from typing import Any
 # (Python's re and ECMA's with the u flag read it alike).
 _CLASS = "\\x00-\\x08\\x0b\\x0c\\x0e-\\x1f\\x7f-\\x9f\\ud800-\\udfff"
 PATTERN = f"^[^{_CLASS}]*$"
+# The OpenAPI document's form: the same without the surrogate range, which generators and validators
+# of other languages (schemathesis, hypothesis-jsonschema) cannot use; a query string cannot carry
+# a lone surrogate anyway, and JSON bodies are checked with FORBIDDEN.
+PORTABLE_PATTERN = "^[^\\x00-\\x08\\x0b\\x0c\\x0e-\\x1f\\x7f-\\x9f]*$"
 FORBIDDEN = re.compile(f"[{_CLASS}]")
 RULE = "text may hold any Unicode character but control characters (tab and line breaks are fine) and lone surrogates"
 

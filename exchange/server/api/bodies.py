@@ -42,7 +42,7 @@ async def json_body(request: Request, model: type[BaseModel], example: str):
     """The request's JSON body checked against the pydantic ``model``; call it after authentication.
 
     The body is at most limits.SMALL_BODY_LIMIT bytes (BodyLimit answers 413 beyond). Every string
-    in it follows the text rule (library.text_rules), else a 422 names where.
+    in the fields the model declares follows the text rule (library.text_rules), else a 422 names where.
     """
     content_type = request.headers.get("content-type", "")
     media = content_type.split(";", 1)[0].strip().lower()
@@ -62,8 +62,13 @@ async def json_body(request: Request, model: type[BaseModel], example: str):
             f"invalid request: body: not JSON ({error}); send e.g. {example}",
             [{"location": "body", "message": "not JSON", "type": "json_invalid"}],
         ) from None
+    # The fields the model declares reach the database; others are ignored, as the model ignores them.
+    declared = (
+        {key: value for key, value in data.items() if key in model.model_fields} if isinstance(data, dict) else data
+    )
     problems = [
-        {"loc": ("body", *where), "msg": problem, "type": "text_invalid"} for where, problem in json_text_problems(data)
+        {"loc": ("body", *where), "msg": problem, "type": "text_invalid"}
+        for where, problem in json_text_problems(declared)
     ]
     if problems:
         raise RequestValidationError(problems)

@@ -7,6 +7,7 @@ requests for the website (outside /api/) get HTML error pages in the reader's la
 
 import json
 import logging
+import re
 
 import sqlalchemy as sa
 from fastapi import FastAPI
@@ -55,14 +56,29 @@ def install(app: FastAPI) -> None:
         message = error.detail if isinstance(error.detail, str) else str(error.detail)
         if error.status_code == 404 and message == "Not Found":
             message = "no such resource; the API is under /api/v1 (see /openapi.json)"
+        headers = getattr(error, "headers", None)
         if error.status_code == 405:
             message = "this method is not allowed here; see /openapi.json for the API"
-        return error_response(error.status_code, code, message, headers=getattr(error, "headers", None))
+            allowed = _allowed_methods(request)
+            if allowed:
+                headers = dict(headers or {}, Allow=", ".join(allowed))
+        return error_response(error.status_code, code, message, headers=headers)
 
     @app.exception_handler(RequestValidationError)
     async def _validation_error(request, error):
         if web_errors.is_page(request):
             return await run_in_threadpool(web_errors.validation_error_page, request, error)
+        allowed = _allowed_methods(request)
+        if allowed and request.method not in allowed:
+            # PUT /processes/p/s/adoptions reached PUT /processes/p/s/{version} only because no
+            # route for that address has PUT: the address is another resource, the method is wrong.
+            allow = ", ".join(allowed)
+            return error_response(
+                405,
+                error_codes.METHOD_NOT_ALLOWED,
+                f"this method is not allowed here (allowed: {allow}); see /openapi.json for the API",
+                headers={"Allow": allow},
+            )
         details = [
             {
                 "location": ".".join(str(part) for part in item.get("loc", ())),
@@ -103,3 +119,18 @@ def install(app: FastAPI) -> None:
         return error_response(
             500, error_codes.INTERNAL, "internal server error; the administrator finds the details in the server log"
         )
+
+
+def _allowed_methods(request) -> list[str]:
+    """The methods the OpenAPI document lists for the request's address: those of the path
+    templates that match it with the fewest parameters (a literal segment beats a parameter)."""
+    path = request.scope.get("path", "")
+    matching = []
+    for template, operations in request.app.openapi().get("paths", {}).items():
+        pattern = re.sub(r"\\\{[^/]+?\\\}", "[^/]+", re.escape(template))
+        if re.fullmatch(pattern, path):
+            matching.append((template.count("{"), [method.upper() for method in operations]))
+    if not matching:
+        return []
+    fewest = min(count for count, _ in matching)
+    return sorted({method for count, methods in matching if count == fewest for method in methods})

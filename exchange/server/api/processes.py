@@ -39,7 +39,7 @@ def search(
         description="What people type: words (all must match, German-aware: 'Gewerbe anmelden' finds "
         "Gewerbeanmeldung; the last word may be unfinished), Leistungsschlüssel or their beginnings "
         "('9905'). At most 200 characters and 8 words; NUL bytes and lone surrogates are refused (422).",
-        json_schema_extra={"pattern": text_rules.PATTERN},  # the text rule, checked by text_check
+        json_schema_extra={"pattern": text_rules.PORTABLE_PATTERN},  # the text rule, checked by text_check
     ),
     leistungsschluessel: str | None = Query(
         None, pattern=r"^[0-9]{2,14}$", description="A Leistungsschlüssel (14 digits) or its beginning"

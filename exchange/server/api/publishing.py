@@ -35,7 +35,7 @@ class YankRequest(BaseModel):
         min_length=1,
         max_length=2000,
         description=f"Why the version is withdrawn; {text_rules.RULE}",
-        json_schema_extra={"pattern": text_rules.PATTERN},  # checked by bodies.json_body
+        json_schema_extra={"pattern": text_rules.PORTABLE_PATTERN},  # checked by bodies.json_body
     )
 
 
