@@ -180,25 +180,28 @@
       var p = self.point(s, e.clientX, e.clientY);
       self.zoom(e.deltaY < 0 ? STEP : 1 / STEP, s, p[0], p[1]);
     }, { passive: false });
+    function spread() {
+      var ids = Object.keys(pointers), a = pointers[ids[0]], b = pointers[ids[1]];
+      return { dist: Math.hypot(a[0] - b[0], a[1] - b[1]), mid: [(a[0] + b[0]) / 2, (a[1] + b[1]) / 2] };
+    }
     s.canvas.addEventListener("pointerdown", function (e) {
       pointers[e.pointerId] = [e.clientX, e.clientY];
       s.canvas.setPointerCapture(e.pointerId);
       s.canvas.classList.add("dv-dragging");
+      pinch = Object.keys(pointers).length === 2 ? spread() : null;
     });
     s.canvas.addEventListener("pointermove", function (e) {
       var last = pointers[e.pointerId];
       if (!last) return;
-      var ids = Object.keys(pointers);
-      if (ids.length === 2) { // pinch: the distance between two fingers zooms, their middle pans
+      if (Object.keys(pointers).length === 2) { // pinch: the fingers' distance zooms, their middle pans
         pointers[e.pointerId] = [e.clientX, e.clientY];
-        var a = pointers[ids[0]], b = pointers[ids[1]];
-        var dist = Math.hypot(a[0] - b[0], a[1] - b[1]), mid = [(a[0] + b[0]) / 2, (a[1] + b[1]) / 2];
+        var now = spread();
         if (pinch && pinch.dist > 0) {
-          var p = self.point(s, mid[0], mid[1]);
-          self.zoom(dist / pinch.dist, s, p[0], p[1]);
-          self.pan(-(mid[0] - pinch.mid[0]) / self.scale, -(mid[1] - pinch.mid[1]) / self.scale);
+          var p = self.point(s, now.mid[0], now.mid[1]);
+          self.zoom(now.dist / pinch.dist, s, p[0], p[1]);
+          self.pan(-(now.mid[0] - pinch.mid[0]) / self.scale, -(now.mid[1] - pinch.mid[1]) / self.scale);
         }
-        pinch = { dist: dist, mid: mid };
+        pinch = now;
         return;
       }
       self.pan(-(e.clientX - last[0]) / self.scale, -(e.clientY - last[1]) / self.scale);

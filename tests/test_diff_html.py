@@ -215,3 +215,49 @@ def test_report_of_models_made_apart_says_how_it_paired_and_lists_possible_count
         checks.no_duplicate_ids(browser)
     finally:
         browser.quit()
+
+
+def test_report_zooms_by_wheel_and_pinch_and_pans_by_drag(report, tmp_path):
+    """The pointer ways of moving the view, both diagrams alike: the wheel zooms by 1.25 a notch,
+    dragging moves the drawing with the pointer, two fingers spreading to twice the distance zoom 2×."""
+    from selenium.webdriver.common.action_chains import ActionChains
+    from selenium.webdriver.common.actions.wheel_input import ScrollOrigin
+
+    path = tmp_path / "bericht.html"
+    path.write_text(report, encoding="utf-8")
+    browser = _browser()
+    try:
+        browser.get(path.as_uri())
+
+        def at():
+            return browser.execute_script(checks.OFFSETS, "check", "check")
+
+        canvas = browser.find_element("css selector", ".dv-side[data-side=new] .dv-canvas")
+        start = at()
+        ActionChains(browser).scroll_from_origin(ScrollOrigin.from_element(canvas), 0, -120).perform()
+        zoomed = at()
+        for side in ("old", "new"):
+            assert abs(zoomed[side]["width"] / start[side]["width"] - 1.25) < 0.02, (start, zoomed)
+        ActionChains(browser).move_to_element_with_offset(canvas, 100, 100).click_and_hold().move_by_offset(
+            -50, -30
+        ).release().perform()
+        dragged = at()
+        for side in ("old", "new"):
+            assert abs(dragged[side]["dx"] - (zoomed[side]["dx"] - 50)) < 1.5, (zoomed, dragged)
+            assert abs(dragged[side]["dy"] - (zoomed[side]["dy"] - 30)) < 1.5, (zoomed, dragged)
+        box = canvas.rect
+        cx, cy = box["x"] + box["width"] / 2, box["y"] + box["height"] / 2
+
+        def touch(kind, spread):
+            points = [{"x": cx - spread, "y": cy, "id": 1}, {"x": cx + spread, "y": cy, "id": 2}]
+            browser.execute_cdp_cmd("Input.dispatchTouchEvent", {"type": kind, "touchPoints": points})
+
+        touch("touchStart", 40)
+        for spread in (50, 60, 70, 80):
+            touch("touchMove", spread)
+        browser.execute_cdp_cmd("Input.dispatchTouchEvent", {"type": "touchEnd", "touchPoints": []})
+        pinched = at()
+        for side in ("old", "new"):
+            assert abs(pinched[side]["width"] / dragged[side]["width"] - 2) < 0.05, (dragged, pinched)
+    finally:
+        browser.quit()

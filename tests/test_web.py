@@ -274,6 +274,10 @@ def test_compare_two_versions_shows_the_highlighted_change(library, browser):
     report = requests.get(href, cookies={c["name"]: c["value"] for c in driver.get_cookies()})
     assert report.status_code == 200 and "attachment" in report.headers["content-disposition"]
     assert 'data-element-id="Task_Vorgang_archivieren"' in report.text and "diff-added" in report.text
+    assert (
+        "<title>Vergleich: Gewerbeanmeldung, trier/gewerbeanmeldung@1.0.0 → trier/gewerbeanmeldung@1.1.0</title>"
+        in report.text
+    )
 
 
 def test_compare_with_the_original_it_was_derived_from(library, browser):

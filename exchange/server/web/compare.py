@@ -50,7 +50,9 @@ def report_of(store, lang, old_row, new_row, cost):
         from procex.bpmn.report_html import diff_report
 
         old, new, diff = diff_of(store, old_row, new_row)
-        return diff_report(diff, lang=lang, old_model=old, new_model=new)
+        return diff_report(
+            diff, lang=lang, old_model=old, new_model=new, old_label=_ref(old_row), new_label=_ref(new_row)
+        )
 
     key = ("report", old_row.model_sha256, new_row.model_sha256, lang, _ref(old_row), _ref(new_row))
     return cost.get_or_compute(key, compute, text_size)
