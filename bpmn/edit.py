@@ -437,6 +437,12 @@ def route(a, b):
     bx, by = b.x, b.y + b.height / 2
     if abs(ay - by) < 1:
         return [(ax, ay), (bx, by)]
+    centre = a.x + a.width / 2
+    if b.x <= centre <= b.x + b.width and (b.y >= a.y + a.height or b.y + b.height <= a.y):
+        # one above the other (a step moved into the lane below): straight down or up
+        if b.y >= a.y + a.height:
+            return [(centre, a.y + a.height), (centre, b.y)]
+        return [(centre, a.y), (centre, b.y + b.height)]
     if bx > ax:
         mid = (ax + bx) / 2
         return [(ax, ay), (mid, ay), (mid, by), (bx, by)]
