@@ -74,12 +74,12 @@ def variant(name, city, rng):
     return f"{name} – Stadt {city.replace('-', ' ').title()}"
 
 
-def library(services, rng):
+def library(services, rng, size=LIBRARY_SIZE):
     cities = publishers(rng)
     popular = services[:]
     rng.shuffle(popular)
     weights = [1 / (rank + 1) ** 0.9 for rank in range(len(popular))]  # a few services everywhere
-    chosen = rng.choices(popular, weights, k=LIBRARY_SIZE)
+    chosen = rng.choices(popular, weights, k=size)
     items, slugs = [], set()
     for n, service in enumerate(chosen):
         city = rng.choice(cities)

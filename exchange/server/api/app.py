@@ -2,7 +2,7 @@
 
 ``create_app(settings)`` builds the app around one Store; ``create_app_from_env()`` is what
 uvicorn workers import (`procex serve`). The routes live in one module per resource (service,
-members, index, adoptions, processes, publishing), each an APIRouter whose handlers take the
+members, index, suggest, adoptions, processes, publishing), each an APIRouter whose handlers take the
 app's store and settings through a dependency (context.py), so several apps can run in one
 process. Every error answer has one shape (error_handlers.py). The OpenAPI document is at
 /openapi.json; there is no Swagger UI or ReDoc page, which would load JavaScript from a CDN into
@@ -11,7 +11,16 @@ the library's origin, where members paste their tokens. HTML pages are added by 
 
 from fastapi import Depends, FastAPI
 
-from procex.exchange.server.api import adoptions, error_handlers, index, members, processes, publishing, service
+from procex.exchange.server.api import (
+    adoptions,
+    error_handlers,
+    index,
+    members,
+    processes,
+    publishing,
+    service,
+    suggest,
+)
 from procex.exchange.server.api.head import HeadAsGet
 from procex.exchange.server.api.limits import BodyLimit
 from procex.exchange.server.api.text_check import declared_parameters_follow_the_text_rule
@@ -21,7 +30,7 @@ from procex.exchange.server.web import routes as web
 
 # In this order: adoptions' /processes/{publisher}/{slug}/adoptions before processes'
 # /processes/{publisher}/{slug}/{version}, which would otherwise take it.
-ROUTERS = (service, members, index, adoptions, processes, publishing)
+ROUTERS = (service, members, index, suggest, adoptions, processes, publishing)
 
 
 def create_app(settings=None, store=None):

@@ -24,6 +24,10 @@ columns (Land, FIM status, Detaillierungsstufe), adoptions and rank boost, the v
 typo fallback, and one change counter (``library_state``) that the listing's ETag reads instead
 of counting four tables; ``processes.serial`` numbers each process's last change. It backfills
 every listed process from its latest version (some 2 ms per process).
+Step 6 adds the suggest index (storage/suggest_index.py): each listed process's name (one row per
+distinct normalised name, with its stems as postings) and the stems of its keywords and task
+labels, so that the server ranks candidates for a catalogue (keys through step 5's key table)
+without reading the library; filled from every listed process's latest version.
 """
 
 import json
@@ -361,7 +365,45 @@ def _backfill_index(conn):
         search_index.write(conn, process_id, doc, adopted.get(process_id, 0), serial)
 
 
-STEPS = [(1, _step1), (2, _step2), (3, _step3), (4, _step4), (5, _step5)]
+def _step6(conn):
+    meta = sa.MetaData()
+    sa.Table(
+        "suggest_names",
+        meta,
+        sa.Column("id", sa.Integer, primary_key=True),
+        sa.Column("name_key", sa.Text, nullable=False, unique=True),
+        sa.Column("name", sa.Text, nullable=False),
+        sa.Column("stems", sa.Text, nullable=False),
+        sa.Column("tokens", sa.Integer, nullable=False),
+        sa.Column("refs", sa.Integer, nullable=False),
+    )
+    sa.Table(
+        "suggest_postings",
+        meta,
+        sa.Column("stem", sa.Text, primary_key=True),
+        sa.Column("name_id", sa.Integer, primary_key=True),
+    )
+    sa.Table(
+        "suggest_processes",
+        meta,
+        sa.Column("process_id", sa.Integer, primary_key=True, autoincrement=False),
+        sa.Column("publisher", sa.String(64), nullable=False),
+        sa.Column("slug", sa.String(64), nullable=False),
+        sa.Column("name_id", sa.Integer, nullable=False),
+        sa.Column("extra", sa.Text, nullable=False),
+        sa.Column("leika_keys", sa.Text, nullable=False),
+        sa.Column("adoptions", sa.Integer, nullable=False),
+    )
+    meta.create_all(conn)
+    conn.execute(sa.text("CREATE INDEX ix_suggest_processes_name ON suggest_processes (name_id)"))
+    conn.execute(sa.text("CREATE INDEX ix_suggest_processes_publisher ON suggest_processes (publisher, name_id)"))
+    conn.execute(sa.text("CREATE INDEX ix_suggest_postings_name ON suggest_postings (name_id)"))
+    from procex.exchange.server.storage import suggest_index
+
+    suggest_index.rebuild(conn)
+
+
+STEPS = [(1, _step1), (2, _step2), (3, _step3), (4, _step4), (5, _step5), (6, _step6)]
 SCHEMA_VERSION = STEPS[-1][0]
 
 

@@ -20,7 +20,7 @@ from sqlalchemy.dialects import sqlite as sqlite_dialect
 
 from procex.core.errors import ProcexError
 from procex.exchange.library import package
-from procex.exchange.server.storage import migrations, search, search_index
+from procex.exchange.server.storage import migrations, search, search_index, suggest_index
 from procex.exchange.server.storage.search import SearchPage, SearchQuery
 
 DEFAULT_DB = "procex-library.sqlite"
@@ -140,6 +140,37 @@ adoptions = sa.Table(
     sa.Column("version_id", sa.Integer, sa.ForeignKey("versions.id"), nullable=False),
     sa.Column("member_id", sa.Integer, sa.ForeignKey("members.id"), nullable=False),
     sa.Column("adopted_at", sa.String(32), nullable=False),
+)
+
+
+# The suggest index (schema step 6, storage/suggest_index.py): what ranking a catalogue's candidates
+# reads, per listed process, so that the server answers without reading the whole library.
+suggest_names = sa.Table(  # one row per distinct normalised name of a listed process
+    "suggest_names",
+    meta,
+    sa.Column("id", sa.Integer, primary_key=True),
+    sa.Column("name_key", sa.Text, nullable=False, unique=True),
+    sa.Column("name", sa.Text, nullable=False),
+    sa.Column("stems", sa.Text, nullable=False),  # its stems, space-separated
+    sa.Column("tokens", sa.Integer, nullable=False),  # how many stems the name has
+    sa.Column("refs", sa.Integer, nullable=False),  # how many listed processes carry it
+)
+suggest_postings = sa.Table(  # stem -> the names that have it
+    "suggest_postings",
+    meta,
+    sa.Column("stem", sa.Text, primary_key=True),
+    sa.Column("name_id", sa.Integer, primary_key=True),
+)
+suggest_processes = sa.Table(
+    "suggest_processes",
+    meta,
+    sa.Column("process_id", sa.Integer, primary_key=True, autoincrement=False),
+    sa.Column("publisher", sa.String(64), nullable=False),
+    sa.Column("slug", sa.String(64), nullable=False),
+    sa.Column("name_id", sa.Integer, nullable=False),
+    sa.Column("extra", sa.Text, nullable=False),  # stems of keywords and task labels, space-separated
+    sa.Column("leika_keys", sa.Text, nullable=False),  # its 14-digit Leistungsschlüssel, space-separated
+    sa.Column("adoptions", sa.Integer, nullable=False),  # members that adopted any version
 )
 
 
@@ -577,6 +608,7 @@ class Store:
                 .values(latest_version=None, latest_version_id=None, updated_at=package.utc_now())
             )
             search_index.remove(conn, process_id, serial)
+            suggest_index.remove(conn, process_id)
             return
         manifest = json.loads(latest.manifest)
         conn.execute(
@@ -589,8 +621,10 @@ class Store:
                 updated_at=package.utc_now(),
             )
         )
-        doc = search_index.document(manifest, (latest.task_labels or "").split("\n"))
-        search_index.write(conn, process_id, doc, self._adopted_by(conn, process_id), serial)
+        labels = (latest.task_labels or "").split("\n")
+        adopted = self._adopted_by(conn, process_id)
+        search_index.write(conn, process_id, search_index.document(manifest, labels), adopted, serial)
+        suggest_index.write(conn, process_id, latest.publisher, latest.slug, manifest, labels, adopted)
 
     @staticmethod
     def _adopted_by(conn, process_id):
@@ -675,6 +709,7 @@ class Store:
             ).first()
             if created:
                 self._count_adoption(conn, row.process_id)
+                suggest_index.set_adoptions(conn, row.process_id, self._adopted_by(conn, row.process_id))
         return created, {"version": row.version, "adopter": _adopter(member), "adopted_at": found.adopted_at}
 
     def _count_adoption(self, conn, process_id):

@@ -1,0 +1,179 @@
+"""The suggest index: what the server reads to rank a catalogue's candidates (server/suggest.py).
+
+For every listed process (its latest unyanked version) the store keeps, in the writer's transaction:
+
+- its name, as one row per distinct normalised name (``suggest_names``: the name as first seen,
+  its number of stems, how many listed processes carry it) with the name's stems as postings
+  (``suggest_postings``: stem -> names), the same stems procex suggest computes on the client
+  (catalogue/suggest.name_stems);
+- the stems of its keywords and task labels (at most 50 labels of 200 characters, as the listing
+  gives them), its 14-digit Leistungsschlüssel and its adoptions (``suggest_processes``);
+The keys themselves are looked up in the search's key table (``process_keys``, whose primary key
+is the btree that answers the exact key and every prefix by a range).
+
+``rebuild`` fills it from the stored versions (schema step 6, and tools that fill a database in
+bulk past the store).
+"""
+
+import json
+
+import sqlalchemy as sa
+
+from procex.bpmn.text import label_tokens, normalize_label
+
+INDEX_TASKS = 50  # the listing's limits (store.INDEX_TASKS, INDEX_LABEL_CHARS): the client ranks on those
+INDEX_LABEL_CHARS = 200
+
+
+def _tables():
+    from procex.exchange.server.storage import store
+
+    return store.suggest_names, store.suggest_postings, store.suggest_processes
+
+
+def process_fields(manifest, labels, stems_cache=None):
+    """(name, name_key, name stems, extra stems, keys) of a process as suggest ranks it."""
+    from procex.exchange.catalogue.suggest import name_stems
+
+    cache = {} if stems_cache is None else stems_cache
+    name = manifest.get("name", "")
+    tasks = [label[:INDEX_LABEL_CHARS] for label in labels if label][:INDEX_TASKS]
+    extra = frozenset(s for label in (*manifest.get("keywords", []), *tasks) for s in label_tokens(label))
+    keys = [k for k in dict.fromkeys(manifest.get("leistungsschluessel") or []) if isinstance(k, str) and len(k) == 14]
+    return name, normalize_label(name), name_stems(name, cache), extra, keys
+
+
+def _name_id(conn, name, name_key, stems):
+    """The id of the name row for ``name_key``, made (with its postings) when new; counts one more use."""
+    names, postings, _ = _tables()
+    found = conn.execute(sa.select(names.c.id).where(names.c.name_key == name_key)).scalar()
+    if found is not None:
+        conn.execute(names.update().where(names.c.id == found).values(refs=names.c.refs + 1))
+        return found
+    new = conn.execute(
+        names.insert().values(name_key=name_key, name=name, stems=" ".join(sorted(stems)), tokens=len(stems), refs=1)
+    ).inserted_primary_key[0]
+    if stems:
+        conn.execute(postings.insert(), [{"stem": stem, "name_id": new} for stem in sorted(stems)])
+    return new
+
+
+def _release_name(conn, name_id):
+    """One use fewer of a name; a name no listed process carries any more is dropped."""
+    names, postings, _ = _tables()
+    conn.execute(names.update().where(names.c.id == name_id).values(refs=names.c.refs - 1))
+    if conn.execute(sa.select(names.c.refs).where(names.c.id == name_id)).scalar() <= 0:
+        conn.execute(postings.delete().where(postings.c.name_id == name_id))
+        conn.execute(names.delete().where(names.c.id == name_id))
+
+
+def write(conn, process_id, publisher, slug, manifest, labels, adoptions):
+    """Index (or re-index) a listed process from its latest version's manifest and task labels."""
+    _, _, processes = _tables()
+    name, name_key, stems, extra, keys = process_fields(manifest, labels)
+    old = conn.execute(sa.select(processes.c.name_id).where(processes.c.process_id == process_id)).scalar()
+    if old is not None:
+        _release_name(conn, old)
+    name_id = _name_id(conn, name, name_key, stems)
+    values = {
+        "publisher": publisher,
+        "slug": slug,
+        "name_id": name_id,
+        "extra": " ".join(sorted(extra)),
+        "leika_keys": " ".join(keys),
+        "adoptions": adoptions,
+    }
+    if old is None:
+        conn.execute(processes.insert().values(process_id=process_id, **values))
+    else:
+        conn.execute(processes.update().where(processes.c.process_id == process_id).values(**values))
+
+
+def remove(conn, process_id):
+    """Take a process out (its every version yanked)."""
+    _, _, processes = _tables()
+    old = conn.execute(sa.select(processes.c.name_id).where(processes.c.process_id == process_id)).scalar()
+    if old is None:
+        return
+    conn.execute(processes.delete().where(processes.c.process_id == process_id))
+    _release_name(conn, old)
+
+
+def set_adoptions(conn, process_id, adoptions):
+    _, _, processes = _tables()
+    conn.execute(processes.update().where(processes.c.process_id == process_id).values(adoptions=adoptions))
+
+
+def rebuild(conn, chunk=5000, progress=None):
+    """Fill the suggest index from every listed process's latest version (what was there is replaced).
+
+    Reads the processes in id order, ``chunk`` at a time, and keeps only the distinct names in
+    memory; ``progress(done)`` follows it.
+    """
+    names, postings, processes = _tables()
+    for table in (processes, postings, names):
+        conn.execute(table.delete())
+    adopted = dict(
+        conn.execute(
+            sa.text(
+                "SELECT v.process_id, COUNT(DISTINCT a.member_id) FROM adoptions a "
+                "JOIN versions v ON v.id = a.version_id GROUP BY v.process_id"
+            )
+        ).fetchall()
+    )
+    found = {}  # name_key -> [id, name, stems, refs]
+    stems_cache, extra_cache = {}, {}
+    last, done = 0, 0
+    while True:
+        rows = conn.execute(
+            sa.text(
+                "SELECT p.id, p.publisher, p.slug, v.manifest, v.task_labels FROM processes p "
+                "JOIN versions v ON v.id = p.latest_version_id WHERE p.id > :last ORDER BY p.id LIMIT :chunk"
+            ),
+            {"last": last, "chunk": chunk},
+        ).fetchall()
+        if not rows:
+            break
+        process_rows = []
+        for row in rows:
+            manifest = json.loads(row.manifest)
+            labels = (row.task_labels or "").split("\n")
+            signature = (manifest.get("name", ""), tuple(manifest.get("keywords", [])), row.task_labels or "")
+            fields = extra_cache.get(signature)
+            if fields is None:
+                fields = extra_cache[signature] = process_fields(manifest, labels, stems_cache)
+            name, name_key, stems, extra, _ = fields
+            keys = [
+                k
+                for k in dict.fromkeys(manifest.get("leistungsschluessel") or [])
+                if isinstance(k, str) and len(k) == 14
+            ]
+            entry = found.get(name_key)
+            if entry is None:
+                entry = found[name_key] = [len(found) + 1, name, stems, 0]
+            entry[3] += 1
+            process_rows.append(
+                {
+                    "process_id": row.id,
+                    "publisher": row.publisher,
+                    "slug": row.slug,
+                    "name_id": entry[0],
+                    "extra": " ".join(sorted(extra)),
+                    "leika_keys": " ".join(keys),
+                    "adoptions": int(adopted.get(row.id, 0)),
+                }
+            )
+        conn.execute(processes.insert(), process_rows)
+        last, done = rows[-1].id, done + len(rows)
+        if progress:
+            progress(done)
+    name_rows = [
+        {"id": nid, "name_key": key, "name": name, "stems": " ".join(sorted(stems)), "tokens": len(stems), "refs": refs}
+        for key, (nid, name, stems, refs) in found.items()
+    ]
+    posting_rows = [{"stem": stem, "name_id": nid} for nid, _, stems, _ in found.values() for stem in sorted(stems)]
+    for rows_, table in ((name_rows, names), (posting_rows, postings)):
+        for start in range(0, len(rows_), 5000):
+            conn.execute(table.insert(), rows_[start : start + 5000])
+    if conn.dialect.name == "postgresql" and name_rows:
+        conn.execute(sa.text("SELECT setval(pg_get_serial_sequence('suggest_names', 'id'), :n)"), {"n": len(name_rows)})
