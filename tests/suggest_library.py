@@ -60,7 +60,15 @@ def seed(db, size, seed_value=8):
     ]
     adopter_ids = [len(member_rows) + n for n in range(1, ADOPTERS + 1)]
     member_rows += [
-        {"id": i, "slug": f"nutzer-{i}", "name": f"Nutzer {i}", "ags": "07000000", "created_at": NOW, "agreed_at": None, "agreement_license": None}
+        {
+            "id": i,
+            "slug": f"nutzer-{i}",
+            "name": f"Nutzer {i}",
+            "ags": "07000000",
+            "created_at": NOW,
+            "agreed_at": None,
+            "agreement_license": None,
+        }
         for i in adopter_ids
     ]
     process_rows, version_rows, model_rows, adoption_rows = [], [], [], []

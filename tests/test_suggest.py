@@ -331,9 +331,11 @@ def test_cli_suggest_against_a_real_library(tmp_path, monkeypatch, capsys):
 # --- the library listing: index endpoint, cache, fallback ---------------------------------------
 
 
-def test_suggest_reads_the_index_once_and_reuses_the_cache(tmp_path, monkeypatch, capsys):
+def test_suggest_asks_the_library_and_downloads_nothing_of_it(tmp_path, monkeypatch, capsys):
+    """procex suggest sends the waiting entries (one POST /suggest) and reads no listing; the answer
+    follows the library's changes at once, since nothing is cached in between."""
     from procex.exchange.catalogue.entries import write_catalogue
-    from procex.exchange.catalogue.suggest import INDEX_CACHE
+    from procex.exchange.catalogue.suggest import INDEX_CACHE, SUGGEST_CACHE
     from procex.exchange.workspace.folder import Workspace
     from tests.libserver import LibraryServer, make_db
 
@@ -364,23 +366,17 @@ def test_suggest_reads_the_index_once_and_reuses_the_cache(tmp_path, monkeypatch
                 return [
                     line.split('"')[1]
                     for line in server.log().splitlines()
-                    if '"GET /api/v1/' in line and "/health" not in line
+                    if "/api/v1/" in line and "/health" not in line and '"PUT ' not in line
                 ]
 
             first = run()
             assert first["coverage"] == {"waiting": 2, "covered": 1, "exact": 1}
-            # One request for the whole listing; adoption counts come with it (no per-candidate calls).
-            assert requests_logged() == ["GET /api/v1/index HTTP/1.1"]
-            cache = json.loads(ws.path(*INDEX_CACHE).read_text("utf-8"))
-            assert cache["library"] == server.url and cache["etag"].startswith('"ix-')
-            assert [(i["publisher"], i["slug"], i["latest"]) for i in cache["items"]] == [
-                (trier.slug, "gewerbeanmeldung", "1.0.0")
-            ]
+            assert first["library_processes"] == 1
+            assert requests_logged() == ["POST /api/v1/suggest HTTP/1.1"]  # no listing, no adoption calls
+            assert not ws.path(*INDEX_CACHE).exists()
+            cache = json.loads(ws.path(*SUGGEST_CACHE).read_text("utf-8"))
+            assert cache["library"] == server.url and cache["limit"] == 5 and len(cache["entries"]) == 2
 
-            assert run() == first
-            assert " 304 " in server.log().splitlines()[-1] and server.log().count("GET /api/v1/index") == 2
-
-            # A change in the library: the next suggest downloads again and refreshes the cache.
             assert (
                 server.publish(
                     trier, "hundesteuer", "1.0.0", name="Hundesteuer Anmeldung", leistungsschluessel=["99102013104000"]
@@ -388,26 +384,20 @@ def test_suggest_reads_the_index_once_and_reuses_the_cache(tmp_path, monkeypatch
                 == 201
             )
             assert run()["coverage"] == {"waiting": 2, "covered": 2, "exact": 2}
-            assert '/index HTTP/1.1" 200' in server.log().splitlines()[-1]
-            refreshed = json.loads(ws.path(*INDEX_CACHE).read_text("utf-8"))
-            assert refreshed["etag"] != cache["etag"] and refreshed["count"] == 2
-
-            # A damaged cache is ignored (and replaced), never trusted.
-            ws.path(*INDEX_CACHE).write_text('{"library": "x", "etag": ', "utf-8")
-            assert run()["coverage"]["covered"] == 2
-            assert json.loads(ws.path(*INDEX_CACHE).read_text("utf-8"))["etag"] == refreshed["etag"]
+            assert requests_logged()[-1] == "POST /api/v1/suggest HTTP/1.1"
     finally:
         cleanup()
 
 
-def test_suggest_offline_uses_the_cached_listing(tmp_path, monkeypatch, capsys):
-    """A first suggest caches the listing; with the library stopped, suggest answers from the cache
-    and says so in one line on stderr. A refusal (401) is never answered from the cache, and
-    without a cache an unreachable library is the error it always was."""
+def test_suggest_offline_uses_the_last_answer(tmp_path, monkeypatch, capsys):
+    """A first suggest keeps the library's answer; with the library stopped, suggest answers from it
+    and says so in one line on stderr. A refusal (401) is never answered from the cache, an entry
+    the cache does not know makes the unreachable library the error it always was, and so does a
+    missing cache."""
     from datetime import datetime
 
     from procex.exchange.catalogue.entries import write_catalogue
-    from procex.exchange.catalogue.suggest import INDEX_CACHE
+    from procex.exchange.catalogue.suggest import SUGGEST_CACHE
     from procex.exchange.workspace.folder import Workspace
     from tests.libserver import LibraryServer, make_db, warned_model
 
@@ -431,7 +421,7 @@ def test_suggest_offline_uses_the_cached_listing(tmp_path, monkeypatch, capsys):
             monkeypatch.setenv("PROCEX_TOKEN", koblenz.token)
             code, online, err = run("--json")
             assert code == 0 and err == "", err
-            cache = json.loads(ws.path(*INDEX_CACHE).read_text("utf-8"))
+            cache = json.loads(ws.path(*SUGGEST_CACHE).read_text("utf-8"))
             fetched = datetime.fromisoformat(cache["fetched_at"].replace("Z", "+00:00"))
             assert abs((datetime.now(fetched.tzinfo) - fetched).total_seconds()) < 120
 
@@ -448,18 +438,67 @@ def test_suggest_offline_uses_the_cached_listing(tmp_path, monkeypatch, capsys):
         assert json.loads(offline)["entries"][0]["candidates"][0]["validation"] == {"errors": 0, "warnings": 2}
         when = fetched.astimezone().strftime("%Y-%m-%d %H:%M")
         assert err.splitlines() == [
-            f"note: the library at {server.url} cannot be reached; using the cached "
-            f"listing downloaded {when} {fetched.astimezone().strftime('%Z')} (1 process)"
+            f"note: the library at {server.url} cannot be reached; using its suggestions from "
+            f"{when} {fetched.astimezone().strftime('%Z')} (1 process)"
         ]
         code, out, err = run()
         assert code == 0 and "geprüft: keine Fehler, 2 Warnungen" in out and len(err.splitlines()) == 1
+        code, out, err = run("--limit", "6")  # the cache holds 5 per entry: not enough
+        assert code == 1 and "cannot reach the library" in err
 
-        ws.path(*INDEX_CACHE).unlink()
+        write_catalogue(
+            tmp_path / "ws/catalogue.csv",
+            [
+                E("99050012104000", "Gewerbeanmeldung", "planned", "Ordnungsamt"),
+                E("99102013104000", "Hundesteuer", "planned", "Steueramt"),  # never asked
+            ],
+        )
+        code, out, err = run()
+        assert code == 1 and out == "" and f"cannot reach the library at {server.url}" in err
+
+        ws.path(*SUGGEST_CACHE).unlink()
         code, out, err = run()
         assert code == 1 and out == ""
-        assert f"cannot reach the library at {server.url} to download the library index" in err
+        assert f"cannot reach the library at {server.url} to ask the library for suggestions" in err
     finally:
         cleanup()
+
+
+class _Older:
+    """A client of a library older than POST /suggest: it answers 404 there and serves the listing."""
+
+    base_url = "http://library.invalid"
+
+    def __init__(self):
+        self.listed = 0
+
+    def suggest(self, entries, limit=5):
+        from procex.exchange.library.client import LibraryError
+
+        raise LibraryError("not found: no such resource", status=404, code="not_found")
+
+    def index(self, progress=None, etag=None):
+        self.listed += 1
+        return LIBRARY, '"ix-1"'
+
+    def adoptions(self, publisher, slug):
+        return None
+
+
+def test_an_older_library_is_ranked_here_over_its_listing(tmp_path):
+    from procex.exchange.catalogue.entries import write_catalogue
+    from procex.exchange.catalogue.suggest import LibraryIndex, suggest_for_workspace
+    from procex.exchange.workspace.folder import Workspace
+
+    ws = Workspace.init(tmp_path / "ws", "Stadt Koblenz", "07111000", "http://library.invalid", slug="koblenz")
+    entries = [e for e in CATALOGUE if not e.process and e.leistungsschluessel != "99102017002000"]
+    write_catalogue(tmp_path / "ws/catalogue.csv", entries)
+    older = _Older()
+    result = suggest_for_workspace(ws, client=older)
+    assert older.listed == 1
+    expected = suggest(entries, LibraryIndex(LIBRARY, own_publisher="koblenz"))
+    assert expected.suggestions and any(s.candidates for s in expected.suggestions)
+    assert [s.as_json() for s in result.suggestions] == [s.as_json() for s in expected.suggestions]
 
 
 class _OlderLibrary:

@@ -16,6 +16,7 @@ import pytest
 from procex.exchange.catalogue import entries as catalogue
 from procex.exchange.catalogue.suggest import LibraryIndex, suggest, waiting_entries
 from procex.exchange.server.storage.store import Store
+from tests import libserver
 from tests.conftest import REPO
 from tests.libserver import LibraryServer, Member, make_db
 from tests.suggest_library import seed
@@ -50,7 +51,9 @@ def _server(lib, member, entries, limit=5):
     answers = []
     for start in range(0, len(entries), 100):
         body = {
-            "entries": [{"leistungsschluessel": e.leistungsschluessel, "title": e.title} for e in entries[start : start + 100]],
+            "entries": [
+                {"leistungsschluessel": e.leistungsschluessel, "title": e.title} for e in entries[start : start + 100]
+            ],
             "limit": limit,
         }
         response = lib.post("/suggest", member, json=body)
@@ -60,7 +63,13 @@ def _server(lib, member, entries, limit=5):
 
 
 def _comparable(candidate):
-    return (candidate["ref"], candidate["match"], candidate["score"], candidate["adoptions"], json.dumps(candidate["validation"]))
+    return (
+        candidate["ref"],
+        candidate["match"],
+        candidate["score"],
+        candidate["adoptions"],
+        json.dumps(candidate["validation"]),
+    )
 
 
 def test_server_ranks_as_the_client_does(library):
@@ -82,3 +91,59 @@ def test_server_ranks_as_the_client_does(library):
         assert all(c["publisher"] != "koblenz" for c in answer["candidates"])
         covered += bool(answer["candidates"])
     assert covered > len(entries) // 2  # the comparison is not over empty answers
+
+
+servers = libserver.servers  # the fixture: a small running library per backend
+
+GEWERBE = {"leistungsschluessel": "99050012104000", "title": "Gewerbeanmeldung"}
+
+
+def _refs(lib, member, entry=GEWERBE):
+    response = lib.post("/suggest", member, json={"entries": [entry]})
+    assert response.status_code == 200, response.text
+    answer = response.json()["entries"][0]
+    return [(c["ref"], c["match"], c["adoptions"]) for c in answer["candidates"]], answer["total"]
+
+
+def test_the_index_follows_publishing_yanking_and_adopting(servers):
+    lib = servers("reciprocal")
+    trier, mainz, koblenz = lib.member(prefix="t"), lib.member(prefix="m"), lib.member(prefix="k")
+    assert lib.publish(trier, "gewerbeanmeldung", "1.0.0")[0].status_code == 201
+    assert lib.publish(koblenz, "gewerbeanmeldung", "1.0.0")[0].status_code == 201  # its own: never proposed
+    mine = lambda refs: [r for r in refs if r[0].split("/")[0] in (trier.slug, mainz.slug, koblenz.slug)]  # noqa: E731
+    assert mine(_refs(lib, koblenz)[0]) == [(f"{trier.slug}/gewerbeanmeldung@1.0.0", "exact", 0)]
+    assert lib.publish(trier, "gewerbeanmeldung", "1.1.0", name="Gewerbe anmelden")[0].status_code == 201
+    assert lib.post(f"/processes/{trier.slug}/gewerbeanmeldung/1.0.0/adoptions", mainz).status_code == 201
+    assert mine(_refs(lib, koblenz)[0]) == [(f"{trier.slug}/gewerbeanmeldung@1.1.0", "exact", 1)]
+    # A name only the caller carries is no candidate; by name alone the other one is found.
+    by_name = {"leistungsschluessel": "", "title": "Gewerbe anmelden"}
+    assert mine(_refs(lib, koblenz, by_name)[0]) == [(f"{trier.slug}/gewerbeanmeldung@1.1.0", "similar", 1)]
+    for version in ("1.1.0", "1.0.0"):
+        response = lib.post(f"/processes/{trier.slug}/gewerbeanmeldung/{version}/yank", trier, json={"reason": "alt"})
+        assert response.status_code == 200
+    assert mine(_refs(lib, koblenz)[0]) == []  # every version withdrawn: no longer listed
+    assert mine(_refs(lib, mainz)[0]) == [(f"{koblenz.slug}/gewerbeanmeldung@1.0.0", "exact", 0)]
+
+
+def test_bad_suggest_requests_are_refused_clearly(servers):
+    lib = servers("reciprocal")
+    member, outsider = lib.member(prefix="s"), lib.member(agreed=False, prefix="o")
+    assert lib.post("/suggest", json={"entries": [GEWERBE]}).status_code == 401
+    refused = lib.post("/suggest", outsider, json={"entries": [GEWERBE]})
+    assert refused.status_code == 403 and refused.json()["error"]["code"] == "agreement_required"
+    for body, where in (
+        ({"entries": []}, "body.entries"),
+        ({"entries": [{"leistungsschluessel": "9905", "title": "x"}]}, "body.entries.0.leistungsschluessel"),
+        ({"entries": [GEWERBE] * 201}, "body.entries"),
+        ({"entries": [GEWERBE], "limit": 0}, "body.limit"),
+    ):
+        response = lib.post("/suggest", member, json=body)
+        assert response.status_code in (413, 422), (where, response.text)
+        if response.status_code == 422:
+            assert response.json()["error"]["details"][0]["location"] == where
+    too_big = {"entries": [{"leistungsschluessel": "", "title": "x" * 300}] * 200}
+    assert lib.post("/suggest", member, json=too_big).status_code == 413
+    assert (
+        lib.post("/suggest", member, data="nicht json", headers={"Content-Type": "application/json"}).status_code == 422
+    )
+    assert lib.post("/suggest", member, data="x", headers={"Content-Type": "text/plain"}).status_code == 415

@@ -7,8 +7,13 @@ another action (8 digits), then the same group (5 digits) with a similar name, t
 alone; within a tier by title and task-label similarity (bpmn.text), then by adoptions. A
 ``LibraryIndex`` is built once from the library listing (by key prefix and by label stem), so 148
 entries against 100,000 processes take well under two seconds. Processes of the municipality's own
-publisher are left out: a suggestion is always a peer's process. The listing itself comes in one
-request from the library's index endpoint and is cached with its ETag (``library_listing``).
+publisher are left out: a suggestion is always a peer's process.
+
+The library ranks (POST /api/v1/suggest, exchange/server/suggest.py, the same tiers and scores on
+its indexes): only the entries' keys and titles travel, and the last answer is kept for offline
+use (``library_suggestions``). ``LibraryIndex`` ranks here, over the whole listing, for a library
+older than that endpoint (the listing comes from its index endpoint and is cached with its ETag,
+``library_listing``); it is also the reference the server's ranking is tested against.
 """
 
 import heapq
@@ -457,19 +462,27 @@ def format_text(result, lang="de"):
 
 
 def suggest_for_workspace(ws, statuses=WAITING, limit=5, client=None, progress=None, notice=None):
-    """Read the workspace's catalogue and lock, fetch the library listing once, rank, fill adoptions.
+    """Read the workspace's catalogue and lock and ask the library to rank its waiting entries.
 
-    The library is only asked when some entry waits; adoption counts the listing does not carry
-    are asked per shown candidate, and given up (shown as unknown) after the first refusal.
-    ``progress(fetched, total)`` follows the download of the listing; ``notice(line)`` tells
-    that the cached listing stood in for an unreachable library (default: a line on stderr).
+    The library is only asked when some entry waits. It ranks on its own indexes (POST
+    /api/v1/suggest: the entries' keys and titles go, the candidates come back), so nothing of the
+    library is downloaded; the answer is kept in .procex/cache/suggest.json, and when the library
+    cannot be reached it stands in, with one line to ``notice`` (default: stderr) saying so and
+    from when. A library older than that endpoint is ranked here, over its whole listing
+    (``library_listing``; ``progress(fetched, total)`` follows that download).
     """
     from procex.exchange.library.client import LibraryError
 
     entries, lock = ws.catalogue(), ws.lock()
-    if not waiting_entries(entries, lock, statuses):
+    waiting = waiting_entries(entries, lock, statuses)
+    if not waiting:
         return SuggestResult([], tuple(statuses), 0)
     client = client or ws.client()
+    try:
+        return library_suggestions(ws, client, waiting, statuses, limit, notice)
+    except LibraryError as error:
+        if error.status != 404:
+            raise
     index = LibraryIndex(library_listing(ws, client, progress, notice), own_publisher=ws.slug)
     result = suggest(entries, index, lock, statuses, limit)
     refused = []
@@ -484,6 +497,98 @@ def suggest_for_workspace(ws, statuses=WAITING, limit=5, client=None, progress=N
             return None
 
     return fill_adoptions(result, adoptions_of)
+
+
+# --- the library's own ranking, its last answer cached in the workspace ---------------------------
+
+SUGGEST_CACHE = (".procex", "cache", "suggest.json")
+
+
+def _entry_key(entry):
+    return f"{entry.leistungsschluessel or ''}\t{entry.title or ''}"
+
+
+def library_suggestions(ws, client, waiting, statuses=WAITING, limit=5, notice=None):
+    """The library's ranking of the ``waiting`` entries (POST /api/v1/suggest) as a SuggestResult.
+
+    Each answer is kept per entry (key and title) in .procex/cache/suggest.json with the time it
+    came; when the library cannot be reached (no connection, timeout; not a refusal) and the cache
+    holds every waiting entry at this ``limit`` or more, the cached answers stand in and
+    ``notice`` gets one line saying so. A library without the endpoint raises LibraryError 404.
+    """
+    from procex.core.files import atomic_write
+    from procex.exchange.library import package
+    from procex.exchange.library.client import UNREACHABLE, LibraryError
+
+    path = ws.path(*SUGGEST_CACHE)
+    try:
+        answers, listed = client.suggest([(e.leistungsschluessel, e.title) for e in waiting], limit)
+    except LibraryError as error:
+        cached = _read_suggest_cache(path, client.base_url) if error.code == UNREACHABLE else None
+        known = cached["entries"] if cached and cached["limit"] >= limit else {}
+        if not all(_usable_answer(known.get(_entry_key(e))) for e in waiting):
+            raise
+        (notice or _notice)(
+            f"note: the library at {client.base_url} cannot be reached; using its suggestions from "
+            f"{_local_time(cached.get('fetched_at'), path)} ({_processes(cached['library_processes'])})"
+        )
+        answers = [dict(known[_entry_key(e)], candidates=known[_entry_key(e)]["candidates"][:limit]) for e in waiting]
+        listed = cached["library_processes"]
+    else:
+        data = {
+            "library": client.base_url,
+            "fetched_at": package.utc_now(),
+            "limit": limit,
+            "library_processes": listed,
+            "entries": {_entry_key(e): answer for e, answer in zip(waiting, answers, strict=True)},
+        }
+        try:
+            atomic_write(path, json.dumps(data, ensure_ascii=False, separators=(",", ":")).encode("utf-8"))
+        except OSError:
+            pass  # a cache that cannot be written costs the offline answer, nothing else
+    suggestions = [_suggestion(entry, answer) for entry, answer in zip(waiting, answers, strict=True)]
+    return SuggestResult(suggestions, tuple(statuses), listed)
+
+
+def _suggestion(entry, answer):
+    candidates = [
+        Candidate(
+            dict(c, latest=c.get("version")),
+            c.get("match") if c.get("match") in _TIER_RANK else "similar",
+            float(c.get("score") or 0),
+            c.get("adoptions") if isinstance(c.get("adoptions"), int) else None,
+        )
+        for c in answer["candidates"]
+    ]
+    by_tier = {tier: n for tier, n in answer["by_match"].items() if tier in _TIER_RANK and isinstance(n, int) and n}
+    return Suggestion(entry, candidates, answer["total"], by_tier)
+
+
+def _usable_answer(answer):
+    return (
+        isinstance(answer, dict)
+        and isinstance(answer.get("candidates"), list)
+        and all(isinstance(c, dict) and isinstance(c.get("ref"), str) for c in answer["candidates"])
+        and isinstance(answer.get("total"), int)
+        and isinstance(answer.get("by_match"), dict)
+    )
+
+
+def _read_suggest_cache(path, library):
+    """The cached suggestions of ``library``, or None when absent or unusable."""
+    try:
+        data = json.loads(path.read_bytes())
+    except (OSError, ValueError):
+        return None
+    if (
+        not isinstance(data, dict)
+        or data.get("library") != library
+        or not isinstance(data.get("entries"), dict)
+        or not isinstance(data.get("limit"), int)
+        or not isinstance(data.get("library_processes"), int)
+    ):
+        return None
+    return data
 
 
 # --- the library listing, cached in the workspace -----------------------------------------------

@@ -662,6 +662,50 @@ class LibraryClient:
             )
         return data
 
+    SUGGEST_BODY_BYTES = 48 * 1024  # under the server's 64 KiB for small bodies
+    SUGGEST_ENTRIES = 200  # the server's most per request
+
+    def suggest(self, entries, limit=5):
+        """The library's ranked candidates for catalogue entries [(leistungsschluessel, title)]:
+        (answers in the same order, the number of other members' listed processes).
+
+        Sent in parts that keep each body under the server's limit; one POST /suggest per part. A
+        library older than the endpoint answers LibraryError status 404.
+        """
+        action = "ask the library for suggestions"
+        answers, listed, part, size = [], 0, [], 0
+        parts = []
+        for key, title in entries:
+            entry = {"leistungsschluessel": key or "", "title": (title or "")[:300]}
+            cost = len(json.dumps(entry, ensure_ascii=False).encode("utf-8")) + 2
+            if part and (size + cost > self.SUGGEST_BODY_BYTES or len(part) >= self.SUGGEST_ENTRIES):
+                parts.append(part)
+                part, size = [], 0
+            part.append(entry)
+            size += cost
+        if part:
+            parts.append(part)
+        for part in parts:
+            body = json.dumps({"entries": part, "limit": limit}, ensure_ascii=False).encode("utf-8")
+            response = self._request(
+                "POST", "/suggest", action, data=body, headers={"Content-Type": "application/json"}
+            )
+            answer = self._json(response, action, (("entries", list), ("library_processes", int)))
+            if len(answer["entries"]) != len(part):
+                raise self._unusable(action, f"{len(answer['entries'])} answers for {len(part)} entries")
+            for found in answer["entries"]:
+                try:
+                    expect_object(
+                        found, "an entry's answer", (("candidates", list), ("total", int), ("by_match", dict))
+                    )
+                    for candidate in found["candidates"]:
+                        expect_object(candidate, "a candidate", (("ref", str), ("publisher", str), ("slug", str)))
+                except AnswerProblemError as problem:
+                    raise self._unusable(action, str(problem)) from None
+            answers += answer["entries"]
+            listed = answer["library_processes"]
+        return answers, listed
+
     def adoptions(self, publisher, slug):
         action = f"list adoptions of {publisher}/{slug}"
         return self._json(self._request("GET", f"/processes/{publisher}/{slug}/adoptions", action), action)
