@@ -7,8 +7,9 @@ object (8 digits), same LeiKa group (5 digits) with a similar name, a similar na
 the process's name + 0.4 x the share of the query's stems found in the name, keywords and task
 labels; ties by adoptions, publisher, slug. The caller's own processes are left out.
 
-What it reads (storage/suggest_index.py, and the search's key table ``process_keys``): the key table by range (one range per entry: its
-8-digit object prefix holds the exact and action matches too), the postings of the query's stems
+What it reads (storage/suggest_index.py): the search's key table (``process_keys``) by range (one
+range per entry: its 8-digit object prefix holds the exact and action matches too), the postings of
+the query's stems
 (to pre-rank distinct names by summed inverse document frequency, the best 80 scored in full, as
 the client does), and the processes carrying the chosen names. Nothing reads the whole library:
 work grows with the candidates, not with the library.
