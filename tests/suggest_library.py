@@ -14,7 +14,15 @@ import random
 from procex.exchange.catalogue.leika import load_leika
 from procex.exchange.library import package
 from procex.exchange.server.storage import suggest_index
-from procex.exchange.server.storage.store import Store, adoptions, members, models, processes, versions
+from procex.exchange.server.storage.store import (
+    Store,
+    adoptions,
+    members,
+    models,
+    process_keys,
+    processes,
+    versions,
+)
 from tests.conftest import REPO
 
 ADOPTERS = 40
@@ -71,7 +79,7 @@ def seed(db, size, seed_value=8):
         }
         for i in adopter_ids
     ]
-    process_rows, version_rows, model_rows, adoption_rows = [], [], [], []
+    process_rows, version_rows, model_rows, adoption_rows, key_rows = [], [], [], [], []
     for number, item in enumerate(items, start=1):
         item["slug"] = f"prozess-{number:05d}"  # the generator's slugs are for the client only
         model = _model(item["name"])
@@ -121,6 +129,7 @@ def seed(db, size, seed_value=8):
             }
         )
         model_rows.append({"version_id": number, "data": model})
+        key_rows += [{"key": key, "process_id": number, "themenfeld": None} for key in item["leistungsschluessel"]]
         for adopter in adopter_ids[: min(item["adoptions"], ADOPTERS)]:
             adoption_rows.append({"version_id": number, "member_id": adopter, "adopted_at": NOW})
     store = Store(db)
@@ -132,6 +141,7 @@ def seed(db, size, seed_value=8):
                 (versions, version_rows),
                 (models, model_rows),
                 (adoptions, adoption_rows),
+                (process_keys, key_rows),  # the search's key table, which suggest reads too
             ):
                 for start in range(0, len(rows), 2000):
                     conn.execute(table.insert(), rows[start : start + 2000])
