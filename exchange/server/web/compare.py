@@ -43,6 +43,36 @@ def compare_context(store, view, old_row, new_row, origin, cost):
     return context, spent
 
 
+def compare_page(store, view, old_row, new_row, origin, cost):
+    """(the compare page as an answer, (wall, CPU) seconds spent computing or None when it was kept).
+
+    The rendered page is kept too, for the same caller and address (a large model's page is tens of
+    MB: rendering its template again took longer than sending it); its key holds everything the page
+    shows besides the computed part: the signed-in member, both members' names, the address."""
+    names = (member_name(store, old_row.publisher), member_name(store, new_row.publisher))
+    member = view.member or {}
+    key = (
+        "html",
+        old_row.model_sha256,
+        new_row.model_sha256,
+        view.lang,
+        bool(origin),
+        _ref(old_row),
+        _ref(new_row),
+        member.get("slug"),
+        member.get("name"),
+        names,
+        view.url_with(),
+    )
+    body = cost.cached(key)
+    if body is not None:
+        return view.respond(body), None
+    context, spent = compare_context(store, view, old_row, new_row, origin, cost)
+    response = view.render("compare.html", **context)
+    cost.keep(key, response.body, len(response.body))
+    return response, spent
+
+
 def report_of(store, lang, old_row, new_row, cost):
     """(the HTML diff report of two stored versions, (wall, CPU) seconds spent or None when it was kept)."""
 

@@ -59,6 +59,11 @@ class Page:
 
     def render(self, template, status=200, **context):
         html = _env.get_template(template).render(page=self, t=self.t, lang=self.lang, **context)
+        return self.respond(html, status)
+
+    def respond(self, html, status=200):
+        """A page's HTML (text, or bytes rendered before for the same caller and address) as the
+        answer, with the site's headers."""
         response = HTMLResponse(html, status_code=status, headers=dict(SECURITY_HEADERS))
         response.headers["Cache-Control"] = "private, no-store" if self.member else "no-cache"
         response.headers["Vary"] = "Cookie"

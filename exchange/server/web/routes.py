@@ -36,7 +36,7 @@ from procex.exchange.server.storage import search
 from procex.exchange.server.storage import store as store_module
 from procex.exchange.server.storage.search_text import QueryError
 from procex.exchange.server.web.cache import diagram_view, validation_report
-from procex.exchange.server.web.compare import compare_choices, compare_context, report_file_name, report_of
+from procex.exchange.server.web.compare import compare_choices, compare_page, report_file_name, report_of
 from procex.exchange.server.web.compare_cost import Busy, CompareCost
 from procex.exchange.server.web.errors import (
     MAX_PAGE,
@@ -645,8 +645,7 @@ def _compare(request, publisher, slug, version, to, origin, report):
                 ),
             )
         else:
-            context, spent = compare_context(store, view, old_row, new_row, with_origin, cost)
-            response = view.render("compare.html", **context)
+            response, spent = compare_page(store, view, old_row, new_row, with_origin, cost)
     except Busy as busy:
         response = message(
             view, 503, view.t("compare_busy_heading"), view.t("compare_busy", seconds=busy.retry_after), tone="error"
