@@ -330,13 +330,6 @@ class LibraryClient:
             action, f"{what} is larger than {size_text(error.limit)}, the most procex reads{announced}"
         )
 
-    def _unreachable(self, action, why):
-        return LibraryError(
-            f"cannot reach the library at {self.base_url} to {action}: {why}; is the URL right "
-            "([library] url in procex.toml or PROCEX_LIBRARY) and the server running?",
-            code=UNREACHABLE,
-        )
-
     def _send(self, method, url, action, wait, deadline, **kwargs):
         """One attempt: the answer's head (status line and headers) must be complete within the
         attempt's wait and by the call's ``deadline``, however slowly it trickles. Transport
@@ -383,10 +376,11 @@ class LibraryClient:
             except requests.ConnectTimeout:  # before ConnectionError and Timeout: it is both
                 if self._another_attempt(attempt, attempts, deadline):
                     continue
-                raise self._unreachable(
-                    action,
-                    f"no connection within {_seconds(time.monotonic() - started)} ({_attempts(attempt)}); "
-                    "is the network (proxy, firewall) open",
+                raise LibraryError(
+                    f"cannot reach the library at {self.base_url} to {action}: no connection within "
+                    f"{_seconds(time.monotonic() - started)} ({_attempts(attempt)}); is the URL right, the "
+                    "server running and the network (proxy, firewall) open?",
+                    code=UNREACHABLE,
                 ) from None
             except requests.Timeout:
                 if self._another_attempt(attempt, attempts, deadline):
