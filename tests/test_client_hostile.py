@@ -300,7 +300,7 @@ def test_escape_sequences_in_search_hits_never_reach_the_terminal(workspace, hos
     status, out, err = run_cli(["search", "Gewerbe"], capsys)
     assert status == 0
     assert "\x1b" not in out + err and "\x07" not in out + err
-    assert out.strip() == "trier/a@1.0.0  Gewerbe  [1]"
+    assert out.startswith("trier/a@1.0.0  Gewerbe\n")  # the escapes gone, the text kept
 
 
 def test_yank_reasons_are_printable_in_outdated_status_and_update():
