@@ -2,19 +2,15 @@
 
 import json
 
-from click.testing import CliRunner
 
-from procex.cli import procex
-
-
-def inspect_json(path):
-    result = CliRunner().invoke(procex, ["inspect", str(path), "--json"])
+def inspect_json(run_cli, path):
+    result = run_cli("inspect", path, "--json")
     assert result.exit_code == 0, result.output
     return json.loads(result.output)
 
 
-def test_a10_counts(shared):
-    data = inspect_json(shared / "corpora/miwg/reference/A.1.0.bpmn")
+def test_a10_counts(shared, run_cli):
+    data = inspect_json(run_cli, shared / "corpora/miwg/reference/A.1.0.bpmn")
     counts = data["counts"]
     assert (counts["task"], counts["startEvent"], counts["endEvent"], counts["sequenceFlow"]) == (3, 1, 1, 4)
     assert (counts["BPMNShape"], counts["BPMNEdge"]) == (5, 4)
@@ -28,8 +24,8 @@ def test_a10_counts(shared):
     assert data["findings"] == []
 
 
-def test_a40_counts_lanes_and_pools(shared):
-    data = inspect_json(shared / "corpora/miwg/reference/A.4.0.bpmn")
+def test_a40_counts_lanes_and_pools(shared, run_cli):
+    data = inspect_json(run_cli, shared / "corpora/miwg/reference/A.4.0.bpmn")
     counts = data["counts"]
     assert (counts["task"], counts["startEvent"], counts["endEvent"], counts["subProcess"]) == (6, 4, 5, 2)
     assert (counts["sequenceFlow"], counts["messageFlow"], counts["lane"], counts["participant"]) == (13, 2, 2, 1)
@@ -40,11 +36,11 @@ def test_a40_counts_lanes_and_pools(shared):
     assert (data["diagrams"][0]["shapes"], data["diagrams"][0]["edges"]) == (20, 15)
 
 
-def test_b20_counts_latin1_and_event_definitions(shared):
+def test_b20_counts_latin1_and_event_definitions(shared, run_cli):
     from procex.bpmn.model import read_model
 
     path = shared / "corpora/miwg/reference/B.2.0.bpmn"
-    data = inspect_json(path)
+    data = inspect_json(run_cli, path)
     counts = data["counts"]
     expected = {
         "task": 22,
@@ -93,7 +89,7 @@ def test_b20_counts_latin1_and_event_definitions(shared):
     assert graph.number_of_edges() == 85
 
 
-def test_inspect_is_executable_is_a_boolean_or_null(tmp_path):
+def test_inspect_is_executable_is_a_boolean_or_null(tmp_path, run_cli):
     xml = b"""<definitions xmlns="http://www.omg.org/spec/BPMN/20100524/MODEL" id="d" targetNamespace="t">
       <collaboration id="c"><participant id="pool" name="Stadt Trier" processRef="yes"/></collaboration>
       <process id="yes" name="Gewerbe anmelden" isExecutable=" true "/><process id="one" isExecutable="1"/>
@@ -101,7 +97,7 @@ def test_inspect_is_executable_is_a_boolean_or_null(tmp_path):
       <process id="absent"/><process id="wrong" isExecutable="ja"/></definitions>"""
     path = tmp_path / "exec.bpmn"
     path.write_bytes(xml)
-    data = inspect_json(path)
+    data = inspect_json(run_cli, path)
     assert [(p["id"], p["is_executable"]) for p in data["processes"]] == [
         ("yes", True),
         ("one", True),
@@ -110,7 +106,7 @@ def test_inspect_is_executable_is_a_boolean_or_null(tmp_path):
         ("absent", None),
         ("wrong", None),
     ]
-    text = CliRunner().invoke(procex, ["inspect", str(path)]).output.splitlines()
+    text = run_cli(*["inspect", str(path)]).output.splitlines()
     assert '  process yes "Gewerbe anmelden" in pool pool: 0 flow nodes, 0 sequence flows' in text
     assert "  process absent: 0 flow nodes, 0 sequence flows" in text  # no name, no pool: no stray " :"
 
@@ -146,35 +142,25 @@ def test_tolerant_import_reports_findings():
     assert model.to_bytes().count(b"<task") == 2 and b"<bogus" in model.to_bytes()
 
 
-def test_vendor_namespaces_reported(shared):
-    data = inspect_json(shared / "corpora/miwg/roundtrip/sap-signavio_19.9.0/B.2.0-roundtrip.bpmn")
+def test_vendor_namespaces_reported(shared, run_cli):
+    data = inspect_json(run_cli, shared / "corpora/miwg/roundtrip/sap-signavio_19.9.0/B.2.0-roundtrip.bpmn")
     assert "http://www.signavio.com" in data["vendor_namespaces"]
     assert any(f["code"] == "duplicate-id" for f in data["findings"])
 
 
-def test_cli_errors_are_one_line(tmp_path):
+def test_cli_errors_are_one_line(tmp_path, run_cli):
     bad = tmp_path / "bad.bpmn"
     bad.write_text("<definitions")
-    import sys
-    from subprocess import run
-
-    result = run([sys.executable, "-c", "import cli; cli.main()", "inspect", str(bad)], capture_output=True, text=True)
-    assert result.returncode == 2
+    result = run_cli("inspect", bad, separate=True)  # a real process: no traceback may reach stderr
+    assert result.exit_code == 2
     assert result.stderr.count("\n") == 1 and "Traceback" not in result.stderr
     assert f"{bad}:1:" in result.stderr
 
 
-def test_export_plain_writes_atomically(tmp_path, shared):
+def test_export_plain_writes_atomically(tmp_path, shared, run_cli):
     out = tmp_path / "out.bpmn"
-    result = CliRunner().invoke(
-        procex,
-        [
-            "export",
-            str(shared / "corpora/miwg/roundtrip/sap-signavio_19.9.0/B.2.0-roundtrip.bpmn"),
-            "-o",
-            str(out),
-            "--plain",
-        ],
+    result = run_cli(
+        "export", shared / "corpora/miwg/roundtrip/sap-signavio_19.9.0/B.2.0-roundtrip.bpmn", "-o", out, "--plain"
     )
     assert result.exit_code == 0, result.output
     assert b"xmlns:signavio" not in out.read_bytes() and b"<signavio:" not in out.read_bytes()

@@ -3,21 +3,14 @@
 import json
 
 import pytest
-from click.testing import CliRunner
 
-from procex import cli
 from procex.exchange.server import admin
 from procex.exchange.server.storage.store import Store
 
 
-def run(*args):
-    result = CliRunner().invoke(cli.procex, list(args), standalone_mode=False, catch_exceptions=True)
-    return result
-
-
-def test_member_and_token_lifecycle(tmp_path):
+def test_member_and_token_lifecycle(tmp_path, run_cli):
     db = str(tmp_path / "lib.sqlite")
-    result = run(
+    result = run_cli(
         "admin",
         "--db",
         db,
@@ -31,10 +24,10 @@ def test_member_and_token_lifecycle(tmp_path):
         "--contact",
         "digitalisierung@trier.de",
     )
-    assert result.exception is None and "added member trier (Stadt Trier, AGS 07211000)" in result.output
-    result = run("admin", "--db", db, "member", "agree", "trier", "--license", "dl-de/by-2-0")
+    assert result.exit_code == 0 and "added member trier (Stadt Trier, AGS 07211000)" in result.output
+    result = run_cli("admin", "--db", db, "member", "agree", "trier", "--license", "dl-de/by-2-0")
     assert "accepted the sharing agreement under dl-de/by-2-0" in result.output
-    result = run("admin", "--db", db, "token", "create", "trier", "--label", "Ordnungsamt")
+    result = run_cli("admin", "--db", db, "token", "create", "trier", "--label", "Ordnungsamt")
     token = result.output.strip().splitlines()[0]
     assert token.startswith("pxl_") and len(token) > 30
     store = Store(db)
@@ -45,13 +38,13 @@ def test_member_and_token_lifecycle(tmp_path):
         assert token not in json.dumps(stored)
     finally:
         store.close()
-    listing = json.loads(run("admin", "--db", db, "member", "list", "--json").output)
+    listing = json.loads(run_cli("admin", "--db", db, "member", "list", "--json").output)
     assert listing[0]["slug"] == "trier" and listing[0]["tokens"] == 1
     assert listing[0]["agreement"]["license"] == "dl-de/by-2-0"
-    assert "revoked" in run("admin", "--db", db, "token", "revoke", token[:10]).output
+    assert "revoked" in run_cli("admin", "--db", db, "token", "revoke", token[:10]).output
     assert admin.token_list(db)[0]["revoked_at"]
     assert Store(db).member_for_token(token) is None
-    assert "0 problems" in run("admin", "--db", db, "check").output
+    assert "0 problems" in run_cli("admin", "--db", db, "check").output
 
 
 @pytest.mark.parametrize(
@@ -69,12 +62,11 @@ def test_member_and_token_lifecycle(tmp_path):
         (["token", "revoke", "pxl_unknown"], "no token"),
     ],
 )
-def test_admin_errors_are_one_line(tmp_path, capsys, args, message):
+def test_admin_errors_are_one_line(tmp_path, run_cli, args, message):
     db = str(tmp_path / "lib.sqlite")
-    with pytest.raises(SystemExit) as done:
-        cli.main(["admin", "--db", db, *args])
-    assert done.value.code == 2
-    err = capsys.readouterr().err
+    result = run_cli("admin", "--db", db, *args)
+    assert result.exit_code == 2
+    err = result.stderr
     assert err.startswith("procex: error: ") and message in err and len(err.strip().splitlines()) == 1
 
 
@@ -85,17 +77,17 @@ def test_duplicate_member_is_refused(tmp_path):
         admin.member_add(db, "trier", "Stadt Trier", "07211000")
 
 
-def test_serve_refuses_a_bad_policy_and_documents_defaults():
-    result = CliRunner().invoke(cli.procex, ["serve", "--help"])
+def test_serve_refuses_a_bad_policy_and_documents_defaults(run_cli):
+    result = run_cli("serve", "--help")
     assert "--max-upload" in result.output and "32" in result.output and "reciprocal" in result.output
-    result = CliRunner().invoke(cli.procex, ["serve", "--policy", "everyone"])
+    result = run_cli("serve", "--policy", "everyone")
     assert result.exit_code == 2
 
 
-def test_agreement_licence_is_stored_in_its_canonical_spelling(tmp_path):
+def test_agreement_licence_is_stored_in_its_canonical_spelling(tmp_path, run_cli):
     db = str(tmp_path / "lib.sqlite")
     admin.member_add(db, "mainz", "Stadt Mainz", "07315000")
-    result = run("admin", "--db", db, "member", "agree", "mainz", "--license", "cc-by-4.0")
+    result = run_cli("admin", "--db", db, "member", "agree", "mainz", "--license", "cc-by-4.0")
     assert "mainz accepted the sharing agreement under CC-BY-4.0" in result.output
     assert admin.member_list(db)[0]["agreement"]["license"] == "CC-BY-4.0"
     with pytest.raises(Exception, match="'whatever' is not an accepted licence"):

@@ -3,7 +3,6 @@
 import json
 
 import pytest
-from click.testing import CliRunner
 
 from procex.bpmn.errors import BpmnReadError
 from procex.bpmn.rules import ConfigError, find_config, load_config, parse_config, resolve
@@ -258,12 +257,6 @@ def test_config_is_found_in_a_parent_folder(tmp_path):
 # --- the command --------------------------------------------------------------------------------
 
 
-def run(*args):
-    from procex.cli import procex
-
-    return CliRunner().invoke(procex, ["validate", *args])  # click 8.2+: stdout and stderr apart
-
-
 @pytest.fixture
 def files(tmp_path, monkeypatch):
     monkeypatch.chdir(tmp_path)  # no procex.toml of the developer's checkout
@@ -274,25 +267,25 @@ def files(tmp_path, monkeypatch):
     return good, bad
 
 
-def test_cli_exit_codes_and_text(files):
+def test_cli_exit_codes_and_text(files, run_cli):
     good, bad = files
-    ok = run("--lang", "en", str(good))
+    ok = run_cli("validate", "--lang", "en", str(good))
     assert ok.exit_code == 0 and ok.stdout.strip() == "1 file checked: 0 errors, 0 warnings, 0 info"
-    failed = run("--lang", "en", str(good), str(bad))
+    failed = run_cli("validate", "--lang", "en", str(good), str(bad))
     assert failed.exit_code == 1
     header, row, total = failed.stdout.strip().splitlines()
     assert header.split()[:6] == ["FILE", "LINE", "ELEMENT", "SEVERITY", "RULE", "MESSAGE"]
     assert row.split()[1:5] == ["3", "F2", "error", "reference"] and "'Nowhere' names no element" in row
     assert total == "2 files checked: 1 error, 0 warnings, 0 info (1 file with errors)"
-    missing = run("--lang", "en", str(good), "missing.bpmn")
+    missing = run_cli("validate", "--lang", "en", str(good), "missing.bpmn")
     assert missing.exit_code == 2 and "missing.bpmn: no such file" in missing.stderr
     assert missing.stdout.strip().endswith("1 file checked: 0 errors, 0 warnings, 0 info; 1 file could not be read")
-    assert run("--rules", "bogus", str(good)).exit_code == 2
+    assert run_cli("validate", "--rules", "bogus", str(good)).exit_code == 2
 
 
-def test_cli_json_shape(files):
+def test_cli_json_shape(files, run_cli):
     good, bad = files
-    result = run("--format", "json", "--rules", "recommended", str(bad))
+    result = run_cli("validate", "--format", "json", "--rules", "recommended", str(bad))
     assert result.exit_code == 1
     data = json.loads(result.stdout)
     assert list(data) == ["files"]
@@ -307,9 +300,9 @@ def test_cli_json_shape(files):
     assert "Nowhere" in reference[0]["message"]
 
 
-def test_cli_sarif(files):
+def test_cli_sarif(files, run_cli):
     good, bad = files
-    result = run("--format", "sarif", "--rules", "recommended", str(bad))
+    result = run_cli("validate", "--format", "sarif", "--rules", "recommended", str(bad))
     assert result.exit_code == 1
     sarif = json.loads(result.stdout)
     assert sarif["version"] == "2.1.0" and sarif["$schema"].endswith("sarif-2.1.0.json")
@@ -326,16 +319,16 @@ def test_cli_sarif(files):
     assert location["logicalLocations"][0]["name"] == "F2"
 
 
-def test_cli_reads_procex_toml(files, tmp_path):
+def test_cli_reads_procex_toml(files, tmp_path, run_cli):
     good, _ = files
     unlabelled = tmp_path / "unlabelled.bpmn"
     unlabelled.write_bytes(doc(UNLABELLED))
-    assert run(str(unlabelled)).exit_code == 0  # correctness: labels are not required
+    assert run_cli("validate", str(unlabelled)).exit_code == 0  # correctness: labels are not required
     (tmp_path / "procex.toml").write_text('[lint]\nlabel-required = "error"\n', encoding="utf-8")
-    result = run(str(unlabelled))
+    result = run_cli("validate", str(unlabelled))
     assert result.exit_code == 1 and "label-required" in result.stdout
     (tmp_path / "procex.toml").write_text('[lint]\nnot-a-rule = "error"\n', encoding="utf-8")
-    result = run(str(unlabelled))
+    result = run_cli("validate", str(unlabelled))
     assert result.exit_code == 2 and "unknown rule 'not-a-rule'" in result.stderr
 
 
@@ -468,24 +461,24 @@ def test_unknown_language_is_refused():
         validate_bytes(doc(UNLABELLED), lang="fr")
 
 
-def test_cli_is_german_by_default(files):
+def test_cli_is_german_by_default(files, run_cli):
     good, bad = files
-    ok = run(str(good))
+    ok = run_cli("validate", str(good))
     assert ok.exit_code == 0 and ok.stdout.strip() == "1 Datei geprüft: 0 Fehler, 0 Warnungen, 0 Hinweise"
-    failed = run(str(good), str(bad))
+    failed = run_cli("validate", str(good), str(bad))
     header, row, total = failed.stdout.strip().splitlines()
     assert header.split() == ["DATEI", "ZEILE", "ELEMENT", "SCHWERE", "REGEL", "MELDUNG"]
     assert row.split()[1:5] == ["3", "F2", "Fehler", "reference"]
     assert "Sequenzfluss [F2]: targetRef „Nowhere“ verweist auf kein Element dieser Datei" in row
     assert total == "2 Dateien geprüft: 1 Fehler, 0 Warnungen, 0 Hinweise (1 Datei mit Fehlern)"
-    missing = run(str(good), "missing.bpmn")
+    missing = run_cli("validate", str(good), "missing.bpmn")
     assert missing.stdout.strip().endswith("; 1 Datei nicht lesbar")
 
 
-def test_cli_json_keys_stay_english_messages_follow_lang(files):
+def test_cli_json_keys_stay_english_messages_follow_lang(files, run_cli):
     _, bad = files
-    german = json.loads(run("--format", "json", str(bad)).stdout)
-    english = json.loads(run("--format", "json", "--lang", "en", str(bad)).stdout)
+    german = json.loads(run_cli("validate", "--format", "json", str(bad)).stdout)
+    english = json.loads(run_cli("validate", "--format", "json", "--lang", "en", str(bad)).stdout)
     for data in (german, english):
         assert list(data["files"][0]["findings"][0]) == ["rule", "severity", "message", "line", "element"]
         assert data["files"][0]["findings"][0]["severity"] == "error"
@@ -493,14 +486,14 @@ def test_cli_json_keys_stay_english_messages_follow_lang(files):
     assert "names no element" in english["files"][0]["findings"][0]["message"]
 
 
-def test_cli_sarif_follows_lang(files):
+def test_cli_sarif_follows_lang(files, run_cli):
     _, bad = files
     for lang, help_word, message_word in (
         ("de", "Abhilfe", "verweist auf kein Element"),
         ("en", "How to fix", "names no element"),
     ):
         args = ["--format", "sarif", "--rules", "recommended", str(bad)]
-        sarif = json.loads(run(*(args if lang == "de" else ["--lang", "en", *args])).stdout)
+        sarif = json.loads(run_cli("validate", *(args if lang == "de" else ["--lang", "en", *args])).stdout)
         run_ = sarif["runs"][0]
         assert run_["language"] == lang
         rules = {r["id"]: r for r in run_["tool"]["driver"]["rules"]}
@@ -509,9 +502,9 @@ def test_cli_sarif_follows_lang(files):
     assert rules["label-required"]["shortDescription"]["text"].startswith("Activities, events")
 
 
-def test_progress_bar_on_a_terminal_only(tmp_path):
+def test_progress_bar_on_a_terminal_only(tmp_path, run_cli):
     """Over a pseudo-terminal stderr shows a progress bar; stdout (the JSON) stays clean; without
-    a terminal (CliRunner) nothing is drawn."""
+    a terminal nothing is drawn."""
     import os
     import pty
     import subprocess
@@ -551,7 +544,5 @@ def test_progress_bar_on_a_terminal_only(tmp_path):
     assert done.returncode == 0
     assert len(json.loads(done.stdout)["files"]) == 5
     assert "Prüfe Dateien".encode() in drawn and b"100%" in drawn
-    quiet = CliRunner().invoke(
-        __import__("procex.cli", fromlist=["procex"]).procex, ["validate", "--format", "json", *paths]
-    )
+    quiet = run_cli("validate", "--format", "json", *paths)
     assert quiet.stderr == "" and len(json.loads(quiet.stdout)["files"]) == 5

@@ -4,18 +4,10 @@ element an event definition belongs to, and one xsd finding per refused value.""
 import json
 
 import pytest
-from click.testing import CliRunner
 
 from procex.bpmn.validate import validate_bytes
 
 from .test_validate import doc
-
-
-def run(*args):
-    from procex.cli import procex
-
-    return CliRunner().invoke(procex, ["validate", *args])  # click 8.2+: stdout and stderr apart
-
 
 # --- a file that cannot be read -------------------------------------------------------------------
 
@@ -37,8 +29,8 @@ def good_and_broken(tmp_path, monkeypatch):
 READ_MESSAGE = "not well-formed XML: Opening and ending tag mismatch: task line 2 and definitions"
 
 
-def test_json_lists_the_unreadable_file_as_not_ok(good_and_broken):
-    result = run("--format", "json", *good_and_broken)
+def test_json_lists_the_unreadable_file_as_not_ok(good_and_broken, run_cli):
+    result = run_cli("validate", "--format", "json", *good_and_broken)
     assert result.exit_code == 2
     files = json.loads(result.stdout)["files"]
     assert [(f["path"], f["ok"], f["errors"], f["warnings"]) for f in files] == [
@@ -51,8 +43,8 @@ def test_json_lists_the_unreadable_file_as_not_ok(good_and_broken):
     assert result.stderr == f"procex: error: bad1.bpmn:3:15: {READ_MESSAGE}\n"  # stderr as before
 
 
-def test_json_entry_of_a_missing_file_has_no_position(good_and_broken):
-    result = run("--format", "json", "fehlt.bpmn")
+def test_json_entry_of_a_missing_file_has_no_position(good_and_broken, run_cli):
+    result = run_cli("validate", "--format", "json", "fehlt.bpmn")
     assert result.exit_code == 2
     assert json.loads(result.stdout)["files"][0]["findings"] == [
         {
@@ -66,8 +58,8 @@ def test_json_entry_of_a_missing_file_has_no_position(good_and_broken):
     ]
 
 
-def test_sarif_has_a_result_and_a_failed_invocation(good_and_broken):
-    result = run("--format", "sarif", "--lang", "en", *good_and_broken)
+def test_sarif_has_a_result_and_a_failed_invocation(good_and_broken, run_cli):
+    result = run_cli("validate", "--format", "sarif", "--lang", "en", *good_and_broken)
     assert result.exit_code == 2
     run_ = json.loads(result.stdout)["runs"][0]
     rules = [rule["id"] for rule in run_["tool"]["driver"]["rules"]]
@@ -109,14 +101,14 @@ def test_sarif_has_a_result_and_a_failed_invocation(good_and_broken):
     ]
 
 
-def test_sarif_invocation_of_readable_files(good_and_broken):
-    run_ = json.loads(run("--format", "sarif", good_and_broken[1]).stdout)["runs"][0]
+def test_sarif_invocation_of_readable_files(good_and_broken, run_cli):
+    run_ = json.loads(run_cli("validate", "--format", "sarif", good_and_broken[1]).stdout)["runs"][0]
     assert run_["invocations"] == [{"executionSuccessful": True, "exitCode": 0}]
     assert "not-readable" not in [rule["id"] for rule in run_["tool"]["driver"]["rules"]]
 
 
-def test_text_keeps_its_one_line(good_and_broken):
-    result = run("--lang", "en", *good_and_broken)
+def test_text_keeps_its_one_line(good_and_broken, run_cli):
+    result = run_cli("validate", "--lang", "en", *good_and_broken)
     assert result.exit_code == 2
     assert result.stderr == f"procex: error: bad1.bpmn:3:15: {READ_MESSAGE}\n"
     assert result.stdout == "1 file checked: 0 errors, 0 warnings, 0 info; 1 file could not be read\n"

@@ -9,10 +9,8 @@ from datetime import datetime, timezone
 from pathlib import Path
 
 import pytest
-from click.testing import CliRunner
 from lxml import etree
 
-from procex import cli
 from procex.bpmn import xml as bxml
 from procex.exchange import xprozess
 from procex.exchange.xprozess import files as xfiles
@@ -589,8 +587,8 @@ def _write(path, data):
 # --- command line -----------------------------------------------------------------------------
 
 
-def test_cli_inspect_json():
-    result = CliRunner().invoke(cli.procex, ["xprozess", "inspect", str(fim_message()), "--json"])
+def test_cli_inspect_json(run_cli):
+    result = run_cli("xprozess", "inspect", str(fim_message()), "--json")
     assert result.exit_code == 0, result.output
     assert json.loads(result.stdout) == {
         "message_type": "alleInhalte.export.0303",
@@ -636,8 +634,8 @@ def test_cli_inspect_json():
     }
 
 
-def test_cli_inspect_table():
-    result = CliRunner().invoke(cli.procex, ["xprozess", "inspect", str(fim_message())])
+def test_cli_inspect_table(run_cli):
+    result = run_cli("xprozess", "inspect", str(fim_message()))
     assert result.exit_code == 0, result.output
     assert "Leistungsschlüssel   99006028261000" in result.stdout
     assert "Status               2 in Bearbeitung" in result.stdout
@@ -649,9 +647,9 @@ def test_cli_inspect_table():
     assert "BPMN DI-Export.xml" in result.stdout and "(BPMN-Modell)" in result.stdout
 
 
-def test_cli_error_is_one_line(tmp_path):
+def test_cli_error_is_one_line(tmp_path, run_cli):
     path = _write(tmp_path / "evil.xml", message_with(b64_zip([("../evil.bpmn", b"<x/>")])))
-    result = CliRunner().invoke(cli.procex, ["xprozess", "inspect", str(path), "--json"])
+    result = run_cli("xprozess", "inspect", str(path), "--json")
     assert result.exit_code == 2
     assert result.stdout == ""
     lines = result.stderr.strip().splitlines()
@@ -660,15 +658,13 @@ def test_cli_error_is_one_line(tmp_path):
     assert "'../evil.bpmn' climbs out of the folder" in lines[0]
 
 
-def test_cli_export_then_import(tmp_path):
+def test_cli_export_then_import(tmp_path, run_cli):
     names = [str(write_package(tmp_path, m, small_model(m))) for m in PACKAGES]
     out = tmp_path / "export.xml"
-    result = CliRunner().invoke(cli.procex, ["xprozess", "export", *names, "-o", str(out), "--author", "Stadt Trier"])
+    result = run_cli("xprozess", "export", *names, "-o", str(out), "--author", "Stadt Trier")
     assert result.exit_code == 0, result.output
     assert "not carried by XProzess: publisher, contact, license" in result.stderr
-    result = CliRunner().invoke(
-        cli.procex, ["xprozess", "import", str(out), "--into", str(tmp_path / "ws"), "--entry", "99050012104000"]
-    )
+    result = run_cli("xprozess", "import", out, "--into", tmp_path / "ws", "--entry", "99050012104000")
     assert result.exit_code == 0, result.output
     assert "xprozess:99050012104000@02.00.11" in result.stdout
     assert sorted(p.name for p in (tmp_path / "ws/processes").iterdir()) == [
@@ -677,13 +673,13 @@ def test_cli_export_then_import(tmp_path):
     ]
 
 
-def test_cli_export_without_author_says_what_to_do(tmp_path, monkeypatch):
+def test_cli_export_without_author_says_what_to_do(tmp_path, monkeypatch, run_cli):
     monkeypatch.chdir(tmp_path)
     name = str(write_package(tmp_path, PACKAGES[0], small_model(PACKAGES[0])))
-    result = CliRunner().invoke(cli.procex, ["xprozess", "export", name, "-o", "x.xml"])
+    result = run_cli("xprozess", "export", name, "-o", "x.xml")
     assert result.exit_code == 2
     assert "give --author or set municipality in procex.toml" in result.stderr
     (tmp_path / "procex.toml").write_text('municipality = "Stadt Koblenz"\n', encoding="utf-8")
-    result = CliRunner().invoke(cli.procex, ["xprozess", "export", name, "-o", "x.xml"])
+    result = run_cli("xprozess", "export", name, "-o", "x.xml")
     assert result.exit_code == 0, result.output
     assert b"<xprozess:autor>Stadt Koblenz</xprozess:autor>" in (tmp_path / "x.xml").read_bytes()
