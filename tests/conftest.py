@@ -49,6 +49,13 @@ class CliResult:
     def output(self):
         return self.stdout + self.stderr
 
+    @property
+    def returncode(self):  # the name subprocess gives it
+        return self.exit_code
+
+    def __iter__(self):  # code, out, err = run_cli(...)
+        return iter((self.exit_code, self.stdout, self.stderr))
+
 
 @pytest.fixture
 def run_cli(capsys, monkeypatch):
@@ -154,6 +161,24 @@ def own_config_home(tmp_path_factory, monkeypatch):
     ($XDG_CONFIG_HOME/procex): each test gets its own, never the real one."""
     monkeypatch.setenv("XDG_CONFIG_HOME", str(tmp_path_factory.mktemp("config")))
     monkeypatch.delenv("PROCEX_CONFIRMED_HOSTS", raising=False)
+
+
+@pytest.fixture
+def pair(tmp_path):
+    """alt.bpmn and neu.bpmn: the diff's test model and a version with a rename, a lane change and a
+    new timer (for the diff, textconv and git tests)."""
+    from procex.bpmn import edit
+    from procex.bpmn.model import Model
+    from tests.models import MODEL
+
+    old = Model.from_bytes(MODEL.encode(), "alt.bpmn")
+    new = old.copy()
+    edit.rename(new, "check", "Antrag sichten")
+    edit.move_to_lane(new, "check", "lane_b", draw=False)  # the model only: no layout changes
+    edit.set_timer(new, "timer", "P14D")
+    (tmp_path / "alt.bpmn").write_bytes(old.to_bytes())
+    (tmp_path / "neu.bpmn").write_bytes(new.to_bytes())
+    return tmp_path / "alt.bpmn", tmp_path / "neu.bpmn"
 
 
 # The library-server fixture, for every test module (imported last: libserver reads REPO and IN_CI).

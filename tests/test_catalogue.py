@@ -5,7 +5,6 @@ import json
 import pytest
 from openpyxl import Workbook
 
-from procex import cli
 from procex.exchange.catalogue.entries import (
     CatalogueEntry,
     CatalogueError,
@@ -16,15 +15,6 @@ from procex.exchange.catalogue.entries import (
     write_catalogue,
 )
 from procex.exchange.catalogue.leika import check_key, clean_key, load_leika
-
-
-def run(capsys, *args):
-    """Run the real console entry point; return (exit status, stdout, stderr)."""
-    with pytest.raises(SystemExit) as done:
-        cli.main(list(args))
-    out, err = capsys.readouterr()
-    return done.value.code, out, err
-
 
 # --- the reference list -------------------------------------------------------------------------
 
@@ -81,10 +71,10 @@ CSV_ROWS = [
 ]
 
 
-def test_import_csv_cp1252_semicolon(tmp_path, capsys):
+def test_import_csv_cp1252_semicolon(tmp_path, capsys, run_cli):
     source = tmp_path / "liste.csv"
     source.write_bytes("\r\n".join(CSV_ROWS).encode("cp1252"))
-    status, out, err = run(capsys, "catalogue", "import", str(source), "--into", str(tmp_path))
+    status, out, err = run_cli("catalogue", "import", str(source), "--into", str(tmp_path))
     assert status == 1  # rows with errors were reported; the good rows are imported
     lines = out.splitlines()
     assert any(
@@ -127,7 +117,7 @@ def test_import_csv_utf8_bom_comma(tmp_path):
     ]
 
 
-def test_import_xlsx_with_german_headers(tmp_path, capsys):
+def test_import_xlsx_with_german_headers(tmp_path, capsys, run_cli):
     book = Workbook()
     sheet = book.active
     sheet.title = "Leistungen"
@@ -143,7 +133,7 @@ def test_import_xlsx_with_german_headers(tmp_path, capsys):
     source = tmp_path / "liste.xlsx"
     book.save(source)
 
-    status, out, _ = run(capsys, "catalogue", "import", str(source), "--into", str(tmp_path / "ws"))
+    status, out, _ = run_cli("catalogue", "import", str(source), "--into", str(tmp_path / "ws"))
     assert status == 1
     assert "liste.xlsx [Leistungen] row 6: error: Leistungsschlüssel '99-0-0' is malformed" in out
     assert "liste.xlsx [Leistungen] row 7: warning: Leistungsschlüssel 99999999999999 is not in" in out
@@ -177,10 +167,10 @@ def test_import_with_named_columns_keeps_process_links(tmp_path):
     ]
 
 
-def test_import_errors_write_nothing(tmp_path, capsys):
+def test_import_errors_write_nothing(tmp_path, capsys, run_cli):
     source = tmp_path / "notes.csv"
     source.write_text("a;b\n1;2\n", encoding="utf-8")
-    status, _, err = run(capsys, "catalogue", "import", str(source), "--into", str(tmp_path))
+    status, _, err = run_cli("catalogue", "import", str(source), "--into", str(tmp_path))
     assert status == 2
     assert "no header row found" in err and "Traceback" not in err
     assert not (tmp_path / "catalogue.csv").exists()
@@ -196,10 +186,10 @@ def test_import_errors_write_nothing(tmp_path, capsys):
     "spec, shown",
     [("key=Q", "key=Q"), ("status=Z", "status=Z"), ("title=Leistung,status=3", "status=3"), ("key=AA", "key=AA")],
 )
-def test_import_refuses_a_column_outside_the_table_csv(tmp_path, capsys, spec, shown):
+def test_import_refuses_a_column_outside_the_table_csv(tmp_path, capsys, spec, shown, run_cli):
     source = tmp_path / "liste.csv"
     source.write_text("Leistung;Status\nGewerbeanmeldung;geplant\nHund anmelden;online\n;\n", encoding="utf-8")
-    status, out, err = run(capsys, "catalogue", "import", str(source), "--columns", spec, "--into", str(tmp_path))
+    status, out, err = run_cli("catalogue", "import", str(source), "--columns", spec, "--into", str(tmp_path))
     assert status == 2 and out == ""
     assert err.strip().splitlines() == [
         f"procex: error: {source}: --columns {shown}: no such column; the file has 2 columns (A Leistung, B Status)"
@@ -211,7 +201,7 @@ def test_import_refuses_a_column_outside_the_table_csv(tmp_path, capsys, spec, s
     assert [(e.title, e.status, e.office) for e in result.entries] == [("Gewerbeanmeldung", "planned", "OA")]
 
 
-def test_import_refuses_a_column_outside_the_table_xlsx(tmp_path, capsys):
+def test_import_refuses_a_column_outside_the_table_xlsx(tmp_path, capsys, run_cli):
     book = Workbook()
     sheet = book.active
     sheet.title = "OZG"
@@ -222,7 +212,7 @@ def test_import_refuses_a_column_outside_the_table_xlsx(tmp_path, capsys):
     source = tmp_path / "liste.xlsx"
     book.save(source)
     for spec in ("key=F", "key=4", "status=Stand,key=Z"):
-        status, out, err = run(capsys, "catalogue", "import", str(source), "--columns", spec, "--into", str(tmp_path))
+        status, out, err = run_cli("catalogue", "import", str(source), "--columns", spec, "--into", str(tmp_path))
         assert status == 2 and out == ""
         assert err.startswith(f"procex: error: {source}: --columns key=")
         assert err.rstrip().endswith("no such column; the file has 3 columns (A Leistung, B Stand, C Amt)")
@@ -379,7 +369,7 @@ def test_match_keys_confidence(title, best, confident, note):
     assert proposal.note.startswith(note)
 
 
-def test_match_keys_cli_json_and_accept(tmp_path, capsys):
+def test_match_keys_cli_json_and_accept(tmp_path, capsys, run_cli):
     write_catalogue(
         tmp_path / "catalogue.csv",
         [
@@ -389,7 +379,7 @@ def test_match_keys_cli_json_and_accept(tmp_path, capsys):
             CatalogueEntry("", "Xyzzy", "planned"),
         ],
     )
-    status, out, _ = run(capsys, "catalogue", "match-keys", "--json", "--dir", str(tmp_path))
+    status, out, _ = run_cli("catalogue", "match-keys", "--json", "--dir", str(tmp_path))
     assert status == 0
     data = json.loads(out)
     assert [d["row"] for d in data] == [3, 4, 5]
@@ -401,14 +391,14 @@ def test_match_keys_cli_json_and_accept(tmp_path, capsys):
     assert all(0 <= c["score"] <= 1 for d in data for c in d["candidates"])
     assert len(data[1]["candidates"]) == 3
 
-    status, out, err = run(capsys, "catalogue", "match-keys", "--accept", "--dir", str(tmp_path))
+    status, out, err = run_cli("catalogue", "match-keys", "--accept", "--dir", str(tmp_path))
     assert status == 0 and "<- accepted" in out and "wrote 1 key into" in out
     entries = read_catalogue(tmp_path / "catalogue.csv")
     assert [e.leistungsschluessel for e in entries] == ["99050012104000", "99050012070000", "", ""]
     assert entries[2].office == "Steueramt"  # nothing else touched, order kept
 
 
-def test_match_keys_accept_skips_ignored_words_and_object_keys(tmp_path, capsys):
+def test_match_keys_accept_skips_ignored_words_and_object_keys(tmp_path, capsys, run_cli):
     write_catalogue(
         tmp_path / "catalogue.csv",
         [
@@ -418,7 +408,7 @@ def test_match_keys_accept_skips_ignored_words_and_object_keys(tmp_path, capsys)
             CatalogueEntry("", "Führungszeugnis beantragen", "planned"),
         ],
     )
-    status, out, err = run(capsys, "catalogue", "match-keys", "--accept", "--dir", str(tmp_path))
+    status, out, err = run_cli("catalogue", "match-keys", "--accept", "--dir", str(tmp_path))
     assert status == 0 and "wrote 1 key into" in out
     assert [e.leistungsschluessel for e in read_catalogue(tmp_path / "catalogue.csv")] == ["", "", "", "99049001001000"]
     assert "(99050012000000 is an object key; LeiKa has 6 action keys for it (Gewerbe Abmeldung" in out
@@ -488,11 +478,11 @@ def no_openpyxl(monkeypatch):
     monkeypatch.setattr(openpyxl, "load_workbook", refuse)
 
 
-def test_xlsx_with_a_huge_part_is_refused_before_openpyxl(tmp_path, capsys, no_openpyxl):
+def test_xlsx_with_a_huge_part_is_refused_before_openpyxl(tmp_path, capsys, no_openpyxl, run_cli):
     # The review's workbook, scaled down: one 70 MB inline string packs into about 70 kB.
     source = _xlsx_with_a_long_cell(tmp_path / "liste.xlsx", 70_000_000)
     assert source.stat().st_size < 200_000
-    status, out, err = run(capsys, "catalogue", "import", str(source), "--into", str(tmp_path))
+    status, out, err = run_cli("catalogue", "import", str(source), "--into", str(tmp_path))
     assert status == 2 and out == ""
     [line] = err.strip().splitlines()
     assert line.startswith(

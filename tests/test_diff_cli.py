@@ -10,37 +10,10 @@ import pytest
 
 from procex.bpmn import edit
 from procex.bpmn.model import Model
-from tests.conftest import REPO
-from tests.models import MODEL
-
-PROCEX = [sys.executable, "-c", "import cli; cli.main()"]
 
 
-def run(*args, cwd=None, **kwargs):
-    return subprocess.run(
-        [*PROCEX, *args],
-        cwd=cwd or REPO,
-        capture_output=True,
-        text=True,
-        env={**os.environ, "PYTHONPATH": str(REPO)},
-        **kwargs,
-    )
-
-
-@pytest.fixture
-def pair(tmp_path):
-    old = Model.from_bytes(MODEL.encode(), "alt.bpmn")
-    new = old.copy()
-    edit.rename(new, "check", "Antrag sichten")
-    edit.move_to_lane(new, "check", "lane_b", draw=False)
-    edit.set_timer(new, "timer", "P14D")
-    (tmp_path / "alt.bpmn").write_bytes(old.to_bytes())
-    (tmp_path / "neu.bpmn").write_bytes(new.to_bytes())
-    return tmp_path / "alt.bpmn", tmp_path / "neu.bpmn"
-
-
-def test_text_report_in_german(pair):
-    result = run("diff", str(pair[0]), str(pair[1]))
+def test_text_report_in_german(pair, run_cli):
+    result = run_cli("diff", str(pair[0]), str(pair[1]))
     assert result.returncode == 0, result.stderr
     lines = result.stdout.splitlines()
     assert lines[1] == "3 inhaltliche Änderungen: 1 umbenannt, 1 geändert, 1 Lane gewechselt"
@@ -52,21 +25,21 @@ def test_text_report_in_german(pair):
     assert "\x1b[" not in result.stdout  # no colour when not on a terminal
 
 
-def test_text_report_in_english_and_exit_code(pair):
-    result = run("diff", str(pair[0]), str(pair[1]), "--lang", "en", "--exit-code")
+def test_text_report_in_english_and_exit_code(pair, run_cli):
+    result = run_cli("diff", str(pair[0]), str(pair[1]), "--lang", "en", "--exit-code")
     assert result.returncode == 1
     assert result.stdout.splitlines()[1] == "3 semantic changes: 1 renamed, 1 changed, 1 relaned"
     # names and values in English quotes, as `validate --lang en` quotes them; German keeps „…“
     assert "  task 'Antrag sichten' [check]" in result.stdout.splitlines()
     assert "      name: 'Antrag prüfen' → 'Antrag sichten'" in result.stdout.splitlines()
     assert "„" not in result.stdout
-    same = run("diff", str(pair[0]), str(pair[0]), "--exit-code")
+    same = run_cli("diff", str(pair[0]), str(pair[0]), "--exit-code")
     assert same.returncode == 0 and same.stdout.splitlines()[1] == "keine inhaltlichen Änderungen"
 
 
-def test_json_to_file(pair, tmp_path):
+def test_json_to_file(pair, tmp_path, run_cli):
     out = tmp_path / "diff.json"
-    result = run("diff", str(pair[0]), str(pair[1]), "--format", "json", "-o", str(out))
+    result = run_cli("diff", str(pair[0]), str(pair[1]), "--format", "json", "-o", str(out))
     assert result.returncode == 0 and result.stdout == ""
     data = json.loads(out.read_text(encoding="utf-8"))
     assert data["summary"]["renamed"] == 1 and data["summary"]["relaned"] == 1 and data["summary"]["changed"] == 1
@@ -75,33 +48,33 @@ def test_json_to_file(pair, tmp_path):
     assert len(data["matches"]) == 21
 
 
-def test_match_id_mode(pair, tmp_path):
+def test_match_id_mode(pair, tmp_path, run_cli):
     new = Model.from_bytes(pair[1].read_bytes(), "neu")
     edit.regenerate_ids(new)
     regen = tmp_path / "regen.bpmn"
     regen.write_bytes(new.to_bytes())
-    auto = json.loads(run("diff", str(pair[1]), str(regen), "--format", "json").stdout)
+    auto = json.loads(run_cli("diff", str(pair[1]), str(regen), "--format", "json").stdout)
     assert auto["summary"] == dict.fromkeys(auto["summary"], 0)
-    by_id = json.loads(run("diff", str(pair[1]), str(regen), "--format", "json", "--match", "id").stdout)
+    by_id = json.loads(run_cli("diff", str(pair[1]), str(regen), "--format", "json", "--match", "id").stdout)
     assert by_id["summary"]["added"] == 21 and by_id["summary"]["removed"] == 21
 
 
-def test_bad_input_is_one_line_and_status_2(pair, tmp_path):
+def test_bad_input_is_one_line_and_status_2(pair, tmp_path, run_cli):
     broken = tmp_path / "kaputt.bpmn"
     broken.write_text("<definitions", encoding="utf-8")
-    result = run("diff", str(pair[0]), str(broken))
+    result = run_cli("diff", str(pair[0]), str(broken))
     assert result.returncode == 2
     assert result.stderr.startswith(f"procex: error: {broken}:") and len(result.stderr.splitlines()) == 1
     assert "Traceback" not in result.stderr
     out = tmp_path / "report.json"
-    result = run("diff", str(pair[0]), str(tmp_path / "fehlt.bpmn"), "--format", "json", "-o", str(out))
+    result = run_cli("diff", str(pair[0]), str(tmp_path / "fehlt.bpmn"), "--format", "json", "-o", str(out))
     assert result.returncode == 2 and not out.exists()
 
 
-def test_textconv_is_stable_and_line_oriented(pair):
-    first = run("textconv", str(pair[0]))
+def test_textconv_is_stable_and_line_oriented(pair, run_cli):
+    first = run_cli("textconv", str(pair[0]))
     assert first.returncode == 0
-    assert run("textconv", str(pair[0])).stdout == first.stdout
+    assert run_cli("textconv", str(pair[0])).stdout == first.stdout
     assert 'task "Antrag prüfen" [check] in [proc]' in first.stdout.splitlines()
     assert "    timerEventDefinition/timeDuration: PT30M" in first.stdout.splitlines()
 
@@ -110,7 +83,7 @@ def test_textconv_is_stable_and_line_oriented(pair):
 def test_git_textconv_and_difftool(pair, tmp_path):
     repo = tmp_path / "repo"
     repo.mkdir()
-    procex = f"{sys.executable} -c 'import sys; sys.path.insert(0, \"{REPO}\"); import cli; cli.main()'"
+    procex = f"{sys.executable} -m procex.cli"  # git runs the installed command line as a user's would
 
     def git(*args):
         done = subprocess.run(

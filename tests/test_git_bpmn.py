@@ -10,9 +10,6 @@ import sys
 
 import pytest
 
-from tests.conftest import REPO
-from tests.test_diff_cli import pair, run  # noqa: F401 - pair is a fixture
-
 BROKEN = "<definitions>\n  <task>\n</definitions>\n"
 HEAD_DE = (
     "procex: keine lesbare BPMN-Datei: not well-formed XML: Opening and ending tag mismatch: task line 2 "
@@ -23,13 +20,13 @@ HEAD_DE = (
 # --- procex textconv on files it cannot read as BPMN -----------------------------------------------
 
 
-def test_textconv_of_broken_text_prints_a_line_and_the_raw_text(tmp_path):
+def test_textconv_of_broken_text_prints_a_line_and_the_raw_text(tmp_path, run_cli):
     path = tmp_path / "kaputt.bpmn"
     path.write_text(BROKEN, encoding="utf-8")
-    result = run("textconv", str(path))
+    result = run_cli("textconv", str(path))
     assert result.returncode == 0 and result.stderr == ""
     assert result.stdout == HEAD_DE + "\n" + BROKEN
-    english = run("textconv", "--lang", "en", str(path))
+    english = run_cli("textconv", "--lang", "en", str(path))
     assert english.stdout.splitlines()[0] == (
         "procex: not readable as BPMN: not well-formed XML: Opening and ending tag mismatch: task line 2 and "
         "definitions (line 3, column 15); the raw text follows"
@@ -37,10 +34,10 @@ def test_textconv_of_broken_text_prints_a_line_and_the_raw_text(tmp_path):
     assert str(tmp_path) not in result.stdout + english.stdout  # git passes temporary paths: never shown
 
 
-def test_textconv_of_other_xml_latin1_and_binary(tmp_path):
+def test_textconv_of_other_xml_latin1_and_binary(tmp_path, run_cli):
     other = tmp_path / "other.bpmn"
     other.write_text('<?xml version="1.0"?>\n<html/>\n', encoding="utf-8")
-    result = run("textconv", "--lang", "en", str(other))
+    result = run_cli("textconv", "--lang", "en", str(other))
     assert result.returncode == 0
     assert result.stdout == (
         "procex: not readable as BPMN: root element is <html> without namespace, not BPMN 2.0 "
@@ -50,21 +47,21 @@ def test_textconv_of_other_xml_latin1_and_binary(tmp_path):
     )
     latin1 = tmp_path / "latin1.bpmn"
     latin1.write_bytes('<?xml version="1.0" encoding="ISO-8859-1"?>\n<definitions>Prüfung'.encode("latin-1"))
-    lines = run("textconv", str(latin1)).stdout.splitlines()
+    lines = run_cli("textconv", str(latin1)).stdout.splitlines()
     assert lines[0].endswith("es folgt der Rohtext") and lines[2] == "<definitions>Prüfung"
     binary = tmp_path / "bild.bpmn"
     data = b"\x89PNG\r\n\x1a\n\x00\x00\x00\rIHDR"
     binary.write_bytes(data)
-    result = run("textconv", str(binary))
+    result = run_cli("textconv", str(binary))
     assert result.returncode == 0
     head, size = result.stdout.splitlines()
     assert head.startswith("procex: keine lesbare BPMN-Datei: not well-formed XML: ") and head.endswith("; Binärdaten")
     assert size == f"Größe: 16 Bytes, sha256: {hashlib.sha256(data).hexdigest()}"
 
 
-def test_textconv_of_a_file_over_the_limit_shows_size_and_checksum(pair):
+def test_textconv_of_a_file_over_the_limit_shows_size_and_checksum(pair, run_cli):
     data = pair[0].read_bytes()
-    result = run("textconv", "--lang", "en", "--max-bytes", "100", str(pair[0]))
+    result = run_cli("textconv", "--lang", "en", "--max-bytes", "100", str(pair[0]))
     assert result.returncode == 0
     assert result.stdout == (
         f"procex: not readable as BPMN: file is {len(data):,} bytes, over the limit of 100 "
@@ -73,34 +70,34 @@ def test_textconv_of_a_file_over_the_limit_shows_size_and_checksum(pair):
     )
 
 
-def test_textconv_of_a_missing_file_is_still_an_error(tmp_path):
-    result = run("textconv", str(tmp_path / "fehlt.bpmn"))
+def test_textconv_of_a_missing_file_is_still_an_error(tmp_path, run_cli):
+    result = run_cli("textconv", str(tmp_path / "fehlt.bpmn"))
     assert result.returncode == 2 and result.stdout == "" and len(result.stderr.splitlines()) == 1
 
 
 # --- procex diff with /dev/null on one side ------------------------------------------------------
 
 
-def test_diff_against_dev_null_is_all_added_or_all_removed(pair):
-    added = json.loads(run("diff", "/dev/null", str(pair[0]), "--format", "json").stdout)
+def test_diff_against_dev_null_is_all_added_or_all_removed(pair, run_cli):
+    added = json.loads(run_cli("diff", "/dev/null", str(pair[0]), "--format", "json").stdout)
     assert added["old"] == "/dev/null"
     assert added["summary"]["added"] == 21 and sum(added["summary"].values()) == 21
     assert added["matches"] == []
-    removed = run("diff", str(pair[0]), "/dev/null", "--lang", "en")
+    removed = run_cli("diff", str(pair[0]), "/dev/null", "--lang", "en")
     assert removed.returncode == 0, removed.stderr
     lines = removed.stdout.splitlines()
     assert lines[1] == "21 semantic changes: 21 removed" and "note:" not in removed.stdout
     assert "  task 'Antrag prüfen' [check]" in lines  # English quotes as the English validation messages
 
 
-def test_an_empty_file_is_an_empty_model_for_the_difftool_only(pair, tmp_path):
+def test_an_empty_file_is_an_empty_model_for_the_difftool_only(pair, tmp_path, run_cli):
     empty = tmp_path / "leer.bpmn"
     empty.write_bytes(b"")
-    refused = run("diff", str(empty), str(pair[0]))
+    refused = run_cli("diff", str(empty), str(pair[0]))
     assert refused.returncode == 2 and "Document is empty" in refused.stderr
-    result = json.loads(run("diff", "--difftool", str(empty), str(pair[0]), "--format", "json").stdout)
+    result = json.loads(run_cli("diff", "--difftool", str(empty), str(pair[0]), "--format", "json").stdout)
     assert result["summary"]["added"] == 21 and sum(result["summary"].values()) == 21
-    result = json.loads(run("diff", "--difftool", str(pair[0]), str(empty), "--format", "json").stdout)
+    result = json.loads(run_cli("diff", "--difftool", str(pair[0]), str(empty), "--format", "json").stdout)
     assert result["summary"]["removed"] == 21 and sum(result["summary"].values()) == 21
 
 
@@ -113,7 +110,7 @@ def repo(tmp_path):
         pytest.skip("git not installed")
     root = tmp_path / "repo"
     root.mkdir()
-    procex = f"{sys.executable} -c 'import sys; sys.path.insert(0, \"{REPO}\"); import cli; cli.main()'"
+    procex = f"{sys.executable} -m procex.cli"  # git runs the installed command line as a user's would
 
     def git(*args, check=True):
         done = subprocess.run(

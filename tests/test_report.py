@@ -12,7 +12,6 @@ from datetime import date
 import pytest
 from lxml import etree
 
-from procex import cli
 from procex.exchange.catalogue import report as rep
 from procex.exchange.catalogue.entries import CatalogueEntry as E
 from procex.exchange.catalogue.entries import write_catalogue
@@ -238,68 +237,61 @@ def test_previous_report_is_the_latest_saved_before_this_run(tmp_path, reports):
         rep.previous_report(tmp_path, MAR)
 
 
-def run(capsys, *args):
-    with pytest.raises(SystemExit) as done:
-        cli.main(list(args))
-    out, err = capsys.readouterr()
-    return done.value.code, out, err
-
-
-def test_cli_report_save_then_compare(tmp_path, monkeypatch, capsys):
+def test_cli_report_save_then_compare(tmp_path, monkeypatch, capsys, run_cli):
     ws = Workspace.init(tmp_path, "Stadt Koblenz", "07111000")
     monkeypatch.chdir(tmp_path)
     write_catalogue(tmp_path / "catalogue.csv", PREVIOUS_ENTRIES)
     ws.save_lock(PREVIOUS_LOCK)
     monkeypatch.setattr(rep, "today", lambda: FEB)
-    code, out, err = run(capsys, "report", "--save", "--format", "json")
+    code, out, err = run_cli("report", "--save", "--format", "json")
     assert code == 0 and err.strip() == f"saved {tmp_path / '.procex/reports/2025-02-03.json'}"
     assert json.loads(out) == json.loads((tmp_path / ".procex/reports/2025-02-03.json").read_text())
 
     write_catalogue(tmp_path / "catalogue.csv", NOW_ENTRIES)
     ws.save_lock(NOW_LOCK)
     monkeypatch.setattr(rep, "today", lambda: MAR)
-    code, out, err = run(capsys, "report")
+    code, out, err = run_cli("report")
     assert code == 0 and "| geplant | 2 | 3 | \u22121 |" in out and err == ""
-    code, out, err = run(capsys, "report", "--format", "html", "--lang", "en", "-o", "bericht.html")
+    code, out, err = run_cli("report", "--format", "html", "--lang", "en", "-o", "bericht.html")
     assert code == 0 and out == "" and "wrote bericht.html" in err
     assert "Services by status" in (tmp_path / "bericht.html").read_text()
     assert not (tmp_path / ".procex/reports/2025-03-03.json").exists()  # not saved without --save
-    code, out, err = run(capsys, "report", "--format", "csv", "-o", "bericht.csv")
+    code, out, err = run_cli("report", "--format", "csv", "-o", "bericht.csv")
     data = (tmp_path / "bericht.csv").read_bytes()
     assert data.startswith("\ufeffBereich;".encode()) and b"Status;;online;2;1;1\n" in data
-    code, out, err = run(capsys, "report", "--format", "csv", "--lang", "en")
+    code, out, err = run_cli("report", "--format", "csv", "--lang", "en")
     assert out.startswith("section,") and "status,,online,2,1,1" in out.splitlines()
 
 
-def test_cli_report_errors_are_one_line(tmp_path, monkeypatch, capsys):
+def test_cli_report_errors_are_one_line(tmp_path, monkeypatch, capsys, run_cli):
     monkeypatch.chdir(tmp_path)
-    code, out, err = run(capsys, "report")
+    code, out, err = run_cli("report")
     assert code == 2 and err.startswith("procex: error: no procex workspace") and "Traceback" not in err
     Workspace.init(tmp_path, "Stadt Koblenz", "07111000")
     (tmp_path / ".procex/reports").mkdir(parents=True)
     (tmp_path / ".procex/reports/2020-01-01.json").write_text('{"format": "other"}')
-    code, out, err = run(capsys, "report")
+    code, out, err = run_cli("report")
     assert code == 2 and "2020-01-01.json: not a procex report" in err and len(err.splitlines()) == 1
 
 
-def test_cli_report_twice_the_same_day(tmp_path, monkeypatch, capsys):
+def test_cli_report_twice_the_same_day(tmp_path, monkeypatch, capsys, run_cli):
     """A second report on the day of a saved one compares with it: unchanged says so."""
     ws = Workspace.init(tmp_path, "Stadt Koblenz", "07111000")
     monkeypatch.chdir(tmp_path)
     write_catalogue(tmp_path / "catalogue.csv", PREVIOUS_ENTRIES)
     ws.save_lock(PREVIOUS_LOCK)
     monkeypatch.setattr(rep, "today", lambda: FEB)
-    code, out, err = run(capsys, "report", "--save")
+    code, out, err = run_cli("report", "--save")
     assert code == 0 and "Dies ist der erste Bericht" in out
-    code, out, err = run(capsys, "report")
+    code, out, err = run_cli("report")
     assert code == 0 and "Dies ist der erste Bericht" not in out
     assert "Stand 03.02.2025 · Vergleich mit dem früheren Bericht vom selben Tag\n" in out
     assert "Seit dem letzten Bericht hat sich nichts geändert." in out
     assert "| geplant | 3 | 3 | \u00b10 |" in out and "Veränderungen seit" not in out
-    code, out, err = run(capsys, "report", "--format", "html", "--lang", "en")
+    code, out, err = run_cli("report", "--format", "html", "--lang", "en")
     assert "Nothing has changed since the last report." in out
     assert "Compared with the earlier report of the same day" in out
-    code, out, err = run(capsys, "report", "--format", "json")
+    code, out, err = run_cli("report", "--format", "json")
     assert json.loads(out)["previous"] == "2025-02-03" and rep.nothing_changed(json.loads(out)["changes"])
 
     # later that day one service goes online and the report is saved again: compared with the morning's
@@ -316,16 +308,16 @@ def test_cli_report_twice_the_same_day(tmp_path, monkeypatch, capsys):
             for e in PREVIOUS_ENTRIES
         ],
     )
-    code, out, err = run(capsys, "report", "--save")
+    code, out, err = run_cli("report", "--save")
     assert code == 0 and err.strip() == f"saved {tmp_path / '.procex/reports/2025-02-03-2.json'}"
     assert "| geplant | 2 | 3 | \u22121 |" in out and "- 99050012104000 Gewerbeanmeldung: geplant → online" in out
     assert (tmp_path / ".procex/reports/2025-02-03.json").exists()  # the morning's is kept
     # and the next run compares with that second one
-    code, out, err = run(capsys, "report")
+    code, out, err = run_cli("report")
     assert "Seit dem letzten Bericht hat sich nichts geändert." in out and "| geplant | 2 | 2 | \u00b10 |" in out
     # a month later: the latest saved (the afternoon's) is the previous report
     monkeypatch.setattr(rep, "today", lambda: MAR)
-    code, out, err = run(capsys, "report")
+    code, out, err = run_cli("report")
     assert "Vergleich mit dem Bericht vom 03.02.2025" in out and "| geplant | 2 | 2 | \u00b10 |" in out
 
 
@@ -436,7 +428,7 @@ def test_an_old_saved_snapshot_is_recounted_when_read(tmp_path):
     }
 
 
-def test_cli_report_after_importing_the_real_fim_message(tmp_path, monkeypatch, capsys, shared):
+def test_cli_report_after_importing_the_real_fim_message(tmp_path, monkeypatch, capsys, shared, run_cli):
     """The audit's case: a report saved, then `procex xprozess import` of the FIM message, then a report."""
     ws = Workspace.init(tmp_path, "Stadt Koblenz", "07111000")
     monkeypatch.chdir(tmp_path)
@@ -446,9 +438,9 @@ def test_cli_report_after_importing_the_real_fim_message(tmp_path, monkeypatch, 
     )
     ws.save_lock(PREVIOUS_LOCK)
     monkeypatch.setattr(rep, "today", lambda: FEB)
-    assert run(capsys, "report", "--save")[0] == 0
+    assert run_cli("report", "--save").exit_code == 0
     message = shared / "corpora/fim/99006028261000_Anzeige_Beschaeftigung_schwangere_stillende_Frau.xprozess2.xml"
-    code, out, err = run(capsys, "xprozess", "import", str(message), "--into", str(tmp_path))
+    code, out, err = run_cli("xprozess", "import", str(message), "--into", str(tmp_path))
     assert code == 0, err
     name = next(
         n
@@ -456,13 +448,13 @@ def test_cli_report_after_importing_the_real_fim_message(tmp_path, monkeypatch, 
         if p.upstream == "xprozess:99006028261000@01.00.00"
     )
     monkeypatch.setattr(rep, "today", lambda: MAR)
-    code, out, err = run(capsys, "report")
+    code, out, err = run_cli("report")
     assert code == 0, err
     assert "| von anderen Kommunen übernommen | 1 | 1 | \u00b10 |" in out
     assert "| aus FIM-Stammprozessen übernommen | 1 | 0 | +1 |" in out
     assert f"- {name} (FIM-Stammprozess 99006028261000, Version 01.00.00)" in out
     assert "### Neu von anderen Kommunen übernommene Prozesse\n\nkeine\n" in out
-    code, out, err = run(capsys, "report", "--format", "csv")
+    code, out, err = run_cli("report", "--format", "csv")
     assert "Prozesse;;aus FIM-Stammprozessen übernommen;1;0;1" in out.splitlines()
     assert "Prozesse;;von anderen Kommunen übernommen;1;1;0" in out.splitlines()
 
