@@ -2,7 +2,7 @@
 
 ``create_app(settings)`` builds the app around one Store; ``create_app_from_env()`` is what
 uvicorn workers import (`procex serve`). The routes live in one module per resource (service,
-members, index, suggest, adoptions, processes, publishing), each an APIRouter whose handlers take the
+members, index, changes, suggest, adoptions, processes, publishing), each an APIRouter whose handlers take the
 app's store and settings through a dependency (context.py), so several apps can run in one
 process. Every error answer has one shape (error_handlers.py). The OpenAPI document is at
 /openapi.json; there is no Swagger UI or ReDoc page, which would load JavaScript from a CDN into
@@ -13,6 +13,7 @@ from fastapi import Depends, FastAPI
 
 from procex.exchange.server.api import (
     adoptions,
+    changes,
     error_handlers,
     index,
     members,
@@ -30,7 +31,7 @@ from procex.exchange.server.web import routes as web
 
 # In this order: adoptions' /processes/{publisher}/{slug}/adoptions before processes'
 # /processes/{publisher}/{slug}/{version}, which would otherwise take it.
-ROUTERS = (service, members, index, suggest, adoptions, processes, publishing)
+ROUTERS = (service, members, index, changes, suggest, adoptions, processes, publishing)
 
 
 def create_app(settings=None, store=None):

@@ -58,6 +58,11 @@ router = APIRouter(prefix=API, tags=["processes"])
             "headers": {
                 "ETag": {"schema": {"type": "string"}},
                 "X-Procex-Count": {"schema": {"type": "integer"}},
+                "X-Procex-Serial": {
+                    "schema": {"type": "integer"},
+                    "description": "The library's last change the listing includes: continue with "
+                    "GET /api/v1/changes?since=",
+                },
                 "Content-Encoding": {
                     "schema": {"type": "string"},
                     "description": "gzip when the request's Accept-Encoding admits it",
@@ -83,6 +88,7 @@ def index(ctx: LibraryContext, request: Request, if_none_match: str | None = Hea
         headers = {
             "ETag": served_etag,
             "X-Procex-Count": str(count),
+            "X-Procex-Serial": str(store.library_serial(conn)),
             "Vary": "Accept-Encoding",
             "Cache-Control": "no-cache" if policy == "public" else "private, no-cache",
         }

@@ -827,6 +827,59 @@ class Store:
         digest = hashlib.sha256(json.dumps(state).encode("ascii")).hexdigest()[:32]
         return f'"ix-{digest}"', int(listed)
 
+    def library_serial(self, conn):
+        """The serial of the library's last change (publish, yank, adoption) as ``conn`` sees it."""
+        return int(conn.execute(sa.select(library_state.c.serial)).scalar())
+
+    def changes_since(self, conn, since, limit):
+        """The processes whose listing line changed after serial ``since``, oldest change first.
+
+        Each process carries the serial of its last change (``processes.serial``, indexed), so
+        this reads at most ``limit`` processes by that index and their lines by id. Returns
+        (changed, more): ``changed`` is [(serial, publisher, slug, line or None)] (None: no longer
+        listed, every version yanked); ``more`` when processes were left for the next call.
+        """
+        rows = conn.execute(
+            sa.select(processes.c.id, processes.c.serial, processes.c.publisher, processes.c.slug)
+            .where(processes.c.serial > since)
+            .order_by(processes.c.serial)
+            .limit(limit + 1)
+        ).fetchall()
+        more = len(rows) > limit
+        rows = rows[:limit]
+        lines = {}
+        ids = [row.id for row in rows]
+        for start in range(0, len(ids), 500):
+            for item in self._index_lines_of(conn, ids[start : start + 500]):
+                lines[(item["publisher"], item["slug"])] = item
+        changed = [(int(row.serial), row.publisher, row.slug, lines.get((row.publisher, row.slug))) for row in rows]
+        return changed, more
+
+    def _index_lines_of(self, conn, process_ids):
+        """The listing lines (index form) of the listed processes among ``process_ids``."""
+        adopted = (
+            sa.select(versions.c.process_id, sa.func.count(sa.distinct(adoptions.c.member_id)).label("adoptions"))
+            .join(adoptions, adoptions.c.version_id == versions.c.id)
+            .where(versions.c.process_id.in_(process_ids))
+            .group_by(versions.c.process_id)
+            .subquery()
+        )
+        query = (
+            sa.select(
+                processes.c.publisher,
+                processes.c.slug,
+                versions.c.manifest,
+                versions.c.task_labels,
+                versions.c.validation_errors,
+                versions.c.validation_warnings,
+                adopted.c.adoptions,
+            )
+            .join(versions, versions.c.id == processes.c.latest_version_id)
+            .outerjoin(adopted, adopted.c.process_id == processes.c.id)
+            .where(processes.c.id.in_(process_ids))
+        )
+        return [_index_item(row) for row in conn.execute(query)]
+
     def index_items(self, conn, chunk=500):
         """Every process's latest unyanked version in the compact form of the index, by publisher
         and slug, read in chunks through ``conn`` (a server-side cursor on PostgreSQL), so memory
