@@ -52,7 +52,7 @@ def test_generated_requests_meet_the_openapi_document(library, caller, mode):
         "examples,coverage,fuzzing,stateful",
     )
     figures = summary(report)
-    assert figures["operations"] == 11 and figures["test_cases"] > 100, figures
+    assert figures["operations"] == 13 and figures["test_cases"] > 100, figures
     unexpected = {check: count for check, count in figures["failures"].items() if check not in ACCEPTED}
     assert figures["promised_failures"] == 0 and not unexpected and figures["errors"] == 0, (
         figures,

@@ -19,6 +19,7 @@ METHOD_NOT_ALLOWED = "method_not_allowed"  # 405
 NOT_ACCEPTABLE = "not_acceptable"  # 406
 CONFLICT = "conflict"  # 409: without a more specific code
 VERSION_EXISTS = "version_exists"  # 409: the version is published with other content (immutable)
+SERIAL_AHEAD = "serial_ahead"  # 409: a changes feed asked since a serial the library has not reached
 TOO_LARGE = "too_large"  # 413: a body or part over its limit; details give limit_bytes
 UNSUPPORTED_MEDIA_TYPE = "unsupported_media_type"  # 415: the body is not sent as the API expects
 INVALID_REQUEST = "invalid_request"  # 422: a path, query or body field is invalid; details name it
@@ -54,6 +55,7 @@ SERVER_CODES = frozenset(
         NOT_ACCEPTABLE,
         CONFLICT,
         VERSION_EXISTS,
+        SERIAL_AHEAD,
         TOO_LARGE,
         UNSUPPORTED_MEDIA_TYPE,
         INVALID_REQUEST,

@@ -16,8 +16,10 @@ import zlib
 from fastapi import APIRouter, Query, Request
 from fastapi.responses import Response
 
+from procex.exchange.library import error_codes
 from procex.exchange.server import auth
 from procex.exchange.server.api import compression
+from procex.exchange.server.api.answers import errors
 from procex.exchange.server.api.context import LibraryContext
 from procex.exchange.server.api.params import API, BEARER, SECURITY
 from procex.exchange.server.errors import ApiError
@@ -62,7 +64,7 @@ router = APIRouter(prefix=API, tags=["processes"])
             "content": {"application/json": {"schema": ANSWER_SCHEMA}},
             "description": "One page of changed processes (gzip when Accept-Encoding admits it)",
         },
-        409: {"description": "`since` is beyond the library's last serial (another or a restored library)"},
+        **errors(401, 403, 409, 422, codes={409: [error_codes.SERIAL_AHEAD]}),
     },
 )
 def changes(
@@ -83,7 +85,7 @@ def changes(
         if since > latest:
             raise ApiError(
                 409,
-                "serial_ahead",
+                error_codes.SERIAL_AHEAD,
                 f"since={since} is beyond this library's last serial {latest}: the copy belongs to "
                 "another library or to this one before a restore; download the whole listing "
                 "again (GET /api/v1/index)",

@@ -13,6 +13,7 @@ from starlette.concurrency import run_in_threadpool
 
 from procex.exchange.server import auth
 from procex.exchange.server import suggest as ranking
+from procex.exchange.server.api.answers import errors
 from procex.exchange.server.api.bodies import json_body
 from procex.exchange.server.api.context import LibraryContext
 from procex.exchange.server.api.limits import SMALL_BODY_LIMIT
@@ -80,8 +81,7 @@ router = APIRouter(prefix=API, tags=["processes"])
     openapi_extra=dict(BODY, **SECURITY),
     responses={
         200: {"content": {"application/json": {"schema": ANSWER_SCHEMA}}, "description": "Candidates per entry"},
-        413: {"description": f"Body larger than {SMALL_BODY_LIMIT // 1024} KiB"},
-        415: {"description": "Body not sent as application/json"},
+        **errors(401, 403, 415, 422),
     },
 )
 async def suggest(ctx: LibraryContext, request: Request, _token=BEARER):
