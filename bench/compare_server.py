@@ -28,7 +28,6 @@ import requests
 REPO = Path(__file__).resolve().parent.parent
 sys.path.insert(0, str(REPO))
 
-import tests.conftest  # noqa: F401  (first: it and tests.libserver import each other)
 from bench.diff import build, reword
 from tests.libserver import LibraryServer
 

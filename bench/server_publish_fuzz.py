@@ -18,7 +18,6 @@ sys.path.insert(0, str(Path(__file__).resolve().parent.parent))
 from hypothesis import HealthCheck, given, settings
 from hypothesis import seed as hypothesis_seed
 
-import tests.conftest  # noqa: F401  (first: it and tests.libserver import each other)
 from tests import publish_fuzz
 from tests.libserver import LibraryServer, make_db
 

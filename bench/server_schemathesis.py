@@ -25,7 +25,6 @@ from pathlib import Path
 
 sys.path.insert(0, str(Path(__file__).resolve().parent.parent))
 
-import tests.conftest  # noqa: F401  (first: it and tests.libserver import each other)
 from tests.schemathesis_runs import REAL_PROCESS, run, seeded_library, summary
 
 

@@ -5,13 +5,10 @@ import os
 import subprocess
 import sys
 from dataclasses import dataclass
-from pathlib import Path
 
 import pytest
 
-REPO = Path(__file__).resolve().parent.parent
-SHARED = (REPO.parent / "shared").resolve()
-IN_CI = os.environ.get("CI", "").lower() in ("1", "true", "yes")
+from tests.env import IN_CI, REPO, SHARED
 
 
 def need_shared():
@@ -181,5 +178,5 @@ def pair(tmp_path):
     return tmp_path / "alt.bpmn", tmp_path / "neu.bpmn"
 
 
-# The library-server fixture, for every test module (imported last: libserver reads REPO and IN_CI).
+# The library-server fixture, for every test module.
 from tests.libserver import servers  # noqa: E402, F401

@@ -22,7 +22,7 @@ import requests
 
 from procex.exchange.library import package
 from procex.exchange.server import admin
-from tests.conftest import IN_CI, REPO
+from tests.env import IN_CI, REPO
 
 PG_ADMIN = "postgresql://postgres@127.0.0.1:5432/test"
 _counter = itertools.count(1)
