@@ -65,7 +65,7 @@ EVENT_DEFINITIONS = frozenset(
 
 
 # Category of a kind: tasks may be retyped into each other, gateways likewise, and so on.
-def category(kind):
+def category(kind: str) -> str:
     if kind in ACTIVITIES:
         return "activity"
     if kind in EVENTS:
@@ -164,7 +164,7 @@ REFERENCE_TEXT_ELEMENTS = frozenset(
 )
 
 
-def local_ref(value):
+def local_ref(value: str) -> str:
     """The id a QName or IDREF value names: 'tns:Task_1' -> 'Task_1'."""
     value = value.strip()
     return value.rsplit(":", 1)[-1] if ":" in value else value

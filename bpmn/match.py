@@ -89,8 +89,8 @@ class Matching:
     pairs: list
     old_only: list = field(default_factory=list)  # ids of old elements without partner
     new_only: list = field(default_factory=list)  # ids of new elements without partner
-    old_items: dict = field(default=None, repr=False, compare=False)  # matchable(old), reused by the diff
-    new_items: dict = field(default=None, repr=False, compare=False)
+    old_items: dict | None = field(default=None, repr=False, compare=False)  # matchable(old), reused by the diff
+    new_items: dict | None = field(default=None, repr=False, compare=False)
     lineage: dict = field(default_factory=dict)
     possible: list = field(default_factory=list)
     notes: list = field(default_factory=list)

@@ -8,11 +8,19 @@ Import is tolerant: duplicate ids, dangling references and unknown elements beco
 (``model.findings``), not exceptions.
 """
 
+from __future__ import annotations
+
+import os
 from dataclasses import dataclass, field
 from functools import cached_property
 from pathlib import Path
+from typing import TYPE_CHECKING, Any
 
 from lxml import etree
+from lxml.etree import _Element, _ElementTree
+
+if TYPE_CHECKING:  # networkx is imported when a graph is asked for: it costs start-up time
+    from networkx import DiGraph
 
 from procex.bpmn import kinds
 from procex.bpmn.findings import Finding
@@ -94,10 +102,10 @@ class Bounds:
     height: float
 
     @property
-    def center(self):
+    def center(self) -> tuple[float, float]:
         return (self.x + self.width / 2, self.y + self.height / 2)
 
-    def contains(self, other):
+    def contains(self, other: Bounds) -> bool:
         return (
             self.x <= other.x
             and self.y <= other.y
@@ -105,7 +113,7 @@ class Bounds:
             and other.y + other.height <= self.y + self.height
         )
 
-    def overlaps(self, other):
+    def overlaps(self, other: Bounds) -> bool:
         return not (
             other.x >= self.x + self.width
             or other.x + other.width <= self.x
@@ -114,7 +122,7 @@ class Bounds:
         )
 
 
-def parse_bounds(el):
+def parse_bounds(el: _Element | None) -> Bounds | None:
     """A dc:Bounds element as Bounds, or None when missing or not numeric."""
     if el is None:
         return None
@@ -124,7 +132,7 @@ def parse_bounds(el):
         return None
 
 
-def shape_bounds(shape_el):
+def shape_bounds(shape_el: _Element | None) -> Bounds | None:
     """The bounds of a BPMNShape (or BPMNLabel) element, or None."""
     return parse_bounds(shape_el.find(_DC + "Bounds")) if shape_el is not None else None
 
@@ -217,15 +225,15 @@ class Edge(_Lazy):
 
 @dataclass
 class Diagram:
-    el: object
+    el: _Element
     id: str | None
     name: str | None
     plane_element: str | None
-    shapes: list = field(default_factory=list)
-    edges: list = field(default_factory=list)
+    shapes: list[Shape] = field(default_factory=list)
+    edges: list[Edge] = field(default_factory=list)
 
 
-def _inside_foreign(el):
+def _inside_foreign(el: _Element) -> bool:
     parent = el.getparent()
     while parent is not None:
         tag = parent.tag
@@ -235,7 +243,17 @@ def _inside_foreign(el):
     return False
 
 
-def _opt_bool(value):
+def _text(value: Any) -> str | None:
+    """An attribute value from lxml (untyped here) as the str it is, or None."""
+    return None if value is None else str(value)
+
+
+def _line(el: _Element) -> int | None:
+    line = el.sourceline
+    return int(line) if line is not None else None
+
+
+def _opt_bool(value: str | None) -> bool | None:
     if value is None:
         return None
     return value.strip() in ("true", "1")
@@ -246,49 +264,49 @@ class Element:
 
     __slots__ = ("model", "el")
 
-    def __init__(self, model, el):
+    def __init__(self, model: Model, el: _Element) -> None:
         self.model = model
         self.el = el
 
-    def __repr__(self):
+    def __repr__(self) -> str:
         return f"<{self.type} id={self.id!r} name={self.name!r}>"
 
-    def __eq__(self, other):
+    def __eq__(self, other: object) -> bool:
         return isinstance(other, Element) and other.el is self.el
 
-    def __hash__(self):
+    def __hash__(self) -> int:
         return hash(id(self.el))
 
     @property
-    def id(self):
-        return self.el.get("id")
+    def id(self) -> str | None:
+        return _text(self.el.get("id"))
 
     @property
-    def type(self):
+    def type(self) -> str:
         return local_name(self.el.tag)
 
     @property
-    def category(self):
+    def category(self) -> str:
         return kinds.category(self.type)
 
     @property
-    def name(self):
-        return self.el.get("name")
+    def name(self) -> str | None:
+        return _text(self.el.get("name"))
 
     @property
-    def line(self):
-        return self.el.sourceline
+    def line(self) -> int | None:
+        return _line(self.el)
 
     @property
-    def attributes(self):
+    def attributes(self) -> dict[str, str]:
         return dict(self.el.attrib)
 
     @property
-    def documentation(self):
+    def documentation(self) -> list[str]:
         return ["".join(d.itertext()) for d in self.el.findall(_BPMN + "documentation")]
 
     @property
-    def container(self):
+    def container(self) -> Element | None:
         """The process or sub-process this element stands in (None for root elements)."""
         parent = self.el.getparent()
         while parent is not None:
@@ -298,7 +316,7 @@ class Element:
         return None
 
     @property
-    def process(self):
+    def process(self) -> Element | None:
         """The top-level process this element belongs to."""
         parent = self.el
         while parent is not None:
@@ -308,45 +326,45 @@ class Element:
         return None
 
     @property
-    def lanes(self):
+    def lanes(self) -> list[Element]:
         """Lanes that list this flow node, innermost last."""
-        return [self.model.view(lane) for lane in self.model._lanes_of.get(self.id, ())]
+        return [self.model.view(lane) for lane in self.model._lanes_of.get(self.id or "", ())]
 
     @property
-    def lane(self):
+    def lane(self) -> Element | None:
         """The innermost lane holding this node, or None."""
-        lanes = self.model._lanes_of.get(self.id)
+        lanes = self.model._lanes_of.get(self.id or "")
         return self.model.view(lanes[-1]) if lanes else None
 
     # --- flows -------------------------------------------------------------------------------
     @property
-    def source(self):
+    def source(self) -> Element | None:
         ref = self.el.get("sourceRef")
         return self.model.get(kinds.local_ref(ref)) if ref else None
 
     @property
-    def target(self):
+    def target(self) -> Element | None:
         ref = self.el.get("targetRef")
         return self.model.get(kinds.local_ref(ref)) if ref else None
 
     @property
-    def condition(self):
+    def condition(self) -> str | None:
         cond = self.el.find(_BPMN + "conditionExpression")
         return None if cond is None else "".join(cond.itertext()).strip()
 
     @property
-    def incoming(self):
-        return [self.model.view(f) for f in self.model._incoming.get(self.id, ())]
+    def incoming(self) -> list[Element]:
+        return [self.model.view(f) for f in self.model._incoming.get(self.id or "", ())]
 
     @property
-    def outgoing(self):
-        return [self.model.view(f) for f in self.model._outgoing.get(self.id, ())]
+    def outgoing(self) -> list[Element]:
+        return [self.model.view(f) for f in self.model._outgoing.get(self.id or "", ())]
 
     # --- events, gateways, activities ---------------------------------------------------------
     @property
-    def event_definitions(self):
+    def event_definitions(self) -> list[Element]:
         """The event's definitions: its own children, and global ones named by eventDefinitionRef."""
-        found = []
+        found: list[Element] = []
         for child in self.el:
             kind = local_name(child.tag)
             if kind in kinds.EVENT_DEFINITIONS:
@@ -358,54 +376,54 @@ class Element:
         return found
 
     @property
-    def attached_to(self):
+    def attached_to(self) -> Element | None:
         ref = self.el.get("attachedToRef")
         return self.model.get(kinds.local_ref(ref)) if ref else None
 
     @property
-    def default_flow(self):
+    def default_flow(self) -> Element | None:
         ref = self.el.get("default")
         return self.model.get(kinds.local_ref(ref)) if ref else None
 
     @property
-    def children(self):
+    def children(self) -> list[Element]:
         """Flow elements directly inside a process or sub-process."""
         return [self.model.view(c) for c in self.el if local_name(c.tag) in kinds.FLOW_ELEMENTS]
 
     # --- lanes, pools -------------------------------------------------------------------------
     @property
-    def flow_node_refs(self):
+    def flow_node_refs(self) -> list[str]:
         return [(r.text or "").strip() for r in self.el.findall(_BPMN + "flowNodeRef")]
 
     @property
-    def child_lanes(self):
+    def child_lanes(self) -> list[Element]:
         return [self.model.view(lane) for lane in self.el.iterfind(f"{_BPMN}childLaneSet/{_BPMN}lane")]
 
     @property
-    def parent_lane(self):
+    def parent_lane(self) -> Element | None:
         parent = self.el.getparent()
         parent = parent.getparent() if parent is not None else None
         return self.model.view(parent) if parent is not None and parent.tag == _BPMN + "lane" else None
 
     @property
-    def process_ref(self):
+    def process_ref(self) -> Element | None:
         ref = self.el.get("processRef")
         return self.model.get(kinds.local_ref(ref)) if ref else None
 
     @property
-    def participant(self):
+    def participant(self) -> Element | None:
         """The pool (participant) whose processRef names this process."""
-        return self.model._participant_of.get(self.id)
+        return self.model._participant_of.get(self.id or "")
 
     @property
-    def shapes(self):
-        return self.model.shapes_of(self.id)
+    def shapes(self) -> list[Shape]:
+        return self.model.shapes_of(self.id) if self.id is not None else []
 
 
 class Model:
     """A BPMN document: its lxml tree, an index over it, and tolerant-import findings."""
 
-    def __init__(self, tree, source=None):
+    def __init__(self, tree: _ElementTree, source: str | None = None) -> None:
         self.tree = tree
         self.root = tree.getroot()
         self.source = source
@@ -413,20 +431,20 @@ class Model:
 
     # --- construction -------------------------------------------------------------------------
     @classmethod
-    def from_bytes(cls, data, source=None, max_bytes=DEFAULT_MAX_BYTES):
+    def from_bytes(cls, data: bytes, source: str | None = None, max_bytes: int = DEFAULT_MAX_BYTES) -> Model:
         return cls(parse_bytes(data, source, max_bytes), source)
 
     @classmethod
-    def from_file(cls, path, max_bytes=DEFAULT_MAX_BYTES):
+    def from_file(cls, path: str | os.PathLike[str], max_bytes: int = DEFAULT_MAX_BYTES) -> Model:
         return cls(parse_file(path, max_bytes), str(path))
 
-    def copy(self):
+    def copy(self) -> Model:
         from copy import deepcopy
 
         return Model(deepcopy(self.tree), self.source)
 
     # --- index --------------------------------------------------------------------------------
-    def reindex(self):
+    def reindex(self) -> None:
         """Forget every index; edits call this after changing the tree.
 
         The indexes are built on first use, all in one walk over the tree (``_index``), so
@@ -474,14 +492,14 @@ class Model:
         return self._index[1]
 
     @cached_property
-    def _by_kind(self):
+    def _by_kind(self) -> dict[str, list[_Element]]:
         """BPMN and BPMNDI local name -> elements, for every element (with or without id)."""
         return self._index[2]
 
     @cached_property
-    def findings(self):
+    def findings(self) -> list[Finding]:
         """Tolerant-import findings: duplicate ids, unresolved references, unknown elements."""
-        findings = []
+        findings: list[Finding] = []
         if len(set(self._ids)) != len(self._ids):
             seen = {}
             for el in self.root.iter(*_OMG_WILDCARDS):
@@ -520,8 +538,8 @@ class Model:
         findings.sort(key=lambda f: (f.line or 0, f.code))
         return findings
 
-    def _reference_findings(self):
-        found = []
+    def _reference_findings(self) -> list[Finding]:
+        found: list[Finding] = []
         by_id = self._by_id
         for kind, attrs in _IMPORT_CHECKED.items():
             for el in self._by_kind.get(kind, ()):
@@ -553,74 +571,74 @@ class Model:
         return found
 
     # --- look-up ------------------------------------------------------------------------------
-    def element(self, ident):
+    def element(self, ident: str) -> _Element | None:
         """The lxml element with this id (first one when duplicated), or None."""
         return self._by_id.get(ident)
 
-    def view(self, el):
+    def view(self, el: _Element) -> Element:
         view = self._views.get(el)
         if view is None:
             view = self._views[el] = Element(self, el)
         return view
 
-    def get(self, ident):
+    def get(self, ident: str) -> Element | None:
         el = self._by_id.get(ident)
         return None if el is None else self.view(el)
 
-    def __getitem__(self, ident):
+    def __getitem__(self, ident: str) -> Element:
         el = self._by_id.get(ident)
         if el is None:
             raise KeyError(ident)
         return self.view(el)
 
-    def __contains__(self, ident):
+    def __contains__(self, ident: str) -> bool:
         return ident in self._by_id
 
     @property
-    def ids(self):
+    def ids(self) -> list[str]:
         """Every id in the file, in document order (duplicates repeated)."""
         return list(self._ids)
 
-    def of_kind(self, *kind_names):
+    def of_kind(self, *kind_names: str) -> list[Element]:
         """Views of every BPMN element of the given local names, in document order."""
         if len(kind_names) == 1:
             return [self.view(el) for el in self._by_kind.get(kind_names[0], ())]
         els = [el for k in kind_names for el in self._by_kind.get(k, ())]
         order = {el: i for i, el in enumerate(self.root.iter())} if len(els) > 1 else {}
-        return [self.view(el) for el in sorted(els, key=order.get)] if order else [self.view(e) for e in els]
+        return [self.view(el) for el in sorted(els, key=order.__getitem__)] if order else [self.view(e) for e in els]
 
-    def counts(self):
+    def counts(self) -> dict[str, int]:
         """How many elements of each BPMN/BPMNDI kind the file holds (as stored, duplicates included)."""
         return {kind: len(els) for kind, els in sorted(self._by_kind.items())}
 
     # --- definitions-level --------------------------------------------------------------------
     @property
-    def definitions(self):
+    def definitions(self) -> Element:
         return self.view(self.root)
 
     @property
-    def target_namespace(self):
-        return self.root.get("targetNamespace")
+    def target_namespace(self) -> str | None:
+        return _text(self.root.get("targetNamespace"))
 
     @property
-    def imports(self):
+    def imports(self) -> list[dict[str, str]]:
         return [dict(el.attrib) for el in self._by_kind.get("import", ())]
 
     @cached_property
-    def processes(self):
+    def processes(self) -> list[Element]:
         return [self.view(el) for el in self._by_kind.get("process", ())]
 
     @property
-    def collaborations(self):
+    def collaborations(self) -> list[Element]:
         return [self.view(el) for el in self._by_kind.get("collaboration", ())]
 
     @cached_property
-    def participants(self):
+    def participants(self) -> list[Element]:
         return [self.view(el) for el in self._by_kind.get("participant", ())]
 
     @cached_property
-    def _participant_of(self):
-        result = {}
+    def _participant_of(self) -> dict[str, Element]:
+        result: dict[str, Element] = {}
         for part in self.participants:
             ref = part.el.get("processRef")
             if ref:
@@ -628,13 +646,13 @@ class Model:
         return result
 
     @cached_property
-    def lanes(self):
+    def lanes(self) -> list[Element]:
         return [self.view(el) for el in self._by_kind.get("lane", ())]
 
     @cached_property
-    def _lanes_of(self):
+    def _lanes_of(self) -> dict[str, list[_Element]]:
         """flow node id -> lane elements that list it, outermost first."""
-        result = {}
+        result: dict[str, list[_Element]] = {}
         for lane in self._by_kind.get("lane", ()):
             for ref in lane.iterfind(_BPMN + "flowNodeRef"):
                 node = (ref.text or "").strip()
@@ -644,32 +662,32 @@ class Model:
         return result
 
     @cached_property
-    def flow_nodes(self):
+    def flow_nodes(self) -> list[Element]:
         return [self.view(el) for kind in kinds.FLOW_NODES for el in self._by_kind.get(kind, ())]
 
     @cached_property
-    def sequence_flows(self):
+    def sequence_flows(self) -> list[Element]:
         return [self.view(el) for el in self._by_kind.get("sequenceFlow", ())]
 
     @cached_property
-    def message_flows(self):
+    def message_flows(self) -> list[Element]:
         return [self.view(el) for el in self._by_kind.get("messageFlow", ())]
 
     @property
-    def associations(self):
+    def associations(self) -> list[Element]:
         return self.of_kind("association")
 
     @property
-    def data_objects(self):
+    def data_objects(self) -> list[Element]:
         return self.of_kind("dataObject", "dataObjectReference")
 
     @property
-    def data_stores(self):
+    def data_stores(self) -> list[Element]:
         return self.of_kind("dataStore", "dataStoreReference")
 
     @cached_property
-    def _incoming(self):
-        result = {}
+    def _incoming(self) -> dict[str, list[_Element]]:
+        result: dict[str, list[_Element]] = {}
         for flow in self._by_kind.get("sequenceFlow", ()):
             target = flow.get("targetRef")
             if target:
@@ -677,8 +695,8 @@ class Model:
         return result
 
     @cached_property
-    def _outgoing(self):
-        result = {}
+    def _outgoing(self) -> dict[str, list[_Element]]:
+        result: dict[str, list[_Element]] = {}
         for flow in self._by_kind.get("sequenceFlow", ()):
             source = flow.get("sourceRef")
             if source:
@@ -799,7 +817,7 @@ class Model:
         return {uri: sorted(p) for uri, p in sorted(prefixes.items())}
 
     # --- graph --------------------------------------------------------------------------------
-    def graph(self, process_id=None):
+    def graph(self, process_id: str | None = None) -> DiGraph:
         """Control flow as a networkx DiGraph, built from sequenceFlow sourceRef/targetRef only.
 
         With ``process_id``, only that process (its sub-processes at any depth included);
@@ -831,7 +849,7 @@ class Model:
         return graph
 
     # --- writing ------------------------------------------------------------------------------
-    def to_bytes(self, plain=False):
+    def to_bytes(self, plain: bool = False) -> bytes:
         """The document as bytes; ``plain`` removes vendor extensions (see bpmn.plain)."""
         if plain:
             from procex.bpmn.plain import plain_tree
@@ -839,10 +857,10 @@ class Model:
             return serialize(plain_tree(self.tree))
         return serialize(self.tree)
 
-    def canonical(self):
+    def canonical(self) -> bytes:
         return canonical(self.tree)
 
 
-def read_model(path, max_bytes=DEFAULT_MAX_BYTES):
+def read_model(path: str | os.PathLike[str], max_bytes: int = DEFAULT_MAX_BYTES) -> Model:
     """Read a BPMN file into a Model (raises BpmnReadError when it cannot be read at all)."""
     return Model.from_file(Path(path), max_bytes)

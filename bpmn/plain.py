@@ -9,6 +9,7 @@ xsi:type, xml:* attributes, and free content where the standard allows any conte
 
 import re
 from copy import deepcopy
+from typing import Any
 
 from lxml import etree
 
@@ -48,7 +49,7 @@ def _namespace(name):
     return name[1 : name.index("}")] if name[:1] == "{" else ""
 
 
-def plain_tree(tree):
+def plain_tree(tree: Any) -> Any:
     """A copy of ``tree`` with every non-OMG extension removed; ``tree`` itself is unchanged."""
     tree = deepcopy(tree)
     root = tree.getroot()

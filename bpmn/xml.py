@@ -10,12 +10,14 @@ document after canonicalisation: prefixes, foreign namespaces, extensions, comme
 order included.
 """
 
+import os
 import re
 from contextlib import contextmanager
 from contextvars import ContextVar
 from dataclasses import dataclass
 from functools import lru_cache
 from pathlib import Path
+from typing import Any
 
 from lxml import etree
 
@@ -173,7 +175,7 @@ def _prolog_has_doctype(text, tokens):
 _parser = hardened_parser
 
 
-def parse_bytes(data, source=None, max_bytes=DEFAULT_MAX_BYTES):
+def parse_bytes(data: bytes, source: str | None = None, max_bytes: int | None = DEFAULT_MAX_BYTES) -> Any:
     """Parse ``data`` as a BPMN 2.0 document and return the lxml ElementTree.
 
     Raises BpmnReadError, naming ``source`` and the line, for anything that is not a safe,
@@ -405,7 +407,7 @@ def _readable_tag(tag):
     return f"<{tag}> without namespace"
 
 
-def parse_file(path, max_bytes=DEFAULT_MAX_BYTES):
+def parse_file(path: str | os.PathLike[str], max_bytes: int | None = DEFAULT_MAX_BYTES) -> Any:
     """Read and parse a file; see parse_bytes."""
     path = Path(path)
     try:
@@ -426,25 +428,25 @@ def parse_file(path, max_bytes=DEFAULT_MAX_BYTES):
     return parse_bytes(data, str(path), max_bytes)
 
 
-def serialize(tree):
+def serialize(tree: Any) -> bytes:
     """The document as bytes, in its declared encoding, with an XML declaration."""
     info = tree.docinfo
     encoding = info.encoding or "UTF-8"
     kwargs = {"xml_declaration": True, "encoding": encoding}
     if info.standalone is not None:
         kwargs["standalone"] = info.standalone
-    return etree.tostring(tree, **kwargs)
+    return bytes(etree.tostring(tree, **kwargs))
 
 
-def canonical(data_or_tree):
+def canonical(data_or_tree: Any) -> bytes:
     """C14N 2.0 of a document (bytes or tree): the form in which round-trips are compared."""
     if isinstance(data_or_tree, (bytes, bytearray)):
         data_or_tree = etree.fromstring(bytes(data_or_tree), _parser()).getroottree()
-    return etree.tostring(data_or_tree, method="c14n2")
+    return bytes(etree.tostring(data_or_tree, method="c14n2"))
 
 
 @lru_cache(maxsize=4096)  # called per element on large models; a document has few distinct tags
-def local_name(tag):
+def local_name(tag: object) -> str:
     """'task' for '{ns}task'; '' for comments and processing instructions."""
     if not isinstance(tag, str):
         return ""

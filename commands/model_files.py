@@ -126,8 +126,8 @@ def validate_command(files, fmt, rules, config, lang, max_bytes):
     except ProcexError as error:  # a wrong config: nothing was checked
         click.echo(f"procex: error: {error}", err=True)
         sys.exit(error.exit_code)
-    for error in unreadable:
-        click.echo(f"procex: error: {error}", err=True)
+    for problem in unreadable:
+        click.echo(f"procex: error: {problem}", err=True)
     if fmt == "json":
         emit_json(validate.to_json(reports, unreadable))
     elif fmt == "sarif":

@@ -1,8 +1,10 @@
 """What differs between the Python versions procex supports (3.10 and newer)."""
 
-try:
-    import tomllib  # Python 3.11+
-except ModuleNotFoundError:  # Python 3.10: the same parser, published as tomli
+import sys
+
+if sys.version_info >= (3, 11):
+    import tomllib
+else:  # Python 3.10: the same parser, published as tomli
     import tomli as tomllib
 
 __all__ = ["tomllib"]

@@ -9,7 +9,7 @@ import tempfile
 from pathlib import Path
 
 
-def atomic_write(path, data, mode=None):
+def atomic_write(path: str | os.PathLike[str], data: bytes | str, mode: int | None = None) -> None:
     """Write ``data`` (bytes or str, UTF-8) to ``path`` atomically.
 
     An existing file keeps its permission bits (``mode`` overrides; a new file gets 0o666 less

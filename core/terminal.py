@@ -25,7 +25,7 @@ _CONTROLS = re.compile(r"[\x00-\x08\x0b-\x1f\x7f-\x9f\u202a-\u202e\u2066-\u2069]
 _LINE_BREAKS = re.compile(r"[\t\n\r\v\f\u2028\u2029\x85]+")
 
 
-def printable(text, keep_newlines=False):
+def printable(text: object, keep_newlines: bool = False) -> str:
     """``text`` (any value; None gives "") without escape sequences and control characters.
 
     Tabs and line breaks become one space, so that server text cannot add lines that look like

@@ -67,9 +67,9 @@ class Rule:
 class LintConfig:
     """A preset (or None) and per-rule levels; ``source`` names where it was read."""
 
-    preset: str = None
+    preset: str | None = None
     levels: dict = field(default_factory=dict)
-    source: str = None
+    source: str | None = None
 
 
 @lru_cache(maxsize=1)

@@ -14,18 +14,18 @@ class Report:
     findings: list = field(default_factory=list)
 
     @property
-    def errors(self):
+    def errors(self) -> int:
         return sum(1 for f in self.findings if f.severity == "error")
 
     @property
-    def warnings(self):
+    def warnings(self) -> int:
         return sum(1 for f in self.findings if f.severity == "warning")
 
     @property
-    def ok(self):
+    def ok(self) -> bool:
         return self.errors == 0
 
-    def to_dict(self):
+    def to_dict(self) -> dict[str, str | bool | int | list[dict[str, str | int]]]:
         return {
             "path": self.path,
             "ok": self.ok,

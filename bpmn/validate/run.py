@@ -1,7 +1,11 @@
 """Validate one model (schema, references, lint rules) or several files with one configuration."""
 
-from pathlib import Path
+from pathlib import Path, PosixPath
+from typing import Any
 
+from lxml.etree import _ElementTree
+
+from procex.bpmn.errors import BpmnReadError
 from procex.bpmn.model import Model
 from procex.bpmn.rules import LintConfig, find_config, load_config
 from procex.bpmn.validate.references import reference_findings
@@ -10,17 +14,30 @@ from procex.bpmn.validate.schema import schema_findings
 from procex.bpmn.xml import DEFAULT_MAX_BYTES, parse_bytes, parse_file
 
 
-def validate_file(path, rules="correctness", config=None, max_bytes=DEFAULT_MAX_BYTES, lang="de"):
+def validate_file(
+    path: PosixPath | str,
+    rules: str | None = "correctness",
+    config: LintConfig | None = None,
+    max_bytes: int = DEFAULT_MAX_BYTES,
+    lang: str = "de",
+) -> Report:
     """Validate a BPMN file; raises BpmnReadError when it cannot be read at all."""
     return _validate(parse_file(Path(path), max_bytes), str(path), rules, config, lang)
 
 
-def validate_bytes(data, source=None, rules="correctness", config=None, max_bytes=DEFAULT_MAX_BYTES, lang="de"):
+def validate_bytes(
+    data: bytes,
+    source: str | None = None,
+    rules: str = "correctness",
+    config: dict[str, str] | None = None,
+    max_bytes: int = DEFAULT_MAX_BYTES,
+    lang: str = "de",
+) -> Report:
     """Validate the bytes of a BPMN file (``source`` names it in messages)."""
     return _validate(parse_bytes(data, source, max_bytes), source, rules, config, lang)
 
 
-def validate_model(model, rules="correctness", config=None, lang="de"):
+def validate_model(model: Model, rules: str = "correctness", config: None = None, lang: str = "de") -> Report:
     """Schema, reference and lint findings for a Model, sorted by line.
 
     ``rules``: a preset (correctness, recommended, all, none) or None for the config's preset;
@@ -31,7 +48,14 @@ def validate_model(model, rules="correctness", config=None, lang="de"):
     return _validate(model.tree, model.source, rules, config, lang, model)
 
 
-def _validate(tree, source, rules, config, lang="de", model=None):
+def _validate(
+    tree: _ElementTree,
+    source: str | None,
+    rules: str | None,
+    config: dict[str, str] | LintConfig | None,
+    lang: str = "de",
+    model: Model | None = None,
+) -> Report:
     from procex.bpmn import rules as lint
 
     if lang not in ("de", "en"):
@@ -45,7 +69,7 @@ def _validate(tree, source, rules, config, lang="de", model=None):
     return Report(source, findings)
 
 
-def config_for(config=None):
+def config_for(config: LintConfig | None = None) -> LintConfig:
     """A LintConfig: ``config`` as given (a LintConfig or a TOML path), else procex.toml in the
     current directory or its nearest parent, else the empty config."""
     if isinstance(config, LintConfig):
@@ -56,7 +80,13 @@ def config_for(config=None):
     return load_config(config)
 
 
-def validate_paths(paths, rules=None, config=None, max_bytes=DEFAULT_MAX_BYTES, lang="de"):
+def validate_paths(
+    paths: tuple[str, str] | tuple[str] | tuple[str, str, str, str, str],
+    rules: str | None = None,
+    config: LintConfig | None = None,
+    max_bytes: int = DEFAULT_MAX_BYTES,
+    lang: str = "de",
+) -> tuple[list[Report], list[Any]] | tuple[list[Report], list[BpmnReadError]] | tuple[list[Any], list[BpmnReadError]]:
     """(reports, read errors) for several files, with one configuration.
 
     ``paths`` is any iterable of paths (the CLI passes a progress bar over them). ``config`` None
@@ -76,7 +106,7 @@ def validate_paths(paths, rules=None, config=None, max_bytes=DEFAULT_MAX_BYTES, 
     return reports, unreadable
 
 
-def exit_status(reports, unreadable):
+def exit_status(reports: list[Report | Any], unreadable: list[BpmnReadError | Any]) -> int:
     """0 without errors, 1 with errors, 2 when a file could not be read."""
     if unreadable:
         return 2

@@ -9,6 +9,7 @@ the good rows. ``propose_keys`` suggests Leistungsschlüssel for rows that have 
 
 import csv
 import io
+import os
 import re
 from dataclasses import dataclass, field, replace
 from itertools import islice
@@ -44,11 +45,11 @@ class CatalogueEntry:
 # --- catalogue.csv ------------------------------------------------------------------------------
 
 
-def catalogue_path(directory="."):
+def catalogue_path(directory: str | os.PathLike[str] = ".") -> Path:
     return Path(directory) / CATALOGUE_FILE
 
 
-def read_catalogue(path):
+def read_catalogue(path: str | os.PathLike[str]) -> list[CatalogueEntry]:
     """The entries of a catalogue.csv, in file order. Raises CatalogueError naming file and line."""
     path = Path(path)
     try:
@@ -85,7 +86,7 @@ def format_catalogue(entries):
     return out.getvalue()
 
 
-def write_catalogue(path, entries):
+def write_catalogue(path: str | os.PathLike[str], entries: list[CatalogueEntry]) -> None:
     """Write the entries atomically in the order given (callers keep the order stable)."""
     for e in entries:
         if e.status not in STATUSES:
@@ -374,7 +375,7 @@ class ImportResult:
     problems: list = field(default_factory=list)
     skipped: int = 0
     links_kept: int = 0
-    sheet: str = None
+    sheet: str | None = None
 
     @property
     def errors(self):

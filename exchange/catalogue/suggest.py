@@ -90,7 +90,7 @@ class Candidate:
     item: dict
     tier: str
     score: float
-    adoptions: int = None  # distinct municipalities that adopted it; None when not known
+    adoptions: int | None = None  # distinct municipalities that adopted it; None when not known
 
     @property
     def publisher(self):

@@ -25,7 +25,8 @@ class AnswerLimits(NamedTuple):
     manifest: int = 1 << 20  # one manifest (GET /processes/P/S/V, the answer to a publish)
     model: int = 64 << 20  # one BPMN model
     listing: int = 16 << 20  # a search page, a version list, adoptions, /me
-    index: int = 64 << 20  # the whole library index (JSON lines), all lines together
+    # The field named index shadows tuple.index, which nothing here calls.
+    index: int = 64 << 20  # type: ignore[assignment]  # the whole library index (JSON lines), all lines together
     index_line: int = 1 << 20  # one line of the index
     error: int = 64 << 10  # the body of an error answer
 

@@ -428,12 +428,12 @@ class LibraryClient:
             response._content = body  # what response.content and .json() give from now on
             if expected:
                 return response
-            error = _error_of(body)
+            refusal = _error_of(body)
             raise LibraryError(
-                _sentence(response.status_code, error, url, action, self.member),
+                _sentence(response.status_code, refusal, url, action, self.member),
                 response.status_code,
-                error.get("code"),
-                error.get("details"),
+                refusal.get("code"),
+                refusal.get("details"),
             )
 
     def _json(self, response, action, fields=()):

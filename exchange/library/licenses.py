@@ -35,7 +35,7 @@ def accepted():
     return ", ".join(LICENSES)
 
 
-def check_license(value, where="licence"):
+def check_license(value: object, where: str = "licence") -> str:
     """The canonical id of ``value``, or LicenseError naming ``where`` and the accepted ids."""
     text = (value or "").strip() if isinstance(value, str) else ""
     canonical = _BY_FOLDED.get(text.casefold()) if text else None

@@ -5,16 +5,26 @@ and the BPMN model it describes. The client, the workspace and the library serve
 check and compare manifests through this module, so that all three agree on what is valid.
 """
 
+from __future__ import annotations
+
 import hashlib
 import json
+import os
 import re
+from collections.abc import Iterable, Mapping
 from datetime import datetime, timezone
 from functools import lru_cache
 from importlib import resources
-from typing import NamedTuple
+from typing import TYPE_CHECKING, Any, NamedTuple
 
 from procex.core.errors import ProcexError
 from procex.exchange.library import text_rules
+
+if TYPE_CHECKING:  # jsonschema is imported on first use: it costs start-up time
+    from jsonschema.exceptions import ValidationError
+
+# A manifest as JSON gives it (schemas/manifest.schema.json says what it holds).
+Manifest = dict[str, Any]
 
 SLUG_PATTERN = r"[a-z0-9](?:[a-z0-9-]{0,62}[a-z0-9])?"
 VERSION_PATTERN = r"(0|[1-9][0-9]{0,8})\.(0|[1-9][0-9]{0,8})\.(0|[1-9][0-9]{0,8})"
@@ -33,7 +43,7 @@ class PackageError(ProcexError):
 class ManifestError(PackageError):
     """A manifest does not follow schemas/manifest.schema.json; ``problems`` lists each issue."""
 
-    def __init__(self, message, problems=()):
+    def __init__(self, message: str, problems: Iterable[dict[str, str]] = ()) -> None:
         super().__init__(message)
         self.problems = list(problems)
 
@@ -45,16 +55,16 @@ class Ref(NamedTuple):
     slug: str
     version: str | None = None
 
-    def __str__(self):
+    def __str__(self) -> str:
         base = f"{self.publisher}/{self.slug}"
         return f"{base}@{self.version}" if self.version else base
 
 
-def is_slug(text):
+def is_slug(text: str | None) -> bool:
     return isinstance(text, str) and bool(SLUG_RE.match(text))
 
 
-def check_slug(text, what="slug"):
+def check_slug(text: str, what: str = "slug") -> str:
     """Return ``text`` when it is a valid slug, else raise PackageError saying what a slug is."""
     if not is_slug(text):
         raise PackageError(
@@ -64,35 +74,36 @@ def check_slug(text, what="slug"):
     return text
 
 
-def parse_version(text):
+def parse_version(text: str | None) -> tuple[int, int, int]:
     """'1.10.2' -> (1, 10, 2). Raises PackageError for anything but MAJOR.MINOR.PATCH."""
     match = VERSION_RE.match(text or "") if isinstance(text, str) else None
     if not match:
         raise PackageError(f"version {text!r} is not MAJOR.MINOR.PATCH (e.g. 1.0.0; no leading zeros, no suffix)")
-    return tuple(int(part) for part in match.groups())
+    major, minor, patch = (int(part) for part in match.groups())
+    return major, minor, patch
 
 
-def is_version(text):
+def is_version(text: object) -> bool:
     return isinstance(text, str) and bool(VERSION_RE.match(text))
 
 
-def version_key(text):
+def version_key(text: str) -> tuple[int, int, int]:
     """Sort key for versions in semantic order (1.10.0 after 1.9.0)."""
     return parse_version(text)
 
 
-def version_sort_text(text):
+def version_sort_text(text: str) -> str:
     """A string that sorts like the version (for ORDER BY in a database)."""
     return ".".join(f"{part:09d}" for part in parse_version(text))
 
 
-def latest_version(versions):
+def latest_version(versions: Iterable[str]) -> str | None:
     """The highest of ``versions`` in semantic order, or None for an empty list."""
     versions = list(versions)
     return max(versions, key=version_key) if versions else None
 
 
-def parse_ref(text, require_version=False):
+def parse_ref(text: str, require_version: bool = False) -> Ref:
     """Parse 'publisher/slug@version' (version optional unless ``require_version``) into a Ref."""
     match = REF_RE.match(text.strip()) if isinstance(text, str) else None
     if not match:
@@ -107,11 +118,11 @@ def parse_ref(text, require_version=False):
     return Ref(match.group("publisher"), match.group("slug"), version)
 
 
-def sha256_bytes(data):
+def sha256_bytes(data: bytes) -> str:
     return hashlib.sha256(data).hexdigest()
 
 
-def sha256_file(path, chunk=1 << 20):
+def sha256_file(path: str | os.PathLike[str], chunk: int = 1 << 20) -> str:
     digest = hashlib.sha256()
     with open(path, "rb") as handle:
         for block in iter(lambda: handle.read(chunk), b""):
@@ -120,14 +131,15 @@ def sha256_file(path, chunk=1 << 20):
 
 
 @lru_cache(maxsize=1)
-def manifest_schema():
+def manifest_schema() -> dict[str, Any]:
     """The manifest JSON Schema (schemas/manifest.schema.json) as a dict."""
     text = resources.files("procex.schemas").joinpath("manifest.schema.json").read_text("utf-8")
-    return json.loads(text)
+    schema: dict[str, Any] = json.loads(text)
+    return schema
 
 
 @lru_cache(maxsize=1)
-def _validator():
+def _validator() -> Any:
     import jsonschema
 
     schema = manifest_schema()
@@ -135,7 +147,9 @@ def _validator():
     return cls(schema, format_checker=cls.FORMAT_CHECKER)
 
 
-def manifest_problems(manifest):
+def manifest_problems(
+    manifest: Manifest,
+) -> list[dict[str, str]]:
     """Every schema violation of ``manifest`` as {"path", "message"} dicts (empty when valid)."""
     if not isinstance(manifest, dict):
         return [{"path": "", "message": "the manifest must be a JSON object"}]
@@ -150,7 +164,7 @@ QUOTE_LIMIT = 200  # characters of a quoted value in an error message
 MESSAGE_LIMIT = 500  # characters of one problem's message
 
 
-def quoted(value, limit=QUOTE_LIMIT):
+def quoted(value: object, limit: int = QUOTE_LIMIT) -> str:
     """repr(value), cut to ``limit`` characters with "…" and the full length: error messages quote
     what was sent, and a 3 MB list must not come back in a 422."""
     text = repr(value)
@@ -159,7 +173,7 @@ def quoted(value, limit=QUOTE_LIMIT):
     return f"{text[:limit]}… ({len(text):,} characters)"
 
 
-def _readable(error):
+def _readable(error: ValidationError) -> str:
     # jsonschema's messages quote the whole value (and regex messages the whole pattern); say what
     # the field needs instead, and quote at most QUOTE_LIMIT characters of what was sent.
     field = error.absolute_path[-1] if error.absolute_path else ""
@@ -204,7 +218,7 @@ def _readable(error):
             except TypeError:  # unhashable entries (the type check reports them too)
                 break
         return f"{quoted(instance)} lists an entry more than once; list each entry once"
-    message = error.message
+    message = str(error.message)
     if len(message) > MESSAGE_LIMIT:
         message = message.replace(repr(instance), quoted(instance))
     if len(message) > MESSAGE_LIMIT:
@@ -212,12 +226,12 @@ def _readable(error):
     return message
 
 
-def text_limit(field):
+def text_limit(field: str) -> int:
     """The most characters the manifest schema allows for the top-level text ``field``."""
-    return manifest_schema()["properties"][field]["maxLength"]
+    return int(manifest_schema()["properties"][field]["maxLength"])
 
 
-def shorten(text, limit):
+def shorten(text: str, limit: int) -> str:
     """``text`` when it has at most ``limit`` characters, else cut at the last word boundary before
     the limit (or at the limit, when that would drop more than half) and ended with "…"."""
     if len(text) <= limit:
@@ -229,7 +243,7 @@ def shorten(text, limit):
     return cut.rstrip(" \t\n,;:-–") + "…"
 
 
-def validate_manifest(manifest, source="manifest"):
+def validate_manifest(manifest: Manifest, source: str = "manifest") -> Manifest:
     """Raise ManifestError listing every problem when ``manifest`` does not follow the schema."""
     problems = manifest_problems(manifest)
     if problems:
@@ -240,37 +254,37 @@ def validate_manifest(manifest, source="manifest"):
     return manifest
 
 
-def utc_now():
+def utc_now() -> str:
     """Current UTC time as ISO 8601 with seconds and 'Z' (the published_at format)."""
     return datetime.now(timezone.utc).replace(microsecond=0).isoformat().replace("+00:00", "Z")
 
 
 def build_manifest(
     *,
-    publisher,
-    slug,
-    version,
-    name,
-    model_bytes,
-    model_file,
-    region,
-    contact,
-    license,
-    leistungsschluessel=(),
-    description="",
-    keywords=(),
-    detaillierungsstufe=None,
-    status=None,
-    legal_basis=(),
-    derived_from=None,
-    published_at=None,
-):
+    publisher: str,
+    slug: str,
+    version: str,
+    name: str,
+    model_bytes: bytes,
+    model_file: str,
+    region: Mapping[str, str],
+    contact: Mapping[str, str],
+    license: str,
+    leistungsschluessel: Iterable[str] = (),
+    description: str | None = "",
+    keywords: Iterable[str] = (),
+    detaillierungsstufe: int | str | None = None,
+    status: int | str | None = None,
+    legal_basis: Iterable[str] = (),
+    derived_from: Mapping[str, str] | None = None,
+    published_at: str | None = None,
+) -> Manifest:
     """Build and validate a manifest for ``model_bytes``; model size and sha256 are computed here.
 
     ``region`` is {"ags", "name"}, ``contact`` {"office", "mailbox"}; ``derived_from`` is
     {"ref": "publisher/slug@version", "sha256": ...} or None.
     """
-    manifest = {
+    manifest: Manifest = {
         "publisher": publisher,
         "slug": slug,
         "version": version,
@@ -295,26 +309,33 @@ def build_manifest(
     return validate_manifest(manifest)
 
 
-def publisher_fields(manifest):
+def publisher_fields(
+    manifest: Manifest,
+) -> Manifest:
     """The manifest without the server-set fields: what "the same package" compares."""
     return {key: value for key, value in manifest.items() if key not in SERVER_FIELDS}
 
 
-def differing_fields(a, b):
+def differing_fields(
+    a: Manifest,
+    b: Manifest,
+) -> list[str]:
     """Top-level publisher fields whose values differ between two manifests, sorted."""
     a, b = publisher_fields(a), publisher_fields(b)
     return sorted(key for key in set(a) | set(b) if _normal(a.get(key)) != _normal(b.get(key)))
 
 
-def _normal(value):
+def _normal(
+    value: Any,
+) -> Any:
     # description "" and an absent description, or [] and absent lists, mean the same.
     return None if value in ("", [], {}) else value
 
 
-def manifest_bytes(manifest):
+def manifest_bytes(manifest: Manifest) -> bytes:
     """The manifest as stable JSON bytes (sorted keys, UTF-8, trailing newline)."""
     return (json.dumps(manifest, ensure_ascii=False, sort_keys=True, indent=2) + "\n").encode("utf-8")
 
 
-def ref_of(manifest):
+def ref_of(manifest: Manifest) -> Ref:
     return Ref(manifest["publisher"], manifest["slug"], manifest["version"])

@@ -12,20 +12,29 @@ The token is never stored here: it comes from PROCEX_TOKEN or from a file named 
 Every write is atomic; JSON and TOML are written with stable key order.
 """
 
+from __future__ import annotations
+
 import json
 import os
 import re
 import unicodedata
+from collections.abc import Callable
 from dataclasses import dataclass, field
-from pathlib import Path
+from pathlib import Path, PosixPath
+from typing import TYPE_CHECKING, Any
 
 from procex.core.compat import tomllib
 from procex.core.errors import ProcexError
 from procex.core.files import atomic_write
 from procex.exchange.catalogue import entries as cat
+from procex.exchange.catalogue.entries import CatalogueEntry
 from procex.exchange.library import package
 from procex.exchange.library.licenses import check_license
-from procex.exchange.workspace.lock import Lock
+from procex.exchange.workspace.lock import Lock, LockEntry
+from procex.exchange.workspace.mapping import Rule
+
+if TYPE_CHECKING:  # the client (and requests) is imported when a command needs the library
+    from procex.exchange.library.client import LibraryClient
 
 CONFIG_FILE = "procex.toml"
 LOCK_FILE = "procex.lock"
@@ -49,7 +58,7 @@ class WorkspaceError(ProcexError):
     """The workspace is missing, incomplete or inconsistent; the message says how to repair it."""
 
 
-def slugify(text):
+def slugify(text: str) -> str:
     """'Stadt Koblenz' -> 'koblenz'; 'Gewerbe-Anmeldung' -> 'gewerbe-anmeldung'."""
     text = re.sub(r"^(Stadt|Gemeinde|Landkreis|Kreis|Verbandsgemeinde|Markt)\s+", "", text.strip(), flags=re.I)
     text = text.lower().replace("ä", "ae").replace("ö", "oe").replace("ü", "ue").replace("ß", "ss")
@@ -57,7 +66,7 @@ def slugify(text):
     return re.sub(r"[^a-z0-9]+", "-", text).strip("-")[:64] or "kommune"
 
 
-def _toml_value(value):
+def _toml_value(value: str) -> str:
     if isinstance(value, bool):
         return "true" if value else "false"
     if isinstance(value, (int, float)):
@@ -67,7 +76,7 @@ def _toml_value(value):
     return json.dumps(str(value), ensure_ascii=False)
 
 
-def dump_toml(data):
+def dump_toml(data: dict[str, dict[str, str]]) -> str:
     """A small TOML writer for procex.toml: top-level tables of scalars, in the given order."""
     lines = []
     for table, values in data.items():
@@ -87,7 +96,7 @@ def dump_toml(data):
     return "\n".join(lines)
 
 
-def json_bytes(data):
+def json_bytes(data: dict[str, Any]) -> bytes:
     return (json.dumps(data, ensure_ascii=False, sort_keys=True, indent=2) + "\n").encode("utf-8")
 
 
@@ -98,7 +107,7 @@ class Workspace:
 
     # --- opening and creating -------------------------------------------------------------------
     @classmethod
-    def open(cls, start="."):
+    def open(cls, start: PosixPath | str = ".") -> Workspace:
         """The workspace containing ``start`` (procex.toml here or in a parent folder)."""
         here = Path(start).resolve()
         for folder in (here, *here.parents):
@@ -112,16 +121,16 @@ class Workspace:
     @classmethod
     def init(
         cls,
-        root,
-        municipality,
-        ags,
-        library=None,
-        slug=None,
-        mailbox=None,
-        office=None,
-        license=DEFAULT_LICENSE,
-        token_file=None,
-    ):
+        root: PosixPath,
+        municipality: str,
+        ags: str,
+        library: str | None = None,
+        slug: None = None,
+        mailbox: str | None = None,
+        office: str | None = None,
+        license: str = DEFAULT_LICENSE,
+        token_file: str | None = None,
+    ) -> Workspace:
         root = Path(root)
         if not re.fullmatch(r"\d{8}", ags or ""):
             raise WorkspaceError(
@@ -154,18 +163,18 @@ class Workspace:
 
     # --- configuration --------------------------------------------------------------------------
     @property
-    def municipality(self):
+    def municipality(self) -> dict[str, str]:
         return self.config.get("municipality", {})
 
     @property
-    def slug(self):
+    def slug(self) -> str:
         return self.municipality.get("slug") or slugify(self.municipality.get("name", ""))
 
     @property
-    def library_url(self):
+    def library_url(self) -> str:
         return os.environ.get("PROCEX_LIBRARY") or self.config.get("library", {}).get("url", "")
 
-    def token(self):
+    def token(self) -> str | None:
         token = os.environ.get("PROCEX_TOKEN")
         if token:
             return token.strip()
@@ -181,7 +190,7 @@ class Workspace:
                 ) from None
         return None
 
-    def library_timeout(self):
+    def library_timeout(self) -> float | None:
         """Seconds to wait for the library to answer a call, over all its attempts:
         PROCEX_TIMEOUT, else ``[library] timeout`` in procex.toml, else None (the client's 60 s)."""
         value = os.environ.get("PROCEX_TIMEOUT")
@@ -199,7 +208,7 @@ class Workspace:
             raise WorkspaceError(f"{where} must be a number of seconds above 0 (for example 60), not {value!r}")
         return seconds
 
-    def client(self, ask=None):
+    def client(self, ask: Callable[[str, str], bool | None] | None = None) -> LibraryClient:
         """The library client, with the user's token when there is one. The token goes only to a
         host the user confirmed (exchange/library/confirmed_hosts.py): ``ask(url, source)`` decides
         about a new one (True, False, or None: no one to ask); by default a question on the terminal."""
@@ -236,7 +245,7 @@ class Workspace:
     def path(self, *parts):
         return self.root.joinpath(*parts)
 
-    def process_path(self, name):
+    def process_path(self, name: str) -> PosixPath:
         if not package.is_slug(name):
             raise WorkspaceError(
                 f"process name {name!r} is not valid: use lower-case letters, digits and hyphens, e.g. gewerbeanmeldung"
@@ -246,18 +255,18 @@ class Workspace:
     def process_names(self):
         return sorted(p.stem for p in (self.root / PROCESS_DIR).glob("*.bpmn"))
 
-    def catalogue(self):
+    def catalogue(self) -> list[CatalogueEntry | Any]:
         return cat.read_catalogue(self.root / cat.CATALOGUE_FILE)
 
-    def save_catalogue(self, entries):
+    def save_catalogue(self, entries: list[CatalogueEntry]) -> None:
         cat.write_catalogue(self.root / cat.CATALOGUE_FILE, entries)
 
-    def mapping_rules(self):
+    def mapping_rules(self) -> list[Rule]:
         from procex.exchange.workspace.mapping import load_rules
 
         return load_rules(self.root / "mapping.toml")
 
-    def lock(self):
+    def lock(self) -> Lock:
         path = self.root / LOCK_FILE
         if not path.exists():
             return Lock()
@@ -267,10 +276,10 @@ class Workspace:
             raise WorkspaceError(f"{path} is not valid JSON ({error}); restore it from git") from None
         return Lock.from_json(data, str(path))
 
-    def save_lock(self, lock):
+    def save_lock(self, lock: Lock) -> None:
         atomic_write(self.root / LOCK_FILE, json_bytes(lock.to_json()))
 
-    def lock_entry(self, name):
+    def lock_entry(self, name: str) -> LockEntry:
         lock = self.lock()
         entry = lock.get(name)
         if entry is None:
@@ -281,14 +290,16 @@ class Workspace:
         return entry
 
     # --- cache of upstream originals --------------------------------------------------------------
-    def cache_put(self, data, manifest):
+    def cache_put(
+        self, data: bytes, manifest: dict[str, str | list[str] | dict[str, str] | dict[str, str | int] | int]
+    ) -> str:
         sha = package.sha256_bytes(data)
         folder = self.root / CACHE_DIR
         atomic_write(folder / f"{sha}.bpmn", data)
         atomic_write(folder / f"{sha}.json", json_bytes(manifest))
         return sha
 
-    def cache_get(self, sha):
+    def cache_get(self, sha: str) -> bytes:
         path = self.root / CACHE_DIR / f"{sha}.bpmn"
         try:
             data = path.read_bytes()
@@ -301,12 +312,12 @@ class Workspace:
             raise WorkspaceError(f"{path} does not match its sha256 (it was changed); delete it and re-import")
         return data
 
-    def cached_manifest(self, sha):
+    def cached_manifest(self, sha: str) -> dict[str, str | list[str] | dict[str, str]]:
         path = self.root / CACHE_DIR / f"{sha}.json"
         return json.loads(path.read_text("utf-8")) if path.exists() else None
 
 
-def _read_toml(path):
+def _read_toml(path: PosixPath) -> dict[str, dict[str, str]]:
     try:
         return tomllib.loads(Path(path).read_text("utf-8"))
     except (tomllib.TOMLDecodeError, UnicodeDecodeError) as error:

@@ -20,10 +20,15 @@ applying the rules twice changes nothing the second time.
 """
 
 import re
+from collections.abc import Iterator
 from dataclasses import dataclass
-from pathlib import Path
+from pathlib import Path, PosixPath
+from typing import Any
+
+from lxml.etree import _Element
 
 from procex.bpmn import kinds
+from procex.bpmn.model import Model
 from procex.bpmn.xml import BPMN_NS, local_name
 from procex.core.compat import tomllib
 from procex.core.errors import ProcexError
@@ -53,7 +58,7 @@ class Rule:
     target: str
 
     @property
-    def pattern(self):
+    def pattern(self) -> re.Pattern:
         return re.compile(r"(?<!\w)" + re.escape(self.source) + r"(?!\w)")
 
 
@@ -69,7 +74,7 @@ class Applied:
     new: str
 
 
-def load_rules(path):
+def load_rules(path: PosixPath) -> list[Rule]:
     """The rules of a mapping.toml (an absent file means no rules)."""
     path = Path(path)
     if not path.exists():
@@ -81,7 +86,7 @@ def load_rules(path):
     return parse_rules(data.get("rule", []), str(path))
 
 
-def parse_rules(items, source="mapping.toml"):
+def parse_rules(items: list[dict[str, str]], source: str = "mapping.toml") -> list[Rule]:
     rules, seen = [], set()
     for number, item in enumerate(items, 1):
         where = f"{source}: rule {number}"
@@ -106,7 +111,7 @@ def parse_rules(items, source="mapping.toml"):
     return rules
 
 
-def replace_text(rule, text):
+def replace_text(rule: Rule, text: str | None) -> str | None:
     """``text`` with the rule applied, leaving occurrences that are already part of ``to`` alone."""
     if not text or rule.source not in text:
         return text
@@ -121,7 +126,7 @@ def replace_text(rule, text):
     return rule.pattern.sub(substitute, text)
 
 
-def _targets(model, rule):
+def _targets(model: Model, rule: Rule) -> Iterator[tuple[_Element, str]]:
     """(element, property) pairs a rule looks at, in document order."""
     if rule.kind == "participant":
         for part in model.participants:
@@ -149,7 +154,7 @@ def _targets(model, rule):
                 yield text, "text"
 
 
-def apply_rules(model, rules):
+def apply_rules(model: Model, rules: list[Rule]) -> list[Applied | Any]:
     """Apply every rule to the model (in place) and return what changed, as Applied records."""
     applied = []
     for rule in rules:
@@ -172,7 +177,7 @@ def apply_rules(model, rules):
     return applied
 
 
-def map_text(text, rules):
+def map_text(text: str, rules: list[Rule]) -> tuple[str, list[str]] | tuple[str, list[Any]]:
     """``text`` with the ``text`` rules applied in file order, and the names of the rules that
     changed it: for free text outside a model (a manifest's name, description, legal bases).
 

@@ -26,7 +26,11 @@ words nor common nouns of administrative German.
 
 import re
 from dataclasses import dataclass
+from typing import Any
 
+from lxml.etree import _Element
+
+from procex.bpmn.model import Model
 from procex.bpmn.rules.person_named_lane import FIRST_NAMES as LINT_FIRST_NAMES
 from procex.bpmn.rules.person_named_lane import person_in
 from procex.bpmn.xml import BPMN_NS, OMG_NAMESPACES, XML_NS, XSI_NS, local_name
@@ -107,11 +111,11 @@ class PersonalData:
     what: str
     text: str
 
-    def __str__(self):
+    def __str__(self) -> str:
         return f"{self.element_type} {self.element!r}: {self.what} ({self.text})"
 
 
-def _plain_word(word, strict=True):
+def _plain_word(word: str, strict: bool = True) -> bool:
     """A capitalised word that can be part of a person's name: not an office word, article or
     abbreviation, and (``strict``, for a name not recognised by its first name) no common noun."""
     folded = word.casefold()
@@ -123,7 +127,7 @@ def _plain_word(word, strict=True):
     )
 
 
-def _cued_name(text):
+def _cued_name(text: str) -> str | None:
     for match in _CUED.finditer(text):
         first, last = match.group("first"), match.group("last")
         surname = last.split()[-1]
@@ -144,7 +148,7 @@ def _cued_name(text):
     return None
 
 
-def person_name(text):
+def person_name(text: str) -> str | None:
     """The part of ``text`` that looks like a person's name, or None."""
     if not text:
         return None
@@ -219,7 +223,7 @@ _FUNCTION_STEMS = (
 )
 
 
-def _functional(part):
+def _functional(part: str) -> bool | re.Match:
     return (
         part in _NOT_A_LOGIN
         or _OFFICE_WORD.search(part)
@@ -228,7 +232,7 @@ def _functional(part):
     )
 
 
-def _login_names_person(login):
+def _login_names_person(login: str) -> bool:
     """'k.becker', 'klaus.becker', 'becker_k', 'birte.janssen', 'klaus' (a first name alone) name a
     person; 'demo', 'gewerbe', 'ordnungsamt.gewerbe', 'it-service', 'amt32' do not."""
     parts = [p for p in re.split(r"[._-]", login.strip().casefold()) if p]
@@ -243,7 +247,7 @@ def _login_names_person(login):
     return len(parts) == 2 and not any(_functional(p) for p in parts)  # firstname.lastname
 
 
-def personal_mailbox(address):
+def personal_mailbox(address: str) -> bool:
     """True when an e-mail address names a person (hans.meier@, h.meier@, hans@) rather than a
     function (gewerbe@, poststelle@, ordnungsamt.gewerbe@, digitalisierung@)."""
     if not address or "@" not in address or FUNCTIONAL_MAILBOX.match(address):
@@ -271,11 +275,11 @@ _USER_ATTRIBUTES = frozenset(
 _OMG_AND_XML = OMG_NAMESPACES | {XSI_NS, XML_NS}
 
 
-def _namespace(tag):
+def _namespace(tag: str) -> str:
     return tag[1:].split("}", 1)[0] if tag.startswith("{") else ""
 
 
-def _owner(el):
+def _owner(el: _Element) -> _Element:
     """The nearest BPMN element with an id: whom a finding in an extension belongs to."""
     node = el
     while node is not None:
@@ -285,7 +289,7 @@ def _owner(el):
     return el
 
 
-def _scan(text, owner, found, names=True, where=""):
+def _scan(text: str, owner: _Element, found: list[PersonalData | Any], names: bool = True, where: str = "") -> None:
     kind = local_name(owner.tag) + where
     for mail in EMAIL.findall(text):
         if not FUNCTIONAL_MAILBOX.match(mail):
@@ -299,12 +303,12 @@ def _scan(text, owner, found, names=True, where=""):
             found.append(PersonalData(owner.get("id") or "", kind, "a person's name", name))
 
 
-def _is_expression(value):
+def _is_expression(value: str) -> bool:
     value = value.strip()
     return value.startswith(("${", "#{", "=")) or value.startswith("group(")
 
 
-def _scan_extension(el, found):
+def _scan_extension(el: _Element, found: list[PersonalData | Any]) -> None:
     """Foreign-namespace attributes of ``el``, and all attributes and text of a foreign element."""
     foreign_element = _namespace(el.tag) not in _OMG_AND_XML
     for key, value in el.attrib.items():
@@ -331,7 +335,7 @@ def _scan_extension(el, found):
         _scan(text, owner, found, where=where)
 
 
-def find_personal_data(model):
+def find_personal_data(model: Model) -> list[PersonalData | Any]:
     """Every place in the model that looks like personal data, in document order."""
     found = []
     for el in model.root.iter():
@@ -350,8 +354,10 @@ def find_personal_data(model):
 
 
 def check_contact(
-    contact, office_source="procex.toml [publish] office", mailbox_source="procex.toml [publish] mailbox"
-):
+    contact: dict[str, str],
+    office_source: str = "procex.toml [publish] office",
+    mailbox_source: str = "procex.toml [publish] mailbox",
+) -> list[PersonalData | Any]:
     """Personal data in a manifest's contact ({"office", "mailbox"}): a person's mailbox or name."""
     found = []
     mailbox = (contact or {}).get("mailbox") or ""

@@ -1,13 +1,13 @@
 """What a message holds, as the JSON of ``procex xprozess inspect --json`` and as a text table."""
 
-from datetime import datetime
+from datetime import datetime, tzinfo
 
 from procex.exchange.xprozess.read import STATUS_LABELS
 
 try:
     from zoneinfo import ZoneInfo
 
-    BERLIN = ZoneInfo("Europe/Berlin")
+    BERLIN: tzinfo | None = ZoneInfo("Europe/Berlin")
 except Exception:  # no time zone database (Windows without tzdata): days stay as written in UTC
     BERLIN = None
 

@@ -29,7 +29,7 @@ SESSION_COOKIE = "procex_session"
 SESSION_SECONDS = 12 * 3600
 
 _secret_lock = threading.Lock()
-_secret_cache = {}
+_secret_cache: dict[str, bytes] = {}
 
 
 def session_secret(settings):
