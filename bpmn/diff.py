@@ -366,7 +366,8 @@ def _unchanged_copy(ctx, o, n):
     return True
 
 
-_REFERENCE_TEXT_TAGS = {}  # tag -> whether its text names an element (memo: local_name is slow per element)
+# tag -> whether its text names an element (memo: local_name is slow per element)
+_REFERENCE_TEXT_TAGS: dict[str, bool] = {}
 
 
 def _names_reference(tag):

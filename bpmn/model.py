@@ -11,10 +11,11 @@ Import is tolerant: duplicate ids, dangling references and unknown elements beco
 from __future__ import annotations
 
 import os
+from collections.abc import Callable, Iterator, Sequence
 from dataclasses import dataclass, field
 from functools import cached_property
 from pathlib import Path
-from typing import TYPE_CHECKING, Any
+from typing import TYPE_CHECKING, Any, TypeVar
 
 from lxml import etree
 from lxml.etree import _Element, _ElementTree
@@ -56,6 +57,7 @@ _COUNT_NAMESPACED_ATTRIBUTES = etree.XPath(
     f"count(//@*[namespace-uri() != '' and namespace-uri() != '{XSI_NS}' and namespace-uri() != '{XML_NS}'])"
 )
 _COUNT_ATTRIBUTES_IN = etree.XPath("count(//@*[namespace-uri() = $uri])")
+T = TypeVar("T")
 _CACHED = (
     "_index",
     "_ids",
@@ -137,9 +139,9 @@ def shape_bounds(shape_el: _Element | None) -> Bounds | None:
     return parse_bounds(shape_el.find(_DC + "Bounds")) if shape_el is not None else None
 
 
-def waypoints(edge_el):
+def waypoints(edge_el: _Element) -> list[tuple[float, float]]:
     """The numeric waypoints of a BPMNEdge element as (x, y) tuples (others are left out)."""
-    points = []
+    points: list[tuple[float, float]] = []
     for wp in edge_el.iterfind(_DI + "waypoint"):
         try:
             points.append((float(wp.get("x")), float(wp.get("y"))))
@@ -154,20 +156,21 @@ class _Lazy:
 
     __slots__ = ("el", "_cache")
 
-    def __init__(self, el):
+    def __init__(self, el: _Element) -> None:
         self.el = el
-        self._cache = {}
+        self._cache: dict[str, Any] = {}
 
-    def _get(self, name, compute):
+    def _get(self, name: str, compute: Callable[[], T]) -> T:
         try:
-            return self._cache[name]
-        except KeyError:
-            value = self._cache[name] = compute()
+            value: T = self._cache[name]  # stored below from compute, so of its type
             return value
+        except KeyError:
+            computed = self._cache[name] = compute()
+            return computed
 
     @property
     def id(self) -> str | None:
-        return self.el.get("id")
+        return _text(self.el.get("id"))
 
     @property
     def bpmn_element(self) -> str | None:
@@ -178,10 +181,10 @@ class _Lazy:
     def label_bounds(self) -> Bounds | None:
         return self._get("label_bounds", lambda: shape_bounds(self.el.find(_BPMNDI + "BPMNLabel")))
 
-    def __eq__(self, other):
-        return type(other) is type(self) and other.el is self.el
+    def __eq__(self, other: object) -> bool:
+        return type(other) is type(self) and isinstance(other, _Lazy) and other.el is self.el
 
-    def __hash__(self):
+    def __hash__(self) -> int:
         return hash(id(self.el))
 
 
@@ -190,7 +193,7 @@ class Shape(_Lazy):
 
     __slots__ = ()
 
-    def __repr__(self):
+    def __repr__(self) -> str:
         return f"Shape(id={self.id!r}, bpmn_element={self.bpmn_element!r}, bounds={self.bounds!r})"
 
     @property
@@ -215,11 +218,11 @@ class Edge(_Lazy):
 
     __slots__ = ()
 
-    def __repr__(self):
+    def __repr__(self) -> str:
         return f"Edge(id={self.id!r}, bpmn_element={self.bpmn_element!r}, waypoints={self.waypoints!r})"
 
     @property
-    def waypoints(self) -> list:
+    def waypoints(self) -> list[tuple[float, float]]:
         return self._get("waypoints", lambda: waypoints(self.el))
 
 
@@ -453,18 +456,20 @@ class Model:
         """
         for name in _CACHED:
             self.__dict__.pop(name, None)
-        self._views = {}
-        self._di_views = {}
+        self._views: dict[_Element, Element] = {}
+        self._di_views: dict[_Element, Shape | Edge] = {}
 
     @cached_property
-    def _index(self):
+    def _index(self) -> tuple[list[str], dict[str, _Element], dict[str, list[_Element]], int]:
         """(ids in document order, id -> first element with it, BPMN/BPMNDI local name -> elements,
         how many elements are in an OMG namespace).
 
         One pass over the OMG elements, filtered by libxml2 (an XPath union over the namespaces
         was quadratic: libxml2 merges node sets pairwise, 64 s at 50,000 flow nodes).
         """
-        ids, by_id, by_tag = [], {}, {}
+        ids: list[str] = []
+        by_id: dict[str, _Element] = {}
+        by_tag: dict[str, list[_Element]] = {}
         for el in self.root.iter(*_OMG_WILDCARDS):
             tag = el.tag
             bucket = by_tag.get(tag)
@@ -476,7 +481,7 @@ class Model:
                 ids.append(ident)
                 if ident not in by_id:  # a duplicated id names the first in document order
                     by_id[ident] = el
-        by_kind = {}
+        by_kind: dict[str, list[_Element]] = {}
         for tag, els in by_tag.items():
             ns, kind = tag[1:].split("}", 1)
             if f"{{{ns}}}" in _INDEXED:
@@ -484,11 +489,11 @@ class Model:
         return ids, by_id, by_kind, sum(map(len, by_tag.values()))
 
     @cached_property
-    def _ids(self):
+    def _ids(self) -> list[str]:
         return self._index[0]
 
     @cached_property
-    def _by_id(self):
+    def _by_id(self) -> dict[str, _Element]:
         return self._index[1]
 
     @cached_property
@@ -501,7 +506,7 @@ class Model:
         """Tolerant-import findings: duplicate ids, unresolved references, unknown elements."""
         findings: list[Finding] = []
         if len(set(self._ids)) != len(self._ids):
-            seen = {}
+            seen: dict[str, _Element] = {}
             for el in self.root.iter(*_OMG_WILDCARDS):
                 ident = el.get("id")
                 if ident is None:
@@ -705,8 +710,8 @@ class Model:
 
     # --- diagrams -----------------------------------------------------------------------------
     @cached_property
-    def diagrams(self):
-        result = []
+    def diagrams(self) -> list[Diagram]:
+        result: list[Diagram] = []
         for diagram_el, plane in self._planes():
             diagram = Diagram(
                 diagram_el,
@@ -723,19 +728,20 @@ class Model:
             result.append(diagram)
         return result
 
-    def _planes(self):
+    def _planes(self) -> Iterator[tuple[_Element, _Element | None]]:
         for diagram_el in self._by_kind.get("BPMNDiagram", ()):
             yield diagram_el, diagram_el.find(_BPMNDI + "BPMNPlane")
 
     @cached_property
-    def _di_elements(self):
+    def _di_elements(self) -> tuple[dict[str | None, list[_Element]], dict[str | None, list[_Element]]]:
         """(bpmnElement id -> its BPMNShape elements, bpmnElement id -> its BPMNEdge elements),
         each in diagram order.
 
         Only the lxml elements are indexed; their Shape and Edge views are made when asked for
         (``shapes_of``) and read their numbers when those are asked for.
         """
-        shapes, edges = {}, {}
+        shapes: dict[str | None, list[_Element]] = {}
+        edges: dict[str | None, list[_Element]] = {}
         shape_tag = _BPMNDI + "BPMNShape"
         for _, plane in self._planes():
             if plane is None:
@@ -752,42 +758,42 @@ class Model:
         return shapes, edges
 
     @cached_property
-    def _shape_elements(self):
+    def _shape_elements(self) -> dict[str | None, list[_Element]]:
         return self._di_elements[0]
 
     @cached_property
-    def _edge_elements(self):
+    def _edge_elements(self) -> dict[str | None, list[_Element]]:
         return self._di_elements[1]
 
-    def _shape(self, el):
+    def _shape(self, el: _Element) -> Shape:
         shape = self._di_views.get(el)
-        if shape is None:
+        if not isinstance(shape, Shape):
             shape = self._di_views[el] = Shape(el)
         return shape
 
-    def _edge(self, el):
+    def _edge(self, el: _Element) -> Edge:
         edge = self._di_views.get(el)
-        if edge is None:
+        if not isinstance(edge, Edge):
             edge = self._di_views[el] = Edge(el)
         return edge
 
-    def shape_elements_of(self, ident):
+    def shape_elements_of(self, ident: str | None) -> Sequence[_Element]:
         """The BPMNShape lxml elements that draw ``ident`` (no views made)."""
         return self._shape_elements.get(ident, ())
 
-    def edge_elements_of(self, ident):
+    def edge_elements_of(self, ident: str | None) -> Sequence[_Element]:
         """The BPMNEdge lxml elements that draw ``ident`` (no views made)."""
         return self._edge_elements.get(ident, ())
 
-    def shapes_of(self, ident):
+    def shapes_of(self, ident: str | None) -> list[Shape]:
         return [self._shape(el) for el in self.shape_elements_of(ident)]
 
-    def edges_of(self, ident):
+    def edges_of(self, ident: str | None) -> list[Edge]:
         return [self._edge(el) for el in self.edge_elements_of(ident)]
 
     # --- namespaces ---------------------------------------------------------------------------
     @cached_property
-    def vendor_namespaces(self):
+    def vendor_namespaces(self) -> dict[str, list[str]]:
         """Non-OMG namespaces used by elements or attributes: {uri: sorted prefixes declared for it}.
 
         Counted by XPath in libxml2 (a Python walk over every element and attribute took longer
@@ -803,7 +809,7 @@ class Model:
                     foreign_attributes and _COUNT_ATTRIBUTES_IN(self.root, uri=uri) > 0
                 ):
                     used.add(uri)
-        prefixes = {}
+        prefixes: dict[str, set[str]] = {}
         for el in self.root.iter():
             if not isinstance(el.tag, str):
                 continue

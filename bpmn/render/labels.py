@@ -6,6 +6,7 @@ tools wrap them without a font on the server.
 
 import re
 from html import escape
+from typing import Any
 
 from procex.bpmn import kinds
 from procex.bpmn.render.style import FONT_SIZE, LINE_HEIGHT, MIN_FONT_SIZE
@@ -175,7 +176,7 @@ def wrap_text(text, width, size=FONT_SIZE):
     return lines
 
 
-_HYPHENATOR = []
+_HYPHENATOR: list[Any] = []  # the pyphen dictionary, loaded on first use
 
 
 def _syllables_fitting(word, room, size):

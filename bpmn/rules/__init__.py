@@ -18,15 +18,24 @@ or of the file given with ``--config``::
     no-inclusive-gateway = "error"  # a rule outside the preset is switched on like this
 """
 
+from __future__ import annotations
+
 import difflib
 import importlib
+import os
 import pkgutil
+from collections.abc import Mapping
 from dataclasses import dataclass, field
 from functools import lru_cache
 from pathlib import Path
+from typing import TYPE_CHECKING
 
 from procex.bpmn.rules._util import check_messages, finding, say
 from procex.core.errors import ProcexError
+
+if TYPE_CHECKING:
+    from procex.bpmn.findings import Finding
+    from procex.bpmn.model import Model
 
 PRESETS = ("correctness", "recommended", "all", "none")
 _PRESET_RANK = {"correctness": 0, "recommended": 1, "all": 2}
@@ -129,7 +138,7 @@ def parse_config(table, source=None):
     return config
 
 
-def load_config(path):
+def load_config(path: str | os.PathLike[str]) -> LintConfig:
     """The ``[lint]`` table of a TOML file as a LintConfig (an empty one when it has none)."""
     from procex.core.compat import tomllib
 
@@ -145,7 +154,7 @@ def load_config(path):
     return parse_config(data.get("lint"), str(path))
 
 
-def find_config(start=None):
+def find_config(start: str | os.PathLike[str] | None = None) -> Path | None:
     """procex.toml in ``start`` (default: the current directory) or its nearest parent, or None."""
     here = Path(start or Path.cwd()).resolve()
     for folder in (here, *here.parents):
@@ -155,15 +164,17 @@ def find_config(start=None):
     return None
 
 
-def _as_config(config):
+def _as_config(config: object) -> LintConfig:
     if config is None or isinstance(config, LintConfig):
         return config or LintConfig()
     if isinstance(config, dict):
         return parse_config(config.get("lint", config) if "lint" in config else config)
-    return load_config(config)
+    if isinstance(config, (str, os.PathLike)):
+        return load_config(config)
+    raise TypeError(f"a lint configuration is a LintConfig, a TOML path or a table, not {type(config).__name__}")
 
 
-def resolve(preset="correctness", config=None):
+def resolve(preset: str | None = "correctness", config: object = None) -> dict[str, str]:
     """{rule id: "warn"|"error"} for the rules to run. ``preset`` None takes the config's preset,
     else correctness. ``none`` runs no rules, whatever the config says."""
     config = _as_config(config)
@@ -182,7 +193,7 @@ def resolve(preset="correctness", config=None):
     return chosen
 
 
-def run(model, chosen, lang="de"):
+def run(model: Model, chosen: Mapping[str, str], lang: str = "de") -> list[Finding]:
     """The findings of the chosen rules ({id: level}) on a model, in German or English (``lang``)."""
     findings = []
     rules = registry()

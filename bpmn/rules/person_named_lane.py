@@ -61,7 +61,7 @@ _ROLE = re.compile(
 _REVERSED = re.compile(rf"\b({_WORD}),\s*({_WORD})\b")
 
 
-def person_in(text):
+def person_in(text: str | None) -> str | None:
     """The part of ``text`` that looks like a person's name, or None."""
     if not text:
         return None

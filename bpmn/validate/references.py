@@ -6,6 +6,8 @@ message flows join two pools, and diagram shapes match elements (when the file h
 flow elements without any shape are warned about).
 """
 
+from typing import Any
+
 from procex.bpmn import kinds
 from procex.bpmn.findings import Finding
 from procex.bpmn.model import Model
@@ -47,7 +49,7 @@ _EXPECTED_BY_TAG = {(_BPMN + kind, name): allowed for (kind, name), allowed in _
 _EXPECTED_ANY = {name: allowed for (kind, name), allowed in _EXPECTED.items() if kind is None}
 
 
-def reference_findings(root, lang="de"):
+def reference_findings(root: Any, lang: str = "de") -> list[Finding]:
     """``reference`` findings: dangling or ill-typed references, duplicate ids, flows across
     boundaries, message flows within one pool, diagram elements without model element, and
     (when the file has diagrams) flow elements without any shape."""

@@ -1,6 +1,9 @@
 """The Report of one validated file: its findings, the error and warning counts, and its dict form."""
 
 from dataclasses import dataclass, field
+from typing import Any
+
+from procex.bpmn.findings import Finding
 
 # How findings of one line are ordered: errors first.
 SEVERITY_ORDER = {"error": 0, "warning": 1, "info": 2}
@@ -11,7 +14,7 @@ class Report:
     """The findings for one file. ``errors``/``warnings`` are counts; ``ok`` means no errors."""
 
     path: str | None
-    findings: list = field(default_factory=list)
+    findings: list[Finding] = field(default_factory=list)
 
     @property
     def errors(self) -> int:
@@ -25,7 +28,7 @@ class Report:
     def ok(self) -> bool:
         return self.errors == 0
 
-    def to_dict(self) -> dict[str, str | bool | int | list[dict[str, str | int]]]:
+    def to_dict(self) -> dict[str, Any]:
         return {
             "path": self.path,
             "ok": self.ok,

@@ -1,6 +1,8 @@
 """Validate one model (schema, references, lint rules) or several files with one configuration."""
 
-from pathlib import Path, PosixPath
+import os
+from collections.abc import Iterable, Mapping
+from pathlib import Path
 from typing import Any
 
 from lxml.etree import _ElementTree
@@ -13,11 +15,14 @@ from procex.bpmn.validate.report import SEVERITY_ORDER, Report
 from procex.bpmn.validate.schema import schema_findings
 from procex.bpmn.xml import DEFAULT_MAX_BYTES, parse_bytes, parse_file
 
+# A lint configuration: a LintConfig, a TOML file's path, a {"lint": {...}} table, or None (defaults).
+ConfigSource = LintConfig | str | os.PathLike[str] | Mapping[str, Any] | None
+
 
 def validate_file(
-    path: PosixPath | str,
+    path: str | os.PathLike[str],
     rules: str | None = "correctness",
-    config: LintConfig | None = None,
+    config: ConfigSource = None,
     max_bytes: int = DEFAULT_MAX_BYTES,
     lang: str = "de",
 ) -> Report:
@@ -28,8 +33,8 @@ def validate_file(
 def validate_bytes(
     data: bytes,
     source: str | None = None,
-    rules: str = "correctness",
-    config: dict[str, str] | None = None,
+    rules: str | None = "correctness",
+    config: ConfigSource = None,
     max_bytes: int = DEFAULT_MAX_BYTES,
     lang: str = "de",
 ) -> Report:
@@ -37,7 +42,9 @@ def validate_bytes(
     return _validate(parse_bytes(data, source, max_bytes), source, rules, config, lang)
 
 
-def validate_model(model: Model, rules: str = "correctness", config: None = None, lang: str = "de") -> Report:
+def validate_model(
+    model: Model, rules: str | None = "correctness", config: ConfigSource = None, lang: str = "de"
+) -> Report:
     """Schema, reference and lint findings for a Model, sorted by line.
 
     ``rules``: a preset (correctness, recommended, all, none) or None for the config's preset;
@@ -52,7 +59,7 @@ def _validate(
     tree: _ElementTree,
     source: str | None,
     rules: str | None,
-    config: dict[str, str] | LintConfig | None,
+    config: ConfigSource,
     lang: str = "de",
     model: Model | None = None,
 ) -> Report:
@@ -69,7 +76,7 @@ def _validate(
     return Report(source, findings)
 
 
-def config_for(config: LintConfig | None = None) -> LintConfig:
+def config_for(config: LintConfig | str | os.PathLike[str] | None = None) -> LintConfig:
     """A LintConfig: ``config`` as given (a LintConfig or a TOML path), else procex.toml in the
     current directory or its nearest parent, else the empty config."""
     if isinstance(config, LintConfig):
@@ -81,12 +88,12 @@ def config_for(config: LintConfig | None = None) -> LintConfig:
 
 
 def validate_paths(
-    paths: tuple[str, str] | tuple[str] | tuple[str, str, str, str, str],
+    paths: Iterable[str | os.PathLike[str]],
     rules: str | None = None,
-    config: LintConfig | None = None,
+    config: LintConfig | str | os.PathLike[str] | None = None,
     max_bytes: int = DEFAULT_MAX_BYTES,
     lang: str = "de",
-) -> tuple[list[Report], list[Any]] | tuple[list[Report], list[BpmnReadError]] | tuple[list[Any], list[BpmnReadError]]:
+) -> tuple[list[Report], list[BpmnReadError]]:
     """(reports, read errors) for several files, with one configuration.
 
     ``paths`` is any iterable of paths (the CLI passes a progress bar over them). ``config`` None
@@ -106,7 +113,7 @@ def validate_paths(
     return reports, unreadable
 
 
-def exit_status(reports: list[Report | Any], unreadable: list[BpmnReadError | Any]) -> int:
+def exit_status(reports: list[Report], unreadable: list[BpmnReadError]) -> int:
     """0 without errors, 1 with errors, 2 when a file could not be read."""
     if unreadable:
         return 2

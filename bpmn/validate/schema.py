@@ -19,6 +19,7 @@ import re
 import threading
 from functools import lru_cache
 from itertools import islice
+from typing import Any
 
 from lxml import etree
 
@@ -110,7 +111,7 @@ def _gate(tree, reparse=False):
         _lxml_schemas.put(schema)
 
 
-def schema_findings(tree, lang="de"):
+def schema_findings(tree: Any, lang: str = "de") -> list[Finding]:
     """``xsd`` findings for an lxml tree; [] when the OMG schema accepts it."""
     elements, attributes, widest = _size(tree)
     gate_log = _gate(tree, reparse=(2 * elements + attributes) * widest > GATE_MAX_WORK)

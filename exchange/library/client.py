@@ -22,7 +22,8 @@ import ipaddress
 import json
 import os
 import time
-from typing import NamedTuple
+from collections.abc import Iterable
+from typing import Any, NamedTuple
 
 import requests
 from urllib3.exceptions import LocationParseError
@@ -171,7 +172,9 @@ class LibraryError(ProcexError):
 
     exit_code = 1
 
-    def __init__(self, message, status=None, code=None, details=None):
+    def __init__(
+        self, message: str, status: int | None = None, code: str | None = None, details: object = None
+    ) -> None:
         super().__init__(message)
         self.status = status
         self.code = code
@@ -285,8 +288,16 @@ class LibraryClient:
     """
 
     def __init__(
-        self, base_url, token=None, timeout=None, retries=3, backoff=0.5, allow_http=None, limits=None, member=None
-    ):
+        self,
+        base_url: str,
+        token: str | None = None,
+        timeout: Timeouts | float | tuple[float, ...] | None = None,
+        retries: int = 3,
+        backoff: float = 0.5,
+        allow_http: Iterable[str] | None = None,
+        limits: AnswerLimits | None = None,
+        member: str | None = None,
+    ) -> None:
         if not base_url:
             raise LibraryError("no library URL: set it with procex init --library URL or in procex.toml")
         if token:
@@ -582,7 +593,8 @@ class LibraryClient:
             progress(len(items), len(items))
         return items
 
-    def process(self, publisher, slug):
+    def process(self, publisher: str, slug: str) -> dict[str, Any]:
+        """The process's version list and latest version: {"latest", "versions": [{"version", "yanked"}]}."""
         action = f"read {publisher}/{slug}"
         process = self._json(
             self._request("GET", f"/processes/{publisher}/{slug}", action),
@@ -594,7 +606,8 @@ class LibraryClient:
             isinstance(v, dict) and package.is_version(v.get("version")) for v in versions
         ):
             raise self._unusable(action, "its latest version or its version list is not MAJOR.MINOR.PATCH")
-        return process
+        checked: dict[str, Any] = process
+        return checked
 
     def manifest(self, ref):
         """The manifest of ``ref`` (version None: the latest), checked: it follows the manifest

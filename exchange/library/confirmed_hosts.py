@@ -29,11 +29,11 @@ def config_dir():
     return (Path(base) if base else Path.home() / ".config") / "procex"
 
 
-def hosts_file():
+def hosts_file() -> Path:
     return config_dir() / FILE_NAME
 
 
-def host_of(url):
+def host_of(url: str) -> str:
     """The lower-case host name of ``url`` ('' when it has none)."""
     try:
         return (parse_url(url).host or "").strip("[]").lower()
@@ -52,14 +52,14 @@ def confirmed_hosts():
     return hosts
 
 
-def is_confirmed(url):
+def is_confirmed(url: str) -> bool:
     from procex.exchange.library.client import is_loopback
 
     host = host_of(url)
     return bool(host) and (is_loopback(host) or host in confirmed_hosts())
 
 
-def remember(url):
+def remember(url: str) -> None:
     """Add the host of ``url`` to the user's confirmed-hosts file (nothing for loopback or a known host)."""
     from procex.exchange.library.client import is_loopback
 
@@ -76,7 +76,7 @@ def remember(url):
     atomic_write(path, "\n".join([*lines, host]) + "\n")
 
 
-def ask_on_terminal(url, source):
+def ask_on_terminal(url: str, source: object) -> bool | None:
     """Ask on the terminal whether the token may go to the host of ``url``: True or False, or None
     without a terminal (stdin and stderr must both be one)."""
     if not (sys.stdin.isatty() and sys.stderr.isatty()):

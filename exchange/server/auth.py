@@ -6,8 +6,12 @@ only after accepting the sharing agreement, its own always), ``members`` (any me
 ``public`` (reads need no token). Writing always needs a token, and only in one's own namespace.
 """
 
+from typing import Any
+
 from procex.exchange.library import error_codes
 from procex.exchange.server.errors import ApiError
+
+Member = dict[str, Any]  # a row of the members table, as the store gives it
 
 _CHALLENGE = {"WWW-Authenticate": 'Bearer realm="procex library"'}
 
@@ -34,7 +38,8 @@ def caller(store, authorization):
     return member
 
 
-def require_member(member, action="use this library"):
+def require_member(member: Member | None, action: str = "use this library") -> Member:
+    """The caller's member row; 401 when the request carried no valid token."""
     if member is None:
         raise ApiError(
             401,
@@ -43,6 +48,7 @@ def require_member(member, action="use this library"):
             "(the library's administrator creates one with procex admin token create)",
             headers=_CHALLENGE,
         )
+    return member
     return member
 
 
@@ -74,9 +80,9 @@ def check_read(policy, member, publisher):
     )
 
 
-def check_write(member, publisher, action="publish"):
-    """Raise 401/403 unless the caller is the member ``publisher`` (its own namespace)."""
-    require_member(member, action)
+def check_write(member: Member | None, publisher: str, action: str = "publish") -> Member:
+    """The caller's member row; 401/403 unless the caller is the member ``publisher`` (its own namespace)."""
+    member = require_member(member, action)
     if member["slug"] != publisher:
         raise ApiError(
             403,
@@ -84,3 +90,4 @@ def check_write(member, publisher, action="publish"):
             f"member {member['slug']!r} may {action} only under its own name "
             f"({member['slug']}/...), not under {publisher!r}",
         )
+    return member

@@ -18,9 +18,9 @@ import json
 import os
 import re
 import unicodedata
-from collections.abc import Callable
+from collections.abc import Callable, Mapping
 from dataclasses import dataclass, field
-from pathlib import Path, PosixPath
+from pathlib import Path
 from typing import TYPE_CHECKING, Any
 
 from procex.core.compat import tomllib
@@ -30,11 +30,12 @@ from procex.exchange.catalogue import entries as cat
 from procex.exchange.catalogue.entries import CatalogueEntry
 from procex.exchange.library import package
 from procex.exchange.library.licenses import check_license
+from procex.exchange.library.package import Manifest
 from procex.exchange.workspace.lock import Lock, LockEntry
-from procex.exchange.workspace.mapping import Rule
 
 if TYPE_CHECKING:  # the client (and requests) is imported when a command needs the library
     from procex.exchange.library.client import LibraryClient
+    from procex.exchange.workspace.mapping import Rule
 
 CONFIG_FILE = "procex.toml"
 LOCK_FILE = "procex.lock"
@@ -66,7 +67,7 @@ def slugify(text: str) -> str:
     return re.sub(r"[^a-z0-9]+", "-", text).strip("-")[:64] or "kommune"
 
 
-def _toml_value(value: str) -> str:
+def _toml_value(value: object) -> str:
     if isinstance(value, bool):
         return "true" if value else "false"
     if isinstance(value, (int, float)):
@@ -76,7 +77,7 @@ def _toml_value(value: str) -> str:
     return json.dumps(str(value), ensure_ascii=False)
 
 
-def dump_toml(data: dict[str, dict[str, str]]) -> str:
+def dump_toml(data: Mapping[str, Mapping[str, object]]) -> str:
     """A small TOML writer for procex.toml: top-level tables of scalars, in the given order."""
     lines = []
     for table, values in data.items():
@@ -103,11 +104,11 @@ def json_bytes(data: dict[str, Any]) -> bytes:
 @dataclass
 class Workspace:
     root: Path
-    config: dict = field(default_factory=dict)
+    config: dict[str, Any] = field(default_factory=dict)  # procex.toml as read
 
     # --- opening and creating -------------------------------------------------------------------
     @classmethod
-    def open(cls, start: PosixPath | str = ".") -> Workspace:
+    def open(cls, start: str | os.PathLike[str] = ".") -> Workspace:
         """The workspace containing ``start`` (procex.toml here or in a parent folder)."""
         here = Path(start).resolve()
         for folder in (here, *here.parents):
@@ -121,11 +122,11 @@ class Workspace:
     @classmethod
     def init(
         cls,
-        root: PosixPath,
+        root: str | os.PathLike[str],
         municipality: str,
         ags: str,
         library: str | None = None,
-        slug: None = None,
+        slug: str | None = None,
         mailbox: str | None = None,
         office: str | None = None,
         license: str = DEFAULT_LICENSE,
@@ -163,8 +164,9 @@ class Workspace:
 
     # --- configuration --------------------------------------------------------------------------
     @property
-    def municipality(self) -> dict[str, str]:
-        return self.config.get("municipality", {})
+    def municipality(self) -> dict[str, Any]:
+        municipality: dict[str, Any] = self.config.get("municipality", {})
+        return municipality
 
     @property
     def slug(self) -> str:
@@ -208,7 +210,7 @@ class Workspace:
             raise WorkspaceError(f"{where} must be a number of seconds above 0 (for example 60), not {value!r}")
         return seconds
 
-    def client(self, ask: Callable[[str, str], bool | None] | None = None) -> LibraryClient:
+    def client(self, ask: Callable[[str, Path], bool | None] | None = None) -> LibraryClient:
         """The library client, with the user's token when there is one. The token goes only to a
         host the user confirmed (exchange/library/confirmed_hosts.py): ``ask(url, source)`` decides
         about a new one (True, False, or None: no one to ask); by default a question on the terminal."""
@@ -221,7 +223,7 @@ class Workspace:
             self._confirm_host(ask or confirmed_hosts.ask_on_terminal)
         return client
 
-    def _confirm_host(self, ask):
+    def _confirm_host(self, ask: Callable[[str, Path], bool | None]) -> None:
         from procex.exchange.library import confirmed_hosts, error_codes
         from procex.exchange.library.client import LibraryError
 
@@ -242,20 +244,20 @@ class Workspace:
         )
 
     # --- files ----------------------------------------------------------------------------------
-    def path(self, *parts):
+    def path(self, *parts: str) -> Path:
         return self.root.joinpath(*parts)
 
-    def process_path(self, name: str) -> PosixPath:
+    def process_path(self, name: str) -> Path:
         if not package.is_slug(name):
             raise WorkspaceError(
                 f"process name {name!r} is not valid: use lower-case letters, digits and hyphens, e.g. gewerbeanmeldung"
             )
         return self.root / PROCESS_DIR / f"{name}.bpmn"
 
-    def process_names(self):
+    def process_names(self) -> list[str]:
         return sorted(p.stem for p in (self.root / PROCESS_DIR).glob("*.bpmn"))
 
-    def catalogue(self) -> list[CatalogueEntry | Any]:
+    def catalogue(self) -> list[CatalogueEntry]:
         return cat.read_catalogue(self.root / cat.CATALOGUE_FILE)
 
     def save_catalogue(self, entries: list[CatalogueEntry]) -> None:
@@ -290,9 +292,7 @@ class Workspace:
         return entry
 
     # --- cache of upstream originals --------------------------------------------------------------
-    def cache_put(
-        self, data: bytes, manifest: dict[str, str | list[str] | dict[str, str] | dict[str, str | int] | int]
-    ) -> str:
+    def cache_put(self, data: bytes, manifest: Manifest) -> str:
         sha = package.sha256_bytes(data)
         folder = self.root / CACHE_DIR
         atomic_write(folder / f"{sha}.bpmn", data)
@@ -312,13 +312,15 @@ class Workspace:
             raise WorkspaceError(f"{path} does not match its sha256 (it was changed); delete it and re-import")
         return data
 
-    def cached_manifest(self, sha: str) -> dict[str, str | list[str] | dict[str, str]]:
+    def cached_manifest(self, sha: str) -> Manifest | None:
         path = self.root / CACHE_DIR / f"{sha}.json"
-        return json.loads(path.read_text("utf-8")) if path.exists() else None
+        manifest: Manifest | None = json.loads(path.read_text("utf-8")) if path.exists() else None
+        return manifest
 
 
-def _read_toml(path: PosixPath) -> dict[str, dict[str, str]]:
+def _read_toml(path: str | os.PathLike[str]) -> dict[str, Any]:
     try:
-        return tomllib.loads(Path(path).read_text("utf-8"))
+        data: dict[str, Any] = tomllib.loads(Path(path).read_text("utf-8"))
+        return data
     except (tomllib.TOMLDecodeError, UnicodeDecodeError) as error:
         raise WorkspaceError(f"{path}: not valid TOML: {error}") from None

@@ -19,11 +19,11 @@ elements in document order) and idempotent: text that already reads ``to`` is le
 applying the rules twice changes nothing the second time.
 """
 
+import os
 import re
-from collections.abc import Iterator
+from collections.abc import Iterable, Iterator
 from dataclasses import dataclass
-from pathlib import Path, PosixPath
-from typing import Any
+from pathlib import Path
 
 from lxml.etree import _Element
 
@@ -58,7 +58,7 @@ class Rule:
     target: str
 
     @property
-    def pattern(self) -> re.Pattern:
+    def pattern(self) -> re.Pattern[str]:
         return re.compile(r"(?<!\w)" + re.escape(self.source) + r"(?!\w)")
 
 
@@ -70,11 +70,11 @@ class Applied:
     element: str
     element_type: str
     property: str
-    old: str
-    new: str
+    old: str | None
+    new: str | None
 
 
-def load_rules(path: PosixPath) -> list[Rule]:
+def load_rules(path: str | os.PathLike[str]) -> list[Rule]:
     """The rules of a mapping.toml (an absent file means no rules)."""
     path = Path(path)
     if not path.exists():
@@ -117,13 +117,13 @@ def replace_text(rule: Rule, text: str | None) -> str | None:
         return text
     protected = [(m.start(), m.end()) for m in re.finditer(re.escape(rule.target), text)] if rule.target else []
 
-    def substitute(match):
+    def substitute(match: re.Match[str]) -> str:
         start, end = match.span()
         if any(s <= start and end <= e for s, e in protected):
             return match.group(0)
         return rule.target
 
-    return rule.pattern.sub(substitute, text)
+    return str(rule.pattern.sub(substitute, text))
 
 
 def _targets(model: Model, rule: Rule) -> Iterator[tuple[_Element, str]]:
@@ -154,9 +154,9 @@ def _targets(model: Model, rule: Rule) -> Iterator[tuple[_Element, str]]:
                 yield text, "text"
 
 
-def apply_rules(model: Model, rules: list[Rule]) -> list[Applied | Any]:
+def apply_rules(model: Model, rules: list[Rule]) -> list[Applied]:
     """Apply every rule to the model (in place) and return what changed, as Applied records."""
-    applied = []
+    applied: list[Applied] = []
     for rule in rules:
         for el, prop in list(_targets(model, rule)):
             owner = el.getparent() if prop in ("documentation", "text") else el
@@ -177,24 +177,24 @@ def apply_rules(model: Model, rules: list[Rule]) -> list[Applied | Any]:
     return applied
 
 
-def map_text(text: str, rules: list[Rule]) -> tuple[str, list[str]] | tuple[str, list[Any]]:
+def map_text(text: str, rules: list[Rule]) -> tuple[str, list[str]]:
     """``text`` with the ``text`` rules applied in file order, and the names of the rules that
     changed it: for free text outside a model (a manifest's name, description, legal bases).
 
     Only ``text`` rules apply: participant, lane and system rules are tied to model elements.
     Idempotent like apply_rules.
     """
-    changed_by = []
+    changed_by: list[str] = []
     for rule in rules:
         if rule.kind != "text":
             continue
-        new = replace_text(rule, text)
+        new = replace_text(rule, text) or ""
         if new != text:
             changed_by.append(rule.name)
             text = new
     return text, changed_by
 
 
-def explain(applied_records):
+def explain(applied_records: Iterable[Applied]) -> dict[tuple[str, str], str]:
     """{(element id, property): rule name}: which rule explains a changed property."""
     return {(a.element, a.property): a.rule for a in applied_records}

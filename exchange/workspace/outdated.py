@@ -5,10 +5,16 @@ are based on (with the reason). A yank it learns of is recorded in the lock entr
 (``upstream_yanked``), so that the offline ``procex status`` can show it.
 """
 
+from __future__ import annotations
+
 from dataclasses import dataclass
+from typing import TYPE_CHECKING, Any
 
 from procex.core.terminal import printable
 from procex.exchange.library import package
+
+if TYPE_CHECKING:
+    from procex.exchange.workspace.folder import Workspace
 
 
 @dataclass
@@ -16,19 +22,21 @@ class Outdated:
     name: str
     current: str
     latest: str | None  # the newest unyanked version's ref (None: every version is yanked)
-    yanked: dict | None = None  # {"reason", "at"} when the publisher yanked ``current``
+    yanked: dict[str, Any] | None = None  # {"reason", "at"} when the publisher yanked ``current``
 
     @property
-    def newer(self):
-        return bool(self.latest) and package.version_key(package.parse_ref(self.latest).version) > package.version_key(
-            package.parse_ref(self.current).version
-        )
+    def newer(self) -> bool:
+        return self.latest is not None and _version_of(self.latest) > _version_of(self.current)
 
-    def to_dict(self):
+    def to_dict(self) -> dict[str, Any]:
         return {"name": self.name, "current": self.current, "latest": self.latest, "yanked": self.yanked}
 
 
-def outdated(ws):
+def _version_of(ref_text: str) -> tuple[int, int, int]:
+    return package.version_key(package.parse_ref(ref_text, require_version=True).version or "")
+
+
+def outdated(ws: Workspace) -> list[Outdated]:
     """Imported processes with a newer upstream version or a yanked one, in name order.
 
     One request per process (its version list). A yank of the version a process is based on is
@@ -36,7 +44,8 @@ def outdated(ws):
     report it), so that ``procex status`` shows it offline; the lock is written only when that changes.
     """
     client = ws.client()
-    found, seen = [], {}
+    found: list[Outdated] = []
+    seen: dict[str, tuple[str, dict[str, Any] | None]] = {}
     for name, entry in sorted(ws.lock().processes.items()):
         upstream = entry.upstream
         if not upstream or not entry.from_library:
@@ -56,7 +65,7 @@ def outdated(ws):
     return found
 
 
-def _record_yanks(ws, seen):
+def _record_yanks(ws: Workspace, seen: dict[str, tuple[str, dict[str, Any] | None]]) -> None:
     """Write what the library said about yanks into the lock entries (re-read: keep others' changes)."""
     lock = ws.lock()
     changed = False
@@ -90,7 +99,7 @@ OUTDATED_TEXT = {
 }
 
 
-def yank_words(yanked, lang="de"):
+def yank_words(yanked: dict[str, Any], lang: str = "de") -> str:
     """'vom Herausgeber zurückgezogen am 2024-05-02: „reason“' (or in English)."""
     t = OUTDATED_TEXT["en" if lang == "en" else "de"]
     date = printable(yanked.get("at"))[:10]
@@ -99,7 +108,7 @@ def yank_words(yanked, lang="de"):
     )
 
 
-def format_outdated(items, lang="de"):
+def format_outdated(items: list[Outdated], lang: str = "de") -> str:
     t = OUTDATED_TEXT["en" if lang == "en" else "de"]
     if not items:
         return t["current"]

@@ -223,7 +223,7 @@ _FUNCTION_STEMS = (
 )
 
 
-def _functional(part: str) -> bool | re.Match:
+def _functional(part: str) -> bool | re.Match[str] | None:
     return (
         part in _NOT_A_LOGIN
         or _OFFICE_WORD.search(part)
@@ -335,9 +335,9 @@ def _scan_extension(el: _Element, found: list[PersonalData | Any]) -> None:
         _scan(text, owner, found, where=where)
 
 
-def find_personal_data(model: Model) -> list[PersonalData | Any]:
+def find_personal_data(model: Model) -> list[PersonalData]:
     """Every place in the model that looks like personal data, in document order."""
-    found = []
+    found: list[PersonalData] = []
     for el in model.root.iter():
         if not isinstance(el.tag, str):
             continue

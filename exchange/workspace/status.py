@@ -11,11 +11,17 @@ finds that the publisher yanked the version since. status itself asks the librar
 yank nobody has looked up yet does not show here; ``procex outdated`` finds it.
 """
 
+from __future__ import annotations
+
 from dataclasses import asdict, dataclass
+from typing import TYPE_CHECKING, Any
 
 from procex.core.terminal import printable
 from procex.exchange.library import package
 from procex.exchange.workspace.lock import LockEntry
+
+if TYPE_CHECKING:
+    from procex.exchange.workspace.folder import Workspace
 
 
 @dataclass
@@ -28,10 +34,10 @@ class ProcessStatus:
     published: str | None  # last published ref
     unpublished_changes: bool  # the file differs from what was last published (or never was)
     missing: bool = False  # in the lock, but processes/NAME.bpmn is gone
-    upstream_yanked: dict | None = None  # {"reason", "at"}: the publisher withdrew the origin version
+    upstream_yanked: dict[str, Any] | None = None  # {"reason", "at"}: the publisher withdrew the origin version
 
 
-def workspace_status(ws):
+def workspace_status(ws: Workspace) -> list[ProcessStatus]:
     """One ProcessStatus per process file or lock entry, by name."""
     lock = ws.lock().processes
     entries = ws.catalogue()
@@ -42,7 +48,7 @@ def workspace_status(ws):
         record = lock.get(name) or LockEntry()
         path = ws.process_path(name)
         current = package.sha256_file(path) if path.exists() else None
-        entry = by_file.get(f"processes/{name}.bpmn") or by_key.get(record.entry)
+        entry = by_file.get(f"processes/{name}.bpmn") or by_key.get(record.entry or "")
         written = record.local_sha256
         published = record.published
         rows.append(
@@ -93,7 +99,7 @@ TEXT = {
 }
 
 
-def format_status(rows, lang="de"):
+def format_status(rows: list[ProcessStatus], lang: str = "de") -> str:
     t = TEXT["en" if lang == "en" else "de"]
     if not rows:
         return t["none"]
@@ -118,5 +124,5 @@ def format_status(rows, lang="de"):
     return "\n".join(lines)
 
 
-def status_json(rows):
+def status_json(rows: list[ProcessStatus]) -> list[dict[str, Any]]:
     return [asdict(row) for row in rows]

@@ -42,7 +42,7 @@ def adopt(
 ):
     """Record that the caller's municipality adopted this version."""
     member = ctx.member()
-    auth.require_member(member, "record an adoption")
+    member = auth.require_member(member, "record an adoption")
     auth.check_read(ctx.policy, member, publisher)
     if member["slug"] == publisher:
         raise ApiError(

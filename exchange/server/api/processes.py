@@ -66,7 +66,7 @@ def search(
     member = ctx.member()
     if not auth.may_read_others(ctx.policy, member):
         # Without the agreement a member searches its own processes only.
-        auth.require_member(member, "search the library")
+        member = auth.require_member(member, "search the library")
         if publisher != member["slug"]:
             auth.check_read(ctx.policy, member, publisher or "")
     query = SearchQuery(

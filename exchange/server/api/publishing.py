@@ -88,7 +88,7 @@ async def publish(
 ):
     """Publish a version: multipart with ``manifest`` (JSON) and ``model`` (the BPMN file)."""
     member = await run_in_threadpool(ctx.member)
-    auth.check_write(member, publisher)
+    member = auth.check_write(member, publisher)
     manifest_data, model_data = await read_upload(request, ctx.settings.max_upload_bytes)
     outcome, stored, differences = await run_in_threadpool(
         check_and_store, ctx, member, publisher, slug, version, manifest_data, model_data
@@ -123,7 +123,7 @@ async def yank(
 ):
     """Withdraw a version (it stays downloadable by exact version and is marked); never a delete."""
     member = await run_in_threadpool(ctx.member)
-    auth.check_write(member, publisher, "yank")  # before a byte of the body is read
+    member = auth.check_write(member, publisher, "yank")  # before a byte of the body is read
     body = await json_body(request, YankRequest, '{"reason": "…"}')
     await run_in_threadpool(ctx.version_row, publisher, slug, version)
     return await run_in_threadpool(
