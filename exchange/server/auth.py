@@ -49,7 +49,6 @@ def require_member(member: Member | None, action: str = "use this library") -> M
             headers=_CHALLENGE,
         )
     return member
-    return member
 
 
 def may_read_others(policy, member):
