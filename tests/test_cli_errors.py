@@ -1,19 +1,10 @@
 """Errors a user can cause end in one line on stderr and a non-zero exit, never a traceback."""
 
-import subprocess
-import sys
-
 import pytest
 
 from .conftest import REPO
 
 EXAMPLE = REPO / "exchange" / "examples" / "trier" / "gewerbeanmeldung.bpmn"
-
-
-def run(*args, env=None):
-    return subprocess.run(
-        [sys.executable, str(REPO / "cli.py"), *args], capture_output=True, text=True, timeout=60, cwd=REPO, env=env
-    )
 
 
 @pytest.mark.parametrize(
@@ -29,27 +20,24 @@ def run(*args, env=None):
         (["inspect", str(REPO / "README.md")], "README.md:1:1: not well-formed XML"),
     ],
 )
-def test_user_errors_are_one_line(args, expected):
-    result = run(*args)
+def test_user_errors_are_one_line(args, expected, run_cli):
+    # a real process: only there would an uncaught error print the interpreter's traceback
+    result = run_cli(*args, cwd=REPO, separate=True, timeout=60)
     assert result.returncode == 2, result.stderr
     assert expected in result.stderr
     assert "Traceback" not in result.stderr and result.stderr.strip().count("\n") == 0, result.stderr
 
 
-def test_a_bug_is_reported_in_one_line_unless_debugging(monkeypatch):
-    import cli
+def test_a_bug_is_reported_in_one_line_unless_debugging(run_cli):
+    from procex import cli
 
     @cli.procex.command("boom-for-test", hidden=True)
     def boom():
         raise ZeroDivisionError("division by zero")
 
     try:
-        monkeypatch.delenv("PROCEX_DEBUG", raising=False)
-        with pytest.raises(SystemExit) as done:
-            cli.main(["boom-for-test"])
-        assert done.value.code == 3
-        monkeypatch.setenv("PROCEX_DEBUG", "1")
+        assert run_cli("boom-for-test", env={"PROCEX_DEBUG": None}).exit_code == 3
         with pytest.raises(ZeroDivisionError):
-            cli.main(["boom-for-test"])
+            run_cli("boom-for-test", env={"PROCEX_DEBUG": "1"})
     finally:
         del cli.procex.commands["boom-for-test"]

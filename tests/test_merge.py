@@ -563,64 +563,44 @@ def test_random_adaptations_merge_valid_and_keep_local(seed):
 # --- command line -----------------------------------------------------------------------------------
 
 
-def test_cli_diff3_and_merge(tmp_path):
-    from click.testing import CliRunner
-
-    from procex.cli import procex
-
+def test_cli_diff3_and_merge(tmp_path, run_cli):
     base, local, upstream = known_sides()
     paths = []
     for name, model in (("base", base), ("local", local), ("upstream", upstream)):
         path = tmp_path / f"{name}.bpmn"
         path.write_bytes(model.to_bytes())
         paths.append(str(path))
-    runner = CliRunner()
     out = tmp_path / "merged.bpmn"
 
-    result = runner.invoke(procex, ["diff3", *paths, "--format", "json"])
+    result = run_cli("diff3", *paths, "--format", "json")
     assert result.exit_code == 1
     import json
 
     data = json.loads(result.stdout)
     assert [c["kind"] for c in data["conflicts"]] == ["condition", "removed-changed"]
 
-    result = runner.invoke(procex, ["diff3", *paths])
+    result = run_cli("diff3", *paths)
     assert "Konflikte (2, 2 blockierend)" in result.stdout and "Bedingung unterschiedlich geändert" in result.stdout
-    result = runner.invoke(procex, ["diff3", *paths, "--lang", "en"])
+    result = run_cli("diff3", *paths, "--lang", "en")
     assert "condition changed differently" in result.stdout
 
-    result = runner.invoke(procex, ["diff3", *paths, "--format", "html", "-o", str(tmp_path / "r.html")])
+    result = run_cli("diff3", *paths, "--format", "html", "-o", str(tmp_path / "r.html"))
     html = (tmp_path / "r.html").read_text()
     assert html.startswith("<!DOCTYPE html>") and 'data-element="f4"' in html and "<script" not in html
 
-    result = runner.invoke(procex, ["merge", *paths, "-o", str(out)])
+    result = run_cli("merge", *paths, "-o", str(out))
     assert result.exit_code == 1 and not out.exists()
     assert "2 Konflikt(e), nichts geschrieben" in result.stderr and "[tm]" in result.stderr
 
-    result = runner.invoke(procex, ["merge", *paths, "-o", str(out), "--prefer", "local"])
+    result = run_cli("merge", *paths, "-o", str(out), "--prefer", "local")
     assert result.exit_code == 0, result.stderr
     merged = validate(read_model(out))
     assert merged["fee"].name == "Gebühr erheben" and merged["pool"].name == "Stadt Koblenz"
     assert [p.name for p in tmp_path.iterdir() if p.name.startswith(".")] == []  # no temp file left
 
-    import subprocess
-    import sys
-
-    gone = subprocess.run(
-        [
-            sys.executable,
-            "-c",
-            "import cli; cli.main()",
-            "merge",
-            paths[0],
-            str(tmp_path / "nope.bpmn"),
-            paths[2],
-            "-o",
-            str(tmp_path / "x.bpmn"),
-        ],
-        capture_output=True,
-        text=True,
-        cwd=ROOT,
+    # a real process: what the user sees is the one line, no traceback from the interpreter
+    gone = run_cli(
+        "merge", paths[0], tmp_path / "nope.bpmn", paths[2], "-o", tmp_path / "x.bpmn", cwd=ROOT, separate=True
     )
     assert gone.returncode == 2 and not (tmp_path / "x.bpmn").exists()
     assert gone.stderr.strip() == f"procex: error: {tmp_path / 'nope.bpmn'}: no such file; check the path"

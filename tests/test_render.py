@@ -1,8 +1,6 @@
 """procex render and bpmn.render: every shape and edge drawn, text escaped, PNG, no invented layout."""
 
 import re
-import subprocess
-import sys
 
 import pytest
 from lxml import etree
@@ -62,16 +60,11 @@ def test_every_shape_and_edge_of_every_diagram_is_drawn(path):
                 assert x <= px <= x + w and y <= py <= y + h
 
 
-def test_cli_render_all_reference_models_to_svg(tmp_path):
+def test_cli_render_all_reference_models_to_svg(tmp_path, run_cli):
     need_shared()
     for path in REFERENCE:
         out = tmp_path / f"{path.stem}.svg"
-        result = subprocess.run(
-            [sys.executable, "-m", "procex.cli", "render", str(path), "-o", str(out)],
-            cwd=REPO,
-            capture_output=True,
-            text=True,
-        )
+        result = run_cli("render", path, "-o", out, cwd=REPO)
         assert result.returncode == 0, result.stderr
         model = read_model(path)
         assert len(_groups(out.read_text("utf-8"))) == len(model.diagrams[0].shapes) + len(model.diagrams[0].edges)
@@ -189,45 +182,22 @@ def test_model_without_diagram_interchange_is_refused():
         render_svg(_model(""), diagram=1)
 
 
-def test_cli_errors_are_one_line(tmp_path):
+def test_cli_errors_are_one_line(tmp_path, run_cli):
     no_di = tmp_path / "antrag.bpmn"
     no_di.write_bytes(_model("", di=False).to_bytes())
-    result = subprocess.run(
-        [sys.executable, "-m", "procex.cli", "render", str(no_di), "-o", str(tmp_path / "out.svg")],
-        cwd=REPO,
-        capture_output=True,
-        text=True,
-    )
+    result = run_cli("render", no_di, "-o", tmp_path / "out.svg", cwd=REPO)
     assert result.returncode == 2
     assert result.stderr.startswith("procex: error: ") and "no diagram interchange" in result.stderr
     assert len(result.stderr.strip().splitlines()) == 1
     assert not (tmp_path / "out.svg").exists()
-    result = subprocess.run(
-        [sys.executable, "-m", "procex.cli", "render", str(no_di), "-o", str(tmp_path / "out.pdf")],
-        cwd=REPO,
-        capture_output=True,
-        text=True,
-    )
+    result = run_cli("render", no_di, "-o", tmp_path / "out.pdf", cwd=REPO)
     assert result.returncode == 2 and "*.svg or *.png" in result.stderr
 
 
-def test_png_output(tmp_path):
+def test_png_output(tmp_path, run_cli):
     need_shared()
     out = tmp_path / "c20.png"
-    result = subprocess.run(
-        [
-            sys.executable,
-            "-m",
-            "procex.cli",
-            "render",
-            str(need_shared() / "corpora/miwg/reference/C.2.0.bpmn"),
-            "-o",
-            str(out),
-        ],
-        cwd=REPO,
-        capture_output=True,
-        text=True,
-    )
+    result = run_cli("render", need_shared() / "corpora/miwg/reference/C.2.0.bpmn", "-o", out, cwd=REPO)
     assert result.returncode == 0, result.stderr
     data = out.read_bytes()
     assert data.startswith(PNG_SIGNATURE)
@@ -271,11 +241,10 @@ def test_element_list_is_the_text_alternative():
     assert any(row[0] == "End event (error)" for row in rows)
 
 
-def test_png_scale_multiplies_the_pixels(tmp_path):
+def test_png_scale_multiplies_the_pixels(tmp_path, run_cli):
     source = need_shared() / "corpora/miwg/reference/C.2.0.bpmn"
     out = tmp_path / "c20@2.png"
-    command = [sys.executable, "-m", "procex.cli", "render", str(source), "-o", str(out), "--scale", "2"]
-    result = subprocess.run(command, cwd=REPO, capture_output=True, text=True)
+    result = run_cli("render", source, "-o", out, "--scale", "2", cwd=REPO)
     assert result.returncode == 0, result.stderr
     data = out.read_bytes()
     width, height = int.from_bytes(data[16:20], "big"), int.from_bytes(data[20:24], "big")
@@ -283,7 +252,7 @@ def test_png_scale_multiplies_the_pixels(tmp_path):
     assert abs(width - 2 * float(root.get("width"))) <= 2 and abs(height - 2 * float(root.get("height"))) <= 2
     # SVG scales itself: --scale there is a mistake, said in one line, nothing written
     svg_out = tmp_path / "c20.svg"
-    result = subprocess.run(command[:-3] + [str(svg_out), "--scale", "2"], cwd=REPO, capture_output=True, text=True)
+    result = run_cli("render", source, "-o", svg_out, "--scale", "2", cwd=REPO)
     assert result.returncode == 2 and "PNG output only" in result.stderr and not svg_out.exists()
 
 
