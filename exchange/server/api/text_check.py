@@ -38,9 +38,11 @@ async def declared_parameters_follow_the_text_rule(request: Request) -> None:
                     {"loc": ("query", name), "msg": problem, "type": "text_invalid", "input": printable(value)}
                 )
     for name in path_names:
-        value = request.path_params.get(name)
-        problem = text_problem(value) if isinstance(value, str) else None
+        part = request.path_params.get(name)
+        if not isinstance(part, str):
+            continue
+        problem = text_problem(part)
         if problem:
-            problems.append({"loc": ("path", name), "msg": problem, "type": "text_invalid", "input": printable(value)})
+            problems.append({"loc": ("path", name), "msg": problem, "type": "text_invalid", "input": printable(part)})
     if problems:
         raise RequestValidationError(problems)
