@@ -4,7 +4,6 @@ import json
 
 import pytest
 
-from procex import cli
 from procex.exchange.catalogue.entries import CatalogueEntry as E
 from procex.exchange.catalogue.suggest import (
     LibraryIndex,
@@ -242,7 +241,7 @@ def test_index_is_reused_and_scales():
 # --- against a real library server --------------------------------------------------------------
 
 
-def test_cli_suggest_against_a_real_library(tmp_path, monkeypatch, capsys):
+def test_cli_suggest_against_a_real_library(tmp_path, monkeypatch, run_cli):
     from procex.exchange.catalogue.entries import write_catalogue
     from procex.exchange.workspace.folder import Workspace
     from tests.libserver import LibraryServer, make_db, warned_model
@@ -287,10 +286,8 @@ def test_cli_suggest_against_a_real_library(tmp_path, monkeypatch, capsys):
             )
             monkeypatch.chdir(tmp_path / "ws")
             monkeypatch.setenv("PROCEX_TOKEN", koblenz.token)
-            with pytest.raises(SystemExit) as done:
-                cli.main(["suggest", "--json"])
-            out, err = capsys.readouterr()
-            assert done.value.code == 0, err
+            code, out, err = run_cli("suggest", "--json")
+            assert code == 0, err
             data = json.loads(out)
             assert data["coverage"] == {"waiting": 3, "covered": 2, "exact": 1}
             gewerbe, wohnsitz, fischerei = data["entries"]
@@ -308,10 +305,8 @@ def test_cli_suggest_against_a_real_library(tmp_path, monkeypatch, capsys):
             ]
             assert fischerei["candidates"] == []
 
-            with pytest.raises(SystemExit) as done:
-                cli.main(["suggest"])
-            out, err = capsys.readouterr()
-            assert done.value.code == 0, err
+            code, out, err = run_cli("suggest")
+            assert code == 0, err
             lines = out.splitlines()
             assert lines[1] == (
                 f"    1. {trier.slug}/gewerbeanmeldung@1.1.0  Gewerbeanmeldung  "
@@ -319,10 +314,8 @@ def test_cli_suggest_against_a_real_library(tmp_path, monkeypatch, capsys):
             )
             assert lines[2].endswith("0 Übernahmen · geprüft: 1 Fehler, keine Warnungen")
 
-            with pytest.raises(SystemExit) as done:
-                cli.main(["suggest", "--status", "in_progress", "--lang", "en"])
-            out, err = capsys.readouterr()
-            assert done.value.code == 0, err
+            code, out, err = run_cli("suggest", "--status", "in_progress", "--lang", "en")
+            assert code == 0, err
             assert out.splitlines()[-1] == "for 1 of 1 waiting services a peer process exists (0 exact)"
     finally:
         cleanup()
@@ -331,7 +324,7 @@ def test_cli_suggest_against_a_real_library(tmp_path, monkeypatch, capsys):
 # --- the library listing: index endpoint, cache, fallback ---------------------------------------
 
 
-def test_suggest_asks_the_library_and_downloads_nothing_of_it(tmp_path, monkeypatch, capsys):
+def test_suggest_asks_the_library_and_downloads_nothing_of_it(tmp_path, monkeypatch, run_cli):
     """procex suggest sends the waiting entries (one POST /suggest) and reads no listing; the answer
     follows the library's changes at once, since nothing is cached in between."""
     from procex.exchange.catalogue.entries import write_catalogue
@@ -356,10 +349,8 @@ def test_suggest_asks_the_library_and_downloads_nothing_of_it(tmp_path, monkeypa
             monkeypatch.setenv("PROCEX_TOKEN", koblenz.token)
 
             def run():
-                with pytest.raises(SystemExit) as done:
-                    cli.main(["suggest", "--json"])
-                out, err = capsys.readouterr()
-                assert done.value.code == 0, err
+                code, out, err = run_cli("suggest", "--json")
+                assert code == 0, err
                 return json.loads(out)
 
             def requests_logged():
@@ -389,7 +380,7 @@ def test_suggest_asks_the_library_and_downloads_nothing_of_it(tmp_path, monkeypa
         cleanup()
 
 
-def test_suggest_offline_uses_the_last_answer(tmp_path, monkeypatch, capsys):
+def test_suggest_offline_uses_the_last_answer(tmp_path, monkeypatch, run_cli):
     """A first suggest keeps the library's answer; with the library stopped, suggest answers from it
     and says so in one line on stderr. A refusal (401) is never answered from the cache, an entry
     the cache does not know makes the unreachable library the error it always was, and so does a
@@ -402,10 +393,7 @@ def test_suggest_offline_uses_the_last_answer(tmp_path, monkeypatch, capsys):
     from tests.libserver import LibraryServer, make_db, warned_model
 
     def run(*args):
-        with pytest.raises(SystemExit) as done:
-            cli.main(["suggest", *args])
-        out, err = capsys.readouterr()
-        return done.value.code, out, err
+        return run_cli("suggest", *args)
 
     db, cleanup = make_db("sqlite", tmp_path)
     try:
