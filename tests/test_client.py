@@ -10,8 +10,6 @@ server reads as one sentence that says "versions are immutable" once.
 import json
 import re
 import socket
-import subprocess
-import sys
 import threading
 import time
 
@@ -20,7 +18,6 @@ import pytest
 from procex.exchange.library import package
 from procex.exchange.library.client import UNREACHABLE, LibraryClient, LibraryError, Timeouts, _sentence
 from procex.exchange.workspace.folder import Workspace, WorkspaceError
-from tests.conftest import REPO
 from tests.libserver import LibraryServer, manifest_for, tiny_model
 
 
@@ -137,16 +134,12 @@ def test_silent_server_is_given_up_within_the_total_time(socket_server):
     assert len(server.connections) == 2
 
 
-def test_silent_server_on_the_command_line_gives_one_line_within_procex_timeout(socket_server, tmp_path):
+def test_silent_server_on_the_command_line_gives_one_line_within_procex_timeout(socket_server, tmp_path, run_cli):
     server = socket_server(never_answer)
     Workspace.init(tmp_path, "Stadt Koblenz", "07111000", server.url)
-    result = subprocess.run(
-        [sys.executable, str(REPO / "cli.py"), "search", "Gewerbe"],
-        cwd=tmp_path,
-        capture_output=True,
-        text=True,
-        timeout=60,
-        env={"PATH": "/usr/bin:/bin", "PROCEX_TOKEN": "x", "PROCEX_TIMEOUT": "1.5"},
+    # a real process: a timed-out request must not end in the interpreter's traceback
+    result = run_cli(
+        "search", "Gewerbe", cwd=tmp_path, env={"PROCEX_TOKEN": "x", "PROCEX_TIMEOUT": "1.5"}, separate=True, timeout=60
     )
     assert result.returncode == 1
     assert result.stderr.strip().count("\n") == 0, result.stderr

@@ -15,7 +15,6 @@ from http.server import BaseHTTPRequestHandler, ThreadingHTTPServer
 import pytest
 import requests
 
-from procex import cli
 from procex.exchange.library.client import INSECURE_URL, LibraryClient, LibraryError, insecure_token_url
 from procex.exchange.workspace.folder import Workspace
 
@@ -137,7 +136,7 @@ def test_the_user_may_allow_http_for_a_named_host_only(monkeypatch):
         LibraryClient("http://10.0.0.5", "pxl_secret", allow_http=[])
 
 
-def test_a_cloned_workspace_cannot_collect_the_token(tmp_path, monkeypatch, capsys, no_network):
+def test_a_cloned_workspace_cannot_collect_the_token(tmp_path, monkeypatch, run_cli, no_network):
     ws = Workspace.init(tmp_path, "Stadt Koblenz", "07111000", "http://sammler.example:8080")
     # Someone else's procex.toml may say anything, an opt-in included: it is not honoured.
     config = (tmp_path / "procex.toml").read_text("utf-8")
@@ -147,10 +146,8 @@ def test_a_cloned_workspace_cannot_collect_the_token(tmp_path, monkeypatch, caps
     assert Workspace.open(tmp_path).config["library"]["allow_insecure_http"] is True
     monkeypatch.setenv("PROCEX_TOKEN", "pxl_secret")
     monkeypatch.chdir(ws.root)
-    with pytest.raises(SystemExit) as done:
-        cli.main(["search", "Gewerbe"])
-    out, err = capsys.readouterr()
-    assert done.value.code == 1 and out == ""
+    code, out, err = run_cli("search", "Gewerbe")
+    assert code == 1 and out == ""
     assert err.strip().splitlines() == [f"procex: error: {refusal('http://sammler.example:8080', 'sammler.example')}"]
     # PROCEX_LIBRARY is checked the same way
     monkeypatch.setenv("PROCEX_LIBRARY", "http://anderer.example")
