@@ -287,8 +287,11 @@ def _order_by(sort):
     return ", ".join(column + direction for column in columns)
 
 
+_ORDER_COLUMNS = (
+    "p.id, p.publisher, p.slug, p.adoptions, p.boost, p.land, p.updated_at, p.name_sort, p.latest_version_id"
+)
 _HIT_COLUMNS = (
-    "p.id, p.publisher, p.slug, p.adoptions, p.boost, p.land, p.updated_at, p.name_sort, p.region_ags, "
+    "h.id, h.publisher, h.slug, h.adoptions, h.boost, h.land, h.updated_at, h.name_sort, "
     "v.manifest, v.published_at, v.validation_errors, v.validation_warnings, v.task_labels"
 )
 
@@ -345,9 +348,11 @@ def _run(conn, query, words, prefix, keys):
             keyset = _keyset(statement, query.sort, position)
             if keyset:
                 where.append(keyset)
+        # The page is chosen on the narrow processes table first; only its rows read their manifests.
         sql = (
-            f"SELECT {_HIT_COLUMNS} FROM processes p JOIN versions v ON v.id = p.latest_version_id "
-            f"WHERE {' AND '.join(where)} ORDER BY {_order_by(query.sort)} LIMIT {int(want - len(rows))}"
+            f"SELECT {_HIT_COLUMNS} FROM (SELECT {_ORDER_COLUMNS} FROM processes p WHERE {' AND '.join(where)} "
+            f"ORDER BY {_order_by(query.sort)} LIMIT {int(want - len(rows))}) h "
+            f"JOIN versions v ON v.id = h.latest_version_id ORDER BY {_order_by(query.sort).replace('p.', 'h.')}"
         )
         rows.extend((tier, row) for row in conn.execute(sa.text(sql), statement.params))
         if len(rows) >= want:
@@ -395,8 +400,10 @@ def _sample(conn, query, words, prefix, keys):
 def _total(conn, sample):
     if len(sample) <= EXACT_TOTAL:
         return len(sample), False
-    newest = conn.execute(sa.text("SELECT MAX(id) FROM processes")).scalar() or 0
-    listed = conn.execute(sa.text("SELECT listed FROM library_state WHERE id = 1")).scalar() or 0
+    newest, listed = conn.execute(
+        sa.text("SELECT (SELECT MAX(id) FROM processes), listed FROM library_state WHERE id = 1")
+    ).one()
+    newest, listed = newest or 0, listed or 0
     span = max(newest - sample[EXACT_TOTAL - 1] + 1, EXACT_TOTAL)
     estimate = EXACT_TOTAL * listed / span
     return max(EXACT_TOTAL + 1, min(listed, _two_digits(estimate))), True
