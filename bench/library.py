@@ -336,7 +336,7 @@ def generate_postgres(url, count):
 def library(backend, count):
     """The database of a generated library of ``count`` processes (made once, then cached)."""
     folder = cache_dir()
-    tag = f"{count}_g{GENERATOR}_s{migrations.SCHEMA_VERSION}"
+    tag = f"{count}_g{GENERATOR}_s{migrations.SCHEMA_VERSION}" + ("p" if backend == "sqlite" else "")  # FTS5 prefix
     marker = folder / f"{backend}-{tag}.done"
     if backend == "sqlite":
         target = folder / f"library-{tag}.sqlite"

@@ -306,6 +306,12 @@ def _tokens(s):
     return tuple(stems)
 
 
+def is_whole_word(word):
+    """Whether a normalised word is a known word form of the lexicon ("pruefen", "anmeldung",
+    "geprueft"), rather than the beginning of one ("anm"); compounds and unknown words are not."""
+    return word in _SURFACE or (word.startswith("ge") and len(word) > 5 and word[2:] in _SURFACE)
+
+
 def label_tokens(s):
     """The label's normalised stems, compounds split: "Antragsprüfung" -> ["antrag", "pruef"]."""
     return list(_tokens(s))

@@ -337,7 +337,8 @@ def _step5(conn):
         if postgres:
             execute(f"CREATE INDEX ix_processes_vec_{field} ON processes USING gin (vec_{field})")
         else:
-            execute(f"CREATE VIRTUAL TABLE fts_{field} USING fts5(terms, detail=none)")
+            # Prefix indexes: an unfinished last word ("Gewerbe anm") is looked up, not merged term by term.
+            execute(f"CREATE VIRTUAL TABLE fts_{field} USING fts5(terms, detail=none, prefix='3 4 5 6')")
     _backfill_index(conn)
 
 

@@ -212,11 +212,23 @@ _ORDER = {
 _POSITION = {"relevance": "boost", "adoptions": "adoptions", "newest": "updated_at", "name": "name_sort"}
 
 
-class _Statement:
-    """A WHERE clause under construction, with uniquely named parameters."""
+SMALL_MATCH = 2000  # SQLite: a word set this small is read whole; a larger one is probed row by row
 
-    def __init__(self, dialect):
+
+class _Statement:
+    """A WHERE clause under construction, with uniquely named parameters.
+
+    On SQLite, ``conn`` and a per-search ``sets`` cache let a word condition take the form that
+    suits its size: the ids of a small set (read from FTS5 up to SMALL_MATCH) inline, so the
+    database looks the few rows up; for a larger set a probe of the FTS5 index per row, so an
+    index walk in the wanted order stops after a page instead of reading every match first.
+    Both forms select the same rows: the choice changes speed, never answers.
+    """
+
+    def __init__(self, dialect, conn=None, sets=None):
         self.dialect = dialect
+        self.conn = conn
+        self.sets = sets if sets is not None else {}
         self.params = {}
 
     def param(self, value):
@@ -229,9 +241,24 @@ class _Statement:
         if self.dialect == "postgresql":
             query = " & ".join(words[:-1] + [words[-1] + (":*" if prefix else "")])
             return f"p.vec_{fields} @@ CAST({self.param(query)} AS tsquery)"
-        query = " ".join(f'"{word}"' for word in words[:-1]) + f' "{words[-1]}"' + ("*" if prefix else "")
+        query = (" ".join(f'"{word}"' for word in words[:-1]) + f' "{words[-1]}"' + ("*" if prefix else "")).strip()
         table = search_index.FTS_TABLES[fields]
-        return f"p.id IN (SELECT rowid FROM {table} WHERE {table} MATCH {self.param(query.strip())})"
+        ids = self._small_set(table, query)
+        if ids is not None:
+            return f"p.id IN ({', '.join(str(int(i)) for i in ids)})" if ids else "0 = 1"
+        return f"EXISTS (SELECT 1 FROM {table} WHERE {table} MATCH {self.param(query)} AND rowid = p.id)"
+
+    def _small_set(self, table, query):
+        """The rowids matching ``query`` in ``table`` when at most SMALL_MATCH, else None."""
+        if self.conn is None:
+            return None
+        key = (table, query)
+        if key not in self.sets:
+            rows = self.conn.execute(
+                sa.text(f"SELECT rowid FROM {table} WHERE {table} MATCH :q LIMIT {SMALL_MATCH + 1}"), {"q": query}
+            ).fetchall()
+            self.sets[key] = [row[0] for row in rows] if len(rows) <= SMALL_MATCH else None
+        return self.sets[key]
 
     def filters(self, query, keys):
         where = ["p.latest_version_id IS NOT NULL"]
@@ -331,14 +358,15 @@ def _run(conn, query, words, prefix, keys):
         start_tier, position = _decode_cursor(query.cursor, fingerprint)
     want = query.offset + query.limit + 1
     rows = []
+    sets = {}  # SQLite: word sets already sized in this search
     if query.sort == "relevance":
-        plan = _tier_conditions(_Statement(dialect), words, prefix)
+        plan = _tier_conditions(_Statement(dialect), words, prefix)  # only the tiers' numbers
     else:
         plan = [(TIERS.index("anywhere"), None)]
     for tier, _ in plan:
         if tier < start_tier:
             continue
-        statement = _Statement(dialect)
+        statement = _Statement(dialect, conn, sets)
         where = statement.filters(query, keys)
         if query.sort == "relevance" and words:
             where.append(dict(_tier_conditions(statement, words, prefix))[tier])
@@ -366,7 +394,7 @@ def _run(conn, query, words, prefix, keys):
         value = getattr(last, _POSITION[query.sort])
         next_cursor = _encode_cursor(fingerprint, tier, [value, last.id])
     whole = not more and not query.cursor and not query.offset  # the whole answer is on this page
-    sample = _sample(conn, query, words, prefix, keys) if (query.facets or not whole) else []
+    sample = _sample(conn, query, words, prefix, keys, sets) if (query.facets or not whole) else []
     if whole:
         total, estimated = len(rows), False
     elif not words and not keys and _unfiltered(query):
@@ -387,9 +415,15 @@ def _unfiltered(query):
     return not (query.publisher or query.land or query.status or query.detaillierungsstufe or query.themenfeld)
 
 
-def _sample(conn, query, words, prefix, keys):
+def _sample(conn, query, words, prefix, keys, sets=None):
     """The ids of the newest EXACT_TOTAL + 1 matches (all tiers), newest first."""
-    statement = _Statement(conn.dialect.name)
+    statement = _Statement(conn.dialect.name, conn, sets)
+    if conn.dialect.name == "sqlite" and words and not keys and _unfiltered(query):
+        # Every row of the FTS5 tables is a listed process: read the newest matches from it alone.
+        table = search_index.FTS_TABLES["all"]
+        text = (" ".join(f'"{word}"' for word in words[:-1]) + f' "{words[-1]}"' + ("*" if prefix else "")).strip()
+        sql = f"SELECT rowid FROM {table} WHERE {table} MATCH :q ORDER BY rowid DESC LIMIT {EXACT_TOTAL + 1}"
+        return [row[0] for row in conn.execute(sa.text(sql), {"q": text})]
     where = statement.filters(query, keys)
     if words:
         where.append(statement.match("all", list(words), prefix))

@@ -17,7 +17,7 @@ import re
 from dataclasses import dataclass
 from functools import lru_cache
 
-from procex.bpmn.text import STOPWORDS, label_tokens, normalize_label
+from procex.bpmn.text import STOPWORDS, is_whole_word, label_tokens, normalize_label
 
 MAX_QUERY_CHARS = 200
 MAX_QUERY_TERMS = 8
@@ -141,8 +141,11 @@ def parse_query(text):
         raise QueryError(f"q: at most {MAX_QUERY_TERMS} different words, got {len(stems)}")
     if len(keys) > 4:
         raise QueryError(f"q: at most 4 Leistungsschlüssel, got {len(keys)}")
-    # The last word is unfinished when the text does not end in a space: "Gewerbe anm".
-    prefix = bool(stems) and not last_is_key and not text.endswith(" ") and len(stems[-1]) >= MIN_PREFIX
+    # The last word may be unfinished when the text does not end in a space ("Gewerbe anm"), unless
+    # it is a whole word of the lexicon ("prüfen"): its stem already stands for all its forms.
+    last_word = normalize_label(words[-1]).split()[-1:] if words else []
+    unfinished = bool(last_word) and not is_whole_word(last_word[0])
+    prefix = bool(stems) and unfinished and not last_is_key and not text.endswith(" ") and len(stems[-1]) >= MIN_PREFIX
     return ParsedQuery(words=tuple(stems), prefix=prefix, key_prefixes=tuple(keys), text=text.strip())
 
 
