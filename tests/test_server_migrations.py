@@ -8,6 +8,7 @@ import pytest
 import sqlalchemy as sa
 
 from procex.exchange.server.storage import migrations, search_index
+from procex.exchange.server.storage.search import SearchQuery
 from procex.exchange.server.storage.store import Store, make_engine, meta
 from tests.libserver import make_db, manifest_for, tiny_model
 
@@ -79,6 +80,19 @@ def _insert_v1_data(conn):
     return models
 
 
+def _adopt_at_version_4(engine):
+    """Upgrade to the schema before ranked search and record Koblenz's adoption of 1.2.0 there."""
+    assert migrations.upgrade(engine, target=4)[1] == 4
+    with engine.begin() as conn:
+        conn.execute(
+            sa.text(
+                "INSERT INTO adoptions (id, version_id, member_id, adopted_at) VALUES (1, 2, 2, '2025-03-01T10:00:00Z')"
+            )
+        )
+        if conn.dialect.name == "postgresql":
+            conn.execute(sa.text("SELECT setval(pg_get_serial_sequence('adoptions', 'id'), 10)"))
+
+
 def _check_upgraded(db, models):
     store = Store(db)  # opening upgrades
     try:
@@ -107,8 +121,21 @@ def _check_upgraded(db, models):
             assert [item["validation"] for chunk in store.index_items(conn) for item in chunk] == [
                 {"errors": 1, "warnings": 0}
             ]
+        # Step 5 indexed the old process for ranked search: words, key prefix, Land, facets; the
+        # adoption recorded before the upgrade counts; the listing's state is one counter.
+        page = store.search_page(SearchQuery(text="Gewerbe anmelden", land="07", facets=True))
+        assert [hit.ref for hit in page.hits] == ["trier/gewerbe@1.2.0"] and page.hits[0].tier == "exact"
+        assert page.hits[0].adoptions == 1 and page.facets["land"][0]["count"] == 1
+        assert [hit.slug for hit in store.search_page(SearchQuery(keys=("9905",))).hits] == ["gewerbe"]
+        assert [hit.slug for hit in store.search_page(SearchQuery(text="GewO")).hits] == ["gewerbe"]
+        assert store.search_page(SearchQuery(text="Gewerbeanmeldnug")).fallback["kind"] == "typo"
+        with store.snapshot() as conn:
+            etag, listed = store.index_state(conn)
+        assert listed == 1
         # New features work on old data.
         store.yank("trier", "gewerbe", "1.2.0", "Fehler", "trier")
+        with store.snapshot() as conn:
+            assert store.index_state(conn)[0] != etag
         assert store.get_process("trier", "gewerbe")["latest"] == "1.0.0"
         assert store.adopt("trier", "gewerbe", "1.0.0", "koblenz")[0] is True
         # Step 4: the old token opens a web session; ending it (sign-out) makes its id no session.
@@ -147,6 +174,7 @@ def test_sqlite_database_of_the_first_release_is_upgraded_without_loss(tmp_path)
         for statement in filter(str.strip, V1_SQLITE_DDL.split(";")):
             conn.exec_driver_sql(statement)
         models = _insert_v1_data(conn)
+    _adopt_at_version_4(engine)
     engine.dispose()
     _check_upgraded(str(db), models)
 
@@ -160,6 +188,7 @@ def test_postgresql_database_at_version_1_is_upgraded_without_loss(tmp_path):
             models = _insert_v1_data(conn)
             for table in ("members", "tokens", "processes", "versions"):  # ids were given explicitly
                 conn.execute(sa.text(f"SELECT setval(pg_get_serial_sequence('{table}', 'id'), 10)"))
+        _adopt_at_version_4(engine)
         engine.dispose()
         _check_upgraded(db, models)
     finally:
