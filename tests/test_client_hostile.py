@@ -14,7 +14,6 @@ import time
 
 import pytest
 
-from procex import cli
 from procex.core.terminal import printable
 from procex.exchange.library import package
 from procex.exchange.library.answers import AnswerLimits
@@ -174,13 +173,6 @@ def snapshot(root):
     }
 
 
-def run_cli(args, capsys):
-    with pytest.raises(SystemExit) as done:
-        cli.main(args)
-    out, err = capsys.readouterr()
-    return done.value.code, out, err
-
-
 MODEL = b"<definitions/>"
 NO_MODEL = {k: v for k, v in manifest_of(model=MODEL).items() if k != "model"}
 WRONG_SIZE = {**manifest_of(model=MODEL), "model": {"file": "g.bpmn", "size": -1, "sha256": "0" * 64}}
@@ -230,12 +222,12 @@ WRONG_SIZE = {**manifest_of(model=MODEL), "model": {"file": "g.bpmn", "size": -1
     ],
 )
 def test_an_unusable_manifest_answer_ends_in_one_line_exit_2_and_writes_nothing(
-    workspace, hostile, capsys, answer, said
+    workspace, hostile, run_cli, answer, said
 ):
     hostile.on(MANIFEST_PATH, answer)
     hostile.on(MANIFEST_PATH + "/model", body_answer(MODEL, content_type="application/xml"))
     before = snapshot(workspace.root)
-    status, out, err = run_cli(["import", "trier/gewerbeanmeldung@1.0.0"], capsys)
+    status, out, err = run_cli("import", "trier/gewerbeanmeldung@1.0.0")
     lines = err.strip().splitlines()
     assert status == 2, err
     assert lines[-1].startswith("procex: error: the library at") and said in lines[-1], err
@@ -245,11 +237,11 @@ def test_an_unusable_manifest_answer_ends_in_one_line_exit_2_and_writes_nothing(
     assert snapshot(workspace.root) == before
 
 
-def test_a_model_answer_that_differs_from_its_manifest_writes_nothing(workspace, hostile, capsys):
+def test_a_model_answer_that_differs_from_its_manifest_writes_nothing(workspace, hostile, run_cli):
     hostile.on(MANIFEST_PATH, json_answer(manifest_of(model=MODEL)))
     hostile.on(MANIFEST_PATH + "/model", body_answer(b"<definitions/>" + b" " * 100, content_type="application/xml"))
     before = snapshot(workspace.root)
-    status, _out, err = run_cli(["import", "trier/gewerbeanmeldung@1.0.0"], capsys)
+    status, _out, err = run_cli("import", "trier/gewerbeanmeldung@1.0.0")
     assert status == 2 and "announced 114 bytes, but its manifest says the model has 14; nothing" in err
     assert snapshot(workspace.root) == before
 
@@ -268,28 +260,28 @@ def test_printable_strips_escape_sequences_and_controls():
     assert printable(None) == "" and printable(3) == "3"
 
 
-def test_escape_sequences_in_an_error_message_never_reach_stderr(workspace, hostile, capsys):
+def test_escape_sequences_in_an_error_message_never_reach_stderr(workspace, hostile, run_cli):
     hostile.on(
         MANIFEST_PATH,
         error_answer(403, "forbidden", f"nope{TITLE_ESCAPE}\x1b[2J", [{"message": "x\x1b[31m\nprocex: fake"}]),
     )
-    status, _out, err = run_cli(["import", "trier/gewerbeanmeldung@1.0.0"], capsys)
+    status, _out, err = run_cli("import", "trier/gewerbeanmeldung@1.0.0")
     assert status == 1
     assert "\x1b" not in err and "\x07" not in err
     assert err.strip().splitlines()[-1] == "procex: error: not allowed to read trier/gewerbeanmeldung@1.0.0: nope"
 
 
-def test_escape_sequences_in_a_yank_reason_never_reach_stderr(workspace, hostile, capsys):
+def test_escape_sequences_in_a_yank_reason_never_reach_stderr(workspace, hostile, run_cli):
     yanked = manifest_of(model=MODEL, yanked={"reason": f"withdrawn{TITLE_ESCAPE}\nprocex: fake", "at": "2026-12-02"})
     hostile.on(MANIFEST_PATH, json_answer(yanked))
-    status, _out, err = run_cli(["import", "trier/gewerbeanmeldung@1.0.0"], capsys)
+    status, _out, err = run_cli("import", "trier/gewerbeanmeldung@1.0.0")
     assert status == 1
     assert "\x1b" not in err and "\x07" not in err
     assert "(yanked 2026-12-02: withdrawn procex: fake)" in err
     assert [line[:8] for line in err.strip().splitlines()] == ["· fetchi", "procex: "]  # no line of theirs
 
 
-def test_escape_sequences_in_search_hits_never_reach_the_terminal(workspace, hostile, capsys):
+def test_escape_sequences_in_search_hits_never_reach_the_terminal(workspace, hostile, run_cli):
     hits = {
         "items": [
             {"ref": "trier/a@1.0.0\x1b[2J", "name": f"Gewerbe{TITLE_ESCAPE}", "leistungsschluessel": ["1\x1b[A"]}
@@ -297,7 +289,7 @@ def test_escape_sequences_in_search_hits_never_reach_the_terminal(workspace, hos
         "total": 1,
     }
     hostile.on("/processes", json_answer(hits))
-    status, out, err = run_cli(["search", "Gewerbe"], capsys)
+    status, out, err = run_cli("search", "Gewerbe")
     assert status == 0
     assert "\x1b" not in out + err and "\x07" not in out + err
     assert out.startswith("trier/a@1.0.0  Gewerbe\n")  # the escapes gone, the text kept
