@@ -2,8 +2,6 @@
 
 import json
 
-from click.testing import CliRunner
-
 from procex.bpmn import edit
 from procex.bpmn.diff import diff_models
 from procex.bpmn.match import match_models
@@ -57,16 +55,11 @@ def test_possible_counterparts_are_never_changes():
     assert {c.old_id for c in d.changes if c.kind == "removed"} >= old_ids
 
 
-def test_forced_modes_and_the_json_say_which_and_why(tmp_path):
-    from procex.cli import procex
-
+def test_forced_modes_and_the_json_say_which_and_why(tmp_path, run_cli):
     folder = next(p for p in pair_folders() if p.name == "gewerbeanmeldung")
-    runner = CliRunner()
     out = {}
     for mode in ("auto", "independent", "versions", "id"):
-        result = runner.invoke(
-            procex, ["diff", "--format", "json", "--match", mode, str(folder / "a.bpmn"), str(folder / "b.bpmn")]
-        )
+        result = run_cli("diff", "--format", "json", "--match", mode, str(folder / "a.bpmn"), str(folder / "b.bpmn"))
         assert result.exit_code == 0, result.output
         out[mode] = json.loads(result.output)
     assert out["auto"]["matching"]["mode"] == "independent" and out["auto"]["matching"]["basis"] == "neither"
@@ -81,7 +74,7 @@ def test_forced_modes_and_the_json_say_which_and_why(tmp_path):
     assert all(m["confidence"] in ("certain", "likely") for m in out["versions"]["matches"])
     # the versions matcher pairs more and calls more things renamed than a careful reader would
     assert out["versions"]["summary"]["renamed"] > out["auto"]["summary"]["renamed"]
-    text = runner.invoke(procex, ["diff", str(folder / "a.bpmn"), str(folder / "b.bpmn")]).output
+    text = run_cli("diff", str(folder / "a.bpmn"), str(folder / "b.bpmn")).output
     assert "unabhängig" in text and "Mögliche Entsprechungen" in text
 
 
