@@ -112,17 +112,21 @@ EXPECTED = {
         "references": 87,
         "structure": 25,
     },
+    # Its exports give every process a new id: since processes pair by similarity (issue 14),
+    # four processes are renamed/changed instead of removed and added with every node "moved"
+    # (structure 166 -> 62, processes 23 -> 19), their ioSpecification differences show
+    # (data-io 97 -> 101), and the pool's processRef no longer counts as changed (85 -> 84).
     "bic-cloud-design_6.2.0": {
-        "attributes": 85,
-        "data-io": 97,
+        "attributes": 84,
+        "data-io": 101,
         "documentation": 43,
         "elements": 133,
         "gateway-direction": 16,
         "immediate": 36,
         "labels": 9,
-        "processes": 23,
+        "processes": 19,
         "references": 42,
-        "structure": 166,
+        "structure": 62,
     },
     "bpmn.io_camunda-modeler_18.6.1": {"extensions": 2, "labels": 2, "references": 2},
     "mid-innovator_15.1.1": {
