@@ -6,25 +6,34 @@ re-indexes the model before it returns, so the view is never stale. Element plac
 the XSD's child order, so an edited XSD-valid model stays XSD-valid.
 """
 
+from __future__ import annotations
+
 import itertools
 import uuid
+from collections.abc import Collection, Mapping
 
 from lxml import etree
+from lxml.etree import _Element
 
 from procex.bpmn import kinds
 from procex.bpmn.errors import EditError
-from procex.bpmn.model import Bounds
+from procex.bpmn.model import Bounds, Element, Model
 from procex.bpmn.xml import BPMN_NS, BPMNDI_NS, DC_NS, DI_NS, XSI_NS, local_name
 
 _B = f"{{{BPMN_NS}}}"
 _BPMNDI = f"{{{BPMNDI_NS}}}"
-DEFAULT_SIZES = {"activity": (100.0, 80.0), "event": (36.0, 36.0), "gateway": (50.0, 50.0), "data": (36.0, 50.0)}
+DEFAULT_SIZES: dict[str, tuple[float, float]] = {
+    "activity": (100.0, 80.0),
+    "event": (36.0, 36.0),
+    "gateway": (50.0, 50.0),
+    "data": (36.0, 50.0),
+}
 # Children of tFlowNode/tActivity/tEvent that must come before event definitions and the like.
 _HEAD = ("documentation", "extensionElements")
 _FLOW_NODE_HEAD = _HEAD + ("auditing", "monitoring", "categoryValueRef", "incoming", "outgoing")
 
 
-def _require(model, ident, *allowed_kinds):
+def _require(model: Model, ident: str, *allowed_kinds: str) -> Element:
     view = model.get(ident)
     if view is None:
         raise EditError(f"no element with id {ident!r} in {model.source or 'the model'}")
@@ -33,7 +42,7 @@ def _require(model, ident, *allowed_kinds):
     return view
 
 
-def new_id(model, prefix):
+def new_id(model: Model, prefix: str) -> str:
     """An id not yet used in the model: ``prefix_`` followed by 8 hex digits."""
     while True:
         ident = f"{prefix}_{uuid.uuid4().hex[:8]}"
@@ -41,7 +50,9 @@ def new_id(model, prefix):
             return ident
 
 
-def insert_child(parent, child, after_kinds=(), before_kinds=()):
+def insert_child(
+    parent: _Element, child: _Element, after_kinds: Collection[str] = (), before_kinds: Collection[str] = ()
+) -> _Element:
     """Insert ``child`` after the last child whose kind is in ``after_kinds``, else before the
     first child whose kind is in ``before_kinds``, else after the leading documentation/extensions."""
     children = [c for c in parent if isinstance(c.tag, str)]
@@ -68,7 +79,7 @@ def insert_child(parent, child, after_kinds=(), before_kinds=()):
     return child
 
 
-def _copy_indent(sibling, child, parent=None):
+def _copy_indent(sibling: _Element | None, child: _Element, parent: _Element | None = None) -> None:
     """Give the inserted element the same indentation as its neighbours (cosmetic only)."""
     if sibling is not None and sibling.tail is not None and not sibling.tail.strip():
         child.tail = sibling.tail
@@ -79,7 +90,7 @@ def _copy_indent(sibling, child, parent=None):
 # --- names and attributes --------------------------------------------------------------------
 
 
-def rename(model, ident, name):
+def rename(model: Model, ident: str, name: str | None) -> None:
     """Set (or, with None, remove) the label of an element."""
     view = _require(model, ident)
     if name is None:
@@ -89,7 +100,7 @@ def rename(model, ident, name):
     model.reindex()
 
 
-def set_attribute(model, ident, attribute, value):
+def set_attribute(model: Model, ident: str, attribute: str, value: object) -> None:
     """Set or (value None) remove an attribute; ``attribute`` may be a Clark name {ns}local."""
     view = _require(model, ident)
     if value is None:
@@ -99,7 +110,7 @@ def set_attribute(model, ident, attribute, value):
     model.reindex()
 
 
-def set_documentation(model, ident, text):
+def set_documentation(model: Model, ident: str, text: str | None) -> None:
     """Replace the element's documentation with one entry (None removes all)."""
     view = _require(model, ident)
     for doc in view.el.findall(_B + "documentation"):
@@ -112,7 +123,7 @@ def set_documentation(model, ident, text):
     model.reindex()
 
 
-def set_condition(model, flow_id, expression):
+def set_condition(model: Model, flow_id: str, expression: str | None) -> None:
     """Set the condition expression of a sequence flow (None removes it)."""
     flow = _require(model, flow_id, "sequenceFlow")
     old = flow.el.find(_B + "conditionExpression")
@@ -126,7 +137,7 @@ def set_condition(model, flow_id, expression):
     model.reindex()
 
 
-def _qname(el, namespace, local):
+def _qname(el: _Element, namespace: str, local: str) -> str:
     """A QName value for ``local`` in ``namespace`` using a prefix in scope at ``el``."""
     for prefix, uri in el.nsmap.items():
         if uri == namespace:
@@ -134,7 +145,7 @@ def _qname(el, namespace, local):
     raise EditError(f"namespace {namespace} has no prefix in scope")
 
 
-def set_timer(model, event_id, value, kind="timeDuration"):
+def set_timer(model: Model, event_id: str, value: str, kind: str = "timeDuration") -> None:
     """Set the timer of a timer event: ``kind`` is timeDuration, timeDate or timeCycle."""
     event = _require(model, event_id, "event")
     definition = event.el.find(_B + "timerEventDefinition")
@@ -149,7 +160,7 @@ def set_timer(model, event_id, value, kind="timeDuration"):
     model.reindex()
 
 
-def set_default_flow(model, node_id, flow_id):
+def set_default_flow(model: Model, node_id: str, flow_id: str | None) -> None:
     """Make ``flow_id`` (an outgoing sequence flow of the node) its default flow; None clears it."""
     node = _require(model, node_id, "gateway", "activity")
     if flow_id is None:
@@ -162,7 +173,7 @@ def set_default_flow(model, node_id, flow_id):
     model.reindex()
 
 
-def change_type(model, ident, new_type):
+def change_type(model: Model, ident: str, new_type: str) -> None:
     """Retype an element within its category (task -> userTask, exclusive -> parallel gateway)."""
     view = _require(model, ident)
     if kinds.category(new_type) != view.category or new_type == view.type:
@@ -177,7 +188,7 @@ def change_type(model, ident, new_type):
 # --- lanes -----------------------------------------------------------------------------------
 
 
-def move_to_lane(model, node_id, lane_id, draw=True):
+def move_to_lane(model: Model, node_id: str, lane_id: str, draw: bool = True) -> None:
     """Move a flow node into another lane of its process, in the model and in the diagram.
 
     As a modelling tool does: the node's shape (with its label and attached boundary events)
@@ -215,7 +226,7 @@ def move_to_lane(model, node_id, lane_id, draw=True):
         model.reindex()
 
 
-def _move_shape_into_lane(model, node_id, lane_id):
+def _move_shape_into_lane(model: Model, node_id: str, lane_id: str) -> bool:
     """Shift the node's shape into the lane's band; True when something moved."""
     lane_shapes, node_shapes = model.shapes_of(lane_id), model.shapes_of(node_id)
     if not lane_shapes or not node_shapes:
@@ -251,7 +262,7 @@ def _move_shape_into_lane(model, node_id, lane_id):
     return True
 
 
-def _route_edges(model, flow_id, source_id, target_id):
+def _route_edges(model: Model, flow_id: str | None, source_id: str, target_id: str) -> None:
     """Draw the flow's edges anew between its ends' shapes (orthogonal, see ``route``)."""
     source_shapes, target_shapes = model.shapes_of(source_id), model.shapes_of(target_id)
     if not (source_shapes and target_shapes and source_shapes[0].bounds and target_shapes[0].bounds):
@@ -273,7 +284,16 @@ def _route_edges(model, flow_id, source_id, target_id):
 # --- adding ----------------------------------------------------------------------------------
 
 
-def add_flow_node(model, container_id, kind, name=None, ident=None, lane_id=None, bounds=None, event_definition=None):
+def add_flow_node(
+    model: Model,
+    container_id: str,
+    kind: str,
+    name: str | None = None,
+    ident: str | None = None,
+    lane_id: str | None = None,
+    bounds: tuple[float, float, float, float] | None = None,
+    event_definition: str | None = None,
+) -> str:
     """Add a flow node of ``kind`` to a process or sub-process and return its id.
 
     With ``lane_id`` it joins that lane; with diagram interchange it gets a shape (``bounds`` as
@@ -306,12 +326,12 @@ def add_flow_node(model, container_id, kind, name=None, ident=None, lane_id=None
     return ident
 
 
-def _plane_for(model, container_id):
+def _plane_for(model: Model, container_id: str) -> _Element | None:
     """The BPMNPlane that draws the container (or its pool), else the first plane."""
     diagrams = model.diagrams
     if not diagrams:
         return None
-    wanted = {container_id}
+    wanted: set[str | None] = {container_id}
     view = model.get(container_id)
     if view is not None and view.process is not None:
         wanted.add(view.process.id)
@@ -323,7 +343,14 @@ def _plane_for(model, container_id):
     return diagrams[0].el.find(_BPMNDI + "BPMNPlane")
 
 
-def _add_shape(model, ident, kind, container_id, lane_id, bounds):
+def _add_shape(
+    model: Model,
+    ident: str,
+    kind: str,
+    container_id: str,
+    lane_id: str | None,
+    bounds: tuple[float, float, float, float] | None,
+) -> None:
     plane = _plane_for(model, container_id)
     if plane is None:
         return
@@ -341,7 +368,9 @@ def _add_shape(model, ident, kind, container_id, lane_id, bounds):
     insert_child(plane, shape, after_kinds=("BPMNShape",), before_kinds=("BPMNEdge",))
 
 
-def _free_spot(model, plane, container_id, lane_id, width, height):
+def _free_spot(
+    model: Model, plane: _Element, container_id: str, lane_id: str | None, width: float, height: float
+) -> tuple[float, float, float, float]:
     """Right of everything drawn in the lane (or container), vertically centred in it."""
     area = None
     for ref in (lane_id, container_id):
@@ -349,7 +378,7 @@ def _free_spot(model, plane, container_id, lane_id, width, height):
         if shapes and shapes[0].bounds:
             area = shapes[0].bounds
             break
-    members = set()
+    members: set[str | None] = set()
     view = model.get(lane_id) if lane_id else None
     if view is not None:
         members = set(view.flow_node_refs)
@@ -365,13 +394,20 @@ def _free_spot(model, plane, container_id, lane_id, width, height):
     return (x, y, width, height)
 
 
-def format_number(value):
+def format_number(value: float | str) -> str:
     """A coordinate as BPMN DI writes it: ``100`` for 100.0, else the shortest exact float."""
     value = float(value)
     return str(int(value)) if value.is_integer() else repr(value)
 
 
-def add_sequence_flow(model, source_id, target_id, name=None, ident=None, condition=None):
+def add_sequence_flow(
+    model: Model,
+    source_id: str,
+    target_id: str,
+    name: str | None = None,
+    ident: str | None = None,
+    condition: str | None = None,
+) -> str:
     """Connect two flow nodes of the same container; returns the new flow's id."""
     source = _require(model, source_id)
     target = _require(model, target_id)
@@ -403,20 +439,27 @@ def add_sequence_flow(model, source_id, target_id, name=None, ident=None, condit
     return ident
 
 
-def link_incoming_outgoing(source_el, target_el, flow_id):
+def link_incoming_outgoing(source_el: _Element, target_el: _Element, flow_id: str) -> None:
     """Keep the optional incoming/outgoing children in step where the file uses them."""
     for node, child_kind in ((source_el, "outgoing"), (target_el, "incoming")):
         if node.find(_B + "incoming") is None and node.find(_B + "outgoing") is None:
             continue
         ref = etree.Element(_B + child_kind)
         ref.text = flow_id
-        after = ("documentation", "extensionElements", "auditing", "monitoring", "categoryValueRef", "incoming")
+        after: tuple[str, ...] = (
+            "documentation",
+            "extensionElements",
+            "auditing",
+            "monitoring",
+            "categoryValueRef",
+            "incoming",
+        )
         if child_kind == "outgoing":
             after += ("outgoing",)
         insert_child(node, ref, after_kinds=after)
 
 
-def _add_edge(model, flow_id, source_id, target_id, container_id):
+def _add_edge(model: Model, flow_id: str, source_id: str, target_id: str, container_id: str | None) -> None:
     source_shapes, target_shapes = model.shapes_of(source_id), model.shapes_of(target_id)
     if not source_shapes or not target_shapes or not source_shapes[0].bounds or not target_shapes[0].bounds:
         return
@@ -431,7 +474,7 @@ def _add_edge(model, flow_id, source_id, target_id, container_id):
     insert_child(plane, edge, after_kinds=("BPMNShape", "BPMNEdge"))
 
 
-def route(a, b):
+def route(a: Bounds, b: Bounds) -> list[tuple[float, float]]:
     """Orthogonal waypoints from shape ``a`` to shape ``b`` (right side to left side)."""
     ax, ay = a.x + a.width, a.y + a.height / 2
     bx, by = b.x, b.y + b.height / 2
@@ -450,14 +493,14 @@ def route(a, b):
     return [(a.x + a.width / 2, a.y), (a.x + a.width / 2, top), (b.x + b.width / 2, top), (b.x + b.width / 2, b.y)]
 
 
-def reconnect(model, flow_id, source_id=None, target_id=None):
+def reconnect(model: Model, flow_id: str, source_id: str | None = None, target_id: str | None = None) -> None:
     """Point a sequence flow at another source and/or target in the same container."""
     flow = _require(model, flow_id, "sequenceFlow")
     for attr, new in (("sourceRef", source_id), ("targetRef", target_id)):
         if new is None:
             continue
         node = _require(model, new)
-        if node.container is None or node.container.el is not flow.container.el:
+        if node.container is None or flow.container is None or node.container.el is not flow.container.el:
             raise EditError(f"{new!r} is not in the same process or sub-process as flow {flow_id!r}")
         old = kinds.local_ref(flow.el.get(attr, ""))
         child_kind = "outgoing" if attr == "sourceRef" else "incoming"
@@ -482,7 +525,7 @@ def reconnect(model, flow_id, source_id=None, target_id=None):
 # --- moving between containers ---------------------------------------------------------------
 
 
-def move_to_container(model, node_id, container_id):
+def move_to_container(model: Model, node_id: str, container_id: str) -> list[str]:
     """Move a flow node into another process or sub-process.
 
     Sequence flows that would cross the container boundary are removed (a sequence flow may not
@@ -501,13 +544,15 @@ def move_to_container(model, node_id, container_id):
         before_kinds=kinds.ARTIFACTS | {"resourceRole", "correlationSubscription", "supports"},
     )
     model.reindex()
-    removed = []
+    removed: list[str] = []
     for flow in list(model.sequence_flows):
         ends = (kinds.local_ref(flow.el.get("sourceRef", "")), kinds.local_ref(flow.el.get("targetRef", "")))
         if node_id in ends:
             other = ends[1] if ends[0] == node_id else ends[0]
             other_view = model.get(other)
             if other_view is None or other_view.container is None or other_view.container.el is not container.el:
+                if flow.id is None:
+                    raise EditError(f"a sequence flow at {node_id!r} has no id; give it one before moving {node_id!r}")
                 removed.append(flow.id)
     for flow_id in removed:
         remove_element(model, flow_id)
@@ -523,14 +568,14 @@ def move_to_container(model, node_id, container_id):
 # --- removing --------------------------------------------------------------------------------
 
 
-def _remove(el):
+def _remove(el: _Element) -> None:
     """Detach ``el``; whitespace tails need no care, the previous sibling's tail indents what follows."""
     parent = el.getparent()
     if parent is not None:
         parent.remove(el)
 
 
-def remove_element(model, ident):
+def remove_element(model: Model, ident: str) -> list[str]:
     """Remove an element and everything that would otherwise dangle.
 
     A flow node takes its sequence flows, message flows, associations, data associations,
@@ -539,7 +584,7 @@ def remove_element(model, ident):
     participant takes its content's shapes too. Returns the ids removed.
     """
     view = _require(model, ident)
-    removed = []
+    removed: list[str] = []
     pending = [view.el]
     while pending:
         el = pending.pop()
@@ -586,14 +631,14 @@ def remove_element(model, ident):
     return removed
 
 
-def _is_inside(el, ancestor):
+def _is_inside(el: _Element, ancestor: _Element) -> bool:
     return el is ancestor or any(a is ancestor for a in el.iterancestors())
 
 
 # --- ids ---------------------------------------------------------------------------------------
 
 
-def rename_ids(model, mapping):
+def rename_ids(model: Model, mapping: Mapping[str, str]) -> None:
     """Give elements new ids, updating every reference (attributes and reference texts)."""
     if not mapping:
         return
@@ -618,17 +663,17 @@ def rename_ids(model, mapping):
     model.reindex()
 
 
-def _renamed(value, mapping):
+def _renamed(value: str, mapping: Mapping[str, str]) -> str:
     if ":" in value:
         prefix, local = value.rsplit(":", 1)
         return f"{prefix}:{mapping[local]}" if local in mapping else value
     return mapping.get(value, value)
 
 
-def regenerate_ids(model, seed=0):
+def regenerate_ids(model: Model, seed: int = 0) -> dict[str, str]:
     """Give every BPMN and BPMNDI element a fresh id (as another tool's re-export would)."""
     counter = itertools.count(1)
-    mapping = {}
+    mapping: dict[str, str] = {}
     for ident in model.ids:
         if ident not in mapping:
             mapping[ident] = (
