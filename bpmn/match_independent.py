@@ -13,7 +13,9 @@ pairs, in tiers, each over what the tiers before left:
    (``bpmn.text.received_thing``): "Unterlagen eingegangen" = "Unterlagen entgegennehmen";
 4. **likely**: the one start event of each model (and the one end event), when their event
    definitions agree; the one process (and the one pool) of each model;
-5. flows whose both ends are paired, at the weaker confidence of their ends.
+5. **likely**: lanes by the paired flow nodes they hold and the distinctive words of their names
+   (``bpmn.match_lanes``: "Bürgerbüro" = "Servicecenter" when they take in the same steps);
+6. flows whose both ends are paired, at the weaker confidence of their ends.
 
 When a tier offers several partners of the same label, position in the flow breaks the tie
 (paired neighbours, then rank along the flow); it never creates a pair by itself. Everything else
@@ -24,6 +26,7 @@ reported as a change.
 
 from procex.bpmn import kinds
 from procex.bpmn.match import FLOW_KINDS, Pair, best_assignment
+from procex.bpmn.match_lanes import pair_lanes, possible_lanes
 from procex.bpmn.text import compact_label, content_stems, label_similarity, received_thing
 
 POSSIBLE_FLOOR = 0.5
@@ -49,13 +52,14 @@ def match_independent(a, b):
     for fam in labelled:
         state.tier(fam, lambda it: compact_label(it.label) if it.label else None, "certain")
     for fam in labelled:
-        if fam != "textAnnotation":
+        if fam not in ("textAnnotation", "lane"):  # lanes: by members and name, below
             state.tier(fam, lambda it: content_stems(it.label) or None if it.label else None, "likely")
     state.receiving()
     for kind in ("startEvent", "endEvent"):
         state.single(lambda it, kind=kind: it.type == kind and state.top_level(it), "likely", defs=True)
     state.single(lambda it: it.type == "process", "likely")
     state.single(lambda it: it.type == "participant", "likely")
+    pair_lanes(state)
     state.flows()
     return state.result(), state.possible()
 
@@ -191,8 +195,8 @@ class _State:
         for unnamed ones), by one optimal assignment per family; never a pair the diff reports."""
         from procex.bpmn.match import _static_candidates
 
-        out = []
-        for fam in ("activity", "event:start", "event:intermediate", "event:end", "gateway", "data", "lane"):
+        out = possible_lanes(self, POSSIBLE_FLOOR)
+        for fam in ("activity", "event:start", "event:intermediate", "event:end", "gateway", "data"):
             olds = self.free(self.a, self.pairs, lambda it, fam=fam: family(it) == fam)
             news = self.free(self.b, self.taken, lambda it, fam=fam: family(it) == fam)
             if not olds or not news:

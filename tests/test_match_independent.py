@@ -127,3 +127,121 @@ def test_equal_labels_are_resolved_by_position_in_the_flow_never_created_by_it()
     assert m.lineage["mode"] == "independent"
     assert m.pair_of_old("ob").new_id == "nb" and m.pair_of_old("od").new_id == "nd"
     assert m.pair_of_old("oc") is None  # next to paired steps, but its label says otherwise
+
+
+# --- lanes: paired by the steps they hold and the distinctive words of their names ------------------
+
+
+def _laned(prefix, lanes, flows=()):
+    """A model of ``lanes`` [(lane name, [(kind, task name), …]), …] with ``flows`` [(i, j)] between
+    the nodes numbered in order; ids start with ``prefix`` (nothing shared with the other side)."""
+    nodes, refs, number = [], [], 0
+    for index, (lane, members) in enumerate(lanes):
+        ids = []
+        for kind, name in members:
+            ids.append(f"{prefix}n{number}")
+            nodes.append(f'<{kind} id="{prefix}n{number}" name="{name}"/>')
+            number += 1
+        refs.append(
+            f'<lane id="{prefix}l{index}" name="{lane}">'
+            + "".join(f"<flowNodeRef>{i}</flowNodeRef>" for i in ids)
+            + "</lane>"
+        )
+    edges = "".join(
+        f'<sequenceFlow id="{prefix}f{k}" sourceRef="{prefix}n{i}" targetRef="{prefix}n{j}"/>'
+        for k, (i, j) in enumerate(flows)
+    )
+    xml = (
+        '<definitions xmlns="http://www.omg.org/spec/BPMN/20100524/MODEL" id="d" targetNamespace="http://x">'
+        f'<process id="{prefix}p" isExecutable="false"><laneSet id="{prefix}ls">{"".join(refs)}</laneSet>'
+        f"{''.join(nodes)}{edges}</process></definitions>"
+    )
+    return Model.from_bytes(xml.encode(), prefix)
+
+
+def _lane_pairs(m):
+    """{(old lane name, new lane name): confidence} of the lanes paired or offered as possible."""
+    out = {}
+    for p in list(m.pairs) + list(m.possible):
+        if m.old_items[p.old_id].type == "lane":
+            out[m.old_items[p.old_id].label, m.new_items[p.new_id].label] = p.confidence
+    return out
+
+
+def test_renamed_lanes_pair_by_the_steps_they_hold_and_their_names():
+    old = _laned(
+        "o",
+        [
+            ("Bürgerbüro", [("startEvent", "Antrag eingegangen"), ("task", "Bescheid aushändigen")]),
+            ("Sachbearbeitung", [("task", "Antrag prüfen"), ("task", "Bescheid erstellen")]),
+        ],
+        [(0, 2), (2, 3), (3, 1)],
+    )
+    new = _laned(
+        "n",
+        [
+            ("Sachbearbeiter/in Gewerbeamt", [("userTask", "Prüfung des Antrags"), ("task", "Bescheid erstellen")]),
+            ("Bürgerservice", [("startEvent", "Antrag eingegangen"), ("manualTask", "Bescheid aushändigen")]),
+        ],
+        [(2, 0), (0, 1), (1, 3)],
+    )
+    m = match_models(old, new, "independent")
+    assert _lane_pairs(m) == {
+        ("Bürgerbüro", "Bürgerservice"): "likely",
+        ("Sachbearbeitung", "Sachbearbeiter/in Gewerbeamt"): "likely",
+    }
+    # the diff reports them as renamed lanes, resting on a likely pair
+    d = diff_models(old, new, "independent")
+    renamed = {(c.old_id, c.new_id) for c in d.changes if c.kind == "renamed" and c.element_type == "lane"}
+    assert renamed == {("ol0", "nl1"), ("ol1", "nl0")}
+
+
+def test_renamed_lanes_pair_by_name_when_no_step_speaks_against_it():
+    old = _laned("o", [("Bürgerbüro", [("task", "Ausweis drucken")]), ("Sachbearbeitung", [])])
+    new = _laned("n", [("Sachbearbeiter/in Gewerbeamt", []), ("Bürgerservice", [("task", "Karte versenden")])])
+    m = match_models(old, new, "independent")
+    assert _lane_pairs(m) == {
+        ("Bürgerbüro", "Bürgerservice"): "likely",
+        ("Sachbearbeitung", "Sachbearbeiter/in Gewerbeamt"): "likely",
+    }
+
+
+def test_different_lanes_do_not_pair():
+    # "Amt" and "Büro" only say what kind of unit a lane is; the last lane left is no counterpart
+    old = _laned("o", [("Gewerbeamt", [("task", "Gewerbe erfassen")]), ("Fundbüro", []), ("Stadtkasse", [])])
+    new = _laned("n", [("Ordnungsamt", [("task", "Hund anmelden")]), ("Bürgerbüro", []), ("Ordnungsdienst", [])])
+    m = match_models(old, new, "independent")
+    assert {pair: c for pair, c in _lane_pairs(m).items() if c != "possible"} == {}
+    assert ("Gewerbeamt", "Ordnungsamt") not in _lane_pairs(m)
+    assert ("Fundbüro", "Bürgerbüro") not in _lane_pairs(m)
+    # a shared word does not pair lanes whose steps went elsewhere: the steps decide
+    old = _laned(
+        "o",
+        [
+            ("Bürgerbüro", [("task", "Antrag prüfen"), ("task", "Bescheid erstellen")]),
+            ("Kasse", [("task", "Gebühr erheben")]),
+        ],
+        [(0, 1), (1, 2)],
+    )
+    new = _laned(
+        "n",
+        [
+            ("Bürgerservice", [("task", "Gebühr erheben")]),
+            ("Ordnungsamt", [("task", "Antrag prüfen"), ("task", "Bescheid erstellen")]),
+        ],
+        [(1, 2), (2, 0)],
+    )
+    m = match_models(old, new, "independent")
+    pairs = _lane_pairs(m)
+    assert pairs[("Bürgerbüro", "Ordnungsamt")] == "likely"
+    assert ("Bürgerbüro", "Bürgerservice") not in pairs
+    assert pairs.get(("Kasse", "Bürgerservice")) == "possible"  # one shared step: worth a look, no more
+
+
+def test_lane_names_keep_their_distinctive_words():
+    from procex.bpmn.match_lanes import lane_words
+
+    assert lane_words("Sachbearbeitung") == lane_words("Sachbearbeiterin") == {"bearbeit"}
+    assert lane_words("Sachbearbeiter/in Gewerbeamt") == {"bearbeit", "gewerb"}
+    assert lane_words("Bürgerbüro") == lane_words("Bürgerservice") == {"buerger"}
+    assert lane_words("Gewerbeamt") & lane_words("Ordnungsamt") == set()
