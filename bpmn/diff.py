@@ -19,12 +19,16 @@ A pair matched by similarity may differ in id; that alone is no change. Referenc
 through the matching (a default flow whose id was regenerated is the same default flow).
 """
 
+from __future__ import annotations
+
 from dataclasses import dataclass, field
+from typing import TYPE_CHECKING, Any, TypedDict, cast
 
 from lxml import etree
+from lxml.etree import _Element
 
 from procex.bpmn import kinds
-from procex.bpmn.match import FLOW_KINDS, NODE_KINDS, match_models
+from procex.bpmn.match import FLOW_KINDS, NODE_KINDS, Matching, _Item, match_models
 from procex.bpmn.normalize import (
     Value,
     element_properties,
@@ -34,9 +38,33 @@ from procex.bpmn.normalize import (
 )
 from procex.bpmn.xml import local_name
 
+if TYPE_CHECKING:
+    from procex.bpmn.model import Model
+
 KINDS = ("added", "removed", "renamed", "retyped", "changed", "moved", "relaned", "rewired", "layout")
 SEMANTIC_KINDS = KINDS[:-1]
 TOLERANCE = 0.5
+
+
+class Detail(TypedDict):
+    """One changed property of a change: values as JSON (text, numbers, lists of coordinates)."""
+
+    property: str
+    old: Any
+    new: Any
+
+
+class ChangeDict(TypedDict):
+    """``Change.to_dict()``: one change in the documented JSON."""
+
+    kind: str
+    element_type: str
+    old_id: str | None
+    new_id: str | None
+    name: str | None
+    details: list[Detail]
+    match: str | None
+    score: float | None
 
 
 @dataclass
@@ -48,15 +76,15 @@ class Change:
     old_id: str | None
     new_id: str | None
     name: str | None
-    details: list = field(default_factory=list)  # [{"property", "old", "new"}]
+    details: list[Detail] = field(default_factory=list)
     match: str | None = None  # "id" | "similarity" | None (added/removed)
     score: float | None = None
 
     @property
-    def semantic(self):
+    def semantic(self) -> bool:
         return self.kind != "layout"
 
-    def to_dict(self):
+    def to_dict(self) -> ChangeDict:
         return {
             "kind": self.kind,
             "element_type": self.element_type,
@@ -75,28 +103,28 @@ class Diff:
 
     old_path: str | None
     new_path: str | None
-    changes: list
-    matching: object
-    unshared_namespaces: dict = field(default_factory=lambda: {"old": [], "new": []})
-    old_model: object = field(default=None, repr=False, compare=False)
-    new_model: object = field(default=None, repr=False, compare=False)
+    changes: list[Change]
+    matching: Matching
+    unshared_namespaces: dict[str, list[str]] = field(default_factory=lambda: {"old": [], "new": []})
+    old_model: Model | None = field(default=None, repr=False, compare=False)
+    new_model: Model | None = field(default=None, repr=False, compare=False)
 
     @property
-    def summary(self):
+    def summary(self) -> dict[str, int]:
         counts = dict.fromkeys(KINDS, 0)
         for change in self.changes:
             counts[change.kind] += 1
         return counts
 
     @property
-    def semantic_changes(self):
+    def semantic_changes(self) -> list[Change]:
         return [c for c in self.changes if c.semantic]
 
     @property
-    def layout_changes(self):
+    def layout_changes(self) -> list[Change]:
         return [c for c in self.changes if not c.semantic]
 
-    def changes_of(self, old_id=None, new_id=None):
+    def changes_of(self, old_id: str | None = None, new_id: str | None = None) -> list[Change]:
         """The changes that concern the old element ``old_id`` or the new element ``new_id``."""
         return [
             c
@@ -158,7 +186,7 @@ def read_side(path, max_bytes=None, empty_file=False):
     return read_model(path, max_bytes or DEFAULT_MAX_BYTES), False
 
 
-def diff_models(old, new, mode="auto", extensions="shared"):
+def diff_models(old: Model, new: Model, mode: str = "auto", extensions: str = "shared") -> Diff:
     """The Diff between two Models.
 
     ``mode``: "auto" first decides whether the models are versions of one model or made apart
@@ -173,7 +201,9 @@ def diff_models(old, new, mode="auto", extensions="shared"):
     if extensions not in ("shared", "all"):
         raise ValueError(f"extensions must be 'shared' or 'all', not {extensions!r}")
     matching = match_models(old, new, mode)
-    a, b = matching.old_items, matching.new_items
+    # match_models always fills both item tables
+    a = cast("dict[str, _Item]", matching.old_items)
+    b = cast("dict[str, _Item]", matching.new_items)
     ctx = _Context(old, new, a, b, matching)
     ns_old, ns_new = set(old.vendor_namespaces), set(new.vendor_namespaces)
     shared = ns_old & ns_new
@@ -460,7 +490,7 @@ def _points(points):
 # --- references to elements that are not diffed themselves ---------------------------------------
 
 
-def describe(el, model, depth=0):
+def describe(el: _Element, model: Model, depth: int = 0) -> str:
     """A comparable description of a non-diffed element (message, signal, error, item definition …):
     its kind and name plus the codes that identify it, never its id."""
     kind = local_name(el.tag)

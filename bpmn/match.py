@@ -21,13 +21,19 @@ sure the pairing is (``score`` in 0..1).
    deterministic.
 """
 
+from __future__ import annotations
+
 from dataclasses import dataclass, field
+from typing import TYPE_CHECKING
 
 from procex.bpmn import kinds
 from procex.bpmn.model import shape_bounds
 from procex.bpmn.normalize import label_of
 from procex.bpmn.text import compact_label, label_similarity, label_tokens, normalize_label
 from procex.bpmn.xml import BPMN_NS, local_name
+
+if TYPE_CHECKING:
+    from procex.bpmn.model import Model
 
 _B = f"{{{BPMN_NS}}}"
 THRESHOLD = 0.5
@@ -65,7 +71,7 @@ class Pair:
     score: float
     confidence: str = "certain"
 
-    def to_dict(self):
+    def to_dict(self) -> dict[str, object]:
         return {
             "old_id": self.old_id,
             "new_id": self.new_id,
@@ -86,29 +92,30 @@ class Matching:
     matcher held back (e.g. the similarity step skipped past MAX_SIMILARITY_ITEMS).
     """
 
-    pairs: list
-    old_only: list = field(default_factory=list)  # ids of old elements without partner
-    new_only: list = field(default_factory=list)  # ids of new elements without partner
-    old_items: dict | None = field(default=None, repr=False, compare=False)  # matchable(old), reused by the diff
-    new_items: dict | None = field(default=None, repr=False, compare=False)
-    lineage: dict = field(default_factory=dict)
-    possible: list = field(default_factory=list)
-    notes: list = field(default_factory=list)
+    pairs: list[Pair]
+    old_only: list[str] = field(default_factory=list)  # ids of old elements without partner
+    new_only: list[str] = field(default_factory=list)  # ids of new elements without partner
+    # matchable(old), reused by the diff
+    old_items: dict[str, _Item] | None = field(default=None, repr=False, compare=False)
+    new_items: dict[str, _Item] | None = field(default=None, repr=False, compare=False)
+    lineage: dict[str, object] = field(default_factory=dict)  # bpmn/lineage.py's record (JSON)
+    possible: list[Pair] = field(default_factory=list)
+    notes: list[dict[str, object]] = field(default_factory=list)  # {"code", ...} for diff_text
 
-    def __post_init__(self):
+    def __post_init__(self) -> None:
         self.old_to_new = {p.old_id: p.new_id for p in self.pairs}
         self.new_to_old = {p.new_id: p.old_id for p in self.pairs}
         self._by_old = {p.old_id: p for p in self.pairs}
         self._by_new = {p.new_id: p for p in self.pairs}
 
     @property
-    def mode(self):
-        return self.lineage.get("mode", "versions")
+    def mode(self) -> str:
+        return str(self.lineage.get("mode", "versions"))
 
-    def pair_of_old(self, old_id):
+    def pair_of_old(self, old_id: str) -> Pair | None:
         return self._by_old.get(old_id)
 
-    def pair_of_new(self, new_id):
+    def pair_of_new(self, new_id: str) -> Pair | None:
         return self._by_new.get(new_id)
 
 
@@ -118,7 +125,7 @@ class _Item:
     el: object
     type: str
     category: str
-    label: object
+    label: str | None
     container: object = None  # id of the process/sub-process it stands in
     lane: object = None  # id of the innermost lane listing it
     parent: object = None  # lanes: parent lane or process; participants: process
@@ -232,7 +239,7 @@ STEM_POSTINGS = 64  # a stem more frequent than this among the partners does not
 MAX_SIMILARITY_ITEMS = 200_000
 
 
-def match_models(old, new, mode="auto", threshold=THRESHOLD):
+def match_models(old: Model, new: Model, mode: str = "auto", threshold: float = THRESHOLD) -> Matching:
     """Pair the elements of two Models; see the module docstring.
 
     ``mode``: "auto" decides whether the models are versions of one model or made apart

@@ -37,15 +37,20 @@ redrew what the other removed or moved: reported, never blocking; LOCAL's drawin
 ``prefer="upstream"``, and a removal or move wins over a redraw).
 """
 
+from __future__ import annotations
+
+import os
 from collections import defaultdict
+from collections.abc import Callable
 from dataclasses import dataclass, field
 from pathlib import Path
 
 from procex.bpmn import kinds
-from procex.bpmn.diff import describe, diff_models
+from procex.bpmn.diff import ChangeDict, Diff, describe, diff_models
 from procex.bpmn.errors import EditError
 from procex.bpmn.match import FLOW_KINDS, MATCHED_KINDS, match_models
-from procex.bpmn.merge_apply import Applier
+from procex.bpmn.merge_apply import Applier, MergeApplyError
+from procex.bpmn.model import Model
 from procex.bpmn.normalize import Value, element_properties, label_of
 from procex.bpmn.xml import BPMN_NS, local_name
 from procex.core.errors import ProcexError
@@ -81,7 +86,7 @@ class Item:
     """One change of one side, narrowed to one aspect (one property of one element)."""
 
     side: str  # "local" | "upstream"
-    change: dict  # the diff's change JSON (details: the one property)
+    change: ChangeDict  # the diff's change JSON (details: the one property)
     aspect: str  # name|type|lane|parent|sourceRef|targetRef|layout|added|removed|prop:<key>
     base_id: str | None  # the BASE element concerned (None for additions)
     own_id: str | None  # the element in LOCAL resp. UPSTREAM (None for removals)
@@ -95,7 +100,7 @@ class Conflict:
     upstream: Item
     blocking: bool = True
 
-    def to_dict(self):
+    def to_dict(self) -> dict[str, object]:
         return {
             "kind": self.kind,
             "element": self.element,
@@ -106,23 +111,23 @@ class Conflict:
 
 @dataclass
 class ThreeWay:
-    applicable: list
-    local: list
-    pseudo: list
-    conflicts: list
-    base: object = None
-    local_model: object = None
-    upstream_model: object = None
-    local_diff: object = None
-    upstream_diff: object = None
-    pairs: dict = field(default_factory=dict)  # upstream id -> local id of paired additions
-    lost: list = field(default_factory=list)  # upstream items a non-blocking conflict dropped
+    applicable: list[Item]
+    local: list[Item]
+    pseudo: list[Item]
+    conflicts: list[Conflict]
+    base: Model
+    local_model: Model
+    upstream_model: Model
+    local_diff: Diff
+    upstream_diff: Diff
+    pairs: dict[str, str] = field(default_factory=dict)  # upstream id -> local id of paired additions
+    lost: list[Item] = field(default_factory=list)  # upstream items a non-blocking conflict dropped
 
     @property
-    def blocking(self):
+    def blocking(self) -> list[Conflict]:
         return [c for c in self.conflicts if c.blocking]
 
-    def to_dict(self):
+    def to_dict(self) -> dict[str, list[object]]:
         return {
             "applicable": [i.change for i in self.applicable],
             "local": [i.change for i in self.local],
@@ -130,11 +135,11 @@ class ThreeWay:
             "conflicts": [c.to_dict() for c in self.conflicts],
         }
 
-    def upstream_to_local(self):
+    def upstream_to_local(self) -> dict[str, str]:
         """UPSTREAM id -> LOCAL id for every element both have (through BASE, or added on both)."""
         to_base = self.upstream_diff.matching.new_to_old
         to_local = self.local_diff.matching.old_to_new
-        ids = {}
+        ids: dict[str, str] = {}
         for up_id, base_id in to_base.items():
             local_id = to_local.get(base_id)
             if local_id is not None:
@@ -146,15 +151,16 @@ class ThreeWay:
 @dataclass
 class MergeResult:
     threeway: ThreeWay
-    model: object = None
+    model: Model | None = None
     data: bytes | None = None
-    conflicts: list = field(default_factory=list)  # blocking conflicts left undecided
-    applied: list = field(default_factory=list)  # upstream Items applied
-    resolved: list = field(default_factory=list)  # blocking conflicts decided by prefer
-    skipped: list = field(default_factory=list)  # (id, reason): upstream wins that LOCAL cannot take
+    conflicts: list[Conflict] = field(default_factory=list)  # blocking conflicts left undecided
+    applied: list[Item] = field(default_factory=list)  # upstream Items applied
+    resolved: list[Conflict] = field(default_factory=list)  # blocking conflicts decided by prefer
+    # (id, reason): upstream wins that LOCAL cannot take
+    skipped: list[tuple[str | None, str]] = field(default_factory=list)
 
     @property
-    def ok(self):
+    def ok(self) -> bool:
         return self.model is not None
 
 
@@ -171,14 +177,14 @@ _SIMPLE_ASPECTS = {
 }
 
 
-def _split(diff, side):
+def _split(diff: Diff, side: str) -> list[Item]:
     """The diff's changes as Items of one aspect each (a "changed" with three properties: three)."""
-    items = []
+    items: list[Item] = []
     for change in diff.changes:
         data = change.to_dict()
         if change.kind in ("changed", "rewired"):
             for detail in change.details:
-                one = dict(data, details=[detail])
+                one: ChangeDict = {**data, "details": [detail]}
                 aspect = detail["property"] if change.kind == "rewired" else "prop:" + detail["property"]
                 items.append(Item(side, one, aspect, change.old_id, change.new_id))
         else:
@@ -186,7 +192,7 @@ def _split(diff, side):
     return items
 
 
-def _conflict_kind(aspect):
+def _conflict_kind(aspect: str) -> str:
     if aspect == "name":
         return "label"
     if aspect in ("type", "lane", "parent", "layout"):
@@ -202,7 +208,7 @@ def _conflict_kind(aspect):
 
 
 class _Classifier:
-    def __init__(self, base, local, upstream, mode):
+    def __init__(self, base: Model, local: Model, upstream: Model, mode: str) -> None:
         self.base, self.local, self.upstream = base, local, upstream
         # three versions of one model: "auto" needs no guess whether they were made apart
         mode = "versions" if mode == "auto" else mode
@@ -211,7 +217,8 @@ class _Classifier:
         self.ml, self.mu = self.dl.matching, self.du.matching
         self.items_l = _split(self.dl, "local")
         self.items_u = _split(self.du, "upstream")
-        self.pair_ul, self.pair_lu = {}, {}
+        self.pair_ul: dict[str, str] = {}
+        self.pair_lu: dict[str, str] = {}
         added_l = {i.own_id for i in self.items_l if i.aspect == "added"}
         added_u = {i.own_id for i in self.items_u if i.aspect == "added"}
         if added_l and added_u:
@@ -220,13 +227,13 @@ class _Classifier:
                 if pair.old_id in added_l and pair.new_id in added_u:
                     self.pair_lu[pair.old_id] = pair.new_id
                     self.pair_ul[pair.new_id] = pair.old_id
-        self._props = {}
+        self._props: dict[tuple[str, str | None], dict[str, Value]] = {}
 
     # --- comparable values, with ids of all three models in one vocabulary ----------------------
-    def model(self, side):
+    def model(self, side: str) -> Model:
         return self.local if side == "local" else self.upstream
 
-    def canon(self, side, ident):
+    def canon(self, side: str, ident: str | None) -> str | None:
         """A token naming an element the same way in LOCAL and UPSTREAM."""
         if ident is None:
             return None
@@ -246,8 +253,8 @@ class _Classifier:
             return side[0] + ":" + ident
         return "d:" + describe(el, model)
 
-    def resolver(self, side):
-        def resolve(ident, raw):
+    def resolver(self, side: str) -> Callable[[str, str], Value]:
+        def resolve(ident: str, raw: str) -> Value:
             token = self.canon(side, ident)
             if token is None or token.startswith("?:"):
                 return Value(("raw", raw.strip()), raw.strip())
@@ -255,7 +262,7 @@ class _Classifier:
 
         return resolve
 
-    def props(self, side, ident):
+    def props(self, side: str, ident: str | None) -> dict[str, Value]:
         key = (side, ident)
         if key not in self._props:
             el = self.model(side).element(ident)
@@ -264,7 +271,7 @@ class _Classifier:
             )
         return self._props[key]
 
-    def parent_of(self, side, ident):
+    def parent_of(self, side: str, ident: str | None) -> str | None:
         view = self.model(side).get(ident)
         if view is None:
             return None
@@ -273,7 +280,7 @@ class _Classifier:
             return parent.id if parent is not None else (view.process.id if view.process is not None else None)
         return view.container.id if view.container is not None else None
 
-    def value(self, item):
+    def value(self, item: Item) -> object:
         side, ident, aspect = item.side, item.own_id, item.aspect
         view = self.model(side).get(ident) if ident else None
         if aspect == "removed":
@@ -299,9 +306,10 @@ class _Classifier:
             return self.fingerprint(side, ident)
         return None
 
-    def fingerprint(self, side, ident):
+    def fingerprint(self, side: str, ident: str | None) -> tuple[object, ...]:
         """What an added element is, apart from its id: compared for additions on both sides."""
         view = self.model(side).get(ident)
+        assert view is not None  # an added element is in its own model
         props = {k: v.cmp for k, v in self.props(side, ident).items()}
         ends = tuple(
             self.canon(side, kinds.local_ref(view.el.get(a))) if view.el.get(a) else None
@@ -317,12 +325,12 @@ class _Classifier:
             tuple(sorted((k, repr(v)) for k, v in props.items())),
         )
 
-    def refs(self, item):
+    def refs(self, item: Item) -> list[str]:
         """BASE ids of the elements a change needs on the other side (ends, lane, container, host)."""
         view = self.model(item.side).get(item.own_id) if item.own_id else None
         if view is None:
             return []
-        tokens = []
+        tokens: list[object] = []
         if item.aspect == "added":
             tokens.append(self.canon(item.side, self.parent_of(item.side, item.own_id)))
             if view.type != "lane" and view.lane is not None:
@@ -337,13 +345,14 @@ class _Classifier:
                     tokens.append(self.canon(item.side, kinds.local_ref(view.el.get(attr))))
         elif item.aspect in ("lane", "parent"):
             tokens.append(self.value(item))
-        return [t[2:] for t in tokens if t and t.startswith("b:")]
+        return [t[2:] for t in tokens if isinstance(t, str) and t.startswith("b:")]
 
     # --- the classification ------------------------------------------------------------------------
-    def run(self):
-        by_l = defaultdict(list)
-        removed_l, added_l = {}, {}
-        referencing_l = defaultdict(list)  # BASE id -> LOCAL items that need it
+    def run(self) -> ThreeWay:
+        by_l: defaultdict[str, list[Item]] = defaultdict(list)
+        removed_l: dict[str | None, Item] = {}
+        added_l: dict[str | None, Item] = {}
+        referencing_l: defaultdict[str, list[Item]] = defaultdict(list)  # BASE id -> LOCAL items that need it
         for item in self.items_l:
             if item.aspect == "removed":
                 removed_l[item.base_id] = item
@@ -354,20 +363,23 @@ class _Classifier:
             for ref in self.refs(item):
                 if ref != item.base_id:
                     referencing_l[ref].append(item)
-        applicable, pseudo, conflicts, lost = [], [], [], []
-        gone_l = set()  # ids of LOCAL items that do not survive as they are (pseudo, blocked, dropped)
+        applicable: list[Item] = []
+        pseudo: list[Item] = []
+        conflicts: list[Conflict] = []
+        lost: list[Item] = []
+        gone_l: set[int] = set()  # ids of LOCAL items that do not survive as they are (pseudo, blocked, dropped)
 
-        def conflict(kind, element, l_item, u_item):
+        def conflict(kind: str, element: str, l_item: Item, u_item: Item) -> None:
             blocking = kind not in NON_BLOCKING
             conflicts.append(Conflict(kind, element, l_item, u_item, blocking))
             if blocking:
                 gone_l.add(id(l_item))
 
-        def twin(l_item):
+        def twin(l_item: Item) -> None:
             pseudo.append(l_item)
             gone_l.add(id(l_item))
 
-        def needs_removed(u_item):
+        def needs_removed(u_item: Item) -> str | None:
             for ref in self.refs(u_item):
                 if ref in removed_l:
                     return ref
@@ -377,7 +389,7 @@ class _Classifier:
             b = u.base_id
             locals_ = by_l.get(b, []) if b is not None else []
             if u.aspect == "added":
-                partner = self.pair_ul.get(u.own_id)
+                partner = self.pair_ul.get(u.own_id) if u.own_id is not None else None
                 if partner is not None and partner in added_l:
                     l_item = added_l[partner]
                     if self.value(l_item) == self.value(u):
@@ -391,6 +403,7 @@ class _Classifier:
                     continue
                 applicable.append(u)
                 continue
+            assert b is not None  # every change but an addition names its BASE element
             if u.aspect == "removed":
                 if b in removed_l:
                     twin(removed_l[b])
@@ -473,7 +486,7 @@ class _Classifier:
         )
 
 
-def diff3(base, local, upstream, mode="auto"):
+def diff3(base: Model, local: Model, upstream: Model, mode: str = "auto") -> ThreeWay:
     """Classify LOCAL's and UPSTREAM's changes against BASE (see the module docstring)."""
     return _Classifier(base, local, upstream, mode).run()
 
@@ -514,7 +527,7 @@ _ADD_ORDER = {
 }
 
 
-def merge(base, local, upstream, prefer=None, mode="auto"):
+def merge(base: Model, local: Model, upstream: Model, prefer: str | None = None, mode: str = "auto") -> MergeResult:
     """Merge UPSTREAM's changes since BASE into LOCAL (see the module docstring)."""
     if prefer not in (None,) + PREFER:
         raise ValueError(f"prefer must be None, 'local' or 'upstream', not {prefer!r}")
@@ -529,10 +542,12 @@ def merge(base, local, upstream, prefer=None, mode="auto"):
     merged = local.copy()
     applier = Applier(merged, upstream, three.upstream_to_local())
     to_local = three.local_diff.matching.old_to_new
-    applier.doomed = {to_local[i.base_id] for w, i in actions if w == "removed" and i.base_id in to_local}
+    applier.doomed = {
+        to_local[b] for w, i in actions if w == "removed" and (b := i.base_id) is not None and b in to_local
+    }
     doc_order = {el: n for n, el in enumerate(upstream.root.iter())}
 
-    def order(action):
+    def order(action: tuple[str, Item]) -> tuple[int, int, int]:
         what, item = action
         phase = _PHASES.get(what, 5)
         rank = 0
@@ -543,7 +558,8 @@ def merge(base, local, upstream, prefer=None, mode="auto"):
         return (phase, rank, doc_order.get(el, -1))
 
     chosen = {id(item) for _, item in actions[len(three.applicable) :]}
-    applied, done = [], set()
+    applied: list[Item] = []
+    done: set[tuple[str, str | None, str]] = set()
     for what, item in sorted(actions, key=order):
         key = (what, item.own_id or item.base_id, item.aspect)
         if key in done:
@@ -564,9 +580,9 @@ def merge(base, local, upstream, prefer=None, mode="auto"):
     return MergeResult(three, merged, merged.to_bytes(), [], applied, resolved if prefer else [], list(applier.skipped))
 
 
-def _upstream_wins(three):
+def _upstream_wins(three: ThreeWay) -> list[tuple[str, Item]]:
     """Actions that make UPSTREAM's side of each conflict win (``prefer="upstream"``)."""
-    actions = []
+    actions: list[tuple[str, Item]] = []
     for conflict in three.conflicts:
         u, l_item = conflict.upstream, conflict.local
         if conflict.kind == "added":
@@ -587,13 +603,16 @@ def _upstream_wins(three):
     return actions
 
 
-def _apply(applier, what, item, three):
-    up_id = item.own_id
+def _apply(applier: Applier, what: str, item: Item, three: ThreeWay) -> None:
     if what == "removed":
-        local_id = three.local_diff.matching.old_to_new.get(item.base_id)
+        local_id = three.local_diff.matching.old_to_new.get(item.base_id) if item.base_id is not None else None
         if local_id is not None:
             applier.remove(local_id)
-    elif what == "layout":
+        return
+    up_id = item.own_id
+    if up_id is None:  # every upstream change but a removal names its UPSTREAM element
+        raise MergeApplyError(f"an upstream {what} change names no upstream element")
+    if what == "layout":
         applier.layout(up_id)
     elif what == "added":
         if applier.loc(up_id) is None:  # a restored flow may have brought it already
@@ -619,22 +638,35 @@ def _apply(applier, what, item, three):
             applier.adopt(up_id, local_id)
 
 
-def read_three(base_path, local_path, upstream_path, max_bytes=None):
+def read_three(
+    base_path: str | os.PathLike[str],
+    local_path: str | os.PathLike[str],
+    upstream_path: str | os.PathLike[str],
+    max_bytes: int | None = None,
+) -> tuple[Model, Model, Model]:
     """Read BASE, LOCAL and UPSTREAM files as Models (BpmnReadError names the file that fails)."""
     from procex.bpmn.model import read_model
     from procex.bpmn.xml import DEFAULT_MAX_BYTES
 
     limit = max_bytes or DEFAULT_MAX_BYTES
-    return tuple(read_model(p, limit) for p in (base_path, local_path, upstream_path))
+    return read_model(base_path, limit), read_model(local_path, limit), read_model(upstream_path, limit)
 
 
-def merge_files(base_path, local_path, upstream_path, out_path, prefer=None, mode="auto", max_bytes=None):
+def merge_files(
+    base_path: str | os.PathLike[str],
+    local_path: str | os.PathLike[str],
+    upstream_path: str | os.PathLike[str],
+    out_path: str | os.PathLike[str],
+    prefer: str | None = None,
+    mode: str = "auto",
+    max_bytes: int | None = None,
+) -> MergeResult:
     """Merge three files and write OUT atomically; with blocking conflicts (and no ``prefer``)
     nothing is written and the result lists them."""
     from procex.core.files import atomic_write
 
     base, local, upstream = read_three(base_path, local_path, upstream_path, max_bytes)
     result = merge(base, local, upstream, prefer, mode)
-    if result.ok:
+    if result.ok and result.data is not None:
         atomic_write(Path(out_path), result.data)
     return result

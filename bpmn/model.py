@@ -576,9 +576,9 @@ class Model:
         return found
 
     # --- look-up ------------------------------------------------------------------------------
-    def element(self, ident: str) -> _Element | None:
-        """The lxml element with this id (first one when duplicated), or None."""
-        return self._by_id.get(ident)
+    def element(self, ident: str | None) -> _Element | None:
+        """The lxml element with this id (first one when duplicated), or None (also for None)."""
+        return None if ident is None else self._by_id.get(ident)
 
     def view(self, el: _Element) -> Element:
         view = self._views.get(el)
@@ -586,8 +586,8 @@ class Model:
             view = self._views[el] = Element(self, el)
         return view
 
-    def get(self, ident: str) -> Element | None:
-        el = self._by_id.get(ident)
+    def get(self, ident: str | None) -> Element | None:
+        el = None if ident is None else self._by_id.get(ident)
         return None if el is None else self.view(el)
 
     def __getitem__(self, ident: str) -> Element:

@@ -20,11 +20,13 @@ id here and by another id there. ``element_properties`` turns one element into a
 """
 
 import re
+from collections.abc import Callable
 from dataclasses import dataclass
 from decimal import Decimal, InvalidOperation
 from functools import lru_cache
 
 from lxml import etree
+from lxml.etree import _Element
 
 from procex.bpmn import kinds
 from procex.bpmn.xml import BPMN_NS, XSI_NS, local_name, namespace
@@ -69,7 +71,7 @@ class Value:
     default: bool = False  # filled in from the schema, not written in the file
 
     @staticmethod
-    def plain(text):
+    def plain(text: object) -> "Value":
         return Value(text, text)
 
 
@@ -128,7 +130,7 @@ def element_type_name(el):
 # --- values ---------------------------------------------------------------------------------------
 
 
-def normalize_text(text):
+def normalize_text(text: str | None) -> str:
     """Whitespace-normalised text: runs of spaces, tabs and line breaks become one space."""
     return " ".join((text or "").split())
 
@@ -184,7 +186,7 @@ def canonical_form(el):
 # --- properties -----------------------------------------------------------------------------------
 
 
-def label_of(el):
+def label_of(el: _Element) -> str | None:
     """The label a person sees: the name, or the text of a text annotation."""
     if local_name(el.tag) == "textAnnotation":
         text = el.find(f"{{{BPMN_NS}}}text")
@@ -193,18 +195,24 @@ def label_of(el):
     return normalize_text(name) if name is not None and name.strip() else None
 
 
-def element_properties(el, resolve, is_flow=False, foreign=None):
+# resolve(id, raw) -> Value: how a reference to another element is compared
+Resolver = Callable[[str, str], Value]
+
+
+def element_properties(
+    el: _Element, resolve: Resolver, is_flow: bool = False, foreign: Callable[[str], bool] | None = None
+) -> dict[str, Value]:
     """The normalised comparable properties of ``el`` (name and id excluded; see module doc).
 
     ``resolve(id, raw) -> Value`` turns a referenced id into a comparable token; ``is_flow`` drops
     sourceRef/targetRef, which the differ compares as wiring; ``foreign(uri) -> bool`` says which
     foreign namespaces to compare (default: all).
     """
-    props = {}
+    props: dict[str, Value] = {}
     skip = SKIPPED_ATTRIBUTES | (FLOW_END_ATTRIBUTES if is_flow else frozenset())
     _attributes(el, "", props, resolve, skip)
     if foreign is not None:
-        keep = {}
+        keep: dict[str, Value] = {}
         for key, value in props.items():
             uri = _foreign_uri(key)
             if uri is None or foreign(uri):
@@ -214,7 +222,7 @@ def element_properties(el, resolve, is_flow=False, foreign=None):
     docs = [d for d in docs if d]
     if docs:
         props["documentation"] = Value.plain("\n".join(docs))
-    groups = {}
+    groups: dict[str, list[_Element]] = {}
     for child in el:
         if not isinstance(child.tag, str):
             continue
@@ -233,7 +241,7 @@ def element_properties(el, resolve, is_flow=False, foreign=None):
             key = child.tag
             forms = props.get(key)
             form = canonical_form(child)
-            props[key] = Value.plain(form if forms is None else "; ".join(sorted([forms.cmp, form])))
+            props[key] = Value.plain(form if forms is None else "; ".join(sorted([str(forms.cmp), form])))
     for kind, children in groups.items():
         _flatten_group(children, kind, props, resolve, foreign)
     return props

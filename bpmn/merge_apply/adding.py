@@ -1,18 +1,29 @@
 """Adding what UPSTREAM added (elements, lanes), bringing back what LOCAL removed, adopting an
 element both sides added (mixed into Applier)."""
 
+from __future__ import annotations
+
+from collections.abc import Collection
+from typing import TYPE_CHECKING
+
+from lxml.etree import _Element
+
+if TYPE_CHECKING:
+    from procex.bpmn.merge_apply.state import ApplierLike
+
 from lxml import etree
 
 from procex.bpmn import edit, kinds
 from procex.bpmn.merge_apply.errors import MergeApplyError
 from procex.bpmn.merge_apply.names import BPMN, CONTAINER_BEFORE, FLOW_ENDS_KINDS, ROOT_BEFORE
+from procex.bpmn.merge_apply.tree_index import id_of
 from procex.bpmn.xml import local_name
 
 
 class Adding:
     """Adds, restores and adopts elements (their copies come from Copying, their shapes from Diagram)."""
 
-    def add(self, up_id, local_id=None):
+    def add(self: ApplierLike, up_id: str, local_id: str | None = None) -> str:
         """Copy an element UPSTREAM added (or LOCAL removed) into LOCAL; returns its LOCAL id."""
         up = self._up(up_id)
         kind = local_name(up.tag)
@@ -20,6 +31,8 @@ class Adding:
             return self._add_lane(up, local_id)
         parent = up.getparent()
         parent_kind = local_name(parent.tag)
+        after: Collection[str]
+        before: Collection[str]
         if parent_kind in kinds.CONTAINERS:
             target = self._el(self._local_of(parent.get("id")))
             after = kinds.FLOW_ELEMENTS | kinds.ARTIFACTS if kind in kinds.ARTIFACTS else kinds.FLOW_ELEMENTS
@@ -37,7 +50,7 @@ class Adding:
         el = self._copy(up, local_id=local_id)
         edit.insert_child(target, el, after_kinds=after, before_kinds=before)
         self.ix.add_tree(el)
-        new_id = el.get("id")
+        new_id: str = el.get("id")
         if kind in kinds.FLOWS:
             source = self._el(kinds.local_ref(el.get("sourceRef", "")))
             target_el = self._el(kinds.local_ref(el.get("targetRef", "")))
@@ -48,14 +61,15 @@ class Adding:
             self.ix.add_tree(target_el)
         if kind in kinds.FLOW_NODES or kind in kinds.DATA_ELEMENTS:
             lanes = self.up_ix.lanes_of(up_id)
-            if lanes and self.loc(lanes[0].get("id")) is not None:
-                self.move_to_lane(new_id, self.loc(lanes[0].get("id")))
+            lane_lid = self.loc(lanes[0].get("id")) if lanes else None
+            if lane_lid is not None:
+                self.move_to_lane(new_id, lane_lid)
         self._add_di(up, new_id)
         return new_id
 
-    def _add_lane(self, up, local_id):
+    def _add_lane(self: ApplierLike, up: _Element, local_id: str | None) -> str:
         holder = up.getparent().getparent()  # laneSet/childLaneSet -> process or lane
-        local_holder = self._el(self._local_of(holder.get("id")))
+        local_holder = self._need(self._local_of(holder.get("id")))
         set_kind = "laneSet" if local_name(holder.tag) in kinds.CONTAINERS else "childLaneSet"
         lane_set = local_holder.find(BPMN + set_kind)
         if lane_set is None:
@@ -74,10 +88,11 @@ class Adding:
         el = self._copy(up, local_id=local_id)
         lane_set.append(el)
         self.ix.add_tree(el)
-        self._add_di(up, el.get("id"))
-        return el.get("id")
+        lid: str = el.get("id")
+        self._add_di(up, lid)
+        return lid
 
-    def restore(self, up_id, depth=0):
+    def restore(self: ApplierLike, up_id: str, depth: int = 0) -> str | None:
         """Bring back an element LOCAL removed, as UPSTREAM has it (``prefer="upstream"``): a flow
         with the ends LOCAL removed, a node with UPSTREAM's flows to elements LOCAL still has.
         Returns the LOCAL id, or None when it cannot come back (its ends now stand in different
@@ -111,16 +126,16 @@ class Adding:
                     self.restore(flow.get("id"), depth + 1)
         return lid
 
-    def adopt(self, up_id, local_id):
+    def adopt(self: ApplierLike, up_id: str, local_id: str) -> None:
         """Make an element LOCAL added into the one UPSTREAM added in its place (prefer upstream)."""
         self.ids[up_id] = local_id
         up = self._up(up_id)
-        loc = self._el(local_id)
+        loc = self._need(local_id)
         self._change_type(loc, local_name(up.tag))
         up_container = self.up_ix.container(up)
         if up_container is not None and self.loc(up_container.get("id")) not in (
             None,
-            self.ix.container(loc).get("id"),
+            id_of(self.ix.container(loc)),
         ):
             self.move(up_id)
         self._sync_all(up, self._el(local_id))
@@ -130,7 +145,7 @@ class Adding:
         elif local_name(up.tag) != "lane" and (self.up_ix.lanes_of(up_id) or self.ix.lanes_of(local_id)):
             self.relane(up_id)
 
-    def _local_collaboration(self, up_collab):
+    def _local_collaboration(self: ApplierLike, up_collab: _Element) -> _Element:
         lid = self.loc(up_collab.get("id"))
         if lid is not None:
             return self._el(lid)

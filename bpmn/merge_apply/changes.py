@@ -1,21 +1,30 @@
 """Applying names, types, lanes, flow ends and moves of elements both models have (mixed into Applier)."""
 
+from __future__ import annotations
+
+from typing import TYPE_CHECKING
+
+from lxml.etree import _Element
+
+if TYPE_CHECKING:
+    from procex.bpmn.merge_apply.state import ApplierLike
+
 from lxml import etree
 
 from procex.bpmn import edit, kinds
 from procex.bpmn.merge_apply.diagram import vertical_route
 from procex.bpmn.merge_apply.errors import MergeApplyError
 from procex.bpmn.merge_apply.names import BPMN, BPMNDI, CONTAINER_BEFORE, DI, FLOW_ENDS_KINDS
-from procex.bpmn.merge_apply.tree_index import inside
+from procex.bpmn.merge_apply.tree_index import id_of, inside
 from procex.bpmn.xml import local_name
 
 
 class Changes:
     """Renames, retypes, relanes, rewires and moves LOCAL elements as UPSTREAM has them."""
 
-    def rename(self, up_id):
+    def rename(self: ApplierLike, up_id: str) -> None:
         up = self._up(up_id)
-        loc = self._el(self._local_of(up_id))
+        loc = self._need(self._local_of(up_id))
         if local_name(up.tag) == "textAnnotation":
             self._sync_children(up, loc, BPMN + "text")
         elif up.get("name") is None:
@@ -23,11 +32,11 @@ class Changes:
         else:
             loc.set("name", up.get("name"))
 
-    def retype(self, up_id):
+    def retype(self: ApplierLike, up_id: str) -> None:
         up = self._up(up_id)
         self._change_type(self._el(self._local_of(up_id)), local_name(up.tag))
 
-    def _change_type(self, el, new_type):
+    def _change_type(self: ApplierLike, el: _Element, new_type: str) -> None:
         old = local_name(el.tag)
         if old == new_type:
             return
@@ -41,7 +50,7 @@ class Changes:
         ):
             el.attrib.pop("default", None)
 
-    def relane(self, up_id):
+    def relane(self: ApplierLike, up_id: str) -> None:
         lid = self._local_of(up_id)
         up_lanes = self.up_ix.lanes_of(up_id)
         if not up_lanes:
@@ -50,10 +59,10 @@ class Changes:
             return
         self.move_to_lane(lid, self._local_of(up_lanes[0].get("id")))
 
-    def move_to_lane(self, node_id, lane_id):
+    def move_to_lane(self: ApplierLike, node_id: str, lane_id: str) -> None:
         """bpmn.edit.move_to_lane on the index: leave every lane of the lane set, join the target
         (and its parent lanes when the node was listed in parent lanes before)."""
-        target = self._el(lane_id)
+        target = self._need(lane_id)
         current = self.ix.lanes_of(node_id)
         was_in_parent_lanes = any(lane.find(f"{BPMN}childLaneSet/{BPMN}lane") is not None for lane in current)
         root = target
@@ -76,19 +85,19 @@ class Changes:
             )
             self.ix.add_tree(ref)
 
-    def rewire(self, up_id, attribute):
+    def rewire(self: ApplierLike, up_id: str, attribute: str) -> None:
         lid = self._local_of(up_id)
         end = kinds.local_ref(self._up(up_id).get(attribute, ""))
         self.reconnect(lid, attribute, self._local_of(end))
 
-    def reconnect(self, flow_id, attribute, new_end):
+    def reconnect(self: ApplierLike, flow_id: str, attribute: str, new_end: str) -> None:
         """bpmn.edit.reconnect on the index: move one end, keep incoming/outgoing and the default
         flow right, route the edge afresh."""
-        flow = self._el(flow_id)
+        flow = self._need(flow_id)
         old = kinds.local_ref(flow.get(attribute, ""))
         if old == new_end:
             return
-        target = self._el(new_end)
+        target = self._need(new_end)
         if local_name(flow.tag) == "sequenceFlow" and self.ix.container(target) is not self.ix.container(flow):
             raise MergeApplyError(f"{new_end!r} is not in the same process or sub-process as flow {flow_id!r}")
         child_kind = "outgoing" if attribute == "sourceRef" else "incoming"
@@ -109,9 +118,9 @@ class Changes:
             self.ix.add_tree(target)
         self._reroute(flow)
 
-    def _reroute(self, flow):
-        ends = [self.ix.bounds(kinds.local_ref(flow.get(a, ""))) for a in ("sourceRef", "targetRef")]
-        if None in ends:
+    def _reroute(self: ApplierLike, flow: _Element) -> None:
+        start, end = (self.ix.bounds(kinds.local_ref(flow.get(a, ""))) for a in ("sourceRef", "targetRef"))
+        if start is None or end is None:
             return
         for edge in self.ix.edges.get(flow.get("id"), ()):
             if not self.ix.attached(edge):
@@ -119,7 +128,7 @@ class Changes:
             for wp in edge.findall(DI + "waypoint"):
                 edge.remove(wp)
             label = edge.find(BPMNDI + "BPMNLabel")
-            points = vertical_route(*ends) if local_name(flow.tag) == "messageFlow" else edit.route(*ends)
+            points = vertical_route(start, end) if local_name(flow.tag) == "messageFlow" else edit.route(start, end)
             for x, y in points:
                 wp = etree.Element(DI + "waypoint")
                 wp.set("x", edit.format_number(x))
@@ -129,14 +138,14 @@ class Changes:
                 else:
                     edge.append(wp)
 
-    def move(self, up_id):
+    def move(self: ApplierLike, up_id: str) -> str:
         """Move an element into the container UPSTREAM has it in (a sub-process, another pool)."""
         up = self._up(up_id)
-        container = self._local_of(self.up_ix.container(up).get("id"))
+        container = self._local_of(id_of(self.up_ix.container(up)))
         if local_name(up.tag) in FLOW_ENDS_KINDS:
             return self._move_flow(up, container)
         lid = self._local_of(up_id)
-        if self.ix.container(self._el(lid)).get("id") != container:
+        if id_of(self.ix.container(self._need(lid))) != container:
             # Rare: done by bpmn.edit itself on a freshly indexed model.
             self.local.reindex()
             edit.move_to_container(self.local, lid, container)
@@ -146,15 +155,15 @@ class Changes:
             self._place_shape(shape, up, lid)
         return lid
 
-    def _move_flow(self, up, container):
+    def _move_flow(self: ApplierLike, up: _Element, container: str) -> str:
         """A flow UPSTREAM moved along with its ends: moving an end dropped it, so it is copied in
         again; one that is still there moves into the container."""
         lid = self.loc(up.get("id"))
         if lid is None:
             self.ids.pop(up.get("id"), None)
             return self.add(up.get("id"))
-        el = self._el(lid)
-        if self.ix.container(el).get("id") != container:
+        el = self._need(lid)
+        if id_of(self.ix.container(el)) != container:
             el.getparent().remove(el)
             el.tail = None
             edit.insert_child(self._el(container), el, after_kinds=kinds.FLOW_ELEMENTS, before_kinds=CONTAINER_BEFORE)

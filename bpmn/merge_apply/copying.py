@@ -1,6 +1,15 @@
 """Copying an UPSTREAM element into LOCAL: ids made unique, references mapped to LOCAL ids, root
 elements it needs copied too (mixed into Applier)."""
 
+from __future__ import annotations
+
+from typing import TYPE_CHECKING
+
+from lxml.etree import _Element
+
+if TYPE_CHECKING:
+    from procex.bpmn.merge_apply.state import ApplierLike
+
 import copy
 
 from procex.bpmn import edit, kinds
@@ -12,7 +21,7 @@ from procex.bpmn.xml import local_name
 class Copying:
     """LOCAL copies of UPSTREAM elements, and UPSTREAM reference values mapped to LOCAL ids."""
 
-    def _copy(self, up_el, local_id=None):
+    def _copy(self: ApplierLike, up_el: _Element, local_id: str | None = None) -> _Element:
         """A LOCAL copy of an UPSTREAM element: nested flow elements left out, ids made unique,
         references mapped to LOCAL ids (root elements it needs, such as messages, copied too)."""
         el = copy.deepcopy(up_el)
@@ -20,7 +29,7 @@ class Copying:
         for child in list(el):
             if isinstance(child.tag, str) and local_name(child.tag) in STRUCTURAL:
                 el.remove(child)
-        taken = set()
+        taken: set[str] = set()
         for node in el.iter():  # ids first, so that references inside the copy map to the copy
             if not isinstance(node.tag, str) or not node.tag.startswith(OMG_PREFIXES):
                 continue
@@ -61,9 +70,9 @@ class Copying:
                     node.text = mapped
         return el
 
-    def _map_reference_value(self, value, drop_unknown):
+    def _map_reference_value(self: ApplierLike, value: str, drop_unknown: bool) -> str | None:
         """Map an (optionally prefixed, space-separated) reference value to LOCAL ids."""
-        out = []
+        out: list[str] = []
         for token in value.split():
             prefix, _, ident = token.rpartition(":")
             lid = self.ids.get(ident)
@@ -78,7 +87,7 @@ class Copying:
             out.append(f"{prefix}:{lid}" if prefix else lid)
         return " ".join(out)
 
-    def _copy_root_element(self, up_id):
+    def _copy_root_element(self: ApplierLike, up_id: str) -> str | None:
         """Copy a root element (message, signal, error, escalation, itemDefinition, dataStore …)
         an upstream element needs; None when ``up_id`` is not a root element of UPSTREAM."""
         up_el = self.up_ix.get(up_id)
@@ -89,4 +98,5 @@ class Copying:
         el = self._copy(up_el)
         edit.insert_child(self.local.root, el, before_kinds=ROOT_BEFORE)
         self.ix.add_tree(el)
-        return el.get("id")
+        lid: str = el.get("id")
+        return lid

@@ -1,6 +1,16 @@
 """Diagram interchange: UPSTREAM's bounds and waypoints for elements both have, shapes and edges
 for copied elements, and routes (mixed into Applier)."""
 
+from __future__ import annotations
+
+from typing import TYPE_CHECKING
+
+from lxml.etree import _Element
+
+if TYPE_CHECKING:
+    from procex.bpmn.merge_apply.state import ApplierLike
+    from procex.bpmn.model import Bounds
+
 import copy
 
 from lxml import etree
@@ -13,7 +23,7 @@ from procex.bpmn.xml import local_name
 class Diagram:
     """Shapes, edges and waypoints of LOCAL elements as UPSTREAM draws them."""
 
-    def layout(self, up_id):
+    def layout(self: ApplierLike, up_id: str) -> None:
         """Take UPSTREAM's bounds (shapes) or waypoints (edges) for an element both models have."""
         lid = self._local_of(up_id)
         up_di = self.up_ix.shapes.get(up_id, []) + self.up_ix.edges.get(up_id, [])
@@ -45,7 +55,7 @@ class Diagram:
                 else:
                     loc_edge.append(new)
 
-    def _add_di(self, up, lid):
+    def _add_di(self: ApplierLike, up: _Element, lid: str) -> None:
         up_id = up.get("id")
         for up_shape in self.up_ix.shapes.get(up_id, [])[:1]:
             plane = self._plane_for(lid)
@@ -64,7 +74,7 @@ class Diagram:
             self.ix.add_tree(edge)
             self._route_edge(edge, up, lid)
 
-    def _copy_di(self, up_di, lid):
+    def _copy_di(self: ApplierLike, up_di: _Element, lid: str) -> _Element:
         el = copy.deepcopy(up_di)
         el.tail = None
         el.set("bpmnElement", lid)
@@ -73,7 +83,7 @@ class Diagram:
                 node.set("id", self.new_id(f"{lid}_di"))
         return el
 
-    def _plane_for(self, lid):
+    def _plane_for(self: ApplierLike, lid: str) -> _Element | None:
         """The LOCAL plane that draws the element's lane, sub-process or pool."""
         for ref in self.ix.holders(self._el(lid)):
             shape = self.ix.shape(ref)
@@ -82,15 +92,16 @@ class Diagram:
         planes = list(self.local.root.iter(BPMNDI + "BPMNPlane"))
         return planes[0] if planes else None
 
-    def _route_edge(self, edge_el, up, lid):
+    def _route_edge(self: ApplierLike, edge_el: _Element, up: _Element, lid: str) -> None:
         """Keep UPSTREAM's waypoints when both ends are drawn where UPSTREAM drew them, else route."""
-        el = self._el(lid)
+        el = self._need(lid)
         ends = [kinds.local_ref(el.get(a, "")) for a in ("sourceRef", "targetRef")]
         up_ends = [kinds.local_ref(up.get(a, "")) for a in ("sourceRef", "targetRef")]
         local_bounds = [self.ix.bounds(e) for e in ends]
         if all(lb is not None and lb == self.up_ix.bounds(u) for lb, u in zip(local_bounds, up_ends, strict=True)):
             return
-        if None in local_bounds:
+        start, end = local_bounds
+        if start is None or end is None:
             edge_el.getparent().remove(edge_el)
             self.ix.drop_tree(edge_el)
             return
@@ -99,14 +110,14 @@ class Diagram:
         label = edge_el.find(BPMNDI + "BPMNLabel")
         if label is not None:
             edge_el.remove(label)
-        points = edit.route(*local_bounds) if local_name(up.tag) != "messageFlow" else vertical_route(*local_bounds)
+        points = edit.route(start, end) if local_name(up.tag) != "messageFlow" else vertical_route(start, end)
         for x, y in points:
             wp = etree.SubElement(edge_el, DI + "waypoint")
             wp.set("x", edit.format_number(x))
             wp.set("y", edit.format_number(y))
 
 
-def _replace_bounds(target, source):
+def _replace_bounds(target: _Element, source: _Element) -> None:
     src, dst = source.find(DC + "Bounds"), target.find(DC + "Bounds")
     if src is not None and dst is not None:
         for key in ("x", "y", "width", "height"):
@@ -114,7 +125,7 @@ def _replace_bounds(target, source):
                 dst.set(key, src.get(key))
 
 
-def vertical_route(a, b):
+def vertical_route(a: Bounds, b: Bounds) -> list[tuple[float, float]]:
     """Waypoints from box ``a`` to box ``b`` leaving and entering vertically (message flows)."""
     ax, bx = a.x + a.width / 2, b.x + b.width / 2
     if a.y + a.height <= b.y:

@@ -1,6 +1,15 @@
 """Placing a copied shape where UPSTREAM drew it, clear of LOCAL's shapes, and growing lanes and
 pools to hold it (mixed into Applier)."""
 
+from __future__ import annotations
+
+from typing import TYPE_CHECKING
+
+from lxml.etree import _Element
+
+if TYPE_CHECKING:
+    from procex.bpmn.merge_apply.state import ApplierLike
+
 from procex.bpmn import edit, kinds
 from procex.bpmn.merge_apply.names import BPMN, BPMNDI, DC
 from procex.bpmn.merge_apply.tree_index import bounds_of
@@ -13,14 +22,14 @@ _GAP = 20.0
 class Placement:
     """Where a copied shape goes in LOCAL's diagram, and the frames that grow around it."""
 
-    def _place_shape(self, shape_el, up, lid):
+    def _place_shape(self: ApplierLike, shape_el: _Element, up: _Element, lid: str) -> None:
         """Put the shape where UPSTREAM drew it, offset as its lane/sub-process/pool is offset,
         then slid sideways until it overlaps no LOCAL shape; grow lanes and pools to hold it."""
         bounds_el = shape_el.find(DC + "Bounds")
         b = self.up_ix.bounds(up.get("id"))
         if bounds_el is None or b is None:
             return
-        el = self._el(lid)
+        el = self._need(lid)
         dx = dy = 0.0
         frame = None
         # The frames both sides share, innermost first; the element may sit deeper on one side.
@@ -28,7 +37,7 @@ class Placement:
             up_frame, loc_frame = self.up_ix.bounds(up_ref), self.ix.bounds(loc_ref)
             if up_frame is not None and loc_frame is not None:
                 dy = loc_frame.y - up_frame.y
-                if local_name(self._el(loc_ref).tag) in kinds.SUB_PROCESSES:
+                if local_name(self._need(loc_ref).tag) in kinds.SUB_PROCESSES:
                     dx = loc_frame.x - up_frame.x  # an expanded sub-process moves its content in both axes
                 frame = loc_frame
                 break
@@ -46,9 +55,9 @@ class Placement:
             label_bounds.set("y", edit.format_number(ly + placed.y - b.y))
         self._grow_holders(el, placed)
 
-    def _clear_spot(self, wanted, lid, frame):
+    def _clear_spot(self: ApplierLike, wanted: Bounds, lid: str, frame: Bounds | None) -> Bounds:
         """The x nearest to ``wanted.x`` (on its row) at which the box overlaps no LOCAL shape."""
-        busy = []
+        busy: list[tuple[float, float]] = []
         for ident, shapes in self.ix.shapes.items():
             if ident == lid or ident in self.doomed:
                 continue
@@ -68,7 +77,7 @@ class Placement:
                 if sb.y < wanted.y + wanted.height + _GAP / 2 and wanted.y < sb.y + sb.height + _GAP / 2:
                     busy.append((sb.x - _GAP / 2, sb.x + sb.width + _GAP / 2))
         left_limit = frame.x + 40 if frame is not None else float("-inf")
-        best = None
+        best: float | None = None
         for x in [wanted.x] + [end for _, end in busy] + [start - wanted.width for start, _ in busy]:
             if x < left_limit:
                 continue
@@ -79,7 +88,7 @@ class Placement:
             best = max([wanted.x] + [e for _, e in busy])
         return Bounds(best, wanted.y, wanted.width, wanted.height)
 
-    def _place_band(self, b, el, frame):
+    def _place_band(self: ApplierLike, b: Bounds, el: _Element, frame: Bounds | None) -> Bounds:
         """A lane or pool added upstream goes below its LOCAL siblings when its spot is taken."""
         kind = local_name(el.tag)
         if kind == "lane":
@@ -95,21 +104,21 @@ class Placement:
         lowest = max(siblings, key=lambda s: s.y + s.height)
         return Bounds(lowest.x, lowest.y + lowest.height + (0 if kind == "lane" else 60), lowest.width, b.height)
 
-    def _grow_holders(self, el, placed):
+    def _grow_holders(self: ApplierLike, el: _Element, placed: Bounds) -> None:
         """Widen (and deepen) the lanes and pool around a placed shape so they contain it."""
         for ref in self.ix.holders(el):
             shape = self.ix.shape(ref)
             fb = bounds_of(shape)
-            if fb is None or fb.contains(placed):
+            if shape is None or fb is None or fb.contains(placed):
                 continue
             band = local_name(el.tag) in ("lane", "participant")
             right = max(fb.x + fb.width, placed.x + placed.width + (0 if band else 40))
             bottom = max(fb.y + fb.height, placed.y + placed.height + (0 if band else 20))
             _set_bounds(shape.find(DC + "Bounds"), Bounds(fb.x, fb.y, right - fb.x, bottom - fb.y))
-            if local_name(self._el(ref).tag) in ("participant", "lane"):
+            if local_name(self._need(ref).tag) in ("participant", "lane"):
                 self._widen_band(self._el(ref), right)
 
-    def _widen_band(self, holder, right):
+    def _widen_band(self: ApplierLike, holder: _Element, right: float) -> None:
         """Lanes of one pool share their right edge: widen the pool and all its lanes together."""
         if local_name(holder.tag) == "participant":
             process = self._el(kinds.local_ref(holder.get("processRef", "")))
@@ -124,10 +133,10 @@ class Placement:
         for member in members:
             shape = self.ix.shape(member.get("id"))
             fb = bounds_of(shape)
-            if fb is not None and fb.x + fb.width < right:
+            if shape is not None and fb is not None and fb.x + fb.width < right:
                 _set_bounds(shape.find(DC + "Bounds"), Bounds(fb.x, fb.y, right - fb.x, fb.height))
 
 
-def _set_bounds(bounds_el, b):
+def _set_bounds(bounds_el: _Element, b: Bounds) -> None:
     for key, value in zip(("x", "y", "width", "height"), (b.x, b.y, b.width, b.height), strict=True):
         bounds_el.set(key, edit.format_number(value))

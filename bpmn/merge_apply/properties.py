@@ -1,5 +1,14 @@
 """Applying a property (attribute, child element, vendor extension) as UPSTREAM has it (mixed into Applier)."""
 
+from __future__ import annotations
+
+from typing import TYPE_CHECKING
+
+from lxml.etree import _Element
+
+if TYPE_CHECKING:
+    from procex.bpmn.merge_apply.state import ApplierLike
+
 from lxml import etree
 
 from procex.bpmn import kinds
@@ -11,9 +20,9 @@ from procex.bpmn.xml import local_name
 class Properties:
     """Makes a LOCAL element's attributes and children what UPSTREAM's are."""
 
-    def set_property(self, up_id, prop):
+    def set_property(self: ApplierLike, up_id: str, prop: str) -> None:
         """Make the LOCAL element's ``prop`` (a diff property path) what UPSTREAM's is."""
-        up_el, loc_el = self._up(up_id), self._el(self._local_of(up_id))
+        up_el, loc_el = self._up(up_id), self._need(self._local_of(up_id))
         if prop.startswith("extensionElements/"):
             return self._sync_extension(up_el, loc_el, prop[len("extensionElements/") :])
         if prop == "xsi:type":
@@ -37,7 +46,7 @@ class Properties:
             self._sync_children(up_el, loc_el, tag)
         return None
 
-    def _sync_children(self, up_el, loc_el, tag):
+    def _sync_children(self: ApplierLike, up_el: _Element, loc_el: _Element, tag: str) -> None:
         """Replace LOCAL's children with tag ``tag`` by copies of UPSTREAM's, in UPSTREAM's place."""
         old = [c for c in loc_el if c.tag == tag]
         anchor_index = loc_el.index(old[0]) if old else None
@@ -61,7 +70,7 @@ class Properties:
                 child.tail = loc_el.text
             self.ix.add_tree(child)
 
-    def _sync_extension(self, up_el, loc_el, tag):
+    def _sync_extension(self: ApplierLike, up_el: _Element, loc_el: _Element, tag: str) -> None:
         """One vendor element inside extensionElements (LOCAL's other extensions stay)."""
         ext_tag = BPMN + "extensionElements"
         up_ext, loc_ext = up_el.find(ext_tag), loc_el.find(ext_tag)
@@ -80,7 +89,7 @@ class Properties:
         if len(loc_ext) == 0:
             loc_el.remove(loc_ext)
 
-    def _sync_all(self, up_el, loc_el):
+    def _sync_all(self: ApplierLike, up_el: _Element, loc_el: _Element) -> None:
         """Take every attribute and every non-structural child from UPSTREAM (ids and flow ends
         stay LOCAL's): for a property the diff names in words only, and for ``adopt``."""
         keep = ("id", "sourceRef", "targetRef")
@@ -96,7 +105,7 @@ class Properties:
                     loc_el.attrib.pop(key, None)
                     continue
             loc_el.set(key, value)
-        tags = []
+        tags: list[str] = []
         for child in list(up_el) + list(loc_el):
             if isinstance(child.tag, str) and local_name(child.tag) not in STRUCTURAL and child.tag not in tags:
                 tags.append(child.tag)
@@ -104,7 +113,7 @@ class Properties:
             self._sync_children(up_el, loc_el, tag)
 
 
-def _attribute_named(prop, *els):
+def _attribute_named(prop: str, *els: _Element) -> str | None:
     """The attribute a diff property names, when it is one (plain or Clark name)."""
     name = prop[1:] if prop.startswith("@") else prop
     if any(name in el.attrib for el in els) or name in _KNOWN_ATTRIBUTES or name.startswith("{"):
@@ -152,10 +161,10 @@ _ALIASES = {
 }
 
 
-def _child_tags_named(prop, up_el, loc_el):
+def _child_tags_named(prop: str, up_el: _Element, loc_el: _Element) -> list[str]:
     """Clark tags of the children a diff property path is about: 'documentation',
     'conditionExpression', 'timerEventDefinition/timeDuration', 'multiInstanceLoopCharacteristics/@x'."""
-    present = []
+    present: list[str] = []
     for child in list(up_el) + list(loc_el):
         if isinstance(child.tag, str) and local_name(child.tag) not in STRUCTURAL and child.tag not in present:
             present.append(child.tag)

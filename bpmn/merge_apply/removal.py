@@ -1,5 +1,12 @@
 """Removing an element from LOCAL, and what would dangle without it (mixed into Applier)."""
 
+from __future__ import annotations
+
+from typing import TYPE_CHECKING
+
+if TYPE_CHECKING:
+    from procex.bpmn.merge_apply.state import ApplierLike
+
 from procex.bpmn import kinds
 from procex.bpmn.merge_apply.tree_index import inside
 from procex.bpmn.xml import local_name
@@ -10,12 +17,13 @@ _CONNECTORS = frozenset({"sequenceFlow", "messageFlow", "association", "conversa
 class Removal:
     """Removes LOCAL elements with their dangling flows, lane entries and diagram elements."""
 
-    def remove(self, local_id):
+    def remove(self: ApplierLike, local_id: str) -> list[str]:
         """Remove an element and what would dangle, as bpmn.edit.remove_element does."""
         el = self._el(local_id)
         if el is None:
             return []
-        removed, pending = [], [el]
+        removed: list[str] = []
+        pending = [el]
         while pending:
             el = pending.pop()
             if not self.ix.attached(el):

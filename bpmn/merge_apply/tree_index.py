@@ -1,30 +1,39 @@
 """TreeIndex: ids, shapes, edges and back-references of one BPMN tree, kept up to date edit by edit."""
 
+from __future__ import annotations
+
+from collections.abc import Callable
+
+from lxml.etree import _Element
+
 from procex.bpmn import kinds
 from procex.bpmn.merge_apply.names import BPMN, OMG_PREFIXES
-from procex.bpmn.model import shape_bounds
+from procex.bpmn.model import Bounds, shape_bounds
 from procex.bpmn.xml import local_name
 
 REF_ATTRS = ("sourceRef", "targetRef", "attachedToRef", "default", "processRef")
 _REF_TEXTS = frozenset({"flowNodeRef", "incoming", "outgoing", "sourceRef", "targetRef"})
 
 
-bounds_of = shape_bounds  # the model's own reading of dc:Bounds
+bounds_of: Callable[[_Element | None], Bounds | None] = shape_bounds  # the model's own reading of dc:Bounds
 
 
 class TreeIndex:
     """Ids, shapes, edges and back-references of one BPMN tree, updated as the merge edits it."""
 
-    def __init__(self, root):
+    def __init__(self, root: _Element) -> None:
         self.root = root
         self.rebuild()
 
-    def rebuild(self):
-        self.by_id, self.shapes, self.edges, self.refs = {}, {}, {}, {}
+    def rebuild(self) -> None:
+        self.by_id: dict[str, _Element] = {}
+        self.shapes: dict[str, list[_Element]] = {}  # BPMNShapes by the id they draw
+        self.edges: dict[str, list[_Element]] = {}
+        self.refs: dict[str, list[_Element]] = {}  # id -> elements referencing it
         for el in self.root.iter():
             self._add(el)
 
-    def _add(self, el):
+    def _add(self, el: _Element) -> None:
         tag = el.tag
         if not isinstance(tag, str) or not tag.startswith(OMG_PREFIXES):
             return
@@ -44,11 +53,11 @@ class TreeIndex:
         if kind in _REF_TEXTS and el.text and el.text.strip():
             self.refs.setdefault(el.text.strip(), []).append(el)
 
-    def add_tree(self, el):
+    def add_tree(self, el: _Element) -> None:
         for node in el.iter():
             self._add(node)
 
-    def drop_tree(self, el):
+    def drop_tree(self, el: _Element) -> None:
         for node in el.iter():
             if not isinstance(node.tag, str):
                 continue
@@ -62,20 +71,20 @@ class TreeIndex:
                     if lst and node in lst:
                         lst.remove(node)
 
-    def set_ref(self, el, attr, value):
+    def set_ref(self, el: _Element, attr: str, value: str) -> None:
         """Set a reference attribute and keep the back-references right."""
         el.set(attr, value)
         self.refs.setdefault(kinds.local_ref(value), []).append(el)
 
-    def attached(self, el):
+    def attached(self, el: _Element) -> bool:
         for ancestor in el.iterancestors():
             if ancestor is self.root:
                 return True
         return el is self.root
 
-    def users(self, ident):
+    def users(self, ident: str) -> list[_Element]:
         """Live elements that reference ``ident`` (attribute or reference text)."""
-        found = []
+        found: list[_Element] = []
         for el in self.refs.get(ident, ()):
             if el in found or not self.attached(el):
                 continue
@@ -85,40 +94,42 @@ class TreeIndex:
                 found.append(el)
         return found
 
-    def get(self, ident):
-        el = self.by_id.get(ident) if ident else None
+    def get(self, ident: str | None) -> _Element | None:
+        if not ident:
+            return None
+        el = self.by_id.get(ident)
         if el is not None and not self.attached(el):
             del self.by_id[ident]
             return None
         return el
 
-    def shape(self, ident):
+    def shape(self, ident: str) -> _Element | None:
         shapes = [s for s in self.shapes.get(ident, ()) if self.attached(s)]
         return shapes[0] if shapes else None
 
-    def bounds(self, ident):
+    def bounds(self, ident: str) -> Bounds | None:
         return bounds_of(self.shape(ident))
 
     # --- structure ---------------------------------------------------------------------------
-    def container(self, el):
+    def container(self, el: _Element) -> _Element | None:
         """The process or sub-process ``el`` stands in."""
         for ancestor in el.iterancestors():
             if local_name(ancestor.tag) in kinds.CONTAINERS and ancestor.tag.startswith(BPMN):
                 return ancestor
         return None
 
-    def process(self, el):
+    def process(self, el: _Element) -> _Element | None:
         for ancestor in [el] + list(el.iterancestors()):
             if ancestor.tag == BPMN + "process":
                 return ancestor
         return None
 
-    def lanes_of(self, ident):
+    def lanes_of(self, ident: str) -> list[_Element]:
         """Lanes listing the flow node, innermost first."""
         lanes = [r.getparent() for r in self.users(ident) if local_name(r.tag) == "flowNodeRef"]
         return sorted(lanes, key=lambda lane: -sum(1 for _ in lane.iterancestors()))
 
-    def participant_of(self, process_el):
+    def participant_of(self, process_el: _Element | None) -> _Element | None:
         if process_el is None:
             return None
         for user in self.users(process_el.get("id")):
@@ -126,9 +137,9 @@ class TreeIndex:
                 return user
         return None
 
-    def holders(self, el):
+    def holders(self, el: _Element) -> list[str]:
         """Ids of what frames an element, innermost first: lanes, its sub-process, its pool."""
-        out = []
+        out: list[str] = []
         kind = local_name(el.tag)
         if kind == "lane":
             parent = el.getparent().getparent()
@@ -145,6 +156,11 @@ class TreeIndex:
         return out
 
 
-def inside(el, ancestor):
+def id_of(el: _Element | None) -> str | None:
+    """The id of an element that may be missing."""
+    return None if el is None else el.get("id")
+
+
+def inside(el: _Element, ancestor: _Element) -> bool:
     """``el`` is ``ancestor`` or stands inside it."""
     return el is ancestor or any(a is ancestor for a in el.iterancestors())
