@@ -6,7 +6,9 @@ from procex.core.errors import ProcexError
 class BpmnReadError(ProcexError):
     """A file cannot be read as BPMN 2.0 at all (not XML, not BPMN, hostile, too large)."""
 
-    def __init__(self, message, source=None, line=None, column=None):
+    def __init__(
+        self, message: str, source: str | None = None, line: int | None = None, column: int | None = None
+    ) -> None:
         self.source = source
         self.line = line
         self.column = column

@@ -10,12 +10,18 @@ parameter spelled per language; anything else is formatted as it is.
 """
 
 import re
+from collections.abc import Iterable
 from dataclasses import dataclass, field
+from typing import Any
+
+from lxml.etree import _Element
 
 from procex.bpmn.findings import Finding
 from procex.bpmn.xml import local_name
 
 LANGS = ("de", "en")
+# A MESSAGES table: key -> {"de": template, "en": template}
+Messages = dict[str, dict[str, str]]
 _CAMEL = re.compile(r"(?<=[a-z])(?=[A-Z])")
 # Words for kinds whose split camelCase reads badly.
 _KIND_WORDS = {
@@ -76,7 +82,7 @@ _TRIGGER_WORDS_DE = {
 }
 
 
-def kind_words(kind, lang="en"):
+def kind_words(kind: str, lang: str = "en") -> str:
     """'userTask' -> 'user task' / 'Benutzeraufgabe'."""
     if lang == "de":
         from procex.bpmn.diff_text import TYPE_WORDS_DE
@@ -85,7 +91,7 @@ def kind_words(kind, lang="en"):
     return _KIND_WORDS.get(kind) or _CAMEL.sub(" ", kind).lower()
 
 
-def label(el):
+def label(el: _Element) -> str | None:
     """The element's name on one line, or None."""
     name = el.get("name")
     if name is None:
@@ -94,7 +100,7 @@ def label(el):
     return name or None
 
 
-def describe(el, kind=True, lang="en"):
+def describe(el: Any, kind: bool = True, lang: str = "en") -> str:
     """How a message names an element: "user task 'Antrag prüfen' (Task_1)", in German
     "Benutzeraufgabe „Antrag prüfen“ [Task_1]"; lxml element or view."""
     el = getattr(el, "el", el)
@@ -124,7 +130,7 @@ class Words:
     en: str
 
 
-def trigger_words(definition_kinds):
+def trigger_words(definition_kinds: Iterable[str]) -> Words:
     """Words(...) for event definition kinds: 'message, timer' / 'Nachricht, Timer'."""
     short = [k.replace("EventDefinition", "") for k in definition_kinds]
     return Words(de=", ".join(_TRIGGER_WORDS_DE.get(k, k) for k in short), en=", ".join(short))
@@ -167,7 +173,7 @@ class _Param:
         return format(value, spec)
 
 
-def say(messages, key, lang="de", /, **params):
+def say(messages: Messages, key: str, lang: str = "de", /, **params: object) -> str:
     """The message ``key`` of a MESSAGES table in ``lang`` (de or en), its parameters filled in."""
     if lang not in LANGS:
         raise ValueError(f"unknown language {lang!r}; use de or en")
@@ -178,7 +184,7 @@ def say(messages, key, lang="de", /, **params):
     return text
 
 
-def nearest_id(el):
+def nearest_id(el: _Element | None) -> str | None:
     """The id of the element or of its nearest ancestor that has one."""
     while el is not None:
         ident = el.get("id") if isinstance(el.tag, str) else None
@@ -194,7 +200,7 @@ def finding(rule, el, message, severity="warning"):
     return Finding(rule, message, severity, el.sourceline, nearest_id(el))
 
 
-def check_messages(messages, where):
+def check_messages(messages: Messages, where: str) -> None:
     """Every template has a German and an English text naming the same parameters."""
     import string
 

@@ -4,7 +4,17 @@ The text table's words and the help texts of the ``xsd`` and ``reference`` check
 or English; each lint rule brings its own help texts (bpmn/rules/).
 """
 
+from __future__ import annotations
+
+import os
+from collections.abc import Sequence
 from pathlib import Path
+from typing import TYPE_CHECKING, Any, Literal, TypedDict
+
+if TYPE_CHECKING:
+    from procex.bpmn.errors import BpmnReadError
+    from procex.bpmn.rules import LintConfig
+    from procex.bpmn.validate.report import Report
 
 XSD_HELP = (
     "The file does not match the OMG BPMN 2.0 XML Schema (BPMN20.xsd). Tools that validate on "
@@ -41,8 +51,23 @@ READ_HELP_DE = (
     "Nichts anderes wurde geprüft. Abhilfe: Speichern Sie das Modell erneut aus einem BPMN-Editor "
     "oder korrigieren Sie die in der Meldung genannte Stelle."
 )
-# Text report words: table header, severities, the total line.
-_TEXT = {
+
+
+class _Words(TypedDict):
+    """The text report's words in one language: table header, severities, the total line."""
+
+    header: tuple[str, str, str, str, str, str]
+    severity: dict[str, str]
+    file: tuple[str, str]
+    error: tuple[str, str]
+    warning: tuple[str, str]
+    info: tuple[str, str]
+    checked: str
+    failed: str
+    unreadable: str
+
+
+_TEXT: dict[str, _Words] = {
     "de": {
         "header": ("DATEI", "ZEILE", "ELEMENT", "SCHWERE", "REGEL", "MELDUNG"),
         "severity": {"error": "Fehler", "warning": "Warnung", "info": "Hinweis"},
@@ -68,11 +93,11 @@ _TEXT = {
 }
 
 
-def format_text(reports, unreadable=(), lang="de"):
+def format_text(reports: Sequence[Report], unreadable: Sequence[BpmnReadError] = (), lang: str = "de") -> str:
     """A table (file, line, element, severity, rule, message) and a total line, in German or English."""
     words = _TEXT[lang]
 
-    def count(n, word):
+    def count(n: int, word: Literal["file", "error", "warning", "info"]) -> str:
         return f"{n} {words[word][0 if n == 1 else 1]}"
 
     rows = [
@@ -87,7 +112,7 @@ def format_text(reports, unreadable=(), lang="de"):
         for r in reports
         for f in r.findings
     ]
-    lines = []
+    lines: list[str] = []
     if rows:
         header = words["header"]
         widths = [max(len(row[i]) for row in rows + [header]) for i in range(5)]
@@ -112,7 +137,7 @@ def format_text(reports, unreadable=(), lang="de"):
     return "\n".join(lines)
 
 
-def read_error_entry(error):
+def read_error_entry(error: BpmnReadError) -> dict[str, Any]:
     """The JSON file entry of a file that could not be read (a BpmnReadError): not ok, one error
     finding of rule ``not-readable`` with the reason, and the line and column when known."""
     finding = {
@@ -126,12 +151,12 @@ def read_error_entry(error):
     return {"path": error.source, "ok": False, "errors": 1, "warnings": 0, "findings": [finding]}
 
 
-def to_json(reports, unreadable=()):
+def to_json(reports: Sequence[Report], unreadable: Sequence[BpmnReadError] = ()) -> dict[str, Any]:
     """``{"files": [...]}``: the checked files, then one entry per file that could not be read."""
     return {"files": [r.to_dict() for r in reports] + [read_error_entry(e) for e in unreadable]}
 
 
-def _rule_descriptor(rule_id, rules_used, lang="de"):
+def _rule_descriptor(rule_id: str, rules_used: dict[str, str], lang: str = "de") -> dict[str, Any]:
     from procex.bpmn import rules as lint
 
     de = lang == "de"
@@ -157,15 +182,15 @@ def _rule_descriptor(rule_id, rules_used, lang="de"):
     }
 
 
-def _artifact_uri(path):
+def _artifact_uri(path: str | os.PathLike[str] | None) -> str:
     if not path:
         return "unknown"
     p = Path(path)
     return p.as_uri() if p.is_absolute() else p.as_posix()
 
 
-def _read_location(error, index):
-    physical = {"artifactLocation": {"uri": _artifact_uri(error.source), "index": index}}
+def _read_location(error: BpmnReadError, index: int) -> dict[str, Any]:
+    physical: dict[str, Any] = {"artifactLocation": {"uri": _artifact_uri(error.source), "index": index}}
     if error.line:
         physical["region"] = {"startLine": error.line}
         if error.column:
@@ -173,7 +198,13 @@ def _read_location(error, index):
     return {"physicalLocation": physical}
 
 
-def to_sarif(reports, rules=None, config=None, lang="de", unreadable=()):
+def to_sarif(
+    reports: Sequence[Report],
+    rules: str | None = None,
+    config: LintConfig | None = None,
+    lang: str = "de",
+    unreadable: Sequence[BpmnReadError] = (),
+) -> dict[str, Any]:
     """A SARIF 2.1.0 log: one run, the rules that were applied (with help texts in ``lang``; the
     results' messages are the findings' own), one result per finding with its file and line, and
     the element id as logical location.
@@ -200,13 +231,13 @@ def to_sarif(reports, rules=None, config=None, lang="de", unreadable=()):
         rule_ids.append(READ_RULE)
     index = {rule_id: i for i, rule_id in enumerate(rule_ids)}
     artifacts = [{"location": {"uri": _artifact_uri(r.path)}} for r in reports]
-    results = []
+    results: list[dict[str, Any]] = []
     for i, report in enumerate(reports):
         for f in report.findings:
-            physical = {"artifactLocation": {"uri": _artifact_uri(report.path), "index": i}}
+            physical: dict[str, Any] = {"artifactLocation": {"uri": _artifact_uri(report.path), "index": i}}
             if f.line:
                 physical["region"] = {"startLine": f.line}
-            location = {"physicalLocation": physical}
+            location: dict[str, Any] = {"physicalLocation": physical}
             if f.element:
                 location["logicalLocations"] = [{"name": f.element, "kind": "element"}]
             results.append(
@@ -218,7 +249,7 @@ def to_sarif(reports, rules=None, config=None, lang="de", unreadable=()):
                     "locations": [location],
                 }
             )
-    notifications = []
+    notifications: list[dict[str, Any]] = []
     for error in unreadable:
         artifacts.append({"location": {"uri": _artifact_uri(error.source)}})
         location = _read_location(error, len(artifacts) - 1)
@@ -239,7 +270,7 @@ def to_sarif(reports, rules=None, config=None, lang="de", unreadable=()):
                 "associatedRule": {"id": READ_RULE, "index": index[READ_RULE]},
             }
         )
-    invocation = {"executionSuccessful": not unreadable, "exitCode": exit_status(reports, unreadable)}
+    invocation: dict[str, Any] = {"executionSuccessful": not unreadable, "exitCode": exit_status(reports, unreadable)}
     if notifications:
         invocation["toolExecutionNotifications"] = notifications
     return {

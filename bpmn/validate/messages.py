@@ -4,12 +4,14 @@ See bpmn/rules/_util.py for how parameters are named; each lint rule keeps its o
 module. ``say`` puts one message into words in the chosen language.
 """
 
+from lxml.etree import _Element
+
 from procex.bpmn import kinds
-from procex.bpmn.rules._util import Words, check_messages, describe, label, trigger_words
+from procex.bpmn.rules._util import Messages, Words, check_messages, describe, label, trigger_words
 from procex.bpmn.rules._util import say as _say_in
 from procex.bpmn.xml import BPMN_NS, BPMNDI_NS, local_name
 
-MESSAGES = {
+MESSAGES: Messages = {
     # schema (xsd): "{where}: {reason}; {hint}", reason as xmlschema gives it
     "xsd": {"de": "{where}: {reason}; {hint}", "en": "{where}: {reason}; {hint}"},
     "xsd-at-path": {"de": "{reason} (bei {path})", "en": "{reason} (at {path})"},
@@ -199,7 +201,7 @@ GROUP_WORDS = {
 }
 
 
-def say(key, lang, /, **params):
+def say(key: str, lang: str, /, **params: object) -> str:
     """The message ``key`` of this table in ``lang`` (de or en), with ``params`` filled in."""
     return _say_in(MESSAGES, key, lang, **params)
 
@@ -238,7 +240,7 @@ SELF_NAMED = (
 _OMG = (f"{{{BPMN_NS}}}", f"{{{BPMNDI_NS}}}")
 
 
-def self_named(el):
+def self_named(el: _Element) -> bool:
     """Whether a message can name ``el`` alone: a flow element, pool, lane, process, global
     element, shape or edge, or an element with a label; not an unnamed event definition, loop
     characteristics, data association …"""
@@ -250,7 +252,7 @@ def self_named(el):
     return parent is not None and local_name(parent.tag) == "definitions"
 
 
-def owner_of(el):
+def owner_of(el: _Element) -> _Element | None:
     """The nearest ancestor a message can name by itself (``self_named``), else the nearest one
     with an id, else None."""
     parent = el.getparent()
@@ -264,7 +266,7 @@ def owner_of(el):
     return with_id
 
 
-def _child_words(el, lang):
+def _child_words(el: _Element, lang: str) -> str:
     """An element described alone; an event definition by its trigger ('Ereignisdefinition (Fehler)')."""
     kind = local_name(el.tag)
     if lang == "de" and kind in kinds.EVENT_DEFINITIONS:
@@ -274,7 +276,7 @@ def _child_words(el, lang):
     return describe(el, lang=lang)
 
 
-def named(el):
+def named(el: _Element) -> _Element | Words:
     """A message parameter for ``el``: the element itself when it names itself, else its
     description with the flow element (pool, lane …) that carries it, in both languages:
     "error event definition (Def_1) in boundary event 'Prüfung gescheitert' (Fail_1)" /

@@ -1,5 +1,7 @@
 """What the reference checks need, gathered in one pass over a BPMN tree (``ReferenceIndex``)."""
 
+from lxml.etree import _Element
+
 from procex.bpmn import kinds
 from procex.bpmn.xml import BPMN_NS, BPMNDI_NS
 
@@ -20,11 +22,18 @@ class ReferenceIndex:
     model's lazy indexes, which build views, bounds and buckets the checks do not need;
     bench/validate.py measures it."""
 
-    def __init__(self, root):
-        self.by_id, self.duplicates = {}, []
-        self.refs, self.texts = [], []  # (element, attribute, value); elements whose text is a reference
-        self.sequence_flows, self.message_flows, self.processes, self.defaults = [], [], [], []
-        self.drawn, self.planes, self.pool_of_process = set(), set(), {}
+    def __init__(self, root: _Element) -> None:
+        self.by_id: dict[str, _Element] = {}
+        self.duplicates: list[_Element] = []
+        self.refs: list[tuple[_Element, str, str]] = []  # (element, attribute, value)
+        self.texts: list[_Element] = []  # elements whose text is a reference
+        self.sequence_flows: list[_Element] = []
+        self.message_flows: list[_Element] = []
+        self.processes: list[_Element] = []
+        self.defaults: list[_Element] = []
+        self.drawn: set[str] = set()  # ids a BPMNShape/BPMNEdge draws
+        self.planes: set[str] = set()  # ids a BPMNPlane draws
+        self.pool_of_process: dict[str, _Element] = {}
         by_id, refs, texts, attributes, text_tags = self.by_id, self.refs, self.texts, _ATTRIBUTES, _TEXT_TAGS
         lists = {SEQUENCE_FLOW: self.sequence_flows, MESSAGE_FLOW: self.message_flows, PROCESS: self.processes}
         for el in root.iter(_BPMN + "*", _BPMNDI + "*"):
@@ -54,5 +63,5 @@ class ReferenceIndex:
                 if bucket is not None:
                     bucket.append(el)
 
-    def get(self, ref):
+    def get(self, ref: str | None) -> _Element | None:
         return self.by_id.get(kinds.local_ref(ref)) if ref else None

@@ -6,7 +6,10 @@ message flows join two pools, and diagram shapes match elements (when the file h
 flow elements without any shape are warned about).
 """
 
+from collections.abc import Iterator
 from typing import Any
+
+from lxml.etree import _Element
 
 from procex.bpmn import kinds
 from procex.bpmn.findings import Finding
@@ -95,7 +98,7 @@ def reference_findings(root: Any, lang: str = "de") -> list[Finding]:
     return found
 
 
-def _in_extension(el):
+def _in_extension(el: _Element) -> bool:
     """Inside extensionElements or di:extension, where vendors may reuse BPMN names freely."""
     parent = el.getparent()
     while parent is not None:
@@ -105,11 +108,20 @@ def _in_extension(el):
     return False
 
 
-def _fix(name, fallback, lang):
+def _fix(name: str, fallback: str, lang: str) -> str:
     return say(FIX_KEYS.get(name, fallback), lang, name=name)
 
 
-def _check_ref(by_id, tns, el, owner_tag, name, value, owner=None, lang="de"):
+def _check_ref(
+    by_id: dict[str, _Element],
+    tns: str | None,
+    el: _Element,
+    owner_tag: str,
+    name: str,
+    value: str,
+    owner: _Element | None = None,
+    lang: str = "de",
+) -> Finding | None:
     """None when ``value`` resolves to an element of an expected kind; else a Finding."""
     owner = owner if owner is not None else el
     value = value.strip()
@@ -186,7 +198,7 @@ def _check_ref(by_id, tns, el, owner_tag, name, value, owner=None, lang="de"):
     )
 
 
-def _group(expected):
+def _group(expected: frozenset[str]) -> str:
     if expected <= _INTERACTION_NODES and "participant" in expected:
         return "interaction"
     if expected <= kinds.FLOW_NODES:
@@ -196,8 +208,8 @@ def _group(expected):
     return "other"
 
 
-def _duplicate_ids(index, lang):
-    found = []
+def _duplicate_ids(index: ReferenceIndex, lang: str) -> list[Finding]:
+    found: list[Finding] = []
     for el in index.duplicates:
         ident = el.get("id")
         first = index.by_id[ident]
@@ -213,8 +225,8 @@ def _duplicate_ids(index, lang):
     return found
 
 
-def _default_flows(index, lang):
-    found = []
+def _default_flows(index: ReferenceIndex, lang: str) -> list[Finding]:
+    found: list[Finding] = []
     for node in index.defaults:
         flow = index.get(node.get("default"))
         if flow is None or flow.tag != SEQUENCE_FLOW:
@@ -233,8 +245,8 @@ def _default_flows(index, lang):
     return found
 
 
-def _crossing_sequence_flows(index, lang):
-    found = []
+def _crossing_sequence_flows(index: ReferenceIndex, lang: str) -> list[Finding]:
+    found: list[Finding] = []
     for flow in index.sequence_flows:
         container = flow.getparent()
         for end in ("sourceRef", "targetRef"):
@@ -256,7 +268,7 @@ def _crossing_sequence_flows(index, lang):
     return found
 
 
-def _pool_of(index, el):
+def _pool_of(index: ReferenceIndex, el: _Element) -> _Element | None:
     if el.tag == PARTICIPANT:
         return el
     process = el
@@ -265,8 +277,8 @@ def _pool_of(index, el):
     return None if process is None else index.pool_of_process.get(process.get("id"))
 
 
-def _message_flows_in_one_pool(index, lang):
-    found = []
+def _message_flows_in_one_pool(index: ReferenceIndex, lang: str) -> list[Finding]:
+    found: list[Finding] = []
     for flow in index.message_flows:
         ends = [index.get(flow.get(e)) for e in ("sourceRef", "targetRef")]
         if None in ends:
@@ -288,14 +300,14 @@ def _message_flows_in_one_pool(index, lang):
 _DRAWN = kinds.FLOW_NODES | {"sequenceFlow", "dataObjectReference", "dataStoreReference"}
 
 
-def _elements_without_shape(index, lang):
+def _elements_without_shape(index: ReferenceIndex, lang: str) -> list[Finding]:
     """Warnings for flow elements no diagram draws (only when the file has a diagram).
 
     Children of a sub-process none of whose children is drawn are left alone: many tools draw
     a collapsed sub-process as a box only."""
     if not index.drawn:
         return []
-    found = []
+    found: list[Finding] = []
     for process in index.processes:
         for el in _walk_drawn(process, index.drawn, index.planes):
             ident = el.get("id")
@@ -304,7 +316,7 @@ def _elements_without_shape(index, lang):
     return found
 
 
-def _walk_drawn(container, drawn, planes):
+def _walk_drawn(container: _Element, drawn: set[str], planes: set[str]) -> Iterator[_Element]:
     for child in container:
         if not isinstance(child.tag, str) or not child.tag.startswith(_BPMN):
             continue

@@ -1,7 +1,7 @@
 """Validate one model (schema, references, lint rules) or several files with one configuration."""
 
 import os
-from collections.abc import Iterable, Mapping
+from collections.abc import Iterable, Mapping, Sequence
 from pathlib import Path
 from typing import Any
 
@@ -113,7 +113,7 @@ def validate_paths(
     return reports, unreadable
 
 
-def exit_status(reports: list[Report], unreadable: list[BpmnReadError]) -> int:
+def exit_status(reports: Sequence[Report], unreadable: Sequence[BpmnReadError]) -> int:
     """0 without errors, 1 with errors, 2 when a file could not be read."""
     if unreadable:
         return 2

@@ -14,14 +14,21 @@ must not validate two documents at once. The time that lock is held is bounded b
 limits and by stopping after _MAX_XSD_FINDINGS errors.
 """
 
+from __future__ import annotations
+
 import queue
 import re
 import threading
+from collections.abc import Generator, Iterable, Iterator
 from functools import lru_cache
 from itertools import islice
-from typing import Any
+from typing import TYPE_CHECKING, Any, cast
 
 from lxml import etree
+from lxml.etree import _Element, _ElementTree
+
+if TYPE_CHECKING:
+    from xmlschema import XMLSchema, XMLSchemaValidationError
 
 from procex.bpmn.findings import Finding
 from procex.bpmn.rules._util import Words, describe, nearest_id
@@ -53,7 +60,7 @@ _COUNT_ELEMENTS = etree.XPath("count(//*)")
 _COUNT_ATTRIBUTES = etree.XPath("count(//@*)")
 
 
-def _compile_lxml_schema():
+def _compile_lxml_schema() -> etree.XMLSchema:
     from procex.schemas import BPMN_XSD
 
     parser = etree.XMLParser(resolve_entities=False, no_network=True)
@@ -61,14 +68,14 @@ def _compile_lxml_schema():
 
 
 @lru_cache(maxsize=1)
-def lxml_schema():
+def lxml_schema() -> etree.XMLSchema:
     """The OMG BPMN 2.0 schema for libxml2, compiled once per process (about 25 ms), for a caller
     that validates in one thread; schema_findings takes its own from a pool."""
     return _compile_lxml_schema()
 
 
 @lru_cache(maxsize=1)
-def xmlschema_schema():
+def xmlschema_schema() -> XMLSchema:
     """The same schema for xmlschema (built once, only when a file fails the lxml gate)."""
     import xmlschema
 
@@ -77,7 +84,7 @@ def xmlschema_schema():
     return xmlschema.XMLSchema(str(BPMN_XSD), allow="local")
 
 
-def _size(tree):
+def _size(tree: _ElementTree) -> tuple[int, int, int]:
     """(elements, attributes, most children of one element) of ``tree``."""
     return (
         int(_COUNT_ELEMENTS(tree)),
@@ -86,7 +93,7 @@ def _size(tree):
     )
 
 
-def _gate(tree, reparse=False):
+def _gate(tree: _ElementTree, reparse: bool = False) -> list[tuple[int | None, str]]:
     """libxml2's verdict: [] when the schema accepts ``tree``, else [(line, message)]."""
     try:
         schema = _lxml_schemas.get_nowait()
@@ -138,11 +145,11 @@ def schema_findings(tree: Any, lang: str = "de") -> list[Finding]:
     return errors
 
 
-def _de(text):
+def _de(text: str) -> str:
     return text.replace(",", ".")  # 12.345: German digit grouping
 
 
-def _gate_findings(gate_log, lang):
+def _gate_findings(gate_log: list[tuple[int | None, str]], lang: str) -> list[Finding]:
     findings = [
         Finding("xsd", _tidy(message), "error", line or None, None) for line, message in gate_log[:_MAX_XSD_FINDINGS]
     ]
@@ -151,10 +158,14 @@ def _gate_findings(gate_log, lang):
     return findings
 
 
-def _iter_xmlschema_errors(tree, lang):
+def _iter_xmlschema_errors(tree: _ElementTree, lang: str) -> Iterator[Finding]:
     """Findings for xmlschema's first _MAX_XSD_FINDINGS errors (one per cause), and a note if there
     are more; xmlschema stops there (its errors are read lazily)."""
-    raw = xmlschema_schema().iter_errors(tree, use_location_hints=False)
+    # iter_errors is a generator (typed as an Iterator): closed so xmlschema stops reading
+    raw = cast(
+        "Generator[XMLSchemaValidationError, None, None]",
+        xmlschema_schema().iter_errors(tree, use_location_hints=False),
+    )
     try:
         errors = list(islice(_one_per_cause(raw), _MAX_XSD_FINDINGS + 1))
     finally:
@@ -165,14 +176,14 @@ def _iter_xmlschema_errors(tree, lang):
         yield Finding("xsd", say("xsd-too-many", lang, count=_MAX_XSD_FINDINGS), "error", None, None)
 
 
-def _reason(error):
+def _reason(error: XMLSchemaValidationError) -> str:
     return error.reason or error.message or "invalid"
 
 
 _ATTRIBUTE = re.compile(r"attribute ([^\s=]+)=")
 
 
-def _one_per_cause(errors):
+def _one_per_cause(errors: Iterable[XMLSchemaValidationError]) -> Iterator[XMLSchemaValidationError]:
     """xmlschema's errors without dangling IDREFs (the reference checks report those at their
     element), one per element or attribute and cause, in document order; lazily, so that reading
     stops when the caller has enough.
@@ -184,7 +195,9 @@ def _one_per_cause(errors):
     errors are held back until xmlschema moves on to another element (xmlschema reports the two
     causes of one value together).
     """
-    where, held, current = {}, [], None
+    where: dict[tuple[object, ...], tuple[list[XMLSchemaValidationError], int]] = {}
+    held: list[XMLSchemaValidationError] = []
+    current = None
     for error in errors:
         reason = _reason(error)
         if reason.startswith("IDREF "):
@@ -212,7 +225,7 @@ _CLARK = re.compile(r"\{([^}]*)\}([\w.-]+)")
 _PREFIX_OF = {BPMN_NS: "bpmn", BPMNDI_NS: "bpmndi", DI_NS: "di", DC_NS: "dc", XSD_NS: "xsd"}
 
 
-def _tidy(text):
+def _tidy(text: str) -> str:
     """Clark names as prefixed names, and no libxml2 noise."""
     text = _CLARK.sub(
         lambda m: (
@@ -225,7 +238,7 @@ def _tidy(text):
     return text.strip().rstrip(".")
 
 
-def _xsd_finding(error, reason, lang):
+def _xsd_finding(error: XMLSchemaValidationError, reason: str, lang: str) -> Finding:
     elem = error.elem
     target = elem
     index = getattr(error, "index", None)
@@ -244,7 +257,7 @@ def _xsd_finding(error, reason, lang):
     return Finding("xsd", text, "error", target.sourceline, nearest_id(target))
 
 
-def _where(el, lang):
+def _where(el: _Element, lang: str) -> str:
     """How an xsd finding names where it is: the element itself when it names itself ("user task
     'X' (id)"); an event definition or other child with an id together with its flow element
     ("timer event definition (T1) in boundary event 'Frist' (B1)"); an element without id by its
@@ -257,7 +270,7 @@ def _where(el, lang):
     return say("xsd-inside", lang, tag=tag, owner=owner) if owner is not None else tag
 
 
-def _xsd_hint(reason, parent, target):
+def _xsd_hint(reason: str, parent: _Element, target: _Element) -> str:
     """The key of the hint for an xmlschema reason."""
     if "duplicated xs:ID" in reason:
         return "hint-duplicate-id"
@@ -276,18 +289,20 @@ def _xsd_hint(reason, parent, target):
     return "hint-other"
 
 
-def _missing_child(reason):
+def _missing_child(reason: str) -> str | Words:
     missing = re.search(r"Tag '([^']+)' expected", reason)
     if missing:
         return f"<{_tidy(missing.group(1))}>"
     return Words(de="das fehlende Kindelement", en="the missing child element")
 
 
-def _crash_findings(tree, crash, gate_log, lang):
+def _crash_findings(
+    tree: _ElementTree, crash: Exception, gate_log: list[tuple[int | None, str]], lang: str
+) -> list[Finding]:
     """xmlschema could not process the file (e.g. an xsi:type with an undeclared prefix): report
     the cause in words and fall back to libxml2's error list."""
     text = str(crash).strip().strip('"')
-    findings = []
+    findings: list[Finding] = []
     undeclared = _undeclared_xsi_types(tree)
     for el, value in undeclared:
         findings.append(
@@ -321,8 +336,8 @@ def _crash_findings(tree, crash, gate_log, lang):
 _XSI_TYPE = "{http://www.w3.org/2001/XMLSchema-instance}type"
 
 
-def _undeclared_xsi_types(tree):
-    found = []
+def _undeclared_xsi_types(tree: _ElementTree) -> list[tuple[_Element, str]]:
+    found: list[tuple[_Element, str]] = []
     for el in tree.getroot().iter():
         value = el.get(_XSI_TYPE) if isinstance(el.tag, str) else None
         if value and ":" in value and value.split(":", 1)[0] not in el.nsmap:
