@@ -8,13 +8,18 @@ says what arrived; a manifest must follow the manifest schema and be the one ask
 """
 
 import json
-from typing import NamedTuple
+from collections.abc import Iterator, Sequence
+from typing import Any, NamedTuple
+
+import requests
 
 from procex.core.errors import ProcexError
 from procex.core.terminal import printable
 from procex.exchange.library import error_codes, package
 
 CHUNK = 1 << 16
+# (name, type or types): a field an answer must have, and what it must be
+Field = tuple[str, type | tuple[type, ...]]
 UNUSABLE = error_codes.UNUSABLE_ANSWER  # LibraryError.code of an answer the client refuses
 
 
@@ -31,7 +36,7 @@ class AnswerLimits(NamedTuple):
     error: int = 64 << 10  # the body of an error answer
 
 
-def size_text(count):
+def size_text(count: int) -> str:
     for unit, size in (("GiB", 1 << 30), ("MiB", 1 << 20), ("KiB", 1 << 10)):
         if count >= size:
             return f"{count / size:.1f} {unit}"
@@ -41,15 +46,17 @@ def size_text(count):
 class AnswerTooLargeError(ProcexError):
     """Raised by read_capped; the client turns it into its sentence."""
 
-    def __init__(self, limit, announced=None):
+    def __init__(self, limit: int, announced: int | None = None) -> None:
         super().__init__(f"over {size_text(limit)}")
         self.limit = limit
         self.announced = announced
 
 
-def announced_length(response):
+def announced_length(response: requests.Response) -> int | None:
     """The Content-Length the answer announced, or None (none, or not a number)."""
     value = response.headers.get("Content-Length")
+    if value is None:
+        return None
     try:
         length = int(value)
     except (TypeError, ValueError):
@@ -57,7 +64,7 @@ def announced_length(response):
     return length if length >= 0 else None
 
 
-def read_capped(response, limit):
+def read_capped(response: requests.Response, limit: int) -> bytes:
     """The body of ``response`` (a streamed requests response), at most ``limit`` bytes; raises
     AnswerTooLargeError when it announces or sends more, after reading at most limit + one piece."""
     announced = announced_length(response)
@@ -71,7 +78,7 @@ def read_capped(response, limit):
     return bytes(body)
 
 
-def iter_lines_capped(response, line_limit, total_limit):
+def iter_lines_capped(response: requests.Response, line_limit: int, total_limit: int) -> Iterator[bytes]:
     """The non-empty lines of a streamed answer, each at most ``line_limit`` bytes, all together at
     most ``total_limit``; raises AnswerTooLargeError (with ``limit`` the one that was passed)."""
     announced = announced_length(response)
@@ -95,7 +102,7 @@ def iter_lines_capped(response, line_limit, total_limit):
         yield pending
 
 
-def parse_json(data, what):
+def parse_json(data: bytes, what: str) -> Any:  # JSON from the library: checked by the caller
     """``data`` as JSON; UnusableAnswerError naming what arrived instead."""
     try:
         return json.loads(data)
@@ -109,7 +116,7 @@ class AnswerProblemError(ProcexError):
     """What is wrong with an answer, without the who and the what-to-do (the client adds them)."""
 
 
-def expect_object(value, what, fields=()):
+def expect_object(value: Any, what: str, fields: Sequence[Field] = ()) -> dict[str, Any]:
     """``value`` when it is a JSON object whose ``fields`` (name, type or tuple of types) have the
     types the client relies on; else AnswerProblemError."""
     if not isinstance(value, dict):
@@ -122,7 +129,7 @@ def expect_object(value, what, fields=()):
     return value
 
 
-def _kind(value):
+def _kind(value: object) -> str:
     if isinstance(value, bool):
         return "true/false"
     return {dict: "a JSON object", list: "a JSON list", str: "a string", int: "a number", float: "a number"}.get(
@@ -130,7 +137,7 @@ def _kind(value):
     )
 
 
-def check_manifest(manifest, asked):
+def check_manifest(manifest: Any, asked: package.Ref) -> package.Manifest:
     """The manifest the library sent for ``asked`` (a Ref; version None means the latest), when it
     follows the schema and is the one asked for; else AnswerProblemError saying what is wrong."""
     if not isinstance(manifest, dict):

@@ -22,7 +22,7 @@ import ipaddress
 import json
 import os
 import time
-from collections.abc import Iterable
+from collections.abc import Callable, Iterable, Sequence
 from typing import Any, NamedTuple
 
 import requests
@@ -37,6 +37,7 @@ from procex.exchange.library.answers import (
     AnswerLimits,
     AnswerProblemError,
     AnswerTooLargeError,
+    Field,
     announced_length,
     check_manifest,
     expect_object,
@@ -47,6 +48,8 @@ from procex.exchange.library.answers import (
 )
 from procex.exchange.library.transport import LibrarySession, RedirectError, answer_deadline
 
+# progress(fetched, total): called as a download goes on
+Progress = Callable[[int, int], object]
 USER_AGENT = "procex/0.1 (+https://example.invalid/procex)"
 RETRY_STATUSES = {502, 503, 504}
 
@@ -62,7 +65,7 @@ class Timeouts(NamedTuple):
     total: float = 60.0
 
     @classmethod
-    def of(cls, value):
+    def of(cls, value: "Timeouts | float | Sequence[float] | None") -> "Timeouts":
         """Timeouts from None (the defaults), a number (the total: connect 10 s and read 30 s at
         most that, read half of it when that is more, so that a larger total also waits longer
         for a slow answer), a (connect, read) or (connect, read, total) tuple, or Timeouts."""
@@ -87,22 +90,22 @@ MIN_ATTEMPT = 0.2  # seconds: no further attempt when less than this is left of 
 _BROKEN_BODY = (requests.ConnectionError, requests.Timeout, requests.exceptions.ChunkedEncodingError)
 
 
-def _seconds(value):
+def _seconds(value: float) -> str:
     return f"{value:.1f} s" if value < 10 else f"{value:.0f} s"
 
 
-def _attempts(count):
+def _attempts(count: int) -> str:
     return "1 attempt" if count == 1 else f"{count} attempts"
 
 
-def _why_broken(error, response):
+def _why_broken(error: Exception, response: requests.Response) -> str:
     """Why reading an answer failed: the library fell silent, or the connection went."""
     if isinstance(error, requests.Timeout) or "timed out" in str(error).lower():
-        return f"no data for {_seconds(response.pause_limit)}"
+        return f"no data for {_seconds(response.pause_limit)}"  # type: ignore[attr-defined]  # set by _allow_pauses
     return "the connection was closed"
 
 
-def _allow_pauses(response, seconds, attempt_read):
+def _allow_pauses(response: requests.Response, seconds: float, attempt_read: float) -> None:
     """Once an answer has started, let its body pause up to ``seconds`` between pieces: the
     attempt's read timeout (``attempt_read``) may have been shortened to what was left of the
     call's deadline, which bounds the wait for an answer, not how long a flowing one may take.
@@ -113,11 +116,12 @@ def _allow_pauses(response, seconds, attempt_read):
     sock = getattr(getattr(raw, "connection", None), "sock", None)
     if sock is None:
         sock = getattr(getattr(getattr(getattr(raw, "_fp", None), "fp", None), "raw", None), "_sock", None)
+    limit = attempt_read
     if sock is not None and hasattr(sock, "settimeout"):
         sock.settimeout(seconds)
-        response.pause_limit = seconds
-    else:
-        response.pause_limit = attempt_read
+        limit = seconds
+    # An attribute of the answer, so that whoever reads its body can say how long a pause was allowed.
+    response.pause_limit = limit  # type: ignore[attr-defined]  # requests.Response takes no declared extras
 
 
 UNREACHABLE = error_codes.UNREACHABLE  # LibraryError.code when no answer came (no connection, timeout)
@@ -125,7 +129,7 @@ INSECURE_URL = error_codes.INSECURE_URL  # LibraryError.code when a token would 
 ALLOW_HTTP_ENV = "PROCEX_ALLOW_HTTP"  # host names (comma-separated) that may get a token over http://
 
 
-def is_loopback(host):
+def is_loopback(host: str | None) -> bool:
     """True for localhost, 127.0.0.0/8 and ::1 (also as ::ffff:127.x.y.z): this computer only."""
     host = (host or "").strip("[]").lower()
     if host == "localhost":
@@ -138,7 +142,7 @@ def is_loopback(host):
     return address.is_loopback or (mapped is not None and mapped.is_loopback)
 
 
-def insecure_token_url(base_url, allowed_hosts=()):
+def insecure_token_url(base_url: str, allowed_hosts: Iterable[str] | set[str] = ()) -> str | None:
     """The host name when a token must not be sent to ``base_url`` (plain http:// to another
     computer that is not in ``allowed_hosts``), else None. The URL is read as urllib.parse and as
     urllib3 (which requests connects with) read it; where they differ, both must be safe."""
@@ -157,7 +161,7 @@ def insecure_token_url(base_url, allowed_hosts=()):
     return next((host for host in unsafe if host), None) or hosts[0] or base_url
 
 
-def allowed_http_hosts(value=None):
+def allowed_http_hosts(value: str | None = None) -> set[str]:
     """Host names from PROCEX_ALLOW_HTTP (or ``value``): 'a.intern, b.intern' -> {'a.intern', 'b.intern'}."""
     value = os.environ.get(ALLOW_HTTP_ENV, "") if value is None else value
     return {host.strip().lower() for host in value.split(",") if host.strip()}
@@ -195,7 +199,7 @@ class UnusableAnswerError(LibraryError):
     exit_code = 2
 
 
-def _sentence(status, error, url, action, member=None):
+def _sentence(status: int, error: dict[str, Any] | None, url: str, action: str, member: str | None = None) -> str:
     """Turn an error answer into a sentence for a person. The decision is by status and error
     code; the library's message (and details) are only quoted, through printable()."""
     error = error or {}
@@ -240,7 +244,7 @@ def _sentence(status, error, url, action, member=None):
     return f"{action} failed with HTTP {status}: {message}"
 
 
-def _detail_text(detail):
+def _detail_text(detail: object) -> str:
     if isinstance(detail, dict):
         where = detail.get("line")
         elem = detail.get("element")
@@ -250,7 +254,7 @@ def _detail_text(detail):
     return printable(detail)[:500]
 
 
-def _error_of(body):
+def _error_of(body: bytes) -> dict[str, Any]:
     """The {"code", "message", "details"} of an error answer's body (bytes), as far as it has one."""
     try:
         error = json.loads(body).get("error")
@@ -267,7 +271,7 @@ def _error_of(body):
 
 _OPTIONAL_LIST = (list, type(None))
 # The fields of an index line the client and `procex suggest` rely on, with their types.
-INDEX_FIELDS = (
+INDEX_FIELDS: tuple[Field, ...] = (
     ("publisher", str),
     ("slug", str),
     ("latest", (str, type(None))),
@@ -323,11 +327,11 @@ class LibraryClient:
         if token:
             self.session.headers["Authorization"] = f"Bearer {token}"
 
-    def close(self):
+    def close(self) -> None:
         self.session.close()
 
     # --- plumbing -----------------------------------------------------------------------------
-    def _unusable(self, action, problem):
+    def _unusable(self, action: str, problem: str) -> UnusableAnswerError:
         return UnusableAnswerError(
             f"the library at {self.base_url} sent an answer procex cannot use while trying to {action}: "
             f"{problem}; nothing was written (check [library] url in procex.toml; if it is right, "
@@ -335,13 +339,15 @@ class LibraryClient:
             code=UNUSABLE,
         )
 
-    def _too_large(self, action, what, error):
+    def _too_large(self, action: str, what: str, error: AnswerTooLargeError) -> UnusableAnswerError:
         announced = f" (it announced {size_text(error.announced)})" if error.announced is not None else ""
         return self._unusable(
             action, f"{what} is larger than {size_text(error.limit)}, the most procex reads{announced}"
         )
 
-    def _send(self, method, url, action, wait, deadline, **kwargs):
+    def _send(
+        self, method: str, url: str, action: str, wait: tuple[float, float], deadline: float, **kwargs: Any
+    ) -> requests.Response:
         """One attempt: the answer's head (status line and headers) must be complete within the
         attempt's wait and by the call's ``deadline``, however slowly it trickles. Transport
         failures other than timeouts and connection errors (a bad URL, a redirect elsewhere) end
@@ -363,7 +369,17 @@ class LibraryClient:
         except requests.RequestException as error:
             raise self._unusable(action, f"the HTTP exchange failed ({type(error).__name__})") from None
 
-    def _request(self, method, path, action, expect=(200,), stream=False, deadline=None, limit=None, **kwargs):
+    def _request(
+        self,
+        method: str,
+        path: str,
+        action: str,
+        expect: tuple[int, ...] = (200,),
+        stream: bool = False,
+        deadline: float | None = None,
+        limit: int | None = None,
+        **kwargs: Any,
+    ) -> requests.Response:
         """One call. Its attempts (GET only: 1 + retries) share one deadline: ``deadline``
         (time.monotonic()), by default now + timeout.total. Waiting for an answer to start ends
         there; an answer that has started may pause up to timeout.read between pieces, so a big,
@@ -447,14 +463,14 @@ class LibraryClient:
                 refusal.get("details"),
             )
 
-    def _json(self, response, action, fields=()):
+    def _json(self, response: requests.Response, action: str, fields: Sequence[Field] = ()) -> dict[str, Any]:
         """The body of an expected answer as a JSON object with ``fields`` (see expect_object)."""
         try:
             return expect_object(parse_json(response.content, "the answer"), "the answer", fields)
         except AnswerProblemError as problem:
             raise self._unusable(action, str(problem)) from None
 
-    def _another_attempt(self, attempt, attempts, deadline):
+    def _another_attempt(self, attempt: int, attempts: int, deadline: float) -> bool:
         """After failed attempt number ``attempt``: pause (backoff) and say yes when another attempt
         is allowed and the call's deadline leaves time for it."""
         if attempt >= attempts:
@@ -466,14 +482,23 @@ class LibraryClient:
         return True
 
     # --- reading ------------------------------------------------------------------------------
-    def me(self):
+    def me(self) -> dict[str, Any]:
         action = "ask who you are"
         return self._json(self._request("GET", "/me", action), action)
 
-    def search(self, text="", leistungsschluessel=None, publisher=None, page=1, per_page=20, cursor=None, **filters):
+    def search(
+        self,
+        text: str = "",
+        leistungsschluessel: str | None = None,
+        publisher: str | None = None,
+        page: int = 1,
+        per_page: int = 20,
+        cursor: str | None = None,
+        **filters: object,
+    ) -> dict[str, Any]:
         """One page of search hits. ``filters``: land, status, detaillierungsstufe, themenfeld,
         sort, facets (see GET /api/v1/processes); ``cursor`` is the previous page's next_cursor."""
-        params = {"q": text or "", "per_page": per_page}
+        params: dict[str, object] = {"q": text or "", "per_page": per_page}
         if cursor:
             params["cursor"] = cursor
         else:
@@ -494,10 +519,11 @@ class LibraryClient:
                 raise self._unusable(action, str(problem)) from None
         return result
 
-    def search_all(self, progress=None, **kwargs):
+    def search_all(self, progress: Progress | None = None, **kwargs: Any) -> list[dict[str, Any]]:
         """Every search hit, following pages (by cursor where the server gives one);
         ``progress(fetched, total)`` after each page."""
-        page, cursor, items = 1, None, []
+        page, cursor = 1, None
+        items: list[dict[str, Any]] = []
         while True:
             result = self.search(page=page, per_page=100, cursor=cursor, **kwargs)
             items.extend(result["items"])
@@ -512,7 +538,9 @@ class LibraryClient:
                 return items
             page += 1
 
-    def index(self, progress=None, etag=None):
+    def index(
+        self, progress: Progress | None = None, etag: str | None = None
+    ) -> tuple[list[dict[str, Any]] | None, str | None]:
         """The whole library listing from GET /index: (items, etag), items None when ``etag`` is current.
 
         One streamed answer (JSON lines) instead of a search page per hundred processes; each item
@@ -550,12 +578,13 @@ class LibraryClient:
                 except requests.RequestException as error:
                     raise self._unusable(action, f"its body cannot be read ({type(error).__name__})") from None
 
-    def _read_index(self, response, progress):
+    def _read_index(self, response: requests.Response, progress: Progress | None) -> list[dict[str, Any]]:
         try:
             total = int(response.headers.get("X-Procex-Count", "0"))
         except ValueError:
             total = 0
-        items, end = [], None
+        items: list[dict[str, Any]] = []
+        end: dict[str, Any] | None = None
         for line in iter_lines_capped(response, self.limits.index_line, self.limits.index):
             if end is not None:
                 raise LibraryError(
@@ -609,7 +638,7 @@ class LibraryClient:
         checked: dict[str, Any] = process
         return checked
 
-    def manifest(self, ref):
+    def manifest(self, ref: package.Ref) -> package.Manifest:
         """The manifest of ``ref`` (version None: the latest), checked: it follows the manifest
         schema and is the one asked for (publisher, slug and, when named, version)."""
         version = ref.version or "latest"
@@ -622,7 +651,7 @@ class LibraryClient:
         except AnswerProblemError as problem:
             raise self._unusable(action, str(problem)) from None
 
-    def download_model(self, manifest):
+    def download_model(self, manifest: package.Manifest) -> bytes:
         """The model bytes of a manifest, verified against its size and sha256: never more than the
         size it announces (nor than limits.model) is read; IntegrityError when they differ."""
         ref = package.ref_of(manifest)
@@ -672,7 +701,9 @@ class LibraryClient:
     SUGGEST_BODY_BYTES = 48 * 1024  # under the server's 64 KiB for small bodies
     SUGGEST_ENTRIES = 200  # the server's most per request
 
-    def suggest(self, entries, limit=5):
+    def suggest(
+        self, entries: Iterable[tuple[str | None, str | None]], limit: int = 5
+    ) -> tuple[list[dict[str, Any]], int]:
         """The library's ranked candidates for catalogue entries [(leistungsschluessel, title)]:
         (answers in the same order, the number of other members' listed processes).
 
@@ -680,8 +711,10 @@ class LibraryClient:
         library older than the endpoint answers LibraryError status 404.
         """
         action = "ask the library for suggestions"
-        answers, listed, part, size = [], 0, [], 0
-        parts = []
+        answers: list[dict[str, Any]] = []
+        listed, size = 0, 0
+        part: list[dict[str, str]] = []
+        parts: list[list[dict[str, str]]] = []
         for key, title in entries:
             entry = {"leistungsschluessel": key or "", "title": (title or "")[:300]}
             cost = len(json.dumps(entry, ensure_ascii=False).encode("utf-8")) + 2
@@ -713,12 +746,12 @@ class LibraryClient:
             listed = answer["library_processes"]
         return answers, listed
 
-    def adoptions(self, publisher, slug):
+    def adoptions(self, publisher: str, slug: str) -> dict[str, Any]:
         action = f"list adoptions of {publisher}/{slug}"
         return self._json(self._request("GET", f"/processes/{publisher}/{slug}/adoptions", action), action)
 
     # --- writing ------------------------------------------------------------------------------
-    def publish(self, manifest, model_bytes):
+    def publish(self, manifest: package.Manifest, model_bytes: bytes) -> tuple[int, dict[str, Any]]:
         """Upload a version. Returns (status, stored manifest): 201 created, 200 already there."""
         ref = package.ref_of(manifest)
         action = f"publish {ref}"
@@ -736,14 +769,14 @@ class LibraryClient:
         )
         return response.status_code, self._json(response, action)
 
-    def adopt(self, ref):
+    def adopt(self, ref: package.Ref) -> dict[str, Any]:
         action = f"record the adoption of {ref}"
         response = self._request(
             "POST", f"/processes/{ref.publisher}/{ref.slug}/{ref.version}/adoptions", action, expect=(200, 201)
         )
         return self._json(response, action)
 
-    def yank(self, ref, reason):
+    def yank(self, ref: package.Ref, reason: str) -> dict[str, Any]:
         action = f"yank {ref}"
         response = self._request(
             "POST", f"/processes/{ref.publisher}/{ref.slug}/{ref.version}/yank", action, json={"reason": reason}

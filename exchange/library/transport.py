@@ -12,15 +12,23 @@ scheme, host and port (or from http:// to https:// on the same host), at most MA
 times; anything else (file://, another host, a loop) ends in RedirectError.
 """
 
+from __future__ import annotations
+
 import contextlib
 import http.client
 import io
+import socket
 import threading
 import time
+from collections.abc import Iterator
+from typing import TYPE_CHECKING, Any
 
 import requests
 import urllib3
 from requests.adapters import HTTPAdapter
+
+if TYPE_CHECKING:
+    from _typeshed import WriteableBuffer
 
 from procex.core.terminal import printable
 
@@ -29,7 +37,7 @@ _HEAD = threading.local()  # .deadline: time.monotonic() by which the head of an
 
 
 @contextlib.contextmanager
-def answer_deadline(deadline):
+def answer_deadline(deadline: float) -> Iterator[None]:
     """Within the block, the head of every answer this thread reads must be complete by ``deadline``."""
     previous = getattr(_HEAD, "deadline", None)
     _HEAD.deadline = deadline
@@ -42,16 +50,16 @@ def answer_deadline(deadline):
 class _HeadDeadlineReader(io.RawIOBase):
     """The socket's raw reader, bounded by ``deadline`` until the head is read (then None)."""
 
-    def __init__(self, raw, sock, deadline):
+    def __init__(self, raw: io.RawIOBase, sock: socket.socket, deadline: float | None) -> None:
         super().__init__()
         self.raw = raw
         self._sock = sock  # found by client._allow_pauses, which sets the body's pause limit
         self.deadline = deadline
 
-    def readable(self):
+    def readable(self) -> bool:
         return True
 
-    def readinto(self, buffer):
+    def readinto(self, buffer: WriteableBuffer) -> int | None:
         if self.deadline is None:
             return self.raw.readinto(buffer)
         left = self.deadline - time.monotonic()
@@ -64,7 +72,7 @@ class _HeadDeadlineReader(io.RawIOBase):
         finally:
             self._sock.settimeout(pause)
 
-    def close(self):
+    def close(self) -> None:
         if not self.closed:
             self.raw.close()
         super().close()
@@ -73,9 +81,9 @@ class _HeadDeadlineReader(io.RawIOBase):
 class _HeadDeadlineResponse(http.client.HTTPResponse):
     """http.client's response, reading its status line and headers against the thread's deadline."""
 
-    def __init__(self, sock, *args, **kwargs):
+    def __init__(self, sock: socket.socket, *args: Any, **kwargs: Any) -> None:
         super().__init__(sock, *args, **kwargs)
-        self._head_reader = None
+        self._head_reader: _HeadDeadlineReader | None = None
         deadline = getattr(_HEAD, "deadline", None)
         if deadline is not None:
             # detach() hands over the socket's reader without closing it (its reference keeps the
@@ -83,7 +91,7 @@ class _HeadDeadlineResponse(http.client.HTTPResponse):
             self._head_reader = _HeadDeadlineReader(self.fp.detach(), sock, deadline)
             self.fp = io.BufferedReader(self._head_reader)
 
-    def begin(self):
+    def begin(self) -> None:
         try:
             super().begin()
         finally:
@@ -111,12 +119,12 @@ _POOLS = {"http": _HTTPPool, "https": _HTTPSPool}
 
 
 class _DeadlineAdapter(HTTPAdapter):
-    def init_poolmanager(self, *args, **kwargs):
+    def init_poolmanager(self, *args: Any, **kwargs: Any) -> None:
         super().init_poolmanager(*args, **kwargs)
         self.poolmanager.pool_classes_by_scheme = dict(_POOLS)
 
-    def proxy_manager_for(self, proxy, **kwargs):
-        manager = super().proxy_manager_for(proxy, **kwargs)
+    def proxy_manager_for(self, proxy: str, **kwargs: Any) -> urllib3.PoolManager:
+        manager: urllib3.PoolManager = super().proxy_manager_for(proxy, **kwargs)
         if hasattr(manager, "pool_classes_by_scheme"):
             manager.pool_classes_by_scheme = dict(_POOLS)
         return manager
@@ -125,12 +133,12 @@ class _DeadlineAdapter(HTTPAdapter):
 class RedirectError(requests.RequestException):
     """The library redirected to another place (or in a loop); ``target`` is where (printable)."""
 
-    def __init__(self, message, target):
+    def __init__(self, message: str, target: str) -> None:
         super().__init__(message)
         self.target = target
 
 
-def _origin(url):
+def _origin(url: str) -> tuple[str, str, int | None]:
     parts = urllib3.util.parse_url(url)
     scheme = (parts.scheme or "").lower()
     return scheme, (parts.host or "").lower(), parts.port or {"http": 80, "https": 443}.get(scheme)
@@ -142,13 +150,13 @@ class LibrarySession(requests.Session):
     requests would read the whole body of a redirect answer before following it; ``send`` follows
     redirects itself, without reading their bodies."""
 
-    def __init__(self):
+    def __init__(self) -> None:
         super().__init__()
         adapter = _DeadlineAdapter()
         self.mount("http://", adapter)
         self.mount("https://", adapter)
 
-    def send_guarded(self, method, url, **kwargs):
+    def send_guarded(self, method: str, url: str, **kwargs: Any) -> requests.Response:
         """session.request(method, url, stream=True, ...), following redirects within the
         library's own address (GET and HEAD only), at most MAX_REDIRECTS times."""
         kwargs["allow_redirects"] = False
@@ -161,6 +169,8 @@ class LibrarySession(requests.Session):
             response.close()  # unread: a redirect's body is not wanted, however big
             target = requests.compat.urljoin(response.url, location)
             shown = printable(target)[:200]
+            here: tuple[str, str, int | None] | None
+            there: tuple[str | int | None, ...]
             try:
                 here, there = _origin(response.url), _origin(target)
             except (ValueError, urllib3.exceptions.LocationParseError):
