@@ -4,7 +4,7 @@ ad hoc, transaction; collapsed or expanded), each with its bottom markers."""
 from procex.bpmn import kinds
 from procex.bpmn.render.canvas import halo, rect
 from procex.bpmn.render.geometry import num, replace_bounds
-from procex.bpmn.render.labels import label_of
+from procex.bpmn.render.labels import fit_lines, label_of, line_height
 from procex.bpmn.render.markers import activity_markers, marker_names, task_icon
 from procex.bpmn.render.semantics import is_true
 
@@ -28,10 +28,24 @@ def activity(canvas, di, element, kind, b):
     bottom = 14 if marker_names(element, kind, collapsed) else 0
     label = label_of(canvas.model, element, kind)
     box = replace_bounds(b, height=b.height - bottom)
-    if icon:
+    if icon and _reaches_icon(label, box):
         # Below the type icon, never over it: the font shrinks there if the lines must.
-        box = replace_bounds(b, y=b.y + 16, height=b.height - 16 - bottom)
+        top = ICON_CLEAR - LABEL_PADDING
+        box = replace_bounds(b, y=b.y + top, height=b.height - top - bottom)
     return body + canvas.centred_label(label, box)
+
+
+# Where a label's first line box may start: the icon's top margin and size (6 + 16) less the room
+# above a capital letter in the line box (about 0.18 of the font size)
+ICON_CLEAR = 21
+LABEL_PADDING = 5  # canvas.centred_label's padding
+
+
+def _reaches_icon(label, box):
+    """Whether the label, centred in the whole task as modelling tools draw it, would start higher
+    than the bottom of the type icon (three lines and more do)."""
+    lines, size, _ = fit_lines(label, box.width - 2 * LABEL_PADDING, box.height - 2 * LABEL_PADDING)
+    return (box.height - len(lines) * line_height(size)) / 2 < ICON_CLEAR
 
 
 def _calls_process(model, element):

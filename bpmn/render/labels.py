@@ -139,14 +139,17 @@ def wrap_text(text, width, size=FONT_SIZE):
     width = max(width, size)
     lines = []
     for paragraph in text.replace("\r\n", "\n").replace("\r", "\n").split("\n"):
-        words = re.findall(r"\S+?-(?=\S)|\S+", paragraph)
-        if not words:
+        pieces = list(re.finditer(r"\S+?-(?=\S)|\S+", paragraph))
+        if not pieces:
             lines.append("")
             continue
-        line = ""
-        for word in words:
-            # A hyphen-ended piece joins the next word without a space.
-            glue = "" if not line or line.endswith("-") and not line.endswith(" -") else " "
+        line, end = "", -1
+        for match in pieces:
+            word = match.group()
+            # The piece after a hyphen of the same word ("Gewerbe-|Anmeldung") joins it without a
+            # space; after a hyphen that stands before a space ("Industrie- und") the space stays.
+            glue = "" if not line or match.start() == end else " "
+            end = match.end()
             candidate = line + glue + word if line else word
             if text_width(candidate, size) <= width:
                 line = candidate
