@@ -43,7 +43,6 @@ from procex.exchange.server.web.errors import (
     PageError,
     allowed_text,
     bad_parameter,
-    parse_whole_number,
     shown,
     whole_number,
 )
@@ -64,6 +63,16 @@ from procex.exchange.server.web.queries import (
     member_name,
     version_rows,
 )
+from procex.exchange.server.web.search_page import (
+    FILTERS,
+    PER_PAGE,
+    facet_groups,
+    number,
+    query_problem,
+    read_form,
+    result_items,
+    themenfelder,
+)
 from procex.exchange.server.web.session import (
     SESSION_COOKIE,
     SESSION_SECONDS,
@@ -73,13 +82,11 @@ from procex.exchange.server.web.session import (
     session_secret,
 )
 from procex.exchange.server.web.texts import STATUS_LABELS, translator
-from procex.exchange.server.web.texts_pages import land_of
+from procex.exchange.server.web.texts_pages import LAENDER, land_of
 
 HERE = Path(__file__).resolve().parent
-PER_PAGE = 20
 _SLUG_RE = re.compile(rf"^{package.SLUG_PATTERN}$")
 _VERSION_RE = re.compile(rf"^{package.VERSION_PATTERN}$")
-_KEY_RE = re.compile(r"^[0-9]{14}$")
 
 
 async def _form_from_this_site(request: Request):
@@ -236,75 +243,86 @@ def signout(request: Request):
 
 
 @router.get("/")
-def start(request: Request, q: str = "", leistungsschluessel: str = "", publisher: str = "", page: str = ""):
+def start(request: Request):
+    """The search page: words, Leistungsschlüssel (exact or its beginning) and filters (publisher,
+    Land, Themenfeld, FIM status, Detaillierungsstufe) combined, ranked or sorted, with the counts
+    per filter value (facets), a snippet per hit and "weitere Treffer" by keyset cursor."""
     view, refused = page_for(request)
     if refused:
         return refused
     store, policy, member = request.app.state.store, view.policy, view.member
     if policy != "public" and member is None:
         return signin_redirect(request)
-    q, key, publisher = q.strip()[:500], leistungsschluessel.strip(), publisher.strip()
-    problems = []
-    if key and not _KEY_RE.match(key):
-        problems.append(view.t("bad_key"))
-    if publisher and not _SLUG_RE.match(publisher):
-        problems.append(view.t("bad_publisher"))
-    page_number = parse_whole_number(page, 1, 1, MAX_PAGE)
-    if page_number is None:
-        problems.append(view.t("bad_param", name="page", value=shown(page), allowed=allowed_text(view.t, "page")))
-        page_number = 1
+    form = read_form(view, request.query_params)
+    problems, onward = list(form.problems), []
     own_only = False
     # The API's search rule: without the agreement a member searches its own processes only.
     if not auth.may_read_others(policy, member):
         own_only = True
-        if publisher and publisher != member["slug"]:
+        if form.publisher and form.publisher != member["slug"]:
             try:
-                auth.check_read(policy, member, publisher)
+                auth.check_read(policy, member, form.publisher)
             except ApiError as error:
                 return refusal(view, error)
-        publisher = member["slug"]
+        form.values["publisher"] = member["slug"]
     members = store.list_members() if not own_only else []
     names = {m["slug"]: m["name"] for m in members}
-    if publisher and not own_only and not problems and publisher not in names:
-        problems.append(view.t("unknown_publisher", slug=publisher))
-    items, total = [], 0
+    if own_only:
+        names[member["slug"]] = member["name"]
+    if form.publisher and not own_only and not problems and form.publisher not in names:
+        problems.append(view.t("unknown_publisher", slug=form.publisher))
+    result = None
     if not problems:
         try:
-            items, total = store.search(q, key or None, publisher or None, page_number, PER_PAGE)
-        except QueryError as error:  # a text search cannot read, or a page too deep for page numbers
-            problems.append(str(error))
-    for item in items:
-        item["publisher_name"] = names.get(item["publisher"], item["publisher"])
-    searched = bool(q or key or (publisher and not own_only) or "q" in request.query_params)
+            result = store.search_page(form.query())
+        except QueryError as error:  # words that cannot be searched, a cursor of another search
+            problems.append(query_problem(view, error))
+            if form.cursor:
+                onward.append((form.url(cursor=None, start=None), view.t("to_first")))
+    total = result.total if result else 0
     pages = (total + PER_PAGE - 1) // PER_PAGE
-    status, onward = (400 if problems else 200), []
-    if not problems and page_number > max(pages, 1):
+    status = 400 if problems else 200
+    if result is not None and not result.hits and form.page_number > 1:
         # a page past the last one: say so instead of "no processes found" under a count of them
         status = 404
         if pages:
             last = view.t("page_beyond_one") if pages == 1 else view.t("page_beyond_many", m=pages)
-            problems.append(view.t("page_beyond", n=page_number, total=total, last=last))
-            onward.append((view.url_with(page=pages if pages > 1 else None), view.t("go_to_page", n=pages)))
+            problems.append(view.t("page_beyond", n=form.page_number, total=total, last=last))
+            onward.append((form.url(page=pages if pages > 1 else None), view.t("go_to_page", n=pages)))
         else:
-            problems.append(view.t("page_beyond_none", n=page_number))
-            onward.append((view.url_with(page=None), view.t("go_to_page", n=1)))
+            problems.append(view.t("page_beyond_none", n=form.page_number))
+            onward.append((form.url(page=None), view.t("go_to_page", n=1)))
+    labels = STATUS_LABELS[view.lang]
+    searched = bool(form.q or form.leistungsschluessel or form.filtered or "q" in request.query_params)
+    hits = result_items(result.hits, names) if result and status == 200 else []
+    more = None
+    if result is not None and result.next_cursor and hits:
+        # after a typo fallback the next page continues the corrected words' search
+        q = result.fallback["query"] if result.fallback else form.q
+        more = form.url(q=q, cursor=result.next_cursor, start=form.start + len(hits), page=None)
     return view.render(
         "index.html",
         status=status,
-        items=items,
-        total=total,
-        q=q,
-        key=key,
-        publisher=publisher,
+        form=form,
+        items=hits,
+        result=result if status == 200 else None,
+        total=number(total, view.lang),
+        first=form.start,
+        last=form.start + len(hits) - 1,
+        more=more,
+        to_first=form.url(cursor=None, start=None, page=None) if form.cursor or form.page_number > 1 else None,
+        chosen=[name for name in FILTERS if form.values[name] and not (own_only and name == "publisher")],
+        facets=facet_groups(view, form, result.facets if result else None, names, labels, own_only),
         members=members,
         problems=problems,
         onward=onward,
         own_only=own_only,
         outsider=outsider_view(view) if own_only else None,
         searched=searched,
-        page_number=page_number,
-        pages=pages,
-        status_labels=STATUS_LABELS[view.lang],
+        sorts=search.SORTS,
+        laender=sorted(LAENDER.items()),
+        themenfelder=themenfelder(),
+        status_labels=labels,
     )
 
 

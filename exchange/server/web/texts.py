@@ -1,6 +1,7 @@
 """The texts of the library's web pages in German (default) and English, and the status labels."""
 
 from procex.exchange.server.web.texts_pages import PAGES
+from procex.exchange.server.web.texts_search import SEARCH
 
 T = {
     "de": {
@@ -20,13 +21,14 @@ T = {
         "token_invalid": "Das Token ist unbekannt oder wurde widerrufen. Bitten Sie die Verwaltung der Bibliothek "
         "um ein neues (procex admin token create).",
         "q": "Suchbegriffe",
-        "q_hint": "Name, Beschreibung, Schlagwörter, Aufgaben",
+        "q_hint": "Name, Schlagwörter, Beschreibung, Rechtsgrundlagen, Aufgaben",
         "key": "Leistungsschlüssel",
-        "key_hint": "14 Ziffern, z. B. 99050012104000",
+        "key_hint": "14 Ziffern oder ihr Anfang, z. B. 99050012104000 oder 9905",
         "publisher": "Herausgeber",
         "all_publishers": "alle Mitglieder",
         "search": "Suchen",
-        "bad_key": "Ein Leistungsschlüssel hat genau 14 Ziffern, z. B. 99050012104000.",
+        "bad_key": "Ein Leistungsschlüssel hat 14 Ziffern, z. B. 99050012104000; für alle Schlüssel eines "
+        "Bereichs geben Sie ihren Anfang an (2 bis 13 Ziffern, z. B. 9905).",
         "bad_publisher": "Der Herausgeber ist als Kürzel anzugeben (Kleinbuchstaben, Ziffern, Bindestrich).",
         "results": "Treffer",
         "no_results": "Keine Prozesse gefunden. Versuchen Sie weniger oder andere Suchbegriffe.",
@@ -222,13 +224,14 @@ T = {
         "token_invalid": "The token is unknown or was revoked. Ask the library's administrator for a new one "
         "(procex admin token create).",
         "q": "Search words",
-        "q_hint": "name, description, keywords, tasks",
+        "q_hint": "name, keywords, description, legal bases, tasks",
         "key": "Leistungsschlüssel",
-        "key_hint": "14 digits, e.g. 99050012104000",
+        "key_hint": "14 digits or their beginning, e.g. 99050012104000 or 9905",
         "publisher": "Publisher",
         "all_publishers": "all members",
         "search": "Search",
-        "bad_key": "A Leistungsschlüssel has exactly 14 digits, e.g. 99050012104000.",
+        "bad_key": "A Leistungsschlüssel has 14 digits, e.g. 99050012104000; for all keys of an area give "
+        "their beginning (2 to 13 digits, e.g. 9905).",
         "bad_publisher": "Give the publisher as its slug (lower-case letters, digits, hyphens).",
         "results": "results",
         "no_results": "No processes found. Try fewer or other words.",
@@ -425,8 +428,9 @@ STATUS_LABELS = {
 }
 
 
-for _lang, _texts in PAGES.items():
-    T[_lang].update(_texts)
+for _lang in T:
+    T[_lang].update(PAGES[_lang])
+    T[_lang].update(SEARCH[_lang])
 
 
 def translator(lang):
