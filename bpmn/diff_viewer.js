@@ -14,29 +14,43 @@
   var STEP = 1.25;
 
   function Viewer(root) {
-    var self = this;
+    var self = this, byKey = {};
     this.root = root;
     this.text = JSON.parse(root.getAttribute("data-labels") || "{}");
     this.sides = [];
+    this.panes = []; // the diagrams that move together: the old and the new diagram of one number
     root.querySelectorAll(".dv-side").forEach(function (side) {
-      var svg = side.querySelector("svg.bpmn-diagram");
-      if (!svg) return;
-      var box = svg.viewBox.baseVal;
-      self.sides.push({
-        name: side.getAttribute("data-side"), el: side, canvas: side.querySelector(".dv-canvas"), svg: svg,
-        full: { x: box.x, y: box.y, w: box.width, h: box.height }, cx: box.x + box.width / 2, cy: box.y + box.height / 2
+      side.querySelectorAll(".dv-canvas").forEach(function (canvas, index) {
+        var svg = canvas.querySelector("svg.bpmn-diagram");
+        if (!svg) return;
+        var key = canvas.getAttribute("data-dv-pane") || String(index);
+        if (!byKey[key]) { byKey[key] = new Pane(self, self.panes.length); self.panes.push(byKey[key]); }
+        var box = svg.viewBox.baseVal, s = {
+          name: side.getAttribute("data-side"), el: side, canvas: canvas, svg: svg, pane: byKey[key],
+          full: { x: box.x, y: box.y, w: box.width, h: box.height }, cx: box.x + box.width / 2, cy: box.y + box.height / 2
+        };
+        byKey[key].sides.push(s);
+        self.sides.push(s);
       });
     });
     if (!this.sides.length) return;
-    this.scale = 1;
     root.classList.add("dv-live");
     this.toolbar();
+    this.panes.forEach(function (pane) { if (pane.index) pane.toolbar(); });
     this.sides.forEach(function (s) { self.bind(s); });
     this.rows();
     // a phone has room for one diagram: the new one, with the removed elements drawn in
     if (this.one && window.matchMedia && window.matchMedia("(max-width: 800px)").matches) this.single(true);
-    this.home();
-    window.addEventListener("resize", function () { self.draw(); });
+    this.panes.forEach(function (pane) { pane.home(); });
+    window.addEventListener("resize", function () { self.panes.forEach(function (pane) { pane.draw(); }); });
+  }
+
+  /* one diagram number: its old and new diagram, zoomed and panned together */
+  function Pane(viewer, index) {
+    this.viewer = viewer;
+    this.index = index;
+    this.sides = [];
+    this.scale = 1;
   }
 
   Viewer.prototype.t = function (key, fallback) { return this.text[key] || fallback; };
@@ -52,19 +66,24 @@
     return b;
   };
 
+  /* the zoom buttons of a pane: −, +, fit */
+  Viewer.prototype.zoomButtons = function (bar, pane) {
+    this.button(bar, "−", this.t("out", "Zoom out") + " (−)", function () { pane.zoom(1 / STEP); });
+    this.button(bar, "+", this.t("in", "Zoom in") + " (+)", function () { pane.zoom(STEP); });
+    this.button(bar, this.t("fit", "Fit to changes"), this.t("fit", "Fit to changes") + " (0)", function () { pane.home(); });
+  };
+
   Viewer.prototype.toolbar = function () {
     var self = this;
     var bar = document.createElement("div");
     bar.className = "dv-toolbar";
     bar.setAttribute("role", "toolbar");
     bar.setAttribute("aria-label", this.t("toolbar", "Diagram view"));
-    if (this.sides.length > 1) {
+    if (this.sides.some(function (s) { return s.name === "old"; }) && this.sides.some(function (s) { return s.name === "new"; })) {
       this.both = this.button(bar, this.t("both", "Side by side"), "", function () { self.single(false); }, true);
       this.one = this.button(bar, this.t("one", "One diagram"), "", function () { self.single(true); }, false);
     }
-    this.button(bar, "−", this.t("out", "Zoom out") + " (−)", function () { self.zoom(1 / STEP); });
-    this.button(bar, "+", this.t("in", "Zoom in") + " (+)", function () { self.zoom(STEP); });
-    this.button(bar, this.t("fit", "Fit to changes"), this.t("fit", "Fit to changes") + " (0)", function () { self.home(); });
+    this.zoomButtons(bar, this.panes[0]);
     var label = document.createElement("label");
     var box = document.createElement("input");
     box.type = "checkbox";
@@ -82,8 +101,21 @@
     bar.parentNode.insertBefore(this.status, bar.nextSibling);
   };
 
+  /* a further diagram's own zoom buttons, above each of its canvases (both move it) */
+  Pane.prototype.toolbar = function () {
+    var self = this, v = this.viewer;
+    this.sides.forEach(function (s) {
+      var bar = document.createElement("div");
+      bar.className = "dv-toolbar dv-pane-toolbar";
+      bar.setAttribute("role", "toolbar");
+      bar.setAttribute("aria-label", v.t("toolbar", "Diagram view") + ": " + (s.canvas.getAttribute("aria-label") || ""));
+      v.zoomButtons(bar, self);
+      s.canvas.parentNode.insertBefore(bar, s.canvas);
+    });
+  };
+
   /* --- geometry --------------------------------------------------------------------------- */
-  Viewer.prototype.draw = function () {
+  Pane.prototype.draw = function () {
     var self = this;
     this.sides.forEach(function (s) {
       var w = s.canvas.clientWidth / self.scale, h = s.canvas.clientHeight / self.scale;
@@ -92,24 +124,24 @@
     });
   };
 
-  /* the first diagram on screen (in the one-diagram view the old one is hidden) */
-  Viewer.prototype.shown = function () {
+  /* the first diagram of the pane on screen (in the one-diagram view the old one is hidden) */
+  Pane.prototype.shown = function () {
     return this.sides.filter(function (s) { return s.canvas.clientWidth > 0; })[0] || this.sides[0];
   };
 
-  Viewer.prototype.limits = function () {
+  Pane.prototype.limits = function () {
     var s = this.shown();
     var whole = Math.min(s.canvas.clientWidth / s.full.w, s.canvas.clientHeight / s.full.h);
     return [Math.max(0.02, Math.min(whole * 0.9, MIN_READABLE)), 8];
   };
 
-  Viewer.prototype.setScale = function (scale) {
+  Pane.prototype.setScale = function (scale) {
     var lim = this.limits();
     this.scale = Math.max(lim[0], Math.min(lim[1], scale));
   };
 
   /* zoom by `factor` keeping the diagram point (px, py) of side `at` where it is */
-  Viewer.prototype.zoom = function (factor, at, px, py) {
+  Pane.prototype.zoom = function (factor, at, px, py) {
     var old = this.scale;
     this.setScale(old * factor);
     var k = old / this.scale, s = at || this.shown();
@@ -118,13 +150,13 @@
     this.pan(dx, dy);
   };
 
-  /* move every diagram by (dx, dy) diagram units: they stay in step */
-  Viewer.prototype.pan = function (dx, dy) {
+  /* move the pane's diagrams by (dx, dy) diagram units: they stay in step */
+  Pane.prototype.pan = function (dx, dy) {
     this.sides.forEach(function (s) { s.cx += dx; s.cy += dy; });
     this.draw();
   };
 
-  Viewer.prototype.point = function (s, clientX, clientY) {
+  Pane.prototype.point = function (s, clientX, clientY) {
     var r = s.canvas.getBoundingClientRect();
     return [s.cx + (clientX - r.left - r.width / 2) / this.scale, s.cy + (clientY - r.top - r.height / 2) / this.scale];
   };
@@ -143,9 +175,9 @@
   }
 
   /* the starting view: fitted to the changes while labels stay readable, else the first change */
-  Viewer.prototype.home = function () {
+  Pane.prototype.home = function () {
     var self = this, marked = ".diff-added,.diff-removed,.diff-changed";
-    if (this.root.classList.contains("dv-show-layout")) marked += ",.diff-layout";
+    if (this.viewer.root.classList.contains("dv-show-layout")) marked += ",.diff-layout";
     var boxes = [];
     this.sides.forEach(function (s) {
       if (!s.canvas.clientWidth) return; // hidden: nothing measurable
@@ -167,18 +199,18 @@
       this.draw();
     } else {
       this.scale = MIN_READABLE;
-      var row = this.startRow();
-      if (row) this.show(row, false, true); else this.draw();
+      var row = this.viewer.startRow(this);
+      if (row) this.viewer.show(row, false, true); else this.draw();
     }
   };
 
   /* --- input --------------------------------------------------------------------------------- */
   Viewer.prototype.bind = function (s) {
-    var self = this, pointers = {}, pinch = null;
+    var pane = s.pane, pointers = {}, pinch = null;
     s.canvas.addEventListener("wheel", function (e) {
       e.preventDefault();
-      var p = self.point(s, e.clientX, e.clientY);
-      self.zoom(e.deltaY < 0 ? STEP : 1 / STEP, s, p[0], p[1]);
+      var p = pane.point(s, e.clientX, e.clientY);
+      pane.zoom(e.deltaY < 0 ? STEP : 1 / STEP, s, p[0], p[1]);
     }, { passive: false });
     function spread() {
       var ids = Object.keys(pointers), a = pointers[ids[0]], b = pointers[ids[1]];
@@ -197,14 +229,14 @@
         pointers[e.pointerId] = [e.clientX, e.clientY];
         var now = spread();
         if (pinch && pinch.dist > 0) {
-          var p = self.point(s, now.mid[0], now.mid[1]);
-          self.zoom(now.dist / pinch.dist, s, p[0], p[1]);
-          self.pan(-(now.mid[0] - pinch.mid[0]) / self.scale, -(now.mid[1] - pinch.mid[1]) / self.scale);
+          var p = pane.point(s, now.mid[0], now.mid[1]);
+          pane.zoom(now.dist / pinch.dist, s, p[0], p[1]);
+          pane.pan(-(now.mid[0] - pinch.mid[0]) / pane.scale, -(now.mid[1] - pinch.mid[1]) / pane.scale);
         }
         pinch = now;
         return;
       }
-      self.pan(-(e.clientX - last[0]) / self.scale, -(e.clientY - last[1]) / self.scale);
+      pane.pan(-(e.clientX - last[0]) / pane.scale, -(e.clientY - last[1]) / pane.scale);
       pointers[e.pointerId] = [e.clientX, e.clientY];
     });
     function up(e) {
@@ -215,14 +247,14 @@
     s.canvas.addEventListener("pointerup", up);
     s.canvas.addEventListener("pointercancel", up);
     s.canvas.addEventListener("keydown", function (e) {
-      var step = 60 / self.scale, done = true;
-      if (e.key === "+" || e.key === "=") self.zoom(STEP);
-      else if (e.key === "-" || e.key === "_") self.zoom(1 / STEP);
-      else if (e.key === "0") self.home();
-      else if (e.key === "ArrowLeft") self.pan(-step, 0);
-      else if (e.key === "ArrowRight") self.pan(step, 0);
-      else if (e.key === "ArrowUp") self.pan(0, -step);
-      else if (e.key === "ArrowDown") self.pan(0, step);
+      var step = 60 / pane.scale, done = true;
+      if (e.key === "+" || e.key === "=") pane.zoom(STEP);
+      else if (e.key === "-" || e.key === "_") pane.zoom(1 / STEP);
+      else if (e.key === "0") pane.home();
+      else if (e.key === "ArrowLeft") pane.pan(-step, 0);
+      else if (e.key === "ArrowRight") pane.pan(step, 0);
+      else if (e.key === "ArrowUp") pane.pan(0, -step);
+      else if (e.key === "ArrowDown") pane.pan(0, step);
       else done = false;
       if (done) e.preventDefault();
     });
@@ -235,11 +267,11 @@
     });
   };
 
-  /* the change the view starts at: the first one drawn with a label (a flow without a name has none) */
-  Viewer.prototype.startRow = function () {
-    var self = this, rows = this.changeRows();
+  /* the change a pane starts at: the first one it draws with a label (a flow without a name has none) */
+  Viewer.prototype.startRow = function (pane) {
+    var self = this, rows = this.changeRows().filter(function (row) { return self.paneOf(row) === pane; });
     var labelled = rows.filter(function (row) {
-      return self.sides.some(function (s) {
+      return pane.sides.some(function (s) {
         var g = self.find(s, row.getAttribute(s.name === "old" ? "data-old-id" : "data-new-id"));
         return g && g.querySelector(":scope > text");
       });
@@ -271,58 +303,72 @@
     return s.svg.querySelector(sel);
   };
 
-  /* centre the element(s) of a change row in every diagram shown; outline them unless `quiet` */
+  /* the pane whose diagrams draw a change row's element(s) (the first, for an element drawn twice) */
+  Viewer.prototype.paneOf = function (row) {
+    var self = this, ids = { old: row.getAttribute("data-old-id"), "new": row.getAttribute("data-new-id") };
+    return this.panes.filter(function (pane) {
+      return pane.sides.some(function (s) { return self.find(s, ids[s.name]); });
+    })[0] || null;
+  };
+
+  /* centre the element(s) of a change row in the diagrams of its pane; outline them unless `quiet` */
   Viewer.prototype.show = function (row, scroll, quiet) {
     var self = this, ids = { old: row.getAttribute("data-old-id"), "new": row.getAttribute("data-new-id") };
+    var pane = this.paneOf(row);
     this.root.querySelectorAll(".dv-focus").forEach(function (g) { g.classList.remove("dv-focus"); });
     this.root.querySelectorAll("tr.dv-chosen").forEach(function (r) { r.classList.remove("dv-chosen"); });
     if (!quiet) row.classList.add("dv-chosen");
-    var found = this.sides.map(function (s) {
+    if (!pane) return;
+    var found = pane.sides.map(function (s) {
       var g = self.find(s, ids[s.name]);
       if (!g && s.name === "new" && self.root.classList.contains("dv-single")) g = self.find(s, ids.old, true);
       return g;
     });
     var known = found.filter(Boolean);
     if (!known.length) return;
-    if (this.scale < MIN_READABLE) this.scale = MIN_READABLE;
+    if (pane.scale < MIN_READABLE) pane.scale = MIN_READABLE;
     var fallback = bbox(known[0]);
-    this.sides.forEach(function (s, i) {
+    pane.sides.forEach(function (s, i) {
       var b = found[i] ? bbox(found[i]) : fallback;
       if (found[i] && !quiet) found[i].classList.add("dv-focus");
       s.cx = b.x + b.w / 2;
       s.cy = b.y + b.h / 2;
       // starting at a pool or lane: its name band near the left edge, its content beside it
       var g = found[i] || known[0];
-      if (quiet && b.h > b.w && g.querySelector(":scope > .band")) s.cx += 0.35 * s.canvas.clientWidth / self.scale;
+      if (quiet && b.h > b.w && g.querySelector(":scope > .band")) s.cx += 0.35 * s.canvas.clientWidth / pane.scale;
     });
-    this.draw();
+    pane.draw();
     if (quiet) return;
     var name = row.getAttribute("data-label") || (row.querySelector("td:nth-child(2)") || row).textContent || "";
     this.status.textContent = this.t("shown", "Shown") + ": " + name.trim();
-    if (scroll) {
-      var first = this.shown().el, top = first.getBoundingClientRect().top;
-      if (top < 0 || top > window.innerHeight * 0.6) first.scrollIntoView({ block: "start" });
+    if (scroll) { // the first diagrams from their headings, a further one from its own toolbar
+      var s = pane.shown(), target = pane.index ? s.canvas.previousElementSibling || s.canvas : s.el;
+      var top = target.getBoundingClientRect().top;
+      if (top < 0 || top > window.innerHeight * 0.6) target.scrollIntoView({ block: "start" });
     }
   };
 
   /* --- one diagram: the new one, with the removed elements drawn in from the old one ---------- */
   Viewer.prototype.single = function (on) {
-    var old = this.sides.filter(function (s) { return s.name === "old"; })[0];
-    var neu = this.sides.filter(function (s) { return s.name === "new"; })[0];
-    if (!old || !neu) return;
-    if (on && !neu.svg.querySelector(".dv-ghost")) {
-      old.svg.querySelectorAll("g.diff-removed").forEach(function (g) {
-        var copy = g.cloneNode(true);
-        copy.removeAttribute("id");
-        copy.querySelectorAll("[id]").forEach(function (e) { e.removeAttribute("id"); });
-        copy.classList.add("dv-ghost");
-        neu.svg.appendChild(copy);
+    if (!this.one) return;
+    if (on) {
+      this.panes.forEach(function (pane) {
+        var old = pane.sides.filter(function (s) { return s.name === "old"; })[0];
+        var neu = pane.sides.filter(function (s) { return s.name === "new"; })[0];
+        if (!old || !neu || neu.svg.querySelector(".dv-ghost")) return;
+        old.svg.querySelectorAll("g.diff-removed").forEach(function (g) {
+          var copy = g.cloneNode(true);
+          copy.removeAttribute("id");
+          copy.querySelectorAll("[id]").forEach(function (e) { e.removeAttribute("id"); });
+          copy.classList.add("dv-ghost");
+          neu.svg.appendChild(copy);
+        });
       });
     }
     this.root.classList.toggle("dv-single", on);
     this.both.setAttribute("aria-pressed", String(!on));
     this.one.setAttribute("aria-pressed", String(on));
-    this.draw();
+    this.panes.forEach(function (pane) { pane.draw(); });
   };
 
   function start() {

@@ -134,8 +134,10 @@ def highlights(diff):
 def _side(model, path, marks, side, lang, heading=None):
     """HTML of one side: every diagram of the model, or the note; plus {element id: anchor}.
 
-    The first diagram is the one the viewer zooms (``.dv-canvas``); ``heading`` names the side
-    (default: "Alt"/"Neu" and ``path``). DOM ids start with the side and diagram number.
+    Every diagram is zoomable (``.dv-canvas``); the viewer moves the old and the new diagram of one
+    number together (``data-dv-pane``), the first with the main toolbar, each further one with its own
+    buttons. ``heading`` names the side (default: "Alt"/"Neu" and ``path``). DOM ids start with the
+    side and diagram number.
     """
     t = TEXT[lang]
     anchors = {}
@@ -161,9 +163,9 @@ def _side(model, path, marks, side, lang, heading=None):
                 if count > 1
                 else ""
             )
-            canvas = "canvas dv-canvas" if index == 0 else "canvas"
             parts.append(
-                f'{sub}<div class="{canvas}" tabindex="0" role="group" aria-label="{escape(name)}">{svg}</div>'
+                f'{sub}<div class="canvas dv-canvas" data-dv-pane="{index}" tabindex="0" role="group" '
+                f'aria-label="{escape(name)}">{svg}</div>'
             )
     except NoDiagramError:
         parts.append(f'<p class="note">{escape(t["no_di"])}</p>')
