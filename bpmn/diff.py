@@ -132,7 +132,7 @@ class Diff:
             if (old_id is not None and c.old_id == old_id) or (new_id is not None and c.new_id == new_id)
         ]
 
-    def to_dict(self):
+    def to_dict(self) -> dict[str, Any]:
         return {
             "old": self.old_path,
             "new": self.new_path,

@@ -98,16 +98,16 @@ COLOURS = {
 }
 
 
-def type_word(element_type, lang="de"):
+def type_word(element_type: str, lang: str = "de") -> str:
     return TYPE_WORDS_DE.get(element_type, element_type) if lang == "de" else element_type
 
 
-def quote(text, lang="de"):
+def quote(text: object, lang: str = "de") -> str:
     """A name or value in quotes: „…“ in German, '…' in English (as the validation messages quote)."""
     return f"„{text}“" if lang == "de" else f"'{text}'"
 
 
-def _value(value, lang="de"):
+def _value(value: object, lang: str = "de") -> str:
     if value is None:
         return "–"
     if isinstance(value, dict):
@@ -407,7 +407,7 @@ def _fallback(error, data, lang, digest=None, size=None):
     return head + "\n" + text
 
 
-def cause_words(cause, lang="de"):
+def cause_words(cause: str, lang: str = "de") -> str:
     """A change's cause in words: 'mapping:a+b' -> 'Zuordnungsregeln a+b', 'local' -> 'lokale Bearbeitung',
     'mapping:a+local' (a rule and a person) -> both. Causes come from the workspace's adaptation diff."""
     german = lang != "en"

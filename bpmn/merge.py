@@ -44,6 +44,7 @@ from collections import defaultdict
 from collections.abc import Callable
 from dataclasses import dataclass, field
 from pathlib import Path
+from typing import TypedDict
 
 from procex.bpmn import kinds
 from procex.bpmn.diff import ChangeDict, Diff, describe, diff_models
@@ -109,6 +110,15 @@ class Conflict:
         }
 
 
+class ThreeWayDict(TypedDict):
+    """``ThreeWay.to_dict()``: the documented JSON of a three-way diff."""
+
+    applicable: list[ChangeDict]
+    local: list[ChangeDict]
+    pseudo: list[ChangeDict]
+    conflicts: list[dict[str, object]]
+
+
 @dataclass
 class ThreeWay:
     applicable: list[Item]
@@ -127,7 +137,7 @@ class ThreeWay:
     def blocking(self) -> list[Conflict]:
         return [c for c in self.conflicts if c.blocking]
 
-    def to_dict(self) -> dict[str, list[object]]:
+    def to_dict(self) -> ThreeWayDict:
         return {
             "applicable": [i.change for i in self.applicable],
             "local": [i.change for i in self.local],

@@ -6,9 +6,17 @@ interchange (bpmn/render.py via the diff report's drawing), conflicts marked red
 are kept or taken marked as the diff report marks them, and one table per class of change.
 """
 
+from __future__ import annotations
+
+from collections.abc import Iterable
 from html import escape
+from typing import TYPE_CHECKING
 
 from procex.bpmn.diff_text import KIND_WORDS, PROPERTY_WORDS_DE, _value, quote, type_word
+
+if TYPE_CHECKING:
+    from procex.bpmn.diff import ChangeDict
+    from procex.bpmn.merge import Conflict
 
 WORDS = {
     "de": {
@@ -86,7 +94,7 @@ CONFLICT_WORDS = {
 }
 
 
-def _change_line(change, lang):
+def _change_line(change: ChangeDict, lang: str) -> str:
     kind = KIND_WORDS[lang][change["kind"]]
     ident = change["new_id"] or change["old_id"]
     if change["old_id"] and change["new_id"] and change["old_id"] != change["new_id"]:
@@ -95,7 +103,7 @@ def _change_line(change, lang):
     return f"{kind}: {type_word(change['element_type'], lang)} {label}[{ident}]"
 
 
-def _detail_lines(change, lang):
+def _detail_lines(change: ChangeDict, lang: str) -> list[str]:
     lines = []
     for detail in change["details"]:
         prop = detail["property"]
@@ -112,7 +120,7 @@ def summary_line(three, lang="de"):
     )
 
 
-def conflict_lines(conflicts, lang="de"):
+def conflict_lines(conflicts: Iterable[Conflict], lang: str = "de") -> list[str]:
     """Each conflict: what collides, then the local and the upstream side with their values."""
     w, words = WORDS[lang], CONFLICT_WORDS[lang]
     lines = []

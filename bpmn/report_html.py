@@ -11,8 +11,11 @@ diagrams (``#old0-el-…``, ``#new0-el-…``). A model without diagram interchan
 a note. German by default.
 """
 
+from __future__ import annotations
+
 from html import escape
 from pathlib import PurePath
+from typing import TYPE_CHECKING
 
 from procex.bpmn import diff_view
 from procex.bpmn.diff_text import (
@@ -26,6 +29,10 @@ from procex.bpmn.diff_text import (
     type_word,
 )
 from procex.bpmn.render import NoDiagramError, _dom_id, render_svg
+
+if TYPE_CHECKING:
+    from procex.bpmn.diff import Diff
+    from procex.bpmn.model import Model
 
 TEXT = {
     "de": {
@@ -263,16 +270,16 @@ def _possible_table(diff, lang):
 
 
 def diff_report(
-    diff,
-    lang="de",
-    old_model=None,
-    new_model=None,
-    causes=None,
-    detail_causes=None,
-    process=None,
-    old_label=None,
-    new_label=None,
-):
+    diff: Diff,
+    lang: str = "de",
+    old_model: Model | None = None,
+    new_model: Model | None = None,
+    causes: list[str] | None = None,
+    detail_causes: list[list[str]] | None = None,
+    process: str | None = None,
+    old_label: str | None = None,
+    new_label: str | None = None,
+) -> str:
     """The report as one HTML document (str). The models default to those the diff was made from.
 
     ``causes`` (one text per change, in ``diff.changes`` order) adds a column saying why each

@@ -343,7 +343,7 @@ def _soft_cover(left, right):
     return total
 
 
-def label_similarity(a, b):
+def label_similarity(a: str | None, b: str | None) -> float:
     """Similarity of two labels in [0, 1]; symmetric and deterministic.
 
     1.0 exactly when the labels are equal after normalisation, spaces aside ("Gewerbe-Anmeldung" =
@@ -360,7 +360,7 @@ def label_similarity(a, b):
     if not sa or not sb:
         return 0.0
     common = sa & sb
-    tok = 2 * len(common)
+    tok: float = 2 * len(common)
     if len(common) < len(sa) and len(common) < len(sb):
         tok += _soft_cover(sa - common, sb - common) + _soft_cover(sb - common, sa - common)
     tok /= len(sa) + len(sb)

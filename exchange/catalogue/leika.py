@@ -8,6 +8,7 @@ over German-aware stems (bpmn.text) and a final label-similarity ranking.
 
 import csv
 import math
+import os
 import re
 from collections import defaultdict
 from dataclasses import dataclass
@@ -58,7 +59,7 @@ class LeikaService:
 
 
 @lru_cache(maxsize=4)
-def load_leika(path=None):
+def load_leika(path: str | os.PathLike[str] | None = None) -> dict[str, LeikaService]:
     """All services of the reference list, keyed by Leistungsschlüssel, in file order."""
     path = Path(path) if path else LEIKA_CSV
     try:

@@ -267,8 +267,8 @@ def build_manifest(
     name: str,
     model_bytes: bytes,
     model_file: str,
-    region: Mapping[str, str],
-    contact: Mapping[str, str],
+    region: Mapping[str, str | None],
+    contact: Mapping[str, str | None],
     license: str,
     leistungsschluessel: Iterable[str] = (),
     description: str | None = "",
@@ -276,7 +276,7 @@ def build_manifest(
     detaillierungsstufe: int | str | None = None,
     status: int | str | None = None,
     legal_basis: Iterable[str] = (),
-    derived_from: Mapping[str, str] | None = None,
+    derived_from: Mapping[str, str | None] | None = None,
     published_at: str | None = None,
 ) -> Manifest:
     """Build and validate a manifest for ``model_bytes``; model size and sha256 are computed here.

@@ -5,26 +5,41 @@ mapping rule that explains it (``cause: "mapping:<rule>"``) or to a local edit (
 It calls the same diff engine as ``procex diff OLD NEW``.
 """
 
+from __future__ import annotations
+
+import os
+from collections.abc import Iterable
+from typing import TYPE_CHECKING, Any
+
 from procex.bpmn.model import Model
 from procex.core.errors import ProcexError
 from procex.core.files import atomic_write
-from procex.exchange.workspace.mapping import apply_rules
+from procex.exchange.workspace.mapping import Applied, apply_rules
+
+if TYPE_CHECKING:
+    from procex.bpmn.diff import Diff
+    from procex.exchange.workspace.folder import Workspace
+
+# {(element id, property): (mapping rules in the order they applied, the value they left)};
+# looked up with the ids and properties of the diff's JSON, which may be null
+Provenance = dict[tuple[str | None, str | None], tuple[list[str], str | None]]
 
 
-def _mapped(ws, data, source):
+def _mapped(ws: Workspace, data: bytes, source: str) -> tuple[Model, list[Applied]]:
     model = Model.from_bytes(data, source)
     applied = apply_rules(model, ws.mapping_rules())
     return model, applied
 
 
-def _normal(value):
+def _normal(value: object) -> object:
     return " ".join(value.split()) if isinstance(value, str) else value
 
 
-def mapping_provenance(applied):
+def mapping_provenance(applied: Iterable[Applied]) -> Provenance:
     """{(element id, property): (rules in the order they applied, the value they left)}."""
-    provenance = {}
+    provenance: Provenance = {}
     for record in applied:
+        rules: list[str]
         rules, _ = provenance.get((record.element, record.property), ([], None))
         if record.rule not in rules:
             rules = [*rules, record.rule]
@@ -32,18 +47,18 @@ def mapping_provenance(applied):
     return provenance
 
 
-def detail_cause(element_id, detail, provenance):
+def detail_cause(element_id: str | None, detail: dict[str, Any], provenance: Provenance) -> str:
     """'mapping:<rules>' when the mapping rules alone explain the detail's new value, else 'local'."""
-    rules, value = provenance.get((element_id, detail.get("property")), (None, None))
+    rules, value = provenance.get((element_id, detail.get("property"))) or ([], None)
     if rules and _normal(detail.get("new")) == _normal(value):
         return "mapping:" + "+".join(rules)
     return "local"
 
 
-def element_cause(detail_causes):
+def element_cause(detail_causes: list[str]) -> str:
     """The cause of a change from its details' causes: the rules of all its details in order,
     'local' when a person made every detail, 'mapping:<rules>+local' when both did."""
-    rules = []
+    rules: list[str] = []
     for cause in detail_causes:
         for rule in cause[len("mapping:") :].split("+") if cause.startswith("mapping:") else ():
             if rule not in rules:
@@ -54,7 +69,7 @@ def element_cause(detail_causes):
     return "mapping:" + "+".join(rules) + local
 
 
-def attribute_causes(changes, applied):
+def attribute_causes(changes: list[dict[str, Any]], applied: Iterable[Applied]) -> None:
     """Give every detail of every change its cause, and every change the causes of its details.
 
     A change without details (an added or removed element) is a local edit: mapping rules only
@@ -62,14 +77,14 @@ def attribute_causes(changes, applied):
     """
     provenance = mapping_provenance(applied)
     for change in changes:
-        causes = []
+        causes: list[str] = []
         for detail in change.get("details") or []:
             detail["cause"] = detail_cause(change.get("old_id"), detail, provenance)
             causes.append(detail["cause"])
         change["cause"] = element_cause(causes)
 
 
-def diff_process(ws, name, mode="auto"):
+def diff_process(ws: Workspace, name: str, mode: str = "auto") -> tuple[dict[str, Any], Diff]:
     """(attributed JSON, Diff): the adaptation diff of a workspace process; each change in the JSON
     and each of its details has a ``cause``, and the Diff object feeds the HTML report."""
     from procex.bpmn.diff import diff_models
@@ -92,14 +107,14 @@ def diff_process(ws, name, mode="auto"):
     return result, diff
 
 
-def _cause_counts(changes):
-    counts = {}
+def _cause_counts(changes: list[dict[str, Any]]) -> dict[str, int]:
+    counts: dict[str, int] = {}
     for change in changes:
         counts[change["cause"]] = counts.get(change["cause"], 0) + 1
     return dict(sorted(counts.items()))
 
 
-def format_diff_text(result, color=False, lang="de"):
+def format_diff_text(result: dict[str, Any], color: bool = False, lang: str = "de") -> str:
     """The attributed diff as lines for a terminal: summary, then changes grouped by cause.
 
     Uses the diff report's own words (bpmn.diff_text), so both read alike.
@@ -123,7 +138,7 @@ def format_diff_text(result, color=False, lang="de"):
     parts = [f"{n} {words.get(k, k)}" for k, n in summary.items() if n]
     none = "keine Änderungen" if german else "no changes"
     lines = [f"{result['old']} → {result['new']}: " + (", ".join(parts) if parts else none)]
-    by_cause = {}
+    by_cause: dict[str, list[dict[str, Any]]] = {}
     for change in result["changes"]:
         by_cause.setdefault(change["cause"], []).append(change)
     for cause in sorted(by_cause, key=lambda c: (c == "local", c)):
@@ -146,7 +161,7 @@ def format_diff_text(result, color=False, lang="de"):
     return "\n".join(lines)
 
 
-def adaptation_report(ws, name, attributed, diff, lang="de"):
+def adaptation_report(ws: Workspace, name: str, attributed: dict[str, Any], diff: Diff, lang: str = "de") -> str:
     """The HTML report of an adaptation diff: titled with the process, the upstream version and the
     municipality (never a local path), each change and each detail with its cause."""
     from procex.bpmn.report_html import diff_report
@@ -167,7 +182,9 @@ def adaptation_report(ws, name, attributed, diff, lang="de"):
     )
 
 
-def write_diff_report(ws, name, output, lang="de"):
+def write_diff_report(
+    ws: Workspace, name: str, output: str | os.PathLike[str], lang: str = "de"
+) -> str | os.PathLike[str]:
     """Write the HTML report of the adaptation diff (original vs local) to ``output`` atomically."""
     attributed, diff = diff_process(ws, name)
     atomic_write(output, adaptation_report(ws, name, attributed, diff, lang))

@@ -312,7 +312,10 @@ class Workspace:
             raise WorkspaceError(f"{path} does not match its sha256 (it was changed); delete it and re-import")
         return data
 
-    def cached_manifest(self, sha: str) -> Manifest | None:
+    def cached_manifest(self, sha: str | None) -> Manifest | None:
+        """The manifest cached with the original ``sha``; None when there is none (or no sha)."""
+        if not sha:
+            return None
         path = self.root / CACHE_DIR / f"{sha}.json"
         manifest: Manifest | None = json.loads(path.read_text("utf-8")) if path.exists() else None
         return manifest

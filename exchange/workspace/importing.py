@@ -12,8 +12,12 @@ A version its publisher yanked is imported only with ``force`` (with a warning),
 is recorded in the lock entry (``upstream_yanked``) so that the offline ``procex status`` shows it.
 """
 
+from __future__ import annotations
+
 from collections import Counter
+from collections.abc import Callable, Iterable
 from dataclasses import dataclass, field
+from typing import TYPE_CHECKING, Any
 
 from procex.bpmn.model import Model
 from procex.core.errors import ProcexError
@@ -23,7 +27,18 @@ from procex.exchange.catalogue.entries import CatalogueEntry
 from procex.exchange.catalogue.leika import KEY_RE
 from procex.exchange.library import package
 from procex.exchange.workspace.lock import LockEntry
-from procex.exchange.workspace.mapping import apply_rules
+from procex.exchange.workspace.mapping import Applied, apply_rules
+
+if TYPE_CHECKING:
+    from procex.bpmn.findings import Finding
+    from procex.exchange.catalogue.leika import LeikaService
+    from procex.exchange.workspace.folder import Workspace
+    from procex.exchange.xprozess.importer import ImportedProcess
+
+# ask(candidates) -> the entry a person chose among (title score, entry) pairs, or None
+AskEntry = Callable[[list[tuple[float, CatalogueEntry]]], CatalogueEntry | None]
+# ask_key(keys) -> the Leistungsschlüssel a person chose, or None
+AskKey = Callable[[list[str]], str | None]
 
 AMBIGUITY_MARGIN = 0.05
 MIN_TITLE_SCORE = 0.55
@@ -42,18 +57,18 @@ class ImportResult:
     path: str
     entry: str
     entry_title: str
-    applied: list = field(default_factory=list)
-    findings: list = field(default_factory=list)
+    applied: list[Applied] = field(default_factory=list)
+    findings: list[Finding] = field(default_factory=list)
     adoption: str = ""
     unchanged: bool = False  # the identical state was imported already: nothing written
-    warnings: list = field(default_factory=list)
+    warnings: list[str] = field(default_factory=list)
     entry_added: bool = False  # the catalogue had no entry for the process: the import added one
 
-    def mapping_summary(self):
+    def mapping_summary(self) -> Counter[str]:
         return Counter(a.rule for a in self.applied)
 
 
-def validate_model_bytes(data, source):
+def validate_model_bytes(data: bytes, source: str) -> list[Finding]:
     """Validation findings: schema, references and the correctness rules (the standard's own)."""
     from procex.bpmn.validate import validate_bytes
 
@@ -68,7 +83,14 @@ class EntryChoice:
     added: bool = False
 
 
-def choose_entry(entries, manifest, entry_key=None, ask=None, ask_key=None, new_entry=None):
+def choose_entry(
+    entries: list[CatalogueEntry],
+    manifest: package.Manifest,
+    entry_key: str | None = None,
+    ask: AskEntry | None = None,
+    ask_key: AskKey | None = None,
+    new_entry: Callable[[str], CatalogueEntry] | None = None,
+) -> EntryChoice:
     """The catalogue entry the process implements, as an EntryChoice.
 
     ``entry_key`` wins: the catalogue's entry with that key, else a new entry for it (any
@@ -145,7 +167,9 @@ def choose_entry(entries, manifest, entry_key=None, ask=None, ask_key=None, new_
     return EntryChoice(new_entry(chosen_key), added=True)
 
 
-def new_catalogue_entry(ws, manifest, key, leika=None):
+def new_catalogue_entry(
+    ws: Workspace, manifest: package.Manifest, key: str, leika: dict[str, LeikaService] | None = None
+) -> CatalogueEntry:
     """The catalogue entry an import adds for ``key``: the LeiKa title (else the process's name),
     status in_progress, and the workspace's office, else the manifest contact's office in local words."""
     from procex.exchange.catalogue.leika import load_leika
@@ -160,14 +184,14 @@ def new_catalogue_entry(ws, manifest, key, leika=None):
     return CatalogueEntry(key, title, "in_progress", office)
 
 
-def yank_text(yanked):
+def yank_text(yanked: dict[str, Any]) -> str:
     """'yanked 2024-05-02: reason' for a manifest's or a lock entry's ``yanked`` mark."""
     when = printable(yanked.get("at"))[:10]
     reason = printable(yanked.get("reason")) or "no reason given"
     return f"yanked{' ' + when if when else ''}: {reason}"
 
 
-def lock_entry_for(previous, imported):
+def lock_entry_for(previous: LockEntry | None, imported: LockEntry) -> LockEntry:
     """The new lock entry: the ``imported`` provenance, keeping what the import does not own from the
     previous entry (``published``, what this workspace published under the name, and unknown fields)."""
     if previous is not None:
@@ -175,7 +199,16 @@ def lock_entry_for(previous, imported):
     return imported
 
 
-def import_process(ws, ref_text, entry_key=None, as_name=None, force=False, ask=None, progress=None, ask_key=None):
+def import_process(
+    ws: Workspace,
+    ref_text: str,
+    entry_key: str | None = None,
+    as_name: str | None = None,
+    force: bool = False,
+    ask: AskEntry | None = None,
+    progress: Callable[[str], object] | None = None,
+    ask_key: AskKey | None = None,
+) -> ImportResult:
     """Import ``publisher/slug[@version]`` into the workspace ``ws``; returns an ImportResult."""
     say = progress or (lambda message: None)
     asked = package.parse_ref(ref_text)
@@ -183,7 +216,7 @@ def import_process(ws, ref_text, entry_key=None, as_name=None, force=False, ask=
     say(f"fetching {asked} from {client.base_url}")
     manifest = client.manifest(asked)
     ref = package.ref_of(manifest)
-    warnings = []
+    warnings: list[str] = []
     yanked = manifest.get("yanked")
     if yanked:
         if asked.version is None:
@@ -299,7 +332,7 @@ def import_process(ws, ref_text, entry_key=None, as_name=None, force=False, ask=
     )
 
 
-def format_import(result):
+def format_import(result: ImportResult) -> str:
     if result.unchanged:
         return f"{result.ref} is already imported as {result.path} with this content and catalogue entry; nothing to do"
     lines = [f"imported {result.ref} as {result.path}"]
@@ -322,7 +355,7 @@ def format_import(result):
     return "\n".join(lines)
 
 
-def record_xprozess_imports(ws, imported):
+def record_xprozess_imports(ws: Workspace, imported: Iterable[ImportedProcess]) -> list[tuple[str, CatalogueEntry]]:
     """Register processes imported from an XProzess message in the workspace.
 
     Each gets a lock entry with provenance ``xprozess:<id>@<version>`` and its original in the
@@ -331,7 +364,7 @@ def record_xprozess_imports(ws, imported):
     """
     lock = ws.lock()
     entries = ws.catalogue()
-    linked = []
+    linked: list[tuple[str, CatalogueEntry]] = []
     for done in imported:
         manifest = done.manifest
         sha = ws.cache_put(done.model, manifest)

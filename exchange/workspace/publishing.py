@@ -8,8 +8,12 @@ what still names the upstream town is warned about) -> upload. Publishing unchan
 again is a no-op that does not even contact the library.
 """
 
+from __future__ import annotations
+
 import re
+from collections.abc import Callable
 from dataclasses import dataclass, field, replace
+from typing import TYPE_CHECKING, Any
 
 from procex.bpmn.model import Model
 from procex.core.errors import ProcexError
@@ -21,6 +25,14 @@ from procex.exchange.workspace.importing import validate_model_bytes
 from procex.exchange.workspace.lock import LockEntry
 from procex.exchange.workspace.mapping import map_text
 from procex.exchange.workspace.privacy import check_contact, find_personal_data
+
+if TYPE_CHECKING:
+    from procex.exchange.catalogue.entries import CatalogueEntry
+    from procex.exchange.library.client import LibraryClient
+    from procex.exchange.workspace.folder import Workspace
+    from procex.exchange.workspace.mapping import Rule
+
+Say = Callable[[str], object]  # progress(message): a line for the person publishing
 
 # RFC 2606 / RFC 6761: top-level domains and second-level domains reserved for examples and tests
 RESERVED_TLDS = ("example", "invalid", "test", "localhost")
@@ -47,10 +59,10 @@ class PublishResult:
     status: str  # "created", "unchanged" (server had it), "no-op" (nothing changed locally)
     derived_from: str = ""
     warnings: int = 0
-    manifest_warnings: list = field(default_factory=list)  # texts that still name the upstream town
+    manifest_warnings: list[str] = field(default_factory=list)  # texts that still name the upstream town
 
 
-def _entry_for(ws, name, lock_entry):
+def _entry_for(ws: Workspace, name: str, lock_entry: LockEntry | None) -> CatalogueEntry | None:
     relative = f"processes/{name}.bpmn"
     entries = ws.catalogue()
     key = lock_entry.entry if lock_entry else None
@@ -60,12 +72,12 @@ def _entry_for(ws, name, lock_entry):
     return None
 
 
-def _next_version(previous):
+def _next_version(previous: str) -> str:
     major, minor, patch = package.parse_version(previous)
     return f"{major}.{minor}.{patch + 1}"
 
 
-def reserved_mail_domain(mailbox):
+def reserved_mail_domain(mailbox: str | None) -> str | None:
     """The reserved example/test domain of ``mailbox`` (e.g. 'koblenz.example'), or None."""
     domain = (mailbox or "").rpartition("@")[2].strip().rstrip(".").casefold()
     if not domain:
@@ -77,12 +89,12 @@ def reserved_mail_domain(mailbox):
     return None
 
 
-def town_of(region_name):
+def town_of(region_name: str | None) -> str:
     """'Stadt Trier' -> 'Trier': the name a text uses for a municipality."""
     return _REGION_PREFIX.sub("", (region_name or "").strip()).strip()
 
 
-def _license(ws):
+def _license(ws: Workspace) -> str:
     try:
         return check_license(
             ws.config.get("publish", {}).get("license") or DEFAULT_LICENSE, f"{ws.root / CONFIG_FILE} [publish] license"
@@ -91,9 +103,10 @@ def _license(ws):
         raise PublishRefused(str(error)) from None
 
 
-def _map_fields(fields, rules):
+def _map_fields(fields: dict[str, Any], rules: list[Rule]) -> tuple[dict[str, Any], dict[str, list[str]]]:
     """The manifest texts with the text mapping rules applied, and {field: [rule names]}."""
-    mapped, changed = {}, {}
+    mapped: dict[str, Any] = {}
+    changed: dict[str, list[str]] = {}
     for key, value in fields.items():
         if isinstance(value, list):
             results = [map_text(item, rules) for item in value]
@@ -106,7 +119,7 @@ def _map_fields(fields, rules):
     return mapped, changed
 
 
-def upstream_town_warnings(manifest, upstream_manifest):
+def upstream_town_warnings(manifest: package.Manifest, upstream_manifest: package.Manifest | None) -> list[str]:
     """One line per manifest field (name, description, keywords, legal_basis) that still names the
     upstream publisher's town (its region name without "Stadt", "Gemeinde" ...)."""
     town = town_of(((upstream_manifest or {}).get("region") or {}).get("name"))
@@ -114,7 +127,7 @@ def upstream_town_warnings(manifest, upstream_manifest):
     if not town or town.casefold() == own.casefold():
         return []
     pattern = re.compile(r"(?<!\w)" + re.escape(town) + r"(?:er|erin|ern|s)?(?!\w)")
-    lines = []
+    lines: list[str] = []
     for key in MAPPED_FIELDS:
         value = manifest.get(key)
         texts = value if isinstance(value, list) else [value or ""]
@@ -127,7 +140,8 @@ def upstream_town_warnings(manifest, upstream_manifest):
             else "a text rule in mapping.toml"
         )
         shown = "; ".join(_excerpt(text, pattern) for text in hits)
-        word = pattern.search(hits[0]).group(0)
+        first = pattern.search(hits[0])  # hits are the texts it matches
+        word = first.group(0) if first else town
         lines.append(
             f"manifest {key} still names {town}, the upstream publisher's town ({shown}); "
             f'adapt it with {fix} (kind = "text", from = "{word}")'
@@ -135,13 +149,23 @@ def upstream_town_warnings(manifest, upstream_manifest):
     return lines
 
 
-def _excerpt(text, pattern, width=30):
+def _excerpt(text: str, pattern: re.Pattern[str], width: int = 30) -> str:
     match = pattern.search(text)
+    if match is None:
+        return text
     start, end = max(0, match.start() - width), min(len(text), match.end() + width)
     return ("…" if start else "") + text[start:end] + ("…" if end < len(text) else "")
 
 
-def build_manifest(ws, name, data, version, lock_entry, changes=None, notes=None):
+def build_manifest(
+    ws: Workspace,
+    name: str,
+    data: bytes,
+    version: str,
+    lock_entry: LockEntry | None,
+    changes: dict[str, list[str]] | None = None,
+    notes: list[str] | None = None,
+) -> package.Manifest:
     """The manifest of processes/NAME.bpmn; ``changes`` (a dict), when given, receives
     {field: [mapping rule names]} for the upstream texts the mapping rules adapted; ``notes`` (a
     list), when given, a line for each text shortened to the manifest's limit (a description taken
@@ -151,7 +175,7 @@ def build_manifest(ws, name, data, version, lock_entry, changes=None, notes=None
     model = Model.from_bytes(data, name)
     first_process = model.processes[0] if model.processes else None
     documentation = " ".join(first_process.documentation).strip() if first_process is not None else ""
-    texts = {
+    texts: dict[str, Any] = {
         "name": entry.title if entry and entry.title else (upstream_manifest or {}).get("name") or name,
         "description": (upstream_manifest or {}).get("description") or documentation,
         "keywords": list((upstream_manifest or {}).get("keywords", [])),
@@ -200,7 +224,7 @@ def build_manifest(ws, name, data, version, lock_entry, changes=None, notes=None
     )
 
 
-def _fit(key, text):
+def _fit(key: str, text: str) -> tuple[str, str | None]:
     """(text, note): ``text`` shortened to the manifest's limit for ``key`` at a word boundary, and
     the line that says so (None when it fits)."""
     limit = package.text_limit(key)
@@ -213,7 +237,7 @@ def _fit(key, text):
     )
 
 
-def _check_mailbox(ws, allow_example_mailbox):
+def _check_mailbox(ws: Workspace, allow_example_mailbox: bool) -> None:
     mailbox = (ws.config.get("publish", {}).get("mailbox") or "").strip()
     where = f"[publish] mailbox in {ws.root / CONFIG_FILE}"
     if not mailbox:
@@ -226,7 +250,7 @@ def _check_mailbox(ws, allow_example_mailbox):
         )
 
 
-def _contact_sources(ws, name, lock_entry):
+def _contact_sources(ws: Workspace, name: str, lock_entry: LockEntry | None) -> tuple[str, str]:
     entry = _entry_for(ws, name, lock_entry)
     if entry and entry.office:
         office = f"catalogue.csv office ({entry.leistungsschluessel or entry.title})"
@@ -237,7 +261,14 @@ def _contact_sources(ws, name, lock_entry):
     return office, f"{CONFIG_FILE} [publish] mailbox"
 
 
-def publish_process(ws, name, version=None, allow_personal_data=False, progress=None, allow_example_mailbox=False):
+def publish_process(
+    ws: Workspace,
+    name: str,
+    version: str | None = None,
+    allow_personal_data: bool = False,
+    progress: Say | None = None,
+    allow_example_mailbox: bool = False,
+) -> PublishResult:
     """Publish processes/NAME.bpmn. ``allow_example_mailbox`` lets a contact mailbox on a reserved
     example domain through; only `procex demo` uses it (its library and towns are examples)."""
     say = progress or (lambda message: None)
@@ -264,7 +295,8 @@ def publish_process(ws, name, version=None, allow_personal_data=False, progress=
     if version is None:
         version = _next_version(published["ref"].rsplit("@", 1)[1]) if published else "1.0.0"
     package.parse_version(version)
-    changes, notes = {}, []
+    changes: dict[str, list[str]] = {}
+    notes: list[str] = []
     manifest = build_manifest(ws, name, data, version, lock_entry, changes, notes)
     personal = find_personal_data(Model.from_bytes(data, str(path)))
     office_source, mailbox_source = _contact_sources(ws, name, lock_entry)
@@ -300,7 +332,7 @@ def publish_process(ws, name, version=None, allow_personal_data=False, progress=
     )
 
 
-def _upload(client, manifest, data, say):
+def _upload(client: LibraryClient, manifest: package.Manifest, data: bytes, say: Say) -> int:
     """Upload; the HTTP status (201 created, 200 already there). When the connection broke before
     the answer (the server was stopped or the network went during the upload), the library is
     asked whether the version arrived: an upload can be committed without its answer getting out."""
@@ -334,7 +366,7 @@ def _upload(client, manifest, data, say):
     return 201
 
 
-def workspace_package(ws, name):
+def workspace_package(ws: Workspace, name: str) -> tuple[package.Manifest, bytes, str]:
     """(manifest, model bytes, label) of a workspace process, as publish would build it.
 
     The version is the one last published, else 1.0.0; used by `procex xprozess export NAME`.

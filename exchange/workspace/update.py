@@ -6,7 +6,10 @@ new upstream elements arrive with local names. On conflicts the local file is le
 the conflicts are returned, each with its values on both sides (the conflict list of ``procex merge``).
 """
 
+from __future__ import annotations
+
 from dataclasses import dataclass, field
+from typing import TYPE_CHECKING, Any
 
 from procex.bpmn.model import Model
 from procex.core.errors import ProcexError
@@ -14,6 +17,11 @@ from procex.core.files import atomic_write
 from procex.exchange.library import package
 from procex.exchange.workspace.adaptation_diff import _mapped
 from procex.exchange.workspace.outdated import yank_words
+
+if TYPE_CHECKING:
+    from procex.bpmn.diff import ChangeDict
+    from procex.bpmn.merge import Conflict
+    from procex.exchange.workspace.folder import Workspace
 
 
 class UpdateConflict(ProcexError):
@@ -27,19 +35,20 @@ class UpdateResult:
     name: str
     old: str
     new: str
-    applied: list = field(default_factory=list)
-    kept: list = field(default_factory=list)
-    pseudo: list = field(default_factory=list)
-    conflicts: list = field(default_factory=list)  # the blocking conflicts as JSON (diff3's form)
+    applied: list[ChangeDict] = field(default_factory=list)
+    kept: list[ChangeDict] = field(default_factory=list)
+    pseudo: list[ChangeDict] = field(default_factory=list)
+    conflicts: list[dict[str, object]] = field(default_factory=list)  # the blocking conflicts as JSON (diff3's form)
     written: bool = False
-    conflict_items: list = field(default_factory=list)  # the same as bpmn.merge.Conflict objects
-    resolved: list = field(default_factory=list)  # conflicts decided by ``prefer``
+    conflict_items: list[Conflict] = field(default_factory=list)  # the same as bpmn.merge.Conflict objects
+    resolved: list[Conflict] = field(default_factory=list)  # conflicts decided by ``prefer``
     prefer: str | None = None
-    skipped: list = field(default_factory=list)  # (id, reason): upstream wins LOCAL could not take
-    yanked: dict | None = None  # the version taken was yanked by its publisher
+    # (id, reason): upstream wins LOCAL could not take
+    skipped: list[tuple[str | None, str]] = field(default_factory=list)
+    yanked: dict[str, Any] | None = None  # the version taken was yanked by its publisher
     current: bool = False  # already on that version: nothing to do
 
-    def summary(self, lang="de"):
+    def summary(self, lang: str = "de") -> str:
         """German by default: on conflicts the head line and each conflict with the values of both
         sides against BASE (the list ``procex merge`` prints); else what was taken."""
         from procex.bpmn.merge_report import conflict_lines
@@ -76,7 +85,7 @@ class UpdateResult:
                 text += f", {len(self.resolved)} conflict(s) decided with --prefer {self.prefer}"
         return text
 
-    def notes(self, lang="de"):
+    def notes(self, lang: str = "de") -> list[str]:
         """Lines for stderr after a written update: what --prefer upstream could not take, a yank."""
         lines = [f"note: upstream {ident} not taken: {reason}" for ident, reason in self.skipped]
         if self.yanked:
@@ -84,12 +93,12 @@ class UpdateResult:
         return lines
 
 
-def update_process(ws, name, version=None, prefer=None):
+def update_process(ws: Workspace, name: str, version: str | None = None, prefer: str | None = None) -> UpdateResult:
     """Merge the newest (or the given) upstream version into processes/NAME.bpmn."""
     from procex.bpmn.merge import merge
 
     entry = ws.lock_entry(name)
-    if not entry.upstream:
+    if not entry.upstream or not entry.sha256:
         raise ProcexError(f"{name} has no upstream process to update from")
     current = package.parse_ref(entry.upstream)
     client = ws.client()
@@ -97,7 +106,12 @@ def update_process(ws, name, version=None, prefer=None):
     new_ref = package.ref_of(manifest)
     if new_ref.version == current.version:
         return UpdateResult(name, str(current), str(new_ref), written=True, current=True)
-    if version is None and package.version_key(new_ref.version) < package.version_key(current.version):
+    if (
+        version is None
+        and new_ref.version is not None
+        and current.version is not None
+        and package.version_key(new_ref.version) < package.version_key(current.version)
+    ):
         # The base was yanked and the newest valid version is older: "update" would undo upstream's
         # later changes. Only an explicit --version does that.
         raise ProcexError(
@@ -126,7 +140,7 @@ def update_process(ws, name, version=None, prefer=None):
         skipped=list(outcome.skipped),
         yanked=manifest.get("yanked") or None,
     )
-    if not outcome.ok:
+    if not outcome.ok or outcome.data is None:
         return result
     sha = ws.cache_put(upstream_bytes, manifest)
     atomic_write(local_path, outcome.data)
