@@ -7,19 +7,11 @@ bench/hostile_csv.py measures peak memory against a 300 MB file and a 1 MB field
 
 import pytest
 
-from procex import cli
 from procex.exchange.catalogue import csv_table
 from procex.exchange.catalogue.entries import CatalogueError, import_catalogue, read_catalogue
 
 HEADER = "Leistungsschlüssel;Leistung;Status;Amt\n"
 GOOD = "99050012104000;Gewerbeanmeldung;online;Ordnungsamt\n"
-
-
-def run(capsys, *args):
-    with pytest.raises(SystemExit) as done:
-        cli.main(list(args))
-    out, err = capsys.readouterr()
-    return done.value.code, out, err
 
 
 @pytest.fixture
@@ -30,9 +22,9 @@ def workspace(tmp_path):
     return folder
 
 
-def refused(capsys, source, workspace, *options):
+def refused(run_cli, source, workspace, *options):
     before = (workspace / "catalogue.csv").read_bytes()
-    status, out, err = run(capsys, "catalogue", "import", str(source), "--into", str(workspace), *options)
+    status, out, err = run_cli("catalogue", "import", source, "--into", workspace, *options)
     assert status == 2, err
     assert out == "" and err.count("\n") == 1 and err.startswith(f"procex: error: {source}"), err
     assert "internal error" not in err and "Traceback" not in err
@@ -41,25 +33,25 @@ def refused(capsys, source, workspace, *options):
 
 
 @pytest.mark.parametrize("length", [40_000, 131_073, 1_000_000])
-def test_a_field_longer_than_a_cell_is_one_line(tmp_path, workspace, capsys, length):
+def test_a_field_longer_than_a_cell_is_one_line(tmp_path, workspace, run_cli, length):
     source = tmp_path / "liste.csv"
     source.write_text(HEADER + GOOD + f"99102013104000;{'x' * length};online;Steueramt\n", "utf-8")
-    err = refused(capsys, source, workspace)
+    err = refused(run_cli, source, workspace)
     assert f"{source}:3: a field has over 32,767 characters, more than a spreadsheet cell holds" in err
 
 
-def test_an_unclosed_quote_ends_at_the_field_limit(tmp_path, workspace, capsys):
+def test_an_unclosed_quote_ends_at_the_field_limit(tmp_path, workspace, run_cli):
     source = tmp_path / "liste.csv"
     rows = "".join(f"9910201310{n:04d};Leistung {n};online;Amt\n" for n in range(3000))
     source.write_text(HEADER + '99050012104000;"Gewerbe;online;Amt\n' + rows, "utf-8")
-    err = refused(capsys, source, workspace)
+    err = refused(run_cli, source, workspace)
     assert 'a quote (") is not closed' in err
 
 
-def test_a_file_over_max_bytes_is_refused_before_it_is_read(tmp_path, workspace, capsys):
+def test_a_file_over_max_bytes_is_refused_before_it_is_read(tmp_path, workspace, run_cli):
     source = tmp_path / "liste.csv"
     source.write_text(HEADER + GOOD * 100, "utf-8")
-    err = refused(capsys, source, workspace, "--max-bytes", "1000")
+    err = refused(run_cli, source, workspace, "--max-bytes", "1000")
     size = source.stat().st_size
     assert f"{source}: {size:,} bytes, over the limit of 1,000 for a service list" in err
     assert "raise the limit with --max-bytes" in err
@@ -67,22 +59,22 @@ def test_a_file_over_max_bytes_is_refused_before_it_is_read(tmp_path, workspace,
         import_catalogue(source, workspace, max_bytes=1000)
 
 
-def test_a_line_without_end_is_cut_at_the_line_limit(tmp_path, workspace, capsys, monkeypatch):
+def test_a_line_without_end_is_cut_at_the_line_limit(tmp_path, workspace, run_cli, monkeypatch):
     monkeypatch.setattr(csv_table, "MAX_LINE", 10_000)
     source = tmp_path / "liste.csv"
     source.write_text(HEADER + GOOD + "a" * 20_000, "utf-8")
-    err = refused(capsys, source, workspace)
+    err = refused(run_cli, source, workspace)
     assert f"{source}:3: the line is longer than 10,000 characters" in err
 
 
-def test_too_many_rows_or_columns_are_refused(tmp_path, workspace, capsys, monkeypatch):
+def test_too_many_rows_or_columns_are_refused(tmp_path, workspace, run_cli, monkeypatch):
     monkeypatch.setattr(csv_table, "MAX_ROWS", 50)
     source = tmp_path / "liste.csv"
     source.write_text(HEADER + GOOD * 60, "utf-8")
-    assert "over 50 rows; a service list has far fewer" in refused(capsys, source, workspace)
+    assert "over 50 rows; a service list has far fewer" in refused(run_cli, source, workspace)
     monkeypatch.setattr(csv_table, "MAX_COLUMNS", 10)
     source.write_text(HEADER + GOOD + ";" * 20 + "\n", "utf-8")
-    assert f"{source}:3: 21 columns, over the limit of 10" in refused(capsys, source, workspace)
+    assert f"{source}:3: 21 columns, over the limit of 10" in refused(run_cli, source, workspace)
 
 
 def test_a_good_list_in_each_encoding_still_imports(tmp_path, workspace):

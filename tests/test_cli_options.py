@@ -2,7 +2,6 @@
 
 import click
 import pytest
-from click.testing import CliRunner
 
 from procex.cli import procex
 
@@ -40,15 +39,13 @@ def test_the_workspace_folder_is_dir_with_into_as_its_other_name():
 
 
 @pytest.mark.parametrize("spelling", ["--dir", "--into"])
-def test_both_spellings_reach_the_folder(tmp_path, spelling):
+def test_both_spellings_reach_the_folder(tmp_path, run_cli, spelling):
     folder = tmp_path / spelling.strip("-")
-    result = CliRunner().invoke(
-        procex, ["init", "--municipality", "Stadt Koblenz", "--ags", "07111000", spelling, str(folder)]
-    )
+    result = run_cli("init", "--municipality", "Stadt Koblenz", "--ags", "07111000", spelling, folder)
     assert result.exit_code == 0, result.output
     assert (folder / "procex.toml").is_file()
     listing = tmp_path / "liste.csv"
     listing.write_text("Leistungsschlüssel;Leistung;Status\n99050012104000;Gewerbeanmeldung;geplant\n", "utf-8")
-    result = CliRunner().invoke(procex, ["catalogue", "import", str(listing), spelling, str(folder)])
+    result = run_cli("catalogue", "import", listing, spelling, folder)
     assert result.exit_code == 0, result.output
     assert "99050012104000" in (folder / "catalogue.csv").read_text("utf-8")

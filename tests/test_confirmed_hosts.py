@@ -10,7 +10,6 @@ confirmed, so scripts, the tests and the demo need no question.
 import pytest
 import requests
 
-from procex import cli
 from procex.exchange.library import confirmed_hosts
 from procex.exchange.library.client import LibraryError
 from procex.exchange.workspace.folder import CONFIG_FILE, Workspace
@@ -42,12 +41,9 @@ def files(root):
     return sorted(str(p.relative_to(root)) for p in root.rglob("*"))
 
 
-def test_without_a_terminal_the_token_is_refused_in_one_line(cloned, monkeypatch, capsys):
-    monkeypatch.chdir(cloned.root)
-    with pytest.raises(SystemExit) as done:
-        cli.main(["search", "Gewerbe"])
-    err = capsys.readouterr().err
-    assert done.value.code == 1 and err.count("\n") == 1
+def test_without_a_terminal_the_token_is_refused_in_one_line(cloned, run_cli):
+    code, _, err = run_cli("search", "Gewerbe", cwd=cloned.root)
+    assert code == 1 and err.count("\n") == 1
     assert err.startswith("procex: error: refusing to send your library token to bibliothek.evil.example: ")
     assert "there is no terminal to ask on" in err
     assert f"add the line bibliothek.evil.example to {confirmed_hosts.hosts_file()}" in err

@@ -4,7 +4,6 @@ structural read limits can be raised for trusted files, and diff reports are com
 import json
 
 import pytest
-from click.testing import CliRunner
 from lxml import etree
 
 from procex.bpmn.model import Model
@@ -16,8 +15,6 @@ from procex.bpmn.xml import (
     parse_bytes,
     raised_document_limits,
 )
-from procex.cli import main
-from procex.cli import procex as cli
 
 OMG = {
     "b": "http://www.omg.org/spec/BPMN/20100524/MODEL",
@@ -108,42 +105,34 @@ def test_the_element_limit_refuses_by_default_and_can_be_raised_for_one_read():
         parse_bytes(data, "big.bpmn")
 
 
-def run_procex(capsys, *args):
-    """(exit status, stdout, stderr) of procex's console entry point, in this process."""
-    try:
-        main(list(args))
-        status = 0
-    except SystemExit as done:
-        status = done.code or 0
-    out = capsys.readouterr()
-    return status, out.out, out.err
-
-
-def test_max_elements_on_the_command_line_holds_for_that_command_only(tmp_path, capsys):
+def test_max_elements_on_the_command_line_holds_for_that_command_only(tmp_path, run_cli):
     big = tmp_path / "big.bpmn"
     big.write_bytes(many_tasks(MAX_ELEMENTS))
-    status, _, err = run_procex(capsys, "inspect", "--json", str(big))
+    status, _, err = run_cli("inspect", "--json", big)
     assert status == 2 and "past the limit of 100,000 elements" in err and "--max-elements" in err
-    status, out, err = run_procex(capsys, "inspect", "--json", "--max-elements", "200000", str(big))
+    status, out, err = run_cli("inspect", "--json", "--max-elements", "200000", big)
     assert status == 0, err
     assert json.loads(out)["counts"]["task"] == MAX_ELEMENTS
-    assert run_procex(capsys, "inspect", "--json", str(big))[0] == 2  # the raised limit did not stay
-    status, out, err = run_procex(capsys, "diff", "--max-elements", "200000", "--format", "json", str(big), str(big))
+    assert run_cli("inspect", "--json", big).exit_code == 2  # the raised limit did not stay
+    status, out, err = run_cli("diff", "--max-elements", "200000", "--format", "json", big, big)
     assert status == 0, err
     assert sum(json.loads(out)["summary"].values()) == 0
-    status, _, err = run_procex(
-        capsys, "validate", "--max-elements", "200000", "--max-attributes", "1000", "--lang", "en", str(big)
-    )
+    status, _, err = run_cli("validate", "--max-elements", "200000", "--max-attributes", "1000", "--lang", "en", big)
     assert status == 2 and "over the limit of 1,000" in err, err
 
 
-def test_a_diff_report_is_one_line_of_compact_json(tmp_path):
+def test_a_diff_report_is_one_line_of_compact_json(tmp_path, run_cli):
     old = tmp_path / "old.bpmn"
     old.write_bytes(many_tasks(3))
     new = tmp_path / "new.bpmn"
     new.write_bytes(many_tasks(3).replace(b'id="t1"/>', 'id="t1" name="Antrag prüfen"/>'.encode()))
-    result = CliRunner().invoke(cli, ["diff", "--format", "json", str(old), str(new)])
+    result = run_cli("diff", "--format", "json", old, new)
     assert result.exit_code == 0, result.output
-    assert result.output.count("\n") == 1 and ": " not in result.output and "prüfen" in result.output
-    report = json.loads(result.output)
+    assert (
+        result.stderr == ""
+        and result.stdout.count("\n") == 1
+        and ": " not in result.stdout
+        and "prüfen" in result.stdout
+    )
+    report = json.loads(result.stdout)
     assert report["summary"]["renamed"] == 1 and report["changes"][0]["new_id"] == "t1"

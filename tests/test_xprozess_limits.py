@@ -10,7 +10,6 @@ prints one note per process and field; the message itself stays the complete rec
 import json
 from datetime import datetime, timezone
 
-from procex import cli
 from procex.exchange import xprozess
 from procex.exchange.library import package
 
@@ -64,13 +63,9 @@ def test_more_than_fifty_keywords_and_legal_bases_keep_the_first_fifty(tmp_path)
     assert package.manifest_problems(complete) == []
 
 
-def test_the_command_says_what_it_left_out(tmp_path, capsys, monkeypatch):
+def test_the_command_says_what_it_left_out(tmp_path, run_cli):
     source = message_file(tmp_path)
-    monkeypatch.chdir(tmp_path)
-    try:
-        cli.main(["xprozess", "import", str(source), "--dir", str(tmp_path / "ws")])
-    except SystemExit as done:
-        assert done.code in (0, None)
-    err = capsys.readouterr().err
+    code, _, err = run_cli("xprozess", "import", source, "--dir", tmp_path / "ws", cwd=tmp_path)
+    assert code == 0, err
     assert "note: hundesteuer-anmeldung: 63 keywords entries, the library takes 50: kept the first 50" in err
     assert "note: hundesteuer-anmeldung: 71 legal basis entries" in err
