@@ -54,31 +54,46 @@ class CliResult:
         return iter((self.exit_code, self.stdout, self.stderr))
 
 
+def cli_child(argv, cwd, env, input, timeout):
+    """run_cli(..., separate=True): `python -m procex.cli` in a child process. Not inside the fixture,
+    whose source decides the tier: only a test that asks for a child process is slow."""
+    child_env = {**os.environ, **(env or {})}
+    for name in [name for name, value in child_env.items() if value is None]:
+        del child_env[name]
+    done = subprocess.run(
+        [sys.executable, "-m", "procex.cli", *argv],
+        cwd=cwd,
+        env=child_env,
+        input=input.encode("utf-8") if isinstance(input, str) else input,
+        capture_output=True,
+        timeout=timeout,
+        stdin=None if input is not None else subprocess.DEVNULL,
+    )
+    # decoded as written: UTF-8 (a byte that is not shows as U+FFFD), line ends kept as they are
+    return CliResult(done.returncode, done.stdout.decode("utf-8", "replace"), done.stderr.decode("utf-8", "replace"))
+
+
 @pytest.fixture
 def run_cli(capsys, monkeypatch):
     """procex's command line: ``run_cli("validate", path, cwd=..., env={...})`` -> CliResult.
 
     By default in this process, through ``cli.main`` (the entry point users run, with its one-line
-    errors and exit codes), which is fast. ``separate=True`` runs ``python -m procex.cli`` in a
-    child process, for what only a real process shows (no terminal on stdin, the interpreter's
-    own output, a crash that must not print a traceback); ``input`` is its standard input.
+    errors and exit codes), which is fast. With ``separate`` true it runs ``python -m procex.cli`` in
+    a child process, for what only a real process shows (no terminal on stdin, the interpreter's
+    own output and console encoding, a crash that must not print a traceback); ``input`` is its
+    standard input, and its output is read as UTF-8 with its line ends as written.
+    ``env`` values of None remove the variable. ``check=True`` fails the test, with the command's
+    output, when it does not exit 0.
     """
 
-    def run(*args, cwd=None, env=None, separate=False, input=None, timeout=300):
+    def run(*args, cwd=None, env=None, separate=False, input=None, timeout=300, check=False):
         argv = [str(a) for a in args]
-        if separate:
-            child_env = {**os.environ, **(env or {})}
-            done = subprocess.run(
-                [sys.executable, "-m", "procex.cli", *argv],
-                cwd=cwd,
-                env=child_env,
-                input=input,
-                capture_output=True,
-                text=True,
-                timeout=timeout,
-                stdin=None if input is not None else subprocess.DEVNULL,
-            )
-            return CliResult(done.returncode, done.stdout, done.stderr)
+        result = cli_child(argv, cwd, env, input, timeout) if separate else in_process(argv, cwd, env)
+        if check and result.exit_code != 0:
+            pytest.fail(f"procex {' '.join(argv)} exited {result.exit_code}:\n{result.output}")
+        return result
+
+    def in_process(argv, cwd, env):
         from procex import cli
 
         with monkeypatch.context() as patch:

@@ -398,6 +398,7 @@ def test_match_keys_cli_json_and_accept(tmp_path, capsys, run_cli):
     assert entries[2].office == "Steueramt"  # nothing else touched, order kept
 
 
+@pytest.mark.slow  # builds the LeiKa index of 4,813 services
 def test_match_keys_accept_skips_ignored_words_and_object_keys(tmp_path, capsys, run_cli):
     write_catalogue(
         tmp_path / "catalogue.csv",

@@ -3,10 +3,7 @@
 import csv
 import io
 import json
-import os
 import re
-import subprocess
-import sys
 from datetime import date
 
 import pytest
@@ -17,8 +14,6 @@ from procex.exchange.catalogue.entries import CatalogueEntry as E
 from procex.exchange.catalogue.entries import write_catalogue
 from procex.exchange.workspace.folder import Workspace
 from procex.exchange.workspace.lock import Lock
-
-from .conftest import REPO
 
 PREVIOUS_ENTRIES = [
     E("99050012104000", "Gewerbeanmeldung", "planned", "Ordnungsamt"),
@@ -459,21 +454,16 @@ def test_cli_report_after_importing_the_real_fim_message(tmp_path, monkeypatch, 
     assert "Prozesse;;von anderen Kommunen übernommen;1;1;0" in out.splitlines()
 
 
-def test_cli_csv_on_standard_output_is_utf8_whatever_the_console(tmp_path):
+def test_cli_csv_on_standard_output_is_utf8_whatever_the_console(tmp_path, run_cli):
     """`procex report --format csv > bericht.csv` on a Windows-1252 console: still UTF-8 with its BOM."""
     Workspace.init(tmp_path, "Stadt Koblenz", "07111000")
     write_catalogue(tmp_path / "catalogue.csv", NOW_ENTRIES)
-    env = dict(os.environ, PYTHONIOENCODING="cp1252")
-    done = subprocess.run(
-        [sys.executable, str(REPO / "cli.py"), "report", "--format", "csv"],
-        cwd=tmp_path,
-        env=env,
-        capture_output=True,
-        timeout=120,
-    )
-    assert done.returncode == 0, done.stderr.decode("utf-8", "replace")
-    assert done.stdout.startswith("\ufeffBereich;Thema;Status;aktuell;vorher;Veränderung\n".encode("utf-8"))
-    assert "Themenfeld;Unternehmensführung & -entwicklung;in Umsetzung;1;;\n".encode() in done.stdout
+    # a child process: only a real interpreter takes its console encoding from PYTHONIOENCODING
+    done = run_cli("report", "--format", "csv", cwd=tmp_path, env={"PYTHONIOENCODING": "cp1252"}, separate=True)
+    assert done.exit_code == 0, done.stderr
+    # read as UTF-8: a cp1252 byte (ä as 0xE4) would show as U+FFFD and fail these comparisons
+    assert done.stdout.startswith("\ufeffBereich;Thema;Status;aktuell;vorher;Veränderung\n")
+    assert "Themenfeld;Unternehmensführung & -entwicklung;in Umsetzung;1;;\n" in done.stdout
 
 
 # --- written for the council: no command lines, landmarks, contrast, axe-core --------------------
