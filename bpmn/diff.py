@@ -21,6 +21,8 @@ through the matching (a default flow whose id was regenerated is the same defaul
 
 from __future__ import annotations
 
+import os
+from collections.abc import Callable, Sequence
 from dataclasses import dataclass, field
 from typing import TYPE_CHECKING, Any, TypedDict, cast
 
@@ -28,8 +30,9 @@ from lxml import etree
 from lxml.etree import _Element
 
 from procex.bpmn import kinds
-from procex.bpmn.match import FLOW_KINDS, NODE_KINDS, Matching, _Item, match_models
+from procex.bpmn.match import FLOW_KINDS, NODE_KINDS, Matching, Pair, _Item, match_models
 from procex.bpmn.normalize import (
+    Resolver,
     Value,
     element_properties,
     element_type_name,
@@ -39,7 +42,7 @@ from procex.bpmn.normalize import (
 from procex.bpmn.xml import local_name
 
 if TYPE_CHECKING:
-    from procex.bpmn.model import Model
+    from procex.bpmn.model import Bounds, Model
 
 KINDS = ("added", "removed", "renamed", "retyped", "changed", "moved", "relaned", "rewired", "layout")
 SEMANTIC_KINDS = KINDS[:-1]
@@ -143,7 +146,9 @@ class Diff:
         }
 
 
-def diff_files(old_path, new_path, mode="auto", max_bytes=None):
+def diff_files(
+    old_path: str | os.PathLike[str], new_path: str | os.PathLike[str], mode: str = "auto", max_bytes: int | None = None
+) -> Diff:
     """Read two files and diff them (raises BpmnReadError when one cannot be read)."""
     from procex.bpmn.model import read_model
     from procex.bpmn.xml import DEFAULT_MAX_BYTES
@@ -158,7 +163,7 @@ EMPTY_MODEL = (
 )
 
 
-def is_absent(path, empty_file=False):
+def is_absent(path: str | os.PathLike[str], empty_file: bool = False) -> bool:
     """Whether ``path`` stands for a file that does not exist on its side of a diff: /dev/null
     (git's name for it), or with ``empty_file`` an empty file (what a git difftool may be given)."""
     import os
@@ -174,7 +179,9 @@ def is_absent(path, empty_file=False):
     return False
 
 
-def read_side(path, max_bytes=None, empty_file=False):
+def read_side(
+    path: str | os.PathLike[str], max_bytes: int | None = None, empty_file: bool = False
+) -> tuple[Model, bool]:
     """(model, absent) for one side of a diff: an empty model for /dev/null (and, with
     ``empty_file``, for an empty file), so that every element of the other side shows as added or
     removed; else the file read as BPMN (raises BpmnReadError when it cannot be)."""
@@ -229,15 +236,15 @@ def diff_models(old: Model, new: Model, mode: str = "auto", extensions: str = "s
 
 
 class _Context:
-    def __init__(self, old, new, a, b, matching):
+    def __init__(self, old: Model, new: Model, a: dict[str, _Item], b: dict[str, _Item], matching: Matching) -> None:
         self.old, self.new, self.a, self.b, self.matching = old, new, a, b, matching
-        self.foreign = None
+        self.foreign: Callable[[str], bool] | None = None
 
-    def resolver(self, side):
+    def resolver(self, side: str) -> Resolver:
         model, items = (self.old, self.a) if side == "old" else (self.new, self.b)
         to_new = self.matching.old_to_new
 
-        def resolve(ident, raw):
+        def resolve(ident: str, raw: str) -> Value:
             item = items.get(ident)
             if item is not None:
                 if side == "old":
@@ -253,7 +260,7 @@ class _Context:
 
         return resolve
 
-    def display(self, item, side):
+    def display(self, item: _Item | None, side: str) -> str | None:
         """How a person recognises an element: its label, for a flow 'source → target'."""
         if item is None:
             return None
@@ -261,12 +268,12 @@ class _Context:
             return item.label
         items = self.a if side == "old" else self.b
         if item.type in FLOW_KINDS:
-            ends = [items.get(item.source), items.get(item.target)]
+            ends = [items.get(end) if end is not None else None for end in (item.source, item.target)]
             names = [(e.label or e.id) if e is not None else "?" for e in ends]
             return f"{names[0]} → {names[1]}"
         return item.id
 
-    def parent_display(self, ident, side):
+    def parent_display(self, ident: str | None, side: str) -> str | None:
         """A container's name: a process shows as its pool's name when it has one."""
         if ident is None:
             return None
@@ -278,7 +285,7 @@ class _Context:
                 return " ".join(pool.name.split())
         return self.display(item, side) if item is not None else ident
 
-    def same(self, old_ref, new_ref):
+    def same(self, old_ref: str | None, new_ref: str | None) -> bool:
         """Do two references name paired elements (or both nothing)?"""
         if old_ref is None or new_ref is None:
             return old_ref is None and new_ref is None
@@ -291,10 +298,10 @@ class _Context:
         return False
 
 
-def _pair_changes(ctx, o, n, pair):
-    base = dict(element_type=n.type, old_id=o.id, new_id=n.id, match=pair.how, score=pair.score)
+def _pair_changes(ctx: _Context, o: _Item, n: _Item, pair: Pair) -> list[Change]:
+    base: dict[str, Any] = dict(element_type=n.type, old_id=o.id, new_id=n.id, match=pair.how, score=pair.score)
     name = n.label if n.label is not None else o.label
-    out = []
+    out: list[Change] = []
     if o.type != n.type:
         out.append(Change("retyped", name=name, details=[_detail("type", o.type, n.type)], **base))
     if o.label != n.label:
@@ -330,8 +337,8 @@ def _pair_changes(ctx, o, n, pair):
                 details=[
                     _ref_detail(
                         "lane",
-                        ctx.display(ctx.a.get(o.lane), "old"),
-                        ctx.display(ctx.b.get(n.lane), "new"),
+                        ctx.display(ctx.a.get(o.lane) if o.lane is not None else None, "old"),
+                        ctx.display(ctx.b.get(n.lane) if n.lane is not None else None, "new"),
                         o.lane,
                         n.lane,
                     )
@@ -340,14 +347,14 @@ def _pair_changes(ctx, o, n, pair):
             )
         )
     if is_flow:
-        wiring = []
+        wiring: list[Detail] = []
         for prop, old_end, new_end in (("sourceRef", o.source, n.source), ("targetRef", o.target, n.target)):
             if not ctx.same(old_end, new_end):
                 wiring.append(
                     _ref_detail(
                         prop,
-                        ctx.display(ctx.a.get(old_end), "old") or old_end,
-                        ctx.display(ctx.b.get(new_end), "new") or new_end,
+                        ctx.display(ctx.a.get(old_end) if old_end is not None else None, "old") or old_end,
+                        ctx.display(ctx.b.get(new_end) if new_end is not None else None, "new") or new_end,
                         old_end,
                         new_end,
                     )
@@ -360,18 +367,20 @@ def _pair_changes(ctx, o, n, pair):
     return out
 
 
-def _detail(prop, old, new):
+def _detail(prop: str, old: object, new: object) -> Detail:
     return {"property": prop, "old": old, "new": new}
 
 
-def _ref_detail(prop, old_show, new_show, old_ref, new_ref):
+def _ref_detail(
+    prop: str, old_show: str | None, new_show: str | None, old_ref: str | None, new_ref: str | None
+) -> Detail:
     """A reference detail; two different elements with the same name are told apart by id."""
     if old_show == new_show:
         old_show, new_show = f"{old_show} [{old_ref}]", f"{new_show} [{new_ref}]"
     return _detail(prop, old_show, new_show)
 
 
-def _unchanged_copy(ctx, o, n):
+def _unchanged_copy(ctx: _Context, o: _Item, n: _Item) -> bool:
     """True when ``n`` is byte for byte ``o`` and every reference inside names an element paired
     by the same id, so their properties are equal without normalising (the common case)."""
     if o.id != n.id or o.type in ("process", "subProcess", "adHocSubProcess", "transaction"):
@@ -400,7 +409,7 @@ def _unchanged_copy(ctx, o, n):
 _REFERENCE_TEXT_TAGS: dict[str, bool] = {}
 
 
-def _names_reference(tag):
+def _names_reference(tag: str) -> bool:
     known = _REFERENCE_TEXT_TAGS.get(tag)
     if known is None:
         known = local_name(tag) in kinds.REFERENCE_TEXT_ELEMENTS
@@ -409,17 +418,17 @@ def _names_reference(tag):
     return known
 
 
-def _property_details(ctx, o, n, is_flow):
+def _property_details(ctx: _Context, o: _Item, n: _Item, is_flow: bool) -> list[Detail]:
     if _unchanged_copy(ctx, o, n):
         return []
     old = element_properties(o.el, ctx.resolver("old"), is_flow, ctx.foreign)
     new = element_properties(n.el, ctx.resolver("new"), is_flow, ctx.foreign)
-    details = []
+    details: list[Detail] = []
     for key in sorted(set(old) | set(new)):
         a, b = old.get(key), new.get(key)
         if a is not None and b is not None and a.cmp == b.cmp:
             continue
-        if (a is None and b.default) or (b is None and a.default):
+        if (a is None and b is not None and b.default) or (b is None and a is not None and a.default):
             continue  # a default of the new (or old) type only: part of the retyping
         old_show = None if a is None else _jsonable(a.show)
         new_show = None if b is None else _jsonable(b.show)
@@ -430,32 +439,34 @@ def _property_details(ctx, o, n, is_flow):
     return details
 
 
-def _token(cmp):
+def _token(cmp: object) -> object:
     return cmp[1] if isinstance(cmp, tuple) and len(cmp) == 2 else cmp
 
 
-def _jsonable(value):
+def _jsonable(value: object) -> object:
     return list(value) if isinstance(value, tuple) else value
 
 
 # --- layout ---------------------------------------------------------------------------------------
 
 
-def _same_drawing(old_els, new_els):
+def _same_drawing(old_els: Sequence[_Element], new_els: Sequence[_Element]) -> bool:
     """Whether the first drawing of each side is byte for byte the same (no layout change then,
     decided in C; the numbers are read and compared within TOLERANCE only otherwise)."""
     return bool(old_els) and bool(new_els) and etree.tostring(old_els[0]) == etree.tostring(new_els[0])
 
 
-def _layout_details(ctx, old_id, new_id):
-    details = []
+def _layout_details(ctx: _Context, old_id: str, new_id: str) -> list[Detail]:
+    details: list[Detail] = []
     old_els, new_els = ctx.old.shape_elements_of(old_id), ctx.new.shape_elements_of(new_id)
     if (old_els or new_els) and not _same_drawing(old_els, new_els):
         old_shapes, new_shapes = ctx.old.shapes_of(old_id), ctx.new.shapes_of(new_id)
         ob = old_shapes[0].bounds if old_shapes else None
         nb = new_shapes[0].bounds if new_shapes else None
         if (ob is None) != (nb is None) or (
-            ob is not None and not _close((ob.x, ob.y, ob.width, ob.height), (nb.x, nb.y, nb.width, nb.height))
+            ob is not None
+            and nb is not None
+            and not _close((ob.x, ob.y, ob.width, ob.height), (nb.x, nb.y, nb.width, nb.height))
         ):
             details.append(_detail("bounds", _bounds(ob), _bounds(nb)))
     old_els, new_els = ctx.old.edge_elements_of(old_id), ctx.new.edge_elements_of(new_id)
@@ -465,25 +476,26 @@ def _layout_details(ctx, old_id, new_id):
         nw = new_edges[0].waypoints if new_edges else None
         if (ow is None) != (nw is None) or (
             ow is not None
+            and nw is not None
             and (len(ow) != len(nw) or not _close([c for p in ow for c in p], [c for p in nw for c in p]))
         ):
             details.append(_detail("waypoints", _points(ow), _points(nw)))
     return details
 
 
-def _close(left, right):
+def _close(left: Sequence[float], right: Sequence[float]) -> bool:
     return all(abs(x - y) <= TOLERANCE for x, y in zip(left, right, strict=True))
 
 
-def _num(value):
+def _num(value: float) -> float:
     return int(value) if float(value).is_integer() else round(value, 2)
 
 
-def _bounds(b):
+def _bounds(b: Bounds | None) -> dict[str, float] | None:
     return None if b is None else {"x": _num(b.x), "y": _num(b.y), "width": _num(b.width), "height": _num(b.height)}
 
 
-def _points(points):
+def _points(points: Sequence[tuple[float, float]] | None) -> list[list[float]] | None:
     return None if points is None else [[_num(x), _num(y)] for x, y in points]
 
 

@@ -5,10 +5,20 @@ that is not readable BPMN, so that one broken file does not stop ``git diff`` or
 German by default (reviewers in German municipalities read it), English with ``lang="en"``.
 """
 
+from __future__ import annotations
+
+import os
 import re
+from collections.abc import Callable, Mapping
+from typing import TYPE_CHECKING, Any
 
 from procex.bpmn.match import matchable
 from procex.bpmn.normalize import Value, element_properties
+
+if TYPE_CHECKING:
+    from procex.bpmn.diff import Diff
+    from procex.bpmn.errors import BpmnReadError
+    from procex.bpmn.model import Model
 
 KIND_WORDS = {
     "de": {
@@ -117,7 +127,7 @@ def _value(value: object, lang: str = "de") -> str:
     return quote(str(value), lang)
 
 
-def format_summary(diff, lang="de"):
+def format_summary(diff: Diff, lang: str = "de") -> str:
     words = KIND_WORDS[lang]
     counts = diff.summary
     semantic = sum(counts[k] for k in counts if k != "layout")
@@ -141,11 +151,13 @@ MODE_WORDS = {
 }
 
 
-def describe_lineage(lineage, lang="de"):
+def describe_lineage(lineage: Mapping[str, Any], lang: str = "de") -> str:  # the JSON record
     """One line saying how the elements were paired and why (from ``Matching.lineage``)."""
     if not lineage:
         return ""
-    mode, basis = lineage.get("mode"), lineage.get("basis")
+    # values of the JSON record: known words are put into words, anything else is shown as it is
+    mode: Any = lineage.get("mode")
+    basis: Any = lineage.get("basis")
     word = MODE_WORDS[lang].get(mode, mode)
     shared, same, compared = lineage.get("shared_ids"), lineage.get("same_place_labels"), lineage.get("compared")
     if lang == "de":
@@ -173,7 +185,7 @@ def describe_lineage(lineage, lang="de"):
     return line
 
 
-def describe_note(note, lang="de"):
+def describe_note(note: Mapping[str, Any], lang: str = "de") -> str:  # the JSON note
     if note.get("code") == "similarity_skipped":
         if lang == "de":
             return (
@@ -184,7 +196,9 @@ def describe_note(note, lang="de"):
     return str(note)
 
 
-def format_text(diff, lang="de", style=None, layout=True):
+def format_text(
+    diff: Diff, lang: str = "de", style: Callable[[str, str], str] | None = None, layout: bool = True
+) -> str:
     """The report: a summary line, then the changes grouped by kind, with names and ids.
 
     ``style(text, kind)``, when given, colours a heading or change line for its kind (see COLOURS).
@@ -252,16 +266,16 @@ def format_text(diff, lang="de", style=None, layout=True):
 # --- textconv: one model as stable lines ---------------------------------------------------------
 
 
-def describe_model(model):
+def describe_model(model: Model) -> str:
     """A stable, line-oriented semantic description of one model, for ``git diff`` (textconv).
 
     One line per element (sorted by container, kind, id), then one indented line per property, so a
     rename, a relane or a changed timer changes one line. Layout is left out.
     """
     items = matchable(model)
-    lines = []
+    lines: list[str] = []
 
-    def resolve(ident, raw):
+    def resolve(ident: str, raw: str) -> Value:
         item = items.get(ident)
         if item is not None:
             return Value(ident, f"{item.label or ident} [{ident}]")
@@ -271,8 +285,8 @@ def describe_model(model):
         text = describe(el, model) if el is not None else raw.strip()
         return Value(text, text)
 
-    def name_of(ident):
-        item = items.get(ident)
+    def name_of(ident: str | None) -> str:
+        item = items.get(ident) if ident is not None else None
         return f'"{item.label}" [{ident}]' if item is not None and item.label else f"[{ident}]"
 
     order = {k: i for i, k in enumerate(("participant", "process", "lane"))}
@@ -330,7 +344,7 @@ _FALLBACK = {
 _DECLARED_ENCODING = re.compile(rb"""^\s*<\?xml[^>]*?encoding\s*=\s*["']([A-Za-z][A-Za-z0-9._-]*)["']""")
 
 
-def textconv_text(path, max_bytes=None, lang="de"):
+def textconv_text(path: str | os.PathLike[str], max_bytes: int | None = None, lang: str = "de") -> str:
     """What ``procex textconv`` prints for a file: ``describe_model`` of the model, or, when the
     file cannot be read as BPMN, one line saying so and why, then the raw text (or, for binary
     data and files over ``max_bytes``, a line with the size and sha256). git shows this in
@@ -357,7 +371,7 @@ def textconv_text(path, max_bytes=None, lang="de"):
     return describe_model(model)
 
 
-def _sha256_of(path):
+def _sha256_of(path: str | os.PathLike[str]) -> str:
     import hashlib
 
     digest = hashlib.sha256()
@@ -367,7 +381,7 @@ def _sha256_of(path):
     return digest.hexdigest()
 
 
-def _as_text(data):
+def _as_text(data: bytes) -> str | None:
     """The bytes as text (UTF-8, or the encoding the XML declaration names), or None for binary data."""
     if b"\0" in data:
         return None
@@ -384,7 +398,9 @@ def _as_text(data):
     return None
 
 
-def _fallback(error, data, lang, digest=None, size=None):
+def _fallback(
+    error: BpmnReadError, data: bytes | None, lang: str, digest: str | None = None, size: int | None = None
+) -> str:
     import hashlib
 
     words = _FALLBACK[lang]
@@ -399,7 +415,7 @@ def _fallback(error, data, lang, digest=None, size=None):
         what = words["binary"] if text is None else words["text"] if text else words["empty"]
     head = words["head"].format(reason=error.reason, where=where, what=what)
     if text is None:
-        if digest is None:
+        if digest is None and data is not None:
             digest, size = hashlib.sha256(data).hexdigest(), len(data)
         return head + "\n" + words["size"].format(size=size, digest=digest) + "\n"
     if text and not text.endswith("\n"):

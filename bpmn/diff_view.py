@@ -48,23 +48,23 @@ _COLOURS = {"diff-added": ADDED, "diff-removed": REMOVED, "diff-changed": CHANGE
 
 
 @cache
-def script():
+def script() -> str:
     """The viewer's JavaScript (no framework, no network)."""
     return SCRIPT_FILE.read_text("utf-8")
 
 
 @cache
-def style():
+def style() -> str:
     """The viewer's CSS."""
     return STYLE_FILE.read_text("utf-8")
 
 
-def labels_attribute(lang):
+def labels_attribute(lang: str) -> str:
     """The viewer's button texts in ``lang``, as the value of its ``data-labels`` attribute (escaped)."""
     return escape(json.dumps(LABELS["en" if lang == "en" else "de"], ensure_ascii=False), quote=True)
 
 
-def sign(css):
+def sign(css: str) -> str:
     """A small inline SVG of the sign a kind of change carries in the diagrams (for legends)."""
     return (
         f'<svg viewBox="-10 -10 20 20" aria-hidden="true" focusable="false"><circle r="9" fill="{_COLOURS[css]}"/>'

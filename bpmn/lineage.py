@@ -18,13 +18,20 @@ regenerated ids keeps nearly all labels in place; two towns modelling one servic
 half of their labels and where they stand.
 """
 
+from __future__ import annotations
+
+from typing import TYPE_CHECKING
+
 from procex.bpmn.text import compact_label
+
+if TYPE_CHECKING:
+    from procex.bpmn.match import _Item
 
 SHARED_IDS = 0.3  # share of flow nodes with the same id on both sides: versions
 SAME_PLACE_LABELS = 0.5  # share of labelled flow nodes with the same label in the same place: versions
 
 
-def decide(a, b, requested="auto"):
+def decide(a: dict[str, _Item], b: dict[str, _Item], requested: str = "auto") -> dict[str, object]:
     """The lineage record for matchable items ``a`` (old) and ``b`` (new); see the module docstring."""
     from procex.bpmn.match import NODE_KINDS, POSITION_SCALE
 
@@ -32,7 +39,7 @@ def decide(a, b, requested="auto"):
     nodes_b = [it for it in b.values() if it.type in NODE_KINDS]
     compared = min(len(nodes_a), len(nodes_b))
     shared = sum(1 for it in nodes_a if it.id in b and b[it.id].category == it.category)
-    by_label = {}
+    by_label: dict[str, list[_Item]] = {}
     for it in nodes_b:
         if it.label:
             by_label.setdefault(compact_label(it.label), []).append(it)
@@ -44,7 +51,7 @@ def decide(a, b, requested="auto"):
         if any(_same_place(it, other, a, b, POSITION_SCALE) for other in others[:16]):
             same_place += 1
     labelled = min(sum(1 for it in nodes_a if it.label), sum(1 for it in nodes_b if it.label))
-    record = {
+    record: dict[str, object] = {
         "mode": requested,
         "requested": requested,
         "basis": "requested",
@@ -65,7 +72,7 @@ def decide(a, b, requested="auto"):
     return record
 
 
-def _same_place(x, y, a, b, scale):
+def _same_place(x: _Item, y: _Item, a: dict[str, _Item], b: dict[str, _Item], scale: float) -> bool:
     if not x.neighbours and not y.neighbours:
         return True
     if x.center is not None and y.center is not None:
@@ -77,7 +84,7 @@ def _same_place(x, y, a, b, scale):
     return bool(around_x & around_y)
 
 
-def _mark(item):
+def _mark(item: _Item | None) -> str | None:
     if item is None:
         return None
     return compact_label(item.label) if item.label else "~" + item.type

@@ -26,6 +26,8 @@ from __future__ import annotations
 from dataclasses import dataclass, field
 from typing import TYPE_CHECKING
 
+from lxml.etree import _Element
+
 from procex.bpmn import kinds
 from procex.bpmn.model import shape_bounds
 from procex.bpmn.normalize import label_of
@@ -122,30 +124,30 @@ class Matching:
 @dataclass
 class _Item:
     id: str
-    el: object
+    el: _Element
     type: str
     category: str
     label: str | None
-    container: object = None  # id of the process/sub-process it stands in
-    lane: object = None  # id of the innermost lane listing it
-    parent: object = None  # lanes: parent lane or process; participants: process
-    neighbours: tuple = ()  # ids of nodes connected by any flow or association
-    center: object = None  # centre of its first shape
-    defs: tuple = ()  # sorted event definition kinds
-    source: object = None  # flows
-    target: object = None
-    condition: object = None
+    container: str | None = None  # id of the process/sub-process it stands in
+    lane: str | None = None  # id of the innermost lane listing it
+    parent: str | None = None  # lanes: parent lane or process; participants: process
+    neighbours: tuple[str, ...] = ()  # ids of nodes connected by any flow or association
+    center: tuple[float, float] | None = None  # centre of its first shape
+    defs: tuple[str, ...] = ()  # sorted event definition kinds
+    source: str | None = None  # flows
+    target: str | None = None
+    condition: str | None = None
 
 
-def matchable(model):
+def matchable(model: Model) -> dict[str, _Item]:
     """{id: _Item} of every element the diff compares, in id order (first of duplicated ids)."""
-    items = {}
-    lanes_of = {}
+    items: dict[str, _Item] = {}
+    lanes_of: dict[str, str | None] = {}
     for lane in model._by_kind.get("lane", ()):
         for ref in lane.iterfind(_B + "flowNodeRef"):
             if ref.text and ref.text.strip():
                 lanes_of[ref.text.strip()] = lane.get("id")  # document order: innermost last
-    neighbours = {}
+    neighbours: dict[str, list[str]] = {}
     duplicated = len(set(model._ids)) != len(model._ids)  # the first in document order wins
     for kind in model._by_kind:
         if kind not in MATCHED_KINDS:

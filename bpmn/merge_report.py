@@ -16,7 +16,10 @@ from procex.bpmn.diff_text import KIND_WORDS, PROPERTY_WORDS_DE, _value, quote, 
 
 if TYPE_CHECKING:
     from procex.bpmn.diff import ChangeDict
-    from procex.bpmn.merge import Conflict
+    from procex.bpmn.merge import Conflict, ThreeWay
+
+# (BASE, LOCAL, UPSTREAM): file paths, or names, of the three versions
+Three = tuple[str | None, str | None, str | None]
 
 WORDS = {
     "de": {
@@ -113,7 +116,7 @@ def _detail_lines(change: ChangeDict, lang: str) -> list[str]:
     return lines
 
 
-def summary_line(three, lang="de"):
+def summary_line(three: ThreeWay, lang: str = "de") -> str:
     w = WORDS[lang]
     return w["summary"].format(
         a=len(three.applicable), l=len(three.local), p=len(three.pseudo), c=len(three.conflicts), b=len(three.blocking)
@@ -123,7 +126,7 @@ def summary_line(three, lang="de"):
 def conflict_lines(conflicts: Iterable[Conflict], lang: str = "de") -> list[str]:
     """Each conflict: what collides, then the local and the upstream side with their values."""
     w, words = WORDS[lang], CONFLICT_WORDS[lang]
-    lines = []
+    lines: list[str] = []
     for conflict in conflicts:
         lines.append(f"  [{conflict.element}] {words[conflict.kind]} ({conflict.kind})")
         for side, item in ((w["local_side"], conflict.local), (w["upstream_side"], conflict.upstream)):
@@ -133,7 +136,7 @@ def conflict_lines(conflicts: Iterable[Conflict], lang: str = "de") -> list[str]
     return lines
 
 
-def format_text(three, lang="de", paths=(None, None, None)):
+def format_text(three: ThreeWay, lang: str = "de", paths: Three = (None, None, None)) -> str:
     """The text report of ``procex diff3``."""
     lang = "en" if lang == "en" else "de"
     w = WORDS[lang]
@@ -166,15 +169,16 @@ td .side { font-weight: bold; }
 """
 
 
-def _marks(three):
+def _marks(three: ThreeWay) -> tuple[dict[str, str], dict[str, str]]:
     """({local id: css class}, {upstream id: css class}) for the two diagrams."""
-    local, upstream = {}, {}
+    local: dict[str, str] = {}
+    upstream: dict[str, str] = {}
 
-    def mark(target, ident, cls):
+    def mark(target: dict[str, str], ident: str | None, cls: str) -> None:
         if ident and target.get(ident) != "diff-removed":
             target[ident] = cls
 
-    def cls_of(change):
+    def cls_of(change: ChangeDict) -> str:
         if change["kind"] == "added":
             return "diff-added"
         return "diff-layout" if change["kind"] == "layout" else "diff-changed"
@@ -192,7 +196,13 @@ def _marks(three):
     return local, upstream
 
 
-def html_report(three, lang="de", paths=(None, None, None), process=None, labels=(None, None, None)):
+def html_report(
+    three: ThreeWay,
+    lang: str = "de",
+    paths: Three = (None, None, None),
+    process: str | None = None,
+    labels: Three = (None, None, None),
+) -> str:
     """The HTML report of ``procex diff3``: one self-contained document (str).
 
     ``process`` names the process in the title (default: the models' own name); ``labels`` name
@@ -214,7 +224,7 @@ def html_report(three, lang="de", paths=(None, None, None), process=None, labels
     local_html, _ = _side(three.local_model, None, marks_local, "old", lang, f"{local_word}: {names[1]}")
     upstream_html, _ = _side(three.upstream_model, None, marks_upstream, "new", lang, f"Upstream: {names[2]}")
 
-    def cells(change):
+    def cells(change: ChangeDict) -> str:
         details = "".join(f"<div>{escape(d)}</div>" for d in _detail_lines(change, lang))
         return f'<td>{escape(_change_line(change, lang))}</td><td class="details">{details}</td>'
 

@@ -75,17 +75,22 @@ class Value:
         return Value(text, text)
 
 
+# (xsd type, default) of a schema attribute
+AttributeSpec = tuple[str, str | None]
+
+
 # --- the schema -----------------------------------------------------------------------------------
 
 
 @lru_cache(maxsize=1)
-def _schema():
+def _schema() -> tuple[dict[str, str], dict[str, tuple[str | None, dict[str, AttributeSpec]]]]:
     """(element name -> type name, type name -> (base, {attribute: (xsd type, default)}))."""
     from procex.schemas import SCHEMA_DIR
 
     parser = etree.XMLParser(resolve_entities=False, no_network=True)
     tree = etree.parse(str(SCHEMA_DIR / "bpmn20" / "Semantic.xsd"), parser)
-    elements, types = {}, {}
+    elements: dict[str, str] = {}
+    types: dict[str, tuple[str | None, dict[str, AttributeSpec]]] = {}
     for decl in tree.iter(_XSD + "element"):
         name, typ = decl.get("name"), decl.get("type")
         if name and typ:
@@ -96,7 +101,7 @@ def _schema():
             continue
         ext = ctype.find(f"{_XSD}complexContent/{_XSD}extension")
         base = ext.get("base").split(":")[-1] if ext is not None else None
-        attrs = {}
+        attrs: dict[str, AttributeSpec] = {}
         for attr in ctype.iter(_XSD + "attribute"):
             if attr.get("name"):
                 attrs[attr.get("name")] = ((attr.get("type") or "").split(":")[-1], attr.get("default"))
@@ -105,11 +110,11 @@ def _schema():
 
 
 @lru_cache(maxsize=512)
-def schema_attributes(type_name):
+def schema_attributes(type_name: str | None) -> dict[str, AttributeSpec]:
     """{attribute: (xsd type, default)} of a complex type, its bases' attributes included."""
     _, types = _schema()
-    result = {}
-    seen = set()
+    result: dict[str, AttributeSpec] = {}
+    seen: set[str] = set()
     while type_name and type_name in types and type_name not in seen:
         seen.add(type_name)
         base, attrs = types[type_name]
@@ -119,9 +124,9 @@ def schema_attributes(type_name):
     return result
 
 
-def element_type_name(el):
+def element_type_name(el: _Element) -> str | None:
     """The XSD type of a BPMN element: its xsi:type if given, else its declaration's type."""
-    xsi = el.get(_XSI_TYPE)
+    xsi: str | None = el.get(_XSI_TYPE)
     if xsi:
         return xsi.strip().split(":")[-1]
     return _schema()[0].get(local_name(el.tag))
@@ -135,7 +140,7 @@ def normalize_text(text: str | None) -> str:
     return " ".join((text or "").split())
 
 
-def normalize_number(text):
+def normalize_number(text: str) -> str:
     """'30.0' -> '30', '1e1' -> '10', '+2' -> '2'; other text unchanged (stripped)."""
     text = text.strip()
     if not _NUMBER.match(text):
@@ -149,7 +154,7 @@ def normalize_number(text):
     return format(value.normalize(), "f")
 
 
-def normalize_value(raw, xsd_type=None):
+def normalize_value(raw: str, xsd_type: str | None = None) -> str:
     raw = raw.strip()
     if xsd_type == "boolean":
         return {"1": "true", "0": "false"}.get(raw, raw.lower())
@@ -158,7 +163,7 @@ def normalize_value(raw, xsd_type=None):
     return raw
 
 
-def _qname_to_clark(value, el):
+def _qname_to_clark(value: str, el: _Element) -> str:
     """A QName attribute value ('bpmn:tFormalExpression') in prefix-free form."""
     value = value.strip()
     prefix, _, local = value.rpartition(":")
@@ -166,7 +171,7 @@ def _qname_to_clark(value, el):
     return f"{{{uri}}}{local}" if uri else local
 
 
-def canonical_form(el):
+def canonical_form(el: _Element) -> str:
     """A prefix-free, order-free string for a (foreign) element subtree."""
     if not isinstance(el.tag, str):
         return ""
@@ -197,10 +202,14 @@ def label_of(el: _Element) -> str | None:
 
 # resolve(id, raw) -> Value: how a reference to another element is compared
 Resolver = Callable[[str, str], Value]
+# foreign(namespace uri) -> whether to compare what that namespace adds
+Foreign = Callable[[str], bool]
+# property path -> its value
+Props = dict[str, Value]
 
 
 def element_properties(
-    el: _Element, resolve: Resolver, is_flow: bool = False, foreign: Callable[[str], bool] | None = None
+    el: _Element, resolve: Resolver, is_flow: bool = False, foreign: Foreign | None = None
 ) -> dict[str, Value]:
     """The normalised comparable properties of ``el`` (name and id excluded; see module doc).
 
@@ -247,15 +256,17 @@ def element_properties(
     return props
 
 
-def _flatten_group(children, key, props, resolve, foreign):
+def _flatten_group(
+    children: list[_Element], key: str, props: Props, resolve: Resolver, foreign: Foreign | None
+) -> None:
     """Children of one kind under ``key``: one is flattened in place; several become one value
     that ignores their order (child order is not a change)."""
     if len(children) == 1:
         _flatten(children[0], key, props, resolve, foreign)
         return
-    members = []
+    members: list[Props] = []
     for child in children:
-        sub = {}
+        sub: Props = {}
         _flatten(child, "", sub, resolve, foreign)
         members.append(sub)
     props[key] = Value(
@@ -264,7 +275,7 @@ def _flatten_group(children, key, props, resolve, foreign):
     )
 
 
-def _foreign_uri(key):
+def _foreign_uri(key: str) -> str | None:
     """The namespace of a foreign attribute or extension key, else None."""
     start = key.find("{")
     if start < 0:
@@ -272,15 +283,15 @@ def _foreign_uri(key):
     return key[start + 1 : key.index("}", start)]
 
 
-def _member_key(sub, which):
-    parts = []
+def _member_key(sub: Props, which: str) -> str:
+    parts: list[str] = []
     for key in sorted(sub):
         value = getattr(sub[key], which)
         parts.append(f"{key.lstrip('/') or '.'}={value}" if key else f"{value}")
     return ", ".join(parts) if parts else "(leer)"
 
 
-def _attributes(el, prefix, props, resolve, skip):
+def _attributes(el: _Element, prefix: str, props: Props, resolve: Resolver, skip: frozenset[str]) -> None:
     type_name = element_type_name(el) if namespace(el.tag) == BPMN_NS else None
     spec = schema_attributes(type_name) if type_name else {}
     kind = local_name(el.tag)
@@ -338,20 +349,20 @@ def _attributes(el, prefix, props, resolve, skip):
         props["isImmediate"] = Value.plain("true" if _in_executable_process(el) else "false")
 
 
-def _in_executable_process(el):
+def _in_executable_process(el: _Element) -> bool:
     for parent in el.iterancestors(f"{{{BPMN_NS}}}process"):
         return normalize_value(parent.get("isExecutable", "false"), "boolean") == "true"
     return False
 
 
-def _flatten(el, path, props, resolve, foreign=None):
+def _flatten(el: _Element, path: str, props: Props, resolve: Resolver, foreign: Foreign | None = None) -> None:
     """Flatten a non-diffed BPMN child into ``path``-prefixed properties."""
     kind = local_name(el.tag)
-    sub = {}
+    sub: Props = {}
     _attributes(el, path, sub, resolve, SKIPPED_ATTRIBUTES)
     for key, value in sub.items():
         uri = _foreign_uri(key) if foreign is not None else None
-        if uri is None or foreign(uri):
+        if uri is None or (foreign is not None and foreign(uri)):
             props[key] = value
     if kind in kinds.REFERENCE_TEXT_ELEMENTS:
         text = (el.text or "").strip()
@@ -361,7 +372,7 @@ def _flatten(el, path, props, resolve, foreign=None):
         text = normalize_text("".join(t for t in [el.text] if t))
         if text:
             props[path] = Value.plain(text)
-    groups = {}
+    groups: dict[str, list[_Element]] = {}
     for child in el:
         if not isinstance(child.tag, str):
             continue
@@ -388,8 +399,8 @@ def _flatten(el, path, props, resolve, foreign=None):
         _flatten_group(children, f"{path}/{ckind}" if path else ckind, props, resolve, foreign)
 
 
-def _extensions(ext, props, foreign=None):
-    by_tag = {}
+def _extensions(ext: _Element, props: Props, foreign: Foreign | None = None) -> None:
+    by_tag: dict[str, list[str]] = {}
     for child in ext:
         if isinstance(child.tag, str) and (foreign is None or foreign(namespace(child.tag))):
             by_tag.setdefault(child.tag, []).append(canonical_form(child))

@@ -13,9 +13,10 @@ a note. German by default.
 
 from __future__ import annotations
 
+from collections.abc import Mapping
 from html import escape
 from pathlib import PurePath
-from typing import TYPE_CHECKING
+from typing import TYPE_CHECKING, cast
 
 from procex.bpmn import diff_view
 from procex.bpmn.diff_text import (
@@ -31,7 +32,8 @@ from procex.bpmn.diff_text import (
 from procex.bpmn.render import NoDiagramError, _dom_id, render_svg
 
 if TYPE_CHECKING:
-    from procex.bpmn.diff import Diff
+    from procex.bpmn.diff import Change, Diff
+    from procex.bpmn.match import Matching, _Item
     from procex.bpmn.model import Model
 
 TEXT = {
@@ -125,9 +127,10 @@ td.details div { white-space: pre-wrap; }
 SEMANTIC_CLASSES = {"added": "diff-added", "removed": "diff-removed"}
 
 
-def highlights(diff):
+def highlights(diff: Diff) -> tuple[dict[str, str], dict[str, str]]:
     """({old id: css class}, {new id: css class}) for the two diagrams."""
-    old, new = {}, {}
+    old: dict[str, str] = {}
+    new: dict[str, str] = {}
     for change in diff.changes:
         cls = SEMANTIC_CLASSES.get(change.kind, "diff-changed" if change.semantic else "diff-layout")
         for ident, side in ((change.old_id, old), (change.new_id, new)):
@@ -138,7 +141,9 @@ def highlights(diff):
     return old, new
 
 
-def _side(model, path, marks, side, lang, heading=None):
+def _side(
+    model: Model, path: str | None, marks: Mapping[str, str], side: str, lang: str, heading: str | None = None
+) -> tuple[str, dict[str, str]]:
     """HTML of one side: every diagram of the model, or the note; plus {element id: anchor}.
 
     Every diagram is zoomable (``.dv-canvas``); the viewer moves the old and the new diagram of one
@@ -147,7 +152,7 @@ def _side(model, path, marks, side, lang, heading=None):
     side and diagram number.
     """
     t = TEXT[lang]
-    anchors = {}
+    anchors: dict[str, str] = {}
     heading = heading or f"{t[side]}: {path or ''}"
     parts = [
         f'<section class="side dv-side" id="{side}" data-side="{side}" aria-labelledby="{side}-heading">'
@@ -180,7 +185,7 @@ def _side(model, path, marks, side, lang, heading=None):
     return "".join(parts), anchors
 
 
-def process_name(model):
+def process_name(model: Model) -> str:
     """The name a reader knows the process by: the definitions' or collaboration's name, else the
     name of the process with the most flow nodes, else a pool's name."""
     names = [model.definitions.name] + [c.name for c in model.collaborations]
@@ -189,18 +194,18 @@ def process_name(model):
     return next((n.strip() for n in names if n and n.strip()), "")
 
 
-def version_label(path):
+def version_label(path: object) -> str:
     """A side's name when the caller gives none: its file name, never the folders above it."""
     return PurePath(str(path)).name if path else ""
 
 
-def _row_label(change, lang):
+def _row_label(change: Change, lang: str) -> str:
     """What a change is about in a few words, for the viewer's "shown: …" line."""
     name = f" {quote(change.name, lang)}" if change.name else ""
     return f"{type_word(change.element_type, lang)}{name} ({KIND_WORDS[lang][change.kind]})"
 
 
-def _legend(t):
+def _legend(t: Mapping[str, str]) -> str:
     kinds = (
         ("diff-added", "added"),
         ("diff-removed", "removed"),
@@ -214,7 +219,7 @@ def _legend(t):
     )
 
 
-def _value(value, lang="de"):
+def _value(value: object, lang: str = "de") -> str:
     if value is None:
         return "–"
     if isinstance(value, dict):
@@ -225,7 +230,7 @@ def _value(value, lang="de"):
 
 
 # --- how the elements were paired (bpmn/match.py): mode, notes, likely pairs, possible counterparts ---
-def _pairing_lines(diff, lang):
+def _pairing_lines(diff: Diff, lang: str) -> str:
     """The lines saying how the elements were paired and why, and the matcher's notes."""
     matching = getattr(diff, "matching", None)
     if matching is None or not getattr(matching, "lineage", None):
@@ -234,22 +239,23 @@ def _pairing_lines(diff, lang):
     return "".join(f'<p class="pairing">{escape(line)}</p>' for line in lines if line)
 
 
-def _likely_pairs(diff):
+def _likely_pairs(diff: Diff) -> set[tuple[str, str]]:
     """{(old id, new id)} of the pairs the matcher is not certain of (shown beside their change)."""
     matching = getattr(diff, "matching", None)
     pairs = getattr(matching, "pairs", None) or []
     return {(p.old_id, p.new_id) for p in pairs if getattr(p, "confidence", "certain") == "likely"}
 
 
-def _possible_table(diff, lang):
+def _possible_table(diff: Diff, lang: str) -> str:
     """The possible counterparts: listed apart, each row showable in both diagrams, never a change."""
     matching = getattr(diff, "matching", None)
     possible = getattr(matching, "possible", None) or []
     if not possible:
         return ""
+    matching = cast("Matching", matching)  # it has possible counterparts
     t = TEXT[lang]
 
-    def cell(items, ident):
+    def cell(items: Mapping[str, _Item] | None, ident: str) -> str:
         item = items.get(ident) if items else None
         if item is None:
             return f"<td>{escape(ident)}</td>"
@@ -290,18 +296,19 @@ def diff_report(
     """
     lang = "en" if lang == "en" else "de"
     t = TEXT[lang]
-    old_model = old_model or diff.old_model
-    new_model = new_model or diff.new_model
+    # diff_models gives every Diff its two models
+    old_model = cast("Model", old_model or diff.old_model)
+    new_model = cast("Model", new_model or diff.new_model)
     process = process or process_name(new_model) or process_name(old_model)
     old_label = old_label or version_label(diff.old_path)
     new_label = new_label or version_label(diff.new_path)
     marks_old, marks_new = highlights(diff)
     old_html, old_anchors = _side(old_model, None, marks_old, "old", lang, f"{t['before']}: {old_label}")
     new_html, new_anchors = _side(new_model, None, marks_new, "new", lang, f"{t['after']}: {new_label}")
-    rows = []
+    rows: list[str] = []
     likely = _likely_pairs(diff)
     for number, change in enumerate(diff.changes, 1):
-        links = []
+        links: list[str] = []
         for ident, anchors, label in ((change.old_id, old_anchors, t["old"]), (change.new_id, new_anchors, t["new"])):
             if ident is None:
                 continue
@@ -309,7 +316,7 @@ def diff_report(
                 links.append(f'<a href="#{escape(anchors[ident])}">{escape(label)}: {escape(ident)}</a>')
             else:
                 links.append(f"{escape(label)}: {escape(ident)}")
-        details = []
+        details: list[str] = []
         for index, d in enumerate(change.details):
             prop = PROPERTY_WORDS_DE.get(d["property"], d["property"]) if lang == "de" else d["property"]
             why = ""

@@ -92,6 +92,6 @@ def css_class(kind):
     return _CLASSES.get(kind, "bpmn-other")
 
 
-def dom_id(ident):
+def dom_id(ident: str | None) -> str:
     """The sanitised ``id`` of an element's group: ``el-`` and the BPMN id (``unnamed`` if none)."""
     return "el-" + re.sub(r"[^A-Za-z0-9_.-]", "_", ident or "unnamed")

@@ -5,7 +5,11 @@ other nodes, flows, then boundary events, groups and annotations; the viewBox is
 plus a margin.
 """
 
+from __future__ import annotations
+
 import math
+from collections.abc import Mapping
+from typing import TYPE_CHECKING
 
 from procex.bpmn import kinds
 from procex.bpmn.render.canvas import Canvas
@@ -15,6 +19,9 @@ from procex.bpmn.render.geometry import num
 from procex.bpmn.render.labels import esc, label_of
 from procex.bpmn.render.semantics import event_definitions
 from procex.bpmn.render.shapes import shape
+
+if TYPE_CHECKING:
+    from procex.bpmn.model import Model
 from procex.bpmn.render.style import MARGIN, STYLE
 from procex.bpmn.render.vocabulary import definitions_suffix, type_label
 
@@ -85,7 +92,14 @@ def _document(canvas, title):
     )
 
 
-def render_svg(model, diagram=0, highlight=None, lang="de", title=None, id_prefix=""):
+def render_svg(
+    model: Model,
+    diagram: int = 0,
+    highlight: Mapping[str, str] | None = None,
+    lang: str = "de",
+    title: str | None = None,
+    id_prefix: str = "",
+) -> str:
     """The diagram number ``diagram`` of ``model`` as an SVG document (str).
 
     ``highlight`` maps element ids to an extra CSS class for their group (``diff-added``,
