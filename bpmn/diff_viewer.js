@@ -66,11 +66,14 @@
     return b;
   };
 
-  /* the zoom buttons of a pane: −, +, fit */
+  /* the zoom buttons of a pane: −, +, fit (kept on one line when the toolbar wraps) */
   Viewer.prototype.zoomButtons = function (bar, pane) {
-    this.button(bar, "−", this.t("out", "Zoom out") + " (−)", function () { pane.zoom(1 / STEP); });
-    this.button(bar, "+", this.t("in", "Zoom in") + " (+)", function () { pane.zoom(STEP); });
-    this.button(bar, this.t("fit", "Fit to changes"), this.t("fit", "Fit to changes") + " (0)", function () { pane.home(); });
+    var group = document.createElement("span");
+    group.className = "dv-zoom";
+    this.button(group, "−", this.t("out", "Zoom out") + " (−)", function () { pane.zoom(1 / STEP); });
+    this.button(group, "+", this.t("in", "Zoom in") + " (+)", function () { pane.zoom(STEP); });
+    this.button(group, this.t("fit", "Fit to changes"), this.t("fit", "Fit to changes") + " (0)", function () { pane.home(); });
+    bar.appendChild(group);
   };
 
   Viewer.prototype.toolbar = function () {
@@ -283,7 +286,7 @@
     var self = this;
     this.root.querySelectorAll("tr[data-old-id],tr[data-new-id]").forEach(function (row) {
       var cell = row.querySelector("td");
-      if (!cell) return;
+      if (!cell || !self.paneOf(row)) return; // a process or message is not drawn: nothing to show
       var b = document.createElement("button");
       b.type = "button";
       b.className = "dv-show";

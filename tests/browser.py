@@ -12,7 +12,7 @@ from tests.conftest import IN_CI
 
 
 def chromium(width=1366, height=900):
-    """A headless Chromium driver (the caller quits it)."""
+    """A headless Chromium driver (the caller quits it); below 600 px wide, a phone's viewport."""
     binary = shutil.which("chromium") or shutil.which("chromium-browser")
     driver = shutil.which("chromedriver")
     if not binary or not driver:
@@ -35,6 +35,9 @@ def chromium(width=1366, height=900):
         f"--window-size={width},{height}",
     ):
         options.add_argument(arg)
+    if width < 600:  # a phone: its viewport, touch and the page's meta viewport apply
+        metrics = {"width": width, "height": height, "pixelRatio": 1}
+        options.add_experimental_option("mobileEmulation", {"deviceMetrics": metrics})
     return webdriver.Chrome(service=Service(driver), options=options)
 
 

@@ -8,7 +8,8 @@ const drawn = (side, row) => {
   const id = row.getAttribute(side.dataset.side === 'old' ? 'data-old-id' : 'data-new-id');
   return id && side.querySelector(`svg g[data-element-id="${CSS.escape(id)}"]`);
 };
-const sides = [...root.querySelectorAll('.dv-side')];
+// the diagrams on screen (a phone's one-diagram view hides the old one)
+const sides = [...root.querySelectorAll('.dv-side')].filter(side => side.querySelector('.dv-canvas').clientWidth > 0);
 // the first semantic change in the table that is drawn with a label (a flow without a name has none)
 const row = [...root.querySelectorAll('tr[data-old-id], tr[data-new-id]')].find(row =>
   !row.matches('.kind-layout, .diff-layout') && sides.some(side => { const g = drawn(side, row);
@@ -27,14 +28,14 @@ for (const side of sides) {
 return found;
 """
 
-# centre of an element's drawn box relative to the centre of its canvas, per side
+# centre of an element's drawn box relative to the centre of its canvas, per side on screen
 OFFSETS = """
 const [oldId, newId] = arguments;
 const out = {};
 for (const side of document.querySelectorAll('[data-diff-viewer] .dv-side')) {
   const id = side.dataset.side === 'old' ? oldId : newId;
   const g = id && side.querySelector(`svg g[data-element-id="${CSS.escape(id)}"]`);
-  if (!g) continue;
+  if (!g || !side.querySelector('.dv-canvas').clientWidth) continue;  // not drawn, or not on screen
   const band = g.querySelector(':scope > .band');
   const r = (band || g).getBoundingClientRect(), c = side.querySelector('.dv-canvas').getBoundingClientRect();
   out[side.dataset.side] = {dx: r.left + r.width / 2 - (c.left + c.width / 2),

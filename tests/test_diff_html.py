@@ -346,7 +346,7 @@ def test_every_diagram_of_a_report_zooms_with_its_own_controls(tmp_path):
         for before, after in zip(start, back, strict=True):
             assert abs(after["width"] - before["width"]) < 0.5
         # the main toolbar's + zooms the first diagrams only
-        browser.find_element("xpath", "//div[@class='dv-toolbar']/button[text()='+']").click()
+        browser.find_element("xpath", "//div[@class='dv-toolbar']//button[text()='+']").click()
         assert abs(browser.execute_script(PANE_OFFSETS, "check")[0]["width"] / first[0]["width"] - 1.25) < 0.02
         assert _same_place(browser.execute_script(PANE_OFFSETS, "book"), back)
         # choosing the change in the second diagram centres it there, in both
@@ -362,5 +362,28 @@ def test_every_diagram_of_a_report_zooms_with_its_own_controls(tmp_path):
         )
         checks.no_duplicate_ids(browser)
         assert checks.accessibility_violations(browser) == []
+    finally:
+        browser.quit()
+
+
+def test_report_without_javascript_keeps_diagrams_and_table(report, tmp_path):
+    """With scripts off the report is still whole: both diagrams drawn at their size (scrolling in
+    their boxes), their marks, and every row of the table."""
+    path = tmp_path / "bericht.html"
+    path.write_text(report, encoding="utf-8")
+    browser = _browser(javascript=False)
+    try:
+        browser.get(path.as_uri())
+        state = browser.execute_script("""
+            const svg = side => document.querySelector(`#${side} svg.bpmn-diagram`);
+            return {live: !!document.querySelector('.dv-live, .dv-toolbar, button.dv-show'),
+                    widths: ['old', 'new'].map(s => svg(s).getBoundingClientRect().width),
+                    natural: ['old', 'new'].map(s => parseFloat(svg(s).getAttribute('width'))),
+                    added: [...document.querySelectorAll('#new g.diff-added')].map(g => g.dataset.elementId),
+                    rows: [...document.querySelectorAll('tbody tr')].filter(r => r.offsetHeight > 0).length};""")
+        assert not state["live"]
+        for width, natural in zip(state["widths"], state["natural"], strict=True):
+            assert width >= natural - 1  # drawn size: 12 px labels
+        assert state["added"] == ["notice"] and state["rows"] == 5
     finally:
         browser.quit()

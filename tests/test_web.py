@@ -545,6 +545,8 @@ def test_compare_page_viewer_zooms_centres_and_is_accessible(library, browser):
     old_id, new_id, offsets = checks.choosing_a_change_centres_it(driver, renamed)
     assert set(offsets) == {"old", "new"}
     checks.keyboard_zooms_and_pans(driver, old_id, new_id)
+    checks.no_duplicate_ids(driver)
+    assert checks.accessibility_violations(driver) == []
     # a pool renamed by an adaptation is marked on its band and outline, never over its whole area
     driver.get(f"{library.url}/p/koblenz/gewerbeanmeldung/1.0.0/compare?origin=1")
     fills = driver.execute_script("""
@@ -588,6 +590,13 @@ def test_compare_page_on_a_phone(library):
         checks.default_view_shows_first_change(driver)
         driver.execute_script("document.querySelector('.dv-toolbar').scrollIntoView()")
         _shot(driver, "compare-viewer-390x844")
+        # one diagram on a phone: a chosen change is centred in it, the removed ones drawn in
+        renamed = driver.find_element("css selector", "table.changes tr[data-new-id='Task_Anzeige_pruefen']")
+        driver.execute_script("arguments[0].scrollIntoView()", renamed)
+        _, _, offsets = checks.choosing_a_change_centres_it(driver, renamed)
+        assert set(offsets) == {"new"}
+        checks.no_duplicate_ids(driver)
+        assert checks.accessibility_violations(driver) == []
     finally:
         driver.quit()
 

@@ -255,9 +255,40 @@ def test_demo_runs_end_to_end(tmp_path):
     assert "· manifest description adapted by mapping rules stadt-text" in out and "warning:" not in out
     report = tmp_path / "demo" / "gewerbeanmeldung-anpassung.html"
     assert report.exists() and "<svg" in report.read_text()
+    for size in ((1366, 900), (390, 844)):
+        _adaptation_report_reads_well(report, size)
     assert "für 24 von 148 wartenden Leistungen gibt es einen Prozess einer anderen Kommune (7 exakt)" in out
     council = tmp_path / "demo" / "ratsbericht.html"
     assert council.exists() and "<svg" in council.read_text() and "Stadt Koblenz" in council.read_text()
+
+
+def _adaptation_report_reads_well(report, size):
+    """The demo's adaptation report (what `procex diff NAME --format html` writes) in headless
+    Chromium, measured in the DOM: the first change readable in the starting view, a chosen change
+    centred in both diagrams, keyboard zoom, unique ids, no serious axe finding, no sideways scroll."""
+    from tests import diff_viewer_checks as checks
+    from tests.browser import chromium
+
+    driver = chromium(*size)
+    try:
+        driver.get(report.as_uri())
+        found = checks.default_view_shows_first_change(driver)
+        assert {f["id"] for f in found} == {"Lane_Gewerbe"}  # the first change: a renamed lane
+        assert driver.execute_script("return document.documentElement.scrollWidth") <= size[0]
+        checks.no_duplicate_ids(driver)
+        # a renamed task, and the task Koblenz moved to another lane
+        for ident in ("Task_Bescheinigung_senden", "Task_Zuverlaessigkeit_pruefen"):
+            row = driver.find_element("css selector", f"tr.semantic[data-old-id={ident}]")
+            driver.execute_script("arguments[0].scrollIntoView()", row)
+            old_id, new_id, offsets = checks.choosing_a_change_centres_it(driver, row)
+            assert set(offsets) == ({"old", "new"} if size[0] > 800 else {"new"})  # phones: one diagram
+        if size[0] > 800:
+            checks.keyboard_zooms_and_pans(driver, old_id, new_id)
+        # the process itself is not drawn: its row offers nothing to show
+        assert not driver.find_elements("css selector", "tr[data-old-id=Process_Gewerbeanmeldung] button.dv-show")
+        assert checks.accessibility_violations(driver) == []
+    finally:
+        driver.quit()
 
 
 def test_update_with_a_conflict_leaves_the_local_file_untouched(library, tmp_path):
