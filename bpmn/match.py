@@ -23,6 +23,7 @@ sure the pairing is (``score`` in 0..1).
 
 from __future__ import annotations
 
+from collections.abc import Hashable, Sequence
 from dataclasses import dataclass, field
 from typing import TYPE_CHECKING
 
@@ -35,7 +36,19 @@ from procex.bpmn.text import compact_label, label_similarity, label_tokens, norm
 from procex.bpmn.xml import BPMN_NS, local_name
 
 if TYPE_CHECKING:
+    import numpy as np
+    from numpy.typing import NDArray
+
     from procex.bpmn.model import Model
+
+    Floats = NDArray[np.float64]
+    Ints = NDArray[np.intp]
+    # a dense score matrix, or (rows, cols, values) of candidate pairs
+    Scores = Floats | tuple[Ints, Ints, Floats]
+# old id -> new id of the pairs so far
+IdMap = dict[str, str]
+# old id -> (new id, how, score)
+Found = dict[str, tuple[str, str, float]]
 
 _B = f"{{{BPMN_NS}}}"
 THRESHOLD = 0.5
@@ -51,7 +64,7 @@ W_LABEL, W_NEIGHBOURS, W_TYPE, W_LANE, W_CONTAINER, W_POSITION = 0.45, 0.2, 0.1,
 POSITION_SCALE = 400.0  # px: shapes this far apart get no position evidence
 
 
-def category(kind):
+def category(kind: str) -> str:
     """Kinds that may be paired with each other share a category (task ~ userTask)."""
     if kind in ("textAnnotation", "group") or kind in FLOW_KINDS or kind in CONTAINER_KINDS:
         return kind
@@ -204,21 +217,22 @@ def matchable(model: Model) -> dict[str, _Item]:
     return dict(sorted(items.items()))
 
 
-def _ref(el, attr):
+def _ref(el: _Element, attr: str) -> str | None:
     value = el.get(attr)
     return kinds.local_ref(value) if value else None
 
 
-def _container_id(el):
+def _container_id(el: _Element) -> str | None:
     parent = el.getparent()
     while parent is not None:
         if local_name(parent.tag) in kinds.CONTAINERS and parent.tag.startswith(_B):
-            return parent.get("id")
+            ident: str | None = parent.get("id")
+            return ident
         parent = parent.getparent()
     return None
 
 
-def _inside_foreign_or_di(el):
+def _inside_foreign_or_di(el: _Element) -> bool:
     parent = el.getparent()
     while parent is not None:
         if not parent.tag.startswith(_B):
@@ -254,7 +268,8 @@ def match_models(old: Model, new: Model, mode: str = "auto", threshold: float = 
     from procex.bpmn.lineage import decide
 
     lineage = decide(a, b, mode)
-    possible, notes = [], []
+    possible: list[Pair] = []
+    notes: list[dict[str, object]] = []
     if lineage["mode"] == "independent":
         from procex.bpmn.match_independent import match_independent
 
@@ -289,7 +304,7 @@ def match_models(old: Model, new: Model, mode: str = "auto", threshold: float = 
     )
 
 
-def _versions_confidence(o, n, how):
+def _versions_confidence(o: _Item, n: _Item, how: str) -> str:
     """Between versions of one model: an id pair, or a pair of the same label and type, is certain."""
     if how == "id" or (o.type == n.type and o.label is not None and compact_label(o.label) == compact_label(n.label)):
         return "certain"
@@ -299,11 +314,11 @@ def _versions_confidence(o, n, how):
 class _Similarity:
     """The similarity rounds over what the id round left unpaired."""
 
-    def __init__(self, a, b, id_pairs, threshold):
+    def __init__(self, a: dict[str, _Item], b: dict[str, _Item], id_pairs: IdMap, threshold: float) -> None:
         self.a, self.b, self.threshold = a, b, threshold
         self.fixed = dict(id_pairs)
-        self.free_a = {}
-        self.free_b = {}
+        self.free_a: dict[str, list[_Item]] = {}  # category -> unpaired old items
+        self.free_b: dict[str, list[_Item]] = {}
         for ident, item in a.items():
             if ident not in id_pairs:
                 self.free_a.setdefault(item.category, []).append(item)
@@ -311,23 +326,24 @@ class _Similarity:
         for ident, item in b.items():
             if ident not in taken:
                 self.free_b.setdefault(item.category, []).append(item)
-        self._labels = {}
-        self._label_pairs = {}
-        self._static = {}
+        self._labels: dict[str, Floats] = {}
+        self._label_pairs: dict[tuple[str | None, str | None], float] = {}
+        self._static: dict[str, set[tuple[int, int]]] = {}
 
-    def anchor(self, pairs):
+    def anchor(self, pairs: Found) -> None:
         """In a large category, a label and type found exactly once on each side pair at once (an
         assignment would pair them anyway); the rounds then see only the rest and these anchors."""
         for cat in sorted(self.free_a):
             olds, news = self.free_a[cat], self.free_b.get(cat, [])
             if cat in FLOW_KINDS or len(olds) * len(news) <= DENSE_LIMIT:
                 continue
-            groups = {}
+            groups: dict[tuple[str, str], tuple[list[_Item], list[_Item]]] = {}
             for side, items in ((0, olds), (1, news)):
                 for item in items:
                     if item.label is not None:
                         groups.setdefault((compact_label(item.label), item.type), ([], []))[side].append(item)
-            anchored_a, anchored_b = set(), set()
+            anchored_a: set[str] = set()
+            anchored_b: set[str] = set()
             for left, right in groups.values():
                 if len(left) == 1 and len(right) == 1:
                     self.fixed[left[0].id] = right[0].id
@@ -337,14 +353,14 @@ class _Similarity:
             self.free_a[cat] = [o for o in olds if o.id not in anchored_a]
             self.free_b[cat] = [n for n in news if n.id not in anchored_b]
 
-    def run(self, pairs):
+    def run(self, pairs: Found) -> None:
         self.anchor(pairs)
         flows = [c for c in self.free_a if c in FLOW_KINDS]
         structural = [c for c in ("process", "participant", "lane") if c in self.free_a]
         nodes = [c for c in sorted(self.free_a) if c not in FLOW_KINDS and c not in structural]
-        current = {}
+        current: Found = {}
         for _ in range(ROUNDS):
-            found = {}
+            found: Found = {}
             mapping = {**self.fixed, **{o: n for o, (n, _, _) in current.items()}}
             for cat in structural + nodes:
                 if cat not in self.free_b:
@@ -362,19 +378,20 @@ class _Similarity:
                 current.update(self._assign(cat, mapping))
         pairs.update(current)
 
-    def _anchor_flows(self, cat, mapping):
+    def _anchor_flows(self, cat: str, mapping: IdMap) -> Found:
         """In a large category, the one flow between two paired ends pairs with the one flow
         between their partners (what the assignment would choose); the rest are assigned."""
         olds, news = self.free_a[cat], self.free_b[cat]
         if len(olds) * len(news) <= DENSE_LIMIT:
             return {}
-        by_ends_a, by_ends_b = {}, {}
+        by_ends_a: dict[tuple[str, str], list[_Item]] = {}
+        by_ends_b: dict[tuple[str | None, str | None], list[_Item]] = {}
         for o in olds:
             if o.source in mapping and o.target in mapping:
                 by_ends_a.setdefault((mapping[o.source], mapping[o.target]), []).append(o)
         for n in news:
             by_ends_b.setdefault((n.source, n.target), []).append(n)
-        found = {}
+        found: Found = {}
         for ends, left in by_ends_a.items():
             right = by_ends_b.get(ends, ())
             if len(left) == 1 and len(right) == 1:
@@ -390,25 +407,25 @@ class _Similarity:
         self.free_b[cat] = [n for n in news if n.id not in taken]
         return found
 
-    def _assign(self, cat, mapping):
+    def _assign(self, cat: str, mapping: IdMap) -> Found:
         olds, news = self.free_a[cat], self.free_b[cat]
         if not olds or not news:
             return {}
         if cat in FLOW_KINDS:
-            score = self._flow_scores(olds, news, mapping)
+            score: Scores = self._flow_scores(olds, news, mapping)
         elif cat in ("process", "participant"):
             score = self._pool_scores(olds, news, mapping)
         elif cat == "lane":
             score = self._lane_scores(olds, news, mapping)
         else:
             score = self._node_scores(cat, olds, news, mapping)
-        found = {}
+        found: Found = {}
         for r, c, value in best_assignment(score, self.threshold):
             found[olds[r].id] = (news[c].id, "similarity", round(float(value), 4))
         return found
 
     # --- candidates ---------------------------------------------------------------------------
-    def _pairs(self, cat, olds, news, mapping):
+    def _pairs(self, cat: str, olds: list[_Item], news: list[_Item], mapping: IdMap) -> tuple[Ints, Ints, bool]:
         """(rows, cols, dense): the candidate pairs of a category as index arrays."""
         import numpy as np  # imported late: `procex diff` of id-equal models never needs it
 
@@ -435,7 +452,9 @@ class _Similarity:
         return rows, cols, False
 
     # --- evidence ----------------------------------------------------------------------------
-    def _pair_labels(self, cat, olds, news, rows, cols, dense):
+    def _pair_labels(
+        self, cat: str, olds: list[_Item], news: list[_Item], rows: Ints, cols: Ints, dense: bool
+    ) -> Floats:
         """Label similarity of each candidate pair (as label_matrix would give it)."""
         import numpy as np  # imported late: `procex diff` of id-equal models never needs it
 
@@ -458,7 +477,7 @@ class _Similarity:
             out[k] = value
         return out
 
-    def _key(self, ident, side_items, mapping, reverse):
+    def _key(self, ident: str | None, side_items: dict[str, _Item], mapping: IdMap, reverse: set[str]) -> str | None:
         """A comparable token for a referenced element: its new id when paired, else its name."""
         if ident is None:
             return None
@@ -472,34 +491,40 @@ class _Similarity:
             return "?" + ident
         return "name:" + normalize_label(item.label or "")
 
-    def _keys(self, idents, side, mapping, reverse):
+    def _keys(self, idents: list[str | None], side: str, mapping: IdMap, reverse: set[str]) -> list[str | None]:
         items = self.a if side == "a" else self.b
         return [self._key(i, items, mapping, reverse) for i in idents]
 
     @staticmethod
-    def _codes(left, right):
+    def _codes(left: Sequence[Hashable | None], right: Sequence[Hashable | None]) -> tuple[Ints, Ints]:
         """Integer codes of two value lists (-1 for None): equal values share a code."""
         import numpy as np  # imported late: `procex diff` of id-equal models never needs it
 
-        codes = {}
+        codes: dict[Hashable, int] = {}
         ca = np.array([-1 if v is None else codes.setdefault(v, len(codes)) for v in left], dtype=np.int64)
         cb = np.array([-1 if v is None else codes.setdefault(v, len(codes)) for v in right], dtype=np.int64)
         return ca, cb
 
-    def _equal_pairs(self, left, right, rows, cols):
+    def _equal_pairs(
+        self, left: Sequence[Hashable | None], right: Sequence[Hashable | None], rows: Ints, cols: Ints
+    ) -> Floats:
         """left[i] == right[j] for each candidate pair (None never equals)."""
         ca, cb = self._codes(left, right)
         x, y = ca[rows], cb[cols]
-        return ((x == y) & (x >= 0)).astype(float)
+        equal: Floats = ((x == y) & (x >= 0)).astype(float)
+        return equal
 
     @staticmethod
-    def _equal(left, right):
+    def _equal(left: Sequence[Hashable | None], right: Sequence[Hashable | None]) -> Floats:
         """Matrix of left[i] == right[j] (None never equals); for the few processes, pools, lanes."""
         ca, cb = _Similarity._codes(left, right)
-        return ((ca[:, None] == cb[None, :]) & (ca[:, None] >= 0)).astype(float)
+        equal: Floats = ((ca[:, None] == cb[None, :]) & (ca[:, None] >= 0)).astype(float)
+        return equal
 
     @staticmethod
-    def _neighbour_dice(olds, news, mapping, reverse, rows, cols):
+    def _neighbour_dice(
+        olds: list[_Item], news: list[_Item], mapping: IdMap, reverse: set[str], rows: Ints, cols: Ints
+    ) -> tuple[Floats, NDArray[np.bool_]]:
         """Dice overlap of paired neighbours for each candidate pair, and where it applies."""
         import numpy as np  # imported late: `procex diff` of id-equal models never needs it
 
@@ -515,7 +540,7 @@ class _Similarity:
                 dice[k] = 2 * len(sa & sb) / total
         return dice, mask
 
-    def _node_scores(self, cat, olds, news, mapping):
+    def _node_scores(self, cat: str, olds: list[_Item], news: list[_Item], mapping: IdMap) -> tuple[Ints, Ints, Floats]:
         """(rows, cols, scores) of the candidate pairs of flow nodes, data and annotations."""
         import numpy as np  # imported late: `procex diff` of id-equal models never needs it
 
@@ -556,7 +581,7 @@ class _Similarity:
             den += W_POSITION * pmask
         return rows, cols, num / den
 
-    def _pool_scores(self, olds, news, mapping):
+    def _pool_scores(self, olds: list[_Item], news: list[_Item], mapping: IdMap) -> Floats:
         import numpy as np  # imported late: `procex diff` of id-equal models never needs it
 
         reverse = set(mapping.values())
@@ -572,8 +597,8 @@ class _Similarity:
         # flows not yet paired, say nothing about which process is which.
         row_of = {o.id: i for i, o in enumerate(olds)}
         col_of = {n.id: j for j, n in enumerate(news)}
-        content_a = [set() for _ in olds]
-        content_b = [set() for _ in news]
+        content_a: list[set[str]] = [set() for _ in olds]
+        content_b: list[set[str]] = [set() for _ in news]
         for ident, item in self.a.items():
             if item.container in row_of and ident in mapping:
                 content_a[row_of[item.container]].add(mapping[ident])
@@ -593,13 +618,13 @@ class _Similarity:
                     content[i, j] = max(content[i, j], 1.0)
         return 0.4 * label + 0.6 * content
 
-    def _label_matrix(self, cat, olds, news):
+    def _label_matrix(self, cat: str, olds: list[_Item], news: list[_Item]) -> Floats:
         matrix = self._labels.get(cat)
         if matrix is None:
             matrix = self._labels[cat] = label_matrix([o.label for o in olds], [n.label for n in news])
         return matrix
 
-    def _lane_scores(self, olds, news, mapping):
+    def _lane_scores(self, olds: list[_Item], news: list[_Item], mapping: IdMap) -> Floats:
         import numpy as np  # imported late: `procex diff` of id-equal models never needs it
 
         reverse = set(mapping.values())
@@ -621,7 +646,7 @@ class _Similarity:
         den = 0.6 + 0.4 * any_members
         return num / den
 
-    def _flow_scores(self, olds, news, mapping):
+    def _flow_scores(self, olds: list[_Item], news: list[_Item], mapping: IdMap) -> tuple[Ints, Ints, Floats]:
         """(rows, cols, scores): a flow is a candidate only when one of its ends is paired with the
         other's (with neither, the score stays below 0.35 + 0.2 + 0.1 = 0.65 - 0.35 < THRESHOLD)."""
         import numpy as np  # imported late: `procex diff` of id-equal models never needs it
@@ -631,25 +656,32 @@ class _Similarity:
             rows, cols = np.indices((len(olds), len(news)))
             rows, cols, dense = rows.ravel(), cols.ravel(), True
         else:
-            by_source, by_target = {}, {}
+            by_source: dict[str | None, list[int]] = {}
+            by_target: dict[str | None, list[int]] = {}
             for j, n in enumerate(news):
                 by_source.setdefault(n.source, []).append(j)
                 by_target.setdefault(n.target, []).append(j)
-            found = set()
+            found: set[tuple[int, int]] = set()
             for i, o in enumerate(olds):
-                for j in by_source.get(mapping.get(o.source, "\x00old"), ()):
+                for j in by_source.get(mapping.get(o.source, "\x00old") if o.source is not None else "\x00old", ()):
                     found.add((i, j))
-                for j in by_target.get(mapping.get(o.target, "\x00old"), ()):
+                for j in by_target.get(mapping.get(o.target, "\x00old") if o.target is not None else "\x00old", ()):
                     found.add((i, j))
             ordered = sorted(found)
             rows = np.array([p[0] for p in ordered], dtype=np.int64)
             cols = np.array([p[1] for p in ordered], dtype=np.int64)
             dense = False
         src = self._equal_pairs(
-            [mapping.get(o.source) for o in olds], [n.source if n.source in reverse else None for n in news], rows, cols
+            [mapping.get(o.source) if o.source is not None else None for o in olds],
+            [n.source if n.source in reverse else None for n in news],
+            rows,
+            cols,
         )
         tgt = self._equal_pairs(
-            [mapping.get(o.target) for o in olds], [n.target if n.target in reverse else None for n in news], rows, cols
+            [mapping.get(o.target) if o.target is not None else None for o in olds],
+            [n.target if n.target in reverse else None for n in news],
+            rows,
+            cols,
         )
         label = self._pair_labels(olds[0].category, olds, news, rows, cols, dense)
         unnamed = np.array([o.label is None for o in olds])[rows] & np.array([n.label is None for n in news])[cols]
@@ -658,14 +690,15 @@ class _Similarity:
         return rows, cols, 0.35 * src + 0.35 * tgt + 0.2 * label + 0.1 * cond
 
 
-def _static_candidates(olds, news):
+def _static_candidates(olds: list[_Item], news: list[_Item]) -> set[tuple[int, int]]:
     """Candidate pairs that do not depend on the pairing so far: the same label (a group of at most
     STEM_POSTINGS), the LABEL_CANDIDATES partners sharing most label stems (stems shared by more
     than STEM_POSTINGS partners only narrow, never widen) and the POSITION_CANDIDATES nearest shapes."""
     import numpy as np  # imported late: `procex diff` of id-equal models never needs it
 
-    found = set()
-    same_label, postings = {}, {}
+    found: set[tuple[int, int]] = set()
+    same_label: dict[str, list[int]] = {}
+    postings: dict[str, list[int]] = {}
     for j, n in enumerate(news):
         if n.label is not None:
             same_label.setdefault(compact_label(n.label), []).append(j)
@@ -678,7 +711,7 @@ def _static_candidates(olds, news):
         if len(group) <= STEM_POSTINGS:
             found.update((i, j) for j in group)
         stems = sorted(set(label_tokens(o.label)), key=lambda s: (len(postings.get(s, ())), s))
-        counts = {}
+        counts: dict[int, int] = {}
         narrow = [s for s in stems if 0 < len(postings.get(s, ())) <= STEM_POSTINGS]
         if narrow:
             for stem in stems:
@@ -708,7 +741,7 @@ def _static_candidates(olds, news):
     return found
 
 
-def best_assignment(score, threshold):
+def best_assignment(score: Scores, threshold: float) -> list[tuple[int, int, float]]:
     """[(row, col, score)] of the optimal one-to-one assignment of the pairs scoring >= threshold.
 
     ``score`` is a dense matrix or (rows, cols, values) of candidate pairs. Each connected part of
@@ -743,7 +776,7 @@ def best_assignment(score, threshold):
     edge_part = label[r]
     order = np.argsort(edge_part, kind="stable")
     bounds = np.flatnonzero(np.diff(edge_part[order])) + 1
-    out = []
+    out: list[tuple[int, int, float]] = []
     for chunk in np.split(order, bounds):
         pr, pc, pv = r[chunk], c[chunk], values[chunk]
         rid, rr = np.unique(pr, return_inverse=True)
@@ -756,7 +789,7 @@ def best_assignment(score, threshold):
     return sorted(out)
 
 
-def _dense_assignment(r, c, values, n_r, n_c):
+def _dense_assignment(r: Ints, c: Ints, values: Floats, n_r: int, n_c: int) -> list[tuple[int, int, float]]:
     import numpy as np  # imported late: `procex diff` of id-equal models never needs it
     from scipy.optimize import linear_sum_assignment
 
@@ -766,7 +799,7 @@ def _dense_assignment(r, c, values, n_r, n_c):
     return [(int(i), int(j), float(gated[i, j])) for i, j in zip(picked_r, picked_c, strict=True) if gated[i, j] > 0]
 
 
-def _sparse_assignment(r, c, values, n_r, n_c):
+def _sparse_assignment(r: Ints, c: Ints, values: Floats, n_r: int, n_c: int) -> list[tuple[int, int, float]]:
     """The optimum on the candidate graph, extended so that every element may stay unpaired."""
     import numpy as np  # imported late: `procex diff` of id-equal models never needs it
     from scipy.sparse import coo_matrix
@@ -796,7 +829,7 @@ def _sparse_assignment(r, c, values, n_r, n_c):
 ESTIMATE_FLOOR = 0.3  # below this lower bound a pair's label similarity is not computed exactly
 
 
-def label_matrix(left, right):
+def label_matrix(left: Sequence[str | None], right: Sequence[str | None]) -> Floats:
     """Label similarity of every pair (``bpmn.text.label_similarity``); None is no label.
 
     Both unnamed: 0.5 (no evidence); one unnamed: 0.2. For speed the exact similarity is computed
@@ -819,7 +852,7 @@ def label_matrix(left, right):
             scorer=Indel.normalized_similarity,
             dtype=np.float64,
         )
-        stems = {}
+        stems: dict[str, int] = {}
         rows_a = [{stems.setdefault(t, len(stems)) for t in label_tokens(x)} for x in la]
         rows_b = [{stems.setdefault(t, len(stems)) for t in label_tokens(x)} for x in lb]
         stems_a = np.zeros((len(la), max(len(stems), 1)))
@@ -835,8 +868,8 @@ def label_matrix(left, right):
             exact[i, j] = label_similarity(la[i], lb[j])
     ia = {x: i for i, x in enumerate(la)}
     ib = {x: j for j, x in enumerate(lb)}
-    rows = np.array([ia.get(x, -1) for x in left])
-    cols = np.array([ib.get(x, -1) for x in right])
+    rows = np.array([ia.get(x, -1) if x is not None else -1 for x in left])
+    cols = np.array([ib.get(x, -1) if x is not None else -1 for x in right])
     out = exact[np.ix_(np.maximum(rows, 0), np.maximum(cols, 0))] if la and lb else np.zeros((len(left), len(right)))
     none_a = (rows < 0)[:, None]
     none_b = (cols < 0)[None, :]
@@ -844,5 +877,5 @@ def label_matrix(left, right):
     return out
 
 
-def _members(lane_item):
+def _members(lane_item: _Item) -> list[str]:
     return [(r.text or "").strip() for r in lane_item.el.iterfind(_B + "flowNodeRef")]

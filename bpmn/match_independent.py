@@ -24,17 +24,24 @@ paired neighbours) of at least ``POSSIBLE_FLOOR``, one partner each, listed apar
 reported as a change.
 """
 
+from __future__ import annotations
+
+from collections.abc import Callable, Collection, Hashable
+
 from procex.bpmn import kinds
-from procex.bpmn.match import FLOW_KINDS, Pair, best_assignment
+from procex.bpmn.match import FLOW_KINDS, Pair, _Item, best_assignment
 from procex.bpmn.match_lanes import pair_lanes, possible_lanes
 from procex.bpmn.text import compact_label, content_stems, label_similarity, received_thing
 
 POSSIBLE_FLOOR = 0.5
 _CATCH = frozenset({"startEvent", "intermediateCatchEvent", "boundaryEvent"})
 _RANK = {"certain": 2, "likely": 1}
+Items = dict[str, _Item]
+# which items a step looks at: called with one _Item (lambdas bind loop variables as defaults)
+Test = Callable[..., object]
 
 
-def family(item):
+def family(item: _Item) -> str:
     """Which elements may stand for each other across two independent models."""
     if item.type in kinds.DATA_ELEMENTS or item.type == "dataStore":
         return "data"
@@ -44,10 +51,18 @@ def family(item):
     return item.category  # activity, gateway, lane, participant, process, textAnnotation, flows
 
 
-def match_independent(a, b):
+def match_independent(a: Items, b: Items) -> tuple[list[Pair], list[Pair]]:
     """(pairs, possible): certain and likely Pairs, and possible counterparts, of items a and b."""
     state = _State(a, b)
-    labelled = ("activity", "event:start", "event:intermediate", "event:end", "gateway", "data", "textAnnotation")
+    labelled: tuple[str, ...] = (
+        "activity",
+        "event:start",
+        "event:intermediate",
+        "event:end",
+        "gateway",
+        "data",
+        "textAnnotation",
+    )
     labelled += ("lane", "participant")
     for fam in labelled:
         state.tier(fam, lambda it: compact_label(it.label) if it.label else None, "certain")
@@ -65,28 +80,29 @@ def match_independent(a, b):
 
 
 class _State:
-    def __init__(self, a, b):
+    def __init__(self, a: Items, b: Items) -> None:
         self.a, self.b = a, b
-        self.pairs = {}  # old id -> (new id, score, confidence)
-        self.taken = set()
+        self.pairs: dict[str, tuple[str, float, str]] = {}  # old id -> (new id, score, confidence)
+        self.taken: set[str] = set()
 
-    def free(self, items, side_taken, test):
+    def free(self, items: Items, side_taken: Collection[str], test: Test) -> list[_Item]:
         return [it for it in items.values() if it.id not in side_taken and test(it)]
 
-    def add(self, o, n, confidence):
+    def add(self, o: _Item, n: _Item, confidence: str) -> None:
         score = 1.0 if confidence == "certain" else (label_similarity(o.label, n.label) if o.label and n.label else 0.0)
         self.pairs[o.id] = (n.id, score, confidence)
         self.taken.add(n.id)
 
-    def top_level(self, item):
-        container = (self.a if item.id in self.a and self.a[item.id] is item else self.b).get(item.container)
+    def top_level(self, item: _Item) -> bool:
+        items = self.a if item.id in self.a and self.a[item.id] is item else self.b
+        container = items.get(item.container) if item.container is not None else None
         return container is not None and container.type == "process"
 
     # --- tiers ----------------------------------------------------------------------------------
-    def tier(self, fam, key, confidence):
+    def tier(self, fam: str, key: Callable[[_Item], Hashable | None], confidence: str) -> None:
         olds = self.free(self.a, self.pairs, lambda it: family(it) == fam)
         news = self.free(self.b, self.taken, lambda it: family(it) == fam)
-        groups = {}
+        groups: dict[Hashable, tuple[list[_Item], list[_Item]]] = {}
         for side, items in ((0, olds), (1, news)):
             for it in items:
                 k = key(it)
@@ -97,7 +113,7 @@ class _State:
             if left and right:
                 self.pair_group(left, right, confidence)
 
-    def pair_group(self, left, right, confidence):
+    def pair_group(self, left: list[_Item], right: list[_Item], confidence: str) -> None:
         """Pair a group of equally labelled elements; several: position in the flow decides."""
         if len(left) == 1 and len(right) == 1:
             self.add(left[0], right[0], confidence)
@@ -116,12 +132,13 @@ class _State:
         for i, j, _ in best_assignment(score, 0.5):
             self.add(left[i], right[j], confidence)
 
-    def ranks(self, items):
+    def ranks(self, items: Items) -> dict[str, float]:
         """Relative position of each flow node along the flow (0 at the start, 1 at the end)."""
-        cache = self.__dict__.setdefault("_ranks", {})
+        cache: dict[int, dict[str, float]] = self.__dict__.setdefault("_ranks", {})
         if id(items) in cache:
             return cache[id(items)]
-        succ, indegree = {}, {}
+        succ: dict[str, list[str]] = {}
+        indegree: dict[str, int] = {}
         for it in items.values():
             if it.type == "sequenceFlow" and it.source and it.target:
                 succ.setdefault(it.source, []).append(it.target)
@@ -139,7 +156,7 @@ class _State:
         cache[id(items)] = {i: d / top for i, d in depth.items()}
         return cache[id(items)]
 
-    def receiving(self):
+    def receiving(self) -> None:
         """A catch event pairs with a task that receives the same thing (likely)."""
         olds = self.free(self.a, self.pairs, lambda it: it.label and it.category in ("event", "activity"))
         news = self.free(self.b, self.taken, lambda it: it.label and it.category in ("event", "activity"))
@@ -152,7 +169,7 @@ class _State:
             elif candidates:
                 self.pair_group([o], candidates, "likely")
 
-    def single(self, test, confidence, defs=False):
+    def single(self, test: Test, confidence: str, defs: bool = False) -> None:
         """The one element passing ``test`` on each side (and still free) pairs."""
         left = [it for it in self.a.values() if test(it)]
         right = [it for it in self.b.values() if test(it)]
@@ -163,34 +180,35 @@ class _State:
             return
         self.add(o, n, confidence)
 
-    def flows(self):
+    def flows(self) -> None:
         """Flows whose both ends are paired pair with the flow between the partners."""
-        by_ends = {}
+        by_ends: dict[tuple[str, str | None, str | None], list[_Item]] = {}
         for n in self.b.values():
             if n.type in FLOW_KINDS:
                 by_ends.setdefault((n.category, n.source, n.target), []).append(n)
         for o in sorted((it for it in self.a.values() if it.type in FLOW_KINDS), key=lambda it: it.id):
-            ends = [self.pairs.get(o.source), self.pairs.get(o.target)]
-            if None in ends:
+            source = self.pairs.get(o.source) if o.source is not None else None
+            target = self.pairs.get(o.target) if o.target is not None else None
+            if source is None or target is None:
                 continue
-            options = [n for n in by_ends.get((o.category, ends[0][0], ends[1][0]), ()) if n.id not in self.taken]
+            options = [n for n in by_ends.get((o.category, source[0], target[0]), ()) if n.id not in self.taken]
             if len(options) > 1:
                 same = [n for n in options if compact_label(n.label or "") == compact_label(o.label or "")]
                 options = same or options
             if not options:
                 continue
-            weaker = min((ends[0][2], ends[1][2]), key=_RANK.get)
+            weaker = min((source[2], target[2]), key=lambda confidence: _RANK[confidence])
             self.pairs[o.id] = (options[0].id, 1.0 if weaker == "certain" else 0.9, weaker)
             self.taken.add(options[0].id)
 
     # --- results --------------------------------------------------------------------------------
-    def result(self):
+    def result(self) -> list[Pair]:
         return [
             Pair(o, n, self.b[n].type, "similarity", float(score), confidence)
             for o, (n, score, confidence) in sorted(self.pairs.items())
         ]
 
-    def possible(self):
+    def possible(self) -> list[Pair]:
         """One possible counterpart per unpaired element (label similarity, or paired neighbours
         for unnamed ones), by one optimal assignment per family; never a pair the diff reports."""
         from procex.bpmn.match import _static_candidates
@@ -210,7 +228,9 @@ class _State:
                         for y in self.b[partner[0]].neighbours:
                             if y in col_of:
                                 candidates.add((i, col_of[y]))
-            rows, cols, values = [], [], []
+            rows: list[int] = []
+            cols: list[int] = []
+            values: list[float] = []
             for i, j in sorted(candidates):
                 value = self.possible_score(olds[i], news[j])
                 if value >= POSSIBLE_FLOOR:
@@ -226,7 +246,7 @@ class _State:
                 out.append(Pair(olds[i].id, news[j].id, news[j].type, "similarity", round(value, 4), "possible"))
         return sorted(out, key=lambda p: (p.old_id, p.new_id))
 
-    def possible_score(self, o, n):
+    def possible_score(self, o: _Item, n: _Item) -> float:
         mapped = {self.pairs[x][0] for x in o.neighbours if x in self.pairs}
         around = {y for y in n.neighbours if y in self.taken}
         dice = 2 * len(mapped & around) / (len(mapped) + len(around)) if mapped or around else 0.0
@@ -237,18 +257,22 @@ class _State:
         return 0.0
 
 
-def _receive_pair(x, y):
+def _receive_pair(x: _Item, y: _Item) -> bool:
     """A catch event and a task (either side) that receive the same thing."""
     if x.category == y.category:
         return False
     event, task = (x, y) if x.category == "event" else (y, x)
     if event.type not in _CATCH or task.category != "activity":
         return False
-    thing_event = received_thing(event.label)
-    thing_task = received_thing(task.label) if task.type != "receiveTask" else content_stems(task.label)
+    # both carry labels: only labelled elements are offered
+    event_label, task_label = event.label or "", task.label or ""
+    thing_event = received_thing(event_label)
+    thing_task = received_thing(task_label) if task.type != "receiveTask" else content_stems(task_label)
     if not thing_event or not thing_task:
         return False
-    if task.type == "receiveTask" and received_thing(task.label):
-        thing_task = received_thing(task.label)
+    if task.type == "receiveTask":
+        received = received_thing(task_label)
+        if received:
+            thing_task = received
     small, large = sorted((thing_event, thing_task), key=len)
     return small <= large and len(large - small) <= 1

@@ -20,10 +20,18 @@ candidates are paired one-to-one by an optimal assignment. Of the rest, a lane s
 or a similar name is at most a **possible** counterpart, listed apart and never reported as a change.
 """
 
-from procex.bpmn.match import Pair, _members, best_assignment
+from __future__ import annotations
+
+from typing import TYPE_CHECKING, TypedDict
+
+from procex.bpmn.match import Pair, _Item, _members, best_assignment
 from procex.bpmn.model import shape_bounds
 from procex.bpmn.text import content_stems, label_similarity, label_tokens
 from procex.bpmn.xml import BPMNDI_NS
+
+if TYPE_CHECKING:
+    from procex.bpmn.match_independent import _State
+    from procex.bpmn.model import Bounds
 
 MIN_SHARED = 2  # members alone pair two lanes only when at least this many correspond
 LIKELY_MEMBERS = 0.6  # ... and they make up this share (Dice) of both lanes' paired members
@@ -36,12 +44,12 @@ _UNIT_STEMS = frozenset(
 )
 
 
-def lane_words(label):
+def lane_words(label: str | None) -> frozenset[str]:
     """The distinctive stems of a lane's name: "Sachbearbeiter/in Gewerbeamt" -> {bearbeit, gewerb}."""
     return frozenset(t for t in label_tokens(label or "") if t not in _UNIT_STEMS)
 
 
-def pair_lanes(state):
+def pair_lanes(state: _State) -> None:
     """Pair the free lanes of ``state`` (a ``match_independent._State``) that the evidence makes
     likely; the pairs go into ``state.pairs`` like the other tiers'."""
     olds = state.free(state.a, state.pairs, lambda it: it.type == "lane")
@@ -49,7 +57,10 @@ def pair_lanes(state):
     if not olds or not news:
         return
     evidence = _Evidence(state)
-    rows, cols, values, scores = [], [], [], {}
+    rows: list[int] = []
+    cols: list[int] = []
+    values: list[float] = []
+    scores: dict[tuple[int, int], float] = {}
     for i, o in enumerate(olds):
         for j, n in enumerate(news):
             found = evidence.of(o, n)
@@ -67,14 +78,16 @@ def pair_lanes(state):
         state.taken.add(news[j].id)
 
 
-def possible_lanes(state, floor):
+def possible_lanes(state: _State, floor: float) -> list[Pair]:
     """One possible counterpart per lane still unpaired (shared members or a similar name)."""
     olds = state.free(state.a, state.pairs, lambda it: it.type == "lane")
     news = state.free(state.b, state.taken, lambda it: it.type == "lane")
     if not olds or not news:
         return []
     evidence = _Evidence(state)
-    rows, cols, values = [], [], []
+    rows: list[int] = []
+    cols: list[int] = []
+    values: list[float] = []
     for i, o in enumerate(olds):
         for j, n in enumerate(news):
             value = evidence.of(o, n)["possible"]
@@ -90,15 +103,24 @@ def possible_lanes(state, floor):
     return [Pair(olds[i].id, news[j].id, news[j].type, "similarity", round(v, 4), "possible") for i, j, v in chosen]
 
 
+class _LaneEvidence(TypedDict):
+    """What _Evidence.of finds for two lanes."""
+
+    likely: bool
+    rank: float  # the assignment value
+    score: float  # the pair's score
+    possible: float
+
+
 class _Evidence:
     """Members, name and position of two lanes, one from each side of ``state``."""
 
-    def __init__(self, state):
+    def __init__(self, state: _State) -> None:
         self.state = state
         self.paired_new = {n for n, _, _ in state.pairs.values()}
         self.order_a, self.order_b = _positions(state.a), _positions(state.b)
 
-    def of(self, o, n):
+    def of(self, o: _Item, n: _Item) -> _LaneEvidence:
         """{"likely": bool, "rank": assignment value, "score": pair score, "possible": value}."""
         mine = [self.state.pairs[x][0] for x in _members(o) if x in self.state.pairs]
         theirs = [y for y in _members(n) if y in self.paired_new]
@@ -124,26 +146,26 @@ class _Evidence:
         }
 
 
-def _positions(items):
+def _positions(items: dict[str, _Item]) -> dict[str, float]:
     """{lane id: place among the lanes of its parent, 0 (top or left) to 1}, from the lanes' shapes
     (document order where a lane has none)."""
     lanes = [it for it in items.values() if it.type == "lane"]
     if not lanes:
         return {}
     wanted = {it.id for it in lanes}
-    bounds = {}
+    bounds: dict[str, Bounds | None] = {}
     root = lanes[0].el.getroottree().getroot()
     for shape in root.iter(f"{{{BPMNDI_NS}}}BPMNShape"):
         ident = shape.get("bpmnElement")
         if ident in wanted and ident not in bounds:
             bounds[ident] = shape_bounds(shape)
-    siblings = {}
+    siblings: dict[str | None, list[tuple[float, str]]] = {}
     for index, it in enumerate(lanes):
         b = bounds.get(it.id)
         # a horizontal lane is wider than high and its siblings stack downwards
         key = (b.y if b.width >= b.height else b.x) if b is not None else float(index)
         siblings.setdefault(it.parent, []).append((key, it.id))
-    out = {}
+    out: dict[str, float] = {}
     for group in siblings.values():
         group.sort()
         if len(group) == 1:

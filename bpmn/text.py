@@ -25,7 +25,7 @@ _DECIMAL = re.compile(r"(?<=\d)[.,](?=\d)")
 _NOT_KEPT = re.compile(r"[^\w§%\x00]+|_+")
 
 
-def normalize_label(s):
+def normalize_label(s: str) -> str:
     """Return the canonical form of a label: NFC, casefolded, umlauts/ß folded, single spaces.
 
     Line breaks, tabs, hyphens and punctuation become spaces (a soft hyphen or a hyphen that splits
@@ -48,7 +48,7 @@ def normalize_label(s):
 
 
 @lru_cache(maxsize=131072)
-def compact_label(s):
+def compact_label(s: str) -> str:
     """The normalised label without spaces: "Gewerbe-Anmeldung" and "Gewerbeanmeldung" agree."""
     return normalize_label(s).replace(" ", "")
 
@@ -312,7 +312,7 @@ def is_whole_word(word):
     return word in _SURFACE or (word.startswith("ge") and len(word) > 5 and word[2:] in _SURFACE)
 
 
-def label_tokens(s):
+def label_tokens(s: str) -> list[str]:
     """The label's normalised stems, compounds split: "Antragsprüfung" -> ["antrag", "pruef"]."""
     return list(_tokens(s))
 
@@ -381,7 +381,7 @@ _RECEIVE_WORDS = (
 
 
 @lru_cache(maxsize=131072)
-def content_stems(s):
+def content_stems(s: str) -> frozenset[str]:
     """The stems a label is about, light verbs left out: "Prüfung des Antrags durchführen",
     "Antrag prüfen" and "Antragsprüfung" all give {antrag, pruef}."""
     return frozenset(t for t in _tokens(s) if t not in _LIGHT_VERBS)
@@ -392,7 +392,7 @@ def _receive_stems():
     return frozenset(t for word in _RECEIVE_WORDS.split() for t in _tokens(word))
 
 
-def received_thing(s):
+def received_thing(s: str) -> frozenset[str] | None:
     """What a label says is received, as stems, or None when it speaks of no receiving:
     "Unterlagen eingegangen" and "Nachgereichte Unterlagen entgegennehmen" both give {unterlag}
     (plus "nachgereich" for the second)."""
