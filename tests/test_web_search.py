@@ -9,6 +9,7 @@ estimate and the page says "etwa" (over HTTP, on a generated library of 1,500 pr
 import importlib.util
 import re
 from collections import Counter
+from urllib.parse import urljoin
 
 import pytest
 import requests
@@ -127,6 +128,14 @@ def test_filters_combine_with_words_and_narrow_to_known_answers(library, driver)
         "Landeshauptstadt Mainz": 1,
         "Stadt Bernkastel-Kues": 1,
     }
+    # the publisher filter offers the publishers of the hits (not every member of a national library)
+    assert [o.text for o in Select(driver.find_element("id", "publisher")).options] == [
+        "alle Mitglieder",
+        "Landeshauptstadt Mainz",
+        "Stadt Bernkastel-Kues",
+        "Stadt Koblenz",
+        "Stadt Trier",
+    ]
     # a facet value narrows further: the one process in Bearbeitung among them
     _follow(driver, driver.find_element("css selector", "#facet-status li[data-value='2'] a"))
     assert _refs(driver) == ["koblenz/gewerbe-anmeldung"] and "land=07" in driver.current_url
@@ -319,6 +328,70 @@ def test_search_page_passes_axe(library, driver):
     for control in driver.find_elements("css selector", "form.search input:not([type=hidden]), form.search select"):
         label = driver.find_elements("css selector", f"label[for='{control.get_attribute('id')}']")
         assert label and label[0].text, control.get_attribute("name")
+
+
+# --- the same page on PostgreSQL ------------------------------------------------------------------
+
+SAME_ON_BOTH = [
+    "/",
+    "/?q=Gewerbe&land=07",
+    "/?q=Gewerbe+anmelden",
+    "/?q=prüfen",
+    "/?q=prüfen&sort=name",
+    "/?sort=adoptions",
+    "/?leistungsschluessel=9911",
+    "/?q=GewO&status=6",
+    "/?q=Hundesteur",
+    "/?detaillierungsstufe=103&sort=name",
+]
+
+
+def _facts(session, url):
+    """What a reader sees of a search page: heading, hits in order, their snippets' marks, the facets
+    with their counts, the fallback notice, and the next page's hits (the cursor itself differs)."""
+    response = session.get(url, timeout=60)
+    assert response.status_code == 200, (url, response.status_code)
+    page = etree.HTML(response.text)
+
+    def text(element):
+        return re.sub(r"\s+", " ", "".join(element.itertext())).strip() if element is not None else None
+
+    facts = {
+        "heading": text(page.find(".//h2[@id='results-heading']")),
+        "hits": [a.get("href") for a in page.iterfind(".//ol[@class='results']//h3/a")],
+        "marks": [text(m) for m in page.iterfind(".//ol[@class='results']//mark")],
+        "facets": {
+            group.get("id"): [
+                (li.get("data-value"), text(li.find(".//span[@class='count']"))) for li in group.iter("li")
+            ]
+            for group in page.iterfind(".//aside//details")
+        },
+        "fallback": text(page.find(".//div[@id='fallback']")),
+    }
+    more = page.find(".//a[@id='more-results']")
+    facts["next"] = _facts(session, urljoin(url, more.get("href"))) if more is not None else None
+    return facts
+
+
+def test_the_page_shows_the_same_on_sqlite_and_postgresql(library, tmp_path):
+    db, cleanup = make_db("postgresql", tmp_path)
+    try:
+        store = Store(db)
+        try:
+            search_library.seed_store(store)
+            token, _ = store.create_token("koeln", "postgresql")
+        finally:
+            store.close()
+        with LibraryServer(db, log_dir=tmp_path) as postgres:
+            sqlite_session, postgres_session = requests.Session(), requests.Session()
+            sqlite_session.headers["Authorization"] = f"Bearer {library.token}"
+            postgres_session.headers["Authorization"] = f"Bearer {token}"
+            for path in SAME_ON_BOTH:
+                on_sqlite = _facts(sqlite_session, library.url + path)
+                assert on_sqlite["hits"], path
+                assert _facts(postgres_session, postgres.url + path) == on_sqlite, path
+    finally:
+        cleanup()
 
 
 # --- past 1,000 hits: the total is an estimate, and the page says so --------------------------------

@@ -27,6 +27,18 @@ def member_name(store, slug):
         return slug
 
 
+def member_names(store, slugs):
+    """{slug: display name} of the members among ``slugs`` (one indexed lookup; the search page needs
+    the names of its hits' and facets' publishers only, never the whole membership)."""
+    wanted = sorted({slug for slug in slugs if slug})
+    if not wanted:
+        return {}
+    table = store_module.members
+    with store.read() as conn:
+        rows = conn.execute(sa.select(table.c.slug, table.c.name).where(table.c.slug.in_(wanted))).fetchall()
+    return {row.slug: row.name for row in rows}
+
+
 def leika_names(keys):
     """The LeiKa service names of Leistungsschlüssel ("" where unknown or the list is missing)."""
     try:

@@ -61,6 +61,7 @@ from procex.exchange.server.web.queries import (
     derived_processes,
     leika_names,
     member_name,
+    member_names,
     version_rows,
 )
 from procex.exchange.server.web.search_page import (
@@ -265,10 +266,7 @@ def start(request: Request):
             except ApiError as error:
                 return refusal(view, error)
         form.values["publisher"] = member["slug"]
-    members = store.list_members() if not own_only else []
-    names = {m["slug"]: m["name"] for m in members}
-    if own_only:
-        names[member["slug"]] = member["name"]
+    names = member_names(store, [form.publisher])
     if form.publisher and not own_only and not problems and form.publisher not in names:
         problems.append(view.t("unknown_publisher", slug=form.publisher))
     result = None
@@ -293,6 +291,11 @@ def start(request: Request):
             problems.append(view.t("page_beyond_none", n=form.page_number))
             onward.append((form.url(page=None), view.t("go_to_page", n=1)))
     labels = STATUS_LABELS[view.lang]
+    if result is not None:  # the names of the publishers the page shows: its hits' and the facet's
+        shown_publishers = [hit.publisher for hit in result.hits]
+        shown_publishers += [item["value"] for item in (result.facets or {}).get("publisher", [])]
+        names.update(member_names(store, shown_publishers))
+    facets = facet_groups(view, form, result.facets if result else None, names, labels, own_only)
     searched = bool(form.q or form.leistungsschluessel or form.filtered or "q" in request.query_params)
     hits = result_items(result.hits, names) if result and status == 200 else []
     more = None
@@ -312,8 +315,8 @@ def start(request: Request):
         more=more,
         to_first=form.url(cursor=None, start=None, page=None) if form.cursor or form.page_number > 1 else None,
         chosen=[name for name in FILTERS if form.values[name] and not (own_only and name == "publisher")],
-        facets=facet_groups(view, form, result.facets if result else None, names, labels, own_only),
-        members=members,
+        facets=facets,
+        publishers=_publisher_choices(form, facets, names),
         problems=problems,
         onward=onward,
         own_only=own_only,
@@ -324,6 +327,16 @@ def start(request: Request):
         themenfelder=themenfelder(),
         status_labels=labels,
     )
+
+
+def _publisher_choices(form, facets, names):
+    """(slug, name) of the publisher filter's choices: the chosen one and those with hits (the
+    facet's, at most search.FACET_VALUES), by name. Not every member: a national library has
+    thousands, and the page would read and send them all for each search."""
+    slugs = {entry["value"] for group in facets if group["name"] == "publisher" for entry in group["entries"]}
+    if form.publisher:
+        slugs.add(form.publisher)
+    return sorted(((slug, names.get(slug, slug)) for slug in slugs), key=lambda pair: pair[1].casefold())
 
 
 @router.get("/p/{publisher}")

@@ -4,6 +4,7 @@ hit's words were found (German first, then English). texts.T takes them in."""
 SEARCH = {
     "de": {
         "filters": "Filter",
+        "publisher_hint": "die Herausgeber der Treffer",
         "filters_chosen": "Filter ({n} gewählt)",
         "f_land_filter": "Land",
         "f_status_filter": "Freigabestatus (FIM)",
@@ -65,6 +66,7 @@ SEARCH = {
     },
     "en": {
         "filters": "Filters",
+        "publisher_hint": "the publishers of the results",
         "filters_chosen": "Filters ({n} chosen)",
         "f_land_filter": "Land",
         "f_status_filter": "Release status (FIM)",
