@@ -2,13 +2,21 @@
 
 Debian's chromium and chromedriver through selenium: skipped when they are missing, but never when
 CI=true. axe-core comes inside the axe-selenium-python wheel, so the checks run offline.
+``chromium`` is a plain window for pages and reports; ``page_chromium`` is the library site's
+visitor (German, a laptop or a phone, with or without JavaScript; the ``browser`` fixture in
+conftest.py is one), and ``follow`` waits for the page a click leads to.
 """
 
 import shutil
+from pathlib import Path
 
 import pytest
 
-from tests.conftest import IN_CI
+from tests.env import IN_CI, REPO
+
+CHROMIUM = shutil.which("chromium") or "/usr/bin/chromium"
+CHROMEDRIVER = shutil.which("chromedriver") or "/usr/bin/chromedriver"
+ARTIFACTS = REPO / "test-artifacts"  # screenshots and printed pages to look at
 
 
 def chromium(width=1366, height=900):
@@ -53,3 +61,51 @@ def axe_violations(driver, impacts=("minor", "moderate", "serious", "critical"))
         for v in results["violations"]
         if v.get("impact") in impacts
     ]
+
+
+def page_chromium(width=1366, height=900, javascript=True):
+    """Headless Chromium at a laptop's window size, or a phone's viewport below 600 px."""
+    if not (Path(CHROMIUM).exists() and Path(CHROMEDRIVER).exists()):
+        if IN_CI:
+            pytest.fail("chromium and chromium-driver must be installed in CI (.ci/run installs them)")
+        pytest.skip("chromium / chromedriver not installed")
+    from selenium import webdriver
+    from selenium.webdriver.chrome.service import Service
+
+    options = webdriver.ChromeOptions()
+    options.binary_location = CHROMIUM
+    for arg in (
+        "--headless=new",
+        "--no-sandbox",
+        "--disable-gpu",
+        "--disable-dev-shm-usage",
+        f"--window-size={width},{height}",
+        "--lang=de-DE",
+    ):
+        options.add_argument(arg)
+    if width < 600:
+        metrics = {"width": width, "height": height, "pixelRatio": 1}
+        options.add_experimental_option("mobileEmulation", {"deviceMetrics": metrics})
+    if not javascript:
+        options.add_experimental_option("prefs", {"profile.managed_default_content_settings.javascript": 2})
+    driver = webdriver.Chrome(service=Service(CHROMEDRIVER), options=options)
+    driver.set_page_load_timeout(60)
+    ARTIFACTS.mkdir(exist_ok=True)
+    return driver
+
+
+def follow(driver, element):
+    """Click a link or submit button and wait until the next page has replaced this one.
+
+    The old page is marked with a flag on its window object; the next document does not have it.
+    Selenium's staleness_of is not used: while Chromium swaps documents it may answer with an
+    "unknown error" (node does not belong to the document) instead of a stale-element error, so
+    any WebDriverException during the swap just means "not there yet".
+    """
+    from selenium.common.exceptions import WebDriverException
+    from selenium.webdriver.support.ui import WebDriverWait
+
+    driver.execute_script("window.__procexOldPage = true;")
+    element.click()
+    wait = WebDriverWait(driver, 30, ignored_exceptions=(WebDriverException,))
+    wait.until(lambda d: d.execute_script("return !window.__procexOldPage && document.readyState === 'complete';"))

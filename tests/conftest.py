@@ -170,9 +170,11 @@ def _reads_corpora(module, seen={}):  # noqa: B006 - a cache per test module
 @pytest.fixture(autouse=True)
 def own_config_home(tmp_path_factory, monkeypatch):
     """procex keeps the library hosts a user confirmed in the user's config folder
-    ($XDG_CONFIG_HOME/procex): each test gets its own, never the real one."""
+    ($XDG_CONFIG_HOME/procex): each test gets its own, never the real one, and none of the user's
+    procex variables (a test that needs a token or a library sets them)."""
     monkeypatch.setenv("XDG_CONFIG_HOME", str(tmp_path_factory.mktemp("config")))
-    monkeypatch.delenv("PROCEX_CONFIRMED_HOSTS", raising=False)
+    for name in ("PROCEX_CONFIRMED_HOSTS", "PROCEX_TOKEN", "PROCEX_LIBRARY"):
+        monkeypatch.delenv(name, raising=False)
 
 
 @pytest.fixture
@@ -193,5 +195,104 @@ def pair(tmp_path):
     return tmp_path / "alt.bpmn", tmp_path / "neu.bpmn"
 
 
-# The library-server fixture, for every test module.
-from tests.libserver import servers  # noqa: E402, F401
+# --- libraries on a real `procex serve` that several test modules use -------------------------------
+# The servers fixture (both backends, one per policy) is tests/libserver.py's.
+from tests.libserver import (  # noqa: E402
+    LibraryServer,
+    Member,
+    example,
+    make_db,
+    publish_package,
+    servers,  # noqa: F401
+)
+
+
+@pytest.fixture
+def trier_koblenz_library(tmp_path):
+    """(server, db, tokens by slug) on SQLite: Stadt Trier, which accepted the sharing agreement, and
+    Stadt Koblenz, which has not yet; nothing published (the workspace tests go through the CLI)."""
+    from procex.exchange.server import admin
+
+    db, cleanup = make_db("sqlite", tmp_path)
+    admin.upgrade(db)
+    tokens = admin.seed(
+        db,
+        [
+            {"slug": "trier", "name": "Stadt Trier", "ags": "07211000", "license": "dl-de/by-2-0"},
+            {"slug": "koblenz", "name": "Stadt Koblenz", "ags": "07111000"},
+        ],
+    )
+    with LibraryServer(db, log_dir=tmp_path) as server:
+        yield server, db, tokens
+    cleanup()
+
+
+@pytest.fixture(scope="module")
+def web_library(tmp_path_factory):
+    """The web pages' library: Trier's Gewerbeanmeldung 1.0.0, 1.1.0 and a yanked 1.0.1, Koblenz's
+    adaptation (derived from Trier 1.0.0, adopted), and Mayen, which has not accepted the sharing
+    agreement, with its own process. ``.members`` holds the three by slug."""
+    from procex.bpmn import edit
+    from procex.bpmn.model import Model
+    from procex.exchange.library import package
+    from procex.exchange.server import admin
+
+    tmp = tmp_path_factory.mktemp("web")
+    db, cleanup = make_db("sqlite", tmp)
+    lib = LibraryServer(db, log_dir=tmp).start()
+    tokens = admin.seed(
+        db,
+        [
+            {"slug": "trier", "name": "Stadt Trier", "ags": "07211000", "license": "dl-de/by-2-0"},
+            {"slug": "koblenz", "name": "Stadt Koblenz", "ags": "07111000", "license": "dl-de/by-2-0"},
+            {"slug": "mayen", "name": "Stadt Mayen", "ags": "07137068"},
+        ],
+    )
+    members = {slug: Member(slug, token) for slug, token in tokens.items()}
+    trier, koblenz, mayen = members["trier"], members["koblenz"], members["mayen"]
+    v1, model1 = example("trier")
+    v2, model2 = example("trier-v2")
+    publish_package(lib, trier, v1, model1)
+    publish_package(lib, trier, v1, model1.replace(b"Gewerbe soll", b"Gewerbe will"), version="1.0.1")
+    yanked = lib.post(
+        "/processes/trier/gewerbeanmeldung/1.0.1/yank", trier, json={"reason": "Tippfehler im Startereignis"}
+    )
+    assert yanked.status_code == 200
+    publish_package(lib, trier, v2, model2)
+    # Koblenz adapts Trier 1.0.0: its own name on the pool, a renamed lane
+    adapted = Model.from_bytes(model1, "koblenz.bpmn")
+    edit.rename(adapted, "Participant_Stadtverwaltung", "Stadt Koblenz")
+    edit.rename(adapted, "Lane_Gewerbe", "Ordnungsamt – Gewerbestelle")
+    publish_package(
+        lib,
+        koblenz,
+        v1,
+        adapted.to_bytes(),
+        region={"ags": "07111000", "name": "Stadt Koblenz"},
+        derived_from={"ref": "trier/gewerbeanmeldung@1.0.0", "sha256": package.sha256_bytes(model1)},
+    )
+    assert lib.post("/processes/trier/gewerbeanmeldung/1.0.0/adoptions", koblenz).status_code == 201
+    # Mayen (no agreement) publishes its own process
+    publish_package(
+        lib,
+        mayen,
+        v1,
+        model1,
+        slug="gewerbe-mayen",
+        name="Gewerbeanmeldung Mayen",
+        region={"ags": "07137068", "name": "Stadt Mayen"},
+    )
+    lib.members = members
+    yield lib
+    lib.stop()
+    cleanup()
+
+
+@pytest.fixture(scope="module")
+def browser():
+    """Headless Chromium as the library site's visitor (tests.browser.page_chromium), one per module."""
+    from tests.browser import page_chromium
+
+    driver = page_chromium()
+    yield driver
+    driver.quit()

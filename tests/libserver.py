@@ -3,7 +3,8 @@
 ``LibraryServer`` starts the server on a free port against a SQLite file or a fresh PostgreSQL
 database, waits until /api/v1/health answers, and kills it at the end. Members and tokens are
 seeded through exchange.server.admin on the same database (as an administrator would).
-``tiny_model``, ``warned_model`` and ``manifest_for`` make small valid uploads.
+``tiny_model``, ``warned_model`` and ``manifest_for`` make small valid uploads; ``example``,
+``publish_example`` and ``publish_package`` publish the packages in exchange/examples/.
 """
 
 import itertools
@@ -278,6 +279,59 @@ def manifest_for(publisher, slug, version, model, **fields):
     )
     values.update(fields)
     return package.build_manifest(**values)
+
+
+def assert_error(response, status, code):
+    """The API's error answer: this status, the body {"error": {code, message, details}} with this code."""
+    assert response.status_code == status, response.text
+    body = response.json()
+    assert set(body) == {"error"}, body
+    assert set(body["error"]) == {"code", "message", "details"}, body
+    assert body["error"]["code"] == code, body
+    assert isinstance(body["error"]["details"], list)
+    assert body["error"]["message"]
+    return body["error"]
+
+
+EXAMPLES = REPO / "exchange" / "examples"
+
+
+def example(folder, slug="gewerbeanmeldung"):
+    """exchange/examples/<folder>/<slug>: (its manifest fields, its model's bytes)."""
+    manifest = json.loads((EXAMPLES / folder / f"{slug}.json").read_text("utf-8"))
+    return manifest, (EXAMPLES / folder / f"{slug}.bpmn").read_bytes()
+
+
+def publish_example(server, token, folder, slug):
+    """Publish an example through the library client, as a member's procex does: (status, body)."""
+    from procex.exchange.demo import manifest_from_example
+    from procex.exchange.library.client import LibraryClient
+
+    fields, data = example(folder, slug)
+    return LibraryClient(server.url, token).publish(manifest_from_example(fields, data), data)
+
+
+def publish_package(lib, member, manifest, model, **changes):
+    """PUT ``manifest`` (with ``changes``) and ``model`` as ``member``; it must be taken (201)."""
+    manifest = dict(manifest, **changes)
+    manifest["publisher"] = member.slug
+    manifest["model"] = {"file": f"{manifest['slug']}.bpmn", "size": len(model), "sha256": package.sha256_bytes(model)}
+    response = lib.put_package(member, manifest, model)
+    assert response.status_code == 201, response.text
+    return manifest
+
+
+def signed_in(lib, member):
+    """A requests session signed in to the web pages through the sign-in form."""
+    session = requests.Session()
+    response = session.post(
+        f"{lib.url}/signin",
+        data={"token": member.token, "next": "/"},
+        headers={"Origin": lib.url},
+        allow_redirects=False,
+    )
+    assert response.status_code == 303, response.text
+    return session
 
 
 BACKENDS = ["sqlite", "postgresql"]

@@ -3,21 +3,17 @@ PostgreSQL: ranked hits with what people choose by, filters, facets, sort, curso
 422 naming the parameter for everything that cannot be searched (never a 500)."""
 
 import json
-import os
-import subprocess
-import sys
+from functools import partial
 
 import pytest
 
 from procex.exchange.server.storage.store import Store
 from procex.exchange.workspace.folder import Workspace
 from tests import search_library
-from tests.conftest import REPO
-from tests.libserver import servers  # noqa: F401 (a fixture)
 
 
 @pytest.fixture(scope="module")
-def seeded(servers):  # noqa: F811
+def seeded(servers):
     server = servers("reciprocal")
     store = Store(server.db)
     try:
@@ -106,24 +102,13 @@ def test_odd_bytes_are_never_a_500(seeded):
         assert response.status_code in (200, 422), (raw, response.text)
 
 
-def test_procex_search_shows_what_people_choose_by(seeded, tmp_path):
+def test_procex_search_shows_what_people_choose_by(seeded, tmp_path, run_cli):
     server, headers = seeded
     Workspace.init(tmp_path, "Stadt Köln", "05315000", server.url)
-    env = dict(os.environ, PROCEX_TOKEN=headers["Authorization"].split()[1])
+    token = headers["Authorization"].split()[1]
+    search = partial(run_cli, "search", cwd=tmp_path, env={"PROCEX_TOKEN": token}, check=True)
 
-    def procex(*args):
-        result = subprocess.run(
-            [sys.executable, str(REPO / "cli.py"), "search", *args],
-            cwd=tmp_path,
-            env=env,
-            capture_output=True,
-            text=True,
-            timeout=120,
-        )
-        assert result.returncode == 0, result.stderr
-        return result
-
-    found = procex("Gewerbe anmelden", "--land", "07")
+    found = search("Gewerbe anmelden", "--land", "07")
     lines = found.stdout.splitlines()
     assert lines[0] == "trier/gewerbeanmeldung@1.0.0  Gewerbeanmeldung"
     assert (
@@ -132,19 +117,19 @@ def test_procex_search_shows_what_people_choose_by(seeded, tmp_path):
     )
     assert "abgeleitet von trier/gewerbeanmeldung@1.0.0" in found.stdout
     assert found.stderr.strip() == "2 Prozess(e) gefunden"
-    described = procex("GewO", "--publisher", "koeln", "--lang", "en")
+    described = search("GewO", "--publisher", "koeln", "--lang", "en")
     assert "§ 35 GewO" in described.stdout and "2 process(es) found" in described.stderr
-    first = procex("--sort", "name", "--limit", "2")
+    first = search("--sort", "name", "--limit", "2")
     assert "procex search … --cursor " in first.stderr
     cursor = first.stderr.rsplit("--cursor ", 1)[1].strip()
-    after = procex("--sort", "name", "--limit", "2", "--cursor", cursor)
+    after = search("--sort", "name", "--limit", "2", "--cursor", cursor)
     names = [
         line.split("  ", 1)[1]
         for line in first.stdout.splitlines() + after.stdout.splitlines()
         if not line.startswith(" ")
     ]
     assert names == sorted(names, key=str.casefold) and len(set(names)) == 4
-    as_json = json.loads(procex("9905", "--stufe", "103", "--json").stdout)
+    as_json = json.loads(search("9905", "--stufe", "103", "--json").stdout)
     assert {item["detaillierungsstufe"] for item in as_json["items"]} == {103}
-    typo = procex("Hundesteur")
+    typo = search("Hundesteur")
     assert "nichts gefunden für „Hundesteur“" in typo.stderr and "trier/hundesteuer@1.0.0" in typo.stdout

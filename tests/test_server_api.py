@@ -14,23 +14,12 @@ import requests
 
 from procex.exchange.library import package
 from procex.exchange.server import admin
-from tests.libserver import manifest_for, tiny_model
+from tests.libserver import assert_error, manifest_for, tiny_model
 
 
 @pytest.fixture
 def lib(servers):
     return servers("reciprocal")
-
-
-def assert_error(response, status, code):
-    assert response.status_code == status, response.text
-    body = response.json()
-    assert set(body) == {"error"}, body
-    assert set(body["error"]) == {"code", "message", "details"}, body
-    assert body["error"]["code"] == code, body
-    assert isinstance(body["error"]["details"], list)
-    assert body["error"]["message"]
-    return body["error"]
 
 
 # --- access matrix ------------------------------------------------------------------------------

@@ -19,8 +19,7 @@ import requests
 
 from procex.exchange.library import package
 from procex.exchange.server.storage.store import Store, members
-from tests.libserver import manifest_for, tiny_model
-from tests.test_server_api import assert_error
+from tests.libserver import assert_error, manifest_for, tiny_model
 
 MiB = 1024 * 1024
 

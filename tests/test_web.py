@@ -1,159 +1,23 @@
 """The library's web pages in headless Chromium against a real `procex serve`, and their access rules.
 
-A library with Trier's Gewerbeanmeldung 1.0.0, 1.1.0 and a yanked 1.0.1, Koblenz's adaptation
-(derived_from Trier 1.0.0, adopted), and Mayen, a member that has not accepted the sharing
-agreement. The browser signs in, searches, opens the process and its diagram, and compares
+The library of the web_library fixture (conftest.py): Trier's Gewerbeanmeldung 1.0.0, 1.1.0 and a
+yanked 1.0.1, Koblenz's adaptation (derived_from Trier 1.0.0, adopted), and Mayen, a member that
+has not accepted the sharing agreement. The browser signs in, searches, opens the process and its diagram, and compares
 versions; screenshots and a printed PDF go to test-artifacts/. Access rules are checked on every
 page over HTTP and compared with the API's answers for the same caller.
 """
 
 import base64
-import json
 import re
-import shutil
-from pathlib import Path
 
-import pytest
 import requests
 
-from procex.bpmn import edit
-from procex.bpmn.model import Model
-from procex.exchange.library import package
 from procex.exchange.server import admin
-from tests.conftest import IN_CI, REPO
-from tests.libserver import LibraryServer, make_db
-
-EXAMPLES = REPO / "exchange" / "examples"
-ARTIFACTS = REPO / "test-artifacts"
-CHROMIUM = shutil.which("chromium") or "/usr/bin/chromium"
-CHROMEDRIVER = shutil.which("chromedriver") or "/usr/bin/chromedriver"
-
-
-def _example(folder):
-    model = (EXAMPLES / folder / "gewerbeanmeldung.bpmn").read_bytes()
-    manifest = json.loads((EXAMPLES / folder / "gewerbeanmeldung.json").read_text("utf-8"))
-    return manifest, model
-
-
-def _publish(lib, member, manifest, model, **changes):
-    manifest = dict(manifest, **changes)
-    manifest["publisher"] = member.slug
-    manifest["model"] = {"file": f"{manifest['slug']}.bpmn", "size": len(model), "sha256": package.sha256_bytes(model)}
-    response = lib.put_package(member, manifest, model)
-    assert response.status_code == 201, response.text
-    return manifest
-
-
-@pytest.fixture(scope="module")
-def library(tmp_path_factory):
-    tmp = tmp_path_factory.mktemp("web")
-    db, cleanup = make_db("sqlite", tmp)
-    lib = LibraryServer(db, log_dir=tmp).start()
-    tokens = admin.seed(
-        db,
-        [
-            {"slug": "trier", "name": "Stadt Trier", "ags": "07211000", "license": "dl-de/by-2-0"},
-            {"slug": "koblenz", "name": "Stadt Koblenz", "ags": "07111000", "license": "dl-de/by-2-0"},
-            {"slug": "mayen", "name": "Stadt Mayen", "ags": "07137068"},
-        ],
-    )
-    from tests.libserver import Member
-
-    members = {slug: Member(slug, token) for slug, token in tokens.items()}
-    trier, koblenz, mayen = members["trier"], members["koblenz"], members["mayen"]
-    v1, model1 = _example("trier")
-    v2, model2 = _example("trier-v2")
-    _publish(lib, trier, v1, model1)
-    _publish(lib, trier, v1, model1.replace(b"Gewerbe soll", b"Gewerbe will"), version="1.0.1")
-    assert (
-        lib.post(
-            "/processes/trier/gewerbeanmeldung/1.0.1/yank", trier, json={"reason": "Tippfehler im Startereignis"}
-        ).status_code
-        == 200
-    )
-    _publish(lib, trier, v2, model2)
-    # Koblenz adapts Trier 1.0.0: its own name on the pool, a renamed lane
-    adapted = Model.from_bytes(model1, "koblenz.bpmn")
-    edit.rename(adapted, "Participant_Stadtverwaltung", "Stadt Koblenz")
-    edit.rename(adapted, "Lane_Gewerbe", "Ordnungsamt – Gewerbestelle")
-    koblenz_model = adapted.to_bytes()
-    _publish(
-        lib,
-        koblenz,
-        v1,
-        koblenz_model,
-        region={"ags": "07111000", "name": "Stadt Koblenz"},
-        derived_from={"ref": "trier/gewerbeanmeldung@1.0.0", "sha256": package.sha256_bytes(model1)},
-    )
-    assert lib.post("/processes/trier/gewerbeanmeldung/1.0.0/adoptions", koblenz).status_code == 201
-    # Mayen (no agreement) publishes its own process
-    _publish(
-        lib,
-        mayen,
-        v1,
-        model1,
-        slug="gewerbe-mayen",
-        name="Gewerbeanmeldung Mayen",
-        region={"ags": "07137068", "name": "Stadt Mayen"},
-    )
-    lib.members = members
-    yield lib
-    lib.stop()
-    cleanup()
-
-
-def _session(lib, member):
-    """A requests session signed in through the sign-in form."""
-    session = requests.Session()
-    response = session.post(
-        f"{lib.url}/signin",
-        data={"token": member.token, "next": "/"},
-        headers={"Origin": lib.url},
-        allow_redirects=False,
-    )
-    assert response.status_code == 303, response.text
-    return session
-
+from tests.browser import ARTIFACTS, follow, page_chromium
+from tests.env import REPO
+from tests.libserver import LibraryServer, example, make_db, publish_package, signed_in
 
 # --- browser ----------------------------------------------------------------------------------------
-
-
-def _chromium(width=1366, height=900, javascript=True):
-    """Headless Chromium at a laptop's window size, or a phone's viewport below 600 px."""
-    if not (Path(CHROMIUM).exists() and Path(CHROMEDRIVER).exists()):
-        if IN_CI:
-            pytest.fail("chromium and chromium-driver must be installed in CI (.ci/run installs them)")
-        pytest.skip("chromium / chromedriver not installed")
-    from selenium import webdriver
-    from selenium.webdriver.chrome.service import Service
-
-    options = webdriver.ChromeOptions()
-    options.binary_location = CHROMIUM
-    for arg in (
-        "--headless=new",
-        "--no-sandbox",
-        "--disable-gpu",
-        "--disable-dev-shm-usage",
-        f"--window-size={width},{height}",
-        "--lang=de-DE",
-    ):
-        options.add_argument(arg)
-    if width < 600:
-        metrics = {"width": width, "height": height, "pixelRatio": 1}
-        options.add_experimental_option("mobileEmulation", {"deviceMetrics": metrics})
-    if not javascript:
-        options.add_experimental_option("prefs", {"profile.managed_default_content_settings.javascript": 2})
-    driver = webdriver.Chrome(service=Service(CHROMEDRIVER), options=options)
-    driver.set_page_load_timeout(60)
-    ARTIFACTS.mkdir(exist_ok=True)
-    return driver
-
-
-@pytest.fixture(scope="module")
-def browser():
-    driver = _chromium()
-    yield driver
-    driver.quit()
 
 
 def _shot(driver, name):
@@ -163,42 +27,25 @@ def _shot(driver, name):
     return path
 
 
-def _follow(driver, element):
-    """Click a link or submit button and wait until the next page has replaced this one.
-
-    The old page is marked with a flag on its window object; the next document does not have it.
-    Selenium's staleness_of is not used: while Chromium swaps documents it may answer with an
-    "unknown error" (node does not belong to the document) instead of a stale-element error, so
-    any WebDriverException during the swap just means "not there yet".
-    """
-    from selenium.common.exceptions import WebDriverException
-    from selenium.webdriver.support.ui import WebDriverWait
-
-    driver.execute_script("window.__procexOldPage = true;")
-    element.click()
-    wait = WebDriverWait(driver, 30, ignored_exceptions=(WebDriverException,))
-    wait.until(lambda d: d.execute_script("return !window.__procexOldPage && document.readyState === 'complete';"))
-
-
 def _sign_in(driver, lib, member):
     driver.delete_all_cookies()
     driver.get(f"{lib.url}/")
     assert "/signin" in driver.current_url  # not signed in: sent to the sign-in form
     driver.find_element("id", "token").send_keys(member.token)
-    _follow(driver, driver.find_element("css selector", "form.stack button[type=submit]"))
+    follow(driver, driver.find_element("css selector", "form.stack button[type=submit]"))
     assert (
         driver.find_element("css selector", "header.site .who strong").text
         == {"trier": "Stadt Trier", "koblenz": "Stadt Koblenz", "mayen": "Stadt Mayen"}[member.slug]
     )
 
 
-def test_sign_in_search_open_process_see_diagram(library, browser):
+def test_sign_in_search_open_process_see_diagram(web_library, browser):
     driver = browser
-    _sign_in(driver, library, library.members["koblenz"])
+    _sign_in(driver, web_library, web_library.members["koblenz"])
     _shot(driver, "start")
     # search by text
     driver.find_element("id", "q").send_keys("Gewerbe Vollständigkeit")
-    _follow(driver, driver.find_element("css selector", "form.search button[type=submit]"))
+    follow(driver, driver.find_element("css selector", "form.search button[type=submit]"))
     results = driver.find_elements("css selector", "ol.results li.result h3 a")
     # Trier's, Koblenz's and Mayen's (Mayen may not read others' yet, but others read Mayen's)
     assert sorted(a.get_attribute("href").split("/p/")[1] for a in results) == [
@@ -207,11 +54,11 @@ def test_sign_in_search_open_process_see_diagram(library, browser):
         "trier/gewerbeanmeldung",
     ]
     # search by Leistungsschlüssel and publisher
-    driver.get(f"{library.url}/?leistungsschluessel=99050012104000&publisher=trier")
+    driver.get(f"{web_library.url}/?leistungsschluessel=99050012104000&publisher=trier")
     results = driver.find_elements("css selector", "ol.results li.result")
     assert len(results) == 1 and "Stadt Trier" in results[0].text and "1.1.0" in results[0].text
     _shot(driver, "search")
-    _follow(driver, results[0].find_element("css selector", "h3 a"))
+    follow(driver, results[0].find_element("css selector", "h3 a"))
     assert driver.current_url.endswith("/p/trier/gewerbeanmeldung")
     # the diagram: SVG groups for known tasks, with kind classes and tooltips
     task = driver.find_element("css selector", "figure.diagram svg g[data-element-id='Task_Anzeige_pruefen']")
@@ -241,19 +88,19 @@ def test_sign_in_search_open_process_see_diagram(library, browser):
     _shot(driver, "process-diagram")
 
 
-def test_compare_two_versions_shows_the_highlighted_change(library, browser):
+def test_compare_two_versions_shows_the_highlighted_change(web_library, browser):
     driver = browser
-    _sign_in(driver, library, library.members["trier"])
+    _sign_in(driver, web_library, web_library.members["trier"])
     # without a version to compare with, the page asks for one and offers the others
-    driver.get(f"{library.url}/p/trier/gewerbeanmeldung/1.1.0/compare")
+    driver.get(f"{web_library.url}/p/trier/gewerbeanmeldung/1.1.0/compare")
     assert driver.find_element("tag name", "h1").text == "Version zum Vergleich wählen"
     _shot(driver, "compare-choose")
-    _follow(driver, driver.find_element("link text", "1.0.0 mit 1.1.0 vergleichen"))
+    follow(driver, driver.find_element("link text", "1.0.0 mit 1.1.0 vergleichen"))
     assert driver.current_url.endswith("/p/trier/gewerbeanmeldung/1.0.0/compare?to=1.1.0")
-    driver.get(f"{library.url}/p/trier/gewerbeanmeldung")
-    _follow(driver, driver.find_element("css selector", "table.versions a[href$='/1.0.1/compare?to=1.1.0']"))
+    driver.get(f"{web_library.url}/p/trier/gewerbeanmeldung")
+    follow(driver, driver.find_element("css selector", "table.versions a[href$='/1.0.1/compare?to=1.1.0']"))
     # 1.0.1 -> 1.1.0: compare from the versions table (neighbours); now 1.0.0 -> 1.1.0 directly
-    driver.get(f"{library.url}/p/trier/gewerbeanmeldung/1.0.0/compare?to=1.1.0")
+    driver.get(f"{web_library.url}/p/trier/gewerbeanmeldung/1.0.0/compare?to=1.1.0")
     added = driver.find_element("css selector", "#diagram-new svg g[data-element-id='Task_Vorgang_archivieren']")
     assert "diff-added" in added.get_attribute("class")
     renamed = driver.find_element("css selector", "#diagram-new svg g[data-element-id='Task_Anzeige_pruefen']")
@@ -280,11 +127,11 @@ def test_compare_two_versions_shows_the_highlighted_change(library, browser):
     )
 
 
-def test_compare_with_the_original_it_was_derived_from(library, browser):
+def test_compare_with_the_original_it_was_derived_from(web_library, browser):
     driver = browser
-    _sign_in(driver, library, library.members["koblenz"])
-    driver.get(f"{library.url}/p/koblenz/gewerbeanmeldung")
-    _follow(driver, driver.find_element("css selector", "a[href$='/compare?origin=1']"))
+    _sign_in(driver, web_library, web_library.members["koblenz"])
+    driver.get(f"{web_library.url}/p/koblenz/gewerbeanmeldung")
+    follow(driver, driver.find_element("css selector", "a[href$='/compare?origin=1']"))
     # both sides named in full: Koblenz's adaptation and Trier's original
     assert driver.find_element("tag name", "h1").text == (
         "Anpassung koblenz/gewerbeanmeldung@1.0.0 gegenüber dem Original trier/gewerbeanmeldung@1.0.0"
@@ -303,9 +150,9 @@ def test_compare_with_the_original_it_was_derived_from(library, browser):
     _shot(driver, "compare-origin")
 
 
-def test_non_participating_member_sees_the_agreement_message(library, browser):
+def test_non_participating_member_sees_the_agreement_message(web_library, browser):
     driver = browser
-    _sign_in(driver, library, library.members["mayen"])
+    _sign_in(driver, web_library, web_library.members["mayen"])
     notice = driver.find_element("css selector", ".notice").text
     assert "noch nicht zugestimmt" in notice
     titles = [a.text for a in driver.find_elements("css selector", "ol.results h3 a")]
@@ -315,44 +162,44 @@ def test_non_participating_member_sees_the_agreement_message(library, browser):
         "/p/trier/gewerbeanmeldung/1.0.0/compare?to=1.1.0",
         "/p/koblenz/gewerbeanmeldung/1.0.0/compare?origin=1",
     ):
-        driver.get(library.url + path)
+        driver.get(web_library.url + path)
         assert driver.find_element("tag name", "h1").text == "Zustimmung zur Vereinbarung fehlt"
         assert "procex admin member agree mayen" in driver.find_element("css selector", ".notice").text
         assert not driver.find_elements("css selector", "svg")
     _shot(driver, "agreement")
-    driver.get(f"{library.url}/p/mayen/gewerbe-mayen")
+    driver.get(f"{web_library.url}/p/mayen/gewerbe-mayen")
     assert driver.find_elements("css selector", "figure.diagram svg")  # its own process it sees
 
 
-def test_browser_sign_out_ends_the_session_on_the_server(library, browser):
+def test_browser_sign_out_ends_the_session_on_the_server(web_library, browser):
     """The browser's own forms pass the same-site check (Chromium sends Origin), and its sign-out
     button ends the session: a copy of the cookie taken before is no session afterwards."""
     driver = browser
-    _sign_in(driver, library, library.members["trier"])
+    _sign_in(driver, web_library, web_library.members["trier"])
     copied = {c["name"]: c["value"] for c in driver.get_cookies() if c["name"] == "procex_session"}
-    page = f"{library.url}/p/trier/gewerbeanmeldung"
+    page = f"{web_library.url}/p/trier/gewerbeanmeldung"
     assert requests.get(page, cookies=copied, allow_redirects=False).status_code == 200
-    _follow(driver, driver.find_element("css selector", "header.site form button[type=submit]"))
+    follow(driver, driver.find_element("css selector", "header.site form button[type=submit]"))
     assert driver.find_element("css selector", "header.site a[href='/signin']")
     response = requests.get(page, cookies=copied, allow_redirects=False)
     assert response.status_code == 303 and response.headers["location"].startswith("/signin?next=")
 
 
-def test_english_is_remembered_and_keyboard_works(library, browser):
+def test_english_is_remembered_and_keyboard_works(web_library, browser):
     from selenium.webdriver.common.keys import Keys
 
     driver = browser
-    _sign_in(driver, library, library.members["trier"])
-    driver.get(f"{library.url}/p/trier/gewerbeanmeldung?lang=en")
+    _sign_in(driver, web_library, web_library.members["trier"])
+    driver.get(f"{web_library.url}/p/trier/gewerbeanmeldung?lang=en")
     assert driver.find_element("tag name", "html").get_attribute("lang") == "en"
     assert driver.find_element("id", "diagram-heading").text == "Diagram"
-    driver.get(f"{library.url}/")  # no parameter: the cookie keeps English
+    driver.get(f"{web_library.url}/")  # no parameter: the cookie keeps English
     assert driver.find_element("tag name", "h1").text == "Search processes"
     task = driver.execute_script(
         "return document.querySelector(\"svg g[data-element-id='Task_Anzeige_pruefen'] title\")"
     )
     assert task is None  # start page has no diagram
-    driver.get(f"{library.url}/p/trier/gewerbeanmeldung")
+    driver.get(f"{web_library.url}/p/trier/gewerbeanmeldung")
     title = driver.find_element("css selector", "svg g[data-element-id='Task_Anzeige_pruefen'] title")
     assert title.get_attribute("textContent").startswith("User task: ")
     # keyboard: the first Tab reaches the skip link, which leads to the main content
@@ -365,13 +212,13 @@ def test_english_is_remembered_and_keyboard_works(library, browser):
     # the diagram is focusable (it scrolls with the arrow keys) and labelled
     canvas = driver.find_element("css selector", "figure.diagram .canvas")
     assert canvas.get_attribute("tabindex") == "0" and canvas.get_attribute("aria-label")
-    driver.get(f"{library.url}/?lang=de")
+    driver.get(f"{web_library.url}/?lang=de")
 
 
-def test_printed_process_page(library, browser):
+def test_printed_process_page(web_library, browser):
     driver = browser
-    _sign_in(driver, library, library.members["trier"])
-    driver.get(f"{library.url}/p/trier/gewerbeanmeldung")
+    _sign_in(driver, web_library, web_library.members["trier"])
+    driver.get(f"{web_library.url}/p/trier/gewerbeanmeldung")
     driver.execute_cdp_cmd("Emulation.setEmulatedMedia", {"media": "print"})
     try:
         header = driver.find_element("css selector", "header.site")
@@ -400,8 +247,8 @@ PAGES = [
 ]
 
 
-def test_access_rules_on_every_page_match_the_api(library):
-    lib = library
+def test_access_rules_on_every_page_match_the_api(web_library):
+    lib = web_library
     mayen, koblenz = lib.members["mayen"], lib.members["koblenz"]
     anonymous = requests.Session()
     for page, api in PAGES + [("/", "/processes")]:
@@ -410,7 +257,7 @@ def test_access_rules_on_every_page_match_the_api(library):
         assert response.status_code == 303 and response.headers["location"].startswith("/signin?next="), page
         assert lib.get(api).status_code == 401
     for member, expected in ((mayen, 403), (koblenz, 200)):
-        session = _session(lib, member)
+        session = signed_in(lib, member)
         for page, api in PAGES:
             response = session.get(lib.url + page, allow_redirects=False)
             assert lib.get(api, member).status_code == expected, api
@@ -419,7 +266,7 @@ def test_access_rules_on_every_page_match_the_api(library):
                 assert "Zustimmung zur Vereinbarung fehlt" in response.text
                 assert "Task_Anzeige_pruefen" not in response.text and "<svg" not in response.text
     # Mayen's own process is readable by Mayen, as in the API
-    session = _session(lib, mayen)
+    session = signed_in(lib, mayen)
     assert session.get(f"{lib.url}/p/mayen/gewerbe-mayen").status_code == 200
     assert lib.get("/processes/mayen/gewerbe-mayen", mayen).status_code == 200
     # a non-participating member's search shows its own processes only, like the API's
@@ -430,10 +277,10 @@ def test_access_rules_on_every_page_match_the_api(library):
     assert lib.get("/processes?publisher=trier", mayen).status_code == 403
 
 
-def test_session_cookie_is_signed_httponly_and_ends_with_the_token(library):
-    lib = library
+def test_session_cookie_is_signed_httponly_and_ends_with_the_token(web_library):
+    lib = web_library
     member = lib.member(prefix="cookie")
-    _publish(lib, member, *_example("trier"), slug="eigener-prozess")
+    publish_package(lib, member, *example("trier"), slug="eigener-prozess")
     session = requests.Session()
     response = session.post(
         f"{lib.url}/signin",
@@ -472,9 +319,9 @@ def test_session_cookie_is_signed_httponly_and_ends_with_the_token(library):
     assert response.status_code == 303 and "procex_session=" in response.headers["set-cookie"]
 
 
-def test_pages_load_nothing_from_elsewhere_and_escape_text(library):
-    lib = library
-    session = _session(lib, lib.members["trier"])
+def test_pages_load_nothing_from_elsewhere_and_escape_text(web_library):
+    lib = web_library
+    session = signed_in(lib, lib.members["trier"])
     for path in ("/", "/p/trier/gewerbeanmeldung", "/p/trier/gewerbeanmeldung/1.0.0/compare?to=1.1.0", "/signin"):
         response = session.get(lib.url + path)
         assert response.status_code == 200
@@ -499,7 +346,7 @@ def test_public_policy_needs_no_sign_in(tmp_path):
     try:
         with LibraryServer(db, policy="public", log_dir=tmp_path) as lib:
             trier = lib.member(prefix="pub")
-            _publish(lib, trier, *_example("trier"))
+            publish_package(lib, trier, *example("trier"))
             response = requests.get(f"{lib.url}/p/{trier.slug}/gewerbeanmeldung")
             assert response.status_code == 200 and "Task_Anzeige_pruefen" in response.text
             assert "Gewerbeanmeldung" in requests.get(f"{lib.url}/?q=gewerbe").text
@@ -508,14 +355,14 @@ def test_public_policy_needs_no_sign_in(tmp_path):
         cleanup()
 
 
-def test_model_without_diagram_gets_the_note_and_the_element_list(library):
+def test_model_without_diagram_gets_the_note_and_the_element_list(web_library):
     from tests.libserver import manifest_for, tiny_model
 
-    lib = library
+    lib = web_library
     trier = lib.members["trier"]
     model = tiny_model(task="Antrag &lt;prüfen&gt; &amp; bescheiden")  # XML-escaped in the file
     assert lib.put_package(trier, manifest_for(trier.slug, "ohne-layout", "1.0.0", model), model).status_code == 201
-    session = _session(lib, trier)
+    session = signed_in(lib, trier)
     page = session.get(f"{lib.url}/p/trier/ohne-layout")
     assert page.status_code == 200
     assert "Dieses Modell enthält kein Diagramm-Layout (BPMNDI)" in page.text
@@ -527,12 +374,12 @@ def test_model_without_diagram_gets_the_note_and_the_element_list(library):
 # --- the compare page's diagram viewer (bpmn/diff_viewer.js, the same as in the HTML report) ----------
 
 
-def test_compare_page_viewer_zooms_centres_and_is_accessible(library, browser):
+def test_compare_page_viewer_zooms_centres_and_is_accessible(web_library, browser):
     from tests import diff_viewer_checks as checks
 
     driver = browser
-    _sign_in(driver, library, library.members["trier"])
-    driver.get(f"{library.url}/p/trier/gewerbeanmeldung/1.0.0/compare?to=1.1.0")
+    _sign_in(driver, web_library, web_library.members["trier"])
+    driver.get(f"{web_library.url}/p/trier/gewerbeanmeldung/1.0.0/compare?to=1.1.0")
     checks.no_duplicate_ids(driver)
     names = checks.diagrams_have_their_own_names(driver)
     assert (
@@ -548,7 +395,7 @@ def test_compare_page_viewer_zooms_centres_and_is_accessible(library, browser):
     checks.no_duplicate_ids(driver)
     assert checks.accessibility_violations(driver) == []
     # a pool renamed by an adaptation is marked on its band and outline, never over its whole area
-    driver.get(f"{library.url}/p/koblenz/gewerbeanmeldung/1.0.0/compare?origin=1")
+    driver.get(f"{web_library.url}/p/koblenz/gewerbeanmeldung/1.0.0/compare?origin=1")
     fills = driver.execute_script("""
         const g = document.querySelector("#diagram-new svg g[data-element-id='Participant_Stadtverwaltung']");
         return [getComputedStyle(g.querySelector(':scope > .halo')).fill,
@@ -560,11 +407,11 @@ def test_compare_page_viewer_zooms_centres_and_is_accessible(library, browser):
     _shot(driver, "compare-origin-viewer")
 
 
-def test_compare_page_without_javascript_keeps_diagrams_and_table(library):
-    driver = _chromium(javascript=False)
+def test_compare_page_without_javascript_keeps_diagrams_and_table(web_library):
+    driver = page_chromium(javascript=False)
     try:
-        _sign_in(driver, library, library.members["trier"])
-        driver.get(f"{library.url}/p/trier/gewerbeanmeldung/1.0.0/compare?to=1.1.0")
+        _sign_in(driver, web_library, web_library.members["trier"])
+        driver.get(f"{web_library.url}/p/trier/gewerbeanmeldung/1.0.0/compare?to=1.1.0")
         state = driver.execute_script("""
             const svg = s => document.querySelector(s + ' svg.bpmn-diagram');
             return {live: !!document.querySelector('.dv-live, .dv-toolbar'),
@@ -579,13 +426,13 @@ def test_compare_page_without_javascript_keeps_diagrams_and_table(library):
         driver.quit()
 
 
-def test_compare_page_on_a_phone(library):
+def test_compare_page_on_a_phone(web_library):
     from tests import diff_viewer_checks as checks
 
-    driver = _chromium(390, 844)
+    driver = page_chromium(390, 844)
     try:
-        _sign_in(driver, library, library.members["trier"])
-        driver.get(f"{library.url}/p/trier/gewerbeanmeldung/1.0.0/compare?to=1.1.0")
+        _sign_in(driver, web_library, web_library.members["trier"])
+        driver.get(f"{web_library.url}/p/trier/gewerbeanmeldung/1.0.0/compare?to=1.1.0")
         assert driver.execute_script("return document.documentElement.scrollWidth") <= 390
         checks.default_view_shows_first_change(driver)
         driver.execute_script("document.querySelector('.dv-toolbar').scrollIntoView()")
@@ -601,18 +448,18 @@ def test_compare_page_on_a_phone(library):
         driver.quit()
 
 
-def test_compare_page_says_how_it_paired_and_lists_possible_counterparts(library):
+def test_compare_page_says_how_it_paired_and_lists_possible_counterparts(web_library):
     """Two versions of one process made apart (Hundesteuer from two municipalities, all ids
     different): the page names the pairing mode and lists possible counterparts apart."""
     from tests.libserver import manifest_for
 
-    lib, trier = library, library.members["trier"]
+    lib, trier = web_library, web_library.members["trier"]
     folder = REPO / "tests" / "fixtures" / "independent" / "hundesteuer"
     for version, name in (("1.0.0", "a.bpmn"), ("2.0.0", "b.bpmn")):
         model = (folder / name).read_bytes()
         response = lib.put_package(trier, manifest_for(trier.slug, "hundesteuer-zwei", version, model), model)
         assert response.status_code == 201, response.text
-    session = _session(lib, trier)
+    session = signed_in(lib, trier)
     page = session.get(f"{lib.url}/p/trier/hundesteuer-zwei/1.0.0/compare?to=2.0.0").text
     assert '<p class="pairing">Paarung: unabhängig erstellte Modelle (' in page
     assert "Mögliche Entsprechungen (nicht als Änderung gezählt)" in page

@@ -1,12 +1,12 @@
 """The pages that help members choose a process, in headless Chromium and over HTTP.
 
-The library of test_web (Trier's Gewerbeanmeldung 1.0.0, a yanked 1.0.1 and 1.1.0; Koblenz's
-adaptation, derived from Trier 1.0.0 and adopting it; Mayen without the sharing agreement), served
-with an operator contact. Search results show adoptions, the check result, the origin and the
-region; a publisher's page who it is and what it shares; the process page the line that adopts it
-and, for a withdrawn version, the way to the current one; Mayen sees how much the library holds and
-whom to ask. Every page fits a 390 px phone screen without sideways scrolling and has no serious or
-critical axe-core finding; the favicon is an SVG from the site itself.
+A library like conftest.py's web_library (Trier's Gewerbeanmeldung 1.0.0, a yanked 1.0.1 and 1.1.0;
+Koblenz's adaptation, derived from Trier 1.0.0 and adopting it; Mayen without the sharing
+agreement), served with an operator contact. Search results show adoptions, the check result, the
+origin and the region; a publisher's page who it is and what it shares; the process page the line
+that adopts it and, for a withdrawn version, the way to the current one; Mayen sees how much the
+library holds and whom to ask. Every page fits a 390 px phone screen without sideways scrolling and
+has no serious or critical axe-core finding; the favicon is an SVG from the site itself.
 """
 
 import re
@@ -19,12 +19,9 @@ from procex.bpmn import edit
 from procex.bpmn.model import Model
 from procex.exchange.library import package
 from procex.exchange.server import admin
-from tests import test_web
-from tests.browser import axe_violations
-from tests.libserver import LibraryServer, Member, make_db
-from tests.test_web import _example, _follow, _publish, _session
+from tests.browser import axe_violations, follow
+from tests.libserver import LibraryServer, Member, example, make_db, publish_package, signed_in
 
-browser = test_web.browser  # the fixture: headless Chromium
 OPERATOR = "Zweckverband eGov Rheinland-Pfalz, prozesse@egov-rlp.example"
 
 
@@ -49,16 +46,16 @@ def library(tmp_path_factory):
     )
     members = {slug: Member(slug, token) for slug, token in tokens.items()}
     trier, koblenz, mayen = members["trier"], members["koblenz"], members["mayen"]
-    v1, model1 = _example("trier")
-    v2, model2 = _example("trier-v2")
-    _publish(lib, trier, v1, model1)
-    _publish(lib, trier, v1, model1.replace(b"Gewerbe soll", b"Gewerbe will"), version="1.0.1")
+    v1, model1 = example("trier")
+    v2, model2 = example("trier-v2")
+    publish_package(lib, trier, v1, model1)
+    publish_package(lib, trier, v1, model1.replace(b"Gewerbe soll", b"Gewerbe will"), version="1.0.1")
     response = lib.post("/processes/trier/gewerbeanmeldung/1.0.1/yank", trier, json={"reason": "Tippfehler"})
     assert response.status_code == 200
-    _publish(lib, trier, v2, model2)
+    publish_package(lib, trier, v2, model2)
     adapted = Model.from_bytes(model1, "koblenz.bpmn")
     edit.rename(adapted, "Lane_Gewerbe", "Ordnungsamt – Gewerbestelle")
-    _publish(
+    publish_package(
         lib,
         koblenz,
         v1,
@@ -67,7 +64,7 @@ def library(tmp_path_factory):
         derived_from={"ref": "trier/gewerbeanmeldung@1.0.0", "sha256": package.sha256_bytes(model1)},
     )
     assert lib.post("/processes/trier/gewerbeanmeldung/1.0.0/adoptions", koblenz).status_code == 201
-    _publish(
+    publish_package(
         lib,
         mayen,
         v1,
@@ -93,7 +90,7 @@ def _text(element):
 
 
 def test_search_results_show_adoptions_check_origin_and_region(library):
-    session = _session(library, library.members["trier"])
+    session = signed_in(library, library.members["trier"])
     html = _page(session, f"{library.url}/?q=Gewerbe")
     results = {_text(li.find(".//h3")): li for li in html.iterfind(".//li[@class='result']")}
     koblenz = next(
@@ -118,7 +115,7 @@ def test_search_results_show_adoptions_check_origin_and_region(library):
 
 
 def test_publisher_page_says_who_it_is_and_what_it_shares(library):
-    session = _session(library, library.members["koblenz"])
+    session = signed_in(library, library.members["koblenz"])
     html = _page(session, f"{library.url}/p/trier")
     assert _text(html.find(".//h1")) == "Stadt Trier"
     terms = [_text(dt) for dt in html.iterfind(".//dl/dt")]
@@ -138,7 +135,7 @@ def test_publisher_page_says_who_it_is_and_what_it_shares(library):
 
 
 def test_process_page_shows_the_line_that_adopts_it_and_the_way_from_a_yanked_version(library):
-    session = _session(library, library.members["koblenz"])
+    session = signed_in(library, library.members["koblenz"])
     html = _page(session, f"{library.url}/p/trier/gewerbeanmeldung")
     assert _text(html.find(".//section[@id='adopt']//pre")) == "procex import trier/gewerbeanmeldung@1.1.0"
     yanked = _page(session, f"{library.url}/p/trier/gewerbeanmeldung/1.0.1")
@@ -151,7 +148,7 @@ def test_process_page_shows_the_line_that_adopts_it_and_the_way_from_a_yanked_ve
 
 
 def test_member_without_agreement_sees_the_library_size_and_whom_to_ask(library):
-    session = _session(library, library.members["mayen"])
+    session = signed_in(library, library.members["mayen"])
     start = _page(session, f"{library.url}/")
     notice = start.find(".//div[@id='outsider']")
     # Listed: Trier's and Koblenz's Gewerbeanmeldung and Mayen's own; agreed members: Trier, Koblenz.
@@ -192,7 +189,7 @@ def _sign_in(driver, lib, member):
     driver.delete_all_cookies()
     driver.get(f"{lib.url}/signin")
     driver.find_element("id", "token").send_keys(member.token)
-    _follow(driver, driver.find_element("css selector", "form.stack button[type=submit]"))
+    follow(driver, driver.find_element("css selector", "form.stack button[type=submit]"))
 
 
 # The page's width against the screen's, and the first elements that stick out (outside the boxes

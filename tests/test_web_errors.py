@@ -1,4 +1,4 @@
-"""Error answers of the web pages over HTTP against a real `procex serve` (the library of test_web).
+"""Error answers of the web pages over HTTP against a real `procex serve` (conftest.py's web_library).
 
 A page asked with a bad query value, a wrong address or a wrong method answers with the site's HTML
 page in the reader's language (German by default, English with ?lang=en) that names the parameter
@@ -13,7 +13,7 @@ from html import unescape
 import pytest
 import requests
 
-from tests.test_web import _session, library  # noqa: F401  (the module's library fixture)
+from tests.libserver import signed_in
 
 
 def _main(html):
@@ -47,8 +47,8 @@ def _assert_page(response, status, lang="de"):
 
 
 @pytest.fixture(scope="module")
-def trier(library):
-    return _session(library, library.members["trier"])
+def trier(web_library):
+    return signed_in(web_library, web_library.members["trier"])
 
 
 # (address, status, German sentence, English sentence)
@@ -107,61 +107,61 @@ BAD_QUERY_VALUES = [
 
 @pytest.mark.parametrize("address, status, german, english", BAD_QUERY_VALUES)
 def test_bad_query_values_get_the_html_page_naming_the_parameter(
-    library,
+    web_library,
     trier,
     address,
     status,
     german,
     english,
 ):
-    response = trier.get(library.url + address, cookies={"procex_lang": "de"})
+    response = trier.get(web_library.url + address, cookies={"procex_lang": "de"})
     _assert_page(response, status, "de")
     assert german in _text(response.text)
     joiner = "&" if "?" in address else "?"
-    response = trier.get(library.url + address + joiner + "lang=en")
+    response = trier.get(web_library.url + address + joiner + "lang=en")
     _assert_page(response, status, "en")
     assert english in _text(response.text)
-    trier.get(library.url + "/?lang=de")  # back to German for the next case
+    trier.get(web_library.url + "/?lang=de")  # back to German for the next case
 
 
-def test_api_keeps_its_json_errors(library):
-    trier = library.members["trier"]
+def test_api_keeps_its_json_errors(web_library):
+    trier = web_library.members["trier"]
     for path, status, code in (
         ("/processes?page=abc", 422, "invalid_request"),
         ("/processes/trier/gewerbeanmeldung/x.y", 422, "invalid_request"),
         ("/processes/trier/nope", 404, "not_found"),
         ("/nope", 404, "not_found"),
     ):
-        response = library.get(path, trier)
+        response = web_library.get(path, trier)
         assert response.status_code == status, path
         assert response.headers["content-type"] == "application/json"
         assert response.json()["error"]["code"] == code
-    response = requests.delete(f"{library.api}/me", headers=trier.headers)
+    response = requests.delete(f"{web_library.api}/me", headers=trier.headers)
     assert response.status_code == 405 and response.json()["error"]["code"] == "method_not_allowed"
-    assert requests.get(f"{library.url}/openapi.json").headers["content-type"] == "application/json"
+    assert requests.get(f"{web_library.url}/openapi.json").headers["content-type"] == "application/json"
 
 
-def test_access_comes_before_the_parameters(library):
+def test_access_comes_before_the_parameters(web_library):
     # without a session: the sign-in form first, whatever the query says (the API answers 401)
-    response = requests.get(f"{library.url}/p/trier/gewerbeanmeldung/1.1.0?diagram=x", allow_redirects=False)
+    response = requests.get(f"{web_library.url}/p/trier/gewerbeanmeldung/1.1.0?diagram=x", allow_redirects=False)
     assert response.status_code == 303 and response.headers["location"].startswith("/signin?next=")
     # a member without the agreement: the agreement message, not the parameter's
-    mayen = _session(library, library.members["mayen"])
-    response = mayen.get(f"{library.url}/p/trier/gewerbeanmeldung/1.1.0/compare?origin=x")
+    mayen = signed_in(web_library, web_library.members["mayen"])
+    response = mayen.get(f"{web_library.url}/p/trier/gewerbeanmeldung/1.1.0/compare?origin=x")
     _assert_page(response, 403)
     assert "Zustimmung zur Vereinbarung fehlt" in response.text and "origin" not in _text(response.text)
 
 
-def test_unknown_pages_and_wrong_methods_are_html(library, trier):
+def test_unknown_pages_and_wrong_methods_are_html(web_library, trier):
     for path in ("/nope", "/p/trier/gewerbeanmeldung/1.1.0/foo", "/static/nope.css"):
-        response = trier.get(library.url + path)
+        response = trier.get(web_library.url + path)
         _assert_page(response, 404)
         assert f"Diese Seite gibt es nicht: {path}." in _text(response.text)
-    response = trier.get(f"{library.url}/nope?lang=en")
+    response = trier.get(f"{web_library.url}/nope?lang=en")
     _assert_page(response, 404, "en")
     assert "There is no page /nope." in _text(response.text)
-    trier.get(f"{library.url}/?lang=de")
-    response = trier.get(f"{library.url}/signout")
+    trier.get(f"{web_library.url}/?lang=de")
+    response = trier.get(f"{web_library.url}/signout")
     _assert_page(response, 405)
     assert response.headers["allow"] == "POST"
     assert "Die Seite /signout lässt sich nicht mit GET aufrufen." in _text(response.text)
@@ -169,7 +169,7 @@ def test_unknown_pages_and_wrong_methods_are_html(library, trier):
     assert "Angemeldet als" in response.text and "Stadt Trier" in response.text
 
 
-def test_wrong_names_and_versions_in_the_address(library, trier):
+def test_wrong_names_and_versions_in_the_address(web_library, trier):
     cases = [
         (
             "/p/trier/gewerbeanmeldung/9.9.9",
@@ -184,10 +184,10 @@ def test_wrong_names_and_versions_in_the_address(library, trier):
         ("/p/trier/nope/1.0.0", "Diese Bibliothek hat trier/nope nicht."),
     ]
     for path, sentence in cases:
-        response = trier.get(library.url + path)
+        response = trier.get(web_library.url + path)
         _assert_page(response, 404)
         assert sentence in _text(response.text), (path, _text(response.text))
-    page = trier.get(f"{library.url}/p/trier/gewerbeanmeldung/9.9.9").text
+    page = trier.get(f"{web_library.url}/p/trier/gewerbeanmeldung/9.9.9").text
     assert 'href="/p/trier/gewerbeanmeldung#versions"' in page
     # "latest" means what it means in the API: the latest unyanked version
     for path, target in (
@@ -195,34 +195,34 @@ def test_wrong_names_and_versions_in_the_address(library, trier):
         ("/p/trier/gewerbeanmeldung/latest/model", "/p/trier/gewerbeanmeldung/1.1.0/model"),
         ("/p/trier/gewerbeanmeldung/latest/compare?to=1.0.0", "/p/trier/gewerbeanmeldung/1.1.0/compare?to=1.0.0"),
     ):
-        response = trier.get(library.url + path, allow_redirects=False)
+        response = trier.get(web_library.url + path, allow_redirects=False)
         assert response.status_code == 307 and response.headers["location"] == target
     # a publisher's address is its page (who it is, what it shares), linking to the search of its processes
-    response = trier.get(f"{library.url}/p/koblenz", allow_redirects=False)
+    response = trier.get(f"{web_library.url}/p/koblenz", allow_redirects=False)
     assert response.status_code == 200 and 'href="/?publisher=koblenz"' in response.text
 
 
-def test_search_values_that_find_nothing_say_why(library, trier):
-    response = trier.get(f"{library.url}/", params={"page": "5"})
+def test_search_values_that_find_nothing_say_why(web_library, trier):
+    response = trier.get(f"{web_library.url}/", params={"page": "5"})
     _assert_page(response, 404)
     text = _text(response.text)
     assert "Seite 5 gibt es nicht: alle 3 Treffer stehen auf Seite 1." in text  # Trier, Koblenz, Mayen
     assert "Keine Prozesse gefunden" not in text
     assert 'href="/">Zur Seite 1</a>' in response.text
-    response = trier.get(f"{library.url}/", params={"q": "Gewerbe", "page": "2"})
+    response = trier.get(f"{web_library.url}/", params={"q": "Gewerbe", "page": "2"})
     assert 'href="/?q=Gewerbe">Zur Seite 1</a>' in response.text
-    response = trier.get(f"{library.url}/", params={"q": "gibtesnicht", "page": "2"})
+    response = trier.get(f"{web_library.url}/", params={"q": "gibtesnicht", "page": "2"})
     _assert_page(response, 404)
     assert "Seite 2 gibt es nicht: die Suche hat keine Treffer." in _text(response.text)
-    response = trier.get(f"{library.url}/", params={"publisher": "unbekannt"})
+    response = trier.get(f"{web_library.url}/", params={"publisher": "unbekannt"})
     _assert_page(response, 400)
     assert "Die Bibliothek hat kein Mitglied mit dem Kürzel „unbekannt“." in _text(response.text)
     # the search form stays, with what was asked
     assert 'id="q"' in response.text
 
 
-def test_compare_without_a_version_asks_for_one(library, trier):
-    response = trier.get(f"{library.url}/p/trier/gewerbeanmeldung/1.1.0/compare")
+def test_compare_without_a_version_asks_for_one(web_library, trier):
+    response = trier.get(f"{web_library.url}/p/trier/gewerbeanmeldung/1.1.0/compare")
     _assert_page(response, 200)
     text = _text(response.text)
     assert _h1(response.text) == "Version zum Vergleich wählen"
@@ -238,22 +238,22 @@ def test_compare_without_a_version_asks_for_one(library, trier):
     # from the oldest version the links go forward
     links = re.findall(
         r'href="(/p/[^"]+/compare\?[^"]+)"',
-        _main(trier.get(f"{library.url}/p/trier/gewerbeanmeldung/1.0.0/compare").text),
+        _main(trier.get(f"{web_library.url}/p/trier/gewerbeanmeldung/1.0.0/compare").text),
     )
     assert links == [
         "/p/trier/gewerbeanmeldung/1.0.0/compare?to=1.1.0",
         "/p/trier/gewerbeanmeldung/1.0.0/compare?to=1.0.1",
     ]
     # an adaptation with one version: nothing to compare among its versions, but its original
-    response = trier.get(f"{library.url}/p/koblenz/gewerbeanmeldung/1.0.0/compare?lang=en")
+    response = trier.get(f"{web_library.url}/p/koblenz/gewerbeanmeldung/1.0.0/compare?lang=en")
     _assert_page(response, 200, "en")
     text = _text(response.text)
     assert "koblenz/gewerbeanmeldung has only this one version" in text
     assert "compare koblenz/gewerbeanmeldung@1.0.0 with the original trier/gewerbeanmeldung@1.0.0" in text
     assert 'href="/p/koblenz/gewerbeanmeldung/1.0.0/compare?origin=1"' in response.text
-    trier.get(f"{library.url}/?lang=de")
+    trier.get(f"{web_library.url}/?lang=de")
     # the report file without a version: the same choice (a page, not a download)
-    response = trier.get(f"{library.url}/p/trier/gewerbeanmeldung/1.1.0/compare/report.html")
+    response = trier.get(f"{web_library.url}/p/trier/gewerbeanmeldung/1.1.0/compare/report.html")
     _assert_page(response, 200)
     assert "content-disposition" not in response.headers and "1.0.0 mit 1.1.0 vergleichen" in response.text
 
@@ -268,21 +268,21 @@ def test_compare_without_a_version_asks_for_one(library, trier):
     ],
 )
 def test_compare_with_a_wrong_version_says_so_and_offers_the_right_ones(
-    library,
+    web_library,
     trier,
     query,
     status,
     sentence,
 ):
-    response = trier.get(f"{library.url}/p/trier/gewerbeanmeldung/1.1.0/compare?{query}")
+    response = trier.get(f"{web_library.url}/p/trier/gewerbeanmeldung/1.1.0/compare?{query}")
     _assert_page(response, status)
     text = _text(response.text)
     assert sentence in text
     assert "1.0.0 mit 1.1.0 vergleichen" in text  # the choice follows the sentence
 
 
-def test_origin_compare_names_both_sides(library, trier):
-    response = trier.get(f"{library.url}/p/koblenz/gewerbeanmeldung/1.0.0/compare?origin=1")
+def test_origin_compare_names_both_sides(web_library, trier):
+    response = trier.get(f"{web_library.url}/p/koblenz/gewerbeanmeldung/1.0.0/compare?origin=1")
     _assert_page(response, 200)
     heading = "Anpassung koblenz/gewerbeanmeldung@1.0.0 gegenüber dem Original trier/gewerbeanmeldung@1.0.0"
     assert _h1(response.text) == heading
@@ -291,30 +291,30 @@ def test_origin_compare_names_both_sides(library, trier):
     assert "vorher (Original): Stadt Trier · trier/gewerbeanmeldung@1.0.0" in text
     assert "nachher (Anpassung): Stadt Koblenz · koblenz/gewerbeanmeldung@1.0.0" in text
     assert "2 inhaltliche Änderungen:" in text  # the pool and the lane renamed
-    report = trier.get(f"{library.url}/p/koblenz/gewerbeanmeldung/1.0.0/compare/report.html?origin=1")
+    report = trier.get(f"{web_library.url}/p/koblenz/gewerbeanmeldung/1.0.0/compare/report.html?origin=1")
     assert (
         "vergleich-trier-gewerbeanmeldung-1.0.0-koblenz-gewerbeanmeldung-1.0.0.html"
         in report.headers["content-disposition"]
     )
-    response = trier.get(f"{library.url}/p/koblenz/gewerbeanmeldung/1.0.0/compare?origin=1&lang=en")
+    response = trier.get(f"{web_library.url}/p/koblenz/gewerbeanmeldung/1.0.0/compare?origin=1&lang=en")
     assert _h1(response.text) == (
         "Adaptation koblenz/gewerbeanmeldung@1.0.0 compared with the original trier/gewerbeanmeldung@1.0.0"
     )
-    trier.get(f"{library.url}/?lang=de")
+    trier.get(f"{web_library.url}/?lang=de")
     # two versions of one process: both sides named in full too
-    response = trier.get(f"{library.url}/p/trier/gewerbeanmeldung/1.0.0/compare?to=1.1.0")
+    response = trier.get(f"{web_library.url}/p/trier/gewerbeanmeldung/1.0.0/compare?to=1.1.0")
     assert _h1(response.text) == "Vergleich trier/gewerbeanmeldung@1.0.0 → trier/gewerbeanmeldung@1.1.0"
-    response = trier.get(f"{library.url}/p/trier/gewerbeanmeldung/1.0.0/compare?to=1.0.1")
+    response = trier.get(f"{web_library.url}/p/trier/gewerbeanmeldung/1.0.0/compare?to=1.0.1")
     assert "1 inhaltliche Änderung:" in _text(response.text)  # one word changed in the start event
     # a query parameter cannot turn the page into the report download
-    response = trier.get(f"{library.url}/p/trier/gewerbeanmeldung/1.0.0/compare?to=1.1.0&report=1")
+    response = trier.get(f"{web_library.url}/p/trier/gewerbeanmeldung/1.0.0/compare?to=1.1.0&report=1")
     assert "content-disposition" not in response.headers and "<h1>" in response.text
 
 
-def test_unreadable_sign_in_form(library):
+def test_unreadable_sign_in_form(web_library):
     fields = {f"field{i}": "x" for i in range(10)}
     response = requests.post(
-        f"{library.url}/signin", data=fields, headers={"Origin": library.url}, allow_redirects=False
+        f"{web_library.url}/signin", data=fields, headers={"Origin": web_library.url}, allow_redirects=False
     )
     _assert_page(response, 400)
     assert "Das Formular konnte nicht gelesen werden." in _text(response.text)
@@ -328,7 +328,7 @@ def test_unexpected_error_on_a_page_is_html_and_in_the_api_json(tmp_path, monkey
     from procex.exchange.server.api.app import create_app
     from procex.exchange.server.settings import Settings
 
-    app = create_app(Settings(db=str(tmp_path / "library.sqlite"), policy="public"))
+    app = create_app(Settings(db=str(tmp_path / "web_library.sqlite"), policy="public"))
 
     @app.get("/typed")
     def typed(page: int = 1):  # a page route that lets FastAPI check its parameter

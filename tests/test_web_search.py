@@ -18,10 +18,9 @@ from selenium.webdriver.support.ui import Select
 
 from procex.exchange.server.storage.store import Store
 from tests import search_library
-from tests.browser import axe_violations, chromium
+from tests.browser import axe_violations, chromium, follow
 from tests.conftest import REPO
 from tests.libserver import LibraryServer, make_db
-from tests.test_web import _follow
 
 pytestmark = pytest.mark.slow
 
@@ -68,7 +67,7 @@ def driver(library):
     browser = chromium()
     browser.get(f"{library.url}/signin")
     browser.find_element("id", "token").send_keys(library.token)
-    _follow(browser, browser.find_element("css selector", "form.stack button[type=submit]"))
+    follow(browser, browser.find_element("css selector", "form.stack button[type=submit]"))
     yield browser
     browser.quit()
 
@@ -118,7 +117,7 @@ def test_filters_combine_with_words_and_narrow_to_known_answers(library, driver)
     driver.find_element("id", "q").send_keys("Gewerbe")
     driver.find_element("css selector", "details.filters > summary").click()
     Select(driver.find_element("id", "land")).select_by_visible_text("Rheinland-Pfalz")
-    _follow(driver, driver.find_element("css selector", "form.search button[type=submit]"))
+    follow(driver, driver.find_element("css selector", "form.search button[type=submit]"))
     assert set(_refs(driver)) == GEWERBE_IN_RLP and _heading(driver) == "5 Treffer"
     assert _facets(driver, "land") == {"Rheinland-Pfalz": 5}
     assert driver.find_element("css selector", "#facet-land li.chosen").get_attribute("aria-current") == "true"
@@ -137,11 +136,11 @@ def test_filters_combine_with_words_and_narrow_to_known_answers(library, driver)
         "Stadt Trier",
     ]
     # a facet value narrows further: the one process in Bearbeitung among them
-    _follow(driver, driver.find_element("css selector", "#facet-status li[data-value='2'] a"))
+    follow(driver, driver.find_element("css selector", "#facet-status li[data-value='2'] a"))
     assert _refs(driver) == ["koblenz/gewerbe-anmeldung"] and "land=07" in driver.current_url
     assert "in Bearbeitung" in driver.find_element("css selector", "li.result .status").text
     # lifting the Land filter keeps the words and the status
-    _follow(driver, driver.find_element("css selector", "#facet-land li.clear a"))
+    follow(driver, driver.find_element("css selector", "#facet-land li.clear a"))
     assert "land=" not in driver.current_url and _refs(driver) == ["koblenz/gewerbe-anmeldung"]
     # Leistungsschlüssel by its beginning (Meldewesen 99115…) and exactly; the yanked copy never shows
     _search(driver, f"{library.url}/?leistungsschluessel=99115")
@@ -171,7 +170,7 @@ def test_filters_combine_with_words_and_narrow_to_known_answers(library, driver)
         for li in driver.find_elements("css selector", "#facet-themenfeld li[data-value]")
         if li.get_attribute("data-value") == smallest
     )
-    _follow(driver, entry.find_element("css selector", "a"))
+    follow(driver, entry.find_element("css selector", "a"))
     assert len(_refs(driver)) == themen[smallest] <= 20
 
 
@@ -181,7 +180,7 @@ def test_sort_changes_the_order(library, driver):
     # "Gewerbe" in the name, most adopted first (3 and 1 adoptions)
     assert relevance[:2] == ["trier/gewerbeanmeldung", "trier/gewerbeabmeldung"]
     Select(driver.find_element("id", "sort")).select_by_value("name")
-    _follow(driver, driver.find_element("css selector", "form.search button[type=submit]"))
+    follow(driver, driver.find_element("css selector", "form.search button[type=submit]"))
     names = [a.text for a in driver.find_elements("css selector", "ol.results h3 a")]
     assert sorted(_refs(driver)) == sorted(relevance) and _refs(driver) != relevance
     assert names == sorted(names, key=lambda n: n.casefold().replace("ä", "ae").replace("ü", "ue"))
@@ -237,7 +236,7 @@ def test_more_results_pages_by_cursor_without_duplicates_or_gaps(library, driver
     while driver.find_elements("id", "more-results"):
         link = driver.find_element("id", "more-results")
         assert link.text == f"Weitere Treffer ab Nr. {len(seen) + 1}" and "cursor=" in link.get_attribute("href")
-        _follow(driver, link)
+        follow(driver, link)
         pages += 1
         first = len(seen) + 1
         assert driver.find_element("css selector", "ol.results").get_attribute("start") == str(first)
@@ -245,7 +244,7 @@ def test_more_results_pages_by_cursor_without_duplicates_or_gaps(library, driver
         assert _heading(driver) == f"Treffer {first}–{first + len(shown) - 1} von {whole['total']}"
         seen += shown
     assert pages == 2 and seen == expected  # same hits, same order, none twice, none left out
-    _follow(driver, driver.find_element("id", "to-first"))
+    follow(driver, driver.find_element("id", "to-first"))
     assert _refs(driver) == expected[:20]
 
 

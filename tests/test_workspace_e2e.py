@@ -1,85 +1,46 @@
 """The everyday job end to end, through the CLI, against a real library server on 127.0.0.1."""
 
 import json
-import os
 import shutil
-import subprocess
-import sys
+from functools import partial
 
 import pytest
 
 from procex.exchange.server import admin
 
-from .conftest import REPO
-from .libserver import LibraryServer, make_db
-
-EXAMPLES = REPO / "exchange" / "examples"
+from .libserver import EXAMPLES, publish_example
 
 
-def procex(args, cwd, token=None, check=True):
-    env = dict(os.environ)
-    env.pop("PROCEX_TOKEN", None)
-    if token:
-        env["PROCEX_TOKEN"] = token
-    result = subprocess.run(
-        [sys.executable, str(REPO / "cli.py"), *args],
-        cwd=cwd,
-        env=env,
-        capture_output=True,
-        text=True,
-        stdin=subprocess.DEVNULL,
-        timeout=120,
-    )
-    if check and result.returncode != 0:
-        raise AssertionError(f"procex {' '.join(args)} exited {result.returncode}:\n{result.stdout}\n{result.stderr}")
-    return result
-
-
-@pytest.fixture
-def library(tmp_path):
-    db, cleanup = make_db("sqlite", tmp_path)
-    admin.upgrade(db)
-    tokens = admin.seed(
-        db,
-        [
-            {"slug": "trier", "name": "Stadt Trier", "ags": "07211000", "license": "dl-de/by-2-0"},
-            {"slug": "koblenz", "name": "Stadt Koblenz", "ags": "07111000"},
-        ],
-    )
-    with LibraryServer(db, log_dir=tmp_path) as server:
-        yield server, db, tokens
-    cleanup()
-
-
-def publish_example(server, token, folder, slug):
-    from procex.exchange.demo import manifest_from_example
-    from procex.exchange.library.client import LibraryClient
-
-    fields = json.loads((folder / f"{slug}.json").read_text("utf-8"))
-    data = (folder / f"{slug}.bpmn").read_bytes()
-    return LibraryClient(server.url, token).publish(manifest_from_example(fields, data), data)
-
-
-def test_koblenz_adopts_adapts_updates_and_shares_back(library, tmp_path):
-    server, db, tokens = library
+def test_koblenz_adopts_adapts_updates_and_shares_back(trier_koblenz_library, tmp_path, run_cli):
+    server, db, tokens = trier_koblenz_library
     trier, koblenz = tokens["trier"], tokens["koblenz"]
-    assert publish_example(server, trier, EXAMPLES / "trier", "gewerbeanmeldung")[0] == 201
-    assert publish_example(server, trier, EXAMPLES / "trier", "hundesteuer-anmeldung")[0] == 201
+    assert publish_example(server, trier, "trier", "gewerbeanmeldung")[0] == 201
+    assert publish_example(server, trier, "trier", "hundesteuer-anmeldung")[0] == 201
 
     ws = tmp_path / "koblenz"
-    created = procex(
-        ["init", "--municipality", "Stadt Koblenz", "--ags", "07111000", "--library", server.url, "--dir", str(ws)],
-        tmp_path,
+    created = run_cli(
+        "init",
+        "--municipality",
+        "Stadt Koblenz",
+        "--ags",
+        "07111000",
+        "--library",
+        server.url,
+        "--dir",
+        str(ws),
+        cwd=tmp_path,
+        check=True,
     ).stdout
     assert (
         "before publishing, replace the placeholder mailbox prozesse@koblenz.example with your functional "
         f"mailbox: [publish] mailbox in {ws / 'procex.toml'}"
     ) in created
+    as_koblenz = partial(run_cli, cwd=ws, env={"PROCEX_TOKEN": koblenz}, check=True)
     for name in ("catalogue.csv", "mapping.toml"):
         shutil.copyfile(EXAMPLES / "koblenz" / name, ws / name)
 
     # not yet participating: refused with the give-to-get sentence, nothing imported
-    refused = procex(["import", "trier/gewerbeanmeldung@1.0.0"], ws, koblenz, check=False)
+    refused = as_koblenz("import", "trier/gewerbeanmeldung@1.0.0", check=False)
     assert refused.returncode == 1
     assert "has not accepted the sharing agreement" in refused.stderr and "Traceback" not in refused.stderr
     assert "ask the library operator to record it (procex admin member agree koblenz --license dl-de/by-2-0)" in (
@@ -88,10 +49,10 @@ def test_koblenz_adopts_adapts_updates_and_shares_back(library, tmp_path):
     assert list((ws / "processes").iterdir()) == []
 
     admin.member_agree(db, "koblenz", "dl-de/by-2-0")
-    found = json.loads(procex(["search", "Gewerbe", "--json"], ws, koblenz).stdout)
+    found = json.loads(as_koblenz("search", "Gewerbe", "--json").stdout)
     assert [item["ref"] for item in found["items"]] == ["trier/gewerbeanmeldung@1.0.0"]
 
-    imported = procex(["import", "trier/gewerbeanmeldung@1.0.0"], ws, koblenz).stdout
+    imported = as_koblenz("import", "trier/gewerbeanmeldung@1.0.0").stdout
     assert "imported trier/gewerbeanmeldung@1.0.0 as processes/gewerbeanmeldung.bpmn" in imported
     assert "99050012104000" in imported and "stadt: participant" in imported
     local = ws / "processes" / "gewerbeanmeldung.bpmn"
@@ -100,7 +61,7 @@ def test_koblenz_adopts_adapts_updates_and_shares_back(library, tmp_path):
     assert lock["upstream"] == "trier/gewerbeanmeldung@1.0.0" and lock["entry"] == "99050012104000"
     assert "stadt" in lock["mapping"]
     assert (ws / ".procex" / "cache" / f"{lock['sha256']}.bpmn").exists()
-    found = json.loads(procex(["search", "Gewerbe", "--json"], ws, koblenz).stdout)
+    found = json.loads(as_koblenz("search", "Gewerbe", "--json").stdout)
     assert found["items"][0]["adoptions"] == 1  # the import recorded Koblenz's adoption
     from procex.exchange.catalogue.entries import read_catalogue
 
@@ -117,12 +78,12 @@ def test_koblenz_adopts_adapts_updates_and_shares_back(library, tmp_path):
     edit.move_to_lane(model, "Task_Zuverlaessigkeit_pruefen", "Lane_Gewerbe")
     atomic_write(local, model.to_bytes())
 
-    status = json.loads(procex(["status", "--json"], ws).stdout)
+    status = json.loads(run_cli("status", "--json", cwd=ws, check=True).stdout)
     assert [
         (s["name"], s["origin"], s["entry"], s["edited"], s["published"], s["unpublished_changes"]) for s in status
     ] == [("gewerbeanmeldung", "trier/gewerbeanmeldung@1.0.0", "99050012104000", True, None, True)]
 
-    diff = json.loads(procex(["diff", "gewerbeanmeldung", "--format", "json"], ws, koblenz).stdout)
+    diff = json.loads(as_koblenz("diff", "gewerbeanmeldung", "--format", "json").stdout)
     causes = {(c["kind"], c["old_id"]): c["cause"] for c in diff["changes"]}
     assert causes[("renamed", "Task_Bescheinigung_senden")] == "local"
     assert causes[("relaned", "Task_Zuverlaessigkeit_pruefen")] == "local"
@@ -140,18 +101,18 @@ def test_koblenz_adopts_adapts_updates_and_shares_back(library, tmp_path):
         for c in diff["changes"]
         if c["old_id"] not in {"Task_Bescheinigung_senden", "Task_Zuverlaessigkeit_pruefen"} | moved_flows
     )
-    text = procex(["diff", "gewerbeanmeldung"], ws, koblenz).stdout
+    text = as_koblenz("diff", "gewerbeanmeldung").stdout
     assert "lokale Bearbeitung" in text and "Zuordnungsregel stadt" in text
-    procex(["diff", "gewerbeanmeldung", "--format", "html", "-o", str(tmp_path / "report.html")], ws, koblenz)
+    as_koblenz("diff", "gewerbeanmeldung", "--format", "html", "-o", str(tmp_path / "report.html"))
     html = (tmp_path / "report.html").read_text()
     assert "<th>Ursache</th>" in html and '<td class="cause">Zuordnungsregel stadt</td>' in html
     assert html.count('<td class="cause">lokale Bearbeitung</td>') == len(local_changes)
 
     # Trier publishes 1.1.0; Koblenz sees it and merges it
-    assert publish_example(server, trier, EXAMPLES / "trier-v2", "gewerbeanmeldung")[0] == 201
-    out = procex(["outdated"], ws, koblenz).stdout
+    assert publish_example(server, trier, "trier-v2", "gewerbeanmeldung")[0] == 201
+    out = as_koblenz("outdated").stdout
     assert "gewerbeanmeldung: trier/gewerbeanmeldung@1.0.0 → trier/gewerbeanmeldung@1.1.0" in out
-    procex(["update", "gewerbeanmeldung"], ws, koblenz)
+    as_koblenz("update", "gewerbeanmeldung")
     merged = read_model(local)
     assert merged["Task_Anzeige_pruefen"].name == "Gewerbeanzeige auf Vollständigkeit und Plausibilität prüfen"
     assert "Task_Vorgang_archivieren" in merged and merged.shapes_of("Task_Vorgang_archivieren")
@@ -160,10 +121,10 @@ def test_koblenz_adopts_adapts_updates_and_shares_back(library, tmp_path):
     assert merged["Participant_Stadtverwaltung"].name == "Stadt Koblenz"
     lock = json.loads((ws / "procex.lock").read_text())["processes"]["gewerbeanmeldung"]
     assert lock["upstream"] == "trier/gewerbeanmeldung@1.1.0"
-    assert "alle übernommenen Prozesse sind aktuell" in procex(["outdated"], ws, koblenz).stdout
+    assert "alle übernommenen Prozesse sind aktuell" in as_koblenz("outdated").stdout
 
     # Koblenz shares its adaptation back: not with init's placeholder mailbox; a re-run is a no-op
-    refused = procex(["publish", "gewerbeanmeldung"], ws, koblenz, check=False)
+    refused = as_koblenz("publish", "gewerbeanmeldung", check=False)
     assert refused.returncode == 1 and refused.stderr.strip() == (
         "procex: error: the contact mailbox prozesse@koblenz.example is a placeholder on the reserved example "
         "domain koblenz.example; set the municipality's functional mailbox as [publish] mailbox in "
@@ -171,13 +132,13 @@ def test_koblenz_adopts_adapts_updates_and_shares_back(library, tmp_path):
     )
     config = (ws / "procex.toml").read_text("utf-8")
     (ws / "procex.toml").write_text(config.replace("prozesse@koblenz.example", "gewerbe@koblenz.de"), "utf-8")
-    publishing = procex(["publish", "gewerbeanmeldung"], ws, koblenz)
+    publishing = as_koblenz("publish", "gewerbeanmeldung")
     published = publishing.stdout
     assert "manifest description adapted by mapping rules stadt-text" in publishing.stderr
     assert "warning:" not in publishing.stderr
     assert "published koblenz/gewerbeanmeldung@1.0.0 (derived from trier/gewerbeanmeldung@1.1.0)" in published
-    assert "nothing to do" in procex(["publish", "gewerbeanmeldung"], ws, koblenz).stdout
-    assert procex(["status"], ws).stdout.strip() == (
+    assert "nothing to do" in as_koblenz("publish", "gewerbeanmeldung").stdout
+    assert run_cli("status", cwd=ws, check=True).stdout.strip() == (
         "gewerbeanmeldung  [99050012104000 Gewerbeanmeldung]  aus trier/gewerbeanmeldung@1.1.0; "
         "unverändert seit Import/Update; veröffentlicht als koblenz/gewerbeanmeldung@1.0.0"
     )
@@ -202,25 +163,25 @@ def server_member(token):
     return Member("x", token)
 
 
-def test_publish_refuses_personal_data_and_validation_errors(library, tmp_path):
-    server, db, tokens = library
+def test_publish_refuses_personal_data_and_validation_errors(trier_koblenz_library, tmp_path, run_cli):
+    server, db, tokens = trier_koblenz_library
     ws = tmp_path / "ws"
-    procex(
-        [
-            "init",
-            "--municipality",
-            "Stadt Koblenz",
-            "--ags",
-            "07111000",
-            "--library",
-            server.url,
-            "--mailbox",
-            "steueramt@koblenz.de",
-            "--dir",
-            str(ws),
-        ],
-        tmp_path,
+    run_cli(
+        "init",
+        "--municipality",
+        "Stadt Koblenz",
+        "--ags",
+        "07111000",
+        "--library",
+        server.url,
+        "--mailbox",
+        "steueramt@koblenz.de",
+        "--dir",
+        str(ws),
+        cwd=tmp_path,
+        check=True,
     )
+    as_koblenz = partial(run_cli, cwd=ws, env={"PROCEX_TOKEN": tokens["koblenz"]})
     from procex.bpmn import edit
     from procex.bpmn.model import read_model
 
@@ -228,24 +189,17 @@ def test_publish_refuses_personal_data_and_validation_errors(library, tmp_path):
     model = read_model(EXAMPLES / "trier" / "hundesteuer-anmeldung.bpmn")
     edit.rename(model, model.lanes[0].id, "Frau Meier")
     (ws / "processes" / "hundesteuer.bpmn").write_bytes(model.to_bytes())
-    refused = procex(["publish", "hundesteuer"], ws, tokens["koblenz"], check=False)
+    refused = as_koblenz("publish", "hundesteuer")
     assert refused.returncode == 1 and "personal data" in refused.stderr and "Frau Meier" in refused.stderr
     bad = data.replace(b'targetRef="', b'targetRef="missing_', 1)
     (ws / "processes" / "kaputt.bpmn").write_bytes(bad)
-    refused = procex(["publish", "kaputt"], ws, tokens["koblenz"], check=False)
+    refused = as_koblenz("publish", "kaputt")
     assert refused.returncode == 1 and "validation error" in refused.stderr
 
 
-def test_demo_runs_end_to_end(tmp_path):
-    result = subprocess.run(
-        [sys.executable, str(REPO / "cli.py"), "demo", "--dir", str(tmp_path / "demo")],
-        cwd=tmp_path,
-        capture_output=True,
-        text=True,
-        timeout=300,
-    )
-    assert result.returncode == 0, result.stdout + result.stderr
-    out = result.stdout
+@pytest.mark.slow  # the demo starts its own library server
+def test_demo_runs_end_to_end(tmp_path, run_cli):
+    out = run_cli("demo", "--dir", tmp_path / "demo", cwd=tmp_path, check=True).stdout
     assert "refused: your municipality has not accepted the sharing agreement" in out
     # the command the demo shows (and the client's sentence names) is one that works as printed
     assert "records the agreement: procex admin member agree koblenz --license dl-de/by-2-0\n" in out
@@ -291,17 +245,28 @@ def _adaptation_report_reads_well(report, size):
         driver.quit()
 
 
-def test_update_with_a_conflict_leaves_the_local_file_untouched(library, tmp_path):
-    server, db, tokens = library
+def test_update_with_a_conflict_leaves_the_local_file_untouched(trier_koblenz_library, tmp_path, run_cli):
+    server, db, tokens = trier_koblenz_library
+    koblenz = tokens["koblenz"]
     admin.member_agree(db, "koblenz", "dl-de/by-2-0")
-    publish_example(server, tokens["trier"], EXAMPLES / "trier", "gewerbeanmeldung")
+    publish_example(server, tokens["trier"], "trier", "gewerbeanmeldung")
     ws = tmp_path / "koblenz"
-    procex(
-        ["init", "--municipality", "Stadt Koblenz", "--ags", "07111000", "--library", server.url, "--dir", str(ws)],
-        tmp_path,
+    run_cli(
+        "init",
+        "--municipality",
+        "Stadt Koblenz",
+        "--ags",
+        "07111000",
+        "--library",
+        server.url,
+        "--dir",
+        str(ws),
+        cwd=tmp_path,
+        check=True,
     )
     shutil.copyfile(EXAMPLES / "koblenz" / "catalogue.csv", ws / "catalogue.csv")
-    procex(["import", "trier/gewerbeanmeldung@1.0.0"], ws, tokens["koblenz"])
+    as_koblenz = partial(run_cli, cwd=ws, env={"PROCEX_TOKEN": koblenz}, check=True)
+    as_koblenz("import", "trier/gewerbeanmeldung@1.0.0")
     from procex.bpmn import edit
     from procex.bpmn.model import read_model
     from procex.core.files import atomic_write
@@ -311,8 +276,8 @@ def test_update_with_a_conflict_leaves_the_local_file_untouched(library, tmp_pat
     edit.rename(model, "Task_Anzeige_pruefen", "Gewerbeanzeige nach Checkliste prüfen")  # Trier renames it too
     atomic_write(local, model.to_bytes())
     before_file, before_lock = local.read_bytes(), (ws / "procex.lock").read_bytes()
-    publish_example(server, tokens["trier"], EXAMPLES / "trier-v2", "gewerbeanmeldung")
-    result = procex(["update", "gewerbeanmeldung"], ws, tokens["koblenz"], check=False)
+    publish_example(server, tokens["trier"], "trier-v2", "gewerbeanmeldung")
+    result = as_koblenz("update", "gewerbeanmeldung", check=False)
     assert result.returncode == 1 and result.stdout == ""
     # each conflict with BASE's value and the value of each side, as `procex merge` lists it
     assert result.stderr.splitlines() == [
@@ -329,7 +294,7 @@ def test_update_with_a_conflict_leaves_the_local_file_untouched(library, tmp_pat
     ]
     assert local.read_bytes() == before_file and (ws / "procex.lock").read_bytes() == before_lock
     # --lang en: the same list in English, names quoted as the English validation messages quote them
-    english = procex(["update", "gewerbeanmeldung", "--lang", "en"], ws, tokens["koblenz"], check=False)
+    english = as_koblenz("update", "gewerbeanmeldung", "--lang", "en", check=False)
     assert english.returncode == 1 and english.stdout == ""
     assert english.stderr.splitlines() == [
         "gewerbeanmeldung: trier/gewerbeanmeldung@1.0.0 → trier/gewerbeanmeldung@1.1.0: 1 conflict(s); "
@@ -347,8 +312,16 @@ def test_update_with_a_conflict_leaves_the_local_file_untouched(library, tmp_pat
     # the English summary of a written update (in a copy of the workspace)
     english_copy = tmp_path / "koblenz-english"
     shutil.copytree(ws, english_copy)
-    out = procex(
-        ["update", "gewerbeanmeldung", "--prefer", "local", "--lang", "en"], english_copy, tokens["koblenz"]
+    out = run_cli(
+        "update",
+        "gewerbeanmeldung",
+        "--prefer",
+        "local",
+        "--lang",
+        "en",
+        cwd=english_copy,
+        env={"PROCEX_TOKEN": koblenz},
+        check=True,
     ).stdout
     assert out.strip() == (
         "gewerbeanmeldung: trier/gewerbeanmeldung@1.0.0 → trier/gewerbeanmeldung@1.1.0 taken: "
@@ -358,13 +331,15 @@ def test_update_with_a_conflict_leaves_the_local_file_untouched(library, tmp_pat
     # deciding for the upstream side takes Trier's label (in a copy of the workspace) ...
     other = tmp_path / "koblenz-upstream"
     shutil.copytree(ws, other)
-    out = procex(["update", "gewerbeanmeldung", "--prefer", "upstream"], other, tokens["koblenz"]).stdout
+    out = run_cli(
+        "update", "gewerbeanmeldung", "--prefer", "upstream", cwd=other, env={"PROCEX_TOKEN": koblenz}, check=True
+    ).stdout
     assert out.strip().endswith(", 1 Konflikt(e) mit --prefer upstream entschieden")
     assert read_model(other / "processes" / "gewerbeanmeldung.bpmn")["Task_Anzeige_pruefen"].name == (
         "Gewerbeanzeige auf Vollständigkeit und Plausibilität prüfen"
     )
     # ... for the local side keeps Koblenz's, and the summary counts the decided conflict
-    out = procex(["update", "gewerbeanmeldung", "--prefer", "local"], ws, tokens["koblenz"]).stdout
+    out = as_koblenz("update", "gewerbeanmeldung", "--prefer", "local").stdout
     assert out.strip() == (
         "gewerbeanmeldung: trier/gewerbeanmeldung@1.0.0 → trier/gewerbeanmeldung@1.1.0 übernommen: "
         "11 Änderungen von oben angewendet, 0 lokale behalten, 0 auf beiden Seiten gleich, "
