@@ -15,8 +15,7 @@ from procex.exchange.library.client import UNREACHABLE, LibraryError
 from procex.exchange.workspace.folder import Workspace
 from procex.exchange.workspace.publishing import PublishRefused, publish_process
 from tests.hostile_library import HostileLibrary, json_answer
-
-from .test_edit import SMALL
+from tests.models import SMALL
 
 
 def with_documentation(text):

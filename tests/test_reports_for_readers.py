@@ -12,8 +12,7 @@ from procex.bpmn.merge_report import html_report
 from procex.bpmn.model import Model
 from procex.exchange.workspace.adaptation_diff import adaptation_report, diff_process
 from tests.models import UPSTREAM
-
-from .test_adaptation_causes import workspace_with_adaptation
+from tests.workspaces import workspace_with_adaptation
 
 
 def adaptation_html(tmp_path, lang="de"):

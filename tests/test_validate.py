@@ -9,18 +9,9 @@ from procex.bpmn.rules import ConfigError, find_config, load_config, parse_confi
 from procex.bpmn.validate import validate_bytes, validate_file
 
 from .conftest import SHARED, miwg_reference_files, miwg_roundtrip_files, need_shared
+from .models import in_definitions
 
 ROUNDTRIP = SHARED / "corpora/miwg/roundtrip"
-HEAD = (
-    b'<?xml version="1.0" encoding="UTF-8"?>\n<definitions xmlns="http://www.omg.org/spec/BPMN/20100524/MODEL" '
-    b'xmlns:bpmndi="http://www.omg.org/spec/BPMN/20100524/DI" xmlns:dc="http://www.omg.org/spec/DD/20100524/DC" '
-    b'xmlns:di="http://www.omg.org/spec/DD/20100524/DI" '
-    b'xmlns:xsi="http://www.w3.org/2001/XMLSchema-instance" id="Defs" targetNamespace="https://example.org/t">\n'
-)
-
-
-def doc(body):
-    return HEAD + body.encode() + b"\n</definitions>\n"
 
 
 def by_rule(report, rule, severity=None):
@@ -112,7 +103,7 @@ def test_exactly_those_ten_roundtrip_files_fail_the_schema():
 
 
 def test_undeclared_xsi_type_prefix_is_a_finding_not_a_crash():
-    data = doc(
+    data = in_definitions(
         '<process id="P"><startEvent id="S"/><endEvent id="E"/>'
         '<sequenceFlow id="F" sourceRef="S" targetRef="E">'
         '<conditionExpression xsi:type="foo:tFormalExpression">x</conditionExpression></sequenceFlow>'
@@ -128,7 +119,7 @@ def test_undeclared_xsi_type_prefix_is_a_finding_not_a_crash():
 
 
 def ref_errors(body, severity="error", lang="en"):
-    report = validate_bytes(doc(body), "t.bpmn", rules="none", lang=lang)
+    report = validate_bytes(in_definitions(body), "t.bpmn", rules="none", lang=lang)
     return [(f.element, f.message) for f in by_rule(report, "reference", severity)]
 
 
@@ -228,10 +219,10 @@ def test_presets_and_levels():
 
 
 def test_config_severity_applies_to_findings():
-    report = validate_bytes(doc(UNLABELLED), rules="correctness", config={"label-required": "warn"})
+    report = validate_bytes(in_definitions(UNLABELLED), rules="correctness", config={"label-required": "warn"})
     assert [(f.code, f.severity, f.element) for f in report.findings] == [("label-required", "warning", "T")]
     assert report.ok and report.warnings == 1
-    assert validate_bytes(doc(UNLABELLED), rules="none", config={"label-required": "error"}).findings == []
+    assert validate_bytes(in_definitions(UNLABELLED), rules="none", config={"label-required": "error"}).findings == []
 
 
 def test_unknown_rule_in_config_is_a_clear_error(tmp_path):
@@ -261,9 +252,9 @@ def test_config_is_found_in_a_parent_folder(tmp_path):
 def files(tmp_path, monkeypatch):
     monkeypatch.chdir(tmp_path)  # no procex.toml of the developer's checkout
     good = tmp_path / "good.bpmn"
-    good.write_bytes(doc(UNLABELLED.replace('<task id="T"/>', '<task id="T" name="t"/>')))
+    good.write_bytes(in_definitions(UNLABELLED.replace('<task id="T"/>', '<task id="T" name="t"/>')))
     bad = tmp_path / "bad.bpmn"
-    bad.write_bytes(doc(UNLABELLED.replace('targetRef="E"', 'targetRef="Nowhere"')))
+    bad.write_bytes(in_definitions(UNLABELLED.replace('targetRef="E"', 'targetRef="Nowhere"')))
     return good, bad
 
 
@@ -322,7 +313,7 @@ def test_cli_sarif(files, run_cli):
 def test_cli_reads_procex_toml(files, tmp_path, run_cli):
     good, _ = files
     unlabelled = tmp_path / "unlabelled.bpmn"
-    unlabelled.write_bytes(doc(UNLABELLED))
+    unlabelled.write_bytes(in_definitions(UNLABELLED))
     assert run_cli("validate", str(unlabelled)).exit_code == 0  # correctness: labels are not required
     (tmp_path / "procex.toml").write_text('[lint]\nlabel-required = "error"\n', encoding="utf-8")
     result = run_cli("validate", str(unlabelled))
@@ -336,12 +327,18 @@ def test_cli_reads_procex_toml(files, tmp_path, run_cli):
 
 
 def messages(body, rule, lang="de", rules="none"):
-    return [(f.element, f.message) for f in by_rule(validate_bytes(doc(body), "t.bpmn", rules=rules, lang=lang), rule)]
+    return [
+        (f.element, f.message)
+        for f in by_rule(validate_bytes(in_definitions(body), "t.bpmn", rules=rules, lang=lang), rule)
+    ]
 
 
 def test_reference_error_in_german_by_default():
     body = '<process id="P"><startEvent id="S"/><sequenceFlow id="F" sourceRef="S" targetRef="Gone"/></process>'
-    default = [(f.element, f.message) for f in by_rule(validate_bytes(doc(body), "t.bpmn", rules="none"), "reference")]
+    default = [
+        (f.element, f.message)
+        for f in by_rule(validate_bytes(in_definitions(body), "t.bpmn", rules="none"), "reference")
+    ]
     assert (
         default
         == messages(body, "reference")
@@ -401,7 +398,7 @@ def test_xsd_finding_has_a_german_hint_and_quotes_the_schema_reason():
 
 
 def test_xsd_crash_finding_in_german():
-    data = doc(
+    data = in_definitions(
         '<process id="P"><startEvent id="S"/><endEvent id="E"/>'
         '<sequenceFlow id="F" sourceRef="S" targetRef="E">'
         '<conditionExpression xsi:type="foo:tFormalExpression">x</conditionExpression></sequenceFlow>'
@@ -458,7 +455,7 @@ def test_lint_messages_in_german():
 
 def test_unknown_language_is_refused():
     with pytest.raises(ValueError, match="use de or en"):
-        validate_bytes(doc(UNLABELLED), lang="fr")
+        validate_bytes(in_definitions(UNLABELLED), lang="fr")
 
 
 def test_cli_is_german_by_default(files, run_cli):
@@ -514,7 +511,7 @@ def test_progress_bar_on_a_terminal_only(tmp_path, run_cli):
     paths = []
     for i in range(5):
         path = tmp_path / f"m{i}.bpmn"
-        path.write_bytes(doc(UNLABELLED))
+        path.write_bytes(in_definitions(UNLABELLED))
         paths.append(str(path))
     script = Path(sys.executable).with_name("procex")
     leader, follower = pty.openpty()

@@ -7,7 +7,7 @@ import pytest
 
 from procex.bpmn.validate import validate_bytes
 
-from .test_validate import doc
+from .models import in_definitions
 
 # --- a file that cannot be read -------------------------------------------------------------------
 
@@ -21,7 +21,7 @@ GOOD = (
 @pytest.fixture
 def good_and_broken(tmp_path, monkeypatch):
     monkeypatch.chdir(tmp_path)  # no procex.toml of the developer's checkout; relative paths
-    (tmp_path / "A.1.0.bpmn").write_bytes(doc(GOOD))
+    (tmp_path / "A.1.0.bpmn").write_bytes(in_definitions(GOOD))
     (tmp_path / "bad1.bpmn").write_text("<definitions>\n  <task>\n</definitions>\n", encoding="utf-8")
     return "bad1.bpmn", "A.1.0.bpmn"
 
@@ -133,7 +133,7 @@ EVENTS = """<error id="Err1" name="Prüfung fehlgeschlagen"/>
 
 
 def findings(body, rule, lang):
-    report = validate_bytes(doc(body), "m.bpmn", rules="none", lang=lang)
+    report = validate_bytes(in_definitions(body), "m.bpmn", rules="none", lang=lang)
     return [(f.line, f.element, f.message) for f in report.findings if f.code == rule]
 
 
@@ -200,7 +200,9 @@ def test_a_refused_number_is_one_xsd_finding_per_attribute():
     from procex.bpmn.validate import xmlschema_schema
     from procex.bpmn.xml import parse_bytes
 
-    raw = [e.reason for e in xmlschema_schema().iter_errors(parse_bytes(doc(BOUNDS)), use_location_hints=False)]
+    raw = [
+        e.reason for e in xmlschema_schema().iter_errors(parse_bytes(in_definitions(BOUNDS)), use_location_hints=False)
+    ]
     assert len(raw) == 5  # xmlschema: x and width each as a pattern mismatch and as a failed conversion
     found = findings(BOUNDS, "xsd", "en")
     assert found == [
