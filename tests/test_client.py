@@ -143,11 +143,12 @@ def test_silent_server_on_the_command_line_gives_one_line_within_procex_timeout(
     )
     assert result.returncode == 1
     assert result.stderr.strip().count("\n") == 0, result.stderr
-    assert re.search(
-        r"accepted the connection but did not answer within 1\.[5-9] s \(1 attempt\) while "
+    said = re.search(
+        r"accepted the connection but did not answer within ([0-9.]+) s \(1 attempt\) while "
         r"trying to search the library",
         result.stderr,
-    ), result.stderr
+    )
+    assert said and float(said.group(1)) >= 1.5, result.stderr  # at least PROCEX_TIMEOUT; more on a busy machine
     assert "Traceback" not in result.stderr
     assert len(server.connections) == 1
 

@@ -138,13 +138,11 @@ def test_a_head_that_trickles_in_ends_at_the_calls_deadline(hostile):
     read timeout; the deadline for the start of the answer still ends the call."""
     hostile.on("/me", dripping_head(0.1))
     client = LibraryClient(hostile.url, "pxl_x", timeout=Timeouts(connect=1, read=1, total=1.5), backoff=0.05)
-    start = time.monotonic()
     with pytest.raises(LibraryError) as refused:
         client.me()
-    assert time.monotonic() - start < 30  # sanity only: the head alone would take over 8 s
     assert "accepted the connection but did not answer within" in str(refused.value)
     assert refused.value.code == UNREACHABLE
-    # the head was not complete when the client gave up
+    # the head was not complete when the client gave up (all of it would take over 8 s)
     assert hostile.sent_to("/me") < 80
 
 

@@ -2,7 +2,6 @@
 
 import json
 import threading
-import time
 from http.server import BaseHTTPRequestHandler, ThreadingHTTPServer
 
 import pytest
@@ -127,17 +126,16 @@ def test_tampered_download_is_refused_and_nothing_written(tampering_server, tmp_
     assert after == before
 
 
-def test_server_down_gives_one_line_within_timeout(tmp_path, run_cli):
+def test_server_down_gives_one_line(tmp_path, run_cli):
     import socket
 
     with socket.socket() as sock:
         sock.bind(("127.0.0.1", 0))
         port = sock.getsockname()[1]
     Workspace.init(tmp_path, "Stadt Koblenz", "07111000", f"http://127.0.0.1:{port}")
-    start = time.monotonic()
-    # a real process: a refused connection must not end in the interpreter's traceback
-    result = run_cli("search", "Gewerbe", cwd=tmp_path, env={"PROCEX_TOKEN": "x"}, separate=True)
-    assert time.monotonic() - start < 15
+    # a real process: a refused connection must not end in the interpreter's traceback; the
+    # timeout only stops a hang (the client's own time limits are test_client's)
+    result = run_cli("search", "Gewerbe", cwd=tmp_path, env={"PROCEX_TOKEN": "x"}, separate=True, timeout=120)
     assert result.returncode == 1
     assert result.stderr.strip().count("\n") == 0, result.stderr
     assert "cannot reach the library" in result.stderr and "Traceback" not in result.stderr
