@@ -40,13 +40,41 @@ MAX_LIMIT = 20
 _OBJECT_DIGITS = 8
 
 
+_IN_CHUNK = 1000  # ids in one IN (...) list
+_RANGE_CHUNK = 200  # key ranges or groups OR-ed in one read
+
+
+def _chunks(items, size):
+    items = list(items)
+    return [items[start : start + size] for start in range(0, len(items), size)]
+
+
 def _range(prefix):
     """(low, high) of the keys that start with ``prefix`` (digits): low <= key < high."""
     return prefix, prefix + ":"  # ':' follows '9' in ASCII
 
 
+class _Query:
+    """One catalogue entry as the ranking sees it: key, the names it is searched by, their stems."""
+
+    def __init__(self, entry, leika):
+        self.entry = entry
+        key = entry.get("leistungsschluessel") or ""
+        self.key = key if len(key) == 14 else ""
+        title = entry.get("title") or ""
+        self.queries = [title] if title else []
+        service = leika.get(self.key) if self.key else None
+        if service is not None and normalize_label(service.name) != normalize_label(title):
+            self.queries.append(service.name)
+        self.stems = frozenset(s for q in self.queries for s in label_tokens(q))
+        self.object_prefix = self.key[:_OBJECT_DIGITS]
+        self.group_prefix = self.key[:GROUP_DIGITS] if self.key else None
+        self.titles = {}  # name id -> best label similarity of the queries to the name
+        self.names = []  # the similar names scored in full (after the cheap pre-ranking)
+
+
 class _Ranker:
-    """One request's reads, shared by its entries (names, postings and processes are cached)."""
+    """One request's reads, done once for all its entries (a handful of queries per request)."""
 
     def __init__(self, conn, own):
         self.conn, self.own = conn, own or ""
@@ -58,7 +86,9 @@ class _Ranker:
                 .group_by(processes.c.name_id)
             ).fetchall()
         )
-        refs = dict(conn.execute(sa.select(names.c.id, names.c.refs).where(names.c.id.in_(own_names))).fetchall())
+        refs = {}
+        for chunk in _chunks(sorted(own_names), _IN_CHUNK):
+            refs.update(conn.execute(sa.select(names.c.id, names.c.refs).where(names.c.id.in_(chunk))).fetchall())
         # Names only the caller's own processes carry are not in the client's index either.
         self.own_only = {nid for nid, count in own_names.items() if refs.get(nid) == count}
         self.own_count = sum(own_names.values())
@@ -66,41 +96,37 @@ class _Ranker:
         self.total = (total - len(self.own_only)) or 1
         self._names = {}  # name id -> (name, stems)
         self._postings = {}  # stem -> [(name id, norm)]
+        self._extra = {}  # process id -> stems of its keywords and task labels
 
-    # --- reads -----------------------------------------------------------------------------------
-    def names(self, ids):
-        missing = [i for i in ids if i not in self._names]
-        if missing:
-            names = store_module.suggest_names
-            for start in range(0, len(missing), 1000):
-                rows = self.conn.execute(
-                    sa.select(names.c.id, names.c.name, names.c.stems).where(
-                        names.c.id.in_(missing[start : start + 1000])
-                    )
-                )
-                for row in rows:
-                    self._names[row.id] = (row.name, frozenset(row.stems.split()))
-        return self._names
+    # --- reads, each one query (or a few chunks) for the whole request -------------------------------
+    def read_names(self, ids):
+        names = store_module.suggest_names
+        missing = sorted({i for i in ids if i not in self._names})
+        for chunk in _chunks(missing, _IN_CHUNK):
+            rows = self.conn.execute(sa.select(names.c.id, names.c.name, names.c.stems).where(names.c.id.in_(chunk)))
+            for row in rows:
+                self._names[row.id] = (row.name, frozenset(row.stems.split()))
 
-    def postings(self, stem):
-        found = self._postings.get(stem)
-        if found is None:
-            postings, names = store_module.suggest_postings, store_module.suggest_names
+    def read_postings(self, stems):
+        postings, names = store_module.suggest_postings, store_module.suggest_names
+        missing = sorted({s for s in stems if s not in self._postings})
+        for stem in missing:
+            self._postings[stem] = []
+        for chunk in _chunks(missing, _IN_CHUNK):
             rows = self.conn.execute(
-                sa.select(postings.c.name_id, names.c.tokens)
+                sa.select(postings.c.stem, postings.c.name_id, names.c.tokens)
                 .join(names, names.c.id == postings.c.name_id)
-                .where(postings.c.stem == stem)
-                .order_by(postings.c.name_id)
+                .where(postings.c.stem.in_(chunk))
+                .order_by(postings.c.stem, postings.c.name_id)
             )
-            found = self._postings[stem] = [
-                (nid, 1 / math.sqrt(tokens or 1)) for nid, tokens in rows if nid not in self.own_only
-            ]
-        return found
+            for stem, nid, tokens in rows:
+                if nid not in self.own_only:
+                    self._postings[stem].append((nid, 1 / math.sqrt(tokens or 1)))
 
-    def _processes(self, query):
+    def _processes(self, condition):
         processes = store_module.suggest_processes
         return self.conn.execute(
-            query.with_only_columns(
+            sa.select(
                 processes.c.process_id,
                 processes.c.publisher,
                 processes.c.slug,
@@ -108,95 +134,164 @@ class _Ranker:
                 processes.c.extra,
                 processes.c.leika_keys,
                 processes.c.adoptions,
-            ).where(processes.c.publisher != self.own)
+            ).where(condition, processes.c.publisher != self.own)
         ).fetchall()
 
-    def by_key_prefix(self, prefix):
+    def by_key_prefixes(self, prefixes):
+        """The processes with a key starting with any of ``prefixes``: one range read per chunk."""
         processes, keys = store_module.suggest_processes, store_module.process_keys
-        low, high = _range(prefix)
-        inside = sa.select(keys.c.process_id).where(keys.c.key >= low, keys.c.key < high)
-        return self._processes(sa.select(processes).where(processes.c.process_id.in_(inside)))
+        rows = {}
+        for chunk in _chunks(sorted(prefixes), _RANGE_CHUNK):
+            ranges = [sa.and_(keys.c.key >= low, keys.c.key < high) for low, high in map(_range, chunk)]
+            inside = sa.select(keys.c.process_id).where(sa.or_(*ranges))
+            for row in self._processes(processes.c.process_id.in_(inside)):
+                rows[row.process_id] = row
+        return list(rows.values())
 
     def by_names(self, name_ids):
+        """Every process carrying one of ``name_ids``."""
         processes = store_module.suggest_processes
         rows = []
-        for start in range(0, len(name_ids), 500):
-            rows += self._processes(sa.select(processes).where(processes.c.name_id.in_(name_ids[start : start + 500])))
+        for chunk in _chunks(sorted(name_ids), _IN_CHUNK):
+            rows += self._processes(processes.c.name_id.in_(chunk))
+        return rows
+
+    def by_names_in_groups(self, pairs):
+        """The processes of (name id, 5-digit group) ``pairs`` that have a key in that group."""
+        processes = store_module.suggest_processes
+        by_group = defaultdict(set)
+        for nid, group in pairs:
+            by_group[group].add(nid)
+        rows = []
+        for chunk in _chunks(sorted(by_group), _RANGE_CHUNK):
+            conditions = [
+                sa.and_(
+                    processes.c.name_id.in_(sorted(by_group[group])),
+                    sa.or_(processes.c.leika_keys.like(f"{group}%"), processes.c.leika_keys.like(f"% {group}%")),
+                )
+                for group in chunk
+            ]
+            rows += self._processes(sa.or_(*conditions))
         return rows
 
     # --- ranking (mirrors catalogue/suggest.LibraryIndex.rank) -------------------------------------
-    def _similar_names(self, query_stems):
+    def _weights(self, query):
         weights = defaultdict(float)
-        for stem in query_stems:
-            found = self.postings(stem)
+        for stem in query.stems:
+            found = self._postings.get(stem)
             if not found:
                 continue
             idf = math.log(1 + self.total / len(found))
             for nid, norm in found:
                 weights[nid] += idf * norm
-        if len(weights) <= _NAME_CANDIDATES:
-            return list(weights)
-        # The client keeps the first of equal weights in its name order, which is the order of the
-        # names' first processes (most adopted, then publisher, slug): the same here.
-        ranked = sorted(weights, key=lambda nid: -weights[nid])
-        cut = weights[ranked[_NAME_CANDIDATES - 1]]
-        sure = [nid for nid in ranked if weights[nid] > cut]
-        tied = [nid for nid in ranked if weights[nid] == cut]
-        return sure + self._in_name_order(tied)[: _NAME_CANDIDATES - len(sure)]
+        return weights
 
-    def _in_name_order(self, name_ids):
-        first = {}
-        for row in self.by_names(name_ids):
-            position = (-(row.adoptions or 0), row.publisher, row.slug)
-            if row.name_id not in first or position < first[row.name_id]:
-                first[row.name_id] = position
-        return sorted(name_ids, key=lambda nid: first.get(nid, (1,)))
-
-    def rank(self, key, title, leika, limit):
-        key = key if len(key or "") == 14 else ""
-        queries = [title] if title else []
-        service = leika.get(key) if key else None
-        if service is not None and normalize_label(service.name) != normalize_label(title):
-            queries.append(service.name)
-        query_stems = frozenset(s for q in queries for s in label_tokens(q))
-        titles = {}
-
-        def title_of(nid):
-            found = titles.get(nid)
-            if found is None:
-                name = self.names([nid])[nid][0]
-                found = titles[nid] = max((label_similarity(q, name) for q in queries), default=0.0)
-            return found
-
-        def score(row, title):
-            if not query_stems:
-                return _TITLE_WEIGHT * title
-            stems = self.names([row.name_id])[row.name_id][1] | frozenset(row.extra.split())
-            return _TITLE_WEIGHT * title + (1 - _TITLE_WEIGHT) * len(query_stems & stems) / len(query_stems)
-
-        chosen = {}  # process id -> (tier, score, row)
-        if key:
-            rows = self.by_key_prefix(key[:_OBJECT_DIGITS])
-            self.names(sorted({row.name_id for row in rows}))
-            for row in rows:
-                keys = row.leika_keys.split()
-                tier = next(t for t, digits in _PREFIXES if any(k[:digits] == key[:digits] for k in keys))
-                chosen[row.process_id] = (tier, score(row, title_of(row.name_id)), row)
-        group_prefix = key[:GROUP_DIGITS] if key else None
-        candidates = self._similar_names(query_stems)
-        self.names(candidates)
-        hopeful = [nid for nid in candidates if _TITLE_WEIGHT * title_of(nid) + (1 - _TITLE_WEIGHT) >= GROUP_MIN]
-        for row in self.by_names(hopeful):
-            if row.process_id in chosen:
+    def similar_names(self, queries):
+        """Every entry's best distinct names by the cheap stem ranking (at most 80 each), as the
+        client picks them; names tied at the cut are ordered as the client orders its names (by
+        their first process: most adopted, then publisher, slug), read once for all entries."""
+        self.read_postings({stem for query in queries for stem in query.stems})
+        cuts = []
+        for query in queries:
+            weights = self._weights(query)
+            if len(weights) <= _NAME_CANDIDATES:
+                query.names = list(weights)
                 continue
-            found = score(row, title_of(row.name_id))
-            same_group = group_prefix is not None and any(
-                k[:GROUP_DIGITS] == group_prefix for k in row.leika_keys.split()
-            )
-            if found >= SIMILAR_MIN:
-                chosen[row.process_id] = ("group" if same_group else "similar", found, row)
-            elif found >= GROUP_MIN and same_group:
-                chosen[row.process_id] = ("group", found, row)
+            ranked = sorted(weights, key=lambda nid: -weights[nid])
+            cut = weights[ranked[_NAME_CANDIDATES - 1]]
+            sure = [nid for nid in ranked if weights[nid] > cut]
+            tied = [nid for nid in ranked if weights[nid] == cut]
+            query.names = sure
+            cuts.append((query, tied, _NAME_CANDIDATES - len(sure)))
+        if cuts:
+            first = {}
+            for row in self.by_names({nid for _, tied, _ in cuts for nid in tied}):
+                position = (-(row.adoptions or 0), row.publisher, row.slug)
+                if row.name_id not in first or position < first[row.name_id]:
+                    first[row.name_id] = position
+            for query, tied, room in cuts:
+                query.names += sorted(tied, key=lambda nid: first.get(nid, (1,)))[:room]
+
+    def title(self, query, nid):
+        found = query.titles.get(nid)
+        if found is None:
+            name = self._names[nid][0]
+            found = query.titles[nid] = max((label_similarity(q, name) for q in query.queries), default=0.0)
+        return found
+
+    def score(self, query, row):
+        title = self.title(query, row.name_id)
+        if not query.stems:
+            return _TITLE_WEIGHT * title
+        name_stems = self._names[row.name_id][1]
+        found = len(query.stems & name_stems)
+        missing = query.stems - name_stems
+        if missing and row.extra:
+            extra = self._extra.get(row.process_id)
+            if extra is None:
+                extra = self._extra[row.process_id] = frozenset(row.extra.split())
+            found += len(missing & extra)
+        return _TITLE_WEIGHT * title + (1 - _TITLE_WEIGHT) * found / len(query.stems)
+
+    def rank_all(self, queries, limit):
+        """Per query: {"total", "by_match", "candidates": [(tier, score, row)]}."""
+        by_object = defaultdict(list)
+        if any(query.key for query in queries):
+            for row in self.by_key_prefixes({query.object_prefix for query in queries if query.key}):
+                for prefix in {key[:_OBJECT_DIGITS] for key in row.leika_keys.split()}:
+                    by_object[prefix].append(row)
+        self.similar_names(queries)
+        self.read_names(
+            {row.name_id for rows in by_object.values() for row in rows}
+            | {nid for query in queries for nid in query.names}
+        )
+        # Which names' processes the similar tiers need: all of them when the name may reach
+        # SIMILAR_MIN (keywords and tasks add at most 0.4), else only those in the entry's group.
+        full, in_group, plans = set(), set(), []
+        for query in queries:
+            plan = []
+            for nid in query.names:
+                best = _TITLE_WEIGHT * self.title(query, nid) + (1 - _TITLE_WEIGHT) * 1.0
+                if best >= SIMILAR_MIN:
+                    full.add(nid)
+                    plan.append((nid, None))
+                elif best >= GROUP_MIN and query.group_prefix is not None:
+                    in_group.add((nid, query.group_prefix))
+                    plan.append((nid, query.group_prefix))
+            plans.append(plan)
+        rows_of = defaultdict(list)
+        for row in self.by_names(full):
+            rows_of[row.name_id, None].append(row)
+        for row in self.by_names_in_groups({(nid, group) for nid, group in in_group if nid not in full}):
+            for group in {key[:GROUP_DIGITS] for key in row.leika_keys.split()}:
+                if (row.name_id, group) in in_group:
+                    rows_of[row.name_id, group].append(row)
+        for nid, group in in_group:
+            if nid in full:  # read in full for another entry: its processes in the group are among them
+                rows_of[nid, group] = [
+                    row for row in rows_of[nid, None] if any(k[:GROUP_DIGITS] == group for k in row.leika_keys.split())
+                ]
+        return [self._rank(query, plan, by_object, rows_of, limit) for query, plan in zip(queries, plans, strict=True)]
+
+    def _rank(self, query, plan, by_object, rows_of, limit):
+        chosen = {}  # process id -> (tier, score, row)
+        if query.key:
+            for row in by_object.get(query.object_prefix, ()):
+                keys = row.leika_keys.split()
+                tier = next(t for t, digits in _PREFIXES if any(k[:digits] == query.key[:digits] for k in keys))
+                chosen[row.process_id] = (tier, self.score(query, row), row)
+        for nid, group in plan:
+            for row in rows_of.get((nid, group), ()):
+                if row.process_id in chosen:
+                    continue
+                found = self.score(query, row)
+                same_group = query.group_prefix is not None and any(
+                    k[:GROUP_DIGITS] == query.group_prefix for k in row.leika_keys.split()
+                )
+                if found >= SIMILAR_MIN:
+                    chosen[row.process_id] = ("group" if same_group else "similar", found, row)
+                elif found >= GROUP_MIN and same_group:
+                    chosen[row.process_id] = ("group", found, row)
         by_tier = defaultdict(int)
         for tier, _, _ in chosen.values():
             by_tier[tier] += 1
@@ -211,12 +306,13 @@ class _Ranker:
             "candidates": [(item[5], item[6], item[7]) for item in best],
         }
 
-    def describe(self, candidates):
-        """The candidate dicts (as catalogue/suggest.Candidate.as_json) for (tier, score, row) triples."""
-        ids = sorted({row.process_id for _, _, row in candidates})
+    def describe(self, ranked):
+        """Per ranked entry, the candidate dicts (as catalogue/suggest.Candidate.as_json): the
+        versions of every entry's candidates are read at once."""
+        ids = sorted({row.process_id for answer in ranked for _, _, row in answer["candidates"]})
         processes, versions = store_module.processes, store_module.versions
         details = {}
-        for start in range(0, len(ids), 500):
+        for chunk in _chunks(ids, _IN_CHUNK):
             rows = self.conn.execute(
                 sa.select(
                     processes.c.id,
@@ -225,57 +321,55 @@ class _Ranker:
                     versions.c.validation_warnings,
                 )
                 .join(versions, versions.c.id == processes.c.latest_version_id)
-                .where(processes.c.id.in_(ids[start : start + 500]))
+                .where(processes.c.id.in_(chunk))
             )
             for row in rows:
-                details[row.id] = row
-        found = []
-        for tier, score, row in candidates:
-            detail = details.get(row.process_id)
-            if detail is None:
-                continue
-            manifest = json.loads(detail.manifest)
-            validation = (
-                {"errors": detail.validation_errors, "warnings": detail.validation_warnings or 0}
-                if detail.validation_errors is not None
-                else "accepted"
-            )
-            found.append(
-                {
-                    "ref": f"{row.publisher}/{row.slug}@{manifest['version']}",
-                    "publisher": row.publisher,
-                    "slug": row.slug,
-                    "version": manifest["version"],
-                    "name": manifest.get("name", ""),
-                    "leistungsschluessel": list(manifest.get("leistungsschluessel") or []),
-                    "match": tier,
-                    "score": round(score, 4),
-                    "adoptions": row.adoptions,
-                    "validation": validation,
-                }
-            )
-        return found
+                details[row.id] = (json.loads(row.manifest), row.validation_errors, row.validation_warnings)
+        return [
+            [_candidate(details, *found) for found in answer["candidates"] if found[2].process_id in details]
+            for answer in ranked
+        ]
+
+
+def _candidate(details, tier, score, row):
+    manifest, errors, warnings = details[row.process_id]
+    return {
+        "ref": f"{row.publisher}/{row.slug}@{manifest['version']}",
+        "publisher": row.publisher,
+        "slug": row.slug,
+        "version": manifest["version"],
+        "name": manifest.get("name", ""),
+        "leistungsschluessel": list(manifest.get("leistungsschluessel") or []),
+        "match": tier,
+        "score": round(score, 4),
+        "adoptions": row.adoptions,
+        "validation": {"errors": errors, "warnings": warnings or 0} if errors is not None else "accepted",
+    }
 
 
 def suggest(store, entries, own, limit=5, leika=None):
-    """Rank ``entries`` ([{"leistungsschluessel", "title"}]) for member ``own``: the API's answer."""
+    """Rank ``entries`` ([{"leistungsschluessel", "title"}]) for member ``own``: the API's answer.
+
+    The entries are ranked together: each read (key ranges, postings, names, processes, versions)
+    is done once for the whole request, not once per entry."""
     if leika is None:
         from procex.exchange.catalogue.leika import load_leika
 
         leika = load_leika()
     with store.snapshot() as conn:
         ranker = _Ranker(conn, own)
-        answers = []
-        for entry in entries:
-            ranked = ranker.rank(entry.get("leistungsschluessel") or "", entry.get("title") or "", leika, limit)
-            answers.append(
-                {
-                    "leistungsschluessel": entry.get("leistungsschluessel") or "",
-                    "title": entry.get("title") or "",
-                    "total": ranked["total"],
-                    "by_match": ranked["by_match"],
-                    "candidates": ranker.describe(ranked["candidates"]),
-                }
-            )
+        queries = [_Query(entry, leika) for entry in entries]
+        ranked = ranker.rank_all(queries, limit)
+        described = ranker.describe(ranked)
         listed = conn.execute(sa.select(sa.func.count()).select_from(store_module.suggest_processes)).scalar()
+    answers = [
+        {
+            "leistungsschluessel": query.entry.get("leistungsschluessel") or "",
+            "title": query.entry.get("title") or "",
+            "total": answer["total"],
+            "by_match": answer["by_match"],
+            "candidates": candidates,
+        }
+        for query, answer, candidates in zip(queries, ranked, described, strict=True)
+    ]
     return {"library_processes": int(listed) - ranker.own_count, "entries": answers}

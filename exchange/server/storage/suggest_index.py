@@ -23,6 +23,7 @@ from procex.bpmn.text import label_tokens, normalize_label
 
 INDEX_TASKS = 50  # the listing's limits (store.INDEX_TASKS, INDEX_LABEL_CHARS): the client ranks on those
 INDEX_LABEL_CHARS = 200
+_LABEL_CACHE = 200_000  # distinct labels whose stems a rebuild keeps at once
 
 
 def _tables():
@@ -31,14 +32,24 @@ def _tables():
     return store.suggest_names, store.suggest_postings, store.suggest_processes
 
 
-def process_fields(manifest, labels, stems_cache=None):
-    """(name, name_key, name stems, extra stems, keys) of a process as suggest ranks it."""
+def process_fields(manifest, labels, stems_cache=None, label_cache=None):
+    """(name, name_key, name stems, extra stems, keys) of a process as suggest ranks it.
+
+    ``stems_cache`` (word -> stems) and ``label_cache`` (label -> stems) let a bulk rebuild split
+    each word and label once: names and task labels repeat across a library."""
     from procex.exchange.catalogue.suggest import name_stems
 
     cache = {} if stems_cache is None else stems_cache
+    labels_seen = {} if label_cache is None else label_cache
     name = manifest.get("name", "")
     tasks = [label[:INDEX_LABEL_CHARS] for label in labels if label][:INDEX_TASKS]
-    extra = frozenset(s for label in (*manifest.get("keywords", []), *tasks) for s in label_tokens(label))
+    extra = set()
+    for label in (*manifest.get("keywords", []), *tasks):
+        stems = labels_seen.get(label)
+        if stems is None:
+            stems = labels_seen[label] = tuple(label_tokens(label))
+        extra.update(stems)
+    extra = frozenset(extra)
     keys = [k for k in dict.fromkeys(manifest.get("leistungsschluessel") or []) if isinstance(k, str) and len(k) == 14]
     return name, normalize_label(name), name_stems(name, cache), extra, keys
 
@@ -107,22 +118,16 @@ def set_adoptions(conn, process_id, adoptions):
 def rebuild(conn, chunk=5000, progress=None):
     """Fill the suggest index from every listed process's latest version (what was there is replaced).
 
-    Reads the processes in id order, ``chunk`` at a time, and keeps only the distinct names in
-    memory; ``progress(done)`` follows it.
+    Reads the processes in id order, ``chunk`` at a time (with their adoptions), so memory holds one
+    chunk, the distinct names and a bounded cache of label stems: time grows linearly with the
+    library. ``progress(done)`` follows it. The planner's statistics are refreshed at the end
+    (ANALYZE): the ranking's reads choose their indexes by them.
     """
     names, postings, processes = _tables()
     for table in (processes, postings, names):
         conn.execute(table.delete())
-    adopted = dict(
-        conn.execute(
-            sa.text(
-                "SELECT v.process_id, COUNT(DISTINCT a.member_id) FROM adoptions a "
-                "JOIN versions v ON v.id = a.version_id GROUP BY v.process_id"
-            )
-        ).fetchall()
-    )
     found = {}  # name_key -> [id, name, stems, refs]
-    stems_cache, extra_cache = {}, {}
+    stems_cache, label_cache = {}, {}
     last, done = 0, 0
     while True:
         rows = conn.execute(
@@ -134,20 +139,23 @@ def rebuild(conn, chunk=5000, progress=None):
         ).fetchall()
         if not rows:
             break
+        adopted = dict(
+            conn.execute(
+                sa.text(
+                    "SELECT v.process_id, COUNT(DISTINCT a.member_id) FROM adoptions a "
+                    "JOIN versions v ON v.id = a.version_id WHERE v.process_id > :last AND v.process_id <= :upto "
+                    "GROUP BY v.process_id"
+                ),
+                {"last": last, "upto": rows[-1].id},
+            ).fetchall()
+        )
+        if len(label_cache) > _LABEL_CACHE:
+            label_cache.clear()  # bounded: a library of a million distinct labels must not fill memory
         process_rows = []
         for row in rows:
             manifest = json.loads(row.manifest)
             labels = (row.task_labels or "").split("\n")
-            signature = (manifest.get("name", ""), tuple(manifest.get("keywords", [])), row.task_labels or "")
-            fields = extra_cache.get(signature)
-            if fields is None:
-                fields = extra_cache[signature] = process_fields(manifest, labels, stems_cache)
-            name, name_key, stems, extra, _ = fields
-            keys = [
-                k
-                for k in dict.fromkeys(manifest.get("leistungsschluessel") or [])
-                if isinstance(k, str) and len(k) == 14
-            ]
+            name, name_key, stems, extra, keys = process_fields(manifest, labels, stems_cache, label_cache)
             entry = found.get(name_key)
             if entry is None:
                 entry = found[name_key] = [len(found) + 1, name, stems, 0]
@@ -177,3 +185,5 @@ def rebuild(conn, chunk=5000, progress=None):
             conn.execute(table.insert(), rows_[start : start + 5000])
     if conn.dialect.name == "postgresql" and name_rows:
         conn.execute(sa.text("SELECT setval(pg_get_serial_sequence('suggest_names', 'id'), :n)"), {"n": len(name_rows)})
+    for table in (names, postings, processes):
+        conn.execute(sa.text(f"ANALYZE {table.name}"))
