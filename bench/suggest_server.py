@@ -1,16 +1,22 @@
 """procex suggest against a large library, ranked by the server, and a changes-feed catch-up.
 
 The library comes from bench/library.py (generated once, cached in ~/.cache/procex-bench and a
-PostgreSQL database); its suggest index is built once on top (timed when it happens). `procex serve
---workers 2` serves it. Then:
+PostgreSQL database). The bench never writes into it: it works on a copy (PostgreSQL: a database
+made from it as a template, ``<library>_suggest``; SQLite: a copy of the file), made once and kept
+with its suggest index, which bench/library.py does not build (the build is timed when it
+happens). `procex serve --workers 2` serves the copy. Then:
 
-- `procex suggest --json` for the Koblenz example catalogue (exchange/examples/koblenz) in a fresh
-  workspace, as a separate process: wall time and the client's peak memory (max RSS), median of 3;
+- `procex suggest --json` for the Koblenz example catalogue (exchange/examples/koblenz, 148 waiting
+  entries) in a fresh workspace, as a separate process: wall time and the client's peak memory
+  (max RSS), median of 3;
+- the server's own time for those entries: POST /api/v1/suggest with the same body, median of 3;
 - a changes-feed catch-up: the listing's serial is noted, 1,000 new versions are published through
   the store (every index and serial maintained as by the API), and GET /api/v1/changes?since= is
-  read as a mirror reads it (gzip): time and bytes on the wire, median of 3 reads.
+  read as a mirror reads it (gzip): time and bytes on the wire, median of 3 reads. The copy keeps
+  those versions: each run adds 1,000.
 
-    .venv/bin/python bench/suggest_server.py [--backend postgresql] [--processes 1000000]
+    .venv/bin/python bench/suggest_server.py --backend postgresql --processes 1000000
+    .venv/bin/python bench/suggest_server.py --db postgresql://…/a_copy   # a library to write into
 """
 
 import argparse
@@ -34,6 +40,8 @@ import requests
 import sqlalchemy as sa
 from server import free_port, wait_for
 
+from procex.exchange.catalogue import entries as catalogue
+from procex.exchange.catalogue.suggest import waiting_entries
 from procex.exchange.server.storage import suggest_index
 from procex.exchange.server.storage.store import Store, suggest_processes
 
@@ -55,6 +63,49 @@ def ensure_suggest_index(db):
         return time.perf_counter() - began
     finally:
         store.close()
+
+
+def working_copy(backend, count):
+    """A copy of the generated library that this bench may write into (made once, then kept)."""
+    source = library.library(backend, count)
+    marker = library.cache_dir() / f"suggest-{backend}-{Path(source).name.rsplit('/', 1)[-1]}.done"
+    if backend == "sqlite":
+        target = Path(source).with_name(Path(source).stem + "-suggest.sqlite")
+        if not marker.exists():
+            import sqlite3
+
+            target.unlink(missing_ok=True)
+            with sqlite3.connect(source) as original, sqlite3.connect(target) as copy:
+                original.backup(copy)
+            marker.write_text(time.strftime("%Y-%m-%dT%H:%M:%SZ", time.gmtime()) + "\n")
+        return str(target)
+    import psycopg
+
+    name = source.rsplit("/", 1)[-1]
+    copy = f"{name}_suggest"
+    if not marker.exists():
+        with psycopg.connect(library.PG_ADMIN, autocommit=True) as conn:
+            conn.execute(f'DROP DATABASE IF EXISTS "{copy}" WITH (FORCE)')
+            for attempt in range(120):  # a template must have no other session: wait for them
+                try:
+                    conn.execute(f'CREATE DATABASE "{copy}" TEMPLATE "{name}"')
+                    break
+                except psycopg.errors.ObjectInUse:
+                    if attempt == 119:
+                        raise
+                    time.sleep(5)
+        marker.write_text(time.strftime("%Y-%m-%dT%H:%M:%SZ", time.gmtime()) + "\n")
+    return library.PG_URL.format(name=copy)
+
+
+def server_suggest(api, headers, entries):
+    """Seconds of one POST /api/v1/suggest for ``entries`` (what the client sends, in parts of 200)."""
+    began = time.perf_counter()
+    for start in range(0, len(entries), 200):
+        response = requests.post(f"{api}/suggest", json={"entries": entries[start : start + 200], "limit": 5},
+                                 headers=headers, timeout=600)  # fmt: skip
+        response.raise_for_status()
+    return time.perf_counter() - began
 
 
 def run_suggest(url, token, folder):
@@ -125,8 +176,9 @@ def main():
     parser.add_argument("--backend", choices=("sqlite", "postgresql"), default="postgresql")
     parser.add_argument("--processes", type=int, default=1_000_000)
     parser.add_argument("--workers", type=int, default=2)
+    parser.add_argument("--db", help="use this library database as it is (the bench writes into it)")
     args = parser.parse_args()
-    db = library.library(args.backend, args.processes)
+    db = args.db or working_copy(args.backend, args.processes)
     built = ensure_suggest_index(db)
     store = Store(db)
     koblenz = library.members()[0]["slug"]  # a member of the generated library asks, as Koblenz would
@@ -142,6 +194,11 @@ def main():
         wait_for(port, "/api/v1/health", timeout=120)
         with tempfile.TemporaryDirectory() as folder:
             runs = [run_suggest(url, token, folder) for _ in range(ROUNDS)]
+        entries = [
+            {"leistungsschluessel": e.leistungsschluessel, "title": e.title}
+            for e in waiting_entries(catalogue.read_catalogue(KOBLENZ))
+        ]
+        answered = [server_suggest(f"{url}/api/v1", headers, entries) for _ in range(ROUNDS)]
         serial = int(
             requests.get(f"{url}/api/v1/index", headers=headers, stream=True, timeout=60).headers["X-Procex-Serial"]
         )
@@ -152,15 +209,18 @@ def main():
     finally:
         os.killpg(server.pid, signal.SIGTERM)
         server.wait(60)
+    listed = len(entries)
     print(
-        f"suggest, server-ranked: {args.processes:,} processes on {args.backend}, "
-        f"{args.workers} workers, {os.cpu_count()} cores"
+        f"suggest, server-ranked: {args.processes:,} processes on {args.backend} ({db.rsplit('/', 1)[-1]}), "
+        f"{args.workers} workers, {os.cpu_count()} cores, load average {os.getloadavg()[0]:.1f}"
     )
     if built is not None:
         print(f"  suggest index built once in {built:.0f} s")
     print(f"  procex suggest --json, Koblenz catalogue: wall {statistics.median(r[0] for r in runs):.2f} s "
           f"(runs {', '.join(f'{r[0]:.2f}' for r in runs)}), client peak RSS {max(r[1] for r in runs):.0f} MB, "
           f"coverage {runs[0][2]}")  # fmt: skip
+    print(f"  POST /api/v1/suggest, {listed} entries: server {statistics.median(answered):.2f} s median of {ROUNDS} "
+          f"(runs {', '.join(f'{t:.2f}' for t in answered)})")  # fmt: skip
     print(f"changes feed after {NEW_VERSIONS:,} new versions (published through the store in {published:.0f} s):")
     print(f"  GET /changes?since= (gzip): {statistics.median(r[0] for r in reads) * 1000:.0f} ms median of {ROUNDS}, "
           f"{reads[0][1] / 1e6:.3f} MB on the wire, {reads[0][2]:,} processes")  # fmt: skip

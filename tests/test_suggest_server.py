@@ -1,7 +1,7 @@
 """Server-side suggest gives the candidates the client's ranking gives, on both backends.
 
 A library of 10,000 generated processes (tests/suggest_library.py) behind a real `procex serve`:
-the Koblenz catalogue's waiting entries are ranked twice, once by the client over the whole
+the Koblenz catalogue's waiting entries are ranked twice (5 and 20 candidates each), once by the client over the whole
 listing (GET /api/v1/index into catalogue/suggest.LibraryIndex, the reference) and once by the
 server (POST /api/v1/suggest), both as Koblenz, whose own processes neither may propose. Every
 entry's candidates (reference, tier, score, adoptions, check result), total and count per tier
@@ -72,13 +72,15 @@ def _comparable(candidate):
     )
 
 
-def test_server_ranks_as_the_client_does(library):
+@pytest.mark.parametrize("limit", [5, 20])
+def test_server_ranks_as_the_client_does(library, limit):
+    # 20 (the most a request may ask) reaches past the first buckets: more heads, more ties.
     entries = waiting_entries(catalogue.read_catalogue(KOBLENZ))
     assert len(entries) >= 100
     items = _listing(library, library.koblenz)
     assert len(items) == SIZE
-    reference = suggest(entries, LibraryIndex(items, own_publisher="koblenz"), limit=5)
-    answers = _server(library, library.koblenz, entries)
+    reference = suggest(entries, LibraryIndex(items, own_publisher="koblenz"), limit=limit)
+    answers = _server(library, library.koblenz, entries, limit)
     assert len(answers) == len(reference.suggestions)
     covered = 0
     for expected, answer in zip(reference.suggestions, answers, strict=True):

@@ -15,12 +15,14 @@ the client does), and the processes carrying the chosen names. Nothing reads the
 work grows with the candidates, not with the library.
 """
 
+import bisect
 import heapq
 import json
 import math
-from collections import defaultdict
+from collections import defaultdict, namedtuple
 
 import sqlalchemy as sa
+from sqlalchemy.dialects.postgresql import ARRAY
 
 from procex.bpmn.text import label_similarity, label_tokens, normalize_label
 from procex.exchange.catalogue.suggest import (
@@ -40,8 +42,29 @@ MAX_LIMIT = 20
 _OBJECT_DIGITS = 8
 
 
+_Item = namedtuple("_Item", "tier rank low high need count")  # a bucket as one entry sees it
 _IN_CHUNK = 1000  # ids in one IN (...) list
 _RANGE_CHUNK = 200  # key ranges or groups OR-ed in one read
+
+
+def _process_columns(processes):
+    return [
+        processes.c.process_id,
+        processes.c.publisher,
+        processes.c.slug,
+        processes.c.name_id,
+        processes.c.extra,
+        processes.c.leika_keys,
+        processes.c.adoptions,
+    ]
+
+
+def _in(conn, column, values):
+    """``column IN values``; on PostgreSQL as ``= ANY(array)``, one parameter however many values
+    (psycopg parses a statement of a thousand placeholders slowly)."""
+    if conn.dialect.name == "postgresql":
+        return column == sa.any_(sa.bindparam(None, list(values), type_=ARRAY(column.type)))
+    return column.in_(values)
 
 
 def _chunks(items, size):
@@ -88,7 +111,9 @@ class _Ranker:
         )
         refs = {}
         for chunk in _chunks(sorted(own_names), _IN_CHUNK):
-            refs.update(conn.execute(sa.select(names.c.id, names.c.refs).where(names.c.id.in_(chunk))).fetchall())
+            refs.update(
+                conn.execute(sa.select(names.c.id, names.c.refs).where(_in(conn, names.c.id, chunk))).fetchall()
+            )
         # Names only the caller's own processes carry are not in the client's index either.
         self.own_only = {nid for nid, count in own_names.items() if refs.get(nid) == count}
         self.own_count = sum(own_names.values())
@@ -103,7 +128,9 @@ class _Ranker:
         names = store_module.suggest_names
         missing = sorted({i for i in ids if i not in self._names})
         for chunk in _chunks(missing, _IN_CHUNK):
-            rows = self.conn.execute(sa.select(names.c.id, names.c.name, names.c.stems).where(names.c.id.in_(chunk)))
+            rows = self.conn.execute(
+                sa.select(names.c.id, names.c.name, names.c.stems).where(_in(self.conn, names.c.id, chunk))
+            )
             for row in rows:
                 self._names[row.id] = (row.name, frozenset(row.stems.split()))
 
@@ -116,63 +143,130 @@ class _Ranker:
             rows = self.conn.execute(
                 sa.select(postings.c.stem, postings.c.name_id, names.c.tokens)
                 .join(names, names.c.id == postings.c.name_id)
-                .where(postings.c.stem.in_(chunk))
+                .where(_in(self.conn, postings.c.stem, chunk))
                 .order_by(postings.c.stem, postings.c.name_id)
             )
             for stem, nid, tokens in rows:
                 if nid not in self.own_only:
                     self._postings[stem].append((nid, 1 / math.sqrt(tokens or 1)))
 
-    def _processes(self, condition):
+    def _order(self):
+        """The client's order of equal candidates: most adopted, then publisher, slug (code points)."""
         processes = store_module.suggest_processes
-        return self.conn.execute(
-            sa.select(
-                processes.c.process_id,
-                processes.c.publisher,
-                processes.c.slug,
-                processes.c.name_id,
-                processes.c.extra,
-                processes.c.leika_keys,
-                processes.c.adoptions,
-            ).where(condition, processes.c.publisher != self.own)
-        ).fetchall()
+        publisher, slug = processes.c.publisher, processes.c.slug
+        if self.conn.dialect.name == "postgresql":
+            publisher, slug = publisher.collate("C"), slug.collate("C")
+        return [processes.c.adoptions.desc(), publisher, slug]
 
-    def by_key_prefixes(self, prefixes):
-        """The processes with a key starting with any of ``prefixes``: one range read per chunk."""
+    def _numbered(self, condition, partition, most):
+        """The first ``most`` processes (in the client's order) of each ``partition`` where ``condition``."""
+        processes = store_module.suggest_processes
+        numbered = (
+            sa.select(
+                *_process_columns(processes),
+                sa.func.row_number().over(partition_by=partition, order_by=self._order()).label("place"),
+            )
+            .where(condition, processes.c.publisher != self.own)
+            .subquery()
+        )
+        return self.conn.execute(sa.select(numbered).where(numbered.c.place <= most)).fetchall()
+
+    def first_of_names(self, name_ids):
+        """name id -> its first process in the client's order (which orders the client's names)."""
+        processes = store_module.suggest_processes
+        first = {}
+        for chunk in _chunks(sorted(name_ids), _IN_CHUNK):
+            for row in self._numbered(_in(self.conn, processes.c.name_id, chunk), [processes.c.name_id], 1):
+                first[row.name_id] = (-row.adoptions, row.publisher, row.slug)
+        return first
+
+    def buckets_by_key_prefixes(self, prefixes):
+        """{(name id, keys): processes} of the processes with a key starting with one of ``prefixes``."""
         processes, keys = store_module.suggest_processes, store_module.process_keys
-        rows = {}
+        found = {}
         for chunk in _chunks(sorted(prefixes), _RANGE_CHUNK):
             ranges = [sa.and_(keys.c.key >= low, keys.c.key < high) for low, high in map(_range, chunk)]
             inside = sa.select(keys.c.process_id).where(sa.or_(*ranges))
-            for row in self._processes(processes.c.process_id.in_(inside)):
-                rows[row.process_id] = row
-        return list(rows.values())
+            found.update(self._buckets(processes.c.process_id.in_(inside)))
+        return found
 
-    def by_names(self, name_ids):
-        """Every process carrying one of ``name_ids``."""
+    def buckets_of_names(self, name_ids):
+        """{(name id, keys): processes} of every process carrying one of ``name_ids``."""
         processes = store_module.suggest_processes
-        rows = []
+        found = {}
         for chunk in _chunks(sorted(name_ids), _IN_CHUNK):
-            rows += self._processes(processes.c.name_id.in_(chunk))
-        return rows
+            found.update(self._buckets(_in(self.conn, processes.c.name_id, chunk)))
+        return found
 
-    def by_names_in_groups(self, pairs):
-        """The processes of (name id, 5-digit group) ``pairs`` that have a key in that group."""
+    def _buckets(self, condition):
         processes = store_module.suggest_processes
-        by_group = defaultdict(set)
-        for nid, group in pairs:
-            by_group[group].add(nid)
-        rows = []
-        for chunk in _chunks(sorted(by_group), _RANGE_CHUNK):
-            conditions = [
-                sa.and_(
-                    processes.c.name_id.in_(sorted(by_group[group])),
-                    sa.or_(processes.c.leika_keys.like(f"{group}%"), processes.c.leika_keys.like(f"% {group}%")),
+        rows = self.conn.execute(
+            sa.select(processes.c.name_id, processes.c.leika_keys, sa.func.count())
+            .where(condition, processes.c.publisher != self.own)
+            .group_by(processes.c.name_id, processes.c.leika_keys)
+        )
+        return {(nid, keys): count for nid, keys, count in rows}
+
+    def with_extras(self, wanted):
+        """{bucket: [rows]}: the processes of each bucket whose keywords or tasks hold one of the
+        bucket's ``wanted`` stems (the only ones whose score differs from the bucket's): one join
+        of the (name, keys, stem) triples with the processes, the stem looked for in ``extra``."""
+        triples = [(nid, keys, stem) for (nid, keys), stems in sorted(wanted.items()) for stem in sorted(stems)]
+        columns = ", ".join(f"p.{column.name}" for column in _process_columns(store_module.suggest_processes))
+        found, seen = defaultdict(list), set()
+        if self.conn.dialect.name == "postgresql":
+            parts = [
+                (
+                    "unnest(CAST(:ids AS integer[]), CAST(:keys AS text[]), CAST(:stems AS text[])) "
+                    "AS w(name_id, leika_keys, stem)",
+                    "strpos(' ' || p.extra || ' ', ' ' || w.stem || ' ')",
+                    {"ids": [t[0] for t in chunk], "keys": [t[1] for t in chunk], "stems": [t[2] for t in chunk]},
                 )
-                for group in chunk
+                for chunk in _chunks(triples, 20_000)
             ]
-            rows += self._processes(sa.or_(*conditions))
-        return rows
+        else:
+            parts = [
+                (
+                    "(SELECT column1 AS name_id, column2 AS leika_keys, column3 AS stem FROM (VALUES "
+                    + ", ".join(f"(:i{n}, :k{n}, :s{n})" for n in range(len(chunk)))
+                    + ")) AS w",
+                    "instr(' ' || p.extra || ' ', ' ' || w.stem || ' ')",
+                    {
+                        f"{kind}{n}": value
+                        for n, triple in enumerate(chunk)
+                        for kind, value in zip("iks", triple, strict=True)
+                    },
+                )
+                for chunk in _chunks(triples, 3000)
+            ]
+        for source, position, params in parts:
+            rows = self.conn.execute(
+                sa.text(
+                    f"SELECT DISTINCT {columns} FROM suggest_processes p JOIN {source} "
+                    "ON p.name_id = w.name_id AND p.leika_keys = w.leika_keys "
+                    f"WHERE {position} > 0 AND p.publisher != :own"
+                ),
+                dict(params, own=self.own),
+            )
+            for row in rows:
+                if row.process_id not in seen:
+                    seen.add(row.process_id)
+                    found[row.name_id, row.leika_keys].append(row)
+        return found
+
+    def heads(self, wanted):
+        """{bucket: [rows]}: each bucket's first ``wanted[bucket]`` processes in the client's order."""
+        processes = store_module.suggest_processes
+        found = defaultdict(list)
+        for chunk in _chunks(sorted({nid for nid, _ in wanted}), _IN_CHUNK):
+            names = set(chunk)
+            most = max(n for (nid, _), n in wanted.items() if nid in names)
+            partition = [processes.c.name_id, processes.c.leika_keys]
+            for row in self._numbered(_in(self.conn, processes.c.name_id, chunk), partition, most):
+                bucket = (row.name_id, row.leika_keys)
+                if row.place <= wanted.get(bucket, 0):
+                    found[bucket].append(row)
+        return found
 
     # --- ranking (mirrors catalogue/suggest.LibraryIndex.rank) -------------------------------------
     def _weights(self, query):
@@ -204,11 +298,7 @@ class _Ranker:
             query.names = sure
             cuts.append((query, tied, _NAME_CANDIDATES - len(sure)))
         if cuts:
-            first = {}
-            for row in self.by_names({nid for _, tied, _ in cuts for nid in tied}):
-                position = (-(row.adoptions or 0), row.publisher, row.slug)
-                if row.name_id not in first or position < first[row.name_id]:
-                    first[row.name_id] = position
+            first = self.first_of_names({nid for _, tied, _ in cuts for nid in tied})
             for query, tied, room in cuts:
                 query.names += sorted(tied, key=lambda nid: first.get(nid, (1,)))[:room]
 
@@ -233,75 +323,158 @@ class _Ranker:
             found += len(missing & extra)
         return _TITLE_WEIGHT * title + (1 - _TITLE_WEIGHT) * found / len(query.stems)
 
+    def bucket_score(self, query, nid, extra_found=0):
+        """The score of a process of name ``nid`` whose keywords and tasks add ``extra_found`` of the
+        query's stems (0: the least any process of the name scores; all missing: the most)."""
+        title = self.title(query, nid)
+        if not query.stems:
+            return _TITLE_WEIGHT * title
+        found = len(query.stems & self._names[nid][1]) + extra_found
+        return _TITLE_WEIGHT * title + (1 - _TITLE_WEIGHT) * found / len(query.stems)
+
     def rank_all(self, queries, limit):
-        """Per query: {"total", "by_match", "candidates": [(tier, score, row)]}."""
-        by_object = defaultdict(list)
-        if any(query.key for query in queries):
-            for row in self.by_key_prefixes({query.object_prefix for query in queries if query.key}):
-                for prefix in {key[:_OBJECT_DIGITS] for key in row.leika_keys.split()}:
-                    by_object[prefix].append(row)
+        """Per query: {"total", "by_match", "candidates": [(tier, score, row)]}.
+
+        Processes that share a name and keys (a bucket) are counted, not read: they score alike
+        unless their keywords or tasks hold a query stem the name lacks, and only those are read
+        (where it decides whether they count or whether they could be among the best). Of the
+        other buckets only the heads of those that can reach the best ``limit`` are read."""
+        keyed = {query.object_prefix for query in queries if query.key}
+        key_buckets = self.buckets_by_key_prefixes(keyed) if keyed else {}
         self.similar_names(queries)
-        self.read_names(
-            {row.name_id for rows in by_object.values() for row in rows}
-            | {nid for query in queries for nid in query.names}
-        )
-        # Which names' processes the similar tiers need: all of them when the name may reach
-        # SIMILAR_MIN (keywords and tasks add at most 0.4), else only those in the entry's group.
-        full, in_group, plans = set(), set(), []
+        self.read_names({nid for nid, _ in key_buckets} | {nid for query in queries for nid in query.names})
+        # Which names the similar tiers need: those that may reach SIMILAR_MIN (keywords and tasks
+        # add at most 0.4), else, in the entry's LeiKa group, those that may reach GROUP_MIN.
+        wanted_names = set()
         for query in queries:
-            plan = []
+            query.plan = []
             for nid in query.names:
                 best = _TITLE_WEIGHT * self.title(query, nid) + (1 - _TITLE_WEIGHT) * 1.0
-                if best >= SIMILAR_MIN:
-                    full.add(nid)
-                    plan.append((nid, None))
-                elif best >= GROUP_MIN and query.group_prefix is not None:
-                    in_group.add((nid, query.group_prefix))
-                    plan.append((nid, query.group_prefix))
-            plans.append(plan)
-        rows_of = defaultdict(list)
-        for row in self.by_names(full):
-            rows_of[row.name_id, None].append(row)
-        for row in self.by_names_in_groups({(nid, group) for nid, group in in_group if nid not in full}):
-            for group in {key[:GROUP_DIGITS] for key in row.leika_keys.split()}:
-                if (row.name_id, group) in in_group:
-                    rows_of[row.name_id, group].append(row)
-        for nid, group in in_group:
-            if nid in full:  # read in full for another entry: its processes in the group are among them
-                rows_of[nid, group] = [
-                    row for row in rows_of[nid, None] if any(k[:GROUP_DIGITS] == group for k in row.leika_keys.split())
-                ]
-        return [self._rank(query, plan, by_object, rows_of, limit) for query, plan in zip(queries, plans, strict=True)]
+                if best >= SIMILAR_MIN or (best >= GROUP_MIN and query.group_prefix is not None):
+                    query.plan.append((nid, best < SIMILAR_MIN))
+                    wanted_names.add(nid)
+        name_buckets = self.buckets_of_names(wanted_names)
+        by_object, by_name = defaultdict(list), defaultdict(list)
+        for bucket in key_buckets:
+            for prefix in {key[:_OBJECT_DIGITS] for key in bucket[1].split()}:
+                by_object[prefix].append(bucket)
+        for bucket in name_buckets:
+            by_name[bucket[0]].append(bucket)
+        counts = {**name_buckets, **key_buckets}
+        wanted_extras = defaultdict(set)
+        for query in queries:
+            query.items = self._items(query, by_object, by_name, counts)
+            for bucket in self._to_split(query, limit):
+                wanted_extras[bucket] |= query.stems - self._names[bucket[0]][1]
+        extras = self.with_extras(wanted_extras) if wanted_extras else {}
+        wanted_heads = {}
+        for query in queries:
+            query.rows, query.rests = self._chosen(query, extras, limit)
+            for bucket in {rest[2] for rest in query.rests} - {None}:
+                wanted_heads[bucket] = max(wanted_heads.get(bucket, 0), limit + len(extras.get(bucket, ())))
+        heads = self.heads(wanted_heads) if wanted_heads else {}
+        return [self._answer(query, extras, heads, limit) for query in queries]
 
-    def _rank(self, query, plan, by_object, rows_of, limit):
-        chosen = {}  # process id -> (tier, score, row)
+    def _items(self, query, by_object, by_name, counts):
+        """{bucket: _Item} of the buckets that may hold candidates of ``query``."""
+        items = {}
         if query.key:
-            for row in by_object.get(query.object_prefix, ()):
-                keys = row.leika_keys.split()
+            for bucket in by_object.get(query.object_prefix, ()):
+                keys = bucket[1].split()
                 tier = next(t for t, digits in _PREFIXES if any(k[:digits] == query.key[:digits] for k in keys))
-                chosen[row.process_id] = (tier, self.score(query, row), row)
-        for nid, group in plan:
-            for row in rows_of.get((nid, group), ()):
-                if row.process_id in chosen:
+                items[bucket] = self._item(query, bucket, tier, None, counts[bucket])
+        for nid, group_only in query.plan:
+            for bucket in by_name.get(nid, ()):
+                if bucket in items:
                     continue
-                found = self.score(query, row)
                 same_group = query.group_prefix is not None and any(
-                    k[:GROUP_DIGITS] == query.group_prefix for k in row.leika_keys.split()
+                    k[:GROUP_DIGITS] == query.group_prefix for k in bucket[1].split()
                 )
-                if found >= SIMILAR_MIN:
-                    chosen[row.process_id] = ("group" if same_group else "similar", found, row)
-                elif found >= GROUP_MIN and same_group:
-                    chosen[row.process_id] = ("group", found, row)
+                if group_only and not same_group:
+                    continue
+                item = self._item(query, bucket, "group" if same_group else "similar",
+                                  GROUP_MIN if same_group else SIMILAR_MIN, counts[bucket])  # fmt: skip
+                if item.high >= item.need:
+                    items[bucket] = item
+        return items
+
+    def _item(self, query, bucket, tier, need, count):
+        nid = bucket[0]
+        missing = len(query.stems - self._names[nid][1]) if query.stems else 0
+        low, high = self.bucket_score(query, nid), self.bucket_score(query, nid, missing)
+        return _Item(tier, _TIER_RANK[tier], low, high, -1.0 if need is None else need, count)
+
+    def _to_split(self, query, limit):
+        """The buckets of ``query`` whose processes must be read one by one: those where keywords
+        and tasks decide whether a process counts, and those that may hold one of the best
+        ``limit`` but not all at one score (fewer than ``limit`` processes surely rank before them)."""
+        sure = sorted(
+            ((item.rank, -round(item.low, 6)), item.count) for item in query.items.values() if item.low >= item.need
+        )
+        places = [place for place, _ in sure]
+        before = [0]
+        for _, count in sure:
+            before.append(before[-1] + count)
+        split = []
+        for bucket, item in query.items.items():
+            if item.low < item.need:
+                split.append(bucket)
+            elif round(item.high, 6) > round(item.low, 6):
+                ahead = before[bisect.bisect_left(places, (item.rank, -round(item.high, 6)))]
+                if ahead < limit:
+                    split.append(bucket)
+        return split
+
+    def _chosen(self, query, extras, limit):
+        """(candidates read one by one, rests): a rest is (tier, score, bucket, processes) for the
+        processes of a bucket not read, all at the bucket's score; only the rests that can reach
+        the best ``limit`` keep their bucket (the others' heads are not read)."""
+        rows, rests = [], []
+        for bucket, item in query.items.items():
+            known = extras.get(bucket, ())
+            for row in known:
+                score = self.score(query, row)
+                if score >= item.need:
+                    rows.append((item.tier, score, row))
+            if item.count > len(known) and item.low >= item.need:
+                rests.append((item.tier, item.low, bucket, item.count - len(known)))
+        # Walk the scores from the best: rests past the place where ``limit`` are reached cannot show.
+        levels = sorted(
+            [((_TIER_RANK[tier], -round(score, 6)), 1) for tier, score, _ in rows]
+            + [((_TIER_RANK[tier], -round(score, 6)), count) for tier, score, _, count in rests]
+        )
+        reached, last = 0, None
+        for level, count in levels:
+            if reached >= limit and level != last:
+                break
+            reached, last = reached + count, level
+        rests = [
+            (tier, score, bucket if (_TIER_RANK[tier], -round(score, 6)) <= last else None, count)
+            for tier, score, bucket, count in rests
+        ]
+        return rows, rests
+
+    def _answer(self, query, extras, heads, limit):
         by_tier = defaultdict(int)
-        for tier, _, _ in chosen.values():
+        for tier, _, _ in query.rows:
             by_tier[tier] += 1
         order = [
-            (_TIER_RANK[tier], -round(found, 6), -(row.adoptions or 0), row.publisher, row.slug, tier, found, row)
-            for tier, found, row in chosen.values()
+            (_TIER_RANK[tier], -round(found, 6), -row.adoptions, row.publisher, row.slug, tier, found, row)
+            for tier, found, row in query.rows
         ]
+        for tier, score, bucket, count in query.rests:
+            by_tier[tier] += count
+            if bucket is None:
+                continue
+            known = {row.process_id for row in extras.get(bucket, ())}
+            rest = [row for row in heads.get(bucket, ()) if row.process_id not in known][:limit]
+            order += [
+                (_TIER_RANK[tier], -round(score, 6), -row.adoptions, row.publisher, row.slug, tier, score, row)
+                for row in rest
+            ]
         best = heapq.nsmallest(limit, order, key=lambda item: item[:5])
         return {
-            "total": len(chosen),
+            "total": sum(by_tier.values()),
             "by_match": {tier: by_tier.get(tier, 0) for tier in TIERS},
             "candidates": [(item[5], item[6], item[7]) for item in best],
         }
@@ -321,7 +494,7 @@ class _Ranker:
                     versions.c.validation_warnings,
                 )
                 .join(versions, versions.c.id == processes.c.latest_version_id)
-                .where(processes.c.id.in_(chunk))
+                .where(_in(self.conn, processes.c.id, chunk))
             )
             for row in rows:
                 details[row.id] = (json.loads(row.manifest), row.validation_errors, row.validation_warnings)
