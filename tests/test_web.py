@@ -442,6 +442,14 @@ def test_compare_page_on_a_phone(web_library):
         driver.execute_script("arguments[0].scrollIntoView()", renamed)
         _, _, offsets = checks.choosing_a_change_centres_it(driver, renamed)
         assert set(offsets) == {"new"}
+        # the list of changes scrolls in its box rather than breaking words between letters
+        table = driver.execute_script("""
+            const t = document.querySelector('table.changes'), b = t.querySelector('button.dv-show');
+            return {buttonLines: b.getBoundingClientRect().height / parseFloat(getComputedStyle(b).fontSize),
+                    narrowest: Math.min(...[...t.querySelectorAll('tbody tr:first-child td')].map(
+                      td => td.getBoundingClientRect().width)),
+                    scrolls: t.parentNode.scrollWidth > t.parentNode.clientWidth};""")
+        assert table["buttonLines"] < 2.2 and table["narrowest"] >= 80 and table["scrolls"], table
         checks.no_duplicate_ids(driver)
         assert checks.accessibility_violations(driver) == []
     finally:

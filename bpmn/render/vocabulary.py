@@ -40,6 +40,7 @@ TYPE_LABELS = {
     "dataInputAssociation": ("Datenassoziation (Eingabe)", "Data input association"),
     "dataOutputAssociation": ("Datenassoziation (Ausgabe)", "Data output association"),
     "message": ("Nachricht", "Message"),
+    "process": ("Prozess", "Process"),
     None: ("Unbekanntes Element", "Unknown element"),
 }
 DEFINITION_LABELS = {
