@@ -66,7 +66,7 @@ def test_readme_walkthrough_runs_as_written(library, tmp_path):
     env = {k: v for k, v in os.environ.items() if k != "PROCEX_TOKEN"}
     env["PATH"] = f"{Path(sys.executable).parent}{os.pathsep}{env.get('PATH', '')}"
     env["HOME"] = str(tmp_path / "home")  # a fresh user: no config, no confirmed hosts
-    result = subprocess.run(
+    result = subprocess.run(  # bash runs the README's block as a reader pastes it, with `procex` on PATH
         ["bash", "-e", "-c", script],
         cwd=tmp_path,
         env=env,

@@ -515,7 +515,7 @@ def test_progress_bar_on_a_terminal_only(tmp_path, run_cli):
         paths.append(str(path))
     script = Path(sys.executable).with_name("procex")
     leader, follower = pty.openpty()
-    try:
+    try:  # a real child process: only a real terminal on stderr makes procex draw the bar
         done = subprocess.run(
             [str(script), "validate", "--format", "json", *paths],
             cwd=tmp_path,
