@@ -1,7 +1,8 @@
 """The BPMN models several test modules share, kept as files in tests/fixtures/models/.
 
-A model a single test module needs stays in that module; one that others reuse lives here, so that
-test modules import models, not each other.
+A model one test module fills in (a template) stays in that module; a fixed model that others reuse,
+or that is too long to read inline, is a file here, so that test modules import models, not each
+other. ``read(name)`` gives a file's bytes.
 """
 
 from pathlib import Path
@@ -32,3 +33,17 @@ DEFINITIONS_HEAD = (
 def in_definitions(body: str) -> bytes:
     """A BPMN document of ``body`` (processes, collaborations, diagrams) in DEFINITIONS_HEAD."""
     return DEFINITIONS_HEAD + body.encode() + b"\n</definitions>\n"
+
+
+# One process P in bpmn:definitions D (no diagram): the frame the XML-safety and validation-limit
+# tests put their elements in, ``attrs`` added to the definitions element.
+BPMN_PROCESS = (
+    '<?xml version="1.0" encoding="UTF-8"?>\n'
+    '<bpmn:definitions xmlns:bpmn="http://www.omg.org/spec/BPMN/20100524/MODEL" id="D" '
+    'targetNamespace="t"{attrs}>\n<bpmn:process id="P">{body}</bpmn:process>\n</bpmn:definitions>\n'
+)
+
+
+def in_process(body: str, attrs: str = "") -> str:
+    """BPMN_PROCESS around ``body`` (bpmn: elements of a process), as text."""
+    return BPMN_PROCESS.format(attrs=attrs, body=body)

@@ -15,98 +15,12 @@ from procex.bpmn.diff import diff_models
 from procex.bpmn.merge import diff3, merge
 from procex.bpmn.model import Model, read_model
 from procex.schemas import BPMN_XSD
+from tests import models
 
 SCHEMA = etree.XMLSchema(etree.parse(str(BPMN_XSD)))
 ROOT = Path(__file__).resolve().parent.parent
 
-BASE = """<?xml version="1.0" encoding="UTF-8"?>
-<bpmn:definitions xmlns:bpmn="http://www.omg.org/spec/BPMN/20100524/MODEL"
-  xmlns:bpmndi="http://www.omg.org/spec/BPMN/20100524/DI" xmlns:dc="http://www.omg.org/spec/DD/20100524/DC"
-  xmlns:di="http://www.omg.org/spec/DD/20100524/DI" xmlns:xsi="http://www.w3.org/2001/XMLSchema-instance"
-  id="defs" targetNamespace="http://example.org/gewerbe">
-  <bpmn:collaboration id="collab">
-    <bpmn:participant id="pool" name="Stadt Trier" processRef="proc"/>
-  </bpmn:collaboration>
-  <bpmn:process id="proc" isExecutable="false">
-    <bpmn:laneSet id="ls">
-      <bpmn:lane id="lane_a" name="Bürgerbüro">
-        <bpmn:flowNodeRef>start</bpmn:flowNodeRef>
-        <bpmn:flowNodeRef>t1</bpmn:flowNodeRef>
-        <bpmn:flowNodeRef>gw</bpmn:flowNodeRef>
-      </bpmn:lane>
-      <bpmn:lane id="lane_b" name="Ordnungsamt">
-        <bpmn:flowNodeRef>t2</bpmn:flowNodeRef>
-        <bpmn:flowNodeRef>sub</bpmn:flowNodeRef>
-        <bpmn:flowNodeRef>end</bpmn:flowNodeRef>
-      </bpmn:lane>
-      <bpmn:lane id="lane_c" name="Sachgebietsleitung">
-        <bpmn:flowNodeRef>t3</bpmn:flowNodeRef>
-        <bpmn:flowNodeRef>tm</bpmn:flowNodeRef>
-        <bpmn:flowNodeRef>end2</bpmn:flowNodeRef>
-      </bpmn:lane>
-    </bpmn:laneSet>
-    <bpmn:startEvent id="start" name="Anzeige eingegangen"/>
-    <bpmn:task id="t1" name="Anzeige prüfen"/>
-    <bpmn:exclusiveGateway id="gw" name="vollständig?"/>
-    <bpmn:task id="t2" name="Gewerbe erfassen"/>
-    <bpmn:subProcess id="sub" name="Akte führen">
-      <bpmn:startEvent id="sub_start"/>
-      <bpmn:task id="sub_task" name="Akte anlegen"/>
-      <bpmn:endEvent id="sub_end"/>
-      <bpmn:sequenceFlow id="s1" sourceRef="sub_start" targetRef="sub_task"/>
-      <bpmn:sequenceFlow id="s2" sourceRef="sub_task" targetRef="sub_end"/>
-    </bpmn:subProcess>
-    <bpmn:endEvent id="end" name="Gewerbe angemeldet"/>
-    <bpmn:task id="t3" name="Nachforderung senden"/>
-    <bpmn:intermediateCatchEvent id="tm" name="Frist abgelaufen">
-      <bpmn:timerEventDefinition id="tm_def"><bpmn:timeDuration xsi:type="bpmn:tFormalExpression">P14D</bpmn:timeDuration></bpmn:timerEventDefinition>
-    </bpmn:intermediateCatchEvent>
-    <bpmn:endEvent id="end2" name="Verfahren eingestellt"/>
-    <bpmn:sequenceFlow id="f1" sourceRef="start" targetRef="t1"/>
-    <bpmn:sequenceFlow id="f2" sourceRef="t1" targetRef="gw"/>
-    <bpmn:sequenceFlow id="f3" name="ja" sourceRef="gw" targetRef="t2">
-      <bpmn:conditionExpression xsi:type="bpmn:tFormalExpression">vollstaendig = true</bpmn:conditionExpression>
-    </bpmn:sequenceFlow>
-    <bpmn:sequenceFlow id="f4" name="nein" sourceRef="gw" targetRef="t3">
-      <bpmn:conditionExpression xsi:type="bpmn:tFormalExpression">vollstaendig = false</bpmn:conditionExpression>
-    </bpmn:sequenceFlow>
-    <bpmn:sequenceFlow id="f5" sourceRef="t2" targetRef="sub"/>
-    <bpmn:sequenceFlow id="f8" sourceRef="sub" targetRef="end"/>
-    <bpmn:sequenceFlow id="f6" sourceRef="t3" targetRef="tm"/>
-    <bpmn:sequenceFlow id="f7" sourceRef="tm" targetRef="end2"/>
-  </bpmn:process>
-  <bpmndi:BPMNDiagram id="dia">
-    <bpmndi:BPMNPlane id="plane" bpmnElement="collab">
-      <bpmndi:BPMNShape id="pool_di" bpmnElement="pool" isHorizontal="true"><dc:Bounds x="0" y="0" width="1200" height="450"/></bpmndi:BPMNShape>
-      <bpmndi:BPMNShape id="lane_a_di" bpmnElement="lane_a" isHorizontal="true"><dc:Bounds x="30" y="0" width="1170" height="150"/></bpmndi:BPMNShape>
-      <bpmndi:BPMNShape id="lane_b_di" bpmnElement="lane_b" isHorizontal="true"><dc:Bounds x="30" y="150" width="1170" height="150"/></bpmndi:BPMNShape>
-      <bpmndi:BPMNShape id="lane_c_di" bpmnElement="lane_c" isHorizontal="true"><dc:Bounds x="30" y="300" width="1170" height="150"/></bpmndi:BPMNShape>
-      <bpmndi:BPMNShape id="start_di" bpmnElement="start"><dc:Bounds x="80" y="57" width="36" height="36"/></bpmndi:BPMNShape>
-      <bpmndi:BPMNShape id="t1_di" bpmnElement="t1"><dc:Bounds x="160" y="35" width="100" height="80"/></bpmndi:BPMNShape>
-      <bpmndi:BPMNShape id="gw_di" bpmnElement="gw" isMarkerVisible="true"><dc:Bounds x="310" y="50" width="50" height="50"/></bpmndi:BPMNShape>
-      <bpmndi:BPMNShape id="t2_di" bpmnElement="t2"><dc:Bounds x="410" y="185" width="100" height="80"/></bpmndi:BPMNShape>
-      <bpmndi:BPMNShape id="sub_di" bpmnElement="sub" isExpanded="true"><dc:Bounds x="560" y="160" width="360" height="130"/></bpmndi:BPMNShape>
-      <bpmndi:BPMNShape id="sub_start_di" bpmnElement="sub_start"><dc:Bounds x="580" y="207" width="36" height="36"/></bpmndi:BPMNShape>
-      <bpmndi:BPMNShape id="sub_task_di" bpmnElement="sub_task"><dc:Bounds x="660" y="185" width="100" height="80"/></bpmndi:BPMNShape>
-      <bpmndi:BPMNShape id="sub_end_di" bpmnElement="sub_end"><dc:Bounds x="860" y="207" width="36" height="36"/></bpmndi:BPMNShape>
-      <bpmndi:BPMNShape id="end_di" bpmnElement="end"><dc:Bounds x="980" y="207" width="36" height="36"/></bpmndi:BPMNShape>
-      <bpmndi:BPMNShape id="t3_di" bpmnElement="t3"><dc:Bounds x="410" y="335" width="100" height="80"/></bpmndi:BPMNShape>
-      <bpmndi:BPMNShape id="tm_di" bpmnElement="tm"><dc:Bounds x="580" y="357" width="36" height="36"/></bpmndi:BPMNShape>
-      <bpmndi:BPMNShape id="end2_di" bpmnElement="end2"><dc:Bounds x="680" y="357" width="36" height="36"/></bpmndi:BPMNShape>
-      <bpmndi:BPMNEdge id="f1_di" bpmnElement="f1"><di:waypoint x="116" y="75"/><di:waypoint x="160" y="75"/></bpmndi:BPMNEdge>
-      <bpmndi:BPMNEdge id="f2_di" bpmnElement="f2"><di:waypoint x="260" y="75"/><di:waypoint x="310" y="75"/></bpmndi:BPMNEdge>
-      <bpmndi:BPMNEdge id="f3_di" bpmnElement="f3"><di:waypoint x="335" y="100"/><di:waypoint x="335" y="225"/><di:waypoint x="410" y="225"/></bpmndi:BPMNEdge>
-      <bpmndi:BPMNEdge id="f4_di" bpmnElement="f4"><di:waypoint x="335" y="100"/><di:waypoint x="335" y="375"/><di:waypoint x="410" y="375"/></bpmndi:BPMNEdge>
-      <bpmndi:BPMNEdge id="f5_di" bpmnElement="f5"><di:waypoint x="510" y="225"/><di:waypoint x="560" y="225"/></bpmndi:BPMNEdge>
-      <bpmndi:BPMNEdge id="f8_di" bpmnElement="f8"><di:waypoint x="920" y="225"/><di:waypoint x="980" y="225"/></bpmndi:BPMNEdge>
-      <bpmndi:BPMNEdge id="f6_di" bpmnElement="f6"><di:waypoint x="510" y="375"/><di:waypoint x="580" y="375"/></bpmndi:BPMNEdge>
-      <bpmndi:BPMNEdge id="f7_di" bpmnElement="f7"><di:waypoint x="616" y="375"/><di:waypoint x="680" y="375"/></bpmndi:BPMNEdge>
-      <bpmndi:BPMNEdge id="s1_di" bpmnElement="s1"><di:waypoint x="616" y="225"/><di:waypoint x="660" y="225"/></bpmndi:BPMNEdge>
-      <bpmndi:BPMNEdge id="s2_di" bpmnElement="s2"><di:waypoint x="760" y="225"/><di:waypoint x="860" y="225"/></bpmndi:BPMNEdge>
-    </bpmndi:BPMNPlane>
-  </bpmndi:BPMNDiagram>
-</bpmn:definitions>
-""".encode()
+BASE = models.read("gewerbe-three-lanes.bpmn")  # tests/fixtures/models/
 
 
 def base_model():

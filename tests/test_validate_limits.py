@@ -8,16 +8,11 @@ import pytest
 from procex.bpmn.validate import schema as xsd
 from procex.bpmn.validate import validate_bytes
 from procex.bpmn.xml import parse_bytes
-
-HEAD = (
-    '<?xml version="1.0" encoding="UTF-8"?>\n'
-    '<bpmn:definitions xmlns:bpmn="http://www.omg.org/spec/BPMN/20100524/MODEL" id="D" targetNamespace="t">\n'
-    '<bpmn:process id="P">{body}</bpmn:process>\n</bpmn:definitions>\n'
-)
+from tests.models import in_process
 
 
 def doc(body):
-    return HEAD.format(body=body).encode()
+    return in_process(body).encode()
 
 
 def xsd_messages(data, lang="en"):

@@ -10,6 +10,7 @@ from lxml import etree
 from procex.bpmn import xml as bx
 from procex.bpmn.errors import BpmnReadError
 from procex.bpmn.xml import ExternalReferenceRefused, hardened_parser, has_doctype, parse_bytes
+from tests.models import in_process
 
 DEFS = (
     '<definitions xmlns="http://www.omg.org/spec/BPMN/20100524/MODEL" targetNamespace="t" id="d">{body}</definitions>'
@@ -250,15 +251,9 @@ def test_has_doctype_walks_the_whole_prolog(data, expected):
 
 # --- structural limits: attributes, namespace declarations, elements (bpmn.xml.check_structure) ---
 
-BPMN_DEFS = (
-    '<?xml version="1.0" encoding="UTF-8"?>\n'
-    '<bpmn:definitions xmlns:bpmn="http://www.omg.org/spec/BPMN/20100524/MODEL" id="D" '
-    'targetNamespace="t"{attrs}>\n<bpmn:process id="P">{body}</bpmn:process>\n</bpmn:definitions>\n'
-)
-
 
 def bpmn_doc(attrs="", body='<bpmn:startEvent id="S"/>', encoding=None):
-    text = BPMN_DEFS.format(attrs=attrs, body=body)
+    text = in_process(body, attrs)
     if encoding:
         return text.replace('encoding="UTF-8"', f'encoding="{encoding}"').encode(encoding)
     return text.encode()
