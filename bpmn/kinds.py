@@ -171,11 +171,11 @@ def local_ref(value: str) -> str:
 
 
 @lru_cache(maxsize=1)
-def known_element_names():
+def known_element_names() -> frozenset[str]:
     """Every element name declared in the OMG BPMN 2.0 XSDs (global and local declarations)."""
     from procex.schemas import SCHEMA_DIR
 
-    names = set()
+    names: set[str] = set()
     for xsd in ("BPMN20.xsd", "Semantic.xsd", "BPMNDI.xsd", "DC.xsd", "DI.xsd"):
         tree = etree.parse(str(SCHEMA_DIR / "bpmn20" / xsd), etree.XMLParser(resolve_entities=False, no_network=True))
         names.update(tree.xpath("//xsd:element/@name", namespaces={"xsd": "http://www.w3.org/2001/XMLSchema"}))

@@ -57,7 +57,7 @@ def atomic_write(path: str | os.PathLike[str], data: bytes | str, mode: int | No
         raise
 
 
-def _umask():
+def _umask() -> int:
     # os.umask can only be read by setting it; set it straight back (procex writes from one thread
     # at a time, and the server never calls this).
     current = os.umask(0o022)

@@ -23,7 +23,7 @@ ENV = "PROCEX_CONFIRMED_HOSTS"
 FILE_NAME = "confirmed-hosts"
 
 
-def config_dir():
+def config_dir() -> Path:
     """The user's procex config folder: $XDG_CONFIG_HOME/procex, else ~/.config/procex."""
     base = os.environ.get("XDG_CONFIG_HOME", "").strip()
     return (Path(base) if base else Path.home() / ".config") / "procex"
@@ -41,7 +41,7 @@ def host_of(url: str) -> str:
         return ""
 
 
-def confirmed_hosts():
+def confirmed_hosts() -> set[str]:
     """Hosts from PROCEX_CONFIRMED_HOSTS (comma-separated) and from the user's confirmed-hosts file."""
     hosts = {host.strip().lower() for host in os.environ.get(ENV, "").split(",") if host.strip()}
     try:

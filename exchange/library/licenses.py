@@ -31,7 +31,7 @@ class LicenseError(ProcexError):
     """A licence id outside the accepted list; the message lists the accepted ids."""
 
 
-def accepted():
+def accepted() -> str:
     return ", ".join(LICENSES)
 
 

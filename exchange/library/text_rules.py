@@ -45,7 +45,7 @@ def text_problem(text: str) -> str | None:
     return f"contains {what} at position {found.start() + 1}; {RULE}"
 
 
-def json_text_problems(value: Any, path: tuple = ()) -> Iterator[tuple[tuple, str]]:
+def json_text_problems(value: Any, path: tuple[str | int, ...] = ()) -> Iterator[tuple[tuple[str | int, ...], str]]:
     """(path, problem) for every string in parsed JSON ``value`` (object keys included) that
     breaks the rule; a path is the tuple of keys and list indexes leading to the string."""
     stack = [(value, path)]
