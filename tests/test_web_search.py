@@ -22,8 +22,6 @@ from tests.browser import axe_violations, chromium, follow
 from tests.conftest import REPO
 from tests.libserver import LibraryServer, make_db
 
-pytestmark = pytest.mark.slow
-
 LISTED = [item for item in search_library.processes() if not item.get("yanked")]
 # Known answers, counted by hand from tests/fixtures/search/library.json and members.json.
 LAND_COUNTS = {
@@ -273,6 +271,23 @@ def test_bad_values_name_the_parameter_and_keep_the_form(library, driver):
         assert page.find(".//form[@role='search']//input[@id='q']") is not None
 
 
+def test_the_page_needs_no_javascript_and_keeps_the_content_security_policy(library):
+    response = requests.get(
+        f"{library.url}/", params={"q": "Gewerbe", "land": "07"}, headers={"Authorization": f"Bearer {library.token}"}
+    )
+    assert response.status_code == 200
+    policy = response.headers["Content-Security-Policy"]
+    assert "default-src 'none'" in policy and "script-src 'self';" in policy and "unsafe-eval" not in policy
+    page = etree.HTML(response.text)
+    assert page.find(".//script") is None and page.find(".//style") is None
+    assert not [e.tag for e in page.iter() if isinstance(e.tag, str) and any(a.startswith("on") for a in e.attrib)]
+    assert not [e.tag for e in page.iter() if isinstance(e.tag, str) and "style" in e.attrib]
+    form = page.find(".//form[@role='search']")
+    assert form.get("method") == "get" and form.get("action") == "/"
+    # every facet value and the paging are plain links
+    assert all(a.get("href").startswith("/?") for a in page.iterfind(".//aside[@id='facets']//a"))
+
+
 # The page's width against the phone's, and the first elements that stick out (outside the boxes
 # that scroll on purpose: wide tables, diagrams).
 WIDTH = """
@@ -309,6 +324,8 @@ def test_every_page_fits_a_390_px_phone_with_facets_and_filters_open(library, dr
             driver.execute_script("document.querySelectorAll('details').forEach(d => d.open = true)")
             width, wide = driver.execute_script(WIDTH)
             assert width <= 390, (path, width, wide)
+            if path.startswith("/?q="):
+                assert axe_violations(driver, ("serious", "critical")) == [], path
         _search(driver, library.url + "/?q=Gewerbe")
         assert len(driver.find_elements("css selector", "aside.facets details[open] li")) >= 10
     finally:
