@@ -12,6 +12,7 @@ from copy import deepcopy
 from typing import Any
 
 from lxml import etree
+from lxml.etree import _Element
 
 from procex.bpmn.xml import BPMN_NS, OMG_NAMESPACES, XML_NS, XSI_NS, local_name
 
@@ -45,7 +46,7 @@ _FREE_CONTENT = {
 _QNAME_PREFIX = re.compile(r"^\s*([A-Za-z_][\w.\-]*):[A-Za-z_]")
 
 
-def _namespace(name):
+def _namespace(name: str) -> str:
     return name[1 : name.index("}")] if name[:1] == "{" else ""
 
 
@@ -53,7 +54,7 @@ def plain_tree(tree: Any) -> Any:
     """A copy of ``tree`` with every non-OMG extension removed; ``tree`` itself is unchanged."""
     tree = deepcopy(tree)
     root = tree.getroot()
-    doomed = []
+    doomed: list[_Element] = []
     stack = [root]
     while stack:
         el = stack.pop()
@@ -79,7 +80,7 @@ def plain_tree(tree: Any) -> Any:
     return tree
 
 
-def _remove_keep_tail(el):
+def _remove_keep_tail(el: _Element) -> None:
     parent = el.getparent()
     if parent is None:
         return
@@ -96,9 +97,9 @@ def _remove_keep_tail(el):
             parent.text = (parent.text or "") + tail
 
 
-def _prefixes_in_values(root):
+def _prefixes_in_values(root: _Element) -> set[str]:
     """Prefixes that QName-valued attributes or texts still use (xsi:type, typeRef, messageRef ...)."""
-    used = set()
+    used: set[str] = set()
     for el in root.iter():
         if not isinstance(el.tag, str):
             continue
@@ -113,7 +114,7 @@ def _prefixes_in_values(root):
     return used
 
 
-def is_vendor_namespace(uri):
+def is_vendor_namespace(uri: str) -> bool:
     return uri not in _KEEP_ATTRIBUTE_NAMESPACES
 
 

@@ -1,21 +1,28 @@
 """What a model holds, as plain data: the content of `procex inspect`."""
 
+from __future__ import annotations
+
+from typing import TYPE_CHECKING, Any
+
 from procex.bpmn import kinds
+
+if TYPE_CHECKING:
+    from procex.bpmn.model import Model
 
 # xsd:boolean's lexical forms (the schema collapses whitespace around them).
 _BOOLEANS = {"true": True, "1": True, "false": False, "0": False}
 
 
-def _boolean(value):
+def _boolean(value: str | None) -> bool | None:
     """True/False for an xsd:boolean attribute value; None when it is absent or not a boolean
     (``procex validate`` reports a value such as 'ja' as an xsd error)."""
     return None if value is None else _BOOLEANS.get(value.strip())
 
 
-def summarize(model):
+def summarize(model: Model) -> dict[str, Any]:  # JSON for `procex inspect --json`
     """A JSON-ready summary: counts, processes, pools, lanes, diagrams, vendor namespaces, findings."""
     root = model.root
-    processes = []
+    processes: list[dict[str, object]] = []
     for process in model.processes:
         graph = model.graph(process.id)
         participant = process.participant
@@ -71,18 +78,18 @@ def summarize(model):
     }
 
 
-def _member_names(model):
+def _member_names(model: Model) -> dict[str | None, str]:
     """flow node id -> label, for the lanes' members in the text form."""
     return {node.id: node.name for node in model.flow_nodes if node.name}
 
 
-def _named(item):
+def _named(item: dict[str, Any]) -> str:
     """'Process_1 "Gewerbe anmelden"', or the id alone when there is no name."""
     name = " ".join((item.get("name") or "").split())
     return f'{item["id"]} "{name}"' if name else f"{item['id']}"
 
 
-def format_summary(data, model=None):
+def format_summary(data: dict[str, Any], model: Model | None = None) -> str:
     """The summary as text for a terminal; with ``model``, lane members are shown by label."""
     if model is not None:
         data = dict(data, names=_member_names(model))

@@ -9,6 +9,7 @@ matcher can call it hundreds of thousands of times.
 
 import re
 import unicodedata
+from collections.abc import Iterable
 from functools import lru_cache
 
 from rapidfuzz.distance import Indel
@@ -161,8 +162,8 @@ zur zwecks the of and for to
 STOPWORDS = _STOPWORDS  # words that carry no meaning in a label (normalised): für, der, und, ...
 
 
-def _build_surfaces():
-    surfaces = {}
+def _build_surfaces() -> dict[str, str]:
+    surfaces: dict[str, str] = {}
     # Longer stems win a shared surface form: "bewohner" beats "be"+"wohn"+"er" readings.
     for stem in sorted(set(_STEMS), key=len):
         for suffix in _SUFFIXES:
@@ -179,10 +180,12 @@ _VOWEL = re.compile(r"[aeiouy]")
 # --- stemming and compound splitting ------------------------------------------------------------
 
 
+# (letters covered by known parts, minus the number of parts, the stems so far): one reading of a word
+_Split = tuple[int, int, tuple[str, ...]]
 _ENGLISH_ENDINGS = ("ations", "ation", "ings", "ing", "ied", "ies", "ed", "es", "s")
 
 
-def _english_stem(word):
+def _english_stem(word: str) -> str:
     """Light suffix stripping for English words: check/checks/checked/checking -> check."""
     for ending in _ENGLISH_ENDINGS:
         if word.endswith(ending) and len(word) - len(ending) >= 3:
@@ -197,7 +200,7 @@ def _english_stem(word):
     return word
 
 
-def _generic_stem(word):
+def _generic_stem(word: str) -> str:
     """Light suffix stripping for words outside the lexicon (after the CISTEM stemmer's idea)."""
     if not word.isalpha():
         return word
@@ -220,12 +223,12 @@ def _generic_stem(word):
 _ENGLISH_HINT = re.compile(r"(tion|tions|ing|ings|ied|ck|ckt|w|y|th|tted|pped|dded|gged|ssed)$|^(th|wh)|ee|oo|ea")
 
 
-def _looks_english(word):
+def _looks_english(word: str) -> bool:
     """A guess good enough for light stemming: endings and letter pairs German rarely has."""
     return bool(_ENGLISH_HINT.search(word)) or word.endswith("ed") and not word.endswith("ted") or word.endswith("al")
 
 
-def _split_compound(word):
+def _split_compound(word: str) -> list[str] | None:
     """Split ``word`` into known lexicon parts (plus unknown parts of at least 4 letters).
 
     Dynamic programming over split points maximises the letters covered by known parts, then
@@ -235,7 +238,7 @@ def _split_compound(word):
     """
     n = len(word)
     # State per position and kind of the last part: S start, K known >= 4, k known short, U unknown.
-    best = [dict() for _ in range(n + 1)]
+    best: list[dict[str, _Split]] = [dict() for _ in range(n + 1)]
     best[0]["S"] = (0, 0, ())
     for i in range(n):
         for kind, (covered, parts, path) in list(best[i].items()):
@@ -263,18 +266,18 @@ def _split_compound(word):
     return [_generic_stem(p[1:]) if p.startswith("\x00") else p for p in path]
 
 
-def _offer(slot, kind, value):
+def _offer(slot: dict[str, _Split], kind: str, value: _Split) -> None:
     current = slot.get(kind)
     if current is None or value[:2] > current[:2]:
         slot[kind] = value
 
 
-def _unknown_ok(value):
+def _unknown_ok(value: _Split) -> bool:
     # A trailing unknown part is fine when something known came before it.
     return value[0] > 0
 
 
-def _word_stems(word):
+def _word_stems(word: str) -> list[str]:
     if word in _STOPWORDS:
         return []
     stem = _SURFACE.get(word)
@@ -295,9 +298,9 @@ def _word_stems(word):
 
 
 @lru_cache(maxsize=131072)
-def _tokens(s):
+def _tokens(s: str) -> tuple[str, ...]:
     words = normalize_label(s).split()
-    stems = []
+    stems: list[str] = []
     for word in words:
         stems.extend(_word_stems(word))
     if not stems and words:
@@ -306,7 +309,7 @@ def _tokens(s):
     return tuple(stems)
 
 
-def is_whole_word(word):
+def is_whole_word(word: str) -> bool:
     """Whether a normalised word is a known word form of the lexicon ("pruefen", "anmeldung",
     "geprueft"), rather than the beginning of one ("anm"); compounds and unknown words are not."""
     return word in _SURFACE or (word.startswith("ge") and len(word) > 5 and word[2:] in _SURFACE)
@@ -321,7 +324,7 @@ def label_tokens(s: str) -> list[str]:
 
 
 @lru_cache(maxsize=131072)
-def _profile(s):
+def _profile(s: str) -> tuple[str, str, frozenset[str], str]:
     norm = normalize_label(s)
     stems = _tokens(s)
     return norm, norm.replace(" ", ""), frozenset(stems), " ".join(sorted(set(stems)))
@@ -331,7 +334,7 @@ _TOKEN_WEIGHT = 0.6
 _CLOSE_TOKEN = 0.75  # two stems this close (Indel ratio) count as a partial match: beantrag ~ antrag
 
 
-def _soft_cover(left, right):
+def _soft_cover(left: Iterable[str], right: Iterable[str]) -> float:
     total = 0.0
     for a in left:
         best = 0.0
@@ -388,7 +391,7 @@ def content_stems(s: str) -> frozenset[str]:
 
 
 @lru_cache(maxsize=1)
-def _receive_stems():
+def _receive_stems() -> frozenset[str]:
     return frozenset(t for word in _RECEIVE_WORDS.split() for t in _tokens(word))
 
 
