@@ -6,16 +6,27 @@ comes from bench/library.py, which generates it once with bulk inserts and keeps
 127.0.0.1 and 8 concurrent keep-alive clients drive it: requests per second and p50/p99 latency
 for GET .../model and for search by a common word (in 84 % of processes), a rare word, two words,
 a Leistungsschlüssel typed as text, and the key lookup (?leistungsschluessel=), on SQLite and on
-PostgreSQL (skipped when 127.0.0.1:5432 is not reachable). As a reference, the same model file is
+PostgreSQL (skipped when 127.0.0.1:5432 is not reachable). Beside each latency, the CPU the
+request cost the server (uvicorn workers, and on PostgreSQL the database backends serving them),
+read from /proc: on a machine that other work shares, latency measures the contention, CPU per
+request does not. With --search-only, the store alone (Store.search_page in this process, one
+caller) is timed too: median CPU ms of this process (Python, and SQLite itself) and of its
+PostgreSQL backend per search. As a reference, the same model file is
 served by `python -m http.server` in the same run; the ratio says what the library costs over a
 plain static file server. Last (up to 100,000 processes), the time to fetch the whole listing the
 way `procex suggest` does: GET /api/v1/index against paging search, 100 per page.
 
     .venv/bin/python bench/server.py [--processes 10000] [--requests 2000] [--workers 1]
         [--backend sqlite|postgresql|both] [--search-only]
+
+The target of issue 13 (1,000,000 processes on PostgreSQL, 100,000 on SQLite, 2 workers):
+
+    .venv/bin/python bench/server.py --search-only --requests 800 --workers 2 --processes 1000000 --backend postgresql
+    .venv/bin/python bench/server.py --search-only --requests 800 --workers 2 --processes 100000 --backend sqlite
 """
 
 import argparse
+import hashlib
 import http.client
 import os
 import random
@@ -61,16 +72,24 @@ def model_bytes(name, tasks):
 
 
 def prepare(backend, count):
-    """(db, refs, token): the cached generated library, a sample of its processes, a member's token."""
+    """(db, refs, token): the cached generated library, a sample of its processes, a member's token.
+
+    The token is kept in the cache folder beside the library, so that later runs read the library
+    without writing to it (one token row, the first time)."""
     db = library.library(backend, count)
     member_list = library.members()
     refs = [
         (member_list[i % library.MEMBERS]["slug"], f"prozess-{i:07d}")
         for i in range(1, count + 1, max(1, count // 2000))
     ]
+    kept = library.cache_dir() / f"token-{hashlib.sha256(db.encode()).hexdigest()[:16]}"
     store = Store(db)
     try:
-        token, _ = store.create_token(member_list[0]["slug"], "bench")
+        token = kept.read_text().strip() if kept.exists() else None
+        if not token or store.member_for_token(token) is None:
+            token, _ = store.create_token(member_list[0]["slug"], "bench")
+            kept.write_text(token + "\n")
+            kept.chmod(0o600)
     finally:
         store.close()
     return db, refs, token
@@ -90,8 +109,72 @@ def wait_for(port, path, timeout=60):
     raise RuntimeError(f"nothing answers on port {port}")
 
 
-def load(port, paths, headers, total, expect=200):
-    """``total`` GETs over CLIENTS keep-alive connections: (requests/s, p50 ms, p99 ms)."""
+TICK = os.sysconf("SC_CLK_TCK")
+
+
+def _stat(pid):
+    """The fields of /proc/PID/stat after the command name, or None when the process is gone."""
+    try:
+        return Path(f"/proc/{pid}/stat").read_text().rsplit(")", 1)[1].split()
+    except (OSError, IndexError):
+        return None
+
+
+def cpu_by_pid(pids):
+    """{pid: CPU seconds (user + system) so far} of the processes that still run."""
+    found = {}
+    for pid in pids:
+        fields = _stat(pid)
+        if fields:
+            found[pid] = (int(fields[11]) + int(fields[12])) / TICK
+    return found
+
+
+def group_pids(pgid):
+    """The processes of process group ``pgid`` (the server and its workers)."""
+    pids = []
+    for entry in Path("/proc").iterdir():
+        if entry.name.isdigit():
+            fields = _stat(entry.name)
+            if fields and int(fields[2]) == pgid:
+                pids.append(int(entry.name))
+    return pids
+
+
+def backend_pids(application_name):
+    """The PostgreSQL backends serving connections named ``application_name`` (PGAPPNAME)."""
+    import psycopg
+
+    with psycopg.connect(library.PG_ADMIN) as conn:
+        rows = conn.execute("SELECT pid FROM pg_stat_activity WHERE application_name = %s", (application_name,))
+        return [row[0] for row in rows]
+
+
+class Meter:
+    """CPU seconds spent by the server's processes and, on PostgreSQL, by the backends serving it.
+    Processes that start during a measurement count from zero."""
+
+    def __init__(self, pgid=None, application_name=None):
+        self.pgid = pgid
+        self.application_name = application_name
+
+    def read(self):
+        server = cpu_by_pid(group_pids(self.pgid)) if self.pgid else {}
+        database = cpu_by_pid(backend_pids(self.application_name)) if self.application_name else {}
+        return server, database
+
+    @staticmethod
+    def spent(before, after):
+        """(server seconds, database seconds) between two read()s."""
+        return tuple(
+            sum(seconds - earlier.get(pid, 0.0) for pid, seconds in later.items())
+            for earlier, later in zip(before, after, strict=True)
+        )
+
+
+def load(port, paths, headers, total, expect=200, meter=None):
+    """``total`` GETs over CLIENTS keep-alive connections: (requests/s, p50 ms, p99 ms, server CPU
+    ms per request, database CPU ms per request); the CPU figures are None without a meter."""
     latencies, errors = [], []
     lock = threading.Lock()
     per_client = total // CLIENTS
@@ -114,55 +197,103 @@ def load(port, paths, headers, total, expect=200):
             latencies.extend(mine)
 
     threads = [threading.Thread(target=client, args=(i,)) for i in range(CLIENTS)]
+    before = meter.read() if meter else None
     began = time.perf_counter()
     for thread in threads:
         thread.start()
     for thread in threads:
         thread.join()
     elapsed = time.perf_counter() - began
+    cpu = (None, None)
+    if meter:
+        server_s, database_s = Meter.spent(before, meter.read())
+        cpu = (server_s * 1000 / len(latencies), database_s * 1000 / len(latencies) if meter.application_name else None)
     if errors:
         raise RuntimeError(f"{len(errors)} unexpected answers, e.g. {errors[:3]}")
     latencies.sort()
     p99 = latencies[min(len(latencies) - 1, int(len(latencies) * 0.99))]
-    return len(latencies) / elapsed, statistics.median(latencies) * 1000, p99 * 1000
+    return len(latencies) / elapsed, statistics.median(latencies) * 1000, p99 * 1000, *cpu
 
 
-def run_backend(label, backend, count, total, workers, rows, listings, search_only=False):
+def run_backend(label, backend, count, total, workers, rows, listings, search_only=False, alone=None):
     began = time.perf_counter()
     db, refs, token = prepare(backend, count)
     ready = time.perf_counter() - began
     port = free_port()
+    application_name = f"procex-bench-{port}" if backend == "postgresql" else None
+    env = dict(os.environ, **({"PGAPPNAME": application_name} if application_name else {}))
     server = subprocess.Popen(
         [sys.executable, "-m", "procex.cli", "serve", "--db", db, "--port", str(port), "--workers", str(workers)],
         cwd=REPO,
         stdout=subprocess.DEVNULL,
         stderr=subprocess.DEVNULL,
         start_new_session=True,
+        env=env,
     )
     try:
         wait_for(port, "/api/v1/health")
+        meter = Meter(server.pid, application_name)
         headers = {"Authorization": f"Bearer {token}"}
         sample = random.Random(1).sample(refs, min(2000, len(refs)))
         if not search_only:
             model_paths = [f"/api/v1/processes/{p}/{s}/1.0.0/model" for p, s in sample]
             load(port, model_paths[:50], headers, 200)  # warm-up
-            rows.append((label, "model GET", *load(port, model_paths, headers, total)))
+            rows.append((label, "model GET", *load(port, model_paths, headers, total, meter=meter)))
         every = []
         for kind, texts in SEARCHES.items():
             paths = [f"/api/v1/processes?q={quote(text)}&per_page=20" for text in texts]
             every += paths
             load(port, paths, headers, CLIENTS * 4)  # warm-up
-            rows.append((label, kind, *load(port, paths, headers, total // 2)))
-        rows.append((label, "all searches", *load(port, every, headers, total)))
+            rows.append((label, kind, *load(port, paths, headers, total // 2, meter=meter)))
+        rows.append((label, "all searches", *load(port, every, headers, total, meter=meter)))
         lookups = [f"/api/v1/processes?leistungsschluessel={key}&per_page=20" for key in KEY_LOOKUPS]
-        rows.append((label, "key lookup", *load(port, lookups, headers, total // 2)))
+        load(port, lookups, headers, CLIENTS * 4)  # warm-up
+        rows.append((label, "key lookup", *load(port, lookups, headers, total // 2, meter=meter)))
         if not search_only and count <= 100_000:
             listings.append((label, *listing_times(port, token, count)))
         print(f"  {label}: library of {count:,} processes ready in {ready:.1f}s", file=sys.stderr)
     finally:
         os.killpg(server.pid, signal.SIGTERM)
         server.wait(30)
+    if alone is not None:
+        alone.extend((label, *figures) for figures in store_alone(db, backend))
     return refs
+
+
+def store_alone(db, backend, rounds=7):
+    """Store.search_page in this process, one caller, for each kind: (kind, median CPU ms of this
+    process, CPU ms of the PostgreSQL backend per search or None, median wall ms)."""
+    from procex.exchange.server.storage.search import SearchQuery
+
+    application_name = f"procex-bench-alone-{os.getpid()}"
+    if backend == "postgresql":
+        os.environ["PGAPPNAME"] = application_name
+    store = Store(db)
+    meter = Meter(None, application_name if backend == "postgresql" else None)
+    kinds = {kind: [SearchQuery(text=text) for text in texts] for kind, texts in SEARCHES.items()}
+    kinds["key lookup"] = [SearchQuery(keys=(key,)) for key in KEY_LOOKUPS]
+    figures = []
+    try:
+        for queries in kinds.values():
+            for query in queries:
+                store.search_page(query)  # warm-up: caches, the pool's connection
+        for kind, queries in kinds.items():
+            cpu, wall = [], []
+            before = meter.read()
+            for _ in range(rounds):
+                for query in queries:
+                    cpu_began, wall_began = time.process_time(), time.perf_counter()
+                    store.search_page(query)
+                    cpu.append(time.process_time() - cpu_began)
+                    wall.append(time.perf_counter() - wall_began)
+            database = None
+            if backend == "postgresql":
+                database = Meter.spent(before, meter.read())[1] * 1000 / len(cpu)
+            figures.append((kind, statistics.median(cpu) * 1000, database, statistics.median(wall) * 1000))
+    finally:
+        store.close()
+        os.environ.pop("PGAPPNAME", None)
+    return figures
 
 
 def listing_times(port, token, count, rounds=3):
@@ -249,6 +380,7 @@ def main():
     )
     args = parser.parse_args()
     rows, listings = [], []
+    alone = [] if args.search_only else None
     with tempfile.TemporaryDirectory() as tmp:
         if not args.search_only:
             run_static(args.requests, rows, tmp)
@@ -257,16 +389,30 @@ def main():
                 continue
             if backend == "postgresql" and not postgres_available():
                 continue
-            run_backend(label, backend, args.processes, args.requests, args.workers, rows, listings, args.search_only)
+            run_backend(
+                label, backend, args.processes, args.requests, args.workers, rows, listings, args.search_only, alone
+            )
+    load_average = "/".join(f"{value:.1f}" for value in os.getloadavg())
     print(
         f"library server, {args.processes:,} processes, {CLIENTS} concurrent clients, "
-        f"{args.workers} worker(s), {os.cpu_count()} cores"
+        f"{args.workers} worker(s), {os.cpu_count()} cores, load average {load_average} (1/5/15 min) at the end"
     )
-    print(f"{'backend':<12} {'request':<14} {'req/s':>8} {'p50 ms':>8} {'p99 ms':>8}")
-    for backend, what, rate, p50, p99 in rows:
-        print(f"{backend:<12} {what:<14} {rate:>8.0f} {p50:>8.2f} {p99:>8.2f}")
+    print("CPU ms/req: the server's processes (and the PostgreSQL backends serving them) per request")
+    print(
+        f"{'backend':<12} {'request':<14} {'req/s':>8} {'p50 ms':>8} {'p99 ms':>8} {'CPU ms/req':>11} {'of it db':>9}"
+    )
+    for backend, what, rate, p50, p99, server_cpu, database_cpu in rows:
+        cpu = "" if server_cpu is None else f"{server_cpu + (database_cpu or 0):>11.2f}"
+        database = "" if database_cpu is None else f"{database_cpu:>9.2f}"
+        print(f"{backend:<12} {what:<14} {rate:>8.0f} {p50:>8.2f} {p99:>8.2f} {cpu} {database}")
+    if alone:
+        print(f"store alone (Store.search_page, one caller, median of {7 * 3} or more calls per kind):")
+        print(f"{'backend':<12} {'request':<14} {'CPU ms':>8} {'db CPU ms':>10} {'wall ms':>8}")
+        for backend, what, cpu, database, wall in alone:
+            database = "" if database is None else f"{database:>10.2f}"
+            print(f"{backend:<12} {what:<14} {cpu:>8.2f} {database:>10} {wall:>8.2f}")
     static = rows[0][2] if rows and rows[0][0] == "http.server" else None
-    for backend, what, rate, _, _ in rows[1:]:
+    for backend, what, rate, *_ in rows[1:]:
         if what == "model GET" and static:
             print(
                 f"ratio {backend} model GET / static file: {rate / static:.2f} "

@@ -11,8 +11,19 @@ from fastapi.exceptions import RequestValidationError
 
 from procex.exchange.library.text_rules import printable, text_problem
 
+_DECLARED: dict[int, tuple[object, tuple[tuple[str, ...], tuple[str, ...]]]] = {}
+
 
 def _declared(route) -> tuple[tuple[str, ...], tuple[str, ...]]:
+    """(query parameter names, path parameter names) the route declares, walked once per route."""
+    known = _DECLARED.get(id(route))
+    if known is None or known[0] is not route:
+        known = (route, _walk(route))
+        _DECLARED[id(route)] = known
+    return known[1]
+
+
+def _walk(route) -> tuple[tuple[str, ...], tuple[str, ...]]:
     """(query parameter names, path parameter names) the route declares (a walk over a few fields)."""
     query, path, pending = [], [], [route.dependant]
     while pending:  # the route's parameters and its dependencies' (Dependant's public fields)

@@ -39,9 +39,9 @@ import hashlib
 import html
 import json
 import re
-from dataclasses import asdict, dataclass, field
+from collections import namedtuple
+from dataclasses import dataclass, field
 
-import sqlalchemy as sa
 from rapidfuzz import process as fuzz_process
 from rapidfuzz.distance import Levenshtein
 
@@ -110,11 +110,15 @@ class SearchHit:
     tier: str | None
 
     def as_dict(self):
-        """The API's form (with the field names earlier releases used: latest, leistungsschluessel)."""
-        data = asdict(self)
+        """The API's form (with the field names earlier releases used: latest, leistungsschluessel).
+        The fields are plain JSON values already: a shallow copy, not dataclasses.asdict's deep one."""
+        data = {name: getattr(self, name) for name in _HIT_FIELDS}
         data["latest"] = self.version
         data["leistungsschluessel"] = self.keys
         return data
+
+
+_HIT_FIELDS = tuple(SearchHit.__dataclass_fields__)
 
 
 @dataclass
@@ -233,9 +237,10 @@ class _Statement:
         self.params = {}
 
     def param(self, value):
+        """A placeholder for ``value`` in the driver's own style (statements run on the DBAPI cursor)."""
         name = f"p{len(self.params)}"
         self.params[name] = value
-        return f":{name}"
+        return f"%({name})s" if self.dialect == "postgresql" else f":{name}"
 
     def match(self, fields, words, prefix):
         """All ``words`` in the cumulative term field ``fields`` (search_index.TIER_FIELDS)."""
@@ -257,15 +262,9 @@ class _Statement:
             return None
         key = (table, query)
         if key not in self.sets:
-            size = self.conn.execute(
-                sa.text(f"SELECT COUNT(*) FROM (SELECT 1 FROM {table} WHERE {table} MATCH :q LIMIT {SMALL_MATCH + 1})"),
-                {"q": query},
-            ).scalar()
-            ids = None
-            if size <= SMALL_MATCH:
-                ids = self.conn.execute(sa.text(f"SELECT rowid FROM {table} WHERE {table} MATCH :q"), {"q": query})
-                ids = [row[0] for row in ids]
-            self.sets[key] = ids
+            sql = f"SELECT rowid FROM {table} WHERE {table} MATCH :q LIMIT {SMALL_MATCH + 1}"
+            ids = [row[0] for row in fetch_rows(self.conn, sql, {"q": query})]
+            self.sets[key] = ids if len(ids) <= SMALL_MATCH else None
         return self.sets[key]
 
     def filters(self, query, keys):
@@ -331,6 +330,29 @@ _HIT_COLUMNS = (
     "h.id, h.publisher, h.slug, h.adoptions, h.boost, h.land, h.updated_at, h.name_sort, "
     "v.manifest, v.published_at, v.validation_errors, v.validation_warnings, v.task_labels"
 )
+_HitRow = namedtuple(
+    "_HitRow",
+    "id publisher slug adoptions boost land updated_at name_sort manifest published_at "
+    "validation_errors validation_warnings task_labels",
+)
+
+
+def fetch_rows(conn, sql, params=None):
+    """The rows of ``sql`` as tuples, run on the DBAPI cursor of ``conn`` (inside its transaction).
+
+    Searches build their SQL as text with the driver's placeholders (_Statement.param); running it
+    on the cursor skips SQLAlchemy's compilation and result rows, a good part of a search's
+    Python time when a page is answered in a few milliseconds.
+    """
+    cursor = conn.connection.cursor()
+    try:
+        if params:
+            cursor.execute(sql, params)
+        else:
+            cursor.execute(sql)
+        return cursor.fetchall()
+    finally:
+        cursor.close()
 
 
 def run(conn, query, vocabulary=None):
@@ -389,7 +411,7 @@ def _run(conn, query, words, prefix, keys):
             f"ORDER BY {_order_by(query.sort)} LIMIT {int(want - len(rows))}) h "
             f"JOIN versions v ON v.id = h.latest_version_id ORDER BY {_order_by(query.sort).replace('p.', 'h.')}"
         )
-        rows.extend((tier, row) for row in conn.execute(sa.text(sql), statement.params))
+        rows.extend((tier, _HitRow._make(row)) for row in fetch_rows(conn, sql, statement.params))
         if len(rows) >= want:
             break
     rows = rows[query.offset :]
@@ -401,16 +423,24 @@ def _run(conn, query, words, prefix, keys):
         value = getattr(last, _POSITION[query.sort])
         next_cursor = _encode_cursor(fingerprint, tier, [value, last.id])
     whole = not more and not query.cursor and not query.offset  # the whole answer is on this page
-    sample = _sample(conn, query, words, prefix, keys, sets) if (query.facets or not whole) else []
-    if whole:
-        total, estimated = len(rows), False
-    elif not words and not keys and _unfiltered(query):
-        total = conn.execute(sa.text("SELECT listed FROM library_state WHERE id = 1")).scalar() or 0
-        estimated = False
-    else:
-        total, estimated = _total(conn, sample)
     facets, facets_estimated = (None, False)
-    if query.facets:
+    if whole and not query.facets:
+        total, estimated = len(rows), False
+    elif not words and not keys and _unfiltered(query) and not query.facets:
+        total = fetch_rows(conn, "SELECT listed FROM library_state WHERE id = 1")[0][0] or 0
+        estimated = False
+    elif not query.facets:
+        # Only the total is wanted: the database counts the sample and names its oldest id,
+        # one row back instead of a thousand ids.
+        total, estimated = _total(*_sample_figures(conn, query, words, prefix, keys, sets))
+    else:
+        sample = _sample(conn, query, words, prefix, keys, sets)
+        if whole:
+            total, estimated = len(rows), False
+        elif not words and not keys and _unfiltered(query):
+            total, estimated = fetch_rows(conn, "SELECT listed FROM library_state WHERE id = 1")[0][0] or 0, False
+        else:
+            total, estimated = _total(*_figures_of(conn, sample))
         facets, facets_estimated = _facets(conn, sample, total, estimated)
     services = search_index.leika_services()
     ranked = bool(words) and query.sort == "relevance"
@@ -422,30 +452,54 @@ def _unfiltered(query):
     return not (query.publisher or query.land or query.status or query.detaillierungsstufe or query.themenfeld)
 
 
-def _sample(conn, query, words, prefix, keys, sets=None):
-    """The ids of the newest EXACT_TOTAL + 1 matches (all tiers), newest first."""
+def _sample_sql(conn, query, words, prefix, keys, sets=None):
+    """(sql, params): the ids of the newest EXACT_TOTAL + 1 matches (all tiers), newest first."""
     statement = _Statement(conn.dialect.name, conn, sets)
     if conn.dialect.name == "sqlite" and words and not keys and _unfiltered(query):
         # Every row of the FTS5 tables is a listed process: read the newest matches from it alone.
         table = search_index.FTS_TABLES["all"]
         text = (" ".join(f'"{word}"' for word in words[:-1]) + f' "{words[-1]}"' + ("*" if prefix else "")).strip()
-        sql = f"SELECT rowid FROM {table} WHERE {table} MATCH :q ORDER BY rowid DESC LIMIT {EXACT_TOTAL + 1}"
-        return [row[0] for row in conn.execute(sa.text(sql), {"q": text})]
+        sql = f"SELECT rowid AS id FROM {table} WHERE {table} MATCH :q ORDER BY rowid DESC LIMIT {EXACT_TOTAL + 1}"
+        return sql, {"q": text}
     where = statement.filters(query, keys)
     if words:
         where.append(statement.match("all", list(words), prefix))
     sql = f"SELECT p.id FROM processes p WHERE {' AND '.join(where)} ORDER BY p.id DESC LIMIT {EXACT_TOTAL + 1}"
-    return [row[0] for row in conn.execute(sa.text(sql), statement.params)]
+    return sql, statement.params
 
 
-def _total(conn, sample):
+def _sample(conn, query, words, prefix, keys, sets=None):
+    """The ids of the newest EXACT_TOTAL + 1 matches (all tiers), newest first."""
+    return [row[0] for row in fetch_rows(conn, *_sample_sql(conn, query, words, prefix, keys, sets))]
+
+
+def _sample_figures(conn, query, words, prefix, keys, sets=None):
+    """What the total needs of the sample, in one statement: (its size, the id of its
+    EXACT_TOTAL-th newest match or None, the newest process id, the listed processes)."""
+    sql, params = _sample_sql(conn, query, words, prefix, keys, sets)
+    figures = (
+        f"SELECT COUNT(*), MIN(CASE WHEN n <= {EXACT_TOTAL} THEN id END), (SELECT MAX(id) FROM processes), "
+        f"(SELECT listed FROM library_state WHERE id = 1) "
+        f"FROM (SELECT id, ROW_NUMBER() OVER (ORDER BY id DESC) AS n FROM ({sql}) s) t"
+    )
+    return fetch_rows(conn, figures, params)[0]
+
+
+def _figures_of(conn, sample):
+    """_sample_figures from the sample's ids already read."""
     if len(sample) <= EXACT_TOTAL:
-        return len(sample), False
-    newest, listed = conn.execute(
-        sa.text("SELECT (SELECT MAX(id) FROM processes), listed FROM library_state WHERE id = 1")
-    ).one()
+        return len(sample), None, None, None
+    sql = "SELECT (SELECT MAX(id) FROM processes), listed FROM library_state WHERE id = 1"
+    newest, listed = fetch_rows(conn, sql)[0]
+    return len(sample), sample[EXACT_TOTAL - 1], newest, listed
+
+
+def _total(size, oldest, newest, listed):
+    """(total, estimated) from the sample's figures (the module docstring says how)."""
+    if size <= EXACT_TOTAL:
+        return size, False
     newest, listed = newest or 0, listed or 0
-    span = max(newest - sample[EXACT_TOTAL - 1] + 1, EXACT_TOTAL)
+    span = max(newest - oldest + 1, EXACT_TOTAL)
     estimate = EXACT_TOTAL * listed / span
     return max(EXACT_TOTAL + 1, min(listed, _two_digits(estimate))), True
 
@@ -474,7 +528,7 @@ def _facets(conn, sample, total, estimated):
             sql = (
                 f"SELECT {name}, COUNT(*) FROM processes WHERE id IN ({id_list}) AND {name} IS NOT NULL GROUP BY {name}"
             )
-        counts = conn.execute(sa.text(sql)).fetchall()
+        counts = fetch_rows(conn, sql)
         counts = sorted(counts, key=lambda item: (-item[1], str(item[0])))[:FACET_VALUES]
         facets[name] = [
             {"value": value, "label": _facet_label(name, value), "count": int(round(count * scale))}
