@@ -274,3 +274,24 @@ def test_listing_state_is_one_counter(tmp_path):
             assert store.index_state(conn)[0] != etag
     finally:
         store.close()
+
+
+def test_counts_kept_per_library_state_follow_every_change(tmp_path):
+    """Totals and facets of a search past one page are kept (CountCache) for the library state
+    they were counted in: repeated, they are the same; after a yank they count again."""
+    store = Store(str(tmp_path / "lib.sqlite"))
+    try:
+        search_library.seed_store(store)
+        query = SearchQuery(text="prüfen", limit=2, facets=True)
+        first = store.search_page(query)
+        assert first.total > 2 and first.next_cursor and not first.total_estimated
+        again = store.search_page(query)
+        assert (again.total, again.facets) == (first.total, first.facets)
+        gone = first.hits[0]
+        store.yank(gone.publisher, gone.slug, gone.version, "ersetzt", gone.publisher)
+        after = store.search_page(query)
+        assert after.total == first.total - 1
+        assert sum(entry["count"] for entry in after.facets["publisher"]) == after.total
+        assert store.search_page(SearchQuery(text="prüfen", limit=2)).total == after.total
+    finally:
+        store.close()

@@ -39,7 +39,8 @@ import hashlib
 import html
 import json
 import re
-from collections import namedtuple
+import threading
+from collections import OrderedDict, namedtuple
 from dataclasses import dataclass, field
 
 from rapidfuzz import process as fuzz_process
@@ -217,6 +218,7 @@ _POSITION = {"relevance": "boost", "adoptions": "adoptions", "newest": "updated_
 
 
 SMALL_MATCH = 2000  # SQLite: a word set this small is read whole; a larger one is probed row by row
+_LARGE_SETS = "large sets"  # the per-search ``sets`` entry: (CountCache, serial) that remembers large ones
 
 
 class _Statement:
@@ -262,9 +264,16 @@ class _Statement:
             return None
         key = (table, query)
         if key not in self.sets:
+            # A set found large in this library state before is not read again (CountCache).
+            cache, serial = self.sets.get(_LARGE_SETS) or (None, None)
+            if cache is not None and cache.get((serial, "large", key)):
+                self.sets[key] = None
+                return None
             sql = f"SELECT rowid FROM {table} WHERE {table} MATCH :q LIMIT {SMALL_MATCH + 1}"
             ids = [row[0] for row in fetch_rows(self.conn, sql, {"q": query})]
             self.sets[key] = ids if len(ids) <= SMALL_MATCH else None
+            if cache is not None and self.sets[key] is None:
+                cache.put((serial, "large", key), True)
         return self.sets[key]
 
     def filters(self, query, keys):
@@ -355,21 +364,21 @@ def fetch_rows(conn, sql, params=None):
         cursor.close()
 
 
-def run(conn, query, vocabulary=None):
+def run(conn, query, vocabulary=None, cache=None):
     """Search through ``conn`` (a read transaction): a SearchPage. QueryError for a bad query.
 
     ``vocabulary`` is a callable giving the sorted known words (the typo fallback); without it
-    there is no fallback.
+    there is no fallback. ``cache`` (a CountCache) keeps totals and facets per library state.
     """
     query = checked(query)
     parsed = parse_query(query.text)
     keys = tuple(dict.fromkeys(query.keys + parsed.key_prefixes))
-    page = _run(conn, query, parsed.words, parsed.prefix, keys)
+    page = _run(conn, query, parsed.words, parsed.prefix, keys, cache)
     if not page.hits and parsed.words and not query.cursor and not query.offset and vocabulary is not None:
         corrected = _corrections(query.text, vocabulary)
         if corrected:
             fixed = parse_query(" ".join(corrected["words"]) + " ")
-            retried = _run(conn, query, fixed.words, False, keys)
+            retried = _run(conn, query, fixed.words, False, keys, cache)
             if retried.hits:
                 retried.fallback = {
                     "kind": "typo",
@@ -382,7 +391,7 @@ def run(conn, query, vocabulary=None):
     return page
 
 
-def _run(conn, query, words, prefix, keys):
+def _run(conn, query, words, prefix, keys, cache=None):
     dialect = conn.dialect.name
     fingerprint = _fingerprint(query, words, prefix, keys)
     start_tier, position = 0, [None, None]
@@ -391,6 +400,8 @@ def _run(conn, query, words, prefix, keys):
     want = query.offset + query.limit + 1
     rows = []
     sets = {}  # SQLite: word sets already sized in this search
+    if dialect == "sqlite" and cache is not None and words:
+        sets[_LARGE_SETS] = (cache, _serial(conn))
     plan = _tier_numbers(words) if query.sort == "relevance" else [TIERS.index("anywhere")]
     for tier in plan:
         if tier < start_tier:
@@ -423,12 +434,62 @@ def _run(conn, query, words, prefix, keys):
         value = getattr(last, _POSITION[query.sort])
         next_cursor = _encode_cursor(fingerprint, tier, [value, last.id])
     whole = not more and not query.cursor and not query.offset  # the whole answer is on this page
-    facets, facets_estimated = (None, False)
     if whole and not query.facets:
-        total, estimated = len(rows), False
-    elif not words and not keys and _unfiltered(query) and not query.facets:
-        total = fetch_rows(conn, "SELECT listed FROM library_state WHERE id = 1")[0][0] or 0
-        estimated = False
+        total, estimated, facets, facets_estimated = len(rows), False, None, False
+    else:
+        counted = _counted(conn, query, words, prefix, keys, sets, whole, rows, cache)
+        total, estimated, facets, facets_estimated = counted
+    services = search_index.leika_services()
+    ranked = bool(words) and query.sort == "relevance"
+    hits = [_hit(row, TIERS[tier] if ranked else None, words, prefix, services) for tier, row in rows]
+    return SearchPage(hits, total, estimated, next_cursor, query.sort, facets, facets_estimated, None, tuple(words))
+
+
+class CountCache:
+    """Totals and facets of searches past one page, for the library state they were counted in.
+
+    The key holds the library's change counter (``library_state.serial``, counted by every publish,
+    yank and adoption), so an entry is never used once the library has changed: a repeated search
+    (the same words, keys and filters, any page or sort) reads one row instead of counting again.
+    At most ``size`` entries, the least recently used leave first. Shared by a worker's threads.
+    """
+
+    def __init__(self, size=1024):
+        self.size = size
+        self.entries = OrderedDict()
+        self.lock = threading.Lock()
+
+    def get(self, key):
+        with self.lock:
+            found = self.entries.get(key)
+            if found is not None:
+                self.entries.move_to_end(key)
+            return found
+
+    def put(self, key, value):
+        with self.lock:
+            self.entries[key] = value
+            self.entries.move_to_end(key)
+            while len(self.entries) > self.size:
+                self.entries.popitem(last=False)
+
+
+def _counted(conn, query, words, prefix, keys, sets, whole, rows, cache):
+    """(total, estimated, facets, facets_estimated) of a search that is not answered whole by
+    its page, or that asks for facets; from ``cache`` when this library state counted it before."""
+    key = None
+    if cache is not None and not whole:
+        serial = sets[_LARGE_SETS][1] if _LARGE_SETS in sets else _serial(conn)
+        filters = (query.publisher, query.land, query.status, query.detaillierungsstufe, query.themenfeld)
+        key = (serial, words, prefix, keys, filters, query.facets, EXACT_TOTAL)
+        found = cache.get(key)
+        if found is not None:
+            total, estimated, facets, facets_estimated = found
+            facets = {name: [dict(entry) for entry in values] for name, values in facets.items()} if facets else facets
+            return total, estimated, facets, facets_estimated
+    facets, facets_estimated = None, False
+    if not words and not keys and _unfiltered(query) and not query.facets:
+        total, estimated = fetch_rows(conn, "SELECT listed FROM library_state WHERE id = 1")[0][0] or 0, False
     elif not query.facets:
         # Only the total is wanted: the database counts the sample and names its oldest id,
         # one row back instead of a thousand ids.
@@ -442,10 +503,15 @@ def _run(conn, query, words, prefix, keys):
         else:
             total, estimated = _total(*_figures_of(conn, sample))
         facets, facets_estimated = _facets(conn, sample, total, estimated)
-    services = search_index.leika_services()
-    ranked = bool(words) and query.sort == "relevance"
-    hits = [_hit(row, TIERS[tier] if ranked else None, words, prefix, services) for tier, row in rows]
-    return SearchPage(hits, total, estimated, next_cursor, query.sort, facets, facets_estimated, None, tuple(words))
+    counted = (total, estimated, facets, facets_estimated)
+    if key is not None:
+        cache.put(key, counted)
+    return counted
+
+
+def _serial(conn):
+    """The library's change counter: what CountCache entries belong to."""
+    return fetch_rows(conn, "SELECT serial FROM library_state WHERE id = 1")[0][0]
 
 
 def _unfiltered(query):
@@ -461,6 +527,15 @@ def _sample_sql(conn, query, words, prefix, keys, sets=None):
         text = (" ".join(f'"{word}"' for word in words[:-1]) + f' "{words[-1]}"' + ("*" if prefix else "")).strip()
         sql = f"SELECT rowid AS id FROM {table} WHERE {table} MATCH :q ORDER BY rowid DESC LIMIT {EXACT_TOTAL + 1}"
         return sql, {"q": text}
+    if not words and keys and _unfiltered(query) and all(len(key) == 14 for key in keys):
+        # Whole keys alone: only listed processes have rows in process_keys (search_index.remove),
+        # so the key index answers by itself, newest first, without reading a process row.
+        wanted = ", ".join(statement.param(key) for key in keys)
+        sql = (
+            f"SELECT DISTINCT k.process_id AS id FROM process_keys k WHERE k.key IN ({wanted}) "
+            f"ORDER BY k.process_id DESC LIMIT {EXACT_TOTAL + 1}"
+        )
+        return sql, statement.params
     where = statement.filters(query, keys)
     if words:
         where.append(statement.match("all", list(words), prefix))

@@ -291,6 +291,7 @@ class Store:
         self.url = database_url(db)
         self.engine = make_engine(db)
         self.dialect = self.engine.dialect.name
+        self._counts = search.CountCache()  # search totals and facets per library state
         with database_errors(self.engine):
             if upgrade:
                 migrations.upgrade(self.engine)
@@ -796,7 +797,7 @@ class Store:
         """Ranked search (storage/search.py): a SearchPage; search_text.QueryError for a query
         that cannot be searched (its message names the field)."""
         with self.quick_read() as conn:
-            return search.run(conn, query, vocabulary=lambda: self._vocabulary(conn))
+            return search.run(conn, query, vocabulary=lambda: self._vocabulary(conn), cache=self._counts)
 
     def _vocabulary(self, conn):
         """The known words, sorted; read once per library state (the serial) and kept."""
