@@ -24,10 +24,11 @@ import difflib
 import importlib
 import os
 import pkgutil
-from collections.abc import Mapping
+from collections.abc import Mapping, Sequence
 from dataclasses import dataclass, field
 from functools import lru_cache
 from pathlib import Path
+from types import ModuleType
 from typing import TYPE_CHECKING
 
 from procex.bpmn.rules._util import check_messages, finding, say
@@ -51,23 +52,24 @@ class ConfigError(ProcexError):
 @dataclass(frozen=True)
 class Rule:
     id: str
-    module: object
+    module: ModuleType  # the rule's module: ID, PRESET, SEVERITY, DOC_DE, MESSAGES, check(model)
     preset: str
     severity: str
 
     @property
-    def doc(self):
+    def doc(self) -> str:
         return (self.module.__doc__ or "").strip()
 
     @property
-    def summary(self):
+    def summary(self) -> str:
         return self.doc.splitlines()[0] if self.doc else self.id
 
-    def help(self, lang="de"):
+    def help(self, lang: str = "de") -> str:
         """What, why and how to fix, in German (DOC_DE) or English (the docstring)."""
-        return self.module.DOC_DE.strip() if lang == "de" else self.doc
+        german: str = self.module.DOC_DE
+        return german.strip() if lang == "de" else self.doc
 
-    def title(self, lang="de"):
+    def title(self, lang: str = "de") -> str:
         """The first line of help(lang)."""
         return self.help(lang).splitlines()[0]
 
@@ -77,14 +79,14 @@ class LintConfig:
     """A preset (or None) and per-rule levels; ``source`` names where it was read."""
 
     preset: str | None = None
-    levels: dict = field(default_factory=dict)
+    levels: dict[str, str] = field(default_factory=dict)  # rule id -> off | warn | error
     source: str | None = None
 
 
 @lru_cache(maxsize=1)
-def registry():
+def registry() -> dict[str, Rule]:
     """rule id -> Rule, for every rule module in this package, sorted by id."""
-    found = {}
+    found: dict[str, Rule] = {}
     for info in pkgutil.iter_modules(__path__):
         if info.name.startswith("_"):
             continue
@@ -98,18 +100,18 @@ def registry():
     return dict(sorted(found.items()))
 
 
-def in_preset(rule, preset):
+def in_preset(rule: Rule, preset: str) -> bool:
     return preset != "none" and _PRESET_RANK[rule.preset] <= _PRESET_RANK[preset]
 
 
-def _unknown(kind, name, known, source):
+def _unknown(kind: str, name: str, known: Sequence[str], source: str | None) -> ConfigError:
     close = difflib.get_close_matches(name, known, n=1)
     hint = f"did you mean {close[0]!r}? " if close else ""
     where = f"{source}: " if source else ""
     return ConfigError(f"{where}unknown {kind} {name!r}; {hint}known: {', '.join(known)}")
 
 
-def parse_config(table, source=None):
+def parse_config(table: object, source: str | None = None) -> LintConfig:
     """A LintConfig from the ``[lint]`` table (a dict); raises ConfigError on unknown names."""
     if table is None:
         return LintConfig(source=source)
@@ -183,7 +185,7 @@ def resolve(preset: str | None = "correctness", config: object = None) -> dict[s
         raise _unknown("preset", str(preset), PRESETS, None)
     if preset == "none":
         return {}
-    chosen = {}
+    chosen: dict[str, str] = {}
     for rule_id, rule in registry().items():
         level = config.levels.get(rule_id)
         if level is None:
@@ -195,7 +197,7 @@ def resolve(preset: str | None = "correctness", config: object = None) -> dict[s
 
 def run(model: Model, chosen: Mapping[str, str], lang: str = "de") -> list[Finding]:
     """The findings of the chosen rules ({id: level}) on a model, in German or English (``lang``)."""
-    findings = []
+    findings: list[Finding] = []
     rules = registry()
     for rule_id, level in chosen.items():
         severity = _FINDING_SEVERITY[level]

@@ -9,15 +9,24 @@ label, id), ``{node:bare}`` (label and id), ``{node:kind}`` (the kind word) or
 parameter spelled per language; anything else is formatted as it is.
 """
 
+from __future__ import annotations
+
 import re
 from collections.abc import Iterable
 from dataclasses import dataclass, field
-from typing import Any
+from types import ModuleType
+from typing import TYPE_CHECKING, Any, Union, cast
 
 from lxml.etree import _Element
 
 from procex.bpmn.findings import Finding
 from procex.bpmn.xml import local_name
+
+if TYPE_CHECKING:
+    from procex.bpmn.model import Element, Model
+
+# where a rule points: an lxml element or a model view of one
+Located = Union[_Element, "Element"]
 
 LANGS = ("de", "en")
 # A MESSAGES table: key -> {"de": template, "en": template}
@@ -141,12 +150,12 @@ class Problem:
     """What a rule found, before it is put into words: where, a key of the rule's MESSAGES, and
     the parameters of its templates."""
 
-    el: object
+    el: Located
     key: str
-    params: dict = field(default_factory=dict)
+    params: dict[str, object] = field(default_factory=dict)
 
 
-def problem(at, key, /, **params):
+def problem(at: Located, key: str, /, **params: object) -> Problem:
     """What a rule's check yields: ``problem(node, "no-label", node=node)`` (at ``node``)."""
     return Problem(at, key, params)
 
@@ -154,10 +163,10 @@ def problem(at, key, /, **params):
 class _Param:
     """A parameter rendered in one language; the format spec chooses how an element is named."""
 
-    def __init__(self, value, lang):
+    def __init__(self, value: object, lang: str) -> None:
         self.value, self.lang = value, lang
 
-    def __format__(self, spec):
+    def __format__(self, spec: str) -> str:
         value, lang = self.value, self.lang
         if isinstance(value, Words):
             return format(getattr(value, lang), spec)
@@ -168,7 +177,7 @@ class _Param:
             if spec == "kind":
                 return kind_words(local_name(el.tag), lang)
             if spec == "container":
-                return describe_container(value, lang)
+                return describe_container(cast("Element", value), lang)  # a view, as {x:container} is used
             return describe(el, lang=lang)
         return format(value, spec)
 
@@ -187,17 +196,17 @@ def say(messages: Messages, key: str, lang: str = "de", /, **params: object) -> 
 def nearest_id(el: _Element | None) -> str | None:
     """The id of the element or of its nearest ancestor that has one."""
     while el is not None:
-        ident = el.get("id") if isinstance(el.tag, str) else None
+        ident: str | None = el.get("id") if isinstance(el.tag, str) else None
         if ident:
             return ident
         el = el.getparent()
     return None
 
 
-def finding(rule, el, message, severity="warning"):
+def finding(rule: str, el: Located, message: str, severity: str = "warning") -> Finding:
     """A Finding located at an element (lxml element or model view)."""
-    el = getattr(el, "el", el)
-    return Finding(rule, message, severity, el.sourceline, nearest_id(el))
+    element: _Element = getattr(el, "el", el)  # the lxml element of a view
+    return Finding(rule, message, severity, element.sourceline, nearest_id(element))
 
 
 def check_messages(messages: Messages, where: str) -> None:
@@ -210,20 +219,20 @@ def check_messages(messages: Messages, where: str) -> None:
         assert names[0] == names[1], f"{where}: message {key!r} names {names[0]} in de but {names[1]} in en"
 
 
-def is_triggered_by_event(el):
-    el = getattr(el, "el", el)
-    return (el.get("triggeredByEvent") or "").strip() in ("true", "1")
+def is_triggered_by_event(el: Located) -> bool:
+    element: _Element = getattr(el, "el", el)  # the lxml element of a view
+    return (element.get("triggeredByEvent") or "").strip() in ("true", "1")
 
 
-def event_definition_kinds(el):
+def event_definition_kinds(el: Located) -> list[str]:
     """Local names of an event's event definitions ('messageEventDefinition', ...); an
     <eventDefinitionRef> to a global definition counts as that definition's kind when it resolves."""
     model = getattr(el, "model", None)
-    el = getattr(el, "el", el)
+    element: _Element = getattr(el, "el", el)  # the lxml element of a view
     from procex.bpmn import kinds
 
-    found = []
-    for child in el:
+    found: list[str] = []
+    for child in element:
         kind = local_name(child.tag)
         if kind in kinds.EVENT_DEFINITIONS:
             found.append(kind)
@@ -236,48 +245,48 @@ def event_definition_kinds(el):
 # --- flow structure shared by the rules (built from sourceRef/targetRef, never <incoming>) -----
 
 
-def _kinds():
+def _kinds() -> ModuleType:
     from procex.bpmn import kinds
 
     return kinds
 
 
-def containers(model):
+def containers(model: Model) -> list[Element]:
     """Views of every process and sub-process (ad-hoc sub-processes and transactions included)."""
     k = _kinds()
     return model.of_kind("process", *sorted(k.SUB_PROCESSES))
 
 
-def flow_nodes_in(container):
+def flow_nodes_in(container: Element) -> list[Element]:
     """Flow nodes standing directly in a process or sub-process."""
     k = _kinds()
     return [c for c in container.children if c.type in k.FLOW_NODES]
 
 
-def is_true(el, attr):
-    el = getattr(el, "el", el)
-    return (el.get(attr) or "").strip() in ("true", "1")
+def is_true(el: Located, attr: str) -> bool:
+    element: _Element = getattr(el, "el", el)  # the lxml element of a view
+    return (element.get(attr) or "").strip() in ("true", "1")
 
 
-def is_compensation(node):
+def is_compensation(node: Located) -> bool:
     """An activity that only runs as compensation (connected by association, not by flows)."""
     return is_true(node, "isForCompensation")
 
 
-def in_ad_hoc(node):
+def in_ad_hoc(node: Element) -> bool:
     container = node.container
     return container is not None and container.type == "adHocSubProcess"
 
 
-def has_definition(node, kind):
+def has_definition(node: Located, kind: str) -> bool:
     return kind in event_definition_kinds(node)
 
 
-def is_conditional(flow):
+def is_conditional(flow: Element) -> bool:
     return flow.el.find("{http://www.omg.org/spec/BPMN/20100524/MODEL}conditionExpression") is not None
 
 
-def is_default(flow):
+def is_default(flow: Element) -> bool:
     source = flow.source
     if source is None:
         return False
@@ -285,7 +294,7 @@ def is_default(flow):
     return default is not None and default.strip().rsplit(":", 1)[-1] == flow.id
 
 
-def describe_container(container, lang="en"):
+def describe_container(container: Element, lang: str = "en") -> str:
     """Like describe(), and for a process that has no name, the pool it is drawn as."""
     if container.type == "process" and not label(container.el):
         pool = container.participant
