@@ -255,17 +255,25 @@ class _Ranker:
         return found
 
     def heads(self, wanted):
-        """{bucket: [rows]}: each bucket's first ``wanted[bucket]`` processes in the client's order."""
+        """{bucket: [rows]}: each bucket's first ``wanted[bucket]`` processes in the client's order.
+
+        Names are read in classes of how many they need (up to a power of two), so that a bucket
+        that needs many does not make every other one of its read return as many."""
         processes = store_module.suggest_processes
+        partition = [processes.c.name_id, processes.c.leika_keys]
+        needs = defaultdict(int)
+        for (nid, _), count in wanted.items():
+            needs[nid] = max(needs[nid], count)
+        classes = defaultdict(list)
+        for nid, count in needs.items():
+            classes[1 << (count - 1).bit_length()].append(nid)
         found = defaultdict(list)
-        for chunk in _chunks(sorted({nid for nid, _ in wanted}), _IN_CHUNK):
-            names = set(chunk)
-            most = max(n for (nid, _), n in wanted.items() if nid in names)
-            partition = [processes.c.name_id, processes.c.leika_keys]
-            for row in self._numbered(_in(self.conn, processes.c.name_id, chunk), partition, most):
-                bucket = (row.name_id, row.leika_keys)
-                if row.place <= wanted.get(bucket, 0):
-                    found[bucket].append(row)
+        for most, name_ids in sorted(classes.items()):
+            for chunk in _chunks(sorted(name_ids), _IN_CHUNK):
+                for row in self._numbered(_in(self.conn, processes.c.name_id, chunk), partition, most):
+                    bucket = (row.name_id, row.leika_keys)
+                    if row.place <= wanted.get(bucket, 0):
+                        found[bucket].append(row)
         return found
 
     # --- ranking (mirrors catalogue/suggest.LibraryIndex.rank) -------------------------------------
