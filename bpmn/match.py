@@ -30,10 +30,9 @@ from typing import TYPE_CHECKING
 from lxml.etree import _Element
 
 from procex.bpmn import kinds
-from procex.bpmn.model import shape_bounds
 from procex.bpmn.normalize import label_of
 from procex.bpmn.text import compact_label, label_similarity, label_tokens, normalize_label
-from procex.bpmn.xml import BPMN_NS, local_name
+from procex.bpmn.xml import BPMN_NS, DC_NS, local_name
 
 if TYPE_CHECKING:
     import numpy as np
@@ -51,6 +50,7 @@ IdMap = dict[str, str]
 Found = dict[str, tuple[str, str, float]]
 
 _B = f"{{{BPMN_NS}}}"
+_DC = f"{{{DC_NS}}}"
 THRESHOLD = 0.5
 ROUNDS = 4
 NODE_KINDS = kinds.FLOW_NODES | kinds.DATA_ELEMENTS | {"dataStore", "textAnnotation", "group"}
@@ -134,7 +134,7 @@ class Matching:
         return self._by_new.get(new_id)
 
 
-@dataclass
+@dataclass(slots=True)
 class _Item:
     id: str
     el: _Element
@@ -153,7 +153,11 @@ class _Item:
 
 
 def matchable(model: Model) -> dict[str, _Item]:
-    """{id: _Item} of every element the diff compares, in id order (first of duplicated ids)."""
+    """{id: _Item} of every element the diff compares, in id order (first of duplicated ids).
+
+    One pass per kind; what the elements of one parent share (container, whether they stand inside
+    a foreign or diagram element) is looked up once per parent, not walked up per element.
+    """
     items: dict[str, _Item] = {}
     lanes_of: dict[str, str | None] = {}
     for lane in model._by_kind.get("lane", ()):
@@ -162,17 +166,28 @@ def matchable(model: Model) -> dict[str, _Item]:
                 lanes_of[ref.text.strip()] = lane.get("id")  # document order: innermost last
     neighbours: dict[str, list[str]] = {}
     duplicated = len(set(model._ids)) != len(model._ids)  # the first in document order wins
+    ancestry = _Ancestry()
     for kind in model._by_kind:
         if kind not in MATCHED_KINDS:
             continue
+        cat = category(kind)
+        is_flow, is_container = kind in FLOW_KINDS, kind in CONTAINER_KINDS
+        is_annotation = kind == "textAnnotation"
         for el in model._by_kind[kind]:
             ident = el.get("id")
             if not ident or ident in items or (duplicated and model.element(ident) is not el):
                 continue
-            if kind != "lane" and kind not in CONTAINER_KINDS and _inside_foreign_or_di(el):
+            parent = el.getparent()
+            container, foreign = ancestry.of(parent)
+            if kind != "lane" and not is_container and foreign:
                 continue
-            item = _Item(ident, el, kind, category(kind), label_of(el))
-            if kind in FLOW_KINDS:
+            if is_annotation:
+                label = label_of(el)
+            else:  # label_of without looking at the tag again
+                name = el.get("name")
+                label = (" ".join(name.split()) or None) if name is not None else None
+            item = _Item(ident, el, kind, cat, label)
+            if is_flow:
                 item.source = _ref(el, "sourceRef")
                 item.target = _ref(el, "targetRef")
                 cond = el.find(_B + "conditionExpression")
@@ -181,10 +196,10 @@ def matchable(model: Model) -> dict[str, _Item]:
                     neighbours.setdefault(item.source, []).append(item.target)
                     neighbours.setdefault(item.target, []).append(item.source)
             elif kind == "lane":
-                parent = el.getparent().getparent()
-                item.parent = parent.get("id") if parent is not None else None
-                if parent is not None and local_name(parent.tag) != "lane":
-                    item.parent = _container_id(el)
+                lane_parent = parent.getparent() if parent is not None else None
+                item.parent = lane_parent.get("id") if lane_parent is not None else None
+                if lane_parent is not None and local_name(lane_parent.tag) != "lane":
+                    item.parent = container
             elif kind == "participant":
                 item.parent = _ref(el, "processRef")
             else:
@@ -193,17 +208,19 @@ def matchable(model: Model) -> dict[str, _Item]:
                     host = kinds.local_ref(el.get("attachedToRef"))
                     neighbours.setdefault(ident, []).append(host)
                     neighbours.setdefault(host, []).append(ident)
-                item.defs = tuple(sorted(local_name(c.tag) for c in el if local_name(c.tag) in kinds.EVENT_DEFINITIONS))
+                # filtered by libxml2: no Python object for the incoming/outgoing children
+                item.defs = tuple(sorted(local_name(c.tag) for c in el.iterchildren(*_EVENT_DEFINITION_TAGS)))
             if kind != "participant" and kind != "process":
-                item.container = _container_id(el)
+                item.container = container
             items[ident] = item
     for ident, item in items.items():
         if item.category not in ("sequenceFlow", "messageFlow", "association", "lane", "participant", "process"):
-            item.neighbours = tuple(sorted(set(neighbours.get(ident, ()))))
+            around = neighbours.get(ident)
+            if around:
+                item.neighbours = (around[0],) if len(around) == 1 else tuple(sorted(set(around)))
             drawn = model.shape_elements_of(ident)  # the element, not a Shape view: one per node adds up
-            bounds = shape_bounds(drawn[0]) if drawn else None
-            if bounds is not None:
-                item.center = bounds.center
+            if drawn:
+                item.center = _shape_center(drawn[0])
     # data associations link data objects to activities: neighbours too
     for kind in ("dataInputAssociation", "dataOutputAssociation"):
         for assoc in model._by_kind.get(kind, ()):
@@ -217,28 +234,58 @@ def matchable(model: Model) -> dict[str, _Item]:
     return dict(sorted(items.items()))
 
 
+_EVENT_DEFINITION_TAGS = tuple("{*}" + name for name in sorted(kinds.EVENT_DEFINITIONS))
+
+
+def _shape_center(shape_el: _Element) -> tuple[float, float] | None:
+    """The centre of a BPMNShape's bounds (as ``shape_bounds(el).center``), or None."""
+    bounds = shape_el.find(_DC + "Bounds")
+    if bounds is None:
+        return None
+    try:
+        x, y = float(bounds.get("x")), float(bounds.get("y"))
+        width, height = float(bounds.get("width")), float(bounds.get("height"))
+    except (TypeError, ValueError):
+        return None
+    return (x + width / 2, y + height / 2)
+
+
+class _Ancestry:
+    """Per parent element: (id of the innermost process or sub-process around it, whether it or an
+    ancestor is a foreign or diagram element). Siblings share the answer, so each parent is walked
+    up once."""
+
+    def __init__(self) -> None:
+        self._known: dict[_Element, tuple[str | None, bool]] = {}
+
+    def of(self, el: _Element | None) -> tuple[str | None, bool]:
+        if el is None:
+            return None, False
+        known = self._known.get(el)
+        if known is not None:
+            return known
+        chain: list[_Element] = []  # el and its ancestors up to the first one already known (no recursion: deep files)
+        above: tuple[str | None, bool] = (None, False)
+        while el is not None:
+            known = self._known.get(el)
+            if known is not None:
+                above = known
+                break
+            chain.append(el)
+            el = el.getparent()
+        for el in reversed(chain):
+            tag = el.tag
+            container, foreign = above
+            is_bpmn = isinstance(tag, str) and tag.startswith(_B)
+            if is_bpmn and local_name(tag) in kinds.CONTAINERS:
+                container = el.get("id")
+            above = self._known[el] = (container, foreign or not is_bpmn)
+        return above
+
+
 def _ref(el: _Element, attr: str) -> str | None:
     value = el.get(attr)
     return kinds.local_ref(value) if value else None
-
-
-def _container_id(el: _Element) -> str | None:
-    parent = el.getparent()
-    while parent is not None:
-        if local_name(parent.tag) in kinds.CONTAINERS and parent.tag.startswith(_B):
-            ident: str | None = parent.get("id")
-            return ident
-        parent = parent.getparent()
-    return None
-
-
-def _inside_foreign_or_di(el: _Element) -> bool:
-    parent = el.getparent()
-    while parent is not None:
-        if not parent.tag.startswith(_B):
-            return True
-        parent = parent.getparent()
-    return False
 
 
 # --- the matcher ----------------------------------------------------------------------------------

@@ -800,11 +800,14 @@ class Model:
         than the parse); a namespace is looked for one by one only when something is foreign.
         """
         used = set()
-        foreign_elements = _COUNT_ELEMENTS(self.root) > self._index[3]
-        foreign_attributes = _COUNT_NAMESPACED_ATTRIBUTES(self.root) > 0
+        # only a declared namespace can be used: most files declare none but the standard ones, and
+        # listing the declarations is cheaper than counting the foreign attributes
+        declared = {uri for _, (_, uri) in etree.iterwalk(self.root, events=("start-ns",))}
+        candidates = declared - _STANDARD_NAMESPACES - {""}  # xmlns="" undeclares
+        foreign_elements = bool(candidates) and _COUNT_ELEMENTS(self.root) > self._index[3]
+        foreign_attributes = bool(candidates) and _COUNT_NAMESPACED_ATTRIBUTES(self.root) > 0
         if foreign_elements or foreign_attributes:
-            declared = {uri for _, (_, uri) in etree.iterwalk(self.root, events=("start-ns",))}
-            for uri in declared - _STANDARD_NAMESPACES - {""}:  # xmlns="" undeclares
+            for uri in candidates:
                 if (foreign_elements and next(self.root.iter(f"{{{uri}}}*"), None) is not None) or (
                     foreign_attributes and _COUNT_ATTRIBUTES_IN(self.root, uri=uri) > 0
                 ):

@@ -38,12 +38,14 @@ def normalize_label(s: str) -> str:
         return ""
     s = unicodedata.normalize("NFC", str(s))
     s = _INVISIBLE.sub("", s)
-    s = _BROKEN_WORD.sub("", s)
+    if "\n" in s or "\r" in s:  # the only place a word is split (the pattern needs a line break)
+        s = _BROKEN_WORD.sub("", s)
     s = s.casefold().translate(_FOLD)  # casefold already maps ß to ss; the table covers the rest
     if not s.isascii():
         # Other accents (é, č, å) are folded to their base letter; ae/oe/ue are done above.
         s = "".join(c for c in unicodedata.normalize("NFKD", s) if not unicodedata.combining(c))
-    s = _DECIMAL.sub("\x00", s)
+    if "." in s or "," in s:
+        s = _DECIMAL.sub("\x00", s)
     s = _NOT_KEPT.sub(" ", s)
     return " ".join(s.split()).replace("\x00", ".")
 

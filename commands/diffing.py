@@ -91,18 +91,19 @@ def diff(old, new, fmt, output, lang, mode, extensions, no_layout, exit_code, di
     cached upstream original and processes/NAME.bpmn, each change with its cause. /dev/null as
     OLD or NEW is an empty model: a model git added or deleted shows as all added or all removed.
     """
-    from procex.bpmn.diff import diff_models, read_side
+    from procex.bpmn.diff import diff_models, read_side, without_cycle_collection
 
     if new is None:
         _diff_workspace_process(old, fmt, output, lang, mode)
         return
-    (old_model, old_absent), (new_model, new_absent) = (
-        read_side(old, max_bytes, difftool),
-        read_side(new, max_bytes, difftool),
-    )
-    if old_absent or new_absent:
-        extensions = "all"  # nothing is paired: no note about namespaces only one side uses
-    result = diff_models(old_model, new_model, mode, extensions)
+    with without_cycle_collection():  # reading indexes every element: no cycles, many objects
+        (old_model, old_absent), (new_model, new_absent) = (
+            read_side(old, max_bytes, difftool),
+            read_side(new, max_bytes, difftool),
+        )
+        if old_absent or new_absent:
+            extensions = "all"  # nothing is paired: no note about namespaces only one side uses
+        result = diff_models(old_model, new_model, mode, extensions)
     if fmt == "json":
         text = report_json(result.to_dict())
     elif fmt == "html":
