@@ -100,3 +100,28 @@ def test_a_request_waiting_for_a_slot_finds_what_the_slot_holder_computed():
     cost.keep("k", "v", 1)  # what the holder computed meanwhile
     assert cost.get_or_compute("k", lambda: pytest.fail("computed twice"), len) == ("v", None)
     give_back()
+
+
+def test_a_kept_compare_page_is_sent_gzipped_as_stored_and_revalidates_with_its_etag(published):
+    import gzip
+
+    import requests
+
+    lib, slug, _ = published
+    url = lib.url + COMPARE.format(slug=slug) + "&lang=de"
+    zipped = requests.get(url, headers={"Accept-Encoding": "gzip"}, timeout=60, stream=True)
+    raw = zipped.raw.read(decode_content=False)  # the bytes as sent
+    plain = requests.get(url, headers={"Accept-Encoding": "identity"}, timeout=60)
+    assert zipped.status_code == plain.status_code == 200
+    assert zipped.headers["Content-Encoding"] == "gzip" and "Content-Encoding" not in plain.headers
+    assert gzip.decompress(raw) == plain.content  # one page, two encodings
+    assert "Antrag sichten" in plain.text
+    assert "Accept-Encoding" in zipped.headers["Vary"] and "Cookie" in zipped.headers["Vary"]
+    # each encoding its own strong ETag; a browser's revalidation gets 304 without the page
+    assert zipped.headers["ETag"] != plain.headers["ETag"]
+    assert zipped.headers["ETag"].endswith('-gzip"')
+    again = requests.get(url, headers={"Accept-Encoding": "gzip", "If-None-Match": zipped.headers["ETag"]}, timeout=60)
+    assert again.status_code == 304 and again.content == b""
+    assert again.headers["Content-Security-Policy"]  # the site's headers on every answer
+    stale = requests.get(url, headers={"Accept-Encoding": "identity", "If-None-Match": '"other"'}, timeout=60)
+    assert stale.status_code == 200 and stale.content == plain.content
