@@ -33,6 +33,7 @@ from lxml.etree import _Element
 
 from procex.bpmn import kinds
 from procex.bpmn.match import FLOW_KINDS, NODE_KINDS, Matching, Pair, _Item, match_models
+from procex.bpmn.model import shape_bounds, waypoints
 from procex.bpmn.normalize import (
     Resolver,
     Value,
@@ -502,11 +503,12 @@ def _layout_details(ctx: _Context, old_id: str, new_id: str) -> list[Detail]:
     if old_id == new_id and ctx.same_diagrams():
         return []
     details: list[Detail] = []
+    # Drawings of two ids differ in their bpmnElement at least: only the same id can be byte for
+    # byte the same. The numbers are read from the elements (as the Shape and Edge views read them).
     old_els, new_els = ctx.old.shape_elements_of(old_id), ctx.new.shape_elements_of(new_id)
-    if (old_els or new_els) and not _same_drawing(old_els, new_els):
-        old_shapes, new_shapes = ctx.old.shapes_of(old_id), ctx.new.shapes_of(new_id)
-        ob = old_shapes[0].bounds if old_shapes else None
-        nb = new_shapes[0].bounds if new_shapes else None
+    if (old_els or new_els) and not (old_id == new_id and _same_drawing(old_els, new_els)):
+        ob = shape_bounds(old_els[0]) if old_els else None
+        nb = shape_bounds(new_els[0]) if new_els else None
         if (ob is None) != (nb is None) or (
             ob is not None
             and nb is not None
@@ -514,10 +516,9 @@ def _layout_details(ctx: _Context, old_id: str, new_id: str) -> list[Detail]:
         ):
             details.append(_detail("bounds", _bounds(ob), _bounds(nb)))
     old_els, new_els = ctx.old.edge_elements_of(old_id), ctx.new.edge_elements_of(new_id)
-    if (old_els or new_els) and not _same_drawing(old_els, new_els):
-        old_edges, new_edges = ctx.old.edges_of(old_id), ctx.new.edges_of(new_id)
-        ow = old_edges[0].waypoints if old_edges else None
-        nw = new_edges[0].waypoints if new_edges else None
+    if (old_els or new_els) and not (old_id == new_id and _same_drawing(old_els, new_els)):
+        ow = waypoints(old_els[0]) if old_els else None
+        nw = waypoints(new_els[0]) if new_els else None
         if (ow is None) != (nw is None) or (
             ow is not None
             and nw is not None

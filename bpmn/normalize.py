@@ -124,6 +124,19 @@ def schema_attributes(type_name: str | None) -> dict[str, AttributeSpec]:
     return result
 
 
+@lru_cache(maxsize=512)
+def schema_defaults(type_name: str) -> tuple[tuple[str, Value], ...]:
+    """((attribute, its normalised default as a Value), ...) of a complex type, in schema order:
+    worked out once per type, not once per element (a diff of two large models asks thousands of
+    times). Values are frozen, so every element shares them."""
+    out = []
+    for key, (xsd_type, default) in schema_attributes(type_name).items():
+        if default is not None:
+            value = normalize_value(default, xsd_type)
+            out.append((key, Value(value, value, True)))
+    return tuple(out)
+
+
 def element_type_name(el: _Element) -> str | None:
     """The XSD type of a BPMN element: its xsi:type if given, else its declaration's type."""
     xsi: str | None = el.get(_XSI_TYPE)
@@ -335,11 +348,12 @@ def _attributes(el: _Element, prefix: str, props: Props, resolve: Resolver, skip
         if key[0] != "{" and key not in spec:
             xsd_type = "string"  # unknown OMG attribute: compare as text
         props[name] = Value.plain(normalize_value(raw, xsd_type))
-    for key, (xsd_type, default) in spec.items():
-        if default is None or key in el.attrib or key in skip:
-            continue
-        value = normalize_value(default, xsd_type)
-        props[prefix + "@" + key if prefix else key] = Value(value, value, True)
+    if type_name:
+        attrib = el.attrib
+        for key, value in schema_defaults(type_name):
+            if key in attrib or key in skip:
+                continue
+            props[prefix + "@" + key if prefix else key] = value
     if kind == "process" and "isExecutable" not in el.attrib and not prefix:
         # No default in the XSD; a process that does not say it is executable is not.
         props["isExecutable"] = Value.plain("false")

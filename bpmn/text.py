@@ -11,8 +11,7 @@ import re
 import unicodedata
 from collections.abc import Iterable
 from functools import lru_cache
-
-from rapidfuzz.distance import Indel
+from typing import Any
 
 # --- normalisation ------------------------------------------------------------------------------
 
@@ -336,12 +335,27 @@ _TOKEN_WEIGHT = 0.6
 _CLOSE_TOKEN = 0.75  # two stems this close (Indel ratio) count as a partial match: beantrag ~ antrag
 
 
+_INDEL: Any = None  # rapidfuzz's Indel, imported on first use (see _indel)
+
+
+def _indel() -> Any:
+    """rapidfuzz's Indel metric, imported when labels are first compared by characters: a diff of
+    models that keep their ids never does, and is spared the import at start-up."""
+    global _INDEL
+    if _INDEL is None:
+        from rapidfuzz.distance import Indel
+
+        _INDEL = Indel
+    return _INDEL
+
+
 def _soft_cover(left: Iterable[str], right: Iterable[str]) -> float:
+    similarity = (_INDEL or _indel()).normalized_similarity
     total = 0.0
     for a in left:
         best = 0.0
         for b in right:
-            r = Indel.normalized_similarity(a, b, score_cutoff=_CLOSE_TOKEN)
+            r = similarity(a, b, score_cutoff=_CLOSE_TOKEN)
             if r > best:
                 best = r
         total += best
@@ -369,7 +383,8 @@ def label_similarity(a: str | None, b: str | None) -> float:
     if len(common) < len(sa) and len(common) < len(sb):
         tok += _soft_cover(sa - common, sb - common) + _soft_cover(sb - common, sa - common)
     tok /= len(sa) + len(sb)
-    char = max(Indel.normalized_similarity(ca, cb), Indel.normalized_similarity(ja, jb))
+    similarity = (_INDEL or _indel()).normalized_similarity
+    char: float = max(similarity(ca, cb), similarity(ja, jb))
     return min(0.99, _TOKEN_WEIGHT * tok + (1 - _TOKEN_WEIGHT) * char)
 
 
