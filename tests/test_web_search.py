@@ -262,6 +262,11 @@ def test_bad_values_name_the_parameter_and_keep_the_form(library, driver):
         ("status=9", "Der Parameter „status“ hat den ungültigen Wert „9“"),
         ("leistungsschluessel=9", "Ein Leistungsschlüssel hat 14 Ziffern"),
         ("q=Gewerbe&cursor=abc", "Der Link „Weitere Treffer“ gehört zu einer anderen Suche"),
+        ("q=Gewerbe%00", "„q“ lässt sich so nicht suchen: es enthält ein NUL-Zeichen."),
+        (
+            "q=Antrag+Bescheid+Gebühr+Akte+Zahlung+Termin+Register+Widerspruch+Stellungnahme",
+            "Die Suche nimmt höchstens 8 verschiedene Wörter; lassen Sie einige weg.",
+        ),
     ):
         response = requests.get(f"{library.url}/?{query}", headers={"Authorization": f"Bearer {library.token}"})
         assert response.status_code == 400, (query, response.status_code)

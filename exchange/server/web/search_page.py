@@ -26,8 +26,8 @@ _KEY_RE = re.compile(r"^[0-9]{2,14}$")
 _SLUG_RE = re.compile(rf"^{package.SLUG_PATTERN}$")
 # The filters, in the order of the address and of the facets.
 FILTERS = ("publisher", "land", "themenfeld", "status", "detaillierungsstufe")
-FACET_OF = {"publisher": "publisher", "land": "land", "themenfeld": "themenfeld", "status": "fim_status"}
-FACET_OF["detaillierungsstufe"] = "detaillierungsstufe"
+# the page's filter -> the name of its facet in SearchPage.facets (search.FACETS)
+FACET_OF = {name: name for name in FILTERS} | {"status": "fim_status"}
 PARAMS = ("q", "leistungsschluessel") + FILTERS + ("sort", "cursor", "start", "lang")
 SNIPPET_FIELDS = ("keywords", "leika", "description", "legal_basis", "tasks")
 
@@ -147,7 +147,22 @@ def query_problem(view, error: QueryError):
     words = re.search(r"at most (\d+) different words", text)
     if name == "q" and words:
         return t("too_many_words", n=words.group(1))
-    return t("bad_query", name=name, detail=text.split(":", 1)[-1].strip())
+    detail = text.split(":", 1)[-1].strip()
+    for pattern, key in _DETAILS:
+        found = re.search(pattern, detail)
+        if found:
+            detail = t(key, n=found.group(1)) if found.groups() else t(key)
+            break
+    return t("bad_query", name=name, detail=detail)
+
+
+# What storage/search_text.py says is wrong with a value, to be said in the page's language.
+_DETAILS = (
+    (r"NUL character", "detail_nul"),
+    (r"lone surrogates", "detail_surrogates"),
+    (r"at most (\d+) characters", "detail_length"),
+    (r"at most (\d+) Leistungsschlüssel", "detail_keys"),
+)
 
 
 @lru_cache(maxsize=1)
