@@ -47,6 +47,20 @@ for (const side of document.querySelectorAll('[data-diff-viewer] .dv-side')) {
 return out;
 """
 
+# per diagram canvas that draws the element: which pair of diagrams and side, the element's centre's
+# offset from the canvas centre, its size, whether it lies inside the canvas
+PANE_OFFSETS = """
+const [id] = arguments;
+return [...document.querySelectorAll('[data-diff-viewer] .dv-canvas')].map(c => {
+  const g = c.querySelector(`g[data-element-id="${CSS.escape(id)}"]`);
+  if (!g) return null;
+  const r = g.getBoundingClientRect(), b = c.getBoundingClientRect();
+  return {pane: c.dataset.dvPane, side: c.closest('.dv-side').dataset.side, width: r.width, height: r.height,
+          dx: r.left + r.width / 2 - (b.left + b.width / 2), dy: r.top + r.height / 2 - (b.top + b.height / 2),
+          inside: r.left >= b.left && r.right <= b.right && r.top >= b.top && r.bottom <= b.bottom};
+}).filter(Boolean);
+"""
+
 DUPLICATE_IDS = """
 const seen = new Map();
 document.querySelectorAll('[id]').forEach(e => seen.set(e.id, (seen.get(e.id) || 0) + 1));

@@ -47,3 +47,22 @@ BPMN_PROCESS = (
 def in_process(body: str, attrs: str = "") -> str:
     """BPMN_PROCESS around ``body`` (bpmn: elements of a process), as text."""
     return BPMN_PROCESS.format(attrs=attrs, body=body)
+
+
+def two_diagram_model() -> str:
+    """MODEL with a second process ("Abrechnung": two tasks far apart) drawn in a diagram of its own."""
+    second = (
+        '<bpmn:process id="billing" name="Abrechnung" isExecutable="false">'
+        '<bpmn:task id="bill" name="Rechnung stellen"/><bpmn:task id="book" name="Zahlung buchen"/>'
+        '<bpmn:sequenceFlow id="b1" sourceRef="bill" targetRef="book"/></bpmn:process>'
+    )
+    diagram = (
+        '<bpmndi:BPMNDiagram id="dia2" name="Abrechnung"><bpmndi:BPMNPlane id="plane2" bpmnElement="billing">'
+        '<bpmndi:BPMNShape id="bill_di" bpmnElement="bill"><dc:Bounds x="100" y="100" width="100" height="80"/>'
+        '</bpmndi:BPMNShape><bpmndi:BPMNShape id="book_di" bpmnElement="book"><dc:Bounds x="900" y="500" '
+        'width="100" height="80"/></bpmndi:BPMNShape><bpmndi:BPMNEdge id="b1_di" bpmnElement="b1">'
+        '<di:waypoint x="200" y="140"/><di:waypoint x="950" y="140"/><di:waypoint x="950" y="500"/></bpmndi:BPMNEdge>'
+        "</bpmndi:BPMNPlane></bpmndi:BPMNDiagram>"
+    )
+    text = MODEL.replace('<bpmndi:BPMNDiagram id="dia">', second + '<bpmndi:BPMNDiagram id="dia">')
+    return text.replace("</bpmn:definitions>", diagram + "</bpmn:definitions>")

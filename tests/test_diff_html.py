@@ -15,7 +15,7 @@ from procex.bpmn.model import Model
 from procex.bpmn.report_html import diff_report
 from tests import diff_viewer_checks as checks
 from tests.conftest import IN_CI, REPO
-from tests.models import MODEL
+from tests.models import MODEL, two_diagram_model
 
 
 @pytest.fixture
@@ -263,39 +263,6 @@ def test_report_zooms_by_wheel_and_pinch_and_pans_by_drag(report, tmp_path):
         browser.quit()
 
 
-def _two_diagram_model():
-    """The test model with a second process drawn in a diagram of its own."""
-    second = (
-        '<bpmn:process id="billing" name="Abrechnung" isExecutable="false">'
-        '<bpmn:task id="bill" name="Rechnung stellen"/><bpmn:task id="book" name="Zahlung buchen"/>'
-        '<bpmn:sequenceFlow id="b1" sourceRef="bill" targetRef="book"/></bpmn:process>'
-    )
-    diagram = (
-        '<bpmndi:BPMNDiagram id="dia2" name="Abrechnung"><bpmndi:BPMNPlane id="plane2" bpmnElement="billing">'
-        '<bpmndi:BPMNShape id="bill_di" bpmnElement="bill"><dc:Bounds x="100" y="100" width="100" height="80"/>'
-        '</bpmndi:BPMNShape><bpmndi:BPMNShape id="book_di" bpmnElement="book"><dc:Bounds x="900" y="500" '
-        'width="100" height="80"/></bpmndi:BPMNShape><bpmndi:BPMNEdge id="b1_di" bpmnElement="b1">'
-        '<di:waypoint x="200" y="140"/><di:waypoint x="950" y="140"/><di:waypoint x="950" y="500"/></bpmndi:BPMNEdge>'
-        "</bpmndi:BPMNPlane></bpmndi:BPMNDiagram>"
-    )
-    text = MODEL.replace('<bpmndi:BPMNDiagram id="dia">', second + '<bpmndi:BPMNDiagram id="dia">')
-    return text.replace("</bpmn:definitions>", diagram + "</bpmn:definitions>")
-
-
-# per diagram canvas that draws the element: its centre's offset from the canvas centre, its width
-PANE_OFFSETS = """
-const [id] = arguments;
-return [...document.querySelectorAll('[data-diff-viewer] .dv-canvas')].map(c => {
-  const g = c.querySelector(`g[data-element-id="${CSS.escape(id)}"]`);
-  if (!g) return null;
-  const r = g.getBoundingClientRect(), b = c.getBoundingClientRect();
-  return {pane: c.dataset.dvPane, side: c.closest('.dv-side').dataset.side, width: r.width, height: r.height,
-          dx: r.left + r.width / 2 - (b.left + b.width / 2), dy: r.top + r.height / 2 - (b.top + b.height / 2),
-          inside: r.left >= b.left && r.right <= b.right && r.top >= b.top && r.bottom <= b.bottom};
-}).filter(Boolean);
-"""
-
-
 def _same_place(now, before):
     """The element is where it was, as large as it was, in every diagram that draws it."""
     return len(now) == len(before) and all(
@@ -306,7 +273,7 @@ def _same_place(now, before):
 def test_every_diagram_of_a_report_zooms_with_its_own_controls(tmp_path):
     """A model of two diagrams: each pair of diagrams (old and new of one number) zooms, pans and
     centres a change on its own, with its own buttons, the other pair staying where it is."""
-    old = Model.from_bytes(_two_diagram_model().encode(), "alt.bpmn")
+    old = Model.from_bytes(two_diagram_model().encode(), "alt.bpmn")
     new = old.copy()
     edit.rename(new, "check", "Antrag sichten")  # in the first diagram
     edit.rename(new, "book", "Zahlung in der Finanzsoftware buchen")  # in the second
@@ -329,30 +296,30 @@ def test_every_diagram_of_a_report_zooms_with_its_own_controls(tmp_path):
         assert state["toolbars"][0][3] != state["toolbars"][1][3]  # each names its own diagram
         checks.no_duplicate_ids(browser)
         # the second diagrams start at their change, readable, like the first
-        start = browser.execute_script(PANE_OFFSETS, "book")
+        start = browser.execute_script(checks.PANE_OFFSETS, "book")
         assert {(s["side"], s["pane"]) for s in start} == {("old", "1"), ("new", "1")}
         assert all(s["inside"] and s["height"] >= 60 for s in start), start  # an 80 px task at >= 0.75
-        first = browser.execute_script(PANE_OFFSETS, "check")
+        first = browser.execute_script(checks.PANE_OFFSETS, "check")
         # keyboard in the second diagram zooms both second diagrams, not the first ones
         canvas = browser.find_element("css selector", ".dv-side[data-side=new] .dv-canvas[data-dv-pane='1']")
         canvas.send_keys("+")
-        zoomed = browser.execute_script(PANE_OFFSETS, "book")
+        zoomed = browser.execute_script(checks.PANE_OFFSETS, "book")
         for before, after in zip(start, zoomed, strict=True):
             assert abs(after["width"] / before["width"] - 1.25) < 0.02, (before, after)
-        assert _same_place(browser.execute_script(PANE_OFFSETS, "check"), first)
+        assert _same_place(browser.execute_script(checks.PANE_OFFSETS, "check"), first)
         # its own buttons: − zooms back out
         browser.find_element("css selector", ".dv-side[data-side=old] .dv-pane-toolbar button").click()
-        back = browser.execute_script(PANE_OFFSETS, "book")
+        back = browser.execute_script(checks.PANE_OFFSETS, "book")
         for before, after in zip(start, back, strict=True):
             assert abs(after["width"] - before["width"]) < 0.5
         # the main toolbar's + zooms the first diagrams only
         browser.find_element("xpath", "//div[@class='dv-toolbar']//button[text()='+']").click()
-        assert abs(browser.execute_script(PANE_OFFSETS, "check")[0]["width"] / first[0]["width"] - 1.25) < 0.02
-        assert _same_place(browser.execute_script(PANE_OFFSETS, "book"), back)
+        assert abs(browser.execute_script(checks.PANE_OFFSETS, "check")[0]["width"] / first[0]["width"] - 1.25) < 0.02
+        assert _same_place(browser.execute_script(checks.PANE_OFFSETS, "book"), back)
         # choosing the change in the second diagram centres it there, in both
         browser.execute_script("document.querySelector('tr[data-old-id=book]').scrollIntoView()")
         browser.find_element("css selector", "tr[data-old-id=book] button.dv-show").click()
-        shown = browser.execute_script(PANE_OFFSETS, "book")
+        shown = browser.execute_script(checks.PANE_OFFSETS, "book")
         assert len(shown) == 2 and all(abs(s["dx"]) <= 2 and abs(s["dy"]) <= 2 for s in shown), shown
         assert len(browser.find_elements("css selector", "g.dv-focus[data-element-id=book]")) == 2
         # the one-diagram view draws the second diagram's removals into it too, and keeps it zoomable

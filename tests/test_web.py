@@ -474,3 +474,51 @@ def test_compare_page_says_how_it_paired_and_lists_possible_counterparts(web_lib
     assert len(re.findall(r'<tr class="possible" data-old-id="[^"]+" data-new-id="[^"]+"', page)) >= 1
     versions = session.get(f"{lib.url}/p/trier/gewerbeanmeldung/1.0.0/compare?to=1.1.0").text
     assert '<p class="pairing">Paarung: Versionen eines Modells (' in versions and 'class="possible"' not in versions
+
+
+def test_compare_page_of_models_with_two_diagrams_zooms_each(web_library, browser):
+    """A process drawn on two diagrams: the compare page shows both pairs, each zoomable on its own
+    with its own buttons, a change in the second centred there; ids stay unique."""
+    from procex.bpmn import edit
+    from procex.bpmn.model import Model
+    from tests import diff_viewer_checks as checks
+    from tests.libserver import manifest_for
+    from tests.models import two_diagram_model
+
+    lib, trier = web_library, web_library.members["trier"]
+    old = Model.from_bytes(two_diagram_model().encode(), "zwei.bpmn")
+    new = old.copy()
+    edit.rename(new, "book", "Zahlung in der Finanzsoftware buchen")
+    for version, model in (("1.0.0", old), ("1.1.0", new)):
+        data = model.to_bytes()
+        response = lib.put_package(trier, manifest_for(trier.slug, "zwei-diagramme", version, data), data)
+        assert response.status_code == 201, response.text
+    driver = browser
+    _sign_in(driver, lib, trier)
+    driver.get(f"{lib.url}/p/trier/zwei-diagramme/1.0.0/compare?to=1.1.0")
+    panes = driver.execute_script("""
+        return [...document.querySelectorAll('.dv-canvas')].map(c => [c.closest('.dv-side').dataset.side,
+          c.dataset.dvPane, c.closest('figure').id, c.getAttribute('aria-label'), c.clientHeight,
+          !!(c.previousElementSibling && c.previousElementSibling.matches('.dv-pane-toolbar'))]);""")
+    assert [p[:3] for p in panes] == [
+        ["old", "0", "diagram-old"],
+        ["old", "1", "diagram-old-2"],
+        ["new", "0", "diagram-new"],
+        ["new", "1", "diagram-new-2"],
+    ]
+    assert panes[1][3].endswith("– Diagramm 2") and len({p[3] for p in panes}) == 4
+    assert all(p[4] > 300 for p in panes) and [p[5] for p in panes] == [False, True, False, True]
+    checks.no_duplicate_ids(driver)
+    start = driver.execute_script(checks.PANE_OFFSETS, "book")
+    assert {(s["side"], s["pane"]) for s in start} == {("old", "1"), ("new", "1")}
+    assert all(s["inside"] and s["height"] >= 60 for s in start), start  # the change, readable
+    driver.find_element("css selector", "#diagram-new-2 .dv-canvas").send_keys("+")
+    zoomed = driver.execute_script(checks.PANE_OFFSETS, "book")
+    for before, after in zip(start, zoomed, strict=True):
+        assert abs(after["width"] / before["width"] - 1.25) < 0.02, (before, after)
+    row = driver.find_element("css selector", "table.changes tr[data-new-id='book']")
+    driver.execute_script("arguments[0].scrollIntoView()", row)
+    row.find_element("css selector", "button.dv-show").click()
+    shown = driver.execute_script(checks.PANE_OFFSETS, "book")
+    assert len(shown) == 2 and all(abs(s["dx"]) <= 2 and abs(s["dy"]) <= 2 for s in shown), shown
+    assert checks.accessibility_violations(driver) == []

@@ -157,8 +157,8 @@ def _computed_context(store, view, old_row, new_row, origin):
         )
     summary = [(words[k], n, k) for k, n in diff.summary.items() if n]
     return {
-        "old_view": _marked_view(store, view, old_row, old, old_marks, "old", origin),
-        "new_view": _marked_view(store, view, new_row, new, new_marks, "new", origin),
+        "old_views": _marked_views(store, view, old_row, old, old_marks, "old", origin),
+        "new_views": _marked_views(store, view, new_row, new, new_marks, "new", origin),
         "viewer_labels": _viewer_labels(lang),
         "viewer_hint": _viewer_hint(lang),
         "signs": _signs(),
@@ -172,14 +172,28 @@ def _computed_context(store, view, old_row, new_row, origin):
     }
 
 
-def _marked_view(store, view, row, model, marks, side, origin):
-    """One side's drawing with the diff marks, its DOM ids prefixed by the side and its accessible
-    name saying which side it is ("vorher (Original): trier/gewerbeanmeldung@1.0.0")."""
+def _marked_views(store, view, row, model, marks, side, origin):
+    """Every diagram of one side with the diff marks, its DOM ids prefixed by the side ("old-…"; a
+    further diagram also by its number: "old-d2-…") and its accessible name saying which side it is
+    ("vorher (Original): trier/gewerbeanmeldung@1.0.0", "… – Diagramm 2")."""
     role = f" ({view.t('original' if side == 'old' else 'adaptation')})" if origin else ""
     title = f"{view.t(side)}{role}: {_ref(row)}"
-    return diagram_view(
-        store, row, 0, view.lang, model=model, highlight=marks, cache=False, title=title, id_prefix=f"{side}-"
-    )
+    views = []
+    for index in range(max(1, len(model.diagrams))):
+        views.append(
+            diagram_view(
+                store,
+                row,
+                index,
+                view.lang,
+                model=model,
+                highlight=marks,
+                cache=False,
+                title=title if not index else f"{title} – {view.t('diagram')} {index + 1}",
+                id_prefix=f"{side}-" if not index else f"{side}-d{index + 1}-",
+            )
+        )
+    return views
 
 
 def _viewer_labels(lang):
