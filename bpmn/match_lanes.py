@@ -121,7 +121,8 @@ class _Evidence:
         self.order_a, self.order_b = _positions(state.a), _positions(state.b)
 
     def of(self, o: _Item, n: _Item) -> _LaneEvidence:
-        """{"likely": bool, "rank": assignment value, "score": pair score, "possible": value}."""
+        """{"likely": bool, "rank": assignment value, "score": the names' similarity (what the
+        reports show as "ähnlich"), "possible": value}."""
         mine = [self.state.pairs[x][0] for x in _members(o) if x in self.state.pairs]
         theirs = [y for y in _members(n) if y in self.paired_new]
         shared = len(set(mine) & set(theirs))
@@ -141,7 +142,7 @@ class _Evidence:
         return {
             "likely": by_members or by_name,
             "rank": 1.0 + dice + 0.5 * word_dice + 0.1 * place,
-            "score": round(min(0.99, max(dice, word_dice, similar)), 4),
+            "score": round(similar, 4),  # as for other likely pairs: how alike the names are
             "possible": 0.0 if against and not common else min(0.99, possible),
         }
 
