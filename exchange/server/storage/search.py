@@ -466,6 +466,10 @@ class CountCache:
                 self.entries.move_to_end(key)
             return found
 
+    def clear(self):
+        with self.lock:
+            self.entries.clear()
+
     def put(self, key, value):
         with self.lock:
             self.entries[key] = value
