@@ -22,9 +22,15 @@ LANES = (
     ("Lane_lang", "Bürgerbüro", 150),
 )
 
+VERTICAL = (
+    ("VLane_schmal", "Untere Bauaufsichtsbehörde und Denkmalschutz"),
+    ("VLane_breit", "Kreiskasse"),
+)
+
 
 def _model():
-    """A pool of three lanes (one only 70 px high with a long name) and seven typed tasks."""
+    """A pool of three lanes (one only 70 px high with a long name) and seven typed tasks, and a
+    vertical pool of two lanes (one only 110 px wide with a long name)."""
     tasks, shapes, refs = [], [], {lane: [] for lane, _, _ in LANES}
     for i, (kind, label) in enumerate(zip(TASK_KINDS, LONG_LABELS, strict=True)):
         lane = LANES[1 + i % 2][0]
@@ -52,11 +58,21 @@ def _model():
         'xmlns:bpmndi="http://www.omg.org/spec/BPMN/20100524/DI" xmlns:dc="http://www.omg.org/spec/DD/20100524/DC" '
         'id="d" targetNamespace="http://x">'
         '<collaboration id="C"><participant id="P" name="Stadt Musterstadt – Gewerbeamt, Abteilung öffentliche '
-        'Sicherheit und Ordnung" processRef="p"/></collaboration>'
+        'Sicherheit und Ordnung" processRef="p"/><participant id="V" name="Kreisverwaltung" processRef="v"/>'
+        "</collaboration>"
         f'<process id="p" isExecutable="false"><laneSet id="ls">{"".join(lanes)}</laneSet>{"".join(tasks)}</process>'
+        # a vertical pool: its lanes' names run across their 30 px band at the top
+        f'<process id="v" isExecutable="false"><laneSet id="vls"><lane id="{VERTICAL[0][0]}" '
+        f'name="{VERTICAL[0][1]}"/><lane id="{VERTICAL[1][0]}" name="{VERTICAL[1][1]}"/></laneSet></process>'
         '<bpmndi:BPMNDiagram id="D"><bpmndi:BPMNPlane id="PL" bpmnElement="C">'
         f'<bpmndi:BPMNShape id="P_di" bpmnElement="P" isHorizontal="true"><dc:Bounds x="100" y="50" width="930" '
         f'height="{top - 50}"/></bpmndi:BPMNShape>{"".join(lane_shapes)}{"".join(shapes)}'
+        f'<bpmndi:BPMNShape id="V_di" bpmnElement="V" isHorizontal="false"><dc:Bounds x="1100" y="50" '
+        'width="300" height="500"/></bpmndi:BPMNShape>'
+        f'<bpmndi:BPMNShape id="VL1_di" bpmnElement="{VERTICAL[0][0]}" isHorizontal="false"><dc:Bounds x="1100" '
+        'y="80" width="110" height="470"/></bpmndi:BPMNShape>'
+        f'<bpmndi:BPMNShape id="VL2_di" bpmnElement="{VERTICAL[1][0]}" isHorizontal="false"><dc:Bounds x="1210" '
+        'y="80" width="190" height="470"/></bpmndi:BPMNShape>'
         "</bpmndi:BPMNPlane></bpmndi:BPMNDiagram></definitions>"
     )
     return Model.from_bytes(xml.encode(), "geometry.bpmn")
@@ -123,7 +139,7 @@ def test_task_labels_clear_the_icon_and_band_names_stay_in_their_band(tmp_path):
     middle = (short["shape"][1] + short["shape"][3]) / 2
     assert abs((short["lines"][0][1] + short["lines"][0][3]) / 2 - middle) < 4
     bands = {b["id"]: b for b in found["bands"]}
-    names = {lane: name for lane, name, _ in LANES} | {"P": None}
+    names = {lane: name for lane, name, _ in LANES} | dict(VERTICAL) | {"P": None, "V": None}
     assert set(bands) == set(names)
     for ident, band in bands.items():
         assert _inside(band["text"], band["band"]), (ident, band)
@@ -132,3 +148,5 @@ def test_task_labels_clear_the_icon_and_band_names_stay_in_their_band(tmp_path):
     # the 70 px lane's long name could not be shown whole: cut, with its tooltip
     assert bands["Lane_kurz"]["title"] == LANES[0][1]
     assert bands["Lane_lang"]["title"] is None and bands["Lane_lang"]["shown"] == "Bürgerbüro"
+    # a vertical pool's lane: its name across the top band, cut in a 110 px wide lane
+    assert bands["VLane_schmal"]["title"] == VERTICAL[0][1] and bands["VLane_breit"]["shown"] == "Kreiskasse"
