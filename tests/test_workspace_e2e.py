@@ -9,6 +9,7 @@ import pytest
 from procex.exchange.server import admin
 
 from .libserver import EXAMPLES, publish_example
+from .workspaces import koblenz_init
 
 
 def test_koblenz_adopts_adapts_updates_and_shares_back(trier_koblenz_library, tmp_path, run_cli):
@@ -18,19 +19,7 @@ def test_koblenz_adopts_adapts_updates_and_shares_back(trier_koblenz_library, tm
     assert publish_example(server, trier, "trier", "hundesteuer-anmeldung")[0] == 201
 
     ws = tmp_path / "koblenz"
-    created = run_cli(
-        "init",
-        "--municipality",
-        "Stadt Koblenz",
-        "--ags",
-        "07111000",
-        "--library",
-        server.url,
-        "--dir",
-        str(ws),
-        cwd=tmp_path,
-        check=True,
-    ).stdout
+    created = koblenz_init(run_cli, server.url, ws).stdout
     assert (
         "before publishing, replace the placeholder mailbox prozesse@koblenz.example with your functional "
         f"mailbox: [publish] mailbox in {ws / 'procex.toml'}"
@@ -166,21 +155,7 @@ def server_member(token):
 def test_publish_refuses_personal_data_and_validation_errors(trier_koblenz_library, tmp_path, run_cli):
     server, db, tokens = trier_koblenz_library
     ws = tmp_path / "ws"
-    run_cli(
-        "init",
-        "--municipality",
-        "Stadt Koblenz",
-        "--ags",
-        "07111000",
-        "--library",
-        server.url,
-        "--mailbox",
-        "steueramt@koblenz.de",
-        "--dir",
-        str(ws),
-        cwd=tmp_path,
-        check=True,
-    )
+    koblenz_init(run_cli, server.url, ws, "--mailbox", "steueramt@koblenz.de")
     as_koblenz = partial(run_cli, cwd=ws, env={"PROCEX_TOKEN": tokens["koblenz"]})
     from procex.bpmn import edit
     from procex.bpmn.model import read_model
@@ -251,19 +226,7 @@ def test_update_with_a_conflict_leaves_the_local_file_untouched(trier_koblenz_li
     admin.member_agree(db, "koblenz", "dl-de/by-2-0")
     publish_example(server, tokens["trier"], "trier", "gewerbeanmeldung")
     ws = tmp_path / "koblenz"
-    run_cli(
-        "init",
-        "--municipality",
-        "Stadt Koblenz",
-        "--ags",
-        "07111000",
-        "--library",
-        server.url,
-        "--dir",
-        str(ws),
-        cwd=tmp_path,
-        check=True,
-    )
+    koblenz_init(run_cli, server.url, ws)
     shutil.copyfile(EXAMPLES / "koblenz" / "catalogue.csv", ws / "catalogue.csv")
     as_koblenz = partial(run_cli, cwd=ws, env={"PROCEX_TOKEN": koblenz}, check=True)
     as_koblenz("import", "trier/gewerbeanmeldung@1.0.0")

@@ -8,6 +8,7 @@ from procex.exchange.library.client import LibraryClient
 from procex.exchange.server import admin
 
 from .libserver import EXAMPLES, example
+from .workspaces import koblenz_init
 
 HUND = "hundesteuer-anmeldung"
 KEY = "99102013002000"
@@ -37,21 +38,7 @@ def koblenz_workspace(run_cli, server, db, tmp_path):
     """Koblenz, now in the sharing agreement, sets up its workspace with `procex init`."""
     admin.member_agree(db, "koblenz", "dl-de/by-2-0")
     ws = tmp_path / "koblenz"
-    run_cli(
-        "init",
-        "--municipality",
-        "Stadt Koblenz",
-        "--ags",
-        "07111000",
-        "--library",
-        server.url,
-        "--mailbox",
-        "steueramt@koblenz.de",
-        "--dir",
-        str(ws),
-        cwd=tmp_path,
-        check=True,
-    )
+    koblenz_init(run_cli, server.url, ws, "--mailbox", "steueramt@koblenz.de")
     for name in ("catalogue.csv", "mapping.toml"):
         shutil.copyfile(EXAMPLES / "koblenz" / name, ws / name)
     return ws

@@ -4,6 +4,9 @@
 (tests/models.py's UPSTREAM) as import writes it, mapped by three rules, then edited once by hand:
 the adaptation diff's known answers (test_adaptation_causes) and the reports readers get
 (test_reports_for_readers) start from it.
+
+``koblenz_init``: `procex init` of Stadt Koblenz's workspace against a library, through run_cli, as
+the end-to-end workspace tests begin.
 """
 
 from procex.exchange.library import package
@@ -56,3 +59,21 @@ def workspace_with_adaptation(tmp_path):
     )
     ws.save_lock(lock)
     return ws
+
+
+def koblenz_init(run_cli, library_url, folder, *options):
+    """`procex init` for Stadt Koblenz in ``folder`` (run from its parent) with ``options``: the result."""
+    return run_cli(
+        "init",
+        "--municipality",
+        "Stadt Koblenz",
+        "--ags",
+        "07111000",
+        "--library",
+        library_url,
+        *options,
+        "--dir",
+        folder,
+        cwd=folder.parent,
+        check=True,
+    )
