@@ -8,24 +8,22 @@ conftest.py is one), and ``follow`` waits for the page a click leads to.
 """
 
 import shutil
-from pathlib import Path
 
 import pytest
 
 from tests.env import IN_CI, REPO
 
-CHROMIUM = shutil.which("chromium") or "/usr/bin/chromium"
-CHROMEDRIVER = shutil.which("chromedriver") or "/usr/bin/chromedriver"
 ARTIFACTS = REPO / "test-artifacts"  # screenshots and printed pages to look at
 
 
-def chromium(width=1366, height=900):
-    """A headless Chromium driver (the caller quits it); below 600 px wide, a phone's viewport."""
+def chromium(width=1366, height=900, javascript=True, lang=None):
+    """A headless Chromium driver (the caller quits it); below 600 px wide, a phone's viewport;
+    ``javascript=False`` turns scripts off, ``lang`` sets the language it asks pages for."""
     binary = shutil.which("chromium") or shutil.which("chromium-browser")
-    driver = shutil.which("chromedriver")
-    if not binary or not driver:
+    driver_path = shutil.which("chromedriver")
+    if not binary or not driver_path:
         if IN_CI:
-            pytest.fail("chromium and chromedriver are required in CI")
+            pytest.fail("chromium and chromedriver are required in CI (.ci/run installs them)")
         pytest.skip("chromium/chromedriver not installed")
     from selenium import webdriver
     from selenium.webdriver.chrome.service import Service
@@ -41,12 +39,17 @@ def chromium(width=1366, height=900):
         "--disable-component-update",
         "--no-first-run",
         f"--window-size={width},{height}",
+        *([f"--lang={lang}"] if lang else []),
     ):
         options.add_argument(arg)
     if width < 600:  # a phone: its viewport, touch and the page's meta viewport apply
         metrics = {"width": width, "height": height, "pixelRatio": 1}
         options.add_experimental_option("mobileEmulation", {"deviceMetrics": metrics})
-    return webdriver.Chrome(service=Service(driver), options=options)
+    if not javascript:
+        options.add_experimental_option("prefs", {"profile.managed_default_content_settings.javascript": 2})
+    driver = webdriver.Chrome(service=Service(driver_path), options=options)
+    driver.set_page_load_timeout(60)
+    return driver
 
 
 def axe_violations(driver, impacts=("minor", "moderate", "serious", "critical")):
@@ -64,32 +67,8 @@ def axe_violations(driver, impacts=("minor", "moderate", "serious", "critical"))
 
 
 def page_chromium(width=1366, height=900, javascript=True):
-    """Headless Chromium at a laptop's window size, or a phone's viewport below 600 px."""
-    if not (Path(CHROMIUM).exists() and Path(CHROMEDRIVER).exists()):
-        if IN_CI:
-            pytest.fail("chromium and chromium-driver must be installed in CI (.ci/run installs them)")
-        pytest.skip("chromium / chromedriver not installed")
-    from selenium import webdriver
-    from selenium.webdriver.chrome.service import Service
-
-    options = webdriver.ChromeOptions()
-    options.binary_location = CHROMIUM
-    for arg in (
-        "--headless=new",
-        "--no-sandbox",
-        "--disable-gpu",
-        "--disable-dev-shm-usage",
-        f"--window-size={width},{height}",
-        "--lang=de-DE",
-    ):
-        options.add_argument(arg)
-    if width < 600:
-        metrics = {"width": width, "height": height, "pixelRatio": 1}
-        options.add_experimental_option("mobileEmulation", {"deviceMetrics": metrics})
-    if not javascript:
-        options.add_experimental_option("prefs", {"profile.managed_default_content_settings.javascript": 2})
-    driver = webdriver.Chrome(service=Service(CHROMEDRIVER), options=options)
-    driver.set_page_load_timeout(60)
+    """Chromium as the library site's German visitor; screenshots go to ARTIFACTS."""
+    driver = chromium(width, height, javascript=javascript, lang="de-DE")
     ARTIFACTS.mkdir(exist_ok=True)
     return driver
 

@@ -197,14 +197,7 @@ def pair(tmp_path):
 
 # --- libraries on a real `procex serve` that several test modules use -------------------------------
 # The servers fixture (both backends, one per policy) is tests/libserver.py's.
-from tests.libserver import (  # noqa: E402
-    LibraryServer,
-    Member,
-    example,
-    make_db,
-    publish_package,
-    servers,  # noqa: F401
-)
+from tests.libserver import LibraryServer, fill_web_library, make_db, servers  # noqa: E402, F401
 
 
 @pytest.fixture
@@ -232,57 +225,10 @@ def web_library(tmp_path_factory):
     """The web pages' library: Trier's Gewerbeanmeldung 1.0.0, 1.1.0 and a yanked 1.0.1, Koblenz's
     adaptation (derived from Trier 1.0.0, adopted), and Mayen, which has not accepted the sharing
     agreement, with its own process. ``.members`` holds the three by slug."""
-    from procex.bpmn import edit
-    from procex.bpmn.model import Model
-    from procex.exchange.library import package
-    from procex.exchange.server import admin
-
     tmp = tmp_path_factory.mktemp("web")
     db, cleanup = make_db("sqlite", tmp)
     lib = LibraryServer(db, log_dir=tmp).start()
-    tokens = admin.seed(
-        db,
-        [
-            {"slug": "trier", "name": "Stadt Trier", "ags": "07211000", "license": "dl-de/by-2-0"},
-            {"slug": "koblenz", "name": "Stadt Koblenz", "ags": "07111000", "license": "dl-de/by-2-0"},
-            {"slug": "mayen", "name": "Stadt Mayen", "ags": "07137068"},
-        ],
-    )
-    members = {slug: Member(slug, token) for slug, token in tokens.items()}
-    trier, koblenz, mayen = members["trier"], members["koblenz"], members["mayen"]
-    v1, model1 = example("trier")
-    v2, model2 = example("trier-v2")
-    publish_package(lib, trier, v1, model1)
-    publish_package(lib, trier, v1, model1.replace(b"Gewerbe soll", b"Gewerbe will"), version="1.0.1")
-    yanked = lib.post(
-        "/processes/trier/gewerbeanmeldung/1.0.1/yank", trier, json={"reason": "Tippfehler im Startereignis"}
-    )
-    assert yanked.status_code == 200
-    publish_package(lib, trier, v2, model2)
-    # Koblenz adapts Trier 1.0.0: its own name on the pool, a renamed lane
-    adapted = Model.from_bytes(model1, "koblenz.bpmn")
-    edit.rename(adapted, "Participant_Stadtverwaltung", "Stadt Koblenz")
-    edit.rename(adapted, "Lane_Gewerbe", "Ordnungsamt – Gewerbestelle")
-    publish_package(
-        lib,
-        koblenz,
-        v1,
-        adapted.to_bytes(),
-        region={"ags": "07111000", "name": "Stadt Koblenz"},
-        derived_from={"ref": "trier/gewerbeanmeldung@1.0.0", "sha256": package.sha256_bytes(model1)},
-    )
-    assert lib.post("/processes/trier/gewerbeanmeldung/1.0.0/adoptions", koblenz).status_code == 201
-    # Mayen (no agreement) publishes its own process
-    publish_package(
-        lib,
-        mayen,
-        v1,
-        model1,
-        slug="gewerbe-mayen",
-        name="Gewerbeanmeldung Mayen",
-        region={"ags": "07137068", "name": "Stadt Mayen"},
-    )
-    lib.members = members
+    lib.members = fill_web_library(lib, db)
     yield lib
     lib.stop()
     cleanup()

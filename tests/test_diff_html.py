@@ -5,7 +5,6 @@ are missing, but never when CI=true.
 """
 
 import re
-import shutil
 
 import pytest
 
@@ -14,7 +13,8 @@ from procex.bpmn.diff import diff_models
 from procex.bpmn.model import Model
 from procex.bpmn.report_html import diff_report
 from tests import diff_viewer_checks as checks
-from tests.conftest import IN_CI, REPO
+from tests.browser import chromium
+from tests.conftest import REPO
 from tests.models import MODEL, two_diagram_model
 
 
@@ -72,31 +72,7 @@ def test_model_without_diagram_gets_table_and_note():
 
 
 def _browser(width=1600, height=1200, javascript=True):
-    chromium = shutil.which("chromium") or shutil.which("chromium-browser")
-    driver = shutil.which("chromedriver")
-    if not chromium or not driver:
-        if IN_CI:
-            pytest.fail("chromium and chromedriver are required in CI")
-        pytest.skip("chromium/chromedriver not installed")
-    from selenium import webdriver
-    from selenium.webdriver.chrome.service import Service
-
-    options = webdriver.ChromeOptions()
-    options.binary_location = chromium
-    for arg in (
-        "--headless=new",
-        "--no-sandbox",
-        "--disable-gpu",
-        "--disable-dev-shm-usage",
-        f"--window-size={width},{height}",
-    ):
-        options.add_argument(arg)
-    if width < 600:  # a phone: its viewport, touch and the page's meta viewport apply
-        metrics = {"width": width, "height": height, "pixelRatio": 1}
-        options.add_experimental_option("mobileEmulation", {"deviceMetrics": metrics})
-    if not javascript:
-        options.add_experimental_option("prefs", {"profile.managed_default_content_settings.javascript": 2})
-    return webdriver.Chrome(service=Service(driver), options=options)
+    return chromium(width, height, javascript=javascript)
 
 
 def test_report_in_headless_chromium(report, tmp_path):

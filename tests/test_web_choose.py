@@ -1,6 +1,6 @@
 """The pages that help members choose a process, in headless Chromium and over HTTP.
 
-A library like conftest.py's web_library (Trier's Gewerbeanmeldung 1.0.0, a yanked 1.0.1 and 1.1.0;
+conftest.py's web_library (Trier's Gewerbeanmeldung 1.0.0, a yanked 1.0.1 and 1.1.0;
 Koblenz's adaptation, derived from Trier 1.0.0 and adopting it; Mayen without the sharing
 agreement), served with an operator contact. Search results show adoptions, the check result, the
 origin and the region; a publisher's page who it is and what it shares; the process page the line
@@ -15,65 +15,19 @@ import pytest
 import requests
 from lxml import etree
 
-from procex.bpmn import edit
-from procex.bpmn.model import Model
-from procex.exchange.library import package
-from procex.exchange.server import admin
 from tests.browser import axe_violations, follow
-from tests.libserver import LibraryServer, Member, example, make_db, publish_package, signed_in
+from tests.libserver import LibraryServer, fill_web_library, make_db, signed_in
 
 OPERATOR = "Zweckverband eGov Rheinland-Pfalz, prozesse@egov-rlp.example"
 
 
 @pytest.fixture(scope="module")
 def library(tmp_path_factory):
+    """conftest.py's web_library, served with an operator contact and Trier's contact mailbox."""
     tmp = tmp_path_factory.mktemp("choose")
     db, cleanup = make_db("sqlite", tmp)
     lib = LibraryServer(db, log_dir=tmp, operator_contact=OPERATOR).start()
-    tokens = admin.seed(
-        db,
-        [
-            {
-                "slug": "trier",
-                "name": "Stadt Trier",
-                "ags": "07211000",
-                "contact": "prozesse@trier.example",
-                "license": "dl-de/by-2-0",
-            },
-            {"slug": "koblenz", "name": "Stadt Koblenz", "ags": "07111000", "license": "dl-de/by-2-0"},
-            {"slug": "mayen", "name": "Stadt Mayen", "ags": "07137068"},
-        ],
-    )
-    members = {slug: Member(slug, token) for slug, token in tokens.items()}
-    trier, koblenz, mayen = members["trier"], members["koblenz"], members["mayen"]
-    v1, model1 = example("trier")
-    v2, model2 = example("trier-v2")
-    publish_package(lib, trier, v1, model1)
-    publish_package(lib, trier, v1, model1.replace(b"Gewerbe soll", b"Gewerbe will"), version="1.0.1")
-    response = lib.post("/processes/trier/gewerbeanmeldung/1.0.1/yank", trier, json={"reason": "Tippfehler"})
-    assert response.status_code == 200
-    publish_package(lib, trier, v2, model2)
-    adapted = Model.from_bytes(model1, "koblenz.bpmn")
-    edit.rename(adapted, "Lane_Gewerbe", "Ordnungsamt – Gewerbestelle")
-    publish_package(
-        lib,
-        koblenz,
-        v1,
-        adapted.to_bytes(),
-        region={"ags": "07111000", "name": "Stadt Koblenz"},
-        derived_from={"ref": "trier/gewerbeanmeldung@1.0.0", "sha256": package.sha256_bytes(model1)},
-    )
-    assert lib.post("/processes/trier/gewerbeanmeldung/1.0.0/adoptions", koblenz).status_code == 201
-    publish_package(
-        lib,
-        mayen,
-        v1,
-        model1,
-        slug="gewerbe-mayen",
-        name="Gewerbeanmeldung Mayen",
-        region={"ags": "07137068", "name": "Stadt Mayen"},
-    )
-    lib.members = members
+    lib.members = fill_web_library(lib, db, trier_contact="prozesse@trier.example")
     yield lib
     lib.stop()
     cleanup()
