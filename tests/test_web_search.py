@@ -274,6 +274,12 @@ def test_bad_values_name_the_parameter_and_keep_the_form(library, driver):
         alert = "".join(page.find(".//div[@role='alert']").itertext())
         assert sentence in re.sub(r"\s+", " ", alert), (query, alert)
         assert page.find(".//form[@role='search']//input[@id='q']") is not None
+    # a page number past the last page says which pages there are, however deep it asks
+    for number in (4, 60):
+        response = requests.get(f"{library.url}/?page={number}", headers={"Authorization": f"Bearer {library.token}"})
+        assert response.status_code == 404
+        alert = re.sub(r"\s+", " ", "".join(etree.HTML(response.text).find(".//div[@role='alert']").itertext()))
+        assert f"Seite {number} gibt es nicht: alle 50 Treffer stehen auf den Seiten 1 bis 3." in alert
 
 
 def test_the_page_needs_no_javascript_and_keeps_the_content_security_policy(library):

@@ -18,6 +18,7 @@ Query values arrive as text and are checked here, after the access check, so a b
 in the reader's language naming the parameter and what it may be (never the API's JSON 422).
 """
 
+import dataclasses
 import hashlib
 import json
 import re
@@ -274,7 +275,9 @@ def start(request: Request):
         try:
             result = store.search_page(form.query())
         except QueryError as error:  # words that cannot be searched, a cursor of another search
-            problems.append(query_problem(view, error))
+            result = _past_the_last_page(store, form, error)
+            if result is None:
+                problems.append(query_problem(view, error))
             if form.cursor:
                 onward.append((form.url(cursor=None, start=None), view.t("to_first")))
     total = result.total if result else 0
@@ -327,6 +330,18 @@ def start(request: Request):
         themenfelder=themenfelder(),
         status_labels=labels,
     )
+
+
+def _past_the_last_page(store, form, error):
+    """For a page number deeper than page numbers reach (search.MAX_OFFSET): the first page's answer
+    without its hits when all hits end before that depth (then the page says which pages there are),
+    else None (then it says to follow "Weitere Treffer")."""
+    if not str(error).startswith("page:"):
+        return None
+    first = store.search_page(dataclasses.replace(form.query(facets=False), offset=0))
+    if first.total_estimated or first.total > search.MAX_OFFSET:
+        return None
+    return dataclasses.replace(first, hits=[])
 
 
 def _publisher_choices(form, facets, names):
