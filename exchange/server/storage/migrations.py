@@ -448,4 +448,10 @@ def upgrade(engine, target=SCHEMA_VERSION):
                             f"{found} (the whole upgrade is one transaction)"
                         ) from None
                     conn.execute(sa.text("UPDATE schema_version SET version = :v"), {"v": number})
+            if conn.dialect.name == "postgresql" and 0 < found < min(target, SCHEMA_VERSION):
+                # The steps rewrote rows that already held data: fresh statistics, so that the first
+                # searches after the upgrade are planned for how common their words are (autovacuum
+                # would catch up only later). Not on SQLite, whose planner has no statistics unless
+                # asked, and not for a new database, which holds nothing to count yet.
+                conn.execute(sa.text("ANALYZE"))
             return found, max(found, min(target, SCHEMA_VERSION))
