@@ -7,8 +7,12 @@ adoptions (a few processes adopted by many, most by none). The first call genera
 inserts (SQLite: executemany in one transaction; PostgreSQL: COPY, indexes dropped during the load
 and rebuilt after), which takes minutes at 1,000,000; later calls reuse it from the cache folder
 (``~/.cache/procex-bench``, or $PROCEX_BENCH_CACHE) and the PostgreSQL database
-``procex_bench_<count>_g<generator>_s<schema>``. A marker file is written only when a library
-is complete, so an interrupted generation starts over.
+``procex_bench_<count>_g<generator>_s<schema>`` ($PROCEX_BENCH_DB names another prefix than
+procex_bench, for a cache folder of one's own). A marker file is written only when a library
+is complete, so an interrupted generation starts over. A cached library of an older schema (same
+count and generator) is upgraded in place by the server's own migrations, timed, and renamed to
+the current schema's name, instead of being generated anew; a PostgreSQL library that other
+sessions are using is left alone (the run stops and says so).
 
     .venv/bin/python bench/library.py --backend postgresql --processes 1000000
 """
@@ -29,8 +33,8 @@ sys.path.insert(0, str(REPO))
 import sqlalchemy as sa
 
 from procex.exchange.library import package
-from procex.exchange.server.storage import migrations, search_index
-from procex.exchange.server.storage.store import Store
+from procex.exchange.server.storage import derivations, migrations, search_index
+from procex.exchange.server.storage.store import Store, make_engine
 
 GENERATOR = 2  # bump when the generated data changes: cached libraries are then made anew
 LEIKA = REPO / "exchange" / "data" / "leika_2019.csv"
@@ -107,7 +111,8 @@ def adoption_count(rng):
 
 
 def rows(count):
-    """Yield (process, version, model, keys, adopters, vocabulary) for ``count`` processes."""
+    """Yield (process, version, model, keys, adopters, vocabulary, derivation) for ``count``
+    processes; derivation is the version's derivations row or None (the generator derives none)."""
     rng = random.Random(7)
     catalogue = services()
     leika = search_index.leika_services()
@@ -169,7 +174,8 @@ def rows(count):
             "validation_errors": 1,
             "validation_warnings": 0,
         }
-        yield process, version, model, doc["keys"], adopters, doc["vocabulary"]
+        derivation = derivations.row_of(i, manifest)
+        yield process, version, model, doc["keys"], adopters, doc["vocabulary"], derivation
 
 
 def _member_rows():
@@ -194,12 +200,13 @@ def generate_sqlite(path, count):
             "VALUES (:id, :slug, :name, :ags, :contact, :created_at, :agreed_at, :agreement_license)",
             _member_rows(),
         )
-        batch = {"p": [], "v": [], "m": [], "k": [], "a": [], "f": []}
+        batch = {"p": [], "v": [], "m": [], "k": [], "a": [], "f": [], "d": []}
         vocabulary = set()
         adoption_id = 0
         process_columns = None
-        for done, (process, version, model, keys, adopters, words) in enumerate(rows(count), start=1):
+        for done, (process, version, model, keys, adopters, words, derived) in enumerate(rows(count), start=1):
             process_columns = process_columns or list(process)
+            batch["d"].extend([derived] if derived else [])
             batch["p"].append(process)
             batch["v"].append(version)
             batch["m"].append((process["id"], model))
@@ -232,12 +239,20 @@ def _flush_sqlite(raw, batch, process_columns):
     raw.executemany("INSERT INTO models (version_id, data) VALUES (?, ?)", batch["m"])
     raw.executemany("INSERT INTO process_keys (key, process_id, themenfeld) VALUES (?, ?, ?)", batch["k"])
     raw.executemany("INSERT INTO adoptions (id, version_id, member_id, adopted_at) VALUES (?, ?, ?, ?)", batch["a"])
+    if batch["d"]:
+        raw.executemany(_DERIVATION_INSERT, batch["d"])
     for field, table in search_index.FTS_TABLES.items():
         raw.executemany(
             f"INSERT INTO {table} (rowid, terms) VALUES (?, ?)", [(p["id"], p[f"terms_{field}"]) for p in batch["f"]]
         )
     for value in batch.values():
         value.clear()
+
+
+_DERIVATION_INSERT = (
+    "INSERT INTO derivations (version_id, from_publisher, from_slug, from_version) "
+    "VALUES (:version_id, :from_publisher, :from_slug, :from_version)"
+)
 
 
 def generate_postgres(url, count):
@@ -272,6 +287,7 @@ def generate_postgres(url, count):
         "adoptions": "COPY adoptions (id, version_id, member_id, adopted_at) FROM STDIN",
     }
     vocabulary = set()
+    derived_rows = []  # few: inserted after the load
     adoption_id = 0
     # One connection per table, all COPYing at once: the rows are generated once and never held.
     connections = {table: psycopg.connect(url) for table in statements}
@@ -290,7 +306,7 @@ def generate_postgres(url, count):
                 yield first
                 yield from generated
 
-            for done, (process, version, model, keys, adopters, words) in enumerate(all_rows(), start=1):
+            for done, (process, version, model, keys, adopters, words, derived) in enumerate(all_rows(), start=1):
                 copies["processes"].write_row(
                     [process[c] for c in process_columns]
                     + [process[f"terms_{field}"] for field in search_index.TIER_FIELDS]
@@ -303,6 +319,7 @@ def generate_postgres(url, count):
                     adoption_id += 1
                     copies["adoptions"].write_row([adoption_id, version["id"], adopter, NOW])
                 vocabulary |= words
+                derived_rows.extend([derived] if derived else [])
                 _progress(done, count, began)
         for table in ("processes", "versions", "models", "keys", "adoptions"):
             connections[table].commit()  # in this order: versions refer to processes, and so on
@@ -314,6 +331,12 @@ def generate_postgres(url, count):
             for word in sorted(vocabulary):
                 copy.write_row([word])
         conn.execute("UPDATE library_state SET serial = %s, listed = %s WHERE id = 1", (count, count))
+        if derived_rows:
+            conn.cursor().executemany(
+                "INSERT INTO derivations (version_id, from_publisher, from_slug, from_version) VALUES "
+                "(%(version_id)s, %(from_publisher)s, %(from_slug)s, %(from_version)s)",
+                derived_rows,
+            )
         for table, last in (
             ("members", MEMBERS),
             ("processes", count),
@@ -333,13 +356,90 @@ def generate_postgres(url, count):
         conn.execute("VACUUM ANALYZE")
 
 
-def library(backend, count):
-    """The database of a generated library of ``count`` processes (made once, then cached)."""
+def _tag(backend, count, schema):
+    return f"{count}_g{GENERATOR}_s{schema}" + ("p" if backend == "sqlite" else "")  # p: FTS5 prefix indexes
+
+
+def _database_name(tag):
+    return f"{os.environ.get('PROCEX_BENCH_DB', 'procex_bench')}_{tag}"
+
+
+def _older_library(backend, count):
+    """(tag, marker) of the newest complete cached library of an older schema, or None."""
     folder = cache_dir()
-    tag = f"{count}_g{GENERATOR}_s{migrations.SCHEMA_VERSION}" + ("p" if backend == "sqlite" else "")  # FTS5 prefix
+    for schema in range(migrations.SCHEMA_VERSION - 1, 0, -1):
+        tag = _tag(backend, count, schema)
+        marker = folder / f"{backend}-{tag}.done"
+        if marker.exists():
+            return tag, marker
+    return None
+
+
+def _timed_upgrade(db, name):
+    """Upgrade ``db`` in place with the server's migrations and print how long it took."""
+    print(f"upgrading the cached library {name} in place", file=sys.stderr, flush=True)
+    began, cpu = time.perf_counter(), time.process_time()
+    engine = make_engine(db)
+    try:
+        found, reached = migrations.upgrade(engine)
+    finally:
+        engine.dispose()
+    print(
+        f"  schema {found} -> {reached} in {time.perf_counter() - began:.1f} s wall, "
+        f"{time.process_time() - cpu:.1f} s CPU (this process; load average "
+        f"{' '.join(f'{x:.1f}' for x in os.getloadavg())})",
+        file=sys.stderr,
+        flush=True,
+    )
+
+
+def _upgrade_sqlite(old_tag, old_marker, target, marker):
+    source = cache_dir() / f"library-{old_tag}.sqlite"
+    if not source.exists():
+        return False
+    _timed_upgrade(str(source), source.name)  # closing the last connection folds the WAL in
+    for suffix in ("-wal", "-shm", ""):
+        if Path(f"{source}{suffix}").exists():
+            os.replace(f"{source}{suffix}", f"{target}{suffix}")
+    marker.write_text(package.utc_now() + "\n")
+    old_marker.unlink()
+    return True
+
+
+def _upgrade_postgres(old_tag, old_marker, name, marker):
+    import psycopg
+
+    old_name = _database_name(old_tag)
+    with psycopg.connect(PG_ADMIN, autocommit=True) as conn:
+        if conn.execute("SELECT 1 FROM pg_database WHERE datname = %s", (old_name,)).fetchone() is None:
+            return False
+        users = conn.execute("SELECT COUNT(*) FROM pg_stat_activity WHERE datname = %s", (old_name,)).fetchone()[0]
+        if users:
+            raise SystemExit(
+                f"the cached library {old_name} is in use by {users} other session(s) (a server, a benchmark); "
+                "run again when they are done: it is upgraded in place and renamed"
+            )
+    _timed_upgrade(PG_URL.format(name=old_name), old_name)
+    with psycopg.connect(PG_ADMIN, autocommit=True) as conn:
+        conn.execute(f'DROP DATABASE IF EXISTS "{name}" WITH (FORCE)')  # an unfinished generation
+        conn.execute(f'ALTER DATABASE "{old_name}" RENAME TO "{name}"')
+    print(f"  renamed to {name}", file=sys.stderr)
+    marker.write_text(package.utc_now() + "\n")
+    old_marker.unlink()
+    return True
+
+
+def library(backend, count):
+    """The database of a generated library of ``count`` processes (made once, then cached; a cached
+    one of an older schema is upgraded in place and renamed)."""
+    folder = cache_dir()
+    tag = _tag(backend, count, migrations.SCHEMA_VERSION)
     marker = folder / f"{backend}-{tag}.done"
+    older = None if marker.exists() else _older_library(backend, count)
     if backend == "sqlite":
         target = folder / f"library-{tag}.sqlite"
+        if older and _upgrade_sqlite(*older, target, marker):
+            return str(target)
         if not marker.exists():
             for suffix in ("", "-wal", "-shm"):
                 Path(f"{target}{suffix}").unlink(missing_ok=True)
@@ -349,8 +449,10 @@ def library(backend, count):
         return str(target)
     import psycopg
 
-    name = f"procex_bench_{tag}"
+    name = _database_name(tag)
     url = PG_URL.format(name=name)
+    if older and _upgrade_postgres(*older, name, marker):
+        return url
     if not marker.exists():
         with psycopg.connect(PG_ADMIN, autocommit=True) as conn:
             conn.execute(f'DROP DATABASE IF EXISTS "{name}" WITH (FORCE)')

@@ -217,3 +217,60 @@ def test_fresh_database_matches_the_code(tmp_path):
             assert {c["name"] for c in inspector.get_columns(table.name)} == set(table.c.keys())
     finally:
         store.close()
+
+
+@pytest.mark.parametrize("backend", ["sqlite", "postgresql"])
+def test_derivations_are_backfilled_from_the_manifests_of_a_schema_6_library(tmp_path, backend):
+    """Step 7 indexes derived_from: a library at schema 6 (the same rows, no derivations table) with
+    derived versions lists, once upgraded, the same processes derived from each one."""
+    from procex.exchange.server.web.queries import derived_processes
+
+    db, cleanup = make_db(backend, tmp_path)
+    try:
+        store = Store(db)
+        models = {}
+        for publisher, slug, version, source in (
+            ("trier", "gewerbe", "1.0.0", None),
+            ("trier", "gewerbe", "1.1.0", None),
+            ("koblenz", "gewerbe", "1.0.0", "trier/gewerbe@1.0.0"),
+            ("koblenz", "gewerbe", "1.1.0", "trier/gewerbe@1.1.0"),
+            ("mayen", "gewerbe", "1.0.0", "trier/gewerbe@1.0.0"),
+            ("mayen", "gewerbe", "2.0.0", None),  # its own now: not listed any more
+            ("bingen", "anmeldung", "1.0.0", "koblenz/gewerbe@1.0.0"),
+        ):
+            model = models[f"{publisher}/{slug}@{version}"] = tiny_model(task=f"Prüfen {publisher} {version}")
+            fields = (
+                {"derived_from": {"ref": source, "sha256": hashlib.sha256(models[source]).hexdigest()}}
+                if source
+                else {}
+            )
+            assert store.publish(manifest_for(publisher, slug, version, model, **fields), model)[0] == "created"
+        expected = {
+            ("trier", "gewerbe"): [
+                {"publisher": "koblenz", "slug": "gewerbe", "version": "1.1.0", "from_version": "1.1.0"}
+            ],
+            ("koblenz", "gewerbe"): [
+                {"publisher": "bingen", "slug": "anmeldung", "version": "1.0.0", "from_version": "1.0.0"}
+            ],
+            ("mayen", "gewerbe"): [],
+        }
+        assert {key: derived_processes(store, *key) for key in expected} == expected
+        with store.engine.begin() as conn:  # back to schema 6: step 7 only added the table
+            assert conn.execute(sa.text("SELECT COUNT(*) FROM derivations")).scalar() == 4
+            conn.execute(sa.text("DROP TABLE derivations"))
+            conn.execute(sa.text("UPDATE schema_version SET version = 6"))
+        store.close()
+        engine = make_engine(db)
+        try:
+            assert migrations.upgrade(engine) == (6, migrations.SCHEMA_VERSION)
+        finally:
+            engine.dispose()
+        store = Store(db)
+        try:
+            assert {key: derived_processes(store, *key) for key in expected} == expected
+            with store.read() as conn:  # every derived version, the old ones too
+                assert conn.execute(sa.text("SELECT COUNT(*) FROM derivations")).scalar() == 4
+        finally:
+            store.close()
+    finally:
+        cleanup()

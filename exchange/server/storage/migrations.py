@@ -28,6 +28,10 @@ Step 6 adds the suggest index (storage/suggest_index.py): each listed process's 
 distinct normalised name, with its stems as postings) and the stems of its keywords and task
 labels, so that the server ranks candidates for a catalogue (keys through step 5's key table)
 without reading the library; filled from every listed process's latest version.
+Step 7 adds ``derivations`` (storage/derivations.py): per version, the version its manifest's
+derived_from names, indexed by the source's publisher and slug, so that the process page finds
+the processes derived from it by lookup instead of scanning every manifest with LIKE; filled from
+the stored manifests, a thousand at a time.
 """
 
 import json
@@ -404,7 +408,24 @@ def _step6(conn):
     suggest_index.rebuild(conn)
 
 
-STEPS = [(1, _step1), (2, _step2), (3, _step3), (4, _step4), (5, _step5), (6, _step6)]
+def _step7(conn):
+    meta = sa.MetaData()
+    sa.Table("versions", meta, sa.Column("id", sa.Integer, primary_key=True))
+    sa.Table(
+        "derivations",
+        meta,
+        sa.Column("version_id", sa.Integer, sa.ForeignKey("versions.id"), primary_key=True, autoincrement=False),
+        sa.Column("from_publisher", sa.String(64), nullable=False),
+        sa.Column("from_slug", sa.String(64), nullable=False),
+        sa.Column("from_version", sa.String(32), nullable=False),
+    ).create(conn)
+    conn.execute(sa.text("CREATE INDEX ix_derivations_source ON derivations (from_publisher, from_slug)"))
+    from procex.exchange.server.storage import derivations
+
+    derivations.backfill(conn)
+
+
+STEPS = [(1, _step1), (2, _step2), (3, _step3), (4, _step4), (5, _step5), (6, _step6), (7, _step7)]
 SCHEMA_VERSION = STEPS[-1][0]
 
 

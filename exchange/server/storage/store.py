@@ -21,6 +21,7 @@ from sqlalchemy.dialects import sqlite as sqlite_dialect
 
 from procex.core.errors import ProcexError
 from procex.exchange.library import package
+from procex.exchange.server.storage import derivations as derivation_index
 from procex.exchange.server.storage import migrations, search, search_index, suggest_index
 from procex.exchange.server.storage.search import SearchPage, SearchQuery
 
@@ -124,6 +125,16 @@ models = sa.Table(
     meta,
     sa.Column("version_id", sa.Integer, sa.ForeignKey("versions.id"), primary_key=True, autoincrement=False),
     sa.Column("data", sa.LargeBinary, nullable=False),
+)
+# What a version was derived from (storage/derivations.py): the process page's "derived from this one".
+derivations = sa.Table(
+    "derivations",
+    meta,
+    sa.Column("version_id", sa.Integer, sa.ForeignKey("versions.id"), primary_key=True, autoincrement=False),
+    sa.Column("from_publisher", sa.String(64), nullable=False),
+    sa.Column("from_slug", sa.String(64), nullable=False),
+    sa.Column("from_version", sa.String(32), nullable=False),
+    sa.Index("ix_derivations_source", "from_publisher", "from_slug"),
 )
 # One row per signed-in browser (web pages): the sha256 of the random session id its cookie holds.
 web_sessions = sa.Table(
@@ -597,6 +608,7 @@ class Store:
                 )
             ).inserted_primary_key[0]
             conn.execute(models.insert().values(version_id=version_id, data=model))
+            derivation_index.write(conn, version_id, stored)
             self._refresh_latest(conn, process_id)
         return "created", stored, []
 
@@ -972,9 +984,10 @@ class Store:
 
     def library_size(self):
         """{"processes": listed processes, "members": members that accepted the sharing agreement}:
-        what a member without the agreement is told the library holds."""
+        what a member without the agreement is told the library holds. The listed processes are
+        library_state's count (one row), not a count over the processes table."""
         with self.read() as conn:
-            listed = conn.execute(sa.select(sa.func.count(processes.c.latest_version_id))).scalar()
+            listed = conn.execute(sa.select(library_state.c.listed)).scalar()
             agreed = conn.execute(
                 sa.select(sa.func.count()).select_from(members).where(members.c.agreed_at.is_not(None))
             ).scalar()

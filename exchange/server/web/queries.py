@@ -1,8 +1,6 @@
 """What the pages read from the store beyond the API's functions: a process's versions, member
 names, LeiKa service names and the processes derived from one."""
 
-import json
-
 import sqlalchemy as sa
 
 from procex.exchange.server.storage import store as store_module
@@ -51,28 +49,22 @@ def leika_names(keys):
 
 
 def derived_processes(store, publisher, slug):
-    """Processes of this library whose latest version names a version of this one in derived_from."""
-    processes, versions = store_module.processes, store_module.versions
-    pattern = f'%"ref": "{publisher}/{slug}@%'
+    """Processes of this library whose latest version names a version of this one in derived_from,
+    by publisher and slug: an indexed lookup in ``derivations`` (storage/derivations.py)."""
+    processes, versions, derivations = store_module.processes, store_module.versions, store_module.derivations
     with store.read() as conn:
         rows = conn.execute(
-            sa.select(versions.c.publisher, versions.c.slug, versions.c.version, versions.c.manifest)
-            .join(processes, processes.c.latest_version_id == versions.c.id)
-            .where(versions.c.manifest.like(pattern))
+            sa.select(versions.c.publisher, versions.c.slug, versions.c.version, derivations.c.from_version)
+            .select_from(derivations)
+            .join(processes, processes.c.latest_version_id == derivations.c.version_id)
+            .join(versions, versions.c.id == derivations.c.version_id)
+            .where(derivations.c.from_publisher == publisher, derivations.c.from_slug == slug)
+            .order_by(versions.c.publisher, versions.c.slug)
         ).fetchall()
-    found = []
-    for row in rows:
-        ref = json.loads(row.manifest).get("derived_from", {}).get("ref", "")
-        if ref.startswith(f"{publisher}/{slug}@"):
-            found.append(
-                {
-                    "publisher": row.publisher,
-                    "slug": row.slug,
-                    "version": row.version,
-                    "from_version": ref.rsplit("@", 1)[1],
-                }
-            )
-    return found
+    return [
+        {"publisher": row.publisher, "slug": row.slug, "version": row.version, "from_version": row.from_version}
+        for row in rows
+    ]
 
 
 def adoptions_of_publisher(store, publisher):
