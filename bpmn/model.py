@@ -470,7 +470,18 @@ class Model:
         ids: list[str] = []
         by_id: dict[str, _Element] = {}
         by_tag: dict[str, list[_Element]] = {}
-        for el in self.root.iter(*_OMG_WILDCARDS):
+        # Bounds and waypoints (a third of a drawn model's elements) are only counted, unless one
+        # of them carries an id: then every OMG element is walked, for the ids in document order.
+        drawn = 0
+        for el in self.root.iter(_DC + "*", _DI + "*"):
+            if el.get("id") is not None:
+                walked = _OMG_WILDCARDS
+                drawn = 0
+                break
+            drawn += 1
+        else:
+            walked = (_BPMN + "*", _BPMNDI + "*")
+        for el in self.root.iter(*walked):
             tag = el.tag
             bucket = by_tag.get(tag)
             if bucket is None:
@@ -486,7 +497,7 @@ class Model:
             ns, kind = tag[1:].split("}", 1)
             if f"{{{ns}}}" in _INDEXED:
                 by_kind.setdefault(kind, []).extend(els)
-        return ids, by_id, by_kind, sum(map(len, by_tag.values()))
+        return ids, by_id, by_kind, sum(map(len, by_tag.values())) + drawn
 
     @cached_property
     def _ids(self) -> list[str]:

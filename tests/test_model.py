@@ -165,3 +165,25 @@ def test_export_plain_writes_atomically(tmp_path, shared, run_cli):
     assert result.exit_code == 0, result.output
     assert b"xmlns:signavio" not in out.read_bytes() and b"<signavio:" not in out.read_bytes()
     assert [p.name for p in tmp_path.iterdir()] == ["out.bpmn"]
+
+
+def test_ids_of_diagram_bounds_and_waypoints_stay_in_document_order():
+    """The index only counts Bounds and waypoints, unless one of them has an id: then it is listed
+    with the others, in document order, and the element count includes every OMG element."""
+    from procex.bpmn.model import Model
+
+    xml = (
+        b'<definitions xmlns="http://www.omg.org/spec/BPMN/20100524/MODEL" '
+        b'xmlns:bpmndi="http://www.omg.org/spec/BPMN/20100524/DI" xmlns:dc="http://www.omg.org/spec/DD/20100524/DC" '
+        b'xmlns:di="http://www.omg.org/spec/DD/20100524/DI" id="d"><process id="p"><task id="t"/></process>'
+        b'<bpmndi:BPMNDiagram id="D"><bpmndi:BPMNPlane id="P" bpmnElement="p">'
+        b'<bpmndi:BPMNShape id="S" bpmnElement="t"><dc:Bounds {bounds_id} x="1" y="2" width="3" height="4"/>'
+        b'</bpmndi:BPMNShape><bpmndi:BPMNEdge id="E"><di:waypoint x="1" y="2"/><di:waypoint x="3" y="4"/>'
+        b'</bpmndi:BPMNEdge></bpmndi:BPMNPlane></bpmndi:BPMNDiagram><message id="m"/></definitions>'
+    )
+    plain = Model.from_bytes(xml.replace(b"{bounds_id}", b""), "plain")
+    assert plain.ids == ["d", "p", "t", "D", "P", "S", "E", "m"]
+    assert plain._index[3] == 11  # every OMG element counted, Bounds and waypoints too
+    with_id = Model.from_bytes(xml.replace(b"{bounds_id}", b'id="B"'), "with-id")
+    assert with_id.ids == ["d", "p", "t", "D", "P", "S", "B", "E", "m"]
+    assert with_id._index[3] == 11 and with_id.element("B").tag.endswith("}Bounds")
