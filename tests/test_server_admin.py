@@ -84,6 +84,19 @@ def test_serve_refuses_a_bad_policy_and_documents_defaults(run_cli):
     assert result.exit_code == 2
 
 
+def test_serve_takes_uvloop_and_httptools_when_installed_else_pure_python(monkeypatch):
+    import importlib.util
+    import sys
+
+    # setup.cfg installs both (uvloop not on Windows, which has no build of it)
+    assert admin.event_loop_and_parser() == ("asyncio" if sys.platform == "win32" else "uvloop", "httptools")
+    found = importlib.util.find_spec
+    monkeypatch.setattr(
+        importlib.util, "find_spec", lambda name: None if name in ("uvloop", "httptools") else found(name)
+    )
+    assert admin.event_loop_and_parser() == ("asyncio", "h11")
+
+
 def test_agreement_licence_is_stored_in_its_canonical_spelling(tmp_path, run_cli):
     db = str(tmp_path / "lib.sqlite")
     admin.member_add(db, "mainz", "Stadt Mainz", "07315000")
