@@ -17,12 +17,21 @@ plain static file server. Last (up to 100,000 processes), the time to fetch the 
 way `procex suggest` does: GET /api/v1/index against paging search, 100 per page.
 
     .venv/bin/python bench/server.py [--processes 10000] [--requests 2000] [--workers 1]
-        [--backend sqlite|postgresql|both] [--search-only]
+        [--backend sqlite|postgresql|both] [--search-only] [--rate 100]
 
-The target of issue 13 (1,000,000 processes on PostgreSQL, 100,000 on SQLite, 2 workers):
+The clients run closed loop (each sends again as soon as it is answered: the saturated
+throughput, at which p50 is about 8 / throughput) and, with --rate R, also open loop (requests
+due at R per second in all, latency counted from when each was due: latency at that load). The
+key lookup is also timed with one client, the latency of a lookup on a server that is not busy.
+The "clients" column is this process's CPU per request: the client threads share the cores.
 
-    .venv/bin/python bench/server.py --search-only --requests 800 --workers 2 --processes 1000000 --backend postgresql
-    .venv/bin/python bench/server.py --search-only --requests 800 --workers 2 --processes 100000 --backend sqlite
+The target of issue 13 (1,000,000 processes on PostgreSQL, 100,000 on SQLite, 2 workers; 100
+req/s the throughput asked for):
+
+    .venv/bin/python bench/server.py --search-only --requests 800 --workers 2 --rate 100 \
+        --processes 1000000 --backend postgresql
+    .venv/bin/python bench/server.py --search-only --requests 800 --workers 2 --rate 100 \
+        --processes 100000 --backend sqlite
 """
 
 import argparse
@@ -173,12 +182,21 @@ class Meter:
         )
 
 
-def load(port, paths, headers, total, expect=200, meter=None):
-    """``total`` GETs over CLIENTS keep-alive connections: (requests/s, p50 ms, p99 ms, server CPU
-    ms per request, database CPU ms per request); the CPU figures are None without a meter."""
+def load(port, paths, headers, total, expect=200, meter=None, rate=None, clients=CLIENTS):
+    """``total`` GETs over ``clients`` keep-alive connections: (requests/s, p50 ms, p99 ms, server
+    CPU ms per request, database CPU ms per request, this process's CPU ms per request: the
+    clients' own cost on the same cores); the server and database figures are None without a meter.
+
+    Without ``rate``, closed loop: each client sends its next request as soon as the last one is
+    answered, which gives the saturated throughput (and p50 about clients / throughput). With
+    ``rate``, open loop: request i is due ``i / rate`` seconds after the start, whichever client
+    is free sends it, and its latency counts from when it was due, so a request that waited for a
+    free client (the server being behind) counts its wait too: latency at that load."""
     latencies, errors = [], []
     lock = threading.Lock()
-    per_client = total // CLIENTS
+    per_client = total // clients
+    count = per_client * clients
+    due = iter(range(count))
 
     def client(index):
         rng = random.Random(index)
@@ -186,7 +204,12 @@ def load(port, paths, headers, total, expect=200, meter=None):
         mine = []
         for _ in range(per_client):
             path = rng.choice(paths)
-            start = time.perf_counter()
+            if rate:
+                with lock:
+                    start = began + next(due) / rate
+                time.sleep(max(0.0, start - time.perf_counter()))
+            else:
+                start = time.perf_counter()
             conn.request("GET", path, headers=headers)
             response = conn.getresponse()
             response.read()
@@ -197,14 +220,16 @@ def load(port, paths, headers, total, expect=200, meter=None):
         with lock:
             latencies.extend(mine)
 
-    threads = [threading.Thread(target=client, args=(i,)) for i in range(CLIENTS)]
+    threads = [threading.Thread(target=client, args=(i,)) for i in range(clients)]
     before = meter.read() if meter else None
+    own_before = time.process_time()
     began = time.perf_counter()
     for thread in threads:
         thread.start()
     for thread in threads:
         thread.join()
     elapsed = time.perf_counter() - began
+    own = (time.process_time() - own_before) * 1000 / len(latencies)
     cpu = (None, None)
     if meter:
         server_s, database_s = Meter.spent(before, meter.read())
@@ -213,10 +238,12 @@ def load(port, paths, headers, total, expect=200, meter=None):
         raise RuntimeError(f"{len(errors)} unexpected answers, e.g. {errors[:3]}")
     latencies.sort()
     p99 = latencies[min(len(latencies) - 1, int(len(latencies) * 0.99))]
-    return len(latencies) / elapsed, statistics.median(latencies) * 1000, p99 * 1000, *cpu
+    return len(latencies) / elapsed, statistics.median(latencies) * 1000, p99 * 1000, *cpu, own
 
 
-def run_backend(label, backend, count, total, workers, rows, listings, search_only=False, alone=None):
+def run_backend(
+    label, backend, count, total, workers, rows, listings, search_only=False, alone=None, rate=None, paced=None
+):
     began = time.perf_counter()
     db, refs, token = prepare(backend, count)
     ready = time.perf_counter() - began
@@ -240,16 +267,20 @@ def run_backend(label, backend, count, total, workers, rows, listings, search_on
             model_paths = [f"/api/v1/processes/{p}/{s}/1.0.0/model" for p, s in sample]
             load(port, model_paths[:50], headers, 200)  # warm-up
             rows.append((label, "model GET", *load(port, model_paths, headers, total, meter=meter)))
-        every = []
-        for kind, texts in SEARCHES.items():
-            paths = [f"/api/v1/processes?q={quote(text)}&per_page=20" for text in texts]
-            every += paths
+        kinds = {
+            kind: [f"/api/v1/processes?q={quote(text)}&per_page=20" for text in texts]
+            for kind, texts in SEARCHES.items()
+        }
+        kinds["all searches"] = [path for paths in kinds.values() for path in paths]
+        kinds["key lookup"] = [f"/api/v1/processes?leistungsschluessel={key}&per_page=20" for key in KEY_LOOKUPS]
+        for kind, paths in kinds.items():
             load(port, paths, headers, CLIENTS * 4)  # warm-up
-            rows.append((label, kind, *load(port, paths, headers, total // 2, meter=meter)))
-        rows.append((label, "all searches", *load(port, every, headers, total, meter=meter)))
-        lookups = [f"/api/v1/processes?leistungsschluessel={key}&per_page=20" for key in KEY_LOOKUPS]
-        load(port, lookups, headers, CLIENTS * 4)  # warm-up
-        rows.append((label, "key lookup", *load(port, lookups, headers, total // 2, meter=meter)))
+            requests = total if kind == "all searches" else total // 2
+            rows.append((label, kind, *load(port, paths, headers, requests, meter=meter)))
+            if rate:
+                paced.append((label, kind, *load(port, paths, headers, requests, meter=meter, rate=rate)))
+        # a lookup's latency when the server is not saturated: one client, one request at a time
+        rows.append((label, "key lookup, 1 client", *load(port, kinds["key lookup"], headers, total // 4, clients=1)))
         if not search_only and count <= 100_000:
             listings.append((label, *listing_times(port, token, count)))
         print(f"  {label}: library of {count:,} processes ready in {ready:.1f}s", file=sys.stderr)
@@ -377,6 +408,18 @@ def postgres_available():
         return False
 
 
+def print_rows(title, rows):
+    print(title)
+    print(
+        f"{'backend':<12} {'request':<20} {'req/s':>8} {'p50 ms':>8} {'p99 ms':>8} {'CPU ms/req':>11} "
+        f"{'of it db':>9} {'clients':>8}"
+    )
+    for backend, what, rate, p50, p99, server_cpu, database_cpu, own in rows:
+        cpu = f"{'':>11}" if server_cpu is None else f"{server_cpu + (database_cpu or 0):>11.2f}"
+        database = f"{'':>9}" if database_cpu is None else f"{database_cpu:>9.2f}"
+        print(f"{backend:<12} {what:<20} {rate:>8.0f} {p50:>8.2f} {p99:>8.2f} {cpu} {database} {own:>8.2f}")
+
+
 def main():
     parser = argparse.ArgumentParser(description=__doc__.split("\n")[0])
     parser.add_argument("--processes", type=int, default=10_000)
@@ -385,10 +428,15 @@ def main():
     parser.add_argument("--no-pages", action="store_true", help="skip the web page timing (bench/pages.py)")
     parser.add_argument("--backend", choices=("sqlite", "postgresql", "both"), default="both")
     parser.add_argument(
+        "--rate",
+        type=float,
+        help="also send the searches open loop at this rate (requests/s, all 8 clients): latency at that load",
+    )
+    parser.add_argument(
         "--search-only", action="store_true", help="only search and key lookup (no model GET, listing or pages)"
     )
     args = parser.parse_args()
-    rows, listings = [], []
+    rows, listings, paced = [], [], []
     alone = [] if args.search_only else None
     with tempfile.TemporaryDirectory() as tmp:
         if not args.search_only:
@@ -399,21 +447,30 @@ def main():
             if backend == "postgresql" and not postgres_available():
                 continue
             run_backend(
-                label, backend, args.processes, args.requests, args.workers, rows, listings, args.search_only, alone
+                label,
+                backend,
+                args.processes,
+                args.requests,
+                args.workers,
+                rows,
+                listings,
+                args.search_only,
+                alone,
+                args.rate,
+                paced,
             )
     load_average = "/".join(f"{value:.1f}" for value in os.getloadavg())
     print(
         f"library server, {args.processes:,} processes, {CLIENTS} concurrent clients, "
         f"{args.workers} worker(s), {os.cpu_count()} cores, load average {load_average} (1/5/15 min) at the end"
     )
-    print("CPU ms/req: the server's processes (and the PostgreSQL backends serving them) per request")
     print(
-        f"{'backend':<12} {'request':<14} {'req/s':>8} {'p50 ms':>8} {'p99 ms':>8} {'CPU ms/req':>11} {'of it db':>9}"
+        "CPU ms/req: the server's processes (and the PostgreSQL backends serving them) per request; "
+        "clients: this benchmark's client threads, on the same cores"
     )
-    for backend, what, rate, p50, p99, server_cpu, database_cpu in rows:
-        cpu = "" if server_cpu is None else f"{server_cpu + (database_cpu or 0):>11.2f}"
-        database = "" if database_cpu is None else f"{database_cpu:>9.2f}"
-        print(f"{backend:<12} {what:<14} {rate:>8.0f} {p50:>8.2f} {p99:>8.2f} {cpu} {database}")
+    print_rows("closed loop (each client sends again when answered): saturated throughput", rows)
+    if paced:
+        print_rows(f"open loop at {args.rate:g} req/s (latency from when each request was due)", paced)
     if alone:
         print(
             f"store alone (Store.search_page, one caller, median of {7 * 3} or more calls per kind; "
