@@ -10,12 +10,15 @@ clear refusals.
 """
 
 import json
+from collections import defaultdict
 
 import pytest
 
+from procex.bpmn.text import label_tokens
 from procex.exchange.catalogue import entries as catalogue
-from procex.exchange.catalogue.suggest import LibraryIndex, suggest, waiting_entries
-from procex.exchange.server.storage.store import Store
+from procex.exchange.catalogue.suggest import LibraryIndex, name_stems, suggest, waiting_entries
+from procex.exchange.server.storage import suggest_index
+from procex.exchange.server.storage.store import Store, suggest_group_stems
 from tests import libserver
 from tests.conftest import REPO
 from tests.libserver import LibraryServer, Member, make_db
@@ -107,6 +110,21 @@ def _refs(lib, member, entry=GEWERBE):
     return [(c["ref"], c["match"], c["adoptions"]) for c in answer["candidates"]], answer["total"]
 
 
+def _group_stems(lib):
+    """suggest_group_stems as publishing left it, and as rebuilding it from the index makes it."""
+    store = Store(lib.db)
+    try:
+        read = lambda conn: sorted(tuple(r) for r in conn.execute(suggest_group_stems.select()))  # noqa: E731
+        with store.read() as conn:
+            kept = read(conn)
+        with store.write() as conn:
+            suggest_index.fill_group_stems(conn)
+            rebuilt = read(conn)
+    finally:
+        store.close()
+    return kept, rebuilt
+
+
 def test_the_index_follows_publishing_yanking_and_adopting(servers):
     lib = servers("reciprocal")
     trier, mainz, koblenz = lib.member(prefix="t"), lib.member(prefix="m"), lib.member(prefix="k")
@@ -120,11 +138,25 @@ def test_the_index_follows_publishing_yanking_and_adopting(servers):
     # A name only the caller carries is no candidate; by name alone the other one is found.
     by_name = {"leistungsschluessel": "", "title": "Gewerbe anmelden"}
     assert mine(_refs(lib, koblenz, by_name)[0]) == [(f"{trier.slug}/gewerbeanmeldung@1.1.0", "similar", 1)]
+    # The group stems followed: both names' groups hold their model's labels' stems (not the name's
+    # nor the keywords', which the names have), each counted once.
+    kept, rebuilt = _group_stems(lib)
+    assert kept == rebuilt
+    labels = ("Antrag eingegangen", "Antrag prüfen", "Bescheid versandt")  # tiny_model's
+    tasks = sorted({s for label in labels for s in label_tokens(label)} - set(name_stems("Gewerbe anmelden", {})))
+    assert tasks and all(stem != "gewerb" for stem, *_ in kept)
+    by_group = defaultdict(set)
+    for stem, name_id, keys, count in kept:
+        assert keys == "99050012104000" and count == 1
+        by_group[name_id].add(stem)
+    assert sorted(sorted(stems) for stems in by_group.values()) == [tasks, tasks]
     for version in ("1.1.0", "1.0.0"):
         response = lib.post(f"/processes/{trier.slug}/gewerbeanmeldung/{version}/yank", trier, json={"reason": "alt"})
         assert response.status_code == 200
     assert mine(_refs(lib, koblenz)[0]) == []  # every version withdrawn: no longer listed
     assert mine(_refs(lib, mainz)[0]) == [(f"{koblenz.slug}/gewerbeanmeldung@1.0.0", "exact", 0)]
+    kept, rebuilt = _group_stems(lib)
+    assert kept == rebuilt and len({name_id for _, name_id, _, _ in kept}) == 1  # Koblenz's alone
 
 
 def test_bad_suggest_requests_are_refused_clearly(servers):

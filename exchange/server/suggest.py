@@ -207,48 +207,78 @@ class _Ranker:
         )
         return {(nid, keys): count for nid, keys, count in rows}
 
-    def with_extras(self, wanted):
-        """{bucket: [rows]}: the processes of each bucket whose keywords or tasks hold one of the
-        bucket's ``wanted`` stems (the only ones whose score differs from the bucket's): one join
-        of the (name, keys, stem) triples with the processes, the stem looked for in ``extra``."""
-        triples = [(nid, keys, stem) for (nid, keys), stems in sorted(wanted.items()) for stem in sorted(stems)]
-        columns = ", ".join(f"p.{column.name}" for column in _process_columns(store_module.suggest_processes))
-        found, seen = defaultdict(list), set()
+    def _triples(self, triples):
+        """[(source, params)]: ``triples`` of (name id, keys, stem) as a table ``w`` to join, in chunks."""
         if self.conn.dialect.name == "postgresql":
-            parts = [
+            return [
                 (
                     "unnest(CAST(:ids AS integer[]), CAST(:keys AS text[]), CAST(:stems AS text[])) "
                     "AS w(name_id, leika_keys, stem)",
-                    "strpos(' ' || p.extra || ' ', ' ' || w.stem || ' ')",
                     {"ids": [t[0] for t in chunk], "keys": [t[1] for t in chunk], "stems": [t[2] for t in chunk]},
                 )
                 for chunk in _chunks(triples, 20_000)
             ]
-        else:
-            parts = [
-                (
-                    "(SELECT column1 AS name_id, column2 AS leika_keys, column3 AS stem FROM (VALUES "
-                    + ", ".join(f"(:i{n}, :k{n}, :s{n})" for n in range(len(chunk)))
-                    + ")) AS w",
-                    "instr(' ' || p.extra || ' ', ' ' || w.stem || ' ')",
-                    {
-                        f"{kind}{n}": value
-                        for n, triple in enumerate(chunk)
-                        for kind, value in zip("iks", triple, strict=True)
-                    },
-                )
-                for chunk in _chunks(triples, 3000)
-            ]
-        for source, position, params in parts:
-            rows = self.conn.execute(
-                sa.text(
-                    f"SELECT DISTINCT {columns} FROM suggest_processes p JOIN {source} "
-                    "ON p.name_id = w.name_id AND p.leika_keys = w.leika_keys "
-                    f"WHERE {position} > 0 AND p.publisher != :own"
-                ),
-                dict(params, own=self.own),
+        return [
+            (
+                "(SELECT column1 AS name_id, column2 AS leika_keys, column3 AS stem FROM (VALUES "
+                + ", ".join(f"(:i{n}, :k{n}, :s{n})" for n in range(len(chunk)))
+                + ")) AS w",
+                {
+                    f"{kind}{n}": value
+                    for n, triple in enumerate(chunk)
+                    for kind, value in zip("iks", triple, strict=True)
+                },
             )
-            for row in rows:
+            for chunk in _chunks(triples, 3000)
+        ]
+
+    def _held(self, triples):
+        """Those of ``triples`` whose group (name, keys) has a process whose keywords or tasks hold
+        the stem: looked up in the group stems by their primary key, no process read."""
+        if self.conn.dialect.name == "postgresql":
+            # One primary-key probe per triple: LIMIT keeps the planner from hashing the whole table
+            # (it grows with the library) to join it with a few thousand triples.
+            probe = (
+                "CROSS JOIN LATERAL (SELECT 1 AS held FROM suggest_group_stems g WHERE g.stem = w.stem "
+                "AND g.name_id = w.name_id AND g.leika_keys = w.leika_keys LIMIT 1) AS g"
+            )
+        else:  # SQLite joins by nested loops: the primary key answers each triple
+            probe = (
+                "JOIN suggest_group_stems g ON g.stem = w.stem AND g.name_id = w.name_id "
+                "AND g.leika_keys = w.leika_keys"
+            )
+        held = []
+        for source, params in self._triples(triples):
+            held += self.conn.execute(
+                sa.text(f"SELECT w.name_id, w.leika_keys, w.stem FROM {source} {probe}"), params
+            ).fetchall()
+        return sorted(tuple(row) for row in held)
+
+    def with_extras(self, wanted):
+        """{bucket: [rows]}: the processes of each bucket whose keywords or tasks hold one of the
+        bucket's ``wanted`` stems (the only ones whose score differs from the bucket's): the
+        (name, keys, stem) triples that some process holds (the group stems say which), then the
+        processes of those groups, read by the (name, keys) index, the stem looked for in ``extra``."""
+        triples = [(nid, keys, stem) for (nid, keys), stems in sorted(wanted.items()) for stem in sorted(stems)]
+        triples = self._held(triples)
+        columns = ", ".join(f"p.{column.name}" for column in _process_columns(store_module.suggest_processes))
+        if self.conn.dialect.name == "postgresql":
+            # Per triple, the group's processes (OFFSET 0 keeps the subquery a per-triple index read;
+            # as a plain join the planner hashes the whole of suggest_processes).
+            statement = (
+                f"SELECT DISTINCT p.* FROM {{source}} CROSS JOIN LATERAL (SELECT {columns} FROM suggest_processes p "
+                "WHERE p.name_id = w.name_id AND p.leika_keys = w.leika_keys AND p.publisher != :own "
+                "AND strpos(' ' || p.extra || ' ', ' ' || w.stem || ' ') > 0 OFFSET 0) AS p"
+            )
+        else:
+            statement = (
+                f"SELECT DISTINCT {columns} FROM {{source}} JOIN suggest_processes p "
+                "ON p.name_id = w.name_id AND p.leika_keys = w.leika_keys "
+                "WHERE instr(' ' || p.extra || ' ', ' ' || w.stem || ' ') > 0 AND p.publisher != :own"
+            )
+        found, seen = defaultdict(list), set()
+        for source, params in self._triples(triples) if triples else ():
+            for row in self.conn.execute(sa.text(statement.format(source=source)), dict(params, own=self.own)):
                 if row.process_id not in seen:
                     seen.add(row.process_id)
                     found[row.name_id, row.leika_keys].append(row)

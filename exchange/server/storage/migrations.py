@@ -32,6 +32,10 @@ Step 7 adds ``derivations`` (storage/derivations.py): per version, the version i
 derived_from names, indexed by the source's publisher and slug, so that the process page finds
 the processes derived from it by lookup instead of scanning every manifest with LIKE; filled from
 the stored manifests, a thousand at a time.
+Step 8 adds, per group of listed processes sharing a name and keys, the stems their keywords and
+task labels hold that the name lacks (``suggest_group_stems``), so that suggest reads only the
+processes of groups that hold a query word instead of every process of every candidate group;
+filled from step 6's index.
 """
 
 import json
@@ -425,7 +429,26 @@ def _step7(conn):
     derivations.backfill(conn)
 
 
-STEPS = [(1, _step1), (2, _step2), (3, _step3), (4, _step4), (5, _step5), (6, _step6), (7, _step7)]
+def _step8(conn):
+    meta = sa.MetaData()
+    sa.Table(
+        "suggest_group_stems",
+        meta,
+        sa.Column("stem", sa.Text, primary_key=True),
+        sa.Column("name_id", sa.Integer, primary_key=True),
+        sa.Column("leika_keys", sa.Text, primary_key=True),
+        sa.Column("processes", sa.Integer, nullable=False),
+    )
+    meta.create_all(conn)
+    # Suggest reads a group's processes (name and keys) by this index; it serves the name alone too.
+    conn.execute(sa.text("CREATE INDEX ix_suggest_processes_group ON suggest_processes (name_id, leika_keys)"))
+    conn.execute(sa.text("DROP INDEX ix_suggest_processes_name"))
+    from procex.exchange.server.storage import suggest_index
+
+    suggest_index.fill_group_stems(conn)
+
+
+STEPS = [(1, _step1), (2, _step2), (3, _step3), (4, _step4), (5, _step5), (6, _step6), (7, _step7), (8, _step8)]
 SCHEMA_VERSION = STEPS[-1][0]
 
 

@@ -184,6 +184,14 @@ suggest_processes = sa.Table(
     sa.Column("leika_keys", sa.Text, nullable=False),  # its 14-digit Leistungsschlüssel, space-separated
     sa.Column("adoptions", sa.Integer, nullable=False),  # members that adopted any version
 )
+suggest_group_stems = sa.Table(  # schema step 8: (stem, name, keys) -> processes whose keywords or tasks hold it
+    "suggest_group_stems",
+    meta,
+    sa.Column("stem", sa.Text, primary_key=True),  # a stem of keywords or task labels the name lacks
+    sa.Column("name_id", sa.Integer, primary_key=True),
+    sa.Column("leika_keys", sa.Text, primary_key=True),  # as suggest_processes.leika_keys
+    sa.Column("processes", sa.Integer, nullable=False),  # how many listed processes of the group hold it
+)
 
 
 class StoreError(ProcexError):

@@ -8,14 +8,20 @@ For every listed process (its latest unyanked version) the store keeps, in the w
   (catalogue/suggest.name_stems);
 - the stems of its keywords and task labels (at most 50 labels of 200 characters, as the listing
   gives them), its 14-digit Leistungsschlüssel and its adoptions (``suggest_processes``);
+- per group of processes that share a name and keys, the stems of their keywords and task labels
+  that the name lacks, with how many of the group's processes hold each (``suggest_group_stems``):
+  the ranking reads a process one by one only where its keywords or tasks can change its score,
+  and this table tells which groups hold such a stem at all without reading their processes;
 The keys themselves are looked up in the search's key table (``process_keys``, whose primary key
 is the btree that answers the exact key and every prefix by a range).
 
-``rebuild`` fills it from the stored versions (schema step 6, and tools that fill a database in
+``rebuild`` fills it from the stored versions (schema step 6; step 8 adds the group stems from
+what step 6 wrote, ``fill_group_stems``; and tools that fill a database in
 bulk past the store).
 """
 
 import json
+from collections import defaultdict
 
 import sqlalchemy as sa
 
@@ -30,6 +36,52 @@ def _tables():
     from procex.exchange.server.storage import store
 
     return store.suggest_names, store.suggest_postings, store.suggest_processes
+
+
+def _group_stems_table():
+    from procex.exchange.server.storage import store
+
+    return store.suggest_group_stems
+
+
+# Both SQLite (3.24+) and PostgreSQL take this upsert: one more process of the group holds the stem.
+_GROUP_STEM_ADD = sa.text(
+    "INSERT INTO suggest_group_stems (stem, name_id, leika_keys, processes) VALUES (:stem, :name_id, :keys, 1) "
+    "ON CONFLICT (stem, name_id, leika_keys) DO UPDATE SET processes = suggest_group_stems.processes + 1"
+)
+_GROUP_STEM_TAKE = sa.text(
+    "UPDATE suggest_group_stems SET processes = processes - 1 "
+    "WHERE stem = :stem AND name_id = :name_id AND leika_keys = :keys"
+)
+_GROUP_STEM_DROP = sa.text(
+    "DELETE FROM suggest_group_stems WHERE stem = :stem AND name_id = :name_id AND leika_keys = :keys "
+    "AND processes <= 0"
+)
+
+
+def _group_stems(extra, name_stems):
+    """The stems of a process's keywords and tasks that its name lacks (the group table's stems)."""
+    return sorted(set(extra) - set(name_stems))
+
+
+def _change_group_stems(conn, name_id, keys, stems, added):
+    """Count one process more (``added``) or fewer in the group's rows of ``stems``."""
+    if not stems:
+        return
+    params = [{"stem": stem, "name_id": name_id, "keys": keys} for stem in stems]
+    if added:
+        conn.execute(_GROUP_STEM_ADD, params)
+    else:
+        conn.execute(_GROUP_STEM_TAKE, params)
+        conn.execute(_GROUP_STEM_DROP, params)
+
+
+def _forget_process(conn, old):
+    """Take the process of index row ``old`` out of its group's stems and out of its name's uses."""
+    names, _, _ = _tables()
+    name_stems = (conn.execute(sa.select(names.c.stems).where(names.c.id == old.name_id)).scalar() or "").split()
+    _change_group_stems(conn, old.name_id, old.leika_keys, _group_stems(old.extra.split(), name_stems), False)
+    _release_name(conn, old.name_id)
 
 
 def process_fields(manifest, labels, stems_cache=None, label_cache=None):
@@ -55,18 +107,19 @@ def process_fields(manifest, labels, stems_cache=None, label_cache=None):
 
 
 def _name_id(conn, name, name_key, stems):
-    """The id of the name row for ``name_key``, made (with its postings) when new; counts one more use."""
+    """(id, stems) of the name row for ``name_key``, made (with its postings) when new; counts one
+    more use. The stems are the row's: those of the name as first seen, which the ranking reads."""
     names, postings, _ = _tables()
-    found = conn.execute(sa.select(names.c.id).where(names.c.name_key == name_key)).scalar()
+    found = conn.execute(sa.select(names.c.id, names.c.stems).where(names.c.name_key == name_key)).first()
     if found is not None:
-        conn.execute(names.update().where(names.c.id == found).values(refs=names.c.refs + 1))
-        return found
+        conn.execute(names.update().where(names.c.id == found.id).values(refs=names.c.refs + 1))
+        return found.id, found.stems.split()
     new = conn.execute(
         names.insert().values(name_key=name_key, name=name, stems=" ".join(sorted(stems)), tokens=len(stems), refs=1)
     ).inserted_primary_key[0]
     if stems:
         conn.execute(postings.insert(), [{"stem": stem, "name_id": new} for stem in sorted(stems)])
-    return new
+    return new, stems
 
 
 def _release_name(conn, name_id):
@@ -82,10 +135,15 @@ def write(conn, process_id, publisher, slug, manifest, labels, adoptions):
     """Index (or re-index) a listed process from its latest version's manifest and task labels."""
     _, _, processes = _tables()
     name, name_key, stems, extra, keys = process_fields(manifest, labels)
-    old = conn.execute(sa.select(processes.c.name_id).where(processes.c.process_id == process_id)).scalar()
+    old = conn.execute(
+        sa.select(processes.c.name_id, processes.c.extra, processes.c.leika_keys).where(
+            processes.c.process_id == process_id
+        )
+    ).first()
     if old is not None:
-        _release_name(conn, old)
-    name_id = _name_id(conn, name, name_key, stems)
+        _forget_process(conn, old)
+    name_id, name_stems = _name_id(conn, name, name_key, stems)
+    _change_group_stems(conn, name_id, " ".join(keys), _group_stems(extra, name_stems), True)
     values = {
         "publisher": publisher,
         "slug": slug,
@@ -103,11 +161,15 @@ def write(conn, process_id, publisher, slug, manifest, labels, adoptions):
 def remove(conn, process_id):
     """Take a process out (its every version yanked)."""
     _, _, processes = _tables()
-    old = conn.execute(sa.select(processes.c.name_id).where(processes.c.process_id == process_id)).scalar()
+    old = conn.execute(
+        sa.select(processes.c.name_id, processes.c.extra, processes.c.leika_keys).where(
+            processes.c.process_id == process_id
+        )
+    ).first()
     if old is None:
         return
     conn.execute(processes.delete().where(processes.c.process_id == process_id))
-    _release_name(conn, old)
+    _forget_process(conn, old)
 
 
 def set_adoptions(conn, process_id, adoptions):
@@ -124,7 +186,9 @@ def rebuild(conn, chunk=5000, progress=None):
     (ANALYZE): the ranking's reads choose their indexes by them.
     """
     names, postings, processes = _tables()
-    for table in (processes, postings, names):
+    # Schema step 6 rebuilds before step 8 made the group stems: that step fills them then.
+    grouped = sa.inspect(conn).has_table("suggest_group_stems")
+    for table in ((_group_stems_table(),) if grouped else ()) + (processes, postings, names):
         conn.execute(table.delete())
     found = {}  # name_key -> [id, name, stems, refs]
     stems_cache, label_cache = {}, {}
@@ -187,3 +251,43 @@ def rebuild(conn, chunk=5000, progress=None):
         conn.execute(sa.text("SELECT setval(pg_get_serial_sequence('suggest_names', 'id'), :n)"), {"n": len(name_rows)})
     for table in (names, postings, processes):
         conn.execute(sa.text(f"ANALYZE {table.name}"))
+    if grouped:
+        fill_group_stems(conn)
+
+
+def fill_group_stems(conn, chunk=20_000):
+    """Fill ``suggest_group_stems`` from the rest of the suggest index (what was there is replaced).
+
+    Reads the processes a range of name ids at a time (some ``chunk`` processes, by the names'
+    counts), so that memory holds one range's groups, whatever the library's size."""
+    names, _, processes = _tables()
+    group_stems = _group_stems_table()
+    conn.execute(group_stems.delete())
+    ranges, first, held = [], None, 0
+    name_stems = {}
+    for nid, stems, refs in conn.execute(sa.select(names.c.id, names.c.stems, names.c.refs).order_by(names.c.id)):
+        name_stems[nid] = frozenset(stems.split())
+        first = nid if first is None else first
+        held += refs
+        if held >= chunk:
+            ranges.append((first, nid))
+            first, held = None, 0
+    if first is not None:
+        ranges.append((first, nid))
+    for low, high in ranges:
+        counts = defaultdict(int)
+        rows = conn.execute(
+            sa.select(processes.c.name_id, processes.c.leika_keys, processes.c.extra).where(
+                processes.c.name_id >= low, processes.c.name_id <= high, processes.c.extra != ""
+            )
+        )
+        for nid, keys, extra in rows:
+            for stem in _group_stems(extra.split(), name_stems.get(nid, ())):
+                counts[stem, nid, keys] += 1
+        found = [
+            {"stem": stem, "name_id": nid, "leika_keys": keys, "processes": n}
+            for (stem, nid, keys), n in sorted(counts.items())
+        ]
+        for start in range(0, len(found), 5000):
+            conn.execute(group_stems.insert(), found[start : start + 5000])
+    conn.execute(sa.text("ANALYZE suggest_group_stems"))
