@@ -244,6 +244,7 @@ def test_derivations_are_backfilled_from_the_manifests_of_a_schema_6_library(tmp
                 if source
                 else {}
             )
+            fields["keywords"] = ["Gewerbe", publisher.capitalize()]  # a word the name lacks: a group stem
             assert store.publish(manifest_for(publisher, slug, version, model, **fields), model)[0] == "created"
         expected = {
             ("trier", "gewerbe"): [
@@ -255,10 +256,18 @@ def test_derivations_are_backfilled_from_the_manifests_of_a_schema_6_library(tmp
             ("mayen", "gewerbe"): [],
         }
         assert {key: derived_processes(store, *key) for key in expected} == expected
-        with store.engine.begin() as conn:  # back to schema 6: step 7 only added the table
+        group_stems = "SELECT stem, name_id, leika_keys, processes FROM suggest_group_stems ORDER BY 1, 2, 3"
+        with store.engine.begin() as conn:  # back to schema 6: steps 7 and 8 only added tables and an index
             assert conn.execute(sa.text("SELECT COUNT(*) FROM derivations")).scalar() == 4
+            published = conn.execute(sa.text(group_stems)).fetchall()
             conn.execute(sa.text("DROP TABLE derivations"))
+            conn.execute(sa.text("DROP TABLE suggest_group_stems"))
+            conn.execute(sa.text("DROP INDEX ix_suggest_processes_group"))
+            conn.execute(sa.text("CREATE INDEX ix_suggest_processes_name ON suggest_processes (name_id)"))
             conn.execute(sa.text("UPDATE schema_version SET version = 6"))
+        # Publishing kept the group stems: each listed process's keyword that its name lacks, once
+        # (trier, koblenz, mayen, bingen); step 8 fills the same from the suggest index.
+        assert len(published) == 4 and {count for *_, count in published} == {1}
         store.close()
         engine = make_engine(db)
         try:
@@ -270,6 +279,7 @@ def test_derivations_are_backfilled_from_the_manifests_of_a_schema_6_library(tmp
             assert {key: derived_processes(store, *key) for key in expected} == expected
             with store.read() as conn:  # every derived version, the old ones too
                 assert conn.execute(sa.text("SELECT COUNT(*) FROM derivations")).scalar() == 4
+                assert conn.execute(sa.text(group_stems)).fetchall() == published
         finally:
             store.close()
     finally:
