@@ -43,6 +43,7 @@ import threading
 from collections import OrderedDict, namedtuple
 from dataclasses import dataclass, field
 
+import sqlalchemy as sa
 from rapidfuzz import process as fuzz_process
 from rapidfuzz.distance import Levenshtein
 
@@ -360,8 +361,23 @@ def fetch_rows(conn, sql, params=None):
         else:
             cursor.execute(sql)
         return cursor.fetchall()
+    except conn.dialect.loaded_dbapi.Error as error:
+        raise _as_sqlalchemy_error(conn, sql, params, error) from None
     finally:
         cursor.close()
+
+
+def _as_sqlalchemy_error(conn, sql, params, error):
+    """The driver's error as SQLAlchemy raises it (OperationalError: the server answers 503, not
+    500). A lost connection is dropped, and the pool's other connections with it, as SQLAlchemy
+    does for the statements it runs itself: after a restart, no pooled connection fails twice."""
+    disconnect = conn.dialect.is_disconnect(error, conn.connection.dbapi_connection, None)
+    if disconnect:
+        conn.invalidate(error)
+        conn.engine.dispose(close=False)  # the others are replaced at their next use
+    return sa.exc.DBAPIError.instance(
+        sql, params, error, conn.dialect.loaded_dbapi.Error, connection_invalidated=disconnect, dialect=conn.dialect
+    )
 
 
 def run(conn, query, vocabulary=None, cache=None):

@@ -10,6 +10,7 @@ All functions return plain dicts; the HTTP layer (app.py) and `procex admin` (ad
 import hashlib
 import json
 import secrets
+import time
 from collections import namedtuple
 from contextlib import contextmanager
 from datetime import datetime, timedelta, timezone
@@ -241,15 +242,44 @@ def make_engine(db):
         return engine
     try:
         # Custom plans always: a generic plan of a prepared search cannot know how common a word is.
-        return sa.create_engine(
+        engine = sa.create_engine(
             url,
             pool_size=10,
             max_overflow=20,
-            pool_pre_ping=True,
             connect_args={"options": "-c plan_cache_mode=force_custom_plan"},
         )
     except (sa.exc.ArgumentError, ModuleNotFoundError) as error:
         raise StoreError(f"cannot use database URL {db!r}: {error}") from None
+    _ping_after_idle(engine)
+    return engine
+
+
+PING_AFTER_IDLE_S = 1.0
+
+
+def _ping_after_idle(engine):
+    """Check a pooled PostgreSQL connection before use only when it sat idle ``PING_AFTER_IDLE_S``
+    or longer, instead of before every use (pool_pre_ping): a search request takes a connection
+    twice (token check, search) and each ping is a round trip. A connection that went away while
+    idle (PostgreSQL restarted, an idle timeout) is replaced before the request uses it, as with
+    pool_pre_ping. One used within the last second that has died since fails its request once
+    (503, like the requests in flight when PostgreSQL went down); SQLAlchemy then sees the
+    disconnect and replaces every connection of the pool."""
+
+    @sa.event.listens_for(engine, "checkin")
+    def _idle_from(_dbapi_connection, record):
+        record.info["procex_idle_since"] = time.monotonic()
+
+    @sa.event.listens_for(engine, "checkout")
+    def _ping_if_idle(dbapi_connection, record, _proxy):
+        idle_since = record.info.pop("procex_idle_since", None)
+        if idle_since is None or time.monotonic() - idle_since < PING_AFTER_IDLE_S:
+            return  # new, or in use a moment ago
+        try:
+            engine.dialect.do_ping(dbapi_connection)  # psycopg: SELECT 1 outside a transaction
+        except engine.dialect.loaded_dbapi.Error as error:
+            # The pool connects anew, and replaces its other connections older than this one too.
+            raise sa.exc.InvalidatePoolError(str(error)) from error
 
 
 def hash_token(token):
