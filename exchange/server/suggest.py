@@ -287,23 +287,46 @@ class _Ranker:
     def heads(self, wanted):
         """{bucket: [rows]}: each bucket's first ``wanted[bucket]`` processes in the client's order.
 
-        Names are read in classes of how many they need (up to a power of two), so that a bucket
-        that needs many does not make every other one of its read return as many."""
+        Read per bucket from the index on (name, keys, adoptions DESC, publisher, slug) (schema step
+        9) with a LIMIT: the index's order is the client's, so no more than the wanted rows are read
+        however many processes a bucket holds."""
         processes = store_module.suggest_processes
-        partition = [processes.c.name_id, processes.c.leika_keys]
-        needs = defaultdict(int)
-        for (nid, _), count in wanted.items():
-            needs[nid] = max(needs[nid], count)
-        classes = defaultdict(list)
-        for nid, count in needs.items():
-            classes[1 << (count - 1).bit_length()].append(nid)
+        columns = ", ".join(f"p.{column.name}" for column in _process_columns(processes))
+        order = (
+            'p.adoptions DESC, p.publisher COLLATE "C", p.slug COLLATE "C"'
+            if self.conn.dialect.name == "postgresql"
+            else "p.adoptions DESC, p.publisher, p.slug"
+        )
+        buckets = sorted(wanted.items())
         found = defaultdict(list)
-        for most, name_ids in sorted(classes.items()):
-            for chunk in _chunks(sorted(name_ids), _IN_CHUNK):
-                for row in self._numbered(_in(self.conn, processes.c.name_id, chunk), partition, most):
-                    bucket = (row.name_id, row.leika_keys)
-                    if row.place <= wanted.get(bucket, 0):
-                        found[bucket].append(row)
+        if self.conn.dialect.name == "postgresql":
+            statement = sa.text(
+                f"SELECT {columns} FROM unnest(CAST(:ids AS integer[]), CAST(:keys AS text[]), "
+                "CAST(:most AS integer[])) AS w(name_id, leika_keys, most) CROSS JOIN LATERAL "
+                f"(SELECT {columns} FROM suggest_processes p WHERE p.name_id = w.name_id "
+                f"AND p.leika_keys = w.leika_keys AND p.publisher != :own ORDER BY {order} LIMIT w.most) AS p"
+            )
+            rows = []
+            for chunk in _chunks(buckets, 20_000):
+                params = {
+                    "ids": [nid for (nid, _), _ in chunk],
+                    "keys": [keys for (_, keys), _ in chunk],
+                    "most": [most for _, most in chunk],
+                    "own": self.own,
+                }
+                rows += self.conn.execute(statement, params).fetchall()
+        else:  # SQLite runs in the process: one short statement per bucket costs microseconds
+            statement = sa.text(
+                f"SELECT {columns} FROM suggest_processes p WHERE p.name_id = :nid AND p.leika_keys = :keys "
+                f"AND p.publisher != :own ORDER BY {order} LIMIT :most"
+            )
+            rows = [
+                row
+                for (nid, keys), most in buckets
+                for row in self.conn.execute(statement, {"nid": nid, "keys": keys, "most": most, "own": self.own})
+            ]
+        for row in sorted(rows, key=lambda row: (-row.adoptions, row.publisher, row.slug)):
+            found[row.name_id, row.leika_keys].append(row)
         return found
 
     # --- ranking (mirrors catalogue/suggest.LibraryIndex.rank) -------------------------------------
