@@ -8,6 +8,7 @@ from html import unescape
 import pytest
 
 from procex.exchange.server.web.compare_cost import Busy, CompareCost
+from procex.exchange.server.web.warmup import COMPARE_MODULES
 from tests.libserver import LibraryServer, tiny_model
 
 COMPARE = "/p/{slug}/gewerbeanmeldung/1.0.0/compare?to=1.1.0"
@@ -125,3 +126,41 @@ def test_a_kept_compare_page_is_sent_gzipped_as_stored_and_revalidates_with_its_
     assert again.headers["Content-Security-Policy"]  # the site's headers on every answer
     stale = requests.get(url, headers={"Accept-Encoding": "identity", "If-None-Match": '"other"'}, timeout=60)
     assert stale.status_code == 200 and stale.content == plain.content
+
+
+_WARM_UP_CHECK = """
+import json, sys
+from fastapi.testclient import TestClient
+from procex.bpmn.render import labels
+from procex.exchange.server.api.app import create_app
+from procex.exchange.server.settings import Settings
+from procex.exchange.server.web.warmup import COMPARE_MODULES
+
+def loaded():
+    return {"modules": [name for name in COMPARE_MODULES if name in sys.modules], "pyphen": bool(labels._HYPHENATOR)}
+
+app = create_app(Settings(db=sys.argv[1], policy="public"))
+before = loaded()
+with TestClient(app) as client:  # runs the app's lifespan, as a uvicorn worker does
+    after = loaded()
+    assert client.get("/").status_code == 200
+print(json.dumps([before, after]))
+"""
+
+
+def test_a_worker_loads_what_the_first_compare_needs_when_it_starts(tmp_path):
+    """Not when the app is built (the CLI builds it for `procex serve` too), but when it starts serving."""
+    import json
+    import subprocess
+    import sys
+
+    run = subprocess.run(
+        [sys.executable, "-c", _WARM_UP_CHECK, str(tmp_path / "library.sqlite")],
+        capture_output=True,
+        text=True,
+        timeout=120,
+    )
+    assert run.returncode == 0, run.stderr[-2000:]
+    before, after = json.loads(run.stdout.strip().splitlines()[-1])
+    assert "scipy.optimize" not in before["modules"] and not before["pyphen"]
+    assert after == {"modules": list(COMPARE_MODULES), "pyphen": True}

@@ -85,6 +85,7 @@ from procex.exchange.server.web.session import (
 )
 from procex.exchange.server.web.texts import STATUS_LABELS, translator
 from procex.exchange.server.web.texts_pages import LAENDER, land_of
+from procex.exchange.server.web.warmup import warm_up_on_start
 
 HERE = Path(__file__).resolve().parent
 _SLUG_RE = re.compile(rf"^{package.SLUG_PATTERN}$")
@@ -124,6 +125,7 @@ def register(app):
     app.state.compare_cost = CompareCost(slots=settings.compare_slots, wait=settings.compare_wait)
     app.include_router(router)
     app.add_exception_handler(PageError, lambda _request, error: error.response)
+    warm_up_on_start(app)
     return app
 
 
