@@ -17,6 +17,8 @@ from procex.bpmn.render.style import (
 )
 from procex.bpmn.render.vocabulary import type_label
 
+_FONT_FAMILY = esc(FONT_FAMILY)
+
 
 class Canvas:
     """State shared by everything drawn in one diagram."""
@@ -62,7 +64,7 @@ class Canvas:
             spans.append(f'<tspan x="{num(tx)}" y="{num(y)}">{esc(line)}</tspan>')
         tooltip = f"<title>{esc(full_text)}</title>" if full_text else ""
         return (
-            f'<text class="label" text-anchor="{anchor}" font-family="{esc(FONT_FAMILY)}" '
+            f'<text class="label" text-anchor="{anchor}" font-family="{_FONT_FAMILY}" '
             f'font-size="{num(size)}" fill="{STROKE}">{tooltip}{"".join(spans)}</text>'
         )
 

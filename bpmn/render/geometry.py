@@ -2,9 +2,14 @@
 
 import math
 from dataclasses import replace
+from functools import lru_cache
 from itertools import pairwise
 
 
+# Kept per value: a large diagram writes hundreds of thousands of coordinates, most of them repeats
+# (grid positions, sizes of tasks), and round + repr cost more than the lookup. 1 and 1.0 share a
+# key and give the same text.
+@lru_cache(maxsize=1 << 16)
 def num(value):
     """Short decimal for SVG coordinates."""
     value = round(float(value), 2)

@@ -5,6 +5,7 @@ tools wrap them without a font on the server.
 """
 
 import re
+from functools import lru_cache
 from html import escape
 from itertools import repeat
 from typing import Any
@@ -131,6 +132,17 @@ def text_width(text, size=FONT_SIZE):
     return sum(map(_AFM.get, text, repeat(_DEFAULT_WIDTH, len(text)))) * size / 1000.0
 
 
+@lru_cache(maxsize=1 << 15)
+def _word_units(word):
+    """The advance width of ``word`` in 1/1000 em: an integer, so the widths of a line's words add up
+    to exactly the line's (text_width of the line gives the same float)."""
+    return sum(map(_AFM.get, word, repeat(_DEFAULT_WIDTH, len(word))))
+
+
+_PIECES = re.compile(r"\S+?-(?=\S)|\S+")
+_SPACE_UNITS = _AFM[" "]
+
+
 def wrap_text(text, width, size=FONT_SIZE):
     """Break ``text`` into lines no wider than ``width``.
 
@@ -138,25 +150,35 @@ def wrap_text(text, width, size=FONT_SIZE):
     the line is hyphenated at a syllable (German patterns of the pyphen dictionary), and only cut
     where no syllable break fits.
     """
+    return list(_wrapped(text, width, size))
+
+
+# Label layout is kept per (text, width, size): the two versions on a compare page share most
+# labels, and real models repeat them ("Antrag prüfen") in boxes of the same size.
+@lru_cache(maxsize=1 << 14)
+def _wrapped(text, width, size):
     width = max(width, size)
     lines = []
     for paragraph in text.replace("\r\n", "\n").replace("\r", "\n").split("\n"):
-        pieces = list(re.finditer(r"\S+?-(?=\S)|\S+", paragraph))
+        pieces = list(_PIECES.finditer(paragraph))
         if not pieces:
             lines.append("")
             continue
-        line, end = "", -1
+        # the line's width is kept as it grows (in integer font units) instead of measured again
+        line, end, line_units = "", -1, 0
         for match in pieces:
             word = match.group()
+            word_units = _word_units(word)
             # The piece after a hyphen of the same word ("Gewerbe-|Anmeldung") joins it without a
             # space; after a hyphen that stands before a space ("Industrie- und") the space stays.
             glue = "" if not line or match.start() == end else " "
             end = match.end()
-            candidate = line + glue + word if line else word
-            if text_width(candidate, size) <= width:
-                line = candidate
+            units = line_units + (_SPACE_UNITS if glue else 0) + word_units
+            if units * size / 1000.0 <= width:  # text_width(line + glue + word, size) <= width
+                line = line + glue + word if line else word
+                line_units = units
                 continue
-            if line and text_width(word, size) > width:
+            if line and word_units * size / 1000.0 > width:
                 # Too long for any line: its first syllables may still fill this one.
                 head, rest = _syllables_fitting(word, width - text_width(line + glue, size), size)
                 if head:
@@ -174,14 +196,24 @@ def wrap_text(text, width, size=FONT_SIZE):
                     head, rest = word[:cut], word[cut:]
                 lines.append(head)
                 word = rest
-            line = word
+            line, line_units = word, _word_units(word)
         lines.append(line)
     while lines and not lines[-1]:
         lines.pop()
-    return lines
+    return tuple(lines)
 
 
-_HYPHENATOR: list[Any] = []  # the pyphen dictionary, loaded on first use
+_HYPHENATOR: list[Any] = []  # the pyphen dictionary, loaded on first use (or by hyphenator())
+
+
+def hyphenator() -> Any:
+    """The German hyphenation dictionary (pyphen), loaded once: 0.1-0.7 s of CPU, which a server
+    spends when a worker starts rather than on its first diagram."""
+    if not _HYPHENATOR:
+        import pyphen  # German hyphenation patterns (LibreOffice's dictionaries)
+
+        _HYPHENATOR.append(pyphen.Pyphen(lang="de_DE", left=3, right=3))
+    return _HYPHENATOR[0]
 
 
 def _syllables_fitting(word, room, size):
@@ -189,11 +221,7 @@ def _syllables_fitting(word, room, size):
     when none does."""
     if room <= 0:
         return None, word
-    if not _HYPHENATOR:
-        import pyphen  # German hyphenation patterns (LibreOffice's dictionaries)
-
-        _HYPHENATOR.append(pyphen.Pyphen(lang="de_DE", left=3, right=3))
-    for head, rest in _HYPHENATOR[0].iterate(word):  # longest start first
+    for head, rest in hyphenator().iterate(word):  # longest start first
         if text_width(head + "-", size) <= room:
             return head + "-", rest
     return None, word
@@ -206,19 +234,25 @@ def fit_lines(text, width, height, size=FONT_SIZE, floor=MIN_FONT_SIZE):
     does not fit is cut after the last line that does, with an ellipsis (the caller shows the
     full text in a tooltip).
     """
+    lines, size, cut = _fitted(text, width, height, size, floor)
+    return list(lines), size, cut
+
+
+@lru_cache(maxsize=1 << 14)  # per label and box, as _wrapped
+def _fitted(text, width, height, size, floor):
     lines = wrap_text(text, width, size)
     while len(lines) * line_height(size) > height and size > floor:
         size = max(floor, size - 0.5)
         lines = wrap_text(text, width, size)
     room = max(1, int(height // line_height(size)))
     if len(lines) <= room:
-        return lines, size, False
+        return tuple(lines), size, False
     lines = lines[:room]
     last = lines[-1].rstrip()
     while last and text_width(last + "…", size) > width:
         last = last[:-1]
     lines[-1] = last.rstrip(" -") + "…"
-    return lines, size, True
+    return tuple(lines), size, True
 
 
 def line_height(size):
@@ -227,11 +261,16 @@ def line_height(size):
 
 
 _CONTROL = re.compile(r"[\x00-\x08\x0b\x0c\x0e-\x1f]")
+_SPECIAL = re.compile(r"[&<>\"'\x00-\x08\x0b\x0c\x0e-\x1f]")  # what esc changes
 
 
 def esc(text):
     """``text`` escaped for SVG text and attributes, without the control characters XML forbids."""
-    return escape(_CONTROL.sub("", text or ""), quote=True)
+    if not text:
+        return ""
+    if _SPECIAL.search(text) is None:  # most ids and labels: nothing to replace
+        return text
+    return escape(_CONTROL.sub("", text), quote=True)
 
 
 def label_of(model, element, kind):
