@@ -257,11 +257,12 @@ def test_derivations_are_backfilled_from_the_manifests_of_a_schema_6_library(tmp
         }
         assert {key: derived_processes(store, *key) for key in expected} == expected
         group_stems = "SELECT stem, name_id, leika_keys, processes FROM suggest_group_stems ORDER BY 1, 2, 3"
-        with store.engine.begin() as conn:  # back to schema 6: steps 7 to 9 only added tables and indexes
+        with store.engine.begin() as conn:  # back to schema 6: steps 7 to 10 only added tables and indexes
             assert conn.execute(sa.text("SELECT COUNT(*) FROM derivations")).scalar() == 4
             published = conn.execute(sa.text(group_stems)).fetchall()
             conn.execute(sa.text("DROP TABLE derivations"))
             conn.execute(sa.text("DROP TABLE suggest_group_stems"))
+            conn.execute(sa.text("DROP TABLE suggest_key_groups"))
             conn.execute(sa.text("DROP INDEX ix_suggest_processes_heads"))
             conn.execute(sa.text("CREATE INDEX ix_suggest_processes_name ON suggest_processes (name_id)"))
             conn.execute(sa.text("UPDATE schema_version SET version = 6"))

@@ -18,7 +18,7 @@ from procex.bpmn.text import label_tokens
 from procex.exchange.catalogue import entries as catalogue
 from procex.exchange.catalogue.suggest import LibraryIndex, name_stems, suggest, waiting_entries
 from procex.exchange.server.storage import suggest_index
-from procex.exchange.server.storage.store import Store, suggest_group_stems
+from procex.exchange.server.storage.store import Store, suggest_group_stems, suggest_key_groups
 from tests import libserver
 from tests.conftest import REPO
 from tests.libserver import LibraryServer, Member, make_db
@@ -111,18 +111,24 @@ def _refs(lib, member, entry=GEWERBE):
 
 
 def _group_stems(lib):
-    """suggest_group_stems as publishing left it, and as rebuilding it from the index makes it."""
+    """suggest_group_stems as publishing left it and as rebuilding it from the index makes it, and
+    suggest_key_groups as publishing left it (the same as rebuilt)."""
     store = Store(lib.db)
     try:
-        read = lambda conn: sorted(tuple(r) for r in conn.execute(suggest_group_stems.select()))  # noqa: E731
+        read = lambda conn: [  # noqa: E731
+            sorted(tuple(r) for r in conn.execute(table.select()))
+            for table in (suggest_group_stems, suggest_key_groups)
+        ]
         with store.read() as conn:
             kept = read(conn)
         with store.write() as conn:
             suggest_index.fill_group_stems(conn)
+            suggest_index.fill_key_groups(conn)
             rebuilt = read(conn)
     finally:
         store.close()
-    return kept, rebuilt
+    assert kept[1] == rebuilt[1]
+    return kept[0], rebuilt[0], kept[1]
 
 
 def test_the_index_follows_publishing_yanking_and_adopting(servers):
@@ -140,8 +146,9 @@ def test_the_index_follows_publishing_yanking_and_adopting(servers):
     assert mine(_refs(lib, koblenz, by_name)[0]) == [(f"{trier.slug}/gewerbeanmeldung@1.1.0", "similar", 1)]
     # The group stems followed: both names' groups hold their model's labels' stems (not the name's
     # nor the keywords', which the names have), each counted once.
-    kept, rebuilt = _group_stems(lib)
+    kept, rebuilt, key_groups = _group_stems(lib)
     assert kept == rebuilt
+    assert sorted((key, keys, count) for key, _, keys, count in key_groups) == [("99050012104000",) * 2 + (1,)] * 2
     labels = ("Antrag eingegangen", "Antrag prüfen", "Bescheid versandt")  # tiny_model's
     tasks = sorted({s for label in labels for s in label_tokens(label)} - set(name_stems("Gewerbe anmelden", {})))
     assert tasks and all(stem != "gewerb" for stem, *_ in kept)
@@ -155,8 +162,9 @@ def test_the_index_follows_publishing_yanking_and_adopting(servers):
         assert response.status_code == 200
     assert mine(_refs(lib, koblenz)[0]) == []  # every version withdrawn: no longer listed
     assert mine(_refs(lib, mainz)[0]) == [(f"{koblenz.slug}/gewerbeanmeldung@1.0.0", "exact", 0)]
-    kept, rebuilt = _group_stems(lib)
+    kept, rebuilt, key_groups = _group_stems(lib)
     assert kept == rebuilt and len({name_id for _, name_id, _, _ in kept}) == 1  # Koblenz's alone
+    assert [(key, count) for key, _, _, count in key_groups] == [("99050012104000", 1)]
 
 
 def test_bad_suggest_requests_are_refused_clearly(servers):

@@ -7,7 +7,7 @@ object (8 digits), same LeiKa group (5 digits) with a similar name, a similar na
 the process's name + 0.4 x the share of the query's stems found in the name, keywords and task
 labels; ties by adoptions, publisher, slug. The caller's own processes are left out.
 
-What it reads (storage/suggest_index.py): the search's key table (``process_keys``) by range (one
+What it reads (storage/suggest_index.py): the groups per key (``suggest_key_groups``) by range (one
 range per entry: its 8-digit object prefix holds the exact and action matches too), the postings of
 the query's stems
 (to pre-rank distinct names by summed inverse document frequency, the best 80 scored in full, as
@@ -181,14 +181,30 @@ class _Ranker:
         return first
 
     def buckets_by_key_prefixes(self, prefixes):
-        """{(name id, keys): processes} of the processes with a key starting with one of ``prefixes``."""
-        processes, keys = store_module.suggest_processes, store_module.process_keys
+        """{(name id, keys): processes} of the groups with a key starting with one of ``prefixes``:
+        a range of the key groups' primary key per prefix, less the caller's own processes."""
+        key_groups = store_module.suggest_key_groups
         found = {}
         for chunk in _chunks(sorted(prefixes), _RANGE_CHUNK):
-            ranges = [sa.and_(keys.c.key >= low, keys.c.key < high) for low, high in map(_range, chunk)]
-            inside = sa.select(keys.c.process_id).where(sa.or_(*ranges))
-            found.update(self._buckets(processes.c.process_id.in_(inside)))
-        return found
+            ranges = [sa.and_(key_groups.c.key >= low, key_groups.c.key < high) for low, high in map(_range, chunk)]
+            rows = self.conn.execute(
+                sa.select(key_groups.c.name_id, key_groups.c.leika_keys, key_groups.c.processes).where(sa.or_(*ranges))
+            )
+            found.update({(nid, keys): count for nid, keys, count in rows})
+        for bucket, count in self.own_groups().items():
+            if bucket in found:
+                found[bucket] -= count
+        return {bucket: count for bucket, count in found.items() if count > 0}
+
+    def own_groups(self):
+        """{(name id, keys): processes} of the caller's own processes (by the publisher index)."""
+        processes = store_module.suggest_processes
+        rows = self.conn.execute(
+            sa.select(processes.c.name_id, processes.c.leika_keys, sa.func.count())
+            .where(processes.c.publisher == self.own)
+            .group_by(processes.c.name_id, processes.c.leika_keys)
+        )
+        return {(nid, keys): count for nid, keys, count in rows}
 
     def buckets_of_names(self, name_ids):
         """{(name id, keys): processes} of every process carrying one of ``name_ids``."""

@@ -40,6 +40,10 @@ Step 9 replaces the (name, keys) index of ``suggest_processes`` by one that goes
 suggest ranks equal candidates (most adopted, then publisher and slug by code point), so that the
 first processes of a group are read from the index with a LIMIT instead of every process of the
 group read and sorted; it serves every read by name and keys as the old one did.
+Step 10 adds, per key of each group of listed processes sharing a name and keys, the group and its
+number of processes (``suggest_key_groups``), so that suggest finds the groups whose keys start
+with an entry's prefix by a range over as many rows as groups, not by scanning every process;
+filled from step 6's index.
 """
 
 import json
@@ -464,6 +468,22 @@ def _step9(conn):
     conn.execute(sa.text("DROP INDEX ix_suggest_processes_group"))
 
 
+def _step10(conn):
+    meta = sa.MetaData()
+    sa.Table(
+        "suggest_key_groups",
+        meta,
+        sa.Column("key", sa.Text, primary_key=True),
+        sa.Column("name_id", sa.Integer, primary_key=True),
+        sa.Column("leika_keys", sa.Text, primary_key=True),
+        sa.Column("processes", sa.Integer, nullable=False),
+    )
+    meta.create_all(conn)
+    from procex.exchange.server.storage import suggest_index
+
+    suggest_index.fill_key_groups(conn)
+
+
 STEPS = [
     (1, _step1),
     (2, _step2),
@@ -474,6 +494,7 @@ STEPS = [
     (7, _step7),
     (8, _step8),
     (9, _step9),
+    (10, _step10),
 ]
 SCHEMA_VERSION = STEPS[-1][0]
 

@@ -194,6 +194,15 @@ suggest_group_stems = sa.Table(  # schema step 8: (stem, name, keys) -> processe
     sa.Column("processes", sa.Integer, nullable=False),  # how many listed processes of the group hold it
 )
 
+suggest_key_groups = sa.Table(  # schema step 10: key -> the groups (name, keys) that carry it
+    "suggest_key_groups",
+    meta,
+    sa.Column("key", sa.Text, primary_key=True),  # one of the group's 14-digit keys
+    sa.Column("name_id", sa.Integer, primary_key=True),
+    sa.Column("leika_keys", sa.Text, primary_key=True),  # as suggest_processes.leika_keys
+    sa.Column("processes", sa.Integer, nullable=False),  # how many listed processes the group has
+)
+
 
 class StoreError(ProcexError):
     """A library database operation was refused (unknown member, duplicate slug, bad URL, ...)."""

@@ -12,12 +12,15 @@ For every listed process (its latest unyanked version) the store keeps, in the w
   that the name lacks, with how many of the group's processes hold each (``suggest_group_stems``):
   the ranking reads a process one by one only where its keywords or tasks can change its score,
   and this table tells which groups hold such a stem at all without reading their processes;
-The keys themselves are looked up in the search's key table (``process_keys``, whose primary key
-is the btree that answers the exact key and every prefix by a range).
+- per key of a group, the group and its number of processes (``suggest_key_groups``): the groups
+  whose keys start with an entry's prefix are read by a range of its primary key, as many rows as
+  groups, not one per process (schema step 10);
+The search's key table (``process_keys``) is not read: it holds a row per process and key, the key
+groups one per group and key.
 
 ``rebuild`` fills it from the stored versions (schema step 6; step 8 adds the group stems from
-what step 6 wrote, ``fill_group_stems``; and tools that fill a database in
-bulk past the store).
+what step 6 wrote, ``fill_group_stems``, step 10 the key groups, ``fill_key_groups``; and tools
+that fill a database in bulk past the store).
 """
 
 import json
@@ -59,6 +62,31 @@ _GROUP_STEM_DROP = sa.text(
 )
 
 
+_KEY_GROUP_ADD = sa.text(
+    "INSERT INTO suggest_key_groups (key, name_id, leika_keys, processes) VALUES (:key, :name_id, :keys, 1) "
+    "ON CONFLICT (key, name_id, leika_keys) DO UPDATE SET processes = suggest_key_groups.processes + 1"
+)
+_KEY_GROUP_TAKE = sa.text(
+    "UPDATE suggest_key_groups SET processes = processes - 1 "
+    "WHERE key = :key AND name_id = :name_id AND leika_keys = :keys"
+)
+_KEY_GROUP_DROP = sa.text(
+    "DELETE FROM suggest_key_groups WHERE key = :key AND name_id = :name_id AND leika_keys = :keys AND processes <= 0"
+)
+
+
+def _change_key_groups(conn, name_id, keys, added):
+    """Count one process more (``added``) or fewer in its group's row of each of its keys."""
+    if not keys:
+        return
+    params = [{"key": key, "name_id": name_id, "keys": keys} for key in keys.split()]
+    if added:
+        conn.execute(_KEY_GROUP_ADD, params)
+    else:
+        conn.execute(_KEY_GROUP_TAKE, params)
+        conn.execute(_KEY_GROUP_DROP, params)
+
+
 def _group_stems(extra, name_stems):
     """The stems of a process's keywords and tasks that its name lacks (the group table's stems)."""
     return sorted(set(extra) - set(name_stems))
@@ -81,6 +109,7 @@ def _forget_process(conn, old):
     names, _, _ = _tables()
     name_stems = (conn.execute(sa.select(names.c.stems).where(names.c.id == old.name_id)).scalar() or "").split()
     _change_group_stems(conn, old.name_id, old.leika_keys, _group_stems(old.extra.split(), name_stems), False)
+    _change_key_groups(conn, old.name_id, old.leika_keys, False)
     _release_name(conn, old.name_id)
 
 
@@ -144,6 +173,7 @@ def write(conn, process_id, publisher, slug, manifest, labels, adoptions):
         _forget_process(conn, old)
     name_id, name_stems = _name_id(conn, name, name_key, stems)
     _change_group_stems(conn, name_id, " ".join(keys), _group_stems(extra, name_stems), True)
+    _change_key_groups(conn, name_id, " ".join(keys), True)
     values = {
         "publisher": publisher,
         "slug": slug,
@@ -253,6 +283,8 @@ def rebuild(conn, chunk=5000, progress=None):
         conn.execute(sa.text(f"ANALYZE {table.name}"))
     if grouped:
         fill_group_stems(conn)
+    if sa.inspect(conn).has_table("suggest_key_groups"):
+        fill_key_groups(conn)
 
 
 def fill_group_stems(conn, chunk=20_000):
@@ -291,3 +323,26 @@ def fill_group_stems(conn, chunk=20_000):
         for start in range(0, len(found), 5000):
             conn.execute(group_stems.insert(), found[start : start + 5000])
     conn.execute(sa.text("ANALYZE suggest_group_stems"))
+
+
+def fill_key_groups(conn):
+    """Fill ``suggest_key_groups`` from ``suggest_processes`` (what was there is replaced): one
+    row per key of each group, read a group at a time by the database's grouping."""
+    from procex.exchange.server.storage import store
+
+    conn.execute(store.suggest_key_groups.delete())
+    rows = conn.execute(
+        sa.text(
+            "SELECT name_id, leika_keys, COUNT(*) FROM suggest_processes WHERE leika_keys != '' "
+            "GROUP BY name_id, leika_keys"
+        )
+    ).fetchall()
+    batch = []
+    for name_id, keys, count in rows:
+        batch += [{"key": key, "name_id": name_id, "leika_keys": keys, "processes": count} for key in keys.split()]
+        if len(batch) >= 5000:
+            conn.execute(store.suggest_key_groups.insert(), batch)
+            batch = []
+    if batch:
+        conn.execute(store.suggest_key_groups.insert(), batch)
+    conn.execute(sa.text("ANALYZE suggest_key_groups"))
