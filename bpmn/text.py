@@ -9,7 +9,6 @@ matcher can call it hundreds of thousands of times.
 
 import re
 import unicodedata
-from collections.abc import Iterable
 from functools import lru_cache
 from typing import Any
 
@@ -349,17 +348,39 @@ def _indel() -> Any:
     return _INDEL
 
 
-def _soft_cover(left: Iterable[str], right: Iterable[str]) -> float:
-    similarity = (_INDEL or _indel()).normalized_similarity
+_CLOSE: dict[tuple[str, str], float] = {}  # (stem, stem) -> Indel ratio, 0.0 under _CLOSE_TOKEN
+_CLOSE_SIZE = 100_000  # pairs kept (about 12 MB); emptied when full, it refills with the common ones
+
+
+def _soft_covers(left: frozenset[str], right: frozenset[str]) -> float:
+    """How well the stems of ``left`` are covered by near-equal stems of ``right``, plus the same
+    the other way round (each stem counts its closest partner's Indel ratio, 0 under _CLOSE_TOKEN).
+
+    Labels share their stems, so the same pairs come back over and over (a suggest request of 148
+    entries: 206,143 comparisons of 53,187 pairs): each pair's ratio is computed once and kept, and
+    the ratio being symmetric, one look-up serves both directions. The sums are added in the same
+    order as two separate passes would add them."""
+    close = _CLOSE
+    rights = tuple(right)
+    backs = [0.0] * len(rights)
     total = 0.0
     for a in left:
         best = 0.0
-        for b in right:
-            r = similarity(a, b, score_cutoff=_CLOSE_TOKEN)
+        for i, b in enumerate(rights):
+            r = close.get((a, b))
+            if r is None:
+                if len(close) >= _CLOSE_SIZE:
+                    close.clear()
+                r = close[(a, b)] = (_INDEL or _indel()).normalized_similarity(a, b, score_cutoff=_CLOSE_TOKEN)
             if r > best:
                 best = r
+            if r > backs[i]:
+                backs[i] = r
         total += best
-    return total
+    back = 0.0
+    for r in backs:
+        back += r
+    return total + back
 
 
 def label_similarity(a: str | None, b: str | None) -> float:
@@ -381,7 +402,7 @@ def label_similarity(a: str | None, b: str | None) -> float:
     common = sa & sb
     tok: float = 2 * len(common)
     if len(common) < len(sa) and len(common) < len(sb):
-        tok += _soft_cover(sa - common, sb - common) + _soft_cover(sb - common, sa - common)
+        tok += _soft_covers(sa - common, sb - common)
     tok /= len(sa) + len(sb)
     similarity = (_INDEL or _indel()).normalized_similarity
     char: float = max(similarity(ca, cb), similarity(ja, jb))

@@ -94,6 +94,7 @@ class _Query:
         self.group_prefix = self.key[:GROUP_DIGITS] if self.key else None
         self.titles = {}  # name id -> best label similarity of the queries to the name
         self.names = []  # the similar names scored in full (after the cheap pre-ranking)
+        self.parts = {}  # name id -> (title similarity, stems found in the name, stems it lacks)
 
 
 class _Ranker:
@@ -386,13 +387,20 @@ class _Ranker:
             found = query.titles[nid] = max((label_similarity(q, name) for q in query.queries), default=0.0)
         return found
 
+    def _parts(self, query, nid):
+        """(title similarity, query stems in the name, query stems the name lacks) of ``query`` and
+        name ``nid``: the same for every process of the name, so worked out once per pair."""
+        parts = query.parts.get(nid)
+        if parts is None:
+            name_stems = self._names[nid][1]
+            stems = query.stems
+            parts = query.parts[nid] = (self.title(query, nid), len(stems & name_stems), stems - name_stems)
+        return parts
+
     def score(self, query, row):
-        title = self.title(query, row.name_id)
         if not query.stems:
-            return _TITLE_WEIGHT * title
-        name_stems = self._names[row.name_id][1]
-        found = len(query.stems & name_stems)
-        missing = query.stems - name_stems
+            return _TITLE_WEIGHT * self.title(query, row.name_id)
+        title, found, missing = self._parts(query, row.name_id)
         if missing and row.extra:
             extra = self._extra.get(row.process_id)
             if extra is None:
@@ -403,11 +411,10 @@ class _Ranker:
     def bucket_score(self, query, nid, extra_found=0):
         """The score of a process of name ``nid`` whose keywords and tasks add ``extra_found`` of the
         query's stems (0: the least any process of the name scores; all missing: the most)."""
-        title = self.title(query, nid)
         if not query.stems:
-            return _TITLE_WEIGHT * title
-        found = len(query.stems & self._names[nid][1]) + extra_found
-        return _TITLE_WEIGHT * title + (1 - _TITLE_WEIGHT) * found / len(query.stems)
+            return _TITLE_WEIGHT * self.title(query, nid)
+        title, found, _ = self._parts(query, nid)
+        return _TITLE_WEIGHT * title + (1 - _TITLE_WEIGHT) * (found + extra_found) / len(query.stems)
 
     def rank_all(self, queries, limit):
         """Per query: {"total", "by_match", "candidates": [(tier, score, row)]}.
@@ -477,7 +484,7 @@ class _Ranker:
 
     def _item(self, query, bucket, tier, need, count):
         nid = bucket[0]
-        missing = len(query.stems - self._names[nid][1]) if query.stems else 0
+        missing = len(self._parts(query, nid)[2]) if query.stems else 0
         low, high = self.bucket_score(query, nid), self.bucket_score(query, nid, missing)
         return _Item(tier, _TIER_RANK[tier], low, high, -1.0 if need is None else need, count)
 
