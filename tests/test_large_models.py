@@ -105,6 +105,7 @@ def test_the_element_limit_refuses_by_default_and_can_be_raised_for_one_read():
         parse_bytes(data, "big.bpmn")
 
 
+@pytest.mark.slow  # a model of 100,000 tasks read five times, diffed once (about 6 s)
 def test_max_elements_on_the_command_line_holds_for_that_command_only(tmp_path, run_cli):
     big = tmp_path / "big.bpmn"
     big.write_bytes(many_tasks(MAX_ELEMENTS))

@@ -18,6 +18,9 @@ import pytest
 from tests import libserver
 from tests.schemathesis_runs import REAL_PROCESS, run, schemathesis_command, seeded_library, summary
 
+# Hundreds of generated requests per case (8-11 s each): the slow tier, not `make test-fast`.
+pytestmark = pytest.mark.slow
+
 EXAMPLES = int(os.environ.get("PROCEX_SCHEMATHESIS_EXAMPLES", "8"))
 ACCEPTED = {"ST202 RejectedPositiveData"}  # see the module docstring
 
