@@ -574,15 +574,21 @@ def _usable_answer(answer):
     )
 
 
-def _read_suggest_cache(path, library):
-    """The cached suggestions of ``library``, or None when absent or unusable."""
+def _read_cache(path, library):
+    """A cache file of the workspace as a dict kept for ``library``, or None when absent, unreadable
+    or kept for another library."""
     try:
         data = json.loads(path.read_bytes())
     except (OSError, ValueError):
         return None
+    return data if isinstance(data, dict) and data.get("library") == library else None
+
+
+def _read_suggest_cache(path, library):
+    """The cached suggestions of ``library``, or None when absent or unusable."""
+    data = _read_cache(path, library)
     if (
-        not isinstance(data, dict)
-        or data.get("library") != library
+        data is None
         or not isinstance(data.get("entries"), dict)
         or not isinstance(data.get("limit"), int)
         or not isinstance(data.get("library_processes"), int)
@@ -669,13 +675,9 @@ def _local_time(stamp, path):
 
 def _read_listing_cache(path, library):
     """The cached listing of ``library`` ({"etag", "items", ...}), or None when absent or unusable."""
-    try:
-        data = json.loads(path.read_bytes())
-    except (OSError, ValueError):
-        return None
+    data = _read_cache(path, library)
     if (
-        not isinstance(data, dict)
-        or data.get("library") != library
+        data is None
         or not isinstance(data.get("etag"), str)
         or not isinstance(data.get("items"), list)
         or data.get("count") != len(data["items"])

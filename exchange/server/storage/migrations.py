@@ -437,17 +437,23 @@ def _step7(conn):
     derivations.backfill(conn)
 
 
-def _step8(conn):
+def _create_group_table(conn, name, first):
+    """A table of suggest's (name, keys) groups by ``first`` (a stem or a key), with the group's
+    number of processes: steps 8 and 10 each add one."""
     meta = sa.MetaData()
     sa.Table(
-        "suggest_group_stems",
+        name,
         meta,
-        sa.Column("stem", sa.Text, primary_key=True),
+        sa.Column(first, sa.Text, primary_key=True),
         sa.Column("name_id", sa.Integer, primary_key=True),
         sa.Column("leika_keys", sa.Text, primary_key=True),
         sa.Column("processes", sa.Integer, nullable=False),
     )
     meta.create_all(conn)
+
+
+def _step8(conn):
+    _create_group_table(conn, "suggest_group_stems", "stem")
     # Suggest reads a group's processes (name and keys) by this index; it serves the name alone too.
     conn.execute(sa.text("CREATE INDEX ix_suggest_processes_group ON suggest_processes (name_id, leika_keys)"))
     conn.execute(sa.text("DROP INDEX ix_suggest_processes_name"))
@@ -469,16 +475,7 @@ def _step9(conn):
 
 
 def _step10(conn):
-    meta = sa.MetaData()
-    sa.Table(
-        "suggest_key_groups",
-        meta,
-        sa.Column("key", sa.Text, primary_key=True),
-        sa.Column("name_id", sa.Integer, primary_key=True),
-        sa.Column("leika_keys", sa.Text, primary_key=True),
-        sa.Column("processes", sa.Integer, nullable=False),
-    )
-    meta.create_all(conn)
+    _create_group_table(conn, "suggest_key_groups", "key")
     from procex.exchange.server.storage import suggest_index
 
     suggest_index.fill_key_groups(conn)

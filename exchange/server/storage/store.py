@@ -936,51 +936,15 @@ class Store:
 
     def _index_lines_of(self, conn, process_ids):
         """The listing lines (index form) of the listed processes among ``process_ids``."""
-        adopted = (
-            sa.select(versions.c.process_id, sa.func.count(sa.distinct(adoptions.c.member_id)).label("adoptions"))
-            .join(adoptions, adoptions.c.version_id == versions.c.id)
-            .where(versions.c.process_id.in_(process_ids))
-            .group_by(versions.c.process_id)
-            .subquery()
-        )
-        query = (
-            sa.select(
-                processes.c.publisher,
-                processes.c.slug,
-                versions.c.manifest,
-                versions.c.task_labels,
-                versions.c.validation_errors,
-                versions.c.validation_warnings,
-                adopted.c.adoptions,
-            )
-            .join(versions, versions.c.id == processes.c.latest_version_id)
-            .outerjoin(adopted, adopted.c.process_id == processes.c.id)
-            .where(processes.c.id.in_(process_ids))
-        )
+        query = _index_query(versions.c.process_id.in_(process_ids)).where(processes.c.id.in_(process_ids))
         return [_index_item(row) for row in conn.execute(query)]
 
     def index_items(self, conn, chunk=500):
         """Every process's latest unyanked version in the compact form of the index, by publisher
         and slug, read in chunks through ``conn`` (a server-side cursor on PostgreSQL), so memory
         stays flat however large the library is."""
-        adopted = (
-            sa.select(versions.c.process_id, sa.func.count(sa.distinct(adoptions.c.member_id)).label("adoptions"))
-            .join(adoptions, adoptions.c.version_id == versions.c.id)
-            .group_by(versions.c.process_id)
-            .subquery()
-        )
         query = (
-            sa.select(
-                processes.c.publisher,
-                processes.c.slug,
-                versions.c.manifest,
-                versions.c.task_labels,
-                versions.c.validation_errors,
-                versions.c.validation_warnings,
-                adopted.c.adoptions,
-            )
-            .join(versions, versions.c.id == processes.c.latest_version_id)
-            .outerjoin(adopted, adopted.c.process_id == processes.c.id)
+            _index_query()
             .order_by(processes.c.publisher, processes.c.slug)
             .execution_options(stream_results=True, max_row_buffer=chunk)
         )
@@ -1065,6 +1029,30 @@ def _like_escape(text):
 
 def _adopter(row):
     return {"slug": row.slug, "name": row.name, "ags": row.ags}
+
+
+def _index_query(adopted_where=None):
+    """The index lines' select: each process's latest version with its adopters counted
+    (``adopted_where`` narrows the adoptions counted to the processes asked for)."""
+    counted = sa.select(
+        versions.c.process_id, sa.func.count(sa.distinct(adoptions.c.member_id)).label("adoptions")
+    ).join(adoptions, adoptions.c.version_id == versions.c.id)
+    if adopted_where is not None:
+        counted = counted.where(adopted_where)
+    adopted = counted.group_by(versions.c.process_id).subquery()
+    return (
+        sa.select(
+            processes.c.publisher,
+            processes.c.slug,
+            versions.c.manifest,
+            versions.c.task_labels,
+            versions.c.validation_errors,
+            versions.c.validation_warnings,
+            adopted.c.adoptions,
+        )
+        .join(versions, versions.c.id == processes.c.latest_version_id)
+        .outerjoin(adopted, adopted.c.process_id == processes.c.id)
+    )
 
 
 def _index_item(row):
