@@ -257,18 +257,23 @@ def test_derivations_are_backfilled_from_the_manifests_of_a_schema_6_library(tmp
         }
         assert {key: derived_processes(store, *key) for key in expected} == expected
         group_stems = "SELECT stem, name_id, leika_keys, processes FROM suggest_group_stems ORDER BY 1, 2, 3"
-        with store.engine.begin() as conn:  # back to schema 6: steps 7 to 10 only added tables and indexes
+        groups = "SELECT name_id, leika_keys, processes FROM suggest_groups ORDER BY 1, 2"
+        with store.engine.begin() as conn:  # back to schema 6: steps 7 to 11 only added tables and indexes
             assert conn.execute(sa.text("SELECT COUNT(*) FROM derivations")).scalar() == 4
             published = conn.execute(sa.text(group_stems)).fetchall()
+            published_groups = conn.execute(sa.text(groups)).fetchall()
             conn.execute(sa.text("DROP TABLE derivations"))
             conn.execute(sa.text("DROP TABLE suggest_group_stems"))
             conn.execute(sa.text("DROP TABLE suggest_key_groups"))
+            conn.execute(sa.text("DROP TABLE suggest_groups"))
             conn.execute(sa.text("DROP INDEX ix_suggest_processes_heads"))
             conn.execute(sa.text("CREATE INDEX ix_suggest_processes_name ON suggest_processes (name_id)"))
             conn.execute(sa.text("UPDATE schema_version SET version = 6"))
         # Publishing kept the group stems: each listed process's keyword that its name lacks, once
         # (trier, koblenz, mayen, bingen); step 8 fills the same from the suggest index.
         assert len(published) == 4 and {count for *_, count in published} == {1}
+        # The four listed processes share one name and key (manifest_for's): one group of four.
+        assert [count for *_, count in published_groups] == [4]
         store.close()
         engine = make_engine(db)
         try:
@@ -281,6 +286,7 @@ def test_derivations_are_backfilled_from_the_manifests_of_a_schema_6_library(tmp
             with store.read() as conn:  # every derived version, the old ones too
                 assert conn.execute(sa.text("SELECT COUNT(*) FROM derivations")).scalar() == 4
                 assert conn.execute(sa.text(group_stems)).fetchall() == published
+                assert conn.execute(sa.text(groups)).fetchall() == published_groups
         finally:
             store.close()
     finally:

@@ -18,7 +18,7 @@ from procex.bpmn.text import label_tokens
 from procex.exchange.catalogue import entries as catalogue
 from procex.exchange.catalogue.suggest import LibraryIndex, name_stems, suggest, waiting_entries
 from procex.exchange.server.storage import suggest_index
-from procex.exchange.server.storage.store import Store, suggest_group_stems, suggest_key_groups
+from procex.exchange.server.storage.store import Store, suggest_group_stems, suggest_groups, suggest_key_groups
 from tests import libserver
 from tests.conftest import REPO
 from tests.libserver import LibraryServer, Member, make_db
@@ -112,22 +112,25 @@ def _refs(lib, member, entry=GEWERBE):
 
 def _group_stems(lib):
     """suggest_group_stems as publishing left it and as rebuilding it from the index makes it, and
-    suggest_key_groups as publishing left it (the same as rebuilt)."""
+    suggest_key_groups and suggest_groups as publishing left them (each the same as rebuilt)."""
     store = Store(lib.db)
     try:
         read = lambda conn: [  # noqa: E731
             sorted(tuple(r) for r in conn.execute(table.select()))
-            for table in (suggest_group_stems, suggest_key_groups)
+            for table in (suggest_group_stems, suggest_key_groups, suggest_groups)
         ]
         with store.read() as conn:
             kept = read(conn)
         with store.write() as conn:
             suggest_index.fill_group_stems(conn)
             suggest_index.fill_key_groups(conn)
+            suggest_index.fill_groups(conn)
             rebuilt = read(conn)
     finally:
         store.close()
-    assert kept[1] == rebuilt[1]
+    assert kept[1:] == rebuilt[1:]
+    # Each group's size is the same in its row and in its rows per key.
+    assert {(nid, keys, n) for _, nid, keys, n in kept[1]} <= set(kept[2])
     return kept[0], rebuilt[0], kept[1]
 
 

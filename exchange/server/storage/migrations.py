@@ -44,6 +44,9 @@ Step 10 adds, per key of each group of listed processes sharing a name and keys,
 number of processes (``suggest_key_groups``), so that suggest finds the groups whose keys start
 with an entry's prefix by a range over as many rows as groups, not by scanning every process;
 filled from step 6's index.
+Step 11 adds every such group with its number of processes (``suggest_groups``, keyed by name and
+keys), so that suggest finds the groups of a name, and their sizes, in as many rows as groups,
+instead of counting the processes of every candidate name; filled from step 6's index.
 """
 
 import json
@@ -437,14 +440,14 @@ def _step7(conn):
     derivations.backfill(conn)
 
 
-def _create_group_table(conn, name, first):
-    """A table of suggest's (name, keys) groups by ``first`` (a stem or a key), with the group's
-    number of processes: steps 8 and 10 each add one."""
+def _create_group_table(conn, name, first=None):
+    """A table of suggest's (name, keys) groups, by ``first`` (a stem or a key) if given, with the
+    group's number of processes: steps 8, 10 and 11 each add one."""
     meta = sa.MetaData()
     sa.Table(
         name,
         meta,
-        sa.Column(first, sa.Text, primary_key=True),
+        *([sa.Column(first, sa.Text, primary_key=True)] if first else []),
         sa.Column("name_id", sa.Integer, primary_key=True),
         sa.Column("leika_keys", sa.Text, primary_key=True),
         sa.Column("processes", sa.Integer, nullable=False),
@@ -481,6 +484,13 @@ def _step10(conn):
     suggest_index.fill_key_groups(conn)
 
 
+def _step11(conn):
+    _create_group_table(conn, "suggest_groups")
+    from procex.exchange.server.storage import suggest_index
+
+    suggest_index.fill_groups(conn)
+
+
 STEPS = [
     (1, _step1),
     (2, _step2),
@@ -492,6 +502,7 @@ STEPS = [
     (8, _step8),
     (9, _step9),
     (10, _step10),
+    (11, _step11),
 ]
 SCHEMA_VERSION = STEPS[-1][0]
 

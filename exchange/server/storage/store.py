@@ -202,6 +202,13 @@ suggest_key_groups = sa.Table(  # schema step 10: key -> the groups (name, keys)
     sa.Column("leika_keys", sa.Text, primary_key=True),  # as suggest_processes.leika_keys
     sa.Column("processes", sa.Integer, nullable=False),  # how many listed processes the group has
 )
+suggest_groups = sa.Table(  # schema step 11: every group (name, keys) and its number of processes
+    "suggest_groups",
+    meta,
+    sa.Column("name_id", sa.Integer, primary_key=True),
+    sa.Column("leika_keys", sa.Text, primary_key=True),  # as suggest_processes.leika_keys ('' for none)
+    sa.Column("processes", sa.Integer, nullable=False),  # how many listed processes the group has
+)
 
 
 class StoreError(ProcexError):
@@ -909,6 +916,17 @@ class Store:
     def library_serial(self, conn):
         """The serial of the library's last change (publish, yank, adoption) as ``conn`` sees it."""
         return int(conn.execute(sa.select(library_state.c.serial)).scalar())
+
+    def table_rows(self, conn, table):
+        """The number of rows of ``table`` as ``conn`` sees it, counted once per library state: for
+        the suggest index's tables, which change only with the library's serial (a million-row count
+        costs some 60 ms on PostgreSQL)."""
+        key = ("rows", table.name, self.library_serial(conn))
+        found = self._counts.get(key)
+        if found is None:
+            found = int(conn.execute(sa.select(sa.func.count()).select_from(table)).scalar())
+            self._counts.put(key, found)
+        return found
 
     def changes_since(self, conn, since, limit):
         """The processes whose listing line changed after serial ``since``, oldest change first.

@@ -15,11 +15,14 @@ For every listed process (its latest unyanked version) the store keeps, in the w
 - per key of a group, the group and its number of processes (``suggest_key_groups``): the groups
   whose keys start with an entry's prefix are read by a range of its primary key, as many rows as
   groups, not one per process (schema step 10);
+- every group with its number of processes (``suggest_groups``): the groups of a candidate name
+  and their sizes in as many rows as groups (schema step 11).
 The search's key table (``process_keys``) is not read: it holds a row per process and key, the key
 groups one per group and key.
 
 ``rebuild`` fills it from the stored versions (schema step 6; step 8 adds the group stems from
-what step 6 wrote, ``fill_group_stems``, step 10 the key groups, ``fill_key_groups``; and tools
+what step 6 wrote, ``fill_group_stems``, step 10 the key groups, ``fill_key_groups``, step 11 the
+groups, ``fill_groups``; and tools
 that fill a database in bulk past the store).
 """
 
@@ -47,44 +50,48 @@ def _group_stems_table():
     return store.suggest_group_stems
 
 
-# Both SQLite (3.24+) and PostgreSQL take this upsert: one more process of the group holds the stem.
-_GROUP_STEM_ADD = sa.text(
-    "INSERT INTO suggest_group_stems (stem, name_id, leika_keys, processes) VALUES (:stem, :name_id, :keys, 1) "
-    "ON CONFLICT (stem, name_id, leika_keys) DO UPDATE SET processes = suggest_group_stems.processes + 1"
-)
-_GROUP_STEM_TAKE = sa.text(
-    "UPDATE suggest_group_stems SET processes = processes - 1 "
-    "WHERE stem = :stem AND name_id = :name_id AND leika_keys = :keys"
-)
-_GROUP_STEM_DROP = sa.text(
-    "DELETE FROM suggest_group_stems WHERE stem = :stem AND name_id = :name_id AND leika_keys = :keys "
-    "AND processes <= 0"
-)
+def _counting(table, columns):
+    """(add, take, drop): the statements that count one process more or fewer in the row of
+    ``table`` named by ``columns`` (its primary key), and drop the row at none. Both SQLite (3.24+)
+    and PostgreSQL take the upsert."""
+    names, where = ", ".join(columns), " AND ".join(f"{column} = :{column}" for column in columns)
+    values = ", ".join(f":{column}" for column in columns)
+    return (
+        sa.text(
+            f"INSERT INTO {table} ({names}, processes) VALUES ({values}, 1) "
+            f"ON CONFLICT ({names}) DO UPDATE SET processes = {table}.processes + 1"
+        ),
+        sa.text(f"UPDATE {table} SET processes = processes - 1 WHERE {where}"),
+        sa.text(f"DELETE FROM {table} WHERE {where} AND processes <= 0"),
+    )
 
 
-_KEY_GROUP_ADD = sa.text(
-    "INSERT INTO suggest_key_groups (key, name_id, leika_keys, processes) VALUES (:key, :name_id, :keys, 1) "
-    "ON CONFLICT (key, name_id, leika_keys) DO UPDATE SET processes = suggest_key_groups.processes + 1"
-)
-_KEY_GROUP_TAKE = sa.text(
-    "UPDATE suggest_key_groups SET processes = processes - 1 "
-    "WHERE key = :key AND name_id = :name_id AND leika_keys = :keys"
-)
-_KEY_GROUP_DROP = sa.text(
-    "DELETE FROM suggest_key_groups WHERE key = :key AND name_id = :name_id AND leika_keys = :keys AND processes <= 0"
-)
+_COUNTED = {
+    "suggest_group_stems": _counting("suggest_group_stems", ("stem", "name_id", "leika_keys")),
+    "suggest_key_groups": _counting("suggest_key_groups", ("key", "name_id", "leika_keys")),
+    "suggest_groups": _counting("suggest_groups", ("name_id", "leika_keys")),
+}
 
 
-def _change_key_groups(conn, name_id, keys, added):
-    """Count one process more (``added``) or fewer in its group's row of each of its keys."""
-    if not keys:
+def _count(conn, table, rows, added):
+    """Count one process more (``added``) or fewer in each of ``rows`` (column values) of ``table``."""
+    if not rows:
         return
-    params = [{"key": key, "name_id": name_id, "keys": keys} for key in keys.split()]
+    add, take, drop = _COUNTED[table]
     if added:
-        conn.execute(_KEY_GROUP_ADD, params)
+        conn.execute(add, rows)
     else:
-        conn.execute(_KEY_GROUP_TAKE, params)
-        conn.execute(_KEY_GROUP_DROP, params)
+        conn.execute(take, rows)
+        conn.execute(drop, rows)
+
+
+def _change_groups(conn, name_id, keys, extra_stems, added):
+    """Count one process more (``added``) or fewer in its group (name, keys): the group itself, its
+    row per key and its row per stem of keywords and tasks that the name lacks."""
+    group = {"name_id": name_id, "leika_keys": keys}
+    _count(conn, "suggest_groups", [group], added)
+    _count(conn, "suggest_key_groups", [dict(group, key=key) for key in keys.split()], added)
+    _count(conn, "suggest_group_stems", [dict(group, stem=stem) for stem in extra_stems], added)
 
 
 def _group_stems(extra, name_stems):
@@ -92,24 +99,11 @@ def _group_stems(extra, name_stems):
     return sorted(set(extra) - set(name_stems))
 
 
-def _change_group_stems(conn, name_id, keys, stems, added):
-    """Count one process more (``added``) or fewer in the group's rows of ``stems``."""
-    if not stems:
-        return
-    params = [{"stem": stem, "name_id": name_id, "keys": keys} for stem in stems]
-    if added:
-        conn.execute(_GROUP_STEM_ADD, params)
-    else:
-        conn.execute(_GROUP_STEM_TAKE, params)
-        conn.execute(_GROUP_STEM_DROP, params)
-
-
 def _forget_process(conn, old):
     """Take the process of index row ``old`` out of its group's stems and out of its name's uses."""
     names, _, _ = _tables()
     name_stems = (conn.execute(sa.select(names.c.stems).where(names.c.id == old.name_id)).scalar() or "").split()
-    _change_group_stems(conn, old.name_id, old.leika_keys, _group_stems(old.extra.split(), name_stems), False)
-    _change_key_groups(conn, old.name_id, old.leika_keys, False)
+    _change_groups(conn, old.name_id, old.leika_keys, _group_stems(old.extra.split(), name_stems), False)
     _release_name(conn, old.name_id)
 
 
@@ -172,8 +166,7 @@ def write(conn, process_id, publisher, slug, manifest, labels, adoptions):
     if old is not None:
         _forget_process(conn, old)
     name_id, name_stems = _name_id(conn, name, name_key, stems)
-    _change_group_stems(conn, name_id, " ".join(keys), _group_stems(extra, name_stems), True)
-    _change_key_groups(conn, name_id, " ".join(keys), True)
+    _change_groups(conn, name_id, " ".join(keys), _group_stems(extra, name_stems), True)
     values = {
         "publisher": publisher,
         "slug": slug,
@@ -285,6 +278,8 @@ def rebuild(conn, chunk=5000, progress=None):
         fill_group_stems(conn)
     if sa.inspect(conn).has_table("suggest_key_groups"):
         fill_key_groups(conn)
+    if sa.inspect(conn).has_table("suggest_groups"):
+        fill_groups(conn)
 
 
 def fill_group_stems(conn, chunk=20_000):
@@ -346,3 +341,16 @@ def fill_key_groups(conn):
     if batch:
         conn.execute(store.suggest_key_groups.insert(), batch)
     conn.execute(sa.text("ANALYZE suggest_key_groups"))
+
+
+def fill_groups(conn):
+    """Fill ``suggest_groups`` from ``suggest_processes`` (what was there is replaced), by the
+    database's grouping."""
+    conn.execute(sa.text("DELETE FROM suggest_groups"))
+    conn.execute(
+        sa.text(
+            "INSERT INTO suggest_groups (name_id, leika_keys, processes) "
+            "SELECT name_id, leika_keys, COUNT(*) FROM suggest_processes GROUP BY name_id, leika_keys"
+        )
+    )
+    conn.execute(sa.text("ANALYZE suggest_groups"))
