@@ -197,6 +197,49 @@ def test_typo_fallback_says_so(library):
     assert nothing.hits == [] and nothing.total == 0 and nothing.fallback is None
 
 
+def test_fewer_words_when_no_process_holds_them_all(library):
+    # No process holds "verloren": the search leaves it out and says so.
+    page = library.search_page(SearchQuery(text="Ausweis verloren"))
+    assert page.fallback == {
+        "kind": "partial",
+        "message": "nothing matched every word of 'Ausweis verloren'; showing hits for 'Ausweis'",
+        "left_out": ["verloren"],
+        "query": "Ausweis",
+        "typed": True,
+    }
+    assert refs(page) == refs(library.search_page(SearchQuery(text="Ausweis")))
+    assert refs(page)[0] == "mainz/personalausweis"
+    # A word of asking is left out before a word of the service, whatever their order.
+    assert library.search_page(SearchQuery(text="beantragen Elterngeld formular")).fallback["query"] == "Elterngeld"
+    # Three words: leaving out one is tried before keeping one.
+    three = library.search_page(SearchQuery(text="Gewerbe online anmelden"))
+    assert three.fallback["query"] == "Gewerbe anmelden" and three.fallback["left_out"] == ["online"]
+    # One word: its parts without the head of the compound; never the head alone.
+    assert library.search_page(SearchQuery(text="Heiratsurkunde")).fallback["query"] == "eheschliess"
+    nothing = library.search_page(SearchQuery(text="Raumfahrtbehörde"))
+    assert nothing.hits == [] and nothing.fallback is None
+
+
+def test_next_pages_of_a_fallback_continue_it(library):
+    """The next page is asked with the same text and the cursor; it continues the fallback (the
+    corrected or shortened words), not the text's own search, until every hit was shown once."""
+    for text, instead in (("Ausweis verloren", "Ausweis"), ("Gewerbeanmeldnug", "gewerbeanmeldung ")):
+        expected = refs(library.search_page(SearchQuery(text=instead, limit=50)))
+        assert len(expected) >= 2, text  # more than one page of one
+        seen, cursor = [], None
+        while True:
+            page = library.search_page(SearchQuery(text=text, limit=1, cursor=cursor, facets=cursor is None))
+            assert page.fallback is not None and page.fallback["query"] == instead.strip()
+            seen += refs(page)
+            cursor = page.next_cursor
+            if not cursor:
+                break
+        assert seen == expected, text
+    first = library.search_page(SearchQuery(text="Ausweis verloren", limit=1))
+    with pytest.raises(QueryError, match="cursor"):  # another text's cursor is refused
+        library.search_page(SearchQuery(text="Reisepass verloren", limit=1, cursor=first.next_cursor))
+
+
 def test_total_is_estimated_past_the_exact_limit(library, monkeypatch):
     monkeypatch.setattr(search, "EXACT_TOTAL", 10)
     page = library.search_page(SearchQuery(limit=5, facets=True))

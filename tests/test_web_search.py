@@ -90,6 +90,18 @@ def _facets(driver, name):
     return found
 
 
+def _api_search(library, text):
+    """The API's answer for ``text``, every hit on one page."""
+    response = requests.get(
+        f"{library.api}/processes",
+        params={"q": text, "per_page": 100},
+        headers={"Authorization": f"Bearer {library.token}"},
+        timeout=30,
+    )
+    assert response.status_code == 200, response.text
+    return response.json()
+
+
 def _search(driver, url):
     driver.get(url)
     assert driver.execute_script("return document.readyState") == "complete"
@@ -220,12 +232,7 @@ def test_snippet_marks_the_searched_word(library, driver):
 
 
 def test_more_results_pages_by_cursor_without_duplicates_or_gaps(library, driver):
-    whole = requests.get(
-        f"{library.api}/processes",
-        params={"q": "prüfen", "per_page": 100},
-        headers={"Authorization": f"Bearer {library.token}"},
-        timeout=30,
-    ).json()
+    whole = _api_search(library, "prüfen")
     assert whole["total"] > 20 and whole["next_cursor"] is None
     expected = [f"{item['publisher']}/{item['slug']}" for item in whole["items"]]
     _search(driver, f"{library.url}/?q=prüfen")
@@ -253,6 +260,27 @@ def test_typo_fallback_says_so(library, driver):
     assert "Keine genauen Treffer für „Hundesteur“. Angezeigt werden ähnliche Namen." in notice.text
     assert notice.find_element("css selector", "a").text == "Meinten Sie „hundesteuer“?"
     assert _refs(driver)[0] == "trier/hundesteuer"
+
+
+def test_fewer_words_fallback_says_so_and_pages_on(library, driver):
+    _search(driver, f"{library.url}/?q=Ausweis+verloren")
+    notice = driver.find_element("id", "fallback")
+    assert (
+        "Kein Prozess enthält alle Wörter von „Ausweis verloren“. Angezeigt werden Treffer für „Ausweis“."
+        in notice.text
+    )
+    assert notice.find_element("css selector", "a").text == "Nur nach „Ausweis“ suchen"
+    assert _refs(driver)[0] == "mainz/personalausweis"
+    # More hits than a page: "Weitere Treffer" keeps the text and continues the shortened search.
+    _search(driver, f"{library.url}/?q=pr%C3%BCfen+verloren")
+    expected = [f"{item['publisher']}/{item['slug']}" for item in _api_search(library, "prüfen")["items"]]
+    assert 20 < len(expected) <= 40
+    seen = _refs(driver)
+    follow(driver, driver.find_element("id", "more-results"))
+    assert driver.find_element("name", "q").get_attribute("value") == "prüfen verloren"
+    assert "Angezeigt werden Treffer für „prüfen“" in driver.find_element("id", "fallback").text
+    seen += _refs(driver)
+    assert seen == expected
 
 
 def test_bad_values_name_the_parameter_and_keep_the_form(library, driver):
@@ -312,6 +340,7 @@ PHONE_PAGES = [
     "/",
     "/?q=Gewerbe&land=07&sort=name",
     "/?q=Hundesteur",
+    "/?q=pr%C3%BCfen%20verloren",  # fewer words, with a next page that continues them
     "/?q=prüfen",
     "/p/trier/gewerbeanmeldung",
     "/p/bernkastel-kues/weinfest",

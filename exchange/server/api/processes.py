@@ -70,8 +70,9 @@ def search(
     "total_estimated", "next_cursor", "facets", "facets_estimated", "fallback", "page", "per_page"}.
 
     Ranking, estimates and snippets: docs/search.md. ``snippet`` is {"field", "text", "marks":
-    [[start, end], ...]} in characters of ``text``; ``fallback`` is set when no word matched and a
-    typo-corrected query was searched instead.
+    [[start, end], ...]} in characters of ``text``; ``fallback`` is set when nothing matched every
+    word and a typo-corrected query or fewer of the words were searched instead (ask the next page
+    with the same ``q`` and the cursor).
     """
     member = ctx.member()
     if not auth.may_read_others(ctx.policy, member):

@@ -15,9 +15,8 @@ by integers and ids only, so both backends give the same ranking; neither's own 
 ts_rank) is used, because they differ. ``sort`` may instead ask for adoptions, newest (last
 published or yanked) or name (normalised, byte order).
 
-**Typo fallback.** A query with words that finds nothing is tried once more with each word that
-the library does not know replaced by the nearest known word of names, keywords and LeiKa names
-(Levenshtein distance 1 for words of 5-7 letters, 2 from 8 on); ``page.fallback`` says so.
+**Fallbacks.** A query with words that finds nothing is tried with typos corrected, then with
+fewer words (search_fallback.py); ``page.fallback`` says which.
 
 **Totals and facets.** The total is exact up to ``EXACT_TOTAL`` (1,000) matches. Past that it is
 estimated from how densely the 1,000 newest matches sit among the newest processes, rounded to
@@ -41,14 +40,11 @@ import json
 import re
 import threading
 from collections import OrderedDict, namedtuple
-from dataclasses import dataclass, field
+from dataclasses import dataclass, field, replace
 
 import sqlalchemy as sa
-from rapidfuzz import process as fuzz_process
-from rapidfuzz.distance import Levenshtein
 
-from procex.bpmn.text import normalize_label
-from procex.exchange.server.storage import search_index
+from procex.exchange.server.storage import search_fallback, search_index
 from procex.exchange.server.storage.search_text import (
     QueryError,
     clean_text,
@@ -189,8 +185,11 @@ def _encode_cursor(fingerprint, tier, position):
     return base64.urlsafe_b64encode(raw.encode()).decode().rstrip("=")
 
 
+_NOT_A_CURSOR = "cursor: not a cursor of this search; take next_cursor from the previous page of the same query"
+
+
 def _decode_cursor(cursor, fingerprint):
-    problem = "cursor: not a cursor of this search; take next_cursor from the previous page of the same query"
+    problem = _NOT_A_CURSOR
     if len(cursor) > 400:
         raise QueryError(problem)
     try:
@@ -204,6 +203,14 @@ def _decode_cursor(cursor, fingerprint):
     if not isinstance(position[0], (int, str)) or (isinstance(position[0], str) and len(position[0]) > 300):
         raise QueryError(problem)
     return tier, position
+
+
+def _cursor_fingerprint(cursor):
+    """The fingerprint a cursor was made for, or QueryError when it is no cursor at all."""
+    try:
+        return json.loads(base64.urlsafe_b64decode(cursor[:400] + "=" * (-len(cursor[:400]) % 4)))["f"]
+    except (ValueError, KeyError, TypeError, binascii.Error, UnicodeDecodeError):
+        raise QueryError(_NOT_A_CURSOR) from None
 
 
 # --- SQL -------------------------------------------------------------------------------------
@@ -384,27 +391,40 @@ def run(conn, query, vocabulary=None, cache=None):
     """Search through ``conn`` (a read transaction): a SearchPage. QueryError for a bad query.
 
     ``vocabulary`` is a callable giving the sorted known words (the typo fallback); without it
-    there is no fallback. ``cache`` (a CountCache) keeps totals and facets per library state.
+    there is no typo fallback. ``cache`` (a CountCache) keeps totals and facets per library state.
+    When nothing matches, the fallbacks (search_fallback.py) are tried in turn; the first that
+    finds anything answers, and says so in ``page.fallback``. A next page (``cursor``) is asked
+    with the same text: it continues the search, or the fallback, that gave the cursor.
     """
     query = checked(query)
     parsed = parse_query(query.text)
     keys = tuple(dict.fromkeys(query.keys + parsed.key_prefixes))
+    if query.cursor:
+        return _continued(conn, query, parsed, keys, vocabulary, cache)
     page = _run(conn, query, parsed.words, parsed.prefix, keys, cache)
-    if not page.hits and parsed.words and not query.cursor and not query.offset and vocabulary is not None:
-        corrected = _corrections(query.text, vocabulary)
-        if corrected:
-            fixed = parse_query(" ".join(corrected["words"]) + " ")
-            retried = _run(conn, query, fixed.words, False, keys, cache)
-            if retried.hits:
-                retried.fallback = {
-                    "kind": "typo",
-                    "message": f"nothing matched {query.text.strip()!r}; showing hits for "
-                    f"{' '.join(corrected['words'])!r}",
-                    "corrected": corrected["changes"],
-                    "query": " ".join(corrected["words"]),
-                }
-                return retried
+    if page.total or not parsed.words:
+        return page
+    probe = replace(query, facets=False)  # only the fallback that finds something counts facets
+    for fallback in search_fallback.candidates(query.text, vocabulary):
+        found = _run(conn, probe, fallback.words, fallback.prefix, keys, cache)
+        if found.hits:
+            if query.facets:
+                found = _run(conn, query, fallback.words, fallback.prefix, keys, cache)
+            found.fallback = fallback.info
+            return found
     return page
+
+
+def _continued(conn, query, parsed, keys, vocabulary, cache):
+    """The page after ``query.cursor``: of the words asked for, or of the fallback that gave it."""
+    wanted = _cursor_fingerprint(query.cursor)
+    if parsed.words and wanted != _fingerprint(query, parsed.words, parsed.prefix, keys):
+        for fallback in search_fallback.candidates(query.text, vocabulary):
+            if _fingerprint(query, fallback.words, fallback.prefix, keys) == wanted:
+                page = _run(conn, query, fallback.words, fallback.prefix, keys, cache)
+                page.fallback = fallback.info
+                return page
+    return _run(conn, query, parsed.words, parsed.prefix, keys, cache)  # QueryError if not its cursor
 
 
 def _run(conn, query, words, prefix, keys, cache=None):
@@ -740,40 +760,3 @@ def snippet_html(found):
         at = end
     parts.append(html.escape(text[at:]))
     return "".join(parts)
-
-
-# --- typo fallback ---------------------------------------------------------------------------
-
-
-def _corrections(text, vocabulary):
-    """Each word of ``text`` the library does not know, replaced by the nearest known word; None
-    when nothing could be corrected."""
-    known = vocabulary()
-    known_set = set(known)
-    changes = {}
-    words = []
-    for raw in clean_text(text).split():
-        word = normalize_label(raw).replace(" ", "")
-        if not word or word.isdigit() or word in known_set or len(word) < 5:
-            words.append(raw)
-            continue
-        allowed = 1 if len(word) < 8 else 2
-        candidates = fuzz_process.extract(word, known, scorer=Levenshtein.distance, score_cutoff=allowed, limit=50)
-        if not candidates:
-            words.append(raw)
-            continue
-        best = min(candidates, key=lambda item: (item[1], -_common_prefix(word, item[0]), item[0]))[0]
-        changes[raw] = best
-        words.append(best)
-    if not changes:
-        return None
-    return {"words": words, "changes": changes}
-
-
-def _common_prefix(a, b):
-    n = 0
-    for x, y in zip(a, b, strict=False):
-        if x != y:
-            break
-        n += 1
-    return n

@@ -39,6 +39,19 @@ SYNONYMS = {
 }
 
 
+# Words of what people do with a service rather than of the service ("Ausweis verloren", "Auto
+# anmelden"): when no process holds every word of a query, these are left out first.
+ACTION_WORDS = (
+    "anmelden abmelden ummelden melden beantragen Antrag verlängern verloren Verlust ausstellen erteilen "
+    "bestellen bekommen erhalten online Formular neu neuen machen"
+)
+
+
+def action_terms():
+    """The terms of ACTION_WORDS."""
+    return frozenset(terms(ACTION_WORDS))
+
+
 def terms(text):
     """The index terms of a text, in order, repeats removed: "Kfz-Zulassung" -> kraft, fahrzeug, zulass."""
     return list(_text_terms(text or ""))

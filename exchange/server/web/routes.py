@@ -305,9 +305,8 @@ def start(request: Request):
     hits = result_items(result.hits, names) if result and status == 200 else []
     more = None
     if result is not None and result.next_cursor and hits:
-        # after a typo fallback the next page continues the corrected words' search
-        q = result.fallback["query"] if result.fallback else form.q
-        more = form.url(q=q, cursor=result.next_cursor, start=form.start + len(hits), page=None)
+        # the same text: the cursor says whether it continues a fallback (search_fallback.py)
+        more = form.url(cursor=result.next_cursor, start=form.start + len(hits), page=None)
     return view.render(
         "index.html",
         status=status,
