@@ -240,6 +240,48 @@ def test_next_pages_of_a_fallback_continue_it(library):
         library.search_page(SearchQuery(text="Reisepass verloren", limit=1, cursor=first.next_cursor))
 
 
+@pytest.mark.parametrize("backend", BACKENDS)
+def test_words_of_asking_match_but_do_not_decide_the_tier(backend, tmp_path):
+    """Every process below holds "Antrag" in its tasks, so "Reisepass beantragen" matches all three;
+    names say what the service is, not "beantragen": the one named Reisepass comes first, then the
+    one with Reisepass in its name, then the one that mentions it in its description, although
+    the adoptions order them the other way round."""
+    db, cleanup = make_db(backend, tmp_path)
+    store = Store(db)
+    try:
+        adopters = ["trier", "mainz", "koeln"]
+        for slug in ["koblenz"] + adopters:
+            store.add_member(slug, slug.capitalize(), "07111000")
+            store.agree(slug, "dl-de/by-2-0")
+        member = {"ags": "07111000", "name": "Stadt Koblenz"}
+        for slug, name, description, adopted in (
+            ("reisepass", "Reisepass", "Ausstellung eines Passes", 0),
+            ("kinderreisepass", "Kinderreisepass Verlängerung", "Verlängerung", 2),
+            ("meldebescheinigung", "Meldebescheinigung", "Für den Antrag auf einen Reisepass", 3),
+        ):
+            item = {"publisher": "koblenz", "slug": slug, "name": name, "keys": [], "description": description,
+                    "keywords": [], "stufe": 102, "status": 6, "legal": []}  # fmt: skip
+            model = search_library.model_for(name, ["Antrag prüfen"])
+            manifest = search_library.manifest_of(item, member, model)
+            assert store.publish(manifest, model, ["Antrag prüfen"])[0] == "created"
+            for adopter in adopters[:adopted]:
+                store.adopt("koblenz", slug, "1.0.0", adopter)
+        page = store.search_page(SearchQuery(text="Reisepass beantragen"))
+        assert [(hit.slug, hit.tier) for hit in page.hits] == [
+            ("reisepass", "exact"),
+            ("kinderreisepass", "name"),
+            ("meldebescheinigung", "description"),
+        ]
+        assert page.total == 3 and page.fallback is None
+        # Without a word of asking the tiers are the same; words of asking alone decide them.
+        assert refs(store.search_page(SearchQuery(text="Reisepass"))) == refs(page)
+        alone = store.search_page(SearchQuery(text="Antrag"))
+        assert [hit.tier for hit in alone.hits] == ["description", "anywhere", "anywhere"]
+    finally:
+        store.close()
+        cleanup()
+
+
 def test_total_is_estimated_past_the_exact_limit(library, monkeypatch):
     monkeypatch.setattr(search, "EXACT_TOTAL", 10)
     page = library.search_page(SearchQuery(limit=5, facets=True))

@@ -50,6 +50,7 @@ from procex.exchange.server.storage.search_text import (
     clean_text,
     key_range,
     parse_query,
+    split_asking,
     terms,
 )
 
@@ -314,15 +315,30 @@ def _tier_numbers(words):
 
 def _tier_condition(statement, tier, words, prefix):
     """The SQL condition of one tier: its own match, without the rows of the tier before it
-    (the fields are cumulative, so that excludes every better tier)."""
-    exact = f"p.name_key = {statement.param(' '.join(sorted(set(words))))}"
+    (the fields are cumulative, so that excludes every better tier).
+
+    Words of asking (search_text.ASKING_WORDS: "beantragen", "online" ...) must match anywhere but
+    do not decide the tier: names say "Ausstellung", not "beantragen", so "Personalausweis
+    beantragen" ranks the processes named Personalausweis first."""
+    content, asking = split_asking(words)
+    exact = f"p.name_key IN ({', '.join(statement.param(key) for key in _name_keys(words, content))})"
+    anywhere = ""
+    if asking:
+        anywhere = " AND " + statement.match("all", list(asking), prefix and asking[-1] == words[-1])
+        exact = f"{exact}{anywhere}"
     if tier == 0:
         return exact
-    condition = statement.match(TIER_FIELD[TIERS[tier]], list(words), prefix)
+    content_prefix = prefix and content[-1] == words[-1]
+    condition = statement.match(TIER_FIELD[TIERS[tier]], list(content), content_prefix) + anywhere
     if tier == 1:
         return f"{condition} AND NOT ({exact})"
-    before = statement.match(TIER_FIELD[TIERS[tier - 1]], list(words), prefix)
+    before = statement.match(TIER_FIELD[TIERS[tier - 1]], list(content), content_prefix)
     return f"{condition} AND NOT ({before})"
+
+
+def _name_keys(words, content):
+    """The name keys of the exact tier: the words asked for, and those without words of asking."""
+    return sorted({" ".join(sorted(set(words))), " ".join(sorted(set(content)))})
 
 
 def _keyset(statement, sort, position):

@@ -47,9 +47,28 @@ ACTION_WORDS = (
 )
 
 
+# Words of asking for a service that no process name holds: they must match (anywhere, as every
+# word), but where the other words are found decides the tier (search.py).
+ASKING_WORDS = "beantragen Antrag online Formular bestellen bekommen erhalten machen"
+
+
 def action_terms():
     """The terms of ACTION_WORDS."""
     return frozenset(terms(ACTION_WORDS))
+
+
+@lru_cache(maxsize=1)
+def _asking_terms():
+    return frozenset(terms(ASKING_WORDS))
+
+
+def split_asking(words):
+    """(content, asking): ``words`` (terms) apart into the others and those of ASKING_WORDS, in
+    order; all of them are content when they are all words of asking."""
+    asking = tuple(word for word in words if word in _asking_terms())
+    if not asking or len(asking) == len(words):
+        return tuple(words), ()
+    return tuple(word for word in words if word not in asking), asking
 
 
 def terms(text):
