@@ -220,6 +220,18 @@ def test_fewer_words_when_no_process_holds_them_all(library):
     assert nothing.hits == [] and nothing.fallback is None
 
 
+def test_fallback_candidates_keep_more_than_a_letter_and_survive_long_corrections(monkeypatch):
+    from procex.exchange.server.storage import search_fallback
+
+    shown = [fallback.info["query"] for fallback in search_fallback.candidates("b Gewerbe verloren")]
+    assert shown == ["b Gewerbe", "b verloren", "Gewerbe verloren", "Gewerbe", "verloren"]  # never "b" alone
+    # Corrections that split into more words than a query may have are not tried (no QueryError).
+    long = ["Hundesteuer", "Gewerbeanmeldung", "Fischereischein", "Reisepass", "Wohnsitz"]
+    monkeypatch.setattr(search_fallback, "corrections", lambda text, vocabulary: {"words": long, "changes": {}})
+    kinds = {fallback.info["kind"] for fallback in search_fallback.candidates("Hund verloren", lambda: [])}
+    assert kinds == {"partial"}
+
+
 def test_next_pages_of_a_fallback_continue_it(library):
     """The next page is asked with the same text and the cursor; it continues the fallback (the
     corrected or shortened words), not the text's own search, until every hit was shown once."""

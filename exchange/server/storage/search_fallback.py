@@ -9,9 +9,9 @@
    "Lohnsteuerkarte": Lohnsteuer, "Raumfahrtbehörde": Raumfahrt). Chosen: the most
    terms kept that are not words of asking (search_text.ACTION_WORDS: "anmelden", "verloren"
    ...), then the most terms, then the earlier words (people name the service first). Hit counts
-   play no part, so both backends choose alike. Leaving words out rather than matching any word
-   keeps what people search for together: "Personalausweis verloren" shows Personalausweis
-   processes, not everything lost.
+   play no part, so both backends choose alike; words of one or two letters are never kept
+   alone. Leaving words out rather than matching any word keeps what people search for
+   together: "Personalausweis verloren" shows Personalausweis processes, not everything lost.
 
 ``candidates`` gives them in that order, each with the words it searches and the ``fallback``
 the page carries ({"kind": "typo" | "partial", "message", "query", ...}); search.run takes the
@@ -25,7 +25,14 @@ from rapidfuzz import process as fuzz_process
 from rapidfuzz.distance import Levenshtein
 
 from procex.bpmn.text import normalize_label
-from procex.exchange.server.storage.search_text import action_terms, clean_text, parse_query, terms
+from procex.exchange.server.storage.search_text import (
+    MIN_PREFIX,
+    QueryError,
+    action_terms,
+    clean_text,
+    parse_query,
+    terms,
+)
 
 Fallback = namedtuple("Fallback", "words prefix info")  # the terms searched, last one as a prefix?
 
@@ -36,8 +43,13 @@ def candidates(text, vocabulary=None):
     corrected = corrections(text, vocabulary) if vocabulary is not None else None
     if corrected:
         shown = " ".join(corrected["words"])
+        try:
+            fixed = parse_query(shown + " ").words
+        except QueryError:  # the corrections split into more words than a query may have
+            corrected = None
+    if corrected:
         yield Fallback(
-            parse_query(shown + " ").words,
+            fixed,
             False,
             {
                 "kind": "typo",
@@ -64,6 +76,8 @@ def _fewer_words(text):
         ways = itertools.combinations(units, size) if typed else [tuple(units[:-1])]
         for order, kept in enumerate(ways):
             words = tuple(term for _, found in kept for term in found)
+            if all(len(term) < MIN_PREFIX for term in words):
+                continue  # a letter or two alone ("b", "ab") finds nothing meant
             ranked.append(((-sum(term not in actions for term in words), -len(words), order), kept, words))
         for _, kept, words in sorted(ranked):
             shown = " ".join(word for word, _ in kept)
