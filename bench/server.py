@@ -67,6 +67,12 @@ SEARCHES = {
     "key as text": ["99050012104000", "99115005104000", "99102013000000"],
 }
 MID_WORDS = ["Gewerbe", "Steuer", "Antrag"]  # store alone only: 2-5 % of processes
+FALLBACKS = {
+    # store alone only: searches that find nothing as typed, and what the fallbacks cost them
+    "typo": ["Gewerbeanmledung", "Hundesteur", "Fischereischien"],
+    "fewer words": ["Führerschein verloren", "Auto anmelden", "Hundesteuer abmelden"],
+    "nothing found": ["Raumfahrtbehörde", "xyzzy qwert asdfg zxcvb"],
+}
 KEY_LOOKUPS = ["99050012104000", "99115005104000", "99102013000000", "99023001012000"]
 TASKS = library.TASKS
 
@@ -297,7 +303,8 @@ def store_alone(db, backend, rounds=7):
     process, CPU ms of the PostgreSQL backend per search or None, median wall ms), twice: as a
     repeated search (totals kept per library state, storage/search.CountCache) and counted anew
     (the cache emptied before each call). "mid word" (Gewerbe, Steuer, Antrag: 2-5 % of processes,
-    the costliest to count) is timed here only, not over HTTP."""
+    the costliest to count) and the searches that find nothing as typed (FALLBACKS: a typo, a word
+    no process holds, nothing at all; storage/search_fallback.py) are timed here only, not over HTTP."""
     from procex.exchange.server.storage.search import SearchQuery
 
     application_name = f"procex-bench-alone-{os.getpid()}"
@@ -308,6 +315,7 @@ def store_alone(db, backend, rounds=7):
     kinds = {kind: [SearchQuery(text=text) for text in texts] for kind, texts in SEARCHES.items()}
     kinds["mid word"] = [SearchQuery(text=text) for text in MID_WORDS]
     kinds["key lookup"] = [SearchQuery(keys=(key,)) for key in KEY_LOOKUPS]
+    kinds.update({kind: [SearchQuery(text=text) for text in texts] for kind, texts in FALLBACKS.items()})
     figures = []
     try:
         for queries in kinds.values():
