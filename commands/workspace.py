@@ -79,13 +79,18 @@ _SEARCH_TEXTS = {
     help="Order of the hits.",
 )
 @click.option("--limit", type=click.IntRange(1, 100), default=20, show_default=True, help="Hits to show.")
-@click.option("--cursor", default=None, help="Show the hits after a previous answer's last one (it prints the cursor).")
+@click.option(
+    "--cursor",
+    default=None,
+    help="Show the hits after a previous answer's last one (it prints the cursor); give the same TEXT.",
+)
 @lang_option()
 @click.option("--json", "as_json", is_flag=True)
 def search(text, key, publisher, land, status, stufe, themenfeld, sort, limit, cursor, lang, as_json):
     """Search the library, ranked: words as you would say them ("Gewerbe anmelden"), legal bases
     (GewO), Leistungsschlüssel or their beginnings (9905). Shows adoptions, check result,
-    origin and region of each hit."""
+    origin and region of each hit. When no process holds every word, it corrects typos or leaves
+    words out ("Führerschein verloren": Führerschein) and says so."""
     result = (
         open_workspace()
         .client()

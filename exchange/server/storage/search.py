@@ -38,12 +38,12 @@ import hashlib
 import html
 import json
 import re
-import threading
-from collections import OrderedDict, namedtuple
+from collections import namedtuple
 from dataclasses import dataclass, field, replace
 
 import sqlalchemy as sa
 
+from procex.core.lru import Lru
 from procex.exchange.server.storage import search_fallback, search_index
 from procex.exchange.server.storage.search_text import (
     QueryError,
@@ -497,7 +497,7 @@ def _run(conn, query, words, prefix, keys, cache=None):
     return SearchPage(hits, total, estimated, next_cursor, query.sort, facets, facets_estimated, None, tuple(words))
 
 
-class CountCache:
+class CountCache(Lru):
     """Totals and facets of searches past one page, for the library state they were counted in.
 
     The key holds the library's change counter (``library_state.serial``, counted by every publish,
@@ -507,27 +507,7 @@ class CountCache:
     """
 
     def __init__(self, size=1024):
-        self.size = size
-        self.entries = OrderedDict()
-        self.lock = threading.Lock()
-
-    def get(self, key):
-        with self.lock:
-            found = self.entries.get(key)
-            if found is not None:
-                self.entries.move_to_end(key)
-            return found
-
-    def clear(self):
-        with self.lock:
-            self.entries.clear()
-
-    def put(self, key, value):
-        with self.lock:
-            self.entries[key] = value
-            self.entries.move_to_end(key)
-            while len(self.entries) > self.size:
-                self.entries.popitem(last=False)
+        super().__init__(size)
 
 
 def _counted(conn, query, words, prefix, keys, sets, whole, rows, cache):

@@ -52,6 +52,7 @@ ACTION_WORDS = (
 ASKING_WORDS = "beantragen Antrag online Formular bestellen bekommen erhalten machen"
 
 
+@lru_cache(maxsize=1)
 def action_terms():
     """The terms of ACTION_WORDS."""
     return frozenset(terms(ACTION_WORDS))

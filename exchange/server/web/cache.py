@@ -2,37 +2,11 @@
 with its element list, and the validation report, kept in small LRUs by model sha256."""
 
 import re
-import threading
-from collections import OrderedDict
 
 from markupsafe import Markup
 
+from procex.core.lru import Lru
 from procex.exchange.server.web.texts import T
-
-
-class Lru:
-    """A small thread-safe LRU: rendered diagrams and validation reports by model sha256."""
-
-    def __init__(self, size):
-        self.size = size
-        self.items = OrderedDict()
-        self.lock = threading.Lock()
-
-    def get(self, key):
-        with self.lock:
-            if key in self.items:
-                self.items.move_to_end(key)
-                return self.items[key]
-        return None
-
-    def put(self, key, value):
-        with self.lock:
-            self.items[key] = value
-            self.items.move_to_end(key)
-            while len(self.items) > self.size:
-                self.items.popitem(last=False)
-        return value
-
 
 _diagrams = Lru(64)
 _reports = Lru(256)
